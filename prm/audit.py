@@ -1,0 +1,27 @@
+"""The one audit log: services call `audit()` inside their transaction."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from prm.models import AuditEvent
+
+
+def audit(*, actor, action: str, target: models.Model | None = None, partner=None, **data) -> AuditEvent:
+    partner_id = getattr(partner, "pk", partner)
+    if partner_id is None and target is not None:
+        partner_id = getattr(target, "partner_id", None)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        partner_id=partner_id,
+        data=data,
+    )
+
+
+def events_for(target: models.Model):
+    return AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+    ).select_related("actor")

@@ -1,0 +1,26 @@
+from django.urls import NoReverseMatch, reverse
+
+from prm.navigation import PARTNER_NAV, badge
+from prm.tenancy import active_membership
+
+
+def portal(request):
+    """Navigation and the signed-in person's place in the portal, for base.html."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "membership": None}
+    membership = active_membership(user)
+    items = []
+    if membership is not None:
+        for key, label, url_name, badge_path in PARTNER_NAV:
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            items.append({"key": key, "label": label, "url": url, "badge": badge(badge_path, request)})
+    return {
+        "nav_items": items,
+        "membership": membership,
+        "current_partner": membership.partner if membership else None,
+        "is_staff_user": user.is_staff,
+    }

@@ -1,0 +1,35 @@
+"""Demo staff accounts (see `manage.py seed_demo`)."""
+
+from django.contrib.auth.models import Group, Permission
+
+from prm.models import CHANNEL_MANAGERS, SUPPORT, User
+
+PASSWORD = "demo12345"
+
+
+def demo_user(email: str, *, display_name: str, language: str = "ja", **flags) -> User:
+    """Get or create a demo user with a verified e-mail address and the demo password."""
+    from allauth.account.models import EmailAddress
+
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"display_name": display_name, "language": language, **flags}
+    )
+    if created:
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def seed(stdout) -> None:
+    demo_user("admin@example.com", display_name="管理者 太郎", is_staff=True, is_superuser=True)
+    manager = demo_user("manager@example.com", display_name="佐藤 美咲", is_staff=True)
+    manager.groups.add(Group.objects.get(name=CHANNEL_MANAGERS))
+    # The demo manager is head of channel: the global permission shows every partner.
+    manager.user_permissions.add(Permission.objects.get(codename="manage_partner"))
+    manager2 = demo_user("manager2@example.com", display_name="Kenji Watanabe", language="en", is_staff=True)
+    manager2.groups.add(Group.objects.get(name=CHANNEL_MANAGERS))
+    support = demo_user("support@example.com", display_name="鈴木 花子", is_staff=True)
+    support.groups.add(Group.objects.get(name=SUPPORT))

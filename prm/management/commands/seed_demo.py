@@ -1,0 +1,38 @@
+"""Load the bilingual demo data set. Idempotent: a second run adds no duplicates.
+
+Each installed app may ship a `demo.py` with `seed(stdout)`; they run in INSTALLED_APPS
+order, so an app's demo can rely on the demo data of the apps it depends on.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import module_has_submodule
+
+DEMO_PASSWORD = "demo12345"
+DEMO_LOGINS = [
+    ("admin@example.com", "superuser (admin site)"),
+    ("manager@example.com", "channel manager"),
+    ("support@example.com", "support staff"),
+    ("partner@example.com", "partner admin at an active partner"),
+    ("member@example.com", "member at the same partner"),
+    ("other@example.com", "admin at a different partner"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo data set and print the demo logins."
+
+    def handle(self, *args, **options):
+        for app_config in apps.get_app_configs():
+            if not module_has_submodule(app_config.module, "demo"):
+                continue
+            module = import_module(f"{app_config.name}.demo")
+            with transaction.atomic():
+                module.seed(self.stdout)
+            self.stdout.write(f"  demo data: {app_config.label} ok")
+        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        for email, role in DEMO_LOGINS:
+            self.stdout.write(f"  {email:<24} {role}")

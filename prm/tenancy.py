@@ -1,0 +1,112 @@
+"""The one choke point for who may see what (DESIGN.md section 3).
+
+Partner-facing views use `partner_required`; staff views use `staff_required`. Staff
+querysets over partners go through `partners_for_staff`, which honours guardian grants
+(a channel manager assigned to a partner) and the global permission (all partners).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.decorators import method_decorator
+
+ADMIN = "admin"
+MEMBER = "member"
+
+
+def active_membership(user):
+    """The user's membership at a partner allowed in the portal, or None."""
+    from partners.models import Membership, Partner
+
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_prm_membership", False)
+    if cached is not False:
+        return cached
+    membership = (
+        Membership.objects.select_related("partner")
+        .filter(user=user, is_active=True, partner__status__in=Partner.PORTAL_STATUSES)
+        .first()
+    )
+    user._prm_membership = membership
+    return membership
+
+
+def partner_required(view=None, *, role: str = MEMBER):
+    """Require a verified, active membership; set request.partner and request.membership.
+
+    No membership is a 404 (the same answer as "does not exist"); too low a role is a 403.
+    """
+
+    def decorator(view_func):
+        @wraps(view_func)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            membership = active_membership(request.user)
+            if membership is None:
+                raise Http404
+            if not membership.has_role(role):
+                raise PermissionDenied
+            request.partner, request.membership = membership.partner, membership
+            return view_func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator(view) if view else decorator
+
+
+def staff_required(view=None, *, groups: tuple[str, ...] = ()):
+    """Require vendor staff (optionally in one of `groups`; superusers always pass)."""
+
+    def decorator(view_func):
+        @wraps(view_func)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not (user.is_active and user.is_staff):
+                raise PermissionDenied
+            if groups and not user.is_superuser and not any(user.in_group(g) for g in groups):
+                raise PermissionDenied
+            return view_func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator(view) if view else decorator
+
+
+class PartnerRequiredMixin:
+    """Class-based views: the same check as `partner_required`."""
+
+    partner_role = MEMBER
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return partner_required(super().as_view(**initkwargs), role=cls.partner_role)
+
+
+def partners_for_staff(user, perm: str = "partners.manage_partner"):
+    """Partners a staff user may see: all with the global permission, else guardian grants.
+
+    Support staff see every partner: they answer anyone's questions.
+    """
+    from guardian.shortcuts import get_objects_for_user
+
+    from partners.models import Partner
+
+    if not (user.is_authenticated and user.is_staff):
+        return Partner.objects.none()
+    if user.is_superuser or user.is_support:
+        return Partner.objects.all()
+    return get_objects_for_user(user, perm, klass=Partner, accept_global_perms=True)
+
+
+def get_partner_for_staff_or_404(user, **lookup):
+    partner = partners_for_staff(user).filter(**lookup).first()
+    if partner is None:
+        raise Http404
+    return partner
+
+
+staff_member_required = method_decorator(staff_required, name="dispatch")

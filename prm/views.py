@@ -1,0 +1,129 @@
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from prm.tenancy import active_membership, staff_required
+
+
+def home(request):
+    """One address, three homes: partner dashboard, staff home, or the public landing page."""
+    if not request.user.is_authenticated:
+        return render(request, "prm/landing.html")
+    membership = active_membership(request.user)
+    if membership is not None:
+        return render(
+            request,
+            "prm/partner_home.html",
+            {"partner": membership.partner, "home_panels": home_panels(request, membership.partner)},
+        )
+    if request.user.is_staff:
+        return redirect("staff_home")
+    return render(request, "prm/no_partner.html")
+
+
+def home_panels(request, partner):
+    """Feature apps contribute panels to the partner home by dotted path (see HOME_PANELS)."""
+    from django.template.loader import render_to_string
+    from django.utils.module_loading import import_string
+
+    panels = []
+    for path in settings.PRM_HOME_PANELS:
+        try:
+            func = import_string(path)
+        except ImportError:
+            continue
+        panel = func(request, partner)
+        if panel:
+            template, context = panel
+            panels.append(render_to_string(template, context, request=request))
+    return panels
+
+
+@staff_required
+def staff_home(request):
+    from django.utils.module_loading import import_string
+
+    links = []
+    for path in settings.PRM_STAFF_LINKS:
+        try:
+            links.extend(import_string(path)(request))
+        except ImportError:
+            continue
+    return render(request, "prm/staff_home.html", {"staff_links": links})
+
+
+@require_POST
+def set_language(request):
+    """Switch language; remembered on the account for signed-in users, in a cookie otherwise."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated and request.user.language != language:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _check_database(), "redis": _check_redis()}
+    healthy = all(c["ok"] for c in checks.values())
+    body = {"status": "ok" if healthy else "error", **checks}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _timed(func) -> dict:
+    started = time.perf_counter()
+    try:
+        func()
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"; say which
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _check_database() -> dict:
+    def ping():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+    return _timed(ping)
+
+
+def _check_redis() -> dict:
+    from redis import Redis
+
+    def ping():
+        url = settings.REDIS_URL.replace("redis+socket://", "unix://")
+        Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+
+    return _timed(ping)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
+
+

@@ -1,0 +1,89 @@
+"""Shared fixtures. `world` is the cast every permission test uses (STYLE.md)."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group
+from guardian.shortcuts import assign_perm
+
+from partners.models import Membership, Partner, PartnerType
+from prm.models import CHANNEL_MANAGERS, SUPPORT
+from tests.factories import PASSWORD, MembershipFactory, PartnerFactory, UserFactory
+
+
+@dataclass
+class World:
+    partner_a: Partner
+    admin_a: object
+    member_a: object
+    partner_b: Partner
+    admin_b: object
+    manager_a: object  # channel manager assigned to partner A (guardian)
+    manager_other: object  # channel manager assigned to nobody
+    support: object
+    superuser: object
+    password: str = PASSWORD
+
+    # Partner A's name is unique enough that finding it in another role's page is a leak.
+    SECRET_A = "Alpha Secret Trading 7f3a"
+
+    def user(self, role: str):
+        return None if role == "anon" else getattr(self, role)
+
+
+@pytest.fixture
+def world(db) -> World:
+    managers = Group.objects.get(name=CHANNEL_MANAGERS)
+    support_group = Group.objects.get(name=SUPPORT)
+    partner_a = PartnerFactory(name=World.SECRET_A, slug="alpha", partner_type=PartnerType.DELIVERY)
+    partner_b = PartnerFactory(name="Beta Holdings", slug="beta", partner_type=PartnerType.SALES)
+    admin_a = MembershipFactory(
+        partner=partner_a, role=Membership.Role.ADMIN, user__email="admin-a@example.test"
+    ).user
+    member_a = MembershipFactory(partner=partner_a, user__email="member-a@example.test").user
+    admin_b = MembershipFactory(
+        partner=partner_b, role=Membership.Role.ADMIN, user__email="admin-b@example.test"
+    ).user
+    manager_a = UserFactory(email="manager-a@example.test", is_staff=True)
+    manager_a.groups.add(managers)
+    assign_perm("partners.manage_partner", manager_a, partner_a)
+    manager_other = UserFactory(email="manager-other@example.test", is_staff=True)
+    manager_other.groups.add(managers)
+    support = UserFactory(email="support@example.test", is_staff=True)
+    support.groups.add(support_group)
+    superuser = UserFactory(email="root@example.test", is_staff=True, is_superuser=True)
+    return World(
+        partner_a=partner_a,
+        admin_a=admin_a,
+        member_a=member_a,
+        partner_b=partner_b,
+        admin_b=admin_b,
+        manager_a=manager_a,
+        manager_other=manager_other,
+        support=support,
+        superuser=superuser,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client signed in as user (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_staff_mfa(settings):
+    settings.PRM_STAFF_MFA_REQUIRED = False

@@ -1,0 +1,3 @@
+from tests.tenancy import PARTNER, Row
+
+ROWS = [Row("content:index", PARTNER)]

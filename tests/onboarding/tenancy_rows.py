@@ -1,0 +1,6 @@
+from tests.tenancy import PARTNER, Row
+
+ROWS = [
+    Row("onboarding:index", PARTNER),
+    Row("onboarding:training", PARTNER),
+]

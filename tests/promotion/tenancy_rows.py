@@ -1,0 +1,3 @@
+from tests.tenancy import PARTNER, Row
+
+ROWS = [Row("promotion:index", PARTNER)]
