@@ -10,7 +10,10 @@ def index(request):
     return render(
         request,
         "prm/empty_feature.html",
-        {"title": _("Onboarding"), "message": _("Your onboarding plan will appear here once it has been started.")},
+        {
+            "title": _("Onboarding"),
+            "message": _("Your onboarding plan will appear here once it has been started."),
+        },
     )
 
 

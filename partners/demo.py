@@ -70,7 +70,11 @@ def seed(stdout) -> None:
     for slug, partner in partners.items():
         for i, (local, display, language) in enumerate(MEMBERS[: 1 + len(slug) % 3]):
             user = demo_user(f"{local}@{slug}.example.com", display_name=display, language=language)
-            _member(user, partner, "admin" if i == 0 and slug not in ("sakura-systems", "northwind-solutions") else "member")
+            _member(
+                user,
+                partner,
+                "admin" if i == 0 and slug not in ("sakura-systems", "northwind-solutions") else "member",
+            )
 
     # The second demo manager is assigned to a few partners only (object permission).
     manager2 = User.objects.get(email="manager2@example.com")

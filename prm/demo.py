@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 
 from prm.models import CHANNEL_MANAGERS, SUPPORT, User
 
-PASSWORD = "demo12345"
+PASSWORD = "demo12345"  # noqa: S105 - demo data only, printed by seed_demo
 
 
 def demo_user(email: str, *, display_name: str, language: str = "ja", **flags) -> User:

@@ -5,6 +5,7 @@ process group, then the embedded PostgreSQL and Redis if this run started them, 
 nothing is left behind.
 """
 
+import contextlib
 import os
 import selectors
 import signal
@@ -24,7 +25,14 @@ def commands(port: str) -> dict[str, list[str]]:
     return {
         "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
-        "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", str(devservices.VAR_DIR / "celerybeat-schedule")],
+        "beat": [
+            *celery,
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(devservices.VAR_DIR / "celerybeat-schedule"),
+        ],
     }
 
 
@@ -61,7 +69,7 @@ def main() -> int:
     for name, proc in children.items():
         os.set_blocking(proc.stdout.fileno(), False)
         selector.register(proc.stdout, selectors.EVENT_READ, name)
-    buffers = {name: b"" for name in children}
+    buffers = dict.fromkeys(children, b"")
     exit_code = 0
     try:
         while not stopping:
@@ -103,10 +111,8 @@ def _terminate(children: dict) -> None:
 
 
 def _signal_group(proc, sig) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 if __name__ == "__main__":

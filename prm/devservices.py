@@ -46,7 +46,8 @@ def postgres_settings() -> dict:
     with _lock("postgres"):
         # cleanup_mode=None: the server must outlive this process; `stop` ends it.
         server = pgserver.get_server(PG_DIR, cleanup_mode=None)
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")
+        # DB_NAME is a constant of ours, not input.
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")  # noqa: S608
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DB_NAME};")
         socket_dir = server.get_postmaster_info().socket_dir

@@ -7,6 +7,7 @@ A git-ignored `.env` in the project root is read if present; real environment va
 win over it.
 """
 
+import importlib
 import os
 import warnings
 from pathlib import Path
@@ -40,9 +41,7 @@ else:
     if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
 
-ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
-)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
@@ -57,8 +56,7 @@ elif DEBUG:
     DATABASES = {"default": devservices.postgres_settings()}
 else:
     raise ImproperlyConfigured(
-        "DATABASE_URL must be set when DJANGO_DEBUG is off "
-        "(the embedded PostgreSQL is for development only)."
+        "DATABASE_URL must be set when DJANGO_DEBUG is off (the embedded PostgreSQL is for development only)."
     )
 # A test's real Celery worker points at the test database with this.
 if "PRM_DATABASE_NAME" in os.environ:
@@ -74,8 +72,7 @@ elif DEBUG:
     REDIS_URL = devservices.redis_url()
 else:
     raise ImproperlyConfigured(
-        "REDIS_URL must be set when DJANGO_DEBUG is off "
-        "(the embedded Redis is for development only)."
+        "REDIS_URL must be set when DJANGO_DEBUG is off (the embedded Redis is for development only)."
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -84,8 +81,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "prm",
     "partners",
-    "onboarding",
     "content",
+    "onboarding",
     "incentives",
     "promotion",
     "threads",
@@ -271,8 +268,19 @@ LOGGING = {
 PRM_ONBOARDING_TARGET_DAYS = 60
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024
 PRM_LOGO_SIZE = (400, 400)
-# Feature apps plug into the partner home and staff home by dotted path, so prm never
-# imports them. A panel function returns (template, context) or None.
+# Feature apps plug into the portal without `prm` importing them: each may have a
+# `<app>/portal.py` (constants only, no model imports) declaring
+#   BEAT_SCHEDULE = {...}            Celery beat entries
+#   HOME_PANELS = ["app.views.f"]    f(request, partner) -> (template, context) | None
+#   STAFF_LINKS = ["app.views.g"]    g(request) -> [{"label", "url", "description"}]
+FEATURE_APPS = ["partners", "content", "onboarding", "incentives", "promotion", "threads"]
 PRM_HOME_PANELS: list[str] = []
-# A staff-links function returns [{"label", "url", "description"}] for the staff home.
 PRM_STAFF_LINKS: list[str] = []
+for _app in FEATURE_APPS:
+    try:
+        _portal = importlib.import_module(f"{_app}.portal")
+    except ModuleNotFoundError:
+        continue
+    CELERY_BEAT_SCHEDULE.update(getattr(_portal, "BEAT_SCHEDULE", {}))
+    PRM_HOME_PANELS += getattr(_portal, "HOME_PANELS", [])
+    PRM_STAFF_LINKS += getattr(_portal, "STAFF_LINKS", [])

@@ -16,7 +16,9 @@ def pytest_collection_modifyitems(config, items):
         return
     if os.environ.get("PRM_REQUIRE_E2E"):
         raise pytest.UsageError("Chromium is required for the e2e tests: apt-get install -y chromium")
-    skip = pytest.mark.skip(reason="Chromium not installed: run `apt-get install -y chromium` to run e2e tests")
+    skip = pytest.mark.skip(
+        reason="Chromium not installed: run `apt-get install -y chromium` to run e2e tests"
+    )
     for item in items:
         if "e2e" in item.nodeid.split("::")[0]:
             item.add_marker(skip)

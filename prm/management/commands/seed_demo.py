@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-DEMO_PASSWORD = "demo12345"
+from prm.demo import PASSWORD as DEMO_PASSWORD
+
 DEMO_LOGINS = [
     ("admin@example.com", "superuser (admin site)"),
     ("manager@example.com", "channel manager"),
@@ -33,6 +34,6 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(self.stdout)
             self.stdout.write(f"  demo data: {app_config.label} ok")
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<24} {role}")
