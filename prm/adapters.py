@@ -1,10 +1,19 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
-# Recruitment sets this session key while a visitor accepts a valid invitation; there is
+# Recruitment sets these session keys while a visitor accepts a valid invitation; there is
 # no open sign-up (partners apply at /apply/ and are invited once approved).
 SIGNUP_ALLOWED_SESSION_KEY = "prm_signup_allowed"
+# The invited e-mail address: the invitation link proves the visitor can read that inbox,
+# so the address counts as verified and allauth sends no second verification mail.
+VERIFIED_EMAIL_SESSION_KEY = "prm_verified_email"
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return bool(request.session.get(SIGNUP_ALLOWED_SESSION_KEY))
+
+    def is_email_verified(self, request, email):
+        verified = request.session.get(VERIFIED_EMAIL_SESSION_KEY)
+        if verified and verified.lower() == (email or "").lower():
+            return True
+        return super().is_email_verified(request, email)
