@@ -102,3 +102,17 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class Heartbeat(models.Model):
+    """Last time a periodic task ran: proves beat and a worker are alive (shown by /healthz)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -221,11 +221,21 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Partner Portal <noreply@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
 # --- Caching and sessions -------------------------------------------------------------
+def _redis_location(url: str, *, db: int) -> str:
+    if url.startswith("redis+socket://"):
+        return f"unix://{url.removeprefix('redis+socket://').split('?')[0]}?db={db}"
+    base = url.rsplit("/", 1)[0] if url.count("/") > 2 else url
+    return f"{base}/{db}"
+
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL.replace("redis+socket://", "unix://"),
+        # Database 0 is Celery's broker; the cache gets its own (tests another) so that
+        # clearing a cache never drops queued tasks.
+        "LOCATION": _redis_location(REDIS_URL, db=2 if TESTING else 1),
         "KEY_PREFIX": "prm-test" if TESTING else "prm",
     }
 }

@@ -84,7 +84,7 @@ def set_language(request):
 def healthz(request):
     checks = {"database": _check_database(), "redis": _check_redis()}
     healthy = all(c["ok"] for c in checks.values())
-    body = {"status": "ok" if healthy else "error", **checks}
+    body = {"status": "ok" if healthy else "error", **checks, "worker": _last_heartbeat()}
     return JsonResponse(body, status=200 if healthy else 503)
 
 
@@ -95,6 +95,17 @@ def _timed(func) -> dict:
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}
     return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _last_heartbeat() -> dict:
+    """Informational: when beat + a worker last ran the heartbeat task (not part of the status)."""
+    from prm.models import Heartbeat
+
+    try:
+        beat = Heartbeat.objects.filter(name="celery").first()
+    except Exception:
+        return {"last_heartbeat": None}
+    return {"last_heartbeat": beat.beat_at.isoformat() if beat else None}
 
 
 def _check_database() -> dict:

@@ -87,3 +87,12 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _no_staff_mfa(settings):
     settings.PRM_STAFF_MFA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and caches start empty in every test (the test cache is its own Redis db)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,0 +1,34 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from partners.models import Membership, Partner
+from prm.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_has_the_fixed_logins():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    counts = (User.objects.count(), Partner.objects.count(), Membership.objects.count())
+    call_command("seed_demo", stdout=out)
+    assert "partner@example.com" in out.getvalue()
+    assert (User.objects.count(), Partner.objects.count(), Membership.objects.count()) == counts
+
+    assert Partner.objects.count() >= 12
+    assert set(Partner.objects.values_list("partner_type", flat=True)) == {"sales", "delivery", "solution"}
+    assert {"onboarding", "active", "suspended", "inactive"} <= set(
+        Partner.objects.values_list("status", flat=True)
+    )
+    partner = User.objects.get(email="partner@example.com")
+    member = User.objects.get(email="member@example.com")
+    other = User.objects.get(email="other@example.com")
+    assert partner.membership.is_admin and partner.membership.partner.status == "active"
+    assert member.membership.partner == partner.membership.partner and not member.membership.is_admin
+    assert other.membership.partner != partner.membership.partner
+    assert User.objects.get(email="admin@example.com").is_superuser
+    assert User.objects.get(email="manager@example.com").is_channel_manager
+    assert User.objects.get(email="support@example.com").is_support
+    assert partner.check_password("demo12345")
