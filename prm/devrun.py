@@ -15,6 +15,7 @@ import time
 
 from prm import devservices
 
+RUN_PID = devservices.VAR_DIR / "devrun.pid"  # tells `make test` not to stop our servers
 COLOURS = {"web": "\033[36m", "worker": "\033[33m", "beat": "\033[35m"}
 RESET = "\033[0m"
 
@@ -39,10 +40,10 @@ def commands(port: str) -> dict[str, list[str]]:
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     uses_embedded = "DATABASE_URL" not in os.environ or "REDIS_URL" not in os.environ
-    started_services = uses_embedded and not devservices.status()
     if uses_embedded:
         devservices.postgres_settings()
         devservices.redis_url()
+    RUN_PID.write_text(str(os.getpid()))
 
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     children = {
@@ -88,7 +89,8 @@ def main() -> int:
                 break
     finally:
         _terminate(children)
-        if started_services:
+        RUN_PID.unlink(missing_ok=True)
+        if uses_embedded:
             devservices.stop()
             print("Stopped the embedded PostgreSQL and Redis.", flush=True)
     return exit_code

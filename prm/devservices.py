@@ -16,8 +16,12 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
+
+# pgserver asks platformdirs for a runtime dir; without XDG_RUNTIME_DIR that only warns.
+warnings.filterwarnings("ignore", module="platformdirs")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PRM_VAR_DIR", BASE_DIR / "var"))

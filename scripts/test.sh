@@ -1,16 +1,12 @@
 #!/usr/bin/env bash
-# The whole suite against real PostgreSQL and Redis. Stops the embedded servers afterwards
-# if this run started them (a developer's `make run` keeps its own).
+# The whole suite against real PostgreSQL and Redis. Afterwards the embedded servers are
+# stopped (no processes left behind), unless a `make run` in another terminal uses them.
 set -u
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
-started=0
-if ! $py -m prm.devservices status >/dev/null 2>&1; then
-  started=1
-fi
 $py -m pytest "$@"
 rc=$?
-if [ "$started" = 1 ]; then
+if ! { [ -f var/devrun.pid ] && kill -0 "$(cat var/devrun.pid)" 2>/dev/null; }; then
   $py -m prm.devservices stop
 fi
 exit $rc
