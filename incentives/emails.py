@@ -14,7 +14,9 @@ def send(user, template: str, context: dict) -> None:
         subject = render_to_string(f"incentives/emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"incentives/emails/{template}.txt", context)
         html = render_to_string(f"incentives/emails/{template}.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, settings.DEFAULT_FROM_EMAIL, [user.email])
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), text, settings.DEFAULT_FROM_EMAIL, [user.email]
+    )
     message.attach_alternative(html, "text/html")
     message.send()
 
@@ -23,7 +25,10 @@ def partner_admins(partner_id: int):
     from prm.models import User
 
     return User.objects.filter(
-        membership__partner_id=partner_id, membership__is_active=True, membership__role="admin", is_active=True
+        membership__partner_id=partner_id,
+        membership__is_active=True,
+        membership__role="admin",
+        is_active=True,
     )
 
 
@@ -42,7 +47,9 @@ def deal_reviewed(*, deal_id: int) -> None:
         return
     url = settings.SITE_URL + reverse("incentives:deal_detail", args=[deal.pk])
     for user in _deal_recipients(deal):
-        send(user, "deal_reviewed", {"deal": deal, "url": url, "approved": deal.status == Deal.Status.APPROVED})
+        send(
+            user, "deal_reviewed", {"deal": deal, "url": url, "approved": deal.status == Deal.Status.APPROVED}
+        )
 
 
 def protection_ending(*, deal_id: int) -> None:
@@ -65,7 +72,9 @@ def tier_changes(*, change_ids: list[int]) -> None:
         "partner", "from_tier", "to_tier"
     ):
         with transaction.atomic():
-            claimed = TierChange.objects.filter(pk=change.pk, notified_at=None).update(notified_at=timezone.now())
+            claimed = TierChange.objects.filter(pk=change.pk, notified_at=None).update(
+                notified_at=timezone.now()
+            )
             if not claimed:
                 continue
             template = "tier_upgrade" if change.kind == TierChange.Kind.UPGRADE else "tier_downgrade_pending"

@@ -103,15 +103,17 @@ class DealFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All"))] + list(Deal.Status.choices)
-        self.fields["stage"].choices = [("", _("All"))] + list(Deal.Stage.choices)
+        self.fields["status"].choices = [("", _("All")), *list(Deal.Status.choices)]
+        self.fields["stage"].choices = [("", _("All")), *list(Deal.Stage.choices)]
 
     def apply(self, qs):
         if not self.is_valid():
             return qs.order_by("-created_at", "-id")
         data = self.cleaned_data
         if data["q"]:
-            qs = qs.filter(customer_company__icontains=data["q"]) | qs.filter(customer_domain__icontains=data["q"])
+            qs = qs.filter(customer_company__icontains=data["q"]) | qs.filter(
+                customer_domain__icontains=data["q"]
+            )
         if data["status"]:
             qs = qs.filter(status=data["status"])
         if data["stage"]:
@@ -121,7 +123,9 @@ class DealFilterForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -142,7 +146,7 @@ class StaffDealFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All"))] + list(Deal.Status.choices)
+        self.fields["status"].choices = [("", _("All")), *list(Deal.Status.choices)]
 
 
 class OptInForm(forms.Form):

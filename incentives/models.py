@@ -93,9 +93,7 @@ class DealQuerySet(models.QuerySet):
 
     def protected_on(self, day):
         """Approved, still open registrations whose protection covers `day`."""
-        return self.filter(
-            status=Deal.Status.APPROVED, protected_until__gte=day, stage__in=Deal.OPEN_STAGES
-        )
+        return self.filter(status=Deal.Status.APPROVED, protected_until__gte=day, stage__in=Deal.OPEN_STAGES)
 
 
 class Deal(models.Model):
@@ -245,7 +243,9 @@ class PartnerTierState(models.Model):
     )
     tier_since = models.DateField(_("at this tier since"), null=True, blank=True)
     downgrade_pending_since = models.DateField(_("downgrade pending since"), null=True, blank=True)
-    won_revenue = models.DecimalField(_("won revenue (JPY, 12 months)"), max_digits=16, decimal_places=0, default=0)
+    won_revenue = models.DecimalField(
+        _("won revenue (JPY, 12 months)"), max_digits=16, decimal_places=0, default=0
+    )
     won_deals = models.PositiveIntegerField(_("won deals (12 months)"), default=0)
     certified_people = models.PositiveIntegerField(_("certified people"), default=0)
     onboarding_completed = models.BooleanField(_("onboarding completed"), default=False)
@@ -348,7 +348,11 @@ class IncentiveProgram(models.Model):
         help_text=_("Per won deal (SPIFF) or once (tier bonus)."),
     )
     percent = models.DecimalField(
-        _("rebate %"), max_digits=5, decimal_places=2, default=Decimal(0), help_text=_("Rebate programs only.")
+        _("rebate %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text=_("Rebate programs only."),
     )
     bonus_tier = models.ForeignKey(
         Tier,
@@ -360,7 +364,11 @@ class IncentiveProgram(models.Model):
         help_text=_("Tier bonus programs only: paid once when a partner reaches this tier or higher."),
     )
     eligible_tiers = models.ManyToManyField(
-        Tier, blank=True, related_name="+", verbose_name=_("eligible tiers"), help_text=_("Empty: every tier.")
+        Tier,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eligible tiers"),
+        help_text=_("Empty: every tier."),
     )
     eligible_products = models.ManyToManyField(
         Product,
@@ -376,7 +384,9 @@ class IncentiveProgram(models.Model):
         verbose_name = _("incentive program")
         verbose_name_plural = _("incentive programs")
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="program_dates_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="program_dates_ordered"
+            ),
             models.CheckConstraint(
                 condition=models.Q(percent__gte=0, percent__lte=100), name="program_percent_range"
             ),
@@ -483,7 +493,9 @@ class Earning(models.Model):
         constraints = [
             # A deal earns once per program; a tier bonus is paid once per partner and program.
             models.UniqueConstraint(
-                fields=["program", "deal"], condition=models.Q(deal__isnull=False), name="earning_once_per_deal"
+                fields=["program", "deal"],
+                condition=models.Q(deal__isnull=False),
+                name="earning_once_per_deal",
             ),
             models.UniqueConstraint(
                 fields=["program", "partner"],

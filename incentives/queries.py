@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 
 from incentives.models import Deal, Earning, PartnerTierState, Statement, Tier
 
-
 # --- Contracts for other apps ---------------------------------------------------------
 
 
@@ -103,8 +102,16 @@ def progress_to(state: PartnerTierState | None, tier: Tier) -> list[Progress]:
     ]  # fmt: skip
     if tier.requires_onboarding:
         rows.append(
-            Progress("onboarding", _("Onboarding completed"), onboarded, True,
-                     _("Yes") if onboarded else _("No"), _("Yes"), 100 if onboarded else 0, onboarded)  # fmt: skip
+            Progress(
+                "onboarding",
+                _("Onboarding completed"),
+                onboarded,
+                True,
+                _("Yes") if onboarded else _("No"),
+                _("Yes"),
+                100 if onboarded else 0,
+                onboarded,
+            )
         )
     return rows
 
@@ -118,7 +125,9 @@ def gap_in_words(state: PartnerTierState | None, tier: Tier) -> str:
     parts = []
     if people < tier.min_certified_people:
         n = tier.min_certified_people - people
-        parts.append(ngettext("%(count)s more certified person", "%(count)s more certified people", n) % {"count": n})
+        parts.append(
+            ngettext("%(count)s more certified person", "%(count)s more certified people", n) % {"count": n}
+        )
     if deals < tier.min_won_deals:
         n = tier.min_won_deals - deals
         parts.append(ngettext("%(count)s more won deal", "%(count)s more won deals", n) % {"count": n})
@@ -133,7 +142,9 @@ def gap_in_words(state: PartnerTierState | None, tier: Tier) -> str:
     return _("%(gaps)s to reach %(tier)s") % {"gaps": join_words(parts), "tier": tier.label}
 
 
-def revenue_by_month(partner, *, months: int = 12, today: date | None = None) -> list[tuple[date, Decimal, int]]:
+def revenue_by_month(
+    partner, *, months: int = 12, today: date | None = None
+) -> list[tuple[date, Decimal, int]]:
     """Won revenue (JPY) and won deals per month for the last `months` months, zeros included."""
     today = today or timezone.localdate()
     first = today.replace(day=1)

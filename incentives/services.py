@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Length, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,7 +113,9 @@ def deal_register(*, partner, user, data: dict) -> Deal:
     if deal.stage not in Deal.OPEN_STAGES:
         raise IncentivesError(_("A new registration must be in an open stage."))
     conflicts = list(
-        find_conflicts(partner=partner, customer_domain=deal.customer_domain, customer_company=deal.customer_company)
+        find_conflicts(
+            partner=partner, customer_domain=deal.customer_domain, customer_company=deal.customer_company
+        )
     )
     deal.has_conflict = bool(conflicts)
     deal.conflict_notes = _conflict_notes(conflicts, domain=deal.customer_domain, key=deal.company_key)
@@ -194,7 +196,16 @@ def deal_approve(*, deal: Deal, actor, reason: str = "", on: date | None = None)
     deal.review_reason = reason
     deal.reviewed_by = actor
     deal.reviewed_at = timezone.now()
-    deal.save(update_fields=["status", "protected_until", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    deal.save(
+        update_fields=[
+            "status",
+            "protected_until",
+            "review_reason",
+            "reviewed_by",
+            "reviewed_at",
+            "updated_at",
+        ]
+    )
     audit(actor=actor, action="deal.approved", target=deal, reason=reason,
           protected_until=deal.protected_until.isoformat(), conflict=deal.has_conflict)  # fmt: skip
     tasks.notify_deal_reviewed.delay_on_commit(deal_id=deal.pk)
@@ -230,13 +241,16 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
     Idempotent: expiry only touches approved deals past their date; a reminder is claimed by
     a conditional UPDATE of `reminder_sent_for`, so a repeat finds nothing to claim.
     """
+    from incentives import tasks
     from prm.models import AuditEvent
 
-    from incentives import tasks
-
     today = today or timezone.localdate()
-    lapsed = Deal.objects.filter(status=Deal.Status.APPROVED, protected_until__lt=today, stage__in=Deal.OPEN_STAGES)
-    expired = list(lapsed.select_for_update().values_list("pk", "partner_id", "customer_company", "protected_until"))
+    lapsed = Deal.objects.filter(
+        status=Deal.Status.APPROVED, protected_until__lt=today, stage__in=Deal.OPEN_STAGES
+    )
+    expired = list(
+        lapsed.select_for_update().values_list("pk", "partner_id", "customer_company", "protected_until")
+    )
     if expired:
         Deal.objects.filter(pk__in=[row[0] for row in expired]).update(
             status=Deal.Status.EXPIRED, updated_at=timezone.now()
@@ -245,8 +259,14 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
 
         ct = ContentType.objects.get_for_model(Deal)
         AuditEvent.objects.bulk_create(
-            AuditEvent(action="deal.protection_expired", target_type=ct, target_id=str(pk), target_repr=name[:200],
-                       partner_id=partner_id, data={"protected_until": until.isoformat()})  # fmt: skip
+            AuditEvent(
+                action="deal.protection_expired",
+                target_type=ct,
+                target_id=str(pk),
+                target_repr=name[:200],
+                partner_id=partner_id,
+                data={"protected_until": until.isoformat()},
+            )
             for pk, partner_id, name, until in expired
         )
     due = Deal.objects.filter(
@@ -281,7 +301,7 @@ def _certifications_sql(as_of: date):
     if qs is None:
         return "SELECT NULL::bigint AS partner_id, NULL::bigint AS user_id WHERE FALSE", []
     sql, params = _subquery_sql(qs, ("partner_id", "user_id"))
-    return f"SELECT c0.partner_id, c0.user_id FROM ({sql}) c0", params
+    return f"SELECT c0.partner_id, c0.user_id FROM ({sql}) c0", params  # noqa: S608 - compiled ORM SQL
 
 
 def _completed_sql():
@@ -414,7 +434,12 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     from incentives import tasks
 
     as_of = as_of or timezone.localdate()
-    named = {"start": as_of - timedelta(days=365), "as_of": as_of, "grace": grace_days(), "now": timezone.now()}
+    named = {
+        "start": as_of - timedelta(days=365),
+        "as_of": as_of,
+        "grace": grace_days(),
+        "now": timezone.now(),
+    }
     certs_sql = _named(*_certifications_sql(as_of), prefix="cert", into=named)
     completed_sql = _named(*_completed_sql(), prefix="done", into=named)
     sql = RECOMPUTE_SQL.format(certs=certs_sql, completed=completed_sql)
@@ -427,8 +452,12 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
         import json
 
         changes = json.loads(changes)
-    run = RecomputationRun.objects.create(as_of=as_of, partners=evaluated, changes=len(changes), triggered_by=actor)
-    notify = [pk for pk, kind in changes if kind in (TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING)]
+    run = RecomputationRun.objects.create(
+        as_of=as_of, partners=evaluated, changes=len(changes), triggered_by=actor
+    )
+    notify = [
+        pk for pk, kind in changes if kind in (TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING)
+    ]
     if notify:
         tasks.notify_tier_changes.delay_on_commit(change_ids=notify)
     return run
@@ -516,21 +545,31 @@ def earnings_compute(*, period: date, actor=None) -> dict:
         [Statement(partner_id=pid, period=start) for pid in partner_ids], ignore_conflicts=True
     )
     drafts = dict(
-        Statement.objects.filter(period=start, status=Statement.Status.DRAFT, partner_id__in=partner_ids).values_list(
-            "partner_id", "pk"
-        )
+        Statement.objects.filter(
+            period=start, status=Statement.Status.DRAFT, partner_id__in=partner_ids
+        ).values_list("partner_id", "pk")
     )
     created = Earning.objects.bulk_create(
         [
-            Earning(statement_id=drafts[pid], program=program, partner_id=pid, deal_id=deal_id,
-                    tier_change_id=change_id, basis=basis, amount=amount)  # fmt: skip
+            Earning(
+                statement_id=drafts[pid],
+                program=program,
+                partner_id=pid,
+                deal_id=deal_id,
+                tier_change_id=change_id,
+                basis=basis,
+                amount=amount,
+            )
             for program, (pid, deal_id, change_id, basis, amount) in candidates
             if pid in drafts
         ],
         ignore_conflicts=True,
     )
     totals = (
-        Earning.objects.filter(statement=OuterRef("pk")).values("statement").annotate(s=Sum("amount")).values("s")
+        Earning.objects.filter(statement=OuterRef("pk"))
+        .values("statement")
+        .annotate(s=Sum("amount"))
+        .values("s")
     )
     Statement.objects.filter(period=start, status=Statement.Status.DRAFT).update(
         total=Coalesce(Subquery(totals), Decimal(0))

@@ -60,7 +60,10 @@ def deal_create(request):
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request, _("Thank you. Your registration has been submitted and is under review by your channel manager.")
+                request,
+                _(
+                    "Thank you. Your registration has been submitted and is under review by your channel manager."
+                ),
             )
             return redirect("incentives:deal_detail", pk=deal.pk)
     return render(request, "incentives/deal_form.html", {"form": form, "active_nav": "deals"})
@@ -123,7 +126,9 @@ def deal_close(request, pk):
     except services.IncentivesError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Congratulations on the win!") if won else _("The deal has been marked as lost."))
+        messages.success(
+            request, _("Congratulations on the win!") if won else _("The deal has been marked as lost.")
+        )
     return redirect("incentives:deal_detail", pk=deal.pk)
 
 
@@ -186,7 +191,9 @@ def statements(request):
     page = paginate(request, qs)
     earnings = queries.earnings_to_date(request.partner)
     return render(
-        request, "incentives/statements.html", {"page": page, "earnings": earnings, "active_nav": "incentives"}
+        request,
+        "incentives/statements.html",
+        {"page": page, "earnings": earnings, "active_nav": "incentives"},
     )
 
 
@@ -373,7 +380,9 @@ def staff_overview(request):
          "kind": kinds.get(row["program__kind"], "")}
         for row in cost_rows
     ]  # fmt: skip
-    recent = TierChange.objects.filter(partner__in=visible).select_related("partner", "from_tier", "to_tier")[:20]
+    recent = TierChange.objects.filter(partner__in=visible).select_related("partner", "from_tier", "to_tier")[
+        :20
+    ]
     export = request.GET.get("export")
     if export == "distribution":
         rows = [[t.label, n] for t, n in distribution] + [[_("No tier yet"), untiered]]
@@ -384,7 +393,15 @@ def staff_overview(request):
                 for r in movement_rows]  # fmt: skip
         return csv_response("tier-movements", header, rows)
     if export == "changes":
-        header = [_("Date"), _("Partner"), _("Change"), _("From"), _("To"), _("Metrics before"), _("Metrics after")]
+        header = [
+            _("Date"),
+            _("Partner"),
+            _("Change"),
+            _("From"),
+            _("To"),
+            _("Metrics before"),
+            _("Metrics after"),
+        ]
         rows = (
             [c.effective_on, c.partner.name, c.get_kind_display(), c.from_tier.label if c.from_tier else "",
              c.to_tier.label if c.to_tier else "", c.metrics_before, c.metrics_after]
@@ -392,7 +409,15 @@ def staff_overview(request):
         )  # fmt: skip
         return csv_response("tier-changes", header, rows)
     if export == "cost":
-        header = [_("Program"), _("Kind"), _("Partners"), _("Draft"), _("Approved"), _("Paid"), _("Total (JPY)")]
+        header = [
+            _("Program"),
+            _("Kind"),
+            _("Partners"),
+            _("Draft"),
+            _("Approved"),
+            _("Paid"),
+            _("Total (JPY)"),
+        ]
         rows = [[c["name"], c["kind"], c["partners"], c["draft"] or 0, c["approved"] or 0, c["paid"] or 0,
                  c["total"] or 0] for c in cost]  # fmt: skip
         return csv_response("program-cost", header, rows)
