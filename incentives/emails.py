@@ -68,9 +68,11 @@ def tier_changes(*, change_ids: list[int]) -> None:
     from incentives.models import TierChange
 
     url = settings.SITE_URL + reverse("incentives:scorecard")
-    for change in TierChange.objects.filter(pk__in=change_ids, notified_at=None).select_related(
-        "partner", "from_tier", "to_tier"
-    ):
+    for change in TierChange.objects.filter(
+        pk__in=change_ids,
+        notified_at=None,
+        kind__in=[TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING],
+    ).select_related("partner", "from_tier", "to_tier"):
         with transaction.atomic():
             claimed = TierChange.objects.filter(pk=change.pk, notified_at=None).update(
                 notified_at=timezone.now()

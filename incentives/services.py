@@ -290,9 +290,15 @@ RECOMPUTE_LOCK = 7_406_001  # pg advisory lock key: one recomputation at a time
 
 def _subquery_sql(qs, fields: tuple[str, ...]):
     """SQL and params of a QuerySet (another app's) to embed as a subquery."""
+    from django.core.exceptions import EmptyResultSet
+
     if fields:
         qs = qs.values(*fields)
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # qs.none() or a filter that can match nothing
+        cols = ", ".join(f"NULL::bigint AS {f}" for f in fields) or "NULL::bigint"
+        return f"SELECT {cols} WHERE FALSE", []  # noqa: S608 - field names from code
     return sql, list(params)
 
 
