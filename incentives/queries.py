@@ -30,7 +30,7 @@ def partner_tier_map() -> dict[int, int]:
 
 def partners_with_won_deals():
     """QuerySet of ids of partners with at least one won deal."""
-    return Deal.objects.won().values_list("partner_id", flat=True).distinct()
+    return Deal.objects.won().order_by().values_list("partner_id", flat=True).distinct()
 
 
 # --- Money in words -------------------------------------------------------------------

@@ -54,8 +54,16 @@ def make_tiers():
         (3, "プラチナ", "Platinum", 50_000_000, 10, 5, True, 120),
     ]
     return [
-        Tier.objects.create(rank=rank, name=name, name_en=en, min_won_revenue=Decimal(rev), min_won_deals=deals,
-                            min_certified_people=people, requires_onboarding=onb, protection_days=days)  # fmt: skip
+        Tier.objects.create(
+            rank=rank,
+            name=name,
+            name_en=en,
+            min_won_revenue=Decimal(rev),
+            min_won_deals=deals,
+            min_certified_people=people,
+            requires_onboarding=onb,
+            protection_days=days,
+        )  # fmt: skip
         for rank, name, en, rev, deals, people, onb, days in specs
     ]
 

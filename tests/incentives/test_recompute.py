@@ -16,7 +16,9 @@ AS_OF = date(2026, 6, 30)
 
 
 def won(partner, amount, on=date(2026, 6, 1)):
-    return DealFactory(partner=partner, won=True, closed_on=on, amount=Decimal(amount), amount_jpy=Decimal(amount))
+    return DealFactory(
+        partner=partner, won=True, closed_on=on, amount=Decimal(amount), amount_jpy=Decimal(amount)
+    )
 
 
 def tier_of(partner):
