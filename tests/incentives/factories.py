@@ -63,7 +63,7 @@ def make_tiers():
             min_certified_people=people,
             requires_onboarding=onb,
             protection_days=days,
-        )  # fmt: skip
+        )
         for rank, name, en, rev, deals, people, onb, days in specs
     ]
 

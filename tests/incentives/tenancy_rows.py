@@ -69,7 +69,7 @@ ROWS = [
         kwargs=lambda w: {"pk": deal_a(w, approved=True).pk},
         leaks=leaks,
         method="post",
-    ),  # fmt: skip
+    ),
     Row("incentives:scorecard", PARTNER, kwargs=seed_a, leaks=leaks),
     Row("incentives:leaderboard_opt_in", OPT_IN, method="post"),
     Row("incentives:statements", PARTNER_ADMIN, kwargs=seed_a, leaks=leaks),
@@ -89,14 +89,14 @@ ROWS = [
         leaks=leaks,
         insiders={"manager_a"},
         query="?format=csv&status=",
-    ),  # fmt: skip
+    ),
     Row(
         "incentives:staff_deal_detail",
         MANAGER_A_OBJECT,
         kwargs=lambda w: {"pk": deal_a(w).pk},
         leaks=leaks,
         insiders={"manager_a"},
-    ),  # fmt: skip
+    ),
     Row("incentives:staff_overview", MANAGERS, kwargs=seed_a, leaks=leaks, insiders={"manager_a"}),
     Row(
         "incentives:staff_overview",
@@ -105,5 +105,5 @@ ROWS = [
         leaks=leaks,
         insiders={"manager_a"},
         query="?export=changes",
-    ),  # fmt: skip
+    ),
 ]
