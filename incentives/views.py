@@ -77,7 +77,7 @@ def _deal_page(request, deal, *, update_form=None, close_form=None, status=200):
         {
             "deal": deal,
             "update_form": update_form or DealUpdateForm(instance=deal),
-            "close_form": close_form or DealCloseForm(initial={"amount": deal.amount}),
+            "close_form": close_form or DealCloseForm(initial={"amount": deal.amount}, auto_id="close_%s"),
             "history": history,
             "active_nav": "deals",
         },
@@ -116,7 +116,7 @@ def deal_update(request, pk):
 @partner_required
 def deal_close(request, pk):
     deal = _partner_deal(request, pk)
-    form = DealCloseForm(request.POST)
+    form = DealCloseForm(request.POST, auto_id="close_%s")
     if not form.is_valid():
         return _deal_page(request, deal, close_form=form)
     won = form.cleaned_data["outcome"] == "won"
