@@ -175,7 +175,9 @@ def revenue_chart_svg(series: list[tuple[date, Decimal, int]]) -> str:
                   font_family="system-ui, sans-serif", label_font_size=11, major_label_font_size=11)  # fmt: skip
     chart = pygal.Bar(
         js=[], style=style, show_legend=False, height=260, width=720, disable_xml_declaration=True,
-        x_label_rotation=0, print_values=False, y_title=_("JPY"),
+        x_label_rotation=40,
+        truncate_label=-1,
+        value_formatter=lambda v: f"{v:,.0f}", print_values=False, y_title=_("JPY"),
     )  # fmt: skip
     chart.title = _("Won revenue by month")
     chart.x_labels = [m.strftime("%Y-%m") for m, _r, _d in series]
