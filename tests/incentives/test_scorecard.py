@@ -158,3 +158,13 @@ def test_staff_overview_and_exports(world, client_for, tiers):
         assert response["Content-Type"].startswith("text/csv")
     body = client.get(reverse("incentives:staff_overview"), {"export": "changes"}).content.decode()
     assert world.SECRET_A in body and "Beta Holdings" not in body
+
+
+def test_staff_home_links_for_managers_only(world, client_for):
+    from tests.incentives.factories import DealFactory
+
+    DealFactory(partner=world.partner_a)
+    text = client_for(world.manager_a).get(reverse("staff_home")).content.decode()
+    assert reverse("incentives:staff_deals") in text and "1" in text
+    text = client_for(world.support).get(reverse("staff_home")).content.decode()
+    assert reverse("incentives:staff_deals") not in text
