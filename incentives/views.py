@@ -69,8 +69,28 @@ def deal_create(request):
     return render(request, "incentives/deal_form.html", {"form": form, "active_nav": "deals"})
 
 
+def history_labels() -> dict:
+    return {
+        "deal.registered": _("Registration submitted"),
+        "deal.updated": _("Details updated"),
+        "deal.approved": _("Approved"),
+        "deal.rejected": _("Rejected"),
+        "deal.won": _("Marked as won"),
+        "deal.lost": _("Marked as lost"),
+        "deal.protection_expired": _("Protection expired"),
+    }
+
+
+def deal_history(deal) -> list:
+    labels = history_labels()
+    events = list(events_for(deal))
+    for event in events:
+        event.label = labels.get(event.action, event.action)
+    return events
+
+
 def _deal_page(request, deal, *, update_form=None, close_form=None, status=200):
-    history = events_for(deal)
+    history = deal_history(deal)
     return render(
         request,
         "incentives/deal_detail.html",
@@ -329,7 +349,7 @@ def staff_deal_detail(request, pk):
             "form": form,
             "conflicts": conflicts,
             "hidden_conflicts": hidden_conflicts,
-            "history": events_for(deal),
+            "history": deal_history(deal),
             "age_days": (timezone.now() - deal.created_at).days,
         },
     )
