@@ -144,7 +144,7 @@ def deal_update(*, deal: Deal, user, data: dict) -> Deal:
         raise IncentivesError(_("This registration can no longer be changed."))
     stage = data.get("stage", deal.stage)
     if stage not in Deal.OPEN_STAGES:
-        raise IncentivesError(_("Use “Mark as won” or “Mark as lost” to close a deal."))
+        raise IncentivesError(_("Use “Record the outcome” to mark a deal as won or lost."))
     changes = {}
     for field in EDITABLE_FIELDS:
         if field in data and getattr(deal, field) != data[field]:
