@@ -103,8 +103,8 @@ def seed(stdout) -> None:
     first_run = not RecomputationRun.objects.exists()
     if first_run:
         # Tier history for the staff charts: evaluate as of earlier dates before today.
-        _seed_deals(partners, products, today, only_before=today - timedelta(days=90))
-        services.tiers_recompute(as_of=today - timedelta(days=90))
+        _seed_deals(partners, products, today, only_before=today - timedelta(days=150))
+        services.tiers_recompute(as_of=today - timedelta(days=150))
     _seed_deals(partners, products, today)
     _seed_conflicts(partners, products, today)
     run = services.tiers_recompute(as_of=today)
