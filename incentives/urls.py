@@ -17,4 +17,5 @@ urlpatterns = [
     path("staff/deals/", views.staff_deals, name="staff_deals"),
     path("staff/deals/<int:pk>/", views.staff_deal_detail, name="staff_deal_detail"),
     path("staff/incentives/", views.staff_overview, name="staff_overview"),
+    path("staff/incentives/recompute/", views.staff_recompute, name="staff_recompute"),
 ]

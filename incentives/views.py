@@ -454,3 +454,14 @@ def staff_overview(request):
             "last_run": services.RecomputationRun.objects.order_by("-started_at").first(),
         },
     )
+
+
+@require_POST
+@managers_only
+def staff_recompute(request):
+    """Recompute every partner's tier now (the same task as the nightly beat entry)."""
+    from incentives import tasks
+
+    tasks.recompute_tiers.delay_on_commit(actor_id=request.user.pk)
+    messages.success(request, _("Tier recomputation has been started for every partner."))
+    return redirect("incentives:staff_overview")

@@ -48,10 +48,12 @@ def leaks(w):
     return [CUSTOMER_A, "kiyomizu-9d1e"]
 
 
+RECOMPUTE = expect(302, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403)
 OPT_IN = expect(302, anon=LOGIN, member_a=403, manager_a=404, manager_other=404, support=404)
 MANAGER_A_OBJECT = expect(404, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403, manager_a=200)
 
 ROWS = [
+    Row("incentives:staff_recompute", RECOMPUTE, method="post"),
     Row("incentives:deals", PARTNER, kwargs=seed_a, leaks=leaks),
     Row("incentives:deals", PARTNER, kwargs=seed_a, leaks=leaks, query="?format=csv"),
     Row("incentives:deal_create", PARTNER),

@@ -168,3 +168,14 @@ def test_staff_home_links_for_managers_only(world, client_for):
     assert reverse("incentives:staff_deals") in text and "1" in text
     text = client_for(world.support).get(reverse("staff_home")).content.decode()
     assert reverse("incentives:staff_deals") not in text
+
+
+def test_manager_recomputes_from_the_staff_page(world, client_for, tiers, django_capture_on_commit_callbacks):
+    client = client_for(world.manager_a)
+    assert client.get(reverse("incentives:staff_recompute")).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("incentives:staff_recompute"))
+    assert response.status_code == 302
+    run = services.RecomputationRun.objects.get()
+    assert run.triggered_by == world.manager_a
+    assert PartnerTierState.objects.filter(partner=world.partner_a, tier=tiers[0]).exists()
