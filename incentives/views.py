@@ -208,6 +208,29 @@ def leaderboard_opt_in(request):
 @partner_required(role=ADMIN)
 def statements(request):
     qs = Statement.objects.for_partner(request.partner).annotate(lines=Count("earnings")).order_by("-period")
+    if request.GET.get("format") == "csv":
+        earnings = (
+            Earning.objects.for_partner(request.partner)
+            .select_related("statement", "program", "deal", "tier_change__to_tier")
+            .order_by("-statement__period", "id")
+        )
+        header = [
+            _("Period"),
+            _("Status"),
+            _("Program"),
+            _("Kind"),
+            _("For"),
+            _("Basis (JPY)"),
+            _("Amount (JPY)"),
+        ]
+        rows = (
+            [e.statement.period.strftime("%Y-%m"), e.statement.get_status_display(), e.program.label,
+             e.program.get_kind_display(),
+             e.deal.customer_company if e.deal else (e.tier_change.to_tier.label if e.tier_change else ""),
+             e.basis, e.amount]
+            for e in earnings
+        )  # fmt: skip
+        return csv_response("earnings", header, rows)
     page = paginate(request, qs)
     earnings = queries.earnings_to_date(request.partner)
     return render(

@@ -75,6 +75,7 @@ ROWS = [
     Row("incentives:scorecard", PARTNER, kwargs=seed_a, leaks=leaks),
     Row("incentives:leaderboard_opt_in", OPT_IN, method="post"),
     Row("incentives:statements", PARTNER_ADMIN, kwargs=seed_a, leaks=leaks),
+    Row("incentives:statements", PARTNER_ADMIN, kwargs=seed_a, leaks=leaks, query="?format=csv"),
     Row("incentives:statement_detail", PARTNER_ADMIN_OBJECT, kwargs=statement_a, leaks=leaks),
     Row(
         "incentives:statement_detail",

@@ -110,3 +110,16 @@ def test_partner_admin_sees_own_statements_and_csv(world, client_for):
     assert body.startswith("\ufeff") and "夏のSPIFF" in body and "Alpha customer" in body
     assert client.get(reverse("incentives:statement_detail", args=[other.pk])).status_code == 404
     assert client_for(world.member_a).get(reverse("incentives:statements")).status_code == 403
+
+
+@pytest.mark.parametrize("months", [1, 8])
+def test_statements_list_query_count_is_flat(world, client_for, django_assert_max_num_queries, months):
+    ProgramFactory(kind=IncentiveProgram.Kind.SPIFF, amount=Decimal(10_000))
+    for m in range(1, months + 1):
+        won(world.partner_a, 1_000_000, on=date(2026, m, 10))
+        services.earnings_compute(period=date(2026, m, 1))
+    client = client_for(world.admin_a)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("incentives:statements")).status_code == 200
+    body = client.get(reverse("incentives:statements"), {"format": "csv"}).content.decode()
+    assert body.count("\n") == months + 1
