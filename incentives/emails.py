@@ -82,3 +82,34 @@ def tier_changes(*, change_ids: list[int]) -> None:
             template = "tier_upgrade" if change.kind == TierChange.Kind.UPGRADE else "tier_downgrade_pending"
             for user in partner_admins(change.partner_id):
                 send(user, template, {"change": change, "partner": change.partner, "url": url})
+
+
+def reviewers_for(partner):
+    """Active channel managers who may see the partner (assigned via guardian, or global permission)."""
+    from django.db.models import Q
+    from guardian.shortcuts import get_users_with_perms
+
+    from prm.models import CHANNEL_MANAGERS, User
+
+    assigned = get_users_with_perms(partner, only_with_perms_in=["manage_partner"], with_group_users=True)
+    global_perm = Q(user_permissions__codename="manage_partner") | Q(
+        groups__permissions__codename="manage_partner"
+    )
+    return (
+        User.objects.filter(Q(pk__in=assigned.values("pk")) | global_perm | Q(is_superuser=True))
+        .filter(is_active=True, is_staff=True)
+        .filter(Q(groups__name=CHANNEL_MANAGERS) | Q(is_superuser=True))
+        .distinct()
+    )
+
+
+def deal_submitted(*, deal_id: int) -> None:
+    """Tell the reviewers a registration is waiting (with the conflict flag; staff only)."""
+    from incentives.models import Deal
+
+    deal = Deal.objects.select_related("partner", "product").filter(pk=deal_id).first()
+    if deal is None or deal.status != Deal.Status.SUBMITTED:
+        return
+    url = settings.SITE_URL + reverse("incentives:staff_deal_detail", args=[deal.pk])
+    for user in reviewers_for(deal.partner):
+        send(user, "deal_submitted", {"deal": deal, "url": url})

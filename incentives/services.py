@@ -122,6 +122,9 @@ def deal_register(*, partner, user, data: dict) -> Deal:
     deal.save()
     if conflicts:
         deal.conflicting_deals.set(conflicts)
+    from incentives import tasks
+
+    tasks.notify_deal_submitted.delay_on_commit(deal_id=deal.pk)
     audit(
         actor=user,
         action="deal.registered",

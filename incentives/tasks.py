@@ -50,3 +50,10 @@ def notify_tier_changes(change_ids: list[int]) -> None:
     from incentives import emails
 
     emails.tier_changes(change_ids=change_ids)
+
+
+@shared_task(acks_late=True)
+def notify_deal_submitted(deal_id: int) -> None:
+    from incentives import emails
+
+    emails.deal_submitted(deal_id=deal_id)

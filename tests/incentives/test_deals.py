@@ -267,3 +267,18 @@ def test_sweep_task_runs_with_todays_date(world):
 
     with time_machine.travel(TODAY, tick=False):
         assert tasks.sweep_deal_protection.delay().get()["expired"] == 1
+
+
+def test_assigned_managers_are_told_about_a_new_registration(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    DealFactory(partner=world.partner_b, customer_company="株式会社みなと物流",
+                customer_domain="minato-logistics.example.jp", approved=True)  # fmt: skip
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.member_a).post(reverse("incentives:deal_create"), form_data())
+    recipients = {m.to[0] for m in mail.outbox}
+    assert world.manager_a.email in recipients
+    assert world.manager_other.email not in recipients and world.member_a.email not in recipients
+    message = next(m for m in mail.outbox if m.to == [world.manager_a.email])
+    assert "競合" in message.subject and "Beta Holdings" in message.body
