@@ -45,6 +45,16 @@ class Tier(models.Model):
         ordering = ["rank"]
         verbose_name = _("tier")
         verbose_name_plural = _("tiers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="tier_discount_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_won_revenue__gte=0, mdf_budget__gte=0),
+                name="tier_amounts_not_negative",
+            ),
+        ]
 
     def __str__(self):
         return self.name
