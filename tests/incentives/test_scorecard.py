@@ -179,3 +179,19 @@ def test_manager_recomputes_from_the_staff_page(world, client_for, tiers, django
     run = services.RecomputationRun.objects.get()
     assert run.triggered_by == world.manager_a
     assert PartnerTierState.objects.filter(partner=world.partner_a, tier=tiers[0]).exists()
+
+
+@pytest.mark.parametrize("partners", [1, 12])
+def test_staff_overview_query_count_is_flat(
+    world, client_for, tiers, django_assert_max_num_queries, partners
+):
+    from guardian.shortcuts import assign_perm
+
+    for _i in range(partners):
+        partner = PartnerFactory()
+        assign_perm("partners.manage_partner", world.manager_a, partner)
+        DealFactory(partner=partner, won=True, amount_jpy=Decimal(6_000_000))
+    services.tiers_recompute()
+    client = client_for(world.manager_a)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("incentives:staff_overview")).status_code == 200
