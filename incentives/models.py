@@ -62,6 +62,11 @@ class Tier(models.Model):
     def perk_list(self) -> list[str]:
         return [line.strip() for line in self.perks.splitlines() if line.strip()]
 
+    @property
+    def label(self) -> str:
+        """The name in the active language (English name when the UI is English and one is set)."""
+        return _localised(self)
+
 
 # --- Products -------------------------------------------------------------------------
 
@@ -81,6 +86,11 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (English name when the UI is English and one is set)."""
+        return _localised(self)
 
 
 # --- Deals ----------------------------------------------------------------------------
@@ -409,6 +419,11 @@ class IncentiveProgram(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name in the active language (English name when the UI is English and one is set)."""
+        return _localised(self)
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -525,8 +540,3 @@ def _localised(obj, field: str = "name") -> str:
     if english and (translation.get_language() or "").startswith("en"):
         return english
     return getattr(obj, field)
-
-
-Tier.label = property(lambda self: _localised(self))
-Product.label = property(lambda self: _localised(self))
-IncentiveProgram.label = property(lambda self: _localised(self))
