@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,9 +45,498 @@ class Tier(models.Model):
         ordering = ["rank"]
         verbose_name = _("tier")
         verbose_name_plural = _("tiers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="tier_discount_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_won_revenue__gte=0, mdf_budget__gte=0),
+                name="tier_amounts_not_negative",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     def perk_list(self) -> list[str]:
         return [line.strip() for line in self.perks.splitlines() if line.strip()]
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (English name when the UI is English and one is set)."""
+        return _localised(self)
+
+
+# --- Products -------------------------------------------------------------------------
+
+
+class Product(models.Model):
+    """A product or solution a partner can register deals for and programs can target."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (English name when the UI is English and one is set)."""
+        return _localised(self)
+
+
+# --- Deals ----------------------------------------------------------------------------
+
+
+class Currency(models.TextChoices):
+    JPY = "JPY", "JPY"
+    USD = "USD", "USD"
+    EUR = "EUR", "EUR"
+    GBP = "GBP", "GBP"
+    SGD = "SGD", "SGD"
+
+
+class DealQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+    def won(self):
+        return self.filter(stage=Deal.Stage.WON)
+
+    def protected_on(self, day):
+        """Approved, still open registrations whose protection covers `day`."""
+        return self.filter(status=Deal.Status.APPROVED, protected_until__gte=day, stage__in=Deal.OPEN_STAGES)
+
+
+class Deal(models.Model):
+    """A registered opportunity. Review status and sales stage are separate axes."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Under review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Protection expired")
+
+    class Stage(models.TextChoices):
+        QUALIFYING = "qualifying", _("Qualifying")
+        PROPOSAL = "proposal", _("Proposal")
+        NEGOTIATION = "negotiation", _("Negotiation")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    OPEN_STAGES = (Stage.QUALIFYING, Stage.PROPOSAL, Stage.NEGOTIATION)
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="deals", verbose_name=_("partner")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    customer_company = models.CharField(_("customer company"), max_length=200)
+    company_key = models.CharField(
+        _("normalised company name"), max_length=200, db_index=True, editable=False
+    )
+    customer_domain = models.CharField(
+        _("customer domain"), max_length=200, db_index=True, help_text=_("For example example.co.jp")
+    )
+    contact_name = models.CharField(_("contact name"), max_length=120)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="deals", verbose_name=_("product / solution")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.JPY)
+    amount_jpy = models.DecimalField(
+        _("amount (JPY)"), max_digits=16, decimal_places=0, default=Decimal(0), editable=False
+    )
+    expected_close_date = models.DateField(_("expected close date"))
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("review status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.QUALIFYING)
+    # Conflict check on submit: visible to reviewers only, never to the partner.
+    has_conflict = models.BooleanField(_("possible conflict"), default=False, db_index=True)
+    conflict_notes = models.TextField(_("conflict details"), blank=True)
+    conflicting_deals = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="+", verbose_name=_("conflicting registrations")
+    )
+    review_reason = models.TextField(_("review reason"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    protected_until = models.DateField(_("protected until"), null=True, blank=True)
+    # Idempotency of the "protection ends in a week" reminder: the date it was sent for.
+    reminder_sent_for = models.DateField(_("reminder sent for"), null=True, blank=True, editable=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    lost_reason = models.TextField(_("reason lost"), blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = DealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("deal registration")
+        verbose_name_plural = _("deal registrations")
+        indexes = [
+            models.Index(fields=["partner", "stage", "closed_on"]),
+            models.Index(fields=["status", "protected_until"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="deal_amount_not_negative"),
+            models.CheckConstraint(
+                condition=~models.Q(stage="won") | models.Q(closed_on__isnull=False),
+                name="deal_won_has_close_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(protected_until__isnull=False),
+                name="deal_approved_is_protected",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_company} ({self.product})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in self.OPEN_STAGES
+
+    def can_update(self) -> bool:
+        return self.is_open and self.status != self.Status.REJECTED
+
+    def can_close(self) -> bool:
+        return self.is_open and self.status in (self.Status.APPROVED, self.Status.EXPIRED)
+
+    def can_review(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+# --- Tier state and changes -----------------------------------------------------------
+
+
+class PartnerTierStateQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+
+class PartnerTierState(models.Model):
+    """A partner's current tier and the metrics of the last recomputation (one row per partner).
+
+    Written only by the set-based recomputation (services.tiers_recompute), except the
+    leaderboard opt-in which the partner admin sets.
+    """
+
+    partner = models.OneToOneField(
+        "partners.Partner", on_delete=models.CASCADE, related_name="tier_state", verbose_name=_("partner")
+    )
+    tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("tier")
+    )
+    qualified_tier = models.ForeignKey(
+        Tier,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tier the metrics qualify for"),
+    )
+    tier_since = models.DateField(_("at this tier since"), null=True, blank=True)
+    downgrade_pending_since = models.DateField(_("downgrade pending since"), null=True, blank=True)
+    won_revenue = models.DecimalField(
+        _("won revenue (JPY, 12 months)"), max_digits=16, decimal_places=0, default=0
+    )
+    won_deals = models.PositiveIntegerField(_("won deals (12 months)"), default=0)
+    certified_people = models.PositiveIntegerField(_("certified people"), default=0)
+    onboarding_completed = models.BooleanField(_("onboarding completed"), default=False)
+    leaderboard_opt_in = models.BooleanField(_("show our name on the leaderboard"), default=False)
+
+    objects = PartnerTierStateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner tier")
+        verbose_name_plural = _("partner tiers")
+        indexes = [models.Index(fields=["tier"])]
+
+    def __str__(self):
+        return f"{self.partner}: {self.tier or '-'}"
+
+
+class TierChangeQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+
+class TierChange(models.Model):
+    """A tier movement recorded by the recomputation, with the metrics before and after."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("Initial tier")
+        UPGRADE = "upgrade", _("Upgrade")
+        DOWNGRADE_PENDING = "downgrade_pending", _("Downgrade pending (grace period)")
+        DOWNGRADE_CANCELLED = "downgrade_cancelled", _("Downgrade cancelled")
+        DOWNGRADE = "downgrade", _("Downgrade")
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="tier_changes", verbose_name=_("partner")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    from_tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("from tier")
+    )
+    to_tier = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("to tier")
+    )
+    effective_on = models.DateField(_("date"), db_index=True)
+    downgrade_on = models.DateField(_("downgrade takes effect on"), null=True, blank=True)
+    metrics_before = models.JSONField(_("metrics before"), default=dict)
+    metrics_after = models.JSONField(_("metrics after"), default=dict)
+    notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = TierChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("tier change")
+        verbose_name_plural = _("tier changes")
+
+    def __str__(self):
+        return f"{self.partner}: {self.get_kind_display()} {self.from_tier or '-'} -> {self.to_tier or '-'}"
+
+
+class RecomputationRun(models.Model):
+    """One run of the tier recomputation, for staff ("last recomputed at")."""
+
+    as_of = models.DateField(_("as of"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    partners = models.PositiveIntegerField(_("partners evaluated"), default=0)
+    changes = models.PositiveIntegerField(_("changes recorded"), default=0)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("tier recomputation")
+        verbose_name_plural = _("tier recomputations")
+
+    def __str__(self):
+        return f"{self.as_of} ({self.changes})"
+
+
+# --- Programs, earnings and statements --------------------------------------------------
+
+
+class IncentiveProgram(models.Model):
+    class Kind(models.TextChoices):
+        SPIFF = "spiff", _("SPIFF (fixed amount per won deal)")
+        REBATE = "rebate", _("Rebate (percent of won revenue)")
+        TIER_BONUS = "tier_bonus", _("Bonus on reaching a tier")
+
+    name = models.CharField(_("name"), max_length=150)
+    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    amount = models.DecimalField(
+        _("amount (JPY)"),
+        max_digits=14,
+        decimal_places=0,
+        default=Decimal(0),
+        help_text=_("Per won deal (SPIFF) or once (tier bonus)."),
+    )
+    percent = models.DecimalField(
+        _("rebate %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text=_("Rebate programs only."),
+    )
+    bonus_tier = models.ForeignKey(
+        Tier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tier to reach"),
+        help_text=_("Tier bonus programs only: paid once when a partner reaches this tier or higher."),
+    )
+    eligible_tiers = models.ManyToManyField(
+        Tier,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eligible tiers"),
+        help_text=_("Empty: every tier."),
+    )
+    eligible_products = models.ManyToManyField(
+        Product,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eligible products"),
+        help_text=_("Empty: every product."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("incentive program")
+        verbose_name_plural = _("incentive programs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="program_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent__gte=0, percent__lte=100), name="program_percent_range"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="tier_bonus") | models.Q(bonus_tier__isnull=False),
+                name="program_tier_bonus_has_tier",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (English name when the UI is English and one is set)."""
+        return _localised(self)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date must not be before the start date.")})
+        if self.kind == self.Kind.TIER_BONUS and not self.bonus_tier_id:
+            raise ValidationError({"bonus_tier": _("Choose the tier a partner must reach.")})
+        if self.kind == self.Kind.REBATE and not self.percent:
+            raise ValidationError({"percent": _("Enter the rebate percentage.")})
+        if self.kind in (self.Kind.SPIFF, self.Kind.TIER_BONUS) and not self.amount:
+            raise ValidationError({"amount": _("Enter the amount.")})
+
+
+class StatementQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+
+class Statement(models.Model):
+    """A partner's earnings for one calendar month: draft -> approved -> paid."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="statements", verbose_name=_("partner")
+    )
+    period = models.DateField(_("period (first day of month)"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    total = models.DecimalField(_("total (JPY)"), max_digits=16, decimal_places=0, default=Decimal(0))
+    currency = models.CharField(_("currency"), max_length=3, default="JPY", editable=False)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "partner__name"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "period"], name="statement_one_per_partner_period"),
+            models.CheckConstraint(condition=models.Q(period__day=1), name="statement_period_first_of_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} {self.period:%Y-%m}"
+
+
+class EarningQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(statement__partner=partner)
+
+
+class Earning(models.Model):
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="earnings", verbose_name=_("statement")
+    )
+    program = models.ForeignKey(
+        IncentiveProgram, on_delete=models.PROTECT, related_name="earnings", verbose_name=_("program")
+    )
+    deal = models.ForeignKey(
+        Deal, null=True, blank=True, on_delete=models.PROTECT, related_name="earnings", verbose_name=_("deal")
+    )
+    tier_change = models.ForeignKey(
+        TierChange,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="earnings",
+        verbose_name=_("tier change"),
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    amount = models.DecimalField(_("amount (JPY)"), max_digits=14, decimal_places=0)
+    basis = models.DecimalField(_("basis (JPY)"), max_digits=16, decimal_places=0, default=Decimal(0))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = EarningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["statement", "id"]
+        verbose_name = _("earning")
+        verbose_name_plural = _("earnings")
+        constraints = [
+            # A deal earns once per program; a tier bonus is paid once per partner and program.
+            models.UniqueConstraint(
+                fields=["program", "deal"],
+                condition=models.Q(deal__isnull=False),
+                name="earning_once_per_deal",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "partner"],
+                condition=models.Q(deal__isnull=True),
+                name="earning_bonus_once_per_partner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program}: {self.amount}"
+
+
+def _localised(obj, field: str = "name") -> str:
+    from django.utils import translation
+
+    english = getattr(obj, f"{field}_en", "")
+    if english and (translation.get_language() or "").startswith("en"):
+        return english
+    return getattr(obj, field)

@@ -6,5 +6,16 @@ app_name = "incentives"
 
 urlpatterns = [
     path("deals/", views.deals, name="deals"),
+    path("deals/new/", views.deal_create, name="deal_create"),
+    path("deals/<int:pk>/", views.deal_detail, name="deal_detail"),
+    path("deals/<int:pk>/update/", views.deal_update, name="deal_update"),
+    path("deals/<int:pk>/close/", views.deal_close, name="deal_close"),
     path("incentives/", views.scorecard, name="scorecard"),
+    path("incentives/leaderboard/", views.leaderboard_opt_in, name="leaderboard_opt_in"),
+    path("incentives/statements/", views.statements, name="statements"),
+    path("incentives/statements/<int:pk>/", views.statement_detail, name="statement_detail"),
+    path("staff/deals/", views.staff_deals, name="staff_deals"),
+    path("staff/deals/<int:pk>/", views.staff_deal_detail, name="staff_deal_detail"),
+    path("staff/incentives/", views.staff_overview, name="staff_overview"),
+    path("staff/incentives/recompute/", views.staff_recompute, name="staff_recompute"),
 ]

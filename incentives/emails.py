@@ -1,0 +1,115 @@
+"""E-mails of the incentives app: rendered in the recipient's language, absolute links."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+
+def send(user, template: str, context: dict) -> None:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {"user": user, "site_url": settings.SITE_URL, **context}
+        subject = render_to_string(f"incentives/emails/{template}_subject.txt", context).strip()
+        text = render_to_string(f"incentives/emails/{template}.txt", context)
+        html = render_to_string(f"incentives/emails/{template}.html", context)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), text, settings.DEFAULT_FROM_EMAIL, [user.email]
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def partner_admins(partner_id: int):
+    from prm.models import User
+
+    return User.objects.filter(
+        membership__partner_id=partner_id,
+        membership__is_active=True,
+        membership__role="admin",
+        is_active=True,
+    )
+
+
+def _deal_recipients(deal):
+    users = {u.pk: u for u in partner_admins(deal.partner_id)}
+    if deal.registered_by and deal.registered_by.is_active:
+        users[deal.registered_by.pk] = deal.registered_by
+    return users.values()
+
+
+def deal_reviewed(*, deal_id: int) -> None:
+    from incentives.models import Deal
+
+    deal = Deal.objects.select_related("partner", "product", "registered_by").filter(pk=deal_id).first()
+    if deal is None or deal.status not in (Deal.Status.APPROVED, Deal.Status.REJECTED):
+        return
+    url = settings.SITE_URL + reverse("incentives:deal_detail", args=[deal.pk])
+    for user in _deal_recipients(deal):
+        send(
+            user, "deal_reviewed", {"deal": deal, "url": url, "approved": deal.status == Deal.Status.APPROVED}
+        )
+
+
+def protection_ending(*, deal_id: int) -> None:
+    from incentives.models import Deal
+
+    deal = Deal.objects.select_related("partner", "product", "registered_by").filter(pk=deal_id).first()
+    if deal is None or deal.status != Deal.Status.APPROVED or not deal.is_open:
+        return
+    url = settings.SITE_URL + reverse("incentives:deal_detail", args=[deal.pk])
+    for user in _deal_recipients(deal):
+        send(user, "protection_ending", {"deal": deal, "url": url})
+
+
+def tier_changes(*, change_ids: list[int]) -> None:
+    """Upgrade and pending-downgrade mails; each change is claimed once (notified_at)."""
+    from incentives.models import TierChange
+
+    url = settings.SITE_URL + reverse("incentives:scorecard")
+    for change in TierChange.objects.filter(
+        pk__in=change_ids,
+        notified_at=None,
+        kind__in=[TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING],
+    ).select_related("partner", "from_tier", "to_tier"):
+        with transaction.atomic():
+            claimed = TierChange.objects.filter(pk=change.pk, notified_at=None).update(
+                notified_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            template = "tier_upgrade" if change.kind == TierChange.Kind.UPGRADE else "tier_downgrade_pending"
+            for user in partner_admins(change.partner_id):
+                send(user, template, {"change": change, "partner": change.partner, "url": url})
+
+
+def reviewers_for(partner):
+    """Active channel managers who may see the partner (assigned via guardian, or global permission)."""
+    from django.db.models import Q
+    from guardian.shortcuts import get_users_with_perms
+
+    from prm.models import CHANNEL_MANAGERS, User
+
+    assigned = get_users_with_perms(partner, only_with_perms_in=["manage_partner"], with_group_users=True)
+    global_perm = Q(user_permissions__codename="manage_partner") | Q(
+        groups__permissions__codename="manage_partner"
+    )
+    return (
+        User.objects.filter(Q(pk__in=assigned.values("pk")) | global_perm | Q(is_superuser=True))
+        .filter(is_active=True, is_staff=True)
+        .filter(Q(groups__name=CHANNEL_MANAGERS) | Q(is_superuser=True))
+        .distinct()
+    )
+
+
+def deal_submitted(*, deal_id: int) -> None:
+    """Tell the reviewers a registration is waiting (with the conflict flag; staff only)."""
+    from incentives.models import Deal
+
+    deal = Deal.objects.select_related("partner", "product").filter(pk=deal_id).first()
+    if deal is None or deal.status != Deal.Status.SUBMITTED:
+        return
+    url = settings.SITE_URL + reverse("incentives:staff_deal_detail", args=[deal.pk])
+    for user in reviewers_for(deal.partner):
+        send(user, "deal_submitted", {"deal": deal, "url": url})

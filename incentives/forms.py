@@ -1,0 +1,153 @@
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incentives.models import Deal, Product
+from incentives.normalise import company_key, domain_key
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DealForm(forms.ModelForm):
+    """Register an opportunity. (A "related campaign" field follows once campaigns exist.)"""
+
+    class Meta:
+        model = Deal
+        fields = ["customer_company", "customer_domain", "contact_name", "contact_email", "contact_phone",
+                  "product", "amount", "currency", "expected_close_date", "notes"]  # fmt: skip
+        widgets = {"expected_close_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(is_active=True)
+        self.fields["product"].label_from_instance = lambda p: p.label
+        self.fields["amount"].min_value = 0
+
+    def clean_customer_company(self):
+        value = self.cleaned_data["customer_company"].strip()
+        if not company_key(value):
+            raise forms.ValidationError(_("Enter the customer's company name."))
+        return value
+
+    def clean_customer_domain(self):
+        domain = domain_key(self.cleaned_data["customer_domain"])
+        if "." not in domain or " " in domain:
+            raise forms.ValidationError(_("Enter the customer's web domain, for example example.co.jp."))
+        return domain
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("Enter an amount greater than zero."))
+        return amount
+
+    def clean_expected_close_date(self):
+        value: date = self.cleaned_data["expected_close_date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The expected close date cannot be in the past."))
+        return value
+
+
+class DealUpdateForm(forms.ModelForm):
+    stage = forms.ChoiceField(label=_("Stage"), choices=[(s.value, s.label) for s in Deal.OPEN_STAGES])
+
+    class Meta:
+        model = Deal
+        fields = ["stage", "amount", "currency", "expected_close_date", "contact_name", "contact_email",
+                  "contact_phone", "notes"]  # fmt: skip
+        widgets = {"expected_close_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("Enter an amount greater than zero."))
+        return amount
+
+
+class DealCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("won", _("Won")), ("lost", _("Lost"))], widget=forms.RadioSelect
+    )
+    amount = forms.DecimalField(
+        label=_("Final amount"), max_digits=14, decimal_places=2, min_value=0, required=False,
+        help_text=_("Won deals: the contract amount, if it differs from the registered amount."),
+    )  # fmt: skip
+    reason = forms.CharField(label=_("Reason lost"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "lost" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Tell us briefly why the deal was lost."))
+        return data
+
+
+class DealFilterForm(forms.Form):
+    SORTS = [
+        ("-created_at", _("Newest first")),
+        ("created_at", _("Oldest first")),
+        ("expected_close_date", _("Close date")),
+        ("-amount_jpy", _("Largest amount")),
+        ("customer_company", _("Customer")),
+    ]
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Review status"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *list(Deal.Status.choices)]
+        self.fields["stage"].choices = [("", _("All")), *list(Deal.Stage.choices)]
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs.order_by("-created_at", "-id")
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(customer_company__icontains=data["q"]) | qs.filter(
+                customer_domain__icontains=data["q"]
+            )
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["stage"]:
+            qs = qs.filter(stage=data["stage"])
+        return qs.order_by(data["sort"] or "-created_at", "-id")
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a rejection; the partner sees it."),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason for the rejection."))
+        return data
+
+
+class StaffDealFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Review status"), required=False)
+    conflict = forms.BooleanField(label=_("Conflicts only"), required=False)
+    q = forms.CharField(label=_("Search"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *list(Deal.Status.choices)]
+
+
+class OptInForm(forms.Form):
+    opted_in = forms.BooleanField(label=_("Show our company name on the leaderboard"), required=False)

@@ -1,0 +1,254 @@
+"""Reads of the incentives app, shared by views, tasks and other apps (contracts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from incentives.models import Deal, Earning, PartnerTierState, Statement, Tier
+
+# --- Contracts for other apps ---------------------------------------------------------
+
+
+def partner_tier(partner) -> Tier | None:
+    """The partner's current tier (None before the first recomputation or without tiers)."""
+    state = PartnerTierState.objects.filter(partner=partner).select_related("tier").first()
+    return state.tier if state else None
+
+
+def partner_tier_map() -> dict[int, int]:
+    """partner_id -> rank of the partner's current tier (partners without a tier are absent)."""
+    return dict(PartnerTierState.objects.filter(tier__isnull=False).values_list("partner_id", "tier__rank"))
+
+
+def partners_with_won_deals():
+    """QuerySet of ids of partners with at least one won deal."""
+    return Deal.objects.won().order_by().values_list("partner_id", flat=True).distinct()
+
+
+# --- Money in words -------------------------------------------------------------------
+
+
+def jpy_short(amount) -> str:
+    """3,200,000 -> "3.2M JPY" in English, "320万円" in Japanese."""
+    amount = Decimal(amount or 0)
+    if (translation.get_language() or "").startswith("ja"):
+        if amount >= 100_000_000:
+            return f"{(amount / 100_000_000).quantize(Decimal('0.1')).normalize():f}億円"
+        if amount >= 10_000:
+            return f"{(amount / 10_000).quantize(Decimal('0.1')).normalize():f}万円"
+        return f"{amount:,.0f}円"
+    if amount >= 1_000_000:
+        return f"{(amount / 1_000_000).quantize(Decimal('0.1')).normalize():f}M JPY"
+    if amount >= 1_000:
+        return f"{(amount / 1_000).quantize(Decimal('0.1')).normalize():f}K JPY"
+    return f"{amount:,.0f} JPY"
+
+
+def join_words(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return _("%(list)s and %(last)s") % {"list": _(", ").join(parts[:-1]), "last": parts[-1]}
+
+
+# --- Scorecard ------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    key: str
+    label: str
+    current: object
+    target: object
+    display_current: str
+    display_target: str
+    percent: int
+    met: bool
+
+
+def _state_for(partner) -> PartnerTierState | None:
+    return PartnerTierState.objects.filter(partner=partner).select_related("tier", "qualified_tier").first()
+
+
+def next_tier(tiers: list[Tier], current: Tier | None) -> Tier | None:
+    rank = current.rank if current else -1
+    return next((t for t in tiers if t.rank > rank), None)
+
+
+def progress_to(state: PartnerTierState | None, tier: Tier) -> list[Progress]:
+    revenue = state.won_revenue if state else Decimal(0)
+    deals = state.won_deals if state else 0
+    people = state.certified_people if state else 0
+    onboarded = state.onboarding_completed if state else False
+
+    def pct(current, target):
+        return 100 if not target else min(100, int(Decimal(current) * 100 / Decimal(target)))
+
+    rows = [
+        Progress("won_revenue", _("Won revenue (12 months)"), revenue, tier.min_won_revenue, jpy_short(revenue),
+                 jpy_short(tier.min_won_revenue), pct(revenue, tier.min_won_revenue), revenue >= tier.min_won_revenue),
+        Progress("won_deals", _("Won deals (12 months)"), deals, tier.min_won_deals, str(deals),
+                 str(tier.min_won_deals), pct(deals, tier.min_won_deals), deals >= tier.min_won_deals),
+        Progress("certified_people", _("Certified people"), people, tier.min_certified_people, str(people),
+                 str(tier.min_certified_people), pct(people, tier.min_certified_people),
+                 people >= tier.min_certified_people),
+    ]  # fmt: skip
+    if tier.requires_onboarding:
+        rows.append(
+            Progress(
+                "onboarding",
+                _("Onboarding completed"),
+                onboarded,
+                True,
+                _("Yes") if onboarded else _("No"),
+                _("Yes"),
+                100 if onboarded else 0,
+                onboarded,
+            )
+        )
+    return rows
+
+
+def gap_in_words(state: PartnerTierState | None, tier: Tier) -> str:
+    """ "2 more certified people and 3.2M JPY won revenue to reach Gold" (localised)."""
+    revenue = state.won_revenue if state else Decimal(0)
+    deals = state.won_deals if state else 0
+    people = state.certified_people if state else 0
+    onboarded = state.onboarding_completed if state else False
+    parts = []
+    if people < tier.min_certified_people:
+        n = tier.min_certified_people - people
+        parts.append(
+            ngettext("%(count)s more certified person", "%(count)s more certified people", n) % {"count": n}
+        )
+    if deals < tier.min_won_deals:
+        n = tier.min_won_deals - deals
+        parts.append(ngettext("%(count)s more won deal", "%(count)s more won deals", n) % {"count": n})
+    if revenue < tier.min_won_revenue:
+        parts.append(_("%(amount)s won revenue") % {"amount": jpy_short(tier.min_won_revenue - revenue)})
+    if tier.requires_onboarding and not onboarded:
+        parts.append(_("completing onboarding"))
+    if not parts:
+        return _("You meet every threshold for %(tier)s; it will apply at the next recomputation.") % {
+            "tier": tier.label
+        }
+    return _("%(gaps)s to reach %(tier)s") % {"gaps": join_words(parts), "tier": tier.label}
+
+
+def revenue_by_month(
+    partner, *, months: int = 12, today: date | None = None
+) -> list[tuple[date, Decimal, int]]:
+    """Won revenue (JPY) and won deals per month for the last `months` months, zeros included."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    for _i in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    rows = (
+        Deal.objects.for_partner(partner)
+        .won()
+        .filter(closed_on__gte=first, closed_on__lte=today)
+        .annotate(month=TruncMonth("closed_on"))
+        .values("month")
+        .annotate(revenue=Sum("amount_jpy"), deals=Count("pk"))
+    )
+    found = {r["month"]: (r["revenue"], r["deals"]) for r in rows}
+    out, month = [], first
+    while month <= today:
+        revenue, deals = found.get(month, (Decimal(0), 0))
+        out.append((month, revenue, deals))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return out
+
+
+def revenue_chart_svg(series: list[tuple[date, Decimal, int]]) -> str:
+    import pygal
+    from pygal.style import Style
+
+    style = Style(background="transparent", plot_background="transparent", colors=("#0d6efd",),
+                  font_family="system-ui, sans-serif", label_font_size=11, major_label_font_size=11)  # fmt: skip
+    chart = pygal.Bar(
+        js=[], style=style, show_legend=False, height=260, width=720, disable_xml_declaration=True,
+        x_label_rotation=40,
+        truncate_label=-1,
+        value_formatter=lambda v: f"{v:,.0f}", print_values=False, y_title=_("JPY"),
+    )  # fmt: skip
+    chart.title = _("Won revenue by month")
+    chart.x_labels = [m.strftime("%Y-%m") for m, _r, _d in series]
+    chart.add(_("Won revenue"), [float(r) for _m, r, _d in series])
+    return chart.render(is_unicode=True)
+
+
+def earnings_to_date(partner) -> dict:
+    """Earnings by statement status (JPY): draft (pending), approved, paid."""
+    rows = Earning.objects.for_partner(partner).values("statement__status").annotate(total=Sum("amount"))
+    out = {status: Decimal(0) for status in Statement.Status.values}
+    for row in rows:
+        out[row["statement__status"]] = row["total"] or Decimal(0)
+    out["total"] = sum(out.values(), Decimal(0))
+    return out
+
+
+@dataclass
+class LeaderRow:
+    rank: int
+    name: str
+    tier: str
+    won_revenue: Decimal
+    won_deals: int
+    is_self: bool
+    named: bool
+
+
+LEADERBOARD_SIZE = 10
+
+
+def leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[LeaderRow], int | None, int]:
+    """Rank among partners of the same type and region (country). Names only for opted-in partners.
+
+    Returns (top rows, own rank or None, number of partners compared).
+    """
+    from partners.models import Partner
+
+    peers = PartnerTierState.objects.filter(
+        partner__partner_type=partner.partner_type,
+        partner__country=partner.country,
+        partner__status__in=Partner.PORTAL_STATUSES,
+    )
+    ordered = peers.select_related("partner", "tier").order_by("-won_revenue", "-won_deals", "partner_id")
+    top = list(ordered[:size])
+    own = next((s for s in top if s.partner_id == partner.pk), None)
+    if own is None:
+        own = peers.filter(partner=partner).first()
+    own_rank = None
+    if own is not None:
+        own_rank = (
+            peers.filter(
+                Q(won_revenue__gt=own.won_revenue)
+                | Q(won_revenue=own.won_revenue, won_deals__gt=own.won_deals)
+                | Q(won_revenue=own.won_revenue, won_deals=own.won_deals, partner_id__lt=own.partner_id)
+            ).count()
+            + 1
+        )
+    rows = []
+    for i, state in enumerate(top, start=1):
+        is_self = state.partner_id == partner.pk
+        named = is_self or state.leaderboard_opt_in
+        rows.append(
+            LeaderRow(
+                rank=i,
+                name=state.partner.name if named else _("Partner (name hidden)"),
+                tier=state.tier.label if state.tier else "",
+                won_revenue=state.won_revenue,
+                won_deals=state.won_deals,
+                is_self=is_self,
+                named=named,
+            )
+        )
+    return rows, own_rank, peers.count()
