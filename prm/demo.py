@@ -26,10 +26,10 @@ def demo_user(email: str, *, display_name: str, language: str = "ja", **flags) -
 def seed(stdout) -> None:
     demo_user("admin@example.com", display_name="管理者 太郎", is_staff=True, is_superuser=True)
     manager = demo_user("manager@example.com", display_name="佐藤 美咲", is_staff=True)
-    manager.groups.add(Group.objects.get(name=CHANNEL_MANAGERS))
+    manager.groups.add(Group.objects.get_or_create(name=CHANNEL_MANAGERS)[0])
     # The demo manager is head of channel: the global permission shows every partner.
     manager.user_permissions.add(Permission.objects.get(codename="manage_partner"))
     manager2 = demo_user("manager2@example.com", display_name="Kenji Watanabe", language="en", is_staff=True)
-    manager2.groups.add(Group.objects.get(name=CHANNEL_MANAGERS))
+    manager2.groups.add(Group.objects.get_or_create(name=CHANNEL_MANAGERS)[0])
     support = demo_user("support@example.com", display_name="鈴木 花子", is_staff=True)
-    support.groups.add(Group.objects.get(name=SUPPORT))
+    support.groups.add(Group.objects.get_or_create(name=SUPPORT)[0])

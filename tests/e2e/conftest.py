@@ -53,3 +53,15 @@ def login(page, live_server):
         page.wait_for_load_state()
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _staff_groups(transactional_db):
+    """Browser tests need committed data, so they flush the database after each test, and
+    with it the staff groups that a data migration created: put the groups back."""
+    from django.contrib.auth.models import Group
+
+    from prm.models import CHANNEL_MANAGERS, SUPPORT
+
+    for name in (CHANNEL_MANAGERS, SUPPORT):
+        Group.objects.get_or_create(name=name)
