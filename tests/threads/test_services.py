@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import RequestFactory
 
-from tests.factories import MembershipFactory
 from tests.threads.factories import ANSWER, NOTE_SECRET, make_thread
 from threads import queries, services
 from threads.models import Message, Thread
