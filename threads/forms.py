@@ -109,7 +109,7 @@ class StaffReplyForm(ReplyForm):
             (Message.Kind.INTERNAL, _("Internal note (staff only, never shown to the partner)")),
         ],
         initial=Message.Kind.PUBLIC,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     awaiting_partner = forms.BooleanField(
         label=_("Waiting for the partner (I asked them something)"), required=False
@@ -119,7 +119,11 @@ class StaffReplyForm(ReplyForm):
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
-        label=_("Assignee"), queryset=assignable_staff(), required=False, empty_label=_("Unassigned")
+        label=_("Assignee"),
+        queryset=assignable_staff(),
+        required=False,
+        empty_label=_("Unassigned"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, *args, thread: Thread, **kwargs):

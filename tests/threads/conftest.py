@@ -11,3 +11,16 @@ def thread_a(world):
     from tests.threads.factories import answered_thread
 
     return answered_thread(world, with_attachment=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_ui(request):
+    """Assertions read English; tests that check Japanese set the language themselves."""
+    if "world" not in request.fixturenames:
+        return
+    from prm.models import User
+
+    world = request.getfixturevalue("world")
+    User.objects.update(language="en")
+    for role in ("admin_a", "member_a", "admin_b", "manager_a", "manager_other", "support", "superuser"):
+        getattr(world, role).language = "en"
