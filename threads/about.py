@@ -90,3 +90,16 @@ def staff_url(obj) -> str | None:
         return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
     except NoReverseMatch:
         return None
+
+
+def new_question_url(obj=None, *, category: str | None = None) -> str:
+    """The "ask a question about this" link other apps put next to their objects."""
+    from urllib.parse import urlencode
+
+    params = {}
+    if obj is not None:
+        params["about"] = f"{label_of(obj)}:{obj.pk}"
+    if category:
+        params["category"] = category
+    url = reverse("threads:new")
+    return f"{url}?{urlencode(params, safe=':')}" if params else url

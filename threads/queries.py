@@ -18,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from partners.models import Partner
 from prm.models import SUPPORT, User
 from prm.tenancy import active_membership, partners_for_staff
 from threads.models import Message, ReadMarker, Thread
@@ -134,7 +135,7 @@ def partner_participants(thread):
             is_active=True,
             membership__partner_id=thread.partner_id,
             membership__is_active=True,
-            membership__partner__status__in=("onboarding", "active"),
+            membership__partner__status__in=Partner.PORTAL_STATUSES,
         )
         .filter(Q(pk=thread.author_id) | Q(pk__in=posted))
         .distinct()
@@ -146,8 +147,15 @@ def staff_watchers(thread):
     plus the channel managers assigned to that partner by object permission."""
     from guardian.shortcuts import get_users_with_perms
 
-    if thread.assignee_id:
-        return User.objects.filter(pk=thread.assignee_id, is_active=True, is_staff=True)
+    assignee = thread.assignee
+    if (
+        assignee
+        and assignee.is_active
+        and assignee.is_staff
+        and staff_can_see_partner(assignee, thread.partner_id)
+    ):
+        return User.objects.filter(pk=thread.assignee_id)
+    # Unassigned, or the assignee left / lost access to the partner: tell the team.
     managers = get_users_with_perms(
         thread.partner, only_with_perms_in=["manage_partner"], with_group_users=False, with_superusers=False
     )
@@ -212,6 +220,17 @@ def metrics_by_week(threads, *, now=None):
         .values("week", "category")
         .annotate(**_metric_aggregates(now))
         .order_by("-week", "category")
+    )
+
+
+def metrics_weekly_overall(threads, *, now=None):
+    """Rows per week across categories (for the chart)."""
+    now = now or timezone.now()
+    return list(
+        threads.annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("week")
+        .annotate(**_metric_aggregates(now))
+        .order_by("week")
     )
 
 

@@ -135,6 +135,10 @@ def staff_reply(*, thread: Thread, author, body: str, files=(), awaiting_partner
     message = _post(thread=thread, author=author, body=body, files=files)
     thread.status = Thread.Status.AWAITING_PARTNER if awaiting_partner else Thread.Status.ANSWERED
     fields = ["status", "updated_at"]
+    if thread.assignee_id is None:
+        # Whoever answers an unassigned question owns it: the partner's follow-ups go to them.
+        thread.assignee = author
+        fields.append("assignee")
     if thread.first_response_at is None:
         thread.first_response_at = message.created_at
         fields.append("first_response_at")

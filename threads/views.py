@@ -424,6 +424,32 @@ def staff_links(request):
     ]
 
 
+def _response_chart(rows) -> str:
+    """Weekly first-response median and p90 in hours, as server-side SVG (the table beside it has the numbers)."""
+    import pygal
+    from pygal.style import Style
+
+    style = Style(
+        background="white", plot_background="white", colors=("#0b4f6c", "#e0a100"), font_family="sans-serif"
+    )
+    chart = pygal.Line(
+        js=[],
+        style=style,
+        height=280,
+        width=900,
+        show_dots=True,
+        x_label_rotation=0,
+        legend_at_bottom=True,
+        y_title=_("hours"),
+        title=_("First response time by week"),
+        disable_xml_declaration=True,
+    )
+    chart.x_labels = [r["week"].date().strftime("%m/%d") for r in rows]
+    chart.add(_("Median"), [_hours(r["first_response_median"]) for r in rows])
+    chart.add(_("90th percentile"), [_hours(r["first_response_p90"]) for r in rows])
+    return chart.render(is_unicode=True)
+
+
 def _hours(seconds):
     return None if seconds is None else round(seconds / 3600, 1)
 
@@ -488,6 +514,7 @@ def metrics(request):
             "weekly": weekly,
             "by_category": by_category,
             "total": queries.metrics_total(threads),
+            "chart": _response_chart(queries.metrics_weekly_overall(threads)) if weekly else "",
             "people": people,
             "staff_count": len(people),
             "answers_total": sum(p["answers"] for p in people),

@@ -116,3 +116,11 @@ def test_staff_see_a_vanished_object_as_no_longer_available(world, client_for, a
     visible.delete()
     page = client_for(world.support).get(f"/staff/questions/{thread.pk}/")
     assert page.status_code == 200 and page.context["about"] is None and page.context["about_missing"]
+
+
+def test_new_question_url_for_other_apps(world):
+    asset = Asset.objects.create(title="Guide")
+    assert about.new_question_url(asset, category="content") == (
+        f"/questions/new/?about=content.asset:{asset.pk}&category=content"
+    )
+    assert about.new_question_url() == "/questions/new/"

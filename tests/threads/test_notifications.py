@@ -113,3 +113,26 @@ def test_inactive_and_foreign_users_are_not_notified(world, posting):
         make_thread(world.partner_a, world.member_a)
     assert inactive.email not in recipients()
     assert Message.objects.count() == 1
+
+
+def test_follow_up_goes_to_whoever_answered_first(world, posting):
+    thread = make_thread(world.partner_a, world.member_a)
+    services.staff_reply(thread=thread, author=world.manager_a, body=ANSWER)
+    thread.refresh_from_db()
+    assert thread.assignee == world.manager_a
+    mail.outbox.clear()
+    with posting():
+        services.partner_reply(thread=thread, author=world.member_a, body="Thanks, one more question.")
+    assert recipients() == [world.manager_a.email]
+
+
+def test_assignee_who_lost_access_falls_back_to_the_team(world, posting):
+    from guardian.shortcuts import remove_perm
+
+    thread = make_thread(world.partner_a, world.member_a)
+    services.thread_assign(thread=thread, actor=world.support, assignee=world.manager_a)
+    remove_perm("partners.manage_partner", world.manager_a, world.partner_a)
+    mail.outbox.clear()
+    with posting():
+        services.partner_reply(thread=thread, author=world.member_a, body="Hello?")
+    assert recipients() == [world.support.email]
