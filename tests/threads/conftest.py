@@ -24,3 +24,12 @@ def _english_ui(request):
     User.objects.update(language="en")
     for role in ("admin_a", "member_a", "admin_b", "manager_a", "manager_other", "support", "superuser"):
         getattr(world, role).language = "en"
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service and validator messages outside a request are read in English by the tests."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
