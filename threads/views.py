@@ -409,6 +409,18 @@ def staff_attachment(request, pk):
     return _download(attachment)
 
 
+def home_panel(request, partner):
+    """The partner home's "Questions" card: recent threads, unread ones first."""
+    threads = list(
+        queries.with_read_marker(
+            Thread.objects.for_partner(partner).exclude(status=Thread.Status.CLOSED), request.user
+        ).order_by("-last_public_at", "-id")[:4]
+    )
+    for thread in threads:
+        thread.unread = queries.is_unread(thread, request.user)
+    return "threads/home_panel.html", {"threads": threads}
+
+
 def staff_links(request):
     return [
         {

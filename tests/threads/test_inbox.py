@@ -247,3 +247,14 @@ def test_knowledge_button_is_disabled_without_the_library(world, client_for, mon
 def test_staff_links_on_the_staff_home(world, client_for):
     page = client_for(world.support).get("/staff/").content.decode()
     assert "/staff/questions/" in page and "/staff/questions/metrics/" in page
+
+
+def test_home_panel_lists_open_questions_unread_first(world, client_for):
+    thread = make_thread(world.partner_a, world.member_a, subject="Panel question")
+    services.staff_reply(thread=thread, author=world.support, body=ANSWER)
+    closed = make_thread(world.partner_a, world.member_a, subject="Old closed one")
+    services.thread_close(thread=closed, actor=world.member_a)
+    page = client_for(world.member_a).get("/").content.decode()
+    assert 'data-testid="questions-panel"' in page
+    assert "Panel question" in page and "Old closed one" not in page
+    assert "Panel question" not in client_for(world.admin_b).get("/").content.decode()
