@@ -171,8 +171,10 @@ class InboxFilterForm(forms.Form):
         ]
 
     def filters(self) -> dict:
-        if not self.is_valid():
+        """The valid filters only: an invalid one (say, a partner outside the user's scope) is dropped."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 

@@ -258,3 +258,8 @@ def test_home_panel_lists_open_questions_unread_first(world, client_for):
     assert 'data-testid="questions-panel"' in page
     assert "Panel question" in page and "Old closed one" not in page
     assert "Panel question" not in client_for(world.admin_b).get("/").content.decode()
+
+
+def test_one_invalid_filter_keeps_the_others(mixed, client_for):
+    response = client_for(mixed.manager_a).get(f"/staff/questions/?partner={mixed.partner_b.pk}&status=open")
+    assert subjects(response) == {"Open A"}

@@ -136,3 +136,26 @@ def test_assignee_who_lost_access_falls_back_to_the_team(world, posting):
     with posting():
         services.partner_reply(thread=thread, author=world.member_a, body="Hello?")
     assert recipients() == [world.support.email]
+
+
+def test_a_failed_send_is_retried_for_the_missing_recipients_only(world, monkeypatch):
+    import smtplib
+
+    thread = make_thread(world.partner_a, world.member_a)
+    services.partner_reply(thread=thread, author=world.admin_a, body="Me too.")
+    answer = services.staff_reply(thread=thread, author=world.support, body=ANSWER)
+    mail.outbox.clear()
+    real_send = emails.send_message_email
+    calls = []
+
+    def flaky(*, message, user):
+        calls.append(user.email)
+        if user == world.admin_a and calls.count(user.email) == 1:
+            raise smtplib.SMTPServerDisconnected("gone")
+        real_send(message=message, user=user)
+
+    monkeypatch.setattr(emails, "send_message_email", flaky)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        emails.message_notify(message_id=answer.pk)
+    emails.message_notify(message_id=answer.pk)  # what a Celery retry does
+    assert sorted(recipients()) == sorted([world.member_a.email, world.admin_a.email])
