@@ -116,6 +116,7 @@ def thread_new(request):
             "about": about,
             "about_url": about and about_mod.partner_url(about),
             "about_kind": about and about_mod.kind_label(about),
+            "target_days": services.response_target_days(),
             "active_nav": "questions",
         },
     )
@@ -418,7 +419,7 @@ def home_panel(request, partner):
     )
     for thread in threads:
         thread.unread = queries.is_unread(thread, request.user)
-    return "threads/home_panel.html", {"threads": threads}
+    return "threads/home_panel.html", {"threads": threads, "target_days": services.response_target_days()}
 
 
 def staff_links(request):
