@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from threads import about as about_mod
 from threads.models import Category, Message, Thread
-from threads.queries import AGE_FILTERS, assignable_staff, staff_can_see_partner
+from threads.queries import AGE_FILTERS, assignable_staff, staff_can_see_partner, staff_for_partner
 from threads.validators import MAX_FILES, allowed_extensions_display, max_bytes, validate_attachment
 
 
@@ -129,7 +129,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, thread: Thread, **kwargs):
         super().__init__(*args, **kwargs)
         self.thread = thread
-        self.fields["assignee"].queryset = assignable_staff()
+        self.fields["assignee"].queryset = staff_for_partner(thread.partner)
 
     def clean_assignee(self):
         assignee = self.cleaned_data["assignee"]

@@ -90,6 +90,22 @@ def assignable_staff(partner=None):
     return qs.distinct().order_by("display_name", "email")
 
 
+def staff_for_partner(partner):
+    """Assignable staff who may see `partner`: support, superusers, channel managers with the
+    global permission or the object permission on it (the same rule as partners_for_staff)."""
+    from guardian.shortcuts import get_users_with_perms
+
+    granted = get_users_with_perms(
+        partner, only_with_perms_in=["manage_partner"], with_group_users=True, with_superusers=False
+    )
+    global_perm = Q(user_permissions__codename="manage_partner") | Q(
+        groups__permissions__codename="manage_partner"
+    )
+    return assignable_staff().filter(
+        Q(is_superuser=True) | Q(groups__name=SUPPORT) | global_perm | Q(pk__in=granted.values("pk"))
+    )
+
+
 AGE_FILTERS = {"1": 1, "3": 3, "7": 7, "30": 30}
 
 

@@ -263,3 +263,11 @@ def test_home_panel_lists_open_questions_unread_first(world, client_for):
 def test_one_invalid_filter_keeps_the_others(mixed, client_for):
     response = client_for(mixed.manager_a).get(f"/staff/questions/?partner={mixed.partner_b.pk}&status=open")
     assert subjects(response) == {"Open A"}
+
+
+def test_assignee_choices_are_staff_who_see_the_partner(world, client_for):
+    thread = make_thread(world.partner_a, world.member_a)
+    choices = client_for(world.support).get(f"/staff/questions/{thread.pk}/").context["assign_form"]
+    people = set(choices.fields["assignee"].queryset)
+    assert {world.support, world.manager_a, world.superuser} <= people
+    assert world.manager_other not in people and world.member_a not in people
