@@ -3,6 +3,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,6 +26,11 @@ from threads.models import Attachment, Category, Message, Thread
 from threads.services import ThreadError
 
 # --- Partner pages --------------------------------------------------------------------------
+
+
+def _iso(value):
+    """Local time in CSV exports (what the people reading them expect)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def partner_thread_or_404(request, pk) -> Thread:
@@ -63,8 +69,8 @@ def thread_list(request):
                     t.get_category_display(),
                     t.get_status_display(),
                     t.author.get_full_name() if t.author else "",
-                    t.created_at.isoformat(timespec="minutes"),
-                    t.last_public_at.isoformat(timespec="minutes"),
+                    _iso(t.created_at),
+                    _iso(t.last_public_at),
                     t.message_count,
                 ]
                 for t in threads
@@ -132,7 +138,7 @@ def thread_detail(request, pk):
             [_("Sent"), _("Author"), _("Message"), _("Attachments")],
             (
                 [
-                    m.created_at.isoformat(timespec="minutes"),
+                    _iso(m.created_at),
                     m.author.get_full_name() if m.author else "",
                     m.body,
                     " ".join(a.name for a in m.attachments.all()),
@@ -246,10 +252,6 @@ INBOX_CSV_HEADER = [
     gettext_lazy("Closed"),
     gettext_lazy("Public messages"),
 ]
-
-
-def _iso(value):
-    return value.isoformat(timespec="minutes") if value else ""
 
 
 @staff_required
