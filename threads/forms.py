@@ -50,6 +50,7 @@ def attachments_help():
     }
 
 
+MAX_BODY = 20000
 MARKDOWN_HELP = _("Markdown is supported: **bold**, lists, `code` and links.")
 
 
@@ -57,7 +58,10 @@ class ThreadForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     body = forms.CharField(
-        label=_("Your question"), widget=forms.Textarea(attrs={"rows": 8}), help_text=MARKDOWN_HELP
+        label=_("Your question"),
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=MARKDOWN_HELP,
     )
     attachments = AttachmentsField(label=_("Attachments"))
     about = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -86,7 +90,10 @@ class ThreadForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), help_text=MARKDOWN_HELP
+        label=_("Message"),
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=MARKDOWN_HELP,
     )
     attachments = AttachmentsField(label=_("Attachments"))
 

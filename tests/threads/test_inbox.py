@@ -271,3 +271,11 @@ def test_assignee_choices_are_staff_who_see_the_partner(world, client_for):
     people = set(choices.fields["assignee"].queryset)
     assert {world.support, world.manager_a, world.superuser} <= people
     assert world.manager_other not in people and world.member_a not in people
+
+
+def test_overlong_message_is_refused_with_a_field_error(world, client_for):
+    response = client_for(world.member_a).post(
+        "/questions/new/", {"subject": "Long", "category": "other", "body": "x" * 20001}
+    )
+    assert response.status_code == 200 and "body" in response.context["form"].errors
+    assert not Thread.objects.exists()
