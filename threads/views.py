@@ -1,14 +1,538 @@
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from prm.tenancy import partner_required
+from prm.exports import csv_response
+from prm.hooks import call_hook
+from prm.pagination import paginate
+from prm.tenancy import partner_required, partners_for_staff, staff_required
+from threads import about as about_mod
+from threads import queries, services
+from threads.forms import (
+    AssignForm,
+    InboxFilterForm,
+    MetricsForm,
+    ReplyForm,
+    StaffReplyForm,
+    ThreadForm,
+)
+from threads.models import Attachment, Category, Message, Thread
+from threads.services import ThreadError
+
+# --- Partner pages --------------------------------------------------------------------------
+
+
+def _iso(value):
+    """Local time in CSV exports (what the people reading them expect)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def partner_thread_or_404(request, pk) -> Thread:
+    return get_object_or_404(Thread.objects.for_partner(request.partner).select_related("author"), pk=pk)
 
 
 @partner_required
 def thread_list(request):
-    # Empty state until the feature lands (see the open issue for this app).
+    threads = Thread.objects.for_partner(request.partner).select_related("author", "last_public_by")
+    status = request.GET.get("status", "")
+    if status in Thread.Status.values:
+        threads = threads.filter(status=status)
+    q = request.GET.get("q", "").strip()
+    if q:
+        threads = threads.filter(subject__icontains=q)
+    threads = (
+        queries.with_read_marker(threads, request.user)
+        .annotate(message_count=Count("messages", filter=Q(messages__kind=Message.Kind.PUBLIC)))
+        .order_by("-last_public_at", "-id")
+    )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "questions",
+            [
+                _("Subject"),
+                _("Category"),
+                _("Status"),
+                _("Asked by"),
+                _("Asked"),
+                _("Last activity"),
+                _("Messages"),
+            ],
+            (
+                [
+                    t.subject,
+                    t.get_category_display(),
+                    t.get_status_display(),
+                    t.author.get_full_name() if t.author else "",
+                    _iso(t.created_at),
+                    _iso(t.last_public_at),
+                    t.message_count,
+                ]
+                for t in threads
+            ),
+        )
+    page = paginate(request, threads)
+    for thread in page:
+        thread.unread = queries.is_unread(thread, request.user)
     return render(
         request,
-        "prm/empty_feature.html",
-        {"title": _("Questions"), "message": _("You have not asked any questions yet.")},
+        "threads/list.html",
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": Thread.Status.choices,
+            "active_nav": "questions",
+        },
+    )
+
+
+@partner_required
+def thread_new(request):
+    initial = {
+        "about": request.GET.get("about", ""),
+        "category": request.GET.get("category") if request.GET.get("category") in Category.values else None,
+    }
+    form = ThreadForm(request.POST or None, request.FILES or None, partner=request.partner, initial=initial)
+    about = about_mod.resolve(request.POST.get("about") or initial["about"], partner=request.partner)
+    if request.method == "POST" and form.is_valid():
+        thread = services.thread_create(
+            partner=request.partner,
+            author=request.user,
+            subject=form.cleaned_data["subject"],
+            category=form.cleaned_data["category"],
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["attachments"],
+            about=form.cleaned_data["about"],
+        )
+        messages.success(request, _("Your question has been sent. We will answer it here."))
+        return redirect("threads:detail", pk=thread.pk)
+    if about is None:
+        form.initial["about"] = ""
+    return render(
+        request,
+        "threads/new.html",
+        {
+            "form": form,
+            "about": about,
+            "about_url": about and about_mod.partner_url(about),
+            "about_kind": about and about_mod.kind_label(about),
+            "target_days": services.response_target_days(),
+            "active_nav": "questions",
+        },
+    )
+
+
+@partner_required
+def thread_detail(request, pk):
+    thread = partner_thread_or_404(request, pk)
+    public = thread.messages.public().select_related("author").prefetch_related("attachments")
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"question-{thread.pk}",
+            [_("Sent"), _("Author"), _("Message"), _("Attachments")],
+            (
+                [
+                    _iso(m.created_at),
+                    m.author.get_full_name() if m.author else "",
+                    m.body,
+                    " ".join(a.name for a in m.attachments.all()),
+                ]
+                for m in public
+            ),
+        )
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_reply(
+                thread=thread,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["attachments"],
+            )
+        except ThreadError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your message has been sent."))
+        return redirect("threads:detail", pk=thread.pk)
+    services.thread_mark_read(thread=thread, user=request.user)
+    about = about_mod.thread_about(thread)
+    return render(
+        request,
+        "threads/detail.html",
+        {
+            "thread": thread,
+            "thread_messages": public,
+            "form": form,
+            "about": about,
+            "about_url": about and about_mod.partner_url(about),
+            "about_kind": about and about_mod.kind_label(about),
+            "active_nav": "questions",
+        },
+    )
+
+
+@partner_required
+@require_POST
+def thread_status(request, pk):
+    thread = partner_thread_or_404(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "close":
+            services.thread_close(thread=thread, actor=request.user)
+            messages.success(request, _("The question is closed. Thank you!"))
+        elif action == "reopen":
+            services.thread_reopen(thread=thread, actor=request.user)
+            messages.success(request, _("The question is open again."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except ThreadError as exc:
+        messages.error(request, str(exc))
+    return redirect("threads:detail", pk=thread.pk)
+
+
+@partner_required
+@require_POST
+def mark_all_read(request):
+    services.threads_mark_all_read(threads=Thread.objects.for_partner(request.partner), user=request.user)
+    messages.success(request, _("All questions are marked as read."))
+    return redirect("threads:list")
+
+
+def _download(attachment: Attachment):
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@partner_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(
+        Attachment.objects.filter(
+            message__thread__partner=request.partner, message__kind=Message.Kind.PUBLIC
+        ),
+        pk=pk,
+    )
+    return _download(attachment)
+
+
+# --- Staff pages ------------------------------------------------------------------------------
+
+
+def staff_thread_or_404(request, pk) -> Thread:
+    return get_object_or_404(
+        queries.staff_threads(request.user).select_related("partner", "author", "assignee"), pk=pk
+    )
+
+
+INBOX_CSV_HEADER = [
+    gettext_lazy("ID"),
+    gettext_lazy("Subject"),
+    gettext_lazy("Partner"),
+    gettext_lazy("Category"),
+    gettext_lazy("Status"),
+    gettext_lazy("Assignee"),
+    gettext_lazy("Asked by"),
+    gettext_lazy("Asked"),
+    gettext_lazy("First response"),
+    gettext_lazy("Response due"),
+    gettext_lazy("Past target"),
+    gettext_lazy("Closed"),
+    gettext_lazy("Public messages"),
+]
+
+
+@staff_required
+def inbox(request):
+    partners = partners_for_staff(request.user).only("pk", "name").order_by("name")
+    staff = list(queries.assignable_staff())
+    form = InboxFilterForm(request.GET or None, partners=partners, staff=staff)
+    threads = queries.inbox(request.user, **form.filters())
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "questions-inbox",
+            INBOX_CSV_HEADER,
+            (
+                [
+                    t.pk,
+                    t.subject,
+                    t.partner.name,
+                    t.get_category_display(),
+                    t.get_status_display(),
+                    t.assignee.get_full_name() if t.assignee else "",
+                    t.author.get_full_name() if t.author else "",
+                    _iso(t.created_at),
+                    _iso(t.first_response_at),
+                    _iso(t.response_due_at),
+                    _("yes") if t.is_overdue else _("no"),
+                    _iso(t.closed_at),
+                    t.message_count,
+                ]
+                for t in threads
+            ),
+        )
+    page = paginate(request, threads)
+    for thread in page:
+        thread.unread = queries.is_unread(thread, request.user)
+    return render(request, "threads/staff/inbox.html", {"page": page, "form": form})
+
+
+def _suggestions(thread):
+    """Library assets matching the question; None when the content library is absent."""
+    return call_hook(
+        "content.queries.search_for_partner", partner=thread.partner, query=thread.subject, limit=5
+    )
+
+
+@staff_required
+def staff_detail(request, pk):
+    thread = staff_thread_or_404(request, pk)
+    form = StaffReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == Message.Kind.INTERNAL:
+                services.note_add(
+                    thread=thread, author=request.user, body=data["body"], files=data["attachments"]
+                )
+                messages.success(request, _("Internal note added. The partner does not see it."))
+            else:
+                services.staff_reply(
+                    thread=thread,
+                    author=request.user,
+                    body=data["body"],
+                    files=data["attachments"],
+                    awaiting_partner=data["awaiting_partner"],
+                )
+                messages.success(request, _("Reply sent to the partner."))
+        except ThreadError as exc:
+            messages.error(request, str(exc))
+        return redirect("threads:staff_detail", pk=thread.pk)
+    services.thread_mark_read(thread=thread, user=request.user)
+    about = about_mod.thread_about(thread)
+    suggestions = _suggestions(thread)
+    return render(
+        request,
+        "threads/staff/detail.html",
+        {
+            "thread": thread,
+            "thread_messages": thread.messages.select_related("author").prefetch_related(
+                Prefetch("attachments")
+            ),
+            "form": form,
+            "assign_form": AssignForm(thread=thread, initial={"assignee": thread.assignee_id}),
+            "about": about,
+            "about_url": about and about_mod.staff_url(about),
+            "about_kind": about and about_mod.kind_label(about),
+            "about_missing": thread.about_type_id is not None and about is None,
+            "suggestions": [{"asset": a, "url": about_mod.staff_url(a)} for a in suggestions]
+            if suggestions is not None
+            else None,
+            "knowledge_available": queries.knowledge_available(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def staff_assign(request, pk):
+    thread = staff_thread_or_404(request, pk)
+    data = {"assignee": request.user.pk} if request.POST.get("assignee") == "me" else request.POST
+    form = AssignForm(data, thread=thread)
+    if form.is_valid():
+        try:
+            services.thread_assign(thread=thread, actor=request.user, assignee=form.cleaned_data["assignee"])
+        except ThreadError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Assignment saved."))
+    else:
+        messages.error(request, " ".join(form.errors.get("assignee", [_("Choose a valid person.")])))
+    return redirect("threads:staff_detail", pk=thread.pk)
+
+
+@staff_required
+@require_POST
+def staff_status(request, pk):
+    thread = staff_thread_or_404(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "close":
+            services.thread_close(thread=thread, actor=request.user)
+            messages.success(request, _("The question is closed."))
+        elif action == "reopen":
+            services.thread_reopen(thread=thread, actor=request.user)
+            messages.success(request, _("The question is open again."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except ThreadError as exc:
+        messages.error(request, str(exc))
+    return redirect("threads:staff_detail", pk=thread.pk)
+
+
+@staff_required
+@require_POST
+def staff_knowledge(request, pk):
+    thread = staff_thread_or_404(request, pk)
+    message_id = request.POST.get("message", "")
+    answer = thread.messages.filter(pk=message_id).first() if message_id.isdigit() else None
+    if answer is None:
+        messages.error(request, _("Choose a public answer written by staff."))
+        return redirect("threads:staff_detail", pk=thread.pk)
+    try:
+        asset = services.answer_to_knowledge(thread=thread, answer=answer, actor=request.user)
+    except ThreadError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("A draft article “%(title)s” was created in the content library. Review it before publishing.")
+            % {"title": asset.title},
+        )
+    return redirect("threads:staff_detail", pk=thread.pk)
+
+
+@staff_required
+def staff_attachment(request, pk):
+    attachment = get_object_or_404(
+        Attachment.objects.filter(message__thread__in=queries.staff_threads(request.user).values("pk")), pk=pk
+    )
+    return _download(attachment)
+
+
+def home_panel(request, partner):
+    """The partner home's "Questions" card: recent threads, unread ones first."""
+    threads = list(
+        queries.with_read_marker(
+            Thread.objects.for_partner(partner).exclude(status=Thread.Status.CLOSED), request.user
+        ).order_by("-last_public_at", "-id")[:4]
+    )
+    for thread in threads:
+        thread.unread = queries.is_unread(thread, request.user)
+    return "threads/home_panel.html", {"threads": threads, "target_days": services.response_target_days()}
+
+
+def staff_links(request):
+    return [
+        {
+            "label": _("Partner questions"),
+            "url": reverse("threads:inbox"),
+            "description": _("Answer partner questions, assign them and leave internal notes."),
+        },
+        {
+            "label": _("Question metrics"),
+            "url": reverse("threads:metrics"),
+            "description": _("First response and resolution times, response target, who answers."),
+        },
+    ]
+
+
+def _response_chart(rows) -> str:
+    """Weekly first-response median and p90 in hours, as server-side SVG (the table beside it has the numbers)."""
+    import pygal
+    from pygal.style import Style
+
+    style = Style(
+        background="white", plot_background="white", colors=("#0b4f6c", "#e0a100"), font_family="sans-serif"
+    )
+    chart = pygal.Line(
+        js=[],
+        style=style,
+        height=280,
+        width=900,
+        show_dots=True,
+        x_label_rotation=0,
+        legend_at_bottom=True,
+        y_title=_("hours"),
+        title=_("First response time by week"),
+        disable_xml_declaration=True,
+    )
+    chart.x_labels = [r["week"].date().strftime("%m/%d") for r in rows]
+    chart.add(_("Median"), [_hours(r["first_response_median"]) for r in rows])
+    chart.add(_("90th percentile"), [_hours(r["first_response_p90"]) for r in rows])
+    return chart.render(is_unicode=True)
+
+
+def _hours(seconds):
+    return None if seconds is None else round(seconds / 3600, 1)
+
+
+@staff_required
+def metrics(request):
+    form = MetricsForm(request.GET or None)
+    start, end, start_date, end_date = form.period()
+    threads = queries.metrics_period(queries.staff_threads(request.user), start=start, end=end)
+    weekly = queries.metrics_by_week(threads)
+    categories = dict(Category.choices)
+    for row in weekly:
+        row["category_label"] = categories.get(row["category"], row["category"])
+    by_category = queries.metrics_by_category(threads)
+    for row in by_category:
+        row["category_label"] = categories.get(row["category"], row["category"])
+    people = queries.staff_participation(queries.staff_threads(request.user), start=start, end=end)
+    if request.GET.get("format") == "csv":
+        if request.GET.get("table") == "people":
+            return csv_response(
+                "question-participation",
+                [_("Staff member"), _("E-mail"), _("Answers"), _("Questions answered")],
+                ([p["author__display_name"], p["author__email"], p["answers"], p["threads"]] for p in people),
+            )
+        return csv_response(
+            "question-metrics",
+            [
+                _("Week"),
+                _("Category"),
+                _("Questions"),
+                _("Answered"),
+                _("Closed"),
+                _("First response median (h)"),
+                _("First response p90 (h)"),
+                _("Resolution median (h)"),
+                _("Resolution p90 (h)"),
+                _("Past response target"),
+            ],
+            (
+                [
+                    r["week"].date().isoformat(),
+                    r["category_label"],
+                    r["threads"],
+                    r["answered"],
+                    r["closed"],
+                    _hours(r["first_response_median"]),
+                    _hours(r["first_response_p90"]),
+                    _hours(r["resolution_median"]),
+                    _hours(r["resolution_p90"]),
+                    r["past_target"],
+                ]
+                for r in weekly
+            ),
+        )
+    return render(
+        request,
+        "threads/staff/metrics.html",
+        {
+            "form": form,
+            "start": start_date,
+            "end": end_date,
+            "weekly": weekly,
+            "by_category": by_category,
+            "total": queries.metrics_total(threads),
+            "chart": _response_chart(queries.metrics_weekly_overall(threads)) if weekly else "",
+            "people": people,
+            "staff_count": len(people),
+            "answers_total": sum(p["answers"] for p in people),
+            "target_days": services.response_target_days(),
+        },
     )

@@ -1,0 +1,121 @@
+"""Metrics on a known data set (times fixed so that every number can be worked out by hand)."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.threads.factories import ANSWER, make_thread
+from threads import queries, services
+from threads.models import Message, Thread
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=TOKYO)  # a Friday
+WED = datetime(2026, 11, 18, 10, 0, tzinfo=TOKYO)
+MON = datetime(2026, 11, 16, 10, 0, tzinfo=TOKYO)
+LAST_WEEK = datetime(2026, 11, 10, 10, 0, tzinfo=TOKYO)
+HOUR = 3600
+
+
+def known(world, *, category, created, response_hours=None, closed_hours=None, responder=None, partner=None):
+    partner = partner or world.partner_a
+    author = world.member_a if partner == world.partner_a else world.admin_b
+    thread = make_thread(partner, author, category=category, subject=f"{category} {created:%d %H}")
+    Thread.objects.filter(pk=thread.pk).update(
+        created_at=created, response_due_at=services.add_business_days(created, 1)
+    )
+    Message.objects.filter(thread=thread).update(created_at=created)
+    if response_hours is not None:
+        answer = services.staff_reply(thread=thread, author=responder or world.support, body=ANSWER)
+        at = created + timedelta(hours=response_hours)
+        Message.objects.filter(pk=answer.pk).update(created_at=at)
+        Thread.objects.filter(pk=thread.pk).update(first_response_at=at)
+    if closed_hours is not None:
+        services.thread_close(thread=thread, actor=world.support)
+        Thread.objects.filter(pk=thread.pk).update(closed_at=created + timedelta(hours=closed_hours))
+    return thread
+
+
+@pytest.fixture
+def dataset(world, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    for hours, closed in ((1, 24), (2, 48), (3, None), (10, None)):
+        known(world, category="deals", created=WED, response_hours=hours, closed_hours=closed)
+    # Technical: one never answered (due Thu 10:00, now Fri: past target), one answered
+    # 49 h after a Monday question (due Tue 10:00: past target).
+    known(world, category="technical", created=WED)
+    known(world, category="technical", created=MON, response_hours=49, responder=world.manager_a)
+    # Last week, partner B (outside manager_a's scope).
+    known(world, category="other", created=LAST_WEEK, response_hours=5, partner=world.partner_b)
+    return world
+
+
+def by(rows, **match):
+    return next(r for r in rows if all(r[k] == v for k, v in match.items()))
+
+
+def test_medians_and_p90_by_category(dataset):
+    rows = queries.metrics_by_category(Thread.objects.all())
+    deals = by(rows, category="deals")
+    assert deals["threads"] == 4 and deals["answered"] == 4 and deals["closed"] == 2
+    assert deals["first_response_median"] == pytest.approx(2.5 * HOUR)
+    assert deals["first_response_p90"] == pytest.approx(7.9 * HOUR)  # 3 + 0.7 * (10 - 3)
+    assert deals["resolution_median"] == pytest.approx(36 * HOUR)
+    assert deals["resolution_p90"] == pytest.approx(45.6 * HOUR)
+    assert deals["past_target"] == 0
+    technical = by(rows, category="technical")
+    assert technical["threads"] == 2 and technical["answered"] == 1
+    assert technical["first_response_median"] == pytest.approx(49 * HOUR)
+    assert technical["resolution_median"] is None
+    assert technical["past_target"] == 2
+
+
+def test_weeks_are_split_in_local_time(dataset):
+    rows = queries.metrics_by_week(Thread.objects.all())
+    weeks = {(r["week"].astimezone(TOKYO).date().isoformat(), r["category"]): r["threads"] for r in rows}
+    assert weeks == {("2026-11-16", "deals"): 4, ("2026-11-16", "technical"): 2, ("2026-11-09", "other"): 1}
+
+
+def test_totals_and_past_target_queryset(dataset):
+    total = queries.metrics_total(Thread.objects.all())
+    assert total["threads"] == 7 and total["past_target"] == 2
+    assert Thread.objects.past_target().count() == 2
+
+
+def test_staff_participation(dataset):
+    start, end = NOW - timedelta(days=30), NOW
+    people = queries.staff_participation(Thread.objects.all(), start=start, end=end)
+    assert [(p["author__email"], p["answers"], p["threads"]) for p in people] == [
+        (dataset.support.email, 5, 5),
+        (dataset.manager_a.email, 1, 1),
+    ]
+
+
+def test_metrics_page_is_scoped_to_the_managers_partners(dataset, client_for):
+    page = client_for(dataset.manager_a).get("/staff/questions/metrics/?start=2026-11-01&end=2026-11-20")
+    assert page.status_code == 200
+    assert page.context["total"]["threads"] == 6  # partner B's question is not counted
+    assert page.context["staff_count"] == 2
+    support = client_for(dataset.support).get("/staff/questions/metrics/?start=2026-11-01&end=2026-11-20")
+    assert support.context["total"]["threads"] == 7
+
+
+def test_metrics_period_filter_and_bad_range(dataset, client_for):
+    client = client_for(dataset.support)
+    page = client.get("/staff/questions/metrics/?start=2026-11-16&end=2026-11-20")
+    assert page.context["total"]["threads"] == 6
+    bad = client.get("/staff/questions/metrics/?start=2026-11-20&end=2026-11-01")
+    assert bad.status_code == 200 and bad.context["form"].errors
+
+
+def test_metrics_csv(dataset, client_for):
+    client = client_for(dataset.support)
+    weekly = client.get(
+        "/staff/questions/metrics/?start=2026-11-01&end=2026-11-20&format=csv"
+    ).content.decode()
+    assert weekly.startswith("\ufeff")
+    lines = weekly.strip().splitlines()
+    assert len(lines) == 4  # header + three (week, category) rows
+    assert "2026-11-16" in weekly and "2.5" in weekly and "7.9" in weekly
+    people = client.get("/staff/questions/metrics/?start=2026-11-01&end=2026-11-20&format=csv&table=people")
+    assert dataset.support.email in people.content.decode()

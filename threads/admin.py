@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from threads.models import Attachment, Message, Thread
+
+
+class MessageInline(admin.StackedInline):
+    model = Message
+    extra = 0
+    fields = ["kind", "author", "by_staff", "body", "created_at"]
+    readonly_fields = ["author", "by_staff", "created_at"]
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["subject", "partner", "category", "status", "assignee", "created_at", "first_response_at"]
+    list_filter = ["status", "category"]
+    search_fields = ["subject", "partner__name"]
+    raw_id_fields = ["partner", "author", "assignee", "last_public_by"]
+    readonly_fields = ["created_at", "updated_at", "first_response_at", "closed_at", "last_public_at"]
+    inlines = [MessageInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "content_type", "size", "message"]
+    raw_id_fields = ["message"]

@@ -1,0 +1,276 @@
+"""Reads shared by views, tasks, metrics and the navigation badge."""
+
+from datetime import timedelta
+
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from partners.models import Partner
+from prm.models import SUPPORT, User
+from prm.tenancy import active_membership, partners_for_staff
+from threads.models import Message, ReadMarker, Thread
+
+# --- Unread counts ------------------------------------------------------------------------
+
+
+def unread_filter(user):
+    """Threads with public activity by someone else since `user` last read them."""
+    read_since = ReadMarker.objects.filter(
+        user=user, thread=OuterRef("pk"), read_at__gte=OuterRef("last_public_at")
+    )
+    return ~Q(last_public_by=user) & ~Exists(read_since)
+
+
+def with_read_marker(qs, user):
+    """Annotate `read_at` (the user's marker) so that `is_unread()` needs no query per row."""
+    marker = ReadMarker.objects.filter(user=user, thread=OuterRef("pk")).values("read_at")[:1]
+    return qs.annotate(read_at=Subquery(marker))
+
+
+def is_unread(thread, user) -> bool:
+    if thread.last_public_by_id == user.pk:
+        return False
+    read_at = getattr(thread, "read_at", None)
+    return read_at is None or read_at < thread.last_public_at
+
+
+def unread_badge(request) -> int:
+    """The navigation badge: the partner's threads with unread activity (one query)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    membership = active_membership(user)  # cached on the user by the navigation
+    if membership is None:
+        return 0
+    return Thread.objects.filter(partner_id=membership.partner_id).filter(unread_filter(user)).count()
+
+
+def knowledge_available() -> bool:
+    """Whether the content library can take draft articles (its hook exists)."""
+    from django.utils.module_loading import import_string
+
+    try:
+        import_string("content.services.article_draft_create")
+    except ImportError:
+        return False
+    return True
+
+
+# --- Staff scope ----------------------------------------------------------------------------
+
+
+def staff_can_see_partner(user, partner_id) -> bool:
+    return partners_for_staff(user).filter(pk=partner_id).exists()
+
+
+def staff_threads(user):
+    return Thread.objects.for_staff(user)
+
+
+def assignable_staff(partner=None):
+    """Staff who may be assigned questions: support and channel managers (active)."""
+    from prm.models import CHANNEL_MANAGERS
+
+    qs = User.objects.filter(is_active=True, is_staff=True).filter(
+        Q(groups__name__in=[SUPPORT, CHANNEL_MANAGERS]) | Q(is_superuser=True)
+    )
+    return qs.distinct().order_by("display_name", "email")
+
+
+def staff_for_partner(partner):
+    """Assignable staff who may see `partner`: support, superusers, channel managers with the
+    global permission or the object permission on it (the same rule as partners_for_staff)."""
+    from guardian.shortcuts import get_users_with_perms
+
+    granted = get_users_with_perms(
+        partner, only_with_perms_in=["manage_partner"], with_group_users=True, with_superusers=False
+    )
+    global_perm = Q(user_permissions__codename="manage_partner") | Q(
+        groups__permissions__codename="manage_partner"
+    )
+    return assignable_staff().filter(
+        Q(is_superuser=True) | Q(groups__name=SUPPORT) | global_perm | Q(pk__in=granted.values("pk"))
+    )
+
+
+AGE_FILTERS = {"1": 1, "3": 3, "7": 7, "30": 30}
+
+
+def inbox(user, *, status="", category="", partner="", assignee="", age="", q="", now=None):
+    """The staff inbox: threads of the partners `user` may see, filtered; flat query count."""
+    now = now or timezone.now()
+    qs = staff_threads(user).select_related("partner", "assignee", "author", "last_public_by")
+    if status in Thread.Status.values:
+        qs = qs.filter(status=status)
+    elif status == "active":
+        qs = qs.exclude(status=Thread.Status.CLOSED)
+    if category:
+        qs = qs.filter(category=category)
+    if str(partner).isdigit():
+        qs = qs.filter(partner_id=int(partner))
+    if assignee == "me":
+        qs = qs.filter(assignee=user)
+    elif assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif str(assignee).isdigit():
+        qs = qs.filter(assignee_id=int(assignee))
+    if age in AGE_FILTERS:
+        qs = qs.filter(created_at__lte=now - timedelta(days=AGE_FILTERS[age]))
+    elif age == "overdue":
+        qs = qs.past_target(now).exclude(status=Thread.Status.CLOSED)
+    if q:
+        qs = qs.filter(subject__icontains=q.strip())
+    qs = qs.annotate(
+        message_count=Count("messages", filter=Q(messages__kind=Message.Kind.PUBLIC)),
+        note_count=Count("messages", filter=Q(messages__kind=Message.Kind.INTERNAL)),
+    )
+    return with_read_marker(qs, user).order_by("-last_public_at", "-id")
+
+
+# --- Notification recipients ----------------------------------------------------------------
+
+
+def partner_participants(thread):
+    """The thread's author and the partner's members who posted in it (active only)."""
+    posted = Message.objects.filter(thread=thread, by_staff=False).values("author")
+    return (
+        User.objects.filter(
+            is_active=True,
+            membership__partner_id=thread.partner_id,
+            membership__is_active=True,
+            membership__partner__status__in=Partner.PORTAL_STATUSES,
+        )
+        .filter(Q(pk=thread.author_id) | Q(pk__in=posted))
+        .distinct()
+    )
+
+
+def staff_watchers(thread):
+    """Who hears about a partner message: the assignee, or (unassigned) the Support group
+    plus the channel managers assigned to that partner by object permission."""
+    from guardian.shortcuts import get_users_with_perms
+
+    assignee = thread.assignee
+    if (
+        assignee
+        and assignee.is_active
+        and assignee.is_staff
+        and staff_can_see_partner(assignee, thread.partner_id)
+    ):
+        return User.objects.filter(pk=thread.assignee_id)
+    # Unassigned, or the assignee left / lost access to the partner: tell the team.
+    managers = get_users_with_perms(
+        thread.partner, only_with_perms_in=["manage_partner"], with_group_users=False, with_superusers=False
+    )
+    return (
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(Q(groups__name=SUPPORT) | Q(pk__in=managers.values("pk")))
+        .distinct()
+    )
+
+
+# --- Metrics -------------------------------------------------------------------------------
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's percentile_cont(f) WITHIN GROUP (ORDER BY expr)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        fraction = float(fraction)  # a constant from code, never user input
+        if not 0 <= fraction <= 1:
+            raise ValueError("fraction must be between 0 and 1")
+        super().__init__(expression, output_field=FloatField(), fraction=repr(fraction), **extra)
+
+
+class Epoch(Func):
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+    output_field = FloatField()
+
+
+def _seconds(end: str, start: str = "created_at"):
+    return Epoch(ExpressionWrapper(F(end) - F(start), output_field=DurationField()))
+
+
+def _metric_aggregates(now):
+    return {
+        "threads": Count("id"),
+        "answered": Count("id", filter=Q(first_response_at__isnull=False)),
+        "closed": Count("id", filter=Q(status=Thread.Status.CLOSED)),
+        "first_response_median": PercentileCont(_seconds("first_response_at"), 0.5),
+        "first_response_p90": PercentileCont(_seconds("first_response_at"), 0.9),
+        "resolution_median": PercentileCont(_seconds("closed_at"), 0.5),
+        "resolution_p90": PercentileCont(_seconds("closed_at"), 0.9),
+        "past_target": Count(
+            "id",
+            filter=Q(first_response_at__gt=F("response_due_at"))
+            | Q(first_response_at__isnull=True, response_due_at__lt=now),
+        ),
+    }
+
+
+def metrics_period(threads, *, start, end):
+    return threads.filter(created_at__gte=start, created_at__lt=end)
+
+
+def metrics_by_week(threads, *, now=None):
+    """Rows per (week, category): counts, first response and resolution median/p90 (seconds)."""
+    now = now or timezone.now()
+    return list(
+        threads.annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("week", "category")
+        .annotate(**_metric_aggregates(now))
+        .order_by("-week", "category")
+    )
+
+
+def metrics_weekly_overall(threads, *, now=None):
+    """Rows per week across categories (for the chart)."""
+    now = now or timezone.now()
+    return list(
+        threads.annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("week")
+        .annotate(**_metric_aggregates(now))
+        .order_by("week")
+    )
+
+
+def metrics_by_category(threads, *, now=None):
+    now = now or timezone.now()
+    return list(threads.values("category").annotate(**_metric_aggregates(now)).order_by("category"))
+
+
+def metrics_total(threads, *, now=None):
+    now = now or timezone.now()
+    return threads.aggregate(**_metric_aggregates(now))
+
+
+def staff_participation(threads, *, start, end):
+    """Who answered (public staff replies in the period) and how often."""
+    return list(
+        Message.objects.filter(
+            thread__in=threads.values("pk"),
+            kind=Message.Kind.PUBLIC,
+            by_staff=True,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .values("author_id", "author__email", "author__display_name")
+        .annotate(answers=Count("id"), threads=Count("thread", distinct=True))
+        .order_by("-answers", "author__email")
+    )
