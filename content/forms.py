@@ -22,6 +22,7 @@ class AssetAdminForm(forms.ModelForm):
         required=False,
         help_text=_("Leave empty for every partner type."),
     )
+    url = forms.URLField(label=_("link or video URL"), required=False, assume_scheme="https")
     upload = forms.FileField(
         label=_("upload a file"),
         required=False,

@@ -43,10 +43,10 @@ def asset_reindex(*, asset: Asset) -> None:
 def asset_version_add(*, asset: Asset, upload, actor=None, note: str = "") -> AssetVersion:
     """Store `upload` as the asset's new current file; earlier versions are kept."""
     checked = files.check_upload(upload)
-    asset = Asset.objects.select_for_update().get(pk=asset.pk)
-    number = (asset.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    locked = Asset.objects.select_for_update().get(pk=asset.pk)
+    number = (locked.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = AssetVersion(
-        asset=asset,
+        asset=locked,
         number=number,
         original_name=checked.name,
         file_type=checked.file_type,
