@@ -60,6 +60,8 @@ class AssetAdminForm(forms.ModelForm):
                 self.add_error("upload", _("Upload a video file (MP4 or WebM) for a video."))
             if kind == Asset.Kind.FILE and ftype == "video":
                 self.add_error("upload", _("Videos belong to an asset of kind Video."))
+        if status == Asset.Status.PUBLISHED and not data.get("published_at"):
+            data["published_at"] = timezone.now()
         if status == Asset.Status.SCHEDULED:
             publish_at = data.get("publish_at")
             if not publish_at:
