@@ -308,7 +308,7 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
             for r in rs
         ]
     elif export == "unopened":
-        header = [_("Asset ID"), _("Title"), _("Kind"), _("Language"), _("Published")]
+        header = [_("Asset ID"), _("Title"), _("Kind"), _("Language"), _("Published on")]
         rows = (
             [a.pk, a.title, a.get_kind_display(), a.get_language_display(), timezone.localtime(a.published_at).date()]
             for a in unopened.iterator()
