@@ -20,3 +20,12 @@ def hooks(monkeypatch):
     monkeypatch.setattr("content.queries.call_hook", fake)
     monkeypatch.setattr("content.services.call_hook", fake)
     return fake
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service calls outside a request run in English (pages follow the user's language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

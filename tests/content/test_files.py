@@ -135,6 +135,8 @@ def test_admin_upload_creates_a_version_and_indexes(world, client_for):
 
 
 def test_admin_shows_field_errors_for_bad_uploads(world, client_for):
+    world.superuser.language = "en"
+    world.superuser.save()
     client = client_for(world.superuser)
     response = _admin_post(client, upload=SimpleUploadedFile("fake.pdf", b"nope"))
     assert response.status_code == 200

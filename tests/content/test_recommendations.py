@@ -96,6 +96,8 @@ def test_reasons_follow_the_stage_and_type(world, hooks):
 
 
 def test_library_top_and_home_panel_show_reasons(world, fixed, client_for):
+    world.member_a.language = "en"
+    world.member_a.save()
     client = client_for(world.member_a)
     for url in (reverse("content:index"), reverse("home")):
         body = client.get(url).content.decode()
