@@ -65,7 +65,7 @@ class AssetAdmin(admin.ModelAdmin):
     actions = ["publish_now", "archive"]
     fieldsets = [
         (None, {"fields": ["title", "summary", "kind", "language", "source", "author", "collection", "tags"]}),
-        (_("Content"), {"fields": ["body", "url", "upload", "version_note"]}),
+        (_("Body, link and file"), {"fields": ["body", "url", "upload", "version_note"]}),
         (_("Delivery"), {"fields": ["stages", "partner_types", "min_tier", "shared_only"]}),
         (_("Publication"), {"fields": ["status", "publish_at", "published_at"]}),
         (_("Engagement"), {"fields": ["view_count", "download_count", "created_at", "updated_at"]}),
