@@ -64,7 +64,10 @@ class AssetAdmin(admin.ModelAdmin):
     inlines = [AssetShareInline, AssetVersionInline]
     actions = ["publish_now", "archive"]
     fieldsets = [
-        (None, {"fields": ["title", "summary", "kind", "language", "source", "author", "collection", "tags"]}),
+        (
+            None,
+            {"fields": ["title", "summary", "kind", "language", "source", "author", "collection", "tags"]},
+        ),
         (_("Body, link and file"), {"fields": ["body", "url", "upload", "version_note"]}),
         (_("Delivery"), {"fields": ["stages", "partner_types", "min_tier", "shared_only"]}),
         (_("Publication"), {"fields": ["status", "publish_at", "published_at"]}),
@@ -91,7 +94,10 @@ class AssetAdmin(admin.ModelAdmin):
         with transaction.atomic():
             if upload:
                 services.asset_version_add(
-                    asset=asset, upload=upload, actor=request.user, note=form.cleaned_data.get("version_note", "")
+                    asset=asset,
+                    upload=upload,
+                    actor=request.user,
+                    note=form.cleaned_data.get("version_note", ""),
                 )
             services.asset_reindex(asset=asset)
 

@@ -107,7 +107,12 @@ ASSETS = [
     ("Admin console map", "One image that maps the screens of the admin console.", F, "en", [ON, SERV], "portal-basics", ["onboarding"], []),
 ]  # fmt: skip
 
-IMAGE_TITLES = {"展示会ブース用バナー画像", "Event booth banner", "画面構成図（管理コンソール）", "Admin console map"}
+IMAGE_TITLES = {
+    "展示会ブース用バナー画像",
+    "Event booth banner",
+    "画面構成図（管理コンソール）",
+    "Admin console map",
+}
 VIDEO_URLS = ["https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://vimeo.com/76979871"]
 SOURCES = {"業界専門家": Asset.Source.EXPERT, "Expert": Asset.Source.EXPERT, "パートナー寄稿": Asset.Source.PARTNER, "Partner story": Asset.Source.PARTNER}  # fmt: skip
 
@@ -147,7 +152,17 @@ def seed(stdout) -> None:
         if asset is None:
             asset = Asset.objects.create(title=title, **defaults)
         else:
-            for field in ("summary", "kind", "language", "stages", "partner_types", "collection", "source", "body", "url"):
+            for field in (
+                "summary",
+                "kind",
+                "language",
+                "stages",
+                "partner_types",
+                "collection",
+                "source",
+                "body",
+                "url",
+            ):
                 setattr(asset, field, defaults[field])
             asset.save()
         asset.tags.set([tags[t] for t in tag_slugs])
@@ -239,7 +254,7 @@ def _body(title, summary, lang):
     return (
         f"## Overview\n\n{summary}\n\n## Key points\n\n- Confirm the customer's business problem first.\n"
         "- Ask us anything through Questions in the portal.\n\n"
-        f"## Details\n\n\"{title}\" is written so partners can use it in the field straight away."
+        f'## Details\n\n"{title}" is written so partners can use it in the field straight away.'
     )
 
 

@@ -18,7 +18,8 @@ def send_digest(*, user, partner, assets, stage) -> None:
             "partner": partner,
             "stage": stage_phrase(stage),
             "items": [
-                {"asset": a, "url": settings.SITE_URL + reverse("content:detail", args=[a.pk])} for a in assets
+                {"asset": a, "url": settings.SITE_URL + reverse("content:detail", args=[a.pk])}
+                for a in assets
             ],
             "library_url": settings.SITE_URL + reverse("content:index"),
             "unsubscribe_url": unsubscribe_url,

@@ -62,7 +62,8 @@ def check_upload(upload) -> CheckedFile:
     ext = PurePath(name).suffix.lower()
     if ext not in EXTENSIONS:
         raise ValidationError(
-            _("Files of this type cannot be uploaded. Allowed: %(types)s.") % {"types": allowed_extensions_text()},
+            _("Files of this type cannot be uploaded. Allowed: %(types)s.")
+            % {"types": allowed_extensions_text()},
             code="type",
         )
     file_type, content_type = EXTENSIONS[ext]
@@ -82,7 +83,8 @@ def check_upload(upload) -> CheckedFile:
         _check_image(upload, IMAGE_FORMATS[ext])
     elif not _sniff_ok(ext, head, upload):
         raise ValidationError(
-            _("The content of the file does not match its extension (%(ext)s).") % {"ext": ext}, code="mismatch"
+            _("The content of the file does not match its extension (%(ext)s).") % {"ext": ext},
+            code="mismatch",
         )
     return CheckedFile(file_type=file_type, content_type=content_type, size=upload.size, name=name)
 

@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +31,11 @@ class AssetAdminForm(forms.ModelForm):
 
     class Meta:
         model = Asset
-        fields = "__all__"
-        exclude = ["current_version", "view_count", "download_count", "use_count"]
+        fields = [
+            "title", "summary", "kind", "language", "source", "author", "collection", "tags",
+            "body", "url", "stages", "partner_types", "min_tier", "shared_only",
+            "status", "publish_at", "published_at",
+        ]  # fmt: skip
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -66,6 +68,8 @@ class AssetAdminForm(forms.ModelForm):
             publish_at = data.get("publish_at")
             if not publish_at:
                 self.add_error("publish_at", _("Choose when the asset is to be published."))
-            elif publish_at <= timezone.now() and not (self.instance.pk and self.instance.publish_at == publish_at):
+            elif publish_at <= timezone.now() and not (
+                self.instance.pk and self.instance.publish_at == publish_at
+            ):
                 self.add_error("publish_at", _("The publication time must be in the future."))
         return data

@@ -196,8 +196,6 @@ class Asset(models.Model):
         return self.current_version.preview_kind if self.current_version_id else ""
 
 
-
-
 def version_upload_to(instance, filename):
     return f"content/assets/{instance.asset_id}/v{instance.number}/{filename}"
 
@@ -217,7 +215,9 @@ class AssetVersion(models.Model):
         DOCUMENT = "document", _("Document")
         VIDEO = "video", _("Video")
 
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="versions", verbose_name=_("asset"))
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, related_name="versions", verbose_name=_("asset")
+    )
     number = models.PositiveIntegerField(_("version"))
     file = models.FileField(_("file"), upload_to=version_upload_to, max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -289,7 +289,9 @@ class Bookmark(models.Model):
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
     )
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="bookmarks", verbose_name=_("asset"))
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, related_name="bookmarks", verbose_name=_("asset")
+    )
     created_at = models.DateTimeField(_("bookmarked"), default=timezone.now)
 
     objects = PartnerScopedQuerySet.as_manager()
@@ -316,7 +318,11 @@ class AssetEvent(models.Model):
         "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -346,6 +352,9 @@ class EngagementCursor(models.Model):
         verbose_name = _("engagement cursor")
         verbose_name_plural = _("engagement cursors")
 
+    def __str__(self):
+        return f"events up to {self.last_event_id}"
+
 
 class SearchLog(models.Model):
     """Every library search (zero-result ones feed the staff analytics page)."""
@@ -355,7 +364,11 @@ class SearchLog(models.Model):
         "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
     )
     result_count = models.PositiveIntegerField(_("results"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -367,9 +380,7 @@ class SearchLog(models.Model):
         verbose_name = _("search")
         verbose_name_plural = _("searches")
         indexes = [
-            models.Index(
-                fields=["created_at"], name="searchlog_zero_time", condition=Q(result_count=0)
-            ),
+            models.Index(fields=["created_at"], name="searchlog_zero_time", condition=Q(result_count=0)),
         ]
 
     def __str__(self):

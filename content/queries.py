@@ -101,16 +101,20 @@ def search_for_partner(*, partner, query: str, limit: int = 5) -> list[Asset]:
 
 
 def bookmarked_ids(user, asset_ids) -> set[int]:
-    return set(Bookmark.objects.filter(user=user, asset_id__in=list(asset_ids)).values_list("asset_id", flat=True))
+    return set(
+        Bookmark.objects.filter(user=user, asset_id__in=list(asset_ids)).values_list("asset_id", flat=True)
+    )
 
 
 # --- Recommendations -------------------------------------------------------------------
 TYPE_AUDIENCE = {
     PartnerType.SALES: lambda stage: _("Recommended for sales partners in %(stage)s") % {"stage": stage},
-    PartnerType.DELIVERY: lambda stage: _("Recommended for implementation partners in %(stage)s")
-    % {"stage": stage},
-    PartnerType.SOLUTION: lambda stage: _("Recommended for solution and support partners in %(stage)s")
-    % {"stage": stage},
+    PartnerType.DELIVERY: lambda stage: (
+        _("Recommended for implementation partners in %(stage)s") % {"stage": stage}
+    ),
+    PartnerType.SOLUTION: lambda stage: (
+        _("Recommended for solution and support partners in %(stage)s") % {"stage": stage}
+    ),
 }
 
 
@@ -126,7 +130,11 @@ def similar_partner_ids(partner) -> list[int]:
     """Partners like this one: the same type and (when tiers exist) the same tier."""
     from partners.models import Partner
 
-    ids = Partner.objects.filter(partner_type=partner.partner_type).exclude(pk=partner.pk).values_list("pk", flat=True)
+    ids = (
+        Partner.objects.filter(partner_type=partner.partner_type)
+        .exclude(pk=partner.pk)
+        .values_list("pk", flat=True)
+    )
     ranks = tier_map()
     if not ranks:
         return list(ids)
@@ -184,7 +192,9 @@ def recommendations(*, partner, user, limit: int = 6, now=None) -> list[Recommen
     if not candidates:
         return []
     opened = set(
-        AssetEvent.objects.filter(user=user, asset_id__in=list(candidates)).values_list("asset_id", flat=True).distinct()
+        AssetEvent.objects.filter(user=user, asset_id__in=list(candidates))
+        .values_list("asset_id", flat=True)
+        .distinct()
     )
     scored = []
     for pk, row in candidates.items():

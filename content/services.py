@@ -131,7 +131,9 @@ def event_record(*, asset: Asset, partner, user, kind: str) -> None:
     if kind == AssetEvent.Kind.VIEW:
         asset_id, partner_obj = asset.pk, partner
         transaction.on_commit(
-            lambda: call_hook("onboarding.services.asset_opened", partner=partner_obj, user=user, asset_id=asset_id)
+            lambda: call_hook(
+                "onboarding.services.asset_opened", partner=partner_obj, user=user, asset_id=asset_id
+            )
         )
 
 
@@ -293,5 +295,7 @@ def digest_send(*, user_id: int, week: date) -> DigestDelivery | None:
         delivery.asset_count = len(assets)
         delivery.save(update_fields=["asset_count"])
         if assets:
-            emails.send_digest(user=user, partner=partner, assets=assets, stage=queries.partner_stage(partner))
+            emails.send_digest(
+                user=user, partner=partner, assets=assets, stage=queries.partner_stage(partner)
+            )
     return delivery

@@ -14,5 +14,9 @@ urlpatterns = [
     path("content/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
     path("content/digest/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("staff/content/", views.staff_analytics, name="staff_analytics"),
-    path("staff/content/versions/<int:pk>/download/", views.staff_version_download, name="staff_version_download"),
+    path(
+        "staff/content/versions/<int:pk>/download/",
+        views.staff_version_download,
+        name="staff_version_download",
+    ),
 ]

@@ -104,7 +104,11 @@ def _video_embed(url: str) -> str:
         return f"https://player.vimeo.com/video/{parts.path.strip('/')}"
     else:
         return ""
-    return f"https://www.youtube-nocookie.com/embed/{vid}" if vid.replace("-", "").replace("_", "").isalnum() else ""
+    return (
+        f"https://www.youtube-nocookie.com/embed/{vid}"
+        if vid.replace("-", "").replace("_", "").isalnum()
+        else ""
+    )
 
 
 def _file_response(version: AssetVersion, *, inline: bool) -> FileResponse:
@@ -127,7 +131,9 @@ def download(request, pk):
     asset = _asset_or_404(request, pk)
     if asset.current_version is None:
         raise Http404
-    services.event_record(asset=asset, partner=request.partner, user=request.user, kind=AssetEvent.Kind.DOWNLOAD)
+    services.event_record(
+        asset=asset, partner=request.partner, user=request.user, kind=AssetEvent.Kind.DOWNLOAD
+    )
     return _file_response(asset.current_version, inline=False)
 
 
@@ -206,7 +212,9 @@ def staff_links(request):
         {
             "label": _("Content analytics"),
             "url": reverse("content:staff_analytics"),
-            "description": _("Top assets by stage, unopened assets, engagement per partner, failed searches."),
+            "description": _(
+                "Top assets by stage, unopened assets, engagement per partner, failed searches."
+            ),
         }
     ]
 
@@ -245,12 +253,10 @@ def staff_analytics(request):
         )
         for value, label in Stage.choices
     }
-    recent = AssetEvent.objects.filter(asset=OuterRef("pk"), created_at__gte=timezone.now() - timedelta(days=90))
-    unopened = (
-        Asset.objects.published()
-        .exclude(Exists(recent))
-        .order_by("published_at", "pk")
+    recent = AssetEvent.objects.filter(
+        asset=OuterRef("pk"), created_at__gte=timezone.now() - timedelta(days=90)
     )
+    unopened = Asset.objects.published().exclude(Exists(recent)).order_by("published_at", "pk")
     engagement = (
         AssetEvent.objects.filter(created_at__gte=since, partner__in=partners)
         .values("partner_id", "partner__name", "partner__partner_type")
@@ -310,11 +316,25 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
     elif export == "unopened":
         header = [_("Asset ID"), _("Title"), _("Kind"), _("Language"), _("Published on")]
         rows = (
-            [a.pk, a.title, a.get_kind_display(), a.get_language_display(), timezone.localtime(a.published_at).date()]
+            [
+                a.pk,
+                a.title,
+                a.get_kind_display(),
+                a.get_language_display(),
+                timezone.localtime(a.published_at).date(),
+            ]
             for a in unopened.iterator()
         )
     elif export == "partners":
-        header = [_("Partner"), _("Partner type"), _("Views"), _("Downloads"), _("Active users"), _("Assets"), _("Last activity")]
+        header = [
+            _("Partner"),
+            _("Partner type"),
+            _("Views"),
+            _("Downloads"),
+            _("Active users"),
+            _("Assets"),
+            _("Last activity"),
+        ]
         rows = (
             [
                 r["partner__name"],
@@ -340,4 +360,6 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
 def staff_version_download(request, pk):
     """Any version (also earlier ones) for channel managers, e.g. from the admin."""
     version = get_object_or_404(AssetVersion, pk=pk)
-    return _file_response(version, inline=request.GET.get("inline") == "1" and version.file_type in INLINE_TYPES)
+    return _file_response(
+        version, inline=request.GET.get("inline") == "1" and version.file_type in INLINE_TYPES
+    )

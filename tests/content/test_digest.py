@@ -17,12 +17,21 @@ pytestmark = pytest.mark.django_db
 def fresh(world, hooks):
     """Partners A (delivery) and B (sales), both in the selling stage."""
     return {
-        "for_all": AssetFactory(title="New pricing guide", stages=["selling"], published_at=timezone.now() - timedelta(days=1)),
-        "for_delivery": AssetFactory(
-            title="New SI playbook", stages=["selling"], partner_types=["delivery"], published_at=timezone.now() - timedelta(days=2)
+        "for_all": AssetFactory(
+            title="New pricing guide", stages=["selling"], published_at=timezone.now() - timedelta(days=1)
         ),
-        "wrong_stage": AssetFactory(title="New servicing runbook", stages=["servicing"], published_at=timezone.now()),
-        "old": AssetFactory(title="Old deck", stages=["selling"], published_at=timezone.now() - timedelta(days=20)),
+        "for_delivery": AssetFactory(
+            title="New SI playbook",
+            stages=["selling"],
+            partner_types=["delivery"],
+            published_at=timezone.now() - timedelta(days=2),
+        ),
+        "wrong_stage": AssetFactory(
+            title="New servicing runbook", stages=["servicing"], published_at=timezone.now()
+        ),
+        "old": AssetFactory(
+            title="Old deck", stages=["selling"], published_at=timezone.now() - timedelta(days=20)
+        ),
         "draft": AssetFactory(title="Draft memo", status=Asset.Status.DRAFT, published_at=None),
     }
 
@@ -31,7 +40,9 @@ def sent_to(email):
     return [m for m in mail.outbox if m.to == [email]]
 
 
-def test_weekly_digest_lists_new_assets_for_audience_and_stage(world, fresh, django_capture_on_commit_callbacks):
+def test_weekly_digest_lists_new_assets_for_audience_and_stage(
+    world, fresh, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         count = tasks.send_weekly_digests()
     assert count == 3  # member_a, admin_a, admin_b

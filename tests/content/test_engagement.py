@@ -23,7 +23,10 @@ def test_a_view_is_one_insert_and_tells_onboarding_on_commit(
     with django_capture_on_commit_callbacks(execute=True):
         services.event_record(asset=asset, partner=world.partner_a, user=world.member_a, kind="view")
     assert hooks.calls == [
-        ("onboarding.services.asset_opened", {"partner": world.partner_a, "user": world.member_a, "asset_id": asset.pk})
+        (
+            "onboarding.services.asset_opened",
+            {"partner": world.partner_a, "user": world.member_a, "asset_id": asset.pk},
+        )
     ]
     with django_assert_num_queries(1):
         services.event_record(asset=asset, partner=world.partner_a, user=world.member_a, kind="download")
@@ -47,7 +50,9 @@ def test_counters_are_folded_in_set_based_and_once(world):
     a, b = AssetFactory(), AssetFactory()
     old = timezone.now() - timedelta(minutes=10)
     for asset, kind in ((a, "view"), (a, "view"), (a, "download"), (b, "view")):
-        AssetEvent.objects.create(asset=asset, partner=world.partner_a, user=world.member_a, kind=kind, created_at=old)
+        AssetEvent.objects.create(
+            asset=asset, partner=world.partner_a, user=world.member_a, kind=kind, created_at=old
+        )
     AssetEvent.objects.create(asset=b, partner=world.partner_a, user=world.member_a, kind="view")  # too fresh
     assert tasks.aggregate_engagement() == 4
     assert tasks.aggregate_engagement() == 0  # idempotent: the cursor moved
@@ -74,8 +79,12 @@ def test_staff_analytics_page_and_csv(world, client_for):
     AssetFactory(title="Lonely asset")
     AssetEvent.objects.create(asset=asset, partner=world.partner_a, user=world.member_a, kind="view")
     AssetEvent.objects.create(asset=asset, partner=world.partner_b, user=world.admin_b, kind="download")
-    SearchLog.objects.create(partner=world.partner_a, user=world.member_a, query="見つからない資料", result_count=0)
-    SearchLog.objects.create(partner=world.partner_b, user=world.admin_b, query="beta secret query", result_count=0)
+    SearchLog.objects.create(
+        partner=world.partner_a, user=world.member_a, query="見つからない資料", result_count=0
+    )
+    SearchLog.objects.create(
+        partner=world.partner_b, user=world.admin_b, query="beta secret query", result_count=0
+    )
     client = client_for(world.manager_a)
     body = client.get(reverse("content:staff_analytics")).content.decode()
     assert "Busy asset" in body and "Lonely asset" in body and "見つからない資料" in body
@@ -93,8 +102,12 @@ def test_staff_analytics_page_and_csv(world, client_for):
 
 
 def test_scheduled_assets_are_published_when_due(world):
-    due = AssetFactory(status=Asset.Status.SCHEDULED, publish_at=timezone.now() - timedelta(minutes=1), published_at=None)
-    later = AssetFactory(status=Asset.Status.SCHEDULED, publish_at=timezone.now() + timedelta(hours=1), published_at=None)
+    due = AssetFactory(
+        status=Asset.Status.SCHEDULED, publish_at=timezone.now() - timedelta(minutes=1), published_at=None
+    )
+    later = AssetFactory(
+        status=Asset.Status.SCHEDULED, publish_at=timezone.now() + timedelta(hours=1), published_at=None
+    )
     assert tasks.publish_due_assets() == 1
     due.refresh_from_db()
     later.refresh_from_db()
@@ -116,7 +129,11 @@ def test_bookmark_toggle_and_htmx(world, client_for):
 
 def test_article_draft_create_contract(world):
     asset = services.article_draft_create(
-        title="VPN接続エラーの対処法", body="## 手順\n\n再起動してください。", language="ja", actor=world.support, tags=("VPN", "サポート")
+        title="VPN接続エラーの対処法",
+        body="## 手順\n\n再起動してください。",
+        language="ja",
+        actor=world.support,
+        tags=("VPN", "サポート"),
     )
     assert asset.status == Asset.Status.DRAFT and asset.kind == Asset.Kind.ARTICLE
     assert asset.source == Asset.Source.EMPLOYEE and asset.author == world.support

@@ -31,7 +31,9 @@ def grow(world, n):
     )
     Asset.tags.through.objects.bulk_create(Asset.tags.through(asset_id=a.pk, tag_id=tag.pk) for a in new)
     index_assets([a.pk for a in new])
-    Bookmark.objects.bulk_create(Bookmark(user=world.member_a, partner=world.partner_a, asset=a) for a in new[::7])
+    Bookmark.objects.bulk_create(
+        Bookmark(user=world.member_a, partner=world.partner_a, asset=a) for a in new[::7]
+    )
     AssetEvent.objects.bulk_create(
         AssetEvent(asset=a, partner=world.partner_b, user=world.admin_b, kind="view") for a in new[::3]
     )
@@ -54,7 +56,9 @@ def count(client, url, data=None):
         ("home", None),
     ],
 )
-def test_flat_query_count_from_10_to_1000_assets(world, hooks, client_for, django_assert_max_num_queries, url, data):
+def test_flat_query_count_from_10_to_1000_assets(
+    world, hooks, client_for, django_assert_max_num_queries, url, data
+):
     client = client_for(world.member_a)
     grow(world, 10)
     if data and data.get("collection") == "PARENT":

@@ -31,10 +31,14 @@ def fixed(world, hooks):
     similar = [PartnerFactory(partner_type=PartnerType.DELIVERY) for _ in range(3)]
     other = [PartnerFactory(partner_type=PartnerType.SALES) for _ in range(3)]
     a = {
-        "type_match": AssetFactory(title="Type match", stages=["selling"], partner_types=["delivery"], published_at=ago(50)),
+        "type_match": AssetFactory(
+            title="Type match", stages=["selling"], partner_types=["delivery"], published_at=ago(50)
+        ),
         "new": AssetFactory(title="New this week", stages=["selling"], published_at=ago(2)),
         "popular": AssetFactory(title="Popular onboarding", stages=["onboarding"], published_at=ago(100)),
-        "seen": AssetFactory(title="Already seen", stages=["selling"], partner_types=["delivery"], published_at=ago(60)),
+        "seen": AssetFactory(
+            title="Already seen", stages=["selling"], partner_types=["delivery"], published_at=ago(60)
+        ),
         "off_stage": AssetFactory(title="Servicing only", stages=["servicing"], published_at=ago(100)),
         "one_like": AssetFactory(title="One like", stages=["selling"], published_at=ago(60)),
     }
@@ -47,12 +51,21 @@ def fixed(world, hooks):
 
 def test_order_and_reasons_on_a_fixed_data_set(world, fixed):
     recs = queries.recommendations(partner=world.partner_a, user=world.member_a, now=NOW)
-    assert [r.asset.title for r in recs] == ["New this week", "Type match", "One like", "Popular onboarding", "Already seen"]
+    assert [r.asset.title for r in recs] == [
+        "New this week",
+        "Type match",
+        "One like",
+        "Popular onboarding",
+        "Already seen",
+    ]
     reasons = {r.asset.title: r.reasons for r in recs}
     assert reasons["New this week"][0] == "New this week"
     assert reasons["Type match"] == ["Recommended for implementation partners in the selling stage"]
     assert reasons["Popular onboarding"] == ["Popular with partners like you"]
-    assert reasons["One like"] == ["Recommended for partners in the selling stage", "Opened by a partner like you"]
+    assert reasons["One like"] == [
+        "Recommended for partners in the selling stage",
+        "Opened by a partner like you",
+    ]
     assert "You have opened this before" in reasons["Already seen"]
     assert [r.score for r in recs] == [5, 5, 4.5, 4.5, 1]
 
@@ -67,7 +80,11 @@ def test_another_user_of_the_same_partner_has_not_opened_it(world, fixed):
 def test_similar_partners_share_the_tier(world, fixed, hooks):
     # Only one of the three delivery partners has A's tier now: "Popular onboarding" loses its crowd.
     similar = list(Partner.objects.filter(partner_type="delivery").exclude(pk=world.partner_a.pk))
-    hooks.values["incentives.queries.partner_tier_map"] = {world.partner_a.pk: 1, similar[0].pk: 1, similar[1].pk: 0}
+    hooks.values["incentives.queries.partner_tier_map"] = {
+        world.partner_a.pk: 1,
+        similar[0].pk: 1,
+        similar[1].pk: 0,
+    }
     recs = queries.recommendations(partner=world.partner_a, user=world.member_a, now=NOW)
     popular = next(r for r in recs if r.asset.title == "Popular onboarding")
     assert popular.reasons == ["Opened by a partner like you"]
@@ -101,7 +118,9 @@ def test_library_top_and_home_panel_show_reasons(world, fixed, client_for):
     client = client_for(world.member_a)
     for url in (reverse("content:index"), reverse("home")):
         body = client.get(url).content.decode()
-        assert "New this week" in body and "Recommended for implementation partners in the selling stage" in body
+        assert (
+            "New this week" in body and "Recommended for implementation partners in the selling stage" in body
+        )
 
 
 def test_japanese_reasons(world, fixed, client_for):

@@ -16,11 +16,20 @@ def titles(text):
 @pytest.fixture
 def library():
     return {
-        "sales_ja": AssetFactory(title="営業資料の作り方", summary="提案書の基本", language="ja", body="お客様への提案"),
-        "body_ja": AssetFactory(title="導入ガイド", summary="", language="ja", body="この手順書では営業資料の更新方法を説明します。"),
+        "sales_ja": AssetFactory(
+            title="営業資料の作り方", summary="提案書の基本", language="ja", body="お客様への提案"
+        ),
+        "body_ja": AssetFactory(
+            title="導入ガイド",
+            summary="",
+            language="ja",
+            body="この手順書では営業資料の更新方法を説明します。",
+        ),
         "apart_ja": AssetFactory(title="営業の基本", summary="資料は別に配布します", language="ja", body=""),
         "katakana": AssetFactory(title="パートナーポータル入門", language="ja", body=""),
-        "en": AssetFactory(title="Migrating customer data", summary="How partners move data", body="Run the migration tool."),
+        "en": AssetFactory(
+            title="Migrating customer data", summary="How partners move data", body="Run the migration tool."
+        ),
         "en2": AssetFactory(title="Partner pricing", summary="Price list", body=""),
         "mixed": AssetFactory(title="API連携ガイド", summary="REST API webhooks", language="ja", body=""),
     }

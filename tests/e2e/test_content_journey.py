@@ -46,7 +46,9 @@ def test_partner_searches_in_japanese_opens_an_asset_and_bookmarks_it(page, live
     assert Bookmark.objects.filter(user=user, asset=asset).exists()
     assert AssetEvent.objects.filter(user=user, asset=asset, kind="view").count() == 1
 
-    page.get_by_role("navigation", name="パンくずリスト").get_by_role("link", name="コンテンツライブラリ").click()
+    page.get_by_role("navigation", name="パンくずリスト").get_by_role(
+        "link", name="コンテンツライブラリ"
+    ).click()
     page.wait_for_load_state()
     page.get_by_role("link", name="★ ブックマーク").click()
     page.wait_for_load_state()
