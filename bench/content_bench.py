@@ -33,12 +33,14 @@ def _server():
     return pgserver.get_server(devservices.PG_DIR, cleanup_mode=None)
 
 
-def setup_django():
+def setup_django(*, fresh: bool):
     os.environ.setdefault("DJANGO_DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     os.environ["PRM_DATABASE_NAME"] = DB_NAME
     if "DATABASE_URL" not in os.environ:
         server = _server()
+        if fresh:
+            server.psql(f"DROP DATABASE IF EXISTS {DB_NAME};")
         exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")  # noqa: S608
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DB_NAME};")
@@ -134,7 +136,7 @@ def seed(stdout=print):
                    CASE WHEN g %% 5 = 0 THEN 'download' ELSE 'view' END,
                    now() - random() * interval '180 days'
               FROM generate_series(1, %s) g
-              JOIN partners_partner p ON p.id = %s + (g * 7919) %% (%s - %s + 1)
+              JOIN partners_partner p ON p.id = %s + (g::bigint * 7919) %% (%s - %s + 1)
               JOIN partners_membership m ON m.partner_id = p.id
             """,
             [amin, amax, amin, EVENTS, pmin, pmax, pmin],
@@ -230,8 +232,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep")
     args = parser.parse_args()
-    setup_django()
+    setup_django(fresh=not args.reuse)
     seed()
     measure(args.runs)
     if not args.keep and "DATABASE_URL" not in os.environ:

@@ -251,7 +251,7 @@ class AssetVersion(models.Model):
 
 
 class AssetShare(models.Model):
-    """An asset shared with a named partner (the explicit share table; see the app README)."""
+    """An asset shared with a named partner (an explicit share table; see content/README.md)."""
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="shares", verbose_name=_("asset"))
     partner = models.ForeignKey(

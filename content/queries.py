@@ -35,6 +35,9 @@ def tier_rank(partner) -> int | None:
     return rank
 
 
+_partner_rank = tier_rank
+
+
 def _ids(path: str) -> set[int]:
     return set(call_hook(path) or [])
 
@@ -65,7 +68,7 @@ def partner_stage(partner) -> str:
 
 # --- Audience --------------------------------------------------------------------------
 def audience_q(partner, *, tier_rank: int | None = None) -> Q:
-    rank = tier_rank if tier_rank is not None else globals()["tier_rank"](partner)
+    rank = tier_rank if tier_rank is not None else _partner_rank(partner)
     shared = Exists(AssetShare.objects.filter(asset=OuterRef("pk"), partner=partner))
     tier_ok = Q(min_tier__isnull=True)
     if rank is not None:
