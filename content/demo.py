@@ -173,6 +173,7 @@ def seed(stdout) -> None:
     search.index_assets(Asset.objects.values_list("pk", flat=True))
     _events(ids, now)
     services.engagement_recount()
+    services.popularity_refresh()
     stdout.write(f"    content: {Asset.objects.count()} assets")
 
 

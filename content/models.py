@@ -356,6 +356,33 @@ class EngagementCursor(models.Model):
         return f"events up to {self.last_event_id}"
 
 
+class SegmentPopularity(models.Model):
+    """How many partners of a segment (type and tier rank; -1 = no tier) opened an asset in
+    the last 90 days. Rebuilt set-based by content.services.popularity_refresh (hourly), so
+    "popular with partners like you" is one indexed read instead of an aggregate over events."""
+
+    partner_type = models.CharField(_("partner type"), max_length=20)
+    tier_rank = models.SmallIntegerField(_("tier rank"))
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+", verbose_name=_("asset"))
+    partners = models.PositiveIntegerField(_("partners"))
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("segment popularity")
+        verbose_name_plural = _("segment popularity")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner_type", "tier_rank", "asset"], name="segmentpopularity_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["partner_type", "tier_rank", "-partners"], name="segmentpopularity_top"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_type}/{self.tier_rank}: {self.asset_id} ({self.partners})"
+
+
 class SearchLog(models.Model):
     """Every library search (zero-result ones feed the staff analytics page)."""
 
@@ -432,6 +459,7 @@ __all__ = [
     "EngagementCursor",
     "PartnerType",
     "SearchLog",
+    "SegmentPopularity",
     "Stage",
     "Tag",
 ]

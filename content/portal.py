@@ -12,6 +12,10 @@ BEAT_SCHEDULE = {
         "task": "content.tasks.recount_engagement",
         "schedule": crontab(hour=3, minute=40),
     },
+    "content-refresh-popularity": {
+        "task": "content.tasks.refresh_popularity",
+        "schedule": crontab(minute=25),
+    },
     "content-weekly-digest": {
         "task": "content.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from content.models import Asset, AssetEvent, AssetShare, Bookmark, Stage
+from content.models import Asset, AssetEvent, AssetShare, Bookmark, SegmentPopularity, Stage
 from partners.models import PartnerType
 from prm.hooks import call_hook
 
@@ -129,20 +129,32 @@ def stage_phrase(stage: str) -> str:
     }[stage]
 
 
-def similar_partner_ids(partner) -> list[int]:
-    """Partners like this one: the same type and (when tiers exist) the same tier."""
-    from partners.models import Partner
-
-    ids = (
-        Partner.objects.filter(partner_type=partner.partner_type)
-        .exclude(pk=partner.pk)
-        .values_list("pk", flat=True)
+def similar_popularity(partner, *, now) -> dict[int, int]:
+    """asset_id -> how many other partners like this one (same type and tier) opened it
+    in the last 90 days. Reads the hourly SegmentPopularity table, then takes this partner
+    itself out of its own segment's counts."""
+    rank = tier_rank(partner)
+    top = dict(
+        SegmentPopularity.objects.filter(
+            partner_type=partner.partner_type, tier_rank=-1 if rank is None else rank
+        )
+        .order_by("-partners", "asset_id")
+        .values_list("asset_id", "partners")[:100]
     )
-    ranks = tier_map()
-    if not ranks:
-        return list(ids)
-    mine = ranks.get(partner.pk)
-    return [pk for pk in ids if ranks.get(pk) == mine]
+    if not top:
+        return {}
+    own = set(
+        AssetEvent.objects.filter(
+            partner=partner,
+            asset_id__in=list(top),
+            kind=AssetEvent.Kind.VIEW,
+            created_at__gte=now - timedelta(days=SIMILAR_WINDOW_DAYS),
+        )
+        .values_list("asset_id", flat=True)
+        .distinct()
+    )
+    counts = {pk: n - (pk in own) for pk, n in top.items()}
+    return {pk: n for pk, n in counts.items() if n > 0}
 
 
 class Recommendation:
@@ -168,20 +180,7 @@ def recommendations(*, partner, user, limit: int = 6, now=None) -> list[Recommen
     now = now or timezone.now()
     stage = partner_stage(partner)
     visible = visible_assets(partner)
-    similar = similar_partner_ids(partner)
-    popular = {}
-    if similar:
-        popular = dict(
-            AssetEvent.objects.filter(
-                partner_id__in=similar,
-                kind=AssetEvent.Kind.VIEW,
-                created_at__gte=now - timedelta(days=SIMILAR_WINDOW_DAYS),
-            )
-            .values("asset_id")
-            .annotate(n=Count("partner_id", distinct=True))
-            .order_by("-n")
-            .values_list("asset_id", "n")[:100]
-        )
+    popular = similar_popularity(partner, now=now)
     shared_ids = set(AssetShare.objects.filter(partner=partner).values_list("asset_id", flat=True))
     fields = ("pk", "stages", "partner_types", "published_at")
     candidates = {}

@@ -212,6 +212,34 @@ def engagement_recount() -> None:
         cursor_row.save(update_fields=["last_event_id", "updated_at"])
 
 
+POPULARITY_WINDOW_DAYS = 90
+
+
+def popularity_refresh(*, now=None) -> int:
+    """Rebuild SegmentPopularity from the last 90 days of views (one INSERT ... SELECT).
+
+    Tier ranks come from incentives (a dict); they are passed in as two arrays and joined."""
+    from content.models import SegmentPopularity
+
+    now = now or timezone.now()
+    ranks = call_hook("incentives.queries.partner_tier_map") or {}
+    with transaction.atomic(), connection.cursor() as cur:
+        SegmentPopularity.objects.all().delete()
+        cur.execute(
+            """
+            INSERT INTO content_segmentpopularity (partner_type, tier_rank, asset_id, partners, computed_at)
+            SELECT p.partner_type, coalesce(t.rank, -1), e.asset_id, count(DISTINCT e.partner_id), %s
+              FROM content_assetevent e
+              JOIN partners_partner p ON p.id = e.partner_id
+              LEFT JOIN unnest(%s::bigint[], %s::int[]) AS t(partner_id, rank) ON t.partner_id = e.partner_id
+             WHERE e.kind = 'view' AND e.created_at >= %s
+             GROUP BY 1, 2, 3
+            """,
+            [now, list(ranks.keys()), list(ranks.values()), now - timedelta(days=POPULARITY_WINDOW_DAYS)],
+        )
+        return cur.rowcount
+
+
 def search_log(*, partner, user, query: str, result_count: int) -> None:
     SearchLog.objects.create(partner=partner, user=user, query=query[:200], result_count=result_count)
 

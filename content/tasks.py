@@ -25,6 +25,13 @@ def recount_engagement() -> None:
 
 
 @shared_task(acks_late=True)
+def refresh_popularity() -> int:
+    from content import services
+
+    return services.popularity_refresh()
+
+
+@shared_task(acks_late=True)
 def send_weekly_digests() -> int:
     """Fan out one task per recipient (each is idempotent per user and week)."""
     from content import services

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from content import queries
+from content import queries, services
 from content.models import AssetEvent, Stage
 from partners.models import Partner, PartnerType
 from tests.content.factories import AssetFactory
@@ -46,6 +46,7 @@ def fixed(world, hooks):
     opened_by(a["one_like"], similar[:1])
     opened_by(a["off_stage"], other)  # not partners like A: no effect
     AssetEvent.objects.create(asset=a["seen"], partner=world.partner_a, user=world.member_a, kind="view")
+    services.popularity_refresh()
     return a
 
 
@@ -85,6 +86,7 @@ def test_similar_partners_share_the_tier(world, fixed, hooks):
         similar[0].pk: 1,
         similar[1].pk: 0,
     }
+    services.popularity_refresh()
     recs = queries.recommendations(partner=world.partner_a, user=world.member_a, now=NOW)
     popular = next(r for r in recs if r.asset.title == "Popular onboarding")
     assert popular.reasons == ["Opened by a partner like you"]
@@ -135,3 +137,16 @@ def test_japanese_reasons(world, fixed, client_for):
 def test_no_recommendations_when_filtering(world, fixed, client_for):
     body = client_for(world.member_a).get(reverse("content:index"), {"stage": "selling"}).content.decode()
     assert 'data-testid="recommendations"' not in body
+
+
+def test_popularity_is_rebuilt_set_based_and_counts_distinct_partners(world, fixed):
+    from content.models import SegmentPopularity
+
+    rows = {
+        (r.partner_type, r.tier_rank, r.asset.title): r.partners
+        for r in SegmentPopularity.objects.select_related("asset")
+    }
+    assert rows[("delivery", -1, "Popular onboarding")] == 3
+    assert rows[("delivery", -1, "Already seen")] == 1  # partner A itself: not "like" A
+    assert rows[("sales", -1, "Servicing only")] == 3
+    assert services.popularity_refresh() == len(rows)  # idempotent rebuild
