@@ -54,7 +54,6 @@ def seed(stdout=print):
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from content import services
     from content.models import Asset
     from content.search import index_assets
 
