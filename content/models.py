@@ -165,7 +165,22 @@ class Asset(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="asset_search_gin"),
             GinIndex(fields=["stages"], name="asset_stages_gin"),
-            models.Index(fields=["status", "-published_at"], name="asset_status_published"),
+            # Covering: the library's count and audience filter run as an index-only scan
+            # instead of reading wide rows (body, search vector) from the heap.
+            models.Index(
+                fields=["status", "-published_at"],
+                name="asset_status_published",
+                include=[
+                    "partner_types",
+                    "shared_only",
+                    "min_tier",
+                    "stages",
+                    "kind",
+                    "language",
+                    "collection",
+                    "use_count",
+                ],
+            ),
             models.Index(fields=["status", "publish_at"], name="asset_status_publish_at"),
         ]
         constraints = [
