@@ -171,6 +171,7 @@ class Asset(models.Model):
                 fields=["status", "-published_at"],
                 name="asset_status_published",
                 include=[
+                    "id",
                     "partner_types",
                     "shared_only",
                     "min_tier",

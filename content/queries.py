@@ -241,7 +241,8 @@ def recommendations(*, partner, user, limit: int = 6, now=None) -> list[Recommen
 
 
 def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
-    """Assets sharing tags with `asset` plus assets co-viewed by the same people."""
+    """Assets sharing tags with `asset` (2 points per tag) plus assets co-viewed by the same
+    people (1 point per person), within the partner's audience."""
     visible = visible_assets(partner).exclude(pk=asset.pk)
     tag_ids = [t.pk for t in asset.tags.all()]
     scores: dict[int, float] = {}
@@ -254,13 +255,18 @@ def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
             .values_list("pk", "shared")[:20]
         ):
             scores[pk] = scores.get(pk, 0) + 2 * shared
+    # Co-views: what the 50 most recent viewers of this asset opened in the last 90 days
+    # (bounded, so a popular asset's page stays fast).
+    since = timezone.now() - timedelta(days=SIMILAR_WINDOW_DAYS)
     viewers = (
-        AssetEvent.objects.filter(asset=asset, kind=AssetEvent.Kind.VIEW, user__isnull=False)
+        AssetEvent.objects.filter(
+            asset=asset, kind=AssetEvent.Kind.VIEW, user__isnull=False, created_at__gte=since
+        )
         .order_by("-created_at")
-        .values("user_id")[:200]
+        .values("user_id")[:50]
     )
     for pk, n in (
-        AssetEvent.objects.filter(user_id__in=viewers, kind=AssetEvent.Kind.VIEW)
+        AssetEvent.objects.filter(user_id__in=viewers, kind=AssetEvent.Kind.VIEW, created_at__gte=since)
         .exclude(asset=asset)
         .filter(asset__in=visible)
         .values("asset_id")

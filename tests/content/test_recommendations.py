@@ -150,3 +150,22 @@ def test_popularity_is_rebuilt_set_based_and_counts_distinct_partners(world, fix
     assert rows[("delivery", -1, "Already seen")] == 1  # partner A itself: not "like" A
     assert rows[("sales", -1, "Servicing only")] == 3
     assert services.popularity_refresh() == len(rows)  # idempotent rebuild
+
+
+def test_related_assets_come_from_shared_tags_and_co_views(world, hooks):
+    from content.models import Tag
+
+    crm, api = Tag.objects.create(name="crm", slug="crm"), Tag.objects.create(name="api", slug="api")
+    main = AssetFactory(title="Main", tags=[crm, api])
+    both_tags = AssetFactory(title="Both tags", tags=[crm, api])
+    one_tag = AssetFactory(title="One tag", tags=[crm])
+    co_viewed = AssetFactory(title="Co-viewed")
+    AssetFactory(title="Unrelated")
+    hidden = AssetFactory(title="Hidden same tags", tags=[crm, api], partner_types=["sales"])
+    for user in (world.member_a, world.admin_a, world.admin_b):
+        partner = user.membership.partner
+        for asset in (main, co_viewed):
+            AssetEvent.objects.create(asset=asset, partner=partner, user=user, kind="view")
+    related = queries.related_assets(partner=world.partner_a, asset=main)
+    assert [a.title for a in related] == ["Both tags", "Co-viewed", "One tag"]
+    assert hidden not in related and both_tags in related and one_tag in related
