@@ -258,26 +258,29 @@ def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
     # Co-views: what the 50 most recent viewers of this asset opened in the last 90 days
     # (bounded, so a popular asset's page stays fast).
     since = timezone.now() - timedelta(days=SIMILAR_WINDOW_DAYS)
-    viewers = (
+    viewers = list(
         AssetEvent.objects.filter(
             asset=asset, kind=AssetEvent.Kind.VIEW, user__isnull=False, created_at__gte=since
         )
         .order_by("-created_at")
-        .values("user_id")[:50]
+        .values_list("user_id", flat=True)[:50]
     )
-    for pk, n in (
-        AssetEvent.objects.filter(user_id__in=viewers, kind=AssetEvent.Kind.VIEW, created_at__gte=since)
-        .exclude(asset=asset)
-        .filter(asset__in=visible)
-        .values("asset_id")
-        .annotate(n=Count("user_id", distinct=True))
-        .order_by("-n")
-        .values_list("asset_id", "n")[:20]
-    ):
-        scores[pk] = scores.get(pk, 0) + n
-    best = sorted(scores, key=lambda pk: (scores[pk], pk), reverse=True)[:limit]
-    found = visible.select_related("current_version").in_bulk(best)
-    return [found[pk] for pk in best if pk in found]
+    if viewers:
+        # The audience check happens in the final fetch below (in_bulk on `visible`).
+        for pk, n in (
+            AssetEvent.objects.filter(
+                user_id__in=set(viewers), kind=AssetEvent.Kind.VIEW, created_at__gte=since
+            )
+            .exclude(asset=asset)
+            .values("asset_id")
+            .annotate(n=Count("user_id", distinct=True))
+            .order_by("-n", "-asset_id")
+            .values_list("asset_id", "n")[:40]
+        ):
+            scores[pk] = scores.get(pk, 0) + n
+    ranked = sorted(scores, key=lambda pk: (scores[pk], pk), reverse=True)[: limit * 10]
+    found = visible.select_related("current_version").in_bulk(ranked)
+    return [found[pk] for pk in ranked if pk in found][:limit]
 
 
 def digest_assets(*, partner, since, limit: int = 12) -> list[Asset]:
