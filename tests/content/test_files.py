@@ -147,3 +147,34 @@ def test_admin_shows_field_errors_for_bad_uploads(world, client_for):
     body = response.content.decode()
     assert "A link or tool needs its URL." in body
     assert not Asset.objects.exists()
+
+
+def test_asset_page_previews_each_kind(world, client_for):
+    client = client_for(world.member_a)
+    pdf = AssetFactory(kind=Asset.Kind.FILE)
+    asset_version_add(asset=pdf, upload=pdf_upload())
+    image = AssetFactory(kind=Asset.Kind.FILE)
+    asset_version_add(asset=image, upload=png_upload())
+    video = AssetFactory(kind=Asset.Kind.VIDEO)
+    asset_version_add(
+        asset=video, upload=SimpleUploadedFile("demo.mp4", b"\x00\x00\x00\x18ftypisom" + b"\x00" * 20)
+    )
+    hosted = AssetFactory(kind=Asset.Kind.VIDEO, url="https://www.youtube.com/watch?v=abcDEF12345")
+    article = AssetFactory(kind=Asset.Kind.ARTICLE, body="## Steps\n\n<script>alert(1)</script>**bold**")
+    file_url = lambda a: reverse("content:file", args=[a.pk])  # noqa: E731
+    assert (
+        f'<object data="{file_url(pdf)}" type="application/pdf"'
+        in client.get(reverse("content:detail", args=[pdf.pk])).content.decode()
+    )
+    assert (
+        f'<img src="{file_url(image)}"'
+        in client.get(reverse("content:detail", args=[image.pk])).content.decode()
+    )
+    assert (
+        f'src="{file_url(video)}"></video>'
+        in client.get(reverse("content:detail", args=[video.pk])).content.decode()
+    )
+    body = client.get(reverse("content:detail", args=[hosted.pk])).content.decode()
+    assert 'src="https://www.youtube-nocookie.com/embed/abcDEF12345"' in body
+    body = client.get(reverse("content:detail", args=[article.pk])).content.decode()
+    assert "<h2>Steps</h2>" in body and "<strong>bold</strong>" in body and "<script>alert" not in body
