@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from content import library, queries, services
@@ -192,6 +193,9 @@ def home_panel(request, partner):
 
 
 # --- Digest unsubscribe (no login: the signed token is the credential) -------------------
+# CSRF-exempt because mail providers POST "List-Unsubscribe=One-Click" (RFC 8058) without a
+# session or CSRF token; the signed token in the URL is what authorises the change.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     user = services.user_from_unsubscribe_token(token)

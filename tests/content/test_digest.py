@@ -110,3 +110,12 @@ def test_tampered_token_is_rejected(world, client):
     response = client.get(reverse("content:unsubscribe", args=[token[:-2] + "xx"]))
     assert response.status_code == 400
     assert not DigestOptOut.objects.exists()
+
+
+def test_one_click_unsubscribe_post_from_a_mail_provider(world):
+    from django.test import Client
+
+    url = reverse("content:unsubscribe", args=[services.unsubscribe_token(world.member_a)])
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert DigestOptOut.objects.filter(user=world.member_a).exists()
