@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +53,17 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AssetQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Asset.Status.PUBLISHED)
+
+    def for_partner(self, partner, *, tier_rank: int | None = None):
+        """Published assets whose audience includes `partner` (see content.queries.audience_q)."""
+        from content.queries import audience_q
+
+        return self.published().filter(audience_q(partner, tier_rank=tier_rank))
 
 
 class Asset(models.Model):
@@ -120,14 +134,348 @@ class Asset(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Audience by name: shares (AssetShare) always grant access; with this flag set they are
+    # the only way in (partner types and minimum tier are then ignored).
+    shared_only = models.BooleanField(
+        _("only the named partners"),
+        default=False,
+        help_text=_("Visible only to the partners it is shared with."),
+    )
+    current_version = models.ForeignKey(
+        "AssetVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("current file"),
+    )
+    # Maintained set-based by content.services.engagement_aggregate (never per request).
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    download_count = models.PositiveIntegerField(_("downloads"), default=0)
+    use_count = models.PositiveIntegerField(_("uses"), default=0, db_index=True)
+    # Built in Python by content.search.index_asset: English words + Japanese bigrams.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = AssetQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("asset")
         verbose_name_plural = _("assets")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="asset_search_gin"),
+            GinIndex(fields=["stages"], name="asset_stages_gin"),
+            # Covering: the library's count and audience filter run as an index-only scan
+            # instead of reading wide rows (body, search vector) from the heap.
+            models.Index(
+                fields=["status", "-published_at"],
+                name="asset_status_published",
+                include=[
+                    "id",
+                    "partner_types",
+                    "shared_only",
+                    "min_tier",
+                    "stages",
+                    "kind",
+                    "language",
+                    "collection",
+                    "use_count",
+                ],
+            ),
+            models.Index(fields=["status", "publish_at"], name="asset_status_publish_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(publish_at__isnull=False),
+                name="asset_scheduled_has_publish_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="asset_published_has_published_at",
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
-__all__ = ["Asset", "Collection", "PartnerType", "Stage", "Tag"]
+    def stage_labels(self) -> list[str]:
+        labels = dict(Stage.choices)
+        return [str(labels.get(s, s)) for s in self.stages or []]
+
+    @property
+    def file_kind(self) -> str:
+        """preview kind of the current file: pdf, image, video, office or ''."""
+        return self.current_version.preview_kind if self.current_version_id else ""
+
+
+def version_upload_to(instance, filename):
+    return f"content/assets/{instance.asset_id}/v{instance.number}/{filename}"
+
+
+def thumbnail_upload_to(instance, filename):
+    return f"content/thumbnails/{instance.asset_id}/v{instance.number}-{filename}"
+
+
+class AssetVersion(models.Model):
+    """One uploaded file of an asset. Replacing the file adds a version; old ones stay."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        IMAGE = "image", _("Image")
+        SLIDES = "slides", _("Slides")
+        SPREADSHEET = "spreadsheet", _("Spreadsheet")
+        DOCUMENT = "document", _("Document")
+        VIDEO = "video", _("Video")
+
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, related_name="versions", verbose_name=_("asset")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=version_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    file_type = models.CharField(_("file type"), max_length=12, choices=Kind.choices)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=thumbnail_upload_to, blank=True, max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    note = models.CharField(_("change note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["asset", "-number"]
+        verbose_name = _("file version")
+        verbose_name_plural = _("file versions")
+        constraints = [models.UniqueConstraint(fields=["asset", "number"], name="assetversion_unique_number")]
+
+    def __str__(self):
+        return f"{self.original_name} (v{self.number})"
+
+    @property
+    def preview_kind(self) -> str:
+        return self.file_type if self.file_type in ("pdf", "image", "video") else "office"
+
+
+class AssetShare(models.Model):
+    """An asset shared with a named partner (an explicit share table; see content/README.md)."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="shares", verbose_name=_("asset"))
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    created_at = models.DateTimeField(_("shared"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("share with a partner")
+        verbose_name_plural = _("shares with partners")
+        constraints = [models.UniqueConstraint(fields=["asset", "partner"], name="assetshare_unique")]
+        indexes = [models.Index(fields=["partner", "asset"], name="assetshare_partner_asset")]
+
+    def __str__(self):
+        return f"{self.asset} → {self.partner}"
+
+
+class PartnerScopedQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+
+class Bookmark(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, related_name="bookmarks", verbose_name=_("asset")
+    )
+    created_at = models.DateTimeField(_("bookmarked"), default=timezone.now)
+
+    objects = PartnerScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bookmark")
+        verbose_name_plural = _("bookmarks")
+        constraints = [models.UniqueConstraint(fields=["user", "asset"], name="bookmark_unique")]
+
+    def __str__(self):
+        return f"{self.user} ★ {self.asset}"
+
+
+class AssetEvent(models.Model):
+    """A view or download: append-only, one INSERT per event (no counters updated here)."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("View")
+        DOWNLOAD = "download", _("Download")
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="events", verbose_name=_("asset"))
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = PartnerScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("engagement event")
+        verbose_name_plural = _("engagement events")
+        indexes = [
+            models.Index(fields=["asset", "created_at"], name="assetevent_asset_time"),
+            models.Index(fields=["partner", "created_at"], name="assetevent_partner_time"),
+            models.Index(fields=["user", "asset"], name="assetevent_user_asset"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.asset_id} by {self.user_id}"
+
+
+class EngagementCursor(models.Model):
+    """Singleton: the last AssetEvent id folded into the per-asset counters."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("engagement cursor")
+        verbose_name_plural = _("engagement cursors")
+
+    def __str__(self):
+        return f"events up to {self.last_event_id}"
+
+
+class SegmentPopularity(models.Model):
+    """How many partners of a segment (type and tier rank; -1 = no tier) opened an asset in
+    the last 90 days. Rebuilt set-based by content.services.popularity_refresh (hourly), so
+    "popular with partners like you" is one indexed read instead of an aggregate over events."""
+
+    partner_type = models.CharField(_("partner type"), max_length=20)
+    tier_rank = models.SmallIntegerField(_("tier rank"))
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+", verbose_name=_("asset"))
+    partners = models.PositiveIntegerField(_("partners"))
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("segment popularity")
+        verbose_name_plural = _("segment popularity")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner_type", "tier_rank", "asset"], name="segmentpopularity_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["partner_type", "tier_rank", "-partners"], name="segmentpopularity_top"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_type}/{self.tier_rank}: {self.asset_id} ({self.partners})"
+
+
+class SearchLog(models.Model):
+    """Every library search (zero-result ones feed the staff analytics page)."""
+
+    query = models.CharField(_("search terms"), max_length=200)
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    result_count = models.PositiveIntegerField(_("results"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = PartnerScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("search")
+        verbose_name_plural = _("searches")
+        indexes = [
+            models.Index(fields=["created_at"], name="searchlog_zero_time", condition=Q(result_count=0)),
+        ]
+
+    def __str__(self):
+        return self.query
+
+
+class DigestOptOut(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("unsubscribed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digest unsubscription")
+        verbose_name_plural = _("digest unsubscriptions")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class DigestDelivery(models.Model):
+    """One row per user and week: the unique constraint makes a repeated send a no-op."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    week = models.DateField(_("week starting"))
+    asset_count = models.PositiveIntegerField(_("assets listed"), default=0)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digest delivery")
+        verbose_name_plural = _("digest deliveries")
+        constraints = [models.UniqueConstraint(fields=["user", "week"], name="digestdelivery_unique")]
+
+    def __str__(self):
+        return f"{self.user} {self.week}"
+
+
+__all__ = [
+    "Asset",
+    "AssetEvent",
+    "AssetShare",
+    "AssetVersion",
+    "Bookmark",
+    "Collection",
+    "DigestDelivery",
+    "DigestOptOut",
+    "EngagementCursor",
+    "PartnerType",
+    "SearchLog",
+    "SegmentPopularity",
+    "Stage",
+    "Tag",
+]

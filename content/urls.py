@@ -6,4 +6,17 @@ app_name = "content"
 
 urlpatterns = [
     path("content/", views.index, name="index"),
+    path("content/bookmarks/", views.bookmarks, name="bookmarks"),
+    path("content/<int:pk>/", views.detail, name="detail"),
+    path("content/<int:pk>/download/", views.download, name="download"),
+    path("content/<int:pk>/file/", views.file_inline, name="file"),
+    path("content/<int:pk>/thumbnail/", views.thumbnail, name="thumbnail"),
+    path("content/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
+    path("content/digest/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("staff/content/", views.staff_analytics, name="staff_analytics"),
+    path(
+        "staff/content/versions/<int:pk>/download/",
+        views.staff_version_download,
+        name="staff_version_download",
+    ),
 ]

@@ -1,14 +1,369 @@
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from datetime import timedelta
 
-from prm.tenancy import partner_required
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from content import library, queries, services
+from content import search as fts
+from content.models import Asset, AssetEvent, AssetVersion, Bookmark, SearchLog, Stage
+from prm.exports import csv_response
+from prm.models import CHANNEL_MANAGERS
+from prm.pagination import paginate
+from prm.tenancy import partner_required, partners_for_staff, staff_required
+
+PER_PAGE = 20
+INLINE_TYPES = {"pdf", "image", "video"}
+
+
+def _asset_or_404(request, pk) -> Asset:
+    asset = queries.asset_for_partner(partner=request.partner, pk=pk)
+    if asset is None:
+        raise Http404
+    return asset
+
+
+# --- Partner library -------------------------------------------------------------------
+@partner_required
+def index(request):
+    filters = library.Filters.from_request(request)
+    roots, by_id = library.collection_tree()
+    visible = queries.visible_assets(request.partner)
+    qs = library.apply(visible, filters, by_id).select_related("current_version", "collection")
+    page = paginate(request, qs.prefetch_related("tags"), per_page=PER_PAGE)
+    items = list(page.object_list)
+    pattern = None
+    if filters.q:
+        parsed = fts.parse_query(filters.q)
+        pattern = fts.highlight_pattern(parsed, fts.english_stems(parsed.words))
+        if page.number == 1:
+            services.search_log(
+                partner=request.partner, user=request.user, query=filters.q, result_count=page.paginator.count
+            )
+    for asset in items:
+        asset.title_html = fts.highlight(asset.title, pattern)
+        asset.snippet_html = fts.highlight(asset.summary or asset.body, pattern, limit=160)
+    show_recs = not filters.active and page.number == 1
+    context = {
+        "active_nav": "content",
+        "filters": filters,
+        "page": page,
+        "items": items,
+        "bookmarked": queries.bookmarked_ids(request.user, [a.pk for a in items]),
+        "collections": list(library.flatten(roots)),
+        "current_collection": by_id.get(filters.collection),
+        "tags": library.popular_tags(),
+        "stages": Stage.choices,
+        "kinds": Asset.Kind.choices,
+        "languages": Asset.Language.choices,
+        "sorts": [
+            ("relevance", _("Relevance")),
+            ("newest", _("Newest")),
+            ("popular", _("Most used")),
+        ],
+        "recommendations": queries.recommendations(partner=request.partner, user=request.user)
+        if show_recs
+        else [],
+        "stage": queries.partner_stage(request.partner),
+    }
+    return render(request, "content/index.html", context)
 
 
 @partner_required
-def index(request):
-    # Empty state until the feature lands (see the open issue for this app).
-    return render(
-        request,
-        "prm/empty_feature.html",
-        {"title": _("Content"), "message": _("No content has been published for your company yet.")},
+def detail(request, pk):
+    asset = _asset_or_404(request, pk)
+    services.event_record(asset=asset, partner=request.partner, user=request.user, kind=AssetEvent.Kind.VIEW)
+    context = {
+        "active_nav": "content",
+        "asset": asset,
+        "bookmarked": Bookmark.objects.filter(user=request.user, asset=asset).exists(),
+        "related": queries.related_assets(partner=request.partner, asset=asset),
+        "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else "",
+    }
+    return render(request, "content/detail.html", context)
+
+
+def _video_embed(url: str) -> str:
+    """An embeddable player URL for the common video hosts, else ''."""
+    from urllib.parse import parse_qs, urlparse
+
+    if not url:
+        return ""
+    parts = urlparse(url)
+    host = parts.netloc.lower().removeprefix("www.")
+    if host in ("youtube.com", "m.youtube.com") and parts.path == "/watch":
+        vid = parse_qs(parts.query).get("v", [""])[0]
+    elif host == "youtu.be":
+        vid = parts.path.lstrip("/")
+    elif host == "vimeo.com" and parts.path.strip("/").isdigit():
+        return f"https://player.vimeo.com/video/{parts.path.strip('/')}"
+    else:
+        return ""
+    return (
+        f"https://www.youtube-nocookie.com/embed/{vid}"
+        if vid.replace("-", "").replace("_", "").isalnum()
+        else ""
+    )
+
+
+def _file_response(version: AssetVersion, *, inline: bool) -> FileResponse:
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=not inline,
+        filename=version.original_name,
+        content_type=version.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if inline and version.file_type == "image":
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@partner_required
+def download(request, pk):
+    """The current file as an attachment, only through the audience check (never a media URL)."""
+    asset = _asset_or_404(request, pk)
+    if asset.current_version is None:
+        raise Http404
+    services.event_record(
+        asset=asset, partner=request.partner, user=request.user, kind=AssetEvent.Kind.DOWNLOAD
+    )
+    return _file_response(asset.current_version, inline=False)
+
+
+@partner_required
+def file_inline(request, pk):
+    """The current file for the in-page preview (PDF, image, video): same checks, inline."""
+    asset = _asset_or_404(request, pk)
+    version = asset.current_version
+    if version is None or version.file_type not in INLINE_TYPES:
+        raise Http404
+    return _file_response(version, inline=True)
+
+
+@partner_required
+def thumbnail(request, pk):
+    asset = _asset_or_404(request, pk)
+    version = asset.current_version
+    if version is None or not version.thumbnail:
+        raise Http404
+    response = FileResponse(version.thumbnail.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@partner_required
+def bookmark(request, pk):
+    asset = _asset_or_404(request, pk)
+    on = services.bookmark_toggle(user=request.user, partner=request.partner, asset=asset)
+    if request.htmx:
+        return render(request, "content/index.html#bookmark_button", {"asset": asset, "bookmarked": on})
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("content:detail", pk=asset.pk)
+
+
+@partner_required
+def bookmarks(request):
+    visible = queries.visible_assets(request.partner)
+    qs = (
+        Bookmark.objects.for_partner(request.partner)
+        .filter(user=request.user, asset__in=visible)
+        .select_related("asset", "asset__current_version", "asset__collection")
+        .order_by("-created_at", "-pk")
+    )
+    page = paginate(request, qs, per_page=PER_PAGE)
+    return render(request, "content/bookmarks.html", {"active_nav": "content", "page": page})
+
+
+def home_panel(request, partner):
+    """Recommendations on the partner home (prm.views.home_panels)."""
+    recs = queries.recommendations(partner=partner, user=request.user, limit=4)
+    return "content/home_panel.html", {"recommendations": recs, "stage": queries.partner_stage(partner)}
+
+
+# --- Digest unsubscribe (no login: the signed token is the credential) -------------------
+# CSRF-exempt because mail providers POST "List-Unsubscribe=One-Click" (RFC 8058) without a
+# session or CSRF token; the signed token in the URL is what authorises the change.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    user = services.user_from_unsubscribe_token(token)
+    if user is None:
+        return render(request, "content/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST" and request.POST.get("action") == "resubscribe":
+        services.digest_resubscribe(user=user)
+        return render(request, "content/unsubscribe.html", {"resubscribed": True, "token": token})
+    services.digest_unsubscribe(user=user)
+    return render(request, "content/unsubscribe.html", {"unsubscribed": True, "token": token})
+
+
+# --- Staff -----------------------------------------------------------------------------
+def staff_links(request):
+    if not request.user.is_channel_manager:
+        return []
+    return [
+        {
+            "label": _("Content analytics"),
+            "url": reverse("content:staff_analytics"),
+            "description": _(
+                "Top assets by stage, unopened assets, engagement per partner, failed searches."
+            ),
+        }
+    ]
+
+
+PERIODS = (7, 30, 90, 365)
+EXPORTS = {
+    "top": gettext_lazy("top-assets"),
+    "unopened": gettext_lazy("unopened-assets"),
+    "partners": gettext_lazy("partner-engagement"),
+    "searches": gettext_lazy("zero-result-searches"),
+}
+
+
+@staff_required(groups=(CHANNEL_MANAGERS,))
+def staff_analytics(request):
+    try:
+        days = int(request.GET.get("days", 90))
+    except ValueError:
+        days = 90
+    days = days if days in PERIODS else 90
+    since = timezone.now() - timedelta(days=days)
+    partners = partners_for_staff(request.user)
+    export = request.GET.get("export", "")
+
+    top = {
+        value: list(
+            AssetEvent.objects.filter(created_at__gte=since, asset__stages__contains=[value])
+            .values("asset_id", "asset__title", "asset__kind", "asset__language")
+            .annotate(
+                views=Count("pk", filter=Q(kind=AssetEvent.Kind.VIEW)),
+                downloads=Count("pk", filter=Q(kind=AssetEvent.Kind.DOWNLOAD)),
+                partners=Count("partner_id", distinct=True),
+                total=Count("pk"),
+            )
+            .order_by("-total", "asset_id")[: None if export == "top" else 10]
+        )
+        for value, label in Stage.choices
+    }
+    recent = AssetEvent.objects.filter(
+        asset=OuterRef("pk"), created_at__gte=timezone.now() - timedelta(days=90)
+    )
+    unopened = Asset.objects.published().exclude(Exists(recent)).order_by("published_at", "pk")
+    engagement = (
+        AssetEvent.objects.filter(created_at__gte=since, partner__in=partners)
+        .values("partner_id", "partner__name", "partner__partner_type")
+        .annotate(
+            views=Count("pk", filter=Q(kind=AssetEvent.Kind.VIEW)),
+            downloads=Count("pk", filter=Q(kind=AssetEvent.Kind.DOWNLOAD)),
+            users=Count("user_id", distinct=True),
+            assets=Count("asset_id", distinct=True),
+            last=Max("created_at"),
+        )
+        .order_by("-views", "partner__name")
+    )
+    searches = (
+        SearchLog.objects.filter(result_count=0, created_at__gte=since, partner__in=partners)
+        .values("query")
+        .annotate(n=Count("pk"), partners=Count("partner_id", distinct=True), last=Max("created_at"))
+        .order_by("-n", "query")
+    )
+    if export in EXPORTS:
+        return _analytics_csv(export, top=top, unopened=unopened, engagement=engagement, searches=searches)
+    context = {
+        "days": days,
+        "periods": PERIODS,
+        "top": [(label, top[value]) for value, label in Stage.choices],
+        "unopened": unopened[:25],
+        "unopened_count": unopened.count(),
+        "engagement": engagement[:50],
+        "searches": searches[:50],
+        "chart": _stage_chart(top),
+    }
+    return render(request, "content/staff_analytics.html", context)
+
+
+def _stage_chart(top) -> str:
+    import pygal
+
+    chart = pygal.Bar(js=[], height=260, show_legend=False, disable_xml_declaration=True)
+    chart.title = _("Opens of the top assets by stage")
+    labels = dict(Stage.choices)
+    chart.x_labels = [str(labels[v]) for v in top]
+    chart.add(_("Opens"), [sum(r["total"] for r in rows) for rows in top.values()])
+    return chart.render(is_unicode=True)
+
+
+def _analytics_csv(export, *, top, unopened, engagement, searches):
+    from partners.models import PartnerType
+
+    types = dict(PartnerType.choices)
+    if export == "top":
+        labels = dict(Stage.choices)
+        header = [_("Stage"), _("Asset ID"), _("Title"), _("Views"), _("Downloads"), _("Partners")]
+        rows = [
+            [labels[stage], r["asset_id"], r["asset__title"], r["views"], r["downloads"], r["partners"]]
+            for stage, rs in top.items()
+            for r in rs
+        ]
+    elif export == "unopened":
+        header = [_("Asset ID"), _("Title"), _("Kind"), _("Language"), _("Published on")]
+        rows = (
+            [
+                a.pk,
+                a.title,
+                a.get_kind_display(),
+                a.get_language_display(),
+                timezone.localtime(a.published_at).date(),
+            ]
+            for a in unopened.iterator()
+        )
+    elif export == "partners":
+        header = [
+            _("Partner"),
+            _("Partner type"),
+            _("Views"),
+            _("Downloads"),
+            _("Active users"),
+            _("Assets"),
+            _("Last activity"),
+        ]
+        rows = (
+            [
+                r["partner__name"],
+                types.get(r["partner__partner_type"], ""),
+                r["views"],
+                r["downloads"],
+                r["users"],
+                r["assets"],
+                timezone.localtime(r["last"]).strftime("%Y-%m-%d %H:%M"),
+            ]
+            for r in engagement
+        )
+    else:
+        header = [_("Search terms"), _("Searches"), _("Partners"), _("Last searched")]
+        rows = (
+            [r["query"], r["n"], r["partners"], timezone.localtime(r["last"]).strftime("%Y-%m-%d %H:%M")]
+            for r in searches
+        )
+    return csv_response(str(EXPORTS[export]), header, rows)
+
+
+@staff_required(groups=(CHANNEL_MANAGERS,))
+def staff_version_download(request, pk):
+    """Any version (also earlier ones) for channel managers, e.g. from the admin."""
+    version = get_object_or_404(AssetVersion, pk=pk)
+    return _file_response(
+        version, inline=request.GET.get("inline") == "1" and version.file_type in INLINE_TYPES
     )

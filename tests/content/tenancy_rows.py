@@ -1,3 +1,53 @@
-from tests.tenancy import PARTNER, Row
+from tests.tenancy import LOGIN, MANAGERS, PARTNER, PUBLIC, Row, expect
 
-ROWS = [Row("content:index", PARTNER)]
+# Partner A's own asset (shared only with A by name): 404 for everybody else.
+PARTNER_ASSET = expect(404, anon=LOGIN, member_a=200, admin_a=200)
+
+
+def _asset_a(w):
+    """A published asset shared only with partner A, with a PNG file (thumbnail too)."""
+    from content.models import Asset, AssetShare
+    from content.services import asset_version_add
+    from tests.content.factories import AssetFactory, png_upload
+
+    asset = Asset.objects.filter(title="Alpha only plan").first()
+    if asset is None:
+        asset = AssetFactory(title="Alpha only plan", kind=Asset.Kind.FILE, shared_only=True)
+        AssetShare.objects.create(asset=asset, partner=w.partner_a)
+        asset_version_add(asset=asset, upload=png_upload("alpha-plan.png"))
+    return asset
+
+
+def _version_a(w):
+    return {"pk": _asset_a(w).current_version_id}
+
+
+def _token(w):
+    from content.services import unsubscribe_token
+
+    return {"token": unsubscribe_token(w.member_a)}
+
+
+ROWS = [
+    Row("content:index", PARTNER, leaks=lambda w: [_asset_a(w).title]),
+    Row("content:index", PARTNER, query="?q=Alpha", leaks=lambda w: [_asset_a(w).title]),
+    Row("content:bookmarks", PARTNER),
+    Row("content:detail", PARTNER_ASSET, kwargs=lambda w: {"pk": _asset_a(w).pk}),
+    Row("content:download", PARTNER_ASSET, kwargs=lambda w: {"pk": _asset_a(w).pk}),
+    Row("content:file", PARTNER_ASSET, kwargs=lambda w: {"pk": _asset_a(w).pk}),
+    Row("content:thumbnail", PARTNER_ASSET, kwargs=lambda w: {"pk": _asset_a(w).pk}),
+    Row(
+        "content:bookmark",
+        expect(404, anon=LOGIN, member_a=302, admin_a=302),
+        kwargs=lambda w: {"pk": _asset_a(w).pk},
+        method="post",
+    ),
+    # The signed token is the credential: anyone holding the link may unsubscribe that user.
+    Row("content:unsubscribe", PUBLIC, kwargs=_token),
+    Row("content:staff_analytics", MANAGERS),
+    Row("content:staff_analytics", MANAGERS, query="?export=partners"),
+    Row("content:staff_analytics", MANAGERS, query="?export=searches"),
+    Row("content:staff_analytics", MANAGERS, query="?export=top"),
+    Row("content:staff_analytics", MANAGERS, query="?export=unopened"),
+    Row("content:staff_version_download", MANAGERS, kwargs=_version_a),
+]

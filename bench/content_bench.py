@@ -1,0 +1,257 @@
+"""Content library benchmark: 20,000 assets and 1,000,000 view events.
+
+    .venv/bin/python bench/content_bench.py [--runs 40] [--keep]
+
+Runs against its own database (`prm_bench_content` on the same server; dropped at the end
+unless --keep), seeds with set-based SQL (INSERT ... SELECT generate_series), then times
+in-process requests through Django's test client and reports p50/p95 in milliseconds of:
+the library page (with the recommendation block on top), a Japanese search, an English
+search, the recommendation block alone, and an asset page. Copy the table into
+bench/README.md.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_NAME = "prm_bench_content"
+ASSETS = 20_000
+EVENTS = 1_000_000
+PARTNERS = 1_000
+
+
+def _server():
+    import pgserver
+
+    from prm import devservices
+
+    return pgserver.get_server(devservices.PG_DIR, cleanup_mode=None)
+
+
+def setup_django(*, fresh: bool):
+    os.environ.setdefault("DJANGO_DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+    os.environ["PRM_DATABASE_NAME"] = DB_NAME
+    if "DATABASE_URL" not in os.environ:
+        server = _server()
+        if fresh:
+            server.psql(f"DROP DATABASE IF EXISTS {DB_NAME};")
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")  # noqa: S608
+        if "(1 row)" not in exists:
+            server.psql(f"CREATE DATABASE {DB_NAME};")
+    import django
+
+    django.setup()
+
+
+def seed(stdout=print):
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    from content.models import Asset
+    from content.search import index_assets
+
+    if Asset.objects.count() >= ASSETS:
+        stdout("already seeded")
+        _derived(stdout)
+        return
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            INSERT INTO partners_partner (name, slug, partner_type, status, country, website, logo, description,
+                                          created_at, updated_at)
+            SELECT 'Bench Partner ' || g, 'bench-' || g,
+                   (ARRAY['sales','delivery','solution'])[1 + g %% 3],
+                   CASE WHEN g %% 10 = 0 THEN 'onboarding' ELSE 'active' END,
+                   'JP', '', '', '', now(), now()
+              FROM generate_series(1, %s) g
+            """,
+            [PARTNERS],
+        )
+        cur.execute(
+            """
+            INSERT INTO prm_user (email, display_name, language, is_active, is_staff, is_superuser, date_joined,
+                                  password)
+            SELECT 'bench' || g || '@example.test', 'Bench ' || g, 'ja', true, false, false, now(), '!'
+              FROM generate_series(1, %s) g
+            """,
+            [PARTNERS],
+        )
+        cur.execute(
+            """
+            INSERT INTO partners_membership (user_id, partner_id, role, is_active, created_at)
+            SELECT u.id, p.id, 'admin', true, now()
+              FROM prm_user u JOIN partners_partner p ON p.slug = 'bench-' || substr(u.email, 6, strpos(u.email, '@') - 6)
+             WHERE u.email LIKE 'bench%%@example.test'
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO content_collection (name, slug, position, parent_id)
+            SELECT 'Collection ' || g, 'bench-collection-' || g, g, NULL FROM generate_series(1, 40) g
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO content_asset (title, summary, kind, body, url, language, stages, partner_types, source,
+                                       status, publish_at, published_at, created_at, updated_at, shared_only,
+                                       view_count, download_count, use_count, collection_id)
+            SELECT (ARRAY['営業資料の作り方','導入ガイド','価格表とライセンス','セキュリティ概要','保守運用手順書',
+                          'Partner onboarding guide','Pricing and licensing','Security white paper',
+                          'Migration checklist','Sales playbook'])[1 + g %% 10] || ' ' || g,
+                   (ARRAY['パートナー向けの資料です。','お客様への提案に使えます。','Useful for customer meetings.',
+                          'Step-by-step instructions for partners.'])[1 + g %% 4],
+                   (ARRAY['article','file','video','link'])[1 + g %% 4],
+                   repeat((ARRAY['営業チームが提案の準備に使う資料です。導入の手順を説明します。',
+                                 'This guide explains how partners prepare proposals and migrate data. '])[1 + g %% 2], 8),
+                   '', (ARRAY['ja','en'])[1 + (g %% 10) / 5],
+                   (ARRAY['["onboarding"]','["selling"]','["servicing"]','["onboarding", "selling"]',
+                          '["selling", "servicing"]'])[1 + g %% 5]::jsonb,
+                   (ARRAY['[]','[]','["sales"]','["delivery"]','["solution"]','[]'])[1 + g %% 6]::jsonb,
+                   'company', CASE WHEN g %% 50 = 0 THEN 'draft' ELSE 'published' END, NULL,
+                   CASE WHEN g %% 50 = 0 THEN NULL ELSE now() - (g %% 700) * interval '1 day' END,
+                   now(), now(), false, 0, 0, 0,
+                   (SELECT min(id) FROM content_collection) + g %% 40
+              FROM generate_series(1, %s) g
+            """,
+            [ASSETS],
+        )
+        cur.execute("SELECT min(id), max(id) FROM content_asset")
+        amin, amax = cur.fetchone()
+        cur.execute("SELECT min(p.id), max(p.id) FROM partners_partner p WHERE p.slug LIKE 'bench-%%'")
+        pmin, pmax = cur.fetchone()
+        # Popular assets are opened far more often (cubed random = long tail).
+        cur.execute(
+            """
+            INSERT INTO content_assetevent (asset_id, partner_id, user_id, kind, created_at)
+            SELECT %s + floor(power(random(), 3) * (%s - %s + 1))::bigint,
+                   p.id, m.user_id,
+                   CASE WHEN g %% 5 = 0 THEN 'download' ELSE 'view' END,
+                   now() - random() * interval '180 days'
+              FROM generate_series(1, %s) g
+              JOIN partners_partner p ON p.id = %s + (g::bigint * 7919) %% (%s - %s + 1)
+              JOIN partners_membership m ON m.partner_id = p.id
+            """,
+            [amin, amax, amin, EVENTS, pmin, pmax, pmin],
+        )
+        cur.execute(
+            """
+            INSERT INTO content_searchlog (query, partner_id, user_id, result_count, created_at)
+            SELECT (ARRAY['存在しない資料','roadmap 2030','価格改定'])[1 + g %% 3], %s, NULL, 0, now()
+              FROM generate_series(1, 1000) g
+            """,
+            [pmin],
+        )
+    stdout(f"seeded rows in {time.perf_counter() - t0:.1f}s")
+    t0 = time.perf_counter()
+    index_assets(Asset.objects.values_list("pk", flat=True))
+    stdout(f"indexed {ASSETS} assets in {time.perf_counter() - t0:.1f}s")
+    _derived(stdout)
+
+
+def _derived(stdout):
+    """The periodic jobs' set-based work (timed too: they run in beat, not per request)."""
+    from django.db import connection
+
+    from content import services
+
+    t0 = time.perf_counter()
+    services.engagement_recount()
+    stdout(f"engagement_recount (nightly job): {time.perf_counter() - t0:.1f}s")
+    t0 = time.perf_counter()
+    rows = services.popularity_refresh()
+    stdout(f"popularity_refresh (hourly job): {time.perf_counter() - t0:.1f}s, {rows:,} rows")
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")  # what autovacuum does in production
+
+
+def percentile(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def timed(func, runs):
+    func()  # warm up
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples), percentile(samples, 95)
+
+
+def measure(runs):
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from content import queries
+    from content.models import Asset, AssetEvent
+    from partners.models import Membership
+
+    setup_test_environment()
+    membership = Membership.objects.select_related("partner", "user").filter(partner__slug="bench-2").first()
+    partner, user = membership.partner, membership.user
+    client = Client()
+    client.force_login(user)
+    asset_id = queries.visible_assets(partner).order_by("-use_count").values_list("pk", flat=True).first()
+
+    def get(url, **params):
+        def run():
+            response = client.get(url, params)
+            assert response.status_code == 200, response.status_code
+
+        return run
+
+    def recs():
+        for attr in ("_content_stage", "_content_tier_rank"):
+            partner.__dict__.pop(attr, None)
+        queries.recommendations(partner=partner, user=user)
+
+    cases = [
+        ("Library page /content/ (incl. recommendations)", get("/content/")),
+        ("Library page 50, sorted by most used", get("/content/", sort="popular", page="50")),
+        ("Search, Japanese: 営業資料", get("/content/", q="営業資料")),
+        ("Search, English: migrating partners", get("/content/", q="migrating partners")),
+        ("Recommendation block (queries.recommendations)", recs),
+        ("Asset page (incl. related assets)", get(f"/content/{asset_id}/")),
+    ]
+    events = AssetEvent.objects.count()
+    print(f"\nAssets: {Asset.objects.count():,}; events: {events:,}; runs: {runs}\n")
+    print("| case | p50 ms | p95 ms |")
+    print("|---|---:|---:|")
+    for name, func in cases:
+        p50, p95 = timed(func, runs)
+        print(f"| {name} | {p50:.1f} | {p95:.1f} |")
+
+
+def drop():
+    from django.db import connection
+
+    connection.close()
+    _server().psql(f"DROP DATABASE IF EXISTS {DB_NAME};")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep")
+    args = parser.parse_args()
+    setup_django(fresh=not args.reuse)
+    seed()
+    measure(args.runs)
+    if not args.keep and "DATABASE_URL" not in os.environ:
+        drop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+from django.contrib import admin
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from content import services
+from content.forms import AssetAdminForm
+from content.models import Asset, AssetShare, AssetVersion, Collection, SearchLog, Tag
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class AssetVersionInline(admin.TabularInline):
+    model = AssetVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "open_link", "file_type", "size", "uploaded_by", "note", "created_at"]
+    readonly_fields = fields
+    ordering = ["-number"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("file"))
+    def open_link(self, obj):
+        url = reverse("content:staff_version_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+class AssetShareInline(admin.TabularInline):
+    model = AssetShare
+    extra = 0
+    fields = ["partner", "granted_by", "created_at"]
+    readonly_fields = ["granted_by", "created_at"]
+    autocomplete_fields = ["partner"]
+    verbose_name_plural = _("shared with these partners")
+
+
+@admin.register(Asset)
+class AssetAdmin(admin.ModelAdmin):
+    form = AssetAdminForm
+    list_display = ["title", "kind", "language", "status", "publish_at", "published_at", "use_count"]
+    list_filter = ["status", "kind", "language", "source", "collection"]
+    search_fields = ["title", "summary"]
+    autocomplete_fields = ["tags", "collection"]
+    list_select_related = ["collection"]
+    readonly_fields = ["view_count", "download_count", "created_at", "updated_at"]
+    inlines = [AssetShareInline, AssetVersionInline]
+    actions = ["publish_now", "archive"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["title", "summary", "kind", "language", "source", "author", "collection", "tags"]},
+        ),
+        (_("Body, link and file"), {"fields": ["body", "url", "upload", "version_note"]}),
+        (_("Delivery"), {"fields": ["stages", "partner_types", "min_tier", "shared_only"]}),
+        (_("Publication"), {"fields": ["status", "publish_at", "published_at"]}),
+        (_("Engagement"), {"fields": ["view_count", "download_count", "created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None and not change:
+            obj.author = request.user
+        if obj.status == Asset.Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for share_form in formset.forms:
+            if isinstance(share_form.instance, AssetShare) and share_form.instance.granted_by_id is None:
+                share_form.instance.granted_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        asset = form.instance
+        upload = form.cleaned_data.get("upload")
+        with transaction.atomic():
+            if upload:
+                services.asset_version_add(
+                    asset=asset,
+                    upload=upload,
+                    actor=request.user,
+                    note=form.cleaned_data.get("version_note", ""),
+                )
+            services.asset_reindex(asset=asset)
+
+    @admin.action(description=_("Publish now"))
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        queryset.filter(published_at__isnull=True).update(published_at=now)
+        queryset.update(status=Asset.Status.PUBLISHED)
+
+    @admin.action(description=_("Archive"))
+    def archive(self, request, queryset):
+        queryset.update(status=Asset.Status.ARCHIVED)
+
+
+@admin.register(SearchLog)
+class SearchLogAdmin(admin.ModelAdmin):
+    list_display = ["query", "result_count", "partner", "created_at"]
+    list_filter = ["result_count"]
+    search_fields = ["query"]
+    list_select_related = ["partner"]

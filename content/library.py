@@ -1,0 +1,126 @@
+"""The partner library: filtering, search and sorting of the visible assets."""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchRank
+from django.db.models import F
+
+from content import search as fts
+from content.models import Asset, Collection, Stage, Tag
+
+SORTS = ("relevance", "newest", "popular")
+
+
+def search(queryset, text: str):
+    """Assets matching `text`, best match first (nothing matches an empty query)."""
+    parsed = fts.parse_query(text)
+    query, recheck = fts.search_filter(parsed)
+    if query is None:
+        # Only one-character Japanese terms: a substring match is all we can do.
+        if parsed.is_empty:
+            return queryset.none()
+        return queryset.filter(recheck).order_by("-published_at", "-pk")
+    return (
+        queryset.filter(search_vector=query)
+        .filter(recheck)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def collection_tree():
+    """All collections in one query, as (roots, by_id) with `.kids` and `.depth` set."""
+    collections = list(Collection.objects.all())
+    by_id = {c.pk: c for c in collections}
+    for c in collections:
+        c.kids = []
+    roots = []
+    for c in collections:
+        parent = by_id.get(c.parent_id)
+        (parent.kids if parent else roots).append(c)
+
+    def walk(nodes, depth):
+        for node in nodes:
+            node.depth = depth
+            walk(node.kids, depth + 1)
+
+    walk(roots, 0)
+    return roots, by_id
+
+
+def descendant_ids(collection, by_id) -> list[int]:
+    ids, stack = [], [by_id[collection.pk]]
+    while stack:
+        node = stack.pop()
+        ids.append(node.pk)
+        stack.extend(node.kids)
+    return ids
+
+
+def flatten(nodes):
+    for node in nodes:
+        yield node
+        yield from flatten(node.kids)
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    stage: str = ""
+    kind: str = ""
+    language: str = ""
+    tag: str = ""
+    collection: int | None = None
+    sort: str = "newest"
+
+    @classmethod
+    def from_request(cls, request):
+        get = request.GET
+        f = cls(
+            q=get.get("q", "").strip()[: fts.MAX_QUERY_LENGTH],
+            stage=get.get("stage", "") if get.get("stage") in Stage.values else "",
+            kind=get.get("kind", "") if get.get("kind") in Asset.Kind.values else "",
+            language=get.get("language", "") if get.get("language") in Asset.Language.values else "",
+            tag=get.get("tag", "")[:60],
+        )
+        try:
+            f.collection = int(get.get("collection") or 0) or None
+        except ValueError:
+            f.collection = None
+        sort = get.get("sort", "")
+        f.sort = sort if sort in SORTS else ("relevance" if f.q else "newest")
+        if f.sort == "relevance" and not f.q:
+            f.sort = "newest"
+        return f
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.stage or self.kind or self.language or self.tag or self.collection)
+
+
+def apply(queryset, filters: Filters, by_id):
+    qs = queryset
+    if filters.stage:
+        qs = qs.filter(stages__contains=[filters.stage])
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.tag:
+        qs = qs.filter(tags__slug=filters.tag)
+    if filters.collection and filters.collection in by_id:
+        qs = qs.filter(collection_id__in=descendant_ids(by_id[filters.collection], by_id))
+    if filters.q:
+        qs = search(qs, filters.q)
+        if filters.sort == "newest":
+            qs = qs.order_by("-published_at", "-pk")
+        elif filters.sort == "popular":
+            qs = qs.order_by("-use_count", "-published_at", "-pk")
+        return qs
+    if filters.sort == "popular":
+        return qs.order_by("-use_count", "-published_at", "-pk")
+    return qs.order_by("-published_at", "-pk")
+
+
+def popular_tags(limit: int = 30):
+    return Tag.objects.order_by("name")[:limit]

@@ -1,0 +1,294 @@
+"""Read-side helpers shared by views, tasks, the staff pages and other apps.
+
+Audience rule (one SQL predicate, used by listing, search, recommendations, detail,
+download and the digest): an asset is visible to a partner when it is published and
+either shared with that partner by name (AssetShare), or - unless `shared_only` -
+its partner types are empty or include the partner's type and its minimum tier is empty
+or at most the partner's tier rank.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from content.models import Asset, AssetEvent, AssetShare, Bookmark, SegmentPopularity, Stage
+from partners.models import PartnerType
+from prm.hooks import call_hook
+
+SIMILAR_WINDOW_DAYS = 90
+NEW_DAYS = 7
+
+
+# --- Cross-app look-ups (each hook may be absent: treat None as empty) -------------------
+def tier_map() -> dict[int, int]:
+    return call_hook("incentives.queries.partner_tier_map") or {}
+
+
+def tier_rank(partner) -> int | None:
+    cached = getattr(partner, "_content_tier_rank", False)
+    if cached is not False:
+        return cached
+    rank = tier_map().get(partner.pk)
+    partner._content_tier_rank = rank
+    return rank
+
+
+_partner_rank = tier_rank
+
+
+def _ids(path: str) -> set[int]:
+    return set(call_hook(path) or [])
+
+
+def partner_stages(partners) -> dict[int, str]:
+    """Each partner's stage (issue 5): onboarding while a plan runs (or the partner is still
+    onboarding), servicing once it has won deals or is a solution/support/maintenance
+    partner, selling otherwise."""
+    running = _ids("onboarding.queries.running_plan_partner_ids")
+    won = _ids("incentives.queries.partners_with_won_deals")
+    stages = {}
+    for partner in partners:
+        if partner.pk in running or partner.status == partner.Status.ONBOARDING:
+            stages[partner.pk] = Stage.ONBOARDING
+        elif partner.pk in won or partner.partner_type == PartnerType.SOLUTION:
+            stages[partner.pk] = Stage.SERVICING
+        else:
+            stages[partner.pk] = Stage.SELLING
+    return stages
+
+
+def partner_stage(partner) -> str:
+    cached = getattr(partner, "_content_stage", None)
+    if cached is None:
+        cached = partner._content_stage = partner_stages([partner])[partner.pk]
+    return cached
+
+
+# --- Audience --------------------------------------------------------------------------
+def audience_q(partner, *, tier_rank: int | None = None) -> Q:
+    rank = tier_rank if tier_rank is not None else _partner_rank(partner)
+    shared = Exists(AssetShare.objects.filter(asset=OuterRef("pk"), partner=partner))
+    tier_ok = Q(min_tier__isnull=True)
+    if rank is not None:
+        tier_ok |= Q(min_tier__rank__lte=rank)
+    type_ok = Q(partner_types=[]) | Q(partner_types__contains=[partner.partner_type])
+    return Q(shared) | (Q(shared_only=False) & type_ok & tier_ok)
+
+
+def visible_assets(partner):
+    return Asset.objects.for_partner(partner, tier_rank=tier_rank(partner))
+
+
+def asset_for_partner(*, partner, pk) -> Asset | None:
+    """The published asset `pk` if the partner's audience rules allow it, else None."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        visible_assets(partner)
+        .select_related("collection", "current_version", "author")
+        .prefetch_related("tags")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def search_for_partner(*, partner, query: str, limit: int = 5) -> list[Asset]:
+    """Published assets the partner may see that match `query`, best match first."""
+    from content import library
+
+    return list(library.search(visible_assets(partner), query)[:limit])
+
+
+def bookmarked_ids(user, asset_ids) -> set[int]:
+    return set(
+        Bookmark.objects.filter(user=user, asset_id__in=list(asset_ids)).values_list("asset_id", flat=True)
+    )
+
+
+# --- Recommendations -------------------------------------------------------------------
+TYPE_AUDIENCE = {
+    PartnerType.SALES: lambda stage: _("Recommended for sales partners in %(stage)s") % {"stage": stage},
+    PartnerType.DELIVERY: lambda stage: (
+        _("Recommended for implementation partners in %(stage)s") % {"stage": stage}
+    ),
+    PartnerType.SOLUTION: lambda stage: (
+        _("Recommended for solution and support partners in %(stage)s") % {"stage": stage}
+    ),
+}
+
+
+def stage_phrase(stage: str) -> str:
+    return {
+        Stage.ONBOARDING: _("onboarding"),
+        Stage.SELLING: _("the selling stage"),
+        Stage.SERVICING: _("the servicing stage"),
+    }[stage]
+
+
+def similar_popularity(partner, *, now) -> dict[int, int]:
+    """asset_id -> how many other partners like this one (same type and tier) opened it
+    in the last 90 days. Reads the hourly SegmentPopularity table, then takes this partner
+    itself out of its own segment's counts."""
+    rank = tier_rank(partner)
+    top = dict(
+        SegmentPopularity.objects.filter(
+            partner_type=partner.partner_type, tier_rank=-1 if rank is None else rank
+        )
+        .order_by("-partners", "asset_id")
+        .values_list("asset_id", "partners")[:100]
+    )
+    if not top:
+        return {}
+    own = set(
+        AssetEvent.objects.filter(
+            partner=partner,
+            asset_id__in=list(top),
+            kind=AssetEvent.Kind.VIEW,
+            created_at__gte=now - timedelta(days=SIMILAR_WINDOW_DAYS),
+        )
+        .values_list("asset_id", flat=True)
+        .distinct()
+    )
+    counts = {pk: n - (pk in own) for pk, n in top.items()}
+    return {pk: n for pk, n in counts.items() if n > 0}
+
+
+class Recommendation:
+    __slots__ = ("asset", "reasons", "score")
+
+    def __init__(self, asset, score, reasons):
+        self.asset, self.score, self.reasons = asset, score, reasons
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0]
+
+
+def recommendations(*, partner, user, limit: int = 6, now=None) -> list[Recommendation]:
+    """Score published, visible assets for the partner's stage (see README for the formula).
+
+    score = 3 (stage match) + 2 (audience names this partner's type, or shared by name)
+          + 1.5 x min(similar partners who opened it in 90 days, 4)
+          + 2 (published this week) or 1 (this month)
+          - 4 if this user already opened it.
+    Ties: newest first. Constant number of queries whatever the library size.
+    """
+    now = now or timezone.now()
+    stage = partner_stage(partner)
+    visible = visible_assets(partner)
+    popular = similar_popularity(partner, now=now)
+    shared_ids = set(AssetShare.objects.filter(partner=partner).values_list("asset_id", flat=True))
+    fields = ("pk", "stages", "partner_types", "published_at")
+    candidates = {}
+    for part in (
+        visible.filter(stages__contains=[stage]).order_by("-published_at", "-pk")[:150],
+        visible.filter(published_at__gte=now - timedelta(days=NEW_DAYS)).order_by("-published_at")[:30],
+        visible.filter(pk__in=list(popular)) if popular else [],
+    ):
+        for row in part.values(*fields) if hasattr(part, "values") else part:
+            candidates[row["pk"]] = row
+    if not candidates:
+        return []
+    opened = set(
+        AssetEvent.objects.filter(user=user, asset_id__in=list(candidates))
+        .values_list("asset_id", flat=True)
+        .distinct()
+    )
+    scored = []
+    for pk, row in candidates.items():
+        score, reasons = 0.0, []
+        stage_match = stage in (row["stages"] or [])
+        audience_match = pk in shared_ids or partner.partner_type in (row["partner_types"] or [])
+        likes = popular.get(pk, 0)
+        age = now - row["published_at"]
+        if stage_match:
+            score += 3
+        if audience_match:
+            score += 2
+        if likes:
+            score += 1.5 * min(likes, 4)
+        if age <= timedelta(days=NEW_DAYS):
+            score += 2
+        elif age <= timedelta(days=30):
+            score += 1
+        if pk in opened:
+            score -= 4
+        if likes >= 2:
+            reasons.append(_("Popular with partners like you"))
+        if age <= timedelta(days=NEW_DAYS):
+            reasons.append(_("New this week"))
+        if stage_match and audience_match:
+            reasons.append(TYPE_AUDIENCE[partner.partner_type](stage_phrase(stage)))
+        elif stage_match:
+            reasons.append(_("Recommended for partners in %(stage)s") % {"stage": stage_phrase(stage)})
+        if pk in shared_ids:
+            reasons.append(_("Shared with your company"))
+        if likes == 1:
+            reasons.append(_("Opened by a partner like you"))
+        if pk in opened:
+            reasons.append(_("You have opened this before"))
+        if not reasons:
+            reasons.append(_("Matches your company's profile"))
+        scored.append((score, row["published_at"], pk, reasons))
+    scored.sort(key=lambda t: (t[0], t[1], t[2]), reverse=True)
+    top = scored[:limit]
+    assets = visible.select_related("current_version", "collection").in_bulk([pk for _, _, pk, _ in top])
+    return [Recommendation(assets[pk], score, reasons) for score, _, pk, reasons in top if pk in assets]
+
+
+def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
+    """Assets sharing tags with `asset` (2 points per tag) plus assets co-viewed by the same
+    people (1 point per person), within the partner's audience."""
+    visible = visible_assets(partner).exclude(pk=asset.pk)
+    tag_ids = [t.pk for t in asset.tags.all()]
+    scores: dict[int, float] = {}
+    if tag_ids:
+        for pk, shared in (
+            visible.filter(tags__in=tag_ids)
+            .values("pk")
+            .annotate(shared=Count("tags"))
+            .order_by("-shared", "-published_at")
+            .values_list("pk", "shared")[:20]
+        ):
+            scores[pk] = scores.get(pk, 0) + 2 * shared
+    # Co-views: what the 50 most recent viewers of this asset opened in the last 90 days
+    # (bounded, so a popular asset's page stays fast).
+    since = timezone.now() - timedelta(days=SIMILAR_WINDOW_DAYS)
+    viewers = list(
+        AssetEvent.objects.filter(
+            asset=asset, kind=AssetEvent.Kind.VIEW, user__isnull=False, created_at__gte=since
+        )
+        .order_by("-created_at")
+        .values_list("user_id", flat=True)[:50]
+    )
+    if viewers:
+        # The audience check happens in the final fetch below (in_bulk on `visible`).
+        for pk, n in (
+            AssetEvent.objects.filter(
+                user_id__in=set(viewers), kind=AssetEvent.Kind.VIEW, created_at__gte=since
+            )
+            .exclude(asset=asset)
+            .values("asset_id")
+            .annotate(n=Count("user_id", distinct=True))
+            .order_by("-n", "-asset_id")
+            .values_list("asset_id", "n")[:40]
+        ):
+            scores[pk] = scores.get(pk, 0) + n
+    ranked = sorted(scores, key=lambda pk: (scores[pk], pk), reverse=True)[: limit * 10]
+    found = visible.select_related("current_version").in_bulk(ranked)
+    return [found[pk] for pk in ranked if pk in found][:limit]
+
+
+def digest_assets(*, partner, since, limit: int = 12) -> list[Asset]:
+    """New published assets for the partner's audience and stage."""
+    stage = partner_stage(partner)
+    return list(
+        visible_assets(partner)
+        .filter(published_at__gte=since, stages__contains=[stage])
+        .select_related("collection")
+        .order_by("-published_at", "-pk")[:limit]
+    )

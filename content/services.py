@@ -1,0 +1,329 @@
+"""Writes of the content library (one function per use case, keyword-only)."""
+
+from datetime import date, timedelta
+
+from django.core import signing
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from content import files, search
+from content.models import (
+    Asset,
+    AssetEvent,
+    AssetVersion,
+    Bookmark,
+    DigestDelivery,
+    DigestOptOut,
+    EngagementCursor,
+    SearchLog,
+    Tag,
+)
+from prm.audit import audit
+from prm.hooks import call_hook
+
+UNSUBSCRIBE_SALT = "content.digest.unsubscribe"
+# Events younger than this are left for the next run, so a slow INSERT that took a lower id
+# but committed late is not skipped by the incremental counter update.
+AGGREGATE_LAG = timedelta(minutes=2)
+
+
+class ContentError(Exception):
+    """The content app's one domain error (message is translated, for the user)."""
+
+
+# --- Assets ----------------------------------------------------------------------------
+def asset_reindex(*, asset: Asset) -> None:
+    search.index_assets([asset.pk])
+
+
+@transaction.atomic
+def asset_version_add(*, asset: Asset, upload, actor=None, note: str = "") -> AssetVersion:
+    """Store `upload` as the asset's new current file; earlier versions are kept."""
+    checked = files.check_upload(upload)
+    locked = Asset.objects.select_for_update().get(pk=asset.pk)
+    number = (locked.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = AssetVersion(
+        asset=locked,
+        number=number,
+        original_name=checked.name,
+        file_type=checked.file_type,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        note=note,
+    )
+    upload.seek(0)
+    version.file.save(checked.name, upload, save=False)
+    if checked.file_type == "image":
+        version.thumbnail.save("thumb.png", files.make_thumbnail(upload, stem="thumb"), save=False)
+    version.save()
+    Asset.objects.filter(pk=asset.pk).update(current_version=version)
+    asset.current_version = version
+    audit(actor=actor, action="content.version_added", target=asset, version=number, file=checked.name)
+    return version
+
+
+@transaction.atomic
+def article_draft_create(*, title, body, language, actor, source="employee", tags=()) -> Asset:
+    """A DRAFT knowledge article (threads turns an answer into knowledge with this)."""
+    title = (title or "").strip()[:200]
+    if not title:
+        raise ContentError(_("An article needs a title."))
+    if language not in Asset.Language.values:
+        language = Asset.Language.JA
+    if source not in Asset.Source.values:
+        source = Asset.Source.EMPLOYEE
+    asset = Asset.objects.create(
+        title=title,
+        body=body or "",
+        summary=_summary_from(body or ""),
+        kind=Asset.Kind.ARTICLE,
+        language=language,
+        source=source,
+        status=Asset.Status.DRAFT,
+        author=actor if getattr(actor, "pk", None) else None,
+        stages=[],
+    )
+    for name in tags:
+        name = str(name).strip()[:60]
+        if name:
+            asset.tags.add(tag_get_or_create(name=name))
+    search.index_assets([asset.pk])
+    audit(actor=actor, action="content.article_drafted", target=asset)
+    return asset
+
+
+def _summary_from(body: str) -> str:
+    for line in body.splitlines():
+        line = line.strip().lstrip("#>*- ").strip()
+        if line:
+            return line[:300]
+    return ""
+
+
+def tag_get_or_create(*, name: str) -> Tag:
+    tag = Tag.objects.filter(name__iexact=name).first()
+    if tag:
+        return tag
+    base = slugify(name, allow_unicode=True)[:50] or "tag"
+    slug, n = base, 1
+    while Tag.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Tag.objects.create(name=name, slug=slug)
+
+
+def assets_publish_due(*, now=None) -> int:
+    """Publish every scheduled asset whose time has come (one set-based UPDATE)."""
+    now = now or timezone.now()
+    return Asset.objects.filter(status=Asset.Status.SCHEDULED, publish_at__lte=now).update(
+        status=Asset.Status.PUBLISHED, published_at=F("publish_at")
+    )
+
+
+# --- Engagement ------------------------------------------------------------------------
+def event_record(*, asset: Asset, partner, user, kind: str) -> None:
+    """One INSERT; counters are folded in later by engagement_aggregate."""
+    AssetEvent.objects.create(asset_id=asset.pk, partner_id=partner.pk, user=user, kind=kind)
+    if kind == AssetEvent.Kind.VIEW:
+        asset_id, partner_obj = asset.pk, partner
+        transaction.on_commit(
+            lambda: call_hook(
+                "onboarding.services.asset_opened", partner=partner_obj, user=user, asset_id=asset_id
+            )
+        )
+
+
+def engagement_aggregate(*, now=None) -> int:
+    """Fold new events into Asset.view_count/download_count/use_count, set-based.
+
+    Claims the singleton cursor row FOR UPDATE so two runs never count the same events.
+    Returns the number of events folded in.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        cursor_row, _ = EngagementCursor.objects.select_for_update().get_or_create(pk=1)
+        upper = (
+            AssetEvent.objects.filter(pk__gt=cursor_row.last_event_id, created_at__lt=now - AGGREGATE_LAG)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if upper is None:
+            return 0
+        with connection.cursor() as cur:
+            cur.execute(
+                """
+                UPDATE content_asset AS a
+                   SET view_count = a.view_count + d.views,
+                       download_count = a.download_count + d.downloads,
+                       use_count = a.use_count + d.views + d.downloads
+                  FROM (SELECT asset_id,
+                               count(*) FILTER (WHERE kind = 'view') AS views,
+                               count(*) FILTER (WHERE kind = 'download') AS downloads
+                          FROM content_assetevent
+                         WHERE id > %s AND id <= %s
+                         GROUP BY asset_id) AS d
+                 WHERE a.id = d.asset_id
+                """,
+                [cursor_row.last_event_id, upper],
+            )
+            cur.execute(
+                "SELECT count(*) FROM content_assetevent WHERE id > %s AND id <= %s",
+                [cursor_row.last_event_id, upper],
+            )
+            folded = cur.fetchone()[0]
+        cursor_row.last_event_id = upper
+        cursor_row.updated_at = now
+        cursor_row.save(update_fields=["last_event_id", "updated_at"])
+    return folded
+
+
+def engagement_recount() -> None:
+    """Recompute every counter from the events (nightly; repairs any drift)."""
+    with transaction.atomic():
+        cursor_row, _ = EngagementCursor.objects.select_for_update().get_or_create(pk=1)
+        with connection.cursor() as cur:
+            cur.execute("SELECT coalesce(max(id), 0) FROM content_assetevent")
+            upper = cur.fetchone()[0]
+            cur.execute(
+                """
+                UPDATE content_asset AS a
+                   SET view_count = coalesce(d.views, 0),
+                       download_count = coalesce(d.downloads, 0),
+                       use_count = coalesce(d.views, 0) + coalesce(d.downloads, 0)
+                  FROM content_asset AS a2
+                  LEFT JOIN (SELECT asset_id,
+                                    count(*) FILTER (WHERE kind = 'view') AS views,
+                                    count(*) FILTER (WHERE kind = 'download') AS downloads
+                               FROM content_assetevent WHERE id <= %s
+                              GROUP BY asset_id) AS d ON d.asset_id = a2.id
+                 WHERE a.id = a2.id
+                   AND (a.view_count, a.download_count) IS DISTINCT FROM
+                       (coalesce(d.views, 0), coalesce(d.downloads, 0))
+                """,
+                [upper],
+            )
+        cursor_row.last_event_id = upper
+        cursor_row.updated_at = timezone.now()
+        cursor_row.save(update_fields=["last_event_id", "updated_at"])
+
+
+POPULARITY_WINDOW_DAYS = 90
+
+
+def popularity_refresh(*, now=None) -> int:
+    """Rebuild SegmentPopularity from the last 90 days of views (one INSERT ... SELECT).
+
+    Tier ranks come from incentives (a dict); they are passed in as two arrays and joined."""
+    from content.models import SegmentPopularity
+
+    now = now or timezone.now()
+    ranks = call_hook("incentives.queries.partner_tier_map") or {}
+    with transaction.atomic(), connection.cursor() as cur:
+        SegmentPopularity.objects.all().delete()
+        cur.execute(
+            """
+            INSERT INTO content_segmentpopularity (partner_type, tier_rank, asset_id, partners, computed_at)
+            SELECT p.partner_type, coalesce(t.rank, -1), e.asset_id, count(DISTINCT e.partner_id), %s
+              FROM content_assetevent e
+              JOIN partners_partner p ON p.id = e.partner_id
+              LEFT JOIN unnest(%s::bigint[], %s::int[]) AS t(partner_id, rank) ON t.partner_id = e.partner_id
+             WHERE e.kind = 'view' AND e.created_at >= %s
+             GROUP BY 1, 2, 3
+            """,
+            [now, list(ranks.keys()), list(ranks.values()), now - timedelta(days=POPULARITY_WINDOW_DAYS)],
+        )
+        return cur.rowcount
+
+
+def search_log(*, partner, user, query: str, result_count: int) -> None:
+    SearchLog.objects.create(partner=partner, user=user, query=query[:200], result_count=result_count)
+
+
+# --- Bookmarks -------------------------------------------------------------------------
+def bookmark_toggle(*, user, partner, asset: Asset) -> bool:
+    """Bookmark or un-bookmark; returns whether the asset is bookmarked afterwards."""
+    deleted, _ = Bookmark.objects.filter(user=user, asset=asset).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            Bookmark.objects.create(user=user, partner=partner, asset=asset)
+    except IntegrityError:
+        pass  # a double click: already bookmarked
+    return True
+
+
+# --- Digest ----------------------------------------------------------------------------
+def digest_week(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return today - timedelta(days=today.weekday())
+
+
+def unsubscribe_token(user) -> str:
+    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def user_from_unsubscribe_token(token: str):
+    from prm.models import User
+
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=data.get("u")).first()
+
+
+def digest_unsubscribe(*, user) -> None:
+    DigestOptOut.objects.get_or_create(user=user)
+
+
+def digest_resubscribe(*, user) -> None:
+    DigestOptOut.objects.filter(user=user).delete()
+
+
+def digest_recipient_ids(*, week: date) -> list[int]:
+    """Active partner users at portal partners, not unsubscribed, not yet sent this week."""
+    from partners.models import Membership, Partner
+
+    return list(
+        Membership.objects.filter(
+            is_active=True, user__is_active=True, partner__status__in=Partner.PORTAL_STATUSES
+        )
+        .exclude(user__in=DigestOptOut.objects.values("user"))
+        .exclude(user__in=DigestDelivery.objects.filter(week=week).values("user"))
+        .values_list("user_id", flat=True)
+    )
+
+
+def digest_send(*, user_id: int, week: date) -> DigestDelivery | None:
+    """Send one user's weekly digest; a second call for the same week does nothing."""
+    from content import emails, queries
+    from prm.models import User
+    from prm.tenancy import active_membership
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or DigestOptOut.objects.filter(user=user).exists():
+        return None
+    membership = active_membership(user)
+    if membership is None:
+        return None
+    partner = membership.partner
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                delivery = DigestDelivery.objects.create(user=user, week=week)
+        except IntegrityError:
+            return None
+        assets = queries.digest_assets(partner=partner, since=timezone.now() - timedelta(days=7))
+        delivery.asset_count = len(assets)
+        delivery.save(update_fields=["asset_count"])
+        if assets:
+            emails.send_digest(
+                user=user, partner=partner, assets=assets, stage=queries.partner_stage(partner)
+            )
+    return delivery
