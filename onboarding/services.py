@@ -156,6 +156,7 @@ def plan_reassign(*, plan: OnboardingPlan, owner, actor) -> OnboardingPlan:
         raise OnboardingError(_("The owner must be a channel manager."))
     previous = plan.owner_id
     plan.owner = owner
+    _grant_owner(owner, plan.partner)
     plan.save(update_fields=["owner"])
     audit(actor=actor, action="onboarding.plan_reassigned", target=plan, previous=previous, owner=owner.pk)
     return plan
@@ -170,6 +171,15 @@ def plan_cancel(*, plan: OnboardingPlan, actor) -> OnboardingPlan:
     plan.save(update_fields=["status"])
     audit(actor=actor, action="onboarding.plan_cancelled", target=plan)
     return plan
+
+
+def _grant_owner(owner, partner) -> None:
+    """The owner is the partner's dedicated channel manager: grant the object permission
+    (DESIGN.md section 3) so the partner appears in the owner's staff pages everywhere."""
+    if owner is not None and not owner.has_perm("partners.manage_partner", partner):
+        from guardian.shortcuts import assign_perm
+
+        assign_perm("partners.manage_partner", owner, partner)
 
 
 def _touch(plan: OnboardingPlan) -> None:

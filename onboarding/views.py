@@ -377,7 +377,8 @@ def lms_webhook(request, slug):
 
 
 def _staff_plans(user):
-    return OnboardingPlan.objects.filter(partner__in=partners_for_staff(user))
+    # The partners the user may see, plus any plan they own.
+    return OnboardingPlan.objects.filter(Q(partner__in=partners_for_staff(user)) | Q(owner=user))
 
 
 def _is_manager(user) -> bool:
@@ -511,7 +512,9 @@ def staff_start(request):
 
 
 def _staff_submissions(user):
-    return TaskSubmission.objects.filter(task__plan__partner__in=partners_for_staff(user))
+    return TaskSubmission.objects.filter(
+        Q(task__plan__partner__in=partners_for_staff(user)) | Q(task__plan__owner=user)
+    )
 
 
 @staff_required
