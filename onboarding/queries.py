@@ -195,6 +195,7 @@ def reminder_candidates(today: date) -> dict[str, list]:
         OnboardingTask.objects.filter(
             running, open_only, due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS)
         )
+        .exclude(kind=TaskKind.SIGNOFF)  # the owner signs these off: nothing for members to do
         .exclude(pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.DUE_SOON).values("task_id"))
         .values_list("pk", flat=True)
     )
