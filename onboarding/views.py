@@ -38,6 +38,11 @@ from prm.pagination import paginate
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 
 
+def _posted(request):
+    """POST data for a bound form (an empty POST still binds), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def ask_owner_url(task) -> str:
     # threads builds /questions/new/; a plain path so that this works before it exists.
     return f"/questions/new/?about=onboarding.onboardingtask:{task.pk}&category=onboarding"
@@ -146,7 +151,7 @@ def preferences(request):
     pref = ReminderPreference.objects.filter(user=request.user).first() or ReminderPreference(
         user=request.user
     )
-    form = PreferenceForm(request.POST or None, instance=pref)
+    form = PreferenceForm(_posted(request), instance=pref)
     if request.method == "POST" and form.is_valid():
         services.preference_set(user=request.user, mute_non_essential=form.cleaned_data["mute_non_essential"])
         messages.success(request, _("Your reminder settings were saved."))
@@ -319,7 +324,7 @@ def quiz(request, slug):
     if not course.questions.all():
         raise Http404
     enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
-    form = quiz_form(course, request.POST or None)
+    form = quiz_form(course, _posted(request))
     result = None
     if request.method == "POST" and form.is_valid():
         enrollment = enrollment or services.enrollment_get_or_create(
@@ -495,9 +500,7 @@ def _staff_plan_action(request, plan):
 @require_http_methods(["GET", "POST"])
 def staff_start(request):
     partners = partners_for_staff(request.user)
-    form = PlanStartForm(
-        request.POST or None, partners=partners, initial={"partner": request.GET.get("partner")}
-    )
+    form = PlanStartForm(_posted(request), partners=partners, initial={"partner": request.GET.get("partner")})
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_start(
@@ -545,7 +548,7 @@ def staff_review(request, pk):
         _staff_submissions(request.user).select_related("task__plan__partner", "submitted_by", "reviewed_by"),
         pk=pk,
     )
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(_posted(request))
     if request.method == "POST":
         if not _is_manager(request.user):
             raise PermissionDenied

@@ -97,9 +97,13 @@ def test_interrupted_run_resumes_without_duplicates(world, manager, run, django_
         return original(*args, **kwargs)
 
     mail.outbox.clear()
-    with at(date(2026, 4, 2)), django_capture_on_commit_callbacks(execute=True):
-        with mock.patch.object(reminders, "_claim", dies_on_third), pytest.raises(SystemExit):
-            reminders.run_reminders()
+    with (
+        at(date(2026, 4, 2)),
+        django_capture_on_commit_callbacks(execute=True),
+        mock.patch.object(reminders, "_claim", dies_on_third),
+        pytest.raises(SystemExit),
+    ):
+        reminders.run_reminders()
     assert ReminderLog.objects.count() == 2 and len(mail.outbox) == 2
 
     run(date(2026, 4, 2))  # the next run does the rest
@@ -112,9 +116,12 @@ def test_interrupted_run_resumes_without_duplicates(world, manager, run, django_
 def test_failure_inside_the_decision_rolls_back_the_log_row(april_plan, world, run):
     from onboarding import tasks
 
-    with mock.patch.object(tasks.send_reminder, "delay_on_commit", side_effect=RuntimeError("broker down")):
-        with at(date(2026, 4, 8)), pytest.raises(RuntimeError):
-            reminders.run_reminders()
+    with (
+        mock.patch.object(tasks.send_reminder, "delay_on_commit", side_effect=RuntimeError("broker down")),
+        at(date(2026, 4, 8)),
+        pytest.raises(RuntimeError),
+    ):
+        reminders.run_reminders()
     assert not ReminderLog.objects.exists()  # no row without the send being enqueued
     assert run(date(2026, 4, 8))["due_soon"] == 1
 
