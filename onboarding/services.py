@@ -83,7 +83,19 @@ def plan_start(
             _("There is no active checklist template for partners of type “%(type)s”.")
             % {"type": partner.get_partner_type_display()}
         )
-    owner = owner or owner_pick()
+    plan = plan_build(
+        partner=partner, template=template, owner=owner or owner_pick(), started_on=started_on, actor=actor
+    )
+    from onboarding import tasks
+
+    tasks.notify_plan_started.delay_on_commit(plan_id=plan.pk)
+    return plan
+
+
+def plan_build(
+    *, partner, template: ChecklistTemplate, owner, started_on: date | None = None, actor=None
+) -> OnboardingPlan:
+    """Create the plan and its tasks from the template (no notification; plan_start sends them)."""
     started_on = started_on or timezone.localdate()
     plan = OnboardingPlan.objects.create(
         partner=partner,
@@ -111,6 +123,7 @@ def plan_start(
         )
         for t in template.tasks.all()
     )
+    _grant_owner(owner, partner)
     audit(
         actor=actor,
         action="onboarding.plan_started",
@@ -120,9 +133,6 @@ def plan_start(
     )
     # Conditions met before the plan existed (a course passed earlier, say) count at once.
     _complete_already_met(plan)
-    from onboarding import tasks
-
-    tasks.notify_plan_started.delay_on_commit(plan_id=plan.pk)
     return plan
 
 
