@@ -36,7 +36,9 @@ def grow_partner(world, n, plan):
         TaskFactory(plan=plan, kind="upload")
         course = CourseFactory()
         LessonFactory(course=course)
-        UserCertificationFactory(partner=world.partner_a, user=MembershipFactory(partner=world.partner_a).user)
+        UserCertificationFactory(
+            partner=world.partner_a, user=MembershipFactory(partner=world.partner_a).user
+        )
 
 
 def count(client, url):
