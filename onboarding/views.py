@@ -428,6 +428,16 @@ def staff_plans(request):
     return render(request, "onboarding/staff/plans.html", context)
 
 
+ACTION_LABELS = {
+    "onboarding.plan_started": gettext_lazy("Plan started"),
+    "onboarding.plan_reassigned": gettext_lazy("Owner changed"),
+    "onboarding.plan_cancelled": gettext_lazy("Plan cancelled"),
+    "onboarding.plan_completed": gettext_lazy("Onboarding completed"),
+    "onboarding.task_done": gettext_lazy("Task done"),
+    "onboarding.document_submitted": gettext_lazy("Document submitted"),
+    "onboarding.document_returned": gettext_lazy("Document returned"),
+}
+
 RISK_LABELS = {
     "behind": gettext_lazy("Behind pace"),
     "overdue": gettext_lazy("Overdue tasks"),
@@ -461,8 +471,13 @@ def staff_plan(request, pk):
         .select_related("actor")
         .order_by("-created_at")[:30]
     )
+    task_type = ContentType.objects.get_for_model(OnboardingTask)
+    history = list(history)
+    for event in history:
+        event.label = ACTION_LABELS.get(event.action, event.action)
     context = {
         "plan": plan,
+        "task_type_id": task_type.pk,
         "progress": queries.plan_progress(annotated, today=today),
         "flags": [(f, RISK_LABELS[f]) for f in queries.risk_flags(annotated)],
         "groups": queries.tasks_by_pillar(tasks, today),

@@ -40,7 +40,11 @@ def test_member_passes_course_and_sees_onboarding_progress(page, live_server):
     template = ChecklistTemplateFactory(partner_type="sales")
     TemplateTaskFactory(template=template, pillar=Pillar.GOALS, title="キックオフ面談", kind=TaskKind.SIGNOFF)
     TemplateTaskFactory(
-        template=template, pillar=Pillar.TRAINING, title="製品の基礎を受講", kind=TaskKind.COURSE, course=course
+        template=template,
+        pillar=Pillar.TRAINING,
+        title="製品の基礎を受講",
+        kind=TaskKind.COURSE,
+        course=course,
     )
     membership = MembershipFactory(partner__status=Partner.Status.ONBOARDING, partner__partner_type="sales")
     plan = plan_start(partner=membership.partner)
