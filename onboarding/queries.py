@@ -177,7 +177,10 @@ def tasks_by_pillar(tasks: list[OnboardingTask], today: date) -> list[tuple[str,
 
 
 def next_step(tasks: list[OnboardingTask], today: date) -> OnboardingTask | None:
-    actionable = [t for t in tasks if t.status == OnboardingTask.Status.OPEN]
+    """The open task the partner can act on that is most urgent; the owner's sign-offs
+    only when nothing else is left."""
+    open_tasks = [t for t in tasks if t.status == OnboardingTask.Status.OPEN]
+    actionable = [t for t in open_tasks if t.kind != TaskKind.SIGNOFF] or open_tasks
     return min(actionable, key=lambda t: task_sort_key(t, today)) if actionable else None
 
 
@@ -189,7 +192,6 @@ def reminder_candidates(today: date) -> dict[str, list]:
     from onboarding.models import ReminderLog
 
     running = Q(plan__status=OnboardingPlan.Status.RUNNING)
-    not_done = ~Q(status=OnboardingTask.Status.DONE)
     open_only = Q(status=OnboardingTask.Status.OPEN)
     due_soon = list(
         OnboardingTask.objects.filter(
@@ -200,7 +202,8 @@ def reminder_candidates(today: date) -> dict[str, list]:
         .values_list("pk", flat=True)
     )
     overdue = list(
-        OnboardingTask.objects.filter(running, not_done, due_date__lt=today)
+        # Submitted documents wait for the owner: no nagging of the partner meanwhile.
+        OnboardingTask.objects.filter(running, open_only, due_date__lt=today)
         .exclude(kind=TaskKind.SIGNOFF)
         .exclude(pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.OVERDUE).values("task_id"))
         .values_list("pk", flat=True)

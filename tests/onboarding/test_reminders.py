@@ -74,6 +74,11 @@ def test_overdue_reminder_once_per_task(april_plan, world, run):
     assert run(date(2026, 4, 13))["overdue"] == 0
 
 
+def test_submitted_task_gets_no_overdue_reminder(april_plan, world, run):
+    OnboardingTask.objects.filter(plan=april_plan, title="Read the guide").update(status="submitted")
+    assert run(date(2026, 4, 12))["overdue"] == 0
+
+
 def test_done_task_gets_no_reminder(april_plan, world, asset, run):
     services.asset_opened(partner=world.partner_a, user=world.member_a, asset_id=asset.pk)
     assert run(date(2026, 4, 12))["overdue"] == 0

@@ -110,10 +110,18 @@ def test_staff_list_filters_by_risk_owner_and_type(april_plan, world, manager, c
         assert row.split(",")[-1].strip()  # the risk column is filled
 
 
+def test_next_step_prefers_overdue_over_due_soon(april_plan):
+    tasks = list(april_plan.tasks.all())
+    profile = next(t for t in tasks if t.title == "Fill in your profile")
+    profile.due_date = date(2026, 4, 5)  # overdue on the 9th
+    assert queries.next_step(tasks, date(2026, 4, 9)) == profile
+
+
 def test_partner_view_shows_next_best_step_first(april_plan, world, client_for):
     with at(date(2026, 4, 9)):
         response = client_for(world.member_a).get(reverse("onboarding:index"))
-        assert response.context["next_step"].title == "Kick-off"  # overdue beats everything
+        # The overdue kick-off is the owner's sign-off; the most urgent task the partner can do comes first.
+        assert response.context["next_step"].title == "Read the guide"
         assert response.context["progress"].days_left == 52
         body = response.content.decode()
         assert "Olivia Owner" in body
