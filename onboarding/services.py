@@ -5,6 +5,7 @@ import calendar
 import hashlib
 import hmac
 import json
+import logging
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -30,6 +31,8 @@ from onboarding.models import (
 )
 from prm.audit import audit
 from prm.models import CHANNEL_MANAGERS, User
+
+logger = logging.getLogger(__name__)
 
 
 class OnboardingError(Exception):
@@ -67,9 +70,10 @@ def active_template(partner_type: str) -> ChecklistTemplate | None:
 @transaction.atomic
 def plan_start(
     *, partner, actor=None, owner=None, template=None, started_on: date | None = None
-) -> OnboardingPlan:
+) -> OnboardingPlan | None:
     """Start onboarding for a partner: copy the template's tasks with due dates, set the
-    target date and assign an owner. Idempotent: the running plan is returned if one exists."""
+    target date and assign an owner. Idempotent: the running plan is returned if one exists.
+    None when the partner type has no active checklist template (nothing to copy)."""
     from partners.models import Partner
 
     # Lock the partner so that two concurrent calls cannot both create a plan.
@@ -79,10 +83,14 @@ def plan_start(
         return running
     template = template or active_template(partner.partner_type)
     if template is None:
-        raise OnboardingError(
-            _("There is no active checklist template for partners of type “%(type)s”.")
-            % {"type": partner.get_partner_type_display()}
+        # Called from the recruitment approval hook: a missing template must not undo the
+        # approval. Staff pages check for a template first and say so to the manager.
+        logger.warning(
+            "No active checklist template for partner type %s: no plan for %s",
+            partner.partner_type,
+            partner.pk,
         )
+        return None
     plan = plan_build(
         partner=partner, template=template, owner=owner or owner_pick(), started_on=started_on, actor=actor
     )

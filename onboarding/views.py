@@ -517,13 +517,15 @@ def staff_start(request):
     partners = partners_for_staff(request.user)
     form = PlanStartForm(_posted(request), partners=partners, initial={"partner": request.GET.get("partner")})
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_start(
-                partner=form.cleaned_data["partner"], actor=request.user, owner=form.cleaned_data["owner"]
+        partner = form.cleaned_data["partner"]
+        if services.active_template(partner.partner_type) is None:
+            form.add_error(
+                "partner",
+                _("There is no active checklist template for partners of type “%(type)s”.")
+                % {"type": partner.get_partner_type_display()},
             )
-        except services.OnboardingError as exc:
-            form.add_error("partner", str(exc))
         else:
+            plan = services.plan_start(partner=partner, actor=request.user, owner=form.cleaned_data["owner"])
             messages.success(request, _("The onboarding plan was started."))
             return redirect("onboarding:staff_plan", pk=plan.pk)
     return render(request, "onboarding/staff/start.html", {"form": form})

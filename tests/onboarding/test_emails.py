@@ -42,4 +42,7 @@ def test_staff_home_links_and_partner_home_panel(plan, world, client_for):
     home = client_for(world.member_a).get(reverse("home")).content.decode()
     assert 'data-testid="onboarding-panel"' in home
     assert "Read the guide" in home  # the next step
-    assert 'data-testid="onboarding-panel"' not in client_for(world.admin_b).get(reverse("home")).content.decode()
+    assert (
+        'data-testid="onboarding-panel"'
+        not in client_for(world.admin_b).get(reverse("home")).content.decode()
+    )

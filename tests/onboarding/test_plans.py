@@ -47,9 +47,18 @@ def test_template_changes_do_not_touch_running_plans(plan, template):
     assert plan.tasks.count() == 6
 
 
-def test_plan_start_without_template_is_an_error(world):
-    with pytest.raises(services.OnboardingError):
-        services.plan_start(partner=world.partner_b)
+def test_plan_start_without_template_creates_nothing(world):
+    # The recruitment approval calls this: a missing template must not raise into it.
+    assert services.plan_start(partner=world.partner_b) is None
+    assert not OnboardingPlan.objects.exists()
+
+
+def test_staff_start_explains_missing_template(world, client_for):
+    response = client_for(world.superuser).post(
+        reverse("onboarding:staff_start"), {"partner": world.partner_b.pk}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["partner"]
 
 
 def test_owner_is_round_robin_among_managers_with_fewest_open_plans(world, template):
