@@ -366,6 +366,8 @@ def _course(spec, position):
         },
     )
     for i, (title, body, video) in enumerate(spec["lessons"], start=1):
+        # The page shows the lesson title already; the demo texts keep their heading for readability here.
+        body = body.split("\n\n", 1)[1] if body.startswith("## ") else body
         Lesson.objects.update_or_create(
             course=course, position=i, defaults={"title": title, "body": body, "video_url": video}
         )
