@@ -29,7 +29,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("accept", _("Accept")), ("return", _("Return with comment"))],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
@@ -113,7 +113,7 @@ def quiz_form(course, data=None):
             label=question.text,
             choices=[(c.pk, c.text) for c in question.choices.all()],
             coerce=int,
-            widget=forms.RadioSelect,
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             error_messages={"required": _("Choose an answer.")},
         )
     form_class = type("QuizForm", (forms.Form,), fields)
