@@ -6,5 +6,21 @@ app_name = "onboarding"
 
 urlpatterns = [
     path("onboarding/", views.index, name="index"),
+    path("onboarding/tasks/<int:pk>/", views.task_detail, name="task"),
+    path("onboarding/reminders/", views.preferences, name="preferences"),
     path("training/", views.training, name="training"),
+    path("training/courses/<str:slug>/", views.course_detail, name="course"),
+    path("training/courses/<str:slug>/lessons/<int:pk>/", views.lesson_detail, name="lesson"),
+    path("training/courses/<str:slug>/quiz/", views.quiz, name="quiz"),
+    path("training/lms/<slug:slug>/webhook/", views.lms_webhook, name="lms_webhook"),
+    path("certificates/<str:code>/", views.certificate, name="certificate"),
+    path("staff/onboarding/", views.staff_plans, name="staff_plans"),
+    path("staff/onboarding/start/", views.staff_start, name="staff_start"),
+    path("staff/onboarding/plans/<int:pk>/", views.staff_plan, name="staff_plan"),
+    path("staff/onboarding/reviews/", views.staff_reviews, name="staff_reviews"),
+    path("staff/onboarding/reviews/<int:pk>/", views.staff_review, name="staff_review"),
+    path(
+        "staff/onboarding/reviews/<int:pk>/file/", views.staff_submission_file, name="staff_submission_file"
+    ),
+    path("staff/onboarding/metrics/", views.staff_metrics, name="staff_metrics"),
 ]

@@ -1,27 +1,643 @@
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from prm.tenancy import partner_required
+from onboarding import queries, services
+from onboarding.forms import (
+    PlanFilterForm,
+    PlanStartForm,
+    PreferenceForm,
+    ReassignForm,
+    ReviewForm,
+    SubmissionForm,
+    quiz_form,
+)
+from onboarding.models import (
+    Course,
+    Enrollment,
+    ExternalLMS,
+    OnboardingPlan,
+    OnboardingTask,
+    ReminderPreference,
+    TaskKind,
+    TaskSubmission,
+    UserCertification,
+)
+from onboarding.video import embed_url
+from prm.exports import csv_response
+from prm.models import CHANNEL_MANAGERS
+from prm.pagination import paginate
+from prm.tenancy import partner_required, partners_for_staff, staff_required
+
+
+def _posted(request):
+    """POST data for a bound form (an empty POST still binds), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def ask_owner_url(task) -> str:
+    # threads builds /questions/new/; a plain path so that this works before it exists.
+    return f"/questions/new/?about=onboarding.onboardingtask:{task.pk}&category=onboarding"
+
+
+def task_link(task) -> str | None:
+    """Where the partner goes to complete a task."""
+    if task.kind == TaskKind.COURSE and task.course_id:
+        return reverse("onboarding:course", args=[task.course.slug])
+    if task.kind == TaskKind.CERTIFICATION:
+        return reverse("onboarding:training")
+    if task.kind == TaskKind.UPLOAD:
+        return reverse("onboarding:task", args=[task.pk])
+    if task.kind == TaskKind.ASSET and task.asset_id:
+        get_url = getattr(task.asset, "get_absolute_url", None)
+        if get_url:
+            try:
+                return get_url()
+            except NoReverseMatch:
+                pass
+        try:
+            return reverse("content:index")
+        except NoReverseMatch:
+            return None
+    if task.kind == TaskKind.PROFILE:
+        for name in ("partners:profile", "partners:profile_edit"):
+            try:
+                return reverse(name)
+            except NoReverseMatch:
+                continue
+    return None
+
+
+def _plan_tasks(plan):
+    return list(plan.tasks.select_related("course", "asset", "certification", "completed_by"))
+
+
+# --- Partner: onboarding ------------------------------------------------------------
 
 
 @partner_required
 def index(request):
-    # Empty state until the feature lands (see the open issue for this app).
-    return render(
-        request,
-        "prm/empty_feature.html",
+    plan = queries.partner_plan(request.partner)
+    if plan is None:
+        return render(request, "onboarding/index.html", {"plan": None, "active_nav": "onboarding"})
+    today = timezone.localdate()
+    tasks = _plan_tasks(plan)
+    for t in tasks:
+        t.link = task_link(t)
+        t.ask_url = ask_owner_url(t)
+    done = sum(t.status == OnboardingTask.Status.DONE for t in tasks)
+    progress = queries.plan_progress(plan, today=today, total=len(tasks), done=done)
+    context = {
+        "plan": plan,
+        "owner": plan.owner,
+        "progress": progress,
+        "groups": queries.tasks_by_pillar(tasks, today),
+        "next_step": queries.next_step(tasks, today),
+        "active_nav": "onboarding",
+    }
+    return render(request, "onboarding/index.html", context)
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def task_detail(request, pk):
+    task = get_object_or_404(
+        OnboardingTask.objects.for_partner(request.partner).select_related("plan__owner", "course", "asset"),
+        pk=pk,
+    )
+    form = SubmissionForm()
+    if request.method == "POST":
+        form = SubmissionForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.submission_create(
+                    task=task,
+                    partner=request.partner,
+                    user=request.user,
+                    file=form.cleaned_data["file"],
+                    note=form.cleaned_data["note"],
+                )
+            except services.OnboardingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Your document was sent to your onboarding owner for review."))
+                return redirect("onboarding:task", pk=task.pk)
+    task.current_state = task.state(timezone.localdate())
+    context = {
+        "task": task,
+        "form": form,
+        "can_upload": task.kind == TaskKind.UPLOAD
+        and task.status == OnboardingTask.Status.OPEN
+        and task.plan.status == OnboardingPlan.Status.RUNNING,
+        "submissions": task.submissions.select_related("submitted_by", "reviewed_by"),
+        "link": task_link(task),
+        "ask_url": ask_owner_url(task),
+        "active_nav": "onboarding",
+    }
+    return render(request, "onboarding/task_detail.html", context)
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    pref = ReminderPreference.objects.filter(user=request.user).first() or ReminderPreference(
+        user=request.user
+    )
+    form = PreferenceForm(_posted(request), instance=pref)
+    if request.method == "POST" and form.is_valid():
+        services.preference_set(user=request.user, mute_non_essential=form.cleaned_data["mute_non_essential"])
+        messages.success(request, _("Your reminder settings were saved."))
+        return redirect("onboarding:preferences")
+    return render(request, "onboarding/preferences.html", {"form": form, "active_nav": "onboarding"})
+
+
+def home_panel(request, partner):
+    """Partner home: onboarding progress and the next step."""
+    plan = queries.partner_plan(partner)
+    if plan is None:
+        return None
+    today = timezone.localdate()
+    tasks = list(plan.tasks.all())
+    done = sum(t.status == OnboardingTask.Status.DONE for t in tasks)
+    return (
+        "onboarding/home_panel.html",
         {
-            "title": _("Onboarding"),
-            "message": _("Your onboarding plan will appear here once it has been started."),
+            "plan": plan,
+            "progress": queries.plan_progress(plan, today=today, total=len(tasks), done=done),
+            "next_step": queries.next_step(tasks, today),
         },
     )
 
 
+def staff_links(request):
+    links = [
+        {
+            "label": _("Onboarding plans"),
+            "url": reverse("onboarding:staff_plans"),
+            "description": _("Running plans, progress, pace and risk."),
+        },
+        {
+            "label": _("Document reviews"),
+            "url": reverse("onboarding:staff_reviews"),
+            "description": _("Documents partners uploaded for onboarding tasks."),
+        },
+        {
+            "label": _("Onboarding metrics"),
+            "url": reverse("onboarding:staff_metrics"),
+            "description": _("Share onboarded within 60 days, time to onboard, certifications."),
+        },
+    ]
+    return links
+
+
+# --- Partner: training --------------------------------------------------------------
+
+
+def _published_course(slug):
+    return get_object_or_404(Course.objects.filter(is_published=True), slug=slug)
+
+
 @partner_required
 def training(request):
-    # Empty state until the feature lands (see the open issue for this app).
+    courses = (
+        Course.objects.filter(is_published=True)
+        .annotate(n_lessons=Count("lessons", distinct=True), n_questions=Count("questions", distinct=True))
+        .select_related("external_lms")
+        .prefetch_related("certifications")
+    )
+    enrollments = {
+        e.course_id: e
+        for e in Enrollment.objects.filter(user=request.user).annotate(n_done=Count("completed_lessons"))
+    }
+    rows = []
+    for course in courses:
+        e = enrollments.get(course.pk)
+        percent = 0
+        if e is not None:
+            percent = (
+                100 if e.passed_at else (round(100 * e.n_done / course.n_lessons) if course.n_lessons else 0)
+            )
+        rows.append({"course": course, "enrollment": e, "percent": percent})
+    today = timezone.localdate()
+    my_certs = UserCertification.objects.filter(user=request.user).select_related("certification")
+    team_certs = (
+        UserCertification.objects.for_partner(request.partner)
+        .valid_on(today)
+        .select_related("certification", "user")
+        .order_by("certification__name", "user__display_name")
+    )
+    context = {
+        "rows": rows,
+        "my_certs": my_certs,
+        "team_certs": team_certs,
+        "today": today,
+        "renew_before": today + timezone.timedelta(days=services.RENEWAL_WINDOW_DAYS),
+        "active_nav": "training",
+    }
+    return render(request, "onboarding/training.html", context)
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def course_detail(request, slug):
+    course = _published_course(slug)
+    enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "enroll":
+            enrollment = services.enrollment_get_or_create(
+                course=course, user=request.user, partner=request.partner
+            )
+            first = course.lessons.first()
+            if first is not None and not course.is_external:
+                return redirect("onboarding:lesson", slug=course.slug, pk=first.pk)
+        elif action == "restart" and enrollment is not None:
+            services.course_retake(enrollment=enrollment)
+            messages.info(request, _("You can now take the course again."))
+        return redirect("onboarding:course", slug=course.slug)
+    lessons = list(course.lessons.all())
+    done_ids = set(enrollment.completed_lessons.values_list("pk", flat=True)) if enrollment else set()
+    for lesson in lessons:
+        lesson.is_done = lesson.pk in done_ids
+    context = {
+        "course": course,
+        "enrollment": enrollment,
+        "lessons": lessons,
+        "done_count": len(done_ids),
+        "has_quiz": course.questions.exists(),
+        "certifications": course.certifications.all(),
+        "attempts": enrollment.attempts.all()[:5] if enrollment else [],
+        "active_nav": "training",
+    }
+    return render(request, "onboarding/course_detail.html", context)
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def lesson_detail(request, slug, pk):
+    course = _published_course(slug)
+    lesson = get_object_or_404(course.lessons.all(), pk=pk)
+    if request.method == "POST":
+        enrollment = services.enrollment_get_or_create(
+            course=course, user=request.user, partner=request.partner
+        )
+        services.lesson_complete(enrollment=enrollment, lesson=lesson)
+        following = course.lessons.filter(position__gte=lesson.position).exclude(pk=lesson.pk).first()
+        if following is not None:
+            return redirect("onboarding:lesson", slug=course.slug, pk=following.pk)
+        if course.questions.exists():
+            return redirect("onboarding:quiz", slug=course.slug)
+        messages.success(request, _("You have finished this course."))
+        return redirect("onboarding:course", slug=course.slug)
+    lessons = list(course.lessons.all())
+    index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
+    enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
+    done = enrollment is not None and enrollment.completed_lessons.filter(pk=lesson.pk).exists()
+    context = {
+        "course": course,
+        "lesson": lesson,
+        "video": embed_url(lesson.video_url) if lesson.video_url else None,
+        "number": index + 1,
+        "total": len(lessons),
+        "previous": lessons[index - 1] if index else None,
+        "is_done": done,
+        "is_last": index == len(lessons) - 1,
+        "has_quiz": course.questions.exists(),
+        "active_nav": "training",
+    }
+    return render(request, "onboarding/lesson_detail.html", context)
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def quiz(request, slug):
+    course = _published_course(slug)
+    course = Course.objects.prefetch_related("questions__choices").get(pk=course.pk)
+    if not course.questions.all():
+        raise Http404
+    enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
+    form = quiz_form(course, _posted(request))
+    result = None
+    if request.method == "POST" and form.is_valid():
+        enrollment = enrollment or services.enrollment_get_or_create(
+            course=course, user=request.user, partner=request.partner
+        )
+        answers = {int(name[1:]): value for name, value in form.cleaned_data.items()}
+        result = services.quiz_submit(enrollment=enrollment, answers=answers)
+        if result.passed:
+            messages.success(
+                request,
+                _("You passed with %(score)s%%. Well done!") % {"score": result.score},
+            )
+            return redirect("onboarding:course", slug=course.slug)
+        messages.warning(
+            request,
+            _("You scored %(score)s%%; the pass mark is %(mark)s%%. Review the lessons and try again.")
+            % {"score": result.score, "mark": course.pass_mark},
+        )
+        form = quiz_form(course)
+    context = {"course": course, "form": form, "enrollment": enrollment, "active_nav": "training"}
+    return render(request, "onboarding/quiz.html", context)
+
+
+def certificate(request, code):
+    """Public verification page: anyone holding the link can check a certificate."""
+    award = get_object_or_404(
+        UserCertification.objects.select_related("certification", "user", "partner"), code=code
+    )
     return render(
         request,
-        "prm/empty_feature.html",
-        {"title": _("Training"), "message": _("No courses are published yet.")},
+        "onboarding/certificate.html",
+        {"award": award, "is_valid": award.is_valid, "today": timezone.localdate()},
     )
+
+
+@csrf_exempt
+@require_POST
+def lms_webhook(request, slug):
+    lms = ExternalLMS.objects.filter(slug=slug).first()
+    if lms is None:
+        return JsonResponse({"error": "unknown"}, status=404)
+    try:
+        outcome = services.lms_webhook_receive(
+            lms=lms,
+            timestamp=request.headers.get("X-PRM-Timestamp", ""),
+            signature=request.headers.get("X-PRM-Signature", ""),
+            body=request.body,
+        )
+    except services.WebhookRejected as exc:
+        return JsonResponse({"error": exc.reason}, status=exc.status)
+    return JsonResponse({"status": outcome})
+
+
+# --- Staff ----------------------------------------------------------------------------
+
+
+def _staff_plans(user):
+    # The partners the user may see, plus any plan they own.
+    return OnboardingPlan.objects.filter(Q(partner__in=partners_for_staff(user)) | Q(owner=user))
+
+
+def _is_manager(user) -> bool:
+    return user.is_superuser or user.in_group(CHANNEL_MANAGERS)
+
+
+@staff_required
+def staff_plans(request):
+    form = PlanFilterForm(request.GET or None)
+    qs = _staff_plans(request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = qs.filter(status=data.get("status") or OnboardingPlan.Status.RUNNING)
+    if data.get("q"):
+        qs = qs.filter(partner__name__icontains=data["q"])
+    if data.get("owner"):
+        qs = qs.filter(owner=data["owner"])
+    if data.get("partner_type"):
+        qs = qs.filter(partner__partner_type=data["partner_type"])
+    today = timezone.localdate()
+    qs = queries.plans_with_progress(qs.select_related("partner", "owner"), today=today)
+    if data.get("risk"):
+        qs = qs.filter(queries.RISKS[data["risk"]])
+    qs = qs.order_by("target_date", "pk")
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "onboarding-plans",
+            [_("Partner"), _("Partner type"), _("Owner"), _("Started"), _("Target date"), _("Days elapsed"),
+             _("Tasks done"), _("Tasks"), _("Progress (%)"), _("Expected finish"), _("Risk")],
+            (
+                [p.partner.name, p.partner.get_partner_type_display(), p.owner or "", p.started_on, p.target_date,
+                 pr.days_elapsed, p.n_done, p.n_tasks, pr.percent, pr.expected_finish or "",
+                 " ".join(str(RISK_LABELS[f]) for f in queries.risk_flags(p))]
+                for p in qs.iterator()
+                for pr in [queries.plan_progress(p, today=today)]
+            ),
+        )  # fmt: skip
+    page = paginate(request, qs)
+    for plan in page:
+        plan.progress = queries.plan_progress(plan, today=today)
+        plan.flags = [(f, RISK_LABELS[f]) for f in queries.risk_flags(plan)]
+    context = {"form": form, "page": page, "can_start": _is_manager(request.user)}
+    return render(request, "onboarding/staff/plans.html", context)
+
+
+ACTION_LABELS = {
+    "onboarding.plan_started": gettext_lazy("Plan started"),
+    "onboarding.plan_reassigned": gettext_lazy("Owner changed"),
+    "onboarding.plan_cancelled": gettext_lazy("Plan cancelled"),
+    "onboarding.plan_completed": gettext_lazy("Onboarding completed"),
+    "onboarding.task_done": gettext_lazy("Task done"),
+    "onboarding.document_submitted": gettext_lazy("Document submitted"),
+    "onboarding.document_returned": gettext_lazy("Document returned"),
+}
+
+RISK_LABELS = {
+    "behind": gettext_lazy("Behind pace"),
+    "overdue": gettext_lazy("Overdue tasks"),
+    "inactive": gettext_lazy("No activity for 10 days"),
+}
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_plan(request, pk):
+    plan = get_object_or_404(_staff_plans(request.user).select_related("partner", "owner", "template"), pk=pk)
+    if request.method == "POST":
+        if not _is_manager(request.user):
+            raise PermissionDenied
+        return _staff_plan_action(request, plan)
+    today = timezone.localdate()
+    tasks = _plan_tasks(plan)
+    annotated = queries.plans_with_progress(OnboardingPlan.objects.filter(pk=plan.pk), today=today).get()
+    from prm.audit import events_for
+
+    task_ids = [str(t.pk) for t in tasks]
+    from django.contrib.contenttypes.models import ContentType
+
+    from prm.models import AuditEvent
+
+    history = (
+        AuditEvent.objects.filter(
+            Q(target_type=ContentType.objects.get_for_model(OnboardingTask), target_id__in=task_ids)
+            | Q(pk__in=events_for(plan).values("pk"))
+        )
+        .select_related("actor")
+        .order_by("-created_at")[:30]
+    )
+    task_type = ContentType.objects.get_for_model(OnboardingTask)
+    history = list(history)
+    for event in history:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+    context = {
+        "plan": plan,
+        "task_type_id": task_type.pk,
+        "progress": queries.plan_progress(annotated, today=today),
+        "flags": [(f, RISK_LABELS[f]) for f in queries.risk_flags(annotated)],
+        "groups": queries.tasks_by_pillar(tasks, today),
+        "reassign_form": ReassignForm(initial={"owner": plan.owner_id}),
+        "history": history,
+        "pending": TaskSubmission.objects.filter(task__plan=plan, status=TaskSubmission.Status.PENDING),
+        "is_manager": _is_manager(request.user),
+    }
+    return render(request, "onboarding/staff/plan_detail.html", context)
+
+
+def _staff_plan_action(request, plan):
+    action = request.POST.get("action")
+    try:
+        if action == "signoff":
+            task = get_object_or_404(plan.tasks.all(), pk=request.POST.get("task"))
+            services.task_sign_off(task=task, actor=request.user)
+            messages.success(request, _("“%(task)s” is signed off.") % {"task": task.title})
+        elif action == "reassign":
+            form = ReassignForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Choose a channel manager."))
+            else:
+                services.plan_reassign(plan=plan, owner=form.cleaned_data["owner"], actor=request.user)
+                messages.success(request, _("The owner was changed."))
+        elif action == "cancel":
+            services.plan_cancel(plan=plan, actor=request.user)
+            messages.success(request, _("The plan was cancelled."))
+    except services.OnboardingError as exc:
+        messages.error(request, str(exc))
+    return redirect("onboarding:staff_plan", pk=plan.pk)
+
+
+@staff_required(groups=(CHANNEL_MANAGERS,))
+@require_http_methods(["GET", "POST"])
+def staff_start(request):
+    partners = partners_for_staff(request.user)
+    form = PlanStartForm(_posted(request), partners=partners, initial={"partner": request.GET.get("partner")})
+    if request.method == "POST" and form.is_valid():
+        partner = form.cleaned_data["partner"]
+        if services.active_template(partner.partner_type) is None:
+            form.add_error(
+                "partner",
+                _("There is no active checklist template for partners of type “%(type)s”.")
+                % {"type": partner.get_partner_type_display()},
+            )
+        else:
+            plan = services.plan_start(partner=partner, actor=request.user, owner=form.cleaned_data["owner"])
+            messages.success(request, _("The onboarding plan was started."))
+            return redirect("onboarding:staff_plan", pk=plan.pk)
+    return render(request, "onboarding/staff/start.html", {"form": form})
+
+
+def _staff_submissions(user):
+    return TaskSubmission.objects.filter(
+        Q(task__plan__partner__in=partners_for_staff(user)) | Q(task__plan__owner=user)
+    )
+
+
+@staff_required
+def staff_reviews(request):
+    status = request.GET.get("status") or TaskSubmission.Status.PENDING
+    if status not in TaskSubmission.Status.values:
+        status = TaskSubmission.Status.PENDING
+    qs = (
+        _staff_submissions(request.user)
+        .filter(status=status)
+        .select_related("task__plan__partner", "task__plan__owner", "submitted_by", "reviewed_by")
+        .order_by("submitted_at" if status == TaskSubmission.Status.PENDING else "-reviewed_at")
+    )
+    if request.GET.get("mine") == "1":
+        qs = qs.filter(task__plan__owner=request.user)
+    page = paginate(request, qs)
+    return render(
+        request,
+        "onboarding/staff/reviews.html",
+        {"page": page, "status": status, "statuses": TaskSubmission.Status.choices},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_review(request, pk):
+    submission = get_object_or_404(
+        _staff_submissions(request.user).select_related("task__plan__partner", "submitted_by", "reviewed_by"),
+        pk=pk,
+    )
+    form = ReviewForm(_posted(request))
+    if request.method == "POST":
+        if not _is_manager(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.submission_review(
+                    submission=submission,
+                    actor=request.user,
+                    accept=form.cleaned_data["decision"] == "accept",
+                    comment=form.cleaned_data["comment"],
+                )
+            except services.OnboardingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("The review was saved."))
+                return redirect("onboarding:staff_reviews")
+    context = {
+        "submission": submission,
+        "form": form,
+        "history": submission.task.submissions.exclude(pk=submission.pk).select_related("submitted_by"),
+        "is_manager": _is_manager(request.user),
+    }
+    return render(request, "onboarding/staff/review_detail.html", context)
+
+
+@staff_required
+def staff_submission_file(request, pk):
+    submission = get_object_or_404(_staff_submissions(request.user), pk=pk)
+    try:
+        handle = submission.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=submission.filename)
+
+
+@staff_required
+def staff_metrics(request):
+    partners = partners_for_staff(request.user)
+    plans = OnboardingPlan.objects.filter(partner__in=partners)
+    cohorts = queries.cohort_rows(plans)
+    overdue = queries.most_overdue_tasks(plans)
+    certs = queries.certification_rows(partners)
+    export = request.GET.get("export")
+    if export == "cohorts":
+        return csv_response(
+            "onboarding-cohorts",
+            [_("Start month"), _("Partner type"), _("Started"), _("Within 60 days"), _("Late"), _("In progress"), _("Share within 60 days (%)")],
+            ([r["month"].strftime("%Y-%m"), r["partner_type"], r["started"], r["within"], r["late"], r["pending"], r["share"]] for r in cohorts),
+        )  # fmt: skip
+    if export == "overdue":
+        return csv_response(
+            "onboarding-overdue-tasks",
+            [_("Task"), _("Pillar"), _("Times late"), _("Times planned"), _("Share late (%)")],
+            ([r["title"], r["pillar_label"], r["late"], r["total"], r["share"]] for r in overdue),
+        )
+    if export == "certifications":
+        return csv_response(
+            "certifications",
+            [
+                _("Certification"),
+                _("Earned in the last 12 months"),
+                _("Valid today"),
+                _("Expiring within 60 days"),
+            ],
+            ([r["certification__name"], r["earned_12m"], r["valid"], r["expiring"]] for r in certs),
+        )
+    context = {
+        "cohorts": cohorts,
+        "overall": queries.overall_share(cohorts),
+        "median_days": queries.median_days_to_onboard(plans),
+        "running": plans.filter(status=OnboardingPlan.Status.RUNNING).count(),
+        "overdue": overdue,
+        "certs": certs,
+    }
+    return render(request, "onboarding/staff/metrics.html", context)

@@ -1,0 +1,249 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from onboarding import services
+from onboarding.models import (
+    Certification,
+    ChecklistTemplate,
+    Choice,
+    Course,
+    ExternalLMS,
+    Lesson,
+    LmsEvent,
+    OnboardingPlan,
+    OnboardingTask,
+    Question,
+    ReminderLog,
+    TaskSubmission,
+    TemplateTask,
+    UserCertification,
+    validate_task_link,
+)
+
+
+class TemplateTaskInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        target = self.instance.target_days
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            obj = form.instance
+            for field in ("kind", "due_offset_days", "asset", "course", "certification"):
+                if field in form.cleaned_data:
+                    setattr(obj, field, form.cleaned_data[field])
+            try:
+                validate_task_link(obj, target_days=target)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field, error)
+
+
+class TemplateTaskInline(admin.TabularInline):
+    model = TemplateTask
+    formset = TemplateTaskInlineFormSet
+    extra = 1
+    fields = [
+        "position",
+        "pillar",
+        "title",
+        "kind",
+        "due_offset_days",
+        "asset",
+        "course",
+        "certification",
+        "description",
+    ]
+    autocomplete_fields = ["course", "certification"]
+    raw_id_fields = ["asset"]
+    ordering = ["position", "id"]
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "partner_type", "target_days", "is_active", "task_count", "updated_at"]
+    list_filter = ["partner_type", "is_active"]
+    search_fields = ["name"]
+    inlines = [TemplateTaskInline]
+
+    @admin.display(description=_("tasks"))
+    def task_count(self, obj):
+        return obj.tasks.count()
+
+
+class PlanStartAdminForm(forms.ModelForm):
+    class Meta:
+        model = OnboardingPlan
+        fields = ["partner", "owner"]
+        help_texts = {"owner": _("Leave empty to assign the channel manager with the fewest open plans.")}
+
+    def clean(self):
+        data = super().clean()
+        partner = data.get("partner")
+        if partner and partner.onboarding_plans.filter(status=OnboardingPlan.Status.RUNNING).exists():
+            raise ValidationError(_("This partner already has a running onboarding plan."))
+        if partner and services.active_template(partner.partner_type) is None:
+            raise ValidationError(_("There is no active checklist template for this partner type."))
+        return data
+
+
+class OnboardingTaskInline(admin.TabularInline):
+    model = OnboardingTask
+    extra = 0
+    fields = ["position", "pillar", "title", "kind", "due_date", "status", "completed_at", "completed_by"]
+    readonly_fields = ["completed_at", "completed_by"]
+    show_change_link = True
+
+
+@admin.register(OnboardingPlan)
+class OnboardingPlanAdmin(admin.ModelAdmin):
+    list_display = ["partner", "owner", "status", "started_on", "target_date", "completed_on"]
+    list_filter = ["status", "partner__partner_type", "owner"]
+    search_fields = ["partner__name"]
+    autocomplete_fields = ["partner", "owner"]
+    list_select_related = ["partner", "owner"]
+    date_hierarchy = "started_on"
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = PlanStartAdminForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["partner", "owner"]
+        return [
+            "partner",
+            "template",
+            "owner",
+            "status",
+            "started_on",
+            "target_days",
+            "target_date",
+            "completed_on",
+            "last_activity_at",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "partner",
+            "template",
+            "started_on",
+            "target_days",
+            "target_date",
+            "completed_on",
+            "last_activity_at",
+        ]
+
+    def get_inlines(self, request, obj):
+        return [OnboardingTaskInline] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # Starting from the admin copies the template exactly like the staff page does.
+        plan = services.plan_start(partner=obj.partner, actor=request.user, owner=obj.owner)
+        obj.pk = plan.pk
+        obj.__dict__.update({k: v for k, v in plan.__dict__.items() if not k.startswith("_")})
+        messages.info(request, _("The plan was started from the partner type's checklist template."))
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+
+class LessonInline(admin.StackedInline):
+    model = Lesson
+    extra = 0
+    fields = ["position", "title", "body", "video_url"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "language", "is_published", "pass_mark", "external_lms", "position"]
+    list_filter = ["is_published", "language", "external_lms"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LessonInline]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 3
+    fields = ["position", "text", "is_correct"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "course", "position"]
+    list_filter = ["course"]
+    search_fields = ["text"]
+    inlines = [ChoiceInline]
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ["name", "validity_months"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["courses"]
+
+
+@admin.register(UserCertification)
+class UserCertificationAdmin(admin.ModelAdmin):
+    list_display = ["certification", "user", "partner", "issued_on", "valid_until", "revoked"]
+    list_filter = ["certification", "revoked"]
+    search_fields = ["user__email", "partner__name", "code"]
+    autocomplete_fields = ["user", "partner"]
+    readonly_fields = ["code"]
+    list_select_related = ["certification", "user", "partner"]
+
+
+@admin.register(ExternalLMS)
+class ExternalLMSAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(LmsEvent)
+class LmsEventAdmin(admin.ModelAdmin):
+    list_display = ["event_id", "lms", "received_at", "outcome"]
+    list_filter = ["lms", "outcome"]
+    readonly_fields = ["lms", "event_id", "received_at", "payload", "outcome"]
+
+
+@admin.register(TaskSubmission)
+class TaskSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["task", "submitted_by", "submitted_at", "status", "reviewed_by"]
+    list_filter = ["status"]
+    readonly_fields = [
+        "task",
+        "file",
+        "submitted_by",
+        "submitted_at",
+        "status",
+        "reviewed_by",
+        "reviewed_at",
+        "comment",
+    ]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["kind", "key", "created_at", "sent_at"]
+    list_filter = ["kind"]
+    readonly_fields = [
+        "kind",
+        "key",
+        "task",
+        "plan",
+        "user_certification",
+        "recipient",
+        "created_at",
+        "sent_at",
+    ]

@@ -1,0 +1,120 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from onboarding.models import OnboardingPlan, ReminderPreference, TaskSubmission
+from partners.models import PartnerType
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ALLOWED_EXTENSIONS = {"pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg", "txt", "csv", "zip"}
+
+
+class SubmissionForm(forms.ModelForm):
+    class Meta:
+        model = TaskSubmission
+        fields = ["file", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"file": _("PDF, Office documents, images, text or ZIP; at most 20 MB.")}
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        ext = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        if ext not in ALLOWED_EXTENSIONS:
+            raise forms.ValidationError(_("This file type is not accepted."))
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return f
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("return", _("Return with comment"))],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what needs to change when you return a document."))
+        return data
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = ReminderPreference
+        fields = ["mute_non_essential"]
+
+
+def manager_choices():
+    from onboarding.services import channel_managers
+
+    return channel_managers().order_by("display_name", "email")
+
+
+class PlanStartForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=None,
+        required=False,
+        empty_label=_("Automatic (the manager with the fewest open plans)"),
+    )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        running = OnboardingPlan.objects.running().values("partner_id")
+        self.fields["partner"].queryset = partners.exclude(pk__in=running).order_by("name")
+        self.fields["owner"].queryset = manager_choices()
+
+
+class ReassignForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("New owner"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = manager_choices()
+
+
+class PlanFilterForm(forms.Form):
+    RISK_CHOICES = [
+        ("", _("Any risk or none")),
+        ("any", _("At risk (any flag)")),
+        ("behind", _("Behind pace")),
+        ("overdue", _("Overdue tasks")),
+        ("inactive", _("No activity for 10 days")),
+    ]
+    STATUS_CHOICES = [("running", _("Running")), ("completed", _("Completed")), ("cancelled", _("Cancelled"))]
+
+    q = forms.CharField(label=_("Partner"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), required=False, queryset=None, empty_label=_("Any owner")
+    )
+    partner_type = forms.ChoiceField(
+        label=_("Partner type"), required=False, choices=[("", _("Any type")), *PartnerType.choices]
+    )
+    risk = forms.ChoiceField(label=_("Risk"), required=False, choices=RISK_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = manager_choices()
+
+
+def quiz_form(course, data=None):
+    """A form with one radio group per quiz question."""
+    fields = {}
+    for question in course.questions.all():
+        fields[f"q{question.pk}"] = forms.TypedChoiceField(
+            label=question.text,
+            choices=[(c.pk, c.text) for c in question.choices.all()],
+            coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            error_messages={"required": _("Choose an answer.")},
+        )
+    form_class = type("QuizForm", (forms.Form,), fields)
+    return form_class(data)

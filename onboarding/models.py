@@ -1,0 +1,738 @@
+"""Onboarding within 60 days: checklist templates, plans and their tasks, training
+(courses, lessons, quizzes), certifications, external LMS connections and reminders."""
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import PartnerType
+
+
+def default_target_days() -> int:
+    return settings.PRM_ONBOARDING_TARGET_DAYS
+
+
+class Pillar(models.TextChoices):
+    """The four pillars of onboarding from the domain source."""
+
+    GOALS = "goals", _("Goals and vision")
+    TRAINING = "training", _("Hands-on training")
+    SELF_SERVICE = "self_service", _("Self-service")
+    CERTIFICATION = "certification", _("Certification")
+
+
+PILLAR_ORDER = [p.value for p in Pillar]
+
+
+class TaskKind(models.TextChoices):
+    ASSET = "asset", _("Read a content asset")
+    COURSE = "course", _("Finish a course")
+    CERTIFICATION = "certification", _("Earn a certification")
+    UPLOAD = "upload", _("Upload a document for review")
+    PROFILE = "profile", _("Fill in the partner profile")
+    SIGNOFF = "signoff", _("Sign-off by the onboarding owner")
+
+
+# Which link field each kind needs (None: no link).
+KIND_LINK = {
+    TaskKind.ASSET: "asset",
+    TaskKind.COURSE: "course",
+    TaskKind.CERTIFICATION: "certification",
+    TaskKind.UPLOAD: None,
+    TaskKind.PROFILE: None,
+    TaskKind.SIGNOFF: None,
+}
+LINK_FIELDS = ("asset", "course", "certification")
+
+
+def validate_task_link(obj, *, target_days: int | None = None) -> None:
+    errors = {}
+    needed = KIND_LINK.get(obj.kind)
+    for name in LINK_FIELDS:
+        value = getattr(obj, f"{name}_id")
+        if name == needed and value is None:
+            errors[name] = _("This kind of task needs a %(field)s.") % {
+                "field": obj._meta.get_field(name).verbose_name
+            }
+        elif name != needed and value is not None:
+            errors[name] = _("Leave this empty for this kind of task.")
+    if target_days is not None and obj.due_offset_days is not None and obj.due_offset_days > target_days:
+        errors["due_offset_days"] = _("The due offset cannot be later than the target (%(days)s days).") % {
+            "days": target_days
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Training -------------------------------------------------------------------------
+
+
+class ExternalLMS(models.Model):
+    """A learning management system that reports course completions to a signed webhook."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    secret = models.CharField(
+        _("shared secret"),
+        max_length=128,
+        default=secrets.token_urlsafe,
+        help_text=_("Used by the LMS to sign its webhook calls (HMAC-SHA256)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("external LMS")
+        verbose_name_plural = _("external LMSs")
+
+    def __str__(self):
+        return self.name
+
+
+class Course(models.Model):
+    class Language(models.TextChoices):
+        JA = "ja", _("Japanese")
+        EN = "en", _("English")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+    summary = models.TextField(_("summary"), blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.JA)
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=30)
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    external_lms = models.ForeignKey(
+        ExternalLMS,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("external LMS"),
+        help_text=_("Taken in an external LMS, which reports completion to the webhook."),
+    )
+    external_id = models.CharField(_("course id in the LMS"), max_length=120, blank=True)
+    external_url = models.URLField(_("course URL in the LMS"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(external_lms__isnull=True) | ~Q(external_id=""),
+                name="course_external_needs_id",
+            ),
+            models.UniqueConstraint(
+                fields=["external_lms", "external_id"],
+                condition=Q(external_lms__isnull=False),
+                name="course_unique_external_id",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_external(self) -> bool:
+        return self.external_lms_id is not None
+
+    def clean(self):
+        if self.external_lms_id and not self.external_id:
+            raise ValidationError({"external_id": _("An external course needs its id in the LMS.")})
+
+
+class Lesson(models.Model):
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("course")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text (Markdown)"), blank=True)
+    video_url = models.URLField(
+        _("video URL"), blank=True, help_text=_("YouTube or Vimeo; shown as an embedded player.")
+    )
+
+    class Meta:
+        ordering = ["course", "position", "id"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        from onboarding.video import embed_url
+
+        if self.video_url and embed_url(self.video_url) is None:
+            raise ValidationError({"video_url": _("Only YouTube and Vimeo videos can be embedded.")})
+
+
+class Question(models.Model):
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="questions", verbose_name=_("course")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    text = models.TextField(_("question"))
+
+    class Meta:
+        ordering = ["course", "position", "id"]
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("quiz questions")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    text = models.CharField(_("answer"), max_length=300)
+    is_correct = models.BooleanField(_("correct"), default=False)
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        verbose_name = _("answer choice")
+        verbose_name_plural = _("answer choices")
+
+    def __str__(self):
+        return self.text
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+
+class Enrollment(models.Model):
+    """One person taking one course (progress is per person)."""
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("course")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("user")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("partner")
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    completed_lessons = models.ManyToManyField(
+        Lesson, blank=True, related_name="+", verbose_name=_("completed lessons")
+    )
+    best_score = models.PositiveSmallIntegerField(_("best score (%)"), null=True, blank=True)
+    passed_at = models.DateTimeField(_("passed"), null=True, blank=True, db_index=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [models.UniqueConstraint(fields=["course", "user"], name="enrollment_unique_user")]
+
+    def __str__(self):
+        return f"{self.user} – {self.course}"
+
+
+class QuizAttempt(models.Model):
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("enrollment")
+    )
+    score = models.PositiveSmallIntegerField(_("score (%)"))
+    passed = models.BooleanField(_("passed"))
+    answers = models.JSONField(_("answers"), default=dict)
+    created_at = models.DateTimeField(_("taken"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+
+    def __str__(self):
+        return f"{self.enrollment} {self.score}%"
+
+
+class Certification(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    courses = models.ManyToManyField(
+        Course,
+        related_name="certifications",
+        verbose_name=_("required courses"),
+        help_text=_("Awarded when a person has passed all of these courses."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+
+    def __str__(self):
+        return self.name
+
+
+def certificate_code() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class UserCertificationQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+    def valid_on(self, day: date):
+        return self.filter(revoked=False, issued_on__lte=day, valid_until__gte=day)
+
+
+class UserCertification(models.Model):
+    """A certification earned by one person; renewal issues a new row."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="awards", verbose_name=_("certification")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="certifications",
+        verbose_name=_("user"),
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.CASCADE,
+        related_name="certifications",
+        verbose_name=_("partner"),
+    )
+    code = models.CharField(_("verification code"), max_length=40, unique=True, default=certificate_code)
+    issued_on = models.DateField(_("issued"), default=timezone.localdate)
+    valid_until = models.DateField(_("valid until"), db_index=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    objects = UserCertificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("earned certification")
+        verbose_name_plural = _("earned certifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("issued_on")), name="cert_valid_range"
+            ),
+            models.UniqueConstraint(
+                fields=["certification", "user", "issued_on"], name="cert_unique_per_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["partner", "valid_until"])]
+
+    def __str__(self):
+        return f"{self.certification} – {self.user}"
+
+    def is_valid_on(self, day: date) -> bool:
+        return not self.revoked and self.issued_on <= day <= self.valid_until
+
+    @property
+    def is_valid(self) -> bool:
+        return self.is_valid_on(timezone.localdate())
+
+
+class LmsEvent(models.Model):
+    """A webhook event received from an LMS; the unique event id makes redelivery a no-op."""
+
+    lms = models.ForeignKey(
+        ExternalLMS, on_delete=models.CASCADE, related_name="events", verbose_name=_("LMS")
+    )
+    event_id = models.CharField(_("event id"), max_length=120)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    payload = models.JSONField(_("payload"), default=dict)
+    outcome = models.CharField(_("outcome"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("LMS event")
+        verbose_name_plural = _("LMS events")
+        constraints = [models.UniqueConstraint(fields=["lms", "event_id"], name="lmsevent_unique_event")]
+
+    def __str__(self):
+        return f"{self.lms} {self.event_id}"
+
+
+# --- Checklists and plans -------------------------------------------------------------
+
+
+class ChecklistTemplate(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    partner_type = models.CharField(_("partner type"), max_length=20, choices=PartnerType.choices)
+    target_days = models.PositiveSmallIntegerField(
+        _("target (days)"), default=default_target_days, validators=[MinValueValidator(1)]
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("The active template of a partner type is used for new plans.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["partner_type", "name"]
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner_type"], condition=Q(is_active=True), name="template_one_active_per_type"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TaskFields(models.Model):
+    """What a template task and a plan task share."""
+
+    position = models.PositiveIntegerField(_("position"), default=0)
+    pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
+    asset = models.ForeignKey(
+        "content.Asset",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asset"),
+    )
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("course")
+    )
+    certification = models.ForeignKey(
+        Certification,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("certification"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TemplateTask(TaskFields):
+    template = models.ForeignKey(
+        ChecklistTemplate, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("template")
+    )
+    due_offset_days = models.PositiveSmallIntegerField(
+        _("due after (days)"), help_text=_("Days after the plan starts; at most the target.")
+    )
+
+    class Meta:
+        ordering = ["template", "position", "id"]
+        verbose_name = _("template task")
+        verbose_name_plural = _("template tasks")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        target = self.template.target_days if self.template_id else None
+        validate_task_link(self, target_days=target)
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+    def running(self):
+        return self.filter(status=OnboardingPlan.Status.RUNNING)
+
+
+class OnboardingPlan(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.CASCADE,
+        related_name="onboarding_plans",
+        verbose_name=_("partner"),
+    )
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plans",
+        verbose_name=_("template"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_onboarding_plans",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RUNNING, db_index=True
+    )
+    started_on = models.DateField(_("started"), default=timezone.localdate, db_index=True)
+    target_days = models.PositiveSmallIntegerField(_("target (days)"), default=default_target_days)
+    target_date = models.DateField(_("target date"))
+    completed_on = models.DateField(_("completed"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("onboarding plan")
+        verbose_name_plural = _("onboarding plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"], condition=Q(status="running"), name="plan_one_running_per_partner"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_date__gte=models.F("started_on")), name="plan_target_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="completed", completed_on__isnull=False) | ~Q(status="completed"),
+                name="plan_completed_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "owner"])]
+
+    def __str__(self):
+        return _("Onboarding of %(partner)s") % {"partner": self.partner}
+
+
+class TaskQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(plan__partner=partner)
+
+    def open(self):
+        return self.exclude(status=OnboardingTask.Status.DONE)
+
+
+class OnboardingTask(TaskFields):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SUBMITTED = "submitted", _("Submitted for review")
+        DONE = "done", _("Done")
+
+    plan = models.ForeignKey(
+        OnboardingPlan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan")
+    )
+    template_task = models.ForeignKey(
+        TemplateTask,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_tasks",
+        verbose_name=_("template task"),
+    )
+    due_date = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("completed by"),
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        verbose_name = _("onboarding task")
+        verbose_name_plural = _("onboarding tasks")
+        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["plan", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="done", completed_at__isnull=False) | ~Q(status="done"),
+                name="task_done_has_time",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def partner_id(self):
+        return self.plan.partner_id
+
+    def state(self, today: date) -> str:
+        """open / due_soon / overdue / submitted / done, for display."""
+        if self.status == self.Status.DONE:
+            return "done"
+        if self.status == self.Status.SUBMITTED:
+            return "submitted"
+        if self.due_date < today:
+            return "overdue"
+        if (self.due_date - today).days <= DUE_SOON_DAYS:
+            return "due_soon"
+        return "open"
+
+
+DUE_SOON_DAYS = 3
+
+
+def upload_path(instance, filename):
+    return f"onboarding/uploads/{instance.task.plan.partner_id}/{secrets.token_hex(8)}/{filename}"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(task__plan__partner=partner)
+
+
+class TaskSubmission(models.Model):
+    """A document uploaded for a task, waiting for (or after) the owner's review."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    task = models.ForeignKey(
+        OnboardingTask, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("task")
+    )
+    file = models.FileField(_("document"), upload_to=upload_path)
+    note = models.TextField(_("note"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    comment = models.TextField(_("review comment"), blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("document submission")
+        verbose_name_plural = _("document submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(status="pending"), name="submission_one_pending_per_task"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task} ({self.get_status_display()})"
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+# --- Reminders ------------------------------------------------------------------------
+
+
+class ReminderLog(models.Model):
+    """The decision to send one reminder; unique per (kind, key), written in the transaction
+    that decides to send, so that a repeated or interrupted run never sends twice."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Task due soon")
+        OVERDUE = "overdue", _("Task overdue")
+        DIGEST = "digest", _("Weekly at-risk digest")
+        ESCALATION = "escalation", _("Escalation after the target")
+        CERT_EXPIRING = "cert_expiring", _("Certification expiring")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=80)
+    task = models.ForeignKey(
+        OnboardingTask,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("task"),
+    )
+    plan = models.ForeignKey(
+        OnboardingPlan,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("plan"),
+    )
+    user_certification = models.ForeignKey(
+        UserCertification,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("earned certification"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    created_at = models.DateTimeField(_("decided"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reminder log")
+        verbose_name_plural = _("reminder logs")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="reminder_once_per_kind_key")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
+
+class ReminderPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="onboarding_preference",
+        verbose_name=_("user"),
+    )
+    mute_non_essential = models.BooleanField(
+        _("mute non-essential reminders"),
+        default=False,
+        help_text=_("No 'due soon' reminders. Overdue tasks and expiring certifications are still sent."),
+    )
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self):
+        return str(self.user)

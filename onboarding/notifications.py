@@ -1,0 +1,44 @@
+"""One-off e-mails of plan events (sent by tasks enqueued on commit)."""
+
+from django.urls import reverse
+
+from onboarding import emails
+from onboarding.models import OnboardingPlan, TaskSubmission
+from onboarding.reminders import _members
+
+
+def plan_started(*, plan_id: int) -> None:
+    plan = OnboardingPlan.objects.select_related("partner", "owner").filter(pk=plan_id).first()
+    if plan is None:
+        return
+    context = {"plan": plan, "url": emails.absolute(reverse("onboarding:index"))}
+    for user in _members(plan.partner_id, essential=True):
+        emails.send("plan_started", user, context)
+    if plan.owner is not None:
+        emails.send(
+            "plan_assigned",
+            plan.owner,
+            {"plan": plan, "url": emails.absolute(reverse("onboarding:staff_plan", args=[plan.pk]))},
+        )
+
+
+def submission_received(*, submission_id: int) -> None:
+    sub = TaskSubmission.objects.select_related(
+        "task__plan__owner", "task__plan__partner", "submitted_by"
+    ).get(pk=submission_id)
+    owner = sub.task.plan.owner
+    if owner is not None:
+        emails.send(
+            "submission_received",
+            owner,
+            {"submission": sub, "url": emails.absolute(reverse("onboarding:staff_reviews"))},
+        )
+
+
+def submission_returned(*, submission_id: int) -> None:
+    sub = TaskSubmission.objects.select_related("task__plan__partner", "submitted_by").get(pk=submission_id)
+    emails.send(
+        "submission_returned",
+        sub.submitted_by,
+        {"submission": sub, "url": emails.absolute(reverse("onboarding:task", args=[sub.task_id]))},
+    )

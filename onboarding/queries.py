@@ -1,0 +1,350 @@
+"""Reads shared by views, metrics, reminders and other apps."""
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, F, IntegerField, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from onboarding.models import (
+    DUE_SOON_DAYS,
+    PILLAR_ORDER,
+    OnboardingPlan,
+    OnboardingTask,
+    Pillar,
+    TaskKind,
+    UserCertification,
+)
+
+INACTIVE_DAYS = 10
+# Behind pace: the share of tasks done trails the share of the target period elapsed by more than this.
+PACE_TOLERANCE_PCT = 10
+
+
+# --- Contracts for other apps ---------------------------------------------------------
+
+
+def running_plan_partner_ids():
+    """Ids of partners with a running onboarding plan (content: stage "onboarding")."""
+    return OnboardingPlan.objects.running().values_list("partner_id", flat=True)
+
+
+def completed_plan_partner_ids():
+    """Ids of partners that have completed an onboarding plan."""
+    return (
+        OnboardingPlan.objects.filter(status=OnboardingPlan.Status.COMPLETED)
+        .values_list("partner_id", flat=True)
+        .distinct()
+    )
+
+
+def valid_certifications(*, as_of: date):
+    """Earned certifications valid on `as_of` (rows with partner_id and user_id)."""
+    return UserCertification.objects.valid_on(as_of)
+
+
+# --- Plans, progress and risk ---------------------------------------------------------
+
+
+def plans_with_progress(qs=None, *, today: date | None = None):
+    """Plans annotated with task counts, days elapsed and risk flags, all in SQL."""
+    today = today or timezone.localdate()
+    qs = OnboardingPlan.objects.all() if qs is None else qs
+    inactive_since = timezone.now() - timedelta(days=INACTIVE_DAYS)
+    qs = qs.annotate(
+        n_tasks=Count("tasks"),
+        n_done=Count("tasks", filter=Q(tasks__status=OnboardingTask.Status.DONE)),
+        n_overdue=Count(
+            "tasks", filter=~Q(tasks__status=OnboardingTask.Status.DONE) & Q(tasks__due_date__lt=today)
+        ),
+        days_elapsed=RawSQL(
+            '(%s::date - "onboarding_onboardingplan"."started_on")', [today], output_field=IntegerField()
+        ),
+    )
+    # done/total < elapsed/target - tolerance  <=>  100*done*target < total*(100*elapsed - tol*target)
+    behind = Q(
+        status=OnboardingPlan.Status.RUNNING,
+        n_tasks__gt=0,
+        pace_lhs__lt=F("pace_rhs"),
+    )
+    qs = qs.annotate(
+        pace_lhs=Value(100) * F("n_done") * F("target_days"),
+        pace_rhs=F("n_tasks")
+        * (Value(100) * F("days_elapsed") - Value(PACE_TOLERANCE_PCT) * F("target_days")),
+    )
+    return _with_flags(qs, behind, inactive_since)
+
+
+def _with_flags(qs, behind: Q, inactive_since):
+    from django.db.models import BooleanField, Case, When
+
+    def flag(q):
+        return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+    running = Q(status=OnboardingPlan.Status.RUNNING)
+    return qs.annotate(
+        is_behind=flag(behind),
+        is_overdue=flag(running & Q(n_overdue__gt=0)),
+        is_inactive=flag(running & Q(last_activity_at__lt=inactive_since)),
+    )
+
+
+RISKS = {
+    "behind": Q(is_behind=True),
+    "overdue": Q(is_overdue=True),
+    "inactive": Q(is_inactive=True),
+    "any": Q(is_behind=True) | Q(is_overdue=True) | Q(is_inactive=True),
+}
+
+
+@dataclass
+class Progress:
+    total: int
+    done: int
+    percent: int
+    days_elapsed: int
+    days_left: int
+    expected_finish: date | None
+
+    @property
+    def days_over(self) -> int:
+        return max(-self.days_left, 0)
+
+
+def plan_progress(plan: OnboardingPlan, *, today: date | None = None, total=None, done=None) -> Progress:
+    today = today or timezone.localdate()
+    if total is None:
+        total = getattr(plan, "n_tasks", None)
+        done = getattr(plan, "n_done", None)
+    if total is None:
+        counts = plan.tasks.aggregate(
+            total=Count("id"), done=Count("id", filter=Q(status=OnboardingTask.Status.DONE))
+        )
+        total, done = counts["total"], counts["done"]
+    end = plan.completed_on if plan.completed_on else today
+    elapsed = max((end - plan.started_on).days, 0)
+    return Progress(
+        total=total,
+        done=done,
+        percent=round(100 * done / total) if total else 0,
+        days_elapsed=elapsed,
+        days_left=(plan.target_date - today).days,
+        expected_finish=expected_finish(plan, total=total, done=done, today=today),
+    )
+
+
+def expected_finish(plan: OnboardingPlan, *, total: int, done: int, today: date) -> date | None:
+    """Finish date if the pace so far (tasks done per day) continues; None without any pace yet."""
+    if plan.completed_on:
+        return plan.completed_on
+    if not total or not done:
+        return None
+    elapsed = max((today - plan.started_on).days, 1)
+    return plan.started_on + timedelta(days=round(elapsed * total / done))
+
+
+def risk_flags(plan) -> list[str]:
+    return [
+        name
+        for name, attr in (("behind", "is_behind"), ("overdue", "is_overdue"), ("inactive", "is_inactive"))
+        if getattr(plan, attr, False)
+    ]
+
+
+def partner_plan(partner):
+    """The partner's running plan, else its latest completed one, else None."""
+    plans = OnboardingPlan.objects.for_partner(partner).exclude(status=OnboardingPlan.Status.CANCELLED)
+    return plans.filter(status=OnboardingPlan.Status.RUNNING).first() or plans.first()
+
+
+def task_sort_key(task: OnboardingTask, today: date):
+    """The next best step first: overdue, then due soon, then open by due date; submitted and done last."""
+    state = task.state(today)
+    rank = {"overdue": 0, "due_soon": 1, "open": 2, "submitted": 3, "done": 4}[state]
+    return (rank, task.due_date, task.position, task.pk)
+
+
+def tasks_by_pillar(tasks: list[OnboardingTask], today: date) -> list[tuple[str, str, list]]:
+    groups = {p: [] for p in PILLAR_ORDER}
+    for t in sorted(tasks, key=lambda t: (t.position, t.pk)):
+        t.current_state = t.state(today)
+        groups.setdefault(t.pillar, []).append(t)
+    labels = dict(Pillar.choices)
+    return [(p, labels.get(p, p), items) for p, items in groups.items() if items]
+
+
+def next_step(tasks: list[OnboardingTask], today: date) -> OnboardingTask | None:
+    """The open task the partner can act on that is most urgent; the owner's sign-offs
+    only when nothing else is left."""
+    open_tasks = [t for t in tasks if t.status == OnboardingTask.Status.OPEN]
+    actionable = [t for t in open_tasks if t.kind != TaskKind.SIGNOFF] or open_tasks
+    return min(actionable, key=lambda t: task_sort_key(t, today)) if actionable else None
+
+
+# --- Reminders: selection in a constant number of queries ---------------------------
+
+
+def reminder_candidates(today: date) -> dict[str, list]:
+    """Everything the daily reminder run may send, each kind in one query."""
+    from onboarding.models import ReminderLog
+
+    running = Q(plan__status=OnboardingPlan.Status.RUNNING)
+    open_only = Q(status=OnboardingTask.Status.OPEN)
+    due_soon = list(
+        OnboardingTask.objects.filter(
+            running, open_only, due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS)
+        )
+        .exclude(kind=TaskKind.SIGNOFF)  # the owner signs these off: nothing for members to do
+        .exclude(pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.DUE_SOON).values("task_id"))
+        .values_list("pk", flat=True)
+    )
+    overdue = list(
+        # Submitted documents wait for the owner: no nagging of the partner meanwhile.
+        OnboardingTask.objects.filter(running, open_only, due_date__lt=today)
+        .exclude(kind=TaskKind.SIGNOFF)
+        .exclude(pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.OVERDUE).values("task_id"))
+        .values_list("pk", flat=True)
+    )
+    week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+    at_risk = (
+        plans_with_progress(OnboardingPlan.objects.running().filter(owner__isnull=False), today=today)
+        .filter(RISKS["any"])
+        .values_list("owner_id", flat=True)
+        .distinct()
+    )
+    digest_owners = [owner_id for owner_id in at_risk if owner_id is not None]
+    done_digests = set(
+        ReminderLog.objects.filter(kind=ReminderLog.Kind.DIGEST, key__endswith=f":{week}").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    escalations = list(
+        OnboardingPlan.objects.running()
+        .filter(target_date__lt=today)
+        .exclude(pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.ESCALATION).values("plan_id"))
+        .values_list("pk", flat=True)
+    )
+    expiring = list(
+        UserCertification.objects.filter(
+            revoked=False, valid_until__gte=today, valid_until__lte=today + timedelta(days=30)
+        )
+        .exclude(
+            pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.CERT_EXPIRING).values(
+                "user_certification_id"
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    return {
+        "due_soon": due_soon,
+        "overdue": overdue,
+        "digest": [(o, week) for o in digest_owners if o not in done_digests],
+        "escalation": escalations,
+        "cert_expiring": expiring,
+    }
+
+
+# --- Metrics --------------------------------------------------------------------------
+
+
+def cohort_rows(plans) -> list[dict]:
+    """60-day share by start month and partner type. A plan counts as onboarded within
+    the target when completed on or before its target date; plans still inside their
+    window are "in progress" and left out of the share (not decided yet)."""
+    today = timezone.localdate()
+    rows = (
+        plans.exclude(status=OnboardingPlan.Status.CANCELLED)
+        .annotate(month=TruncMonth("started_on"))
+        .values("month", "partner__partner_type")
+        .annotate(
+            started=Count("id"),
+            within=Count(
+                "id", filter=Q(status=OnboardingPlan.Status.COMPLETED, completed_on__lte=F("target_date"))
+            ),
+            late=Count(
+                "id",
+                filter=Q(status=OnboardingPlan.Status.COMPLETED, completed_on__gt=F("target_date"))
+                | Q(status=OnboardingPlan.Status.RUNNING, target_date__lt=today),
+            ),
+        )
+        .order_by("-month", "partner__partner_type")
+    )
+    from partners.models import PartnerType
+
+    labels = dict(PartnerType.choices)
+    out = []
+    for r in rows:
+        decided = r["within"] + r["late"]
+        out.append(
+            {
+                "month": r["month"],
+                "partner_type": labels.get(r["partner__partner_type"], r["partner__partner_type"]),
+                "started": r["started"],
+                "within": r["within"],
+                "late": r["late"],
+                "pending": r["started"] - decided,
+                "share": round(100 * r["within"] / decided) if decided else None,
+            }
+        )
+    return out
+
+
+def overall_share(rows: list[dict]) -> int | None:
+    within = sum(r["within"] for r in rows)
+    decided = within + sum(r["late"] for r in rows)
+    return round(100 * within / decided) if decided else None
+
+
+def median_days_to_onboard(plans) -> float | None:
+    spans = [
+        (done - start).days
+        for start, done in plans.filter(status=OnboardingPlan.Status.COMPLETED).values_list(
+            "started_on", "completed_on"
+        )
+    ]
+    return statistics.median(spans) if spans else None
+
+
+def most_overdue_tasks(plans, limit: int = 10) -> list[dict]:
+    """Tasks (by title and pillar) most often late: finished after, or still open past, their due date."""
+    today = timezone.localdate()
+    late = Q(status=OnboardingTask.Status.DONE, completed_at__date__gt=F("due_date")) | (
+        ~Q(status=OnboardingTask.Status.DONE) & Q(due_date__lt=today)
+    )
+    rows = (
+        OnboardingTask.objects.filter(plan__in=plans.exclude(status=OnboardingPlan.Status.CANCELLED))
+        .values("title", "pillar")
+        .annotate(total=Count("id"), late=Count("id", filter=late))
+        .filter(late__gt=0)
+        .order_by("-late", "title")[:limit]
+    )
+    labels = dict(Pillar.choices)
+    return [
+        {
+            **r,
+            "pillar_label": labels.get(r["pillar"], r["pillar"]),
+            "share": round(100 * r["late"] / r["total"]),
+        }
+        for r in rows
+    ]
+
+
+def certification_rows(partners, *, today: date | None = None, horizon_days: int = 60) -> list[dict]:
+    today = today or timezone.localdate()
+    year_ago = today - timedelta(days=365)
+    rows = (
+        UserCertification.objects.filter(partner__in=partners, revoked=False)
+        .values("certification__name")
+        .annotate(
+            earned_12m=Count("id", filter=Q(issued_on__gt=year_ago)),
+            valid=Count("id", filter=Q(issued_on__lte=today, valid_until__gte=today)),
+            expiring=Count(
+                "id", filter=Q(valid_until__gte=today, valid_until__lte=today + timedelta(days=horizon_days))
+            ),
+        )
+        .order_by("certification__name")
+    )
+    return list(rows)

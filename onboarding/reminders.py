@@ -1,0 +1,116 @@
+"""The daily reminder run. Selection is set-based (a constant number of queries, see
+queries.reminder_candidates); each reminder is then claimed by inserting its unique
+ReminderLog row in its own transaction, and the e-mail is sent by a task enqueued on
+commit. A repeated run finds the rows and skips; a run that dies mid-way leaves the
+claimed ones claimed and the next run does the rest."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from onboarding.models import OnboardingPlan, ReminderLog
+
+
+def _claim(kind: str, key: str, **links) -> ReminderLog | None:
+    try:
+        with transaction.atomic():
+            log = ReminderLog.objects.create(kind=kind, key=key, **links)
+            from onboarding import tasks
+
+            tasks.send_reminder.delay_on_commit(log_id=log.pk)
+    except IntegrityError:
+        return None  # decided before: at most once per task and kind
+    return log
+
+
+def run_reminders(*, today: date | None = None) -> dict[str, int]:
+    from onboarding.queries import reminder_candidates
+
+    today = today or timezone.localdate()
+    found = reminder_candidates(today)
+    K = ReminderLog.Kind
+    sent = dict.fromkeys(found, 0)
+    for task_id in found["due_soon"]:
+        sent["due_soon"] += bool(_claim(K.DUE_SOON, f"task:{task_id}", task_id=task_id))
+    for task_id in found["overdue"]:
+        sent["overdue"] += bool(_claim(K.OVERDUE, f"task:{task_id}", task_id=task_id))
+    for owner_id, week in found["digest"]:
+        sent["digest"] += bool(_claim(K.DIGEST, f"owner:{owner_id}:{week}", recipient_id=owner_id))
+    for plan_id in found["escalation"]:
+        sent["escalation"] += bool(_claim(K.ESCALATION, f"plan:{plan_id}", plan_id=plan_id))
+    for uc_id in found["cert_expiring"]:
+        sent["cert_expiring"] += bool(_claim(K.CERT_EXPIRING, f"cert:{uc_id}", user_certification_id=uc_id))
+    return sent
+
+
+def _members(partner_id: int, *, essential: bool):
+    from prm.models import User
+
+    users = User.objects.filter(is_active=True, membership__partner_id=partner_id, membership__is_active=True)
+    if not essential:
+        users = users.exclude(onboarding_preference__mute_non_essential=True)
+    return list(users)
+
+
+def reminder_deliver(*, log_id: int) -> int:
+    """Send the e-mails of one decided reminder; the sent_at claim makes a redelivered
+    task a no-op. Returns the number of e-mails sent."""
+    from django.urls import reverse
+
+    from onboarding import emails
+    from onboarding.queries import plans_with_progress, risk_flags
+    from onboarding.services import channel_managers
+
+    claimed = ReminderLog.objects.filter(pk=log_id, sent_at=None).update(sent_at=timezone.now())
+    if not claimed:
+        return 0
+    log = ReminderLog.objects.select_related(
+        "task__plan__partner",
+        "plan__partner",
+        "plan__owner",
+        "user_certification__certification",
+        "recipient",
+    ).get(pk=log_id)
+    K = ReminderLog.Kind
+    count = 0
+    if log.kind in (K.DUE_SOON, K.OVERDUE):
+        task = log.task
+        if task.status == task.Status.DONE:
+            return 0
+        context = {"task": task, "plan": task.plan, "url": emails.absolute(reverse("onboarding:index"))}
+        for user in _members(task.plan.partner_id, essential=log.kind == K.OVERDUE):
+            emails.send(log.kind, user, context)
+            count += 1
+    elif log.kind == K.DIGEST:
+        plans = list(
+            plans_with_progress(
+                OnboardingPlan.objects.running().filter(owner=log.recipient).select_related("partner")
+            )
+        )
+        at_risk = [(p, risk_flags(p)) for p in plans if risk_flags(p)]
+        if at_risk:
+            emails.send(
+                "digest",
+                log.recipient,
+                {"plans": at_risk, "url": emails.absolute(reverse("onboarding:staff_plans") + "?risk=any")},
+            )
+            count += 1
+    elif log.kind == K.ESCALATION:
+        plan = log.plan
+        recipients = {u.pk: u for u in channel_managers()}
+        if plan.owner is not None:
+            recipients[plan.owner.pk] = plan.owner
+        context = {"plan": plan, "url": emails.absolute(reverse("onboarding:staff_plan", args=[plan.pk]))}
+        for user in recipients.values():
+            emails.send("escalation", user, context)
+            count += 1
+    elif log.kind == K.CERT_EXPIRING:
+        uc = log.user_certification
+        context = {
+            "award": uc,
+            "url": emails.absolute(reverse("onboarding:training")),
+        }
+        emails.send("cert_expiring", uc.user, context)
+        count += 1
+    return count

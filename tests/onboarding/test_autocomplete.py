@@ -1,0 +1,147 @@
+"""Every way a task completes itself, and who did it is recorded."""
+
+import pytest
+from django.urls import reverse
+
+from onboarding import services
+from onboarding.models import Enrollment, OnboardingTask, TaskKind, UserCertification
+from prm.hooks import call_hook
+from prm.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def task_of(plan, kind):
+    return plan.tasks.get(kind=kind)
+
+
+def test_asset_opened_completes_read_task(plan, world, asset):
+    call_hook(
+        "onboarding.services.asset_opened", partner=world.partner_a, user=world.member_a, asset_id=asset.pk
+    )
+    task = task_of(plan, TaskKind.ASSET)
+    assert task.status == OnboardingTask.Status.DONE
+    assert task.completed_by == world.member_a
+    assert AuditEvent.objects.filter(
+        action="onboarding.task_done", target_id=str(task.pk), actor=world.member_a
+    ).exists()
+
+
+def test_asset_opened_by_other_partner_changes_nothing(plan, world, asset):
+    services.asset_opened(partner=world.partner_b, user=world.admin_b, asset_id=asset.pk)
+    assert task_of(plan, TaskKind.ASSET).status == OnboardingTask.Status.OPEN
+
+
+def test_profile_completed_completes_profile_task(plan, world):
+    call_hook("onboarding.services.profile_completed", partner=world.partner_a, user=world.admin_a)
+    task = task_of(plan, TaskKind.PROFILE)
+    assert task.status == OnboardingTask.Status.DONE
+    assert task.completed_by == world.admin_a
+
+
+def test_passing_quiz_completes_course_and_certification_tasks(plan, world, course, certification):
+    enrollment = services.enrollment_get_or_create(
+        course=course, user=world.member_a, partner=world.partner_a
+    )
+    answers = {right.question_id: right.pk for right, _wrong in course.answers}
+    attempt = services.quiz_submit(enrollment=enrollment, answers=answers)
+
+    assert attempt.passed and attempt.score == 100
+    assert task_of(plan, TaskKind.COURSE).status == OnboardingTask.Status.DONE
+    award = UserCertification.objects.get(user=world.member_a, certification=certification)
+    assert award.valid_until.year == award.issued_on.year + 1
+    assert task_of(plan, TaskKind.CERTIFICATION).status == OnboardingTask.Status.DONE
+    assert task_of(plan, TaskKind.CERTIFICATION).completed_by == world.member_a
+
+
+def test_failing_quiz_completes_nothing(plan, world, course):
+    enrollment = services.enrollment_get_or_create(
+        course=course, user=world.member_a, partner=world.partner_a
+    )
+    (r1, _w1), (_r2, w2) = course.answers
+    attempt = services.quiz_submit(
+        enrollment=enrollment, answers={r1.question_id: r1.pk, w2.question_id: w2.pk}
+    )
+    assert attempt.score == 50 and not attempt.passed
+    assert task_of(plan, TaskKind.COURSE).status == OnboardingTask.Status.OPEN
+    assert not UserCertification.objects.exists()
+
+
+def test_course_without_quiz_is_passed_by_finishing_lessons(plan, world, course):
+    course.questions.all().delete()
+    enrollment = services.enrollment_get_or_create(
+        course=course, user=world.member_a, partner=world.partner_a
+    )
+    first, second = course.lessons.all()
+    services.lesson_complete(enrollment=enrollment, lesson=first)
+    assert task_of(plan, TaskKind.COURSE).status == OnboardingTask.Status.OPEN
+    services.lesson_complete(enrollment=enrollment, lesson=second)
+    assert Enrollment.objects.get(pk=enrollment.pk).passed_at is not None
+    assert task_of(plan, TaskKind.COURSE).status == OnboardingTask.Status.DONE
+
+
+def test_course_passed_before_plan_start_counts(world, template, course, manager):
+    enrollment = services.enrollment_get_or_create(
+        course=course, user=world.member_a, partner=world.partner_a
+    )
+    services.quiz_submit(enrollment=enrollment, answers={r.question_id: r.pk for r, _w in course.answers})
+    plan = services.plan_start(partner=world.partner_a, owner=manager)
+    assert task_of(plan, TaskKind.COURSE).status == OnboardingTask.Status.DONE
+    assert task_of(plan, TaskKind.CERTIFICATION).status == OnboardingTask.Status.DONE
+
+
+def test_owner_signs_off_manual_task(plan, world, manager, client_for):
+    task = task_of(plan, TaskKind.SIGNOFF)
+    response = client_for(manager).post(
+        reverse("onboarding:staff_plan", args=[plan.pk]), {"action": "signoff", "task": task.pk}
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == OnboardingTask.Status.DONE and task.completed_by == manager
+
+
+def test_support_cannot_sign_off(plan, world, client_for):
+    task = task_of(plan, TaskKind.SIGNOFF)
+    response = client_for(world.support).post(
+        reverse("onboarding:staff_plan", args=[plan.pk]), {"action": "signoff", "task": task.pk}
+    )
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert task.status == OnboardingTask.Status.OPEN
+
+
+def test_sign_off_refuses_self_completing_kinds(plan, manager):
+    with pytest.raises(services.OnboardingError):
+        services.task_sign_off(task=task_of(plan, TaskKind.COURSE), actor=manager)
+
+
+def test_whole_plan_completes_through_every_path(plan, world, asset, course, manager):
+    services.asset_opened(partner=world.partner_a, user=world.member_a, asset_id=asset.pk)
+    services.profile_completed(partner=world.partner_a, user=world.admin_a)
+    enrollment = services.enrollment_get_or_create(
+        course=course, user=world.member_a, partner=world.partner_a
+    )
+    services.quiz_submit(enrollment=enrollment, answers={r.question_id: r.pk for r, _w in course.answers})
+    services.task_sign_off(task=task_of(plan, TaskKind.SIGNOFF), actor=manager)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sub = services.submission_create(
+        task=task_of(plan, TaskKind.UPLOAD),
+        partner=world.partner_a,
+        user=world.admin_a,
+        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4"),
+    )
+    plan.refresh_from_db()
+    assert plan.status == "running"
+    services.submission_review(submission=sub, actor=manager, accept=True)
+    plan.refresh_from_db()
+    assert plan.status == "completed"
+    who = dict(plan.tasks.values_list("kind", "completed_by__email"))
+    assert who == {
+        "asset": world.member_a.email,
+        "profile": world.admin_a.email,
+        "course": world.member_a.email,
+        "certification": world.member_a.email,
+        "signoff": manager.email,
+        "upload": manager.email,
+    }

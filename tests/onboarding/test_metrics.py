@@ -1,0 +1,105 @@
+"""The 60-day metric on a known data set."""
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+
+from onboarding import queries
+from onboarding.models import OnboardingPlan
+from tests.factories import PartnerFactory
+from tests.onboarding.factories import PlanFactory, TaskFactory, UserCertificationFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 4, 1)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(datetime(2026, 4, 1, 12, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False):
+        yield
+
+
+def plan(ptype, started, *, status="running", took=None):
+    completed_on = started + timedelta(days=took) if took is not None else None
+    return PlanFactory(
+        partner=PartnerFactory(partner_type=ptype),
+        started_on=started,
+        status=status,
+        completed_on=completed_on,
+    )
+
+
+@pytest.fixture
+def known(world):
+    jan = date(2026, 1, 5)
+    for took in (30, 45, 60):
+        plan("sales", jan, status="completed", took=took)
+    plan("sales", jan, status="completed", took=75)  # late
+    late_running = plan("delivery", jan)  # running past its target: late
+    plan("delivery", jan, status="cancelled")  # ignored
+    plan("sales", date(2026, 3, 10))  # still inside its window: pending
+    # Tasks: one overdue twice, one late once.
+    TaskFactory(plan=late_running, title="Business plan", pillar="goals", due_date=date(2026, 2, 1))
+    other = plan("solution", date(2026, 3, 1))
+    TaskFactory(plan=other, title="Business plan", pillar="goals", due_date=date(2026, 3, 20))
+    TaskFactory(plan=other, title="Profile", pillar="self_service", due_date=date(2026, 4, 20))
+    return OnboardingPlan.objects.all()
+
+
+def test_cohort_share_within_60_days(known):
+    with translation.override("en"):
+        rows = {(r["month"].strftime("%Y-%m"), r["partner_type"]): r for r in queries.cohort_rows(known)}
+    sales_jan = rows[("2026-01", "Sales expansion")]
+    assert (sales_jan["started"], sales_jan["within"], sales_jan["late"], sales_jan["share"]) == (4, 3, 1, 75)
+    delivery_jan = rows[("2026-01", "Delivery & implementation")]
+    assert (delivery_jan["started"], delivery_jan["late"], delivery_jan["share"]) == (1, 1, 0)
+    sales_mar = rows[("2026-03", "Sales expansion")]
+    assert (sales_mar["pending"], sales_mar["share"]) == (1, None)
+    assert queries.overall_share(list(rows.values())) == 60  # 3 of 5 decided
+
+
+def test_median_days_to_onboard(known):
+    assert queries.median_days_to_onboard(known) == 52.5
+
+
+def test_most_overdue_tasks(known):
+    rows = queries.most_overdue_tasks(known)
+    assert rows[0]["title"] == "Business plan" and rows[0]["late"] == 2
+    assert all(r["title"] != "Profile" for r in rows)
+
+
+def test_certifications_earned_and_expiring(world):
+    UserCertificationFactory(
+        partner=world.partner_a,
+        certification__name="Seller",
+        issued_on=date(2025, 5, 1),
+        valid_until=date(2026, 5, 1),
+    )
+    rows = queries.certification_rows(world.partner_a.__class__.objects.all())
+    assert rows == [{"certification__name": "Seller", "earned_12m": 1, "valid": 1, "expiring": 1}]
+
+
+def test_metrics_page_and_csv(known, world, client_for):
+    world.superuser.language = "en"
+    world.superuser.save()
+    client = client_for(world.superuser)
+    response = client.get(reverse("onboarding:staff_metrics"))
+    assert response.status_code == 200
+    assert response.context["overall"] == 60
+    response = client.get(reverse("onboarding:staff_metrics"), {"export": "cohorts"})
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == 1 + 4
+    assert ["2026-01", "Sales expansion", "4", "3", "1", "0", "75"] in rows
+
+
+def test_metrics_only_count_visible_partners(known, world, client_for):
+    response = client_for(world.manager_other).get(reverse("onboarding:staff_metrics"))
+    assert response.context["cohorts"] == []
