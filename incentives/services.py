@@ -295,6 +295,8 @@ def _subquery_sql(qs, fields: tuple[str, ...]):
     """SQL and params of a QuerySet (another app's) to embed as a subquery."""
     from django.core.exceptions import EmptyResultSet
 
+    # No ORDER BY: with DISTINCT, Django would add the ordering columns to the select list.
+    qs = qs.order_by()
     if fields:
         qs = qs.values(*fields)
     try:
