@@ -1,0 +1,50 @@
+"""Recomputation with the real onboarding queries (not stand-ins): certifications and
+completed plans from the onboarding app feed the tier thresholds in one SQL statement."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from incentives import services
+from incentives.models import PartnerTierState
+from onboarding.models import OnboardingPlan
+from tests.factories import MembershipFactory, PartnerFactory
+from tests.incentives.factories import DealFactory
+from tests.onboarding.factories import PlanFactory, UserCertificationFactory
+
+AS_OF = date(2026, 6, 30)
+
+
+@pytest.mark.django_db
+def test_gold_needs_real_certified_people_and_a_completed_plan(tiers):
+    partner = PartnerFactory()
+    for _i in range(5):
+        DealFactory(partner=partner, won=True, closed_on=date(2026, 6, 1), amount=Decimal(4_000_000),
+                    amount_jpy=Decimal(4_000_000))  # fmt: skip
+    people = [MembershipFactory(partner=partner).user for _i in range(3)]
+    for person in people:
+        UserCertificationFactory(user=person, partner=partner, issued_on=AS_OF - timedelta(days=30))
+    # An expired certification and another partner's do not count.
+    UserCertificationFactory(partner=partner, issued_on=date(2024, 1, 1), valid_until=date(2025, 1, 1))
+    UserCertificationFactory(issued_on=AS_OF - timedelta(days=30))
+    # Two plans (one cancelled, one completed): DISTINCT must not trip over the plans' ordering.
+    PlanFactory(
+        partner=partner,
+        status=OnboardingPlan.Status.COMPLETED,
+        started_on=date(2026, 1, 5),
+        completed_on=date(2026, 2, 20),
+    )
+    PlanFactory(
+        partner=partner,
+        status=OnboardingPlan.Status.COMPLETED,
+        started_on=date(2025, 1, 5),
+        completed_on=date(2025, 2, 20),
+    )
+
+    services.tiers_recompute(as_of=AS_OF)
+
+    state = PartnerTierState.objects.select_related("tier").get(partner=partner)
+    assert state.certified_people == 3
+    assert state.onboarding_completed is True
+    assert state.tier == tiers[2]
