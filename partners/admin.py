@@ -28,7 +28,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Partner)
 class PartnerAdmin(GuardedModelAdmin):
-    list_display = ["name", "partner_type", "status", "country", "directory_listed", "member_count", "created_at"]
+    list_display = [
+        "name",
+        "partner_type",
+        "status",
+        "country",
+        "directory_listed",
+        "member_count",
+        "created_at",
+    ]
     list_filter = ["partner_type", "status", "country", "directory_listed", "industries"]
     search_fields = ["name", "slug", "website"]
     prepopulated_fields = {"slug": ["name"]}
@@ -74,12 +82,23 @@ class IdealProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["industries", "capabilities"]
     fieldsets = [
         (None, {"fields": ["name", "goal", "is_active"]}),
-        (_("Criteria"), {"fields": ["partner_type", "countries", "industries", "size_min", "size_max", "capabilities"]}),
+        (
+            _("Criteria"),
+            {"fields": ["partner_type", "countries", "industries", "size_min", "size_max", "capabilities"]},
+        ),
         (
             _("Weights"),
             {
-                "fields": ["weight_type", "weight_region", "weight_industry", "weight_size", "weight_capabilities"],
-                "description": _("Each criterion that is set counts with its weight; scores are scaled to 0–100."),
+                "fields": [
+                    "weight_type",
+                    "weight_region",
+                    "weight_industry",
+                    "weight_size",
+                    "weight_capabilities",
+                ],
+                "description": _(
+                    "Each criterion that is set counts with its weight; scores are scaled to 0–100."
+                ),
             },
         ),
     ]
@@ -105,7 +124,16 @@ class ApplicationEventInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["company_name", "partner_type", "country", "source", "fit_score", "status", "reviewer", "created_at"]
+    list_display = [
+        "company_name",
+        "partner_type",
+        "country",
+        "source",
+        "fit_score",
+        "status",
+        "reviewer",
+        "created_at",
+    ]
     list_filter = ["status", "partner_type", "source", "country"]
     search_fields = ["company_name", "domain", "contact_email", "contact_name"]
     ordering = ["-fit_score", "-created_at"]
@@ -163,8 +191,19 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email", "partner__name"]
     list_select_related = ["partner"]
-    readonly_fields = ["partner", "email", "role", "invited_by", "created_at", "sent_at", "expires_at",
-                       "accepted_at", "accepted_by", "revoked_at", "language"]
+    readonly_fields = [
+        "partner",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "sent_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+        "language",
+    ]
 
     def has_add_permission(self, request):
         return False  # invitations are issued by the team page and by approval (they send the mail)

@@ -131,11 +131,29 @@ CAPABILITIES = [
 # slug -> (industries, capabilities, size, regions, listed in the directory)
 PARTNER_PROFILES = {
     "sakura-systems": (["manufacturing", "retail"], ["resale", "training"], "3", ["JP"], True),
-    "fuji-integration": (["manufacturing", "finance"], ["consulting", "integration", "cloud-migration"], "4", ["JP"], True),
-    "northwind-solutions": (["finance", "healthcare"], ["app-development", "support-24x7"], "3", ["GB", "IE"], True),
+    "fuji-integration": (
+        ["manufacturing", "finance"],
+        ["consulting", "integration", "cloud-migration"],
+        "4",
+        ["JP"],
+        True,
+    ),
+    "northwind-solutions": (
+        ["finance", "healthcare"],
+        ["app-development", "support-24x7"],
+        "3",
+        ["GB", "IE"],
+        True,
+    ),
     "hokuto-it": (["public", "education"], ["helpdesk", "support-24x7"], "2", ["JP"], True),
     "contoso-resellers": (["retail", "logistics"], ["resale"], "4", ["US", "CA"], True),
-    "orion-digital": (["manufacturing", "logistics"], ["consulting", "integration"], "3", ["DE", "AT", "CH"], False),
+    "orion-digital": (
+        ["manufacturing", "logistics"],
+        ["consulting", "integration"],
+        "3",
+        ["DE", "AT", "CH"],
+        False,
+    ),
     "tsubame-soft": (["healthcare"], ["app-development"], "2", ["JP"], True),
 }
 
@@ -210,7 +228,9 @@ def _referral_links(partners):
         links.append(link)
     for slug, partner in partners.items():
         if partner.status == Partner.Status.ACTIVE:
-            link, _ = ReferralLink.objects.update_or_create(partner=partner, defaults={"code": f"p-{slug}"[:32]})
+            link, _ = ReferralLink.objects.update_or_create(
+                partner=partner, defaults={"code": f"p-{slug}"[:32]}
+            )
             links.append(link)
     return links
 
@@ -222,7 +242,13 @@ SOURCE_MIX = [
 ]  # fmt: skip
 JA_COMPANIES = ["あおば", "いろは", "うずしお", "えにし", "おおぞら", "かすみ", "きらら", "くすのき", "けやき", "こはく",
                 "さつき", "しらかば", "すずらん", "せせらぎ", "そよかぜ", "たちばな", "ちとせ", "つむぎ", "ときわ", "なぎさ"]  # fmt: skip
-JA_SUFFIX = ["システム株式会社", "テクノロジー株式会社", "ソリューションズ合同会社", "商事株式会社", "ITサービス株式会社"]
+JA_SUFFIX = [
+    "システム株式会社",
+    "テクノロジー株式会社",
+    "ソリューションズ合同会社",
+    "商事株式会社",
+    "ITサービス株式会社",
+]
 EN_COMPANIES = ["Blue Harbor", "Summit Peak", "Clearwater", "Redwood", "Silverline", "Brightpath", "Ironbridge",
                 "Lighthouse", "Meridian", "Northstar"]  # fmt: skip
 EN_SUFFIX = ["Solutions Ltd.", "Consulting Inc.", "Systems Pte. Ltd.", "Partners LLC"]
@@ -249,7 +275,11 @@ def _applications(links, industries, capabilities):
             contact, language, country = ("Jordan Lee", "en", rng.choice(COUNTRIES[7:]))
         domain = f"demo-applicant-{n:03d}.example.com"
         created = now - timedelta(days=rng.randint(1, 170), hours=rng.randint(0, 23))
-        status = rng.choice(STATUS_MIX) if created < now - timedelta(days=10) else rng.choice(["submitted", "in_review"])
+        status = (
+            rng.choice(STATUS_MIX)
+            if created < now - timedelta(days=10)
+            else rng.choice(["submitted", "in_review"])
+        )
         decided = created + timedelta(days=rng.randint(2, 21)) if status in ("approved", "rejected") else None
         application, _ = Application.objects.update_or_create(
             contact_email=f"contact@{domain}",

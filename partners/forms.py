@@ -150,8 +150,11 @@ class ApplicationForm(forms.ModelForm):
         return bool(self.data.get("nickname"))
 
     def application_data(self) -> dict:
-        data = {f: self.cleaned_data[f] for f in self.Meta.fields if f not in ("industries", "capabilities")
-                and f in self.cleaned_data}
+        data = {
+            f: self.cleaned_data[f]
+            for f in self.Meta.fields
+            if f not in ("industries", "capabilities") and f in self.cleaned_data
+        }
         data.setdefault("source", Source.REFERRAL)
         return data
 
@@ -163,9 +166,17 @@ class ReviewFilterForm(forms.Form):
         ("created_at", _("Oldest first")),
         ("-created_at", _("Newest first")),
     ]
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Open")), ("all", _("All")), *Application.Status.choices])
-    partner_type = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *PartnerType.choices])
-    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices])
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open")), ("all", _("All")), *Application.Status.choices],
+    )
+    partner_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *PartnerType.choices]
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices]
+    )
     min_score = forms.IntegerField(label=_("Minimum score"), required=False, min_value=0, max_value=100)
     q = forms.CharField(label=_("Search"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
@@ -208,7 +219,9 @@ class NoteForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("Internal note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Internal note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RejectForm(DecisionForm):
@@ -230,29 +243,58 @@ class RoleForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     industries = LookupMultipleChoiceField(
-        label=_("Industries"), queryset=Industry.objects.active(), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Industries"),
+        queryset=Industry.objects.active(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     capabilities = LookupMultipleChoiceField(
-        label=_("Capabilities"), queryset=Capability.objects.active(), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Capabilities"),
+        queryset=Capability.objects.active(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     website = forms.URLField(label=_("Website"), assume_scheme="https", required=False)
-    logo = forms.ImageField(label=_("Logo"), required=False, validators=[validate_logo],
-                            help_text=_("PNG, JPEG, GIF or WebP, up to 2 MB. It is resized to fit 400×400."))
+    logo = forms.ImageField(
+        label=_("Logo"),
+        required=False,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG, GIF or WebP, up to 2 MB. It is resized to fit 400×400."),
+    )
 
     class Meta:
         model = Partner
-        fields = ["description", "website", "company_size", "regions", "industries", "capabilities", "directory_listed"]
+        fields = [
+            "description",
+            "website",
+            "company_size",
+            "regions",
+            "industries",
+            "capabilities",
+            "directory_listed",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
-        labels = {"description": _("Company description"), "website": _("Website"), "regions": _("Regions served")}
+        labels = {
+            "description": _("Company description"),
+            "website": _("Website"),
+            "regions": _("Regions served"),
+        }
         help_texts = {"regions": _("Hold Ctrl (⌘ on a Mac) to choose several countries.")}
 
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False)
-    partner_type = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *PartnerType.choices])
+    partner_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *PartnerType.choices]
+    )
     country = forms.ChoiceField(label=_("Country"), required=False)
-    industry = forms.ModelChoiceField(label=_("Industry"), required=False, queryset=Industry.objects.active(),
-                                      to_field_name="code", empty_label=_("All industries"))
+    industry = forms.ModelChoiceField(
+        label=_("Industry"),
+        required=False,
+        queryset=Industry.objects.active(),
+        to_field_name="code",
+        empty_label=_("All industries"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -203,8 +203,12 @@ class IdealProfile(models.Model):
     capabilities = models.ManyToManyField(
         Capability, blank=True, related_name="+", verbose_name=_("required capabilities")
     )
-    size_min = models.CharField(_("smallest company size"), max_length=2, choices=CompanySize.choices, blank=True)
-    size_max = models.CharField(_("largest company size"), max_length=2, choices=CompanySize.choices, blank=True)
+    size_min = models.CharField(
+        _("smallest company size"), max_length=2, choices=CompanySize.choices, blank=True
+    )
+    size_max = models.CharField(
+        _("largest company size"), max_length=2, choices=CompanySize.choices, blank=True
+    )
     weight_type = models.PositiveSmallIntegerField(_("weight: partner type"), default=30)
     weight_region = models.PositiveSmallIntegerField(_("weight: region"), default=20)
     weight_industry = models.PositiveSmallIntegerField(_("weight: industry"), default=20)
@@ -266,7 +270,8 @@ class ReferralLink(models.Model):
         verbose_name_plural = _("referral links")
         constraints = [
             models.CheckConstraint(
-                condition=Q(user__isnull=True, partner__isnull=False) | Q(user__isnull=False, partner__isnull=True),
+                condition=Q(user__isnull=True, partner__isnull=False)
+                | Q(user__isnull=False, partner__isnull=True),
                 name="partners_referral_one_owner",
             )
         ]
@@ -406,9 +411,7 @@ class Application(models.Model):
                 | ~Q(status__in=["approved", "rejected"]),
                 name="partners_decided_has_time",
             ),
-            models.CheckConstraint(
-                condition=Q(fit_score__lte=100), name="partners_fit_score_max_100"
-            ),
+            models.CheckConstraint(condition=Q(fit_score__lte=100), name="partners_fit_score_max_100"),
         ]
         indexes = [
             models.Index(fields=["source", "created_at"]),
@@ -478,7 +481,9 @@ class Invitation(models.Model):
         Partner, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("partner")
     )
     email = models.EmailField(_("e-mail address"))
-    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
     invited_by = models.ForeignKey(

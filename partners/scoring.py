@@ -9,6 +9,7 @@ The best-matching active profile wins; its reasons are stored on the application
 
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,21 +28,36 @@ def score_against(profile, *, partner_type, country, company_size, industry_code
     """Score one applicant (plain values) against one profile (with prefetched m2m)."""
     criteria = []  # (key, weight, share 0..1, label args)
     if profile.partner_type and profile.weight_type:
-        criteria.append(("type", profile.weight_type, 1.0 if partner_type == profile.partner_type else 0.0, partner_type))
+        criteria.append(
+            ("type", profile.weight_type, 1.0 if partner_type == profile.partner_type else 0.0, partner_type)
+        )
     countries = [str(c) for c in profile.countries]
     if countries and profile.weight_region:
-        criteria.append(("region", profile.weight_region, 1.0 if str(country) in countries else 0.0, str(country)))
-    profile_industries = {i.code for i in profile.industries.all()}
+        criteria.append(
+            ("region", profile.weight_region, 1.0 if str(country) in countries else 0.0, str(country))
+        )
+    profile_industries = {i.code: i for i in profile.industries.all()}
     if profile_industries and profile.weight_industry:
-        common = sorted(profile_industries & set(industry_codes))
-        criteria.append(("industry", profile.weight_industry, 1.0 if common else 0.0, ", ".join(common)))
+        common = [profile_industries[code] for code in sorted(set(profile_industries) & set(industry_codes))]
+        # Names in both languages: the reasons are stored and shown in the reader's language.
+        names = {"ja": "、".join(i.name_ja for i in common), "en": ", ".join(i.name_en for i in common)}
+        criteria.append(("industry", profile.weight_industry, 1.0 if common else 0.0, names))
     if (profile.size_min or profile.size_max) and profile.weight_size:
         low, high = profile.size_min or "1", profile.size_max or "9"
-        criteria.append(("size", profile.weight_size, 1.0 if company_size and low <= company_size <= high else 0.0, ""))
+        criteria.append(
+            ("size", profile.weight_size, 1.0 if company_size and low <= company_size <= high else 0.0, "")
+        )
     required = {c.code for c in profile.capabilities.all()}
     if required and profile.weight_capabilities:
         have = required & set(capability_codes)
-        criteria.append(("capabilities", profile.weight_capabilities, len(have) / len(required), f"{len(have)}/{len(required)}"))
+        criteria.append(
+            (
+                "capabilities",
+                profile.weight_capabilities,
+                len(have) / len(required),
+                f"{len(have)}/{len(required)}",
+            )
+        )
 
     total = sum(weight for _key, weight, _share, _arg in criteria)
     fit = Fit(profile=profile)
@@ -70,7 +86,10 @@ REASON_LABELS = {
 
 
 def reason_text(reason: dict) -> str:
-    return str(REASON_LABELS[(reason["key"], reason["matched"])]) % reason
+    values = dict(reason)
+    if isinstance(values.get("arg"), dict):
+        values["arg"] = values["arg"].get(translation.get_language() or "ja") or values["arg"].get("en", "")
+    return str(REASON_LABELS[(reason["key"], reason["matched"])]) % values
 
 
 def best_fit(profiles, **applicant) -> Fit:

@@ -197,7 +197,12 @@ def _transition(application, *, to_status, actor, note="", allowed=Application.O
 @transaction.atomic
 def application_start_review(*, application: Application, actor) -> Application:
     application = _locked(application)
-    _transition(application, to_status=Application.Status.IN_REVIEW, actor=actor, allowed=[Application.Status.SUBMITTED])
+    _transition(
+        application,
+        to_status=Application.Status.IN_REVIEW,
+        actor=actor,
+        allowed=[Application.Status.SUBMITTED],
+    )
     if application.reviewer_id is None:
         application.reviewer = actor
     application.save(update_fields=["status", "reviewer", "updated_at"])
@@ -217,7 +222,9 @@ def application_assign(*, application: Application, reviewer, actor) -> Applicat
         actor=actor,
         note=str(reviewer) if reviewer else "",
     )
-    audit(actor=actor, action="application.assigned", target=application, reviewer=getattr(reviewer, "pk", None))
+    audit(
+        actor=actor, action="application.assigned", target=application, reviewer=getattr(reviewer, "pk", None)
+    )
     return application
 
 
@@ -333,7 +340,9 @@ def invitation_create(
     )
     token = _issue_token(invitation)
     invitation.save()
-    audit(actor=actor, action="invitation.created", target=invitation, partner=partner, email=email, role=role)
+    audit(
+        actor=actor, action="invitation.created", target=invitation, partner=partner, email=email, role=role
+    )
     tasks.send_invitation.delay_on_commit(invitation.pk, token, application.pk if application else None)
     return invitation
 
@@ -369,7 +378,11 @@ def invitation_by_token(token: str) -> Invitation | None:
     """The invitation a link points at, whatever its state (None if the token is unknown)."""
     if not token:
         return None
-    return Invitation.objects.select_related("partner", "invited_by").filter(token_hash=token_hash(token)).first()
+    return (
+        Invitation.objects.select_related("partner", "invited_by")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
 
 
 @transaction.atomic
@@ -413,11 +426,18 @@ def membership_set_role(*, membership: Membership, role: str, actor) -> Membersh
     if role not in Membership.Role.values:
         raise RecruitmentError(_("Choose a valid role."))
     # Lock the partner's admins so two admins cannot demote each other at the same time.
-    list(Membership.objects.select_for_update().filter(partner_id=membership.partner_id, role=Membership.Role.ADMIN))
+    list(
+        Membership.objects.select_for_update().filter(
+            partner_id=membership.partner_id, role=Membership.Role.ADMIN
+        )
+    )
     membership.refresh_from_db()
-    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
-        if _admin_count(membership.partner) <= 1:
-            raise RecruitmentError(_("A team needs at least one admin. Make someone else admin first."))
+    if (
+        membership.role == Membership.Role.ADMIN
+        and role != Membership.Role.ADMIN
+        and _admin_count(membership.partner) <= 1
+    ):
+        raise RecruitmentError(_("A team needs at least one admin. Make someone else admin first."))
     membership.role = role
     membership.save(update_fields=["role"])
     audit(actor=actor, action="membership.role_changed", target=membership, role=role)
@@ -426,13 +446,23 @@ def membership_set_role(*, membership: Membership, role: str, actor) -> Membersh
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor) -> None:
-    list(Membership.objects.select_for_update().filter(partner_id=membership.partner_id, role=Membership.Role.ADMIN))
+    list(
+        Membership.objects.select_for_update().filter(
+            partner_id=membership.partner_id, role=Membership.Role.ADMIN
+        )
+    )
     membership.refresh_from_db()
     if membership.role == Membership.Role.ADMIN and _admin_count(membership.partner) <= 1:
         if membership.user_id == getattr(actor, "pk", None):
             raise RecruitmentError(_("You are the last admin and cannot remove yourself."))
         raise RecruitmentError(_("A team needs at least one admin."))
-    audit(actor=actor, action="membership.removed", target=membership, partner=membership.partner, user=membership.user_id)
+    audit(
+        actor=actor,
+        action="membership.removed",
+        target=membership,
+        partner=membership.partner,
+        user=membership.user_id,
+    )
     membership.delete()
 
 

@@ -20,7 +20,9 @@ managers_only = staff_required(groups=(CHANNEL_MANAGERS,))
 
 
 def _applications():
-    return Application.objects.select_related("reviewer", "fit_profile", "referral_link__user", "referral_link__partner")
+    return Application.objects.select_related(
+        "reviewer", "fit_profile", "referral_link__user", "referral_link__partner"
+    )
 
 
 @managers_only
@@ -61,9 +63,7 @@ def _applications_csv(qs):
 @managers_only
 @require_GET
 def application_detail(request, pk):
-    application = get_object_or_404(
-        _applications().prefetch_related("industries", "capabilities"), pk=pk
-    )
+    application = get_object_or_404(_applications().prefetch_related("industries", "capabilities"), pk=pk)
     events = application.events.select_related("actor")
     return render(
         request,
@@ -108,7 +108,9 @@ def _run_action(request, application, action) -> str | None:
         form = AssignForm(request.POST)
         if not form.is_valid():
             raise RecruitmentError(_("Choose a reviewer."))
-        services.application_assign(application=application, reviewer=form.cleaned_data["reviewer"], actor=user)
+        services.application_assign(
+            application=application, reviewer=form.cleaned_data["reviewer"], actor=user
+        )
         return _("Reviewer updated.")
     if action == "note":
         form = NoteForm(request.POST)
@@ -131,7 +133,10 @@ def _run_action(request, application, action) -> str | None:
         if not form.is_valid():
             raise RecruitmentError(_("Choose the reason to send to the applicant."))
         services.application_reject(
-            application=application, actor=user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            application=application,
+            actor=user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
         )
         return _("Rejected; the applicant was told the reason courteously.")
     form = DecisionForm(request.POST)
@@ -154,7 +159,14 @@ def metrics(request):
 
 
 def _metrics_csv(data):
-    header = [_("Breakdown"), _("Value"), _("Applications"), _("Approved"), _("Rejected"), _("Approval rate (%)")]
+    header = [
+        _("Breakdown"),
+        _("Value"),
+        _("Applications"),
+        _("Approved"),
+        _("Rejected"),
+        _("Approval rate (%)"),
+    ]
     rows = []
     for group, key in ((_("Source"), "by_source"), (_("Partner type"), "by_type")):
         for r in data[key]:
@@ -171,6 +183,8 @@ def _metrics_csv(data):
 @require_GET
 def referrals(request):
     own = queries.referral_link_stats(services.referral_link_for(user=request.user))
-    links = queries.referrer_stats(queries.referral_links_visible_to(request.user)).order_by("-application_count", "-clicks", "code")
+    links = queries.referrer_stats(queries.referral_links_visible_to(request.user)).order_by(
+        "-application_count", "-clicks", "code"
+    )
     page = paginate(request, links)
     return render(request, "partners/staff/referrals.html", {"own": own, "page": page})

@@ -25,5 +25,9 @@ urlpatterns = [
     path("staff/recruitment/metrics/", staff_views.metrics, name="staff_metrics"),
     path("staff/recruitment/referrals/", staff_views.referrals, name="staff_referrals"),
     path("staff/recruitment/<int:pk>/", staff_views.application_detail, name="staff_application"),
-    path("staff/recruitment/<int:pk>/<slug:action>/", staff_views.application_action, name="staff_application_action"),
+    path(
+        "staff/recruitment/<int:pk>/<slug:action>/",
+        staff_views.application_action,
+        name="staff_application_action",
+    ),
 ]

@@ -92,7 +92,9 @@ def apply(request):
             return redirect("partners:apply_thanks")
         if form.is_valid():
             if rate_limited(request):
-                form.add_error(None, _("Too many applications were sent from your network. Please try again in an hour."))
+                form.add_error(
+                    None, _("Too many applications were sent from your network. Please try again in an hour.")
+                )
                 status = 429
             else:
                 try:
@@ -142,7 +144,8 @@ def directory(request):
 @require_GET
 def directory_detail(request, slug):
     partner = get_object_or_404(
-        _directory_qs().prefetch_related(Prefetch("capabilities", queryset=Capability.objects.all())), slug=slug
+        _directory_qs().prefetch_related(Prefetch("capabilities", queryset=Capability.objects.all())),
+        slug=slug,
     )
     return render(request, "partners/directory_detail.html", {"partner": partner})
 
@@ -219,7 +222,9 @@ def team(request):
             except RecruitmentError as exc:
                 form.add_error("email", str(exc))
             else:
-                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                )
                 return redirect("partners:team")
     members = Membership.objects.for_partner(partner).select_related("user").order_by("-role", "user__email")
     invitations = Invitation.objects.for_partner(partner).pending().select_related("invited_by")
@@ -252,7 +257,9 @@ def _invitation_action(request, pk, action):
 def invitation_resend(request, pk):
     invitation = _invitation_action(request, pk, services.invitation_resend)
     if invitation:
-        messages.success(request, _("A new invitation link was sent to %(email)s.") % {"email": invitation.email})
+        messages.success(
+            request, _("A new invitation link was sent to %(email)s.") % {"email": invitation.email}
+        )
     return redirect("partners:team")
 
 
@@ -272,7 +279,9 @@ def member_role(request, pk):
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            services.membership_set_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
+            services.membership_set_role(
+                membership=membership, role=form.cleaned_data["role"], actor=request.user
+            )
         except RecruitmentError as exc:
             messages.error(request, str(exc))
         else:
@@ -314,7 +323,11 @@ def profile(request):
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("logo")
-        logo = resized_logo(upload, name=f"{partner.pk}-logo") if upload and hasattr(upload, "content_type") else None
+        logo = (
+            resized_logo(upload, name=f"{partner.pk}-logo")
+            if upload and hasattr(upload, "content_type")
+            else None
+        )
         services.partner_profile_update(partner=partner, form=form, user=request.user, logo=logo)
         messages.success(request, _("Your company profile was saved."))
         return redirect("partners:profile")
@@ -379,4 +392,3 @@ def staff_links(request):
             "description": _("Your personal referral link and what every referrer brought in."),
         },
     ]
-

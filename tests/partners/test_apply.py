@@ -51,7 +51,9 @@ def test_the_form_explains_the_three_partner_types(client):
     assert "マージン" in body  # benefits are explained (Japanese by default)
 
 
-def test_a_valid_application_is_stored_scored_and_confirmed(client, valid, django_capture_on_commit_callbacks):
+def test_a_valid_application_is_stored_scored_and_confirmed(
+    client, valid, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = _post(client, valid)
     assert response.status_code == 302 and response["Location"] == reverse("partners:apply_thanks")
@@ -68,7 +70,9 @@ def test_a_valid_application_is_stored_scored_and_confirmed(client, valid, djang
     assert "受け付けました" in mail.outbox[0].subject
 
 
-def test_the_confirmation_is_in_the_language_the_applicant_used(client, valid, django_capture_on_commit_callbacks):
+def test_the_confirmation_is_in_the_language_the_applicant_used(
+    client, valid, django_capture_on_commit_callbacks
+):
     client.cookies["django_language"] = "en"
     with django_capture_on_commit_callbacks(execute=True):
         _post(client, valid)
@@ -160,7 +164,9 @@ def test_the_database_refuses_a_second_open_application_for_a_domain():
 
 @pytest.fixture
 def staff_link():
-    return ReferralLink.objects.create(code="sato123", user=UserFactory(is_staff=True, display_name="佐藤 美咲"))
+    return ReferralLink.objects.create(
+        code="sato123", user=UserFactory(is_staff=True, display_name="佐藤 美咲")
+    )
 
 
 def test_a_referral_click_is_counted_and_lands_on_apply(client, staff_link):

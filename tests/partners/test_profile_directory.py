@@ -96,7 +96,9 @@ def test_directory_search_by_type_country_industry(client):
     a = PartnerFactory(name="Alpha JP Sales", partner_type="sales", country="JP", directory_listed=True)
     a.industries.set([retail])
     PartnerFactory(name="Beta US Delivery", partner_type="delivery", country="US", directory_listed=True)
-    PartnerFactory(name="Gamma SG Sales", partner_type="sales", country="SG", regions=["JP"], directory_listed=True)
+    PartnerFactory(
+        name="Gamma SG Sales", partner_type="sales", country="SG", regions=["JP"], directory_listed=True
+    )
 
     def names(query):
         return {p.name for p in client.get(f"/partners/?{query}").context["page"]}
@@ -161,7 +163,10 @@ def test_staff_get_a_personal_link_and_see_all_referrers(world, client_for):
     assert own.absolute_url in page.content.decode()
     # Unassigned managers do not see partner A's link among the referrers.
     services.referral_link_for(partner=world.partner_a)
-    assert world.SECRET_A not in client_for(world.manager_other).get("/staff/recruitment/referrals/").content.decode()
+    assert (
+        world.SECRET_A
+        not in client_for(world.manager_other).get("/staff/recruitment/referrals/").content.decode()
+    )
     assert world.SECRET_A in client_for(world.manager_a).get("/staff/recruitment/referrals/").content.decode()
 
 
@@ -176,8 +181,12 @@ def _at(day: int, hour: int = 12):
 def funnel(world):
     link = ReferralLink.objects.create(code="mgr", user=world.manager_a, clicks=30)
     # Referral: 3 applications, 2 approved (after 2 and 4 days), 1 rejected (after 6 days).
-    ApplicationFactory(source="referral", referral_link=link, created_at=_at(1), status="approved", decided_at=_at(3))
-    ApplicationFactory(source="referral", referral_link=link, created_at=_at(2), status="approved", decided_at=_at(6))
+    ApplicationFactory(
+        source="referral", referral_link=link, created_at=_at(1), status="approved", decided_at=_at(3)
+    )
+    ApplicationFactory(
+        source="referral", referral_link=link, created_at=_at(2), status="approved", decided_at=_at(6)
+    )
     ApplicationFactory(source="referral", referral_link=link, created_at=_at(3), status="rejected", decided_at=_at(9),
                        partner_type="delivery")  # fmt: skip
     # RFP: 1 open; Web: 1 rejected after 10 days.
@@ -215,7 +224,9 @@ def test_metrics_page_and_csv(funnel, world, client_for):
     page = client.get("/staff/recruitment/metrics/?start=2026-10-01&end=2026-10-20")
     assert page.status_code == 200
     assert 'data-testid="total">5<' in page.content.decode()
-    csv = client.get("/staff/recruitment/metrics/?start=2026-10-01&end=2026-10-20&format=csv").content.decode()
+    csv = client.get(
+        "/staff/recruitment/metrics/?start=2026-10-01&end=2026-10-20&format=csv"
+    ).content.decode()
     assert csv.startswith("\ufeff")
     assert "紹介,3,2,1,66.7" in csv
 

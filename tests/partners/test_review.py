@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def application():
-    application = ApplicationFactory(company_name="Kaze Systems KK", contact_email="Boss@Kaze.example.jp", language="en")
+    application = ApplicationFactory(
+        company_name="Kaze Systems KK", contact_email="Boss@Kaze.example.jp", language="en"
+    )
     application.industries.set([IndustryFactory(code="retail")])
     application.capabilities.set([CapabilityFactory(code="resale")])
     return application
@@ -71,7 +73,9 @@ def test_a_failure_in_a_later_step_rolls_everything_back(application, world, mon
     assert not mail.outbox
 
 
-def test_a_mail_failure_leaves_the_approval_whole(application, world, hook_calls, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_mail_failure_leaves_the_approval_whole(
+    application, world, hook_calls, monkeypatch, django_capture_on_commit_callbacks
+):
     from partners import emails
 
     def broken_send(**kwargs):
@@ -96,9 +100,13 @@ def test_a_decided_application_cannot_be_approved_again(application, world, hook
     assert Partner.objects.filter(name="Kaze Systems KK").count() == 1
 
 
-def test_rejection_sends_a_courteous_mail_with_the_reason(application, world, django_capture_on_commit_callbacks):
+def test_rejection_sends_a_courteous_mail_with_the_reason(
+    application, world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_reject(application=application, actor=world.manager_a, reason="region", note="APAC only")
+        services.application_reject(
+            application=application, actor=world.manager_a, reason="region", note="APAC only"
+        )
     application.refresh_from_db()
     assert application.status == "rejected" and application.rejection_reason == "region"
     assert "We are not recruiting in your region yet" in mail.outbox[0].body
@@ -126,7 +134,9 @@ def test_review_can_only_start_from_submitted(application, world):
 # --- the staff pages ------------------------------------------------------------------
 
 
-def test_manager_approves_from_the_staff_page(application, world, client_for, hook_calls, django_capture_on_commit_callbacks):
+def test_manager_approves_from_the_staff_page(
+    application, world, client_for, hook_calls, django_capture_on_commit_callbacks
+):
     client = client_for(world.manager_a)
     page = client.get(f"/staff/recruitment/{application.pk}/")
     assert "Kaze Systems KK" in page.content.decode()
@@ -156,11 +166,15 @@ def test_the_list_filters_and_sorts(world, client_for):
     client = client_for(world.manager_a)
     names = [a.company_name for a in client.get("/staff/recruitment/").context["page"]]
     assert names == ["High", "Low"]  # open only, best fit first
-    names = [a.company_name for a in client.get("/staff/recruitment/?status=all&sort=fit_score").context["page"]]
+    names = [
+        a.company_name for a in client.get("/staff/recruitment/?status=all&sort=fit_score").context["page"]
+    ]
     assert names == ["Low", "High", "Done"]
     names = [a.company_name for a in client.get("/staff/recruitment/?source=referral").context["page"]]
     assert names == ["High"]
-    names = [a.company_name for a in client.get("/staff/recruitment/?min_score=50&status=all").context["page"]]
+    names = [
+        a.company_name for a in client.get("/staff/recruitment/?min_score=50&status=all").context["page"]
+    ]
     assert names == ["Done", "High"]
 
 

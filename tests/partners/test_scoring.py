@@ -1,11 +1,23 @@
 import pytest
+from django.utils import translation
 
 from partners import services
 from partners.models import PartnerType
 from partners.scoring import reason_text, score_against
-from tests.partners.factories import ApplicationFactory, CapabilityFactory, IdealProfileFactory, IndustryFactory
+from tests.partners.factories import (
+    ApplicationFactory,
+    CapabilityFactory,
+    IdealProfileFactory,
+    IndustryFactory,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -21,7 +33,7 @@ def profile():
         weight_size=10,
         weight_capabilities=20,
     )
-    profile.industries.set([IndustryFactory(code="manufacturing")])
+    profile.industries.set([IndustryFactory(code="manufacturing", name_ja="製造", name_en="Manufacturing")])
     profile.capabilities.set([CapabilityFactory(code="resale"), CapabilityFactory(code="training")])
     return profile
 
@@ -45,6 +57,10 @@ def test_a_perfect_match_scores_100_with_a_reason_per_criterion(profile):
     texts = [reason_text(r) for r in fit.reasons]
     assert "matches region JP: +20" in texts
     assert "matches partner type: +30" in texts
+    assert "matches industry (Manufacturing): +20" in texts
+    with translation.override("ja"):
+        assert "地域 JP が一致: +20" in [reason_text(r) for r in fit.reasons]
+        assert "業界が一致（製造）: +20" in [reason_text(r) for r in fit.reasons]
 
 
 def test_each_missed_criterion_loses_its_weight(profile):
@@ -61,9 +77,16 @@ def test_capabilities_count_in_proportion(profile):
 
 
 def test_unset_criteria_are_left_out_and_weights_rescale():
-    profile = IdealProfileFactory(partner_type=PartnerType.DELIVERY, countries=["JP"], weight_type=30, weight_region=10)
+    profile = IdealProfileFactory(
+        partner_type=PartnerType.DELIVERY, countries=["JP"], weight_type=30, weight_region=10
+    )
     fit = score_against(
-        profile, partner_type=PartnerType.DELIVERY, country="SG", company_size="1", industry_codes=[], capability_codes=[]
+        profile,
+        partner_type=PartnerType.DELIVERY,
+        country="SG",
+        company_size="1",
+        industry_codes=[],
+        capability_codes=[],
     )
     assert fit.score == 75  # 30 of 40
     assert [r["key"] for r in fit.reasons] == ["type", "region"]
