@@ -253,7 +253,11 @@ EN_COMPANIES = ["Blue Harbor", "Summit Peak", "Clearwater", "Redwood", "Silverli
                 "Lighthouse", "Meridian", "Northstar"]  # fmt: skip
 EN_SUFFIX = ["Solutions Ltd.", "Consulting Inc.", "Systems Pte. Ltd.", "Partners LLC"]
 COUNTRIES = ["JP"] * 7 + ["SG", "US", "GB", "TH", "DE"]
+# Referred applicants fit better and are approved more often (why referrals matter most).
 STATUS_MIX = ["approved"] * 3 + ["rejected"] * 3 + ["submitted"] * 2 + ["in_review"] * 2 + ["withdrawn"]
+REFERRAL_STATUS_MIX = (
+    ["approved"] * 6 + ["rejected"] * 2 + ["submitted"] * 2 + ["in_review"] * 2 + ["withdrawn"]
+)
 
 
 def _applications(links, industries, capabilities):
@@ -275,8 +279,9 @@ def _applications(links, industries, capabilities):
             contact, language, country = ("Jordan Lee", "en", rng.choice(COUNTRIES[7:]))
         domain = f"demo-applicant-{n:03d}.example.com"
         created = now - timedelta(days=rng.randint(1, 170), hours=rng.randint(0, 23))
+        mix = REFERRAL_STATUS_MIX if source == Source.REFERRAL else STATUS_MIX
         status = (
-            rng.choice(STATUS_MIX)
+            rng.choice(mix)
             if created < now - timedelta(days=10)
             else rng.choice(["submitted", "in_review"])
         )

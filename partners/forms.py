@@ -27,19 +27,19 @@ class ApplicationForm(forms.ModelForm):
     industries = LookupMultipleChoiceField(
         label=_("Industries"),
         queryset=Industry.objects.active(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Choose at least one industry you work in.")},
     )
     capabilities = LookupMultipleChoiceField(
         label=_("Capabilities"),
         queryset=Capability.objects.active(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
     partner_type = forms.ChoiceField(
         label=_("Partner type"),
         choices=PartnerType.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Choose how you would like to partner with us.")},
     )
     source = forms.ChoiceField(
@@ -245,13 +245,13 @@ class ProfileForm(forms.ModelForm):
     industries = LookupMultipleChoiceField(
         label=_("Industries"),
         queryset=Industry.objects.active(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
     capabilities = LookupMultipleChoiceField(
         label=_("Capabilities"),
         queryset=Capability.objects.active(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
     website = forms.URLField(label=_("Website"), assume_scheme="https", required=False)
@@ -273,7 +273,10 @@ class ProfileForm(forms.ModelForm):
             "capabilities",
             "directory_listed",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "regions": forms.SelectMultiple(attrs={"size": 8}),
+        }
         labels = {
             "description": _("Company description"),
             "website": _("Website"),
