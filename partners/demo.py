@@ -281,9 +281,7 @@ def _applications(links, industries, capabilities):
         created = now - timedelta(days=rng.randint(1, 170), hours=rng.randint(0, 23))
         mix = REFERRAL_STATUS_MIX if source == Source.REFERRAL else STATUS_MIX
         status = (
-            rng.choice(mix)
-            if created < now - timedelta(days=10)
-            else rng.choice(["submitted", "in_review"])
+            rng.choice(mix) if created < now - timedelta(days=10) else rng.choice(["submitted", "in_review"])
         )
         decided = created + timedelta(days=rng.randint(2, 21)) if status in ("approved", "rejected") else None
         application, _ = Application.objects.update_or_create(
