@@ -182,8 +182,8 @@ class ReviewFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
 
     def filter(self, qs):
-        if not self.is_valid():
-            return qs.filter(status__in=Application.OPEN_STATUSES)
+        if not self.is_valid():  # unbound or invalid: open applications, best fit first
+            return qs.filter(status__in=Application.OPEN_STATUSES).order_by("-fit_score", "-created_at")
         data = self.cleaned_data
         if data["status"] == "":
             qs = qs.filter(status__in=Application.OPEN_STATUSES)

@@ -160,8 +160,8 @@ def test_support_cannot_review(application, world, client_for):
 
 
 def test_the_list_filters_and_sorts(world, client_for):
-    ApplicationFactory(company_name="Low", fit_score=10, source="web")
     ApplicationFactory(company_name="High", fit_score=90, source="referral")
+    ApplicationFactory(company_name="Low", fit_score=10, source="web")
     ApplicationFactory(company_name="Done", fit_score=95, status="rejected", decided_at="2026-01-01T00:00Z")
     client = client_for(world.manager_a)
     names = [a.company_name for a in client.get("/staff/recruitment/").context["page"]]
