@@ -226,7 +226,7 @@ def team(request):
                     request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
                 )
                 return redirect("partners:team")
-    members = Membership.objects.for_partner(partner).select_related("user").order_by("-role", "user__email")
+    members = Membership.objects.for_partner(partner).select_related("user").order_by("role", "user__email")
     invitations = Invitation.objects.for_partner(partner).pending().select_related("invited_by")
     return render(
         request,

@@ -241,3 +241,14 @@ def test_default_period_is_the_last_90_days(world, client_for):
     ApplicationFactory(created_at=timezone.now() - timedelta(days=5))
     page = client_for(world.manager_a).get("/staff/recruitment/metrics/")
     assert page.context["m"]["totals"]["total"] == 1
+
+
+@pytest.mark.parametrize("count", [2, 10])
+def test_staff_referrers_page_queries_stay_flat(world, client_for, django_assert_max_num_queries, count):
+    for n in range(count):
+        link = ReferralLink.objects.create(code=f"c{n}", partner=PartnerFactory())
+        ApplicationFactory(referral_link=link, source="referral")
+    client = client_for(world.manager_a)
+    client.get("/staff/recruitment/referrals/")  # creates the manager's own link
+    with django_assert_max_num_queries(12):
+        assert client.get("/staff/recruitment/referrals/").status_code == 200
