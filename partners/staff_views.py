@@ -14,9 +14,23 @@ from partners.services import RecruitmentError
 from prm.exports import csv_response
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
-from prm.tenancy import staff_required
+from prm.tenancy import partners_for_staff, staff_required
 
 managers_only = staff_required(groups=(CHANNEL_MANAGERS,))
+
+
+def _visible_partner_ids(user) -> set:
+    """Partners whose names this staff user may see (a referrer can be a partner)."""
+    return set(partners_for_staff(user).values_list("pk", flat=True))
+
+
+def referrer_name(application, visible_ids) -> str:
+    link = application.referral_link
+    if link is None:
+        return ""
+    if link.partner_id and link.partner_id not in visible_ids:
+        return str(_("A partner"))
+    return link.owner_name
 
 
 def _applications():
@@ -30,13 +44,16 @@ def _applications():
 def applications(request):
     form = ReviewFilterForm(request.GET or None)
     qs = form.filter(_applications())
+    visible = _visible_partner_ids(request.user)
     if request.GET.get("format") == "csv":
-        return _applications_csv(qs)
+        return _applications_csv(qs, visible)
     page = paginate(request, qs)
+    for application in page:
+        application.referrer_name = referrer_name(application, visible)
     return render(request, "partners/staff/applications.html", {"form": form, "page": page})
 
 
-def _applications_csv(qs):
+def _applications_csv(qs, visible):
     header = [
         _("Applied"), _("Company"), _("Domain"), _("Country"), _("Partner type"), _("Source"),
         _("Referrer"), _("Fit score"), _("Status"), _("Reviewer"), _("Decided"),
@@ -49,7 +66,7 @@ def _applications_csv(qs):
             a.country.code,
             a.get_partner_type_display(),
             a.get_source_display(),
-            a.referral_link.owner_name if a.referral_link else "",
+            referrer_name(a, visible),
             a.fit_score,
             a.get_status_display(),
             a.reviewer or "",
@@ -65,6 +82,7 @@ def _applications_csv(qs):
 def application_detail(request, pk):
     application = get_object_or_404(_applications().prefetch_related("industries", "capabilities"), pk=pk)
     events = application.events.select_related("actor")
+    application.referrer_name = referrer_name(application, _visible_partner_ids(request.user))
     return render(
         request,
         "partners/staff/application_detail.html",

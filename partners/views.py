@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -207,8 +208,6 @@ def team(request):
     form = InviteForm(request.POST or None) if is_admin else None
     if request.method == "POST":
         if not is_admin:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -318,8 +317,6 @@ def profile(request):
     if is_admin:
         form = ProfileForm(request.POST or None, request.FILES or None, instance=partner)
     elif request.method == "POST":
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("logo")

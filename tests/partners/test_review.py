@@ -193,5 +193,19 @@ def test_the_list_runs_a_flat_number_of_queries(world, client_for, django_assert
     for _ in range(count):
         ApplicationFactory(referral_link=link, reviewer=world.manager_a)
     client = client_for(world.manager_a)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         assert client.get("/staff/recruitment/").status_code == 200
+
+
+def test_unassigned_managers_do_not_see_which_partner_referred(world, client_for):
+    from partners.models import ReferralLink
+
+    link = ReferralLink.objects.create(code="alpha", partner=world.partner_a)
+    application = ApplicationFactory(referral_link=link, source="referral")
+    for url in (
+        "/staff/recruitment/",
+        f"/staff/recruitment/{application.pk}/",
+        "/staff/recruitment/?format=csv",
+    ):
+        assert world.SECRET_A not in client_for(world.manager_other).get(url).content.decode()
+        assert world.SECRET_A in client_for(world.manager_a).get(url).content.decode()
