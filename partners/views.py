@@ -69,10 +69,18 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def rate_limit_key(ip: str) -> str:
+    return f"partners:apply:{ip}"
+
+
 def rate_limited(request) -> bool:
-    """Count one submission for this IP; True when over PARTNERS_APPLY_RATE_LIMIT per hour."""
+    """Count one valid submission for this IP; True when over PARTNERS_APPLY_RATE_LIMIT per hour.
+
+    Invalid forms are not counted: they store and send nothing, and a person fixing typos
+    must not lock themselves out.
+    """
     limit, window = getattr(settings, "PARTNERS_APPLY_RATE_LIMIT", (5, 3600))
-    key = f"partners:apply:{client_ip(request)}"
+    key = rate_limit_key(client_ip(request))
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)

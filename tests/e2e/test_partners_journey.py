@@ -15,10 +15,11 @@ def test_referred_company_applies_is_approved_and_its_admin_signs_up(page, live_
     from django.core.cache import cache
 
     from partners.models import Application, Membership, ReferralLink, Source
+    from partners.views import rate_limit_key
     from prm.models import CHANNEL_MANAGERS
     from tests.partners.factories import CapabilityFactory, IdealProfileFactory, IndustryFactory
 
-    cache.clear()  # the per-IP apply limit lives in Redis
+    cache.delete(rate_limit_key("127.0.0.1"))  # the per-IP apply limit lives in Redis
     settings.SITE_URL = live_server.url
     manager = UserFactory(email="manager@example.test", is_staff=True, display_name="佐藤 美咲")
     manager.groups.add(Group.objects.get_or_create(name=CHANNEL_MANAGERS)[0])
