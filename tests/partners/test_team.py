@@ -224,3 +224,23 @@ def test_team_page_queries_stay_flat(world, client_for, django_assert_max_num_qu
     client = client_for(world.admin_a)
     with django_assert_max_num_queries(7):
         assert client.get("/team/").status_code == 200
+
+
+def test_sign_up_during_an_invitation_must_use_the_invited_address(world, client_for, invite):
+    _invitation, token = invite()
+    client = client_for(None)
+    signup_url = client.post(f"/team/accept/{token}/")["Location"]
+    response = client.post(
+        signup_url,
+        {
+            "email": "someone.else@example.test",
+            "password1": "a-Strong-pass-42",
+            "password2": "a-Strong-pass-42",
+        },
+    )
+    assert response.status_code == 200
+    assert "new.person@example.test" in " ".join(response.context["form"].errors["email"])
+    assert not Membership.objects.filter(user__email="someone.else@example.test").exists()
+    from prm.models import User
+
+    assert not User.objects.filter(email="someone.else@example.test").exists()
