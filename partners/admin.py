@@ -1,7 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from partners.models import Membership, Partner
+from partners import services
+from partners.models import (
+    Application,
+    ApplicationEvent,
+    Capability,
+    IdealProfile,
+    Industry,
+    Invitation,
+    Membership,
+    Partner,
+    ReferralLink,
+)
+from partners.scoring import reason_text
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,10 +28,21 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Partner)
 class PartnerAdmin(GuardedModelAdmin):
-    list_display = ["name", "partner_type", "status", "country", "member_count", "created_at"]
-    list_filter = ["partner_type", "status", "country"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = [
+        "name",
+        "partner_type",
+        "status",
+        "country",
+        "directory_listed",
+        "member_count",
+        "created_at",
+    ]
+    list_filter = ["partner_type", "status", "country", "directory_listed", "industries"]
     search_fields = ["name", "slug", "website"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["industries", "capabilities"]
+    readonly_fields = ["profile_completed_at"]
     inlines = [MembershipInline]
     date_hierarchy = "created_at"
 
@@ -38,3 +63,149 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name", "partner__name"]
     autocomplete_fields = ["user", "partner"]
     list_select_related = ["user", "partner"]
+
+
+class LookupAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ja", "name_en", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["code", "name_ja", "name_en"]
+
+
+admin.site.register(Industry, LookupAdmin)
+admin.site.register(Capability, LookupAdmin)
+
+
+@admin.register(IdealProfile)
+class IdealProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "partner_type", "is_active", "updated_at"]
+    list_filter = ["partner_type", "is_active"]
+    search_fields = ["name", "goal"]
+    filter_horizontal = ["industries", "capabilities"]
+    fieldsets = [
+        (None, {"fields": ["name", "goal", "is_active"]}),
+        (
+            _("Criteria"),
+            {"fields": ["partner_type", "countries", "industries", "size_min", "size_max", "capabilities"]},
+        ),
+        (
+            _("Weights"),
+            {
+                "fields": [
+                    "weight_type",
+                    "weight_region",
+                    "weight_industry",
+                    "weight_size",
+                    "weight_capabilities",
+                ],
+                "description": _(
+                    "Each criterion that is set counts with its weight; scores are scaled to 0–100."
+                ),
+            },
+        ),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from partners.tasks import rescore_applications
+
+        # Open applications are rescored against the changed profiles once this commits.
+        rescore_applications.delay_on_commit()
+
+
+class ApplicationEventInline(admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = [
+        "company_name",
+        "partner_type",
+        "country",
+        "source",
+        "fit_score",
+        "status",
+        "reviewer",
+        "created_at",
+    ]
+    list_filter = ["status", "partner_type", "source", "country"]
+    search_fields = ["company_name", "domain", "contact_email", "contact_name"]
+    ordering = ["-fit_score", "-created_at"]
+    list_select_related = ["reviewer"]
+    date_hierarchy = "created_at"
+    filter_horizontal = ["industries", "capabilities"]
+    autocomplete_fields = ["reviewer"]
+    readonly_fields = [
+        "status", "domain", "fit_score", "fit_profile", "fit_explained", "referral_link", "language",
+        "consent_at", "decided_at", "decided_by", "rejection_reason", "partner", "created_at",
+    ]  # fmt: skip
+    inlines = [ApplicationEventInline]
+    actions = ["approve_selected", "rescore_selected"]
+
+    @admin.display(description=_("fit reasons"))
+    def fit_explained(self, obj):
+        return "; ".join(reason_text(r) for r in obj.fit_reasons) or "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The fit score follows every change of the application.
+        services.application_score(application=form.instance)
+
+    @admin.action(description=_("Approve selected applications and invite their contacts"))
+    def approve_selected(self, request, queryset):
+        done = 0
+        for application in queryset.filter(status__in=Application.OPEN_STATUSES):
+            try:
+                with transaction.atomic():
+                    services.application_approve(application=application, actor=request.user)
+                done += 1
+            except services.RecruitmentError as exc:
+                self.message_user(request, f"{application}: {exc}", messages.ERROR)
+        self.message_user(request, _("%(count)d applications approved.") % {"count": done})
+
+    @admin.action(description=_("Recompute fit scores"))
+    def rescore_selected(self, request, queryset):
+        profiles = list(services.active_profiles())
+        for application in queryset.prefetch_related("industries", "capabilities"):
+            services.application_score(application=application, profiles=profiles)
+
+
+@admin.register(ReferralLink)
+class ReferralLinkAdmin(admin.ModelAdmin):
+    list_display = ["code", "user", "partner", "clicks", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "user__email", "partner__name"]
+    autocomplete_fields = ["user", "partner"]
+    readonly_fields = ["clicks"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "partner", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "partner__name"]
+    list_select_related = ["partner"]
+    readonly_fields = [
+        "partner",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "sent_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+        "language",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # invitations are issued by the team page and by approval (they send the mail)

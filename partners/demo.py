@@ -1,8 +1,23 @@
 """Demo partners: a realistic, bilingual set across the three types and four statuses."""
 
+import random
+from datetime import timedelta
+
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from partners.models import Membership, Partner, PartnerType
+from partners.models import (
+    Application,
+    ApplicationEvent,
+    Capability,
+    IdealProfile,
+    Industry,
+    Membership,
+    Partner,
+    PartnerType,
+    ReferralLink,
+    Source,
+)
 from prm.demo import demo_user
 from prm.models import User
 
@@ -81,6 +96,229 @@ def seed(stdout) -> None:
     for slug in ("fuji-integration", "kaede-consulting", "orion-digital"):
         assign_perm("partners.manage_partner", manager2, partners[slug])
 
+    industries, capabilities = _lookups()
+    _partner_profiles(partners, industries, capabilities)
+    _ideal_profiles(industries, capabilities)
+    links = _referral_links(partners)
+    _applications(links, industries, capabilities)
+
 
 def _member(user, partner, role):
     Membership.objects.update_or_create(user=user, defaults={"partner": partner, "role": role})
+
+
+INDUSTRIES = [
+    ("manufacturing", "製造", "Manufacturing"),
+    ("retail", "小売・流通", "Retail & distribution"),
+    ("finance", "金融", "Financial services"),
+    ("healthcare", "医療・ヘルスケア", "Healthcare"),
+    ("public", "公共・自治体", "Public sector"),
+    ("telecom", "通信", "Telecommunications"),
+    ("logistics", "物流", "Logistics"),
+    ("education", "教育", "Education"),
+]
+CAPABILITIES = [
+    ("resale", "販売・再販", "Resale"),
+    ("consulting", "導入コンサルティング", "Implementation consulting"),
+    ("integration", "システム連携", "System integration"),
+    ("cloud-migration", "クラウド移行", "Cloud migration"),
+    ("support-24x7", "24時間サポート", "24/7 support"),
+    ("helpdesk", "ヘルプデスク", "Help desk"),
+    ("app-development", "アプリケーション開発", "Application development"),
+    ("training", "トレーニング提供", "Training delivery"),
+]
+
+# slug -> (industries, capabilities, size, regions, listed in the directory)
+PARTNER_PROFILES = {
+    "sakura-systems": (["manufacturing", "retail"], ["resale", "training"], "3", ["JP"], True),
+    "fuji-integration": (
+        ["manufacturing", "finance"],
+        ["consulting", "integration", "cloud-migration"],
+        "4",
+        ["JP"],
+        True,
+    ),
+    "northwind-solutions": (
+        ["finance", "healthcare"],
+        ["app-development", "support-24x7"],
+        "3",
+        ["GB", "IE"],
+        True,
+    ),
+    "hokuto-it": (["public", "education"], ["helpdesk", "support-24x7"], "2", ["JP"], True),
+    "contoso-resellers": (["retail", "logistics"], ["resale"], "4", ["US", "CA"], True),
+    "orion-digital": (
+        ["manufacturing", "logistics"],
+        ["consulting", "integration"],
+        "3",
+        ["DE", "AT", "CH"],
+        False,
+    ),
+    "tsubame-soft": (["healthcare"], ["app-development"], "2", ["JP"], True),
+}
+
+
+def _lookups():
+    industries, capabilities = {}, {}
+    for position, (code, ja, en) in enumerate(INDUSTRIES):
+        industries[code], _ = Industry.objects.update_or_create(
+            code=code, defaults={"name_ja": ja, "name_en": en, "position": position}
+        )
+    for position, (code, ja, en) in enumerate(CAPABILITIES):
+        capabilities[code], _ = Capability.objects.update_or_create(
+            code=code, defaults={"name_ja": ja, "name_en": en, "position": position}
+        )
+    return industries, capabilities
+
+
+def _partner_profiles(partners, industries, capabilities):
+    for slug, (inds, caps, size, regions, listed) in PARTNER_PROFILES.items():
+        partner = partners[slug]
+        partner.company_size, partner.regions, partner.directory_listed = size, regions, listed
+        partner.save(update_fields=["company_size", "regions", "directory_listed"])
+        partner.industries.set([industries[c] for c in inds])
+        partner.capabilities.set([capabilities[c] for c in caps])
+
+
+IDEAL_PROFILES = [
+    (
+        "国内販売チャネルの拡大 / Domestic sales expansion",
+        "製造・小売の中堅企業に強い国内リセラーを増やし、関西・中部での販売力を高める。",
+        PartnerType.SALES, ["JP"], ["manufacturing", "retail"], ["resale"], "2", "4",
+        {"weight_type": 30, "weight_region": 25, "weight_industry": 20, "weight_size": 10, "weight_capabilities": 15},
+    ),
+    (
+        "導入キャパシティの確保 / Implementation capacity",
+        "Certified implementation partners who can deliver projects in Japan and South-East Asia.",
+        PartnerType.DELIVERY, ["JP", "SG", "TH"], ["manufacturing", "finance"], ["consulting", "integration"], "2", "5",
+        {"weight_type": 25, "weight_region": 20, "weight_industry": 15, "weight_size": 10, "weight_capabilities": 30},
+    ),
+    (
+        "保守・拡張エコシステム / Support & extension ecosystem",
+        "ISVs and support providers that extend the product and keep customers running 24/7.",
+        PartnerType.SOLUTION, ["JP", "US", "GB"], ["healthcare", "public"], ["support-24x7", "app-development"], "1", "4",
+        {"weight_type": 30, "weight_region": 15, "weight_industry": 15, "weight_size": 10, "weight_capabilities": 30},
+    ),
+]  # fmt: skip
+
+
+def _ideal_profiles(industries, capabilities):
+    for name, goal, ptype, countries, inds, caps, size_min, size_max, weights in IDEAL_PROFILES:
+        profile, _ = IdealProfile.objects.update_or_create(
+            name=name,
+            defaults={
+                "goal": goal,
+                "partner_type": ptype,
+                "countries": countries,
+                "size_min": size_min,
+                "size_max": size_max,
+                **weights,
+            },
+        )
+        profile.industries.set([industries[c] for c in inds])
+        profile.capabilities.set([capabilities[c] for c in caps])
+
+
+def _referral_links(partners):
+    links = []
+    for email, code in (("manager@example.com", "sato-misaki"), ("manager2@example.com", "kenji-w"),
+                        ("admin@example.com", "kanri-taro")):  # fmt: skip
+        user = User.objects.get(email=email)
+        link, _ = ReferralLink.objects.update_or_create(user=user, defaults={"code": code})
+        links.append(link)
+    for slug, partner in partners.items():
+        if partner.status == Partner.Status.ACTIVE:
+            link, _ = ReferralLink.objects.update_or_create(
+                partner=partner, defaults={"code": f"p-{slug}"[:32]}
+            )
+            links.append(link)
+    return links
+
+
+# Realistic shares of 100 applications: referrals lead (the domain source: 44%).
+SOURCE_MIX = [
+    (Source.REFERRAL, 44), (Source.RFP, 14), (Source.PAST_WORK, 12), (Source.EVENT, 10),
+    (Source.FRIENDS, 7), (Source.WEB, 7), (Source.SOCIAL, 4), (Source.OTHER, 2),
+]  # fmt: skip
+JA_COMPANIES = ["あおば", "いろは", "うずしお", "えにし", "おおぞら", "かすみ", "きらら", "くすのき", "けやき", "こはく",
+                "さつき", "しらかば", "すずらん", "せせらぎ", "そよかぜ", "たちばな", "ちとせ", "つむぎ", "ときわ", "なぎさ"]  # fmt: skip
+JA_SUFFIX = [
+    "システム株式会社",
+    "テクノロジー株式会社",
+    "ソリューションズ合同会社",
+    "商事株式会社",
+    "ITサービス株式会社",
+]
+EN_COMPANIES = ["Blue Harbor", "Summit Peak", "Clearwater", "Redwood", "Silverline", "Brightpath", "Ironbridge",
+                "Lighthouse", "Meridian", "Northstar"]  # fmt: skip
+EN_SUFFIX = ["Solutions Ltd.", "Consulting Inc.", "Systems Pte. Ltd.", "Partners LLC"]
+COUNTRIES = ["JP"] * 7 + ["SG", "US", "GB", "TH", "DE"]
+# Referred applicants fit better and are approved more often (why referrals matter most).
+STATUS_MIX = ["approved"] * 3 + ["rejected"] * 3 + ["submitted"] * 2 + ["in_review"] * 2 + ["withdrawn"]
+REFERRAL_STATUS_MIX = (
+    ["approved"] * 6 + ["rejected"] * 2 + ["submitted"] * 2 + ["in_review"] * 2 + ["withdrawn"]
+)
+
+
+def _applications(links, industries, capabilities):
+    from partners import services
+
+    rng = random.Random(20261127)  # fixed seed: the same demo set on every run
+    now = timezone.now()
+    manager = User.objects.get(email="manager@example.com")
+    profiles = list(services.active_profiles())
+    sources = [source for source, share in SOURCE_MIX for _ in range(share)]
+    rng.shuffle(sources)
+    for n, source in enumerate(sources):
+        japanese = rng.random() < 0.7
+        if japanese:
+            name = f"{JA_COMPANIES[n % 20]}{JA_SUFFIX[n % 5]}"
+            contact, language, country = ("中村 真一", "ja", "JP")
+        else:
+            name = f"{EN_COMPANIES[n % 10]} {EN_SUFFIX[n % 4]}"
+            contact, language, country = ("Jordan Lee", "en", rng.choice(COUNTRIES[7:]))
+        domain = f"demo-applicant-{n:03d}.example.com"
+        created = now - timedelta(days=rng.randint(1, 170), hours=rng.randint(0, 23))
+        mix = REFERRAL_STATUS_MIX if source == Source.REFERRAL else STATUS_MIX
+        status = (
+            rng.choice(mix) if created < now - timedelta(days=10) else rng.choice(["submitted", "in_review"])
+        )
+        decided = created + timedelta(days=rng.randint(2, 21)) if status in ("approved", "rejected") else None
+        application, _ = Application.objects.update_or_create(
+            contact_email=f"contact@{domain}",
+            defaults={
+                "company_name": name,
+                "website": f"https://www.{domain}",
+                "domain": domain,
+                "country": country,
+                "company_size": rng.choice("12345"),
+                "partner_type": rng.choice(PartnerType.values),
+                "contact_name": contact,
+                "source": source,
+                "referral_link": rng.choice(links) if source == Source.REFERRAL else None,
+                "language": language,
+                "consent_at": created,
+                "created_at": created,
+                "status": status,
+                "reviewer": manager if status != "submitted" else None,
+                "decided_at": decided,
+                "decided_by": manager if decided else None,
+                "rejection_reason": Application.RejectionReason.FIT if status == "rejected" else "",
+            },
+        )
+        application.industries.set(rng.sample(list(industries.values()), k=rng.randint(1, 2)))
+        application.capabilities.set(rng.sample(list(capabilities.values()), k=rng.randint(0, 3)))
+        services.application_score(application=application, profiles=profiles)
+        ApplicationEvent.objects.update_or_create(
+            application=application, kind=ApplicationEvent.Kind.STATUS, from_status="",
+            defaults={"to_status": "submitted", "created_at": created},
+        )  # fmt: skip
+        if status != "submitted":
+            ApplicationEvent.objects.update_or_create(
+                application=application, kind=ApplicationEvent.Kind.STATUS, from_status="submitted",
+                defaults={"to_status": status, "actor": manager, "created_at": decided or created + timedelta(days=1)},
+            )  # fmt: skip
+    for link in links:
+        # Clicks: a few per application that came through the link, plus idle visits.
+        clicks = link.applications.count() * 4 + rng.randint(3, 15)
+        ReferralLink.objects.filter(pk=link.pk).update(clicks=clicks)

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -14,12 +16,65 @@ class PartnerType(models.TextChoices):
     SOLUTION = "solution", _("Solution, support & maintenance")
 
 
+class CompanySize(models.TextChoices):
+    """Head-count bands; the codes sort in size order (used for profile ranges)."""
+
+    S1 = "1", _("1–9 employees")
+    S2 = "2", _("10–49 employees")
+    S3 = "3", _("50–249 employees")
+    S4 = "4", _("250–999 employees")
+    S5 = "5", _("1,000 or more employees")
+
+
+class LookupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Lookup(models.Model):
+    """An admin-managed list entry with a Japanese and an English name."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = LookupQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_ja if translation.get_language() == "ja" else self.name_en
+
+
+class Industry(Lookup):
+    class Meta(Lookup.Meta):
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+
+class Capability(Lookup):
+    class Meta(Lookup.Meta):
+        verbose_name = _("capability")
+        verbose_name_plural = _("capabilities")
+
+
 class PartnerQuerySet(models.QuerySet):
     def for_partner(self, partner):
         return self.filter(pk=partner.pk)
 
     def in_portal(self):
         return self.filter(status__in=Partner.PORTAL_STATUSES)
+
+    def in_directory(self):
+        return self.filter(status=Partner.Status.ACTIVE, directory_listed=True)
 
 
 class Partner(models.Model):
@@ -42,6 +97,20 @@ class Partner(models.Model):
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="partners/logos/", blank=True, validators=[validate_logo])
     description = models.TextField(_("company description"), blank=True)
+    regions = CountryField(_("regions served"), multiple=True, blank=True)
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="partners", verbose_name=_("industries")
+    )
+    capabilities = models.ManyToManyField(
+        Capability, blank=True, related_name="partners", verbose_name=_("capabilities")
+    )
+    company_size = models.CharField(_("company size"), max_length=2, choices=CompanySize.choices, blank=True)
+    directory_listed = models.BooleanField(
+        _("listed in the partner directory"),
+        default=False,
+        help_text=_("Show the company in the public partner directory while it is active."),
+    )
+    profile_completed_at = models.DateTimeField(_("profile completed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -52,7 +121,10 @@ class Partner(models.Model):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         permissions = [("manage_partner", _("Can manage this partner (channel manager)"))]
-        indexes = [models.Index(fields=["partner_type", "status"])]
+        indexes = [
+            models.Index(fields=["partner_type", "status"]),
+            models.Index(fields=["status", "directory_listed", "country"], name="partners_directory_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -60,6 +132,18 @@ class Partner(models.Model):
     @property
     def in_portal(self) -> bool:
         return self.status in self.PORTAL_STATUSES
+
+    def profile_missing(self) -> list[str]:
+        """Labels of the profile fields still empty (the profile is complete when none are)."""
+        missing = []
+        for field in ("description", "logo", "website", "regions"):
+            if not getattr(self, field):
+                missing.append(str(self._meta.get_field(field).verbose_name))
+        if self.pk:
+            for field in ("industries", "capabilities"):
+                if not getattr(self, field).exists():
+                    missing.append(str(self._meta.get_field(field).verbose_name))
+        return missing
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -101,3 +185,365 @@ class Membership(models.Model):
 
     def has_role(self, role: str) -> bool:
         return role == self.Role.MEMBER or self.role == self.Role.ADMIN
+
+
+# --- Recruitment ----------------------------------------------------------------------
+
+
+class IdealProfile(models.Model):
+    """What a good partner for one partnership goal looks like, with a weight per criterion."""
+
+    name = models.CharField(_("name"), max_length=120)
+    goal = models.TextField(_("partnership goal"), blank=True)
+    partner_type = models.CharField(
+        _("target partner type"), max_length=20, choices=PartnerType.choices, blank=True
+    )
+    countries = CountryField(_("regions / countries"), multiple=True, blank=True)
+    industries = models.ManyToManyField(Industry, blank=True, related_name="+", verbose_name=_("industries"))
+    capabilities = models.ManyToManyField(
+        Capability, blank=True, related_name="+", verbose_name=_("required capabilities")
+    )
+    size_min = models.CharField(
+        _("smallest company size"), max_length=2, choices=CompanySize.choices, blank=True
+    )
+    size_max = models.CharField(
+        _("largest company size"), max_length=2, choices=CompanySize.choices, blank=True
+    )
+    weight_type = models.PositiveSmallIntegerField(_("weight: partner type"), default=30)
+    weight_region = models.PositiveSmallIntegerField(_("weight: region"), default=20)
+    weight_industry = models.PositiveSmallIntegerField(_("weight: industry"), default=20)
+    weight_size = models.PositiveSmallIntegerField(_("weight: company size"), default=10)
+    weight_capabilities = models.PositiveSmallIntegerField(_("weight: capabilities"), default=20)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("ideal partner profile")
+        verbose_name_plural = _("ideal partner profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size_min="") | Q(size_max="") | Q(size_min__lte=models.F("size_max")),
+                name="partners_profile_size_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ReferralLinkQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+
+class ReferralLink(models.Model):
+    """A personal link /r/<code>/ of a staff user or a partner company."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="referral_link",
+        verbose_name=_("staff user"),
+    )
+    partner = models.OneToOneField(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="referral_link",
+        verbose_name=_("partner"),
+    )
+    clicks = models.PositiveIntegerField(_("clicks"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ReferralLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("referral link")
+        verbose_name_plural = _("referral links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=True, partner__isnull=False)
+                | Q(user__isnull=False, partner__isnull=True),
+                name="partners_referral_one_owner",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.owner_name})"
+
+    @property
+    def owner_name(self) -> str:
+        return str(self.partner) if self.partner_id else str(self.user)
+
+    @property
+    def path(self) -> str:
+        from django.urls import reverse
+
+        return reverse("partners:referral", kwargs={"code": self.code})
+
+    @property
+    def absolute_url(self) -> str:
+        return f"{settings.SITE_URL}{self.path}"
+
+
+class Source(models.TextChoices):
+    """How an applicant heard of us (the domain source: referrals 44%, then RFPs, past work...)."""
+
+    REFERRAL = "referral", _("Referral")
+    RFP = "rfp", _("RFP / tender")
+    PAST_WORK = "past_work", _("Past work together")
+    EVENT = "event", _("Trade show or event")
+    FRIENDS = "friends", _("Friends and family")
+    WEB = "web", _("Web search")
+    SOCIAL = "social", _("Social media")
+    OTHER = "other", _("Other")
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class RejectionReason(models.TextChoices):
+        FIT = "fit", _("Not the right fit for our programme at this time")
+        REGION = "region", _("We are not recruiting in your region yet")
+        CAPACITY = "capacity", _("Our programme is at capacity for this partner type")
+        INFO = "info", _("We could not verify the information provided")
+        OTHER = "other", _("Other reason")
+
+    OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
+    DECIDED_STATUSES = (Status.APPROVED, Status.REJECTED)
+
+    company_name = models.CharField(_("company name"), max_length=200)
+    website = models.URLField(_("website"))
+    domain = models.CharField(_("company domain"), max_length=253, db_index=True, editable=False)
+    country = CountryField(_("country"))
+    company_size = models.CharField(_("company size"), max_length=2, choices=CompanySize.choices)
+    industries = models.ManyToManyField(Industry, related_name="applications", verbose_name=_("industries"))
+    capabilities = models.ManyToManyField(
+        Capability, blank=True, related_name="applications", verbose_name=_("capabilities")
+    )
+    partner_type = models.CharField(_("partner type"), max_length=20, choices=PartnerType.choices)
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    source = models.CharField(_("how they heard of us"), max_length=20, choices=Source.choices)
+    source_detail = models.CharField(_("source details"), max_length=200, blank=True)
+    referral_link = models.ForeignKey(
+        ReferralLink,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applications",
+        verbose_name=_("referral link"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
+    consent_at = models.DateTimeField(_("consent given"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned reviewer"),
+    )
+    fit_score = models.PositiveSmallIntegerField(_("fit score"), default=0, db_index=True)
+    fit_profile = models.ForeignKey(
+        IdealProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("best-matching profile"),
+    )
+    fit_reasons = models.JSONField(_("fit reasons"), default=list, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=20, choices=RejectionReason.choices, blank=True
+    )
+    partner = models.OneToOneField(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="application",
+        verbose_name=_("partner"),
+    )
+    created_at = models.DateTimeField(_("applied"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("partner application")
+        verbose_name_plural = _("partner applications")
+        constraints = [
+            # One open application per company domain: a duplicate is refused politely.
+            models.UniqueConstraint(
+                fields=["domain"],
+                condition=Q(status__in=["submitted", "in_review"]),
+                name="partners_one_open_application_per_domain",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["approved", "rejected"], decided_at__isnull=False)
+                | ~Q(status__in=["approved", "rejected"]),
+                name="partners_decided_has_time",
+            ),
+            models.CheckConstraint(condition=Q(fit_score__lte=100), name="partners_fit_score_max_100"),
+        ]
+        indexes = [
+            models.Index(fields=["source", "created_at"]),
+            models.Index(fields=["partner_type", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.company_name} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def age_days(self) -> int:
+        return (timezone.now() - self.created_at).days
+
+
+class ApplicationEvent(models.Model):
+    """Every transition, note and assignment of an application, with actor and time."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status change")
+        NOTE = "note", _("Note")
+        ASSIGNED = "assigned", _("Reviewer assigned")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Application.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Application.Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+
+    def __str__(self):
+        return f"{self.application_id} {self.kind} {self.to_status}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def for_partner(self, partner):
+        return self.filter(partner=partner)
+
+    def pending(self):
+        return self.filter(accepted_at=None, revoked_at=None)
+
+
+class Invitation(models.Model):
+    """A single-use invitation to join a partner; only the SHA-256 of the token is stored."""
+
+    VALID_DAYS = 14
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("partner")
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                models.F("partner"),
+                models.functions.Lower("email"),
+                condition=Q(accepted_at=None, revoked_at=None),
+                name="partners_one_pending_invitation_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.partner}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.is_expired:
+            return "expired"
+        return "pending"
+
+    def get_state_display(self) -> str:
+        return {
+            "accepted": _("Accepted"),
+            "revoked": _("Revoked"),
+            "expired": _("Expired"),
+            "pending": _("Pending"),
+        }[self.state]

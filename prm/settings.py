@@ -172,6 +172,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Sign-up is by invitation or application only; the adapter enforces it.
 ACCOUNT_ADAPTER = "prm.adapters.AccountAdapter"
+# Accepting an invitation signs up with the invited address only (partners.signup).
+ACCOUNT_FORMS = {"signup": "partners.signup.InvitedSignupForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("PRM_LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
     "login": "30/m/ip",

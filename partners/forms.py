@@ -1,0 +1,338 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from partners.models import (
+    Application,
+    Capability,
+    Industry,
+    Membership,
+    Partner,
+    PartnerType,
+    Source,
+)
+from partners.services import company_domain, duplicate_message, open_application_exists
+from partners.validators import validate_logo
+
+
+class LookupMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ApplicationForm(forms.ModelForm):
+    industries = LookupMultipleChoiceField(
+        label=_("Industries"),
+        queryset=Industry.objects.active(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose at least one industry you work in.")},
+    )
+    capabilities = LookupMultipleChoiceField(
+        label=_("Capabilities"),
+        queryset=Capability.objects.active(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+    partner_type = forms.ChoiceField(
+        label=_("Partner type"),
+        choices=PartnerType.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose how you would like to partner with us.")},
+    )
+    source = forms.ChoiceField(
+        label=_("How did you hear about us?"),
+        choices=[("", "---------"), *Source.choices],
+        error_messages={"required": _("Tell us how you heard about us.")},
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my details are used to review this application and to contact me about it."),
+        error_messages={"required": _("Please agree so that we can review your application.")},
+    )
+    website = forms.URLField(
+        label=_("Company website"),
+        assume_scheme="https",
+        help_text=_("For example https://www.example.co.jp"),
+        error_messages={
+            "required": _("Enter your company website."),
+            "invalid": _("Enter the full address of your website, starting with https://"),
+        },
+    )
+    # Honeypot: invisible to people, tempting to bots. A filled-in value drops the submission.
+    nickname = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    class Meta:
+        model = Application
+        fields = [
+            "company_name",
+            "website",
+            "country",
+            "company_size",
+            "industries",
+            "capabilities",
+            "partner_type",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "source",
+            "source_detail",
+            "message",
+        ]
+        labels = {
+            "company_name": _("Company name"),
+            "website": _("Company website"),
+            "country": _("Country"),
+            "company_size": _("Company size"),
+            "contact_name": _("Your name"),
+            "contact_email": _("Your business e-mail"),
+            "contact_phone": _("Phone (optional)"),
+            "source_detail": _("Details (optional)"),
+            "message": _("Anything else we should know? (optional)"),
+        }
+        help_texts = {
+            "website": _("For example https://www.example.co.jp"),
+            "source_detail": _("The event name, the person who referred you, the RFP…"),
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+
+        error_messages = {
+            "company_name": {"required": _("Enter your company name.")},
+            "website": {
+                "required": _("Enter your company website."),
+                "invalid": _("Enter the full address of your website, starting with https://"),
+            },
+            "country": {"required": _("Choose the country of your company.")},
+            "company_size": {"required": _("Choose the size of your company.")},
+            "contact_name": {"required": _("Enter your name.")},
+            "contact_email": {
+                "required": _("Enter your e-mail address."),
+                "invalid": _("Enter a valid e-mail address, such as name@example.co.jp."),
+            },
+        }
+
+    def __init__(self, *args, referral=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        if referral is not None:
+            # The referral decides the source; the applicant need not answer.
+            del self.fields["source"]
+        self.fields["nickname"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["country"].initial = "JP"
+
+    def clean_company_name(self):
+        return self.cleaned_data["company_name"].strip()
+
+    def clean_website(self):
+        website = self.cleaned_data["website"]
+        if "." not in company_domain(website):
+            raise forms.ValidationError(_("Enter the address of your company's public website."))
+        return website
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data.get("contact_phone", "").strip()
+        if phone and not all(ch.isdigit() or ch in "+-() ." for ch in phone):
+            raise forms.ValidationError(_("Use digits, spaces and + - ( ) only."))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        website = cleaned.get("website")
+        if website and open_application_exists(company_domain(website)):
+            raise forms.ValidationError(duplicate_message(company_domain(website)), code="duplicate")
+        if cleaned.get("source") == Source.OTHER and not cleaned.get("source_detail"):
+            self.add_error("source_detail", _("Tell us briefly where you heard about us."))
+        return cleaned
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("nickname"))
+
+    def application_data(self) -> dict:
+        data = {
+            f: self.cleaned_data[f]
+            for f in self.Meta.fields
+            if f not in ("industries", "capabilities") and f in self.cleaned_data
+        }
+        data.setdefault("source", Source.REFERRAL)
+        return data
+
+
+class ReviewFilterForm(forms.Form):
+    SORTS = [
+        ("-fit_score", _("Best fit first")),
+        ("fit_score", _("Lowest fit first")),
+        ("created_at", _("Oldest first")),
+        ("-created_at", _("Newest first")),
+    ]
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open")), ("all", _("All")), *Application.Status.choices],
+    )
+    partner_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *PartnerType.choices]
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices]
+    )
+    min_score = forms.IntegerField(label=_("Minimum score"), required=False, min_value=0, max_value=100)
+    q = forms.CharField(label=_("Search"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
+
+    def filter(self, qs):
+        if not self.is_valid():  # unbound or invalid: open applications, best fit first
+            return qs.filter(status__in=Application.OPEN_STATUSES).order_by("-fit_score", "-created_at")
+        data = self.cleaned_data
+        if data["status"] == "":
+            qs = qs.filter(status__in=Application.OPEN_STATUSES)
+        elif data["status"] != "all":
+            qs = qs.filter(status=data["status"])
+        if data["partner_type"]:
+            qs = qs.filter(partner_type=data["partner_type"])
+        if data["source"]:
+            qs = qs.filter(source=data["source"])
+        if data["min_score"] is not None:
+            qs = qs.filter(fit_score__gte=data["min_score"])
+        if data["q"]:
+            qs = qs.filter(company_name__icontains=data["q"]) | qs.filter(domain__icontains=data["q"].lower())
+        return qs.order_by(data["sort"] or "-fit_score", "-created_at")
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from django.db.models import Q
+
+        from prm.models import CHANNEL_MANAGERS, User
+
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = User.objects.filter(
+            Q(groups__name=CHANNEL_MANAGERS) | Q(is_superuser=True), is_active=True, is_staff=True
+        ).distinct()
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Internal note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectForm(DecisionForm):
+    reason = forms.ChoiceField(
+        label=_("Reason (sent to the applicant)"),
+        choices=Application.RejectionReason.choices,
+        error_messages={"required": _("Choose the reason to send to the applicant.")},
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class ProfileForm(forms.ModelForm):
+    industries = LookupMultipleChoiceField(
+        label=_("Industries"),
+        queryset=Industry.objects.active(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+    capabilities = LookupMultipleChoiceField(
+        label=_("Capabilities"),
+        queryset=Capability.objects.active(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+    website = forms.URLField(label=_("Website"), assume_scheme="https", required=False)
+    logo = forms.ImageField(
+        label=_("Logo"),
+        required=False,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG, GIF or WebP, up to 2 MB. It is resized to fit 400×400."),
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "description",
+            "website",
+            "company_size",
+            "regions",
+            "industries",
+            "capabilities",
+            "directory_listed",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "regions": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        labels = {
+            "description": _("Company description"),
+            "website": _("Website"),
+            "regions": _("Regions served"),
+        }
+        help_texts = {"regions": _("Hold Ctrl (⌘ on a Mac) to choose several countries.")}
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False)
+    partner_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *PartnerType.choices]
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    industry = forms.ModelChoiceField(
+        label=_("Industry"),
+        required=False,
+        queryset=Industry.objects.active(),
+        to_field_name="code",
+        empty_label=_("All industries"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All countries")), *countries]
+        self.fields["industry"].label_from_instance = lambda obj: obj.name
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(name__icontains=data["q"])
+        if data["partner_type"]:
+            qs = qs.filter(partner_type=data["partner_type"])
+        if data["country"]:
+            qs = qs.filter(country=data["country"]) | qs.filter(regions__contains=data["country"])
+        if data["industry"]:
+            qs = qs.filter(industries=data["industry"])
+        return qs.distinct()
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            self.add_error("end", _("The end date must be on or after the start date."))
+        return cleaned
+
+    def period(self):
+        today = timezone.localdate()
+        start, end = today - timedelta(days=89), today
+        if self.is_valid():
+            start = self.cleaned_data.get("start") or start
+            end = self.cleaned_data.get("end") or end
+        return start, end

@@ -1,0 +1,126 @@
+"""Read-side helpers shared by the staff pages, the CSV exports and the home panel."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, FloatField, Func, Q
+from django.utils import timezone
+
+from partners.models import Application, PartnerType, ReferralLink, Source
+
+
+class Median(Func):
+    """PostgreSQL's percentile_cont(0.5) as an aggregate."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    contains_aggregate = True
+    output_field = FloatField()
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), tz),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
+    )
+
+
+def applications_in_period(start: date, end: date):
+    low, high = _bounds(start, end)
+    return Application.objects.filter(created_at__gte=low, created_at__lt=high)
+
+
+def _rate(approved: int, decided: int) -> float | None:
+    return round(approved * 100 / decided, 1) if decided else None
+
+
+def _breakdown(qs, field: str, choices) -> list[dict]:
+    rows = {
+        r[field]: r
+        for r in qs.values(field).annotate(
+            total=Count("id"),
+            approved=Count("id", filter=Q(status=Application.Status.APPROVED)),
+            rejected=Count("id", filter=Q(status=Application.Status.REJECTED)),
+        )
+    }
+    out = []
+    for value, label in choices:
+        r = rows.get(value, {"total": 0, "approved": 0, "rejected": 0})
+        decided = r["approved"] + r["rejected"]
+        out.append(
+            {
+                "key": value,
+                "label": label,
+                "total": r["total"],
+                "approved": r["approved"],
+                "rejected": r["rejected"],
+                "approval_rate": _rate(r["approved"], decided),
+            }
+        )
+    return out
+
+
+def recruitment_metrics(*, start: date, end: date, referral_links=None) -> dict:
+    """Funnel numbers for applications received in [start, end] (local dates, inclusive)."""
+    qs = applications_in_period(start, end)
+    totals = qs.aggregate(
+        total=Count("id"),
+        approved=Count("id", filter=Q(status=Application.Status.APPROVED)),
+        rejected=Count("id", filter=Q(status=Application.Status.REJECTED)),
+        open=Count("id", filter=Q(status__in=Application.OPEN_STATUSES)),
+        withdrawn=Count("id", filter=Q(status=Application.Status.WITHDRAWN)),
+    )
+    seconds = qs.filter(decided_at__isnull=False).aggregate(
+        median=Median(
+            Func(
+                ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField()),
+                function="EXTRACT",
+                template="EXTRACT(EPOCH FROM %(expressions)s)",
+                output_field=FloatField(),
+            )
+        )
+    )["median"]
+    totals["approval_rate"] = _rate(totals["approved"], totals["approved"] + totals["rejected"])
+    totals["median_days"] = round(seconds / 86400, 1) if seconds is not None else None
+    return {
+        "start": start,
+        "end": end,
+        "totals": totals,
+        "by_source": _breakdown(qs, "source", Source.choices),
+        "by_type": _breakdown(qs, "partner_type", PartnerType.choices),
+        "top_referrers": top_referrers(start=start, end=end, links=referral_links),
+    }
+
+
+def referrer_stats(qs=None, *, start: date | None = None, end: date | None = None):
+    """Referral links with clicks and the applications / approvals they brought."""
+    cond = Q()
+    if start and end:
+        low, high = _bounds(start, end)
+        cond = Q(applications__created_at__gte=low, applications__created_at__lt=high)
+    qs = qs if qs is not None else ReferralLink.objects.all()
+    return qs.select_related("user", "partner").annotate(
+        application_count=Count("applications", filter=cond),
+        approved_count=Count(
+            "applications", filter=cond & Q(applications__status=Application.Status.APPROVED)
+        ),
+    )
+
+
+def top_referrers(*, start: date, end: date, limit: int = 10, links=None) -> list:
+    return list(
+        referrer_stats(links, start=start, end=end)
+        .filter(application_count__gt=0)
+        .order_by("-application_count", "-approved_count", "-clicks")[:limit]
+    )
+
+
+def referral_links_visible_to(user):
+    """Staff links, plus the links of partners this staff user may see (guardian)."""
+    from prm.tenancy import partners_for_staff
+
+    return ReferralLink.objects.filter(Q(partner__isnull=True) | Q(partner__in=partners_for_staff(user)))
+
+
+def referral_link_stats(link: ReferralLink) -> ReferralLink:
+    return referrer_stats(ReferralLink.objects.filter(pk=link.pk)).get()

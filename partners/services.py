@@ -1,0 +1,489 @@
+"""Recruitment and team writes: one function per use case, keyword-only, transactional."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from partners import scoring
+from partners.models import (
+    Application,
+    ApplicationEvent,
+    IdealProfile,
+    Invitation,
+    Membership,
+    Partner,
+    ReferralLink,
+    Source,
+)
+from prm.audit import audit
+from prm.hooks import call_hook
+
+
+class RecruitmentError(Exception):
+    """A domain rule was broken; the message is translated and safe to show."""
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def company_domain(url_or_email: str) -> str:
+    """The registrable-looking host of a website or an e-mail address, lower case, no www."""
+    value = (url_or_email or "").strip().lower()
+    if "@" in value and "//" not in value:
+        host = value.rsplit("@", 1)[1]
+    else:
+        host = urlsplit(value if "//" in value else f"//{value}").hostname or ""
+    host = host.rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _event(application, *, kind, actor=None, from_status="", to_status="", note=""):
+    return ApplicationEvent.objects.create(
+        application=application,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+# --- scoring --------------------------------------------------------------------------
+
+
+def active_profiles():
+    return IdealProfile.objects.filter(is_active=True).prefetch_related("industries", "capabilities")
+
+
+def application_score(*, application: Application, profiles=None) -> Application:
+    """Recompute and store the fit score of one application."""
+    fit = scoring.best_fit(
+        profiles if profiles is not None else active_profiles(),
+        partner_type=application.partner_type,
+        country=application.country,
+        company_size=application.company_size,
+        industry_codes=[i.code for i in application.industries.all()],
+        capability_codes=[c.code for c in application.capabilities.all()],
+    )
+    application.fit_score = fit.score
+    application.fit_profile = fit.profile
+    application.fit_reasons = fit.reasons
+    application.save(update_fields=["fit_score", "fit_profile", "fit_reasons", "updated_at"])
+    return application
+
+
+def applications_rescore(*, only_open: bool = True) -> int:
+    """Rescore applications after the ideal profiles changed."""
+    profiles = list(active_profiles())
+    qs = Application.objects.prefetch_related("industries", "capabilities")
+    if only_open:
+        qs = qs.filter(status__in=Application.OPEN_STATUSES)
+    count = 0
+    for application in qs.iterator(chunk_size=200):
+        application_score(application=application, profiles=profiles)
+        count += 1
+    return count
+
+
+# --- referral links -------------------------------------------------------------------
+
+
+def _new_code() -> str:
+    return get_random_string(10, "abcdefghjkmnpqrstuvwxyz23456789")
+
+
+def referral_link_for(*, user=None, partner=None) -> ReferralLink:
+    """The personal referral link of a staff user or a partner, created on first use."""
+    if (user is None) == (partner is None):
+        raise ValueError("Give exactly one of user or partner.")
+    lookup = {"user": user} if user is not None else {"partner": partner}
+    link = ReferralLink.objects.filter(**lookup).first()
+    if link is None:
+        try:
+            with transaction.atomic():
+                link = ReferralLink.objects.create(code=_new_code(), **lookup)
+        except IntegrityError:  # created concurrently
+            link = ReferralLink.objects.get(**lookup)
+    return link
+
+
+def referral_click(*, code: str) -> ReferralLink | None:
+    """Count a click on an active link (one set-based UPDATE, safe under concurrency)."""
+    link = ReferralLink.objects.filter(code=code, is_active=True).first()
+    if link is None:
+        return None
+    ReferralLink.objects.filter(pk=link.pk).update(clicks=F("clicks") + 1)
+    return link
+
+
+# --- applications ---------------------------------------------------------------------
+
+
+def open_application_exists(domain: str) -> bool:
+    return Application.objects.filter(domain=domain, status__in=Application.OPEN_STATUSES).exists()
+
+
+@transaction.atomic
+def application_submit(
+    *, data: dict, industries, capabilities, language: str, referral_link: ReferralLink | None = None
+) -> Application:
+    """Record a public application, score it, and confirm by e-mail after commit."""
+    from partners import tasks
+
+    application = Application(**data, language=language, consent_at=timezone.now())
+    application.domain = company_domain(application.website)
+    if referral_link is not None and referral_link.is_active:
+        application.source = Source.REFERRAL
+        application.referral_link = referral_link
+    if open_application_exists(application.domain):
+        raise RecruitmentError(duplicate_message(application.domain))
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:  # a concurrent duplicate hit the unique constraint
+        raise RecruitmentError(duplicate_message(application.domain)) from exc
+    application.industries.set(industries)
+    application.capabilities.set(capabilities)
+    application_score(application=application)
+    _event(application, kind=ApplicationEvent.Kind.STATUS, to_status=application.status)
+    audit(actor=None, action="application.submitted", target=application, source=application.source)
+    tasks.send_application_received.delay_on_commit(application.pk)
+    return application
+
+
+def duplicate_message(domain: str) -> str:
+    return _(
+        "Thank you – we already have an open application from %(domain)s and are reviewing it. "
+        "There is no need to apply again; we will contact you soon."
+    ) % {"domain": domain}
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _transition(application, *, to_status, actor, note="", allowed=Application.OPEN_STATUSES):
+    if application.status not in allowed:
+        raise RecruitmentError(
+            _("This application is %(status)s and can no longer be changed.")
+            % {"status": application.get_status_display()}
+        )
+    from_status = application.status
+    application.status = to_status
+    _event(
+        application,
+        kind=ApplicationEvent.Kind.STATUS,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+    audit(actor=actor, action=f"application.{to_status}", target=application, note=note)
+    return from_status
+
+
+@transaction.atomic
+def application_start_review(*, application: Application, actor) -> Application:
+    application = _locked(application)
+    _transition(
+        application,
+        to_status=Application.Status.IN_REVIEW,
+        actor=actor,
+        allowed=[Application.Status.SUBMITTED],
+    )
+    if application.reviewer_id is None:
+        application.reviewer = actor
+    application.save(update_fields=["status", "reviewer", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_assign(*, application: Application, reviewer, actor) -> Application:
+    application = _locked(application)
+    if not application.is_open:
+        raise RecruitmentError(_("Only open applications can be assigned."))
+    application.reviewer = reviewer
+    application.save(update_fields=["reviewer", "updated_at"])
+    _event(
+        application,
+        kind=ApplicationEvent.Kind.ASSIGNED,
+        actor=actor,
+        note=str(reviewer) if reviewer else "",
+    )
+    audit(
+        actor=actor, action="application.assigned", target=application, reviewer=getattr(reviewer, "pk", None)
+    )
+    return application
+
+
+@transaction.atomic
+def application_note(*, application: Application, actor, note: str) -> ApplicationEvent:
+    if not note.strip():
+        raise RecruitmentError(_("Write a note first."))
+    return _event(application, kind=ApplicationEvent.Kind.NOTE, actor=actor, note=note.strip())
+
+
+def _unique_slug(name: str, domain: str) -> str:
+    base = (slugify(name, allow_unicode=True) or slugify(domain) or "partner")[:60].strip("-")
+    slug, n = base, 2
+    while Partner.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def application_approve(*, application: Application, actor, note: str = "") -> Application:
+    """Create the partner and invite the applicant as its admin, all or nothing.
+
+    Onboarding starts through the optional hook inside the same transaction, so a failure
+    there rolls back the partner and the invitation too; e-mail leaves only after commit.
+    """
+    application = _locked(application)
+    _transition(application, to_status=Application.Status.APPROVED, actor=actor, note=note)
+    partner = Partner.objects.create(
+        name=application.company_name,
+        slug=_unique_slug(application.company_name, application.domain),
+        partner_type=application.partner_type,
+        status=Partner.Status.ONBOARDING,
+        country=application.country,
+        website=application.website,
+        regions=[application.country],
+        company_size=application.company_size,
+    )
+    partner.industries.set(application.industries.all())
+    partner.capabilities.set(application.capabilities.all())
+    application.partner = partner
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.save(update_fields=["status", "partner", "decided_at", "decided_by", "updated_at"])
+    audit(actor=actor, action="partner.created", target=partner, application=application.pk)
+    invitation_create(
+        partner=partner,
+        email=application.contact_email,
+        role=Membership.Role.ADMIN,
+        actor=actor,
+        language=application.language,
+        application=application,
+    )
+    call_hook("onboarding.services.plan_start", partner=partner, actor=actor)
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application: Application, actor, reason: str, note: str = "") -> Application:
+    from partners import tasks
+
+    if reason not in Application.RejectionReason.values:
+        raise RecruitmentError(_("Choose a reason."))
+    application = _locked(application)
+    _transition(application, to_status=Application.Status.REJECTED, actor=actor, note=note)
+    application.rejection_reason = reason
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.save(update_fields=["status", "rejection_reason", "decided_at", "decided_by", "updated_at"])
+    tasks.send_application_rejected.delay_on_commit(application.pk)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, actor, note: str = "") -> Application:
+    application = _locked(application)
+    _transition(application, to_status=Application.Status.WITHDRAWN, actor=actor, note=note)
+    application.save(update_fields=["status", "updated_at"])
+    return application
+
+
+# --- invitations and team -------------------------------------------------------------
+
+
+def _issue_token(invitation: Invitation) -> str:
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = token_hash(token)
+    now = timezone.now()
+    invitation.sent_at = now
+    invitation.expires_at = now + timedelta(days=Invitation.VALID_DAYS)
+    return token
+
+
+@transaction.atomic
+def invitation_create(
+    *, partner: Partner, email: str, role: str, actor, language: str | None = None, application=None
+) -> Invitation:
+    from partners import tasks
+
+    email = email.strip().lower()
+    if Membership.objects.filter(user__email__iexact=email, partner=partner).exists():
+        raise RecruitmentError(_("%(email)s is already a member of your team.") % {"email": email})
+    if Invitation.objects.for_partner(partner).pending().filter(email__iexact=email).exists():
+        raise RecruitmentError(
+            _("%(email)s has already been invited. Resend the invitation instead.") % {"email": email}
+        )
+    invitation = Invitation(
+        partner=partner,
+        email=email,
+        role=role,
+        invited_by=actor if getattr(actor, "pk", None) else None,
+        language=language or getattr(actor, "language", None) or "ja",
+    )
+    token = _issue_token(invitation)
+    invitation.save()
+    audit(
+        actor=actor, action="invitation.created", target=invitation, partner=partner, email=email, role=role
+    )
+    tasks.send_invitation.delay_on_commit(invitation.pk, token, application.pk if application else None)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
+    """A fresh token and a fresh 14 days; the old link stops working."""
+    from partners import tasks
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise RecruitmentError(_("Only open invitations can be resent."))
+    token = _issue_token(invitation)
+    invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
+    audit(actor=actor, action="invitation.resent", target=invitation)
+    tasks.send_invitation.delay_on_commit(invitation.pk, token, None)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
+    updated = Invitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        raise RecruitmentError(_("This invitation was already accepted or revoked."))
+    audit(actor=actor, action="invitation.revoked", target=invitation)
+    invitation.refresh_from_db()
+    return invitation
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link points at, whatever its state (None if the token is unknown)."""
+    if not token:
+        return None
+    return (
+        Invitation.objects.select_related("partner", "invited_by")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> Membership:
+    """Join the partner: single use (claimed with a conditional UPDATE), not expired, same e-mail."""
+    invitation = invitation_by_token(token)
+    if invitation is None or invitation.state != "pending":
+        raise RecruitmentError(_("This invitation link is no longer valid."))
+    if invitation.email.lower() != user.email.lower():
+        raise RecruitmentError(
+            _("This invitation was sent to %(invited)s, but you are signed in as %(current)s.")
+            % {"invited": invitation.email, "current": user.email}
+        )
+    existing = Membership.objects.filter(user=user).select_related("partner").first()
+    if existing is not None and existing.partner_id != invitation.partner_id:
+        raise RecruitmentError(
+            _("Your account already belongs to %(partner)s. A user can belong to one partner only.")
+            % {"partner": existing.partner}
+        )
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).update(accepted_at=timezone.now(), accepted_by=user)
+    if claimed != 1:
+        raise RecruitmentError(_("This invitation link is no longer valid."))
+    membership, _created = Membership.objects.update_or_create(
+        user=user, defaults={"partner": invitation.partner, "role": invitation.role, "is_active": True}
+    )
+    if invitation.language and user.language != invitation.language and _created:
+        user.language = invitation.language
+        user.save(update_fields=["language"])
+    audit(actor=user, action="invitation.accepted", target=invitation, partner=invitation.partner)
+    return membership
+
+
+def _admin_count(partner) -> int:
+    return Membership.objects.filter(partner=partner, role=Membership.Role.ADMIN, is_active=True).count()
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, actor) -> Membership:
+    if role not in Membership.Role.values:
+        raise RecruitmentError(_("Choose a valid role."))
+    # Lock the partner's admins so two admins cannot demote each other at the same time.
+    list(
+        Membership.objects.select_for_update().filter(
+            partner_id=membership.partner_id, role=Membership.Role.ADMIN
+        )
+    )
+    membership.refresh_from_db()
+    if (
+        membership.role == Membership.Role.ADMIN
+        and role != Membership.Role.ADMIN
+        and _admin_count(membership.partner) <= 1
+    ):
+        raise RecruitmentError(_("A team needs at least one admin. Make someone else admin first."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit(actor=actor, action="membership.role_changed", target=membership, role=role)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor) -> None:
+    list(
+        Membership.objects.select_for_update().filter(
+            partner_id=membership.partner_id, role=Membership.Role.ADMIN
+        )
+    )
+    membership.refresh_from_db()
+    if membership.role == Membership.Role.ADMIN and _admin_count(membership.partner) <= 1:
+        if membership.user_id == getattr(actor, "pk", None):
+            raise RecruitmentError(_("You are the last admin and cannot remove yourself."))
+        raise RecruitmentError(_("A team needs at least one admin."))
+    audit(
+        actor=actor,
+        action="membership.removed",
+        target=membership,
+        partner=membership.partner,
+        user=membership.user_id,
+    )
+    membership.delete()
+
+
+# --- partner profile ------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_profile_update(*, partner: Partner, form, user, logo=None) -> Partner:
+    """Save the profile form (logo already resized) and report completion once."""
+    partner = form.save(commit=False)
+    if logo is not None:
+        partner.logo = logo
+    partner.save()
+    form.save_m2m()
+    audit(actor=user, action="partner.profile_updated", target=partner)
+    if partner.profile_completed_at is None and not partner.profile_missing():
+        claimed = Partner.objects.filter(pk=partner.pk, profile_completed_at=None).update(
+            profile_completed_at=timezone.now()
+        )
+        if claimed:
+            partner.refresh_from_db(fields=["profile_completed_at"])
+            audit(actor=user, action="partner.profile_completed", target=partner)
+            call_hook("onboarding.services.profile_completed", partner=partner, user=user)
+    return partner

@@ -1,0 +1,227 @@
+"""Staff pages under /staff/recruitment/: review pipeline, metrics, referral links."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from partners import queries, services
+from partners.forms import AssignForm, DecisionForm, NoteForm, PeriodForm, RejectForm, ReviewFilterForm
+from partners.models import Application
+from partners.scoring import reason_text
+from partners.services import RecruitmentError
+from prm.exports import csv_response
+from prm.models import CHANNEL_MANAGERS
+from prm.pagination import paginate
+from prm.tenancy import partners_for_staff, staff_required
+
+managers_only = staff_required(groups=(CHANNEL_MANAGERS,))
+
+
+def _visible_partner_ids(user) -> set:
+    """Partners whose names this staff user may see (a referrer can be a partner)."""
+    return set(partners_for_staff(user).values_list("pk", flat=True))
+
+
+def referrer_name(application, visible_ids) -> str:
+    link = application.referral_link
+    if link is None:
+        return ""
+    if link.partner_id and link.partner_id not in visible_ids:
+        return str(_("A partner"))
+    return link.owner_name
+
+
+def _applications():
+    return Application.objects.select_related(
+        "reviewer", "fit_profile", "referral_link__user", "referral_link__partner"
+    )
+
+
+@managers_only
+@require_GET
+def applications(request):
+    form = ReviewFilterForm(request.GET or None)
+    qs = form.filter(_applications())
+    visible = _visible_partner_ids(request.user)
+    if request.GET.get("format") == "csv":
+        return _applications_csv(qs, visible)
+    page = paginate(request, qs)
+    for application in page:
+        application.referrer_name = referrer_name(application, visible)
+    return render(request, "partners/staff/applications.html", {"form": form, "page": page})
+
+
+def _applications_csv(qs, visible):
+    header = [
+        _("Applied"), _("Company"), _("Domain"), _("Country"), _("Partner type"), _("Source"),
+        _("Referrer"), _("Fit score"), _("Status"), _("Reviewer"), _("Decided"),
+    ]  # fmt: skip
+    rows = (
+        [
+            a.created_at.date().isoformat(),
+            a.company_name,
+            a.domain,
+            a.country.code,
+            a.get_partner_type_display(),
+            a.get_source_display(),
+            referrer_name(a, visible),
+            a.fit_score,
+            a.get_status_display(),
+            a.reviewer or "",
+            a.decided_at.date().isoformat() if a.decided_at else "",
+        ]
+        for a in qs.iterator(chunk_size=500)
+    )
+    return csv_response("applications", header, rows)
+
+
+@managers_only
+@require_GET
+def application_detail(request, pk):
+    application = get_object_or_404(_applications().prefetch_related("industries", "capabilities"), pk=pk)
+    events = application.events.select_related("actor")
+    application.referrer_name = referrer_name(application, _visible_partner_ids(request.user))
+    return render(
+        request,
+        "partners/staff/application_detail.html",
+        {
+            "application": application,
+            "events": events,
+            "reasons": [(r, reason_text(r)) for r in application.fit_reasons],
+            "assign_form": AssignForm(initial={"reviewer": application.reviewer_id}),
+            "note_form": NoteForm(),
+            "approve_form": DecisionForm(),
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+ACTIONS = {"review", "assign", "note", "approve", "reject", "withdraw"}
+
+
+@managers_only
+@require_POST
+def application_action(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404
+    application = get_object_or_404(Application, pk=pk)
+    try:
+        done = _run_action(request, application, action)
+    except RecruitmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect("partners:staff_application", pk=application.pk)
+
+
+def _run_action(request, application, action) -> str | None:
+    user = request.user
+    if action == "review":
+        services.application_start_review(application=application, actor=user)
+        return _("The application is now in review.")
+    if action == "assign":
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            raise RecruitmentError(_("Choose a reviewer."))
+        services.application_assign(
+            application=application, reviewer=form.cleaned_data["reviewer"], actor=user
+        )
+        return _("Reviewer updated.")
+    if action == "note":
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            raise RecruitmentError(_("Write a note first."))
+        services.application_note(application=application, actor=user, note=form.cleaned_data["note"])
+        return _("Note added.")
+    if action == "approve":
+        form = DecisionForm(request.POST)
+        form.is_valid()
+        application = services.application_approve(
+            application=application, actor=user, note=form.cleaned_data.get("note", "")
+        )
+        return _("Approved: %(partner)s was created and %(email)s was invited as its admin.") % {
+            "partner": application.partner,
+            "email": application.contact_email,
+        }
+    if action == "reject":
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            raise RecruitmentError(_("Choose the reason to send to the applicant."))
+        services.application_reject(
+            application=application,
+            actor=user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        return _("Rejected; the applicant was told the reason courteously.")
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    services.application_withdraw(application=application, actor=user, note=form.cleaned_data.get("note", ""))
+    return _("The application was marked as withdrawn.")
+
+
+@managers_only
+@require_GET
+def metrics(request):
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    data = queries.recruitment_metrics(
+        start=start, end=end, referral_links=queries.referral_links_visible_to(request.user)
+    )
+    if request.GET.get("format") == "csv":
+        return _metrics_csv(data)
+    return render(
+        request, "partners/staff/metrics.html", {"form": form, "m": data, "chart": _source_chart(data)}
+    )
+
+
+def _source_chart(data) -> str:
+    """Applications and approvals by source as inline SVG (the table beside it has the numbers)."""
+    import pygal
+    from django.utils.safestring import mark_safe
+
+    chart = pygal.HorizontalBar(
+        js=[], height=320, width=560, show_legend=True, legend_at_bottom=True, print_values=False,
+        style=pygal.style.Style(background="transparent", plot_background="transparent",
+                                font_family="sans-serif", colors=("#0d6efd", "#198754")),
+    )  # fmt: skip
+    rows = list(reversed(data["by_source"]))
+    chart.x_labels = [str(r["label"]) for r in rows]
+    chart.add(str(_("Applications")), [r["total"] for r in rows])
+    chart.add(str(_("Approved")), [r["approved"] for r in rows])
+    return mark_safe(chart.render(is_unicode=True))  # SVG built by pygal from our own numbers
+
+
+def _metrics_csv(data):
+    header = [
+        _("Breakdown"),
+        _("Value"),
+        _("Applications"),
+        _("Approved"),
+        _("Rejected"),
+        _("Approval rate (%)"),
+    ]
+    rows = []
+    for group, key in ((_("Source"), "by_source"), (_("Partner type"), "by_type")):
+        for r in data[key]:
+            rows.append([group, r["label"], r["total"], r["approved"], r["rejected"], r["approval_rate"]])
+    t = data["totals"]
+    rows.append([_("Total"), "", t["total"], t["approved"], t["rejected"], t["approval_rate"]])
+    rows.append([_("Median days to decision"), t["median_days"], "", "", "", ""])
+    for link in data["top_referrers"]:
+        rows.append([_("Referrer"), link.owner_name, link.application_count, link.approved_count, "", ""])
+    return csv_response("recruitment-metrics", header, rows)
+
+
+@managers_only
+@require_GET
+def referrals(request):
+    own = queries.referral_link_stats(services.referral_link_for(user=request.user))
+    links = queries.referrer_stats(queries.referral_links_visible_to(request.user)).order_by(
+        "-application_count", "-clicks", "code"
+    )
+    page = paginate(request, links)
+    return render(request, "partners/staff/referrals.html", {"own": own, "page": page})

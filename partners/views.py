@@ -1,0 +1,399 @@
+"""Public recruitment pages, the partner's team and profile pages, and home panels."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partners import queries, services
+from partners.forms import ApplicationForm, DirectoryFilterForm, InviteForm, ProfileForm, RoleForm
+from partners.images import resized_logo
+from partners.models import Capability, Industry, Invitation, Membership, Partner, ReferralLink
+from partners.services import RecruitmentError
+from prm.adapters import SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
+from prm.pagination import paginate
+from prm.tenancy import ADMIN, active_membership, partner_required
+
+REFERRAL_SESSION_KEY = "partners_referral"
+REFERRAL_COOKIE = "prm_ref"
+REFERRAL_COOKIE_SALT = "partners.referral"
+REFERRAL_COOKIE_DAYS = 90
+INVITATION_SESSION_KEY = "partners_invitation_token"
+
+
+# --- referral links and the public application ----------------------------------------
+
+
+@require_GET
+def referral(request, code):
+    """Count the click, remember the referral (session + signed cookie) and go to /apply/."""
+    link = services.referral_click(code=code)
+    response = redirect("partners:apply")
+    if link is not None:
+        request.session[REFERRAL_SESSION_KEY] = link.code
+        response.set_signed_cookie(
+            REFERRAL_COOKIE,
+            link.code,
+            salt=REFERRAL_COOKIE_SALT,
+            max_age=REFERRAL_COOKIE_DAYS * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+def current_referral(request) -> ReferralLink | None:
+    """The referral remembered for this visitor: session first, then the signed cookie."""
+    code = request.session.get(REFERRAL_SESSION_KEY)
+    if not code:
+        try:
+            code = request.get_signed_cookie(REFERRAL_COOKIE, salt=REFERRAL_COOKIE_SALT, default=None)
+        except signing.BadSignature:
+            code = None
+    if not code:
+        return None
+    return ReferralLink.objects.select_related("user", "partner").filter(code=code, is_active=True).first()
+
+
+def client_ip(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def rate_limit_key(ip: str) -> str:
+    return f"partners:apply:{ip}"
+
+
+def rate_limited(request) -> bool:
+    """Count one valid submission for this IP; True when over PARTNERS_APPLY_RATE_LIMIT per hour.
+
+    Invalid forms are not counted: they store and send nothing, and a person fixing typos
+    must not lock themselves out.
+    """
+    limit, window = getattr(settings, "PARTNERS_APPLY_RATE_LIMIT", (5, 3600))
+    key = rate_limit_key(client_ip(request))
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    referral_link = current_referral(request)
+    form = ApplicationForm(request.POST or None, referral=referral_link)
+    status = 200
+    if request.method == "POST":
+        if form.is_spam:
+            # Pretend success so a bot learns nothing; nothing is stored or sent.
+            return redirect("partners:apply_thanks")
+        if form.is_valid():
+            if rate_limited(request):
+                form.add_error(
+                    None, _("Too many applications were sent from your network. Please try again in an hour.")
+                )
+                status = 429
+            else:
+                try:
+                    services.application_submit(
+                        data=form.application_data(),
+                        industries=form.cleaned_data["industries"],
+                        capabilities=form.cleaned_data["capabilities"],
+                        language=translation.get_language() or settings.LANGUAGE_CODE,
+                        referral_link=referral_link,
+                    )
+                except RecruitmentError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    request.session.pop(REFERRAL_SESSION_KEY, None)
+                    response = redirect("partners:apply_thanks")
+                    response.delete_cookie(REFERRAL_COOKIE)
+                    return response
+    return render(
+        request,
+        "partners/apply.html",
+        {"form": form, "referral": referral_link},
+        status=status,
+    )
+
+
+@require_GET
+def apply_thanks(request):
+    return render(request, "partners/apply_thanks.html")
+
+
+# --- public directory -----------------------------------------------------------------
+
+
+def _directory_qs():
+    return Partner.objects.in_directory().prefetch_related(
+        Prefetch("industries", queryset=Industry.objects.all()),
+    )
+
+
+@require_GET
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    page = paginate(request, form.filter(_directory_qs()).order_by("name"), per_page=12)
+    return render(request, "partners/directory.html", {"form": form, "page": page})
+
+
+@require_GET
+def directory_detail(request, slug):
+    partner = get_object_or_404(
+        _directory_qs().prefetch_related(Prefetch("capabilities", queryset=Capability.objects.all())),
+        slug=slug,
+    )
+    return render(request, "partners/directory_detail.html", {"partner": partner})
+
+
+# --- invitations ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    invitation = services.invitation_by_token(token)
+    valid = invitation is not None and invitation.state == "pending"
+    if request.method == "POST" and valid:
+        if not request.user.is_authenticated:
+            return _invitation_sign_in_or_up(request, invitation, token)
+        try:
+            membership = services.invitation_accept(token=token, user=request.user)
+        except RecruitmentError as exc:
+            messages.error(request, str(exc))
+        else:
+            for key in (SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY, INVITATION_SESSION_KEY):
+                request.session.pop(key, None)
+            messages.success(request, _("Welcome to %(partner)s!") % {"partner": membership.partner})
+            return redirect("home")
+    from prm.models import User
+
+    context = {
+        "invitation": invitation if valid else None,
+        "token": token,
+        "has_account": valid and User.objects.filter(email__iexact=invitation.email).exists(),
+        "wrong_user": valid
+        and request.user.is_authenticated
+        and request.user.email.lower() != invitation.email.lower(),
+    }
+    return render(request, "partners/invitation_accept.html", context)
+
+
+def _invitation_sign_in_or_up(request, invitation, token):
+    """Anonymous visitor: sign in to an existing account, or sign up with the invited e-mail."""
+    from prm.models import User
+
+    next_url = reverse("partners:invitation_accept", kwargs={"token": token})
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+    # The link came to this inbox: allauth may open sign-up for this address, already verified.
+    request.session[SIGNUP_ALLOWED_SESSION_KEY] = True
+    request.session[VERIFIED_EMAIL_SESSION_KEY] = invitation.email
+    request.session[INVITATION_SESSION_KEY] = token
+    return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email, 'next': next_url})}")
+
+
+# --- team -----------------------------------------------------------------------------
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def team(request):
+    partner = request.partner
+    is_admin = request.membership.is_admin
+    form = InviteForm(request.POST or None) if is_admin else None
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.invitation_create(
+                    partner=partner,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    actor=request.user,
+                    language=request.user.language,
+                )
+            except RecruitmentError as exc:
+                form.add_error("email", str(exc))
+            else:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                )
+                return redirect("partners:team")
+    members = Membership.objects.for_partner(partner).select_related("user").order_by("role", "user__email")
+    invitations = Invitation.objects.for_partner(partner).pending().select_related("invited_by")
+    return render(
+        request,
+        "partners/team.html",
+        {
+            "members": members,
+            "invitations": invitations if is_admin else [],
+            "form": form,
+            "is_admin": is_admin,
+            "role_choices": Membership.Role.choices,
+            "active_nav": "team",
+        },
+    )
+
+
+def _invitation_action(request, pk, action):
+    invitation = get_object_or_404(Invitation.objects.for_partner(request.partner), pk=pk)
+    try:
+        action(invitation=invitation, actor=request.user)
+    except RecruitmentError as exc:
+        messages.error(request, str(exc))
+        return None
+    return invitation
+
+
+@partner_required(role=ADMIN)
+@require_POST
+def invitation_resend(request, pk):
+    invitation = _invitation_action(request, pk, services.invitation_resend)
+    if invitation:
+        messages.success(
+            request, _("A new invitation link was sent to %(email)s.") % {"email": invitation.email}
+        )
+    return redirect("partners:team")
+
+
+@partner_required(role=ADMIN)
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = _invitation_action(request, pk, services.invitation_revoke)
+    if invitation:
+        messages.success(request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email})
+    return redirect("partners:team")
+
+
+@partner_required(role=ADMIN)
+@require_POST
+def member_role(request, pk):
+    membership = get_object_or_404(Membership.objects.for_partner(request.partner), pk=pk)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_set_role(
+                membership=membership, role=form.cleaned_data["role"], actor=request.user
+            )
+        except RecruitmentError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The role of %(user)s was changed.") % {"user": membership.user})
+    else:
+        messages.error(request, _("Choose a valid role."))
+    return redirect("partners:team")
+
+
+@partner_required(role=ADMIN)
+@require_POST
+def member_remove(request, pk):
+    membership = get_object_or_404(Membership.objects.for_partner(request.partner), pk=pk)
+    try:
+        services.membership_remove(membership=membership, actor=request.user)
+    except RecruitmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(user)s was removed from the team.") % {"user": membership.user})
+        if membership.user_id == request.user.pk:
+            return redirect("home")
+    return redirect("partners:team")
+
+
+# --- profile --------------------------------------------------------------------------
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    partner = Partner.objects.prefetch_related("industries", "capabilities").get(pk=request.partner.pk)
+    is_admin = request.membership.is_admin
+    form = None
+    if is_admin:
+        form = ProfileForm(request.POST or None, request.FILES or None, instance=partner)
+    elif request.method == "POST":
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("logo")
+        logo = (
+            resized_logo(upload, name=f"{partner.pk}-logo")
+            if upload and hasattr(upload, "content_type")
+            else None
+        )
+        services.partner_profile_update(partner=partner, form=form, user=request.user, logo=logo)
+        messages.success(request, _("Your company profile was saved."))
+        return redirect("partners:profile")
+    return render(
+        request,
+        "partners/profile.html",
+        {"partner": partner, "form": form, "is_admin": is_admin, "missing": partner.profile_missing()},
+    )
+
+
+# --- referrals for partners -----------------------------------------------------------
+
+
+@partner_required
+@require_GET
+def referrals(request):
+    partner = request.partner
+    link = None
+    if partner.status == Partner.Status.ACTIVE:
+        link = queries.referral_link_stats(services.referral_link_for(partner=partner))
+    return render(request, "partners/referrals.html", {"link": link, "partner": partner})
+
+
+# --- plug-ins -------------------------------------------------------------------------
+
+
+def referral_panel(request, partner):
+    """Home panel: the partner's referral link with clicks, applications and approvals."""
+    if partner.status != Partner.Status.ACTIVE:
+        return None
+    link = queries.referral_link_stats(services.referral_link_for(partner=partner))
+    return "partners/panels/referral.html", {"link": link}
+
+
+def company_panel(request, partner):
+    """Home panel: the company at a glance, links to profile and team, what the profile lacks."""
+    membership = active_membership(request.user)
+    return "partners/panels/company.html", {
+        "partner": partner,
+        "membership": membership,
+        "missing": partner.profile_missing() if partner.profile_completed_at is None else [],
+    }
+
+
+def staff_links(request):
+    if not request.user.is_channel_manager:
+        return []
+    return [
+        {
+            "label": _("Partner applications"),
+            "url": reverse("partners:staff_applications"),
+            "description": _("Review, approve or reject applications, sorted by fit score."),
+        },
+        {
+            "label": _("Recruitment metrics"),
+            "url": reverse("partners:staff_metrics"),
+            "description": _("Applications and approval rates by source and type, top referrers."),
+        },
+        {
+            "label": _("Referral links"),
+            "url": reverse("partners:staff_referrals"),
+            "description": _("Your personal referral link and what every referrer brought in."),
+        },
+    ]

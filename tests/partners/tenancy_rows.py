@@ -1,0 +1,59 @@
+from tests.tenancy import LOGIN, MANAGERS, PARTNER, PUBLIC, Row, expect
+
+
+def _invitation(w):
+    from tests.partners.factories import InvitationFactory
+
+    return InvitationFactory(partner=w.partner_a, email="invitee-secret@example.test")
+
+
+def _application(w):
+    from tests.partners.factories import ApplicationFactory
+
+    return ApplicationFactory(company_name="Applicant Gamma KK")
+
+
+def _listed_b(w):
+    w.partner_b.directory_listed = True
+    w.partner_b.save(update_fields=["directory_listed"])
+    return {"slug": w.partner_b.slug}
+
+
+# A POST that an admin of partner A makes on one of A's objects: done (302), others 404/403.
+ADMIN_ACTION_A = expect(404, anon=LOGIN, member_a=403, admin_a=302)
+
+ROWS = [
+    # Public recruitment pages
+    Row("partners:apply", PUBLIC),
+    Row("partners:apply", PUBLIC, method="post", data=lambda w: {"company_name": ""}),
+    Row("partners:apply_thanks", PUBLIC),
+    Row("partners:referral", expect(302), kwargs=lambda w: {"code": "nosuchcode"}),
+    Row("partners:directory", PUBLIC),
+    # Partner A is not listed: its page is a 404 for everyone; a listed partner is public.
+    Row("partners:directory_detail", expect(404), kwargs=lambda w: {"slug": w.partner_a.slug}),
+    Row("partners:directory_detail", PUBLIC, kwargs=_listed_b),
+    Row("partners:invitation_accept", PUBLIC, kwargs=lambda w: {"token": "not-a-token"}),
+    # Partner pages
+    Row("partners:team", PARTNER, leaks=lambda w: ["invitee-secret@example.test"]),
+    Row("partners:team", expect(302, anon=LOGIN, member_a=403, manager_a=404, manager_other=404, support=404),
+        method="post", data=lambda w: {"email": "new@example.test", "role": "member"}),
+    Row("partners:invitation_resend", ADMIN_ACTION_A, method="post", kwargs=lambda w: {"pk": _invitation(w).pk},
+        leaks=lambda w: ["invitee-secret@example.test"]),
+    Row("partners:invitation_revoke", ADMIN_ACTION_A, method="post", kwargs=lambda w: {"pk": _invitation(w).pk}),
+    Row("partners:member_role", ADMIN_ACTION_A, method="post",
+        kwargs=lambda w: {"pk": w.member_a.membership.pk}, data=lambda w: {"role": "admin"}),
+    Row("partners:member_remove", ADMIN_ACTION_A, method="post", kwargs=lambda w: {"pk": w.member_a.membership.pk}),
+    Row("partners:profile", PARTNER),
+    Row("partners:profile", expect(302, anon=LOGIN, member_a=403, manager_a=404, manager_other=404, support=404),
+        method="post", data=lambda w: {"description": "Updated", "website": "https://x.example.com"}),
+    Row("partners:referrals", PARTNER),
+    # Staff pages (channel managers)
+    Row("partners:staff_applications", MANAGERS),
+    Row("partners:staff_applications", MANAGERS, query="?format=csv"),
+    Row("partners:staff_metrics", MANAGERS),
+    Row("partners:staff_metrics", MANAGERS, query="?format=csv"),
+    Row("partners:staff_referrals", MANAGERS),
+    Row("partners:staff_application", MANAGERS, kwargs=lambda w: {"pk": _application(w).pk}),
+    Row("partners:staff_application_action", expect(302, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403),
+        method="post", kwargs=lambda w: {"pk": _application(w).pk, "action": "note"}, data=lambda w: {"note": "Looks good"}),
+]  # fmt: skip
