@@ -274,7 +274,7 @@ def cohort_rows(plans) -> list[dict]:
     )
     from partners.models import PartnerType
 
-    labels = dict(PartnerType.choices)
+    labels = {value: str(label) for value, label in PartnerType.choices}  # in the active language
     out = []
     for r in rows:
         decided = r["within"] + r["late"]

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from onboarding.models import Pillar, TaskKind
 from prm.models import CHANNEL_MANAGERS
@@ -43,7 +44,9 @@ def certification(course):
 def asset(db):
     from content.models import Asset
 
-    return Asset.objects.create(title="Partner programme guide", status=Asset.Status.PUBLISHED)
+    return Asset.objects.create(
+        title="Partner programme guide", status=Asset.Status.PUBLISHED, published_at=timezone.now()
+    )
 
 
 @pytest.fixture

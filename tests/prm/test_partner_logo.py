@@ -3,6 +3,7 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from partners.images import resized_logo
@@ -24,16 +25,19 @@ def test_a_real_png_passes_and_is_resized_to_fit():
         assert img.format == "PNG"
 
 
+@translation.override("en")
 def test_a_file_that_is_not_an_image_is_refused():
     with pytest.raises(ValidationError, match="not a valid image"):
         validate_logo(SimpleUploadedFile("logo.png", b"%PDF-1.4 not an image"))
 
 
+@translation.override("en")
 def test_an_unsupported_image_format_is_refused():
     with pytest.raises(ValidationError, match="PNG, JPEG"):
         validate_logo(image_file(fmt="BMP", size=(50, 50), name="logo.bmp"))
 
 
+@translation.override("en")
 def test_an_oversized_logo_is_refused(settings):
     settings.PRM_LOGO_MAX_BYTES = 100
     with pytest.raises(ValidationError, match="too large"):

@@ -4,6 +4,7 @@ import sys
 import types
 
 import pytest
+from django.utils import timezone
 
 from content.models import Asset
 from partners.models import Membership
@@ -15,7 +16,9 @@ from threads.models import Thread
 @pytest.fixture
 def assets_for(monkeypatch):
     """A content app whose asset_for_partner lets partner A see `visible` only."""
-    visible = Asset.objects.create(title="Partner onboarding guide", status=Asset.Status.PUBLISHED)
+    visible = Asset.objects.create(
+        title="Partner onboarding guide", status=Asset.Status.PUBLISHED, published_at=timezone.now()
+    )
     hidden = Asset.objects.create(title="Secret pricing memo", status=Asset.Status.DRAFT)
     module = types.ModuleType("content.queries")
     module.asset_for_partner = lambda *, partner, pk: Asset.objects.filter(pk=pk, pk__in=[visible.pk]).first()

@@ -192,7 +192,9 @@ def test_suggestions_without_the_content_library(world, client_for, monkeypatch)
 def test_suggestions_list_matching_assets(world, client_for, monkeypatch):
     from content.models import Asset
 
-    asset = Asset.objects.create(title="How to register a deal", status=Asset.Status.PUBLISHED)
+    asset = Asset.objects.create(
+        title="How to register a deal", status=Asset.Status.PUBLISHED, published_at=timezone.now()
+    )
     seen = {}
 
     def search_for_partner(*, partner, query, limit=5):
