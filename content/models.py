@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import PartnerType
+from prm.models import PartnerScopedQuerySet
 
 
 class Stage(models.TextChoices):
@@ -291,11 +292,6 @@ class AssetShare(models.Model):
 
     def __str__(self):
         return f"{self.asset} → {self.partner}"
-
-
-class PartnerScopedQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
 
 
 class Bookmark(models.Model):

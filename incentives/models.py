@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from prm.models import PartnerScopedQuerySet
+
 
 class Tier(models.Model):
     """A channel performance level (demo: Registered, Silver, Gold, Platinum).
@@ -104,9 +106,8 @@ class Currency(models.TextChoices):
     SGD = "SGD", "SGD"
 
 
-class DealQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class DealQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
     def won(self):
         return self.filter(stage=Deal.Stage.WON)
@@ -235,9 +236,8 @@ class Deal(models.Model):
 # --- Tier state and changes -----------------------------------------------------------
 
 
-class PartnerTierStateQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class PartnerTierStateQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
 
 class PartnerTierState(models.Model):
@@ -282,9 +282,8 @@ class PartnerTierState(models.Model):
         return f"{self.partner}: {self.tier or '-'}"
 
 
-class TierChangeQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class TierChangeQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
 
 class TierChange(models.Model):
@@ -437,9 +436,8 @@ class IncentiveProgram(models.Model):
             raise ValidationError({"amount": _("Enter the amount.")})
 
 
-class StatementQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class StatementQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
 
 class Statement(models.Model):
@@ -479,9 +477,8 @@ class Statement(models.Model):
         return f"{self.partner} {self.period:%Y-%m}"
 
 
-class EarningQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(statement__partner=partner)
+class EarningQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "statement__partner"
 
 
 class Earning(models.Model):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import PartnerType
+from prm.models import PartnerScopedQuerySet
 
 
 def default_target_days() -> int:
@@ -210,9 +211,8 @@ class Choice(models.Model):
         return self.text
 
 
-class EnrollmentQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class EnrollmentQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
 
 class Enrollment(models.Model):
@@ -291,9 +291,8 @@ def certificate_code() -> str:
     return secrets.token_urlsafe(18)
 
 
-class UserCertificationQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class UserCertificationQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
     def valid_on(self, day: date):
         return self.filter(revoked=False, issued_on__lte=day, valid_until__gte=day)
@@ -452,9 +451,8 @@ class TemplateTask(TaskFields):
         validate_task_link(self, target_days=target)
 
 
-class PlanQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class PlanQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
     def running(self):
         return self.filter(status=OnboardingPlan.Status.RUNNING)
@@ -522,9 +520,8 @@ class OnboardingPlan(models.Model):
         return _("Onboarding of %(partner)s") % {"partner": self.partner}
 
 
-class TaskQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(plan__partner=partner)
+class TaskQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "plan__partner"
 
     def open(self):
         return self.exclude(status=OnboardingTask.Status.DONE)
@@ -600,9 +597,8 @@ def upload_path(instance, filename):
     return f"onboarding/uploads/{instance.task.plan.partner_id}/{secrets.token_hex(8)}/{filename}"
 
 
-class SubmissionQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(task__plan__partner=partner)
+class SubmissionQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "task__plan__partner"
 
 
 class TaskSubmission(models.Model):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from partners.validators import validate_logo
+from prm.models import PartnerScopedQuerySet
 
 
 class PartnerType(models.TextChoices):
@@ -146,9 +147,8 @@ class Partner(models.Model):
         return missing
 
 
-class MembershipQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class MembershipQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
 
 class Membership(models.Model):
@@ -233,9 +233,8 @@ class IdealProfile(models.Model):
         return self.name
 
 
-class ReferralLinkQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class ReferralLinkQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
 
 class ReferralLink(models.Model):
@@ -464,9 +463,8 @@ class ApplicationEvent(models.Model):
         return f"{self.application_id} {self.kind} {self.to_status}"
 
 
-class InvitationQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class InvitationQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
     def pending(self):
         return self.filter(accepted_at=None, revoked_at=None)

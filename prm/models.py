@@ -116,3 +116,16 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PartnerScopedQuerySet(models.QuerySet):
+    """The `for_partner()` convention (DESIGN.md section 3) for partner-owned rows.
+
+    Subclasses name the path from the row to its partner when it is not a direct
+    `partner` foreign key, e.g. `partner_lookup = "plan__partner"`.
+    """
+
+    partner_lookup = "partner"
+
+    def for_partner(self, partner):
+        return self.filter(**{self.partner_lookup: partner})

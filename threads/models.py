@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from prm.models import PartnerScopedQuerySet
+
 
 class Category(models.TextChoices):
     ONBOARDING = "onboarding", _("Onboarding")
@@ -42,9 +44,8 @@ class PrivateStorage(FileSystemStorage):
 private_storage = PrivateStorage()
 
 
-class ThreadQuerySet(models.QuerySet):
-    def for_partner(self, partner):
-        return self.filter(partner=partner)
+class ThreadQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
 
     def for_staff(self, user):
         from prm.tenancy import partners_for_staff
