@@ -1,10 +1,9 @@
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from content.queries import stage_phrase
+from prm.emails import send_templated_mail
 
 
 def send_digest(*, user, partner, assets, stage) -> None:
@@ -24,17 +23,15 @@ def send_digest(*, user, partner, assets, stage) -> None:
             "library_url": settings.SITE_URL + reverse("content:index"),
             "unsubscribe_url": unsubscribe_url,
         }
-        subject = render_to_string("content/emails/digest_subject.txt", context).strip()
-        text = render_to_string("content/emails/digest.txt", context)
-        html = render_to_string("content/emails/digest.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
+    send_templated_mail(
         to=[user.email],
+        language=user.language,
+        subject_template="content/emails/digest_subject.txt",
+        text_template="content/emails/digest.txt",
+        html_template="content/emails/digest.html",
+        context=context,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(html, "text/html")
-    message.send()

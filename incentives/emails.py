@@ -1,24 +1,22 @@
 """E-mails of the incentives app: rendered in the recipient's language, absolute links."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from prm.emails import send_templated_mail
 
 
 def send(user, template: str, context: dict) -> None:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {"user": user, "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"incentives/emails/{template}_subject.txt", context).strip()
-        text = render_to_string(f"incentives/emails/{template}.txt", context)
-        html = render_to_string(f"incentives/emails/{template}.html", context)
-    message = EmailMultiAlternatives(
-        " ".join(subject.split()), text, settings.DEFAULT_FROM_EMAIL, [user.email]
+    send_templated_mail(
+        to=[user.email],
+        language=user.language,
+        subject_template=f"incentives/emails/{template}_subject.txt",
+        text_template=f"incentives/emails/{template}.txt",
+        html_template=f"incentives/emails/{template}.html",
+        context={"user": user, **context},
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def partner_admins(partner_id: int):

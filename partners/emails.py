@@ -1,21 +1,20 @@
 """Recruitment e-mails: subject / text / HTML trios in the recipient's language."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+
+from prm.emails import send_templated_mail
 
 
 def send(*, template: str, to: str, language: str, context: dict) -> None:
-    with translation.override(language):
-        context = {**context, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"partners/emails/{template}_subject.txt", context).strip()
-        text = render_to_string(f"partners/emails/{template}.txt", context)
-        html = render_to_string(f"partners/emails/{template}.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_templated_mail(
+        to=[to],
+        language=language,
+        subject_template=f"partners/emails/{template}_subject.txt",
+        text_template=f"partners/emails/{template}.txt",
+        html_template=f"partners/emails/{template}.html",
+        context=context,
+    )
 
 
 def application_received(application) -> None:

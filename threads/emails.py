@@ -1,12 +1,11 @@
 """Notification e-mails. Internal notes are never sent: only public messages notify."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from prm.emails import send_templated_mail
 from prm.markdown import render_markdown
 from threads.models import Message, Notification
 from threads.queries import partner_participants, staff_watchers
@@ -58,9 +57,11 @@ def send_message_email(*, message: Message, user) -> None:
             "partner_name": thread.partner.name,
             "attachment_count": message.attachments.count(),
         }
-        subject = " ".join(render_to_string("threads/emails/message_subject.txt", context).split())
-        text = render_to_string("threads/emails/message.txt", context)
-        html = render_to_string("threads/emails/message.html", context)
-    mail = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
-    mail.attach_alternative(html, "text/html")
-    mail.send()
+    send_templated_mail(
+        to=[user.email],
+        language=user.language,
+        subject_template="threads/emails/message_subject.txt",
+        text_template="threads/emails/message.txt",
+        html_template="threads/emails/message.html",
+        context=context,
+    )
