@@ -7,8 +7,9 @@ export PORT
 
 .PHONY: run test setup install lint format messages bench clean stop
 
-run: setup
-	$(PY) manage.py seed_demo
+# prm.devrun migrates, collects static files and seeds itself, after making sure it is the
+# only `make run` of this checkout (a second one says where the first serves and exits 1).
+run: install .env
 	$(PY) -m prm.devrun
 
 test: setup
@@ -42,8 +43,10 @@ messages:
 	$(PY) manage.py makemessages -l ja --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
+# Ends a serving `make run`, then the embedded servers unless a `make test` still uses them.
 stop:
-	$(PY) -m prm.devservices stop
+	$(PY) -m prm.devrun stop
 
 clean: stop
+	$(PY) -m prm.devservices stop
 	rm -rf var

@@ -25,25 +25,17 @@ EVENTS = 1_000_000
 PARTNERS = 1_000
 
 
-def _server():
-    import pgserver
-
-    from prm import devservices
-
-    return pgserver.get_server(devservices.PG_DIR, cleanup_mode=None)
-
-
 def setup_django(*, fresh: bool):
     os.environ.setdefault("DJANGO_DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     os.environ["PRM_DATABASE_NAME"] = DB_NAME
     if "DATABASE_URL" not in os.environ:
-        server = _server()
+        from prm import devservices
+
         if fresh:
-            server.psql(f"DROP DATABASE IF EXISTS {DB_NAME};")
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")  # noqa: S608
-        if "(1 row)" not in exists:
-            server.psql(f"CREATE DATABASE {DB_NAME};")
+            devservices.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        if devservices.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'") != "1":  # noqa: S608
+            devservices.psql(f"CREATE DATABASE {DB_NAME}")
     import django
 
     django.setup()
@@ -237,7 +229,9 @@ def drop():
     from django.db import connection
 
     connection.close()
-    _server().psql(f"DROP DATABASE IF EXISTS {DB_NAME};")
+    from prm import devservices
+
+    devservices.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
 
 def main():

@@ -1,23 +1,44 @@
-"""`make run`: web server, Celery worker and Celery beat in one terminal.
+"""`make run`: migrate, seed, then web server, Celery worker and Celery beat in one terminal.
 
 Each process gets a coloured, prefixed log. Ctrl-C (or SIGTERM) stops every child's whole
-process group, then the embedded PostgreSQL and Redis if this run started them, so
-nothing is left behind.
+process group, then the embedded PostgreSQL and Redis unless a `make test` still uses them.
+
+Interruptions are recovered by running the command again:
+- only one `make run` per checkout: a second one says where the first serves and exits 1
+  (an exclusive lock on ``var/devrun.lock``, released by the kernel even after kill -9);
+- the process groups of the children are recorded in ``var/devrun.children``; if the
+  supervisor itself was killed, the next start ends those orphans (checked to be ours:
+  same working directory) before starting new ones;
+- the embedded servers are found or started by ``prm.devservices``.
+
+``python -m prm.devrun stop`` ends a running `make run` (used by `make stop`).
 """
 
+from __future__ import annotations
+
 import contextlib
+import fcntl
+import json
 import os
 import selectors
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from prm import devservices
 
-RUN_PID = devservices.VAR_DIR / "devrun.pid"  # tells `make test` not to stop our servers
+RUN_PID = devservices.VAR_DIR / "devrun.pid"  # pid and URL of the serving `make run`
+RUN_LOCK = devservices.VAR_DIR / "devrun.lock"
+CHILDREN = devservices.VAR_DIR / "devrun.children"
 COLOURS = {"web": "\033[36m", "worker": "\033[33m", "beat": "\033[35m"}
 RESET = "\033[0m"
+STOP_TIMEOUT = 20
+
+
+class Interrupted(Exception):
+    pass
 
 
 def commands(port: str) -> dict[str, list[str]]:
@@ -37,25 +58,88 @@ def commands(port: str) -> dict[str, list[str]]:
     }
 
 
+SETUP_STEPS = [
+    ["manage.py", "migrate", "--noinput"],
+    ["manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+    ["manage.py", "seed_demo"],
+]
+
+
+def _running_info() -> str:
+    try:
+        info = json.loads(RUN_PID.read_text())
+        return f"pid {info['pid']}, {info['url']}"
+    except (OSError, ValueError, KeyError):
+        return "starting up"
+
+
+def _acquire_run_lock():
+    devservices.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    fh = open(RUN_LOCK, "a")  # noqa: SIM115 - held for the life of this process
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        return None
+    return fh
+
+
+def _our_group_members(pgid: int) -> list[int]:
+    """Processes still in process group `pgid` that run in this checkout (pids get reused)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(stat[2]) != pgid or stat[0] in "ZX":
+                continue
+            if Path(os.readlink(entry / "cwd")).resolve() != devservices.BASE_DIR:
+                continue
+        except (OSError, IndexError, ValueError):
+            continue
+        members.append(int(entry.name))
+    return members
+
+
+def _end_leftovers() -> None:
+    """End children of a supervisor that was killed (kill -9) before it could stop them."""
+    try:
+        groups = json.loads(CHILDREN.read_text())
+    except (OSError, ValueError):
+        return
+    live = {name: pgid for name, pgid in groups.items() if _our_group_members(pgid)}
+    if not live:
+        return
+    print(f"Stopping processes left by an earlier `make run`: {', '.join(live)}", flush=True)
+    for sig, wait in ((signal.SIGTERM, STOP_TIMEOUT), (signal.SIGKILL, 5)):
+        for pgid in live.values():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, sig)
+        deadline = time.monotonic() + wait
+        while any(_our_group_members(p) for p in live.values()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
 def main() -> int:
     port = os.environ.get("PORT", "8000")
-    uses_embedded = "DATABASE_URL" not in os.environ or "REDIS_URL" not in os.environ
-    if uses_embedded:
-        devservices.postgres_settings()
-        devservices.redis_url()
-    RUN_PID.write_text(str(os.getpid()))
-
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    children = {
-        name: subprocess.Popen(
-            cmd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,  # own process group: we stop it and its children together
+    url = f"http://127.0.0.1:{port}/"
+    run_lock = _acquire_run_lock()
+    if run_lock is None:
+        print(
+            f"`make run` is already running in this checkout ({_running_info()}).\n"
+            "Use that one, or stop it (Ctrl-C in its terminal, or `make stop`) and run again.",
+            file=sys.stderr,
+            flush=True,
         )
-        for name, cmd in commands(port).items()
-    }
+        return 1
+    _write_atomically(RUN_PID, json.dumps({"pid": os.getpid(), "url": url, "port": port}))
     stopping = False
 
     def stop(*_args):
@@ -64,43 +148,95 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
 
-    print(f"\n  Partner portal: http://127.0.0.1:{port}/   (Ctrl-C stops everything)\n", flush=True)
+    children: dict[str, subprocess.Popen] = {}
+    exit_code = 0
+    uses_embedded = "DATABASE_URL" not in os.environ or "REDIS_URL" not in os.environ
+    with devservices.session() if uses_embedded else contextlib.nullcontext():
+        try:
+            _end_leftovers()
+            if uses_embedded:
+                devservices.postgres_start()
+                devservices.redis_url()
+            for step in SETUP_STEPS:
+                if stopping:
+                    raise Interrupted
+                # Same process group: a Ctrl-C reaches the step too. Each step is safe to repeat.
+                code = subprocess.call([sys.executable, *step])
+                if stopping:
+                    raise Interrupted
+                if code:
+                    print(f"`{' '.join(step)}` failed with code {code}.", file=sys.stderr, flush=True)
+                    return code
+            children = _start_children(port)
+            print(f"\n  Partner portal: {url}   (Ctrl-C stops everything)\n", flush=True)
+            exit_code = _supervise(children, lambda: stopping)
+        except Interrupted:
+            exit_code = 130
+        except Exception:
+            if not stopping:
+                raise
+            exit_code = 130  # a step or a server start cut short by Ctrl-C
+        finally:
+            _terminate(children)
+            RUN_PID.unlink(missing_ok=True)
+            CHILDREN.unlink(missing_ok=True)
+    if uses_embedded and not devservices.status():
+        print("Stopped the embedded PostgreSQL and Redis.", flush=True)
+    elif uses_embedded:
+        print("The embedded PostgreSQL and Redis keep running for another session (make test).")
+    run_lock.close()
+    return exit_code
+
+
+def _start_children(port: str) -> dict[str, subprocess.Popen]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    children = {}
+    for name, cmd in commands(port).items():
+        children[name] = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=devservices.BASE_DIR,
+            start_new_session=True,  # own process group: we stop it and its children together
+        )
+        # Recorded at once, so a kill -9 of this supervisor leaves nothing unaccounted for.
+        _write_atomically(CHILDREN, json.dumps({n: p.pid for n, p in children.items()}))
+    return children
+
+
+def _supervise(children: dict[str, subprocess.Popen], stopping) -> int:
     selector = selectors.DefaultSelector()
     for name, proc in children.items():
         os.set_blocking(proc.stdout.fileno(), False)
         selector.register(proc.stdout, selectors.EVENT_READ, name)
     buffers = dict.fromkeys(children, b"")
-    exit_code = 0
-    try:
-        while not stopping:
-            for key, _ in selector.select(timeout=0.5):
-                name = key.data
-                chunk = key.fileobj.read() or b""
-                buffers[name] += chunk
-                *lines, buffers[name] = buffers[name].split(b"\n")
-                for line in lines:
-                    text = line.decode(errors="replace")
-                    print(f"{COLOURS[name]}{name:>6} |{RESET} {text}", flush=True)
-            dead = [n for n, p in children.items() if p.poll() is not None]
-            if dead:
-                print(f"{dead[0]} exited with code {children[dead[0]].returncode}; stopping.", flush=True)
-                exit_code = 1
-                break
-    finally:
-        _terminate(children)
-        RUN_PID.unlink(missing_ok=True)
-        if uses_embedded:
-            devservices.stop()
-            print("Stopped the embedded PostgreSQL and Redis.", flush=True)
-    return exit_code
+    while not stopping():
+        for key, _ in selector.select(timeout=0.5):
+            name = key.data
+            chunk = key.fileobj.read() or b""
+            buffers[name] += chunk
+            *lines, buffers[name] = buffers[name].split(b"\n")
+            for line in lines:
+                text = line.decode(errors="replace")
+                print(f"{COLOURS[name]}{name:>6} |{RESET} {text}", flush=True)
+        dead = [n for n, p in children.items() if p.poll() is not None]
+        if dead:
+            print(
+                f"{dead[0]} exited with code {children[dead[0]].returncode}; stopping. Run `make run` again.",
+                flush=True,
+            )
+            return 1
+    return 0
 
 
 def _terminate(children: dict) -> None:
     for proc in children.values():
         if proc.poll() is None:
             _signal_group(proc, signal.SIGTERM)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + STOP_TIMEOUT
     for proc in children.values():
         try:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
@@ -113,9 +249,27 @@ def _terminate(children: dict) -> None:
 
 
 def _signal_group(proc, sig) -> None:
-    with contextlib.suppress(ProcessLookupError):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, sig)
 
 
+def stop_running() -> int:
+    """`make stop`: end a serving `make run` of this checkout, then the embedded servers."""
+    try:
+        pid = int(json.loads(RUN_PID.read_text())["pid"])
+    except (OSError, ValueError, KeyError):
+        pid = None
+    if pid and devservices._pid_is(pid, "python"):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT + 10
+        while devservices._pid_is(pid, "python") and time.monotonic() < deadline:
+            time.sleep(0.2)
+    if _acquire_run_lock() is not None:
+        _end_leftovers()
+    devservices.stop_if_unused()
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(stop_running() if sys.argv[1:] == ["stop"] else main())

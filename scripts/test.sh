@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The whole suite against real PostgreSQL and Redis. Afterwards the embedded servers are
-# stopped (no processes left behind), unless a `make run` in another terminal uses them.
+# stopped (no processes left behind), unless a `make run` (or another `make test`) still
+# uses them: every session holds a shared lock on var/services.users while it runs.
 set -u
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
+mkdir -p var
+exec 9>>var/services.users
+flock -s 9
 $py -m pytest "$@"
 rc=$?
-if ! { [ -f var/devrun.pid ] && kill -0 "$(cat var/devrun.pid)" 2>/dev/null; }; then
-  $py -m prm.devservices stop
-fi
+exec 9>&-
+$py -m prm.devservices stop-if-unused
 exit $rc
