@@ -1,7 +1,7 @@
 """E-mails of the incentives app: rendered in the recipient's language, absolute links."""
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,20 @@ def send(user, template: str, context: dict) -> None:
         html_template=f"incentives/emails/{template}.html",
         context={"user": user, **context},
     )
+
+
+def send_once(deal, event: str, user, template: str, context: dict) -> bool:
+    """Claim (deal, event, recipient) and send in one transaction: a redelivered task skips
+    what was sent, and a send that fails (or a worker killed mid-send) leaves no claim."""
+    from incentives.models import DealNotification
+
+    try:
+        with transaction.atomic():
+            DealNotification.objects.create(deal=deal, event=event, recipient=user)
+            send(user, template, context)
+    except IntegrityError:
+        return False
+    return True
 
 
 def partner_admins(partner_id: int):
@@ -44,10 +58,9 @@ def deal_reviewed(*, deal_id: int) -> None:
     if deal is None or deal.status not in (Deal.Status.APPROVED, Deal.Status.REJECTED):
         return
     url = settings.SITE_URL + reverse("incentives:deal_detail", args=[deal.pk])
+    context = {"deal": deal, "url": url, "approved": deal.status == Deal.Status.APPROVED}
     for user in _deal_recipients(deal):
-        send(
-            user, "deal_reviewed", {"deal": deal, "url": url, "approved": deal.status == Deal.Status.APPROVED}
-        )
+        send_once(deal, "reviewed", user, "deal_reviewed", context)
 
 
 def protection_ending(*, deal_id: int) -> None:
@@ -57,8 +70,9 @@ def protection_ending(*, deal_id: int) -> None:
     if deal is None or deal.status != Deal.Status.APPROVED or not deal.is_open:
         return
     url = settings.SITE_URL + reverse("incentives:deal_detail", args=[deal.pk])
+    event = f"protection_ending:{deal.protected_until}"
     for user in _deal_recipients(deal):
-        send(user, "protection_ending", {"deal": deal, "url": url})
+        send_once(deal, event, user, "protection_ending", {"deal": deal, "url": url})
 
 
 def tier_changes(*, change_ids: list[int]) -> None:
@@ -110,4 +124,4 @@ def deal_submitted(*, deal_id: int) -> None:
         return
     url = settings.SITE_URL + reverse("incentives:staff_deal_detail", args=[deal.pk])
     for user in reviewers_for(deal.partner):
-        send(user, "deal_submitted", {"deal": deal, "url": url})
+        send_once(deal, "submitted", user, "deal_submitted", {"deal": deal, "url": url})

@@ -537,3 +537,24 @@ def _localised(obj, field: str = "name") -> str:
     if english and (translation.get_language() or "").startswith("en"):
         return english
     return getattr(obj, field)
+
+
+class DealNotification(models.Model):
+    """One e-mail per deal, event and recipient: the unique row makes a redelivered task a no-op
+    (a worker killed mid-task, a retry), and a failed send rolls the claim back."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="+")
+    # "submitted", "reviewed", "protection_ending:<protected_until>"
+    event = models.CharField(max_length=40)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deal notification")
+        verbose_name_plural = _("deal notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "event", "recipient"], name="deal_notification_once")
+        ]
+
+    def __str__(self):
+        return f"{self.deal_id} {self.event} -> {self.recipient_id}"

@@ -53,9 +53,12 @@ def _members(partner_id: int, *, essential: bool):
     return list(users)
 
 
+@transaction.atomic
 def reminder_deliver(*, log_id: int) -> int:
     """Send the e-mails of one decided reminder; the sent_at claim makes a redelivered
-    task a no-op. Returns the number of e-mails sent."""
+    task a no-op. Claim and sending share one transaction, so a worker killed (or a mail
+    server failing) before the end leaves the reminder unclaimed for the redelivery.
+    Returns the number of e-mails sent."""
     from django.urls import reverse
 
     from onboarding import emails
