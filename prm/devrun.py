@@ -58,11 +58,20 @@ def commands(port: str) -> dict[str, list[str]]:
     }
 
 
-SETUP_STEPS = [
-    ["manage.py", "migrate", "--noinput"],
-    ["manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-    ["manage.py", "seed_demo"],
-]
+# One Django start-up for all three (each is safe to repeat after an interruption).
+SETUP_STEPS = [["-m", "prm.devrun", "prepare"]]
+
+
+def prepare() -> int:
+    import django
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+    django.setup()
+    call_command("migrate", interactive=False)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("seed_demo")
+    return 0
 
 
 def _running_info() -> str:
@@ -163,11 +172,11 @@ def main() -> int:
                 if stopping:
                     raise Interrupted
                 # Same process group: a Ctrl-C reaches the step too. Each step is safe to repeat.
-                code = subprocess.call([sys.executable, *step])
+                code = subprocess.call([sys.executable, *step], cwd=devservices.BASE_DIR)
                 if stopping:
                     raise Interrupted
                 if code:
-                    print(f"`{' '.join(step)}` failed with code {code}.", file=sys.stderr, flush=True)
+                    print(f"Setting up failed with code {code}.", file=sys.stderr, flush=True)
                     return code
             children = _start_children(port)
             print(f"\n  Partner portal: {url}   (Ctrl-C stops everything)\n", flush=True)
@@ -272,4 +281,4 @@ def stop_running() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(stop_running() if sys.argv[1:] == ["stop"] else main())
+    sys.exit({"stop": stop_running, "prepare": prepare}.get(sys.argv[1] if sys.argv[1:] else "", main)())

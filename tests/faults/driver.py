@@ -1,0 +1,171 @@
+"""Django side of the worker-kill faults (run by tests/faults/run.py inside the fresh clone,
+with DJANGO_SETTINGS_MODULE=tests.faults.settings).
+
+``prepare`` creates one piece of work of each kind and enqueues its task on the real broker;
+``check`` prints, per kind, the e-mails in the spool, the e-mails expected, duplicates and
+the rows written, as JSON.
+"""
+
+import json
+import os
+import sys
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import django
+
+django.setup()
+
+from django.db.models import Sum  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+FAULT_DIR = Path(os.environ.get("FAULT_DIR", "var/faults"))
+STATE = FAULT_DIR / "prepared.json"
+
+
+def counts() -> dict:
+    from content.models import DigestDelivery
+    from incentives.models import DealNotification, RecomputationRun, TierChange
+    from onboarding.models import ReminderLog
+    from threads.models import Notification
+
+    return {
+        "reminder_logs": ReminderLog.objects.count(),
+        "digest_deliveries": DigestDelivery.objects.count(),
+        "deal_notifications": DealNotification.objects.count(),
+        "thread_notifications": Notification.objects.count(),
+        "tier_changes": TierChange.objects.count(),
+        "recompute_runs": RecomputationRun.objects.count(),
+    }
+
+
+def prepare() -> dict:
+    from content import services as content_services
+    from content import tasks as content_tasks
+    from incentives import emails as incentive_emails
+    from incentives import services as incentive_services
+    from incentives import tasks as incentive_tasks
+    from incentives.models import Deal
+    from onboarding import tasks as onboarding_tasks
+    from onboarding.models import OnboardingTask, ReminderLog
+    from onboarding.reminders import _members
+    from prm.models import User
+    from threads import services as thread_services
+    from threads.emails import recipients_for
+    from threads.models import Thread
+
+    state = {"before": counts(), "stamp": timezone.now().isoformat()}
+    staff = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+
+    # Onboarding reminders: two decided reminders (overdue: sent to every member).
+    logs, expected = [], 0
+    for task in OnboardingTask.objects.exclude(status="done").select_related("plan").order_by("pk")[:2]:
+        log = ReminderLog.objects.create(kind=ReminderLog.Kind.OVERDUE, key=f"faults:{task.pk}", task=task)
+        logs.append(log.pk)
+        expected += len(_members(task.plan.partner_id, essential=True))
+        onboarding_tasks.send_reminder.delay(log_id=log.pk)
+    state["reminders"] = {"log_ids": logs, "expected": expected}
+
+    # Content digests: the weekly fan-out, one task per recipient.
+    week = content_services.digest_week()
+    state["digests"] = {
+        "week": week.isoformat(),
+        "recipients": len(content_services.digest_recipient_ids(week=week)),
+    }
+    content_tasks.send_weekly_digests.delay()
+
+    # Deal notifications: approve a submitted deal (the task is enqueued on commit).
+    deal = Deal.objects.filter(status=Deal.Status.SUBMITTED).order_by("pk").first()
+    incentive_services.deal_approve(deal=deal, actor=staff, reason="fault test")
+    deal.refresh_from_db()
+    state["deals"] = {"deal_id": deal.pk, "expected": len(list(incentive_emails._deal_recipients(deal)))}
+
+    # Thread notifications: a staff answer notifies the partner's participants.
+    for thread in Thread.objects.order_by("pk"):
+        if thread.is_closed:
+            continue
+        message = thread_services.staff_reply(thread=thread, author=staff, body="Fault test answer.")
+        state["threads"] = {"message_id": message.pk, "expected": len(recipients_for(message))}
+        break
+
+    # Tier recomputation far ahead: deals fall out of the 12-month window -> pending downgrades.
+    as_of = timezone.localdate() + timedelta(days=800)
+    state["tiers"] = {"as_of": as_of.isoformat()}
+    incentive_tasks.recompute_tiers.delay(as_of=as_of.isoformat())
+    STATE.write_text(json.dumps(state))
+    return state
+
+
+def check() -> dict:
+    from content.models import DigestDelivery
+    from incentives.emails import partner_admins
+    from incentives.models import DealNotification, RecomputationRun, TierChange
+    from onboarding.models import ReminderLog
+    from threads.models import Notification
+
+    state = json.loads(STATE.read_text())
+    before, after = state["before"], counts()
+    lines = []
+    mail = FAULT_DIR / "mail.jsonl"
+    if mail.exists():
+        lines = [json.loads(x) for x in mail.read_text().splitlines() if x.strip()]
+    keys = Counter(
+        (x["task"], json.dumps(x["task_kwargs"], sort_keys=True), tuple(x["to"]), x["subject"]) for x in lines
+    )
+
+    def mails(task: str) -> tuple[int, int]:
+        sent = sum(n for k, n in keys.items() if k[0] == task)
+        dups = sum(n - 1 for k, n in keys.items() if k[0] == task and n > 1)
+        return sent, dups
+
+    out = {}
+    sent, dups = mails("onboarding.tasks.send_reminder")
+    unsent = ReminderLog.objects.filter(pk__in=state["reminders"]["log_ids"], sent_at=None).count()
+    out["reminders"] = {
+        "sent": sent, "expected": state["reminders"]["expected"], "dups": dups,
+        "rows": f"{after['reminder_logs'] - before['reminder_logs']} ReminderLog, {unsent} unclaimed",
+        "ok": unsent == 0,
+    }  # fmt: skip
+    sent, dups = mails("content.tasks.send_digest")
+    new = DigestDelivery.objects.filter(week=state["digests"]["week"])
+    with_assets = new.filter(asset_count__gt=0).count()
+    out["digests"] = {
+        "sent": sent, "expected": with_assets, "dups": dups,
+        "rows": f"{new.count()} DigestDelivery for {state['digests']['recipients']} recipients",
+        "ok": new.count() == state["digests"]["recipients"],
+    }  # fmt: skip
+    sent, dups = mails("incentives.tasks.notify_deal_reviewed")
+    rows = DealNotification.objects.filter(deal_id=state["deals"]["deal_id"], event="reviewed").count()
+    out["deals"] = {
+        "sent": sent, "expected": state["deals"]["expected"], "dups": dups,
+        "rows": f"{rows} DealNotification", "ok": rows == state["deals"]["expected"],
+    }  # fmt: skip
+    sent, dups = mails("threads.tasks.notify_message")
+    rows = Notification.objects.filter(message_id=state["threads"]["message_id"]).count()
+    out["threads"] = {
+        "sent": sent, "expected": state["threads"]["expected"], "dups": dups,
+        "rows": f"{rows} Notification", "ok": rows == state["threads"]["expected"],
+    }  # fmt: skip
+    sent, dups = mails("incentives.tasks.notify_tier_changes")
+    runs = RecomputationRun.objects.filter(as_of=state["tiers"]["as_of"])
+    recorded = runs.aggregate(n=Sum("changes"))["n"] or 0
+    new_changes = after["tier_changes"] - before["tier_changes"]
+    notified = TierChange.objects.filter(
+        notified_at__gte=state["stamp"], kind__in=[TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING]
+    )
+    expected = sum(partner_admins(c.partner_id).count() for c in notified)
+    out["tiers"] = {
+        "sent": sent, "expected": expected, "dups": dups,
+        "rows": f"{runs.count()} RecomputationRun, {new_changes} TierChange (run says {recorded})",
+        "ok": runs.count() == 1 and new_changes == recorded,
+    }  # fmt: skip
+    for item in out.values():
+        item["ok"] = item["ok"] and item["dups"] == 0 and item["sent"] == item["expected"]
+    return out
+
+
+if __name__ == "__main__":
+    FAULT_DIR.mkdir(parents=True, exist_ok=True)
+    result = {"prepare": prepare, "check": check, "counts": counts}[sys.argv[1]]()
+    print(json.dumps(result, default=str))

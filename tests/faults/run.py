@@ -1,0 +1,608 @@
+"""Fault injection for `make run` and the background work, on a fresh clone (run by .ci/run).
+
+    .venv/bin/python tests/faults/run.py [--cycles 10] [--only lifecycle,tasks,redis,postgres,media]
+
+Clones the committed HEAD into a temporary folder (its .venv is a symlink to ours), picks
+a free loopback port and then:
+
+- lifecycle: `make run` -> /healthz ok -> SIGINT to the process group, N times; two
+  `make run` at once; Ctrl-C during set-up; kill -9 of web, worker, beat and of the
+  supervisor; stale pid files whose pids now belong to other programs. After each fault
+  the next start must serve /healthz with every component ok; after the last stop
+  nothing of the clone may be running.
+- tasks: a Celery worker SIGKILLed in the middle of each kind of task (tests/faults/hooks.py);
+  after restarts every e-mail is sent exactly once and every row written once.
+- redis / postgres: each server stopped and restarted under traffic.
+- media: uploads to a full or read-only media folder.
+
+Prints one table at the end and exits 1 if any row failed. Every wait is bounded; the
+whole run stops itself after FAULTS_BUDGET seconds (default 900) and reports what it did.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BUDGET = float(os.environ.get("FAULTS_BUDGET", "900"))
+START_TIMEOUT = float(os.environ.get("FAULTS_START_TIMEOUT", "240"))  # shared 2-core machines
+STOP_TIMEOUT = 90
+STARTED = time.monotonic()
+DEMO_PASSWORD = "demo12345"
+ROWS: list[tuple[str, str, str, str, bool]] = []
+
+
+def log(text: str) -> None:
+    print(f"[faults {time.monotonic() - STARTED:6.1f}s] {text}", flush=True)
+
+
+def record(fault: str, observed: str, emails: str = "-", rows: str = "-", ok: bool = True) -> None:
+    ROWS.append((fault, observed, emails, rows, ok))
+    log(f"{'PASS' if ok else 'FAIL'}: {fault}: {observed}")
+
+
+def over_budget() -> bool:
+    return time.monotonic() - STARTED > BUDGET
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def clean_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRM_", "DJANGO_", "CELERY_"))}
+    for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "MEDIA_ROOT", "VIRTUAL_ENV"):
+        env.pop(name, None)
+    return env
+
+
+# --- processes of the clone ------------------------------------------------------------------
+def clone_processes(clone: Path) -> list[tuple[int, str]]:
+    """Every live process that belongs to the clone (cwd or command line inside it)."""
+    found = []
+    me = os.getpid()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if stat[0] in "ZX":
+                continue
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            cwd = os.readlink(entry / "cwd")
+        except (OSError, IndexError):
+            continue
+        if cwd.startswith(str(clone)) or str(clone) in cmd:
+            found.append((int(entry.name), cmd[:80]))
+    return found
+
+
+class Run:
+    """One `make run` in its own process group, its output in a log file."""
+
+    count = 0
+
+    def __init__(self, clone: Path, port: int):
+        Run.count += 1
+        self.clone, self.port = clone, port
+        self.log_path = clone.parent / f"run-{Run.count}.log"
+        self.log = open(self.log_path, "wb")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            ["make", "--no-print-directory", "run", f"PORT={port}"],
+            cwd=clone,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=clean_env(),
+            start_new_session=True,
+        )
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def signal(self, sig) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, sig)
+
+    def wait(self, timeout: float = STOP_TIMEOUT) -> int | None:
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self) -> int | None:
+        self.signal(signal.SIGINT)
+        code = self.wait()
+        self.log.close()
+        return code
+
+
+def healthz(port: int, timeout: float = 10) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout) as resp:
+            return json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        with contextlib.suppress(ValueError):
+            return json.loads(exc.read())
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def all_ok(body: dict | None) -> bool:
+    return bool(body) and body.get("status") == "ok" and all(body[k]["ok"] for k in ("database", "redis"))
+
+
+def wait_serving(run: Run, timeout: float = START_TIMEOUT) -> tuple[bool, float, dict | None]:
+    started = time.monotonic()
+    body = None
+    while time.monotonic() - started < timeout:
+        if run.proc.poll() is not None:
+            return False, time.monotonic() - started, body
+        if "Partner portal:" in run.output():
+            body = healthz(run.port)
+            if all_ok(body):
+                return True, time.monotonic() - started, body
+        time.sleep(1)
+    return False, time.monotonic() - started, body
+
+
+def devrun_state(clone: Path) -> tuple[int | None, dict]:
+    var = clone / "var"
+    try:
+        pid = json.loads((var / "devrun.pid").read_text())["pid"]
+    except (OSError, ValueError, KeyError):
+        pid = None
+    try:
+        children = json.loads((var / "devrun.children").read_text())
+    except (OSError, ValueError):
+        children = {}
+    return pid, children
+
+
+def python(
+    clone: Path, *args: str, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(clone / ".venv" / "bin" / "python"), *args],
+        cwd=clone,
+        env={**clean_env(), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def wait_gone(clone: Path, timeout: float = STOP_TIMEOUT) -> list:
+    deadline = time.monotonic() + timeout
+    left = clone_processes(clone)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.5)
+        left = clone_processes(clone)
+    return left
+
+
+# --- lifecycle -----------------------------------------------------------------------------
+def serve_once(clone: Path, port: int, label: str) -> Run | None:
+    run = Run(clone, port)
+    ok, took, body = wait_serving(run)
+    if not ok:
+        record(
+            label, f"did not serve /healthz within {took:.0f}s (last: {body}); see {run.log_path}", ok=False
+        )
+        run.stop()
+        return None
+    run.took = took
+    return run
+
+
+def lifecycle(clone: Path, port: int, cycles: int) -> None:
+    # Two `make run` at once, on the fresh clone (the first start also creates .env, var/, the database).
+    first, second = Run(clone, port), Run(clone, port)
+    code = second.wait(timeout=START_TIMEOUT)
+    ok, took, _ = wait_serving(first)
+    if not ok and code is None:  # the other one may have won the lock
+        first, second = second, first
+        code = second.wait(timeout=30)
+        ok, took, _ = wait_serving(first)
+    said = "already running" in second.output() and f"127.0.0.1:{port}" in second.output()
+    record(
+        "two `make run` at once (fresh clone)",
+        f"one served /healthz ok after {took:.0f}s; the other exited {code} saying where it runs: {said}",
+        ok=ok and code not in (None, 0) and said,
+    )
+    runs_ok, times = ok, [took]
+    if ok:
+        code = first.stop()
+        left = wait_gone(clone)
+        runs_ok = runs_ok and not left
+    # Ctrl-C cycles.
+    for i in range(1, cycles):
+        if over_budget():
+            record(f"Ctrl-C cycle {i + 1}/{cycles}", "skipped: time budget used up", ok=False)
+            return
+        run = serve_once(clone, port, f"Ctrl-C cycle {i + 1}")
+        if run is None:
+            runs_ok = False
+            break
+        times.append(run.took)
+        run.stop()
+        left = wait_gone(clone)
+        if left:
+            runs_ok = False
+            log(f"left running after Ctrl-C: {left}")
+    record(
+        f"Ctrl-C (SIGINT to the process group) x{cycles} after /healthz ok",
+        f"every start served /healthz ok ({min(times):.0f}-{max(times):.0f}s after start); nothing left after each stop",
+        ok=runs_ok,
+    )
+    # Ctrl-C during set-up (migrate / seed), then start again.
+    for delay in (4, 9):
+        run = Run(clone, port)
+        time.sleep(delay)
+        run.stop()
+        left = wait_gone(clone)
+        again = serve_once(clone, port, f"Ctrl-C {delay}s into start-up")
+        if again:
+            again.stop()
+            record(
+                f"Ctrl-C {delay}s into start-up (set-up running)",
+                "next start served /healthz ok",
+                ok=not left,
+            )
+        wait_gone(clone)
+    # kill -9 of each child: the supervisor notices, stops everything; the next start serves.
+    for name in ("web", "worker", "beat"):
+        run = serve_once(clone, port, f"kill -9 {name}")
+        if run is None:
+            continue
+        _pid, children = devrun_state(clone)
+        os.kill(children[name], signal.SIGKILL)
+        code = run.wait()
+        left = wait_gone(clone)
+        again = serve_once(clone, port, f"start after kill -9 {name}")
+        if again:
+            again.stop()
+            wait_gone(clone)
+        record(
+            f"kill -9 {name}",
+            f"supervisor stopped the rest (exit {code}, left running: {len(left)}); next start served /healthz ok",
+            ok=code is not None and not left and again is not None,
+        )
+    # kill -9 of the supervisor: its children are orphans; the next start ends them and serves.
+    run = serve_once(clone, port, "kill -9 supervisor")
+    if run:
+        pid, children = devrun_state(clone)
+        os.kill(pid, signal.SIGKILL)
+        run.wait(30)
+        orphans = len(clone_processes(clone))
+        again = serve_once(clone, port, "start after kill -9 supervisor")
+        ended = again is not None and "left by an earlier `make run`" in again.output()
+        record(
+            "kill -9 of the supervisor (prm.devrun)",
+            f"{orphans} processes kept running; the next start ended them ({ended}) and served /healthz ok",
+            ok=again is not None and ended,
+        )
+        if again:
+            again.stop()
+        wait_gone(clone)
+    # Stale pid files whose pids now belong to another program (a reboot), servers stopped.
+    sleeper = subprocess.Popen(["sleep", "600"])
+    try:
+        pg_pid = clone / "var" / "postgres" / "postmaster.pid"
+        if pg_pid.exists():
+            lines = pg_pid.read_text().splitlines()
+        else:
+            lines = [
+                "0", str(clone / "var" / "postgres"), "0", "5432", str(clone / "var" / "postgres"), "", "0 0", "ready"
+            ]  # fmt: skip
+        lines[0] = str(sleeper.pid)
+        pg_pid.write_text("\n".join(lines) + "\n")
+        (clone / "var" / "redis.pid").write_text(f"{sleeper.pid}\n")
+        run = serve_once(clone, port, "stale pid files")
+        aside = list((clone / "var" / "postgres").glob("postmaster.pid.stale-*"))
+        record(
+            "stale postmaster.pid / redis.pid naming a live unrelated pid (reboot)",
+            f"started anyway; the stale file was renamed, not deleted ({len(aside)} kept)",
+            ok=run is not None and bool(aside),
+        )
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    if run:
+        run.stop()
+    left = wait_gone(clone)
+    record("last stop", f"processes of the clone still running: {len(left)}", ok=not left)
+
+
+# --- Celery worker killed mid-task ---------------------------------------------------------
+def tasks_fault(clone: Path) -> None:
+    import redis
+
+    fault_dir = clone / "var" / "faults"
+    shutil.rmtree(fault_dir, ignore_errors=True)
+    fault_dir.mkdir(parents=True)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "tests.faults.settings",
+        "FAULT_DIR": str(fault_dir),
+        "PYTHONUNBUFFERED": "1",
+    }
+    start = python(clone, "-m", "prm.devservices", "start")
+    if start.returncode:
+        record("worker SIGKILL mid-task", f"servers did not start: {start.stderr[-300:]}", ok=False)
+        return
+    prepared = python(clone, "tests/faults/driver.py", "prepare", env=env)
+    if prepared.returncode:
+        record("worker SIGKILL mid-task", f"prepare failed: {prepared.stderr[-500:]}", ok=False)
+        return
+    client = redis.Redis(unix_socket_path=str(clone / "var" / "redis.sock"))
+    kills, attempts = 0, 0
+    deadline = time.monotonic() + 360
+    worker_log = open(clone.parent / "worker.log", "ab")  # noqa: SIM115
+    while time.monotonic() < deadline:
+        attempts += 1
+        worker = subprocess.Popen(
+            [str(clone / ".venv/bin/python"), "-m", "celery", "-A", "prm", "worker", "--pool", "solo",
+             "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
+            cwd=clone, env={**clean_env(), **env, "FAULT_KILL": "1"},
+            stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        idle_since = None
+        while time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(1)
+            busy = client.llen("celery") or client.hlen("unacked")
+            if busy:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since > 8:
+                break
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
+            break
+        if worker.returncode == -signal.SIGKILL:
+            kills += 1
+        time.sleep(6)  # past the 5 s visibility timeout: the restarted worker redelivers
+    worker_log.close()
+    checked = python(clone, "tests/faults/driver.py", "check", env=env)
+    if checked.returncode:
+        record("worker SIGKILL mid-task", f"check failed: {checked.stderr[-500:]}", ok=False)
+        return
+    result = json.loads(checked.stdout.strip().splitlines()[-1])
+    killed = {p.name.removeprefix("killed-") for p in fault_dir.glob("killed-*")}
+    labels = {
+        "reminders": ("onboarding reminders", "onboarding.tasks.send_reminder", "at its first e-mail"),
+        "digests": ("content digests", "content.tasks.send_digest", "at its first e-mail"),
+        "deals": ("deal notifications", "incentives.tasks.notify_deal_reviewed", "at its first e-mail"),
+        "threads": ("thread notifications", "threads.tasks.notify_message", "at its first e-mail"),
+        "tiers": (
+            "tier recomputation",
+            "incentives.tasks.recompute_tiers",
+            "before the run row (+ its mails)",
+        ),
+    }
+    for key, (label, task, where) in labels.items():
+        item = result[key]
+        was_killed = task in killed
+        record(
+            f"worker SIGKILL in {label} ({where})",
+            f"killed: {was_killed}; {kills} kills, {attempts} worker starts; redelivered after restart",
+            emails=f"{item['sent']} sent / {item['expected']} expected, {item['dups']} duplicates",
+            rows=item["rows"],
+            ok=item["ok"] and was_killed,
+        )
+
+
+# --- servers restarted under traffic -------------------------------------------------------
+class Browser:
+    def __init__(self, port: int):
+        self.base = f"http://127.0.0.1:{port}"
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with self.opener.open(self.base + path, timeout=30) as resp:
+                return resp.status, resp.read().decode(errors="replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(errors="replace")
+        except OSError as exc:
+            return 0, str(exc)
+
+    def sign_in(self, email: str = "partner@example.com", password: str = DEMO_PASSWORD) -> int:
+        status, page = self.get("/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if not token:
+            return status or 0
+        data = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token.group(1), "login": email, "password": password}
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 - loopback http only
+            self.base + "/accounts/login/", data=data, headers={"Referer": self.base + "/accounts/login/"}
+        )
+        try:
+            with self.opener.open(request, timeout=30) as resp:
+                return resp.status if "/accounts/login/" not in resp.url else 401
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:
+            return 0
+
+
+def traffic(port: int, seconds: float) -> dict:
+    """Sign in with a fresh session and load pages, repeatedly; count the answers."""
+    stats = {"sign_in_ok": 0, "sign_in_failed": 0, "pages_ok": 0, "pages_failed": 0}
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        browser = Browser(port)
+        code = browser.sign_in()
+        stats["sign_in_ok" if code == 200 else "sign_in_failed"] += 1
+        for path in ("/", "/accounts/login/"):
+            status, _ = browser.get(path)
+            stats["pages_ok" if status == 200 else "pages_failed"] += 1
+    return stats
+
+
+def enqueue_heartbeat(clone: Path, name: str) -> None:
+    code = f"from prm.tasks import heartbeat; heartbeat.delay(name={name!r})"
+    python(clone, "manage.py", "shell", "-c", code)
+
+
+def heartbeat_seen(clone: Path, name: str, timeout: float = 90) -> bool:
+    code = f"from prm.models import Heartbeat; print('SEEN' if Heartbeat.objects.filter(name={name!r}).exists() else '')"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if "SEEN" in python(clone, "manage.py", "shell", "-c", code).stdout:
+            return True
+        time.sleep(3)
+    return False
+
+
+def server_restart_fault(clone: Path, port: int, which: str) -> None:
+    run = serve_once(clone, port, f"{which} restarted under traffic")
+    if run is None:
+        return
+    try:
+        before = traffic(port, 5)
+        stopped = python(clone, "-m", "prm.devservices", f"stop-{which}")
+        down = traffic(port, 10)
+        health_down = healthz(port)
+        enqueue_heartbeat(clone, f"faults-{which}-while-down")
+        python(clone, "-m", "prm.devservices", f"start-{which}")
+        time.sleep(2)
+        after = traffic(port, 8)
+        enqueue_heartbeat(clone, f"faults-{which}-after")
+        worked = heartbeat_seen(clone, f"faults-{which}-after")
+        resumed = heartbeat_seen(clone, f"faults-{which}-while-down", timeout=10)
+        health = healthz(port)
+        sends = re.findall(r"Sending due task (\S+)", run.output())
+        doubled = len(sends) != len(set(sends))
+        if which == "redis":
+            ok = down["sign_in_failed"] == 0 and down["pages_failed"] == 0 and worked and all_ok(health)
+            observed = (
+                f"while down: /healthz redis={health_down and health_down['redis']['ok']}, "
+                f"sign-ins ok {down['sign_in_ok']}/{down['sign_in_ok'] + down['sign_in_failed']}, pages ok "
+                f"{down['pages_ok']}/{down['pages_ok'] + down['pages_failed']}; after: task ran {worked}, "
+                f"task queued while down ran {resumed}, beat double-fired {doubled}"
+            )
+            ok = ok and not doubled
+        else:
+            ok = after["sign_in_failed"] == 0 and after["pages_failed"] == 0 and worked and all_ok(health)
+            observed = (
+                f"while down: /healthz database={health_down and health_down['database']['ok']}, pages ok "
+                f"{down['pages_ok']}/{down['pages_ok'] + down['pages_failed']}; after restart: sign-ins ok "
+                f"{after['sign_in_ok']}/{after['sign_in_ok'] + after['sign_in_failed']}, pages ok "
+                f"{after['pages_ok']}/{after['pages_ok'] + after['pages_failed']}, next task ran {worked}"
+            )
+        record(
+            f"{'Redis' if which == 'redis' else 'PostgreSQL'} stopped ~10 s under traffic, then restarted",
+            observed + ("" if stopped.returncode == 0 else f" (stop failed: {stopped.stderr[-200:]})"),
+            rows=f"before: {before['pages_ok']} pages ok",
+            ok=ok,
+        )
+    finally:
+        run.stop()
+        wait_gone(clone)
+
+
+# --- media storage full / read-only --------------------------------------------------------
+def media_fault(clone: Path) -> None:
+    env = {"DJANGO_SETTINGS_MODULE": "prm.settings"}
+    for mode in ("full", "read-only"):
+        result = python(clone, "tests/faults/media.py", mode, env=env)
+        try:
+            item = json.loads(result.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            record(f"media storage {mode}", f"could not run: {result.stderr[-400:]}", ok=False)
+            continue
+        record(
+            f"media storage {mode}: upload a thread attachment",
+            item["observed"],
+            rows=item["rows"],
+            ok=item["ok"],
+        )
+
+
+def print_table() -> None:
+    header = ("injected fault", "observed", "e-mails sent", "rows written", "result")
+    rows = [(f, o, e, r, "pass" if ok else "FAIL") for f, o, e, r, ok in ROWS]
+    print("\n| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |")
+    failed = sum(1 for r in ROWS if not r[4])
+    print(f"\n{len(ROWS) - failed} passed, {failed} failed, {time.monotonic() - STARTED:.0f}s\n", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cycles", type=int, default=10)
+    parser.add_argument("--only", default="lifecycle,tasks,redis,postgres,media")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary clone")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    tmp = Path(tempfile.mkdtemp(prefix="prm-faults-"))
+    clone = tmp / "clone"
+    port = free_port()
+    log(f"cloning {REPO} into {clone}; port {port}")
+    subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+    (clone / ".venv").symlink_to((REPO / ".venv").resolve())
+    (clone / ".venv").touch(exist_ok=True)
+    try:
+        steps = [
+            ("lifecycle", lambda: lifecycle(clone, port, args.cycles)),
+            ("redis", lambda: server_restart_fault(clone, port, "redis")),
+            ("postgres", lambda: server_restart_fault(clone, port, "postgres")),
+            ("tasks", lambda: tasks_fault(clone)),
+            ("media", lambda: media_fault(clone)),
+        ]
+        for name, step in steps:
+            if name not in only:
+                continue
+            if over_budget():
+                record(name, "skipped: time budget used up", ok=False)
+                continue
+            log(f"--- {name}")
+            try:
+                step()
+            except Exception as exc:  # report, then go on with the next scenario
+                record(name, f"harness error: {exc!r}", ok=False)
+    finally:
+        with contextlib.suppress(Exception):
+            python(clone, "-m", "prm.devrun", "stop", timeout=120)
+            python(clone, "-m", "prm.devservices", "stop", timeout=120)
+        for pid, _cmd in clone_processes(clone):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if args.keep:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print_table()
+    return 0 if ROWS and all(r[4] for r in ROWS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
