@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "prm.middleware.StaffMFARequiredMiddleware",
+    "prm.filestorage.StorageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "prm.urls"
@@ -199,7 +200,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's, plus: a half-written file is removed when the disk is full or read-only.
+    "default": {"BACKEND": "prm.filestorage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
