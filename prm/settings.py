@@ -236,13 +236,17 @@ def _redis_location(url: str, *, db: int) -> str:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # django-redis for IGNORE_EXCEPTIONS: with Redis down the cache misses instead of
+        # failing the request (pages and sign-in keep working; docs/operations.md).
+        "BACKEND": "django_redis.cache.RedisCache",
         # Database 0 is Celery's broker; the cache gets its own (tests another) so that
         # clearing a cache never drops queued tasks.
         "LOCATION": _redis_location(REDIS_URL, db=2 if TESTING else 1),
         "KEY_PREFIX": "prm-test" if TESTING else "prm",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_SECURE = not DEBUG and SITE_URL.startswith("https")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
