@@ -70,8 +70,39 @@ def prepare() -> int:
     django.setup()
     call_command("migrate", interactive=False)
     call_command("collectstatic", interactive=False, verbosity=0)
+    marker = devservices.VAR_DIR / "demo-seeded"
+    fingerprint = _demo_fingerprint()
+    if marker.exists() and marker.read_text() == fingerprint and _demo_present():
+        print("Demo data: up to date (`manage.py seed_demo` refreshes it).", flush=True)
+        return 0
     call_command("seed_demo")
+    _write_atomically(marker, fingerprint)
     return 0
+
+
+def _demo_fingerprint() -> str:
+    """Seeding takes seconds on every start; skip it while neither the demo code nor the
+    applied migrations changed since the last complete seed."""
+    import hashlib
+
+    from django.apps import apps
+    from django.db.migrations.recorder import MigrationRecorder
+
+    digest = hashlib.sha256()
+    files = [devservices.BASE_DIR / "prm/management/commands/seed_demo.py"]
+    files += [Path(app.path) / "demo.py" for app in apps.get_app_configs()]
+    for path in files:
+        if path.exists():
+            digest.update(str(path).encode() + path.read_bytes())
+    applied = MigrationRecorder.Migration.objects.order_by("app", "name").values_list("app", "name")
+    digest.update(repr(list(applied)).encode())
+    return digest.hexdigest()
+
+
+def _demo_present() -> bool:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email="admin@example.com").exists()
 
 
 def _running_info() -> str:

@@ -213,7 +213,9 @@ def serve_once(clone: Path, port: int, label: str) -> Run | None:
     return run
 
 
-def lifecycle(clone: Path, port: int, cycles: int) -> None:
+def lifecycle(clone: Path, port: int, cycles: int) -> Run | None:
+    """A chain of starts: each start must serve /healthz ok, then gets the next fault.
+    Returns the last run, still serving (the server faults use it)."""
     # Two `make run` at once, on the fresh clone (the first start also creates .env, var/, the database).
     a, b = Run(clone, port), Run(clone, port)
     deadline = time.monotonic() + START_TIMEOUT
@@ -228,108 +230,89 @@ def lifecycle(clone: Path, port: int, cycles: int) -> None:
         f"one served /healthz ok after {took:.0f}s; the other exited {code} saying where it runs: {said}",
         ok=ok and code not in (None, 0) and said,
     )
-    runs_ok, times = ok, [took]
-    first.stop()
     if second.proc.poll() is None:
         second.stop()
-    runs_ok = runs_ok and not wait_gone(clone)
-    # Ctrl-C cycles.
-    for i in range(1, cycles):
-        if over_budget():
-            record(f"Ctrl-C cycle {i + 1}/{cycles}", "skipped: time budget used up", ok=False)
-            return
-        run = serve_once(clone, port, f"Ctrl-C cycle {i + 1}")
-        if run is None:
-            runs_ok = False
-            break
-        times.append(run.took)
+    if not ok:
+        first.stop()
+        return None
+    # Ctrl-C cycles: SIGINT to the process group once /healthz is ok; nothing may be left.
+    times, left_after, run = [took], [], first
+    for i in range(cycles):
         run.stop()
         left = wait_gone(clone)
         if left:
-            runs_ok = False
-            log(f"left running after Ctrl-C: {left}")
-    record(
-        f"Ctrl-C (SIGINT to the process group) x{cycles} after /healthz ok",
-        f"every start served /healthz ok ({min(times):.0f}-{max(times):.0f}s after start); nothing left after each stop",
-        ok=runs_ok,
-    )
-    # Ctrl-C during set-up (migrate / seed), then start again.
-    for delay in (4, 9):
-        run = Run(clone, port)
-        time.sleep(delay)
-        run.stop()
-        left = wait_gone(clone)
-        again = serve_once(clone, port, f"Ctrl-C {delay}s into start-up")
-        if again:
-            again.stop()
-            record(
-                f"Ctrl-C {delay}s into start-up (set-up running)",
-                "next start served /healthz ok",
-                ok=not left,
-            )
-        wait_gone(clone)
-    # kill -9 of each child: the supervisor notices, stops everything; the next start serves.
-    for name in ("web", "worker", "beat"):
-        run = serve_once(clone, port, f"kill -9 {name}")
+            left_after.append((i + 1, left))
+        if i == cycles - 1 or over_budget():
+            break
+        run = serve_once(clone, port, f"start after Ctrl-C {i + 1}")
         if run is None:
-            continue
+            break
+        times.append(run.took)
+    record(
+        f"Ctrl-C (SIGINT to the process group) after /healthz ok, x{len(times)}",
+        f"each next start served /healthz ok ({min(times):.0f}-{max(times):.0f}s); "
+        f"left running after a stop: {left_after or 'nothing'}",
+        ok=len(times) >= cycles and not left_after,
+    )
+    # Ctrl-C during set-up (migrate / collectstatic / seed), twice; the next start must serve.
+    for delay in (3, 8):
+        early = Run(clone, port)
+        time.sleep(delay)
+        early.stop()
+        wait_gone(clone)
+    pending = "Ctrl-C 3 s and 8 s into start-up (set-up running)"
+    # kill -9 of each child: the supervisor notices and stops the rest; the next start serves.
+    for name in ("web", "worker", "beat"):
+        run = serve_once(clone, port, f"start after: {pending}")
+        if run is None:
+            return None
+        record(pending, f"next start served /healthz ok after {run.took:.0f}s")
         _pid, children = devrun_state(clone)
         os.kill(children[name], signal.SIGKILL)
         code = run.wait()
         left = wait_gone(clone)
-        again = serve_once(clone, port, f"start after kill -9 {name}")
-        if again:
-            again.stop()
+        pending = f"kill -9 {name}: supervisor exited {code}, left running: {len(left)}"
+        if code is None or left:
+            record(f"kill -9 {name}", pending, ok=False)
+            run.stop()
             wait_gone(clone)
-        record(
-            f"kill -9 {name}",
-            f"supervisor stopped the rest (exit {code}, left running: {len(left)}); next start served /healthz ok",
-            ok=code is not None and not left and again is not None,
-        )
-    # kill -9 of the supervisor: its children are orphans; the next start ends them and serves.
-    run = serve_once(clone, port, "kill -9 supervisor")
-    if run:
-        pid, children = devrun_state(clone)
-        os.kill(pid, signal.SIGKILL)
-        run.wait(30)
-        orphans = len(clone_processes(clone))
-        again = serve_once(clone, port, "start after kill -9 supervisor")
-        ended = again is not None and "left by an earlier `make run`" in again.output()
-        record(
-            "kill -9 of the supervisor (prm.devrun)",
-            f"{orphans} processes kept running; the next start ended them ({ended}) and served /healthz ok",
-            ok=again is not None and ended,
-        )
-        if again:
-            again.stop()
-        wait_gone(clone)
-    # Stale pid files whose pids now belong to another program (a reboot), servers stopped.
-    sleeper = subprocess.Popen(["sleep", "600"])
-    try:
-        pg_pid = clone / "var" / "postgres" / "postmaster.pid"
-        if pg_pid.exists():
-            lines = pg_pid.read_text().splitlines()
-        else:
-            lines = [
-                "0", str(clone / "var" / "postgres"), "0", "5432", str(clone / "var" / "postgres"), "", "0 0", "ready"
-            ]  # fmt: skip
-        lines[0] = str(sleeper.pid)
-        pg_pid.write_text("\n".join(lines) + "\n")
-        (clone / "var" / "redis.pid").write_text(f"{sleeper.pid}\n")
-        run = serve_once(clone, port, "stale pid files")
-        aside = list((clone / "var" / "postgres").glob("postmaster.pid.stale-*"))
-        record(
-            "stale postmaster.pid / redis.pid naming a live unrelated pid (reboot)",
-            f"started anyway; the stale file was renamed, not deleted ({len(aside)} kept)",
-            ok=run is not None and bool(aside),
-        )
-    finally:
-        sleeper.kill()
-        sleeper.wait()
-    if run:
-        run.stop()
-    left = wait_gone(clone)
-    record("last stop", f"processes of the clone still running: {len(left)}", ok=not left)
+    # Servers stopped: stale pid files naming live unrelated processes (a reboot reuses pids).
+    sleeper = subprocess.Popen(["sleep", "900"])
+    pg_pid = clone / "var" / "postgres" / "postmaster.pid"
+    lines = [
+        "0", str(clone / "var" / "postgres"), "0", "5432", str(clone / "var" / "postgres"), "", "0 0", "ready"
+    ]  # fmt: skip
+    lines[0] = str(sleeper.pid)
+    pg_pid.write_text("\n".join(lines) + "\n")
+    (clone / "var" / "redis.pid").write_text(f"{sleeper.pid}\n")
+    run = serve_once(clone, port, f"start after: {pending}")
+    sleeper.kill()
+    sleeper.wait()
+    if run is None:
+        return None
+    record("kill -9 beat", pending + f"; next start served /healthz ok after {run.took:.0f}s")
+    aside = list((clone / "var" / "postgres").glob("postmaster.pid.stale-*"))
+    record(
+        "stale postmaster.pid and redis.pid naming a live unrelated pid (reboot)",
+        f"started anyway after {run.took:.0f}s; the stale postmaster.pid was renamed ({len(aside)} kept), not deleted",
+        ok=bool(aside),
+    )
+    # kill -9 of the supervisor: children are orphans; the next start ends them and serves.
+    pid, _children = devrun_state(clone)
+    os.kill(pid, signal.SIGKILL)
+    run.wait(30)
+    orphans = len(clone_processes(clone))
+    run = serve_once(clone, port, "start after kill -9 of the supervisor")
+    if run is None:
+        return None
+    ended = "left by an earlier `make run`" in run.output()
+    record(
+        "kill -9 of the supervisor (prm.devrun)",
+        f"{orphans} processes kept running; the next start ended them ({ended}) and served /healthz ok "
+        f"after {run.took:.0f}s",
+        ok=ended,
+    )
+    return run
 
 
 # --- Celery worker killed mid-task ---------------------------------------------------------
@@ -390,6 +373,7 @@ def tasks_fault(clone: Path) -> None:
     if checked.returncode:
         record("worker SIGKILL mid-task", f"check failed: {checked.stderr[-500:]}", ok=False)
         return
+    python(clone, "-m", "prm.devservices", "stop")
     result = json.loads(checked.stdout.strip().splitlines()[-1])
     killed = {p.name.removeprefix("killed-") for p in fault_dir.glob("killed-*")}
     labels = {
@@ -480,51 +464,45 @@ def heartbeat_seen(clone: Path, name: str, timeout: float = 90) -> bool:
     return False
 
 
-def server_restart_fault(clone: Path, port: int, which: str) -> None:
-    run = serve_once(clone, port, f"{which} restarted under traffic")
-    if run is None:
-        return
-    try:
-        before = traffic(port, 5)
-        stopped = python(clone, "-m", "prm.devservices", f"stop-{which}")
-        down = traffic(port, 10)
-        health_down = healthz(port)
-        enqueue_heartbeat(clone, f"faults-{which}-while-down")
-        python(clone, "-m", "prm.devservices", f"start-{which}")
-        time.sleep(2)
-        after = traffic(port, 8)
-        enqueue_heartbeat(clone, f"faults-{which}-after")
-        worked = heartbeat_seen(clone, f"faults-{which}-after")
-        resumed = heartbeat_seen(clone, f"faults-{which}-while-down", timeout=10)
-        health = healthz(port)
-        sends = re.findall(r"Sending due task (\S+)", run.output())
-        doubled = len(sends) != len(set(sends))
-        if which == "redis":
-            ok = down["sign_in_failed"] == 0 and down["pages_failed"] == 0 and worked and all_ok(health)
-            observed = (
-                f"while down: /healthz redis={health_down and health_down['redis']['ok']}, "
-                f"sign-ins ok {down['sign_in_ok']}/{down['sign_in_ok'] + down['sign_in_failed']}, pages ok "
-                f"{down['pages_ok']}/{down['pages_ok'] + down['pages_failed']}; after: task ran {worked}, "
-                f"task queued while down ran {resumed}, beat double-fired {doubled}"
-            )
-            ok = ok and not doubled
-        else:
-            ok = after["sign_in_failed"] == 0 and after["pages_failed"] == 0 and worked and all_ok(health)
-            observed = (
-                f"while down: /healthz database={health_down and health_down['database']['ok']}, pages ok "
-                f"{down['pages_ok']}/{down['pages_ok'] + down['pages_failed']}; after restart: sign-ins ok "
-                f"{after['sign_in_ok']}/{after['sign_in_ok'] + after['sign_in_failed']}, pages ok "
-                f"{after['pages_ok']}/{after['pages_ok'] + after['pages_failed']}, next task ran {worked}"
-            )
-        record(
-            f"{'Redis' if which == 'redis' else 'PostgreSQL'} stopped ~10 s under traffic, then restarted",
-            observed + ("" if stopped.returncode == 0 else f" (stop failed: {stopped.stderr[-200:]})"),
-            rows=f"before: {before['pages_ok']} pages ok",
-            ok=ok,
+def server_restart_fault(clone: Path, port: int, which: str, run: Run) -> None:
+    """On a serving `make run`: traffic, stop the server ~10 s under traffic, start it, traffic."""
+    before = traffic(port, 5)
+    stopped = python(clone, "-m", "prm.devservices", f"stop-{which}")
+    down = traffic(port, 10)
+    health_down = healthz(port)
+    enqueue_heartbeat(clone, f"faults-{which}-while-down")
+    python(clone, "-m", "prm.devservices", f"start-{which}")
+    time.sleep(2)
+    after = traffic(port, 8)
+    enqueue_heartbeat(clone, f"faults-{which}-after")
+    worked = heartbeat_seen(clone, f"faults-{which}-after")
+    resumed = heartbeat_seen(clone, f"faults-{which}-while-down", timeout=10)
+    health = healthz(port)
+    sends = re.findall(r"Sending due task (\S+)", run.output())
+    doubled = len(sends) != len(set(sends))
+    if which == "redis":
+        ok = down["sign_in_failed"] == 0 and down["pages_failed"] == 0 and worked and all_ok(health)
+        observed = (
+            f"while down: /healthz redis={health_down and health_down['redis']['ok']}, "
+            f"sign-ins ok {down['sign_in_ok']}/{down['sign_in_ok'] + down['sign_in_failed']}, pages ok "
+            f"{down['pages_ok']}/{down['pages_ok'] + down['pages_failed']}; after: task ran {worked}, "
+            f"task queued while down ran {resumed}, beat double-fired {doubled}"
         )
-    finally:
-        run.stop()
-        wait_gone(clone)
+        ok = ok and not doubled
+    else:
+        ok = after["sign_in_failed"] == 0 and after["pages_failed"] == 0 and worked and all_ok(health)
+        observed = (
+            f"while down: /healthz database={health_down and health_down['database']['ok']}, pages ok "
+            f"{down['pages_ok']}/{down['pages_ok'] + down['pages_failed']}; after restart: sign-ins ok "
+            f"{after['sign_in_ok']}/{after['sign_in_ok'] + after['sign_in_failed']}, pages ok "
+            f"{after['pages_ok']}/{after['pages_ok'] + after['pages_failed']}, next task ran {worked}"
+        )
+    record(
+        f"{'Redis' if which == 'redis' else 'PostgreSQL'} stopped ~10 s under traffic, then restarted",
+        observed + ("" if stopped.returncode == 0 else f" (stop failed: {stopped.stderr[-200:]})"),
+        rows=f"before: {before['pages_ok']} pages ok",
+        ok=ok,
+    )
 
 
 # --- media storage full / read-only --------------------------------------------------------
@@ -572,15 +550,37 @@ def main() -> int:
     # The shared .venv is installed: keep make's `install` target from running pip on it.
     os.utime(clone / "requirements.txt", (0, 0))
     try:
+        serving: list[Run] = []
+
+        def servers(which: str) -> None:
+            if not serving:
+                run = serve_once(clone, port, f"start for the {which} fault")
+                if run is None:
+                    return
+                serving.append(run)
+            server_restart_fault(clone, port, which, serving[0])
+
+        def last_stop() -> None:
+            for run in serving:
+                run.stop()
+            left = wait_gone(clone)
+            record("last stop (Ctrl-C)", f"processes of the clone still running: {left or 0}", ok=not left)
+
+        def chain() -> None:
+            run = lifecycle(clone, port, args.cycles)
+            if run is not None:
+                serving.append(run)
+
         steps = [
-            ("lifecycle", lambda: lifecycle(clone, port, args.cycles)),
-            ("redis", lambda: server_restart_fault(clone, port, "redis")),
-            ("postgres", lambda: server_restart_fault(clone, port, "postgres")),
+            ("lifecycle", chain),
+            ("redis", lambda: servers("redis")),
+            ("postgres", lambda: servers("postgres")),
+            ("lifecycle", last_stop),
             ("tasks", lambda: tasks_fault(clone)),
             ("media", lambda: media_fault(clone)),
         ]
         for name, step in steps:
-            if name not in only:
+            if name not in only and not (name == "lifecycle" and serving):
                 continue
             if over_budget():
                 record(name, "skipped: time budget used up", ok=False)
