@@ -331,6 +331,7 @@ def tasks_fault(clone: Path) -> None:
     if start.returncode:
         record("worker SIGKILL mid-task", f"servers did not start: {start.stderr[-300:]}", ok=False)
         return
+    python(clone, "-m", "prm.devrun", "prepare")  # migrated and seeded (a no-op after lifecycle)
     prepared = python(clone, "tests/faults/driver.py", "prepare", env=env)
     if prepared.returncode:
         record("worker SIGKILL mid-task", f"prepare failed: {prepared.stderr[-500:]}", ok=False)
