@@ -53,6 +53,7 @@ def log(text: str) -> None:
 
 
 def record(fault: str, observed: str, emails: str = "-", rows: str = "-", ok: bool = True) -> None:
+    observed = " ".join(observed.split())[-400:]  # one table cell
     ROWS.append((fault, observed, emails, rows, ok))
     log(f"{'PASS' if ok else 'FAIL'}: {fault}: {observed}")
 
@@ -550,6 +551,7 @@ def main() -> int:
     (clone / ".venv").symlink_to((REPO / ".venv").resolve())
     # The shared .venv is installed: keep make's `install` target from running pip on it.
     os.utime(clone / "requirements.txt", (0, 0))
+    subprocess.run(["make", "--silent", ".env"], cwd=clone, check=True, env=clean_env())
     try:
         serving: list[Run] = []
 
