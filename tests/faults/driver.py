@@ -45,19 +45,17 @@ def prepare() -> dict:
     from content import services as content_services
     from content import tasks as content_tasks
     from incentives import emails as incentive_emails
-    from incentives import services as incentive_services
     from incentives import tasks as incentive_tasks
     from incentives.models import Deal
     from onboarding import tasks as onboarding_tasks
     from onboarding.models import OnboardingTask, ReminderLog
     from onboarding.reminders import _members
-    from prm.models import User
     from threads import services as thread_services
     from threads.emails import recipients_for
     from threads.models import Thread
+    from threads.queries import partner_participants, staff_watchers
 
     state = {"before": counts(), "stamp": timezone.now().isoformat()}
-    staff = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
 
     # Onboarding reminders: two decided reminders (overdue: sent to every member).
     logs, expected = [], 0
@@ -76,19 +74,18 @@ def prepare() -> dict:
     }
     content_tasks.send_weekly_digests.delay()
 
-    # Deal notifications: approve a submitted deal (the task is enqueued on commit).
-    deal = Deal.objects.filter(status=Deal.Status.SUBMITTED).order_by("pk").first()
-    incentive_services.deal_approve(deal=deal, actor=staff, reason="fault test")
-    deal.refresh_from_db()
-    state["deals"] = {"deal_id": deal.pk, "expected": len(list(incentive_emails._deal_recipients(deal)))}
+    # Deal notifications: "a registration is waiting" to every reviewer of the partner.
+    deals = Deal.objects.filter(status=Deal.Status.SUBMITTED).select_related("partner")
+    deal = max(deals, key=lambda d: incentive_emails.reviewers_for(d.partner).count())
+    state["deals"] = {"deal_id": deal.pk, "expected": incentive_emails.reviewers_for(deal.partner).count()}
+    incentive_tasks.notify_deal_submitted.delay(deal_id=deal.pk)
 
-    # Thread notifications: a staff answer notifies the partner's participants.
-    for thread in Thread.objects.order_by("pk"):
-        if thread.is_closed:
-            continue
-        message = thread_services.staff_reply(thread=thread, author=staff, body="Fault test answer.")
-        state["threads"] = {"message_id": message.pk, "expected": len(recipients_for(message))}
-        break
+    # Thread notifications: a partner's message notifies the staff watching the thread.
+    threads = Thread.objects.exclude(status="closed").order_by("pk")
+    thread = max(threads, key=lambda t: staff_watchers(t).count())
+    author = partner_participants(thread).first()
+    message = thread_services.partner_reply(thread=thread, author=author, body="Fault test question.")
+    state["threads"] = {"message_id": message.pk, "expected": len(recipients_for(message))}
 
     # Tier recomputation far ahead: deals fall out of the 12-month window -> pending downgrades.
     as_of = timezone.localdate() + timedelta(days=800)
@@ -136,8 +133,8 @@ def check() -> dict:
         "rows": f"{new.count()} DigestDelivery for {state['digests']['recipients']} recipients",
         "ok": new.count() == state["digests"]["recipients"],
     }  # fmt: skip
-    sent, dups = mails("incentives.tasks.notify_deal_reviewed")
-    rows = DealNotification.objects.filter(deal_id=state["deals"]["deal_id"], event="reviewed").count()
+    sent, dups = mails("incentives.tasks.notify_deal_submitted")
+    rows = DealNotification.objects.filter(deal_id=state["deals"]["deal_id"], event="submitted").count()
     out["deals"] = {
         "sent": sent, "expected": state["deals"]["expected"], "dups": dups,
         "rows": f"{rows} DealNotification", "ok": rows == state["deals"]["expected"],

@@ -16,12 +16,15 @@ from pathlib import Path
 from django.core.mail.backends.base import BaseEmailBackend
 
 FAULT_DIR = Path(os.environ.get("FAULT_DIR", "var/faults"))
-# task name -> where to die ("mail" = first e-mail; otherwise a SQL fragment)
+# task name -> where to die ("mail" / "mail2" = before the first / second e-mail of one run
+# of the task; otherwise before a SQL statement containing this fragment)
 KILL_POINTS = {
     "onboarding.tasks.send_reminder": "mail",
     "content.tasks.send_digest": "mail",
-    "incentives.tasks.notify_deal_reviewed": "mail",
-    "threads.tasks.notify_message": "mail",
+    # Several recipients, each claimed in its own transaction: die before the second e-mail,
+    # so the redelivery must skip the first recipient (the claim) and send the rest.
+    "incentives.tasks.notify_deal_submitted": "mail2",
+    "threads.tasks.notify_message": "mail2",
     "incentives.tasks.recompute_tiers": 'INSERT INTO "incentives_recomputationrun"',
     "incentives.tasks.notify_tier_changes": "mail",
 }
@@ -35,15 +38,21 @@ def _current():
     return None, None
 
 
+_mails_in_task: dict[str, int] = {}
+
+
 def _maybe_die(point: str) -> None:
     if os.environ.get("FAULT_KILL") != "1":
         return
-    name, _request = _current()
-    if name is None or KILL_POINTS.get(name) is None:
+    name, request = _current()
+    where = KILL_POINTS.get(name)
+    if where is None:
         return
-    if point != "mail" and KILL_POINTS[name] not in point:
-        return
-    if point == "mail" and KILL_POINTS[name] != "mail":
+    if point == "mail":
+        _mails_in_task[request.id] = _mails_in_task.get(request.id, 0) + 1
+        if where != {1: "mail", 2: "mail2"}.get(_mails_in_task[request.id]):
+            return
+    elif where.startswith("mail") or where not in point:
         return
     marker = FAULT_DIR / f"killed-{name}"
     try:

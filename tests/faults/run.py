@@ -381,8 +381,8 @@ def tasks_fault(clone: Path) -> None:
     labels = {
         "reminders": ("onboarding reminders", "onboarding.tasks.send_reminder", "at its first e-mail"),
         "digests": ("content digests", "content.tasks.send_digest", "at its first e-mail"),
-        "deals": ("deal notifications", "incentives.tasks.notify_deal_reviewed", "at its first e-mail"),
-        "threads": ("thread notifications", "threads.tasks.notify_message", "at its first e-mail"),
+        "deals": ("deal notifications", "incentives.tasks.notify_deal_submitted", "before its 2nd e-mail"),
+        "threads": ("thread notifications", "threads.tasks.notify_message", "before its 2nd e-mail"),
         "tiers": (
             "tier recomputation",
             "incentives.tasks.recompute_tiers",
