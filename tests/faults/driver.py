@@ -108,24 +108,27 @@ def check() -> dict:
     mail = FAULT_DIR / "mail.jsonl"
     if mail.exists():
         lines = [json.loads(x) for x in mail.read_text().splitlines() if x.strip()]
-    keys = Counter(
-        (x["task"], json.dumps(x["task_kwargs"], sort_keys=True), tuple(x["to"]), x["subject"]) for x in lines
-    )
 
-    def mails(task: str) -> tuple[int, int]:
-        sent = sum(n for k, n in keys.items() if k[0] == task)
-        dups = sum(n - 1 for k, n in keys.items() if k[0] == task and n > 1)
-        return sent, dups
+    def mails(task: str, match=lambda kwargs: True) -> tuple[int, int]:
+        """E-mails sent by runs of `task` whose kwargs match; duplicates of one e-mail."""
+        keys = Counter(
+            (json.dumps(x["task_kwargs"], sort_keys=True), tuple(x["to"]), x["subject"])
+            for x in lines
+            if x["task"] == task and match(x["task_kwargs"] or {})
+        )
+        return sum(keys.values()), sum(n - 1 for n in keys.values() if n > 1)
 
     out = {}
-    sent, dups = mails("onboarding.tasks.send_reminder")
+    sent, dups = mails(
+        "onboarding.tasks.send_reminder", lambda kw: kw.get("log_id") in state["reminders"]["log_ids"]
+    )
     unsent = ReminderLog.objects.filter(pk__in=state["reminders"]["log_ids"], sent_at=None).count()
     out["reminders"] = {
         "sent": sent, "expected": state["reminders"]["expected"], "dups": dups,
         "rows": f"{after['reminder_logs'] - before['reminder_logs']} ReminderLog, {unsent} unclaimed",
         "ok": unsent == 0,
     }  # fmt: skip
-    sent, dups = mails("content.tasks.send_digest")
+    sent, dups = mails("content.tasks.send_digest", lambda kw: kw.get("week") == state["digests"]["week"])
     new = DigestDelivery.objects.filter(week=state["digests"]["week"])
     with_assets = new.filter(asset_count__gt=0).count()
     out["digests"] = {
@@ -133,19 +136,22 @@ def check() -> dict:
         "rows": f"{new.count()} DigestDelivery for {state['digests']['recipients']} recipients",
         "ok": new.count() == state["digests"]["recipients"],
     }  # fmt: skip
-    sent, dups = mails("incentives.tasks.notify_deal_submitted")
+    sent, dups = mails(
+        "incentives.tasks.notify_deal_submitted", lambda kw: kw.get("deal_id") == state["deals"]["deal_id"]
+    )
     rows = DealNotification.objects.filter(deal_id=state["deals"]["deal_id"], event="submitted").count()
     out["deals"] = {
         "sent": sent, "expected": state["deals"]["expected"], "dups": dups,
         "rows": f"{rows} DealNotification", "ok": rows == state["deals"]["expected"],
     }  # fmt: skip
-    sent, dups = mails("threads.tasks.notify_message")
+    sent, dups = mails(
+        "threads.tasks.notify_message", lambda kw: kw.get("message_id") == state["threads"]["message_id"]
+    )
     rows = Notification.objects.filter(message_id=state["threads"]["message_id"]).count()
     out["threads"] = {
         "sent": sent, "expected": state["threads"]["expected"], "dups": dups,
         "rows": f"{rows} Notification", "ok": rows == state["threads"]["expected"],
     }  # fmt: skip
-    sent, dups = mails("incentives.tasks.notify_tier_changes")
     runs = RecomputationRun.objects.filter(as_of=state["tiers"]["as_of"])
     recorded = runs.aggregate(n=Sum("changes"))["n"] or 0
     new_changes = after["tier_changes"] - before["tier_changes"]
@@ -153,6 +159,10 @@ def check() -> dict:
         notified_at__gte=state["stamp"], kind__in=[TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING]
     )
     expected = sum(partner_admins(c.partner_id).count() for c in notified)
+    ids = {c.pk for c in notified}
+    sent, dups = mails(
+        "incentives.tasks.notify_tier_changes", lambda kw: bool(ids & set(kw.get("change_ids", [])))
+    )
     out["tiers"] = {
         "sent": sent, "expected": expected, "dups": dups,
         "rows": f"{runs.count()} RecomputationRun, {new_changes} TierChange (run says {recorded})",
