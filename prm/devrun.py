@@ -10,6 +10,8 @@ Interruptions are recovered by running the command again:
   supervisor itself was killed, the next start ends those orphans (checked to be ours:
   same working directory) before starting new ones;
 - the embedded servers are found or started by ``prm.devservices``.
+- a child that exits (kill -9, or a Celery worker giving up when Redis goes away) is
+  started again, up to RESTARTS_PER_MINUTE times a minute; then everything stops.
 
 ``python -m prm.devrun stop`` ends a running `make run` (used by `make stop`).
 """
@@ -35,6 +37,7 @@ CHILDREN = devservices.VAR_DIR / "devrun.children"
 COLOURS = {"web": "\033[36m", "worker": "\033[33m", "beat": "\033[35m"}
 RESET = "\033[0m"
 STOP_TIMEOUT = 20
+RESTARTS_PER_MINUTE = 5
 
 
 class Interrupted(Exception):
@@ -211,7 +214,7 @@ def main() -> int:
                     return code
             children = _start_children(port)
             print(f"\n  Partner portal: {url}   (Ctrl-C stops everything)\n", flush=True)
-            exit_code = _supervise(children, lambda: stopping)
+            exit_code = _supervise(children, lambda: stopping, port)
         except Interrupted:
             exit_code = 130
         except Exception:
@@ -230,31 +233,40 @@ def main() -> int:
     return exit_code
 
 
+def _start_child(name: str, cmd: list[str], children: dict[str, subprocess.Popen]) -> subprocess.Popen:
+    children[name] = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=devservices.BASE_DIR,
+        start_new_session=True,  # own process group: we stop it and its children together
+    )
+    # Recorded at once, so a kill -9 of this supervisor leaves nothing unaccounted for.
+    _write_atomically(CHILDREN, json.dumps({n: p.pid for n, p in children.items()}))
+    os.set_blocking(children[name].stdout.fileno(), False)
+    return children[name]
+
+
 def _start_children(port: str) -> dict[str, subprocess.Popen]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    children = {}
+    children: dict[str, subprocess.Popen] = {}
     for name, cmd in commands(port).items():
-        children[name] = subprocess.Popen(
-            cmd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=devservices.BASE_DIR,
-            start_new_session=True,  # own process group: we stop it and its children together
-        )
-        # Recorded at once, so a kill -9 of this supervisor leaves nothing unaccounted for.
-        _write_atomically(CHILDREN, json.dumps({n: p.pid for n, p in children.items()}))
+        _start_child(name, cmd, children)
     return children
 
 
-def _supervise(children: dict[str, subprocess.Popen], stopping) -> int:
+def _supervise(children: dict[str, subprocess.Popen], stopping, port: str) -> int:
+    """Print the children's output; restart a child that exits (a kill -9, or a Celery worker
+    that gives up when Redis goes away) like a process manager would, unless it keeps
+    exiting (RESTARTS_PER_MINUTE), then stop everything."""
     selector = selectors.DefaultSelector()
     for name, proc in children.items():
-        os.set_blocking(proc.stdout.fileno(), False)
         selector.register(proc.stdout, selectors.EVENT_READ, name)
     buffers = dict.fromkeys(children, b"")
-    while not stopping():
-        for key, _ in selector.select(timeout=0.5):
+    restarts: dict[str, list[float]] = {name: [] for name in children}
+
+    def pump(timeout: float) -> None:
+        for key, _ in selector.select(timeout=timeout):
             name = key.data
             chunk = key.fileobj.read() or b""
             buffers[name] += chunk
@@ -262,13 +274,26 @@ def _supervise(children: dict[str, subprocess.Popen], stopping) -> int:
             for line in lines:
                 text = line.decode(errors="replace")
                 print(f"{COLOURS[name]}{name:>6} |{RESET} {text}", flush=True)
-        dead = [n for n, p in children.items() if p.poll() is not None]
-        if dead:
-            print(
-                f"{dead[0]} exited with code {children[dead[0]].returncode}; stopping. Run `make run` again.",
-                flush=True,
-            )
-            return 1
+
+    while not stopping():
+        pump(0.5)
+        for name, proc in list(children.items()):
+            if proc.poll() is None or stopping():
+                continue
+            pump(0)  # its last words
+            selector.unregister(proc.stdout)
+            _signal_group(proc, signal.SIGKILL)  # e.g. runserver's server process still holding the port
+            now = time.monotonic()
+            restarts[name] = [t for t in restarts[name] if now - t < 60] + [now]
+            if len(restarts[name]) > RESTARTS_PER_MINUTE:
+                print(
+                    f"{name} keeps exiting (code {proc.returncode}); stopping. Run `make run` again.",
+                    flush=True,
+                )
+                return 1
+            print(f"{name} exited with code {proc.returncode}; starting it again.", flush=True)
+            new = _start_child(name, commands(port)[name], children)
+            selector.register(new.stdout, selectors.EVENT_READ, name)
     return 0
 
 

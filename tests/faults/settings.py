@@ -6,7 +6,7 @@ instead of an hour), and the kill hooks of tests/faults/hooks.py."""
 from prm.settings import *  # noqa: F403
 
 EMAIL_BACKEND = "tests.faults.hooks.SpoolEmailBackend"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3}
 CELERY_TASK_ALWAYS_EAGER = False
 
 from tests.faults import hooks  # noqa: E402
