@@ -236,9 +236,9 @@ def _redis_location(url: str, *, db: int) -> str:
 
 CACHES = {
     "default": {
-        # django-redis for IGNORE_EXCEPTIONS: with Redis down the cache misses instead of
+        # django-redis with IGNORE_EXCEPTIONS: with Redis down the cache misses instead of
         # failing the request (pages and sign-in keep working; docs/operations.md).
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "prm.failopen_cache.FailOpenRedisCache",
         # Database 0 is Celery's broker; the cache gets its own (tests another) so that
         # clearing a cache never drops queued tasks.
         "LOCATION": _redis_location(REDIS_URL, db=2 if TESTING else 1),
