@@ -523,7 +523,8 @@ def server_restart_fault(clone: Path, port: int, which: str, run: Run) -> None:
     else:
         ok = after["sign_in_failed"] == 0 and after["pages_failed"] == 0 and worked and all_ok(health)
         observed = (
-            f"while down: /healthz database={health_down and health_down['database']['ok']}, pages ok "
+            f"while down: /healthz database={health_down and health_down['database']['ok']}, sign-ins ok "
+            f"{down['sign_in_ok']}/{down['sign_in_ok'] + down['sign_in_failed']}, pages ok "
             f"{down['pages_ok']}/{down['pages_ok'] + down['pages_failed']}; after restart: sign-ins ok "
             f"{after['sign_in_ok']}/{after['sign_in_ok'] + after['sign_in_failed']}, pages ok "
             f"{after['pages_ok']}/{after['pages_ok'] + after['pages_failed']}, next task ran {worked}"
