@@ -25,6 +25,7 @@ from incentives.models import (
     TierChange,
 )
 from incentives.normalise import company_key, domain_key
+from partners.services import partner_deal_won
 from prm.audit import audit
 from prm.hooks import call_hook
 
@@ -175,6 +176,8 @@ def deal_close(*, deal: Deal, user, won: bool, amount: Decimal | None = None, re
     if not won:
         deal.lost_reason = reason
     deal.save()
+    if won:
+        partner_deal_won(partner=deal.partner, on=deal.closed_on)
     audit(
         actor=user,
         action="deal.won" if won else "deal.lost",
@@ -235,6 +238,25 @@ def deal_reject(*, deal: Deal, actor, reason: str) -> Deal:
 
 
 REMINDER_DAYS = 7
+
+
+@transaction.atomic
+def deals_release_protection(*, partner, actor) -> int:
+    """The partner was offboarded: its protected registrations stop blocking other partners
+    (the deals themselves stay, marked as expired, for reporting)."""
+    today = timezone.localdate()
+    released = list(
+        Deal.objects.for_partner(partner)
+        .filter(status=Deal.Status.APPROVED, protected_until__gte=today, stage__in=Deal.OPEN_STAGES)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    Deal.objects.filter(pk__in=released).update(
+        status=Deal.Status.EXPIRED, protected_until=today - timedelta(days=1), updated_at=timezone.now()
+    )
+    if released:
+        audit(actor=actor, action="deal.protection_released", target=partner, partner=partner, deals=released)
+    return len(released)
 
 
 @transaction.atomic

@@ -46,3 +46,14 @@ def rescore_applications() -> int:
     from partners import services
 
     return services.applications_rescore()
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_partner_status(partner_id: int, status: str, user_ids: list[int], event: str) -> None:
+    """Tell the members of a partner that its status changed (skipped if it changed again)."""
+    from partners import emails
+    from partners.models import Partner
+
+    partner = Partner.objects.filter(pk=partner_id, status=status).first()
+    if partner is not None:
+        emails.partner_status(partner, user_ids, event)

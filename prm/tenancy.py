@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
 ADMIN = "admin"
@@ -34,6 +35,26 @@ def active_membership(user):
     return membership
 
 
+def suspended_membership(user):
+    """The user's membership at a suspended partner (they see the suspended page), or None."""
+    from partners.models import Membership, Partner
+
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("partner")
+        .filter(user=user, is_active=True, partner__status__in=Partner.SUSPENDED_STATUSES)
+        .first()
+    )
+
+
+def suspended_page(request, membership):
+    """What members of a suspended partner see instead of any portal page (data is kept)."""
+    return render(
+        request, "prm/partner_suspended.html", {"suspended_partner": membership.partner}, status=403
+    )
+
+
 def partner_required(view=None, *, role: str = MEMBER):
     """Require a verified, active membership; set request.partner and request.membership.
 
@@ -46,6 +67,9 @@ def partner_required(view=None, *, role: str = MEMBER):
         def wrapper(request, *args, **kwargs):
             membership = active_membership(request.user)
             if membership is None:
+                suspended = suspended_membership(request.user)
+                if suspended is not None:
+                    return suspended_page(request, suspended)
                 raise Http404
             if not membership.has_role(role):
                 raise PermissionDenied

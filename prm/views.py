@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from prm.tenancy import active_membership, staff_required
+from prm.tenancy import active_membership, staff_required, suspended_membership, suspended_page
 
 
 def home(request):
@@ -24,6 +24,9 @@ def home(request):
         )
     if request.user.is_staff:
         return redirect("staff_home")
+    suspended = suspended_membership(request.user)
+    if suspended is not None:
+        return suspended_page(request, suspended)
     return render(request, "prm/no_partner.html")
 
 
