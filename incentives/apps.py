@@ -7,4 +7,11 @@ class IncentivesConfig(AppConfig):
     verbose_name = _("Incentives")
 
     def ready(self):
-        from incentives import receivers  # noqa: F401  (connects the partners.signals receivers)
+        from incentives import (
+            receivers,  # noqa: F401  (connects the partners.signals receivers)
+            views,
+        )
+        from prm import registry
+
+        registry.register_home_panel(views.home_panel, order=40)
+        registry.register_staff_links(views.staff_links, order=40)

@@ -7,4 +7,17 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self):
-        from onboarding import receivers  # noqa: F401  (connects the partners.signals receivers)
+        from incentives import sources
+        from onboarding import (
+            queries,
+            receivers,  # noqa: F401  (connects the partners.signals receivers)
+            views,
+        )
+        from prm import registry
+
+        sources.register(
+            certifications=queries.valid_certifications,
+            completed_onboarding=queries.completed_plan_partner_ids,
+        )
+        registry.register_home_panel(views.home_panel, order=30)
+        registry.register_staff_links(views.staff_links, order=30)

@@ -1,5 +1,5 @@
-"""Writes for onboarding and training. Other apps call plan_start, asset_opened and
-profile_completed (through prm.hooks.call_hook)."""
+"""Writes for onboarding and training. plan_start, asset_opened and profile_completed run in
+the receivers of partners.signals and content.signals (onboarding/receivers.py)."""
 
 import calendar
 import hashlib
