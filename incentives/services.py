@@ -383,13 +383,18 @@ def _rank(tier: Tier | None) -> int:
     return tier.rank if tier is not None else -1
 
 
-def _state_metrics(state: PartnerTierState) -> TierMetrics:
-    return TierMetrics(state.won_revenue, state.won_deals, state.certified_people, state.onboarding_completed)
+@dataclass(frozen=True)
+class TierStateRow:
+    """The stored state of one partner, as the decision needs it (read with values_list)."""
+
+    tier_id: int | None
+    qualified_tier_id: int | None
+    tier_since: date | None
+    downgrade_pending_since: date | None
+    metrics: TierMetrics
 
 
-def tier_decide(
-    *, state: PartnerTierState | None, qualified: Tier | None, as_of: date, grace: int, tiers_by_id
-):
+def tier_decide(*, state: TierStateRow | None, qualified: Tier | None, as_of: date, grace: int, tiers_by_id):
     """(new tier, downgrade pending since, tier since, change kind or None) for one partner.
 
     Upgrades apply at once; a downgrade waits `grace` days (pending) and is cancelled when
@@ -423,27 +428,76 @@ def tier_decide(
     return new, pending, since, kind
 
 
-STATE_FIELDS = [
-    "tier",
-    "qualified_tier",
-    "tier_since",
-    "downgrade_pending_since",
-    "won_revenue",
-    "won_deals",
-    "certified_people",
-    "onboarding_completed",
-]
+def _tier_states(partner_ids) -> dict[int, TierStateRow]:
+    rows = PartnerTierState.objects.filter(partner_id__in=partner_ids).values_list(
+        "partner_id",
+        "tier_id",
+        "qualified_tier_id",
+        "tier_since",
+        "downgrade_pending_since",
+        "won_revenue",
+        "won_deals",
+        "certified_people",
+        "onboarding_completed",
+    )
+    return {
+        partner_id: TierStateRow(tier_id, q_id, since, pending, TierMetrics(revenue, deals, people, done))
+        for partner_id, tier_id, q_id, since, pending, revenue, deals, people, done in rows
+    }
+
+
+# Bulk writes as one statement each: Python lists become columns through unnest(). The
+# ORM's bulk_create builds a model instance per row, which is most of the time at 10k rows.
+INSERT_CHANGES_SQL = """
+INSERT INTO incentives_tierchange
+    (partner_id, kind, from_tier_id, to_tier_id, effective_on, downgrade_on,
+     metrics_before, metrics_after, created_at)
+SELECT c.partner_id, c.kind, c.from_tier_id, c.to_tier_id, %(as_of)s, c.downgrade_on,
+       c.metrics_before::jsonb, c.metrics_after::jsonb, %(now)s
+FROM unnest(%(partner_id)s::bigint[], %(kind)s::text[], %(from_tier_id)s::bigint[],
+            %(to_tier_id)s::bigint[], %(downgrade_on)s::date[], %(metrics_before)s::text[],
+            %(metrics_after)s::text[])
+     AS c(partner_id, kind, from_tier_id, to_tier_id, downgrade_on, metrics_before, metrics_after)
+RETURNING id, kind
+"""
+
+UPSERT_STATES_SQL = """
+INSERT INTO incentives_partnertierstate
+    (partner_id, tier_id, qualified_tier_id, tier_since, downgrade_pending_since,
+     won_revenue, won_deals, certified_people, onboarding_completed, leaderboard_opt_in)
+SELECT s.*, FALSE
+FROM unnest(%(partner_id)s::bigint[], %(tier_id)s::bigint[], %(qualified_tier_id)s::bigint[],
+            %(tier_since)s::date[], %(downgrade_pending_since)s::date[], %(won_revenue)s::numeric[],
+            %(won_deals)s::integer[], %(certified_people)s::integer[], %(onboarding_completed)s::boolean[])
+     AS s
+ON CONFLICT (partner_id) DO UPDATE SET
+    tier_id = EXCLUDED.tier_id,
+    qualified_tier_id = EXCLUDED.qualified_tier_id,
+    tier_since = EXCLUDED.tier_since,
+    downgrade_pending_since = EXCLUDED.downgrade_pending_since,
+    won_revenue = EXCLUDED.won_revenue,
+    won_deals = EXCLUDED.won_deals,
+    certified_people = EXCLUDED.certified_people,
+    onboarding_completed = EXCLUDED.onboarding_completed
+"""
+
+
+def _columns(rows: list[dict]) -> dict[str, list]:
+    return {key: [row[key] for row in rows] for key in rows[0]} if rows else {}
 
 
 @transaction.atomic
 def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRun:
     """Evaluate every partner against the tier thresholds, set-based.
 
-    A fixed number of queries whatever the number of partners: the metrics (grouped),
-    the tiers, the current states, one bulk INSERT of the changes and one bulk upsert of
-    the states that changed. Changes carry the before/after metrics. A second run with the
-    same data changes nothing. One run at a time (advisory lock).
+    A fixed number of queries whatever the number of partners: the metrics (grouped), the
+    tiers, the stored states, one INSERT of the changes (with before/after metrics) and one
+    upsert of the states that changed. The decision per partner is plain Python
+    (`tier_qualified`, `tier_decide`). A second run with the same data changes nothing.
+    One run at a time (advisory lock).
     """
+    import json
+
     from incentives import tasks
 
     as_of = as_of or timezone.localdate()
@@ -453,7 +507,7 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     metrics = tier_metrics(as_of=as_of)
     tiers = list(Tier.objects.order_by("-rank"))
     tiers_by_id = {t.pk: t for t in tiers}
-    states = {s.partner_id: s for s in PartnerTierState.objects.filter(partner_id__in=list(metrics))}
+    states = _tier_states(list(metrics))
     changes, upserts = [], []
     for partner_id, m in metrics.items():
         state = states.get(partner_id)
@@ -461,49 +515,58 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
         new, pending, since, kind = tier_decide(
             state=state, qualified=qualified, as_of=as_of, grace=grace, tiers_by_id=tiers_by_id
         )
+        new_id, qualified_id = getattr(new, "pk", None), getattr(qualified, "pk", None)
         if kind is not None:
             changes.append(
-                TierChange(
-                    partner_id=partner_id,
-                    kind=kind,
-                    from_tier=tiers_by_id.get(state.tier_id) if state else None,
-                    to_tier=new,
-                    effective_on=as_of,
-                    downgrade_on=pending + timedelta(days=grace)
+                {
+                    "partner_id": partner_id,
+                    "kind": kind,
+                    "from_tier_id": state.tier_id if state else None,
+                    "to_tier_id": new_id,
+                    "downgrade_on": pending + timedelta(days=grace)
                     if kind == TierChange.Kind.DOWNGRADE_PENDING
                     else None,
-                    metrics_before=_state_metrics(state).as_json() if state else {},
-                    metrics_after=m.as_json(),
-                )
+                    "metrics_before": json.dumps(state.metrics.as_json() if state else {}),
+                    "metrics_after": json.dumps(m.as_json()),
+                }
             )
-        row = PartnerTierState(
-            partner_id=partner_id,
-            tier=new,
-            qualified_tier=qualified,
-            tier_since=since,
-            downgrade_pending_since=pending,
-            won_revenue=m.won_revenue,
-            won_deals=m.won_deals,
-            certified_people=m.certified_people,
-            onboarding_completed=m.onboarding_completed,
-        )
-        if state is None or any(
-            getattr(row, f.attname) != getattr(state, f.attname)
-            for f in (PartnerTierState._meta.get_field(name) for name in STATE_FIELDS)
+        if (
+            state is None
+            or (state.tier_id, state.qualified_tier_id, state.tier_since)
+            != (
+                new_id,
+                qualified_id,
+                since,
+            )
+            or state.downgrade_pending_since != pending
+            or state.metrics != m
         ):
-            upserts.append(row)
-    TierChange.objects.bulk_create(changes, batch_size=2000)
-    PartnerTierState.objects.bulk_create(
-        upserts,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["partner"],
-        update_fields=STATE_FIELDS,
-    )
+            upserts.append(
+                {
+                    "partner_id": partner_id,
+                    "tier_id": new_id,
+                    "qualified_tier_id": qualified_id,
+                    "tier_since": since,
+                    "downgrade_pending_since": pending,
+                    "won_revenue": m.won_revenue,
+                    "won_deals": m.won_deals,
+                    "certified_people": m.certified_people,
+                    "onboarding_completed": m.onboarding_completed,
+                }
+            )
+    created = []
+    with connection.cursor() as cursor:
+        if changes:
+            cursor.execute(INSERT_CHANGES_SQL, {"as_of": as_of, "now": timezone.now(), **_columns(changes)})
+            created = cursor.fetchall()
+        if upserts:
+            cursor.execute(UPSERT_STATES_SQL, _columns(upserts))
     run = RecomputationRun.objects.create(
-        as_of=as_of, partners=len(metrics), changes=len(changes), triggered_by=actor
+        as_of=as_of, partners=len(metrics), changes=len(created), triggered_by=actor
     )
-    notify = [c.pk for c in changes if c.kind in (TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING)]
+    notify = [
+        pk for pk, kind in created if kind in (TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING)
+    ]
     if notify:
         tasks.notify_tier_changes.delay_on_commit(change_ids=notify)
     return run
