@@ -313,6 +313,9 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------
 PRM_ONBOARDING_TARGET_DAYS = 60
+# prm sits below partners: prm.tenancy finds these models by name (like AUTH_USER_MODEL).
+PRM_PARTNER_MODEL = "partners.Partner"
+PRM_MEMBERSHIP_MODEL = "partners.Membership"
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024
 PRM_LOGO_SIZE = (400, 400)
 # Home panels, staff links and navigation badges: prm.registry, filled in AppConfig.ready().

@@ -7,6 +7,8 @@ querysets over partners go through `partners_for_staff`, which honours guardian 
 
 from functools import wraps
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -17,10 +19,15 @@ ADMIN = "admin"
 MEMBER = "member"
 
 
+def _models():
+    """The partner and membership models (partners sits above prm, so prm names them in
+    settings, the way Django names the user model: PRM_PARTNER_MODEL, PRM_MEMBERSHIP_MODEL)."""
+    return apps.get_model(settings.PRM_PARTNER_MODEL), apps.get_model(settings.PRM_MEMBERSHIP_MODEL)
+
+
 def active_membership(user):
     """The user's membership at a partner allowed in the portal, or None."""
-    from partners.models import Membership, Partner
-
+    Partner, Membership = _models()
     if not user.is_authenticated:
         return None
     cached = getattr(user, "_prm_membership", False)
@@ -37,8 +44,7 @@ def active_membership(user):
 
 def suspended_membership(user):
     """The user's membership at a suspended partner (they see the suspended page), or None."""
-    from partners.models import Membership, Partner
-
+    Partner, Membership = _models()
     if not user.is_authenticated:
         return None
     return (
@@ -117,8 +123,7 @@ def partners_for_staff(user, perm: str = "partners.manage_partner"):
     """
     from guardian.shortcuts import get_objects_for_user
 
-    from partners.models import Partner
-
+    Partner, _membership = _models()
     if not (user.is_authenticated and user.is_staff):
         return Partner.objects.none()
     if user.is_superuser or user.is_support:
