@@ -37,8 +37,8 @@ from incentives.models import (  # noqa: E402
     Statement,
     Tier,
 )
+from onboarding.queries import completed_plan_partner_ids, valid_certifications  # noqa: E402
 from partners.models import Partner  # noqa: E402
-from prm.hooks import call_hook  # noqa: E402
 
 
 class Rollback(Exception):
@@ -107,13 +107,13 @@ def naive_recompute(as_of) -> None:
         agg = Deal.objects.filter(
             partner=partner, stage="won", closed_on__gt=start, closed_on__lte=as_of
         ).aggregate(revenue=Sum("amount_jpy"), deals=Count("pk"))
-        certs = call_hook("onboarding.queries.valid_certifications", as_of=as_of)
+        certs = valid_certifications(as_of=as_of)
         people = (
             certs.filter(partner_id=partner.pk).values("user_id").distinct().count()
             if certs is not None
             else 0
         )
-        done = call_hook("onboarding.queries.completed_plan_partner_ids")
+        done = completed_plan_partner_ids()
         onboarded = done.filter(pk=partner.pk).exists() if done is not None else False
         revenue, count = agg["revenue"] or 0, agg["deals"]
         tier = next(

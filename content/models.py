@@ -7,15 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import PartnerType
+from partners.models import Stage as _Stage
 from prm.models import PartnerScopedQuerySet
 
-
-class Stage(models.TextChoices):
-    """Where a partner is in its life with us (content is delivered for the stage)."""
-
-    ONBOARDING = "onboarding", _("Onboarding")
-    SELLING = "selling", _("Selling")
-    SERVICING = "servicing", _("Servicing")
+# The partner's stage is owned by partners (Partner.stage); content delivers for it.
+Stage = _Stage
 
 
 class Collection(models.Model):

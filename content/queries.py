@@ -14,56 +14,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content.models import Asset, AssetEvent, AssetShare, Bookmark, SegmentPopularity, Stage
+from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
-from prm.hooks import call_hook
 
 SIMILAR_WINDOW_DAYS = 90
 NEW_DAYS = 7
 
 
-# --- Cross-app look-ups (each hook may be absent: treat None as empty) -------------------
-def tier_map() -> dict[int, int]:
-    return call_hook("incentives.queries.partner_tier_map") or {}
-
-
+# --- The partner's tier (incentives owns it) -------------------------------------------
 def tier_rank(partner) -> int | None:
+    """Rank of the partner's current tier: one indexed query, cached on the partner object."""
     cached = getattr(partner, "_content_tier_rank", False)
     if cached is not False:
         return cached
-    rank = tier_map().get(partner.pk)
-    partner._content_tier_rank = rank
+    rank = partner._content_tier_rank = partner_tier_rank(partner)
     return rank
 
 
 _partner_rank = tier_rank
-
-
-def _ids(path: str) -> set[int]:
-    return set(call_hook(path) or [])
-
-
-def partner_stages(partners) -> dict[int, str]:
-    """Each partner's stage (issue 5): onboarding while a plan runs (or the partner is still
-    onboarding), servicing once it has won deals or is a solution/support/maintenance
-    partner, selling otherwise."""
-    running = _ids("onboarding.queries.running_plan_partner_ids")
-    won = _ids("incentives.queries.partners_with_won_deals")
-    stages = {}
-    for partner in partners:
-        if partner.pk in running or partner.status == partner.Status.ONBOARDING:
-            stages[partner.pk] = Stage.ONBOARDING
-        elif partner.pk in won or partner.partner_type == PartnerType.SOLUTION:
-            stages[partner.pk] = Stage.SERVICING
-        else:
-            stages[partner.pk] = Stage.SELLING
-    return stages
-
-
-def partner_stage(partner) -> str:
-    cached = getattr(partner, "_content_stage", None)
-    if cached is None:
-        cached = partner._content_stage = partner_stages([partner])[partner.pk]
-    return cached
 
 
 # --- Audience --------------------------------------------------------------------------
@@ -178,7 +146,7 @@ def recommendations(*, partner, user, limit: int = 6, now=None) -> list[Recommen
     Ties: newest first. Constant number of queries whatever the library size.
     """
     now = now or timezone.now()
-    stage = partner_stage(partner)
+    stage = partner.stage
     visible = visible_assets(partner)
     popular = similar_popularity(partner, now=now)
     shared_ids = set(AssetShare.objects.filter(partner=partner).values_list("asset_id", flat=True))
@@ -285,7 +253,7 @@ def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
 
 def digest_assets(*, partner, since, limit: int = 12) -> list[Asset]:
     """New published assets for the partner's audience and stage."""
-    stage = partner_stage(partner)
+    stage = partner.stage
     return list(
         visible_assets(partner)
         .filter(published_at__gte=since, stages__contains=[stage])

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from content import files, search
+from content import files, search, signals
 from content.models import (
     Asset,
     AssetEvent,
@@ -21,8 +21,8 @@ from content.models import (
     SearchLog,
     Tag,
 )
+from incentives.queries import partner_tier_map
 from prm.audit import audit
-from prm.hooks import call_hook
 
 UNSUBSCRIBE_SALT = "content.digest.unsubscribe"
 # Events younger than this are left for the next run, so a slow INSERT that took a lower id
@@ -129,11 +129,8 @@ def event_record(*, asset: Asset, partner, user, kind: str) -> None:
     """One INSERT; counters are folded in later by engagement_aggregate."""
     AssetEvent.objects.create(asset_id=asset.pk, partner_id=partner.pk, user=user, kind=kind)
     if kind == AssetEvent.Kind.VIEW:
-        asset_id, partner_obj = asset.pk, partner
         transaction.on_commit(
-            lambda: call_hook(
-                "onboarding.services.asset_opened", partner=partner_obj, user=user, asset_id=asset_id
-            )
+            lambda: signals.asset_viewed.send(sender=Asset, asset_id=asset.pk, partner=partner, user=user)
         )
 
 
@@ -222,7 +219,7 @@ def popularity_refresh(*, now=None) -> int:
     from content.models import SegmentPopularity
 
     now = now or timezone.now()
-    ranks = call_hook("incentives.queries.partner_tier_map") or {}
+    ranks = partner_tier_map()
     with transaction.atomic(), connection.cursor() as cur:
         SegmentPopularity.objects.all().delete()
         cur.execute(
@@ -323,7 +320,5 @@ def digest_send(*, user_id: int, week: date) -> DigestDelivery | None:
         delivery.asset_count = len(assets)
         delivery.save(update_fields=["asset_count"])
         if assets:
-            emails.send_digest(
-                user=user, partner=partner, assets=assets, stage=queries.partner_stage(partner)
-            )
+            emails.send_digest(user=user, partner=partner, assets=assets, stage=partner.stage)
     return delivery

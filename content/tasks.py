@@ -2,40 +2,32 @@ from datetime import date
 
 from celery import shared_task
 
+from content import services
+
 
 @shared_task(acks_late=True)
 def publish_due_assets() -> int:
-    from content import services
-
     return services.assets_publish_due()
 
 
 @shared_task(acks_late=True)
 def aggregate_engagement() -> int:
-    from content import services
-
     return services.engagement_aggregate()
 
 
 @shared_task(acks_late=True)
 def recount_engagement() -> None:
-    from content import services
-
     services.engagement_recount()
 
 
 @shared_task(acks_late=True)
 def refresh_popularity() -> int:
-    from content import services
-
     return services.popularity_refresh()
 
 
 @shared_task(acks_late=True)
 def send_weekly_digests() -> int:
     """Fan out one task per recipient (each is idempotent per user and week)."""
-    from content import services
-
     week = services.digest_week()
     ids = services.digest_recipient_ids(week=week)
     for user_id in ids:
@@ -45,6 +37,4 @@ def send_weekly_digests() -> int:
 
 @shared_task(acks_late=True)
 def send_digest(user_id: int, week: str) -> None:
-    from content import services
-
     services.digest_send(user_id=user_id, week=date.fromisoformat(week))

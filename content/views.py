@@ -70,7 +70,7 @@ def index(request):
         "recommendations": queries.recommendations(partner=request.partner, user=request.user)
         if show_recs
         else [],
-        "stage": queries.partner_stage(request.partner),
+        "stage": request.partner.stage,
     }
     return render(request, "content/index.html", context)
 
@@ -189,7 +189,7 @@ def bookmarks(request):
 def home_panel(request, partner):
     """Recommendations on the partner home (prm.views.home_panels)."""
     recs = queries.recommendations(partner=partner, user=request.user, limit=4)
-    return "content/home_panel.html", {"recommendations": recs, "stage": queries.partner_stage(partner)}
+    return "content/home_panel.html", {"recommendations": recs, "stage": partner.stage}
 
 
 # --- Digest unsubscribe (no login: the signed token is the credential) -------------------

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class IncentivesConfig(AppConfig):
     name = "incentives"
     verbose_name = _("Incentives")
+
+    def ready(self):
+        from incentives import (
+            receivers,  # noqa: F401  (connects the partners.signals receivers)
+            views,
+        )
+        from prm import registry
+
+        registry.register_home_panel(views.home_panel, order=40)
+        registry.register_staff_links(views.staff_links, order=40)

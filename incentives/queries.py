@@ -28,6 +28,15 @@ def partner_tier_map() -> dict[int, int]:
     return dict(PartnerTierState.objects.filter(tier__isnull=False).values_list("partner_id", "tier__rank"))
 
 
+def partner_tier_rank(partner) -> int | None:
+    """Rank of one partner's current tier (None without a tier): one indexed row."""
+    return (
+        PartnerTierState.objects.filter(partner_id=partner.pk, tier__isnull=False)
+        .values_list("tier__rank", flat=True)
+        .first()
+    )
+
+
 def partners_with_won_deals():
     """QuerySet of ids of partners with at least one won deal."""
     return Deal.objects.won().order_by().values_list("partner_id", flat=True).distinct()

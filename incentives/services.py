@@ -4,16 +4,18 @@ recomputation, earnings and statements. Keyword-only, transactional, audited."""
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Length, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from incentives import sources
 from incentives.models import (
     Deal,
     Earning,
@@ -25,8 +27,9 @@ from incentives.models import (
     TierChange,
 )
 from incentives.normalise import company_key, domain_key
+from partners.models import Partner
+from partners.services import partner_deal_won
 from prm.audit import audit
-from prm.hooks import call_hook
 
 # Fixed conversion rates into JPY for tier metrics and rebates; override in settings.
 DEFAULT_FX_RATES_JPY = {"JPY": 1, "USD": 150, "EUR": 160, "GBP": 190, "SGD": 110}
@@ -175,6 +178,8 @@ def deal_close(*, deal: Deal, user, won: bool, amount: Decimal | None = None, re
     if not won:
         deal.lost_reason = reason
     deal.save()
+    if won:
+        partner_deal_won(partner=deal.partner, on=deal.closed_on)
     audit(
         actor=user,
         action="deal.won" if won else "deal.lost",
@@ -238,6 +243,25 @@ REMINDER_DAYS = 7
 
 
 @transaction.atomic
+def deals_release_protection(*, partner, actor) -> int:
+    """The partner was offboarded: its protected registrations stop blocking other partners
+    (the deals themselves stay, marked as expired, for reporting)."""
+    today = timezone.localdate()
+    released = list(
+        Deal.objects.for_partner(partner)
+        .filter(status=Deal.Status.APPROVED, protected_until__gte=today, stage__in=Deal.OPEN_STAGES)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    Deal.objects.filter(pk__in=released).update(
+        status=Deal.Status.EXPIRED, protected_until=today - timedelta(days=1), updated_at=timezone.now()
+    )
+    if released:
+        audit(actor=actor, action="deal.protection_released", target=partner, partner=partner, deals=released)
+    return len(released)
+
+
+@transaction.atomic
 def deals_protection_sweep(*, today: date | None = None) -> dict:
     """Daily: expire lapsed protection, and claim "ends in a week" reminders (once per date).
 
@@ -291,203 +315,261 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
 RECOMPUTE_LOCK = 7_406_001  # pg advisory lock key: one recomputation at a time
 
 
-def _subquery_sql(qs, fields: tuple[str, ...]):
-    """SQL and params of a QuerySet (another app's) to embed as a subquery."""
-    from django.core.exceptions import EmptyResultSet
+@dataclass(frozen=True)
+class TierMetrics:
+    won_revenue: Decimal = Decimal(0)
+    won_deals: int = 0
+    certified_people: int = 0
+    onboarding_completed: bool = False
 
-    # No ORDER BY: with DISTINCT, Django would add the ordering columns to the select list.
-    qs = qs.order_by()
-    if fields:
-        qs = qs.values(*fields)
-    try:
-        sql, params = qs.query.sql_with_params()
-    except EmptyResultSet:  # qs.none() or a filter that can match nothing
-        cols = ", ".join(f"NULL::bigint AS {f}" for f in fields) or "NULL::bigint"
-        return f"SELECT {cols} WHERE FALSE", []
-    return sql, list(params)
-
-
-def _certifications_sql(as_of: date):
-    qs = call_hook("onboarding.queries.valid_certifications", as_of=as_of)
-    if qs is None:
-        return "SELECT NULL::bigint AS partner_id, NULL::bigint AS user_id WHERE FALSE", []
-    sql, params = _subquery_sql(qs, ("partner_id", "user_id"))
-    return f"SELECT c0.partner_id, c0.user_id FROM ({sql}) c0", params  # noqa: S608 - compiled ORM SQL
+    def as_json(self) -> dict:
+        return {
+            "won_revenue": float(self.won_revenue),
+            "won_deals": self.won_deals,
+            "certified_people": self.certified_people,
+            "onboarding_completed": self.onboarding_completed,
+        }
 
 
-def _completed_sql():
-    qs = call_hook("onboarding.queries.completed_plan_partner_ids")
-    if qs is None:
-        return "SELECT NULL::bigint WHERE FALSE", []
-    return _subquery_sql(qs, ())
+def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
+    """The thresholds' inputs for every partner in the portal: three grouped queries.
+
+    Won deals over the rolling 12 months up to `as_of`, people with a certification valid on
+    `as_of`, and whether an onboarding plan was completed (the last two from onboarding,
+    through `incentives.sources`)."""
+    start = as_of - timedelta(days=365)
+    won = {
+        row["partner_id"]: row
+        for row in Deal.objects.won()
+        .filter(closed_on__gt=start, closed_on__lte=as_of)
+        .order_by()
+        .values("partner_id")
+        .annotate(revenue=Sum("amount_jpy"), deals=Count("id"))
+    }
+    people = dict(
+        sources.certifications(as_of=as_of)
+        .order_by()
+        .values("partner_id")
+        .annotate(people=Count("user_id", distinct=True))
+        .values_list("partner_id", "people")
+    )
+    completed = set(sources.completed_onboarding())
+    metrics = {}
+    for partner_id in Partner.objects.in_portal().values_list("pk", flat=True):
+        w = won.get(partner_id, {})
+        metrics[partner_id] = TierMetrics(
+            won_revenue=w.get("revenue") or Decimal(0),
+            won_deals=w.get("deals", 0),
+            certified_people=people.get(partner_id, 0),
+            onboarding_completed=partner_id in completed,
+        )
+    return metrics
 
 
-RECOMPUTE_SQL = """
-WITH won AS (
-    SELECT d.partner_id, SUM(d.amount_jpy) AS revenue, COUNT(*) AS deals
-    FROM incentives_deal d
-    WHERE d.stage = 'won' AND d.closed_on > %(start)s AND d.closed_on <= %(as_of)s
-    GROUP BY d.partner_id
-), certs AS (
-    SELECT c.partner_id, COUNT(DISTINCT c.user_id) AS people FROM ({certs}) c GROUP BY c.partner_id
-), completed AS (
-    SELECT DISTINCT x.id AS partner_id FROM ({completed}) AS x(id)
-), metrics AS (
-    SELECT p.id AS partner_id,
-           COALESCE(w.revenue, 0) AS won_revenue,
-           COALESCE(w.deals, 0) AS won_deals,
-           COALESCE(c.people, 0) AS certified_people,
-           (oc.partner_id IS NOT NULL) AS onboarding_completed
-    FROM partners_partner p
-    LEFT JOIN won w ON w.partner_id = p.id
-    LEFT JOIN certs c ON c.partner_id = p.id
-    LEFT JOIN completed oc ON oc.partner_id = p.id
-    WHERE p.status IN ('onboarding', 'active')
-), qualified AS (
-    SELECT m.*, (
-        SELECT t.id FROM incentives_tier t
-        WHERE t.min_won_revenue <= m.won_revenue AND t.min_won_deals <= m.won_deals
-          AND t.min_certified_people <= m.certified_people
-          AND (NOT t.requires_onboarding OR m.onboarding_completed)
-        ORDER BY t.rank DESC LIMIT 1
-    ) AS q_tier_id
-    FROM metrics m
-), joined AS (
-    SELECT q.*, s.id AS state_id, s.tier_id AS old_tier_id, s.tier_since AS old_since,
-           s.downgrade_pending_since AS old_pending, s.qualified_tier_id AS old_q_tier_id,
-           s.won_revenue AS old_revenue, s.won_deals AS old_deals,
-           s.certified_people AS old_people, s.onboarding_completed AS old_onboarding,
-           COALESCE(qt.rank, -1) AS q_rank, COALESCE(ot.rank, -1) AS o_rank
-    FROM qualified q
-    LEFT JOIN incentives_partnertierstate s ON s.partner_id = q.partner_id
-    LEFT JOIN incentives_tier qt ON qt.id = q.q_tier_id
-    LEFT JOIN incentives_tier ot ON ot.id = s.tier_id
-), decided AS (
-    SELECT j.*,
-        CASE
-            WHEN j.old_tier_id IS NULL OR j.q_rank >= j.o_rank THEN j.q_tier_id
-            WHEN j.old_pending IS NOT NULL AND j.old_pending + %(grace)s <= %(as_of)s THEN j.q_tier_id
-            ELSE j.old_tier_id
-        END AS new_tier_id
-    FROM joined j
-), final AS (
-    SELECT d.*,
-        CASE WHEN d.new_tier_id IS DISTINCT FROM d.q_tier_id THEN COALESCE(d.old_pending, %(as_of)s) END AS new_pending,
-        CASE WHEN d.new_tier_id IS DISTINCT FROM d.old_tier_id THEN %(as_of)s ELSE d.old_since END AS new_since,
-        CASE
-            WHEN d.new_tier_id IS NOT DISTINCT FROM d.old_tier_id THEN
-                CASE
-                    WHEN d.old_pending IS NULL AND d.new_tier_id IS DISTINCT FROM d.q_tier_id THEN 'downgrade_pending'
-                    WHEN d.old_pending IS NOT NULL AND d.new_tier_id IS NOT DISTINCT FROM d.q_tier_id
-                        THEN 'downgrade_cancelled'
-                END
-            WHEN d.old_tier_id IS NULL THEN 'initial'
-            WHEN d.q_rank > d.o_rank THEN 'upgrade'
-            ELSE 'downgrade'
-        END AS kind
-    FROM decided d
-), changes AS (
-    INSERT INTO incentives_tierchange
-        (partner_id, kind, from_tier_id, to_tier_id, effective_on, downgrade_on,
-         metrics_before, metrics_after, created_at)
-    SELECT f.partner_id, f.kind, f.old_tier_id, f.new_tier_id, %(as_of)s,
-        CASE WHEN f.kind = 'downgrade_pending' THEN f.new_pending + %(grace)s END,
-        CASE WHEN f.state_id IS NULL THEN '{{}}'::jsonb ELSE jsonb_build_object(
-            'won_revenue', f.old_revenue, 'won_deals', f.old_deals,
-            'certified_people', f.old_people, 'onboarding_completed', f.old_onboarding) END,
-        jsonb_build_object(
-            'won_revenue', f.won_revenue, 'won_deals', f.won_deals,
-            'certified_people', f.certified_people, 'onboarding_completed', f.onboarding_completed),
-        %(now)s
-    FROM final f WHERE f.kind IS NOT NULL
-    RETURNING id, kind
-), upserted AS (
-    INSERT INTO incentives_partnertierstate
-        (partner_id, tier_id, qualified_tier_id, tier_since, downgrade_pending_since,
-         won_revenue, won_deals, certified_people, onboarding_completed, leaderboard_opt_in)
-    SELECT f.partner_id, f.new_tier_id, f.q_tier_id, f.new_since, f.new_pending,
-           f.won_revenue, f.won_deals, f.certified_people, f.onboarding_completed, FALSE
-    FROM final f
-    WHERE f.state_id IS NULL
-       OR f.new_tier_id IS DISTINCT FROM f.old_tier_id
-       OR f.q_tier_id IS DISTINCT FROM f.old_q_tier_id
-       OR f.new_pending IS DISTINCT FROM f.old_pending
-       OR f.new_since IS DISTINCT FROM f.old_since
-       OR f.won_revenue <> f.old_revenue OR f.won_deals <> f.old_deals
-       OR f.certified_people <> f.old_people OR f.onboarding_completed <> f.old_onboarding
-    ON CONFLICT (partner_id) DO UPDATE SET
-        tier_id = EXCLUDED.tier_id,
-        qualified_tier_id = EXCLUDED.qualified_tier_id,
-        tier_since = EXCLUDED.tier_since,
-        downgrade_pending_since = EXCLUDED.downgrade_pending_since,
-        won_revenue = EXCLUDED.won_revenue,
-        won_deals = EXCLUDED.won_deals,
-        certified_people = EXCLUDED.certified_people,
-        onboarding_completed = EXCLUDED.onboarding_completed
-    RETURNING 1
-)
-SELECT (SELECT COUNT(*) FROM final),
-       (SELECT COUNT(*) FROM upserted),
-       COALESCE((SELECT json_agg(json_build_array(id, kind)) FROM changes), '[]'::json)
+def tier_qualified(tiers: list[Tier], m: TierMetrics) -> Tier | None:
+    """The highest tier (tiers sorted by rank, highest first) whose thresholds are all met."""
+    for tier in tiers:
+        if (
+            tier.min_won_revenue <= m.won_revenue
+            and tier.min_won_deals <= m.won_deals
+            and tier.min_certified_people <= m.certified_people
+            and (m.onboarding_completed or not tier.requires_onboarding)
+        ):
+            return tier
+    return None
+
+
+def _rank(tier: Tier | None) -> int:
+    return tier.rank if tier is not None else -1
+
+
+@dataclass(frozen=True)
+class TierStateRow:
+    """The stored state of one partner, as the decision needs it (read with values_list)."""
+
+    tier_id: int | None
+    qualified_tier_id: int | None
+    tier_since: date | None
+    downgrade_pending_since: date | None
+    metrics: TierMetrics
+
+
+def tier_decide(*, state: TierStateRow | None, qualified: Tier | None, as_of: date, grace: int, tiers_by_id):
+    """(new tier, downgrade pending since, tier since, change kind or None) for one partner.
+
+    Upgrades apply at once; a downgrade waits `grace` days (pending) and is cancelled when
+    the partner qualifies again before then."""
+    old = tiers_by_id.get(state.tier_id) if state else None
+    old_pending = state.downgrade_pending_since if state else None
+    old_since = state.tier_since if state else None
+    if (
+        old is None
+        or _rank(qualified) >= _rank(old)
+        or (old_pending is not None and old_pending + timedelta(days=grace) <= as_of)
+    ):
+        new = qualified
+    else:
+        new = old
+    pending = (old_pending or as_of) if new != qualified else None
+    since = as_of if new != old else old_since
+    if new == old:
+        if old_pending is None and new != qualified:
+            kind = TierChange.Kind.DOWNGRADE_PENDING
+        elif old_pending is not None and new == qualified:
+            kind = TierChange.Kind.DOWNGRADE_CANCELLED
+        else:
+            kind = None
+    elif old is None:
+        kind = TierChange.Kind.INITIAL
+    elif _rank(qualified) > _rank(old):
+        kind = TierChange.Kind.UPGRADE
+    else:
+        kind = TierChange.Kind.DOWNGRADE
+    return new, pending, since, kind
+
+
+def _tier_states(partner_ids) -> dict[int, TierStateRow]:
+    rows = PartnerTierState.objects.filter(partner_id__in=partner_ids).values_list(
+        "partner_id",
+        "tier_id",
+        "qualified_tier_id",
+        "tier_since",
+        "downgrade_pending_since",
+        "won_revenue",
+        "won_deals",
+        "certified_people",
+        "onboarding_completed",
+    )
+    return {
+        partner_id: TierStateRow(tier_id, q_id, since, pending, TierMetrics(revenue, deals, people, done))
+        for partner_id, tier_id, q_id, since, pending, revenue, deals, people, done in rows
+    }
+
+
+# Bulk writes as one statement each: Python lists become columns through unnest(). The
+# ORM's bulk_create builds a model instance per row, which is most of the time at 10k rows.
+INSERT_CHANGES_SQL = """
+INSERT INTO incentives_tierchange
+    (partner_id, kind, from_tier_id, to_tier_id, effective_on, downgrade_on,
+     metrics_before, metrics_after, created_at)
+SELECT c.partner_id, c.kind, c.from_tier_id, c.to_tier_id, %(as_of)s, c.downgrade_on,
+       c.metrics_before::jsonb, c.metrics_after::jsonb, %(now)s
+FROM unnest(%(partner_id)s::bigint[], %(kind)s::text[], %(from_tier_id)s::bigint[],
+            %(to_tier_id)s::bigint[], %(downgrade_on)s::date[], %(metrics_before)s::text[],
+            %(metrics_after)s::text[])
+     AS c(partner_id, kind, from_tier_id, to_tier_id, downgrade_on, metrics_before, metrics_after)
+RETURNING id, kind
 """
+
+UPSERT_STATES_SQL = """
+INSERT INTO incentives_partnertierstate
+    (partner_id, tier_id, qualified_tier_id, tier_since, downgrade_pending_since,
+     won_revenue, won_deals, certified_people, onboarding_completed, leaderboard_opt_in)
+SELECT s.*, FALSE
+FROM unnest(%(partner_id)s::bigint[], %(tier_id)s::bigint[], %(qualified_tier_id)s::bigint[],
+            %(tier_since)s::date[], %(downgrade_pending_since)s::date[], %(won_revenue)s::numeric[],
+            %(won_deals)s::integer[], %(certified_people)s::integer[], %(onboarding_completed)s::boolean[])
+     AS s
+ON CONFLICT (partner_id) DO UPDATE SET
+    tier_id = EXCLUDED.tier_id,
+    qualified_tier_id = EXCLUDED.qualified_tier_id,
+    tier_since = EXCLUDED.tier_since,
+    downgrade_pending_since = EXCLUDED.downgrade_pending_since,
+    won_revenue = EXCLUDED.won_revenue,
+    won_deals = EXCLUDED.won_deals,
+    certified_people = EXCLUDED.certified_people,
+    onboarding_completed = EXCLUDED.onboarding_completed
+"""
+
+
+def _columns(rows: list[dict]) -> dict[str, list]:
+    return {key: [row[key] for row in rows] for key in rows[0]} if rows else {}
 
 
 @transaction.atomic
 def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRun:
-    """Evaluate every partner against the tier thresholds in one SQL statement.
+    """Evaluate every partner against the tier thresholds, set-based.
 
-    Aggregates over deals (rolling 12 months), valid certifications and completed onboarding
-    plans (the onboarding app's QuerySets, embedded as subqueries), picks the highest tier
-    whose thresholds are all met, applies the downgrade grace period, records changes with
-    before/after metrics and upserts the state rows that changed. The number of queries does
-    not depend on the number of partners; a second run with the same data changes nothing.
+    A fixed number of queries whatever the number of partners: the metrics (grouped), the
+    tiers, the stored states, one INSERT of the changes (with before/after metrics) and one
+    upsert of the states that changed. The decision per partner is plain Python
+    (`tier_qualified`, `tier_decide`). A second run with the same data changes nothing.
+    One run at a time (advisory lock).
     """
+    import json
+
     from incentives import tasks
 
     as_of = as_of or timezone.localdate()
-    named = {
-        "start": as_of - timedelta(days=365),
-        "as_of": as_of,
-        "grace": grace_days(),
-        "now": timezone.now(),
-    }
-    certs_sql = _named(*_certifications_sql(as_of), prefix="cert", into=named)
-    completed_sql = _named(*_completed_sql(), prefix="done", into=named)
-    sql = RECOMPUTE_SQL.format(certs=certs_sql, completed=completed_sql)
-    params = named
+    grace = grace_days()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECOMPUTE_LOCK])
-        cursor.execute(sql, params)
-        evaluated, _updated, changes = cursor.fetchone()
-    if isinstance(changes, str):
-        import json
-
-        changes = json.loads(changes)
+    metrics = tier_metrics(as_of=as_of)
+    tiers = list(Tier.objects.order_by("-rank"))
+    tiers_by_id = {t.pk: t for t in tiers}
+    states = _tier_states(list(metrics))
+    changes, upserts = [], []
+    for partner_id, m in metrics.items():
+        state = states.get(partner_id)
+        qualified = tier_qualified(tiers, m)
+        new, pending, since, kind = tier_decide(
+            state=state, qualified=qualified, as_of=as_of, grace=grace, tiers_by_id=tiers_by_id
+        )
+        new_id, qualified_id = getattr(new, "pk", None), getattr(qualified, "pk", None)
+        if kind is not None:
+            changes.append(
+                {
+                    "partner_id": partner_id,
+                    "kind": kind,
+                    "from_tier_id": state.tier_id if state else None,
+                    "to_tier_id": new_id,
+                    "downgrade_on": pending + timedelta(days=grace)
+                    if kind == TierChange.Kind.DOWNGRADE_PENDING
+                    else None,
+                    "metrics_before": json.dumps(state.metrics.as_json() if state else {}),
+                    "metrics_after": json.dumps(m.as_json()),
+                }
+            )
+        if (
+            state is None
+            or (state.tier_id, state.qualified_tier_id, state.tier_since)
+            != (
+                new_id,
+                qualified_id,
+                since,
+            )
+            or state.downgrade_pending_since != pending
+            or state.metrics != m
+        ):
+            upserts.append(
+                {
+                    "partner_id": partner_id,
+                    "tier_id": new_id,
+                    "qualified_tier_id": qualified_id,
+                    "tier_since": since,
+                    "downgrade_pending_since": pending,
+                    "won_revenue": m.won_revenue,
+                    "won_deals": m.won_deals,
+                    "certified_people": m.certified_people,
+                    "onboarding_completed": m.onboarding_completed,
+                }
+            )
+    created = []
+    with connection.cursor() as cursor:
+        if changes:
+            cursor.execute(INSERT_CHANGES_SQL, {"as_of": as_of, "now": timezone.now(), **_columns(changes)})
+            created = cursor.fetchall()
+        if upserts:
+            cursor.execute(UPSERT_STATES_SQL, _columns(upserts))
     run = RecomputationRun.objects.create(
-        as_of=as_of, partners=evaluated, changes=len(changes), triggered_by=actor
+        as_of=as_of, partners=len(metrics), changes=len(created), triggered_by=actor
     )
     notify = [
-        pk for pk, kind in changes if kind in (TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING)
+        pk for pk, kind in created if kind in (TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING)
     ]
     if notify:
         tasks.notify_tier_changes.delay_on_commit(change_ids=notify)
     return run
-
-
-def _named(sql: str, params: list, *, prefix: str, into: dict) -> str:
-    """Rewrite a compiled subquery's positional %s placeholders as named ones in `into`."""
-    import re
-
-    counter = iter(range(len(params)))
-
-    def repl(match):
-        if match.group(0) == "%%":
-            return "%%"
-        i = next(counter)
-        into[f"{prefix}{i}"] = params[i]
-        return f"%({prefix}{i})s"
-
-    return re.sub(r"%%|%s", repl, sql).replace("{", "{{").replace("}", "}}")
 
 
 # --- Earnings and statements ----------------------------------------------------------

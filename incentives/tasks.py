@@ -4,12 +4,12 @@ from datetime import date
 
 from celery import shared_task
 
+from incentives import emails, services
+from prm.models import User
+
 
 @shared_task(acks_late=True)
 def recompute_tiers(as_of: str | None = None, actor_id: int | None = None) -> int:
-    from incentives import services
-    from prm.models import User
-
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     run = services.tiers_recompute(as_of=date.fromisoformat(as_of) if as_of else None, actor=actor)
     return run.changes
@@ -17,8 +17,6 @@ def recompute_tiers(as_of: str | None = None, actor_id: int | None = None) -> in
 
 @shared_task(acks_late=True)
 def sweep_deal_protection() -> dict:
-    from incentives import services
-
     return services.deals_protection_sweep()
 
 
@@ -26,34 +24,24 @@ def sweep_deal_protection() -> dict:
 def compute_earnings(period: str | None = None) -> dict:
     from django.utils import timezone
 
-    from incentives import services
-
     return services.earnings_compute(period=date.fromisoformat(period) if period else timezone.localdate())
 
 
 @shared_task(acks_late=True)
 def notify_deal_reviewed(deal_id: int) -> None:
-    from incentives import emails
-
     emails.deal_reviewed(deal_id=deal_id)
 
 
 @shared_task(acks_late=True)
 def notify_protection_ending(deal_id: int) -> None:
-    from incentives import emails
-
     emails.protection_ending(deal_id=deal_id)
 
 
 @shared_task(acks_late=True)
 def notify_tier_changes(change_ids: list[int]) -> None:
-    from incentives import emails
-
     emails.tier_changes(change_ids=change_ids)
 
 
 @shared_task(acks_late=True)
 def notify_deal_submitted(deal_id: int) -> None:
-    from incentives import emails
-
     emails.deal_submitted(deal_id=deal_id)

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class OnboardingConfig(AppConfig):
     name = "onboarding"
     verbose_name = _("Onboarding")
+
+    def ready(self):
+        from incentives import sources
+        from onboarding import (
+            queries,
+            receivers,  # noqa: F401  (connects the partners.signals receivers)
+            views,
+        )
+        from prm import registry
+
+        sources.register(
+            certifications=queries.valid_certifications,
+            completed_onboarding=queries.completed_plan_partner_ids,
+        )
+        registry.register_home_panel(views.home_panel, order=30)
+        registry.register_staff_links(views.staff_links, order=30)

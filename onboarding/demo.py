@@ -292,7 +292,8 @@ TEMPLATES = {
 
 # slug: (days since start, tasks done, owner e-mail, completed after days or None)
 PLANS = {
-    "aozora-trading": (26, 4, "manager@example.com", None),
+    # onboarding@example.com: day 37 of 60, 4 of 8 done (behind pace), the course due on day 28 overdue.
+    "aozora-trading": (37, 4, "manager@example.com", None),
     "kaede-consulting": (48, 2, "manager2@example.com", None),
     "pacific-support": (9, 1, "manager@example.com", None),
     "sakura-systems": (160, 8, "manager@example.com", 47),
@@ -311,7 +312,6 @@ PASSES = [
     ("partner@example.com", "product-basics-ja", 340),
     ("partner@example.com", "sales-playbook-ja", 350),  # expires soon: renewal reminder
     ("other@example.com", "product-basics-en", 150),
-    ("tanaka@aozora-trading.example.com", "product-basics-ja", 12),
     ("tanaka@hokuto-it.example.com", "support-operations-ja", 90),
     ("tanaka@tsubame-soft.example.com", "support-operations-ja", 300),
 ]

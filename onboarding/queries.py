@@ -108,13 +108,26 @@ class Progress:
     days_elapsed: int
     days_left: int
     expected_finish: date | None
+    target_days: int = 60
+    overdue: int = 0
 
     @property
     def days_over(self) -> int:
         return max(-self.days_left, 0)
 
+    @property
+    def behind_pace(self) -> bool:
+        """Fewer tasks done than the days elapsed call for (the staff pages' "behind" flag)."""
+        if not self.total:
+            return False
+        return 100 * self.done * self.target_days < self.total * (
+            100 * self.days_elapsed - PACE_TOLERANCE_PCT * self.target_days
+        )
 
-def plan_progress(plan: OnboardingPlan, *, today: date | None = None, total=None, done=None) -> Progress:
+
+def plan_progress(
+    plan: OnboardingPlan, *, today: date | None = None, total=None, done=None, overdue: int = 0
+) -> Progress:
     today = today or timezone.localdate()
     if total is None:
         total = getattr(plan, "n_tasks", None)
@@ -133,6 +146,8 @@ def plan_progress(plan: OnboardingPlan, *, today: date | None = None, total=None
         days_elapsed=elapsed,
         days_left=(plan.target_date - today).days,
         expected_finish=expected_finish(plan, total=total, done=done, today=today),
+        target_days=plan.target_days,
+        overdue=overdue,
     )
 
 

@@ -1,5 +1,5 @@
-"""Writes for onboarding and training. Other apps call plan_start, asset_opened and
-profile_completed (through prm.hooks.call_hook)."""
+"""Writes for onboarding and training. plan_start, asset_opened and profile_completed run in
+the receivers of partners.signals and content.signals (onboarding/receivers.py)."""
 
 import calendar
 import hashlib
@@ -29,6 +29,8 @@ from onboarding.models import (
     TaskSubmission,
     UserCertification,
 )
+from partners.models import Partner
+from partners.services import partner_activate
 from prm.audit import audit
 from prm.models import CHANNEL_MANAGERS, User
 
@@ -74,8 +76,6 @@ def plan_start(
     """Start onboarding for a partner: copy the template's tasks with due dates, set the
     target date and assign an owner. Idempotent: the running plan is returned if one exists.
     None when the partner type has no active checklist template (nothing to copy)."""
-    from partners.models import Partner
-
     # Lock the partner so that two concurrent calls cannot both create a plan.
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     running = OnboardingPlan.objects.for_partner(partner).running().first()
@@ -225,6 +225,9 @@ def _task_done(task: OnboardingTask, *, actor, how: str) -> bool:
         )
         if done:
             audit(actor=actor, action="onboarding.plan_completed", target=plan, partner=plan.partner_id)
+            partner = Partner.objects.get(pk=plan.partner_id)
+            if partner.status == Partner.Status.ONBOARDING:
+                partner_activate(partner=partner, actor=actor)
     return True
 
 

@@ -94,7 +94,8 @@ def index(request):
         t.link = task_link(t)
         t.ask_url = ask_owner_url(t)
     done = sum(t.status == OnboardingTask.Status.DONE for t in tasks)
-    progress = queries.plan_progress(plan, today=today, total=len(tasks), done=done)
+    overdue = sum(t.status != OnboardingTask.Status.DONE and t.due_date < today for t in tasks)
+    progress = queries.plan_progress(plan, today=today, total=len(tasks), done=done, overdue=overdue)
     context = {
         "plan": plan,
         "owner": plan.owner,
@@ -167,11 +168,14 @@ def home_panel(request, partner):
     today = timezone.localdate()
     tasks = list(plan.tasks.all())
     done = sum(t.status == OnboardingTask.Status.DONE for t in tasks)
+    overdue = sum(t.status != OnboardingTask.Status.DONE and t.due_date < today for t in tasks)
     return (
         "onboarding/home_panel.html",
         {
             "plan": plan,
-            "progress": queries.plan_progress(plan, today=today, total=len(tasks), done=done),
+            "progress": queries.plan_progress(
+                plan, today=today, total=len(tasks), done=done, overdue=overdue
+            ),
             "next_step": queries.next_step(tasks, today),
         },
     )

@@ -42,9 +42,46 @@ class PartnerAdmin(GuardedModelAdmin):
     search_fields = ["name", "slug", "website"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["industries", "capabilities"]
-    readonly_fields = ["profile_completed_at"]
+    readonly_fields = [
+        "status",
+        "status_changed_at",
+        "status_reason",
+        "profile_completed_at",
+        "first_deal_won_at",
+    ]
     inlines = [MembershipInline]
     date_hierarchy = "created_at"
+    actions = ["activate", "suspend", "reactivate", "offboard"]
+
+    def _lifecycle(self, request, queryset, service, done_message):
+        """Each partner through its lifecycle service (audited, e-mailed, signalled)."""
+        done = 0
+        for partner in queryset:
+            try:
+                service(partner=partner, actor=request.user)
+                done += 1
+            except services.RecruitmentError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Activate selected partners"), permissions=["change"])
+    def activate(self, request, queryset):
+        self._lifecycle(request, queryset, services.partner_activate, _("%(count)d partner(s) activated."))
+
+    @admin.action(description=_("Suspend selected partners"), permissions=["change"])
+    def suspend(self, request, queryset):
+        self._lifecycle(request, queryset, services.partner_suspend, _("%(count)d partner(s) suspended."))
+
+    @admin.action(description=_("Reactivate selected partners"), permissions=["change"])
+    def reactivate(self, request, queryset):
+        self._lifecycle(
+            request, queryset, services.partner_reactivate, _("%(count)d partner(s) reactivated.")
+        )
+
+    @admin.action(description=_("Offboard selected partners"), permissions=["change"])
+    def offboard(self, request, queryset):
+        self._lifecycle(request, queryset, services.partner_offboard, _("%(count)d partner(s) offboarded."))
 
     def get_queryset(self, request):
         from django.db.models import Count

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners")
+
+    def ready(self):
+        from partners import views
+        from prm import registry
+
+        registry.register_home_panel(views.company_panel, order=10)
+        registry.register_home_panel(views.referral_panel, order=11)
+        registry.register_staff_links(views.staff_links, order=10)

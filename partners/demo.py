@@ -77,6 +77,10 @@ def seed(stdout) -> None:
 
     _member(demo_user("partner@example.com", display_name="高橋 健"), partners["sakura-systems"], "admin")
     _member(demo_user("member@example.com", display_name="伊藤 さくら"), partners["sakura-systems"], "member")
+    # Day ~35 of its 60-day onboarding plan, behind pace, one task overdue (onboarding/demo.py).
+    _member(
+        demo_user("onboarding@example.com", display_name="小林 翔太"), partners["aozora-trading"], "admin"
+    )
     _member(
         demo_user("other@example.com", display_name="Emma Clarke", language="en"),
         partners["northwind-solutions"],

@@ -43,3 +43,12 @@ def invitation(invitation, token: str, application=None) -> None:
         language=invitation.language,
         context={"invitation": invitation, "accept_url": url, "application": application},
     )
+
+
+def partner_status(partner, user_ids, event: str) -> None:
+    """One e-mail per member about activation, suspension, reactivation or offboarding."""
+    from prm.models import User
+
+    context = {"partner": partner, "portal_url": settings.SITE_URL + "/"}
+    for user in User.objects.filter(pk__in=user_ids, is_active=True):
+        send(template=f"partner_{event}", to=user.email, language=user.language, context=context)

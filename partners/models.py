@@ -67,6 +67,14 @@ class Capability(Lookup):
         verbose_name_plural = _("capabilities")
 
 
+class Stage(models.TextChoices):
+    """Where a partner is in its life with us (content, reminders and the home use it)."""
+
+    ONBOARDING = "onboarding", _("Onboarding")
+    SELLING = "selling", _("Selling")
+    SERVICING = "servicing", _("Servicing")
+
+
 class PartnerQuerySet(models.QuerySet):
     def for_partner(self, partner):
         return self.filter(pk=partner.pk)
@@ -77,16 +85,33 @@ class PartnerQuerySet(models.QuerySet):
     def in_directory(self):
         return self.filter(status=Partner.Status.ACTIVE, directory_listed=True)
 
+    def with_stage(self):
+        """Annotate `stage_code` with the same rule as `Partner.stage`, for set-based reads."""
+        return self.annotate(
+            stage_code=models.Case(
+                models.When(status=Partner.Status.ONBOARDING, then=models.Value(Stage.ONBOARDING)),
+                models.When(
+                    models.Q(first_deal_won_at__isnull=False) | models.Q(partner_type=PartnerType.SOLUTION),
+                    then=models.Value(Stage.SERVICING),
+                ),
+                default=models.Value(Stage.SELLING),
+                output_field=models.CharField(),
+            )
+        )
+
 
 class Partner(models.Model):
     class Status(models.TextChoices):
         ONBOARDING = "onboarding", _("Onboarding")
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
+        OFFBOARDED = "offboarded", _("Offboarded")
         INACTIVE = "inactive", _("Inactive")
 
     # Statuses whose users may use the portal.
     PORTAL_STATUSES = (Status.ONBOARDING, Status.ACTIVE)
+    # Statuses whose members keep their membership but see the suspended page.
+    SUSPENDED_STATUSES = (Status.SUSPENDED,)
 
     name = models.CharField(_("company name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
@@ -112,6 +137,11 @@ class Partner(models.Model):
         help_text=_("Show the company in the public partner directory while it is active."),
     )
     profile_completed_at = models.DateTimeField(_("profile completed"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    first_deal_won_at = models.DateField(
+        _("first deal won"), null=True, blank=True, help_text=_("Set by the first won deal; moves the stage.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -133,6 +163,17 @@ class Partner(models.Model):
     @property
     def in_portal(self) -> bool:
         return self.status in self.PORTAL_STATUSES
+
+    @property
+    def stage(self) -> str:
+        """The partner's stage, from its own columns (no query): onboarding until it is
+        activated, servicing once it has won a deal (or is a solution partner), else selling.
+        `PartnerQuerySet.with_stage()` is the same rule in SQL."""
+        if self.status == self.Status.ONBOARDING:
+            return Stage.ONBOARDING
+        if self.first_deal_won_at is not None or self.partner_type == PartnerType.SOLUTION:
+            return Stage.SERVICING
+        return Stage.SELLING
 
     def profile_missing(self) -> list[str]:
         """Labels of the profile fields still empty (the profile is complete when none are)."""

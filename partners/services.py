@@ -12,7 +12,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from partners import scoring
+from partners import scoring, signals
 from partners.models import (
     Application,
     ApplicationEvent,
@@ -24,7 +24,6 @@ from partners.models import (
     Source,
 )
 from prm.audit import audit
-from prm.hooks import call_hook
 
 
 class RecruitmentError(Exception):
@@ -248,8 +247,7 @@ def _unique_slug(name: str, domain: str) -> str:
 def application_approve(*, application: Application, actor, note: str = "") -> Application:
     """Create the partner and invite the applicant as its admin, all or nothing.
 
-    Onboarding starts through the optional hook inside the same transaction, so a failure
-    there rolls back the partner and the invitation too; e-mail leaves only after commit.
+    Once committed, `partner_approved` is sent: onboarding starts the plan in its receiver.
     """
     application = _locked(application)
     _transition(application, to_status=Application.Status.APPROVED, actor=actor, note=note)
@@ -278,7 +276,7 @@ def application_approve(*, application: Application, actor, note: str = "") -> A
         language=application.language,
         application=application,
     )
-    call_hook("onboarding.services.plan_start", partner=partner, actor=actor)
+    transaction.on_commit(lambda: signals.partner_approved.send(sender=Partner, partner=partner, actor=actor))
     return application
 
 
@@ -485,5 +483,120 @@ def partner_profile_update(*, partner: Partner, form, user, logo=None) -> Partne
         if claimed:
             partner.refresh_from_db(fields=["profile_completed_at"])
             audit(actor=user, action="partner.profile_completed", target=partner)
-            call_hook("onboarding.services.profile_completed", partner=partner, user=user)
+            transaction.on_commit(
+                lambda: signals.partner_profile_completed.send(sender=Partner, partner=partner, actor=user)
+            )
     return partner
+
+
+# --- partner lifecycle ----------------------------------------------------------------
+#
+# onboarding -> active (the plan completed, or a manager activated it) -> suspended ->
+# active again; any of them -> offboarded. Each transition: lock, guard, set, audit, e-mail
+# the members, and send the partners.signals signal once the transaction has committed.
+
+
+def _lifecycle(*, partner: Partner, actor, to_status: str, allowed, action: str, signal, reason: str = ""):
+    from partners import tasks
+
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner.status not in allowed:
+        raise RecruitmentError(
+            _("%(partner)s is %(status)s; this change is not possible now.")
+            % {"partner": partner.name, "status": partner.get_status_display()}
+        )
+    from_status = partner.status
+    partner.status = to_status
+    partner.status_changed_at = timezone.now()
+    partner.status_reason = reason
+    partner.save(update_fields=["status", "status_changed_at", "status_reason", "updated_at"])
+    audit(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        target=partner,
+        partner=partner,
+        from_status=from_status,
+        reason=reason,
+    )
+    recipients = list(
+        Membership.objects.filter(partner=partner, is_active=True).values_list("user_id", flat=True)
+    )
+    tasks.send_partner_status.delay_on_commit(partner.pk, to_status, recipients, action.split(".")[1])
+    transaction.on_commit(lambda: signal.send(sender=Partner, partner=partner, actor=actor))
+    return partner
+
+
+@transaction.atomic
+def partner_activate(*, partner: Partner, actor) -> Partner:
+    """Onboarding is finished: the partner sells, appears in the directory, refers."""
+    return _lifecycle(
+        partner=partner,
+        actor=actor,
+        to_status=Partner.Status.ACTIVE,
+        allowed=(Partner.Status.ONBOARDING, Partner.Status.INACTIVE),
+        action="partner.activated",
+        signal=signals.partner_activated,
+    )
+
+
+@transaction.atomic
+def partner_suspend(*, partner: Partner, actor, reason: str = "") -> Partner:
+    """Members see the suspended page instead of the portal; memberships and data stay."""
+    return _lifecycle(
+        partner=partner,
+        actor=actor,
+        to_status=Partner.Status.SUSPENDED,
+        allowed=(Partner.Status.ONBOARDING, Partner.Status.ACTIVE),
+        action="partner.suspended",
+        signal=signals.partner_suspended,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def partner_reactivate(*, partner: Partner, actor) -> Partner:
+    return _lifecycle(
+        partner=partner,
+        actor=actor,
+        to_status=Partner.Status.ACTIVE,
+        allowed=(Partner.Status.SUSPENDED,),
+        action="partner.reactivated",
+        signal=signals.partner_reactivated,
+    )
+
+
+@transaction.atomic
+def partner_offboard(*, partner: Partner, actor, reason: str = "") -> Partner:
+    """The partnership ends: memberships end, open invitations are revoked; deals, plans and
+    audit history stay for reporting. Incentives releases deal protection on the signal."""
+    partner = _lifecycle(
+        partner=partner,
+        actor=actor,
+        to_status=Partner.Status.OFFBOARDED,
+        allowed=(Partner.Status.ONBOARDING, Partner.Status.ACTIVE, Partner.Status.SUSPENDED),
+        action="partner.offboarded",
+        signal=signals.partner_offboarded,
+        reason=reason,
+    )
+    ended = Membership.objects.filter(partner=partner, is_active=True).update(is_active=False)
+    revoked = (
+        Invitation.objects.for_partner(partner)
+        .filter(accepted_at=None, revoked_at=None)
+        .update(revoked_at=timezone.now())
+    )
+    ReferralLink.objects.filter(partner=partner).update(is_active=False)
+    audit(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action="partner.access_ended",
+        target=partner,
+        partner=partner,
+        memberships=ended,
+        invitations=revoked,
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_deal_won(*, partner: Partner, on) -> bool:
+    """Incentives tells us a deal was won: the first one moves the partner to servicing."""
+    return bool(Partner.objects.filter(pk=partner.pk, first_deal_won_at=None).update(first_deal_won_at=on))

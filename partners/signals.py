@@ -16,3 +16,4 @@ partner_activated = django.dispatch.Signal()  # onboarding finished (or a manage
 partner_suspended = django.dispatch.Signal()  # members see the suspended page; data kept
 partner_reactivated = django.dispatch.Signal()  # suspended -> active again
 partner_offboarded = django.dispatch.Signal()  # memberships ended, invitations revoked
+partner_profile_completed = django.dispatch.Signal()  # the profile is filled in (once); actor=user

@@ -4,14 +4,14 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from partners import emails, services
+from partners.models import Application, Partner
+
 RETRY = {"autoretry_for": (SMTPException, ConnectionError), "retry_backoff": True, "max_retries": 5}
 
 
 @shared_task(acks_late=True, **RETRY)
 def send_application_received(application_id: int) -> None:
-    from partners import emails
-    from partners.models import Application
-
     application = Application.objects.filter(pk=application_id).first()
     if application is not None:
         emails.application_received(application)
@@ -19,9 +19,6 @@ def send_application_received(application_id: int) -> None:
 
 @shared_task(acks_late=True, **RETRY)
 def send_application_rejected(application_id: int) -> None:
-    from partners import emails
-    from partners.models import Application
-
     application = Application.objects.filter(pk=application_id, status=Application.Status.REJECTED).first()
     if application is not None:
         emails.application_rejected(application)
@@ -30,9 +27,6 @@ def send_application_rejected(application_id: int) -> None:
 @shared_task(acks_late=True, **RETRY)
 def send_invitation(invitation_id: int, token: str, application_id: int | None = None) -> None:
     """The token travels with the task: only its hash is stored, so the link can't be rebuilt."""
-    from partners import emails, services
-    from partners.models import Application
-
     invitation = services.invitation_by_token(token)
     # A resend issues a new token: a stale task for the old one sends nothing.
     if invitation is None or invitation.pk != invitation_id or invitation.state != "pending":
@@ -43,6 +37,12 @@ def send_invitation(invitation_id: int, token: str, application_id: int | None =
 
 @shared_task(acks_late=True)
 def rescore_applications() -> int:
-    from partners import services
-
     return services.applications_rescore()
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_partner_status(partner_id: int, status: str, user_ids: list[int], event: str) -> None:
+    """Tell the members of a partner that its status changed (skipped if it changed again)."""
+    partner = Partner.objects.filter(pk=partner_id, status=status).first()
+    if partner is not None:
+        emails.partner_status(partner, user_ids, event)

@@ -1,6 +1,7 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from prm.navigation import PARTNER_NAV, badge
+from prm import registry
+from prm.navigation import PARTNER_NAV
 from prm.tenancy import active_membership
 
 
@@ -12,12 +13,15 @@ def portal(request):
     membership = active_membership(user)
     items = []
     if membership is not None:
-        for key, label, url_name, badge_path in PARTNER_NAV:
-            try:
-                url = reverse(url_name)
-            except NoReverseMatch:
-                continue
-            items.append({"key": key, "label": label, "url": url, "badge": badge(badge_path, request)})
+        for key, label, url_name in PARTNER_NAV:
+            items.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "url": reverse(url_name),
+                    "badge": registry.nav_badge(key, request),
+                }
+            )
     return {
         "nav_items": items,
         "membership": membership,

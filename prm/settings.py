@@ -7,7 +7,6 @@ A git-ignored `.env` in the project root is read if present; real environment va
 win over it.
 """
 
-import importlib
 import os
 import warnings
 from pathlib import Path
@@ -264,9 +263,45 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
-# Every app adds its schedules here; tasks are idempotent so a repeat is harmless.
+# Every periodic task of every app, written out here; tasks are idempotent so a repeat is harmless.
 CELERY_BEAT_SCHEDULE = {
     "prm-heartbeat": {"task": "prm.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    # content
+    "content-publish-due": {"task": "content.tasks.publish_due_assets", "schedule": crontab(minute="*/5")},
+    "content-aggregate-engagement": {
+        "task": "content.tasks.aggregate_engagement",
+        "schedule": crontab(minute="*/10"),
+    },
+    "content-recount-engagement": {
+        "task": "content.tasks.recount_engagement",
+        "schedule": crontab(hour=3, minute=40),
+    },
+    "content-refresh-popularity": {
+        "task": "content.tasks.refresh_popularity",
+        "schedule": crontab(minute=25),
+    },
+    "content-weekly-digest": {
+        "task": "content.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
+    },
+    # onboarding
+    "onboarding-daily-reminders": {
+        "task": "onboarding.tasks.run_daily_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # incentives
+    "incentives-recompute-tiers": {
+        "task": "incentives.tasks.recompute_tiers",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "incentives-deal-protection": {
+        "task": "incentives.tasks.sweep_deal_protection",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "incentives-earnings": {
+        "task": "incentives.tasks.compute_earnings",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------
@@ -284,21 +319,9 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------
 PRM_ONBOARDING_TARGET_DAYS = 60
+# prm sits below partners: prm.tenancy finds these models by name (like AUTH_USER_MODEL).
+PRM_PARTNER_MODEL = "partners.Partner"
+PRM_MEMBERSHIP_MODEL = "partners.Membership"
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024
 PRM_LOGO_SIZE = (400, 400)
-# Feature apps plug into the portal without `prm` importing them: each may have a
-# `<app>/portal.py` (constants only, no model imports) declaring
-#   BEAT_SCHEDULE = {...}            Celery beat entries
-#   HOME_PANELS = ["app.views.f"]    f(request, partner) -> (template, context) | None
-#   STAFF_LINKS = ["app.views.g"]    g(request) -> [{"label", "url", "description"}]
-FEATURE_APPS = ["partners", "content", "onboarding", "incentives", "promotion", "threads"]
-PRM_HOME_PANELS: list[str] = []
-PRM_STAFF_LINKS: list[str] = []
-for _app in FEATURE_APPS:
-    try:
-        _portal = importlib.import_module(f"{_app}.portal")
-    except ModuleNotFoundError:
-        continue
-    CELERY_BEAT_SCHEDULE.update(getattr(_portal, "BEAT_SCHEDULE", {}))
-    PRM_HOME_PANELS += getattr(_portal, "HOME_PANELS", [])
-    PRM_STAFF_LINKS += getattr(_portal, "STAFF_LINKS", [])
+# Home panels, staff links and navigation badges: prm.registry, filled in AppConfig.ready().

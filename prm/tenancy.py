@@ -7,19 +7,27 @@ querysets over partners go through `partners_for_staff`, which honours guardian 
 
 from functools import wraps
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
 ADMIN = "admin"
 MEMBER = "member"
 
 
+def _models():
+    """The partner and membership models (partners sits above prm, so prm names them in
+    settings, the way Django names the user model: PRM_PARTNER_MODEL, PRM_MEMBERSHIP_MODEL)."""
+    return apps.get_model(settings.PRM_PARTNER_MODEL), apps.get_model(settings.PRM_MEMBERSHIP_MODEL)
+
+
 def active_membership(user):
     """The user's membership at a partner allowed in the portal, or None."""
-    from partners.models import Membership, Partner
-
+    Partner, Membership = _models()
     if not user.is_authenticated:
         return None
     cached = getattr(user, "_prm_membership", False)
@@ -34,6 +42,25 @@ def active_membership(user):
     return membership
 
 
+def suspended_membership(user):
+    """The user's membership at a suspended partner (they see the suspended page), or None."""
+    Partner, Membership = _models()
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("partner")
+        .filter(user=user, is_active=True, partner__status__in=Partner.SUSPENDED_STATUSES)
+        .first()
+    )
+
+
+def suspended_page(request, membership):
+    """What members of a suspended partner see instead of any portal page (data is kept)."""
+    return render(
+        request, "prm/partner_suspended.html", {"suspended_partner": membership.partner}, status=403
+    )
+
+
 def partner_required(view=None, *, role: str = MEMBER):
     """Require a verified, active membership; set request.partner and request.membership.
 
@@ -46,6 +73,9 @@ def partner_required(view=None, *, role: str = MEMBER):
         def wrapper(request, *args, **kwargs):
             membership = active_membership(request.user)
             if membership is None:
+                suspended = suspended_membership(request.user)
+                if suspended is not None:
+                    return suspended_page(request, suspended)
                 raise Http404
             if not membership.has_role(role):
                 raise PermissionDenied
@@ -93,8 +123,7 @@ def partners_for_staff(user, perm: str = "partners.manage_partner"):
     """
     from guardian.shortcuts import get_objects_for_user
 
-    from partners.models import Partner
-
+    Partner, _membership = _models()
     if not (user.is_authenticated and user.is_staff):
         return Partner.objects.none()
     if user.is_superuser or user.is_support:

@@ -8,7 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from prm.tenancy import active_membership, staff_required
+from prm import registry
+from prm.tenancy import active_membership, staff_required, suspended_membership, suspended_page
 
 
 def home(request):
@@ -20,42 +21,19 @@ def home(request):
         return render(
             request,
             "prm/partner_home.html",
-            {"partner": membership.partner, "home_panels": home_panels(request, membership.partner)},
+            {"partner": membership.partner, "home_panels": registry.home_panels(request, membership.partner)},
         )
     if request.user.is_staff:
         return redirect("staff_home")
+    suspended = suspended_membership(request.user)
+    if suspended is not None:
+        return suspended_page(request, suspended)
     return render(request, "prm/no_partner.html")
-
-
-def home_panels(request, partner):
-    """Feature apps contribute panels to the partner home by dotted path (see HOME_PANELS)."""
-    from django.template.loader import render_to_string
-    from django.utils.module_loading import import_string
-
-    panels = []
-    for path in settings.PRM_HOME_PANELS:
-        try:
-            func = import_string(path)
-        except ImportError:
-            continue
-        panel = func(request, partner)
-        if panel:
-            template, context = panel
-            panels.append(render_to_string(template, context, request=request))
-    return panels
 
 
 @staff_required
 def staff_home(request):
-    from django.utils.module_loading import import_string
-
-    links = []
-    for path in settings.PRM_STAFF_LINKS:
-        try:
-            links.extend(import_string(path)(request))
-        except ImportError:
-            continue
-    return render(request, "prm/staff_home.html", {"staff_links": links})
+    return render(request, "prm/staff_home.html", {"staff_links": registry.staff_links(request)})
 
 
 @require_POST

@@ -18,13 +18,9 @@ def load_rows() -> list[Row]:
     rows = []
     tests_dir = Path(__file__).parent
     for info in pkgutil.iter_modules([str(tests_dir)]):
-        if not info.ispkg:
+        if not (info.ispkg and (tests_dir / info.name / "tenancy_rows.py").exists()):
             continue
-        try:
-            module = importlib.import_module(f"tests.{info.name}.tenancy_rows")
-        except ModuleNotFoundError:
-            continue
-        rows.extend(module.ROWS)
+        rows.extend(importlib.import_module(f"tests.{info.name}.tenancy_rows").ROWS)
     return rows
 
 

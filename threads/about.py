@@ -1,8 +1,8 @@
 """What a question is about: an onboarding task, a deal, an asset.
 
-The target models belong to other apps (and may be absent), so a thread links to them
-with a generic foreign key restricted to an allow-list, and every lookup goes through the
-partner's scope. Anything unknown, unavailable or belonging to another partner is ignored.
+The target models belong to the apps below threads, so a thread links to them with a
+generic foreign key restricted to an allow-list, and every lookup goes through the
+partner's scope. Anything unknown or belonging to another partner is ignored.
 """
 
 from django.apps import apps
@@ -10,14 +10,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 
-from prm.hooks import call_hook
+from content.queries import asset_for_partner
 
 # "app_label.model" -> how to load it for a partner: "for_partner" (the model's scoped
-# queryset) or the dotted path of a hook `f(*, partner, pk) -> obj | None`.
+# queryset) or a function `f(*, partner, pk) -> obj | None`.
 ABOUT_MODELS = {
     "onboarding.onboardingtask": "for_partner",
     "incentives.deal": "for_partner",
-    "content.asset": "content.queries.asset_for_partner",
+    "content.asset": asset_for_partner,
 }
 
 
@@ -52,7 +52,7 @@ def load(label: str, pk: int, *, partner):
         if not hasattr(manager, "for_partner"):
             return None
         return manager.for_partner(partner).filter(pk=pk).first()
-    obj = call_hook(loader, partner=partner, pk=pk)
+    obj = loader(partner=partner, pk=pk)
     return obj if isinstance(obj, model) else None
 
 

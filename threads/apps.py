@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ThreadsConfig(AppConfig):
     name = "threads"
     verbose_name = _("Questions")
+
+    def ready(self):
+        from prm import registry
+        from threads import queries, views
+
+        registry.register_home_panel(views.home_panel, order=60)
+        registry.register_staff_links(views.staff_links, order=60)
+        registry.register_nav_badge("questions", queries.unread_badge)

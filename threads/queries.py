@@ -58,17 +58,6 @@ def unread_badge(request) -> int:
     return Thread.objects.filter(partner_id=membership.partner_id).filter(unread_filter(user)).count()
 
 
-def knowledge_available() -> bool:
-    """Whether the content library can take draft articles (its hook exists)."""
-    from django.utils.module_loading import import_string
-
-    try:
-        import_string("content.services.article_draft_create")
-    except ImportError:
-        return False
-    return True
-
-
 # --- Staff scope ----------------------------------------------------------------------------
 
 

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from content.services import article_draft_create
 from prm.audit import audit
-from prm.hooks import call_hook
 from prm.tenancy import active_membership
 from threads import about as about_mod
 from threads.models import Attachment, Message, ReadMarker, Thread
@@ -257,8 +257,7 @@ def answer_to_knowledge(*, thread: Thread, answer: Message, actor):
     if answer.knowledge_asset_id:
         raise ThreadError(_("This answer has already been turned into an article."))
     title, body, language = knowledge_draft_body(thread=thread, answer=answer)
-    asset = call_hook(
-        "content.services.article_draft_create",
+    asset = article_draft_create(
         title=title,
         body=body,
         language=language,
@@ -266,8 +265,6 @@ def answer_to_knowledge(*, thread: Thread, answer: Message, actor):
         source="employee",
         tags=(thread.category,),
     )
-    if asset is None:
-        raise ThreadError(_("The content library is not available, so no article could be drafted."))
     answer.knowledge_asset_id = asset.pk
     answer.save(update_fields=["knowledge_asset_id"])
     audit(

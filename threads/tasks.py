@@ -2,6 +2,8 @@ import smtplib
 
 from celery import shared_task
 
+from threads import emails
+
 
 @shared_task(
     acks_late=True,
@@ -12,6 +14,5 @@ from celery import shared_task
 def notify_message(message_id: int) -> int:
     """E-mail the people who should hear about a new message. Idempotent per recipient, so a
     retry after a mail-server hiccup sends only what was not sent yet."""
-    from threads import emails
 
     return emails.message_notify(message_id=message_id)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from content.queries import search_for_partner
 from prm.exports import csv_response
-from prm.hooks import call_hook
 from prm.pagination import paginate
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 from threads import about as about_mod
@@ -290,10 +290,8 @@ def inbox(request):
 
 
 def _suggestions(thread):
-    """Library assets matching the question; None when the content library is absent."""
-    return call_hook(
-        "content.queries.search_for_partner", partner=thread.partner, query=thread.subject, limit=5
-    )
+    """Library assets the partner may see that match the question."""
+    return search_for_partner(partner=thread.partner, query=thread.subject, limit=5)
 
 
 @staff_required
@@ -337,10 +335,7 @@ def staff_detail(request, pk):
             "about_url": about and about_mod.staff_url(about),
             "about_kind": about and about_mod.kind_label(about),
             "about_missing": thread.about_type_id is not None and about is None,
-            "suggestions": [{"asset": a, "url": about_mod.staff_url(a)} for a in suggestions]
-            if suggestions is not None
-            else None,
-            "knowledge_available": queries.knowledge_available(),
+            "suggestions": [{"asset": a, "url": about_mod.staff_url(a)} for a in suggestions],
         },
     )
 

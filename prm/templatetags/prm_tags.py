@@ -18,6 +18,16 @@ def query_replace(context, **changes) -> str:
     return query.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel) -> str:
+    """Render one home panel `(template_name, context)` inside the page's own context, the
+    way {% include %} does: the context processors have already run once for the page."""
+    template_name, panel_context = panel
+    template = context.template.engine.get_template(template_name)
+    with context.push(**panel_context):
+        return template.render(context)
+
+
 @register.filter
 def elided_range(page):
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -1,25 +1,39 @@
 import pytest
 
 
-class Hooks:
-    """Stand-ins for the other apps' hook functions (None: the app is absent)."""
+class Facts:
+    """Real rows in the apps content reads from (no stand-ins): tiers from incentives, the
+    partner's lifecycle and first won deal from partners."""
 
-    def __init__(self):
-        self.values = {}
-        self.calls = []
+    def tier(self, partner, rank: int | None):
+        from incentives.models import PartnerTierState, Tier
 
-    def __call__(self, path, /, **kwargs):
-        self.calls.append((path, kwargs))
-        value = self.values.get(path)
-        return value(**kwargs) if callable(value) else value
+        tier = None
+        if rank is not None:
+            tier = Tier.objects.filter(rank=rank).first() or Tier.objects.create(
+                name=f"Rank {rank}", rank=rank
+            )
+        PartnerTierState.objects.update_or_create(partner=partner, defaults={"tier": tier})
+        partner._content_tier_rank = False  # forget the rank cached on the object
+
+    def onboarding(self, partner):
+        from partners.models import Partner
+
+        Partner.objects.filter(pk=partner.pk).update(status=Partner.Status.ONBOARDING)
+        partner.status = Partner.Status.ONBOARDING
+
+    def won_deal(self, partner, on=None):
+        from django.utils import timezone
+
+        from partners.services import partner_deal_won
+
+        partner_deal_won(partner=partner, on=on or timezone.localdate())
+        partner.refresh_from_db(fields=["first_deal_won_at"])
 
 
 @pytest.fixture
-def hooks(monkeypatch):
-    fake = Hooks()
-    monkeypatch.setattr("content.queries.call_hook", fake)
-    monkeypatch.setattr("content.services.call_hook", fake)
-    return fake
+def facts(db):
+    return Facts()
 
 
 @pytest.fixture(autouse=True)

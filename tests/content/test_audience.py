@@ -17,11 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cast(world, hooks):
+def cast(world, facts):
     """Partner A is delivery (tier Gold, rank 2), partner B is sales (no tier)."""
     gold = Tier.objects.create(name="Gold", rank=2)
     platinum = Tier.objects.create(name="Platinum", rank=3)
-    hooks.values["incentives.queries.partner_tier_map"] = {world.partner_a.pk: 2}
+    facts.tier(world.partner_a, 2)
     assets = {
         "open": AssetFactory(title="Open to all zebra"),
         "delivery": AssetFactory(title="Delivery only zebra", partner_types=["delivery"]),
@@ -116,9 +116,8 @@ def test_asset_for_partner_contract(world, cast):
     assert queries.asset_for_partner(partner=world.partner_b, pk="nonsense") is None
 
 
-def test_without_tiers_min_tier_assets_are_hidden(world, cast, hooks):
-    hooks.values["incentives.queries.partner_tier_map"] = None
-    world.partner_a._content_tier_rank = False
+def test_without_tiers_min_tier_assets_are_hidden(world, cast, facts):
+    facts.tier(world.partner_a, None)
     assert "gold" not in _keys(cast, [a.title for a in queries.visible_assets(world.partner_a)])
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fresh(world, hooks):
+def fresh(world):
     """Partners A (delivery) and B (sales), both in the selling stage."""
     return {
         "for_all": AssetFactory(
@@ -77,7 +77,7 @@ def test_digest_is_sent_once_per_week(world, fresh):
     assert DigestDelivery.objects.filter(week=week).count() == 3
 
 
-def test_no_mail_when_nothing_is_new(world, hooks):
+def test_no_mail_when_nothing_is_new(world):
     AssetFactory(title="Old", published_at=timezone.now() - timedelta(days=30))
     tasks.send_weekly_digests()
     assert mail.outbox == []

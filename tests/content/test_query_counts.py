@@ -56,9 +56,7 @@ def count(client, url, data=None):
         ("home", None),
     ],
 )
-def test_flat_query_count_from_10_to_1000_assets(
-    world, hooks, client_for, django_assert_max_num_queries, url, data
-):
+def test_flat_query_count_from_10_to_1000_assets(world, client_for, django_assert_max_num_queries, url, data):
     client = client_for(world.member_a)
     grow(world, 10)
     if data and data.get("collection") == "PARENT":

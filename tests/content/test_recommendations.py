@@ -26,7 +26,7 @@ def opened_by(asset, partners):
 
 
 @pytest.fixture
-def fixed(world, hooks):
+def fixed(world):
     """Partner A: delivery, active, no plan, no won deals -> stage "selling"."""
     similar = [PartnerFactory(partner_type=PartnerType.DELIVERY) for _ in range(3)]
     other = [PartnerFactory(partner_type=PartnerType.SALES) for _ in range(3)]
@@ -78,14 +78,12 @@ def test_another_user_of_the_same_partner_has_not_opened_it(world, fixed):
     assert seen.score == 5
 
 
-def test_similar_partners_share_the_tier(world, fixed, hooks):
+def test_similar_partners_share_the_tier(world, fixed, facts):
     # Only one of the three delivery partners has A's tier now: "Popular onboarding" loses its crowd.
     similar = list(Partner.objects.filter(partner_type="delivery").exclude(pk=world.partner_a.pk))
-    hooks.values["incentives.queries.partner_tier_map"] = {
-        world.partner_a.pk: 1,
-        similar[0].pk: 1,
-        similar[1].pk: 0,
-    }
+    facts.tier(world.partner_a, 1)
+    facts.tier(similar[0], 1)
+    facts.tier(similar[1], 0)
     services.popularity_refresh()
     recs = queries.recommendations(partner=world.partner_a, user=world.member_a, now=NOW)
     popular = next(r for r in recs if r.asset.title == "Popular onboarding")
@@ -93,22 +91,22 @@ def test_similar_partners_share_the_tier(world, fixed, hooks):
     assert popular.score == 1.5
 
 
-def test_stage_derivation(world, hooks):
+def test_stage_derivation(world, facts):
     a, b = world.partner_a, world.partner_b
-    assert queries.partner_stages([a, b]) == {a.pk: Stage.SELLING, b.pk: Stage.SELLING}
-    hooks.values["onboarding.queries.running_plan_partner_ids"] = [a.pk]
-    hooks.values["incentives.queries.partners_with_won_deals"] = [b.pk]
-    assert queries.partner_stages([a, b]) == {a.pk: Stage.ONBOARDING, b.pk: Stage.SERVICING}
+    assert (a.stage, b.stage) == (Stage.SELLING, Stage.SELLING)
+    facts.onboarding(a)
+    facts.won_deal(b)
+    assert (a.stage, b.stage) == (Stage.ONBOARDING, Stage.SERVICING)
     solution = PartnerFactory(partner_type=PartnerType.SOLUTION)
     onboarding = PartnerFactory(status=Partner.Status.ONBOARDING)
-    assert queries.partner_stages([solution, onboarding]) == {
-        solution.pk: Stage.SERVICING,
-        onboarding.pk: Stage.ONBOARDING,
-    }
+    assert (solution.stage, onboarding.stage) == (Stage.SERVICING, Stage.ONBOARDING)
+    # The same rule in SQL, for set-based reads.
+    stages = dict(Partner.objects.with_stage().values_list("pk", "stage_code"))
+    assert stages[a.pk] == "onboarding" and stages[b.pk] == "servicing" and stages[solution.pk] == "servicing"
 
 
-def test_reasons_follow_the_stage_and_type(world, hooks):
-    hooks.values["onboarding.queries.running_plan_partner_ids"] = [world.partner_a.pk]
+def test_reasons_follow_the_stage_and_type(world, facts):
+    facts.onboarding(world.partner_a)
     AssetFactory(title="Onboarding for SIs", stages=["onboarding"], partner_types=["delivery"])
     recs = queries.recommendations(partner=world.partner_a, user=world.member_a)
     assert recs[0].reason == "Recommended for implementation partners in onboarding"
@@ -152,7 +150,7 @@ def test_popularity_is_rebuilt_set_based_and_counts_distinct_partners(world, fix
     assert services.popularity_refresh() == len(rows)  # idempotent rebuild
 
 
-def test_related_assets_come_from_shared_tags_and_co_views(world, hooks):
+def test_related_assets_come_from_shared_tags_and_co_views(world):
     from content.models import Tag
 
     crm, api = Tag.objects.create(name="crm", slug="crm"), Tag.objects.create(name="api", slug="api")

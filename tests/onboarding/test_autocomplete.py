@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from onboarding import services
 from onboarding.models import Enrollment, OnboardingTask, TaskKind, UserCertification
-from prm.hooks import call_hook
 from prm.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +15,7 @@ def task_of(plan, kind):
 
 
 def test_asset_opened_completes_read_task(plan, world, asset):
-    call_hook(
-        "onboarding.services.asset_opened", partner=world.partner_a, user=world.member_a, asset_id=asset.pk
-    )
+    services.asset_opened(partner=world.partner_a, user=world.member_a, asset_id=asset.pk)
     task = task_of(plan, TaskKind.ASSET)
     assert task.status == OnboardingTask.Status.DONE
     assert task.completed_by == world.member_a
@@ -33,7 +30,7 @@ def test_asset_opened_by_other_partner_changes_nothing(plan, world, asset):
 
 
 def test_profile_completed_completes_profile_task(plan, world):
-    call_hook("onboarding.services.profile_completed", partner=world.partner_a, user=world.admin_a)
+    services.profile_completed(partner=world.partner_a, user=world.admin_a)
     task = task_of(plan, TaskKind.PROFILE)
     assert task.status == OnboardingTask.Status.DONE
     assert task.completed_by == world.admin_a

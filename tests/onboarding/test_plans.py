@@ -151,9 +151,11 @@ def test_contract_queries(plan, world):
     assert list(queries.running_plan_partner_ids()) == []
 
 
-def test_hooks_resolve_through_call_hook(world, template):
-    from prm.hooks import call_hook
+def test_partner_approved_starts_the_plan_once(world, template):
+    from partners.models import Partner
+    from partners.signals import partner_approved
 
-    plan = call_hook("onboarding.services.plan_start", partner=world.partner_a, actor=None)
-    assert plan.partner == world.partner_a
-    assert call_hook("onboarding.services.plan_start", partner=world.partner_a, actor=None).pk == plan.pk
+    partner_approved.send(sender=Partner, partner=world.partner_a, actor=None)
+    partner_approved.send(sender=Partner, partner=world.partner_a, actor=None)
+    plan = OnboardingPlan.objects.get(partner=world.partner_a)
+    assert plan.status == OnboardingPlan.Status.RUNNING and plan.tasks.exists()

@@ -66,10 +66,7 @@ def test_changing_a_profile_in_admin_rescores_open_applications(
     assert Application.objects.get(pk=application.pk).fit_score == 100
 
 
-def test_admin_action_approves(world, client_for, monkeypatch):
-    from partners import services
-
-    monkeypatch.setattr(services, "call_hook", lambda *a, **k: None)
+def test_admin_action_approves(world, client_for):
     application = ApplicationFactory()
     client = client_for(world.superuser)
     client.post(

@@ -21,10 +21,14 @@ def _png(size=(1200, 800)) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def hook_calls(monkeypatch):
-    calls = []
-    monkeypatch.setattr(services, "call_hook", lambda path, **kw: calls.append((path, kw)))
-    return calls
+def profile_task(world):
+    """Partner A's running onboarding plan with a "complete the profile" task."""
+    from onboarding.models import TaskKind
+    from tests.onboarding.factories import PlanFactory, TaskFactory
+
+    plan = PlanFactory(partner=world.partner_a)
+    TaskFactory(plan=plan, kind=TaskKind.SIGNOFF)  # keeps the plan running
+    return TaskFactory(plan=plan, kind=TaskKind.PROFILE)
 
 
 def _complete_data(world):
@@ -39,9 +43,14 @@ def _complete_data(world):
     }
 
 
-def test_admin_completes_the_profile_and_onboarding_hears_once(world, client_for, hook_calls):
+def test_admin_completes_the_profile_and_onboarding_hears_once(
+    world, client_for, profile_task, django_capture_on_commit_callbacks
+):
+    from prm.models import AuditEvent
+
     client = client_for(world.admin_a)
-    response = client.post("/profile/", {**_complete_data(world), "logo": _png()})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/profile/", {**_complete_data(world), "logo": _png()})
     assert response.status_code == 302
     partner = Partner.objects.get(pk=world.partner_a.pk)
     assert partner.description == "Kansai reseller" and partner.directory_listed
@@ -49,18 +58,23 @@ def test_admin_completes_the_profile_and_onboarding_hears_once(world, client_for
     with Image.open(partner.logo.path) as img:
         assert img.format == "PNG" and max(img.size) <= 400  # resized
     assert partner.profile_completed_at is not None
-    assert hook_calls == [
-        ("onboarding.services.profile_completed", {"partner": partner, "user": world.admin_a})
-    ]
-    client.post("/profile/", {**_complete_data(world), "description": "Changed"})
-    assert len(hook_calls) == 1  # completion is reported once
+    # Onboarding heard partners.signals.partner_profile_completed: the profile task is done.
+    profile_task.refresh_from_db()
+    assert profile_task.status == "done" and profile_task.completed_by == world.admin_a
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/profile/", {**_complete_data(world), "description": "Changed"})
+    assert AuditEvent.objects.filter(action="partner.profile_completed").count() == 1  # reported once
 
 
-def test_an_incomplete_profile_lists_what_is_missing(world, client_for, hook_calls):
-    client_for(world.admin_a).post("/profile/", {"description": "Only this"})
+def test_an_incomplete_profile_lists_what_is_missing(
+    world, client_for, profile_task, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.admin_a).post("/profile/", {"description": "Only this"})
     page = client_for(world.admin_a).get("/profile/")
     assert "ロゴ" in page.content.decode()
-    assert not hook_calls
+    profile_task.refresh_from_db()
+    assert profile_task.status == "open"
 
 
 def test_an_invalid_logo_is_refused(world, client_for):

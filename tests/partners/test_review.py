@@ -22,20 +22,14 @@ def application():
     return application
 
 
-@pytest.fixture
-def hook_calls(monkeypatch):
-    calls = []
-
-    def fake_call_hook(path, **kwargs):
-        calls.append((path, kwargs))
-
-    monkeypatch.setattr(services, "call_hook", fake_call_hook)
-    return calls
-
-
 def test_approval_creates_partner_and_invitation_and_starts_onboarding(
-    application, world, hook_calls, django_capture_on_commit_callbacks
+    application, world, django_capture_on_commit_callbacks
 ):
+    from onboarding.models import OnboardingPlan
+    from tests.onboarding.factories import ChecklistTemplateFactory, TemplateTaskFactory
+
+    t = ChecklistTemplateFactory(partner_type=application.partner_type, target_days=60)
+    TemplateTaskFactory(template=t, position=1, title="Kick-off", kind="signoff", due_offset_days=7)
     with django_capture_on_commit_callbacks(execute=True):
         services.application_approve(application=application, actor=world.manager_a)
     application.refresh_from_db()
@@ -47,34 +41,34 @@ def test_approval_creates_partner_and_invitation_and_starts_onboarding(
     invitation = Invitation.objects.get(partner=partner)
     assert invitation.email == "boss@kaze.example.jp" and invitation.role == Membership.Role.ADMIN
     assert invitation.language == "en"
-    assert hook_calls == [("onboarding.services.plan_start", {"partner": partner, "actor": world.manager_a})]
+    # Onboarding reacted to partners.signals.partner_approved: the 60-day plan is running.
+    plan = OnboardingPlan.objects.get(partner=partner)
+    assert plan.status == OnboardingPlan.Status.RUNNING and plan.target_days == 60
+    assert list(plan.tasks.values_list("title", flat=True)) == ["Kick-off"]
     # The applicant is invited by e-mail, in English (their application language), after commit.
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["boss@kaze.example.jp"]
-    assert "approved" in mail.outbox[0].subject
-    assert re.search(r"http://[^/]+/team/accept/[\w-]+/", mail.outbox[0].body)
+    invitations = [m for m in mail.outbox if m.to == ["boss@kaze.example.jp"]]
+    assert len(invitations) == 1
+    assert "approved" in invitations[0].subject
+    assert re.search(r"http://[^/]+/team/accept/[\w-]+/", invitations[0].body)
     event = application.events.get(to_status="approved")
     assert event.actor == world.manager_a and event.from_status == "submitted"
     assert AuditEvent.objects.filter(action="application.approved").exists()
 
 
-def test_a_failure_in_a_later_step_rolls_everything_back(application, world, monkeypatch):
-    def broken_hook(path, **kwargs):
-        raise RuntimeError("onboarding is down")
+def test_approval_without_a_checklist_template_still_approves(
+    application, world, django_capture_on_commit_callbacks
+):
+    from onboarding.models import OnboardingPlan
 
-    monkeypatch.setattr(services, "call_hook", broken_hook)
-    with pytest.raises(RuntimeError):
+    with django_capture_on_commit_callbacks(execute=True):
         services.application_approve(application=application, actor=world.manager_a)
     application.refresh_from_db()
-    assert application.status == Application.Status.SUBMITTED and application.partner is None
-    assert not Partner.objects.filter(name="Kaze Systems KK").exists()
-    assert not Invitation.objects.exists()
-    assert not application.events.filter(to_status="approved").exists()
-    assert not mail.outbox
+    assert application.status == Application.Status.APPROVED
+    assert not OnboardingPlan.objects.filter(partner=application.partner).exists()
 
 
 def test_a_mail_failure_leaves_the_approval_whole(
-    application, world, hook_calls, monkeypatch, django_capture_on_commit_callbacks
+    application, world, monkeypatch, django_capture_on_commit_callbacks
 ):
     from partners import emails
 
@@ -93,7 +87,7 @@ def test_a_mail_failure_leaves_the_approval_whole(
     assert Invitation.objects.filter(partner=application.partner).exists()
 
 
-def test_a_decided_application_cannot_be_approved_again(application, world, hook_calls):
+def test_a_decided_application_cannot_be_approved_again(application, world):
     services.application_approve(application=application, actor=world.manager_a)
     with pytest.raises(RecruitmentError):
         services.application_approve(application=application, actor=world.manager_a)
@@ -135,7 +129,7 @@ def test_review_can_only_start_from_submitted(application, world):
 
 
 def test_manager_approves_from_the_staff_page(
-    application, world, client_for, hook_calls, django_capture_on_commit_callbacks
+    application, world, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(world.manager_a)
     page = client.get(f"/staff/recruitment/{application.pk}/")

@@ -43,7 +43,9 @@ def test_suspended_partner_users_lose_portal_access(client, world):
     world.partner_a.status = "suspended"
     world.partner_a.save()
     client.force_login(world.member_a)
-    assert client.get(reverse("onboarding:index")).status_code == 404
+    response = client.get(reverse("onboarding:index"))
+    assert response.status_code == 403  # the suspended page, not the portal
+    assert "prm/partner_suspended.html" in [t.name for t in response.templates]
 
 
 def test_language_choice_is_saved_on_the_account(client, world):

@@ -20,6 +20,7 @@ DEMO_LOGINS = [
     ("partner@example.com", "partner admin at an active partner"),
     ("member@example.com", "member at the same partner"),
     ("other@example.com", "admin at a different partner"),
+    ("onboarding@example.com", "partner admin on day ~35 of a 60-day plan, behind pace"),
 ]
 
 

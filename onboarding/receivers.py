@@ -1,0 +1,24 @@
+"""How onboarding reacts to the partner lifecycle (connected in OnboardingConfig.ready())."""
+
+from django.dispatch import receiver
+
+from content.models import Asset
+from content.signals import asset_viewed
+from onboarding import services
+from partners.models import Partner
+from partners.signals import partner_approved, partner_profile_completed
+
+
+@receiver(partner_approved, sender=Partner, dispatch_uid="onboarding.plan_start")
+def start_plan(sender, *, partner, actor, **kwargs):
+    services.plan_start(partner=partner, actor=actor)
+
+
+@receiver(partner_profile_completed, sender=Partner, dispatch_uid="onboarding.profile_completed")
+def complete_profile_tasks(sender, *, partner, actor, **kwargs):
+    services.profile_completed(partner=partner, user=actor)
+
+
+@receiver(asset_viewed, sender=Asset, dispatch_uid="onboarding.asset_opened")
+def complete_asset_tasks(sender, *, asset_id, partner, user, **kwargs):
+    services.asset_opened(partner=partner, user=user, asset_id=asset_id)
