@@ -12,7 +12,11 @@ def test_demo_has_three_campaigns_announcements_and_the_video():
     call_command("seed_demo", stdout=StringIO())
     counts = (Campaign.objects.count(), Announcement.objects.count(), CampaignParticipation.objects.count())
     call_command("seed_demo", stdout=StringIO())
-    assert (Campaign.objects.count(), Announcement.objects.count(), CampaignParticipation.objects.count()) == counts
+    assert (
+        Campaign.objects.count(),
+        Announcement.objects.count(),
+        CampaignParticipation.objects.count(),
+    ) == counts
     assert sorted(c.phase() for c in Campaign.objects.all()) == ["finished", "running", "upcoming"]
     finished = next(c for c in Campaign.objects.all() if c.phase() == "finished")
     assert finished.deals.exists() and finished.events.exists()
