@@ -108,14 +108,17 @@ def open_campaigns_for_deals(partner):
 # --- Kit --------------------------------------------------------------------------------
 
 
-def kit_versions(campaign):
-    """The current file versions of the campaign's bundled assets."""
+def kit_versions(campaign, partner=None):
+    """The current file versions of the campaign's bundled assets (those the partner may see
+    under the content library's own audience rules, when a partner is given)."""
     from content.models import AssetVersion
+    from content.queries import visible_assets
 
+    assets = campaign.assets.filter(current_version__isnull=False)
+    if partner is not None:
+        assets = assets.filter(pk__in=visible_assets(partner).values("pk"))
     return list(
-        AssetVersion.objects.filter(
-            pk__in=campaign.assets.filter(current_version__isnull=False).values("current_version")
-        )
+        AssetVersion.objects.filter(pk__in=assets.values("current_version"))
         .select_related("asset")
         .order_by("asset__title", "pk")
     )
@@ -123,7 +126,7 @@ def kit_versions(campaign):
 
 def kit_files(*, campaign, partner) -> list[tuple]:
     """[(asset_version, cobranded_file or None)] for the partner's kit."""
-    versions = kit_versions(campaign)
+    versions = kit_versions(campaign, partner)
     files = {
         f.asset_version_id: f
         for f in CobrandedFile.objects.for_partner(partner).filter(asset_version__in=[v.pk for v in versions])
@@ -217,13 +220,10 @@ def campaign_results(*, campaign, partners) -> dict:
 
 def campaigns_overview(*, partners):
     """Every campaign with its headline counts (for the staff index), in three queries."""
-    ids = partners.values("pk")
-    opt_ins = CampaignParticipation.objects.filter(
-        campaign_id=OuterRef("pk"), opted_out_at__isnull=True, partner_id__in=ids
+    joined = Q(participations__opted_out_at__isnull=True, participations__partner__in=partners.values("pk"))
+    return Campaign.objects.annotate(n_opt_ins=Count("participations", filter=joined)).order_by(
+        "-starts_on", "-pk"
     )
-    return Campaign.objects.annotate(
-        n_opt_ins=Count("participations", filter=Q(participations__in=opt_ins.values("pk")), distinct=True),
-    ).order_by("-starts_on", "-pk")
 
 
 def weekly_events(*, campaign, partners, weeks: int = 8) -> list[tuple[date, int, int]]:

@@ -71,7 +71,7 @@ def kit_prepare(*, campaign: Campaign, partner) -> int:
     the campaign's assets; generation runs in Celery after commit. Returns how many were queued."""
     from promotion import tasks
 
-    versions = queries.kit_versions(campaign)
+    versions = queries.kit_versions(campaign, partner)
     CobrandedFile.objects.bulk_create(
         [CobrandedFile(partner=partner, asset_version=v) for v in versions], ignore_conflicts=True
     )

@@ -231,3 +231,38 @@ def test_tracked_link_counts_humans_and_redirects(world, client):
     client.head(url, HTTP_USER_AGENT=BROWSER)
     assert CampaignEvent.objects.filter(kind="click").count() == 1
     assert client.get("/c/nope/").status_code == 404
+
+
+def test_kit_leaves_out_assets_the_partner_may_not_see(world, client_for):
+    visible = asset_with_file("image", title="Everyone")
+    hidden = asset_with_file("image", title="Sales partners only")
+    hidden.partner_types = [PartnerType.SALES]
+    hidden.save(update_fields=["partner_types"])
+    campaign = CampaignFactory()
+    campaign.assets.set([visible, hidden])
+    services.participation_opt_in(campaign=campaign, partner=world.partner_a, user=world.admin_a)
+    assert [v.asset for v, _f in queries.kit_files(campaign=campaign, partner=world.partner_a)] == [visible]
+    url = reverse("promotion:kit_download", args=[campaign.pk, hidden.current_version.pk])
+    assert client_for(world.admin_a).get(url).status_code == 404
+
+
+def test_home_query_count_is_flat_in_partners_and_campaigns(world, client_for, django_assert_max_num_queries):
+    from tests.factories import PartnerFactory
+    from tests.promotion.factories import AnnouncementFactory
+
+    client = client_for(world.admin_a)
+
+    def grow(n):
+        for _ in range(n):
+            c = CampaignFactory()
+            services.participation_opt_in(campaign=c, partner=world.partner_a, user=world.admin_a)
+            services.participation_opt_in(campaign=c, partner=PartnerFactory(), user=None)
+            AnnouncementFactory()
+
+    grow(2)
+    client.get("/")
+    with django_assert_max_num_queries(80) as small:
+        client.get("/")
+    grow(12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/")
