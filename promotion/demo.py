@@ -62,15 +62,15 @@ CAMPAIGNS = [
 def _poster() -> bytes:
     image = Image.new("RGB", (640, 360), (13, 59, 102))
     draw = ImageDraw.Draw(image)
-    draw.rectangle((40, 250, 600, 320), fill=(255, 255, 255))
+    draw.rectangle((40, 40, 600, 110), fill=(255, 255, 255))
     draw.text(
-        (60, 285),
+        (60, 75),
         "パートナーポータルの概要 / Portal overview",
         fill=(13, 59, 102),
         font=cobrand._font(24),
         anchor="lm",
     )
-    draw.polygon([(290, 110), (290, 210), (370, 160)], fill=(255, 255, 255))
+    draw.polygon([(290, 150), (290, 250), (370, 200)], fill=(255, 255, 255))
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

@@ -310,7 +310,9 @@ def staff_campaign(request, pk):
 def _results_chart(rows) -> str:
     import pygal
 
-    chart = pygal.HorizontalBar(js=[], height=120 + 40 * max(1, len(rows[:15])), disable_xml_declaration=True)
+    chart = pygal.HorizontalBar(
+        js=[], height=160 + 40 * max(1, len(rows[:15])), disable_xml_declaration=True, legend_at_bottom=True
+    )
     chart.title = _("Results per partner")
     chart.x_labels = [r["partner"] for r in rows[:15]]
     chart.add(_("Clicks"), [r["clicks"] for r in rows[:15]])
