@@ -5,6 +5,8 @@ django-modeltranslation in `promotion/translation.py` (`name_ja`, `name_en`, ...
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -312,7 +314,13 @@ class OverviewVideo(models.Model):
     """The 3-5 minute portal overview video ("これは必須です"). The newest active one is shown."""
 
     title = models.CharField(_("title"), max_length=150)
-    video_file = models.FileField(_("video file"), upload_to="promotion/video/", blank=True)
+    video_file = models.FileField(
+        _("video file"),
+        upload_to="promotion/video/",
+        blank=True,
+        validators=[FileExtensionValidator(["mp4", "webm", "m4v", "ogv", "wav"])],
+        help_text=_("MP4 or WebM; 3 to 5 minutes."),
+    )
     external_url = models.URLField(
         _("YouTube or Vimeo link"),
         blank=True,
@@ -333,6 +341,14 @@ class OverviewVideo(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        from promotion.queries import embed_url
+
+        if not self.video_file and not self.external_url:
+            raise ValidationError(_("Upload a video file or give a YouTube or Vimeo link."))
+        if self.external_url and not self.video_file and not embed_url(self.external_url):
+            raise ValidationError({"external_url": _("Enter a YouTube or Vimeo video link.")})
 
 
 class VideoView(models.Model):

@@ -168,3 +168,17 @@ def test_no_download_reminder_after_seven_days(world, django_capture_on_commit_c
     assert list(ReminderLog.objects.filter(kind="no_download").values_list("partner", flat=True)) == [
         world.partner_a.pk
     ]
+
+
+def test_video_needs_a_file_or_an_embeddable_link():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        OverviewVideo(title_ja="概要", title_en="Overview").full_clean()
+    with pytest.raises(ValidationError):
+        OverviewVideo(
+            title_ja="概要", title_en="Overview", external_url="https://evil.example/v.mp4"
+        ).full_clean()
+    OverviewVideo(
+        title_ja="概要", title_en="Overview", external_url="https://vimeo.com/123456789"
+    ).full_clean()

@@ -266,3 +266,30 @@ def test_home_query_count_is_flat_in_partners_and_campaigns(world, client_for, d
     grow(12)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/")
+
+
+@pytest.mark.parametrize(
+    "model", ["campaign", "announcement", "overviewvideo", "cobrandedfile", "campaignevent"]
+)
+def test_admin_pages_render(world, client_for, model):
+    CampaignFactory()
+    client = client_for(world.superuser)
+    assert client.get(reverse(f"admin:promotion_{model}_changelist")).status_code == 200
+    if model in ("campaign", "announcement", "overviewvideo"):
+        page = client.get(reverse(f"admin:promotion_{model}_add"))
+        assert page.status_code == 200
+        assert b"_ja" in page.content and b"_en" in page.content  # both languages
+
+
+def test_admin_creates_a_bilingual_campaign_with_an_audience(world, client_for):
+    from promotion.models import Campaign
+
+    data = {
+        "name_ja": "夏のキャンペーン", "name_en": "Summer campaign", "kind": "packaged", "status": "published",
+        "starts_on": "2026-07-01", "ends_on": "2026-08-31", "budget": "500000", "partner_types": ["sales"],
+        "participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = client_for(world.superuser).post(reverse("admin:promotion_campaign_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    campaign = Campaign.objects.get(name_en="Summer campaign")
+    assert campaign.partner_types == ["sales"] and campaign.name_ja == "夏のキャンペーン"
