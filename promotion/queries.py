@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from incentives.models import Deal, PartnerTierState
@@ -360,13 +361,32 @@ def awareness(*, partners, now=None, weeks: int = 8) -> dict:
         .annotate(n=Count("partner_id", distinct=True))
         .values_list("week", "n")
     )
-    week_rows = [
-        {
-            "week": first + timedelta(weeks=i),
-            "active": _share(visits.get(first + timedelta(weeks=i), 0), totals["total"]),
-        }
-        for i in range(weeks)
-    ]
+
+    def by_week(model, field):
+        """{monday: partners with a row in that week} from a dated per-user table."""
+        rows = (
+            model.objects.filter(**{f"{field}__date__gte": first, "partner_id__in": ids})
+            .annotate(week=TruncWeek(field))
+            .order_by()
+            .values("week")
+            .annotate(n=Count("partner_id", distinct=True))
+            .values_list("week", "n")
+        )
+        return {timezone.localtime(week).date() if hasattr(week, "tzinfo") else week: n for week, n in rows}
+
+    watched_weeks = by_week(VideoView, "created_at")
+    reached_weeks = by_week(AnnouncementReceipt, "seen_at")
+    week_rows = []
+    for i in range(weeks):
+        monday = first + timedelta(weeks=i)
+        week_rows.append(
+            {
+                "week": monday,
+                "active": _share(visits.get(monday, 0), totals["total"]),
+                "watched": _share(watched_weeks.get(monday, 0), totals["total"]),
+                "reached": _share(reached_weeks.get(monday, 0), totals["total"]),
+            }
+        )
     announcements = (
         Announcement.objects.filter(is_published=True)
         .annotate(

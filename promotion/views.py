@@ -340,10 +340,12 @@ def staff_awareness(request):
 def _awareness_chart(weeks) -> str:
     import pygal
 
-    chart = pygal.Line(js=[], height=260, show_legend=False, disable_xml_declaration=True, range=(0, 100))
-    chart.title = _("Partners with a member signed in, by week (%)")
+    chart = pygal.Line(js=[], height=280, legend_at_bottom=True, disable_xml_declaration=True, range=(0, 100))
+    chart.title = _("Portal awareness by week (percent of partners)")
     chart.x_labels = [w["week"].strftime("%m/%d") for w in weeks]
     chart.add(_("Signed in (%)"), [w["active"] for w in weeks])
+    chart.add(_("Watched the video (%)"), [w["watched"] for w in weeks])
+    chart.add(_("Reached by announcements (%)"), [w["reached"] for w in weeks])
     return chart.render(is_unicode=True)
 
 

@@ -146,6 +146,7 @@ def test_awareness_metric(world, client_for):
     data = queries.awareness(partners=world.partner_a.__class__.objects.all())
     assert data["overall"] == {"total": 2, "active": 50.0, "watched": 50.0, "reached": 0.0}
     assert data["by_week"][-1]["active"] == 50.0
+    assert data["by_week"][-1]["watched"] == 50.0 and data["by_week"][-2]["watched"] == 0.0
     page = client_for(world.manager_a).get(reverse("promotion:staff_awareness"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
 
