@@ -16,17 +16,22 @@ class DateInput(forms.DateInput):
 
 
 class DealForm(forms.ModelForm):
-    """Register an opportunity. (A "related campaign" field follows once campaigns exist.)"""
+    """Register an opportunity, optionally against a campaign the partner joined."""
 
     class Meta:
         model = Deal
         fields = ["customer_company", "customer_domain", "contact_name", "contact_email", "contact_phone",
-                  "product", "amount", "currency", "expected_close_date", "notes"]  # fmt: skip
+                  "product", "amount", "currency", "expected_close_date", "campaign", "notes"]  # fmt: skip
         widgets = {"expected_close_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.filter(is_active=True)
+        # Campaigns live in a higher app; reach its queries through the related model.
+        campaigns = Deal._meta.get_field("campaign").related_model
+        self.fields["campaign"].queryset = (
+            campaigns.objects.open_for_deals(partner) if partner else campaigns.objects.none()
+        )
         self.fields["product"].label_from_instance = lambda p: p.label
         self.fields["amount"].min_value = 0
 

@@ -165,6 +165,14 @@ class Deal(models.Model):
     )
     expected_close_date = models.DateField(_("expected close date"))
     notes = models.TextField(_("notes"), blank=True)
+    campaign = models.ForeignKey(
+        "promotion.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deals",
+        verbose_name=_("related campaign"),
+    )
     status = models.CharField(
         _("review status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )

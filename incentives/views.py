@@ -52,7 +52,9 @@ def deals(request):
 
 @partner_required
 def deal_create(request):
-    form = DealForm(request.POST or None)
+    form = DealForm(
+        request.POST or None, partner=request.partner, initial={"campaign": request.GET.get("campaign")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             deal = services.deal_register(partner=request.partner, user=request.user, data=form.cleaned_data)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "incentives",
     "promotion",
     "threads",
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -6,4 +6,17 @@ app_name = "promotion"
 
 urlpatterns = [
     path("campaigns/", views.index, name="index"),
+    path("campaigns/<int:pk>/", views.detail, name="detail"),
+    path("campaigns/<int:pk>/opt-in/", views.opt_in, name="opt_in"),
+    path("campaigns/<int:pk>/opt-out/", views.opt_out, name="opt_out"),
+    path("campaigns/<int:pk>/kit/", views.kit, name="kit"),
+    path("campaigns/<int:pk>/kit/<int:version_pk>/", views.kit_download, name="kit_download"),
+    path("c/<str:code>/", views.tracked_link, name="tracked_link"),
+    path("announcements/<int:pk>/dismiss/", views.announcement_dismiss, name="announcement_dismiss"),
+    path("overview/", views.overview, name="overview"),
+    path("overview/watched/", views.video_watched, name="video_watched"),
+    path("staff/campaigns/", views.staff_campaigns, name="staff_campaigns"),
+    path("staff/campaigns/<int:pk>/", views.staff_campaign, name="staff_campaign"),
+    path("staff/promotion/awareness/", views.staff_awareness, name="staff_awareness"),
+    path("staff/promotion/share/", views.staff_share, name="staff_share"),
 ]

@@ -1,14 +1,371 @@
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from prm.tenancy import partner_required
+from partners.models import Membership
+from prm.exports import csv_response
+from prm.models import CHANNEL_MANAGERS
+from prm.tenancy import ADMIN, active_membership, partner_required, partners_for_staff, staff_required
+from promotion import queries, services
+from promotion.models import Campaign, CampaignParticipation, CobrandedFile
+
+# --- Partner: campaigns ---------------------------------------------------------------
 
 
 @partner_required
 def index(request):
-    # Empty state until the feature lands (see the open issue for this app).
+    campaigns = list(queries.campaigns_for_partner(request.partner).select_related("min_tier"))
+    today = timezone.localdate()
     return render(
         request,
-        "prm/empty_feature.html",
-        {"title": _("Campaigns"), "message": _("No campaigns are running at the moment.")},
+        "promotion/index.html",
+        {"campaigns": campaigns, "today": today, "active_nav": "campaigns"},
+    )
+
+
+def _campaign(request, pk) -> Campaign:
+    campaign = queries.campaign_for_partner(partner=request.partner, pk=pk)
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@partner_required
+def detail(request, pk):
+    campaign = _campaign(request, pk)
+    participation = queries.participation(campaign=campaign, partner=request.partner)
+    joined = participation is not None and participation.is_active
+    context = {
+        "campaign": campaign,
+        "participation": participation,
+        "joined": joined,
+        "is_admin": request.membership.is_admin,
+        "active_nav": "campaigns",
+    }
+    if joined:
+        kit = queries.kit_files(campaign=campaign, partner=request.partner)
+        context |= {
+            "kit": kit,
+            "kit_pending": queries.kit_is_pending(kit),
+            "texts": queries.ready_texts(
+                campaign=campaign, participation=participation, partner=request.partner, user=request.user
+            ),
+        }
+    return render(request, "promotion/detail.html", context)
+
+
+@require_POST
+@partner_required(role=ADMIN)
+def opt_in(request, pk):
+    campaign = _campaign(request, pk)
+    landing_url = request.POST.get("landing_url", "").strip()
+    if landing_url and not landing_url.startswith(("https://", "http://")):
+        messages.error(request, _("Enter a web address that starts with https://."))
+        return redirect("promotion:detail", pk=pk)
+    try:
+        services.participation_opt_in(
+            campaign=campaign, partner=request.partner, user=request.user, landing_url=landing_url[:200]
+        )
+    except services.PromotionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your company has joined the campaign. Your kit is being prepared."))
+    return redirect("promotion:detail", pk=pk)
+
+
+@require_POST
+@partner_required(role=ADMIN)
+def opt_out(request, pk):
+    campaign = _campaign(request, pk)
+    services.participation_opt_out(campaign=campaign, partner=request.partner, user=request.user)
+    messages.success(request, _("Your company has left the campaign."))
+    return redirect("promotion:detail", pk=pk)
+
+
+@never_cache
+@partner_required
+def kit(request, pk):
+    """The kit fragment; htmx polls it while files are being prepared."""
+    campaign = _campaign(request, pk)
+    if (
+        not CampaignParticipation.objects.for_partner(request.partner)
+        .opted_in()
+        .filter(campaign=campaign)
+        .exists()
+    ):
+        raise Http404
+    items = queries.kit_files(campaign=campaign, partner=request.partner)
+    return render(
+        request,
+        "promotion/detail.html#kit",
+        {"campaign": campaign, "kit": items, "kit_pending": queries.kit_is_pending(items)},
+    )
+
+
+@partner_required
+def kit_download(request, pk, version_pk):
+    campaign = _campaign(request, pk)
+    if (
+        not CampaignParticipation.objects.for_partner(request.partner)
+        .opted_in()
+        .filter(campaign=campaign)
+        .exists()
+    ):
+        raise Http404
+    version = next(
+        (v for v, _f in queries.kit_files(campaign=campaign, partner=request.partner) if v.pk == version_pk),
+        None,
+    )
+    if version is None:
+        raise Http404
+    item = CobrandedFile.objects.for_partner(request.partner).filter(asset_version=version).first()
+    if item is None or item.status in (CobrandedFile.Status.PENDING, CobrandedFile.Status.FAILED):
+        raise Http404
+    services.kit_download_record(
+        campaign=campaign, partner=request.partner, user=request.user, asset_version=version
+    )
+    if item.status == CobrandedFile.Status.READY:
+        name = item.file.name.rsplit("/", 1)[-1]
+        return FileResponse(item.file.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.original_name)
+
+
+@require_GET
+def tracked_link(request, code):
+    """/c/<code>/: count a human click and lead to the landing page."""
+    destination = services.link_click(code=code, user_agent=request.headers.get("User-Agent", ""))
+    if destination is None:
+        raise Http404
+    response = HttpResponseRedirect(destination)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- Partner: announcements, video ------------------------------------------------------
+
+
+@require_POST
+@partner_required
+def announcement_dismiss(request, pk):
+    announcement = get_object_or_404(
+        queries.announcements_for(partner=request.partner, user=request.user), pk=pk
+    )
+    services.announcement_dismiss(announcement=announcement, user=request.user, partner=request.partner)
+    if request.htmx:
+        return HttpResponse("")
+    return redirect("home")
+
+
+@require_POST
+@partner_required
+def video_watched(request):
+    video = queries.current_video()
+    if video is None:
+        raise Http404
+    services.video_view_record(video=video, user=request.user, partner=request.partner)
+    return HttpResponse(status=204)
+
+
+def overview(request):
+    """The portal overview video, public: linked from the landing page and the invitation e-mail."""
+    video = queries.current_video()
+    return render(request, "promotion/overview.html", _video_context(video) if video else {"video": None})
+
+
+def _video_context(video) -> dict:
+    return {
+        "video": video,
+        "embed_url": "" if video.video_file else queries.embed_url(video.external_url),
+        "chapters": queries.chapters(video),
+    }
+
+
+def video_panel_context():
+    """For the public landing page (prm) to show the video if there is one."""
+    video = queries.current_video()
+    return _video_context(video) if video else None
+
+
+# --- Home panel and staff links (collected via promotion/portal.py) --------------------
+
+
+def home_panel(request, partner):
+    services.visit_record(user=request.user, partner=partner)
+    announcements = list(queries.announcements_for(partner=partner, user=request.user)[:3])
+    services.announcements_seen(announcements=announcements, user=request.user, partner=partner)
+    membership = active_membership(request.user)
+    video = queries.current_video()
+    show_video = video is not None and membership is not None and queries.is_new_member(membership)
+    running = list(queries.campaigns_for_partner(partner).filter(starts_on__lte=timezone.localdate())[:3])
+    lone = Membership.objects.filter(partner=partner, is_active=True).count() == 1
+    if not (announcements or show_video or running or lone or video):
+        return None
+    context = {
+        "announcements": announcements,
+        "running": running,
+        "lone_member": lone,
+        "is_admin": membership is not None and membership.is_admin,
+        "show_video": show_video,
+        "video": video,
+    }
+    if show_video:
+        context |= _video_context(video)
+    return "promotion/home_panel.html", context
+
+
+def staff_links(request):
+    links = [
+        {
+            "label": _("Share kit"),
+            "url": reverse("promotion:staff_share"),
+            "description": _(
+                "Your referral link with ready texts for social media and your e-mail signature."
+            ),
+        }
+    ]
+    if request.user.is_channel_manager or request.user.is_superuser:
+        links += [
+            {
+                "label": _("Campaign results"),
+                "url": reverse("promotion:staff_campaigns"),
+                "description": _("Opt-ins, downloads, clicks, deals and revenue per campaign and partner."),
+            },
+            {
+                "label": _("Portal awareness"),
+                "url": reverse("promotion:staff_awareness"),
+                "description": _("Partners signed in, overview video watched, announcement reach."),
+            },
+        ]
+    return links
+
+
+# --- Staff ----------------------------------------------------------------------------
+
+managers_only = staff_required(groups=(CHANNEL_MANAGERS,))
+
+
+@managers_only
+def staff_campaigns(request):
+    partners = partners_for_staff(request.user)
+    campaigns = list(queries.campaigns_overview(partners=partners))
+    return render(request, "promotion/staff_campaigns.html", {"campaigns": campaigns})
+
+
+RESULT_HEADER = [
+    ("partner", "Partner"),
+    ("opt_ins", "Opt-ins"),
+    ("downloads", "Kit downloads"),
+    ("clicks", "Clicks"),
+    ("deals", "Deals"),
+    ("pipeline", "Pipeline (JPY)"),
+    ("won_deals", "Won deals"),
+    ("won_revenue", "Won revenue (JPY)"),
+]
+
+
+def result_header() -> list[str]:
+    labels = {
+        "partner": _("Partner"),
+        "opt_ins": _("Opt-ins"),
+        "downloads": _("Kit downloads"),
+        "clicks": _("Clicks"),
+        "deals": _("Deals"),
+        "pipeline": _("Pipeline (JPY)"),
+        "won_deals": _("Won deals"),
+        "won_revenue": _("Won revenue (JPY)"),
+    }
+    return [labels[key] for key, _label in RESULT_HEADER]
+
+
+@managers_only
+def staff_campaign(request, pk):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    partners = partners_for_staff(request.user)
+    results = queries.campaign_results(campaign=campaign, partners=partners)
+    if request.GET.get("format") == "csv":
+        rows = [[r[key] for key, _label in RESULT_HEADER] for r in results["rows"]]
+        total = results["total"]
+        rows.append([_("Total"), *[total[key] for key, _label in RESULT_HEADER[1:]]])
+        return csv_response(f"campaign-{campaign.pk}-results.csv", result_header(), rows)
+    weeks = queries.weekly_events(campaign=campaign, partners=partners)
+    return render(
+        request,
+        "promotion/staff_campaign.html",
+        {
+            "campaign": campaign,
+            "results": results,
+            "header": result_header(),
+            "weeks": weeks,
+            "chart": _results_chart(results["rows"]),
+        },
+    )
+
+
+def _results_chart(rows) -> str:
+    import pygal
+
+    chart = pygal.HorizontalBar(
+        js=[], height=160 + 40 * max(1, len(rows[:15])), disable_xml_declaration=True, legend_at_bottom=True
+    )
+    chart.title = _("Results per partner")
+    chart.x_labels = [r["partner"] for r in rows[:15]]
+    chart.add(_("Clicks"), [r["clicks"] for r in rows[:15]])
+    chart.add(_("Kit downloads"), [r["downloads"] for r in rows[:15]])
+    chart.add(_("Deals"), [r["deals"] for r in rows[:15]])
+    return chart.render(is_unicode=True)
+
+
+@managers_only
+def staff_awareness(request):
+    data = queries.awareness(partners=partners_for_staff(request.user))
+    if request.GET.get("format") == "csv":
+        header = [_("Partner type"), _("Partners"), _("Signed in, last 30 days (%)"), _("Watched the video (%)"),
+                  _("Reached by announcements (%)")]  # fmt: skip
+        rows = [[r["label"], r["total"], r["active"], r["watched"], r["reached"]] for r in data["by_type"]]
+        rows += [
+            [_("Week of %(date)s") % {"date": w["week"].isoformat()}, "", w["active"], "", ""]
+            for w in data["by_week"]
+        ]
+        return csv_response("portal-awareness.csv", header, rows)
+    data["chart"] = _awareness_chart(data["by_week"])
+    return render(request, "promotion/staff_awareness.html", data)
+
+
+def _awareness_chart(weeks) -> str:
+    import pygal
+
+    chart = pygal.Line(js=[], height=280, legend_at_bottom=True, disable_xml_declaration=True, range=(0, 100))
+    chart.title = _("Portal awareness by week (percent of partners)")
+    chart.x_labels = [w["week"].strftime("%m/%d") for w in weeks]
+    chart.add(_("Signed in (%)"), [w["active"] for w in weeks])
+    chart.add(_("Watched the video (%)"), [w["watched"] for w in weeks])
+    chart.add(_("Reached by announcements (%)"), [w["reached"] for w in weeks])
+    return chart.render(is_unicode=True)
+
+
+@staff_required
+def staff_share(request):
+    from partners.services import referral_link_for
+
+    link = referral_link_for(user=request.user)
+    url = link.absolute_url
+    return render(
+        request,
+        "promotion/staff_share.html",
+        {
+            "link": link,
+            "url": url,
+            "social_text": _(
+                "We are looking for partners: resellers, implementation firms and solution providers. "
+                "Apply here: %(url)s"
+            )
+            % {"url": url},
+            "signature": _("Become our partner: %(url)s") % {"url": url},
+        },
     )

@@ -1,0 +1,122 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from partners.models import PartnerType
+from prm.tenancy import partners_for_staff
+from promotion.models import (
+    Announcement,
+    Campaign,
+    CampaignEvent,
+    CampaignParticipation,
+    CobrandedFile,
+    OverviewVideo,
+)
+
+
+def partner_types_field():
+    return forms.TypedMultipleChoiceField(
+        label=_("partner types"),
+        choices=PartnerType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Empty: every partner type."),
+    )
+
+
+class CampaignForm(forms.ModelForm):
+    partner_types = partner_types_field()
+
+    class Meta:
+        model = Campaign
+        fields = ["partner_types"]
+
+
+class AnnouncementForm(forms.ModelForm):
+    partner_types = partner_types_field()
+
+    class Meta:
+        model = Announcement
+        fields = ["partner_types"]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = CampaignParticipation
+    extra = 0
+    fields = ["partner", "opted_in_at", "opted_out_at", "code", "landing_url"]
+    readonly_fields = ["partner", "opted_in_at", "opted_out_at", "code"]
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(partner__in=partners_for_staff(request.user))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(TranslationAdmin):
+    form = CampaignForm
+    list_display = ["name", "kind", "status", "starts_on", "ends_on", "budget"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name_ja", "name_en"]
+    date_hierarchy = "starts_on"
+    filter_horizontal = ["named_partners", "assets"]
+    inlines = [ParticipationInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "description", "goal", "kind", "status", "starts_on", "ends_on", "budget"]},
+        ),
+        (_("For partners"), {"fields": ["partner_benefits", "partner_expectations"]}),
+        (_("Audience"), {"fields": ["partner_types", "min_tier", "named_partners"]}),
+        (_("Kit"), {"fields": ["assets", "email_subject", "email_body", "social_text", "landing_url"]}),
+    ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "named_partners":
+            kwargs["queryset"] = partners_for_staff(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(TranslationAdmin):
+    form = AnnouncementForm
+    list_display = ["title", "starts_at", "ends_at", "is_published"]
+    list_filter = ["is_published"]
+    fields = ["title", "body", "image", "link_url", "starts_at", "ends_at", "partner_types", "is_published"]
+
+
+@admin.register(OverviewVideo)
+class OverviewVideoAdmin(TranslationAdmin):
+    list_display = ["title", "is_active", "created_at"]
+    fields = ["title", "video_file", "external_url", "poster", "chapters", "transcript", "is_active"]
+
+
+@admin.register(CobrandedFile)
+class CobrandedFileAdmin(admin.ModelAdmin):
+    list_display = ["partner", "asset_version", "status", "ready_at"]
+    list_filter = ["status"]
+    readonly_fields = ["partner", "asset_version", "file", "ready_at", "error"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(partner__in=partners_for_staff(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CampaignEvent)
+class CampaignEventAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "partner", "kind", "created_at"]
+    list_filter = ["kind", "campaign"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(partner__in=partners_for_staff(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

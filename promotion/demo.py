@@ -1,0 +1,203 @@
+"""Demo data: three campaigns (running, upcoming, finished with results), announcements,
+and the overview video with a poster, chapters and a transcript. Idempotent.
+
+No video encoder is available offline, so the demo "video" is a short generated WAV
+(a soft tone) that the browser plays in the <video> element under the generated poster;
+a real deployment uploads an MP4/WebM or links YouTube/Vimeo in the admin site.
+"""
+
+import io
+import math
+import struct
+import wave
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from content.models import Asset
+from incentives.models import Deal
+from partners.models import Partner
+from promotion import cobrand, services
+from promotion.models import (
+    Announcement,
+    Campaign,
+    CampaignEvent,
+    CampaignParticipation,
+    CobrandedFile,
+    OverviewVideo,
+)
+
+TEMPLATES = {
+    "email_subject_ja": "{partner_name}より：クラウドERPの導入相談会のご案内",
+    "email_subject_en": "From {partner_name}: Cloud ERP briefing",
+    "email_body_ja": (
+        "いつもお世話になっております。{partner_name}です。\n\n"
+        "クラウドERPの導入相談会を開催します。詳細とお申し込みはこちら：\n{tracked_link}\n\n"
+        "ご不明な点は担当までお問い合わせください。\n{contact}"
+    ),
+    "email_body_en": (
+        "Hello from {partner_name}.\n\nWe are running Cloud ERP briefings. Details and registration:\n"
+        "{tracked_link}\n\nQuestions? Contact {contact}."
+    ),
+    "social_text_ja": "{partner_name}はクラウドERPの導入を支援しています。相談会のお申し込みはこちら {tracked_link}",
+    "social_text_en": "{partner_name} helps you move to Cloud ERP. Book a briefing: {tracked_link}",
+}
+
+CAMPAIGNS = [
+    # key, name ja, name en, kind, start offset, length days, budget, description ja, description en
+    ("running", "クラウドERP 春の導入キャンペーン", "Cloud ERP spring campaign", Campaign.Kind.PACKAGED, -10, 50,
+     3_000_000, "中堅製造業向けにクラウドERPの導入相談会を共同で開催するキャンペーンです。",
+     "Joint Cloud ERP briefings for mid-sized manufacturers."),
+    ("upcoming", "パートナー紹介キャンペーン", "Partner referral drive", Campaign.Kind.RECRUITMENT, 14, 45,
+     1_000_000, "新しいパートナー候補をご紹介いただくキャンペーンです。",
+     "Introduce prospective partners to us."),
+    ("finished", "CRMスイート 冬のキャンペーン", "CRM Suite winter campaign", Campaign.Kind.PACKAGED, -120, 60,
+     2_000_000, "CRMスイートの乗り換えを促進した共同キャンペーンです。",
+     "Joint campaign promoting migrations to the CRM Suite."),
+]  # fmt: skip
+
+
+def _poster() -> bytes:
+    image = Image.new("RGB", (640, 360), (13, 59, 102))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 600, 110), fill=(255, 255, 255))
+    draw.text(
+        (60, 75),
+        "パートナーポータルの概要 / Portal overview",
+        fill=(13, 59, 102),
+        font=cobrand._font(24),
+        anchor="lm",
+    )
+    draw.polygon([(290, 150), (290, 250), (370, 200)], fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _tone(seconds: int = 4, rate: int = 8000) -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        frames = b"".join(
+            struct.pack("<h", int(1500 * math.sin(2 * math.pi * 440 * i / rate)))
+            for i in range(seconds * rate)
+        )
+        w.writeframes(frames)
+    return out.getvalue()
+
+
+def _video(stdout) -> None:
+    if OverviewVideo.objects.exists():
+        return
+    video = OverviewVideo(
+        title_ja="パートナーポータルの概要（4分）",
+        title_en="The partner portal in four minutes",
+        chapters_ja="0:00 はじめに\n0:40 オンボーディング\n1:30 コンテンツライブラリ\n2:20 案件登録\n3:10 キャンペーン",
+        chapters_en="0:00 Welcome\n0:40 Onboarding\n1:30 Content library\n2:20 Deal registration\n3:10 Campaigns",
+        transcript_ja=(
+            "パートナーポータルへようこそ。このビデオでは、オンボーディング、コンテンツライブラリ、"
+            "案件登録、キャンペーンの使い方を紹介します。\n\n"
+            "まず、ホーム画面で貴社のオンボーディング計画と進捗を確認できます。"
+        ),
+        transcript_en=(
+            "Welcome to the partner portal. This video shows onboarding, the content library, deal "
+            "registration and campaigns.\n\nFirst, the home page shows your onboarding plan and progress."
+        ),
+    )
+    video.poster.save("overview-poster.png", ContentFile(_poster()), save=False)
+    video.video_file.save("overview.wav", ContentFile(_tone()), save=False)
+    video.save()
+
+
+def _announcements() -> None:
+    now = timezone.now()
+    rows = [
+        ("新しいキャンペーンが始まりました", "New campaign launched",
+         "「クラウドERP 春の導入キャンペーン」に参加すると、共同ブランドの資料と専用リンクをご利用いただけます。",
+         "Join the Cloud ERP spring campaign for co-branded material and your own tracked link.", -2, None, []),
+        ("パートナーポータルの概要動画を公開しました", "Portal overview video published",
+         "4分でポータルの使い方がわかる動画を公開しました。ぜひご覧ください。",
+         "A four-minute video shows how to use the portal.", -7, None, []),
+        ("年次パートナーカンファレンスのお知らせ", "Annual partner conference",
+         "来月、年次パートナーカンファレンスを開催します。", "Our annual partner conference is next month.", 5, 30, []),
+    ]  # fmt: skip
+    for title_ja, title_en, body_ja, body_en, start, length, types in rows:
+        starts = now + timedelta(days=start)
+        Announcement.objects.update_or_create(
+            title_ja=title_ja,
+            defaults={
+                "title_en": title_en,
+                "body_ja": body_ja,
+                "body_en": body_en,
+                "starts_at": starts,
+                "ends_at": starts + timedelta(days=length) if length else None,
+                "partner_types": types,
+            },
+        )
+
+
+def seed(stdout) -> None:
+    today = timezone.localdate()
+    campaigns = {}
+    kit_assets = list(
+        Asset.objects.filter(current_version__file_type__in=["image", "pdf"]).order_by("pk")[:3]
+    )
+    for key, name_ja, name_en, kind, offset, length, budget, desc_ja, desc_en in CAMPAIGNS:
+        starts = today + timedelta(days=offset)
+        campaign, _created = Campaign.objects.update_or_create(
+            name_ja=name_ja,
+            defaults={
+                "name_en": name_en,
+                "kind": kind,
+                "starts_on": starts,
+                "ends_on": starts + timedelta(days=length),
+                "status": Campaign.Status.PUBLISHED,
+                "budget": budget,
+                "description_ja": desc_ja,
+                "description_en": desc_en,
+                "goal_ja": "共同で新規商談を創出する",
+                "goal_en": "Create new opportunities together",
+                "partner_benefits_ja": "共同ブランドの資料、メール文面、SNS投稿文、専用のトラッキングリンク",
+                "partner_benefits_en": "Co-branded material, e-mail and social texts, your own tracked link",
+                "partner_expectations_ja": "期間中に顧客向け案内を1回以上実施し、生まれた案件を登録してください。",
+                "partner_expectations_en": "Reach out to customers at least once and register the resulting deals.",
+                "landing_url": "https://www.example.com/erp-spring",
+                **TEMPLATES,
+            },
+        )
+        campaign.assets.set(kit_assets)
+        campaigns[key] = campaign
+
+    partners = {p.slug: p for p in Partner.objects.in_portal()}
+    finished = campaigns["finished"]
+    for slug in list(partners)[:4]:
+        CampaignParticipation.objects.get_or_create(campaign=finished, partner=partners[slug])
+        if not CampaignEvent.objects.filter(campaign=finished, partner=partners[slug]).exists():
+            base = timezone.now() - timedelta(days=100)
+            CampaignEvent.objects.bulk_create(
+                [CampaignEvent(campaign=finished, partner=partners[slug], kind="click", created_at=base + timedelta(days=i))
+                 for i in range(3 + len(slug) % 5)]
+                + [CampaignEvent(campaign=finished, partner=partners[slug], kind="download", created_at=base)]
+            )  # fmt: skip
+        # Some of the partner's demo deals came from the finished campaign.
+        ids = list(
+            Deal.objects.filter(partner=partners[slug]).order_by("pk").values_list("pk", flat=True)[:2]
+        )
+        Deal.objects.filter(pk__in=ids, campaign__isnull=True).update(campaign=finished)
+
+    sakura = partners.get("sakura-systems")
+    if sakura is not None:
+        CampaignParticipation.objects.get_or_create(campaign=campaigns["running"], partner=sakura)
+        for version in [a.current_version for a in kit_assets]:
+            item, _ = CobrandedFile.objects.get_or_create(partner=sakura, asset_version=version)
+            if item.status == CobrandedFile.Status.PENDING:
+                services.cobranded_generate(file_id=item.pk)
+    _announcements()
+    _video(stdout)
+    stdout.write(
+        f"  promotion: {Campaign.objects.count()} campaigns, {Announcement.objects.count()} announcements"
+    )

@@ -1,0 +1,400 @@
+"""Read side of promotion: audience rules, kits, merge fields, attribution, awareness."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from incentives.models import Deal, PartnerTierState
+from partners.models import Membership, Partner
+from promotion.models import (
+    Announcement,
+    AnnouncementReceipt,
+    Campaign,
+    CampaignEvent,
+    CampaignParticipation,
+    CobrandedFile,
+    OverviewVideo,
+    PortalVisit,
+    VideoView,
+)
+
+# --- Audience ---------------------------------------------------------------------------
+
+
+def tier_rank(partner) -> int | None:
+    cached = getattr(partner, "_promotion_tier_rank", False)
+    if cached is not False:
+        return cached
+    rank = (
+        PartnerTierState.objects.filter(partner=partner, tier__isnull=False)
+        .values_list("tier__rank", flat=True)
+        .first()
+    )
+    partner._promotion_tier_rank = rank
+    return rank
+
+
+def audience_q(partner) -> Q:
+    """The audience rules for one partner: type, minimum tier, named partners (all that are set)."""
+    rank = tier_rank(partner)
+    q = Q(partner_types=[]) | Q(partner_types__contains=[partner.partner_type])
+    q &= (
+        Q(min_tier__isnull=True) | Q(min_tier__rank__lte=rank)
+        if rank is not None
+        else Q(min_tier__isnull=True)
+    )
+    named = Campaign.named_partners.through.objects.filter(campaign_id=OuterRef("pk"))
+    q &= ~Exists(named) | Exists(named.filter(partner_id=partner.pk))
+    return q
+
+
+def for_partner(partner):
+    """Published campaigns whose audience includes the partner (any dates)."""
+    return Campaign.objects.for_partner(partner)
+
+
+def campaigns_for_partner(partner, *, today=None):
+    """Running and upcoming campaigns for the partner, plus finished ones it joined,
+    annotated with `joined` (an active opt-in)."""
+    today = today or timezone.localdate()
+    mine = CampaignParticipation.objects.filter(
+        campaign_id=OuterRef("pk"), partner=partner, opted_out_at__isnull=True
+    )
+    return (
+        for_partner(partner)
+        .annotate(joined=Exists(mine))
+        .filter(Q(ends_on__gte=today) | Q(joined=True))
+        .order_by("starts_on", "pk")
+    )
+
+
+def campaign_for_partner(*, partner, pk) -> Campaign | None:
+    return for_partner(partner).filter(pk=pk).first()
+
+
+def audience_partners(campaign):
+    """Partners in the portal that a campaign targets (set-based: used by reminders)."""
+    qs = Partner.objects.in_portal()
+    if campaign.partner_types:
+        qs = qs.filter(partner_type__in=campaign.partner_types)
+    if campaign.min_tier_id:
+        qs = qs.filter(tier_state__tier__rank__gte=campaign.min_tier.rank)
+    named = list(campaign.named_partners.values_list("pk", flat=True))
+    if named:
+        qs = qs.filter(pk__in=named)
+    return qs
+
+
+def participation(*, campaign, partner) -> CampaignParticipation | None:
+    return CampaignParticipation.objects.filter(campaign=campaign, partner=partner).first()
+
+
+def open_campaigns_for_deals(partner):
+    """Campaigns a deal can be registered against: the partner joined them and they are not
+    long over (deals arrive after a campaign ends too: 90 days' grace)."""
+    today = timezone.localdate()
+    joined = CampaignParticipation.objects.filter(partner=partner, opted_out_at__isnull=True).values(
+        "campaign_id"
+    )
+    return Campaign.objects.published().filter(
+        pk__in=joined, starts_on__lte=today, ends_on__gte=today - timedelta(days=90)
+    )
+
+
+# --- Kit --------------------------------------------------------------------------------
+
+
+def kit_versions(campaign, partner=None):
+    """The current file versions of the campaign's bundled assets (those the partner may see
+    under the content library's own audience rules, when a partner is given)."""
+    from content.models import AssetVersion
+    from content.queries import visible_assets
+
+    assets = campaign.assets.filter(current_version__isnull=False)
+    if partner is not None:
+        assets = assets.filter(pk__in=visible_assets(partner).values("pk"))
+    return list(
+        AssetVersion.objects.filter(pk__in=assets.values("current_version"))
+        .select_related("asset")
+        .order_by("asset__title", "pk")
+    )
+
+
+def kit_files(*, campaign, partner) -> list[tuple]:
+    """[(asset_version, cobranded_file or None)] for the partner's kit."""
+    versions = kit_versions(campaign, partner)
+    files = {
+        f.asset_version_id: f
+        for f in CobrandedFile.objects.for_partner(partner).filter(asset_version__in=[v.pk for v in versions])
+    }
+    return [(v, files.get(v.pk)) for v in versions]
+
+
+def kit_is_pending(kit) -> bool:
+    return any(f is None or f.status == CobrandedFile.Status.PENDING for _, f in kit)
+
+
+# --- Merge fields -----------------------------------------------------------------------
+
+MERGE_FIELD_RE = re.compile(r"\{(partner_name|logo|contact|tracked_link)\}")
+
+
+def merge(template: str, values: dict[str, str]) -> str:
+    """Substitute the four merge fields, once and literally: a value is never re-scanned,
+    never interpreted as a template, and the result is escaped wherever it is shown as HTML."""
+    return MERGE_FIELD_RE.sub(lambda m: values.get(m.group(1), ""), template or "")
+
+
+def merge_values(*, participation: CampaignParticipation, partner, user) -> dict[str, str]:
+    contact = f"{user.get_full_name()} <{user.email}>" if user is not None else ""
+    return {
+        "partner_name": partner.name,
+        "logo": settings.SITE_URL + partner.logo.url if partner.logo else "",
+        "contact": contact,
+        "tracked_link": participation.tracked_url() if participation else "",
+    }
+
+
+def ready_texts(*, campaign, participation, partner, user) -> dict[str, str]:
+    values = merge_values(participation=participation, partner=partner, user=user)
+    return {
+        "email_subject": merge(campaign.email_subject, values),
+        "email_body": merge(campaign.email_body, values),
+        "social_text": merge(campaign.social_text, values),
+    }
+
+
+# --- Attribution ------------------------------------------------------------------------
+
+RESULT_COLUMNS = ["opt_ins", "downloads", "clicks", "deals", "pipeline", "won_deals", "won_revenue"]
+
+
+def _by_partner(qs, **aggregates) -> dict[int, dict]:
+    return {row.pop("partner_id"): row for row in qs.order_by().values("partner_id").annotate(**aggregates)}
+
+
+def campaign_results(*, campaign, partners) -> dict:
+    """Per partner and overall results of one campaign, limited to `partners` (the staff
+    user's partners). Five aggregate queries whatever the number of partners."""
+    ids = set(partners.values_list("pk", flat=True))
+    opt = _by_partner(
+        CampaignParticipation.objects.filter(
+            campaign=campaign, opted_out_at__isnull=True, partner_id__in=ids
+        ),
+        opt_ins=Count("pk"),
+    )
+    events = _by_partner(
+        CampaignEvent.objects.filter(campaign=campaign, partner_id__in=ids),
+        downloads=Count("pk", filter=Q(kind=CampaignEvent.Kind.DOWNLOAD)),
+        clicks=Count("pk", filter=Q(kind=CampaignEvent.Kind.CLICK)),
+    )
+    open_stages = list(Deal.OPEN_STAGES)
+    deals = _by_partner(
+        Deal.objects.filter(campaign=campaign, partner_id__in=ids).exclude(status=Deal.Status.REJECTED),
+        deals=Count("pk"),
+        pipeline=Sum("amount_jpy", filter=Q(stage__in=open_stages)),
+        won_deals=Count("pk", filter=Q(stage=Deal.Stage.WON)),
+        won_revenue=Sum("amount_jpy", filter=Q(stage=Deal.Stage.WON)),
+    )
+    involved = set(opt) | set(events) | set(deals)
+    names = dict(Partner.objects.filter(pk__in=involved).values_list("pk", "name"))
+    rows = []
+    for pid in sorted(involved, key=lambda p: names.get(p, "")):
+        row = {"partner_id": pid, "partner": names.get(pid, "")}
+        for source in (opt, events, deals):
+            row.update(source.get(pid, {}))
+        for col in RESULT_COLUMNS:
+            row[col] = row.get(col) or 0
+        rows.append(row)
+    total = {col: sum((r[col] for r in rows), 0) for col in RESULT_COLUMNS}
+    total["cost_per_won_deal"] = (
+        (Decimal(campaign.budget) / total["won_deals"]).quantize(Decimal(1)) if total["won_deals"] else None
+    )
+    total["budget"] = campaign.budget
+    return {"rows": rows, "total": total}
+
+
+def campaigns_overview(*, partners):
+    """Every campaign with its headline counts (for the staff index), in three queries."""
+    joined = Q(participations__opted_out_at__isnull=True, participations__partner__in=partners.values("pk"))
+    return Campaign.objects.annotate(n_opt_ins=Count("participations", filter=joined)).order_by(
+        "-starts_on", "-pk"
+    )
+
+
+def weekly_events(*, campaign, partners, weeks: int = 8) -> list[tuple[date, int, int]]:
+    """(monday, clicks, downloads) for the last `weeks` weeks of the campaign."""
+    end = min(timezone.localdate(), campaign.ends_on)
+    start_monday = end - timedelta(days=end.weekday()) - timedelta(weeks=weeks - 1)
+    rows = (
+        CampaignEvent.objects.filter(
+            campaign=campaign, partner__in=partners, created_at__date__gte=start_monday
+        )
+        .values_list("kind", "created_at")
+        .order_by()
+    )
+    buckets = {start_monday + timedelta(weeks=i): [0, 0] for i in range(weeks)}
+    for kind, when in rows:
+        day = timezone.localtime(when).date()
+        monday = day - timedelta(days=day.weekday())
+        if monday in buckets:
+            buckets[monday][0 if kind == CampaignEvent.Kind.CLICK else 1] += 1
+    return [(monday, c, d) for monday, (c, d) in buckets.items()]
+
+
+# --- Announcements and video ------------------------------------------------------------
+
+
+def announcements_for(*, partner, user, now=None):
+    now = now or timezone.now()
+    dismissed = AnnouncementReceipt.objects.filter(
+        announcement_id=OuterRef("pk"), user=user, dismissed_at__isnull=False
+    )
+    return (
+        Announcement.objects.filter(is_published=True, starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .filter(Q(partner_types=[]) | Q(partner_types__contains=[partner.partner_type]))
+        .exclude(Exists(dismissed))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def current_video() -> OverviewVideo | None:
+    return OverviewVideo.objects.filter(is_active=True).first()
+
+
+EMBED_PATTERNS = (
+    (re.compile(r"(?:youtube\.com/watch\?v=|youtu\.be/|youtube(?:-nocookie)?\.com/embed/)([\w-]{6,20})"),
+     "https://www.youtube-nocookie.com/embed/{}?rel=0"),
+    (re.compile(r"vimeo\.com/(?:video/)?(\d{5,12})"), "https://player.vimeo.com/video/{}?dnt=1"),
+)  # fmt: skip
+
+
+def embed_url(url: str) -> str:
+    """A privacy-enhanced player URL for a YouTube or Vimeo link, or "" for anything else."""
+    for pattern, player in EMBED_PATTERNS:
+        match = pattern.search(url or "")
+        if match:
+            return player.format(match.group(1))
+    return ""
+
+
+def chapters(video) -> list[tuple[str, int, str]]:
+    """[(label "1:30", seconds, title)] from the "m:ss Title" lines."""
+    out = []
+    for line in (video.chapters or "").splitlines():
+        stamp, _, title = line.strip().partition(" ")
+        parts = stamp.split(":")
+        if title and all(p.isdigit() for p in parts) and 1 <= len(parts) <= 3:
+            seconds = 0
+            for p in parts:
+                seconds = seconds * 60 + int(p)
+            out.append((stamp, seconds, title.strip()))
+    return out
+
+
+def is_new_member(membership, *, days: int = 30) -> bool:
+    return membership.created_at >= timezone.now() - timedelta(days=days)
+
+
+# --- Awareness metric ---------------------------------------------------------------------
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def awareness(*, partners, now=None, weeks: int = 8) -> dict:
+    """Share of partners with a member signed in in the last 30 days, share that watched the
+    overview video, announcement reach; by partner type and by week. Set-based."""
+    now = now or timezone.now()
+    partners = partners.filter(status__in=Partner.PORTAL_STATUSES)
+    since = now - timedelta(days=30)
+    signed_in = Membership.objects.filter(
+        partner_id=OuterRef("pk"), is_active=True, user__last_login__gte=since
+    )
+    watched = VideoView.objects.filter(partner_id=OuterRef("pk"))
+    reached = AnnouncementReceipt.objects.filter(partner_id=OuterRef("pk"))
+    by_type = (
+        partners.order_by()
+        .values("partner_type")
+        .annotate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(Exists(signed_in))),
+            watched=Count("pk", filter=Q(Exists(watched))),
+            reached=Count("pk", filter=Q(Exists(reached))),
+        )
+    )
+    from partners.models import PartnerType
+
+    labels = dict(PartnerType.choices)
+    type_rows = []
+    for row in by_type:
+        type_rows.append(
+            {
+                "label": labels.get(row["partner_type"], row["partner_type"]),
+                "total": row["total"],
+                "active": _share(row["active"], row["total"]),
+                "watched": _share(row["watched"], row["total"]),
+                "reached": _share(row["reached"], row["total"]),
+            }
+        )
+    totals = {k: sum(r[k] for r in by_type) for k in ("total", "active", "watched", "reached")}
+    overall = {
+        "total": totals["total"],
+        "active": _share(totals["active"], totals["total"]),
+        "watched": _share(totals["watched"], totals["total"]),
+        "reached": _share(totals["reached"], totals["total"]),
+    }
+    today = timezone.localtime(now).date()
+    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    ids = partners.values("pk")
+    visits = dict(
+        PortalVisit.objects.filter(week__gte=first, partner_id__in=ids)
+        .order_by()
+        .values("week")
+        .annotate(n=Count("partner_id", distinct=True))
+        .values_list("week", "n")
+    )
+
+    def by_week(model, field):
+        """{monday: partners with a row in that week} from a dated per-user table."""
+        rows = (
+            model.objects.filter(**{f"{field}__date__gte": first, "partner_id__in": ids})
+            .annotate(week=TruncWeek(field))
+            .order_by()
+            .values("week")
+            .annotate(n=Count("partner_id", distinct=True))
+            .values_list("week", "n")
+        )
+        return {timezone.localtime(week).date() if hasattr(week, "tzinfo") else week: n for week, n in rows}
+
+    watched_weeks = by_week(VideoView, "created_at")
+    reached_weeks = by_week(AnnouncementReceipt, "seen_at")
+    week_rows = []
+    for i in range(weeks):
+        monday = first + timedelta(weeks=i)
+        week_rows.append(
+            {
+                "week": monday,
+                "active": _share(visits.get(monday, 0), totals["total"]),
+                "watched": _share(watched_weeks.get(monday, 0), totals["total"]),
+                "reached": _share(reached_weeks.get(monday, 0), totals["total"]),
+            }
+        )
+    announcements = (
+        Announcement.objects.filter(is_published=True)
+        .annotate(
+            reach=Count("receipts", filter=Q(receipts__partner_id__in=ids)),
+            dismissed=Count(
+                "receipts", filter=Q(receipts__partner_id__in=ids, receipts__dismissed_at__isnull=False)
+            ),
+        )
+        .order_by("-starts_at")[:10]
+    )
+    return {"by_type": type_rows, "overall": overall, "by_week": week_rows, "announcements": announcements}

@@ -1,0 +1,260 @@
+"""Writes of the promotion app: opt-in/out, kit generation, attribution events,
+announcement receipts, video views, reminders."""
+
+import re
+from datetime import timedelta
+from pathlib import PurePosixPath
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from prm.audit import audit
+from promotion import cobrand, queries
+from promotion.models import (
+    AnnouncementReceipt,
+    Campaign,
+    CampaignEvent,
+    CampaignParticipation,
+    CobrandedFile,
+    PortalVisit,
+    ReminderLog,
+    VideoView,
+)
+
+
+class PromotionError(Exception):
+    pass
+
+
+# --- Opt-in / opt-out -------------------------------------------------------------------
+
+
+@transaction.atomic
+def participation_opt_in(
+    *, campaign: Campaign, partner, user, landing_url: str = ""
+) -> CampaignParticipation:
+    if not queries.for_partner(partner).filter(pk=campaign.pk).exists():
+        raise PromotionError(_("This campaign is not open to your company."))
+    if campaign.phase() == "finished":
+        raise PromotionError(_("This campaign has ended."))
+    participation, created = CampaignParticipation.objects.select_for_update().get_or_create(
+        campaign=campaign, partner=partner, defaults={"opted_in_by": user, "landing_url": landing_url}
+    )
+    if not created:
+        participation.opted_out_at = None
+        participation.opted_in_at = timezone.now()
+        participation.opted_in_by = user
+        participation.landing_url = landing_url or participation.landing_url
+        participation.save(update_fields=["opted_out_at", "opted_in_at", "opted_in_by", "landing_url"])
+    audit(actor=user, action="campaign.opted_in", target=campaign, partner=partner)
+    kit_prepare(campaign=campaign, partner=partner)
+    return participation
+
+
+@transaction.atomic
+def participation_opt_out(*, campaign: Campaign, partner, user) -> None:
+    updated = CampaignParticipation.objects.filter(
+        campaign=campaign, partner=partner, opted_out_at__isnull=True
+    ).update(opted_out_at=timezone.now())
+    if updated:
+        audit(actor=user, action="campaign.opted_out", target=campaign, partner=partner)
+
+
+# --- Kit --------------------------------------------------------------------------------
+
+
+def kit_prepare(*, campaign: Campaign, partner) -> int:
+    """Make sure a co-branded file exists (or is being made) for every current version of
+    the campaign's assets; generation runs in Celery after commit. Returns how many were queued."""
+    from promotion import tasks
+
+    versions = queries.kit_versions(campaign, partner)
+    CobrandedFile.objects.bulk_create(
+        [CobrandedFile(partner=partner, asset_version=v) for v in versions], ignore_conflicts=True
+    )
+    pending = list(
+        CobrandedFile.objects.filter(
+            partner=partner, asset_version__in=versions, status=CobrandedFile.Status.PENDING
+        ).values_list("pk", flat=True)
+    )
+    for pk in pending:
+        tasks.cobrand_file.delay_on_commit(file_id=pk)
+    return len(pending)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "-", text).strip("-")[:60] or "kit"
+
+
+def cobranded_generate(*, file_id: int) -> CobrandedFile | None:
+    """Generate one co-branded file. Idempotent: only a pending row is worked on, under a
+    row lock, so a redelivered task or a second worker finds it done and returns."""
+    with transaction.atomic():
+        item = (
+            CobrandedFile.objects.select_for_update(of=("self",))
+            .select_related("partner", "asset_version__asset")
+            .filter(pk=file_id, status=CobrandedFile.Status.PENDING)
+            .first()
+        )
+        if item is None:
+            return None
+        version, partner = item.asset_version, item.partner
+        stem = PurePosixPath(version.original_name).stem
+        logo = partner.logo.open("rb") if partner.logo else None
+        try:
+            with version.file.open("rb") as source:
+                if version.file_type == "image":
+                    data, name = (
+                        cobrand.cobrand_image(source, partner_name=partner.name, logo=logo),
+                        f"{stem}.png",
+                    )
+                elif version.file_type == "pdf":
+                    data = cobrand.cobrand_pdf(
+                        source, title=version.asset.title, partner_name=partner.name, contact=partner.website,
+                        logo=logo,
+                    )  # fmt: skip
+                    name = f"{stem}.pdf"
+                else:
+                    item.status = CobrandedFile.Status.UNSUPPORTED
+                    item.ready_at = timezone.now()
+                    item.save(update_fields=["status", "ready_at"])
+                    return item
+        except Exception as exc:  # a broken upload must not block the rest of the kit
+            item.status = CobrandedFile.Status.FAILED
+            item.error = exc.__class__.__name__
+            item.save(update_fields=["status", "error"])
+            return item
+        finally:
+            if logo is not None:
+                logo.close()
+        item.file.save(f"{_slug(partner.slug)}-{_slug(name)}", ContentFile(data), save=False)
+        item.status = CobrandedFile.Status.READY
+        item.ready_at = timezone.now()
+        item.save(update_fields=["file", "status", "ready_at"])
+        return item
+
+
+# --- Attribution ------------------------------------------------------------------------
+
+BOT_RE = re.compile(
+    r"bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|monitor|curl|wget|python-|"
+    r"headless|scanner|fetch|http-client|java/|okhttp|go-http",
+    re.IGNORECASE,
+)
+
+
+def is_bot(user_agent: str) -> bool:
+    return not user_agent.strip() or bool(BOT_RE.search(user_agent))
+
+
+def link_click(*, code: str, user_agent: str, count: bool = True) -> str | None:
+    """Where a tracked link leads; a human click on an active link is counted."""
+    participation = CampaignParticipation.objects.select_related("campaign").filter(code=code).first()
+    if participation is None or participation.campaign.status != Campaign.Status.PUBLISHED:
+        return None
+    if count and participation.is_active and not is_bot(user_agent):
+        CampaignEvent.objects.create(
+            campaign=participation.campaign,
+            partner_id=participation.partner_id,
+            kind=CampaignEvent.Kind.CLICK,
+        )
+    return participation.destination()
+
+
+def kit_download_record(*, campaign: Campaign, partner, user, asset_version) -> None:
+    CampaignEvent.objects.create(
+        campaign=campaign,
+        partner=partner,
+        user=user,
+        asset_version=asset_version,
+        kind=CampaignEvent.Kind.DOWNLOAD,
+    )
+
+
+# --- Announcements, video, visits ---------------------------------------------------------
+
+
+def announcements_seen(*, announcements, user, partner) -> None:
+    AnnouncementReceipt.objects.bulk_create(
+        [AnnouncementReceipt(announcement=a, user=user, partner=partner) for a in announcements],
+        ignore_conflicts=True,
+    )
+
+
+def announcement_dismiss(*, announcement, user, partner) -> None:
+    receipt, _created = AnnouncementReceipt.objects.get_or_create(
+        announcement=announcement, user=user, defaults={"partner": partner}
+    )
+    if receipt.dismissed_at is None:
+        receipt.dismissed_at = timezone.now()
+        receipt.save(update_fields=["dismissed_at"])
+
+
+def video_view_record(*, video, user, partner) -> None:
+    VideoView.objects.bulk_create([VideoView(video=video, user=user, partner=partner)], ignore_conflicts=True)
+
+
+def visit_record(*, user, partner, now=None) -> None:
+    day = timezone.localtime(now or timezone.now()).date()
+    week = day - timedelta(days=day.weekday())
+    PortalVisit.objects.bulk_create(
+        [PortalVisit(user=user, partner=partner, week=week)], ignore_conflicts=True
+    )
+
+
+# --- Reminders ----------------------------------------------------------------------------
+
+
+def reminders_sweep(*, today=None) -> int:
+    """Claim every due reminder as a ReminderLog row (unique per campaign, partner, kind:
+    a repeat sweep is a no-op) and queue the unsent ones. Returns how many were queued."""
+    from promotion import tasks
+
+    today = today or timezone.localdate()
+    wanted: list[ReminderLog] = []
+    for campaign in Campaign.objects.open_on(today).select_related("min_tier"):
+        partners = queries.audience_partners(campaign)
+        if campaign.starts_on >= today - timedelta(days=7):
+            wanted += [ReminderLog(campaign=campaign, partner_id=p, kind=ReminderLog.Kind.OPENS)
+                       for p in partners.values_list("pk", flat=True)]  # fmt: skip
+        if campaign.ends_on <= today + timedelta(days=7) and campaign.ends_on > today:
+            wanted += [ReminderLog(campaign=campaign, partner_id=p, kind=ReminderLog.Kind.CLOSING)
+                       for p in partners.values_list("pk", flat=True)]  # fmt: skip
+    downloaded = CampaignEvent.objects.filter(
+        campaign_id=OuterRef("campaign_id"),
+        partner_id=OuterRef("partner_id"),
+        kind=CampaignEvent.Kind.DOWNLOAD,
+    )
+    stale = (
+        CampaignParticipation.objects.opted_in()
+        .filter(
+            campaign__in=Campaign.objects.open_on(today),
+            opted_in_at__lte=timezone.now() - timedelta(days=7),
+            partner__status__in=("onboarding", "active"),
+        )
+        .exclude(Exists(downloaded))
+        .values_list("campaign_id", "partner_id")
+    )
+    wanted += [ReminderLog(campaign_id=c, partner_id=p, kind=ReminderLog.Kind.NO_DOWNLOAD) for c, p in stale]
+    ReminderLog.objects.bulk_create(wanted, ignore_conflicts=True)
+    due = list(ReminderLog.objects.filter(sent_at__isnull=True).values_list("pk", flat=True))
+    for pk in due:
+        tasks.send_reminder.delay_on_commit(log_id=pk)
+    return len(due)
+
+
+def reminder_send(*, log_id: int) -> bool:
+    """Send one reminder at most once: the row is claimed with a conditional UPDATE in the
+    same transaction as the sending, so a redelivered task finds it claimed."""
+    from promotion import emails
+
+    with transaction.atomic():
+        claimed = ReminderLog.objects.filter(pk=log_id, sent_at__isnull=True).update(sent_at=timezone.now())
+        if not claimed:
+            return False
+        log = ReminderLog.objects.select_related("campaign", "partner").get(pk=log_id)
+        emails.reminder(log)
+    return True
