@@ -303,6 +303,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incentives.tasks.compute_earnings",
         "schedule": crontab(hour=3, minute=0),
     },
+    # promotion
+    "promotion-reminders": {"task": "promotion.tasks.sweep_reminders", "schedule": crontab(hour=9, minute=0)},
 }
 
 # --- Logging --------------------------------------------------------------------------

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PromotionConfig(AppConfig):
     name = "promotion"
     verbose_name = _("Promotion")
+
+    def ready(self):
+        from prm import registry
+        from promotion import views
+
+        # Announcements and the overview video come first on the partner home.
+        registry.register_home_panel(views.home_panel, order=5)
+        registry.register_staff_links(views.staff_links, order=50)
