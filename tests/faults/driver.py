@@ -46,7 +46,7 @@ def prepare() -> dict:
     from content import tasks as content_tasks
     from incentives import emails as incentive_emails
     from incentives import tasks as incentive_tasks
-    from incentives.models import Deal
+    from incentives.models import Deal, DealNotification
     from onboarding import tasks as onboarding_tasks
     from onboarding.models import OnboardingTask, ReminderLog
     from onboarding.reminders import _members
@@ -78,6 +78,8 @@ def prepare() -> dict:
     deals = Deal.objects.filter(status=Deal.Status.SUBMITTED).select_related("partner")
     deal = max(deals, key=lambda d: incentive_emails.reviewers_for(d.partner).count())
     state["deals"] = {"deal_id": deal.pk, "expected": incentive_emails.reviewers_for(deal.partner).count()}
+    # `make run`'s worker already sent these for the demo deals: start this event afresh.
+    DealNotification.objects.filter(deal=deal, event="submitted").delete()
     incentive_tasks.notify_deal_submitted.delay(deal_id=deal.pk)
 
     # Thread notifications: a partner's message notifies the staff watching the thread.
