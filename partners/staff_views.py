@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from partners import queries, services
-from partners.forms import AssignForm, DecisionForm, NoteForm, PeriodForm, RejectForm, ReviewFilterForm
+from partners.filters import ApplicationFilterSet
+from partners.forms import AssignForm, DecisionForm, NoteForm, PeriodForm, RejectForm
 from partners.models import Application
 from partners.scoring import reason_text
 from partners.services import RecruitmentError
@@ -42,8 +43,8 @@ def _applications():
 @managers_only
 @require_GET
 def applications(request):
-    form = ReviewFilterForm(request.GET or None)
-    qs = form.filter(_applications())
+    filters = ApplicationFilterSet(request.GET or None, queryset=_applications())
+    form, qs = filters.form, filters.qs
     visible = _visible_partner_ids(request.user)
     if request.GET.get("format") == "csv":
         return _applications_csv(qs, visible)
