@@ -12,6 +12,8 @@ from partners.forms import AssignForm, DecisionForm, NoteForm, PeriodForm, Rejec
 from partners.models import Application
 from partners.scoring import reason_text
 from partners.services import RecruitmentError
+from partners.tables import APPLICATION_COLUMNS
+from prm.columns import csv_export, html_columns
 from prm.exports import csv_response
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
@@ -51,31 +53,20 @@ def applications(request):
     page = paginate(request, qs)
     for application in page:
         application.referrer_name = referrer_name(application, visible)
-    return render(request, "partners/staff/applications.html", {"form": form, "page": page})
+    return render(
+        request,
+        "partners/staff/applications.html",
+        {"form": form, "page": page, "columns": html_columns(APPLICATION_COLUMNS)},
+    )
 
 
 def _applications_csv(qs, visible):
-    header = [
-        _("Applied"), _("Company"), _("Domain"), _("Country"), _("Partner type"), _("Source"),
-        _("Referrer"), _("Fit score"), _("Status"), _("Reviewer"), _("Decided"),
-    ]  # fmt: skip
-    rows = (
-        [
-            a.created_at.date().isoformat(),
-            a.company_name,
-            a.domain,
-            a.country.code,
-            a.get_partner_type_display(),
-            a.get_source_display(),
-            referrer_name(a, visible),
-            a.fit_score,
-            a.get_status_display(),
-            a.reviewer or "",
-            a.decided_at.date().isoformat() if a.decided_at else "",
-        ]
-        for a in qs.iterator(chunk_size=500)
-    )
-    return csv_response("applications", header, rows)
+    def rows():
+        for application in qs.iterator(chunk_size=500):
+            application.referrer_name = referrer_name(application, visible)
+            yield application
+
+    return csv_export("applications", APPLICATION_COLUMNS, rows())
 
 
 @managers_only
