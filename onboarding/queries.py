@@ -18,6 +18,7 @@ from onboarding.models import (
     TaskKind,
     UserCertification,
 )
+from partners.models import Partner
 
 INACTIVE_DAYS = 10
 # Behind pace: the share of tasks done trails the share of the target period elapsed by more than this.
@@ -206,7 +207,8 @@ def reminder_candidates(today: date) -> dict[str, list]:
     """Everything the daily reminder run may send, each kind in one query."""
     from onboarding.models import ReminderLog
 
-    running = Q(plan__status=OnboardingPlan.Status.RUNNING)
+    # Suspended or offboarded partners are not nagged (their members cannot open the portal).
+    running = Q(plan__status=OnboardingPlan.Status.RUNNING, plan__partner__status__in=Partner.PORTAL_STATUSES)
     open_only = Q(status=OnboardingTask.Status.OPEN)
     due_soon = list(
         OnboardingTask.objects.filter(
@@ -224,8 +226,11 @@ def reminder_candidates(today: date) -> dict[str, list]:
         .values_list("pk", flat=True)
     )
     week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+    in_portal = Q(partner__status__in=Partner.PORTAL_STATUSES)
     at_risk = (
-        plans_with_progress(OnboardingPlan.objects.running().filter(owner__isnull=False), today=today)
+        plans_with_progress(
+            OnboardingPlan.objects.running().filter(in_portal, owner__isnull=False), today=today
+        )
         .filter(RISKS["any"])
         .values_list("owner_id", flat=True)
         .distinct()
@@ -238,7 +243,7 @@ def reminder_candidates(today: date) -> dict[str, list]:
     )
     escalations = list(
         OnboardingPlan.objects.running()
-        .filter(target_date__lt=today)
+        .filter(in_portal, target_date__lt=today)
         .exclude(pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.ESCALATION).values("plan_id"))
         .values_list("pk", flat=True)
     )

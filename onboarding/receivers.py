@@ -5,8 +5,9 @@ from django.dispatch import receiver
 from content.models import Asset
 from content.signals import asset_viewed
 from onboarding import services
+from onboarding.models import OnboardingPlan
 from partners.models import Partner
-from partners.signals import partner_approved, partner_profile_completed
+from partners.signals import partner_approved, partner_offboarded, partner_profile_completed
 
 
 @receiver(partner_approved, sender=Partner, dispatch_uid="onboarding.plan_start")
@@ -22,3 +23,10 @@ def complete_profile_tasks(sender, *, partner, actor, **kwargs):
 @receiver(asset_viewed, sender=Asset, dispatch_uid="onboarding.asset_opened")
 def complete_asset_tasks(sender, *, asset_id, partner, user, **kwargs):
     services.asset_opened(partner=partner, user=user, asset_id=asset_id)
+
+
+@receiver(partner_offboarded, sender=Partner, dispatch_uid="onboarding.plan_cancel")
+def cancel_running_plan(sender, *, partner, actor, **kwargs):
+    plan = OnboardingPlan.objects.for_partner(partner).running().first()
+    if plan is not None:
+        services.plan_cancel(plan=plan, actor=actor)

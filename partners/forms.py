@@ -159,47 +159,6 @@ class ApplicationForm(forms.ModelForm):
         return data
 
 
-class ReviewFilterForm(forms.Form):
-    SORTS = [
-        ("-fit_score", _("Best fit first")),
-        ("fit_score", _("Lowest fit first")),
-        ("created_at", _("Oldest first")),
-        ("-created_at", _("Newest first")),
-    ]
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Open")), ("all", _("All")), *Application.Status.choices],
-    )
-    partner_type = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("All types")), *PartnerType.choices]
-    )
-    source = forms.ChoiceField(
-        label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices]
-    )
-    min_score = forms.IntegerField(label=_("Minimum score"), required=False, min_value=0, max_value=100)
-    q = forms.CharField(label=_("Search"), required=False)
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
-
-    def filter(self, qs):
-        if not self.is_valid():  # unbound or invalid: open applications, best fit first
-            return qs.filter(status__in=Application.OPEN_STATUSES).order_by("-fit_score", "-created_at")
-        data = self.cleaned_data
-        if data["status"] == "":
-            qs = qs.filter(status__in=Application.OPEN_STATUSES)
-        elif data["status"] != "all":
-            qs = qs.filter(status=data["status"])
-        if data["partner_type"]:
-            qs = qs.filter(partner_type=data["partner_type"])
-        if data["source"]:
-            qs = qs.filter(source=data["source"])
-        if data["min_score"] is not None:
-            qs = qs.filter(fit_score__gte=data["min_score"])
-        if data["q"]:
-            qs = qs.filter(company_name__icontains=data["q"]) | qs.filter(domain__icontains=data["q"].lower())
-        return qs.order_by(data["sort"] or "-fit_score", "-created_at")
-
-
 class AssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, required=False)
 

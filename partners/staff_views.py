@@ -7,10 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from partners import queries, services
-from partners.forms import AssignForm, DecisionForm, NoteForm, PeriodForm, RejectForm, ReviewFilterForm
+from partners.filters import ApplicationFilterSet
+from partners.forms import AssignForm, DecisionForm, NoteForm, PeriodForm, RejectForm
 from partners.models import Application
 from partners.scoring import reason_text
 from partners.services import RecruitmentError
+from partners.tables import APPLICATION_COLUMNS
+from prm.columns import csv_export, html_columns
 from prm.exports import csv_response
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
@@ -42,39 +45,28 @@ def _applications():
 @managers_only
 @require_GET
 def applications(request):
-    form = ReviewFilterForm(request.GET or None)
-    qs = form.filter(_applications())
+    filters = ApplicationFilterSet(request.GET or None, queryset=_applications())
+    form, qs = filters.form, filters.qs
     visible = _visible_partner_ids(request.user)
     if request.GET.get("format") == "csv":
         return _applications_csv(qs, visible)
     page = paginate(request, qs)
     for application in page:
         application.referrer_name = referrer_name(application, visible)
-    return render(request, "partners/staff/applications.html", {"form": form, "page": page})
+    return render(
+        request,
+        "partners/staff/applications.html",
+        {"form": form, "page": page, "columns": html_columns(APPLICATION_COLUMNS)},
+    )
 
 
 def _applications_csv(qs, visible):
-    header = [
-        _("Applied"), _("Company"), _("Domain"), _("Country"), _("Partner type"), _("Source"),
-        _("Referrer"), _("Fit score"), _("Status"), _("Reviewer"), _("Decided"),
-    ]  # fmt: skip
-    rows = (
-        [
-            a.created_at.date().isoformat(),
-            a.company_name,
-            a.domain,
-            a.country.code,
-            a.get_partner_type_display(),
-            a.get_source_display(),
-            referrer_name(a, visible),
-            a.fit_score,
-            a.get_status_display(),
-            a.reviewer or "",
-            a.decided_at.date().isoformat() if a.decided_at else "",
-        ]
-        for a in qs.iterator(chunk_size=500)
-    )
-    return csv_response("applications", header, rows)
+    def rows():
+        for application in qs.iterator(chunk_size=500):
+            application.referrer_name = referrer_name(application, visible)
+            yield application
+
+    return csv_export("applications", APPLICATION_COLUMNS, rows())
 
 
 @managers_only

@@ -28,6 +28,17 @@ def render_panel(context, panel) -> str:
         return template.render(context)
 
 
+@register.simple_tag(takes_context=True)
+def cell(context, column, row) -> str:
+    """One HTML cell of a `prm.columns.Column`: its template if it has one, else its value."""
+    value = column.value(row)
+    if not column.cell:
+        return "" if value is None else value
+    template = context.template.engine.get_template(column.cell)
+    with context.push(row=row, value=value):
+        return template.render(context)
+
+
 @register.filter
 def elided_range(page):
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -137,3 +137,21 @@ def test_the_first_won_deal_moves_the_stage_to_servicing(world):
     incentives.deal_close(deal=deal, user=world.admin_b, won=True)
     partner = Partner.objects.with_stage().get(pk=world.partner_b.pk)
     assert partner.stage == partner.stage_code == "servicing"
+
+
+def test_offboarding_cancels_the_plan_and_suspension_stops_reminders(
+    world, onboarding_partner, django_capture_on_commit_callbacks
+):
+    from onboarding.models import OnboardingPlan
+    from onboarding.queries import reminder_candidates
+    from tests.onboarding.factories import PlanFactory, TaskFactory
+
+    plan = PlanFactory(partner=onboarding_partner, started_on=timezone.localdate() - timedelta(days=70))
+    task = TaskFactory(plan=plan, kind="profile", due_date=timezone.localdate() - timedelta(days=3))
+    assert task.pk in reminder_candidates(timezone.localdate())["overdue"]
+    services.partner_suspend(partner=onboarding_partner, actor=world.manager_a)
+    found = reminder_candidates(timezone.localdate())
+    assert task.pk not in found["overdue"] and plan.pk not in found["escalation"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.partner_offboard(partner=onboarding_partner, actor=world.manager_a)
+    assert OnboardingPlan.objects.get(pk=plan.pk).status == OnboardingPlan.Status.CANCELLED

@@ -203,3 +203,17 @@ def test_unassigned_managers_do_not_see_which_partner_referred(world, client_for
     ):
         assert world.SECRET_A not in client_for(world.manager_other).get(url).content.decode()
         assert world.SECRET_A in client_for(world.manager_a).get(url).content.decode()
+
+
+def test_one_column_definition_drives_the_table_and_the_csv(world, client_for):
+    from partners.tables import APPLICATION_COLUMNS
+
+    ApplicationFactory(company_name="Columns KK", fit_score=80)
+    client = client_for(world.manager_a)
+    page = client.get("/staff/recruitment/").content.decode()
+    assert "Columns KK" in page and "text-bg-success" in page  # the fit cell template
+    csv_header = client.get("/staff/recruitment/?format=csv").content.decode().splitlines()[0]
+    assert csv_header.lstrip("\ufeff").split(",") == [str(c.label) for c in APPLICATION_COLUMNS if c.csv]
+    for column in APPLICATION_COLUMNS:
+        if column.html:
+            assert f">{column.label}<" in page

@@ -1,0 +1,67 @@
+"""FilterSets for the partners app's lists (django-filter: one way to filter a list)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Application, PartnerType, Source
+
+
+class ApplicationFilterSet(django_filters.FilterSet):
+    """The staff recruitment list: open applications, best fit first, unless asked otherwise."""
+
+    SORTS = [
+        ("-fit_score", _("Best fit first")),
+        ("fit_score", _("Lowest fit first")),
+        ("created_at", _("Oldest first")),
+        ("-created_at", _("Newest first")),
+    ]
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("all", _("All")), *Application.Status.choices],
+        empty_label=_("Open"),
+        method="filter_status",
+    )
+    partner_type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=PartnerType.choices, empty_label=_("All types")
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("Source"), choices=Source.choices, empty_label=_("All sources")
+    )
+    min_score = django_filters.NumberFilter(
+        label=_("Minimum score"),
+        field_name="fit_score",
+        lookup_expr="gte",
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"), choices=SORTS, empty_label="---------", method="filter_sort"
+    )
+
+    class Meta:
+        model = Application
+        fields = ["status", "partner_type", "source", "min_score", "q", "sort"]
+
+    @property
+    def qs(self):
+        # Unbound or invalid: open applications, best fit first (as if nothing was chosen).
+        valid = self.is_bound and self.form.is_valid()
+        qs = super().qs if valid else self.queryset.all()
+        data = self.form.cleaned_data if valid else {}
+        if not data.get("status"):
+            qs = qs.filter(status__in=Application.OPEN_STATUSES)
+        if not data.get("sort"):
+            qs = qs.order_by("-fit_score", "-created_at")
+        return qs
+
+    def filter_status(self, qs, name, value):
+        return qs if value == "all" else qs.filter(status=value)
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(company_name__icontains=value) | Q(domain__icontains=value.lower()))
+
+    def filter_sort(self, qs, name, value):
+        return qs.order_by(value, "-created_at")
