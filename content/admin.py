@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from content import services
 from content.forms import AssetAdminForm
 from content.models import Asset, AssetShare, AssetVersion, Collection, SearchLog, Tag
+from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -20,7 +21,7 @@ class CollectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -43,7 +44,7 @@ class AssetVersionInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
 
-class AssetShareInline(admin.TabularInline):
+class AssetShareInline(PartnerScopedAdminMixin, admin.TabularInline):
     model = AssetShare
     extra = 0
     fields = ["partner", "granted_by", "created_at"]
@@ -53,7 +54,7 @@ class AssetShareInline(admin.TabularInline):
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = AssetAdminForm
     list_display = ["title", "kind", "language", "status", "publish_at", "published_at", "use_count"]
     list_filter = ["status", "kind", "language", "source", "collection"]
@@ -113,7 +114,7 @@ class AssetAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchLog)
-class SearchLogAdmin(admin.ModelAdmin):
+class SearchLogAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["query", "result_count", "partner", "created_at"]
     list_filter = ["result_count"]
     search_fields = ["query"]

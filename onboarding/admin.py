@@ -21,6 +21,7 @@ from onboarding.models import (
     UserCertification,
     validate_task_link,
 )
+from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
 
 
 class TemplateTaskInlineFormSet(forms.BaseInlineFormSet):
@@ -63,7 +64,7 @@ class TemplateTaskInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
+class ChecklistTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "partner_type", "target_days", "is_active", "task_count", "updated_at"]
     list_filter = ["partner_type", "is_active"]
     search_fields = ["name"]
@@ -90,7 +91,9 @@ class PlanStartAdminForm(forms.ModelForm):
         return data
 
 
-class OnboardingTaskInline(admin.TabularInline):
+class OnboardingTaskInline(PartnerScopedAdminMixin, admin.TabularInline):
+    partner_path = "plan__partner"
+
     model = OnboardingTask
     extra = 0
     fields = ["position", "pillar", "title", "kind", "due_date", "status", "completed_at", "completed_by"]
@@ -99,7 +102,7 @@ class OnboardingTaskInline(admin.TabularInline):
 
 
 @admin.register(OnboardingPlan)
-class OnboardingPlanAdmin(admin.ModelAdmin):
+class OnboardingPlanAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "owner", "status", "started_on", "target_date", "completed_on"]
     list_filter = ["status", "partner__partner_type", "owner"]
     search_fields = ["partner__name"]
@@ -164,7 +167,7 @@ class LessonInline(admin.StackedInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "language", "is_published", "pass_mark", "external_lms", "position"]
     list_filter = ["is_published", "language", "external_lms"]
     search_fields = ["title", "slug"]
@@ -179,7 +182,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "course", "position"]
     list_filter = ["course"]
     search_fields = ["text"]
@@ -187,7 +190,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "validity_months"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -195,7 +198,7 @@ class CertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserCertification)
-class UserCertificationAdmin(admin.ModelAdmin):
+class UserCertificationAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["certification", "user", "partner", "issued_on", "valid_until", "revoked"]
     list_filter = ["certification", "revoked"]
     search_fields = ["user__email", "partner__name", "code"]
@@ -205,20 +208,21 @@ class UserCertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExternalLMS)
-class ExternalLMSAdmin(admin.ModelAdmin):
+class ExternalLMSAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(LmsEvent)
-class LmsEventAdmin(admin.ModelAdmin):
+class LmsEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["event_id", "lms", "received_at", "outcome"]
     list_filter = ["lms", "outcome"]
     readonly_fields = ["lms", "event_id", "received_at", "payload", "outcome"]
 
 
 @admin.register(TaskSubmission)
-class TaskSubmissionAdmin(admin.ModelAdmin):
+class TaskSubmissionAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
+    partner_path = "task__plan__partner"
     list_display = ["task", "submitted_by", "submitted_at", "status", "reviewed_by"]
     list_filter = ["status"]
     readonly_fields = [
@@ -234,7 +238,8 @@ class TaskSubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
+    partner_path = ("plan__partner", "task__plan__partner", "user_certification__partner")
     list_display = ["kind", "key", "created_at", "sent_at"]
     list_filter = ["kind"]
     readonly_fields = [

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
-from guardian.admin import GuardedModelAdmin
+from guardian.admin import GuardedModelAdminMixin
 
 from partners import services
 from partners.models import (
@@ -16,9 +16,24 @@ from partners.models import (
     ReferralLink,
 )
 from partners.scoring import reason_text
+from prm.admin_mixins import (
+    AuditedAdminMixin,
+    PartnerScopedAdminMixin,
+    SuperuserObjectPermissionsMixin,
+)
 
 
-class MembershipInline(admin.TabularInline):
+class PartnerUsersOnlyMixin:
+    """A membership is for a partner user: staff accounts are not offered (nor accepted)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and formfield is not None:
+            formfield.queryset = formfield.queryset.filter(is_staff=False, is_superuser=False)
+        return formfield
+
+
+class MembershipInline(PartnerUsersOnlyMixin, PartnerScopedAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -27,7 +42,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(GuardedModelAdmin):
+class PartnerAdmin(
+    PartnerScopedAdminMixin, SuperuserObjectPermissionsMixin, GuardedModelAdminMixin, admin.ModelAdmin
+):
+    partner_path = "pk"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
@@ -57,7 +75,7 @@ class PartnerAdmin(GuardedModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PartnerUsersOnlyMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "partner", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active", "partner__partner_type"]
     search_fields = ["user__email", "user__display_name", "partner__name"]
@@ -65,7 +83,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "partner"]
 
 
-class LookupAdmin(admin.ModelAdmin):
+class LookupAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name_ja", "name_en", "position", "is_active"]
     list_editable = ["position", "is_active"]
     search_fields = ["code", "name_ja", "name_en"]
@@ -76,7 +94,7 @@ admin.site.register(Capability, LookupAdmin)
 
 
 @admin.register(IdealProfile)
-class IdealProfileAdmin(admin.ModelAdmin):
+class IdealProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "partner_type", "is_active", "updated_at"]
     list_filter = ["partner_type", "is_active"]
     search_fields = ["name", "goal"]
@@ -124,7 +142,7 @@ class ApplicationEventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "company_name",
@@ -179,7 +197,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferralLink)
-class ReferralLinkAdmin(admin.ModelAdmin):
+class ReferralLinkAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "user", "partner", "clicks", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["code", "user__email", "partner__name"]
@@ -188,7 +206,7 @@ class ReferralLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["email", "partner", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role"]
     search_fields = ["email", "partner__name"]

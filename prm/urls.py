@@ -4,10 +4,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from prm import views
+from prm.admin import harden_third_party_admins
 
 admin.site.site_header = _("Partner portal administration")
 admin.site.site_title = _("Partner portal")
 admin.site.index_title = _("Channel management")
+harden_third_party_admins()
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from prm.admin_mixins import PartnerScopedAdminMixin
 from threads.models import Attachment, Message, Thread
 
 
@@ -11,7 +12,7 @@ class MessageInline(admin.StackedInline):
 
 
 @admin.register(Thread)
-class ThreadAdmin(admin.ModelAdmin):
+class ThreadAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "partner", "category", "status", "assignee", "created_at", "first_response_at"]
     list_filter = ["status", "category"]
     search_fields = ["subject", "partner__name"]
@@ -21,6 +22,8 @@ class ThreadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
+    partner_path = "message__thread__partner"
+
     list_display = ["name", "content_type", "size", "message"]
     raw_id_fields = ["message"]
