@@ -24,6 +24,9 @@ class ThreadAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Attachment)
 class AttachmentAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     partner_path = "message__thread__partner"
+    # Private files have no public URL: staff open them from the thread page.
+    fields = ["name", "content_type", "size", "message"]
+    readonly_fields = ["name", "content_type", "size"]
 
     list_display = ["name", "content_type", "size", "message"]
     raw_id_fields = ["message"]
