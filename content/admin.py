@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from content import services
 from content.forms import AssetAdminForm
 from content.models import Asset, AssetShare, AssetVersion, Collection, SearchLog, Tag
-from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
+from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, run_service_action
 
 
 @admin.register(Collection)
@@ -82,6 +82,12 @@ class AssetAdmin(AuditedAdminMixin, admin.ModelAdmin):
             obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A new asset starts in the status chosen here; afterwards status changes go through
+        # the publish/archive actions (services, audited).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "status", "published_at"] if obj is not None else readonly
+
     def save_formset(self, request, form, formset, change):
         for share_form in formset.forms:
             if isinstance(share_form.instance, AssetShare) and share_form.instance.granted_by_id is None:
@@ -102,15 +108,27 @@ class AssetAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 )
             services.asset_reindex(asset=asset)
 
-    @admin.action(description=_("Publish now"))
+    @admin.action(description=_("Publish now"), permissions=["change"])
     def publish_now(self, request, queryset):
-        now = timezone.now()
-        queryset.filter(published_at__isnull=True).update(published_at=now)
-        queryset.update(status=Asset.Status.PUBLISHED)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda asset: services.asset_publish(asset=asset, actor=request.user),
+            errors=(services.ContentError,),
+            done_message=_("%(n)d assets published."),
+        )
 
-    @admin.action(description=_("Archive"))
+    @admin.action(description=_("Archive"), permissions=["change"])
     def archive(self, request, queryset):
-        queryset.update(status=Asset.Status.ARCHIVED)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda asset: services.asset_archive(asset=asset, actor=request.user),
+            errors=(services.ContentError,),
+            done_message=_("%(n)d assets archived."),
+        )
 
 
 @admin.register(SearchLog)

@@ -21,7 +21,7 @@ from onboarding.models import (
     UserCertification,
     validate_task_link,
 )
-from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
+from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, reason_action, run_service_action
 
 
 class TemplateTaskInlineFormSet(forms.BaseInlineFormSet):
@@ -97,7 +97,7 @@ class OnboardingTaskInline(PartnerScopedAdminMixin, admin.TabularInline):
     model = OnboardingTask
     extra = 0
     fields = ["position", "pillar", "title", "kind", "due_date", "status", "completed_at", "completed_by"]
-    readonly_fields = ["completed_at", "completed_by"]
+    readonly_fields = ["status", "completed_at", "completed_by"]
     show_change_link = True
 
 
@@ -136,6 +136,7 @@ class OnboardingPlanAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
         return [
             "partner",
             "template",
+            "status",
             "started_on",
             "target_days",
             "target_date",
@@ -220,9 +221,67 @@ class LmsEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["lms", "event_id", "received_at", "payload", "outcome"]
 
 
+@admin.register(OnboardingTask)
+class OnboardingTaskAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
+    partner_path = "plan__partner"
+    list_display = ["title", "plan", "pillar", "kind", "due_date", "status", "completed_at"]
+    list_filter = ["status", "kind", "pillar"]
+    search_fields = ["title", "plan__partner__name"]
+    list_select_related = ["plan__partner"]
+    fields = ["plan", "position", "pillar", "title", "kind", "description", "due_date", "status", "completed_at",
+              "completed_by"]  # fmt: skip
+    readonly_fields = ["plan", "kind", "status", "completed_at", "completed_by"]
+    actions = ["complete_selected"]
+
+    def has_add_permission(self, request):
+        return False  # tasks are copied from the checklist template when a plan starts
+
+    @admin.action(description=_("Complete selected sign-off tasks"), permissions=["change"])
+    def complete_selected(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("plan"),
+            lambda task: services.task_sign_off(task=task, actor=request.user),
+            errors=(services.OnboardingError,),
+            done_message=_("%(n)d tasks completed."),
+        )
+
+
 @admin.register(TaskSubmission)
 class TaskSubmissionAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     partner_path = "task__plan__partner"
+    actions = ["accept_selected", "return_selected"]
+
+    def has_add_permission(self, request):
+        return False  # partners upload documents from their onboarding page
+
+    @admin.action(description=_("Accept selected documents"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda sub: services.submission_review(submission=sub, actor=request.user, accept=True),
+            errors=(services.OnboardingError,),
+            done_message=_("%(n)d documents accepted."),
+        )
+
+    @admin.action(description=_("Return selected documents"), permissions=["change"])
+    def return_selected(self, request, queryset):
+        return reason_action(
+            self,
+            request,
+            queryset,
+            lambda sub, reason: services.submission_review(
+                submission=sub, actor=request.user, accept=False, comment=reason
+            ),
+            question=_("Return these documents? The partner sees your comment."),
+            reason_label=_("What needs to change"),
+            errors=(services.OnboardingError,),
+            done_message=_("%(n)d documents returned."),
+        )
+
     list_display = ["task", "submitted_by", "submitted_at", "status", "reviewed_by"]
     list_filter = ["status"]
     readonly_fields = [

@@ -20,6 +20,7 @@ from prm.admin_mixins import (
     AuditedAdminMixin,
     PartnerScopedAdminMixin,
     SuperuserObjectPermissionsMixin,
+    reason_action,
 )
 
 
@@ -166,7 +167,7 @@ class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "consent_at", "decided_at", "decided_by", "rejection_reason", "partner", "created_at",
     ]  # fmt: skip
     inlines = [ApplicationEventInline]
-    actions = ["approve_selected", "rescore_selected"]
+    actions = ["approve_selected", "reject_selected", "rescore_selected"]
 
     @admin.display(description=_("fit reasons"))
     def fit_explained(self, obj):
@@ -188,6 +189,22 @@ class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             except services.RecruitmentError as exc:
                 self.message_user(request, f"{application}: {exc}", messages.ERROR)
         self.message_user(request, _("%(count)d applications approved.") % {"count": done})
+
+    @admin.action(description=_("Reject selected applications"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        return reason_action(
+            self,
+            request,
+            queryset.filter(status__in=Application.OPEN_STATUSES),
+            lambda application, reason: services.application_reject(
+                application=application, actor=request.user, reason=reason
+            ),
+            question=_("Reject these applications? The applicants are told by e-mail."),
+            reason_label=_("Reason"),
+            choices=Application.RejectionReason.choices,
+            errors=(services.RecruitmentError,),
+            done_message=_("%(n)d applications rejected."),
+        )
 
     @admin.action(description=_("Recompute fit scores"))
     def rescore_selected(self, request, queryset):

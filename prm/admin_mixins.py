@@ -193,3 +193,49 @@ class SuperuserOnlyAdminMixin(AuditedAdminMixin):
             audit_denied(request, "superuser_only", model=self.model._meta.label_lower)
             raise PermissionDenied
         return super().changeform_view(request, *args, **kwargs)
+
+
+def run_service_action(modeladmin, request, queryset, call, *, errors=(Exception,), done_message=None) -> int:
+    """Call a service once per selected row (each in its own transaction); report errors per row."""
+    from django.contrib import messages
+    from django.db import transaction
+
+    done = 0
+    for obj in queryset:
+        try:
+            with transaction.atomic():
+                call(obj)
+            done += 1
+        except errors as exc:
+            modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
+    if done_message is not None:
+        modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+    return done
+
+
+def reason_action(modeladmin, request, queryset, call, *, question, reason_label, choices=None, **kwargs):
+    """An admin action that first asks for a reason (free text, or one of `choices`)."""
+    from django.contrib import messages
+    from django.template.response import TemplateResponse
+
+    if "apply" in request.POST:
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            modeladmin.message_user(request, _("Give a reason."), messages.ERROR)
+            return None
+        run_service_action(modeladmin, request, queryset, lambda obj: call(obj, reason), **kwargs)
+        return None
+    return TemplateResponse(
+        request,
+        "admin/prm/reason_action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": question,
+            "question": question,
+            "reason_label": reason_label,
+            "choices": choices,
+            "objects": queryset,
+            "action": request.POST["action"],
+            "opts": modeladmin.model._meta,
+        },
+    )

@@ -187,6 +187,7 @@ ROWS: dict[str, AdminRow] = {
     "onboarding.usercertification": AdminRow(_user_certification, owned=True),
     "onboarding.externallms": AdminRow(_lms, owned=False),
     "onboarding.lmsevent": AdminRow(_lms_event, owned=False),
+    "onboarding.onboardingtask": AdminRow(_task, owned=True),
     "onboarding.tasksubmission": AdminRow(_submission, owned=True),
     "onboarding.reminderlog": AdminRow(_reminder, owned=True),
     "incentives.tier": AdminRow(_tier, owned=False),
