@@ -65,6 +65,11 @@ class PartnerAdmin(
     inlines = [MembershipInline]
     date_hierarchy = "created_at"
 
+    def get_readonly_fields(self, request, obj=None):
+        # The lifecycle (activate, suspend, offboard) goes through the partner services.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "status"] if obj is not None else readonly
+
     def get_queryset(self, request):
         from django.db.models import Count
 

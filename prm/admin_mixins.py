@@ -63,7 +63,11 @@ def scope_choices(model, user, queryset=None):
     if model is Partner:
         return queryset.filter(pk__in=partners_for_staff(user).values("pk"))
     if model is get_user_model():
-        return queryset.filter(pk__in=users_for_staff(user).values("pk"))
+        # Partner users of their partners, and active staff (owners, assignees, reviewers).
+        # Membership forms narrow this further to partner users (partners/admin.py).
+        return queryset.filter(
+            Q(pk__in=users_for_staff(user).values("pk")) | Q(is_staff=True, is_active=True)
+        )
     lookup = getattr(queryset, "partner_lookup", None)
     if lookup:
         return queryset.filter(**{f"{lookup}__in": partners_for_staff(user).values("pk")})

@@ -99,3 +99,30 @@ def test_reject_application_asks_for_a_reason(world, client_for):
     application.refresh_from_db()
     assert application.status == Application.Status.REJECTED
     assert application.rejection_reason == "fit"
+
+
+def test_close_and_reopen_thread_call_the_service(world, client_for):
+    from tests.threads.factories import make_thread
+    from threads.models import Thread
+
+    thread = make_thread(world.partner_a, world.member_a)
+    client = client_for(world.support)
+    act(client, "/admin/threads/thread/", "close_selected", [thread.pk])
+    thread.refresh_from_db()
+    assert thread.status == Thread.Status.CLOSED
+    assert AuditEvent.objects.filter(action="thread.closed", actor=world.support).exists()
+    act(client, "/admin/threads/thread/", "reopen_selected", [thread.pk])
+    thread.refresh_from_db()
+    assert thread.status == Thread.Status.OPEN
+
+
+def test_partner_and_thread_status_are_read_only(world, client_for):
+    from tests.threads.factories import make_thread
+
+    thread = make_thread(world.partner_a, world.member_a)
+    client = client_for(world.manager_a)
+    assert (
+        'name="status"'
+        not in client.get(f"/admin/partners/partner/{world.partner_a.pk}/change/").content.decode()
+    )
+    assert 'name="status"' not in client.get(f"/admin/threads/thread/{thread.pk}/change/").content.decode()

@@ -59,3 +59,22 @@ def test_other_partners_plan_is_404_and_history_too(world, client_for):
     client = client_for(world.manager_a)
     for suffix in ("change", "history", "delete"):
         assert client.get(f"/admin/onboarding/onboardingplan/{plan.pk}/{suffix}/").status_code == 404
+
+
+def test_scoped_changelists_do_not_grow_queries_with_rows(world, client_for, django_assert_max_num_queries):
+    from tests.factories import MembershipFactory
+
+    for _ in range(20):
+        MembershipFactory(partner=world.partner_a)
+    client = client_for(world.manager_a)
+    with django_assert_max_num_queries(16):
+        assert client.get("/admin/partners/membership/").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get("/admin/partners/partner/").status_code == 200
+
+
+def test_staff_can_be_picked_as_owner_but_not_as_member(world, client_for):
+    page = client_for(world.manager_a).get("/admin/onboarding/onboardingplan/add/").content.decode()
+    assert page.count("<option") >= 1
+    results = autocomplete(client_for(world.manager_a), "partners", "membership", "user")
+    assert world.manager_other.pk not in {int(r["id"]) for r in results}
