@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onboarding import services
@@ -163,6 +164,7 @@ class OnboardingPlanAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
 
 class LessonInline(admin.StackedInline):
     model = Lesson
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
     fields = ["position", "title", "body", "video_url"]
 

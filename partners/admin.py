@@ -47,6 +47,7 @@ class PartnerAdmin(
     PartnerScopedAdminMixin, SuperuserObjectPermissionsMixin, GuardedModelAdminMixin, admin.ModelAdmin
 ):
     partner_path = "pk"
+    ordering = ["name"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",

@@ -14,6 +14,7 @@ Which *models* a role may use is prm/roles.py; this file is about which *rows*.
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +111,11 @@ class AuditedAdminMixin:
             return self._audit_out_of_scope(request, super().changeform_view, *args, **kwargs)
         finally:
             current_actor.reset(token)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
