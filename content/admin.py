@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from content import services
 from content.forms import AssetAdminForm
 from content.models import Asset, AssetShare, AssetVersion, Collection, SearchLog, Tag
+from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, run_service_action
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -20,7 +21,7 @@ class CollectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -43,7 +44,7 @@ class AssetVersionInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
 
-class AssetShareInline(admin.TabularInline):
+class AssetShareInline(PartnerScopedAdminMixin, admin.TabularInline):
     model = AssetShare
     extra = 0
     fields = ["partner", "granted_by", "created_at"]
@@ -53,7 +54,7 @@ class AssetShareInline(admin.TabularInline):
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = AssetAdminForm
     list_display = ["title", "kind", "language", "status", "publish_at", "published_at", "use_count"]
     list_filter = ["status", "kind", "language", "source", "collection"]
@@ -81,6 +82,12 @@ class AssetAdmin(admin.ModelAdmin):
             obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A new asset starts in the status chosen here; afterwards status changes go through
+        # the publish/archive actions (services, audited).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "status", "published_at"] if obj is not None else readonly
+
     def save_formset(self, request, form, formset, change):
         for share_form in formset.forms:
             if isinstance(share_form.instance, AssetShare) and share_form.instance.granted_by_id is None:
@@ -101,19 +108,31 @@ class AssetAdmin(admin.ModelAdmin):
                 )
             services.asset_reindex(asset=asset)
 
-    @admin.action(description=_("Publish now"))
+    @admin.action(description=_("Publish now"), permissions=["change"])
     def publish_now(self, request, queryset):
-        now = timezone.now()
-        queryset.filter(published_at__isnull=True).update(published_at=now)
-        queryset.update(status=Asset.Status.PUBLISHED)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda asset: services.asset_publish(asset=asset, actor=request.user),
+            errors=(services.ContentError,),
+            done_message=_("%(n)d assets published."),
+        )
 
-    @admin.action(description=_("Archive"))
+    @admin.action(description=_("Archive"), permissions=["change"])
     def archive(self, request, queryset):
-        queryset.update(status=Asset.Status.ARCHIVED)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda asset: services.asset_archive(asset=asset, actor=request.user),
+            errors=(services.ContentError,),
+            done_message=_("%(n)d assets archived."),
+        )
 
 
 @admin.register(SearchLog)
-class SearchLogAdmin(admin.ModelAdmin):
+class SearchLogAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["query", "result_count", "partner", "created_at"]
     list_filter = ["result_count"]
     search_fields = ["query"]

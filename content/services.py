@@ -116,6 +116,30 @@ def tag_get_or_create(*, name: str) -> Tag:
     return Tag.objects.create(name=name, slug=slug)
 
 
+@transaction.atomic
+def asset_publish(*, asset: Asset, actor) -> Asset:
+    """Publish now (the admin action): a draft, scheduled or archived asset goes live."""
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    if asset.status == Asset.Status.PUBLISHED:
+        raise ContentError(_("This asset is already published."))
+    asset.status = Asset.Status.PUBLISHED
+    asset.published_at = asset.published_at or timezone.now()
+    asset.save(update_fields=["status", "published_at", "updated_at"])
+    audit(actor=actor, action="content.asset_published", target=asset)
+    return asset
+
+
+@transaction.atomic
+def asset_archive(*, asset: Asset, actor) -> Asset:
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    if asset.status == Asset.Status.ARCHIVED:
+        raise ContentError(_("This asset is already archived."))
+    asset.status = Asset.Status.ARCHIVED
+    asset.save(update_fields=["status", "updated_at"])
+    audit(actor=actor, action="content.asset_archived", target=asset)
+    return asset
+
+
 def assets_publish_due(*, now=None) -> int:
     """Publish every scheduled asset whose time has come (one set-based UPDATE)."""
     now = now or timezone.now()

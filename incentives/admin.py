@@ -16,6 +16,7 @@ from incentives.models import (
     Tier,
     TierChange,
 )
+from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
 
 
 @admin.action(description=_("Recompute tiers now"))
@@ -27,7 +28,7 @@ def recompute_now(modeladmin, request, queryset):
 
 
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):
+class TierAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["rank", "name", "name_en", "min_won_revenue", "min_won_deals", "min_certified_people",
                     "requires_onboarding", "discount_percent", "protection_days", "support_level"]  # fmt: skip
     list_display_links = ["name"]
@@ -41,7 +42,7 @@ class TierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name", "name_en"]
@@ -91,7 +92,7 @@ def reject_deals(modeladmin, request, queryset):
 
 
 @admin.register(Deal)
-class DealAdmin(admin.ModelAdmin):
+class DealAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["customer_company", "partner", "product", "amount", "currency", "status", "stage",
                     "has_conflict", "protected_until", "created_at"]  # fmt: skip
     list_filter = ["status", "stage", "has_conflict", "product"]
@@ -107,7 +108,7 @@ class DealAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerTierState)
-class PartnerTierStateAdmin(admin.ModelAdmin):
+class PartnerTierStateAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "tier", "qualified_tier", "tier_since", "downgrade_pending_since", "won_revenue",
                     "won_deals", "certified_people", "onboarding_completed", "leaderboard_opt_in"]  # fmt: skip
     list_filter = ["tier", "onboarding_completed", "leaderboard_opt_in"]
@@ -120,7 +121,7 @@ class PartnerTierStateAdmin(admin.ModelAdmin):
 
 
 @admin.register(TierChange)
-class TierChangeAdmin(admin.ModelAdmin):
+class TierChangeAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["effective_on", "partner", "kind", "from_tier", "to_tier", "downgrade_on", "notified_at"]
     list_filter = ["kind", "to_tier"]
     search_fields = ["partner__name"]
@@ -132,7 +133,7 @@ class TierChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecomputationRun)
-class RecomputationRunAdmin(admin.ModelAdmin):
+class RecomputationRunAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["started_at", "as_of", "partners", "changes", "triggered_by"]
     actions = [recompute_now]
     readonly_fields = ["as_of", "started_at", "partners", "changes", "triggered_by"]
@@ -142,7 +143,7 @@ class RecomputationRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncentiveProgram)
-class IncentiveProgramAdmin(admin.ModelAdmin):
+class IncentiveProgramAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "starts_on", "ends_on", "amount", "percent", "bonus_tier", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "name_en"]
@@ -157,7 +158,9 @@ class IncentiveProgramAdmin(admin.ModelAdmin):
         )
 
 
-class EarningInline(admin.TabularInline):
+class EarningInline(PartnerScopedAdminMixin, admin.TabularInline):
+    partner_path = "statement__partner"
+
     model = Earning
     extra = 0
     can_delete = False
@@ -169,7 +172,7 @@ class EarningInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "period", "status", "total", "approved_at", "paid_at"]
     list_filter = ["status", "period"]
     search_fields = ["partner__name"]

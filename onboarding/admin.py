@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onboarding import services
@@ -21,6 +22,7 @@ from onboarding.models import (
     UserCertification,
     validate_task_link,
 )
+from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, reason_action, run_service_action
 
 
 class TemplateTaskInlineFormSet(forms.BaseInlineFormSet):
@@ -63,7 +65,7 @@ class TemplateTaskInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
+class ChecklistTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "partner_type", "target_days", "is_active", "task_count", "updated_at"]
     list_filter = ["partner_type", "is_active"]
     search_fields = ["name"]
@@ -90,16 +92,18 @@ class PlanStartAdminForm(forms.ModelForm):
         return data
 
 
-class OnboardingTaskInline(admin.TabularInline):
+class OnboardingTaskInline(PartnerScopedAdminMixin, admin.TabularInline):
+    partner_path = "plan__partner"
+
     model = OnboardingTask
     extra = 0
     fields = ["position", "pillar", "title", "kind", "due_date", "status", "completed_at", "completed_by"]
-    readonly_fields = ["completed_at", "completed_by"]
+    readonly_fields = ["status", "completed_at", "completed_by"]
     show_change_link = True
 
 
 @admin.register(OnboardingPlan)
-class OnboardingPlanAdmin(admin.ModelAdmin):
+class OnboardingPlanAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "owner", "status", "started_on", "target_date", "completed_on"]
     list_filter = ["status", "partner__partner_type", "owner"]
     search_fields = ["partner__name"]
@@ -133,6 +137,7 @@ class OnboardingPlanAdmin(admin.ModelAdmin):
         return [
             "partner",
             "template",
+            "status",
             "started_on",
             "target_days",
             "target_date",
@@ -159,12 +164,13 @@ class OnboardingPlanAdmin(admin.ModelAdmin):
 
 class LessonInline(admin.StackedInline):
     model = Lesson
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
     fields = ["position", "title", "body", "video_url"]
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "language", "is_published", "pass_mark", "external_lms", "position"]
     list_filter = ["is_published", "language", "external_lms"]
     search_fields = ["title", "slug"]
@@ -179,7 +185,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "course", "position"]
     list_filter = ["course"]
     search_fields = ["text"]
@@ -187,7 +193,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "validity_months"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -195,7 +201,7 @@ class CertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserCertification)
-class UserCertificationAdmin(admin.ModelAdmin):
+class UserCertificationAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["certification", "user", "partner", "issued_on", "valid_until", "revoked"]
     list_filter = ["certification", "revoked"]
     search_fields = ["user__email", "partner__name", "code"]
@@ -205,20 +211,79 @@ class UserCertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExternalLMS)
-class ExternalLMSAdmin(admin.ModelAdmin):
+class ExternalLMSAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(LmsEvent)
-class LmsEventAdmin(admin.ModelAdmin):
+class LmsEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["event_id", "lms", "received_at", "outcome"]
     list_filter = ["lms", "outcome"]
     readonly_fields = ["lms", "event_id", "received_at", "payload", "outcome"]
 
 
+@admin.register(OnboardingTask)
+class OnboardingTaskAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
+    partner_path = "plan__partner"
+    list_display = ["title", "plan", "pillar", "kind", "due_date", "status", "completed_at"]
+    list_filter = ["status", "kind", "pillar"]
+    search_fields = ["title", "plan__partner__name"]
+    list_select_related = ["plan__partner"]
+    fields = ["plan", "position", "pillar", "title", "kind", "description", "due_date", "status", "completed_at",
+              "completed_by"]  # fmt: skip
+    readonly_fields = ["plan", "kind", "status", "completed_at", "completed_by"]
+    actions = ["complete_selected"]
+
+    def has_add_permission(self, request):
+        return False  # tasks are copied from the checklist template when a plan starts
+
+    @admin.action(description=_("Complete selected sign-off tasks"), permissions=["change"])
+    def complete_selected(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset.select_related("plan"),
+            lambda task: services.task_sign_off(task=task, actor=request.user),
+            errors=(services.OnboardingError,),
+            done_message=_("%(n)d tasks completed."),
+        )
+
+
 @admin.register(TaskSubmission)
-class TaskSubmissionAdmin(admin.ModelAdmin):
+class TaskSubmissionAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
+    partner_path = "task__plan__partner"
+    actions = ["accept_selected", "return_selected"]
+
+    def has_add_permission(self, request):
+        return False  # partners upload documents from their onboarding page
+
+    @admin.action(description=_("Accept selected documents"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda sub: services.submission_review(submission=sub, actor=request.user, accept=True),
+            errors=(services.OnboardingError,),
+            done_message=_("%(n)d documents accepted."),
+        )
+
+    @admin.action(description=_("Return selected documents"), permissions=["change"])
+    def return_selected(self, request, queryset):
+        return reason_action(
+            self,
+            request,
+            queryset,
+            lambda sub, reason: services.submission_review(
+                submission=sub, actor=request.user, accept=False, comment=reason
+            ),
+            question=_("Return these documents? The partner sees your comment."),
+            reason_label=_("What needs to change"),
+            errors=(services.OnboardingError,),
+            done_message=_("%(n)d documents returned."),
+        )
+
     list_display = ["task", "submitted_by", "submitted_at", "status", "reviewed_by"]
     list_filter = ["status"]
     readonly_fields = [
@@ -234,7 +299,8 @@ class TaskSubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
+    partner_path = ("plan__partner", "task__plan__partner", "user_certification__partner")
     list_display = ["kind", "key", "created_at", "sent_at"]
     list_filter = ["kind"]
     readonly_fields = [

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
-from guardian.admin import GuardedModelAdmin
+from guardian.admin import GuardedModelAdminMixin
 
 from partners import services
 from partners.models import (
@@ -16,9 +16,25 @@ from partners.models import (
     ReferralLink,
 )
 from partners.scoring import reason_text
+from prm.admin_mixins import (
+    AuditedAdminMixin,
+    PartnerScopedAdminMixin,
+    SuperuserObjectPermissionsMixin,
+    reason_action,
+)
 
 
-class MembershipInline(admin.TabularInline):
+class PartnerUsersOnlyMixin:
+    """A membership is for a partner user: staff accounts are not offered (nor accepted)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and formfield is not None:
+            formfield.queryset = formfield.queryset.filter(is_staff=False, is_superuser=False)
+        return formfield
+
+
+class MembershipInline(PartnerUsersOnlyMixin, PartnerScopedAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -27,7 +43,11 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(GuardedModelAdmin):
+class PartnerAdmin(
+    PartnerScopedAdminMixin, SuperuserObjectPermissionsMixin, GuardedModelAdminMixin, admin.ModelAdmin
+):
+    partner_path = "pk"
+    ordering = ["name"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
@@ -83,6 +103,11 @@ class PartnerAdmin(GuardedModelAdmin):
     def offboard(self, request, queryset):
         self._lifecycle(request, queryset, services.partner_offboard, _("%(count)d partner(s) offboarded."))
 
+    def get_readonly_fields(self, request, obj=None):
+        # The lifecycle (activate, suspend, offboard) goes through the partner services.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "status"] if obj is not None else readonly
+
     def get_queryset(self, request):
         from django.db.models import Count
 
@@ -94,7 +119,7 @@ class PartnerAdmin(GuardedModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PartnerUsersOnlyMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "partner", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active", "partner__partner_type"]
     search_fields = ["user__email", "user__display_name", "partner__name"]
@@ -102,7 +127,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "partner"]
 
 
-class LookupAdmin(admin.ModelAdmin):
+class LookupAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name_ja", "name_en", "position", "is_active"]
     list_editable = ["position", "is_active"]
     search_fields = ["code", "name_ja", "name_en"]
@@ -113,7 +138,7 @@ admin.site.register(Capability, LookupAdmin)
 
 
 @admin.register(IdealProfile)
-class IdealProfileAdmin(admin.ModelAdmin):
+class IdealProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "partner_type", "is_active", "updated_at"]
     list_filter = ["partner_type", "is_active"]
     search_fields = ["name", "goal"]
@@ -161,7 +186,7 @@ class ApplicationEventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "company_name",
@@ -185,7 +210,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "consent_at", "decided_at", "decided_by", "rejection_reason", "partner", "created_at",
     ]  # fmt: skip
     inlines = [ApplicationEventInline]
-    actions = ["approve_selected", "rescore_selected"]
+    actions = ["approve_selected", "reject_selected", "rescore_selected"]
 
     @admin.display(description=_("fit reasons"))
     def fit_explained(self, obj):
@@ -208,6 +233,22 @@ class ApplicationAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{application}: {exc}", messages.ERROR)
         self.message_user(request, _("%(count)d applications approved.") % {"count": done})
 
+    @admin.action(description=_("Reject selected applications"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        return reason_action(
+            self,
+            request,
+            queryset.filter(status__in=Application.OPEN_STATUSES),
+            lambda application, reason: services.application_reject(
+                application=application, actor=request.user, reason=reason
+            ),
+            question=_("Reject these applications? The applicants are told by e-mail."),
+            reason_label=_("Reason"),
+            choices=Application.RejectionReason.choices,
+            errors=(services.RecruitmentError,),
+            done_message=_("%(n)d applications rejected."),
+        )
+
     @admin.action(description=_("Recompute fit scores"))
     def rescore_selected(self, request, queryset):
         profiles = list(services.active_profiles())
@@ -216,7 +257,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferralLink)
-class ReferralLinkAdmin(admin.ModelAdmin):
+class ReferralLinkAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "user", "partner", "clicks", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["code", "user__email", "partner__name"]
@@ -225,7 +266,7 @@ class ReferralLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["email", "partner", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role"]
     search_fields = ["email", "partner__name"]

@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class PrmConfig(AppConfig):
     name = "prm"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from prm import audit_receivers, roles
+
+        post_migrate.connect(roles.apply_roles_on_migrate, dispatch_uid="prm.roles")
+        audit_receivers.connect()

@@ -9,7 +9,9 @@ from prm.models import AuditEvent
 def audit(*, actor, action: str, target: models.Model | None = None, partner=None, **data) -> AuditEvent:
     partner_id = getattr(partner, "pk", partner)
     if partner_id is None and target is not None:
-        partner_id = getattr(target, "partner_id", None)
+        from partners.models import Partner
+
+        partner_id = target.pk if isinstance(target, Partner) else getattr(target, "partner_id", None)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,

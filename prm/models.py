@@ -83,16 +83,23 @@ SUPPORT = "Support"
 class AuditEvent(models.Model):
     """Who did what to which object, when. Written by services, read by staff."""
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    action = models.CharField(max_length=80, db_index=True)
-    target_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL, related_name="+")
-    target_id = models.CharField(max_length=64, blank=True)
-    target_repr = models.CharField(max_length=200, blank=True)
-    partner_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("target type"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target"), max_length=200, blank=True)
+    partner_id = models.BigIntegerField(_("partner id"), null=True, blank=True, db_index=True)
+    data = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
         ordering = ["-created_at", "-id"]

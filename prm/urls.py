@@ -3,15 +3,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from prm import views
+from prm import audit_views, views
+from prm.admin import harden_third_party_admins
 
 admin.site.site_header = _("Partner portal administration")
 admin.site.site_title = _("Partner portal")
 admin.site.index_title = _("Channel management")
+harden_third_party_admins()
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("staff/", views.staff_home, name="staff_home"),
+    path("staff/audit/", audit_views.audit_list, name="staff_audit"),
     path("healthz", views.healthz, name="healthz"),
     path("lang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,4 +1,7 @@
-"""Channel managers run onboarding and training from the admin: grant the group the model
+"""No-op since issue 12: the staff groups and their permissions are declared in prm/roles.py
+and applied on post_migrate. The original text is kept below for history.
+
+Channel managers run onboarding and training from the admin: grant the group the model
 permissions (see partners/migrations/0003_staff_groups); support staff may view plans."""
 
 from django.db import migrations
@@ -61,4 +64,4 @@ class Migration(migrations.Migration):
         ("partners", "0003_staff_groups"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,4 +1,7 @@
-"""Create the two staff groups with sensible model permissions.
+"""No-op since issue 12: the staff groups and their permissions are declared in prm/roles.py
+and applied on post_migrate. The original text is kept below for history.
+
+Create the two staff groups with sensible model permissions.
 
 "Channel managers" run the programme (partners, memberships, and every feature app's
 models as they land, granted by those apps' own migrations); "Support" answers questions.
@@ -54,4 +57,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_groups, remove_groups)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,4 +1,7 @@
-"""Channel managers run recruitment: profiles, lookups, applications, referral links, invitations."""
+"""No-op since issue 12: the staff groups and their permissions are declared in prm/roles.py
+and applied on post_migrate. The original text is kept below for history.
+
+Channel managers run recruitment: profiles, lookups, applications, referral links, invitations."""
 
 from django.db import migrations
 
@@ -33,4 +36,4 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("partners", "0004_recruitment")]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,9 +1,26 @@
-from tests.tenancy import LOGIN, PUBLIC, Row, expect
+from tests.tenancy import LOGIN, MANAGERS, PUBLIC, Row, expect
+
+
+def _secret_audit_row(w):
+    from prm.audit import audit
+
+    audit(actor=w.admin_a, action="tenancy.secret-7f3a", target=w.partner_a)
+    return {}
+
 
 ROWS = [
     # Home shows each partner user their own company; staff are sent to the staff home.
     Row("home", expect(200, manager_a=302, manager_other=302, support=302)),
     Row("staff_home", expect(200, anon=LOGIN, member_a=403, admin_a=403, admin_b=403)),
     Row("healthz", PUBLIC),
+    # The audit log: channel managers, their partners' rows only (support and partners: 403).
+    Row("staff_audit", MANAGERS, kwargs=_secret_audit_row, leaks=lambda w: ["tenancy.secret-7f3a"]),
+    Row(
+        "staff_audit",
+        MANAGERS,
+        kwargs=_secret_audit_row,
+        leaks=lambda w: ["tenancy.secret-7f3a"],
+        query="?format=csv",
+    ),
     Row("set_language", expect(302), method="post", data=lambda w: {"language": "en", "next": "/"}),
 ]

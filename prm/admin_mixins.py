@@ -1,0 +1,251 @@
+"""Plain mixins for the project's ModelAdmins (compose them before any admin base class).
+
+- `AuditedAdminMixin`: every admin. Missing objects (and objects outside the staff
+  user's partners) are a 404, deletions are audited, guardian receivers know the actor.
+- `PartnerScopedAdminMixin`: every admin of partner-owned data. The changelist, change,
+  delete and history views, exports, foreign-key and many-to-many choices and the
+  autocomplete (which uses the remote admin's queryset) all go through
+  `prm.tenancy.partners_for_staff`.
+- `SuperuserObjectPermissionsMixin`: guardian's object-permission screens, superusers only.
+- `SuperuserOnlyAdminMixin`: models only superusers manage (groups, e-mail addresses, MFA).
+
+Which *models* a role may use is prm/roles.py; this file is about which *rows*.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from prm.audit import audit
+from prm.audit_receivers import current_actor
+from prm.tenancy import partners_for_staff
+
+
+def partner_of(obj):
+    """The partner id an object belongs to, for audit rows (None for programme data)."""
+    from partners.models import Partner
+
+    if isinstance(obj, Partner):
+        return obj.pk
+    return getattr(obj, "partner_id", None)
+
+
+def audit_denied(request, reason: str, **data):
+    """An attempt a staff user was not allowed to make: nothing changes, the audit keeps it."""
+    return audit(actor=request.user, action="admin.denied", reason=reason, path=request.path, **data)
+
+
+def users_for_staff(user):
+    """Accounts a staff user may see in the admin: themselves and partner users of their partners.
+
+    Staff accounts (other than themselves) are superuser-only.
+    """
+    from partners.models import Partner
+
+    User = get_user_model()
+    if user.is_superuser:
+        return User.objects.all()
+    outside = Partner.objects.exclude(pk__in=partners_for_staff(user).values("pk"))
+    return User.objects.filter(
+        Q(pk=user.pk) | (Q(is_staff=False, is_superuser=False) & ~Q(membership__partner__in=outside))
+    ).distinct()
+
+
+def scope_choices(model, user, queryset=None):
+    """Rows of `model` a staff user may pick in a form or autocomplete."""
+    from partners.models import Partner
+
+    queryset = queryset if queryset is not None else model._default_manager.all()
+    if user.is_superuser:
+        return queryset
+    if model is Partner:
+        return queryset.filter(pk__in=partners_for_staff(user).values("pk"))
+    if model is get_user_model():
+        # Partner users of their partners, and active staff (owners, assignees, reviewers).
+        # Membership forms narrow this further to partner users (partners/admin.py).
+        return queryset.filter(
+            Q(pk__in=users_for_staff(user).values("pk")) | Q(is_staff=True, is_active=True)
+        )
+    lookup = getattr(queryset, "partner_lookup", None)
+    if lookup:
+        return queryset.filter(**{f"{lookup}__in": partners_for_staff(user).values("pk")})
+    return queryset
+
+
+class AuditedAdminMixin:
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("Not found."))
+        return obj
+
+    def _audit_out_of_scope(self, request, view, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            # Raised inside the admin's transaction: the audit row is written after its rollback.
+            if request.method == "POST":
+                audit_denied(request, "out_of_scope", model=self.model._meta.label_lower)
+            raise
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._audit_out_of_scope(request, super().delete_view, object_id, extra_context)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit(
+                actor=request.user,
+                action="admin.deleted",
+                target=obj,
+                partner=partner_of(obj),
+                model=obj._meta.label_lower,
+            )
+        return super().log_deletions(request, queryset)
+
+    def changeform_view(self, request, *args, **kwargs):
+        token = current_actor.set(request.user)
+        try:
+            return self._audit_out_of_scope(request, super().changeform_view, *args, **kwargs)
+        finally:
+            current_actor.reset(token)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = scope_choices(db_field.related_model, request.user, formfield.queryset)
+        return formfield
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = scope_choices(db_field.related_model, request.user, formfield.queryset)
+        return formfield
+
+
+class PartnerScopedAdminMixin(AuditedAdminMixin):
+    """Rows limited to the partners the staff user may see (`partners_for_staff`).
+
+    `partner_path` is the lookup from the row to its partner ("partner",
+    "task__plan__partner"; "pk" for Partner itself); a tuple means "any of these".
+    """
+
+    partner_path: str | tuple[str, ...] = "partner"
+
+    def scope_queryset(self, request, queryset):
+        if request.user.is_superuser:
+            return queryset
+        partners = partners_for_staff(request.user).values("pk")
+        paths = self.partner_path if isinstance(self.partner_path, tuple) else (self.partner_path,)
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{f"{path}__in": partners})
+        return queryset.filter(condition)
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
+
+
+class SuperuserObjectPermissionsMixin:
+    """Guardian's object-permission screens (`.../permissions/`) for superusers only.
+
+    Anyone else gets a 403 and the attempt is audited; grants and revocations made by a
+    superuser are audited by prm.audit_receivers.
+    """
+
+    def _superuser_only(self, request, view, *args, **kwargs):
+        if not request.user.is_superuser:
+            audit_denied(
+                request, "object_permissions", model=self.model._meta.label_lower, method=request.method
+            )
+            raise PermissionDenied
+        token = current_actor.set(request.user)
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            current_actor.reset(token)
+
+    def obj_perms_manage_view(self, request, object_pk):
+        return self._superuser_only(request, super().obj_perms_manage_view, object_pk)
+
+    def obj_perms_manage_user_view(self, request, object_pk, user_id):
+        return self._superuser_only(request, super().obj_perms_manage_user_view, object_pk, user_id)
+
+    def obj_perms_manage_group_view(self, request, object_pk, group_id):
+        return self._superuser_only(request, super().obj_perms_manage_group_view, object_pk, group_id)
+
+
+class SuperuserOnlyAdminMixin(AuditedAdminMixin):
+    """Models that only superusers see or change (whatever a group grants)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_add_permission = has_view_permission
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_delete_permission = has_change_permission
+
+    def changeform_view(self, request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_superuser:
+            audit_denied(request, "superuser_only", model=self.model._meta.label_lower)
+            raise PermissionDenied
+        return super().changeform_view(request, *args, **kwargs)
+
+
+def run_service_action(modeladmin, request, queryset, call, *, errors=(Exception,), done_message=None) -> int:
+    """Call a service once per selected row (each in its own transaction); report errors per row."""
+    from django.contrib import messages
+    from django.db import transaction
+
+    done = 0
+    for obj in queryset:
+        try:
+            with transaction.atomic():
+                call(obj)
+            done += 1
+        except errors as exc:
+            modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
+    if done_message is not None:
+        modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+    return done
+
+
+def reason_action(modeladmin, request, queryset, call, *, question, reason_label, choices=None, **kwargs):
+    """An admin action that first asks for a reason (free text, or one of `choices`)."""
+    from django.contrib import messages
+    from django.template.response import TemplateResponse
+
+    if "apply" in request.POST:
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            modeladmin.message_user(request, _("Give a reason."), messages.ERROR)
+            return None
+        run_service_action(modeladmin, request, queryset, lambda obj: call(obj, reason), **kwargs)
+        return None
+    return TemplateResponse(
+        request,
+        "admin/prm/reason_action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": question,
+            "question": question,
+            "reason_label": reason_label,
+            "choices": choices,
+            "objects": queryset,
+            "action": request.POST["action"],
+            "opts": modeladmin.model._meta,
+        },
+    )

@@ -1,0 +1,210 @@
+"""One row per model registered in the admin: how to make an object of it for the matrix.
+
+`owned=True`: the object belongs to partner A (a manager not assigned to A gets a 404).
+tests/prm/test_admin_tenancy.py fails for a registered model without a row here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+
+@dataclass
+class AdminRow:
+    make: Callable
+    owned: bool
+
+
+def _tier(w):
+    from incentives.models import Tier
+
+    return Tier.objects.get_or_create(rank=0, defaults={"name": "Registered"})[0]
+
+
+def _thread(w):
+    from tests.threads.factories import make_thread
+
+    return make_thread(w.partner_a, w.member_a, subject="Matrix question")
+
+
+def _attachment(w):
+    from tests.threads.factories import make_thread, pdf_upload
+
+    thread = make_thread(w.partner_a, w.member_a, files=[(pdf_upload(), "application/pdf")])
+    return thread.messages.first().attachments.first()
+
+
+def _plan(w):
+    from tests.onboarding.factories import PlanFactory
+
+    return PlanFactory(partner=w.partner_a)
+
+
+def _task(w):
+    from tests.onboarding.factories import TaskFactory
+
+    return TaskFactory(plan=_plan(w))
+
+
+def _submission(w):
+    from onboarding.models import TaskSubmission
+
+    return TaskSubmission.objects.create(
+        task=_task(w), file=SimpleUploadedFile("proof.pdf", b"%PDF-1.4\n%%EOF\n"), submitted_by=w.member_a
+    )
+
+
+def _reminder(w):
+    from onboarding.models import ReminderLog
+
+    return ReminderLog.objects.create(kind=ReminderLog.Kind.choices[0][0], key="matrix", plan=_plan(w))
+
+
+def _user_certification(w):
+    from tests.onboarding.factories import UserCertificationFactory
+
+    return UserCertificationFactory(partner=w.partner_a, user=w.member_a)
+
+
+def _lms(w):
+    from onboarding.models import ExternalLMS
+
+    return ExternalLMS.objects.create(name="Matrix LMS", slug="matrix-lms")
+
+
+def _lms_event(w):
+    from onboarding.models import LmsEvent
+
+    return LmsEvent.objects.create(lms=_lms(w), event_id="evt-1")
+
+
+def _state(w):
+    from incentives.models import PartnerTierState
+
+    return PartnerTierState.objects.get_or_create(partner=w.partner_a, defaults={"tier": _tier(w)})[0]
+
+
+def _tier_change(w):
+    from incentives.models import TierChange
+
+    return TierChange.objects.create(
+        partner=w.partner_a,
+        kind=TierChange.Kind.choices[0][0],
+        to_tier=_tier(w),
+        effective_on=date(2026, 1, 1),
+    )
+
+
+def _run(w):
+    from incentives.models import RecomputationRun
+
+    return RecomputationRun.objects.create(as_of=date(2026, 1, 1))
+
+
+def _statement(w):
+    from incentives.models import Statement
+
+    return Statement.objects.create(partner=w.partner_a, period=date(2026, 1, 1))
+
+
+def _search_log(w):
+    from content.models import SearchLog
+
+    return SearchLog.objects.create(query="matrix", partner=w.partner_a, user=w.member_a, result_count=0)
+
+
+def _audit_event(w):
+    from prm.audit import audit
+
+    return audit(actor=w.admin_a, action="matrix.test", target=w.partner_a)
+
+
+def _email_address(w):
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.get_or_create(user=w.member_a, email=w.member_a.email)[0]
+
+
+def _authenticator(w):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.create(user=w.member_a, type=Authenticator.Type.RECOVERY_CODES, data={})
+
+
+def _membership(w):
+    from partners.models import Membership
+
+    return Membership.objects.get(user=w.member_a)
+
+
+def _group(w):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.create(name="Matrix group")
+
+
+def _f(path, **kwargs):
+    def make(w):
+        module, name = path.rsplit(".", 1)
+        factory = getattr(__import__(module, fromlist=[name]), name)
+        return factory(**{k: (v(w) if callable(v) else v) for k, v in kwargs.items()})
+
+    return make
+
+
+ROWS: dict[str, AdminRow] = {
+    "auth.group": AdminRow(_group, owned=False),
+    "account.emailaddress": AdminRow(_email_address, owned=False),
+    "mfa.authenticator": AdminRow(_authenticator, owned=False),
+    "prm.user": AdminRow(lambda w: w.member_a, owned=True),
+    "prm.auditevent": AdminRow(_audit_event, owned=True),
+    "partners.partner": AdminRow(lambda w: w.partner_a, owned=True),
+    "partners.membership": AdminRow(_membership, owned=True),
+    "partners.industry": AdminRow(_f("tests.partners.factories.IndustryFactory"), owned=False),
+    "partners.capability": AdminRow(_f("tests.partners.factories.CapabilityFactory"), owned=False),
+    "partners.idealprofile": AdminRow(_f("tests.partners.factories.IdealProfileFactory"), owned=False),
+    "partners.application": AdminRow(_f("tests.partners.factories.ApplicationFactory"), owned=False),
+    "partners.referrallink": AdminRow(
+        _f("tests.partners.factories.ReferralLinkFactory", partner=lambda w: w.partner_a, user=None),
+        owned=True,
+    ),
+    "partners.invitation": AdminRow(
+        _f("tests.partners.factories.InvitationFactory", partner=lambda w: w.partner_a), owned=True
+    ),
+    "content.collection": AdminRow(_f("tests.content.factories.CollectionFactory"), owned=False),
+    "content.tag": AdminRow(_f("tests.content.factories.TagFactory"), owned=False),
+    "content.asset": AdminRow(_f("tests.content.factories.AssetFactory"), owned=False),
+    "content.searchlog": AdminRow(_search_log, owned=True),
+    "onboarding.checklisttemplate": AdminRow(
+        _f("tests.onboarding.factories.ChecklistTemplateFactory"), owned=False
+    ),
+    "onboarding.onboardingplan": AdminRow(_plan, owned=True),
+    "onboarding.course": AdminRow(_f("tests.onboarding.factories.CourseFactory"), owned=False),
+    "onboarding.question": AdminRow(_f("tests.onboarding.factories.QuestionFactory"), owned=False),
+    "onboarding.certification": AdminRow(_f("tests.onboarding.factories.CertificationFactory"), owned=False),
+    "onboarding.usercertification": AdminRow(_user_certification, owned=True),
+    "onboarding.externallms": AdminRow(_lms, owned=False),
+    "onboarding.lmsevent": AdminRow(_lms_event, owned=False),
+    "onboarding.onboardingtask": AdminRow(_task, owned=True),
+    "onboarding.tasksubmission": AdminRow(_submission, owned=True),
+    "onboarding.reminderlog": AdminRow(_reminder, owned=True),
+    "incentives.tier": AdminRow(_tier, owned=False),
+    "incentives.product": AdminRow(_f("tests.incentives.factories.ProductFactory"), owned=False),
+    "incentives.deal": AdminRow(
+        _f(
+            "tests.incentives.factories.DealFactory",
+            partner=lambda w: w.partner_a,
+            registered_by=lambda w: w.admin_a,
+        ),
+        owned=True,
+    ),
+    "incentives.partnertierstate": AdminRow(_state, owned=True),
+    "incentives.tierchange": AdminRow(_tier_change, owned=True),
+    "incentives.recomputationrun": AdminRow(_run, owned=False),
+    "incentives.incentiveprogram": AdminRow(_f("tests.incentives.factories.ProgramFactory"), owned=False),
+    "incentives.statement": AdminRow(_statement, owned=True),
+    "threads.thread": AdminRow(_thread, owned=True),
+    "threads.attachment": AdminRow(_attachment, owned=True),
+}
