@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.audit import audit
 from prm.audit_receivers import current_actor
-from prm.tenancy import partners_for_staff
+from prm.tenancy import partner_model, partners_for_staff
 
 
 def partner_of(obj):
     """The partner id an object belongs to, for audit rows (None for programme data)."""
-    from partners.models import Partner
+    Partner = partner_model()
 
     if isinstance(obj, Partner):
         return obj.pk
@@ -43,7 +43,7 @@ def users_for_staff(user):
 
     Staff accounts (other than themselves) are superuser-only.
     """
-    from partners.models import Partner
+    Partner = partner_model()
 
     User = get_user_model()
     if user.is_superuser:
@@ -56,7 +56,7 @@ def users_for_staff(user):
 
 def scope_choices(model, user, queryset=None):
     """Rows of `model` a staff user may pick in a form or autocomplete."""
-    from partners.models import Partner
+    Partner = partner_model()
 
     queryset = queryset if queryset is not None else model._default_manager.all()
     if user.is_superuser:

@@ -4,12 +4,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from prm.models import AuditEvent
+from prm.tenancy import partner_model
 
 
 def audit(*, actor, action: str, target: models.Model | None = None, partner=None, **data) -> AuditEvent:
     partner_id = getattr(partner, "pk", partner)
     if partner_id is None and target is not None:
-        from partners.models import Partner
+        Partner = partner_model()
 
         partner_id = target.pk if isinstance(target, Partner) else getattr(target, "partner_id", None)
     return AuditEvent.objects.create(

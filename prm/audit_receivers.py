@@ -11,6 +11,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
 
 from prm.audit import audit
+from prm.tenancy import partner_model
 
 # The staff user acting in the current request, for receivers that get no request
 # (guardian's permission rows). Set by the admin mixin around its views.
@@ -40,7 +41,7 @@ def _log_entry_saved(sender, instance, created, **kwargs):
 
 
 def _object_permission_partner(instance):
-    from partners.models import Partner
+    Partner = partner_model()
 
     ct = instance.content_type
     if (ct.app_label, ct.model) == ("partners", "partner"):

@@ -25,6 +25,11 @@ def _models():
     return apps.get_model(settings.PRM_PARTNER_MODEL), apps.get_model(settings.PRM_MEMBERSHIP_MODEL)
 
 
+def partner_model():
+    """The partner model, for prm code that must recognise partners (audit, admin scoping)."""
+    return apps.get_model(settings.PRM_PARTNER_MODEL)
+
+
 def active_membership(user):
     """The user's membership at a partner allowed in the portal, or None."""
     Partner, Membership = _models()
