@@ -34,3 +34,10 @@ def notify_submission_returned(submission_id: int) -> None:
     from onboarding.notifications import submission_returned
 
     submission_returned(submission_id=submission_id)
+
+
+@shared_task(acks_late=True)
+def notify_submission_accepted(submission_id: int) -> None:
+    from onboarding.notifications import submission_accepted
+
+    submission_accepted(submission_id=submission_id)

@@ -1,6 +1,9 @@
+from functools import cache, partial
+
 from django.urls import NoReverseMatch, reverse
 
 from prm.navigation import PARTNER_NAV, badge
+from prm.notifications import unread_count
 from prm.tenancy import active_membership
 
 
@@ -20,6 +23,8 @@ def portal(request):
             items.append({"key": key, "label": label, "url": url, "badge": badge(badge_path, request)})
     return {
         "nav_items": items,
+        # Evaluated only where base.html shows the bell: one indexed count.
+        "notification_unread": cache(partial(unread_count, user)),
         "membership": membership,
         "current_partner": membership.partner if membership else None,
         "is_staff_user": user.is_staff,

@@ -261,6 +261,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Every app adds its schedules here; tasks are idempotent so a repeat is harmless.
 CELERY_BEAT_SCHEDULE = {
     "prm-heartbeat": {"task": "prm.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    "prm-notification-summaries": {
+        "task": "prm.tasks.send_notification_summaries",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------
