@@ -25,6 +25,7 @@ from incentives.models import (
     TierChange,
 )
 from incentives.normalise import company_key, domain_key
+from incentives.signals import tiers_recomputed
 from prm.audit import audit
 from prm.hooks import call_hook
 
@@ -471,6 +472,9 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     ]
     if notify:
         tasks.notify_tier_changes.delay_on_commit(change_ids=notify)
+    transaction.on_commit(
+        lambda: tiers_recomputed.send(sender=RecomputationRun, run=run, changes=run.changes)
+    )
     return run
 
 

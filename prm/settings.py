@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "incentives",
     "promotion",
     "threads",
+    "dashboard",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

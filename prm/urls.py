@@ -11,6 +11,8 @@ admin.site.index_title = _("Channel management")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The channel dashboard (dashboard app) serves /staff/; `staff_home` names the same address.
+    path("", include("dashboard.urls")),
     path("staff/", views.staff_home, name="staff_home"),
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", notification_views.notification_list, name="notifications"),

@@ -47,6 +47,13 @@ def home_panels(request, partner):
 
 @staff_required
 def staff_home(request):
+    """The staff home is the channel dashboard (the dashboard app serves /staff/ itself;
+    this name stays for links and is only reached if that URL is not installed)."""
+    return redirect("dashboard:index")
+
+
+def staff_links(request) -> list[dict]:
+    """Links feature apps contribute to the staff home (see STAFF_LINKS)."""
     from django.utils.module_loading import import_string
 
     links = []
@@ -55,7 +62,7 @@ def staff_home(request):
             links.extend(import_string(path)(request))
         except ImportError:
             continue
-    return render(request, "prm/staff_home.html", {"staff_links": links})
+    return links
 
 
 @require_POST

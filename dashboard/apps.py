@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    """The top layer: the channel dashboard and partner 360 read every app's queries."""
+
+    name = "dashboard"
+    verbose_name = _("Channel dashboard")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from dashboard import receivers
+        from incentives.signals import tiers_recomputed
+        from partners.signals import (
+            partner_activated,
+            partner_approved,
+            partner_offboarded,
+            partner_reactivated,
+            partner_suspended,
+        )
+
+        for signal in (
+            partner_approved,
+            partner_activated,
+            partner_suspended,
+            partner_reactivated,
+            partner_offboarded,
+            tiers_recomputed,
+        ):
+            signal.connect(receivers.invalidate, dispatch_uid=f"dashboard.invalidate.{id(signal)}")
+        user_logged_in.connect(receivers.record_sign_in, dispatch_uid="dashboard.record_sign_in")
