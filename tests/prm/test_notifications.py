@@ -127,7 +127,7 @@ def test_protection_ending_notifies_once_per_sweep(world, tiers, django_capture_
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             incentives_services.deals_protection_sweep()
-    assert Notification.objects.filter(kind="protection_ending", recipient=world.member_a).count() <= 1
+    assert Notification.objects.filter(kind="protection_ending", recipient=world.member_a).count() == 1
 
 
 def test_application_assigned_notifies_the_reviewer(world, django_capture_on_commit_callbacks):
@@ -212,3 +212,18 @@ def test_preferences_page_saves_per_kind(world, client_for):
         "deal_reviewed": "digest",
         "campaign_new": "email",
     }
+
+
+def test_tier_change_notifies_partner_admins_once(world, tiers):
+    from incentives import emails as incentive_emails
+    from incentives.models import TierChange
+
+    change = TierChange.objects.create(
+        partner=world.partner_a, kind=TierChange.Kind.UPGRADE, from_tier=tiers[0], to_tier=tiers[1],
+        effective_on=date.today(),
+    )  # fmt: skip
+    incentive_emails.tier_changes(change_ids=[change.pk])
+    incentive_emails.tier_changes(change_ids=[change.pk])
+    rows = Notification.objects.filter(kind="tier_changed")
+    assert [n.recipient for n in rows] == [world.admin_a]
+    assert len(mail.outbox) == 1
