@@ -39,6 +39,8 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries/regions")), *countries]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
 
     def filters_kwargs(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

@@ -391,7 +391,7 @@ def questions(partner_ids, filters: Filters) -> Block:
     people = staff_participation(threads, start=start, end=end)[:10]
 
     def hours(seconds):
-        return round(seconds / 3600, 1) if seconds is not None else ""
+        return round(seconds / 3600, 1) if seconds is not None else "-"
 
     out = [[p["author__display_name"] or p["author__email"], p["answers"], p["threads"]] for p in people]
     within = totals["threads"] - totals["past_target"]

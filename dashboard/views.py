@@ -15,7 +15,7 @@ from prm.views import staff_links
 
 
 def _filters(request) -> tuple[DashboardFilterForm, queries.Filters]:
-    form = DashboardFilterForm(request.GET or None)
+    form = DashboardFilterForm({"days": "90", **request.GET.dict()})
     return form, queries.Filters(**form.filters_kwargs())
 
 
