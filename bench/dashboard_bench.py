@@ -187,6 +187,23 @@ def main() -> None:
 
                 return run
 
+            ids = queries.scoped_partners(root, filters).values("pk")
+            per_block = {}
+            for name, fn in [
+                ("recruitment", lambda: queries.recruitment_funnel(ids, filters, scope="all")),
+                ("onboarding", lambda: queries.onboarding_cohorts(ids, filters)),
+                ("activity", lambda: queries.activity(ids, filters)),
+                ("content", lambda: queries.content_engagement(ids, filters)),
+                ("deals", lambda: queries.deals_pipeline(ids, filters)),
+                ("tiers", lambda: queries.tiers(ids, filters)),
+                ("questions", lambda: queries.questions(ids, filters)),
+            ]:
+                started = time.perf_counter()
+                fn()
+                per_block[name] = (time.perf_counter() - started) * 1000
+            print(
+                "one uncached run per block (ms):", {k: round(v, 1) for k, v in per_block.items()}, flush=True
+            )
             results["blocks, all partners (uncached)"] = timed(blocks(root), args.runs)
             results["blocks, assigned manager 1% (uncached)"] = timed(blocks(manager), args.runs)
             setup_test_environment()  # allows the "testserver" host, locmem e-mail

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from content.models import AssetEvent
 from incentives.models import Deal, PartnerTierState, Tier, TierChange
-from onboarding.models import OnboardingPlan
-from onboarding.queries import RISKS, plans_with_progress
+from onboarding.models import OnboardingPlan, OnboardingTask
+from onboarding.queries import INACTIVE_DAYS
 from partners.models import Application, Partner, PartnerType, ReferralLink, Source
 from prm.models import AuditEvent, User
 from prm.tenancy import partners_for_staff
@@ -185,7 +185,22 @@ def onboarding_cohorts(partner_ids, filters: Filters) -> Block:
     plans = OnboardingPlan.objects.filter(partner_id__in=partner_ids, started_on__gte=filters.start).exclude(
         status=OnboardingPlan.Status.CANCELLED
     )
-    risky = plans_with_progress(plans, today=filters.today).filter(RISKS["any"]).values("pk")
+    # At risk: a running plan past its target, with overdue tasks, or inactive (onboarding's
+    # INACTIVE_DAYS). Onboarding's pace flag needs per-plan task counts; the plans page shows it.
+    overdue = OnboardingTask.objects.filter(plan_id=OuterRef("pk"), due_date__lt=filters.today).exclude(
+        status=OnboardingTask.Status.DONE
+    )
+    inactive_since = timezone.now() - timedelta(days=INACTIVE_DAYS)
+    at_risk = dict(
+        plans.filter(status=OnboardingPlan.Status.RUNNING)
+        .filter(
+            Q(target_date__lt=filters.today) | Q(last_activity_at__lt=inactive_since) | Q(Exists(overdue))
+        )
+        .annotate(month=TruncMonth("started_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
     rows = (
         plans.annotate(month=TruncMonth("started_on"))
         .values("month")
@@ -193,12 +208,6 @@ def onboarding_cohorts(partner_ids, filters: Filters) -> Block:
             started=Count("id"),
             in_target=Count("id", filter=Q(completed_on__lte=F("started_on") + timedelta(days=target))),
             running=Count("id", filter=Q(status=OnboardingPlan.Status.RUNNING)),
-            # At risk: behind pace, overdue tasks, inactive (onboarding's flags), or past the target.
-            at_risk=Count(
-                "id",
-                filter=Q(pk__in=risky)
-                | Q(status=OnboardingPlan.Status.RUNNING, target_date__lt=filters.today),
-            ),
         )
         .order_by("month")
     )
@@ -209,7 +218,7 @@ def onboarding_cohorts(partner_ids, filters: Filters) -> Block:
             r["in_target"],
             round(100 * r["in_target"] / r["started"]) if r["started"] else 0,
             r["running"],
-            r["at_risk"],
+            at_risk.get(r["month"], 0),
         ]
         for r in rows
     ]
