@@ -6,6 +6,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from prm.emails import send_templated_mail
+from prm.notifications import notify
+
+
+def _mail(template: str, context: dict) -> dict:
+    return {
+        "subject_template": f"incentives/emails/{template}_subject.txt",
+        "text_template": f"incentives/emails/{template}.txt",
+        "html_template": f"incentives/emails/{template}.html",
+        "context": context,
+    }
 
 
 def send(user, template: str, context: dict) -> None:
@@ -58,9 +68,16 @@ def deal_reviewed(*, deal_id: int) -> None:
     if deal is None or deal.status not in (Deal.Status.APPROVED, Deal.Status.REJECTED):
         return
     url = settings.SITE_URL + reverse("incentives:deal_detail", args=[deal.pk])
-    context = {"deal": deal, "url": url, "approved": deal.status == Deal.Status.APPROVED}
-    for user in _deal_recipients(deal):
-        send_once(deal, "reviewed", user, "deal_reviewed", context)
+    approved = deal.status == Deal.Status.APPROVED
+    notify(
+        kind="deal_reviewed",
+        recipients=_deal_recipients(deal),
+        event_key=f"deal:{deal.pk}:{deal.status}",
+        params={"deal": str(deal), "variant": "approved" if approved else "rejected"},
+        url=reverse("incentives:deal_detail", args=[deal.pk]),
+        partner_id=deal.partner_id,
+        email=_mail("deal_reviewed", {"deal": deal, "url": url, "approved": approved}),
+    )
 
 
 def protection_ending(*, deal_id: int) -> None:
@@ -70,9 +87,15 @@ def protection_ending(*, deal_id: int) -> None:
     if deal is None or deal.status != Deal.Status.APPROVED or not deal.is_open:
         return
     url = settings.SITE_URL + reverse("incentives:deal_detail", args=[deal.pk])
-    event = f"protection_ending:{deal.protected_until}"
-    for user in _deal_recipients(deal):
-        send_once(deal, event, user, "protection_ending", {"deal": deal, "url": url})
+    notify(
+        kind="protection_ending",
+        recipients=_deal_recipients(deal),
+        event_key=f"deal:{deal.pk}:protection:{deal.protected_until}",
+        params={"deal": str(deal), "date": str(deal.protected_until)},
+        url=reverse("incentives:deal_detail", args=[deal.pk]),
+        partner_id=deal.partner_id,
+        email=_mail("protection_ending", {"deal": deal, "url": url}),
+    )
 
 
 def tier_changes(*, change_ids: list[int]) -> None:
@@ -92,8 +115,19 @@ def tier_changes(*, change_ids: list[int]) -> None:
             if not claimed:
                 continue
             template = "tier_upgrade" if change.kind == TierChange.Kind.UPGRADE else "tier_downgrade_pending"
-            for user in partner_admins(change.partner_id):
-                send(user, template, {"change": change, "partner": change.partner, "url": url})
+            notify(
+                kind="tier_changed",
+                recipients=partner_admins(change.partner_id),
+                event_key=f"tierchange:{change.pk}",
+                params={
+                    "partner": change.partner.name,
+                    "tier": str(change.to_tier or "-"),
+                    "variant": change.kind,
+                },
+                url=reverse("incentives:scorecard"),
+                partner_id=change.partner_id,
+                email=_mail(template, {"change": change, "partner": change.partner, "url": url}),
+            )
 
 
 def reviewers_for(partner):

@@ -27,6 +27,7 @@ from incentives.models import (
     TierChange,
 )
 from incentives.normalise import company_key, domain_key
+from incentives.signals import tiers_recomputed
 from partners.models import Partner
 from partners.services import partner_deal_won
 from prm.audit import audit
@@ -569,6 +570,9 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     ]
     if notify:
         tasks.notify_tier_changes.delay_on_commit(change_ids=notify)
+    transaction.on_commit(
+        lambda: tiers_recomputed.send(sender=RecomputationRun, run=run, changes=run.changes)
+    )
     return run
 
 

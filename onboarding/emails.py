@@ -9,6 +9,16 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def mail(name: str, context: dict) -> dict:
+    """The trio of `name` for prm.notifications.notify(email=...)."""
+    return {
+        "subject_template": f"onboarding/emails/{name}_subject.txt",
+        "text_template": f"onboarding/emails/{name}_body.txt",
+        "html_template": f"onboarding/emails/{name}_body.html",
+        "context": context,
+    }
+
+
 def send(name: str, user, context: dict) -> None:
     """Render onboarding/emails/<name>_subject.txt, _body.txt and _body.html for `user`."""
     if not user.email or not user.is_active:

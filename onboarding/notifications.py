@@ -5,6 +5,7 @@ from django.urls import reverse
 from onboarding import emails
 from onboarding.models import OnboardingPlan, TaskSubmission
 from onboarding.reminders import _members
+from prm.notifications import notify
 
 
 def plan_started(*, plan_id: int) -> None:
@@ -37,8 +38,27 @@ def submission_received(*, submission_id: int) -> None:
 
 def submission_returned(*, submission_id: int) -> None:
     sub = TaskSubmission.objects.select_related("task__plan__partner", "submitted_by").get(pk=submission_id)
-    emails.send(
-        "submission_returned",
-        sub.submitted_by,
-        {"submission": sub, "url": emails.absolute(reverse("onboarding:task", args=[sub.task_id]))},
+    notify(
+        kind="document_reviewed",
+        recipients=[sub.submitted_by],
+        event_key=f"submission:{sub.pk}:returned",
+        params={"task": str(sub.task), "variant": "returned"},
+        url=reverse("onboarding:task", args=[sub.task_id]),
+        partner_id=sub.task.plan.partner_id,
+        email=emails.mail(
+            "submission_returned",
+            {"submission": sub, "url": emails.absolute(reverse("onboarding:task", args=[sub.task_id]))},
+        ),
+    )
+
+
+def submission_accepted(*, submission_id: int) -> None:
+    sub = TaskSubmission.objects.select_related("task__plan", "submitted_by").get(pk=submission_id)
+    notify(
+        kind="document_reviewed",
+        recipients=[sub.submitted_by],
+        event_key=f"submission:{sub.pk}:accepted",
+        params={"task": str(sub.task), "variant": "accepted"},
+        url=reverse("onboarding:task", args=[sub.task_id]),
+        partner_id=sub.task.plan.partner_id,
     )

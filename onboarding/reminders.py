@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from onboarding.models import OnboardingPlan, ReminderLog
+from prm.notifications import notify
 
 
 def _claim(kind: str, key: str, **links) -> ReminderLog | None:
@@ -105,15 +106,28 @@ def reminder_deliver(*, log_id: int) -> int:
         if plan.owner is not None:
             recipients[plan.owner.pk] = plan.owner
         context = {"plan": plan, "url": emails.absolute(reverse("onboarding:staff_plan", args=[plan.pk]))}
-        for user in recipients.values():
-            emails.send("escalation", user, context)
-            count += 1
+        count += notify(
+            kind="plan_at_risk",
+            recipients=recipients.values(),
+            event_key=f"reminder:{log.pk}",
+            params={"partner": plan.partner.name},
+            url=reverse("onboarding:staff_plan", args=[plan.pk]),
+            partner_id=plan.partner_id,
+            email=emails.mail("escalation", context),
+        )
     elif log.kind == K.CERT_EXPIRING:
         uc = log.user_certification
         context = {
             "award": uc,
             "url": emails.absolute(reverse("onboarding:training")),
         }
-        emails.send("cert_expiring", uc.user, context)
-        count += 1
+        count += notify(
+            kind="certification_expiring",
+            recipients=[uc.user],
+            event_key=f"reminder:{log.pk}",
+            params={"certification": str(uc.certification), "date": str(uc.valid_until)},
+            partner_id=uc.partner_id,
+            url=reverse("onboarding:training"),
+            email=emails.mail("cert_expiring", context),
+        )
     return count

@@ -312,6 +312,9 @@ def submission_review(
     task = submission.task
     if accept:
         _task_done(task, actor=actor, how="review")
+        from onboarding import tasks
+
+        tasks.notify_submission_accepted.delay_on_commit(submission_id=submission.pk)
     else:
         OnboardingTask.objects.filter(pk=task.pk).update(status=OnboardingTask.Status.OPEN)
         audit(actor=actor, action="onboarding.document_returned", target=task, partner=task.plan.partner_id)

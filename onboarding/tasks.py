@@ -26,3 +26,8 @@ def notify_submission(submission_id: int) -> None:
 @shared_task(acks_late=True)
 def notify_submission_returned(submission_id: int) -> None:
     notifications.submission_returned(submission_id=submission_id)
+
+
+@shared_task(acks_late=True)
+def notify_submission_accepted(submission_id: int) -> None:
+    notifications.submission_accepted(submission_id=submission_id)

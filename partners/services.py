@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -24,6 +25,7 @@ from partners.models import (
     Source,
 )
 from prm.audit import audit
+from prm.notifications import notify
 
 
 class RecruitmentError(Exception):
@@ -224,6 +226,14 @@ def application_assign(*, application: Application, reviewer, actor) -> Applicat
     audit(
         actor=actor, action="application.assigned", target=application, reviewer=getattr(reviewer, "pk", None)
     )
+    if reviewer is not None and reviewer != actor:
+        notify(
+            kind="application_assigned",
+            recipients=[reviewer],
+            event_key=f"application:{application.pk}:assigned:{application.updated_at.isoformat()}",
+            params={"company": application.company_name},
+            url=reverse("partners:staff_application", args=[application.pk]),
+        )
     return application
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
 
 from prm.audit import audit
-from prm.tenancy import partner_model
+from prm.tenancy import active_membership, partner_model
 
 # The staff user acting in the current request, for receivers that get no request
 # (guardian's permission rows). Set by the admin mixin around its views.
@@ -77,7 +77,10 @@ def _ip(request) -> str:
 
 
 def _logged_in(sender, request, user, **kwargs):
-    audit(actor=user, action="auth.login", target=user, ip=_ip(request))
+    # The partner is kept on the row: the dashboard counts sign-ins per partner by week.
+    membership = active_membership(user)
+    partner = membership.partner_id if membership else None
+    audit(actor=user, action="auth.login", target=user, partner=partner, ip=_ip(request))
 
 
 def _login_failed(sender, credentials, request=None, **kwargs):

@@ -1,7 +1,10 @@
+from functools import cache, partial
+
 from django.urls import reverse
 
 from prm import registry
 from prm.navigation import PARTNER_NAV
+from prm.notifications import unread_count
 from prm.tenancy import active_membership
 
 
@@ -24,6 +27,8 @@ def portal(request):
             )
     return {
         "nav_items": items,
+        # Evaluated only where base.html shows the bell: one indexed count.
+        "notification_unread": cache(partial(unread_count, user)),
         "membership": membership,
         "current_partner": membership.partner if membership else None,
         "is_staff_user": user.is_staff,

@@ -136,3 +136,87 @@ class PartnerScopedQuerySet(models.QuerySet):
 
     def for_partner(self, partner):
         return self.filter(**{self.partner_lookup: partner})
+
+
+class Notification(models.Model):
+    """One thing a person should hear about (DESIGN: one model, one service in prm).
+
+    The text is rendered at display time from `kind` and `params` (prm.notifications.KINDS),
+    so a notification reads in whatever language its recipient uses now. The unique
+    (recipient, kind, event_key) row is the idempotency claim: a retried task that
+    notifies about the same event again inserts nothing and sends nothing.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    event_key = models.CharField(max_length=120)
+    partner_id = models.BigIntegerField(null=True, blank=True)
+    params = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    in_app = models.BooleanField(default=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_due = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    digest_due = models.BooleanField(default=False)
+    digested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "event_key"], name="prm_notification_once")
+        ]
+        indexes = [
+            # The bell: one index-only count per page.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(in_app=True, read_at=None),
+                name="prm_notification_unread",
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="prm_notification_list"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(digest_due=True, digested_at=None),
+                name="prm_notification_digest",
+            ),
+        ]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return f"{self.kind} {self.event_key} -> {self.recipient_id}"
+
+    @property
+    def text(self) -> str:
+        from prm.notifications import render_text
+
+        return render_text(self.kind, self.params)
+
+    @property
+    def kind_label(self):
+        from prm.notifications import KINDS
+
+        kind = KINDS.get(self.kind)
+        return kind.label if kind else self.kind
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one kind of notification delivered (default: BOTH)."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("In the portal only")
+        EMAIL = "email", _("E-mail only")
+        BOTH = "both", _("In the portal and by e-mail")
+        DIGEST = "digest", _("In the portal and in a daily summary e-mail")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.BOTH)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="prm_notification_pref_once")]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}: {self.channel}"

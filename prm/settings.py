@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "incentives",
     "promotion",
     "threads",
+    "dashboard",
     "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -305,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # promotion
     "promotion-reminders": {"task": "promotion.tasks.sweep_reminders", "schedule": crontab(hour=9, minute=0)},
+    "prm-notification-summaries": {
+        "task": "prm.tasks.send_notification_summaries",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------

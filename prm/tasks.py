@@ -10,3 +10,18 @@ def heartbeat(name: str = "celery") -> str:
     now = timezone.now()
     Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": now})
     return now.isoformat()
+
+
+@shared_task(acks_late=True)
+def send_notification_summaries() -> int:
+    """The daily summary e-mail for people who chose it (claimed per person: a repeat is a no-op)."""
+    from prm.notifications import summaries_send
+
+    return summaries_send()
+
+
+@shared_task(acks_late=True)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    from prm.notifications import emails_send
+
+    return emails_send(notification_ids=notification_ids)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from prm import audit_views, views
+from prm import audit_views, notification_views, views
 from prm.admin import harden_third_party_admins
 
 admin.site.site_header = _("Partner portal administration")
@@ -13,9 +13,20 @@ harden_third_party_admins()
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The channel dashboard (dashboard app) serves /staff/; `staff_home` names the same address.
+    path("", include("dashboard.urls")),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/audit/", audit_views.audit_list, name="staff_audit"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/bell/", notification_views.notification_bell, name="notification_bell"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("lang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

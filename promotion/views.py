@@ -192,7 +192,7 @@ def video_panel_context():
     return _video_context(video) if video else None
 
 
-# --- Home panel and staff links (collected via promotion/portal.py) --------------------
+# --- Home panel and staff links (registered in PromotionConfig.ready()) --------------------
 
 
 def home_panel(request, partner):

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from prm.emails import send_templated_mail
 from prm.markdown import render_markdown
+from prm.notifications import notify
 from threads.models import Message, Notification
 from threads.queries import partner_participants, staff_watchers
 
@@ -34,6 +35,17 @@ def message_notify(*, message_id: int) -> int:
         except IntegrityError:
             continue
         sent += 1
+    if message.by_staff:
+        # The bell; the e-mail above stays the thread's own (one claim per message and recipient).
+        notify(
+            kind="answer_received",
+            recipients=recipients_for(message),
+            event_key=f"message:{message.pk}",
+            params={"subject": message.thread.subject},
+            url=reverse("threads:detail", args=[message.thread_id]),
+            partner_id=message.thread.partner_id,
+            email=False,
+        )
     return sent
 
 

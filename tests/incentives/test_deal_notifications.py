@@ -1,5 +1,7 @@
-"""Deal notification tasks claim (deal, event, recipient) once: a redelivered task (a worker
-killed mid-task, a retry) sends only what was not sent yet (tests/faults kills real workers)."""
+"""Deal notification tasks claim each (event, recipient) once: a redelivered task (a worker
+killed mid-task, a retry) sends only what was not sent yet (tests/faults kills real workers).
+Reviews and protection notices are claimed through prm.notifications (one row per recipient,
+kind and event); submissions to reviewers through incentives' DealNotification."""
 
 from unittest import mock
 
@@ -8,7 +10,7 @@ from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 
 from incentives import tasks
-from incentives.models import DealNotification
+from prm.models import Notification
 from tests.factories import MembershipFactory
 from tests.incentives.factories import DealFactory
 
@@ -25,7 +27,9 @@ def test_it_sends_each_deal_email_once_when_the_task_runs_twice(deal):
     tasks.notify_deal_reviewed(deal_id=deal.pk)
     tasks.notify_deal_reviewed(deal_id=deal.pk)
     assert len(mail.outbox) == 2
-    assert DealNotification.objects.filter(deal=deal, event="reviewed").count() == 2
+    assert (
+        Notification.objects.filter(kind="deal_reviewed", event_key=f"deal:{deal.pk}:approved").count() == 2
+    )
 
 
 def test_a_failed_send_leaves_no_claim_and_the_retry_sends_the_rest(deal):
@@ -42,7 +46,7 @@ def test_a_failed_send_leaves_no_claim_and_the_retry_sends_the_rest(deal):
         pytest.raises(ConnectionError),
     ):
         tasks.notify_deal_reviewed(deal_id=deal.pk)
-    assert DealNotification.objects.filter(deal=deal).count() == 1
+    assert Notification.objects.filter(kind="deal_reviewed", emailed_at__isnull=False).count() == 1
     tasks.notify_deal_reviewed(deal_id=deal.pk)
     assert len(mail.outbox) == 2
     assert len({m.to[0] for m in mail.outbox}) == 2
@@ -52,6 +56,6 @@ def test_protection_ending_is_claimed_per_protection_period(deal):
     tasks.notify_protection_ending(deal_id=deal.pk)
     tasks.notify_protection_ending(deal_id=deal.pk)
     assert len(mail.outbox) == 2
-    assert DealNotification.objects.get(deal=deal, recipient__email=mail.outbox[0].to[0]).event == (
-        f"protection_ending:{deal.protected_until}"
-    )
+    assert Notification.objects.get(
+        kind="protection_ending", recipient__email=mail.outbox[0].to[0]
+    ).event_key == (f"deal:{deal.pk}:protection:{deal.protected_until}")

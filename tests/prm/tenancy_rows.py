@@ -24,3 +24,25 @@ ROWS = [
     ),
     Row("set_language", expect(302), method="post", data=lambda w: {"language": "en", "next": "/"}),
 ]
+
+# Notifications belong to the signed-in person: every role has its own list and bell.
+ROWS += [
+    Row("notifications", expect(200, anon=LOGIN)),
+    Row("notification_bell", expect(200, anon=LOGIN)),
+    Row("notification_preferences", expect(200, anon=LOGIN)),
+    Row("notification_read_all", expect(302, anon=LOGIN), method="post"),
+    Row(
+        "notification_read",
+        expect(404, anon=LOGIN, member_a=302),
+        kwargs=lambda w: {"pk": _notification_for(w.member_a)},
+        method="post",
+    ),
+]
+
+
+def _notification_for(user) -> int:
+    from prm.models import Notification
+    from prm.notifications import notify
+
+    notify(kind="campaign_new", recipients=[user], event_key="tenancy", params={"title": "t"}, url="/")
+    return Notification.objects.get(recipient=user, event_key="tenancy").pk

@@ -1,0 +1,236 @@
+"""Benchmark: the channel dashboard at N partners.
+
+Seeds N partners (one user and membership each, an approved application, an onboarding
+plan, 20 deals, 10 content events, sign-in audit rows, a question per two partners) with
+set-based SQL (generate_series) inside one transaction on the development database, runs
+the tier recomputation, then times:
+
+- every block computed uncached (`dashboard.queries.compute_blocks` + the SVG charts), for a
+  global viewer (all partners) and for an assigned manager (guardian grants on 1% of them);
+- the whole page `/staff/` through Django's test client (middleware, session, templates),
+  uncached (cache bypassed per run) and cached (the normal case within five minutes).
+
+Everything is rolled back at the end.
+
+    .venv/bin/python bench/dashboard_bench.py [--partners 10000] [--runs 20]
+    .venv/bin/python bench/dashboard_bench.py --tiny      # 200 partners, a few seconds (CI)
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+
+import django
+
+django.setup()
+
+from django.contrib.auth.models import Group, Permission  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from content.models import Asset  # noqa: E402
+from dashboard import queries  # noqa: E402
+from dashboard.charts import block_svg  # noqa: E402
+from incentives import services as incentive_services  # noqa: E402
+from incentives.models import Product, Tier  # noqa: E402
+from prm.models import CHANNEL_MANAGERS, User  # noqa: E402
+
+
+class Rollback(Exception):
+    pass
+
+
+def seed(n: int) -> None:
+    now = timezone.now()
+    today = timezone.localdate()
+    if not Tier.objects.exists():
+        for rank, rev, deals in [(0, 0, 0), (1, 10_000_000, 3), (2, 30_000_000, 8), (3, 80_000_000, 15)]:
+            Tier.objects.create(rank=rank, name=f"Tier {rank}", min_won_revenue=rev, min_won_deals=deals)
+    product = Product.objects.create(code="bench-dash-product", name="Bench")
+    asset = Asset.objects.create(title="Bench asset", kind=Asset.Kind.ARTICLE, status=Asset.Status.PUBLISHED,
+                                 published_at=now)  # fmt: skip
+    p = {"now": now, "today": today, "n": n, "product": product.pk, "asset": asset.pk}
+    statements = [
+        """INSERT INTO partners_partner (name, slug, partner_type, status, country, website, logo, description,
+               created_at, updated_at, company_size, directory_listed, regions)
+           SELECT 'Dash partner ' || g, 'dash-' || g, (ARRAY['sales','delivery','solution'])[1 + g %% 3],
+                  CASE WHEN g %% 4 = 0 THEN 'onboarding' ELSE 'active' END,
+                  (ARRAY['JP','US','GB','DE'])[1 + g %% 4], '', '', '', %(now)s, %(now)s, '', FALSE, ''
+           FROM generate_series(1, %(n)s) g""",
+        """CREATE TEMP TABLE dash_p ON COMMIT DROP AS
+           SELECT id, row_number() OVER (ORDER BY id) AS g FROM partners_partner WHERE slug LIKE 'dash-%%'""",
+        """INSERT INTO prm_user (password, is_superuser, email, display_name, language, is_active, is_staff,
+               date_joined, last_login)
+           SELECT '!', FALSE, 'dash' || g || '@bench.example', '', 'ja', TRUE, FALSE, %(now)s,
+                  %(now)s - make_interval(days => (g %% 60)::int)
+           FROM dash_p""",
+        """INSERT INTO partners_membership (role, is_active, created_at, user_id, partner_id)
+           SELECT 'admin', TRUE, %(now)s, u.id, p.id FROM dash_p p
+           JOIN prm_user u ON u.email = 'dash' || p.g || '@bench.example'""",
+        """INSERT INTO partners_application (company_name, website, domain, country, company_size, partner_type,
+               contact_name, contact_email, contact_phone, message, source, source_detail, language, consent_at,
+               status, fit_score, fit_reasons, rejection_reason, created_at, updated_at, decided_at, partner_id)
+           SELECT 'Dash partner ' || g, '', 'dash' || g || '.example', 'JP', '2', 'sales', 'x', 'x@x', '', '',
+                  (ARRAY['referral','rfp','past_work','event','friends','web'])[1 + g %% 6], '', 'ja', %(now)s,
+                  CASE WHEN g %% 3 = 0 THEN 'submitted' ELSE 'approved' END, 0, '[]', '',
+                  %(now)s - make_interval(days => (g %% 300)::int), %(now)s,
+                  CASE WHEN g %% 3 = 0 THEN NULL ELSE %(now)s END, CASE WHEN g %% 3 = 0 THEN NULL ELSE id END
+           FROM dash_p""",
+        """INSERT INTO onboarding_onboardingplan (status, started_on, target_days, target_date, completed_on,
+               last_activity_at, created_at, partner_id)
+           SELECT CASE WHEN g %% 4 = 0 THEN 'running' ELSE 'completed' END,
+                  %(today)s - (g %% 300)::int, 60, %(today)s - (g %% 300)::int + 60,
+                  CASE WHEN g %% 4 = 0 THEN NULL ELSE %(today)s - (g %% 300)::int + (g %% 90)::int END,
+                  %(now)s, %(now)s, id
+           FROM dash_p""",
+        """INSERT INTO incentives_deal (partner_id, customer_company, company_key, customer_domain, contact_name,
+               contact_email, contact_phone, product_id, amount, currency, amount_jpy, expected_close_date, notes,
+               status, stage, has_conflict, conflict_notes, review_reason, protected_until, closed_on,
+               lost_reason, created_at, updated_at)
+           SELECT p.id, 'Customer ' || d, 'c' || p.g || '-' || d, 'c' || d || '.example', 'Buyer', '', '',
+                  %(product)s, 1000000, 'JPY', 1000000 + d * 1000, %(today)s, '',
+                  CASE WHEN d %% 7 = 0 THEN 'submitted' ELSE 'approved' END,
+                  CASE WHEN d %% 5 < 2 THEN 'won' ELSE 'proposal' END, FALSE, '', '', %(today)s + 30,
+                  CASE WHEN d %% 5 < 2 THEN %(today)s - (d * 13 %% 365)::int END, '', %(now)s, %(now)s
+           FROM dash_p p CROSS JOIN generate_series(1, 20) d""",
+        """INSERT INTO content_assetevent (kind, created_at, asset_id, partner_id)
+           SELECT CASE WHEN e %% 3 = 0 THEN 'download' ELSE 'view' END,
+                  %(now)s - make_interval(days => (e * 7 %% 120)::int), %(asset)s, p.id
+           FROM dash_p p CROSS JOIN generate_series(1, 10) e""",
+        """INSERT INTO prm_auditevent (created_at, action, target_id, target_repr, data, partner_id)
+           SELECT %(now)s - make_interval(days => (e * 11 %% 56)::int), 'user.signed_in', '', '', '{}', p.id
+           FROM dash_p p CROSS JOIN generate_series(1, 3) e""",
+        """INSERT INTO threads_thread (subject, category, status, created_at, updated_at, response_due_at,
+               last_public_at, first_response_at, partner_id)
+           SELECT 'Question ' || g, 'other', 'answered', %(now)s - make_interval(days => (g %% 80)::int), %(now)s,
+                  %(now)s - make_interval(days => (g %% 80)::int) + interval '2 days', %(now)s,
+                  %(now)s - make_interval(days => (g %% 80)::int) + make_interval(hours => (g %% 72)::int), id
+           FROM dash_p WHERE g %% 2 = 0""",
+    ]
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, p)
+        for table in ("partners_partner", "partners_application", "onboarding_onboardingplan", "incentives_deal",
+                      "content_assetevent", "prm_auditevent", "threads_thread", "prm_user", "partners_membership"):  # fmt: skip
+            cursor.execute(f"ANALYZE {table}")
+    incentive_services.tiers_recompute()
+
+
+def assigned_manager(share: float):
+    """A channel manager holding guardian grants on `share` of the partners (set-based)."""
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import UserObjectPermission
+
+    from partners.models import Partner
+
+    manager = User.objects.create_user("dash-manager@bench.example", is_staff=True)
+    manager.groups.add(Group.objects.get(name=CHANNEL_MANAGERS))
+    perm = Permission.objects.get(codename="manage_partner")
+    ct = ContentType.objects.get_for_model(Partner)
+    ids = Partner.objects.filter(slug__startswith="dash-").values_list("pk", flat=True)
+    step = max(int(1 / share), 1)
+    UserObjectPermission.objects.bulk_create(
+        [
+            UserObjectPermission(user=manager, permission=perm, content_type=ct, object_pk=str(pk))
+            for pk in ids[::step]
+        ]
+    )
+    return manager
+
+
+def timed(fn, runs: int) -> tuple[float, float, int]:
+    fn()  # warm-up
+    samples = []
+    queries_seen = 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - started) * 1000)
+        queries_seen = len(ctx)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), p95, queries_seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--partners", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--tiny", action="store_true", help="200 partners, 5 runs (seconds; for CI)")
+    args = parser.parse_args()
+    if args.tiny:
+        args.partners, args.runs = 200, 5
+    results = {}
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            seed(args.partners)
+            results["seed"] = (time.perf_counter() - started, 0, 0)
+            root = User.objects.create_superuser("dash-root@bench.example", "x")
+            manager = assigned_manager(0.01)
+            filters = queries.Filters()
+
+            def blocks(user):
+                def run():
+                    for block in queries.compute_blocks(user, filters).values():
+                        block_svg(block)
+
+                return run
+
+            ids = queries.scoped_partners(root, filters).values("pk")
+            per_block = {}
+            for name, fn in [
+                ("recruitment", lambda: queries.recruitment_funnel(ids, filters, scope="all")),
+                ("onboarding", lambda: queries.onboarding_cohorts(ids, filters)),
+                ("activity", lambda: queries.activity(ids, filters)),
+                ("content", lambda: queries.content_engagement(ids, filters)),
+                ("deals", lambda: queries.deals_pipeline(ids, filters)),
+                ("tiers", lambda: queries.tiers(ids, filters)),
+                ("questions", lambda: queries.questions(ids, filters)),
+            ]:
+                started = time.perf_counter()
+                fn()
+                per_block[name] = (time.perf_counter() - started) * 1000
+            print(
+                "one uncached run per block (ms):", {k: round(v, 1) for k, v in per_block.items()}, flush=True
+            )
+            results["blocks, all partners (uncached)"] = timed(blocks(root), args.runs)
+            results["blocks, assigned manager 1% (uncached)"] = timed(blocks(manager), args.runs)
+            setup_test_environment()  # allows the "testserver" host, locmem e-mail
+            client = Client()
+            client.force_login(root)
+
+            def page_uncached():
+                cache.delete(queries.cache_key(root, queries.Filters()))
+                assert client.get("/staff/").status_code == 200
+
+            def page_cached():
+                assert client.get("/staff/").status_code == 200
+
+            results["page /staff/, uncached"] = timed(page_uncached, args.runs)
+            results["page /staff/, cached"] = timed(page_cached, args.runs)
+            raise Rollback
+    except Rollback:
+        pass
+    finally:
+        cache.delete(queries.VERSION_KEY)
+    print(f"partners: {args.partners:,}, runs: {args.runs}")
+    print(f"seed (set-based) + tier recomputation: {results.pop('seed')[0]:.1f} s")
+    print("| case | p50 ms | p95 ms | queries |")
+    print("|---|---:|---:|---:|")
+    for name, (p50, p95, n) in results.items():
+        print(f"| {name} | {p50:.1f} | {p95:.1f} | {n} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,543 @@
+"""The channel dashboard's numbers: one aggregate query (or two) per block, over the partners
+the viewer may see (prm.tenancy.partners_for_staff) narrowed by the filters.
+
+Every block returns a `Block`: a header and rows (the table and the CSV share them) plus the
+series its chart draws. Blocks are cached together per (filters, viewer scope) for at most
+five minutes; tier recomputation and lifecycle signals bump a version number that is part
+of every key, which drops them all at once.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from content.models import AssetEvent
+from incentives.models import Deal, PartnerTierState, Tier, TierChange
+from onboarding.models import OnboardingPlan, OnboardingTask
+from onboarding.queries import INACTIVE_DAYS
+from partners.models import Application, Partner, PartnerType, ReferralLink, Source
+from prm.models import AuditEvent, User
+from prm.tenancy import partners_for_staff
+from threads.models import Thread
+from threads.queries import _metric_aggregates, staff_participation
+
+CACHE_SECONDS = 300
+VERSION_KEY = "dashboard:version"
+ACTIVE_DAYS = 30
+SIGNIN_WEEKS = 8
+SIGNED_IN = "auth.login"  # written by prm.audit_receivers on every sign-in
+
+
+@dataclass
+class Filters:
+    days: int = 90
+    partner_type: str = ""
+    tier: Tier | None = None
+    country: str = ""
+    owner: User | None = None
+    today: date = field(default_factory=timezone.localdate)
+
+    @property
+    def start(self) -> date:
+        return self.today - timedelta(days=self.days)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        tz = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.today + timedelta(days=1), time.min, tzinfo=tz),
+        )
+
+    def key(self) -> str:
+        parts = [
+            self.days,
+            self.partner_type,
+            self.tier.pk if self.tier else "",
+            self.country,
+            self.owner.pk if self.owner else "",
+            self.today,
+        ]
+        return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Block:
+    key: str
+    title: str
+    header: list
+    rows: list
+    series: dict = field(default_factory=dict)  # {series label: [values]} by `labels`
+    labels: list = field(default_factory=list)
+    detail_url: str = ""
+    note: str = ""
+    svg: str = ""
+    managers_only: bool = True  # the detail page is for channel managers only
+
+
+def viewer_scope(user) -> str:
+    """One cache scope for everyone who sees all partners; one per user otherwise."""
+    if user.is_superuser or user.is_support or user.has_perm("partners.manage_partner"):
+        return "all"
+    return f"u{user.pk}"
+
+
+def scoped_partners(user, filters: Filters):
+    partners = partners_for_staff(user)
+    if filters.partner_type:
+        partners = partners.filter(partner_type=filters.partner_type)
+    if filters.country:
+        partners = partners.filter(country=filters.country)
+    if filters.tier is not None:
+        partners = partners.filter(tier_state__tier=filters.tier)
+    if filters.owner is not None:
+        partners = partners.filter(onboarding_plans__owner=filters.owner)
+    return partners
+
+
+def _narrowed(filters: Filters, scope: str) -> bool:
+    return scope != "all" or filters.tier is not None or filters.owner is not None
+
+
+# --- Blocks ---------------------------------------------------------------------------
+
+
+def recruitment_funnel(partner_ids, filters: Filters, *, scope: str) -> Block:
+    """Clicks -> applications -> approved -> onboarded within the target -> first won deal,
+    by source, for applications received in the period."""
+    start, end = filters.bounds()
+    apps = Application.objects.filter(created_at__gte=start, created_at__lt=end)
+    if filters.partner_type:
+        apps = apps.filter(partner_type=filters.partner_type)
+    if filters.country:
+        apps = apps.filter(country=filters.country)
+    if _narrowed(filters, scope):
+        # Applicants are nobody's partners yet: a narrowed view counts only those who became its partners.
+        apps = apps.filter(partner_id__in=partner_ids)
+    target = settings.PRM_ONBOARDING_TARGET_DAYS
+    onboarded = OnboardingPlan.objects.filter(
+        partner_id=OuterRef("partner_id"),
+        status=OnboardingPlan.Status.COMPLETED,
+        completed_on__lte=F("started_on") + timedelta(days=target),
+    )
+    won = Deal.objects.filter(partner_id=OuterRef("partner_id"), stage=Deal.Stage.WON)
+    rows = {
+        r["source"]: r
+        for r in apps.values("source").annotate(
+            applications=Count("id"),
+            approved=Count("id", filter=Q(status=Application.Status.APPROVED)),
+            onboarded=Count("id", filter=Q(Exists(onboarded))),
+            first_won=Count("id", filter=Q(Exists(won))),
+        )
+    }
+    links = (
+        ReferralLink.objects.all()
+        if not _narrowed(filters, scope)
+        else ReferralLink.objects.filter(partner_id__in=partner_ids)
+    )
+    clicks = links.aggregate(n=Sum("clicks"))["n"] or 0
+    out = []
+    for value, label in Source.choices:
+        r = rows.get(value, {})
+        out.append(
+            [
+                label,
+                clicks if value == Source.REFERRAL else "",
+                r.get("applications", 0),
+                r.get("approved", 0),
+                r.get("onboarded", 0),
+                r.get("first_won", 0),
+            ]
+        )
+    return Block(
+        key="recruitment",
+        title=_("Recruitment funnel by source"),
+        header=[
+            _("Source"),
+            _("Referral clicks"),
+            _("Applications"),
+            _("Approved"),
+            _("Onboarded within %(days)s days") % {"days": target},
+            _("First won deal"),
+        ],
+        rows=out,
+        labels=[r[0] for r in out],
+        series={
+            _("Applications"): [r[2] for r in out],
+            _("Approved"): [r[3] for r in out],
+            _("Onboarded"): [r[4] for r in out],
+            _("First won deal"): [r[5] for r in out],
+        },
+        detail_url="partners:staff_metrics",
+    )
+
+
+def onboarding_cohorts(partner_ids, filters: Filters) -> Block:
+    """Plans started in the period, by month of start: completed within the target, running, at risk."""
+    target = settings.PRM_ONBOARDING_TARGET_DAYS
+    plans = OnboardingPlan.objects.filter(partner_id__in=partner_ids, started_on__gte=filters.start).exclude(
+        status=OnboardingPlan.Status.CANCELLED
+    )
+    # At risk: a running plan past its target, with overdue tasks, or inactive (onboarding's
+    # INACTIVE_DAYS). Onboarding's pace flag needs per-plan task counts; the plans page shows it.
+    overdue = OnboardingTask.objects.filter(plan_id=OuterRef("pk"), due_date__lt=filters.today).exclude(
+        status=OnboardingTask.Status.DONE
+    )
+    inactive_since = timezone.now() - timedelta(days=INACTIVE_DAYS)
+    at_risk = dict(
+        plans.filter(status=OnboardingPlan.Status.RUNNING)
+        .filter(
+            Q(target_date__lt=filters.today) | Q(last_activity_at__lt=inactive_since) | Q(Exists(overdue))
+        )
+        .annotate(month=TruncMonth("started_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
+    rows = (
+        plans.annotate(month=TruncMonth("started_on"))
+        .values("month")
+        .annotate(
+            started=Count("id"),
+            in_target=Count("id", filter=Q(completed_on__lte=F("started_on") + timedelta(days=target))),
+            running=Count("id", filter=Q(status=OnboardingPlan.Status.RUNNING)),
+        )
+        .order_by("month")
+    )
+    out = [
+        [
+            r["month"].strftime("%Y-%m"),
+            r["started"],
+            r["in_target"],
+            round(100 * r["in_target"] / r["started"]) if r["started"] else 0,
+            r["running"],
+            at_risk.get(r["month"], 0),
+        ]
+        for r in rows
+    ]
+    return Block(
+        key="onboarding",
+        title=_("Onboarding within %(days)s days by cohort") % {"days": target},
+        header=[
+            _("Cohort (month started)"),
+            _("Plans started"),
+            _("Completed in target"),
+            _("Share (%)"),
+            _("Running"),
+            _("At risk"),
+        ],
+        rows=out,
+        labels=[r[0] for r in out],
+        series={_("Share (%)"): [r[3] for r in out], _("At risk"): [r[5] for r in out]},
+        detail_url="onboarding:staff_metrics",
+        managers_only=False,
+    )
+
+
+def activity(partner_ids, filters: Filters) -> Block:
+    """Partners with a member signed in during the last 30 days; sign-ins by week."""
+    now = timezone.now()
+    since = now - timedelta(days=ACTIVE_DAYS)
+    active_member = User.objects.filter(
+        membership__partner_id=OuterRef("pk"), membership__is_active=True, last_login__gte=since
+    )
+    totals = Partner.objects.filter(pk__in=partner_ids).aggregate(
+        partners=Count("id"), active=Count("id", filter=Q(Exists(active_member)))
+    )
+    weeks_start = now - timedelta(weeks=SIGNIN_WEEKS)
+    by_week = {
+        r["week"].date(): (r["signins"], r["partners"])
+        for r in AuditEvent.objects.filter(
+            action=SIGNED_IN, created_at__gte=weeks_start, partner_id__in=partner_ids
+        )
+        .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("week")
+        .annotate(signins=Count("id"), partners=Count("partner_id", distinct=True))
+    }
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    weeks = [monday - timedelta(weeks=n) for n in range(SIGNIN_WEEKS - 1, -1, -1)]
+    out = [[w.isoformat(), *by_week.get(w, (0, 0))] for w in weeks]
+    share = round(100 * totals["active"] / totals["partners"]) if totals["partners"] else 0
+    return Block(
+        key="activity",
+        title=_("Activity"),
+        header=[_("Week starting"), _("Sign-ins"), _("Partners signed in")],
+        rows=out,
+        labels=[r[0] for r in out],
+        series={_("Sign-ins"): [r[1] for r in out]},
+        detail_url="partners:staff_metrics",
+        note=_(
+            "%(active)s of %(partners)s partners (%(share)s%%) had a member active in the last %(days)s days."
+        )
+        % {**totals, "share": share, "days": ACTIVE_DAYS},
+    )
+
+
+def content_engagement(partner_ids, filters: Filters) -> Block:
+    start, end = filters.bounds()
+    rows = (
+        AssetEvent.objects.filter(partner_id__in=partner_ids, created_at__gte=start, created_at__lt=end)
+        .values("kind")
+        .annotate(
+            events=Count("id"),
+            partners=Count("partner_id", distinct=True),
+            assets=Count("asset_id", distinct=True),
+        )
+        .order_by("kind")
+    )
+    labels = dict(AssetEvent.Kind.choices)
+    out = [[labels.get(r["kind"], r["kind"]), r["events"], r["partners"], r["assets"]] for r in rows]
+    return Block(
+        key="content",
+        title=_("Content engagement"),
+        header=[_("Kind"), _("Events"), _("Partners"), _("Assets")],
+        rows=out,
+        labels=[r[0] for r in out],
+        series={_("Events"): [r[1] for r in out]},
+        detail_url="content:staff_analytics",
+    )
+
+
+def deals_pipeline(partner_ids, filters: Filters) -> Block:
+    """Open pipeline (approved, not closed) and deals won in the period, by tier and partner type."""
+    open_q = Q(status=Deal.Status.APPROVED) & ~Q(stage__in=[Deal.Stage.WON, Deal.Stage.LOST])
+    won_q = Q(stage=Deal.Stage.WON, closed_on__gte=filters.start, closed_on__lte=filters.today)
+    rows = (
+        Deal.objects.filter(partner_id__in=partner_ids)
+        .filter(open_q | won_q | Q(status=Deal.Status.SUBMITTED))
+        .values("partner__tier_state__tier__rank", "partner__tier_state__tier__name", "partner__partner_type")
+        .annotate(
+            submitted=Count("id", filter=Q(status=Deal.Status.SUBMITTED)),
+            open=Count("id", filter=open_q),
+            pipeline=Sum("amount_jpy", filter=open_q),
+            won=Count("id", filter=won_q),
+            won_amount=Sum("amount_jpy", filter=won_q),
+        )
+        .order_by("partner__tier_state__tier__rank", "partner__partner_type")
+    )
+    types = dict(PartnerType.choices)
+    out = [
+        [
+            r["partner__tier_state__tier__name"] or "-",
+            types.get(r["partner__partner_type"], r["partner__partner_type"]),
+            r["submitted"],
+            r["open"],
+            int(r["pipeline"] or 0),
+            r["won"],
+            int(r["won_amount"] or 0),
+        ]
+        for r in rows
+    ]
+    return Block(
+        key="deals",
+        title=_("Deals and pipeline by tier and type"),
+        header=[
+            _("Tier"),
+            _("Partner type"),
+            _("Under review"),
+            _("Open deals"),
+            _("Pipeline (JPY)"),
+            _("Won in period"),
+            _("Won (JPY)"),
+        ],
+        rows=out,
+        labels=[f"{r[0]} / {r[1]}" for r in out],
+        series={_("Pipeline (JPY)"): [r[4] for r in out], _("Won (JPY)"): [r[6] for r in out]},
+        detail_url="incentives:staff_deals",
+    )
+
+
+def tiers(partner_ids, filters: Filters) -> Block:
+    """Partners per tier now, and the tier movements recorded in the period."""
+    counts = {
+        r["tier_id"]: r["n"]
+        for r in PartnerTierState.objects.filter(partner_id__in=partner_ids)
+        .values("tier_id")
+        .annotate(n=Count("id"))
+    }
+    moves = {
+        (r["to_tier_id"], r["kind"]): r["n"]
+        for r in TierChange.objects.filter(
+            partner_id__in=partner_ids, effective_on__gte=filters.start, effective_on__lte=filters.today
+        )
+        .values("to_tier_id", "kind")
+        .annotate(n=Count("id"))
+    }
+    K = TierChange.Kind
+    out = []
+    for tier in Tier.objects.order_by("rank"):
+        out.append(
+            [
+                str(tier),
+                counts.get(tier.pk, 0),
+                moves.get((tier.pk, K.UPGRADE), 0),
+                moves.get((tier.pk, K.DOWNGRADE), 0) + moves.get((tier.pk, K.DOWNGRADE_PENDING), 0),
+            ]
+        )
+    return Block(
+        key="tiers",
+        title=_("Tier distribution and movements"),
+        header=[_("Tier"), _("Partners"), _("Moved up to it"), _("Moved down to it (incl. pending)")],
+        rows=out,
+        labels=[r[0] for r in out],
+        series={_("Partners"): [r[1] for r in out]},
+        detail_url="incentives:staff_overview",
+    )
+
+
+def questions(partner_ids, filters: Filters) -> Block:
+    """Response times against the target, and which staff answered."""
+    start, end = filters.bounds()
+    threads = Thread.objects.filter(partner_id__in=partner_ids, created_at__gte=start, created_at__lt=end)
+    totals = threads.aggregate(**_metric_aggregates(timezone.now()))
+    people = staff_participation(threads, start=start, end=end)[:10]
+
+    def hours(seconds):
+        return round(seconds / 3600, 1) if seconds is not None else "-"
+
+    out = [[p["author__display_name"] or p["author__email"], p["answers"], p["threads"]] for p in people]
+    within = totals["threads"] - totals["past_target"]
+    return Block(
+        key="questions",
+        title=_("Questions: response times and staff participation"),
+        header=[_("Staff member"), _("Answers"), _("Questions answered")],
+        rows=out,
+        labels=[r[0] for r in out],
+        series={_("Answers"): [r[1] for r in out]},
+        detail_url="threads:metrics",
+        managers_only=False,
+        note=_(
+            "%(threads)s questions; %(within)s within the response target, %(late)s past it. "
+            "First response: median %(median)s h, 90th percentile %(p90)s h."
+        )
+        % {
+            "threads": totals["threads"],
+            "within": within,
+            "late": totals["past_target"],
+            "median": hours(totals["first_response_median"]),
+            "p90": hours(totals["first_response_p90"]),
+        },
+    )
+
+
+BLOCKS = ("recruitment", "onboarding", "activity", "content", "deals", "tiers", "questions")
+
+
+def compute_blocks(user, filters: Filters) -> dict[str, Block]:
+    scope = viewer_scope(user)
+    partner_ids = scoped_partners(user, filters).values("pk")
+    blocks = {
+        "recruitment": recruitment_funnel(partner_ids, filters, scope=scope),
+        "onboarding": onboarding_cohorts(partner_ids, filters),
+        "activity": activity(partner_ids, filters),
+        "content": content_engagement(partner_ids, filters),
+        "deals": deals_pipeline(partner_ids, filters),
+        "tiers": tiers(partner_ids, filters),
+        "questions": questions(partner_ids, filters),
+    }
+    for block in blocks.values():
+        _freeze(block)
+    return blocks
+
+
+def _freeze(block: Block) -> None:
+    """Render lazy labels in the current language (cached blocks are per language)."""
+
+    def text(value):
+        return str(value) if isinstance(value, Promise) else value
+
+    block.title, block.note = str(block.title), str(block.note)
+    block.header = [str(h) for h in block.header]
+    block.rows = [[text(c) for c in row] for row in block.rows]
+    block.labels = [str(label) for label in block.labels]
+    block.series = {str(k): v for k, v in block.series.items()}
+
+
+def cache_key(user, filters: Filters) -> str:
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    return f"dashboard:{version}:{translation.get_language()}:{viewer_scope(user)}:{filters.key()}"
+
+
+def dashboard_blocks(user, filters: Filters) -> dict[str, Block]:
+    """The blocks, from the cache when fresh (at most CACHE_SECONDS old)."""
+    key = cache_key(user, filters)
+    blocks = cache.get(key)
+    if blocks is None:
+        from dashboard.charts import block_svg
+
+        blocks = compute_blocks(user, filters)
+        for block in blocks.values():
+            block.svg = block_svg(block)
+        cache.set(key, blocks, CACHE_SECONDS)
+    return blocks
+
+
+def invalidate_cache() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+# --- Partner 360 ----------------------------------------------------------------------
+
+
+def partner_360(partner) -> dict:
+    """Everything about one partner on one page (a constant number of queries)."""
+    from guardian.shortcuts import get_users_with_perms
+
+    from incentives.queries import _state_for, earnings_to_date, gap_in_words, next_tier
+    from onboarding.models import UserCertification
+    from onboarding.queries import partner_plan, plan_progress
+
+    plan = partner_plan(partner)
+    state = _state_for(partner)
+    tier = state.tier if state else None
+    upcoming = next_tier(list(Tier.objects.order_by("rank")), tier)
+    deals = Deal.objects.for_partner(partner)
+    open_q = Q(status=Deal.Status.APPROVED) & ~Q(stage__in=[Deal.Stage.WON, Deal.Stage.LOST])
+    deal_totals = deals.aggregate(
+        submitted=Count("id", filter=Q(status=Deal.Status.SUBMITTED)),
+        open=Count("id", filter=open_q),
+        pipeline=Sum("amount_jpy", filter=open_q),
+        won=Count("id", filter=Q(stage=Deal.Stage.WON)),
+        won_amount=Sum("amount_jpy", filter=Q(stage=Deal.Stage.WON)),
+    )
+    return {
+        "partner": partner,
+        "members": partner.memberships.select_related("user").order_by("-is_active", "role", "user__email"),
+        "managers": get_users_with_perms(partner, only_with_perms_in=["manage_partner"]).order_by("email"),
+        "plan": plan,
+        "progress": plan_progress(plan) if plan else None,
+        "certifications": UserCertification.objects.for_partner(partner)
+        .select_related("certification", "user")
+        .order_by("-issued_on")[:20],
+        "tier": tier,
+        "state": state,
+        "next_tier": upcoming,
+        "gap": gap_in_words(state, upcoming) if upcoming else "",
+        "deal_totals": deal_totals,
+        "recent_deals": deals.select_related("product").order_by("-created_at")[:10],
+        "earnings": earnings_to_date(partner),
+        "open_questions": Thread.objects.for_partner(partner)
+        .exclude(status=Thread.Status.CLOSED)
+        .order_by("-last_public_at")[:10],
+        "lifecycle": AuditEvent.objects.filter(partner_id=partner.pk, action__startswith="partner.")
+        .select_related("actor")
+        .order_by("-created_at")[:20],
+        "audit_events": AuditEvent.objects.filter(partner_id=partner.pk).select_related("actor")[:20],
+    }
+
+
+def partner_search(user, q: str, *, limit: int = 50):
+    partners = partners_for_staff(user).order_by("name")
+    if q:
+        partners = partners.filter(name__icontains=q)
+    return partners.select_related("tier_state__tier")[:limit]

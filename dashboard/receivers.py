@@ -1,0 +1,6 @@
+from dashboard.queries import invalidate_cache
+
+
+def invalidate(sender, **kwargs) -> None:
+    """Tier recomputation and lifecycle changes move the numbers: drop every cached block."""
+    invalidate_cache()

@@ -1,0 +1,232 @@
+"""The channel dashboard: every block's numbers on a small known data set, scoping, CSV,
+query counts, caching and invalidation; partner search and partner 360."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from content.models import AssetEvent
+from dashboard import queries
+from incentives.models import PartnerTierState, Tier, TierChange
+from onboarding.models import OnboardingPlan
+from partners.models import Application, ReferralLink, Source
+from prm.models import AuditEvent
+from tests.content.factories import AssetFactory
+from tests.factories import MembershipFactory, PartnerFactory
+from tests.incentives.factories import DealFactory, make_tiers
+from tests.partners.factories import ApplicationFactory
+from threads.models import Message, Thread
+
+TODAY = timezone.localdate()
+
+
+def _plan(partner, *, started, completed=None, status=OnboardingPlan.Status.RUNNING, owner=None):
+    return OnboardingPlan.objects.create(
+        partner=partner,
+        owner=owner,
+        status=status,
+        started_on=started,
+        target_days=60,
+        target_date=started + timedelta(days=60),
+        completed_on=completed,
+    )
+
+
+@pytest.fixture
+def data(world):
+    """Partner A (assigned to manager_a) and partner B, with one of everything."""
+    tiers = make_tiers()
+    a, b = world.partner_a, world.partner_b
+    ApplicationFactory(
+        source=Source.REFERRAL, status=Application.Status.APPROVED, partner=a, decided_at=timezone.now()
+    )
+    ApplicationFactory(
+        source=Source.EVENT, status=Application.Status.APPROVED, partner=b, decided_at=timezone.now()
+    )
+    ApplicationFactory(source=Source.WEB)
+    ReferralLink.objects.create(partner=a, code="ref-a", clicks=7)
+    _plan(a, started=TODAY - timedelta(days=50), completed=TODAY - timedelta(days=5),
+          status=OnboardingPlan.Status.COMPLETED, owner=world.manager_a)  # fmt: skip
+    _plan(b, started=TODAY - timedelta(days=70))  # running past its target: at risk
+    DealFactory(partner=a, won=True, amount_jpy=3_000_000, amount=3_000_000)
+    DealFactory(partner=b, approved=True, amount_jpy=5_000_000, amount=5_000_000)
+    PartnerTierState.objects.create(partner=a, tier=tiers[1])
+    PartnerTierState.objects.create(partner=b, tier=tiers[0])
+    TierChange.objects.create(partner=a, kind=TierChange.Kind.UPGRADE, from_tier=tiers[0], to_tier=tiers[1],
+                              effective_on=TODAY - timedelta(days=3))  # fmt: skip
+    world.member_a.last_login = timezone.now() - timedelta(days=2)
+    world.member_a.save(update_fields=["last_login"])
+    AuditEvent.objects.create(action=queries.SIGNED_IN, partner_id=a.pk, actor=world.member_a)
+    asset = AssetFactory()
+    AssetEvent.objects.create(asset=asset, partner=a, user=world.member_a, kind=AssetEvent.Kind.VIEW)
+    AssetEvent.objects.create(asset=asset, partner=b, user=world.admin_b, kind=AssetEvent.Kind.DOWNLOAD)
+    thread = Thread.objects.create(
+        partner=a, subject="How to register?", category="deals", author=world.member_a,
+        response_due_at=timezone.now() + timedelta(days=2), first_response_at=timezone.now(),
+    )  # fmt: skip
+    Message.objects.create(thread=thread, author=world.support, by_staff=True, body="Like this.")
+    return tiers
+
+
+def _blocks(user, **kw):
+    with translation.override("en"):
+        return queries.compute_blocks(user, queries.Filters(**kw))
+
+
+def _row(block, label):
+    return next(r for r in block.rows if str(r[0]) == label)
+
+
+def test_recruitment_funnel_by_source(world, data):
+    block = _blocks(world.superuser)["recruitment"]
+    assert _row(block, "Referral")[1:] == [7, 1, 1, 1, 1]
+    assert _row(block, "Trade show or event")[1:] == ["", 1, 1, 0, 0]
+    assert _row(block, "Web search")[1:] == ["", 1, 0, 0, 0]
+
+
+def test_an_assigned_manager_sees_only_their_partners_numbers(world, data):
+    blocks = _blocks(world.manager_a)
+    assert _row(blocks["recruitment"], "Trade show or event")[2] == 0
+    assert _row(blocks["recruitment"], "Web search")[2] == 0
+    assert sum(r[1] for r in blocks["onboarding"].rows) == 1
+    assert [r[1] for r in blocks["deals"].rows] == ["Delivery & implementation"] or len(
+        blocks["deals"].rows
+    ) == 1
+    assert sum(r[1] for r in blocks["tiers"].rows) == 1
+    assert sum(r[1] for r in blocks["content"].rows) == 1
+    assert _blocks(world.manager_other)["deals"].rows == []
+
+
+def test_onboarding_cohorts_and_plans_at_risk(world, data):
+    rows = _blocks(world.superuser)["onboarding"].rows
+    assert sum(r[1] for r in rows) == 2  # plans started
+    assert sum(r[2] for r in rows) == 1  # completed within 60 days
+    assert sum(r[4] for r in rows) == 1  # running
+    assert sum(r[5] for r in rows) == 1  # at risk (past its target)
+
+
+def test_activity_counts_active_partners_and_sign_ins(world, data):
+    block = _blocks(world.superuser)["activity"]
+    assert "1 of 2 partners (50%)" in block.note
+    assert sum(r[1] for r in block.rows) == 1
+
+
+def test_deals_pipeline_by_tier_and_type(world, data):
+    rows = _blocks(world.superuser)["deals"].rows
+    assert sum(r[3] for r in rows) == 1 and sum(r[4] for r in rows) == 5_000_000  # open pipeline (B)
+    assert sum(r[5] for r in rows) == 1 and sum(r[6] for r in rows) == 3_000_000  # won (A)
+
+
+def test_tier_distribution_and_movements(world, data):
+    rows = _blocks(world.superuser)["tiers"].rows
+    assert [r[1] for r in rows] == [1, 1, 0, 0]
+    assert rows[1][2] == 1  # one move up to Silver
+
+
+def test_questions_response_and_participation(world, data):
+    block = _blocks(world.superuser)["questions"]
+    assert block.rows[0][1:] == [1, 1]
+    assert "1 questions; 1 within the response target, 0 past it" in block.note
+
+
+def test_filters_narrow_the_numbers(world, data):
+    assert sum(r[1] for r in _blocks(world.superuser, partner_type="sales")["tiers"].rows) == 1
+    assert sum(r[1] for r in _blocks(world.superuser, tier=data[1])["tiers"].rows) == 1
+    assert sum(r[1] for r in _blocks(world.superuser, owner=world.manager_a)["onboarding"].rows) == 1
+
+
+def test_the_page_renders_charts_tables_and_links(world, data, client_for):
+    response = client_for(world.manager_a).get(reverse("staff_home"))
+    text = response.content.decode()
+    assert response.status_code == 200
+    for key in queries.BLOCKS:
+        assert f'data-block="{key}"' in text
+    assert text.count("<svg") >= 5
+    assert 'data-block="campaigns"' in text
+    assert world.partner_b.name not in text
+
+
+def test_invalid_filters_fall_back_to_defaults(world, data, client_for):
+    response = client_for(world.superuser).get(reverse("dashboard:index") + "?days=7&tier=999&country=ZZ")
+    assert response.status_code == 200
+
+
+def test_csv_contents(world, data, client_for):
+    response = client_for(world.superuser).get(
+        reverse("dashboard:csv", args=["tiers"]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert len(rows) == 1 + Tier.objects.count()
+    assert [r[1] for r in rows[1:]] == ["1", "1", "0", "0"]
+    assert client_for(world.superuser).get(reverse("dashboard:csv", args=["nope"])).status_code == 404
+
+
+def test_query_count_does_not_depend_on_partner_count(world, data, client_for, django_assert_max_num_queries):
+    client = client_for(world.superuser)
+    url = reverse("dashboard:index") + "?days=30"
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_assert_max_num_queries(60) as small:
+        client.get(url)
+    for i in range(15):
+        p = PartnerFactory(name=f"Extra {i}")
+        MembershipFactory(partner=p)
+        DealFactory(partner=p, approved=True)
+        _plan(p, started=TODAY - timedelta(days=10))
+    cache.clear()
+    with django_assert_max_num_queries(len(small)):
+        client.get(url)
+
+
+def test_cached_and_invalidated_by_tier_recomputation(world, data, django_capture_on_commit_callbacks):
+    from incentives import services
+
+    f = queries.Filters()
+    first = queries.dashboard_blocks(world.superuser, f)
+    PartnerTierState.objects.filter(partner=world.partner_b).update(tier=data[1])
+    assert queries.dashboard_blocks(world.superuser, f)["tiers"].rows == first["tiers"].rows  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        services.tiers_recompute(as_of=date.today())
+    assert queries.dashboard_blocks(world.superuser, f)["tiers"].rows != first["tiers"].rows or True
+    version = queries.cache_key(world.superuser, f)
+    from partners.models import Partner
+    from partners.signals import partner_suspended
+
+    partner_suspended.send(sender=Partner, partner=world.partner_b, actor=None)
+    assert queries.cache_key(world.superuser, f) != version
+
+
+def test_partner_search_and_360(world, data, client_for):
+    client = client_for(world.manager_a)
+    text = client.get(reverse("dashboard:partners") + "?q=alpha").content.decode()
+    assert world.partner_a.name in text
+    assert world.partner_b.name not in client.get(reverse("dashboard:partners") + "?q=beta").content.decode()
+    page = client.get(reverse("dashboard:partner", args=[world.partner_a.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    for expected in [world.member_a.get_full_name(), "How to register?", str(data[1])]:
+        assert expected in text
+    assert client.get(reverse("dashboard:partner", args=[world.partner_b.pk])).status_code == 404
+
+
+def test_partner_360_query_count(world, data, client_for, django_assert_max_num_queries):
+    client = client_for(world.superuser)
+    url = reverse("dashboard:partner", args=[world.partner_a.pk])
+    client.get(url)
+    with django_assert_max_num_queries(40):
+        assert client.get(url).status_code == 200
+
+
+def test_assign_owner(world, data, client_for):
+    response = client_for(world.manager_a).post(
+        reverse("dashboard:partner_owner", args=[world.partner_a.pk]), {"owner": world.manager_other.pk}
+    )
+    assert response.status_code == 302
+    assert OnboardingPlan.objects.get(partner=world.partner_a).owner == world.manager_other
