@@ -64,8 +64,13 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "incentives.recomputationrun": READ,
         "incentives.statement": REVIEW,
         "incentives.earning": READ,
-        # Campaigns (issue 15, the `promotion` app): add its models here, e.g.
-        # "promotion.campaign": ALL,
+        # Promotion: campaigns, announcements, the overview video; partners' kit files and
+        # campaign events are records of what partners did, read-only.
+        "promotion.campaign": ALL,
+        "promotion.announcement": ALL,
+        "promotion.overviewvideo": ALL,
+        "promotion.cobrandedfile": READ,
+        "promotion.campaignevent": READ,
         # Questions from partners.
         "threads.thread": REVIEW,
         "threads.message": READ,

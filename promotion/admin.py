@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from partners.models import PartnerType
+from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
 from prm.tenancy import partners_for_staff
 from promotion.models import (
     Announcement,
@@ -56,7 +57,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(TranslationAdmin):
+class CampaignAdmin(AuditedAdminMixin, TranslationAdmin):
     form = CampaignForm
     list_display = ["name", "kind", "status", "starts_on", "ends_on", "budget"]
     list_filter = ["status", "kind"]
@@ -81,7 +82,7 @@ class CampaignAdmin(TranslationAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(TranslationAdmin):
+class AnnouncementAdmin(AuditedAdminMixin, TranslationAdmin):
     form = AnnouncementForm
     list_display = ["title", "starts_at", "ends_at", "is_published"]
     list_filter = ["is_published"]
@@ -89,31 +90,25 @@ class AnnouncementAdmin(TranslationAdmin):
 
 
 @admin.register(OverviewVideo)
-class OverviewVideoAdmin(TranslationAdmin):
+class OverviewVideoAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["title", "is_active", "created_at"]
     fields = ["title", "video_file", "external_url", "poster", "chapters", "transcript", "is_active"]
 
 
 @admin.register(CobrandedFile)
-class CobrandedFileAdmin(admin.ModelAdmin):
+class CobrandedFileAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "asset_version", "status", "ready_at"]
     list_filter = ["status"]
     readonly_fields = ["partner", "asset_version", "file", "ready_at", "error"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(partner__in=partners_for_staff(request.user))
 
     def has_add_permission(self, request):
         return False
 
 
 @admin.register(CampaignEvent)
-class CampaignEventAdmin(admin.ModelAdmin):
+class CampaignEventAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["campaign", "partner", "kind", "created_at"]
     list_filter = ["kind", "campaign"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(partner__in=partners_for_staff(request.user))
 
     def has_add_permission(self, request):
         return False

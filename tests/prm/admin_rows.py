@@ -145,6 +145,27 @@ def _group(w):
     return Group.objects.create(name="Matrix group")
 
 
+def _cobranded_file(w):
+    from promotion.models import CobrandedFile
+    from tests.promotion.factories import asset_with_file
+
+    version = asset_with_file().current_version
+    return CobrandedFile.objects.create(partner=w.partner_a, asset_version=version)
+
+
+def _campaign_event(w):
+    from promotion.models import CampaignEvent
+    from tests.promotion.factories import CampaignFactory
+
+    return CampaignEvent.objects.create(campaign=CampaignFactory(), partner=w.partner_a, kind="click")
+
+
+def _overview_video(w):
+    from promotion.models import OverviewVideo
+
+    return OverviewVideo.objects.create(title="Overview", external_url="https://vimeo.com/1")
+
+
 def _f(path, **kwargs):
     def make(w):
         module, name = path.rsplit(".", 1)
@@ -207,4 +228,9 @@ ROWS: dict[str, AdminRow] = {
     "incentives.statement": AdminRow(_statement, owned=True),
     "threads.thread": AdminRow(_thread, owned=True),
     "threads.attachment": AdminRow(_attachment, owned=True),
+    "promotion.campaign": AdminRow(_f("tests.promotion.factories.CampaignFactory"), owned=False),
+    "promotion.announcement": AdminRow(_f("tests.promotion.factories.AnnouncementFactory"), owned=False),
+    "promotion.overviewvideo": AdminRow(_overview_video, owned=False),
+    "promotion.cobrandedfile": AdminRow(_cobranded_file, owned=True),
+    "promotion.campaignevent": AdminRow(_campaign_event, owned=True),
 }
