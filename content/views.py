@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from content import library, queries, services
 from content import search as fts
 from content.models import Asset, AssetEvent, AssetVersion, Bookmark, SearchLog, Stage
 from prm.exports import csv_response
+from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
 from prm.tenancy import partner_required, partners_for_staff, staff_required
@@ -112,20 +113,20 @@ def _video_embed(url: str) -> str:
     )
 
 
-def _file_response(version: AssetVersion, *, inline: bool) -> FileResponse:
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=not inline,
+def _file_response(request, version: AssetVersion, *, inline: bool):
+    response = serve(
+        request,
+        version.file,
         filename=version.original_name,
         content_type=version.content_type,
+        as_attachment=not inline,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     if inline and version.file_type == "image":
         response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 
 
+@private_file_view
 @partner_required
 def download(request, pk):
     """The current file as an attachment, only through the audience check (never a media URL)."""
@@ -135,9 +136,10 @@ def download(request, pk):
     services.event_record(
         asset=asset, partner=request.partner, user=request.user, kind=AssetEvent.Kind.DOWNLOAD
     )
-    return _file_response(asset.current_version, inline=False)
+    return _file_response(request, asset.current_version, inline=False)
 
 
+@private_file_view
 @partner_required
 def file_inline(request, pk):
     """The current file for the in-page preview (PDF, image, video): same checks, inline."""
@@ -145,19 +147,24 @@ def file_inline(request, pk):
     version = asset.current_version
     if version is None or version.file_type not in INLINE_TYPES:
         raise Http404
-    return _file_response(version, inline=True)
+    return _file_response(request, version, inline=True)
 
 
+@private_file_view
 @partner_required
 def thumbnail(request, pk):
     asset = _asset_or_404(request, pk)
     version = asset.current_version
     if version is None or not version.thumbnail:
         raise Http404
-    response = FileResponse(version.thumbnail.open("rb"), content_type="image/png")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve(
+        request,
+        version.thumbnail,
+        filename=f"{asset.pk}-thumb.png",
+        content_type="image/png",
+        as_attachment=False,
+        cache="private, max-age=3600",
+    )
 
 
 @require_POST
@@ -360,10 +367,11 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
     return csv_response(str(EXPORTS[export]), header, rows)
 
 
+@private_file_view
 @staff_required(groups=(CHANNEL_MANAGERS,))
 def staff_version_download(request, pk):
     """Any version (also earlier ones) for channel managers, e.g. from the admin."""
     version = get_object_or_404(AssetVersion, pk=pk)
     return _file_response(
-        version, inline=request.GET.get("inline") == "1" and version.file_type in INLINE_TYPES
+        request, version, inline=request.GET.get("inline") == "1" and version.file_type in INLINE_TYPES
     )

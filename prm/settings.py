@@ -17,6 +17,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from prm.storage import storages_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -198,16 +200,22 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# Public files (logos) in MEDIA_ROOT, every other upload in PRIVATE_MEDIA_ROOT, served only
+# through views that check access; MEDIA_STORAGE_URL=s3://bucket/prefix moves both to an
+# S3-compatible bucket (prm/storage.py).
+PRM_PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="") or None
+STORAGES = storages_from_env(
+    env,
+    static_backend=(
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    ),
+)
+# Private files: "" (Django streams them, with Range), "x-accel-redirect" (nginx, internal
+# location at PRM_SENDFILE_PREFIX mapped to PRIVATE_MEDIA_ROOT) or "x-sendfile".
+PRM_SENDFILE = env("PRM_SENDFILE", default="")
+PRM_SENDFILE_PREFIX = env("PRM_SENDFILE_PREFIX", default="/_private/")
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
