@@ -17,6 +17,7 @@ from prm.exports import csv_response
 from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
+from prm.redirects import safe_next_url
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 
 PER_PAGE = 20
@@ -174,10 +175,9 @@ def bookmark(request, pk):
     on = services.bookmark_toggle(user=request.user, partner=request.partner, asset=asset)
     if request.htmx:
         return render(request, "content/index.html#bookmark_button", {"asset": asset, "bookmarked": on})
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect("content:detail", pk=asset.pk)
+    return redirect(
+        safe_next_url(request, request.POST.get("next"), reverse("content:detail", args=[asset.pk]))
+    )
 
 
 @partner_required

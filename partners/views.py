@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,9 @@ from partners.forms import ApplicationForm, DirectoryFilterForm, InviteForm, Pro
 from partners.images import resized_logo
 from partners.models import Capability, Industry, Invitation, Membership, Partner, ReferralLink
 from partners.services import RecruitmentError
+from prm import ratelimit
 from prm.adapters import SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
+from prm.clientip import client_ip
 from prm.pagination import paginate
 from prm.tenancy import ADMIN, active_membership, partner_required
 
@@ -64,11 +65,6 @@ def current_referral(request) -> ReferralLink | None:
     return ReferralLink.objects.select_related("user", "partner").filter(code=code, is_active=True).first()
 
 
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def rate_limit_key(ip: str) -> str:
     return f"partners:apply:{ip}"
 
@@ -77,17 +73,11 @@ def rate_limited(request) -> bool:
     """Count one valid submission for this IP; True when over PARTNERS_APPLY_RATE_LIMIT per hour.
 
     Invalid forms are not counted: they store and send nothing, and a person fixing typos
-    must not lock themselves out.
+    must not lock themselves out. The IP is the trusted client IP (prm.clientip); a cache
+    outage lets the submission through (prm.ratelimit fails open).
     """
     limit, window = getattr(settings, "PARTNERS_APPLY_RATE_LIMIT", (5, 3600))
-    key = rate_limit_key(client_ip(request))
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return ratelimit.hit(rate_limit_key(client_ip(request)), limit=limit, window=window)
 
 
 @require_http_methods(["GET", "POST"])

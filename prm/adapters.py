@@ -1,5 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
+from prm.clientip import client_ip
+
 # Recruitment sets these session keys while a visitor accepts a valid invitation; there is
 # no open sign-up (partners apply at /apply/ and are invited once approved).
 SIGNUP_ALLOWED_SESSION_KEY = "prm_signup_allowed"
@@ -9,6 +11,10 @@ VERIFIED_EMAIL_SESSION_KEY = "prm_verified_email"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        # allauth's login/sign-up/password-reset rate limits key on this.
+        return client_ip(request)
+
     def is_open_for_signup(self, request):
         return bool(request.session.get(SIGNUP_ALLOWED_SESSION_KEY))
 

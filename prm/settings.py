@@ -253,6 +253,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_SECURE = not DEBUG and SITE_URL.startswith("https")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's IP behind proxies (prm.clientip; every rate limit keys on it): either a
+# header the proxy always overwrites (CLIENT_IP_HEADER=X-Real-IP) or the number of proxies
+# appending to X-Forwarded-For (TRUSTED_PROXY_COUNT=1). Neither: REMOTE_ADDR.
+PRM_CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+PRM_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 X_FRAME_OPTIONS = "SAMEORIGIN"  # PDFs are previewed in an iframe of our own pages
 
 # --- Celery ---------------------------------------------------------------------------
