@@ -124,6 +124,10 @@ def _file_response(request, version: AssetVersion, *, inline: bool):
     )
     if inline and version.file_type == "image":
         response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    elif inline:
+        # The PDF/video preview is embedded in our own detail page (<object>, <video>).
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from prm.emails import send_templated_mail
+from prm.tenancy import partners_for_staff
 
 
 def send(user, template: str, context: dict) -> None:
@@ -31,8 +32,11 @@ def partner_admins(partner_id: int):
 
 
 def _deal_recipients(deal):
+    from prm.recipients import is_current_member
+
     users = {u.pk: u for u in partner_admins(deal.partner_id)}
-    if deal.registered_by and deal.registered_by.is_active:
+    # The person who registered it, only while still a member of the partner.
+    if deal.registered_by and is_current_member(deal.registered_by, deal.partner_id):
         users[deal.registered_by.pk] = deal.registered_by
     return users.values()
 
@@ -109,5 +113,21 @@ def deal_submitted(*, deal_id: int) -> None:
     if deal is None or deal.status != Deal.Status.SUBMITTED:
         return
     url = settings.SITE_URL + reverse("incentives:staff_deal_detail", args=[deal.pk])
+    conflicts = list(deal.conflicting_deals.select_related("partner")) if deal.has_conflict else []
     for user in reviewers_for(deal.partner):
-        send(user, "deal_submitted", {"deal": deal, "url": url})
+        # Conflict details per recipient: only registrations of partners this person may see.
+        visible = set(
+            partners_for_staff(user)
+            .filter(pk__in={c.partner_id for c in conflicts})
+            .values_list("pk", flat=True)
+        )
+        send(
+            user,
+            "deal_submitted",
+            {
+                "deal": deal,
+                "url": url,
+                "conflicts": [c for c in conflicts if c.partner_id in visible],
+                "hidden_conflicts": sum(1 for c in conflicts if c.partner_id not in visible),
+            },
+        )

@@ -17,7 +17,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from prm.storage import storages_from_env
+from prm.storage import media_storage_origin, storages_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -104,10 +104,12 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_countries",
     "django_filters",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -250,15 +252,50 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_SECURE = not DEBUG and SITE_URL.startswith("https")
+# --- Security headers ---------------------------------------------------------------
+# With debug off the portal is served over HTTPS only (behind a proxy that sets
+# X-Forwarded-Proto). SECURE_SSL_REDIRECT=false is for a proxy that redirects itself.
+HTTPS_ONLY = not DEBUG
+SESSION_COOKIE_SECURE = HTTPS_ONLY or SITE_URL.startswith("https")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]  # the load balancer's plain-HTTP health check
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS_ONLY)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# DENY everywhere; only the PDF/video preview response allows our own pages (content.views).
+X_FRAME_OPTIONS = "DENY"
+# django-csp: no inline script or style anywhere (behaviour in static/js/portal.js,
+# layout in static/css/portal.css, charts as SVG images); frames only from the video
+# players that content and lessons embed (content.views._video_embed, onboarding.video).
+CSP_VIDEO_FRAME_HOSTS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+_csp_media = [o for o in [media_storage_origin(env)] if o]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_csp_media],
+        "media-src": ["'self'", *_csp_media],
+        "object-src": ["'self'", *_csp_media],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": CSP_VIDEO_FRAME_HOSTS,
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        **({"report-uri": [env("CSP_REPORT_URI")]} if env("CSP_REPORT_URI", default="") else {}),
+    }
+}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The client's IP behind proxies (prm.clientip; every rate limit keys on it): either a
 # header the proxy always overwrites (CLIENT_IP_HEADER=X-Real-IP) or the number of proxies
 # appending to X-Forwarded-For (TRUSTED_PROXY_COUNT=1). Neither: REMOTE_ADDR.
 PRM_CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 PRM_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-X_FRAME_OPTIONS = "SAMEORIGIN"  # PDFs are previewed in an iframe of our own pages
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL

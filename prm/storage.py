@@ -119,3 +119,16 @@ def move_public_files_to_private(model, fields) -> int:
             public.delete(name)
             moved += 1
     return moved
+
+
+def media_storage_origin(env) -> str:
+    """The origin signed URLs point at (for the Content-Security-Policy), or ''."""
+    url = env("MEDIA_STORAGE_URL", default="")
+    if not url.startswith("s3://"):
+        return ""
+    endpoint = env("AWS_S3_ENDPOINT_URL", default="")
+    if endpoint:
+        parts = endpoint.split("/")
+        return "/".join(parts[:3])
+    bucket = url.removeprefix("s3://").split("/")[0]
+    return f"https://{bucket}.s3.amazonaws.com"
