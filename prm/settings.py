@@ -242,15 +242,25 @@ def _redis_location(url: str, *, db: int) -> str:
     return f"{base}/{db}"
 
 
+# django-redis with short socket timeouts and IGNORE_EXCEPTIONS: with Redis down or hung
+# the cache misses (rate limits fail open, pages and sign-in keep working) instead of
+# raising or hanging; it recovers by itself when Redis is back. /healthz says "degraded".
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "prm.cache.FailOpenRedisCache",
         # Database 0 is Celery's broker; the cache gets its own (tests another) so that
         # clearing a cache never drops queued tasks.
         "LOCATION": _redis_location(REDIS_URL, db=2 if TESTING else 1),
         "KEY_PREFIX": "prm-test" if TESTING else "prm",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # --- Security headers ---------------------------------------------------------------
 # With debug off the portal is served over HTTPS only (behind a proxy that sets

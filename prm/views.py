@@ -82,10 +82,19 @@ def set_language(request):
 
 @never_cache
 def healthz(request):
+    """200 "ok"; 200 "degraded" when only Redis (cache, rate limits, background work) is
+    unavailable, since pages and sign-in still work; 503 "error" without the database."""
     checks = {"database": _check_database(), "redis": _check_redis()}
-    healthy = all(c["ok"] for c in checks.values())
-    body = {"status": "ok" if healthy else "error", **checks, "worker": _last_heartbeat()}
-    return JsonResponse(body, status=200 if healthy else 503)
+    if not checks["database"]["ok"]:
+        status = "error"
+    elif not checks["redis"]["ok"]:
+        status = "degraded"
+    else:
+        status = "ok"
+    body = {"status": status, **checks, "worker": _last_heartbeat()}
+    if status == "degraded":
+        body["degraded"] = ["cache", "rate_limits", "background_tasks"]
+    return JsonResponse(body, status=503 if status == "error" else 200)
 
 
 def _timed(func) -> dict:
@@ -121,7 +130,7 @@ def _check_redis() -> dict:
 
     def ping():
         url = settings.REDIS_URL.replace("redis+socket://", "unix://")
-        Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+        Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
 
     return _timed(ping)
 
