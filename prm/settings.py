@@ -323,18 +323,40 @@ CELERY_BEAT_SCHEDULE = {
     "prm-heartbeat": {"task": "prm.tasks.heartbeat", "schedule": crontab(minute="*/5")},
 }
 
-# --- Logging --------------------------------------------------------------------------
+# --- Logging and error reporting -----------------------------------------------------
+# LOG_FORMAT=json: one JSON object a line (for a log collector); plain text otherwise.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "prm.logging.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "pgserver": {"level": "WARNING"},
     },
 }
+# Optional error reporting: SENTRY_DSN (Sentry or a compatible service such as GlitchTip).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,  # no e-mail addresses, cookies or bodies of partners
+    )
 
 # --- Portal ---------------------------------------------------------------------------
 PRM_ONBOARDING_TARGET_DAYS = 60
