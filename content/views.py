@@ -212,9 +212,13 @@ def unsubscribe(request, token):
     user = services.user_from_unsubscribe_token(token)
     if user is None:
         return render(request, "content/unsubscribe.html", {"invalid": True}, status=400)
-    if request.method == "POST" and request.POST.get("action") == "resubscribe":
+    if request.method == "GET":
+        # A GET only asks: mail scanners and link previews open every link in a mail.
+        return render(request, "content/unsubscribe.html", {"confirm": True, "token": token})
+    if request.POST.get("action") == "resubscribe":
         services.digest_resubscribe(user=user)
         return render(request, "content/unsubscribe.html", {"resubscribed": True, "token": token})
+    # The confirm button, or RFC 8058 one-click ("List-Unsubscribe=One-Click") from the mail provider.
     services.digest_unsubscribe(user=user)
     return render(request, "content/unsubscribe.html", {"unsubscribed": True, "token": token})
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners import queries, services
@@ -18,7 +19,7 @@ from partners.images import resized_logo
 from partners.models import Capability, Industry, Invitation, Membership, Partner, ReferralLink
 from partners.services import RecruitmentError
 from prm import ratelimit
-from prm.adapters import SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
+from prm.adapters import INVITATION_SESSION_KEY, SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
 from prm.clientip import client_ip
 from prm.pagination import paginate
 from prm.tenancy import ADMIN, active_membership, partner_required
@@ -27,7 +28,6 @@ REFERRAL_SESSION_KEY = "partners_referral"
 REFERRAL_COOKIE = "prm_ref"
 REFERRAL_COOKIE_SALT = "partners.referral"
 REFERRAL_COOKIE_DAYS = 90
-INVITATION_SESSION_KEY = "partners_invitation_token"
 
 
 # --- referral links and the public application ----------------------------------------
@@ -207,7 +207,9 @@ def team(request):
     if request.method == "POST":
         if not is_admin:
             raise PermissionDenied
-        if form.is_valid():
+        if form.is_valid() and _invitation_mails_limited(request):
+            form.add_error(None, INVITATION_LIMIT_MESSAGE)
+        elif form.is_valid():
             try:
                 services.invitation_create(
                     partner=partner,
@@ -239,8 +241,23 @@ def team(request):
     )
 
 
+INVITATION_LIMIT_MESSAGE = gettext_lazy("Too many invitations were sent recently. Please try again later.")
+
+
+def _invitation_mails_limited(request) -> bool:
+    """PARTNERS_INVITE_RATE_LIMIT (count, seconds) invitation mails per partner and per
+    client IP: an admin account in the wrong hands cannot send mail to the world."""
+    limit, window = getattr(settings, "PARTNERS_INVITE_RATE_LIMIT", (20, 3600))
+    by_partner = ratelimit.hit(f"rl:invite:partner:{request.partner.pk}", limit=limit, window=window)
+    by_ip = ratelimit.ip_limited(request, "invite", limit=limit, window=window)
+    return by_partner or by_ip
+
+
 def _invitation_action(request, pk, action):
     invitation = get_object_or_404(Invitation.objects.for_partner(request.partner), pk=pk)
+    if action is services.invitation_resend and _invitation_mails_limited(request):
+        messages.error(request, INVITATION_LIMIT_MESSAGE)
+        return None
     try:
         action(invitation=invitation, actor=request.user)
     except RecruitmentError as exc:

@@ -8,6 +8,8 @@ SIGNUP_ALLOWED_SESSION_KEY = "prm_signup_allowed"
 # The invited e-mail address: the invitation link proves the visitor can read that inbox,
 # so the address counts as verified and allauth sends no second verification mail.
 VERIFIED_EMAIL_SESSION_KEY = "prm_verified_email"
+# The invitation link's token (set by partners.views with the two keys above).
+INVITATION_SESSION_KEY = "partners_invitation_token"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,7 +18,18 @@ class AccountAdapter(DefaultAccountAdapter):
         return client_ip(request)
 
     def is_open_for_signup(self, request):
-        return bool(request.session.get(SIGNUP_ALLOWED_SESSION_KEY))
+        if not request.session.get(SIGNUP_ALLOWED_SESSION_KEY):
+            return False
+        # The invitation must still be open now, not only when the session started: a
+        # revoked (or expired, or used) invitation closes sign-up in that session too.
+        from partners.services import invitation_by_token
+
+        invitation = invitation_by_token(request.session.get(INVITATION_SESSION_KEY, ""))
+        if invitation is None or invitation.state != "pending":
+            for key in (SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY, INVITATION_SESSION_KEY):
+                request.session.pop(key, None)
+            return False
+        return True
 
     def is_email_verified(self, request, email):
         verified = request.session.get(VERIFIED_EMAIL_SESSION_KEY)
