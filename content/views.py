@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,7 +179,7 @@ def bookmark(request, pk):
     on = services.bookmark_toggle(user=request.user, partner=request.partner, asset=asset)
     if request.htmx:
         return render(request, "content/index.html#bookmark_button", {"asset": asset, "bookmarked": on})
-    return redirect(
+    return HttpResponseRedirect(
         safe_next_url(request, request.POST.get("next"), reverse("content:detail", args=[asset.pk]))
     )
 

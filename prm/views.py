@@ -2,12 +2,12 @@ import time
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from prm.redirects import safe_next_url
 from prm.tenancy import active_membership, staff_required
 
 
@@ -62,10 +62,7 @@ def staff_home(request):
 def set_language(request):
     """Switch language; remembered on the account for signed-in users, in a cookie otherwise."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
-    response = redirect(next_url)
+    response = HttpResponseRedirect(safe_next_url(request, request.POST.get("next"), "/"))
     if language in dict(settings.LANGUAGES):
         if request.user.is_authenticated and request.user.language != language:
             request.user.language = language

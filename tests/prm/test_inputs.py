@@ -144,3 +144,11 @@ def test_markdown_drops_remote_images():
     assert "tracker.example" not in html
     assert 'src="/static/logo.png"' in html
     assert "evil" not in render_markdown("![x](//evil.example/p.gif)")
+
+
+@pytest.mark.parametrize("target", ["xxxx", "home", "evil.example"])
+def test_a_bare_word_next_is_not_taken_for_a_url_name(client, target):
+    # Found by tests/test_hostile_forms.py: redirect("xxxx") raised NoReverseMatch (a 500).
+    response = client.post(reverse("set_language"), {"language": "en", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
