@@ -117,3 +117,15 @@ def _limited(handle, length):
             yield data
     finally:
         handle.close()
+
+
+def public_logo(request, path):
+    """A partner logo from the public folder (the one kind of upload that is public)."""
+    from pathlib import Path
+
+    from django.views.static import serve as static_serve
+
+    response = static_serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "partners" / "logos")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -218,3 +218,18 @@ def test_it_stores_private_files_in_a_private_bucket_with_short_signed_urls(worl
     # The view still decides first.
     assert client_for(world.admin_b).get(reverse("content:download", args=[asset.pk])).status_code == 404
     assert client_for(None).get(reverse("content:download", args=[asset.pk])).status_code == 404
+
+
+def test_logos_stay_public_and_are_served_without_debug(world, client, settings):
+    from django.core.files.base import ContentFile as CF
+
+    from tests.content.factories import png_upload as png
+
+    partner = world.partner_a
+    partner.logo.save("alpha.png", CF(png().read()), save=True)
+    assert not isinstance(partner.logo.storage, type(storages["private"]))
+    assert partner.logo.url.startswith("/media/partners/logos/")
+    response = client.get(partner.logo.url)  # anonymous: logos are public by design
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"\x89PNG"
+    assert client.get("/media/partners/logos/../../private-media/x").status_code == 404
