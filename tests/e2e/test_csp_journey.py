@@ -44,6 +44,11 @@ def test_every_page_renders_with_csp_enforced_and_no_violation(page, live_server
     )
     page.add_init_script(WATCH)
     visited, built, skipped = 0, {}, []
+    # The account pages (allauth, with our templates), anonymous and signed in.
+    for path in ("/accounts/login/", "/accounts/password/reset/", "/apply/"):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("load")
+        violations += [f"anon {path}: {v}" for v in page.evaluate("window.__csp")]
     for role in ("admin_a", "manager_a"):
         client = Client()
         client.force_login(world.user(role))
@@ -71,6 +76,10 @@ def test_every_page_renders_with_csp_enforced_and_no_violation(page, live_server
             found = page.evaluate("window.__csp")
             violations += [f"{role} {url}: {v}" for v in found]
             visited += 1
+        for path in ("/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"):
+            page.goto(live_server.url + path)
+            page.wait_for_load_state("load")
+            violations += [f"{role} {path}: {v}" for v in page.evaluate("window.__csp")]
     assert visited >= 40, (visited, skipped)
     assert len(skipped) <= 3, skipped
     assert violations == []
