@@ -21,9 +21,13 @@ setup: install .env
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# Development and tests: runtime (requirements.txt) plus tests, lint and the embedded
+# servers (requirements-dev.txt). Production installs requirements.txt only. Both are
+# compiled from the .in files: .venv/bin/pip-compile --strip-extras requirements.in, then
+# requirements-dev.in.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 # Development defaults only; never used where a real environment sets DJANGO_DEBUG.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import PartnerType
 from partners.models import Stage as _Stage
 from prm.models import PartnerScopedQuerySet
+from prm.storage import private_storage
 
 # The partner's stage is owned by partners (Partner.stage); content delivers for it.
 Stage = _Stage
@@ -232,12 +233,14 @@ class AssetVersion(models.Model):
         Asset, on_delete=models.CASCADE, related_name="versions", verbose_name=_("asset")
     )
     number = models.PositiveIntegerField(_("version"))
-    file = models.FileField(_("file"), upload_to=version_upload_to, max_length=300)
+    file = models.FileField(_("file"), upload_to=version_upload_to, storage=private_storage, max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)
     file_type = models.CharField(_("file type"), max_length=12, choices=Kind.choices)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
-    thumbnail = models.ImageField(_("thumbnail"), upload_to=thumbnail_upload_to, blank=True, max_length=300)
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=thumbnail_upload_to, storage=private_storage, blank=True, max_length=300
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

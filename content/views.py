@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +14,10 @@ from content import library, queries, services
 from content import search as fts
 from content.models import Asset, AssetEvent, AssetVersion, Bookmark, SearchLog, Stage
 from prm.exports import csv_response
+from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
+from prm.redirects import safe_next_url
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 
 PER_PAGE = 20
@@ -112,20 +114,24 @@ def _video_embed(url: str) -> str:
     )
 
 
-def _file_response(version: AssetVersion, *, inline: bool) -> FileResponse:
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=not inline,
+def _file_response(request, version: AssetVersion, *, inline: bool):
+    response = serve(
+        request,
+        version.file,
         filename=version.original_name,
         content_type=version.content_type,
+        as_attachment=not inline,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     if inline and version.file_type == "image":
         response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    elif inline:
+        # The PDF/video preview is embedded in our own detail page (<object>, <video>).
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
+@private_file_view
 @partner_required
 def download(request, pk):
     """The current file as an attachment, only through the audience check (never a media URL)."""
@@ -135,9 +141,10 @@ def download(request, pk):
     services.event_record(
         asset=asset, partner=request.partner, user=request.user, kind=AssetEvent.Kind.DOWNLOAD
     )
-    return _file_response(asset.current_version, inline=False)
+    return _file_response(request, asset.current_version, inline=False)
 
 
+@private_file_view
 @partner_required
 def file_inline(request, pk):
     """The current file for the in-page preview (PDF, image, video): same checks, inline."""
@@ -145,19 +152,24 @@ def file_inline(request, pk):
     version = asset.current_version
     if version is None or version.file_type not in INLINE_TYPES:
         raise Http404
-    return _file_response(version, inline=True)
+    return _file_response(request, version, inline=True)
 
 
+@private_file_view
 @partner_required
 def thumbnail(request, pk):
     asset = _asset_or_404(request, pk)
     version = asset.current_version
     if version is None or not version.thumbnail:
         raise Http404
-    response = FileResponse(version.thumbnail.open("rb"), content_type="image/png")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve(
+        request,
+        version.thumbnail,
+        filename=f"{asset.pk}-thumb.png",
+        content_type="image/png",
+        as_attachment=False,
+        cache="private, max-age=3600",
+    )
 
 
 @require_POST
@@ -167,10 +179,9 @@ def bookmark(request, pk):
     on = services.bookmark_toggle(user=request.user, partner=request.partner, asset=asset)
     if request.htmx:
         return render(request, "content/index.html#bookmark_button", {"asset": asset, "bookmarked": on})
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect("content:detail", pk=asset.pk)
+    return HttpResponseRedirect(
+        safe_next_url(request, request.POST.get("next"), reverse("content:detail", args=[asset.pk]))
+    )
 
 
 @partner_required
@@ -201,9 +212,13 @@ def unsubscribe(request, token):
     user = services.user_from_unsubscribe_token(token)
     if user is None:
         return render(request, "content/unsubscribe.html", {"invalid": True}, status=400)
-    if request.method == "POST" and request.POST.get("action") == "resubscribe":
+    if request.method == "GET":
+        # A GET only asks: mail scanners and link previews open every link in a mail.
+        return render(request, "content/unsubscribe.html", {"confirm": True, "token": token})
+    if request.POST.get("action") == "resubscribe":
         services.digest_resubscribe(user=user)
         return render(request, "content/unsubscribe.html", {"resubscribed": True, "token": token})
+    # The confirm button, or RFC 8058 one-click ("List-Unsubscribe=One-Click") from the mail provider.
     services.digest_unsubscribe(user=user)
     return render(request, "content/unsubscribe.html", {"unsubscribed": True, "token": token})
 
@@ -360,10 +375,11 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
     return csv_response(str(EXPORTS[export]), header, rows)
 
 
+@private_file_view
 @staff_required(groups=(CHANNEL_MANAGERS,))
 def staff_version_download(request, pk):
     """Any version (also earlier ones) for channel managers, e.g. from the admin."""
     version = get_object_or_404(AssetVersion, pk=pk)
     return _file_response(
-        version, inline=request.GET.get("inline") == "1" and version.file_type in INLINE_TYPES
+        request, version, inline=request.GET.get("inline") == "1" and version.file_type in INLINE_TYPES
     )

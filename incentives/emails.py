@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from prm.emails import send_templated_mail
 from prm.notifications import notify
+from prm.tenancy import partners_for_staff
 
 
 def _mail(template: str, context: dict) -> dict:
@@ -55,8 +56,11 @@ def partner_admins(partner_id: int):
 
 
 def _deal_recipients(deal):
+    from prm.recipients import is_current_member
+
     users = {u.pk: u for u in partner_admins(deal.partner_id)}
-    if deal.registered_by and deal.registered_by.is_active:
+    # The person who registered it, only while still a member of the partner.
+    if deal.registered_by and is_current_member(deal.registered_by, deal.partner_id):
         users[deal.registered_by.pk] = deal.registered_by
     return users.values()
 
@@ -157,5 +161,18 @@ def deal_submitted(*, deal_id: int) -> None:
     if deal is None or deal.status != Deal.Status.SUBMITTED:
         return
     url = settings.SITE_URL + reverse("incentives:staff_deal_detail", args=[deal.pk])
+    conflicts = list(deal.conflicting_deals.select_related("partner")) if deal.has_conflict else []
     for user in reviewers_for(deal.partner):
-        send_once(deal, "submitted", user, "deal_submitted", {"deal": deal, "url": url})
+        # Conflict details per recipient: only registrations of partners this person may see.
+        visible = set(
+            partners_for_staff(user)
+            .filter(pk__in={c.partner_id for c in conflicts})
+            .values_list("pk", flat=True)
+        )
+        context = {
+            "deal": deal,
+            "url": url,
+            "conflicts": [c for c in conflicts if c.partner_id in visible],
+            "hidden_conflicts": sum(1 for c in conflicts if c.partner_id not in visible),
+        }
+        send_once(deal, "submitted", user, "deal_submitted", context)

@@ -163,6 +163,12 @@ class Deal(models.Model):
     amount_jpy = models.DecimalField(
         _("amount (JPY)"), max_digits=16, decimal_places=0, default=Decimal(0), editable=False
     )
+    # What the reviewer approved: a later change of amount or currency, or a won amount
+    # above it, sends the registration back to review (incentives.services).
+    approved_amount = models.DecimalField(
+        _("approved amount"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    approved_currency = models.CharField(_("approved currency"), max_length=3, blank=True, editable=False)
     expected_close_date = models.DateField(_("expected close date"))
     notes = models.TextField(_("notes"), blank=True)
     campaign = models.ForeignKey(

@@ -160,8 +160,18 @@ def deal_update(*, deal: Deal, user, data: dict) -> Deal:
     if not changes:
         return deal
     deal.amount_jpy = to_jpy(deal.amount, deal.currency)
+    resubmit = deal.status in (Deal.Status.APPROVED, Deal.Status.EXPIRED) and (
+        "amount" in changes or "currency" in changes
+    )
+    if resubmit:
+        # The approval was for the amount and currency the reviewer saw.
+        deal.status = Deal.Status.SUBMITTED
     deal.save()
-    audit(actor=user, action="deal.updated", target=deal, changes=changes)
+    audit(actor=user, action="deal.updated", target=deal, changes=changes, back_to_review=resubmit)
+    if resubmit:
+        from incentives import tasks
+
+        tasks.notify_deal_submitted.delay_on_commit(deal_id=deal.pk)
     return deal
 
 
@@ -173,14 +183,24 @@ def deal_close(*, deal: Deal, user, won: bool, amount: Decimal | None = None, re
         raise IncentivesError(_("Only approved, open registrations can be closed."))
     deal.stage = Deal.Stage.WON if won else Deal.Stage.LOST
     deal.closed_on = on or timezone.localdate()
+    resubmit = False
     if won and amount is not None:
+        approved = deal.approved_amount if deal.approved_amount is not None else deal.amount
+        # Won above the approved amount: counted only once a reviewer approves it.
+        resubmit = Decimal(amount) > approved
         deal.amount = amount
         deal.amount_jpy = to_jpy(amount, deal.currency)
+    if resubmit:
+        deal.status = Deal.Status.SUBMITTED
     if not won:
         deal.lost_reason = reason
     deal.save()
-    if won:
+    if won and not resubmit:
         partner_deal_won(partner=deal.partner, on=deal.closed_on)
+    if resubmit:
+        from incentives import tasks
+
+        tasks.notify_deal_submitted.delay_on_commit(deal_id=deal.pk)
     audit(
         actor=user,
         action="deal.won" if won else "deal.lost",
@@ -205,10 +225,13 @@ def deal_approve(*, deal: Deal, actor, reason: str = "", on: date | None = None)
     deal.review_reason = reason
     deal.reviewed_by = actor
     deal.reviewed_at = timezone.now()
+    deal.approved_amount, deal.approved_currency = deal.amount, deal.currency
     deal.save(
         update_fields=[
             "status",
             "protected_until",
+            "approved_amount",
+            "approved_currency",
             "review_reason",
             "reviewed_by",
             "reviewed_at",
@@ -342,6 +365,8 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
     won = {
         row["partner_id"]: row
         for row in Deal.objects.won()
+        # A won amount above the approved one is back in review: it counts once approved.
+        .exclude(status=Deal.Status.SUBMITTED)
         .filter(closed_on__gt=start, closed_on__lte=as_of)
         .order_by()
         .values("partner_id")

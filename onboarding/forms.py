@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import OnboardingPlan, ReminderPreference, TaskSubmission
 from partners.models import PartnerType
+from prm import uploads
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ALLOWED_EXTENSIONS = {"pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg", "txt", "csv", "zip"}
@@ -17,11 +18,16 @@ class SubmissionForm(forms.ModelForm):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        ext = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
-        if ext not in ALLOWED_EXTENSIONS:
-            raise forms.ValidationError(_("This file type is not accepted."))
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        # Extension, size, content sniffing and image pixel caps: the portal's one validator.
+        uploads.validate_upload(
+            f,
+            extensions=ALLOWED_EXTENSIONS,
+            max_bytes=MAX_UPLOAD_BYTES,
+            messages={
+                "type": _("This file type is not accepted."),
+                "size": _("The file is larger than 20 MB."),
+            },
+        )
         return f
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import PartnerType
 from prm.models import PartnerScopedQuerySet
+from prm.storage import private_storage
 
 
 def default_target_days() -> int:
@@ -612,7 +613,7 @@ class TaskSubmission(models.Model):
     task = models.ForeignKey(
         OnboardingTask, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("task")
     )
-    file = models.FileField(_("document"), upload_to=upload_path)
+    file = models.FileField(_("document"), upload_to=upload_path, storage=private_storage)
     note = models.TextField(_("note"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")

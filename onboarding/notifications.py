@@ -6,6 +6,7 @@ from onboarding import emails
 from onboarding.models import OnboardingPlan, TaskSubmission
 from onboarding.reminders import _members
 from prm.notifications import notify
+from prm.recipients import is_current_member
 
 
 def plan_started(*, plan_id: int) -> None:
@@ -38,6 +39,8 @@ def submission_received(*, submission_id: int) -> None:
 
 def submission_returned(*, submission_id: int) -> None:
     sub = TaskSubmission.objects.select_related("task__plan__partner", "submitted_by").get(pk=submission_id)
+    if not is_current_member(sub.submitted_by, sub.task.plan.partner_id):
+        return  # left the partner (or disabled): the task page shows the partner the result
     notify(
         kind="document_reviewed",
         recipients=[sub.submitted_by],
@@ -54,6 +57,8 @@ def submission_returned(*, submission_id: int) -> None:
 
 def submission_accepted(*, submission_id: int) -> None:
     sub = TaskSubmission.objects.select_related("task__plan", "submitted_by").get(pk=submission_id)
+    if not is_current_member(sub.submitted_by, sub.task.plan.partner_id):
+        return  # left the partner (or disabled): the task page shows the partner the result
     notify(
         kind="document_reviewed",
         recipients=[sub.submitted_by],

@@ -65,6 +65,7 @@ def reminder_deliver(*, log_id: int) -> int:
     from onboarding import emails
     from onboarding.queries import plans_with_progress, risk_flags
     from onboarding.services import channel_managers
+    from prm.recipients import assigned_managers
 
     claimed = ReminderLog.objects.filter(pk=log_id, sent_at=None).update(sent_at=timezone.now())
     if not claimed:
@@ -102,9 +103,13 @@ def reminder_deliver(*, log_id: int) -> int:
             count += 1
     elif log.kind == K.ESCALATION:
         plan = log.plan
-        recipients = {u.pk: u for u in channel_managers()}
-        if plan.owner is not None:
+        # The plan's owner and the managers assigned to the partner; everyone in the
+        # group only when nobody is (so that an escalation is never lost).
+        recipients = {u.pk: u for u in assigned_managers(plan.partner)}
+        if plan.owner is not None and plan.owner.is_active:
             recipients[plan.owner.pk] = plan.owner
+        if not recipients:
+            recipients = {u.pk: u for u in channel_managers()}
         context = {"plan": plan, "url": emails.absolute(reverse("onboarding:staff_plan", args=[plan.pk]))}
         count += notify(
             kind="plan_at_risk",

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from onboarding.models import (
 )
 from onboarding.video import embed_url
 from prm.exports import csv_response
+from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
 from prm.tenancy import partner_required, partners_for_staff, staff_required
@@ -595,14 +596,11 @@ def staff_review(request, pk):
     return render(request, "onboarding/staff/review_detail.html", context)
 
 
+@private_file_view
 @staff_required
 def staff_submission_file(request, pk):
     submission = get_object_or_404(_staff_submissions(request.user), pk=pk)
-    try:
-        handle = submission.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=submission.filename)
+    return serve(request, submission.file, filename=submission.filename)
 
 
 @staff_required

@@ -326,6 +326,26 @@ def _issue_token(invitation: Invitation) -> str:
     return token
 
 
+def _send_marker(invitation: Invitation) -> str:
+    """Identifies one (re)send; a task for an older send finds another marker and stops."""
+    return invitation.sent_at.isoformat()
+
+
+@transaction.atomic
+def invitation_mail_token(*, invitation_id: int, marker: str) -> tuple[Invitation, str] | None:
+    """Called by the mail task: the link's token is made here, at sending time, so that it
+    never travels through the broker (the task carries only ids). Only its hash is stored;
+    the previous link (if any) stops working. None when the invitation is no longer open
+    or was resent since (a stale task)."""
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+    if invitation is None or invitation.state != "pending" or _send_marker(invitation) != marker:
+        return None
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = token_hash(token)
+    invitation.save(update_fields=["token_hash"])
+    return invitation, token
+
+
 @transaction.atomic
 def invitation_create(
     *, partner: Partner, email: str, role: str, actor, language: str | None = None, application=None
@@ -346,12 +366,14 @@ def invitation_create(
         invited_by=actor if getattr(actor, "pk", None) else None,
         language=language or getattr(actor, "language", None) or "ja",
     )
-    token = _issue_token(invitation)
+    _issue_token(invitation)  # a placeholder hash: the mail task makes the link's token
     invitation.save()
     audit(
         actor=actor, action="invitation.created", target=invitation, partner=partner, email=email, role=role
     )
-    tasks.send_invitation.delay_on_commit(invitation.pk, token, application.pk if application else None)
+    tasks.send_invitation.delay_on_commit(
+        invitation.pk, _send_marker(invitation), application.pk if application else None
+    )
     return invitation
 
 
@@ -363,10 +385,10 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         raise RecruitmentError(_("Only open invitations can be resent."))
-    token = _issue_token(invitation)
+    _issue_token(invitation)  # the old link stops working now
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
     audit(actor=actor, action="invitation.resent", target=invitation)
-    tasks.send_invitation.delay_on_commit(invitation.pk, token, None)
+    tasks.send_invitation.delay_on_commit(invitation.pk, _send_marker(invitation), None)
     return invitation
 
 

@@ -25,12 +25,13 @@ def send_application_rejected(application_id: int) -> None:
 
 
 @shared_task(acks_late=True, **RETRY)
-def send_invitation(invitation_id: int, token: str, application_id: int | None = None) -> None:
-    """The token travels with the task: only its hash is stored, so the link can't be rebuilt."""
-    invitation = services.invitation_by_token(token)
-    # A resend issues a new token: a stale task for the old one sends nothing.
-    if invitation is None or invitation.pk != invitation_id or invitation.state != "pending":
+def send_invitation(invitation_id: int, marker: str, application_id: int | None = None) -> None:
+    """Only ids travel through the broker: the link's token is made when the mail is sent
+    (services.invitation_mail_token); a task for an older send (resent since) sends nothing."""
+    found = services.invitation_mail_token(invitation_id=invitation_id, marker=marker)
+    if found is None:
         return
+    invitation, token = found
     application = Application.objects.filter(pk=application_id).first() if application_id else None
     emails.invitation(invitation, token, application)
 

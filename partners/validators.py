@@ -1,27 +1,24 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from django.utils.translation import gettext_lazy as _
 
-LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+from prm import uploads
+
+LOGO_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
 def validate_logo(file) -> None:
-    """Accept only real PNG/JPEG/GIF/WebP images of reasonable size (Pillow decides, not the name)."""
-    if file.size > settings.PRM_LOGO_MAX_BYTES:
-        raise ValidationError(
-            _("The logo is too large (%(size)s). The maximum is %(max)s.")
-            % {"size": filesizeformat(file.size), "max": filesizeformat(settings.PRM_LOGO_MAX_BYTES)}
-        )
-    try:
-        file.seek(0)
-        with Image.open(file) as img:
-            fmt = img.format
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValidationError(_("The logo is not a valid image file.")) from exc
-    finally:
-        file.seek(0)
-    if fmt not in LOGO_FORMATS:
-        raise ValidationError(_("Upload the logo as PNG, JPEG, GIF or WebP."))
+    """Accept only real PNG/JPEG/GIF/WebP images of reasonable size and pixel count
+    (the portal's one upload validator decides by content, not by the name)."""
+    uploads.validate_upload(
+        file,
+        extensions=LOGO_EXTENSIONS,
+        max_bytes=settings.PRM_LOGO_MAX_BYTES,
+        max_pixels=getattr(settings, "PRM_LOGO_MAX_PIXELS", 25_000_000),
+        messages={
+            "type": _("Upload the logo as PNG, JPEG, GIF or WebP."),
+            "mismatch": _("Upload the logo as PNG, JPEG, GIF or WebP."),
+            "size": _("The logo is too large (%(size)s). The maximum is %(max)s."),
+            "corrupt": _("The logo is not a valid image file."),
+            "pixels": _("The logo has too many pixels (at most %(max)s million)."),
+        },
+    )

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners import queries, services
@@ -18,7 +18,9 @@ from partners.forms import ApplicationForm, DirectoryFilterForm, InviteForm, Pro
 from partners.images import resized_logo
 from partners.models import Capability, Industry, Invitation, Membership, Partner, ReferralLink
 from partners.services import RecruitmentError
-from prm.adapters import SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
+from prm import ratelimit
+from prm.adapters import INVITATION_SESSION_KEY, SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
+from prm.clientip import client_ip
 from prm.pagination import paginate
 from prm.tenancy import ADMIN, active_membership, partner_required
 
@@ -26,7 +28,6 @@ REFERRAL_SESSION_KEY = "partners_referral"
 REFERRAL_COOKIE = "prm_ref"
 REFERRAL_COOKIE_SALT = "partners.referral"
 REFERRAL_COOKIE_DAYS = 90
-INVITATION_SESSION_KEY = "partners_invitation_token"
 
 
 # --- referral links and the public application ----------------------------------------
@@ -64,11 +65,6 @@ def current_referral(request) -> ReferralLink | None:
     return ReferralLink.objects.select_related("user", "partner").filter(code=code, is_active=True).first()
 
 
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def rate_limit_key(ip: str) -> str:
     return f"partners:apply:{ip}"
 
@@ -77,17 +73,11 @@ def rate_limited(request) -> bool:
     """Count one valid submission for this IP; True when over PARTNERS_APPLY_RATE_LIMIT per hour.
 
     Invalid forms are not counted: they store and send nothing, and a person fixing typos
-    must not lock themselves out.
+    must not lock themselves out. The IP is the trusted client IP (prm.clientip); a cache
+    outage lets the submission through (prm.ratelimit fails open).
     """
     limit, window = getattr(settings, "PARTNERS_APPLY_RATE_LIMIT", (5, 3600))
-    key = rate_limit_key(client_ip(request))
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return ratelimit.hit(rate_limit_key(client_ip(request)), limit=limit, window=window)
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,7 +207,9 @@ def team(request):
     if request.method == "POST":
         if not is_admin:
             raise PermissionDenied
-        if form.is_valid():
+        if form.is_valid() and _invitation_mails_limited(request):
+            form.add_error(None, INVITATION_LIMIT_MESSAGE)
+        elif form.is_valid():
             try:
                 services.invitation_create(
                     partner=partner,
@@ -249,8 +241,23 @@ def team(request):
     )
 
 
+INVITATION_LIMIT_MESSAGE = gettext_lazy("Too many invitations were sent recently. Please try again later.")
+
+
+def _invitation_mails_limited(request) -> bool:
+    """PARTNERS_INVITE_RATE_LIMIT (count, seconds) invitation mails per partner and per
+    client IP: an admin account in the wrong hands cannot send mail to the world."""
+    limit, window = getattr(settings, "PARTNERS_INVITE_RATE_LIMIT", (20, 3600))
+    by_partner = ratelimit.hit(f"rl:invite:partner:{request.partner.pk}", limit=limit, window=window)
+    by_ip = ratelimit.ip_limited(request, "invite", limit=limit, window=window)
+    return by_partner or by_ip
+
+
 def _invitation_action(request, pk, action):
     invitation = get_object_or_404(Invitation.objects.for_partner(request.partner), pk=pk)
+    if action is services.invitation_resend and _invitation_mails_limited(request):
+        messages.error(request, INVITATION_LIMIT_MESSAGE)
+        return None
     try:
         action(invitation=invitation, actor=request.user)
     except RecruitmentError as exc:

@@ -4,6 +4,8 @@ Sanitising after rendering is what makes it safe: raw HTML inside the Markdown, 
 handler attributes and javascript:/data: links are all removed by nh3 (ammonia).
 """
 
+import re
+
 import markdown as md
 import nh3
 
@@ -18,10 +20,23 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "td": {"align"},
     "th": {"align"},
-    "code": {"class"},
-    "span": {"class"},
-    "div": {"class"},
 }
+# `class` only as a code block's language (fenced ```python -> class="language-python"):
+# other classes would let text borrow the portal's own styling (fake alerts, buttons).
+CLASS_VALUES = {"code": re.compile(r"^language-[A-Za-z0-9_+-]{1,30}$")}
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if attr == "class":
+        pattern = CLASS_VALUES.get(tag)
+        return value if pattern and pattern.match(value) else None
+    if tag == "img" and attr == "src":
+        # No remote images: they are tracking pixels in staff pages and e-mails. Only
+        # images of this site (a path starting with one "/") are kept.
+        return value if value.startswith("/") and not value.startswith(("//", "/\\")) else None
+    return value
+
+
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -29,7 +44,8 @@ def sanitize_html(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes={**ALLOWED_ATTRIBUTES, "code": {"class"}},
+        attribute_filter=_attribute_filter,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -16,6 +16,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from prm.storage import media_storage_origin, storages_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -103,10 +105,12 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_countries",
     "django_filters",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,7 +177,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Sign-up is by invitation or application only; the adapter enforces it.
-ACCOUNT_ADAPTER = "prm.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "partners.adapters.InvitationAccountAdapter"
 # Accepting an invitation signs up with the invited address only (partners.signup).
 ACCOUNT_FORMS = {"signup": "partners.signup.InvitedSignupForm"}
 ACCOUNT_RATE_LIMITS = {
@@ -200,17 +204,22 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
-STORAGES = {
-    # Django's, plus: a half-written file is removed when the disk is full or read-only.
-    "default": {"BACKEND": "prm.filestorage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# Public files (logos) in MEDIA_ROOT, every other upload in PRIVATE_MEDIA_ROOT, served only
+# through views that check access; MEDIA_STORAGE_URL=s3://bucket/prefix moves both to an
+# S3-compatible bucket (prm/storage.py).
+PRM_PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="") or None
+STORAGES = storages_from_env(
+    env,
+    static_backend=(
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    ),
+)
+# Private files: "" (Django streams them, with Range), "x-accel-redirect" (nginx, internal
+# location at PRM_SENDFILE_PREFIX mapped to PRIVATE_MEDIA_ROOT) or "x-sendfile".
+PRM_SENDFILE = env("PRM_SENDFILE", default="")
+PRM_SENDFILE_PREFIX = env("PRM_SENDFILE_PREFIX", default="/_private/")
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
@@ -235,24 +244,70 @@ def _redis_location(url: str, *, db: int) -> str:
     return f"{base}/{db}"
 
 
+# django-redis with short socket timeouts and IGNORE_EXCEPTIONS: with Redis down or hung
+# the cache misses (rate limits fail open, pages and sign-in keep working) instead of
+# raising or hanging; it recovers by itself when Redis is back. /healthz says "degraded".
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
 CACHES = {
     "default": {
-        # django-redis with IGNORE_EXCEPTIONS: with Redis down the cache misses instead of
-        # failing the request (pages and sign-in keep working; docs/operations.md).
         "BACKEND": "prm.failopen_cache.FailOpenRedisCache",
         # Database 0 is Celery's broker; the cache gets its own (tests another) so that
         # clearing a cache never drops queued tasks.
         "LOCATION": _redis_location(REDIS_URL, db=2 if TESTING else 1),
         "KEY_PREFIX": "prm-test" if TESTING else "prm",
-        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_SECURE = not DEBUG and SITE_URL.startswith("https")
+# --- Security headers ---------------------------------------------------------------
+# With debug off the portal is served over HTTPS only (behind a proxy that sets
+# X-Forwarded-Proto). SECURE_SSL_REDIRECT=false is for a proxy that redirects itself.
+HTTPS_ONLY = not DEBUG
+SESSION_COOKIE_SECURE = HTTPS_ONLY or SITE_URL.startswith("https")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]  # the load balancer's plain-HTTP health check
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS_ONLY)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# DENY everywhere; only the PDF/video preview response allows our own pages (content.views).
+X_FRAME_OPTIONS = "DENY"
+# django-csp: no inline script or style anywhere (behaviour in static/js/portal.js,
+# layout in static/css/portal.css, charts as SVG images); frames only from the video
+# players that content and lessons embed (content.views._video_embed, onboarding.video).
+CSP_VIDEO_FRAME_HOSTS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+_csp_media = [o for o in [media_storage_origin(env)] if o]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_csp_media],
+        "media-src": ["'self'", *_csp_media],
+        "object-src": ["'self'", *_csp_media],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": CSP_VIDEO_FRAME_HOSTS,
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        **({"report-uri": [env("CSP_REPORT_URI")]} if env("CSP_REPORT_URI", default="") else {}),
+    }
+}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-X_FRAME_OPTIONS = "SAMEORIGIN"  # PDFs are previewed in an iframe of our own pages
+# The client's IP behind proxies (prm.clientip; every rate limit keys on it): either a
+# header the proxy always overwrites (CLIENT_IP_HEADER=X-Real-IP) or the number of proxies
+# appending to X-Forwarded-For (TRUSTED_PROXY_COUNT=1). Neither: REMOTE_ADDR.
+PRM_CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+PRM_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL
@@ -312,18 +367,40 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Logging --------------------------------------------------------------------------
+# --- Logging and error reporting -----------------------------------------------------
+# LOG_FORMAT=json: one JSON object a line (for a log collector); plain text otherwise.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "prm.logging.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "pgserver": {"level": "WARNING"},
     },
 }
+# Optional error reporting: SENTRY_DSN (Sentry or a compatible service such as GlitchTip).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,  # no e-mail addresses, cookies or bodies of partners
+    )
 
 # --- Portal ---------------------------------------------------------------------------
 PRM_ONBOARDING_TARGET_DAYS = 60

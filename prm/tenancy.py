@@ -30,6 +30,10 @@ def partner_model():
     return apps.get_model(settings.PRM_PARTNER_MODEL)
 
 
+def membership_model():
+    return apps.get_model(settings.PRM_MEMBERSHIP_MODEL)
+
+
 def active_membership(user):
     """The user's membership at a partner allowed in the portal, or None."""
     Partner, Membership = _models()

@@ -42,6 +42,18 @@ handler404 = "prm.views.error_404"
 handler403 = "prm.views.error_403"
 handler500 = "prm.views.error_500"
 
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    # Logos are the only public uploads: served from their folder (cacheable, no listing)
+    # so that they work in production without a separate /media/ server. Everything else
+    # is private (prm.storage) and only ever served through access-checked views.
+    from django.urls import re_path
+
+    from prm.files import public_logo
+
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/partners/logos/(?P<path>[^/]+)$", public_logo)
+    ]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -2,13 +2,13 @@ import time
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from prm import registry
+from prm.redirects import safe_next_url
 from prm.tenancy import active_membership, staff_required, suspended_membership, suspended_page
 
 
@@ -42,10 +42,7 @@ def staff_home(request):
 def set_language(request):
     """Switch language; remembered on the account for signed-in users, in a cookie otherwise."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
-    response = redirect(next_url)
+    response = HttpResponseRedirect(safe_next_url(request, request.POST.get("next"), "/"))
     if language in dict(settings.LANGUAGES):
         if request.user.is_authenticated and request.user.language != language:
             request.user.language = language
@@ -62,10 +59,19 @@ def set_language(request):
 
 @never_cache
 def healthz(request):
+    """200 "ok"; 200 "degraded" when only Redis (cache, rate limits, background work) is
+    unavailable, since pages and sign-in still work; 503 "error" without the database."""
     checks = {"database": _check_database(), "redis": _check_redis()}
-    healthy = all(c["ok"] for c in checks.values())
-    body = {"status": "ok" if healthy else "error", **checks, "worker": _last_heartbeat()}
-    return JsonResponse(body, status=200 if healthy else 503)
+    if not checks["database"]["ok"]:
+        status = "error"
+    elif not checks["redis"]["ok"]:
+        status = "degraded"
+    else:
+        status = "ok"
+    body = {"status": status, **checks, "worker": _last_heartbeat()}
+    if status == "degraded":
+        body["degraded"] = ["cache", "rate_limits", "background_tasks"]
+    return JsonResponse(body, status=503 if status == "error" else 200)
 
 
 def _timed(func) -> dict:
@@ -101,7 +107,7 @@ def _check_redis() -> dict:
 
     def ping():
         url = settings.REDIS_URL.replace("redis+socket://", "unix://")
-        Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+        Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
 
     return _timed(ping)
 

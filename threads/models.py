@@ -1,4 +1,3 @@
-import os
 import uuid
 from pathlib import Path
 
@@ -7,11 +6,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from prm.filestorage import FileSystemStorage
 from prm.models import PartnerScopedQuerySet
+from prm.storage import PrivateFileSystemStorage, private_storage
 
 
 class Category(models.TextChoices):
@@ -24,24 +22,8 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class PrivateStorage(FileSystemStorage):
-    """Attachments live outside MEDIA_ROOT, which may be served publicly: they are only
-    ever downloaded through a view that checks who may see the thread."""
-
-    @cached_property
-    def base_location(self):
-        configured = getattr(settings, "PRM_PRIVATE_MEDIA_ROOT", None)
-        return Path(configured) if configured else Path(settings.MEDIA_ROOT).parent / "private-media"
-
-    @cached_property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL.")
-
-
-private_storage = PrivateStorage()
+# The first migration names this class; attachments now use the portal's private storage.
+PrivateStorage = PrivateFileSystemStorage
 
 
 class ThreadQuerySet(PartnerScopedQuerySet):

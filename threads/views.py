@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from content.queries import search_for_partner
 from prm.exports import csv_response
+from prm.files import private_file_view, serve
 from prm.pagination import paginate
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 from threads import about as about_mod
@@ -204,19 +204,11 @@ def mark_all_read(request):
     return redirect("threads:list")
 
 
-def _download(attachment: Attachment):
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _download(request, attachment: Attachment):
+    return serve(request, attachment.file, filename=attachment.name, content_type=attachment.content_type)
 
 
+@private_file_view
 @partner_required
 def attachment_download(request, pk):
     attachment = get_object_or_404(
@@ -225,7 +217,7 @@ def attachment_download(request, pk):
         ),
         pk=pk,
     )
-    return _download(attachment)
+    return _download(request, attachment)
 
 
 # --- Staff pages ------------------------------------------------------------------------------
@@ -399,12 +391,13 @@ def staff_knowledge(request, pk):
     return redirect("threads:staff_detail", pk=thread.pk)
 
 
+@private_file_view
 @staff_required
 def staff_attachment(request, pk):
     attachment = get_object_or_404(
         Attachment.objects.filter(message__thread__in=queries.staff_threads(request.user).values("pk")), pk=pk
     )
-    return _download(attachment)
+    return _download(request, attachment)
 
 
 def home_panel(request, partner):

@@ -1,4 +1,7 @@
+import base64
+
 from django import forms, template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from prm.markdown import render_markdown
@@ -69,3 +72,22 @@ def widget_kind(widget) -> str:
 def markdown_filter(text: str):
     """Markdown rendered and sanitised (safe to output)."""
     return mark_safe(render_markdown(text))
+
+
+@register.filter
+def pct(value) -> int:
+    """A percentage as a whole number 0..100, for the `pct-N` width classes (no style=)."""
+    try:
+        return max(0, min(100, round(float(value))))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def chart_img(svg: str, label: str = ""):
+    """A server-rendered SVG chart as an <img> (its own <style> then needs no inline-style
+    exception in the Content-Security-Policy). The numbers are in a table next to it."""
+    if not svg:
+        return ""
+    data = base64.b64encode(str(svg).encode()).decode()
+    return format_html('<img class="chart-img" src="data:image/svg+xml;base64,{}" alt="{}">', data, label)

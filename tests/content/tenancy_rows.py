@@ -2,6 +2,8 @@ from tests.tenancy import LOGIN, MANAGERS, PARTNER, PUBLIC, Row, expect
 
 # Partner A's own asset (shared only with A by name): 404 for everybody else.
 PARTNER_ASSET = expect(404, anon=LOGIN, member_a=200, admin_a=200)
+# A private file URL: 404 for anonymous too (no redirect that says "it exists").
+PARTNER_ASSET_FILE = expect(404, member_a=200, admin_a=200)
 
 
 def _asset_a(w):
@@ -33,9 +35,9 @@ ROWS = [
     Row("content:index", PARTNER, query="?q=Alpha", leaks=lambda w: [_asset_a(w).title]),
     Row("content:bookmarks", PARTNER),
     Row("content:detail", PARTNER_ASSET, kwargs=lambda w: {"pk": _asset_a(w).pk}),
-    Row("content:download", PARTNER_ASSET, kwargs=lambda w: {"pk": _asset_a(w).pk}),
-    Row("content:file", PARTNER_ASSET, kwargs=lambda w: {"pk": _asset_a(w).pk}),
-    Row("content:thumbnail", PARTNER_ASSET, kwargs=lambda w: {"pk": _asset_a(w).pk}),
+    Row("content:download", PARTNER_ASSET_FILE, kwargs=lambda w: {"pk": _asset_a(w).pk}),
+    Row("content:file", PARTNER_ASSET_FILE, kwargs=lambda w: {"pk": _asset_a(w).pk}),
+    Row("content:thumbnail", PARTNER_ASSET_FILE, kwargs=lambda w: {"pk": _asset_a(w).pk}),
     Row(
         "content:bookmark",
         expect(404, anon=LOGIN, member_a=302, admin_a=302),
@@ -49,5 +51,5 @@ ROWS = [
     Row("content:staff_analytics", MANAGERS, query="?export=searches"),
     Row("content:staff_analytics", MANAGERS, query="?export=top"),
     Row("content:staff_analytics", MANAGERS, query="?export=unopened"),
-    Row("content:staff_version_download", MANAGERS, kwargs=_version_a),
+    Row("content:staff_version_download", {**MANAGERS, "anon": 404}, kwargs=_version_a),
 ]

@@ -89,6 +89,8 @@ def test_unsubscribe_link_works_without_login(world, fresh, client):
     url = next(line.strip() for line in body.splitlines() if "/content/digest/unsubscribe/" in line)
     response = client.get(urlparse(url).path)
     assert response.status_code == 200
+    assert not DigestOptOut.objects.exists()  # a GET (a mail scanner) only asks
+    assert client.post(urlparse(url).path, {"action": "unsubscribe"}).status_code == 200
     assert DigestOptOut.objects.filter(user=world.member_a).exists()
     mail.outbox.clear()
     DigestDelivery.objects.all().delete()
@@ -100,7 +102,7 @@ def test_unsubscribe_link_works_without_login(world, fresh, client):
 def test_resubscribe(world, client):
     token = services.unsubscribe_token(world.member_a)
     url = reverse("content:unsubscribe", args=[token])
-    client.get(url)
+    client.post(url, {"action": "unsubscribe"})
     client.post(url, {"action": "resubscribe"})
     assert not DigestOptOut.objects.filter(user=world.member_a).exists()
 
@@ -109,6 +111,14 @@ def test_tampered_token_is_rejected(world, client):
     token = services.unsubscribe_token(world.member_a)
     response = client.get(reverse("content:unsubscribe", args=[token[:-2] + "xx"]))
     assert response.status_code == 400
+    assert not DigestOptOut.objects.exists()
+
+
+def test_unsubscribe_by_get_only_shows_a_confirmation(world, client):
+    url = reverse("content:unsubscribe", args=[services.unsubscribe_token(world.member_a)])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b'data-testid="confirm-unsubscribe"' in response.content
     assert not DigestOptOut.objects.exists()
 
 

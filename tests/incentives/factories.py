@@ -36,6 +36,8 @@ class DealFactory(factory.django.DjangoModelFactory):
         approved = factory.Trait(
             status=Deal.Status.APPROVED,
             protected_until=factory.LazyFunction(lambda: date.today() + timedelta(days=30)),
+            approved_amount=factory.SelfAttribute("amount"),
+            approved_currency="JPY",
         )
         won = factory.Trait(
             status=Deal.Status.APPROVED,

@@ -143,17 +143,19 @@ def test_other_partners_deal_is_404(world, client_for):
 def test_partner_updates_stage_and_marks_won(world, client_for):
     deal = DealFactory(partner=world.partner_a, approved=True)
     client = client_for(world.member_a)
-    data = {"stage": "negotiation", "amount": "1200000", "currency": "JPY",
+    data = {"stage": "negotiation", "amount": "1000000", "currency": "JPY",
             "expected_close_date": deal.expected_close_date.isoformat(), "contact_name": "X"}  # fmt: skip
     assert client.post(reverse("incentives:deal_update", args=[deal.pk]), data).status_code == 302
     deal.refresh_from_db()
-    assert deal.stage == "negotiation" and deal.amount_jpy == Decimal(1_200_000)
+    assert deal.stage == "negotiation" and deal.amount_jpy == Decimal(1_000_000)
+    assert deal.status == Deal.Status.APPROVED  # the approved amount did not change
     response = client.post(
-        reverse("incentives:deal_close", args=[deal.pk]), {"outcome": "won", "amount": "1500000"}
+        reverse("incentives:deal_close", args=[deal.pk]), {"outcome": "won", "amount": "900000"}
     )
     assert response.status_code == 302
     deal.refresh_from_db()
-    assert deal.stage == Deal.Stage.WON and deal.closed_on == date.today() and deal.amount_jpy == 1_500_000
+    assert deal.stage == Deal.Stage.WON and deal.closed_on == date.today() and deal.amount_jpy == 900_000
+    assert deal.status == Deal.Status.APPROVED  # won at or below the approved amount
     assert list(AuditEvent.objects.filter(target_id=str(deal.pk)).values_list("action", flat=True)) == [
         "deal.won",
         "deal.updated",
@@ -281,4 +283,10 @@ def test_assigned_managers_are_told_about_a_new_registration(
     assert world.manager_a.email in recipients
     assert world.manager_other.email not in recipients and world.member_a.email not in recipients
     message = next(m for m in mail.outbox if m.to == [world.manager_a.email])
-    assert "競合" in message.subject and "Beta Holdings" in message.body
+    # manager_a is not assigned to Beta: told that there is a conflict, not whose customer.
+    assert "競合" in message.subject and "Beta Holdings" not in message.body
+    assert "minato-logistics" in message.body  # A's own registration
+    assert message.body.count("minato-logistics") == 1
+    # Someone who may see Beta (the superuser) gets the details.
+    full = next(m for m in mail.outbox if m.to == [world.superuser.email])
+    assert "Beta Holdings" in full.body

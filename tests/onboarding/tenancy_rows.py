@@ -81,7 +81,7 @@ ROWS = [
     Row("onboarding:staff_review", STAFF_OBJECT_A, kwargs=lambda w: {"pk": a_data(w)["submission"].pk}),
     Row(
         "onboarding:staff_submission_file",
-        STAFF_OBJECT_A,
+        {**STAFF_OBJECT_A, "anon": 404},
         kwargs=lambda w: {"pk": a_data(w)["submission"].pk},
     ),
     Row("onboarding:staff_metrics", STAFF, kwargs=setup, leaks=lambda w: ["Alpha business plan"]),

@@ -48,7 +48,7 @@ ROWS = [
         method="post",
         data=lambda w: {"action": "close"},
     ),
-    Row("threads:attachment", PARTNER_OBJECT, kwargs=attachment_kw),
+    Row("threads:attachment", {**PARTNER_OBJECT, "anon": 404}, kwargs=attachment_kw),
     Row("threads:inbox", STAFF, leaks=leaks),
     Row("threads:inbox", STAFF, leaks=leaks, query="?format=csv"),
     Row("threads:metrics", STAFF, leaks=leaks),
@@ -75,5 +75,5 @@ ROWS = [
         method="post",
         data=lambda w: {"message": thread_a(w).messages.filter(by_staff=True).first().pk},
     ),
-    Row("threads:staff_attachment", STAFF_OBJECT_A, kwargs=attachment_kw),
+    Row("threads:staff_attachment", {**STAFF_OBJECT_A, "anon": 404}, kwargs=attachment_kw),
 ]

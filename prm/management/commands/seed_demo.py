@@ -7,7 +7,8 @@ order, so an app's demo can rely on the demo data of the apps it depends on.
 from importlib import import_module
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
     help = "Create (or refresh) the demo data set and print the demo logins."
 
     def handle(self, *args, **options):
+        # The demo creates a superuser with a published password: never on a real site.
+        if not (settings.DEBUG or getattr(settings, "TESTING", False)):
+            raise CommandError("seed_demo refuses to run with DJANGO_DEBUG off (it creates known logins).")
         for app_config in apps.get_app_configs():
             if not module_has_submodule(app_config.module, "demo"):
                 continue
