@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onboarding import services
@@ -254,6 +256,15 @@ class OnboardingTaskAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
 class TaskSubmissionAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     partner_path = "task__plan__partner"
     actions = ["accept_selected", "return_selected"]
+    exclude = ["file"]  # private storage: no public URL for the admin's file widget
+
+    @admin.display(description=_("document"))
+    def document(self, obj):
+        # Served by the staff review page's access-checked view, never from a public URL.
+        if not obj.file:
+            return "-"
+        url = reverse("onboarding:staff_submission_file", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.file.name.rsplit("/", 1)[-1])
 
     def has_add_permission(self, request):
         return False  # partners upload documents from their onboarding page
@@ -288,7 +299,7 @@ class TaskSubmissionAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status"]
     readonly_fields = [
         "task",
-        "file",
+        "document",
         "submitted_by",
         "submitted_at",
         "status",

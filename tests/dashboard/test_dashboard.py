@@ -145,7 +145,7 @@ def test_the_page_renders_charts_tables_and_links(world, data, client_for):
     assert response.status_code == 200
     for key in queries.BLOCKS:
         assert f'data-block="{key}"' in text
-    assert text.count("<svg") >= 5
+    assert text.count("chart-img") >= 5  # server-rendered SVG charts, shown as images (CSP)
     assert 'data-block="campaigns"' in text
     assert world.partner_b.name not in text
 
