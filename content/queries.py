@@ -9,8 +9,9 @@ or at most the partner's tier rank.
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from content.models import Asset, AssetEvent, AssetShare, Bookmark, SegmentPopularity, Stage
@@ -22,15 +23,17 @@ NEW_DAYS = 7
 
 
 # --- Cross-app look-ups (each hook may be absent: treat None as empty) -------------------
-def tier_map() -> dict[int, int]:
-    return call_hook("incentives.queries.partner_tier_map") or {}
+def tier_map(partner_ids=None) -> dict[int, int]:
+    """partner_id -> tier rank; pass `partner_ids` to read only those partners' rows."""
+    kwargs = {} if partner_ids is None else {"partner_ids": list(partner_ids)}
+    return call_hook("incentives.queries.partner_tier_map", **kwargs) or {}
 
 
 def tier_rank(partner) -> int | None:
     cached = getattr(partner, "_content_tier_rank", False)
     if cached is not False:
         return cached
-    rank = tier_map().get(partner.pk)
+    rank = tier_map([partner.pk]).get(partner.pk)
     partner._content_tier_rank = rank
     return rank
 
@@ -38,16 +41,21 @@ def tier_rank(partner) -> int | None:
 _partner_rank = tier_rank
 
 
-def _ids(path: str) -> set[int]:
-    return set(call_hook(path) or [])
+def _ids(path: str, partner_ids=None) -> set[int]:
+    ids = call_hook(path)
+    if partner_ids is not None and hasattr(ids, "filter"):
+        ids = ids.filter(partner_id__in=list(partner_ids))  # the partners asked about, not all
+    return set(ids or [])
 
 
 def partner_stages(partners) -> dict[int, str]:
     """Each partner's stage (issue 5): onboarding while a plan runs (or the partner is still
     onboarding), servicing once it has won deals or is a solution/support/maintenance
     partner, selling otherwise."""
-    running = _ids("onboarding.queries.running_plan_partner_ids")
-    won = _ids("incentives.queries.partners_with_won_deals")
+    partners = list(partners)
+    pks = [p.pk for p in partners]
+    running = _ids("onboarding.queries.running_plan_partner_ids", pks)
+    won = _ids("incentives.queries.partners_with_won_deals", pks)
     stages = {}
     for partner in partners:
         if partner.pk in running or partner.status == partner.Status.ONBOARDING:
@@ -59,10 +67,20 @@ def partner_stages(partners) -> dict[int, str]:
     return stages
 
 
+STAGE_CACHE_SECONDS = 60
+
+
 def partner_stage(partner) -> str:
+    """The partner's stage, memoised on the object and kept a minute in the cache (it moves
+    when a plan completes or a first deal is won: days, not seconds)."""
     cached = getattr(partner, "_content_stage", None)
     if cached is None:
-        cached = partner._content_stage = partner_stages([partner])[partner.pk]
+        key = f"content:stage:{partner.pk}:{partner.status}:{partner.partner_type}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = partner_stages([partner])[partner.pk]
+            cache.set(key, cached, STAGE_CACHE_SECONDS)
+        partner._content_stage = cached
     return cached
 
 
@@ -240,6 +258,28 @@ def recommendations(*, partner, user, limit: int = 6, now=None) -> list[Recommen
     return [Recommendation(assets[pk], score, reasons) for score, _, pk, reasons in top if pk in assets]
 
 
+RECOMMENDATIONS_CACHE_SECONDS = 300
+
+
+def cached_recommendations(*, partner, user, limit: int = 6) -> list[Recommendation]:
+    """`recommendations()` for pages, kept for five minutes per partner, user and language.
+
+    Scoring reads several candidate sets (6 queries, the costliest part of the library and
+    home pages at 20,000 assets); a cache hit costs one `in_bulk` that re-applies the
+    audience rule, so an asset unpublished or no longer visible drops out at once."""
+    key = f"content:recs:{partner.pk}:{user.pk}:{limit}:{translation.get_language()}"
+    rows = cache.get(key)
+    if rows is None:
+        recs = recommendations(partner=partner, user=user, limit=limit)
+        rows = [(r.asset.pk, r.score, [str(reason) for reason in r.reasons]) for r in recs]
+        cache.set(key, rows, RECOMMENDATIONS_CACHE_SECONDS)
+        return recs
+    assets = (
+        visible_assets(partner).select_related("current_version", "collection").in_bulk([r[0] for r in rows])
+    )
+    return [Recommendation(assets[pk], score, reasons) for pk, score, reasons in rows if pk in assets]
+
+
 def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
     """Assets sharing tags with `asset` (2 points per tag) plus assets co-viewed by the same
     people (1 point per person), within the partner's audience."""
@@ -281,6 +321,22 @@ def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
     ranked = sorted(scores, key=lambda pk: (scores[pk], pk), reverse=True)[: limit * 10]
     found = visible.select_related("current_version").in_bulk(ranked)
     return [found[pk] for pk in ranked if pk in found][:limit]
+
+
+def cached_related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
+    """`related_assets()` for the asset page: the ranking (tags and co-views, 3 queries over
+    the events table) is kept five minutes per asset and partner; a hit is one `in_bulk`
+    through the audience rule."""
+    key = f"content:related:{asset.pk}:{partner.pk}:{limit}"
+    ids = cache.get(key)
+    if ids is None:
+        found = related_assets(partner=partner, asset=asset, limit=limit)
+        cache.set(key, [a.pk for a in found], RECOMMENDATIONS_CACHE_SECONDS)
+        return found
+    if not ids:
+        return []
+    found = visible_assets(partner).select_related("current_version").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def digest_assets(*, partner, since, limit: int = 12) -> list[Asset]:

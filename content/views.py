@@ -67,7 +67,7 @@ def index(request):
             ("newest", _("Newest")),
             ("popular", _("Most used")),
         ],
-        "recommendations": queries.recommendations(partner=request.partner, user=request.user)
+        "recommendations": queries.cached_recommendations(partner=request.partner, user=request.user)
         if show_recs
         else [],
         "stage": queries.partner_stage(request.partner),
@@ -83,7 +83,7 @@ def detail(request, pk):
         "active_nav": "content",
         "asset": asset,
         "bookmarked": Bookmark.objects.filter(user=request.user, asset=asset).exists(),
-        "related": queries.related_assets(partner=request.partner, asset=asset),
+        "related": queries.cached_related_assets(partner=request.partner, asset=asset),
         "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else "",
     }
     return render(request, "content/detail.html", context)
@@ -188,7 +188,7 @@ def bookmarks(request):
 
 def home_panel(request, partner):
     """Recommendations on the partner home (prm.views.home_panels)."""
-    recs = queries.recommendations(partner=partner, user=request.user, limit=4)
+    recs = queries.cached_recommendations(partner=partner, user=request.user, limit=4)
     return "content/home_panel.html", {"recommendations": recs, "stage": queries.partner_stage(partner)}
 
 

@@ -241,7 +241,8 @@ CACHES = {
         "KEY_PREFIX": "prm-test" if TESTING else "prm",
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions read from Redis (written through to the database): one query less per page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = not DEBUG and SITE_URL.startswith("https")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
