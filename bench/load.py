@@ -170,7 +170,9 @@ def fill(pages):
         "thread": Thread.objects.filter(partner=partner).order_by("-pk").values_list("pk", flat=True).first(),
         "asset": visible_assets(partner).order_by("-use_count", "pk").values_list("pk", flat=True).first(),
     }
-    return [(label, email, path.format(**ids)) for label, email, path in pages]
+    from urllib.parse import quote
+
+    return [(label, email, quote(path.format(**ids), safe="/?=&+")) for label, email, path in pages]
 
 
 def query_counts(pages) -> dict[str, int]:
