@@ -25,6 +25,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -33,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "var" / "bench"
+SERVICE_RUNS = 7
 SVG = ROOT / "bench" / "growth.svg"
 BARE = ("bare view (1 query)", "partner@example.com", "/bench/bare/")
 
@@ -175,8 +177,10 @@ def fill(pages):
     return [(label, email, quote(path.format(**ids), safe="/?=&+")) for label, email, path in pages]
 
 
-def query_counts(pages) -> dict[str, int]:
-    """Each page's query count, in-process on the same data (second request: caches warm)."""
+def query_counts(pages) -> dict[str, tuple[int, float]]:
+    """Each page's query count, in-process on the same data (second request: caches warm),
+    and its service time: the median of SERVICE_RUNS sequential in-process requests (one at
+    a time, so less sensitive than wrk's figures to other load on the machine)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
@@ -197,7 +201,12 @@ def query_counts(pages) -> dict[str, int]:
                 response = client.get(path)
             if response.status_code != 200:
                 raise SystemExit(f"{label} {path}: HTTP {response.status_code} for {email}")
-            counts[label] = len(ctx.captured_queries)
+            samples = []
+            for _ in range(SERVICE_RUNS):
+                started = time.perf_counter()
+                client.get(path)
+                samples.append((time.perf_counter() - started) * 1000)
+            counts[label] = (len(ctx.captured_queries), statistics.median(samples))
     return counts
 
 
@@ -318,7 +327,7 @@ def run(args):
         for label, email, path in [bare, *pages, bare]:
             row = wrk(port, path, cookies[email], duration=args.duration, connections=args.connections,
                       threads=args.threads)  # fmt: skip
-            row["queries"] = counts[label]
+            row["queries"], row["service_ms"] = counts[label]
             row["path"] = path
             row["role"] = email
             if label in results:  # second bare run
@@ -356,15 +365,17 @@ def print_table(report):
         f"gunicorn {report['workers']} sync workers, DEBUG off; load average "
         f"{report['loadavg_before'][0]:.1f} before, {report['loadavg_after'][0]:.1f} after ({report['taken_at']})\n"
     )
-    print("| page | role | req/s | share of bare | p50 ms | p95 ms | p99 ms | queries | budget |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    print(
+        "| page | role | req/s | share of bare | p50 ms | p95 ms | p99 ms | service ms | queries | budget |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for label, row in pages.items():
         share = row["rps"] / bare["rps"] if bare["rps"] else 0
         verdict = "" if label == BARE[0] else budget(label, row, bare)
         role = row["role"].split("@")[0]
         print(
             f"| {label} | {role} | {row['rps']:.0f} | {share:.0%} | {row['p50']:.0f} | {row['p95']:.0f} | "
-            f"{row['p99']:.0f} | {row['queries']} | {verdict} |"
+            f"{row['p99']:.0f} | {row.get('service_ms', 0):.1f} | {row['queries']} | {verdict} |"
         )
 
 
