@@ -25,7 +25,6 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -34,7 +33,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "var" / "bench"
-SERVICE_RUNS = 7
 SVG = ROOT / "bench" / "growth.svg"
 BARE = ("bare view (1 query)", "partner@example.com", "/bench/bare/")
 
@@ -177,10 +175,8 @@ def fill(pages):
     return [(label, email, quote(path.format(**ids), safe="/?=&+")) for label, email, path in pages]
 
 
-def query_counts(pages) -> dict[str, tuple[int, float]]:
-    """Each page's query count, in-process on the same data (second request: caches warm),
-    and its service time: the median of SERVICE_RUNS sequential in-process requests (one at
-    a time, so less sensitive than wrk's figures to other load on the machine)."""
+def query_counts(pages) -> dict[str, int]:
+    """Each page's query count, in-process on the same data (second request: caches warm)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
@@ -201,13 +197,7 @@ def query_counts(pages) -> dict[str, tuple[int, float]]:
                 response = client.get(path)
             if response.status_code != 200:
                 raise SystemExit(f"{label} {path}: HTTP {response.status_code} for {email}")
-            queries = len(ctx.captured_queries)  # now: the next request resets the log
-            samples = []
-            for _ in range(SERVICE_RUNS):
-                started = time.perf_counter()
-                client.get(path)
-                samples.append((time.perf_counter() - started) * 1000)
-            counts[label] = (queries, statistics.median(samples))
+            counts[label] = len(ctx.captured_queries)
     return counts
 
 
@@ -328,7 +318,12 @@ def run(args):
         for label, email, path in [bare, *pages, bare]:
             row = wrk(port, path, cookies[email], duration=args.duration, connections=args.connections,
                       threads=args.threads)  # fmt: skip
-            row["queries"], row["service_ms"] = counts[label]
+            row["queries"] = counts[label]
+            # Service time: one connection, no queueing (less sensitive to other load).
+            single = wrk(
+                port, path, cookies[email], duration=max(1, args.duration // 4), connections=1, threads=1
+            )
+            row["service_ms"] = single["p50"]
             row["path"] = path
             row["role"] = email
             if label in results:  # second bare run
