@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -120,7 +119,9 @@ def service_env() -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE="bench.loadsite.settings",
         DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=os.environ.get("BENCH_SECRET_KEY", secrets.token_urlsafe(40)),
+        # The sessions load.py creates are signed (and bound to the password hash) with this
+        # process's key: gunicorn must use the same one or every request is a sign-in redirect.
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
         REDIS_URL=settings.REDIS_URL,
@@ -263,6 +264,9 @@ def warm(port, pages, cookies):
             req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookies[email]})
             with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - our own local server
                 resp.read()
+                if resp.status != 200 or resp.geturl() != req.full_url:
+                    # wrk counts a redirect (to the sign-in or MFA page) as a success.
+                    raise SystemExit(f"{path} as {email}: HTTP {resp.status}, ended at {resp.geturl()}")
 
 
 def budget(label: str, row: dict, bare: dict) -> str:
