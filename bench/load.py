@@ -36,6 +36,8 @@ SVG = ROOT / "bench" / "growth.svg"
 BARE = ("bare view (1 query)", "partner@example.com", "/bench/bare/")
 
 # (label, demo login, path); {deal}, {thread}, {asset} are filled from the data.
+# Staff pages last: at the large size some take seconds, and the workers' backlog would
+# otherwise slow the partner pages measured after them.
 PAGES = [
     ("partner home", "partner@example.com", "/"),
     ("content library", "partner@example.com", "/content/"),
@@ -213,6 +215,7 @@ def start_gunicorn(env, port, workers):
         "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
         "--error-logfile", "-",
         "--log-level", "warning",
+        "--timeout", "30",
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     for _ in range(200):
@@ -329,9 +332,10 @@ def run(args):
                 row["service_ms"] = single["p50"] if single["requests"] else None
             row["path"] = path
             row["role"] = email
-            if label in results:  # second bare run
-                first = results[label]
-                row = {**row, "rps": (first["rps"] + row["rps"]) / 2}
+            if label in results:  # second bare run: recorded, but the first one is the ceiling
+                # (slow staff pages can leave the workers a backlog that the last run pays for).
+                results[label]["rps_end"] = row["rps"]
+                row = results[label]
             results[label] = row
             print(f"  {label:<28} {row['rps']:8.1f} req/s  p99 {row['p99']:7.1f} ms", flush=True)
     finally:
@@ -373,13 +377,13 @@ def print_table(report):
         verdict = "" if label == BARE[0] else budget(label, row, bare)
         role = row["role"].split("@")[0]
         print(
-            f"| {label} | {role} | {row['rps']:.0f} | {share:.0%} | {row['p50']:.0f} | {row['p95']:.0f} | "
-            f"{row['p99']:.0f} | {_ms(row.get('service_ms'))} | {row['queries']} | {verdict} |"
+            f"| {label} | {role} | {row['rps']:.0f} | {share:.0%} | {_ms(row['p50'])} | {_ms(row['p95'])} | "
+            f"{_ms(row['p99'])} | {_ms(row.get('service_ms'))} | {row['queries']} | {verdict} |"
         )
 
 
 def _ms(value) -> str:
-    return "-" if not value else f"{value:.0f}"
+    return "-" if not value else f"{value:.0f}"  # no request finished in the window
 
 
 def plot():
