@@ -69,7 +69,7 @@ def index(request):
             ("newest", _("Newest")),
             ("popular", _("Most used")),
         ],
-        "recommendations": queries.recommendations(partner=request.partner, user=request.user)
+        "recommendations": queries.cached_recommendations(partner=request.partner, user=request.user)
         if show_recs
         else [],
         "stage": request.partner.stage,
@@ -85,7 +85,7 @@ def detail(request, pk):
         "active_nav": "content",
         "asset": asset,
         "bookmarked": Bookmark.objects.filter(user=request.user, asset=asset).exists(),
-        "related": queries.related_assets(partner=request.partner, asset=asset),
+        "related": queries.cached_related_assets(partner=request.partner, asset=asset),
         "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else "",
     }
     return render(request, "content/detail.html", context)
@@ -199,7 +199,7 @@ def bookmarks(request):
 
 def home_panel(request, partner):
     """Recommendations on the partner home (prm.views.home_panels)."""
-    recs = queries.recommendations(partner=partner, user=request.user, limit=4)
+    recs = queries.cached_recommendations(partner=partner, user=request.user, limit=4)
     return "content/home_panel.html", {"recommendations": recs, "stage": partner.stage}
 
 

@@ -23,9 +23,15 @@ def partner_tier(partner) -> Tier | None:
     return state.tier if state else None
 
 
-def partner_tier_map() -> dict[int, int]:
-    """partner_id -> rank of the partner's current tier (partners without a tier are absent)."""
-    return dict(PartnerTierState.objects.filter(tier__isnull=False).values_list("partner_id", "tier__rank"))
+def partner_tier_map(partner_ids=None) -> dict[int, int]:
+    """partner_id -> rank of the partner's current tier (partners without a tier are absent).
+
+    With `partner_ids`, only those partners' rows are read (a page needs one partner's rank,
+    not a dict of every partner)."""
+    states = PartnerTierState.objects.filter(tier__isnull=False)
+    if partner_ids is not None:
+        states = states.filter(partner_id__in=partner_ids)
+    return dict(states.values_list("partner_id", "tier__rank"))
 
 
 def partner_tier_rank(partner) -> int | None:

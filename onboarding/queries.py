@@ -4,7 +4,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, IntegerField, Q, Value
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -173,7 +173,9 @@ def risk_flags(plan) -> list[str]:
 def partner_plan(partner):
     """The partner's running plan, else its latest completed one, else None."""
     plans = OnboardingPlan.objects.for_partner(partner).exclude(status=OnboardingPlan.Status.CANCELLED)
-    return plans.filter(status=OnboardingPlan.Status.RUNNING).first() or plans.first()
+    # One query: the running plan sorts first, then the model's order (latest first).
+    running_first = Case(When(status=OnboardingPlan.Status.RUNNING, then=Value(0)), default=Value(1))
+    return plans.order_by(running_first, *OnboardingPlan._meta.ordering).first()
 
 
 def task_sort_key(task: OnboardingTask, today: date):

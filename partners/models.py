@@ -182,8 +182,21 @@ class Partner(models.Model):
             if not getattr(self, field):
                 missing.append(str(self._meta.get_field(field).verbose_name))
         if self.pk:
+            # Both relations in one query.
+            present = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values(
+                    has_industries=models.Exists(self.industries.through.objects.filter(partner_id=self.pk)),
+                    has_capabilities=models.Exists(
+                        self.capabilities.through.objects.filter(partner_id=self.pk)
+                    ),
+                )
+                .first()
+                or {}
+            )
             for field in ("industries", "capabilities"):
-                if not getattr(self, field).exists():
+                if not present.get(f"has_{field}"):
                     missing.append(str(self._meta.get_field(field).verbose_name))
         return missing
 

@@ -370,7 +370,10 @@ def referral_panel(request, partner):
     """Home panel: the partner's referral link with clicks, applications and approvals."""
     if partner.status != Partner.Status.ACTIVE:
         return None
-    link = queries.referral_link_stats(services.referral_link_for(partner=partner))
+    # The existing link with its figures in one query; created (and counted) on first use.
+    link = queries.referrer_stats(ReferralLink.objects.filter(partner=partner)).order_by("pk").first()
+    if link is None:
+        link = queries.referral_link_stats(services.referral_link_for(partner=partner))
     return "partners/panels/referral.html", {"link": link}
 
 

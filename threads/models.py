@@ -103,6 +103,8 @@ class Thread(models.Model):
             models.Index(fields=["status", "-last_public_at"], name="thread_status_activity"),
             models.Index(fields=["assignee", "status"], name="thread_assignee_status"),
             models.Index(fields=["created_at"], name="thread_created"),
+            # The staff inbox's order (all statuses): its first page without sorting every thread.
+            models.Index(fields=["-last_public_at", "-id"], name="thread_activity"),
         ]
         constraints = [
             models.CheckConstraint(
