@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from content import services
 from content.forms import AssetAdminForm
@@ -11,7 +12,7 @@ from content.models import Asset, AssetShare, AssetVersion, Collection, SearchLo
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(TranslationAdmin):
     list_display = ["name", "parent", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -20,7 +21,7 @@ class CollectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]

@@ -21,7 +21,6 @@ class Tier(models.Model):
         PREMIUM = "premium", _("Premium (24/7, named engineer)")
 
     name = models.CharField(_("name"), max_length=60)
-    name_en = models.CharField(_("name in English"), max_length=60, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True, help_text=_("0 is the entry level."))
     # Thresholds (rolling 12 months)
     min_won_revenue = models.DecimalField(
@@ -66,8 +65,8 @@ class Tier(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active language (English name when the UI is English and one is set)."""
-        return _localised(self)
+        """The name in the active language, falling back to the other (see translation.py)."""
+        return self.name
 
 
 # --- Products -------------------------------------------------------------------------
@@ -78,7 +77,6 @@ class Product(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -91,8 +89,8 @@ class Product(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active language (English name when the UI is English and one is set)."""
-        return _localised(self)
+        """The name in the active language, falling back to the other (see translation.py)."""
+        return self.name
 
 
 # --- Deals ----------------------------------------------------------------------------
@@ -354,7 +352,6 @@ class IncentiveProgram(models.Model):
         TIER_BONUS = "tier_bonus", _("Bonus on reaching a tier")
 
     name = models.CharField(_("name"), max_length=150)
-    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     starts_on = models.DateField(_("starts on"))
@@ -420,8 +417,8 @@ class IncentiveProgram(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active language (English name when the UI is English and one is set)."""
-        return _localised(self)
+        """The name in the active language, falling back to the other (see translation.py)."""
+        return self.name
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -528,12 +525,3 @@ class Earning(models.Model):
 
     def __str__(self):
         return f"{self.program}: {self.amount}"
-
-
-def _localised(obj, field: str = "name") -> str:
-    from django.utils import translation
-
-    english = getattr(obj, f"{field}_en", "")
-    if english and (translation.get_language() or "").startswith("en"):
-        return english
-    return getattr(obj, field)

@@ -405,7 +405,7 @@ def staff_overview(request):
     )
     cost_rows = (
         Earning.objects.filter(partner__in=visible)
-        .values("program_id", "program__name", "program__name_en", "program__kind")
+        .values("program_id", "program__name_ja", "program__name_en", "program__kind")
         .annotate(
             partners=Count("partner_id", distinct=True),
             lines=Count("pk"),
@@ -414,12 +414,12 @@ def staff_overview(request):
             paid=Sum("amount", filter=Q(statement__status=Statement.Status.PAID)),
             total=Sum("amount"),
         )
-        .order_by("program__name")
+        .order_by("program__name_ja")
     )
     kinds = dict(IncentiveProgram.Kind.choices)
-    lang_en = (request.LANGUAGE_CODE or "").startswith("en")
+    first, second = ("en", "ja") if (request.LANGUAGE_CODE or "").startswith("en") else ("ja", "en")
     cost = [
-        {**row, "name": (row["program__name_en"] if lang_en and row["program__name_en"] else row["program__name"]),
+        {**row, "name": row[f"program__name_{first}"] or row[f"program__name_{second}"] or "",
          "kind": kinds.get(row["program__kind"], "")}
         for row in cost_rows
     ]  # fmt: skip

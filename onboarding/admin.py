@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from onboarding import services
 from onboarding.models import (
@@ -42,7 +43,7 @@ class TemplateTaskInlineFormSet(forms.BaseInlineFormSet):
                         form.add_error(field, error)
 
 
-class TemplateTaskInline(admin.TabularInline):
+class TemplateTaskInline(TranslationTabularInline):
     model = TemplateTask
     formset = TemplateTaskInlineFormSet
     extra = 1
@@ -63,7 +64,7 @@ class TemplateTaskInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
+class ChecklistTemplateAdmin(TranslationAdmin):
     list_display = ["name", "partner_type", "target_days", "is_active", "task_count", "updated_at"]
     list_filter = ["partner_type", "is_active"]
     search_fields = ["name"]
@@ -90,7 +91,7 @@ class PlanStartAdminForm(forms.ModelForm):
         return data
 
 
-class OnboardingTaskInline(admin.TabularInline):
+class OnboardingTaskInline(TranslationTabularInline):
     model = OnboardingTask
     extra = 0
     fields = ["position", "pillar", "title", "kind", "due_date", "status", "completed_at", "completed_by"]
@@ -187,7 +188,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(TranslationAdmin):
     list_display = ["name", "validity_months"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
