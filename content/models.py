@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partners.models import PartnerType
 from prm.models import PartnerScopedQuerySet
@@ -81,7 +82,7 @@ class Asset(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     class Source(models.TextChoices):
-        COMPANY = "company", _("Company")
+        COMPANY = "company", pgettext_lazy("asset source", "Company")
         EXPERT = "expert", _("Industry expert")
         EMPLOYEE = "employee", _("Employee")
         PARTNER = "partner", _("Partner")
@@ -322,7 +323,7 @@ class AssetEvent(models.Model):
     """A view or download: append-only, one INSERT per event (no counters updated here)."""
 
     class Kind(models.TextChoices):
-        VIEW = "view", _("View")
+        VIEW = "view", pgettext_lazy("engagement event", "View")
         DOWNLOAD = "download", _("Download")
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="events", verbose_name=_("asset"))
@@ -376,7 +377,7 @@ class SegmentPopularity(models.Model):
     partner_type = models.CharField(_("partner type"), max_length=20)
     tier_rank = models.SmallIntegerField(_("tier rank"))
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+", verbose_name=_("asset"))
-    partners = models.PositiveIntegerField(_("partners"))
+    partners = models.PositiveIntegerField(pgettext_lazy("count", "partners"))
     computed_at = models.DateTimeField(_("computed"), default=timezone.now)
 
     class Meta:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -311,7 +311,14 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
     types = dict(PartnerType.choices)
     if export == "top":
         labels = dict(Stage.choices)
-        header = [_("Stage"), _("Asset ID"), _("Title"), _("Views"), _("Downloads"), _("Partners")]
+        header = [
+            _("Stage"),
+            _("Asset ID"),
+            _("Title"),
+            _("Views"),
+            _("Downloads"),
+            pgettext("count", "Partners"),
+        ]
         rows = [
             [labels[stage], r["asset_id"], r["asset__title"], r["views"], r["downloads"], r["partners"]]
             for stage, rs in top.items()
@@ -352,7 +359,7 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
             for r in engagement
         )
     else:
-        header = [_("Search terms"), _("Searches"), _("Partners"), _("Last searched")]
+        header = [_("Search terms"), _("Searches"), pgettext("count", "Partners"), _("Last searched")]
         rows = (
             [r["query"], r["n"], r["partners"], timezone.localtime(r["last"]).strftime("%Y-%m-%d %H:%M")]
             for r in searches

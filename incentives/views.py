@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from incentives import queries, services
@@ -215,7 +216,7 @@ def statements(request):
             .order_by("-statement__period", "id")
         )
         header = [
-            _("Period"),
+            pgettext("statement", "Period"),
             _("Status"),
             _("Program"),
             _("Kind"),
@@ -429,7 +430,7 @@ def staff_overview(request):
     export = request.GET.get("export")
     if export == "distribution":
         rows = [[t.label, n] for t, n in distribution] + [[_("No tier yet"), untiered]]
-        return csv_response("tier-distribution", [_("Tier"), _("Partners")], rows)
+        return csv_response("tier-distribution", [_("Tier"), pgettext("count", "Partners")], rows)
     if export == "movements":
         header = [_("Month"), _("Upgrades"), _("Downgrades"), _("Pending downgrades"), _("Initial")]
         rows = [[r["month"].strftime("%Y-%m"), r["upgrades"], r["downgrades"], r["pending"], r["initial"]]
@@ -440,8 +441,8 @@ def staff_overview(request):
             _("Date"),
             _("Partner"),
             _("Change"),
-            _("From"),
-            _("To"),
+            pgettext("tier change", "From"),
+            pgettext("tier change", "To"),
             _("Metrics before"),
             _("Metrics after"),
         ]
@@ -455,7 +456,7 @@ def staff_overview(request):
         header = [
             _("Program"),
             _("Kind"),
-            _("Partners"),
+            pgettext("count", "Partners"),
             _("Draft"),
             _("Approved"),
             _("Paid"),

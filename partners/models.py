@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from partners.validators import validate_logo
@@ -311,7 +312,7 @@ class Application(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         IN_REVIEW = "in_review", _("In review")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("application", "Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class RejectionReason(models.TextChoices):
@@ -540,8 +541,8 @@ class Invitation(models.Model):
 
     def get_state_display(self) -> str:
         return {
-            "accepted": _("Accepted"),
+            "accepted": pgettext_lazy("invitation", "Accepted"),
             "revoked": _("Revoked"),
             "expired": _("Expired"),
-            "pending": _("Pending"),
+            "pending": pgettext_lazy("invitation", "Pending"),
         }[self.state]

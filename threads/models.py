@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.models import PartnerScopedQuerySet
 
@@ -164,7 +165,7 @@ class Message(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("author"),
+        verbose_name=pgettext_lazy("message", "author"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PUBLIC)
     by_staff = models.BooleanField(_("written by staff"), default=False)
