@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from prm.kana import fill_reading
 from prm.models import PartnerScopedQuerySet
 
 
@@ -144,6 +145,12 @@ class Deal(models.Model):
         verbose_name=_("registered by"),
     )
     customer_company = models.CharField(_("customer company"), max_length=200)
+    customer_company_kana = models.CharField(
+        _("customer company reading"),
+        max_length=200,
+        blank=True,
+        help_text=_("Katakana. Suggested from the name when left empty; used for sorting in Japanese order."),
+    )
     company_key = models.CharField(
         _("normalised company name"), max_length=200, db_index=True, editable=False
     )
@@ -151,6 +158,12 @@ class Deal(models.Model):
         _("customer domain"), max_length=200, db_index=True, help_text=_("For example example.co.jp")
     )
     contact_name = models.CharField(_("contact name"), max_length=120)
+    contact_name_kana = models.CharField(
+        _("contact name reading"),
+        max_length=120,
+        blank=True,
+        help_text=_("Katakana. Suggested from the name when left empty; used for sorting in Japanese order."),
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     product = models.ForeignKey(
@@ -216,6 +229,11 @@ class Deal(models.Model):
 
     def __str__(self):
         return f"{self.customer_company} ({self.product})"
+
+    def save(self, *args, **kwargs):
+        fill_reading(self, "customer_company", "customer_company_kana")
+        fill_reading(self, "contact_name", "contact_name_kana")
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -51,6 +51,9 @@ PARTNERS = [
      "業界特化の拡張アプリケーションを開発するISVです。"),
 ]  # fmt: skip
 
+# Readings that the automatic suggestion (pykakasi) would get wrong; the others are suggested.
+READINGS = {"hokuto-it": "ホクトアイティーサービス"}
+
 # Extra members per partner: (e-mail local part, display name, language)
 MEMBERS = [
     ("tanaka", "田中 一郎", "ja"),
@@ -71,6 +74,7 @@ def seed(stdout) -> None:
                 "country": country,
                 "website": website,
                 "description": description,
+                **({"name_kana": READINGS[slug]} if slug in READINGS else {}),
             },
         )
         partners[slug] = partner

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -17,6 +18,7 @@ from partners.models import (
 )
 from partners.services import company_domain, duplicate_message, open_application_exists
 from partners.validators import validate_logo
+from prm.kana import kana_order, normalise, to_katakana
 
 
 class LookupMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -68,6 +70,7 @@ class ApplicationForm(forms.ModelForm):
         model = Application
         fields = [
             "company_name",
+            "company_name_kana",
             "website",
             "country",
             "company_size",
@@ -75,6 +78,7 @@ class ApplicationForm(forms.ModelForm):
             "capabilities",
             "partner_type",
             "contact_name",
+            "contact_name_kana",
             "contact_email",
             "contact_phone",
             "source",
@@ -83,6 +87,8 @@ class ApplicationForm(forms.ModelForm):
         ]
         labels = {
             "company_name": _("Company name"),
+            "company_name_kana": _("Company name reading (katakana, optional)"),
+            "contact_name_kana": _("Your name reading (katakana, optional)"),
             "website": _("Company website"),
             "country": _("Country"),
             "company_size": _("Company size"),
@@ -166,6 +172,7 @@ class ReviewFilterForm(forms.Form):
         ("fit_score", _("Lowest fit first")),
         ("created_at", _("Oldest first")),
         ("-created_at", _("Newest first")),
+        ("company_name", _("Company name")),
     ]
     status = forms.ChoiceField(
         label=_("Status"),
@@ -197,7 +204,14 @@ class ReviewFilterForm(forms.Form):
         if data["min_score"] is not None:
             qs = qs.filter(fit_score__gte=data["min_score"])
         if data["q"]:
-            qs = qs.filter(company_name__icontains=data["q"]) | qs.filter(domain__icontains=data["q"].lower())
+            q = normalise(data["q"])
+            qs = qs.filter(
+                Q(company_name__icontains=q)
+                | Q(domain__icontains=q.lower())
+                | Q(company_name_kana__icontains=to_katakana(q))
+            )
+        if data["sort"] == "company_name":  # by reading: あいうえお order
+            return qs.order_by(*kana_order("company_name_kana", "-created_at"))
         return qs.order_by(data["sort"] or "-fit_score", "-created_at")
 
 

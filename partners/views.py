@@ -19,6 +19,7 @@ from partners.images import resized_logo
 from partners.models import Capability, Industry, Invitation, Membership, Partner, ReferralLink
 from partners.services import RecruitmentError
 from prm.adapters import SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
+from prm.kana import kana_order
 from prm.pagination import paginate
 from prm.tenancy import ADMIN, active_membership, partner_required
 
@@ -146,7 +147,9 @@ def _directory_qs():
 @require_GET
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    page = paginate(request, form.filter(_directory_qs()).order_by("name"), per_page=12)
+    page = paginate(
+        request, form.filter(_directory_qs()).order_by(*kana_order("name_kana", "name")), per_page=12
+    )
     return render(request, "partners/directory.html", {"form": form, "page": page})
 
 
