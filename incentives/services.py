@@ -26,6 +26,7 @@ from incentives.models import (
 )
 from incentives.normalise import company_key, domain_key
 from prm.audit import audit
+from prm.business_days import add_business_days
 from prm.hooks import call_hook
 
 # Fixed conversion rates into JPY for tier metrics and rebates; override in settings.
@@ -234,7 +235,7 @@ def deal_reject(*, deal: Deal, actor, reason: str) -> Deal:
     return deal
 
 
-REMINDER_DAYS = 7
+REMINDER_BUSINESS_DAYS = 5  # about a week
 
 
 @transaction.atomic
@@ -276,7 +277,8 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
         status=Deal.Status.APPROVED,
         stage__in=Deal.OPEN_STAGES,
         protected_until__gte=today,
-        protected_until__lte=today + timedelta(days=REMINDER_DAYS),
+        # Notice REMINDER_BUSINESS_DAYS Japanese business days ahead (holidays and closures skipped).
+        protected_until__lte=add_business_days(today, REMINDER_BUSINESS_DAYS),
     ).exclude(reminder_sent_for=F("protected_until"))
     claimed = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True))
     if claimed:

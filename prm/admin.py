@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
-from prm.models import AuditEvent, User
+from prm.models import AuditEvent, ClosureDay, User
 
 
 @admin.register(User)
@@ -38,3 +39,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # the audit trail is append-only
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(TranslationAdmin):
+    """Company closure days (New Year break, summer break): skipped by business-day targets."""
+
+    list_display = ["name", "first_day", "last_day"]
+    date_hierarchy = "first_day"
