@@ -175,12 +175,26 @@ def seed(stdout) -> None:
         if kind == F and asset.current_version_id is None:
             services.asset_version_add(asset=asset, upload=_file(title, i, image=title in IMAGE_TITLES))
         ids.append(asset.pk)
+    _link_translations(ids)
     _extras(collections, tags, now)
     search.index_assets(Asset.objects.values_list("pk", flat=True))
     _events(ids, now)
     services.engagement_recount()
     services.popularity_refresh()
     stdout.write(f"    content: {Asset.objects.count()} assets")
+
+
+def _link_translations(ids):
+    """A Japanese asset followed by its English version (same kind and collection) are one
+    asset in two languages; the rest exist in one language only."""
+    i = 0
+    while i < len(ASSETS) - 1:
+        ja, en = ASSETS[i], ASSETS[i + 1]
+        if ja[3] == "ja" and en[3] == "en" and ja[2] == en[2] and ja[5] == en[5]:
+            Asset.objects.filter(pk=ids[i + 1]).update(translation_of_id=ids[i])
+            i += 2
+        else:
+            i += 1
 
 
 def _extras(collections, tags, now):

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -67,6 +68,20 @@ class AssetQuerySet(models.QuerySet):
 
         return self.published().filter(audience_q(partner, tier_rank=tier_rank))
 
+    def in_reader_language(self, language: str):
+        """One version of each asset: the one in `language` where these assets include it,
+        otherwise the other; assets in one language only stay."""
+        group = Coalesce("translation_of_id", "pk")
+        in_language = (
+            self.order_by()
+            .filter(language=language)
+            .annotate(translation_group=group)
+            .filter(translation_group=OuterRef("translation_group"))
+        )
+        return self.annotate(translation_group=group).exclude(
+            ~models.Q(language=language) & models.Q(Exists(in_language))
+        )
+
 
 class Asset(models.Model):
     class Kind(models.TextChoices):
@@ -97,6 +112,18 @@ class Asset(models.Model):
     body = models.TextField(_("body (Markdown)"), blank=True)
     url = models.URLField(_("link or video URL"), blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.JA)
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_(
+            "The same asset in the other language. Readers see the version in their language once, "
+            "with a link to the other."
+        ),
+    )
     stages = models.JSONField(
         _("stages"), default=list, help_text=_("One or more of onboarding, selling, servicing.")
     )
@@ -203,6 +230,21 @@ class Asset(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def translation_group_id(self) -> int:
+        """The id shared by an asset and its translations (the original's)."""
+        return self.translation_of_id or self.pk
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        other = self.translation_of
+        if other is not None:
+            if other.pk == self.pk or other.translation_of_id:
+                raise ValidationError({"translation_of": _("Choose the original asset, not a translation.")})
+            if other.language == self.language:
+                raise ValidationError({"translation_of": _("A translation is in the other language.")})
 
     def stage_labels(self) -> list[str]:
         labels = dict(Stage.choices)

@@ -35,6 +35,8 @@ def index(request):
     filters = library.Filters.from_request(request)
     roots, by_id = library.collection_tree()
     visible = queries.visible_assets(request.partner)
+    if not filters.language:  # each asset once, in the reader's language
+        visible = queries.reader_versions(visible)
     qs = library.apply(visible, filters, by_id).select_related("current_version", "collection")
     page = paginate(request, qs.prefetch_related("tags"), per_page=PER_PAGE)
     items = list(page.object_list)
@@ -84,6 +86,7 @@ def detail(request, pk):
         "asset": asset,
         "bookmarked": Bookmark.objects.filter(user=request.user, asset=asset).exists(),
         "related": queries.related_assets(partner=request.partner, asset=asset),
+        "other_versions": queries.other_versions(partner=request.partner, asset=asset),
         "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else "",
     }
     return render(request, "content/detail.html", context)
@@ -288,6 +291,7 @@ def staff_analytics(request):
         "unopened": unopened[:25],
         "unopened_count": unopened.count(),
         "engagement": engagement[:50],
+        "by_language": queries.engagement_by_translation(since=since, partners=partners),
         "searches": searches[:50],
         "chart": _stage_chart(top),
     }
