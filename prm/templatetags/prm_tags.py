@@ -48,3 +48,19 @@ def widget_kind(widget) -> str:
 def markdown_filter(text: str):
     """Markdown rendered and sanitised (safe to output)."""
     return mark_safe(render_markdown(text))
+
+
+@register.filter
+def yen(amount):
+    """¥1,200,000: JPY without decimals."""
+    from prm.formats import yen as fmt
+
+    return fmt(amount)
+
+
+@register.filter
+def yen_short(amount):
+    """320万円 / 3.2M JPY (prm.formats.yen_short)."""
+    from prm.formats import yen_short as fmt
+
+    return fmt(amount)
