@@ -282,3 +282,19 @@ def test_assigned_managers_are_told_about_a_new_registration(
     assert world.manager_other.email not in recipients and world.member_a.email not in recipients
     message = next(m for m in mail.outbox if m.to == [world.manager_a.email])
     assert "競合" in message.subject and "Beta Holdings" in message.body
+
+
+def test_the_reviewer_reads_the_conflict_in_their_language(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    DealFactory(partner=world.partner_b, customer_company="株式会社みなと物流",
+                customer_domain="minato-logistics.example.jp", approved=True)  # fmt: skip
+    world.manager_a.language = "ja"
+    world.manager_a.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.member_a).post(reverse("incentives:deal_create"), form_data())
+    to_manager = [m for m in mail.outbox if world.manager_a.email in m.to]
+    assert to_manager, [m.to for m in mail.outbox]
+    assert "まで保護" in to_manager[0].body and "protected until" not in to_manager[0].body
