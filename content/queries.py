@@ -9,6 +9,7 @@ or at most the partner's tier rank.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
@@ -50,6 +51,27 @@ def visible_assets(partner):
     return Asset.objects.for_partner(partner, tier_rank=tier_rank(partner))
 
 
+def reader_language(language: str | None = None) -> str:
+    return (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def reader_versions(qs, language: str | None = None):
+    """Each asset once, in the reader's language when that version is among `qs` (else the
+    other language); one-language assets stay and show their language badge."""
+    return qs.in_reader_language(reader_language(language))
+
+
+def other_versions(*, partner, asset) -> list[Asset]:
+    """The same asset in the other language(s), as far as the partner may see them."""
+    group = asset.translation_group_id
+    return list(
+        visible_assets(partner)
+        .filter(Q(pk=group) | Q(translation_of_id=group))
+        .exclude(pk=asset.pk)
+        .only("pk", "title", "language")
+    )
+
+
 def asset_for_partner(*, partner, pk) -> Asset | None:
     """The published asset `pk` if the partner's audience rules allow it, else None."""
     try:
@@ -69,7 +91,7 @@ def search_for_partner(*, partner, query: str, limit: int = 5) -> list[Asset]:
     """Published assets the partner may see that match `query`, best match first."""
     from content import library
 
-    return list(library.search(visible_assets(partner), query)[:limit])
+    return list(library.search(reader_versions(visible_assets(partner)), query)[:limit])
 
 
 def bookmarked_ids(user, asset_ids) -> set[int]:
@@ -148,7 +170,7 @@ def recommendations(*, partner, user, limit: int = 6, now=None) -> list[Recommen
     """
     now = now or timezone.now()
     stage = partner.stage
-    visible = visible_assets(partner)
+    visible = reader_versions(visible_assets(partner))
     popular = similar_popularity(partner, now=now)
     shared_ids = set(AssetShare.objects.filter(partner=partner).values_list("asset_id", flat=True))
     fields = ("pk", "stages", "partner_types", "published_at")
@@ -234,7 +256,10 @@ def cached_recommendations(*, partner, user, limit: int = 6) -> list[Recommendat
 def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
     """Assets sharing tags with `asset` (2 points per tag) plus assets co-viewed by the same
     people (1 point per person), within the partner's audience."""
-    visible = visible_assets(partner).exclude(pk=asset.pk)
+    group = asset.translation_group_id
+    visible = reader_versions(visible_assets(partner)).exclude(
+        Q(pk=asset.pk) | Q(pk=group) | Q(translation_of_id=group)
+    )
     tag_ids = [t.pk for t in asset.tags.all()]
     scores: dict[int, float] = {}
     if tag_ids:
@@ -290,12 +315,34 @@ def cached_related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def digest_assets(*, partner, since, limit: int = 12) -> list[Asset]:
-    """New published assets for the partner's audience and stage."""
+def digest_assets(*, partner, since, limit: int = 12, language: str | None = None) -> list[Asset]:
+    """New published assets for the partner's audience and stage, each once in the reader's
+    language (`language`: the recipient's)."""
     stage = partner.stage
     return list(
-        visible_assets(partner)
+        reader_versions(visible_assets(partner), language)
         .filter(published_at__gte=since, stages__contains=[stage])
         .select_related("collection")
         .order_by("-published_at", "-pk")[:limit]
     )
+
+
+def engagement_by_translation(*, since, partners, limit: int = 25) -> list[dict]:
+    """Views and downloads per asset (its language versions together) and per language."""
+    from django.db.models.functions import Coalesce
+
+    view, download = AssetEvent.Kind.VIEW, AssetEvent.Kind.DOWNLOAD
+    counts = {
+        f"{kind}_{lang}": Count("pk", filter=Q(kind=value, asset__language=lang))
+        for kind, value in (("views", view), ("downloads", download))
+        for lang in ("ja", "en")
+    }
+    rows = list(
+        AssetEvent.objects.filter(created_at__gte=since, partner__in=partners)
+        .annotate(group=Coalesce("asset__translation_of_id", "asset_id"))
+        .values("group")
+        .annotate(**counts, total=Count("pk"))
+        .order_by("-total", "group")[:limit]
+    )
+    assets = Asset.objects.only("pk", "title", "language").in_bulk([r["group"] for r in rows])
+    return [{**r, "asset": assets.get(r["group"])} for r in rows]

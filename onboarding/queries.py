@@ -19,6 +19,7 @@ from onboarding.models import (
     UserCertification,
 )
 from partners.models import Partner
+from prm.business_days import add_business_days
 
 INACTIVE_DAYS = 10
 # Behind pace: the share of tasks done trails the share of the target period elapsed by more than this.
@@ -212,9 +213,10 @@ def reminder_candidates(today: date) -> dict[str, list]:
     # Suspended or offboarded partners are not nagged (their members cannot open the portal).
     running = Q(plan__status=OnboardingPlan.Status.RUNNING, plan__partner__status__in=Partner.PORTAL_STATUSES)
     open_only = Q(status=OnboardingTask.Status.OPEN)
+    # "Due soon" counts Japanese business days: a task due after Golden Week is reminded before it.
     due_soon = list(
         OnboardingTask.objects.filter(
-            running, open_only, due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS)
+            running, open_only, due_date__gte=today, due_date__lte=add_business_days(today, DUE_SOON_DAYS)
         )
         .exclude(kind=TaskKind.SIGNOFF)  # the owner signs these off: nothing for members to do
         .exclude(pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.DUE_SOON).values("task_id"))

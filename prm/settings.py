@@ -88,7 +88,7 @@ INSTALLED_APPS = [
     "promotion",
     "threads",
     "dashboard",
-    "modeltranslation",
+    "modeltranslation",  # before the admin: bilingual manager-defined records (translation.py per app)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -196,6 +196,11 @@ LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Tokyo")
 USE_I18N = True
+# Records channel managers define (names, titles, descriptions, benefits) have a Japanese and
+# an English value; the reader's language is shown, falling back to the other one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ja"
+MODELTRANSLATION_LANGUAGES = ("ja", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ja", "en")}
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.models import PartnerScopedQuerySet
 from prm.storage import PrivateFileSystemStorage, private_storage
@@ -148,7 +149,7 @@ class Message(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("author"),
+        verbose_name=pgettext_lazy("message", "author"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PUBLIC)
     by_staff = models.BooleanField(_("written by staff"), default=False)
