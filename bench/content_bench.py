@@ -1,6 +1,9 @@
 """Content library benchmark: 20,000 assets and 1,000,000 view events.
 
-    .venv/bin/python bench/content_bench.py [--runs 40] [--keep]
+    .venv/bin/python bench/content_bench.py [--runs 40] [--keep] [--tiny]
+
+`--tiny` (seconds, its own database) is what `.ci/run` runs, so a schema change that breaks
+the benchmark fails CI.
 
 Runs against its own database (`prm_bench_content` on the same server; dropped at the end
 unless --keep), seeds with set-based SQL (INSERT ... SELECT generate_series), then times
@@ -53,94 +56,96 @@ def seed(stdout=print):
         stdout("already seeded")
         _derived(stdout)
         return
+    from content.models import AssetEvent, Collection, SearchLog
+    from partners.models import Membership, Partner
+    from prm.models import User
+    from prm.seeding import insert_select
+
     t0 = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute(
-            """
-            INSERT INTO partners_partner (name, slug, partner_type, status, country, website, logo, description,
-                                          created_at, updated_at)
-            SELECT 'Bench Partner ' || g, 'bench-' || g,
-                   (ARRAY['sales','delivery','solution'])[1 + g %% 3],
-                   CASE WHEN g %% 10 = 0 THEN 'onboarding' ELSE 'active' END,
-                   'JP', '', '', '', now(), now()
-              FROM generate_series(1, %s) g
-            """,
-            [PARTNERS],
-        )
-        cur.execute(
-            """
-            INSERT INTO prm_user (email, display_name, language, is_active, is_staff, is_superuser, date_joined,
-                                  password)
-            SELECT 'bench' || g || '@example.test', 'Bench ' || g, 'ja', true, false, false, now(), '!'
-              FROM generate_series(1, %s) g
-            """,
-            [PARTNERS],
-        )
-        cur.execute(
-            """
-            INSERT INTO partners_membership (user_id, partner_id, role, is_active, created_at)
-            SELECT u.id, p.id, 'admin', true, now()
-              FROM prm_user u JOIN partners_partner p ON p.slug = 'bench-' || substr(u.email, 6, strpos(u.email, '@') - 6)
-             WHERE u.email LIKE 'bench%%@example.test'
-            """
-        )
-        cur.execute(
-            """
-            INSERT INTO content_collection (name, slug, position, parent_id)
-            SELECT 'Collection ' || g, 'bench-collection-' || g, g, NULL FROM generate_series(1, 40) g
-            """
-        )
-        cur.execute(
-            """
-            INSERT INTO content_asset (title, summary, kind, body, url, language, stages, partner_types, source,
-                                       status, publish_at, published_at, created_at, updated_at, shared_only,
-                                       view_count, download_count, use_count, collection_id)
-            SELECT (ARRAY['営業資料の作り方','導入ガイド','価格表とライセンス','セキュリティ概要','保守運用手順書',
+    series = "FROM generate_series(1, %(n)s) g"
+    insert_select(
+        Partner,
+        {
+            "name": "'Bench Partner ' || g",
+            "slug": "'bench-' || g",
+            "partner_type": "(ARRAY['sales','delivery','solution'])[1 + g %% 3]",
+            "status": "CASE WHEN g %% 10 = 0 THEN 'onboarding' ELSE 'active' END",
+            "country": "'JP'",
+        },
+        series,
+        {"n": PARTNERS},
+    )
+    insert_select(
+        User,
+        {"email": "'bench' || g || '@example.test'", "display_name": "'Bench ' || g", "language": "'ja'",
+         "password": "'!'"},
+        series,
+        {"n": PARTNERS},
+    )  # fmt: skip
+    insert_select(
+        Membership,
+        {"user": "u.id", "partner": "p.id", "role": "'admin'", "is_active": "true"},
+        "FROM prm_user u JOIN partners_partner p ON p.slug = 'bench-' || substr(u.email, 6, strpos(u.email, '@') - 6)"
+        " WHERE u.email LIKE 'bench%%@example.test'",
+    )
+    insert_select(
+        Collection,
+        {"name": "'Collection ' || g", "slug": "'bench-collection-' || g", "position": "g", "parent": "NULL"},
+        series,
+        {"n": 40},
+    )
+    insert_select(
+        Asset,
+        {
+            "title": """(ARRAY['営業資料の作り方','導入ガイド','価格表とライセンス','セキュリティ概要','保守運用手順書',
                           'Partner onboarding guide','Pricing and licensing','Security white paper',
-                          'Migration checklist','Sales playbook'])[1 + g %% 10] || ' ' || g,
-                   (ARRAY['パートナー向けの資料です。','お客様への提案に使えます。','Useful for customer meetings.',
-                          'Step-by-step instructions for partners.'])[1 + g %% 4],
-                   (ARRAY['article','file','video','link'])[1 + g %% 4],
-                   repeat((ARRAY['営業チームが提案の準備に使う資料です。導入の手順を説明します。',
-                                 'This guide explains how partners prepare proposals and migrate data. '])[1 + g %% 2], 8),
-                   '', (ARRAY['ja','en'])[1 + (g %% 10) / 5],
-                   (ARRAY['["onboarding"]','["selling"]','["servicing"]','["onboarding", "selling"]',
-                          '["selling", "servicing"]'])[1 + g %% 5]::jsonb,
-                   (ARRAY['[]','[]','["sales"]','["delivery"]','["solution"]','[]'])[1 + g %% 6]::jsonb,
-                   'company', CASE WHEN g %% 50 = 0 THEN 'draft' ELSE 'published' END, NULL,
-                   CASE WHEN g %% 50 = 0 THEN NULL ELSE now() - (g %% 700) * interval '1 day' END,
-                   now(), now(), false, 0, 0, 0,
-                   (SELECT min(id) FROM content_collection) + g %% 40
-              FROM generate_series(1, %s) g
-            """,
-            [ASSETS],
-        )
+                          'Migration checklist','Sales playbook'])[1 + g %% 10] || ' ' || g""",
+            "summary": """(ARRAY['パートナー向けの資料です。','お客様への提案に使えます。','Useful for customer meetings.',
+                          'Step-by-step instructions for partners.'])[1 + g %% 4]""",
+            "kind": "(ARRAY['article','file','video','link'])[1 + g %% 4]",
+            "body": """repeat((ARRAY['営業チームが提案の準備に使う資料です。導入の手順を説明します。',
+                                 'This guide explains how partners prepare proposals and migrate data. '])[1 + g %% 2], 8)""",
+            "url": "''",
+            "language": "(ARRAY['ja','en'])[1 + (g %% 10) / 5]",
+            "stages": """(ARRAY['["onboarding"]','["selling"]','["servicing"]','["onboarding", "selling"]',
+                          '["selling", "servicing"]'])[1 + g %% 5]::jsonb""",
+            "partner_types": "(ARRAY['[]','[]','[\"sales\"]','[\"delivery\"]','[\"solution\"]','[]'])[1 + g %% 6]::jsonb",
+            "source": "'company'",
+            "status": "CASE WHEN g %% 50 = 0 THEN 'draft' ELSE 'published' END",
+            "published_at": "CASE WHEN g %% 50 = 0 THEN NULL ELSE now() - (g %% 700) * interval '1 day' END",
+            "shared_only": "false",
+            "collection": "(SELECT min(id) FROM content_collection) + g %% 40",
+        },
+        series,
+        {"n": ASSETS},
+    )
+    with connection.cursor() as cur:
         cur.execute("SELECT min(id), max(id) FROM content_asset")
         amin, amax = cur.fetchone()
         cur.execute("SELECT min(p.id), max(p.id) FROM partners_partner p WHERE p.slug LIKE 'bench-%%'")
         pmin, pmax = cur.fetchone()
-        # Popular assets are opened far more often (cubed random = long tail).
-        cur.execute(
-            """
-            INSERT INTO content_assetevent (asset_id, partner_id, user_id, kind, created_at)
-            SELECT %s + floor(power(random(), 3) * (%s - %s + 1))::bigint,
-                   p.id, m.user_id,
-                   CASE WHEN g %% 5 = 0 THEN 'download' ELSE 'view' END,
-                   now() - random() * interval '180 days'
-              FROM generate_series(1, %s) g
-              JOIN partners_partner p ON p.id = %s + (g::bigint * 7919) %% (%s - %s + 1)
-              JOIN partners_membership m ON m.partner_id = p.id
-            """,
-            [amin, amax, amin, EVENTS, pmin, pmax, pmin],
-        )
-        cur.execute(
-            """
-            INSERT INTO content_searchlog (query, partner_id, user_id, result_count, created_at)
-            SELECT (ARRAY['存在しない資料','roadmap 2030','価格改定'])[1 + g %% 3], %s, NULL, 0, now()
-              FROM generate_series(1, 1000) g
-            """,
-            [pmin],
-        )
+    # Popular assets are opened far more often (cubed random = long tail).
+    insert_select(
+        AssetEvent,
+        {
+            "asset": "%(amin)s + floor(power(random(), 3) * (%(amax)s - %(amin)s + 1))::bigint",
+            "partner": "p.id",
+            "user": "m.user_id",
+            "kind": "CASE WHEN g %% 5 = 0 THEN 'download' ELSE 'view' END",
+            "created_at": "now() - random() * interval '180 days'",
+        },
+        "FROM generate_series(1, %(n)s) g"
+        " JOIN partners_partner p ON p.id = %(pmin)s + (g::bigint * 7919) %% (%(pmax)s - %(pmin)s + 1)"
+        " JOIN partners_membership m ON m.partner_id = p.id",
+        {"amin": amin, "amax": amax, "pmin": pmin, "pmax": pmax, "n": EVENTS},
+    )
+    insert_select(
+        SearchLog,
+        {"query": "(ARRAY['存在しない資料','roadmap 2030','価格改定'])[1 + g %% 3]", "partner": "%(p)s",
+         "user": "NULL", "result_count": "0"},
+        series,
+        {"n": 1000, "p": pmin},
+    )  # fmt: skip
     stdout(f"seeded rows in {time.perf_counter() - t0:.1f}s")
     t0 = time.perf_counter()
     index_assets(Asset.objects.values_list("pk", flat=True))
@@ -237,9 +242,16 @@ def drop():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument(
+        "--tiny", action="store_true", help="200 assets, 5,000 events, 3 runs: a CI smoke run"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep")
     args = parser.parse_args()
+    if args.tiny:
+        global DB_NAME, ASSETS, EVENTS, PARTNERS
+        DB_NAME, ASSETS, EVENTS, PARTNERS = f"{DB_NAME}_tiny", 200, 5_000, 20
+        args.runs, args.keep, args.reuse = 3, False, False
     setup_django(fresh=not args.reuse)
     seed()
     measure(args.runs)

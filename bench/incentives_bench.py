@@ -5,7 +5,9 @@ transaction on the development database, times `incentives.services.tiers_recomp
 naive loop (a handful of queries per partner) on the same data, checks both assign the same
 tiers, prints the figures, and rolls everything back.
 
-    .venv/bin/python bench/incentives_bench.py [--partners 10000] [--deals 500000]
+    .venv/bin/python bench/incentives_bench.py [--partners 10000] [--deals 500000] [--tiny]
+
+`--tiny` (seconds) is what `.ci/run` runs, so a schema change that breaks the benchmark fails CI.
 """
 
 import argparse
@@ -39,6 +41,7 @@ from incentives.models import (  # noqa: E402
 )
 from onboarding.queries import completed_plan_partner_ids, valid_certifications  # noqa: E402
 from partners.models import Partner  # noqa: E402
+from prm.seeding import insert_select  # noqa: E402
 
 
 class Rollback(Exception):
@@ -60,41 +63,48 @@ def seed(partners: int, deals: int) -> None:
     product = Product.objects.create(code="bench-product", name="Bench")
     now = timezone.now()
     today = timezone.localdate()
+    insert_select(
+        Partner,
+        {
+            "name": "'Bench partner ' || g",
+            "slug": "'bench-' || g",
+            "partner_type": "(ARRAY['sales','delivery','solution'])[1 + g %% 3]",
+            "status": "'active'",
+            "country": "(ARRAY['JP','US','GB','DE'])[1 + g %% 4]",
+        },
+        "FROM generate_series(1, %(n)s) g",
+        {"n": partners},
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO partners_partner (name, slug, partner_type, status, country, website, logo, description,
-                                          created_at, updated_at)
-            SELECT 'Bench partner ' || g, 'bench-' || g, (ARRAY['sales','delivery','solution'])[1 + g %% 3],
-                   'active', (ARRAY['JP','US','GB','DE'])[1 + g %% 4], '', '', '', %s, %s
-            FROM generate_series(1, %s) g
-            """,
-            [now, now, partners],
-        )
         cursor.execute("SELECT min(id), max(id) FROM partners_partner WHERE slug LIKE 'bench-%%'")
         low, high = cursor.fetchone()
-        # Skewed activity: deal d belongs to partner low + (d*d) mod n, about 40% won over two years.
-        cursor.execute(
-            """
-            INSERT INTO incentives_deal (partner_id, customer_company, company_key, customer_domain, contact_name,
-                contact_email, contact_phone, product_id, amount, currency, amount_jpy, expected_close_date, notes,
-                status, stage, has_conflict, conflict_notes, review_reason, protected_until, closed_on, lost_reason,
-                created_at, updated_at)
-            SELECT %(low)s + ((d::bigint * d) %% %(n)s), 'Customer ' || d, 'customer' || d,
-                   'c' || d || '.example.com', 'Buyer', '', '', %(product)s, a, 'JPY', a, %(today)s, '',
-                   'approved', CASE WHEN d %% 5 < 2 THEN 'won' ELSE 'proposal' END, FALSE, '', '',
-                   %(today)s + 30, CASE WHEN d %% 5 < 2 THEN %(today)s - (d %% 730) END, '', %(now)s, %(now)s
-            FROM (SELECT d, (100000 + (d::bigint * 7919) %% 9900000)::numeric AS a FROM generate_series(1, %(deals)s) d) s
-            """,
-            {
-                "low": low,
-                "n": high - low + 1,
-                "product": product.pk,
-                "today": today,
-                "now": now,
-                "deals": deals,
-            },
-        )
+    # Skewed activity: deal d belongs to partner low + (d*d) mod n, about 40% won over two years.
+    insert_select(
+        Deal,
+        {
+            "partner": "%(low)s + ((d::bigint * d) %% %(n)s)",
+            "customer_company": "'Customer ' || d",
+            "company_key": "'customer' || d",
+            "customer_domain": "'c' || d || '.example.com'",
+            "contact_name": "'Buyer'",
+            "product": "%(product)s",
+            "amount": "a",
+            "currency": "'JPY'",
+            "amount_jpy": "a",
+            "expected_close_date": "%(today)s",
+            "status": "'approved'",
+            "stage": "CASE WHEN d %% 5 < 2 THEN 'won' ELSE 'proposal' END",
+            "has_conflict": "FALSE",
+            "protected_until": "%(today)s + 30",
+            "closed_on": "CASE WHEN d %% 5 < 2 THEN %(today)s - (d %% 730) END",
+            "created_at": "%(now)s",
+            "updated_at": "%(now)s",
+        },
+        "FROM (SELECT d, (100000 + (d::bigint * 7919) %% 9900000)::numeric AS a"
+        " FROM generate_series(1, %(deals)s) d) s",
+        {"low": low, "n": high - low + 1, "product": product.pk, "today": today, "now": now, "deals": deals},
+    )
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE incentives_deal")
         cursor.execute("ANALYZE partners_partner")
 
@@ -132,7 +142,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--partners", type=int, default=10_000)
     parser.add_argument("--deals", type=int, default=500_000)
+    parser.add_argument("--tiny", action="store_true", help="50 partners, 2,000 deals: a CI smoke run")
     args = parser.parse_args()
+    if args.tiny:
+        args.partners, args.deals = 50, 2_000
     as_of = timezone.localdate()
     results = {}
     try:

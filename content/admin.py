@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from content import services
 from content.forms import AssetAdminForm
@@ -12,7 +13,7 @@ from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, run_ser
 
 
 @admin.register(Collection)
-class CollectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CollectionAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["name", "parent", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -21,7 +22,7 @@ class CollectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class TagAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]

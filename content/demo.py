@@ -19,24 +19,26 @@ ON, SELL, SERV = "onboarding", "selling", "servicing"
 A, F, V, L = Asset.Kind.ARTICLE, Asset.Kind.FILE, Asset.Kind.VIDEO, Asset.Kind.LINK
 
 COLLECTIONS = [
-    # slug, name, parent slug
-    ("getting-started", "はじめに / Getting started", None),
-    ("portal-basics", "ポータルの使い方", "getting-started"),
-    ("certification", "トレーニングと認定", "getting-started"),
-    ("sales", "営業資料 / Sales", None),
-    ("pitch", "提案書とピッチ", "sales"),
-    ("pricing", "価格とライセンス", "sales"),
-    ("competitive", "競合比較", "sales"),
-    ("delivery", "導入・実装 / Delivery", None),
-    ("architecture", "アーキテクチャ", "delivery"),
-    ("support", "サポートと保守 / Support", None),
-    ("runbooks", "運用手順書", "support"),
-    ("marketing", "マーケティング / Marketing", None),
-]
+    # slug, name (ja), name (en), parent slug
+    ("getting-started", "はじめに", "Getting started", None),
+    ("portal-basics", "ポータルの使い方", "Using the portal", "getting-started"),
+    ("certification", "トレーニングと認定", "Training and certification", "getting-started"),
+    ("sales", "営業資料", "Sales", None),
+    ("pitch", "提案書とピッチ", "Proposals and pitches", "sales"),
+    ("pricing", "価格とライセンス", "Pricing and licensing", "sales"),
+    ("competitive", "競合比較", "Competitive", "sales"),
+    ("delivery", "導入・実装", "Delivery", None),
+    ("architecture", "アーキテクチャ", "Architecture", "delivery"),
+    ("support", "サポートと保守", "Support", None),
+    ("runbooks", "運用手順書", "Runbooks", "support"),
+    ("marketing", "マーケティング", "Marketing", None),
+]  # fmt: skip
 TAGS = [
-    ("onboarding", "オンボーディング"), ("pricing", "価格"), ("proposal", "提案"), ("security", "セキュリティ"),
-    ("cloud", "クラウド"), ("migration", "移行"), ("api", "API"), ("support", "サポート"),
-    ("certification", "認定"), ("case-study", "導入事例"), ("campaign", "キャンペーン"), ("manufacturing", "製造業"),
+    ("onboarding", "オンボーディング", "Onboarding"), ("pricing", "価格", "Pricing"), ("proposal", "提案", "Proposal"),
+    ("security", "セキュリティ", "Security"), ("cloud", "クラウド", "Cloud"), ("migration", "移行", "Migration"),
+    ("api", "API", "API"), ("support", "サポート", "Support"), ("certification", "認定", "Certification"),
+    ("case-study", "導入事例", "Case study"), ("campaign", "キャンペーン", "Campaign"),
+    ("manufacturing", "製造業", "Manufacturing"),
 ]  # fmt: skip
 
 # title, summary, kind, language, stages, collection, tags, partner types
@@ -121,13 +123,17 @@ def seed(stdout) -> None:
     from incentives.models import Tier
 
     collections = {}
-    for position, (slug, name, parent) in enumerate(COLLECTIONS):
+    for position, (slug, name, name_en, parent) in enumerate(COLLECTIONS):
         collections[slug], _ = Collection.objects.update_or_create(
-            parent=collections.get(parent), slug=slug, defaults={"name": name, "position": position}
+            parent=collections.get(parent),
+            slug=slug,
+            defaults={"name_ja": name, "name_en": name_en, "position": position},
         )
     tags = {}
-    for slug, name in TAGS:
-        tags[slug], _ = Tag.objects.update_or_create(slug=slug, defaults={"name": name})
+    for slug, name, name_en in TAGS:
+        tags[slug], _ = Tag.objects.update_or_create(
+            slug=slug, defaults={"name_ja": name, "name_en": name_en}
+        )
     gold = Tier.objects.filter(rank__gte=2).order_by("rank").first()
     now = timezone.now()
     ids = []
@@ -169,12 +175,26 @@ def seed(stdout) -> None:
         if kind == F and asset.current_version_id is None:
             services.asset_version_add(asset=asset, upload=_file(title, i, image=title in IMAGE_TITLES))
         ids.append(asset.pk)
+    _link_translations(ids)
     _extras(collections, tags, now)
     search.index_assets(Asset.objects.values_list("pk", flat=True))
     _events(ids, now)
     services.engagement_recount()
     services.popularity_refresh()
     stdout.write(f"    content: {Asset.objects.count()} assets")
+
+
+def _link_translations(ids):
+    """A Japanese asset followed by its English version (same kind and collection) are one
+    asset in two languages; the rest exist in one language only."""
+    i = 0
+    while i < len(ASSETS) - 1:
+        ja, en = ASSETS[i], ASSETS[i + 1]
+        if ja[3] == "ja" and en[3] == "en" and ja[2] == en[2] and ja[5] == en[5]:
+            Asset.objects.filter(pk=ids[i + 1]).update(translation_of_id=ids[i])
+            i += 2
+        else:
+            i += 1
 
 
 def _extras(collections, tags, now):

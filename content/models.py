@@ -2,9 +2,11 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partners.models import PartnerType
 from partners.models import Stage as _Stage
@@ -63,6 +65,20 @@ class AssetQuerySet(models.QuerySet):
 
         return self.published().filter(audience_q(partner, tier_rank=tier_rank))
 
+    def in_reader_language(self, language: str):
+        """One version of each asset: the one in `language` where these assets include it,
+        otherwise the other; assets in one language only stay."""
+        group = Coalesce("translation_of_id", "pk")
+        in_language = (
+            self.order_by()
+            .filter(language=language)
+            .annotate(translation_group=group)
+            .filter(translation_group=OuterRef("translation_group"))
+        )
+        return self.annotate(translation_group=group).exclude(
+            ~models.Q(language=language) & models.Q(Exists(in_language))
+        )
+
 
 class Asset(models.Model):
     class Kind(models.TextChoices):
@@ -78,7 +94,7 @@ class Asset(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     class Source(models.TextChoices):
-        COMPANY = "company", _("Company")
+        COMPANY = "company", pgettext_lazy("asset source", "Company")
         EXPERT = "expert", _("Industry expert")
         EMPLOYEE = "employee", _("Employee")
         PARTNER = "partner", _("Partner")
@@ -93,6 +109,18 @@ class Asset(models.Model):
     body = models.TextField(_("body (Markdown)"), blank=True)
     url = models.URLField(_("link or video URL"), blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.JA)
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_(
+            "The same asset in the other language. Readers see the version in their language once, "
+            "with a link to the other."
+        ),
+    )
     stages = models.JSONField(
         _("stages"), default=list, help_text=_("One or more of onboarding, selling, servicing.")
     )
@@ -199,6 +227,21 @@ class Asset(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def translation_group_id(self) -> int:
+        """The id shared by an asset and its translations (the original's)."""
+        return self.translation_of_id or self.pk
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        other = self.translation_of
+        if other is not None:
+            if other.pk == self.pk or other.translation_of_id:
+                raise ValidationError({"translation_of": _("Choose the original asset, not a translation.")})
+            if other.language == self.language:
+                raise ValidationError({"translation_of": _("A translation is in the other language.")})
 
     def stage_labels(self) -> list[str]:
         labels = dict(Stage.choices)
@@ -321,7 +364,7 @@ class AssetEvent(models.Model):
     """A view or download: append-only, one INSERT per event (no counters updated here)."""
 
     class Kind(models.TextChoices):
-        VIEW = "view", _("View")
+        VIEW = "view", pgettext_lazy("engagement event", "View")
         DOWNLOAD = "download", _("Download")
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="events", verbose_name=_("asset"))
@@ -375,7 +418,7 @@ class SegmentPopularity(models.Model):
     partner_type = models.CharField(_("partner type"), max_length=20)
     tier_rank = models.SmallIntegerField(_("tier rank"))
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+", verbose_name=_("asset"))
-    partners = models.PositiveIntegerField(_("partners"))
+    partners = models.PositiveIntegerField(pgettext_lazy("count", "partners"))
     computed_at = models.DateTimeField(_("computed"), default=timezone.now)
 
     class Meta:

@@ -9,8 +9,10 @@ or at most the partner's tier rank.
 
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from content.models import Asset, AssetEvent, AssetShare, Bookmark, SegmentPopularity, Stage
@@ -49,6 +51,27 @@ def visible_assets(partner):
     return Asset.objects.for_partner(partner, tier_rank=tier_rank(partner))
 
 
+def reader_language(language: str | None = None) -> str:
+    return (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def reader_versions(qs, language: str | None = None):
+    """Each asset once, in the reader's language when that version is among `qs` (else the
+    other language); one-language assets stay and show their language badge."""
+    return qs.in_reader_language(reader_language(language))
+
+
+def other_versions(*, partner, asset) -> list[Asset]:
+    """The same asset in the other language(s), as far as the partner may see them."""
+    group = asset.translation_group_id
+    return list(
+        visible_assets(partner)
+        .filter(Q(pk=group) | Q(translation_of_id=group))
+        .exclude(pk=asset.pk)
+        .only("pk", "title", "language")
+    )
+
+
 def asset_for_partner(*, partner, pk) -> Asset | None:
     """The published asset `pk` if the partner's audience rules allow it, else None."""
     try:
@@ -68,7 +91,7 @@ def search_for_partner(*, partner, query: str, limit: int = 5) -> list[Asset]:
     """Published assets the partner may see that match `query`, best match first."""
     from content import library
 
-    return list(library.search(visible_assets(partner), query)[:limit])
+    return list(library.search(reader_versions(visible_assets(partner)), query)[:limit])
 
 
 def bookmarked_ids(user, asset_ids) -> set[int]:
@@ -147,7 +170,7 @@ def recommendations(*, partner, user, limit: int = 6, now=None) -> list[Recommen
     """
     now = now or timezone.now()
     stage = partner.stage
-    visible = visible_assets(partner)
+    visible = reader_versions(visible_assets(partner))
     popular = similar_popularity(partner, now=now)
     shared_ids = set(AssetShare.objects.filter(partner=partner).values_list("asset_id", flat=True))
     fields = ("pk", "stages", "partner_types", "published_at")
@@ -208,10 +231,35 @@ def recommendations(*, partner, user, limit: int = 6, now=None) -> list[Recommen
     return [Recommendation(assets[pk], score, reasons) for score, _, pk, reasons in top if pk in assets]
 
 
+RECOMMENDATIONS_CACHE_SECONDS = 300
+
+
+def cached_recommendations(*, partner, user, limit: int = 6) -> list[Recommendation]:
+    """`recommendations()` for pages, kept for five minutes per partner, user and language.
+
+    Scoring reads several candidate sets (6 queries, the costliest part of the library and
+    home pages at 20,000 assets); a cache hit costs one `in_bulk` that re-applies the
+    audience rule, so an asset unpublished or no longer visible drops out at once."""
+    key = f"content:recs:{partner.pk}:{user.pk}:{limit}:{translation.get_language()}"
+    rows = cache.get(key)
+    if rows is None:
+        recs = recommendations(partner=partner, user=user, limit=limit)
+        rows = [(r.asset.pk, r.score, [str(reason) for reason in r.reasons]) for r in recs]
+        cache.set(key, rows, RECOMMENDATIONS_CACHE_SECONDS)
+        return recs
+    assets = (
+        visible_assets(partner).select_related("current_version", "collection").in_bulk([r[0] for r in rows])
+    )
+    return [Recommendation(assets[pk], score, reasons) for pk, score, reasons in rows if pk in assets]
+
+
 def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
     """Assets sharing tags with `asset` (2 points per tag) plus assets co-viewed by the same
     people (1 point per person), within the partner's audience."""
-    visible = visible_assets(partner).exclude(pk=asset.pk)
+    group = asset.translation_group_id
+    visible = reader_versions(visible_assets(partner)).exclude(
+        Q(pk=asset.pk) | Q(pk=group) | Q(translation_of_id=group)
+    )
     tag_ids = [t.pk for t in asset.tags.all()]
     scores: dict[int, float] = {}
     if tag_ids:
@@ -251,12 +299,50 @@ def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
     return [found[pk] for pk in ranked if pk in found][:limit]
 
 
-def digest_assets(*, partner, since, limit: int = 12) -> list[Asset]:
-    """New published assets for the partner's audience and stage."""
+def cached_related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
+    """`related_assets()` for the asset page: the ranking (tags and co-views, 3 queries over
+    the events table) is kept five minutes per asset and partner; a hit is one `in_bulk`
+    through the audience rule."""
+    key = f"content:related:{asset.pk}:{partner.pk}:{limit}"
+    ids = cache.get(key)
+    if ids is None:
+        found = related_assets(partner=partner, asset=asset, limit=limit)
+        cache.set(key, [a.pk for a in found], RECOMMENDATIONS_CACHE_SECONDS)
+        return found
+    if not ids:
+        return []
+    found = visible_assets(partner).select_related("current_version").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def digest_assets(*, partner, since, limit: int = 12, language: str | None = None) -> list[Asset]:
+    """New published assets for the partner's audience and stage, each once in the reader's
+    language (`language`: the recipient's)."""
     stage = partner.stage
     return list(
-        visible_assets(partner)
+        reader_versions(visible_assets(partner), language)
         .filter(published_at__gte=since, stages__contains=[stage])
         .select_related("collection")
         .order_by("-published_at", "-pk")[:limit]
     )
+
+
+def engagement_by_translation(*, since, partners, limit: int = 25) -> list[dict]:
+    """Views and downloads per asset (its language versions together) and per language."""
+    from django.db.models.functions import Coalesce
+
+    view, download = AssetEvent.Kind.VIEW, AssetEvent.Kind.DOWNLOAD
+    counts = {
+        f"{kind}_{lang}": Count("pk", filter=Q(kind=value, asset__language=lang))
+        for kind, value in (("views", view), ("downloads", download))
+        for lang in ("ja", "en")
+    }
+    rows = list(
+        AssetEvent.objects.filter(created_at__gte=since, partner__in=partners)
+        .annotate(group=Coalesce("asset__translation_of_id", "asset_id"))
+        .values("group")
+        .annotate(**counts, total=Count("pk"))
+        .order_by("-total", "group")[:limit]
+    )
+    assets = Asset.objects.only("pk", "title", "language").in_bulk([r["group"] for r in rows])
+    return [{**r, "asset": assets.get(r["group"])} for r in rows]

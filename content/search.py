@@ -14,6 +14,7 @@ re-checks, so "営業資料" never matches a text that only has "営業" and "�
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery
@@ -66,7 +67,9 @@ UPDATE content_asset AS a
 
 
 def document(text: str) -> tuple[str, str]:
-    """(Latin words for the 'english' config, Japanese bigram tokens for 'simple')."""
+    """(Latin words for the 'english' config, Japanese bigram tokens for 'simple').
+    NFKC first: full-width Latin and half-width katakana index like their usual forms."""
+    text = unicodedata.normalize("NFKC", text or "")
     return latin_text(text), " ".join(cjk_tokens(text))
 
 
@@ -106,7 +109,7 @@ class ParsedQuery:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    text = (text or "").strip()[:MAX_QUERY_LENGTH]
+    text = unicodedata.normalize("NFKC", text or "").strip()[:MAX_QUERY_LENGTH]
     return ParsedQuery(
         text=text, cjk_runs=CJK_RUN.findall(text), words=LATIN_WORD.findall(CJK_RUN.sub(" ", text))
     )

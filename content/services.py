@@ -340,7 +340,9 @@ def digest_send(*, user_id: int, week: date) -> DigestDelivery | None:
                 delivery = DigestDelivery.objects.create(user=user, week=week)
         except IntegrityError:
             return None
-        assets = queries.digest_assets(partner=partner, since=timezone.now() - timedelta(days=7))
+        assets = queries.digest_assets(
+            partner=partner, since=timezone.now() - timedelta(days=7), language=user.language
+        )
         delivery.asset_count = len(assets)
         delivery.save(update_fields=["asset_count"])
         if assets:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,6 +37,8 @@ def index(request):
     filters = library.Filters.from_request(request)
     roots, by_id = library.collection_tree()
     visible = queries.visible_assets(request.partner)
+    if not filters.language:  # each asset once, in the reader's language
+        visible = queries.reader_versions(visible)
     qs = library.apply(visible, filters, by_id).select_related("current_version", "collection")
     page = paginate(request, qs.prefetch_related("tags"), per_page=PER_PAGE)
     items = list(page.object_list)
@@ -69,7 +71,7 @@ def index(request):
             ("newest", _("Newest")),
             ("popular", _("Most used")),
         ],
-        "recommendations": queries.recommendations(partner=request.partner, user=request.user)
+        "recommendations": queries.cached_recommendations(partner=request.partner, user=request.user)
         if show_recs
         else [],
         "stage": request.partner.stage,
@@ -85,7 +87,8 @@ def detail(request, pk):
         "active_nav": "content",
         "asset": asset,
         "bookmarked": Bookmark.objects.filter(user=request.user, asset=asset).exists(),
-        "related": queries.related_assets(partner=request.partner, asset=asset),
+        "related": queries.cached_related_assets(partner=request.partner, asset=asset),
+        "other_versions": queries.other_versions(partner=request.partner, asset=asset),
         "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else "",
     }
     return render(request, "content/detail.html", context)
@@ -199,7 +202,7 @@ def bookmarks(request):
 
 def home_panel(request, partner):
     """Recommendations on the partner home (prm.views.home_panels)."""
-    recs = queries.recommendations(partner=partner, user=request.user, limit=4)
+    recs = queries.cached_recommendations(partner=partner, user=request.user, limit=4)
     return "content/home_panel.html", {"recommendations": recs, "stage": partner.stage}
 
 
@@ -303,6 +306,7 @@ def staff_analytics(request):
         "unopened": unopened[:25],
         "unopened_count": unopened.count(),
         "engagement": engagement[:50],
+        "by_language": queries.engagement_by_translation(since=since, partners=partners),
         "searches": searches[:50],
         "chart": _stage_chart(top),
     }
@@ -326,7 +330,14 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
     types = dict(PartnerType.choices)
     if export == "top":
         labels = dict(Stage.choices)
-        header = [_("Stage"), _("Asset ID"), _("Title"), _("Views"), _("Downloads"), _("Partners")]
+        header = [
+            _("Stage"),
+            _("Asset ID"),
+            _("Title"),
+            _("Views"),
+            _("Downloads"),
+            pgettext("count", "Partners"),
+        ]
         rows = [
             [labels[stage], r["asset_id"], r["asset__title"], r["views"], r["downloads"], r["partners"]]
             for stage, rs in top.items()
@@ -367,7 +378,7 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
             for r in engagement
         )
     else:
-        header = [_("Search terms"), _("Searches"), _("Partners"), _("Last searched")]
+        header = [_("Search terms"), _("Searches"), pgettext("count", "Partners"), _("Last searched")]
         rows = (
             [r["query"], r["n"], r["partners"], timezone.localtime(r["last"]).strftime("%Y-%m-%d %H:%M")]
             for r in searches

@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from incentives import services, tasks
 from incentives.models import (
@@ -28,13 +29,13 @@ def recompute_now(modeladmin, request, queryset):
 
 
 @admin.register(Tier)
-class TierAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["rank", "name", "name_en", "min_won_revenue", "min_won_deals", "min_certified_people",
+class TierAdmin(AuditedAdminMixin, TranslationAdmin):
+    list_display = ["rank", "name", "min_won_revenue", "min_won_deals", "min_certified_people",
                     "requires_onboarding", "discount_percent", "protection_days", "support_level"]  # fmt: skip
     list_display_links = ["name"]
     actions = [recompute_now]
     fieldsets = [
-        (None, {"fields": ["name", "name_en", "rank"]}),
+        (None, {"fields": ["name", "rank"]}),
         (_("Thresholds (rolling 12 months)"),
          {"fields": ["min_won_revenue", "min_won_deals", "min_certified_people", "requires_onboarding"]}),
         (_("Benefits"), {"fields": ["discount_percent", "protection_days", "mdf_budget", "support_level", "perks"]}),
@@ -42,10 +43,10 @@ class TierAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "is_active"]
+class ProductAdmin(AuditedAdminMixin, TranslationAdmin):
+    list_display = ["code", "name", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["code", "name", "name_en"]
+    search_fields = ["code", "name_ja", "name_en"]
 
 
 def _review(modeladmin, request, queryset, *, approve: bool):
@@ -143,10 +144,10 @@ class RecomputationRunAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(IncentiveProgram)
-class IncentiveProgramAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class IncentiveProgramAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["name", "kind", "starts_on", "ends_on", "amount", "percent", "bonus_tier", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["name", "name_en"]
+    search_fields = ["name_ja", "name_en"]
     filter_horizontal = ["eligible_tiers", "eligible_products"]
     actions = ["compute_this_month"]
 

@@ -13,16 +13,19 @@ from partners.models import Partner
 from prm.models import User
 
 S = Tier.SupportLevel
-# rank, name, name_en, revenue, deals, certified, onboarding, discount, protection, mdf, support, perks
+# rank, name, name_en, revenue, deals, certified, onboarding, discount, protection, mdf, support, perks (ja, en)
 TIERS = [
     (0, "レジスタード", "Registered", 0, 0, 0, False, "5", 30, 0, S.STANDARD,
-     "パートナーポータルと営業資料 / Portal and sales kit\n基本トレーニング / Foundation training"),
+     ("パートナーポータルと営業資料\n基本トレーニング", "Portal and sales kit\nFoundation training")),
     (1, "シルバー", "Silver", 10_000_000, 3, 0, False, "10", 60, 500_000, S.PRIORITY,
-     "共同マーケティング素材 / Co-marketing kit\nパートナーディレクトリ掲載 / Partner directory listing\n四半期ビジネスレビュー / Quarterly business review"),
+     ("共同マーケティング素材\nパートナーディレクトリ掲載\n四半期ビジネスレビュー",
+      "Co-marketing kit\nPartner directory listing\nQuarterly business review")),
     (2, "ゴールド", "Gold", 30_000_000, 8, 2, True, "15", 90, 2_000_000, S.DEDICATED,
-     "見込み客の紹介 / Lead referrals\n年次カンファレンス招待 / Annual conference passes\nデモ環境の無償提供 / Free demo environment"),
+     ("見込み客の紹介\n年次カンファレンス招待\nデモ環境の無償提供",
+      "Lead referrals\nAnnual conference passes\nFree demo environment")),
     (3, "プラチナ", "Platinum", 80_000_000, 15, 4, True, "20", 120, 6_000_000, S.PREMIUM,
-     "エグゼクティブスポンサー / Executive sponsor\n製品ロードマップ説明会 / Roadmap briefings\n共同イベント開催支援 / Joint event funding"),
+     ("エグゼクティブスポンサー\n製品ロードマップ説明会\n共同イベント開催支援",
+      "Executive sponsor\nRoadmap briefings\nJoint event funding")),
 ]  # fmt: skip
 
 PRODUCTS = [
@@ -88,14 +91,14 @@ def seed(stdout) -> None:
     for rank, name, en, rev, deals, people, onb, disc, days, mdf, support, perks in TIERS:
         Tier.objects.update_or_create(
             rank=rank,
-            defaults={"name": name, "name_en": en, "min_won_revenue": Decimal(rev), "min_won_deals": deals,
+            defaults={"name_ja": name, "name_en": en, "min_won_revenue": Decimal(rev), "min_won_deals": deals,
                       "min_certified_people": people, "requires_onboarding": onb, "discount_percent": Decimal(disc),
-                      "protection_days": days, "mdf_budget": Decimal(mdf), "support_level": support, "perks": perks},
+                      "protection_days": days, "mdf_budget": Decimal(mdf), "support_level": support, "perks_ja": perks[0], "perks_en": perks[1]},
         )  # fmt: skip
     products = {}
     for code, name, en in PRODUCTS:
         products[code], _ = Product.objects.update_or_create(
-            code=code, defaults={"name": name, "name_en": en}
+            code=code, defaults={"name_ja": name, "name_en": en}
         )
 
     partners = {p.slug: p for p in Partner.objects.filter(slug__in=DEALS)}
@@ -181,24 +184,27 @@ def _seed_conflicts(partners, products, today):
 def _seed_programs(products, today):
     year_start, year_end = today.replace(month=1, day=1), today.replace(month=12, day=31)
     spiff, _ = IncentiveProgram.objects.update_or_create(
-        name="クラウドERP 受注SPIFF",
+        name_ja="クラウドERP 受注SPIFF",
         defaults={"name_en": "Cloud ERP win SPIFF", "kind": IncentiveProgram.Kind.SPIFF, "amount": Decimal(50_000),
                   "starts_on": year_start - timedelta(days=365), "ends_on": year_end,
-                  "description": "クラウドERPの受注1件ごとに5万円を支給します。"},
+                  "description_ja": "クラウドERPの受注1件ごとに5万円を支給します。",
+                  "description_en": "JPY 50,000 for every Cloud ERP deal won."},
     )  # fmt: skip
     spiff.eligible_products.set([products["erp-cloud"]])
     rebate, _ = IncentiveProgram.objects.update_or_create(
-        name="販売リベート",
+        name_ja="販売リベート",
         defaults={"name_en": "Sales rebate", "kind": IncentiveProgram.Kind.REBATE, "percent": Decimal("2.00"),
                   "amount": Decimal(0), "starts_on": year_start - timedelta(days=365), "ends_on": year_end,
-                  "description": "シルバー以上のパートナーに受注金額の2%をリベートとして支給します。"},
+                  "description_ja": "シルバー以上のパートナーに受注金額の2%をリベートとして支給します。",
+                  "description_en": "Silver partners and above receive 2% of won revenue as a rebate."},
     )  # fmt: skip
     rebate.eligible_tiers.set(Tier.objects.filter(rank__gte=1))
     IncentiveProgram.objects.update_or_create(
-        name="ゴールド到達ボーナス",
+        name_ja="ゴールド到達ボーナス",
         defaults={"name_en": "Gold tier bonus", "kind": IncentiveProgram.Kind.TIER_BONUS, "amount": Decimal(300_000),
                   "bonus_tier": Tier.objects.get(rank=2), "starts_on": year_start, "ends_on": year_end,
-                  "description": "ゴールド以上に到達したパートナーに一度だけ30万円を支給します。"},
+                  "description_ja": "ゴールド以上に到達したパートナーに一度だけ30万円を支給します。",
+                  "description_en": "JPY 300,000, once, when a partner reaches Gold or above."},
     )  # fmt: skip
 
 

@@ -1,11 +1,13 @@
 from datetime import date
 
 from django import forms
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from incentives.models import Deal, Product
 from incentives.normalise import company_key, domain_key
+from prm.kana import kana_order, normalise, to_katakana
 
 
 class DateInput(forms.DateInput):
@@ -20,7 +22,8 @@ class DealForm(forms.ModelForm):
 
     class Meta:
         model = Deal
-        fields = ["customer_company", "customer_domain", "contact_name", "contact_email", "contact_phone",
+        fields = ["customer_company", "customer_company_kana", "customer_domain", "contact_name",
+                  "contact_name_kana", "contact_email", "contact_phone",
                   "product", "amount", "currency", "expected_close_date", "campaign", "notes"]  # fmt: skip
         widgets = {"expected_close_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
 
@@ -34,6 +37,9 @@ class DealForm(forms.ModelForm):
         )
         self.fields["product"].label_from_instance = lambda p: p.label
         self.fields["amount"].min_value = 0
+        if not (translation.get_language() or "").startswith("ja"):
+            # Readings (フリガナ) are for Japanese names; they are suggested automatically anyway.
+            del self.fields["customer_company_kana"], self.fields["contact_name_kana"]
 
     def clean_customer_company(self):
         value = self.cleaned_data["customer_company"].strip()
@@ -116,13 +122,19 @@ class DealFilterForm(forms.Form):
             return qs.order_by("-created_at", "-id")
         data = self.cleaned_data
         if data["q"]:
-            qs = qs.filter(customer_company__icontains=data["q"]) | qs.filter(
-                customer_domain__icontains=data["q"]
+            # Full-/half-width and ひらがな/カタカナ variants find the same customer.
+            q = normalise(data["q"])
+            qs = qs.filter(
+                Q(customer_company__icontains=q)
+                | Q(customer_domain__icontains=q.lower())
+                | Q(customer_company_kana__icontains=to_katakana(q))
             )
         if data["status"]:
             qs = qs.filter(status=data["status"])
         if data["stage"]:
             qs = qs.filter(stage=data["stage"])
+        if data["sort"] == "customer_company":  # by reading: あいうえお order
+            return qs.order_by(*kana_order("customer_company_kana", "-id"))
         return qs.order_by(data["sort"] or "-created_at", "-id")
 
 

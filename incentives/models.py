@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from prm.kana import fill_reading
 from prm.models import PartnerScopedQuerySet
 
 
@@ -21,7 +22,6 @@ class Tier(models.Model):
         PREMIUM = "premium", _("Premium (24/7, named engineer)")
 
     name = models.CharField(_("name"), max_length=60)
-    name_en = models.CharField(_("name in English"), max_length=60, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True, help_text=_("0 is the entry level."))
     # Thresholds (rolling 12 months)
     min_won_revenue = models.DecimalField(
@@ -66,8 +66,8 @@ class Tier(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active language (English name when the UI is English and one is set)."""
-        return _localised(self)
+        """The name in the active language, falling back to the other (see translation.py)."""
+        return self.name
 
 
 # --- Products -------------------------------------------------------------------------
@@ -78,7 +78,6 @@ class Product(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -91,8 +90,8 @@ class Product(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active language (English name when the UI is English and one is set)."""
-        return _localised(self)
+        """The name in the active language, falling back to the other (see translation.py)."""
+        return self.name
 
 
 # --- Deals ----------------------------------------------------------------------------
@@ -146,6 +145,12 @@ class Deal(models.Model):
         verbose_name=_("registered by"),
     )
     customer_company = models.CharField(_("customer company"), max_length=200)
+    customer_company_kana = models.CharField(
+        _("customer company reading"),
+        max_length=200,
+        blank=True,
+        help_text=_("Katakana. Suggested from the name when left empty; used for sorting in Japanese order."),
+    )
     company_key = models.CharField(
         _("normalised company name"), max_length=200, db_index=True, editable=False
     )
@@ -153,6 +158,12 @@ class Deal(models.Model):
         _("customer domain"), max_length=200, db_index=True, help_text=_("For example example.co.jp")
     )
     contact_name = models.CharField(_("contact name"), max_length=120)
+    contact_name_kana = models.CharField(
+        _("contact name reading"),
+        max_length=120,
+        blank=True,
+        help_text=_("Katakana. Suggested from the name when left empty; used for sorting in Japanese order."),
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     product = models.ForeignKey(
@@ -232,6 +243,11 @@ class Deal(models.Model):
 
     def __str__(self):
         return f"{self.customer_company} ({self.product})"
+
+    def save(self, *args, **kwargs):
+        fill_reading(self, "customer_company", "customer_company_kana")
+        fill_reading(self, "contact_name", "contact_name_kana")
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -368,7 +384,6 @@ class IncentiveProgram(models.Model):
         TIER_BONUS = "tier_bonus", _("Bonus on reaching a tier")
 
     name = models.CharField(_("name"), max_length=150)
-    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     starts_on = models.DateField(_("starts on"))
@@ -434,8 +449,8 @@ class IncentiveProgram(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active language (English name when the UI is English and one is set)."""
-        return _localised(self)
+        """The name in the active language, falling back to the other (see translation.py)."""
+        return self.name
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -542,15 +557,6 @@ class Earning(models.Model):
 
     def __str__(self):
         return f"{self.program}: {self.amount}"
-
-
-def _localised(obj, field: str = "name") -> str:
-    from django.utils import translation
-
-    english = getattr(obj, f"{field}_en", "")
-    if english and (translation.get_language() or "").startswith("en"):
-        return english
-    return getattr(obj, field)
 
 
 class DealNotification(models.Model):

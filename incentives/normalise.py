@@ -4,6 +4,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+import jaconv
+
 # Legal-form words and abbreviations, after NFKC and lower-casing (so "（株）" is "(株)").
 LEGAL_SUFFIXES = (
     "株式会社",
@@ -59,12 +61,13 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 def company_key(name: str) -> str:
     """NFKC, lower-case, drop legal suffixes, punctuation and spaces.
 
-    "さくらシステムズ株式会社", "(株)さくら システムズ" and "ｻｸﾗ..." variants of the same
-    width collapse to one key; "Acme Inc." and "ACME, Ltd" both become "acme".
+    "さくらシステムズ株式会社", "(株)さくら システムズ", "サクラシステムズ" and "ｻｸﾗ..." collapse
+    to one key (NFKC for the width, ひらがな to カタカナ); "Acme Inc." and "ACME, Ltd" both become "acme".
     """
     text = unicodedata.normalize("NFKC", name or "").lower()
     text = _SUFFIX_RE.sub(" ", text)
-    return _NOT_WORD.sub("", text)
+    # ひらがな and カタカナ spellings of one name are the same company (さくら / サクラ).
+    return jaconv.hira2kata(_NOT_WORD.sub("", text))
 
 
 def domain_key(value: str) -> str:

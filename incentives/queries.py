@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from incentives.models import Deal, Earning, PartnerTierState, Statement, Tier
+from prm.formats import yen_short
 
 # --- Contracts for other apps ---------------------------------------------------------
 
@@ -23,9 +24,15 @@ def partner_tier(partner) -> Tier | None:
     return state.tier if state else None
 
 
-def partner_tier_map() -> dict[int, int]:
-    """partner_id -> rank of the partner's current tier (partners without a tier are absent)."""
-    return dict(PartnerTierState.objects.filter(tier__isnull=False).values_list("partner_id", "tier__rank"))
+def partner_tier_map(partner_ids=None) -> dict[int, int]:
+    """partner_id -> rank of the partner's current tier (partners without a tier are absent).
+
+    With `partner_ids`, only those partners' rows are read (a page needs one partner's rank,
+    not a dict of every partner)."""
+    states = PartnerTierState.objects.filter(tier__isnull=False)
+    if partner_ids is not None:
+        states = states.filter(partner_id__in=partner_ids)
+    return dict(states.values_list("partner_id", "tier__rank"))
 
 
 def partner_tier_rank(partner) -> int | None:
@@ -46,19 +53,8 @@ def partners_with_won_deals():
 
 
 def jpy_short(amount) -> str:
-    """3,200,000 -> "3.2M JPY" in English, "320万円" in Japanese."""
-    amount = Decimal(amount or 0)
-    if (translation.get_language() or "").startswith("ja"):
-        if amount >= 100_000_000:
-            return f"{(amount / 100_000_000).quantize(Decimal('0.1')).normalize():f}億円"
-        if amount >= 10_000:
-            return f"{(amount / 10_000).quantize(Decimal('0.1')).normalize():f}万円"
-        return f"{amount:,.0f}円"
-    if amount >= 1_000_000:
-        return f"{(amount / 1_000_000).quantize(Decimal('0.1')).normalize():f}M JPY"
-    if amount >= 1_000:
-        return f"{(amount / 1_000).quantize(Decimal('0.1')).normalize():f}K JPY"
-    return f"{amount:,.0f} JPY"
+    """3,200,000 -> "3.2M JPY" in English, "320万円" in Japanese (prm.formats.yen_short)."""
+    return yen_short(amount)
 
 
 def join_words(parts: list[str]) -> str:

@@ -31,6 +31,7 @@ from incentives.signals import tiers_recomputed
 from partners.models import Partner
 from partners.services import partner_deal_won
 from prm.audit import audit
+from prm.business_days import add_business_days
 
 # Fixed conversion rates into JPY for tier metrics and rebates; override in settings.
 DEFAULT_FX_RATES_JPY = {"JPY": 1, "USD": 150, "EUR": 160, "GBP": 190, "SGD": 110}
@@ -263,7 +264,7 @@ def deal_reject(*, deal: Deal, actor, reason: str) -> Deal:
     return deal
 
 
-REMINDER_DAYS = 7
+REMINDER_BUSINESS_DAYS = 5  # about a week
 
 
 @transaction.atomic
@@ -324,7 +325,8 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
         status=Deal.Status.APPROVED,
         stage__in=Deal.OPEN_STAGES,
         protected_until__gte=today,
-        protected_until__lte=today + timedelta(days=REMINDER_DAYS),
+        # Notice REMINDER_BUSINESS_DAYS Japanese business days ahead (holidays and closures skipped).
+        protected_until__lte=add_business_days(today, REMINDER_BUSINESS_DAYS),
     ).exclude(reminder_sent_for=F("protected_until"))
     claimed = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True))
     if claimed:

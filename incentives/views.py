@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from incentives import queries, services
@@ -217,7 +218,7 @@ def statements(request):
             .order_by("-statement__period", "id")
         )
         header = [
-            _("Period"),
+            pgettext("statement", "Period"),
             _("Status"),
             _("Program"),
             _("Kind"),
@@ -407,7 +408,7 @@ def staff_overview(request):
     )
     cost_rows = (
         Earning.objects.filter(partner__in=visible)
-        .values("program_id", "program__name", "program__name_en", "program__kind")
+        .values("program_id", "program__name_ja", "program__name_en", "program__kind")
         .annotate(
             partners=Count("partner_id", distinct=True),
             lines=Count("pk"),
@@ -416,12 +417,12 @@ def staff_overview(request):
             paid=Sum("amount", filter=Q(statement__status=Statement.Status.PAID)),
             total=Sum("amount"),
         )
-        .order_by("program__name")
+        .order_by("program__name_ja")
     )
     kinds = dict(IncentiveProgram.Kind.choices)
-    lang_en = (request.LANGUAGE_CODE or "").startswith("en")
+    first, second = ("en", "ja") if (request.LANGUAGE_CODE or "").startswith("en") else ("ja", "en")
     cost = [
-        {**row, "name": (row["program__name_en"] if lang_en and row["program__name_en"] else row["program__name"]),
+        {**row, "name": row[f"program__name_{first}"] or row[f"program__name_{second}"] or "",
          "kind": kinds.get(row["program__kind"], "")}
         for row in cost_rows
     ]  # fmt: skip
@@ -431,7 +432,7 @@ def staff_overview(request):
     export = request.GET.get("export")
     if export == "distribution":
         rows = [[t.label, n] for t, n in distribution] + [[_("No tier yet"), untiered]]
-        return csv_response("tier-distribution", [_("Tier"), _("Partners")], rows)
+        return csv_response("tier-distribution", [_("Tier"), pgettext("count", "Partners")], rows)
     if export == "movements":
         header = [_("Month"), _("Upgrades"), _("Downgrades"), _("Pending downgrades"), _("Initial")]
         rows = [[r["month"].strftime("%Y-%m"), r["upgrades"], r["downgrades"], r["pending"], r["initial"]]
@@ -442,8 +443,8 @@ def staff_overview(request):
             _("Date"),
             _("Partner"),
             _("Change"),
-            _("From"),
-            _("To"),
+            pgettext("tier change", "From"),
+            pgettext("tier change", "To"),
             _("Metrics before"),
             _("Metrics after"),
         ]
@@ -457,7 +458,7 @@ def staff_overview(request):
         header = [
             _("Program"),
             _("Kind"),
-            _("Partners"),
+            pgettext("count", "Partners"),
             _("Draft"),
             _("Approved"),
             _("Paid"),

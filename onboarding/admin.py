@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from onboarding import services
 from onboarding.models import (
@@ -46,7 +47,7 @@ class TemplateTaskInlineFormSet(forms.BaseInlineFormSet):
                         form.add_error(field, error)
 
 
-class TemplateTaskInline(admin.TabularInline):
+class TemplateTaskInline(TranslationTabularInline):
     model = TemplateTask
     formset = TemplateTaskInlineFormSet
     extra = 1
@@ -67,7 +68,7 @@ class TemplateTaskInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ChecklistTemplateAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["name", "partner_type", "target_days", "is_active", "task_count", "updated_at"]
     list_filter = ["partner_type", "is_active"]
     search_fields = ["name"]
@@ -94,7 +95,7 @@ class PlanStartAdminForm(forms.ModelForm):
         return data
 
 
-class OnboardingTaskInline(PartnerScopedAdminMixin, admin.TabularInline):
+class OnboardingTaskInline(PartnerScopedAdminMixin, TranslationTabularInline):
     partner_path = "plan__partner"
 
     model = OnboardingTask
@@ -195,7 +196,7 @@ class QuestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CertificationAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["name", "validity_months"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -72,7 +72,7 @@ class PlanStartForm(forms.Form):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         running = OnboardingPlan.objects.running().values("partner_id")
-        self.fields["partner"].queryset = partners.exclude(pk__in=running).order_by("name")
+        self.fields["partner"].queryset = partners.exclude(pk__in=running).order_by("name_kana", "name")
         self.fields["owner"].queryset = manager_choices()
 
 

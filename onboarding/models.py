@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partners.models import PartnerType
 from prm.models import PartnerScopedQuerySet
@@ -111,7 +112,7 @@ class Course(models.Model):
         _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=30)
-    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    is_published = models.BooleanField(pgettext_lazy("flag", "published"), default=False, db_index=True)
     external_lms = models.ForeignKey(
         ExternalLMS,
         null=True,
@@ -184,7 +185,7 @@ class Question(models.Model):
         Course, on_delete=models.CASCADE, related_name="questions", verbose_name=_("course")
     )
     position = models.PositiveIntegerField(_("position"), default=0)
-    text = models.TextField(_("question"))
+    text = models.TextField(pgettext_lazy("quiz", "question"))
 
     class Meta:
         ordering = ["course", "position", "id"]
@@ -197,7 +198,10 @@ class Question(models.Model):
 
 class Choice(models.Model):
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+        Question,
+        on_delete=models.CASCADE,
+        related_name="choices",
+        verbose_name=pgettext_lazy("quiz", "question"),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     text = models.CharField(_("answer"), max_length=300)
@@ -320,7 +324,7 @@ class UserCertification(models.Model):
     code = models.CharField(_("verification code"), max_length=40, unique=True, default=certificate_code)
     issued_on = models.DateField(_("issued"), default=timezone.localdate)
     valid_until = models.DateField(_("valid until"), db_index=True)
-    revoked = models.BooleanField(_("revoked"), default=False)
+    revoked = models.BooleanField(pgettext_lazy("flag", "revoked"), default=False)
 
     objects = UserCertificationQuerySet.as_manager()
 
@@ -490,7 +494,7 @@ class OnboardingPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.RUNNING, db_index=True
     )
-    started_on = models.DateField(_("started"), default=timezone.localdate, db_index=True)
+    started_on = models.DateField(pgettext_lazy("date", "started"), default=timezone.localdate, db_index=True)
     target_days = models.PositiveSmallIntegerField(_("target (days)"), default=default_target_days)
     target_date = models.DateField(_("target date"))
     completed_on = models.DateField(_("completed"), null=True, blank=True)
@@ -530,7 +534,7 @@ class TaskQuerySet(PartnerScopedQuerySet):
 
 class OnboardingTask(TaskFields):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("task", "Open")
         SUBMITTED = "submitted", _("Submitted for review")
         DONE = "done", _("Done")
 

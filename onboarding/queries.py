@@ -4,7 +4,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, IntegerField, Q, Value
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -19,6 +19,7 @@ from onboarding.models import (
     UserCertification,
 )
 from partners.models import Partner
+from prm.business_days import add_business_days
 
 INACTIVE_DAYS = 10
 # Behind pace: the share of tasks done trails the share of the target period elapsed by more than this.
@@ -173,7 +174,9 @@ def risk_flags(plan) -> list[str]:
 def partner_plan(partner):
     """The partner's running plan, else its latest completed one, else None."""
     plans = OnboardingPlan.objects.for_partner(partner).exclude(status=OnboardingPlan.Status.CANCELLED)
-    return plans.filter(status=OnboardingPlan.Status.RUNNING).first() or plans.first()
+    # One query: the running plan sorts first, then the model's order (latest first).
+    running_first = Case(When(status=OnboardingPlan.Status.RUNNING, then=Value(0)), default=Value(1))
+    return plans.order_by(running_first, *OnboardingPlan._meta.ordering).first()
 
 
 def task_sort_key(task: OnboardingTask, today: date):
@@ -210,9 +213,10 @@ def reminder_candidates(today: date) -> dict[str, list]:
     # Suspended or offboarded partners are not nagged (their members cannot open the portal).
     running = Q(plan__status=OnboardingPlan.Status.RUNNING, plan__partner__status__in=Partner.PORTAL_STATUSES)
     open_only = Q(status=OnboardingTask.Status.OPEN)
+    # "Due soon" counts Japanese business days: a task due after Golden Week is reminded before it.
     due_soon = list(
         OnboardingTask.objects.filter(
-            running, open_only, due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS)
+            running, open_only, due_date__gte=today, due_date__lte=add_business_days(today, DUE_SOON_DAYS)
         )
         .exclude(kind=TaskKind.SIGNOFF)  # the owner signs these off: nothing for members to do
         .exclude(pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.DUE_SOON).values("task_id"))

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
+from modeltranslation.admin import TranslationAdmin
 
 from partners import services
 from partners.models import (
@@ -138,7 +139,7 @@ admin.site.register(Capability, LookupAdmin)
 
 
 @admin.register(IdealProfile)
-class IdealProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class IdealProfileAdmin(AuditedAdminMixin, TranslationAdmin):
     list_display = ["name", "partner_type", "is_active", "updated_at"]
     list_filter = ["partner_type", "is_active"]
     search_fields = ["name", "goal"]

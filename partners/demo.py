@@ -51,6 +51,9 @@ PARTNERS = [
      "業界特化の拡張アプリケーションを開発するISVです。"),
 ]  # fmt: skip
 
+# Readings that the automatic suggestion (pykakasi) would get wrong; the others are suggested.
+READINGS = {"hokuto-it": "ホクトアイティーサービス"}
+
 # Extra members per partner: (e-mail local part, display name, language)
 MEMBERS = [
     ("tanaka", "田中 一郎", "ja"),
@@ -71,6 +74,7 @@ def seed(stdout) -> None:
                 "country": country,
                 "website": website,
                 "description": description,
+                **({"name_kana": READINGS[slug]} if slug in READINGS else {}),
             },
         )
         partners[slug] = partner
@@ -186,20 +190,23 @@ def _partner_profiles(partners, industries, capabilities):
 
 IDEAL_PROFILES = [
     (
-        "国内販売チャネルの拡大 / Domestic sales expansion",
-        "製造・小売の中堅企業に強い国内リセラーを増やし、関西・中部での販売力を高める。",
+        ("国内販売チャネルの拡大", "Domestic sales expansion"),
+        ("製造・小売の中堅企業に強い国内リセラーを増やし、関西・中部での販売力を高める。",
+         "More domestic resellers strong with mid-sized manufacturers and retailers, to grow sales in Kansai and Chubu."),
         PartnerType.SALES, ["JP"], ["manufacturing", "retail"], ["resale"], "2", "4",
         {"weight_type": 30, "weight_region": 25, "weight_industry": 20, "weight_size": 10, "weight_capabilities": 15},
     ),
     (
-        "導入キャパシティの確保 / Implementation capacity",
-        "Certified implementation partners who can deliver projects in Japan and South-East Asia.",
+        ("導入キャパシティの確保", "Implementation capacity"),
+        ("日本と東南アジアで導入プロジェクトを担える認定導入パートナーを確保する。",
+         "Certified implementation partners who can deliver projects in Japan and South-East Asia."),
         PartnerType.DELIVERY, ["JP", "SG", "TH"], ["manufacturing", "finance"], ["consulting", "integration"], "2", "5",
         {"weight_type": 25, "weight_region": 20, "weight_industry": 15, "weight_size": 10, "weight_capabilities": 30},
     ),
     (
-        "保守・拡張エコシステム / Support & extension ecosystem",
-        "ISVs and support providers that extend the product and keep customers running 24/7.",
+        ("保守・拡張エコシステム", "Support and extension ecosystem"),
+        ("製品を拡張する ISV と、お客様のシステムを24時間365日支える保守事業者を増やす。",
+         "ISVs and support providers that extend the product and keep customers running 24/7."),
         PartnerType.SOLUTION, ["JP", "US", "GB"], ["healthcare", "public"], ["support-24x7", "app-development"], "1", "4",
         {"weight_type": 30, "weight_region": 15, "weight_industry": 15, "weight_size": 10, "weight_capabilities": 30},
     ),
@@ -209,9 +216,12 @@ IDEAL_PROFILES = [
 def _ideal_profiles(industries, capabilities):
     for name, goal, ptype, countries, inds, caps, size_min, size_max, weights in IDEAL_PROFILES:
         profile, _ = IdealProfile.objects.update_or_create(
-            name=name,
+            name_ja__startswith=name[0],  # also finds the earlier "ja / en" demo names
             defaults={
-                "goal": goal,
+                "name_ja": name[0],
+                "name_en": name[1],
+                "goal_ja": goal[0],
+                "goal_en": goal[1],
                 "partner_type": ptype,
                 "countries": countries,
                 "size_min": size_min,

@@ -4,8 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partners.models import Application, PartnerType, Source
+from prm.kana import kana_order, normalise, to_katakana
 
 
 class ApplicationFilterSet(django_filters.FilterSet):
@@ -16,12 +18,13 @@ class ApplicationFilterSet(django_filters.FilterSet):
         ("fit_score", _("Lowest fit first")),
         ("created_at", _("Oldest first")),
         ("-created_at", _("Newest first")),
+        ("company_name", _("Company name")),
     ]
 
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[("all", _("All")), *Application.Status.choices],
-        empty_label=_("Open"),
+        empty_label=pgettext_lazy("application", "Open"),
         method="filter_status",
     )
     partner_type = django_filters.ChoiceFilter(
@@ -61,7 +64,14 @@ class ApplicationFilterSet(django_filters.FilterSet):
         return qs if value == "all" else qs.filter(status=value)
 
     def filter_q(self, qs, name, value):
-        return qs.filter(Q(company_name__icontains=value) | Q(domain__icontains=value.lower()))
+        value = normalise(value)
+        return qs.filter(
+            Q(company_name__icontains=value)
+            | Q(domain__icontains=value.lower())
+            | Q(company_name_kana__icontains=to_katakana(value))
+        )
 
     def filter_sort(self, qs, name, value):
+        if value == "company_name":  # by reading: あいうえお order
+            return qs.order_by(*kana_order("company_name_kana", "-created_at"))
         return qs.order_by(value, "-created_at")

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from partners.models import (
@@ -67,6 +69,7 @@ class ApplicationForm(forms.ModelForm):
         model = Application
         fields = [
             "company_name",
+            "company_name_kana",
             "website",
             "country",
             "company_size",
@@ -74,6 +77,7 @@ class ApplicationForm(forms.ModelForm):
             "capabilities",
             "partner_type",
             "contact_name",
+            "contact_name_kana",
             "contact_email",
             "contact_phone",
             "source",
@@ -82,6 +86,8 @@ class ApplicationForm(forms.ModelForm):
         ]
         labels = {
             "company_name": _("Company name"),
+            "company_name_kana": _("Company name reading (katakana, optional)"),
+            "contact_name_kana": _("Your name reading (katakana, optional)"),
             "website": _("Company website"),
             "country": _("Country"),
             "company_size": _("Company size"),
@@ -163,7 +169,6 @@ class AssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
-        from django.db.models import Q
 
         from prm.models import CHANNEL_MANAGERS, User
 
@@ -279,8 +284,16 @@ class DirectoryFilterForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -3,9 +3,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from partners.validators import validate_logo
+from prm.kana import fill_reading
 from prm.models import PartnerScopedQuerySet
 
 
@@ -114,6 +116,12 @@ class Partner(models.Model):
     SUSPENDED_STATUSES = (Status.SUSPENDED,)
 
     name = models.CharField(_("company name"), max_length=200)
+    name_kana = models.CharField(
+        _("company name reading"),
+        max_length=200,
+        blank=True,
+        help_text=_("Katakana. Suggested from the name when left empty; used for sorting in Japanese order."),
+    )
     slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
     partner_type = models.CharField(_("partner type"), max_length=20, choices=PartnerType.choices)
     status = models.CharField(
@@ -148,7 +156,7 @@ class Partner(models.Model):
     objects = PartnerQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_kana", "name"]
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         permissions = [("manage_partner", _("Can manage this partner (channel manager)"))]
@@ -159,6 +167,13 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fill_reading(self, "name", "name_kana")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_kana"}
+        super().save(*args, **kwargs)
 
     @property
     def in_portal(self) -> bool:
@@ -182,8 +197,21 @@ class Partner(models.Model):
             if not getattr(self, field):
                 missing.append(str(self._meta.get_field(field).verbose_name))
         if self.pk:
+            # Both relations in one query.
+            present = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values(
+                    has_industries=models.Exists(self.industries.through.objects.filter(partner_id=self.pk)),
+                    has_capabilities=models.Exists(
+                        self.capabilities.through.objects.filter(partner_id=self.pk)
+                    ),
+                )
+                .first()
+                or {}
+            )
             for field in ("industries", "capabilities"):
-                if not getattr(self, field).exists():
+                if not present.get(f"has_{field}"):
                     missing.append(str(self._meta.get_field(field).verbose_name))
         return missing
 
@@ -352,7 +380,7 @@ class Application(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         IN_REVIEW = "in_review", _("In review")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("application", "Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class RejectionReason(models.TextChoices):
@@ -366,6 +394,12 @@ class Application(models.Model):
     DECIDED_STATUSES = (Status.APPROVED, Status.REJECTED)
 
     company_name = models.CharField(_("company name"), max_length=200)
+    company_name_kana = models.CharField(
+        _("company name reading"),
+        max_length=200,
+        blank=True,
+        help_text=_("Katakana. Suggested from the name when left empty; used for sorting in Japanese order."),
+    )
     website = models.URLField(_("website"))
     domain = models.CharField(_("company domain"), max_length=253, db_index=True, editable=False)
     country = CountryField(_("country"))
@@ -376,6 +410,12 @@ class Application(models.Model):
     )
     partner_type = models.CharField(_("partner type"), max_length=20, choices=PartnerType.choices)
     contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_name_kana = models.CharField(
+        _("contact person reading"),
+        max_length=150,
+        blank=True,
+        help_text=_("Katakana. Suggested from the name when left empty; used for sorting in Japanese order."),
+    )
     contact_email = models.EmailField(_("contact e-mail"))
     contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
     message = models.TextField(_("message"), blank=True)
@@ -460,6 +500,11 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.company_name} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        fill_reading(self, "company_name", "company_name_kana")
+        fill_reading(self, "contact_name", "contact_name_kana")
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -581,8 +626,8 @@ class Invitation(models.Model):
 
     def get_state_display(self) -> str:
         return {
-            "accepted": _("Accepted"),
+            "accepted": pgettext_lazy("invitation", "Accepted"),
             "revoked": _("Revoked"),
             "expired": _("Expired"),
-            "pending": _("Pending"),
+            "pending": pgettext_lazy("invitation", "Pending"),
         }[self.state]

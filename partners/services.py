@@ -263,6 +263,7 @@ def application_approve(*, application: Application, actor, note: str = "") -> A
     _transition(application, to_status=Application.Status.APPROVED, actor=actor, note=note)
     partner = Partner.objects.create(
         name=application.company_name,
+        name_kana=application.company_name_kana,
         slug=_unique_slug(application.company_name, application.domain),
         partner_type=application.partner_type,
         status=Partner.Status.ONBOARDING,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from partners import queries, services
@@ -193,7 +194,7 @@ def _metrics_csv(data):
         _("Value"),
         _("Applications"),
         _("Approved"),
-        _("Rejected"),
+        pgettext("application", "Rejected"),
         _("Approval rate (%)"),
     ]
     rows = []

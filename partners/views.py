@@ -21,6 +21,7 @@ from partners.services import RecruitmentError
 from prm import ratelimit
 from prm.adapters import INVITATION_SESSION_KEY, SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
 from prm.clientip import client_ip
+from prm.kana import kana_order
 from prm.pagination import paginate
 from prm.tenancy import ADMIN, active_membership, partner_required
 
@@ -136,7 +137,9 @@ def _directory_qs():
 @require_GET
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    page = paginate(request, form.filter(_directory_qs()).order_by("name"), per_page=12)
+    page = paginate(
+        request, form.filter(_directory_qs()).order_by(*kana_order("name_kana", "name")), per_page=12
+    )
     return render(request, "partners/directory.html", {"form": form, "page": page})
 
 
@@ -370,7 +373,10 @@ def referral_panel(request, partner):
     """Home panel: the partner's referral link with clicks, applications and approvals."""
     if partner.status != Partner.Status.ACTIVE:
         return None
-    link = queries.referral_link_stats(services.referral_link_for(partner=partner))
+    # The existing link with its figures in one query; created (and counted) on first use.
+    link = queries.referrer_stats(ReferralLink.objects.filter(partner=partner)).order_by("pk").first()
+    if link is None:
+        link = queries.referral_link_stats(services.referral_link_for(partner=partner))
     return "partners/panels/referral.html", {"link": link}
 
 

@@ -3,6 +3,7 @@ from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from prm.admin_mixins import (
     AuditedAdminMixin,
@@ -12,7 +13,7 @@ from prm.admin_mixins import (
 )
 from prm.audit import audit
 from prm.exports import csv_response
-from prm.models import AuditEvent, User
+from prm.models import AuditEvent, ClosureDay, User
 from prm.tenancy import partners_for_staff
 
 # Fields of the user form that only superusers may see or post.
@@ -162,3 +163,11 @@ def harden_third_party_admins() -> None:
         hardened = type(f"SuperuserOnly{type(base).__name__}", (SuperuserOnlyAdminMixin, type(base)), {})
         admin.site.unregister(model)
         admin.site.register(model, hardened)
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(AuditedAdminMixin, TranslationAdmin):
+    """Company closure days (New Year break, summer break): skipped by business-day targets."""
+
+    list_display = ["name", "first_day", "last_day"]
+    date_hierarchy = "first_day"

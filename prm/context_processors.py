@@ -1,4 +1,4 @@
-from functools import cache, partial
+from functools import cache, partial, wraps
 
 from django.urls import reverse
 
@@ -8,6 +8,24 @@ from prm.notifications import unread_count
 from prm.tenancy import active_membership
 
 
+def once_per_request(processor):
+    """Memoise a context processor on the request: every `render_to_string(request=...)`
+    (one per home panel, per htmx fragment) builds a RequestContext that runs all context
+    processors again; the layout's queries (membership, nav badges) must run once."""
+    attr = f"_prm_context_{processor.__name__}"
+
+    @wraps(processor)
+    def wrapper(request):
+        cached = getattr(request, attr, None)
+        if cached is None:
+            cached = processor(request)
+            setattr(request, attr, cached)
+        return cached
+
+    return wrapper
+
+
+@once_per_request
 def portal(request):
     """Navigation and the signed-in person's place in the portal, for base.html."""
     user = getattr(request, "user", None)

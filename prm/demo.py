@@ -33,3 +33,23 @@ def seed(stdout) -> None:
     manager2.groups.add(Group.objects.get_or_create(name=CHANNEL_MANAGERS)[0])
     support = demo_user("support@example.com", display_name="鈴木 花子", is_staff=True)
     support.groups.add(Group.objects.get_or_create(name=SUPPORT)[0])
+    _closure_days()
+
+
+def _closure_days() -> None:
+    """The company's New Year and summer breaks (business-day targets skip them)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from prm.models import ClosureDay
+
+    year = timezone.localdate().year
+    for first, last, name_ja, name_en in [
+        (date(year - 1, 12, 29), date(year, 1, 3), "年末年始休業", "New Year break"),
+        (date(year, 8, 13), date(year, 8, 15), "夏季休業", "Summer break"),
+        (date(year, 12, 29), date(year + 1, 1, 3), "年末年始休業", "New Year break"),
+    ]:
+        ClosureDay.objects.update_or_create(
+            first_day=first, defaults={"last_day": last, "name_ja": name_ja, "name_en": name_en}
+        )

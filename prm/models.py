@@ -220,3 +220,25 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.kind}: {self.channel}"
+
+
+class ClosureDay(models.Model):
+    """Days the company is closed besides weekends and national holidays (New Year break,
+    summer break): business-day arithmetic skips them (prm.business_days)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    first_day = models.DateField(_("first day"), unique=True)
+    last_day = models.DateField(_("last day"), help_text=_("The same as the first day for a single day."))
+
+    class Meta:
+        ordering = ["first_day"]
+        verbose_name = _("closure day")
+        verbose_name_plural = _("closure days")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")), name="closure_days_ordered"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.first_day:%Y-%m-%d}–{self.last_day:%Y-%m-%d})"

@@ -88,7 +88,7 @@ INSTALLED_APPS = [
     "promotion",
     "threads",
     "dashboard",
-    "modeltranslation",
+    "modeltranslation",  # before the admin: bilingual manager-defined records (translation.py per app)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -196,6 +196,11 @@ LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Tokyo")
 USE_I18N = True
+# Records channel managers define (names, titles, descriptions, benefits) have a Japanese and
+# an English value; the reader's language is shown, falling back to the other one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ja"
+MODELTRANSLATION_LANGUAGES = ("ja", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ja", "en")}
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------
@@ -263,7 +268,9 @@ CACHES = {
     }
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions read from Redis (written through to the database): one query less per page;
+# with Redis down they are read from the database (the cache fails open).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Security headers ---------------------------------------------------------------
 # With debug off the portal is served over HTTPS only (behind a proxy that sets
 # X-Forwarded-Proto). SECURE_SSL_REDIRECT=false is for a proxy that redirects itself.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["prm", "partners", "incentives", "content", "onboarding", "promotion", "threads"]
+APPS = ["prm", "partners", "incentives", "content", "onboarding", "promotion", "threads", "dashboard"]
 
 
 def _module_level_imports(path: Path) -> set[str]:

@@ -132,7 +132,7 @@ def test_hostile_values_in_every_form_never_500_and_save_nothing_invalid(targets
     failures = []
 
     @settings(
-        max_examples=60,
+        max_examples=200,
         deadline=None,
         database=None,
         derandomize=True,

@@ -3,12 +3,22 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from threads import about as about_mod
 from threads.models import Category, Message, Thread
 from threads.queries import AGE_FILTERS, assignable_staff, staff_can_see_partner, staff_for_partner
 from threads.validators import MAX_FILES, allowed_extensions_display, max_bytes, validate_attachment
+
+
+def _older_than_now(n: int) -> str:
+    return gettext("Older than %(n)d days") % {"n": n}
+
+
+# Lazy: the label is translated when the page renders, in the reader's language.
+_older_than = lazy(_older_than_now, str)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -162,7 +172,7 @@ class InboxFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("Any age")),
-            *[(key, _("Older than %(n)d days") % {"n": n}) for key, n in AGE_FILTERS.items()],
+            *[(key, _older_than(n)) for key, n in AGE_FILTERS.items()],
             ("overdue", _("Past the response target")),
         ],
     )
@@ -186,8 +196,16 @@ class InboxFilterForm(forms.Form):
 
 
 class MetricsForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def clean(self):
         data = super().clean()

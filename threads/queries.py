@@ -11,11 +11,12 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from partners.models import Partner
@@ -122,11 +123,25 @@ def inbox(user, *, status="", category="", partner="", assignee="", age="", q=""
         qs = qs.past_target(now).exclude(status=Thread.Status.CLOSED)
     if q:
         qs = qs.filter(subject__icontains=q.strip())
+    # Counts as correlated sub-queries, not JOIN + GROUP BY: the page's 25 rows are found
+    # through the (status, last activity) index and only they are counted (a GROUP BY
+    # aggregated every thread before sorting: ~1 s at 50,000 threads).
     qs = qs.annotate(
-        message_count=Count("messages", filter=Q(messages__kind=Message.Kind.PUBLIC)),
-        note_count=Count("messages", filter=Q(messages__kind=Message.Kind.INTERNAL)),
+        message_count=_message_count(Message.Kind.PUBLIC),
+        note_count=_message_count(Message.Kind.INTERNAL),
     )
     return with_read_marker(qs, user).order_by("-last_public_at", "-id")
+
+
+def _message_count(kind):
+    counted = (
+        Message.objects.filter(thread=OuterRef("pk"), kind=kind)
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 # --- Notification recipients ----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Writes: one function per use case, keyword-only, in a transaction, state guarded first."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content.services import article_draft_create
+from prm import business_days
 from prm.audit import audit
 from prm.tenancy import active_membership
 from threads import about as about_mod
@@ -24,20 +25,12 @@ def response_target_days() -> int:
 
 
 def add_business_days(start: datetime, days: int) -> datetime:
-    """`start` plus `days` business days (Saturday and Sunday skipped, in local time).
+    """`start` plus `days` Japanese business days (weekends, national holidays and the
+    company's closure days skipped, in local time; see prm.business_days).
 
-    A question asked at the weekend starts counting on Monday morning.
+    A question asked at the weekend or on a holiday starts counting on the next business day.
     """
-    local = timezone.localtime(start)
-    if local.weekday() >= 5:
-        local = (local + timedelta(days=7 - local.weekday())).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
-    for _i in range(days):
-        local += timedelta(days=1)
-        while local.weekday() >= 5:
-            local += timedelta(days=1)
-    return local
+    return business_days.add_business_days(start, days)
 
 
 def _save_attachments(message: Message, files) -> None:

@@ -248,7 +248,7 @@ INBOX_CSV_HEADER = [
 
 @staff_required
 def inbox(request):
-    partners = partners_for_staff(request.user).only("pk", "name").order_by("name")
+    partners = partners_for_staff(request.user).only("pk", "name").order_by("name_kana", "name")
     staff = list(queries.assignable_staff())
     form = InboxFilterForm(request.GET or None, partners=partners, staff=staff)
     threads = queries.inbox(request.user, **form.filters())

@@ -91,3 +91,19 @@ def chart_img(svg: str, label: str = ""):
         return ""
     data = base64.b64encode(str(svg).encode()).decode()
     return format_html('<img class="chart-img" src="data:image/svg+xml;base64,{}" alt="{}">', data, label)
+
+
+@register.filter
+def yen(amount):
+    """¥1,200,000: JPY without decimals."""
+    from prm.formats import yen as fmt
+
+    return fmt(amount)
+
+
+@register.filter
+def yen_short(amount):
+    """320万円 / 3.2M JPY (prm.formats.yen_short)."""
+    from prm.formats import yen_short as fmt
+
+    return fmt(amount)

@@ -108,3 +108,8 @@ def test_reindex_follows_edits(library):
     search.index_assets([asset.pk])
     assert titles("価格") == ["販売価格の一覧"]
     assert titles("partner pricing") == []
+
+
+def test_full_width_and_half_width_queries_find_the_same_assets(library):
+    assert titles("ＡＰＩ") == titles("API") == ["API連携ガイド"]
+    assert titles("ﾊﾟｰﾄﾅｰﾎﾟｰﾀﾙ") == ["パートナーポータル入門"]

@@ -58,7 +58,7 @@ def test_referred_company_applies_is_approved_and_its_admin_signs_up(page, live_
     page.get_by_role("link", name="はやぶさ販売株式会社").click()
     page.get_by_test_id("approve").click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("status").inner_text() == "承認"
+    assert page.get_by_test_id("status").inner_text() == "承認済み"  # glossary: one translation of "Approved"
     invitation_mail = mail.outbox[-1]
     assert invitation_mail.to == ["taro@hayabusa-sales.example.jp"]
     accept_url = re.search(r"http://\S+/team/accept/[\w-]+/", invitation_mail.body).group(0)

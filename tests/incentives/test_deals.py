@@ -98,7 +98,7 @@ def test_registration_stores_normalised_keys_and_jpy(world, client_for):
     client_for(world.member_a).post(reverse("incentives:deal_create"), data)
     deal = Deal.objects.get()
     assert deal.customer_domain == "minato-logistics.example.jp"
-    assert deal.company_key == "みなと物流"
+    assert deal.company_key == "ミナト物流"  # ひらがな as カタカナ (prm.kana)
     assert deal.amount_jpy == Decimal(150_000)
     assert deal.registered_by == world.member_a
 
@@ -290,3 +290,20 @@ def test_assigned_managers_are_told_about_a_new_registration(
     # Someone who may see Beta (the superuser) gets the details.
     full = next(m for m in mail.outbox if m.to == [world.superuser.email])
     assert "Beta Holdings" in full.body
+
+
+def test_the_reviewer_reads_the_conflict_in_their_language(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    DealFactory(partner=world.partner_b, customer_company="株式会社みなと物流",
+                customer_domain="minato-logistics.example.jp", approved=True)  # fmt: skip
+    # The superuser may see partner B, so its mail carries the conflict's details.
+    world.superuser.language = "ja"
+    world.superuser.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.member_a).post(reverse("incentives:deal_create"), form_data())
+    to_manager = [m for m in mail.outbox if world.superuser.email in m.to]
+    assert to_manager, [m.to for m in mail.outbox]
+    assert "まで保護" in to_manager[0].body and "protected until" not in to_manager[0].body

@@ -102,7 +102,7 @@ def test_partner_admin_sees_own_statements_and_csv(world, client_for):
     services.earnings_compute(period=JUNE)
     client = client_for(world.admin_a)
     text = client.get(reverse("incentives:statements")).content.decode()
-    assert "2026-06" in text
+    assert "2026年6月" in text  # YEAR_MONTH_FORMAT in Japanese
     own = Statement.objects.get(partner=world.partner_a)
     other = Statement.objects.get(partner=world.partner_b)
     response = client.get(reverse("incentives:statement_detail", args=[own.pk]), {"format": "csv"})

@@ -230,7 +230,7 @@ def test_upgrade_and_pending_downgrade_are_mailed_once(tiers, hooks, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         services.tiers_recompute(as_of=date(2026, 7, 2))
     assert len(mail.outbox) == 2
-    assert "Silver" in mail.outbox[1].subject and "2026-09-30" in mail.outbox[1].body
+    assert "Silver" in mail.outbox[1].subject and "Sept. 30, 2026" in mail.outbox[1].body
     change_ids = list(TierChange.objects.values_list("pk", flat=True))
     from incentives import emails
 

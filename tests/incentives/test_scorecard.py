@@ -129,7 +129,8 @@ def test_downgrade_warning_on_scorecard(world, client_for, tiers):
                                     downgrade_pending_since=date.today() - timedelta(days=10))  # fmt: skip
     text = client_for(world.member_a).get(reverse("incentives:scorecard")).content.decode()
     assert 'data-testid="downgrade-warning"' in text
-    assert (date.today() + timedelta(days=80)).isoformat() in text
+    on = date.today() + timedelta(days=80)
+    assert f"{on.year}年{on.month}月{on.day}日" in text  # a date in a sentence: DATE_FORMAT
 
 
 def test_home_panel_shows_tier_and_gap(world, client_for, tiers):

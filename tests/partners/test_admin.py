@@ -50,7 +50,7 @@ def test_changing_a_profile_in_admin_rescores_open_applications(
     application = ApplicationFactory(partner_type="sales")
     client = client_for(world.superuser)
     data = {
-        "name": profile.name,
+        "name_ja": profile.name,
         "partner_type": "sales",
         "weight_type": 30,
         "weight_region": 20,

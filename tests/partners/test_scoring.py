@@ -59,8 +59,8 @@ def test_a_perfect_match_scores_100_with_a_reason_per_criterion(profile):
     assert "matches partner type: +30" in texts
     assert "matches industry (Manufacturing): +20" in texts
     with translation.override("ja"):
-        assert "地域 JP が一致: +20" in [reason_text(r) for r in fit.reasons]
-        assert "業界が一致（製造）: +20" in [reason_text(r) for r in fit.reasons]
+        assert "地域 JP が一致：+20" in [reason_text(r) for r in fit.reasons]
+        assert "業界が一致（製造）：+20" in [reason_text(r) for r in fit.reasons]
 
 
 def test_each_missed_criterion_loses_its_weight(profile):

@@ -23,6 +23,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
         (datetime(2026, 11, 25, 10, 0), 0, datetime(2026, 11, 25, 10, 0)),
     ],
 )
+@pytest.mark.django_db  # closure days (prm.ClosureDay) live in the database
 def test_business_days_skip_weekends(start, days, due):
     assert services.add_business_days(start.replace(tzinfo=TOKYO), days) == due.replace(tzinfo=TOKYO)
 

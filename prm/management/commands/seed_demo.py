@@ -28,6 +28,15 @@ DEMO_LOGINS = [
 class Command(BaseCommand):
     help = "Create (or refresh) the demo data set and print the demo logins."
 
+    def add_arguments(self, parser):
+        from prm.scaleseed import SCALES
+
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            help="also grow a programme of that many partners on top (large = 10,000; see prm/scaleseed.py)",
+        )
+
     def handle(self, *args, **options):
         # The demo creates a superuser with a published password: never on a real site.
         if not (settings.DEBUG or getattr(settings, "TESTING", False)):
@@ -39,6 +48,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(self.stdout)
             self.stdout.write(f"  demo data: {app_config.label} ok")
+        if options.get("scale"):
+            from prm.scaleseed import SCALES, seed_scale
+
+            seed_scale(SCALES[options["scale"]], stdout=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<24} {role}")

@@ -1,0 +1,122 @@
+"""EXPLAIN ANALYZE of the key per-request queries, as the demo partner and staff see them.
+
+    .venv/bin/python bench/explain.py [--database prm_scale] [--tiny] [--verbose]
+
+Prints, per query, the execution time and the scan nodes of the plan (the full plan with
+--verbose). On a large database (`seed_demo --scale large`) a sequential scan on a big
+table marks a query whose cost grows with the programme; --strict makes that an error.
+`--tiny` (CI) runs the same on the development database: the plans of tiny tables are
+sequential scans by design, so it only proves the queries still build and run.
+"""
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+BIG_TABLES = ("incentives_deal", "content_assetevent", "threads_thread", "prm_user", "partners_membership")
+
+
+def key_queries():
+    from content import library
+    from content import queries as content_queries
+    from content.models import Asset
+    from incentives.models import Deal
+    from prm.models import User
+    from prm.tenancy import active_membership
+    from threads.models import Thread
+    from threads.queries import inbox, unread_filter
+
+    user = User.objects.get(email="partner@example.com")
+    partner = active_membership(user).partner
+    visible = content_queries.visible_assets(partner)
+    return [
+        ("layout: membership", lambda: active_membership_qs(user)),
+        (
+            "layout: unread badge",
+            lambda: Thread.objects.filter(partner_id=partner.pk).filter(unread_filter(user)),
+        ),
+        ("content: library count", lambda: visible),
+        ("content: library page", lambda: visible.order_by("-published_at", "-pk")[:20]),
+        ("content: search ja", lambda: library.search(visible, "営業資料")[:20]),
+        ("content: search en", lambda: library.search(visible, "migrating partners")[:20]),
+        ("content: stage (won deals)", lambda: won_partner_ids(Deal, partner)),
+        (
+            "deals: partner list",
+            lambda: Deal.objects.for_partner(partner).order_by("-created_at", "-id")[:25],
+        ),
+        (
+            "staff: deal review queue",
+            lambda: Deal.objects.filter(status="submitted").order_by("created_at")[:25],
+        ),
+        ("staff: inbox (support)", lambda: inbox(User.objects.get(email="support@example.com"))[:25]),
+        ("staff: inbox count", lambda: inbox(User.objects.get(email="support@example.com"))),
+        ("asset page: co-viewers", lambda: asset_viewers(Asset, visible)),
+    ]
+
+
+def active_membership_qs(user):
+    from partners.models import Membership, Partner
+
+    return Membership.objects.select_related("partner").filter(
+        user=user, is_active=True, partner__status__in=Partner.PORTAL_STATUSES
+    )[:1]
+
+
+def won_partner_ids(Deal, partner):
+    return (
+        Deal.objects.won().order_by().filter(partner_id__in=[partner.pk]).values_list("partner_id").distinct()
+    )
+
+
+def asset_viewers(Asset, visible):
+    from content.models import AssetEvent
+
+    asset = visible.order_by("-use_count").first()
+    return AssetEvent.objects.filter(asset=asset, kind="view", user__isnull=False).order_by("-created_at")[
+        :50
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database")
+    parser.add_argument("--tiny", action="store_true", help="CI: run on the development database")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--strict", action="store_true", help="fail on a sequential scan of a big table")
+    args = parser.parse_args()
+    import load
+
+    load.setup_django(args.database)
+    from django.core.management import call_command
+
+    from prm.models import User
+
+    if not User.objects.filter(email="partner@example.com").exists():
+        call_command("seed_demo", verbosity=0)
+    seq_scans = []
+    for label, build in key_queries():
+        qs = build()
+        if label.endswith("count"):  # what the paginator runs
+            plan = qs.order_by().values("pk").annotate().explain(analyze=True)
+        else:
+            plan = qs.explain(analyze=True)
+        timing = re.search(r"Execution Time: ([\d.]+) ms", plan)
+        scans = [line.strip() for line in plan.splitlines() if re.search(r"Scan|Sort|Aggregate", line)]
+        print(f"\n## {label}: {timing.group(1) if timing else '?'} ms")
+        for line in plan.splitlines() if args.verbose else scans[:8]:
+            print(f"    {line.strip()[:160]}")
+        seq_scans += [f"{label}: {s}" for s in scans if "Seq Scan" in s and any(t in s for t in BIG_TABLES)]
+    if seq_scans:
+        print("\nSequential scans on big tables:\n  " + "\n  ".join(seq_scans))
+        if args.strict and not args.tiny:
+            raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_DEBUG", "true")
+    main()

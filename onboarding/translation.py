@@ -1,0 +1,30 @@
+"""Bilingual records of onboarding (django-modeltranslation): what channel managers define has
+a Japanese and an English value; the reader's language is shown, falling back to the other."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from onboarding.models import Certification, ChecklistTemplate, OnboardingTask, TemplateTask
+
+# Courses (and their lessons and quizzes) are written in one language each, like library assets:
+# they carry a language and are shown with a language badge rather than translated field by field.
+
+
+@register(Certification)
+class CertificationTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(ChecklistTemplate)
+class ChecklistTemplateTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(TemplateTask)
+class TemplateTaskTranslation(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(OnboardingTask)
+class OnboardingTaskTranslation(TranslationOptions):
+    # A plan task is a copy of its template task, both languages included.
+    fields = ("title", "description")
