@@ -17,6 +17,8 @@ READ = ("view",)
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     CHANNEL_MANAGERS: {
+        # Company closure days (New Year, summer): business-day targets skip them.
+        "prm.closureday": ALL,
         # Partners they are assigned to (scoped by guardian) and those partners' people.
         "partners.partner": REVIEW,
         "partners.membership": ALL,

@@ -62,14 +62,10 @@ CAMPAIGNS = [
 def _poster() -> bytes:
     image = Image.new("RGB", (640, 360), (13, 59, 102))
     draw = ImageDraw.Draw(image)
-    draw.rectangle((40, 40, 600, 110), fill=(255, 255, 255))
-    draw.text(
-        (60, 75),
-        "パートナーポータルの概要 / Portal overview",
-        fill=(13, 59, 102),
-        font=cobrand._font(24),
-        anchor="lm",
-    )
+    draw.rectangle((40, 30, 600, 120), fill=(255, 255, 255))
+    # One poster for both languages: the Japanese title above its English one.
+    for y, title in ((58, "パートナーポータルの概要"), (95, "Portal overview")):
+        draw.text((60, y), title, fill=(13, 59, 102), font=cobrand._font(24), anchor="lm")
     draw.polygon([(290, 150), (290, 250), (370, 200)], fill=(255, 255, 255))
     out = io.BytesIO()
     image.save(out, format="PNG")

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 from pathlib import PurePosixPath
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -197,9 +198,17 @@ def video_view_record(*, video, user, partner) -> None:
     VideoView.objects.bulk_create([VideoView(video=video, user=user, partner=partner)], ignore_conflicts=True)
 
 
+VISIT_MEMO_SECONDS = 8 * 24 * 3600
+
+
 def visit_record(*, user, partner, now=None) -> None:
     day = timezone.localtime(now or timezone.now()).date()
     week = day - timedelta(days=day.weekday())
+    # One row per user and week: after the first home page of the week the cache answers,
+    # so the page costs no write. With the cache down, add() fails open and the insert
+    # (idempotent under its unique constraint) runs.
+    if not cache.add(f"promotion:visit:{user.pk}:{partner.pk}:{week}", 1, timeout=VISIT_MEMO_SECONDS):
+        return
     PortalVisit.objects.bulk_create(
         [PortalVisit(user=user, partner=partner, week=week)], ignore_conflicts=True
     )

@@ -56,7 +56,7 @@ def test_manager_runs_the_programme_and_support_sees_threads(page, live_server):
     # 2. Edit the tier's benefits.
     page.goto(f"{base}/admin/incentives/tier/{tier.pk}/change/")
     page.fill("#id_discount_percent", "15")
-    page.fill("#id_perks", "共同セミナーの開催支援\n専任の技術窓口")
+    page.fill("#id_perks_ja", "共同セミナーの開催支援\n専任の技術窓口")
     page.click("input[name=_save]")
     page.wait_for_load_state()
     expect(page.locator(".messagelist")).to_contain_text("変更しました")

@@ -27,7 +27,7 @@ def _html_rows(role):
             continue
         if "format=" in row.query or "export=" in row.query:
             continue
-        if row.name.endswith(("download", "file", "thumbnail", "attachment", "_file")):
+        if row.name.endswith(("download", "file", "thumbnail", "attachment", "_file", "csv")):
             continue
         if row.name in ("onboarding:lms_webhook",):
             continue

@@ -166,6 +166,16 @@ def _overview_video(w):
     return OverviewVideo.objects.create(title="Overview", external_url="https://vimeo.com/1")
 
 
+def _closure_day(w):
+    import datetime
+
+    from prm.models import ClosureDay
+
+    return ClosureDay.objects.create(
+        name="年末年始", first_day=datetime.date(2026, 12, 29), last_day=datetime.date(2027, 1, 3)
+    )
+
+
 def _f(path, **kwargs):
     def make(w):
         module, name = path.rsplit(".", 1)
@@ -181,6 +191,7 @@ ROWS: dict[str, AdminRow] = {
     "mfa.authenticator": AdminRow(_authenticator, owned=False),
     "prm.user": AdminRow(lambda w: w.member_a, owned=True),
     "prm.auditevent": AdminRow(_audit_event, owned=True),
+    "prm.closureday": AdminRow(_closure_day, owned=False),
     "partners.partner": AdminRow(lambda w: w.partner_a, owned=True),
     "partners.membership": AdminRow(_membership, owned=True),
     "partners.industry": AdminRow(_f("tests.partners.factories.IndustryFactory"), owned=False),
