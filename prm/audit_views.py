@@ -4,6 +4,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.audit import audit
 from prm.exports import csv_response
@@ -26,8 +27,12 @@ class AuditFilter(django_filters.FilterSet):
         label=_("partner"), field_name="partner_id", queryset=None, method="filter_partner"
     )
     action = django_filters.CharFilter(label=_("action"), lookup_expr="startswith")
-    date_from = django_filters.DateFilter(label=_("from"), field_name="created_at", lookup_expr="date__gte")
-    date_to = django_filters.DateFilter(label=_("to"), field_name="created_at", lookup_expr="date__lte")
+    date_from = django_filters.DateFilter(
+        label=pgettext_lazy("date range", "from"), field_name="created_at", lookup_expr="date__gte"
+    )
+    date_to = django_filters.DateFilter(
+        label=pgettext_lazy("date range", "to"), field_name="created_at", lookup_expr="date__lte"
+    )
 
     class Meta:
         model = AuditEvent

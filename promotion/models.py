@@ -10,6 +10,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partners.models import PartnerType
 from prm.models import PartnerScopedQuerySet
@@ -280,7 +281,7 @@ class Announcement(models.Model):
     partner_types = models.JSONField(
         _("partner types"), default=list, blank=True, help_text=_("Empty: every partner type.")
     )
-    is_published = models.BooleanField(_("published"), default=True)
+    is_published = models.BooleanField(pgettext_lazy("flag", "published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
