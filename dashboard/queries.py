@@ -427,7 +427,63 @@ def questions(partner_ids, filters: Filters) -> Block:
     )
 
 
-BLOCKS = ("recruitment", "onboarding", "activity", "content", "deals", "tiers", "questions")
+CAMPAIGNS_SHOWN = 12
+
+
+def campaigns(partner_ids, filters: Filters) -> Block:
+    """Published campaigns running at some point in the period: opt-ins, kit downloads, link
+    clicks, deals, pipeline, won revenue and cost per won deal against the budget, counting
+    the viewer's partners only (promotion's attribution queries)."""
+    from promotion.models import Campaign
+    from promotion.queries import results_by_campaign
+
+    running = (
+        Campaign.objects.published()
+        .filter(starts_on__lte=filters.today, ends_on__gte=filters.start)
+        .order_by("-starts_on", "-pk")[:CAMPAIGNS_SHOWN]
+    )
+    out = [
+        [
+            campaign.name,
+            r["opt_ins"],
+            r["downloads"],
+            r["clicks"],
+            r["deals"],
+            int(r["pipeline"]),
+            r["won_deals"],
+            int(r["won_revenue"]),
+            int(campaign.budget),
+            int(r["cost_per_won_deal"]) if r["cost_per_won_deal"] is not None else "-",
+        ]
+        for campaign, r in results_by_campaign(campaigns=running, partner_ids=partner_ids)
+    ]
+    return Block(
+        key="campaigns",
+        title=_("Campaign results"),
+        header=[
+            _("Campaign"),
+            _("Opt-ins"),
+            _("Downloads"),
+            _("Clicks"),
+            _("Deals"),
+            _("Pipeline (JPY)"),
+            _("Won deals"),
+            _("Won revenue (JPY)"),
+            _("Budget (JPY)"),
+            _("Cost per won deal (JPY)"),
+        ],
+        rows=out,
+        labels=[r[0] for r in out],
+        series={
+            _("Opt-ins"): [r[1] for r in out],
+            _("Clicks"): [r[3] for r in out],
+            _("Deals"): [r[4] for r in out],
+        },
+        detail_url="promotion:staff_campaigns",
+    )
+
+
+BLOCKS = ("recruitment", "onboarding", "activity", "content", "deals", "tiers", "campaigns", "questions")
 
 
 def compute_blocks(user, filters: Filters) -> dict[str, Block]:
@@ -440,6 +496,7 @@ def compute_blocks(user, filters: Filters) -> dict[str, Block]:
         "content": content_engagement(partner_ids, filters),
         "deals": deals_pipeline(partner_ids, filters),
         "tiers": tiers(partner_ids, filters),
+        "campaigns": campaigns(partner_ids, filters),
         "questions": questions(partner_ids, filters),
     }
     for block in blocks.values():
@@ -496,6 +553,7 @@ def partner_360(partner) -> dict:
     from incentives.queries import _state_for, earnings_to_date, gap_in_words, next_tier
     from onboarding.models import UserCertification
     from onboarding.queries import partner_plan, plan_progress
+    from promotion.queries import partner_campaigns
 
     plan = partner_plan(partner)
     state = _state_for(partner)
@@ -532,6 +590,7 @@ def partner_360(partner) -> dict:
         "lifecycle": AuditEvent.objects.filter(partner_id=partner.pk, action__startswith="partner.")
         .select_related("actor")
         .order_by("-created_at")[:20],
+        "campaigns": partner_campaigns(partner),
         "audit_events": AuditEvent.objects.filter(partner_id=partner.pk).select_related("actor")[:20],
     }
 
