@@ -287,3 +287,20 @@ def test_partner_360_lists_campaigns_joined(world, campaign, client_for, django_
     assert [(p.campaign_id, r["downloads"], r["clicks"], r["deals"], r["won_revenue"]) for p, r in rows] == [
         (campaign.pk, 1, 1, 1, 2_000_000)
     ]
+
+
+def test_content_engagement_counts_events_partners_and_assets(world, data):
+    other = AssetFactory()
+    a = world.partner_a
+    for _ in range(2):
+        AssetEvent.objects.create(asset=other, partner=a, user=world.member_a, kind=AssetEvent.Kind.VIEW)
+    old = AssetEvent.objects.create(asset=other, partner=a, user=world.member_a, kind=AssetEvent.Kind.VIEW)
+    AssetEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=200))
+    block = _blocks(world.superuser)["content"]
+    assert _row(block, "View")[1:] == [3, 1, 2]  # events, partners, assets (the old one is out)
+    assert _row(block, "Download")[1:] == [1, 1, 1]
+    # A narrowed view (filter) goes through the partner semi-join and agrees.
+    narrowed = _blocks(world.superuser, partner_type=a.partner_type)["content"]
+    assert _row(narrowed, "View")[1:] == [3, 1, 2]
+    assert [r[0] for r in narrowed.rows] == ["View"]
+    assert _blocks(world.manager_a)["content"].rows == narrowed.rows
