@@ -291,6 +291,8 @@ def _scope_sql(partner_ids, everyone: bool, column: str = "partner_id") -> tuple
     partner and no filter narrows them (the semi-join over all partners is pure cost)."""
     if everyone:
         return "", []
+    if isinstance(partner_ids, list):
+        return f" AND {column} = ANY(%s)", [partner_ids]
     sql, params = partner_ids.order_by().query.sql_with_params()
     return f" AND {column} IN ({sql})", list(params)
 
@@ -533,6 +535,9 @@ def campaigns(partner_ids, filters: Filters) -> Block:
 BLOCKS = ("recruitment", "onboarding", "activity", "content", "deals", "tiers", "campaigns", "questions")
 
 
+MATERIALISE_IDS = 2000
+
+
 def sees_everyone(scope: str, filters: Filters) -> bool:
     """The viewer sees every partner and no filter narrows them."""
     return scope == "all" and not (filters.partner_type or filters.country or filters.tier or filters.owner)
@@ -542,6 +547,13 @@ def compute_blocks(user, filters: Filters) -> dict[str, Block]:
     scope = viewer_scope(user)
     everyone = sees_everyone(scope, filters)
     partner_ids = scoped_partners(user, filters).order_by().values("pk")
+    if not everyone:
+        # A narrowed view (an assigned manager's grants, a filter) is usually small: read the
+        # ids once so that every block's planner sees the real number (the guardian subquery
+        # is estimated at thousands of rows and turns index lookups into table scans).
+        ids = list(partner_ids.values_list("pk", flat=True)[: MATERIALISE_IDS + 1])
+        if len(ids) <= MATERIALISE_IDS:
+            partner_ids = ids
     blocks = {
         "recruitment": recruitment_funnel(partner_ids, filters, scope=scope),
         "onboarding": onboarding_cohorts(partner_ids, filters),
