@@ -224,7 +224,7 @@ def main() -> None:
                 ("content", lambda: queries.content_engagement(ids, filters, everyone=True)),
                 ("deals", lambda: queries.deals_pipeline(ids, filters, everyone=True)),
                 ("tiers", lambda: queries.tiers(ids, filters)),
-                ("campaigns", lambda: queries.campaigns(ids, filters)),
+                ("campaigns", lambda: queries.campaigns(ids, filters, everyone=True)),
                 ("questions", lambda: queries.questions(ids, filters)),
             ]:
                 fn()  # warm-up

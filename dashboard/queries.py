@@ -479,7 +479,7 @@ def questions(partner_ids, filters: Filters) -> Block:
 CAMPAIGNS_SHOWN = 12
 
 
-def campaigns(partner_ids, filters: Filters) -> Block:
+def campaigns(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
     """Published campaigns running at some point in the period: opt-ins, kit downloads, link
     clicks, deals, pipeline, won revenue and cost per won deal against the budget, counting
     the viewer's partners only (promotion's attribution queries)."""
@@ -504,7 +504,9 @@ def campaigns(partner_ids, filters: Filters) -> Block:
             int(campaign.budget),
             int(r["cost_per_won_deal"]) if r["cost_per_won_deal"] is not None else "-",
         ]
-        for campaign, r in results_by_campaign(campaigns=running, partner_ids=partner_ids)
+        for campaign, r in results_by_campaign(
+            campaigns=running, partner_ids=None if everyone else partner_ids
+        )
     ]
     return Block(
         key="campaigns",
@@ -561,7 +563,7 @@ def compute_blocks(user, filters: Filters) -> dict[str, Block]:
         "content": content_engagement(partner_ids, filters, everyone=everyone),
         "deals": deals_pipeline(partner_ids, filters, everyone=everyone),
         "tiers": tiers(partner_ids, filters),
-        "campaigns": campaigns(partner_ids, filters),
+        "campaigns": campaigns(partner_ids, filters, everyone=everyone),
         "questions": questions(partner_ids, filters),
     }
     for block in blocks.values():

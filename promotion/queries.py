@@ -174,26 +174,29 @@ def ready_texts(*, campaign, participation, partner, user) -> dict[str, str]:
 RESULT_COLUMNS = ["opt_ins", "downloads", "clicks", "deals", "pipeline", "won_deals", "won_revenue"]
 
 
-def _attribution(group: str, *, ids, **campaigns) -> tuple[dict, dict, dict]:
+def _attribution(group: str, *, ids, **where) -> tuple[dict, dict, dict]:
     """Opt-ins, kit downloads and link clicks, and deals (pipeline, won) grouped by `group`
-    ("partner_id" or "campaign_id"), for the partners `ids` (a set or a subquery) and the
-    campaigns named by `campaigns` (campaign= or campaign__in=). Three aggregate queries."""
+    ("partner_id" or "campaign_id"), for the partners `ids` (a set, a list or a subquery;
+    None: every partner) and the campaigns named by `where` (campaign= or campaign__in=).
+    Three aggregate queries."""
+    if ids is not None:
+        where = {**where, "partner_id__in": ids}
 
     def by(qs, **aggregates) -> dict:
         return {row.pop(group): row for row in qs.order_by().values(group).annotate(**aggregates)}
 
     opt = by(
-        CampaignParticipation.objects.filter(opted_out_at__isnull=True, partner_id__in=ids, **campaigns),
+        CampaignParticipation.objects.filter(opted_out_at__isnull=True, **where),
         opt_ins=Count("pk"),
     )
     events = by(
-        CampaignEvent.objects.filter(partner_id__in=ids, **campaigns),
+        CampaignEvent.objects.filter(**where),
         downloads=Count("pk", filter=Q(kind=CampaignEvent.Kind.DOWNLOAD)),
         clicks=Count("pk", filter=Q(kind=CampaignEvent.Kind.CLICK)),
     )
     open_stages = list(Deal.OPEN_STAGES)
     deals = by(
-        Deal.objects.filter(partner_id__in=ids, **campaigns).exclude(status=Deal.Status.REJECTED),
+        Deal.objects.filter(**where).exclude(status=Deal.Status.REJECTED),
         deals=Count("pk"),
         pipeline=Sum("amount_jpy", filter=Q(stage__in=open_stages)),
         won_deals=Count("pk", filter=Q(stage=Deal.Stage.WON)),
@@ -232,8 +235,9 @@ def campaign_results(*, campaign, partners) -> dict:
 
 
 def results_by_campaign(*, campaigns, partner_ids) -> list[tuple]:
-    """[(campaign, totals)] for several campaigns at once, limited to `partner_ids` (a set or
-    a subquery of the viewer's partners): the dashboard's block. Four queries in all."""
+    """[(campaign, totals)] for several campaigns at once, limited to `partner_ids` (a set, a
+    list or a subquery of the viewer's partners; None: all): the dashboard's block. Four
+    queries in all."""
     campaigns = list(campaigns)
     opt, events, deals = _attribution("campaign_id", ids=partner_ids, campaign__in=[c.pk for c in campaigns])
     out = []
