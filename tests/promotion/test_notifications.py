@@ -56,5 +56,6 @@ def test_announcement_emails_follow_preferences(world, django_capture_on_commit_
     AnnouncementFactory(title_ja="新機能")
     with django_capture_on_commit_callbacks(execute=True):
         services.new_notifications_send()
-    recipients = {m.to[0] for m in mail.outbox}
-    assert world.admin_a.email in recipients and world.member_a.email not in recipients
+    by_to = {m.to[0]: m for m in mail.outbox}
+    assert world.admin_a.email in by_to and world.member_a.email not in by_to
+    assert "新しいお知らせ：新機能。" in by_to[world.admin_a.email].body  # the recipient's language
