@@ -21,6 +21,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,6 +44,7 @@ from dashboard.charts import block_svg  # noqa: E402
 from incentives import services as incentive_services  # noqa: E402
 from incentives.models import Product, Tier  # noqa: E402
 from prm.models import CHANNEL_MANAGERS, User  # noqa: E402
+from promotion.models import Campaign  # noqa: E402
 
 
 class Rollback(Exception):
@@ -61,10 +63,10 @@ def seed(n: int) -> None:
     p = {"now": now, "today": today, "n": n, "product": product.pk, "asset": asset.pk}
     statements = [
         """INSERT INTO partners_partner (name, slug, partner_type, status, country, website, logo, description,
-               created_at, updated_at, company_size, directory_listed, regions)
+               created_at, updated_at, company_size, directory_listed, regions, status_reason)
            SELECT 'Dash partner ' || g, 'dash-' || g, (ARRAY['sales','delivery','solution'])[1 + g %% 3],
                   CASE WHEN g %% 4 = 0 THEN 'onboarding' ELSE 'active' END,
-                  (ARRAY['JP','US','GB','DE'])[1 + g %% 4], '', '', '', %(now)s, %(now)s, '', FALSE, ''
+                  (ARRAY['JP','US','GB','DE'])[1 + g %% 4], '', '', '', %(now)s, %(now)s, '', FALSE, '', ''
            FROM generate_series(1, %(n)s) g""",
         """CREATE TEMP TABLE dash_p ON COMMIT DROP AS
            SELECT id, row_number() OVER (ORDER BY id) AS g FROM partners_partner WHERE slug LIKE 'dash-%%'""",
@@ -107,7 +109,7 @@ def seed(n: int) -> None:
                   %(now)s - make_interval(days => (e * 7 %% 120)::int), %(asset)s, p.id
            FROM dash_p p CROSS JOIN generate_series(1, 10) e""",
         """INSERT INTO prm_auditevent (created_at, action, target_id, target_repr, data, partner_id)
-           SELECT %(now)s - make_interval(days => (e * 11 %% 56)::int), 'user.signed_in', '', '', '{}', p.id
+           SELECT %(now)s - make_interval(days => (e * 11 %% 56)::int), 'auth.login', '', '', '{}', p.id
            FROM dash_p p CROSS JOIN generate_series(1, 3) e""",
         """INSERT INTO threads_thread (subject, category, status, created_at, updated_at, response_due_at,
                last_public_at, first_response_at, partner_id)
@@ -116,11 +118,37 @@ def seed(n: int) -> None:
                   %(now)s - make_interval(days => (g %% 80)::int) + make_interval(hours => (g %% 72)::int), id
            FROM dash_p WHERE g %% 2 = 0""",
     ]
+    # Three running campaigns: every partner joined the first, a third the others; two
+    # attributed events per participation; one deal in ten registered against a campaign.
+    campaigns = [
+        Campaign.objects.create(
+            name=f"Bench campaign {i}",
+            starts_on=today - timedelta(days=30 * i),
+            ends_on=today + timedelta(days=30),
+            status=Campaign.Status.PUBLISHED,
+            budget=5_000_000,
+        )
+        for i in range(1, 4)
+    ]
+    p["campaigns"] = [c.pk for c in campaigns]
+    statements += [
+        """INSERT INTO promotion_campaignparticipation (code, landing_url, opted_in_at, campaign_id, partner_id)
+           SELECT 'b' || c || '-' || p.g, '', %(now)s, c, p.id
+           FROM dash_p p CROSS JOIN unnest(%(campaigns)s) c
+           WHERE c = (%(campaigns)s)[1] OR p.g %% 3 = 0""",
+        """INSERT INTO promotion_campaignevent (kind, created_at, campaign_id, partner_id)
+           SELECT CASE WHEN e = 1 THEN 'click' ELSE 'download' END, %(now)s, cp.campaign_id, cp.partner_id
+           FROM promotion_campaignparticipation cp CROSS JOIN generate_series(1, 2) e
+           WHERE cp.code LIKE 'b%%'""",
+        """UPDATE incentives_deal d SET campaign_id = (%(campaigns)s)[1 + d.id %% 3]
+           FROM dash_p p WHERE d.partner_id = p.id AND d.id %% 10 = 0""",
+    ]
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql, p)
         for table in ("partners_partner", "partners_application", "onboarding_onboardingplan", "incentives_deal",
-                      "content_assetevent", "prm_auditevent", "threads_thread", "prm_user", "partners_membership"):  # fmt: skip
+                      "content_assetevent", "prm_auditevent", "threads_thread", "prm_user", "partners_membership",
+                      "promotion_campaignparticipation", "promotion_campaignevent"):  # fmt: skip
             cursor.execute(f"ANALYZE {table}")
     incentive_services.tiers_recompute()
 
@@ -187,17 +215,19 @@ def main() -> None:
 
                 return run
 
-            ids = queries.scoped_partners(root, filters).values("pk")
+            ids = queries.scoped_partners(root, filters).order_by().values("pk")
             per_block = {}
             for name, fn in [
                 ("recruitment", lambda: queries.recruitment_funnel(ids, filters, scope="all")),
                 ("onboarding", lambda: queries.onboarding_cohorts(ids, filters)),
-                ("activity", lambda: queries.activity(ids, filters)),
-                ("content", lambda: queries.content_engagement(ids, filters)),
-                ("deals", lambda: queries.deals_pipeline(ids, filters)),
+                ("activity", lambda: queries.activity(ids, filters, everyone=True)),
+                ("content", lambda: queries.content_engagement(ids, filters, everyone=True)),
+                ("deals", lambda: queries.deals_pipeline(ids, filters, everyone=True)),
                 ("tiers", lambda: queries.tiers(ids, filters)),
+                ("campaigns", lambda: queries.campaigns(ids, filters, everyone=True)),
                 ("questions", lambda: queries.questions(ids, filters)),
             ]:
+                fn()  # warm-up
                 started = time.perf_counter()
                 fn()
                 per_block[name] = (time.perf_counter() - started) * 1000

@@ -13,8 +13,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ from content.models import AssetEvent
 from incentives.models import Deal, PartnerTierState, Tier, TierChange
 from onboarding.models import OnboardingPlan, OnboardingTask
 from onboarding.queries import INACTIVE_DAYS
-from partners.models import Application, Partner, PartnerType, ReferralLink, Source
+from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
 from prm.models import AuditEvent, User
 from prm.tenancy import partners_for_staff
 from threads.models import Thread
@@ -241,26 +242,31 @@ def onboarding_cohorts(partner_ids, filters: Filters) -> Block:
     )
 
 
-def activity(partner_ids, filters: Filters) -> Block:
+def activity(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
     """Partners with a member signed in during the last 30 days; sign-ins by week."""
     now = timezone.now()
     since = now - timedelta(days=ACTIVE_DAYS)
-    active_member = User.objects.filter(
-        membership__partner_id=OuterRef("pk"), membership__is_active=True, last_login__gte=since
+    # One hashed subplan over the recently signed-in members, not an EXISTS per partner.
+    active_partners = Membership.objects.filter(is_active=True, user__last_login__gte=since).values(
+        "partner_id"
     )
     totals = Partner.objects.filter(pk__in=partner_ids).aggregate(
-        partners=Count("id"), active=Count("id", filter=Q(Exists(active_member)))
+        partners=Count("id"), active=Count("id", filter=Q(pk__in=active_partners))
     )
     weeks_start = now - timedelta(weeks=SIGNIN_WEEKS)
-    by_week = {
-        r["week"].date(): (r["signins"], r["partners"])
-        for r in AuditEvent.objects.filter(
-            action=SIGNED_IN, created_at__gte=weeks_start, partner_id__in=partner_ids
-        )
-        .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("week")
-        .annotate(signins=Count("id"), partners=Count("partner_id", distinct=True))
-    }
+    # Sign-ins per (week, partner) first (hashed), then per week: no COUNT(DISTINCT) sort.
+    scope, scope_params = _scope_sql(partner_ids, everyone)
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        SELECT week, SUM(n), COUNT(*) FROM (
+            SELECT date_trunc('week', created_at AT TIME ZONE %s) AS week, partner_id, COUNT(*) AS n
+            FROM {AuditEvent._meta.db_table}
+            WHERE action = %s AND created_at >= %s AND partner_id IS NOT NULL{scope}
+            GROUP BY 1, 2
+        ) g GROUP BY week"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.get_current_timezone_name(), SIGNED_IN, weeks_start, *scope_params])
+        by_week = {week.date(): (int(signins), partners) for week, signins, partners in cursor.fetchall()}
     monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
     weeks = [monday - timedelta(weeks=n) for n in range(SIGNIN_WEEKS - 1, -1, -1)]
     out = [[w.isoformat(), *by_week.get(w, (0, 0))] for w in weeks]
@@ -280,20 +286,44 @@ def activity(partner_ids, filters: Filters) -> Block:
     )
 
 
-def content_engagement(partner_ids, filters: Filters) -> Block:
+def _scope_sql(partner_ids, everyone: bool, column: str = "partner_id") -> tuple[str, list]:
+    """An `AND column IN (...)` clause for raw block SQL: none when the viewer sees every
+    partner and no filter narrows them (the semi-join over all partners is pure cost)."""
+    if everyone:
+        return "", []
+    if isinstance(partner_ids, list):
+        return f" AND {column} = ANY(%s)", [partner_ids]
+    sql, params = partner_ids.order_by().query.sql_with_params()
+    return f" AND {column} IN ({sql})", list(params)
+
+
+def content_engagement(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
+    """Events, distinct partners and distinct assets per kind in the period: one query, a
+    range over assetevent_time (created_at) and hashed GROUPING SETS instead of COUNT(DISTINCT)
+    sorts over every event."""
     start, end = filters.bounds()
-    rows = (
-        AssetEvent.objects.filter(partner_id__in=partner_ids, created_at__gte=start, created_at__lt=end)
-        .values("kind")
-        .annotate(
-            events=Count("id"),
-            partners=Count("partner_id", distinct=True),
-            assets=Count("asset_id", distinct=True),
-        )
-        .order_by("kind")
-    )
+    scope, scope_params = _scope_sql(partner_ids, everyone)
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        SELECT kind,
+               SUM(n) FILTER (WHERE by_partner) AS events,
+               COUNT(partner_id) FILTER (WHERE by_partner) AS partners,
+               COUNT(asset_id) FILTER (WHERE NOT by_partner) AS assets
+        FROM (
+            SELECT kind, partner_id, asset_id, GROUPING(asset_id) = 1 AS by_partner, COUNT(*) AS n
+            FROM {AssetEvent._meta.db_table}
+            WHERE created_at >= %s AND created_at < %s{scope}
+            GROUP BY GROUPING SETS ((kind, partner_id), (kind, asset_id))
+        ) g
+        GROUP BY kind ORDER BY kind"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start, end, *scope_params])
+        rows = cursor.fetchall()
     labels = dict(AssetEvent.Kind.choices)
-    out = [[labels.get(r["kind"], r["kind"]), r["events"], r["partners"], r["assets"]] for r in rows]
+    out = [
+        [labels.get(kind, kind), int(events or 0), partners, assets]
+        for kind, events, partners, assets in rows
+    ]
     return Block(
         key="content",
         title=_("Content engagement"),
@@ -305,35 +335,54 @@ def content_engagement(partner_ids, filters: Filters) -> Block:
     )
 
 
-def deals_pipeline(partner_ids, filters: Filters) -> Block:
-    """Open pipeline (approved, not closed) and deals won in the period, by tier and partner type."""
-    open_q = Q(status=Deal.Status.APPROVED) & ~Q(stage__in=[Deal.Stage.WON, Deal.Stage.LOST])
-    won_q = Q(stage=Deal.Stage.WON, closed_on__gte=filters.start, closed_on__lte=filters.today)
-    rows = (
-        Deal.objects.filter(partner_id__in=partner_ids)
-        .filter(open_q | won_q | Q(status=Deal.Status.SUBMITTED))
-        .values("partner__tier_state__tier__rank", "partner__tier_state__tier__name", "partner__partner_type")
-        .annotate(
-            submitted=Count("id", filter=Q(status=Deal.Status.SUBMITTED)),
-            open=Count("id", filter=open_q),
-            pipeline=Sum("amount_jpy", filter=open_q),
-            won=Count("id", filter=won_q),
-            won_amount=Sum("amount_jpy", filter=won_q),
-        )
-        .order_by("partner__tier_state__tier__rank", "partner__partner_type")
-    )
+def deals_pipeline(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
+    """Open pipeline (approved, not closed), deals under review and deals won in the period,
+    by tier and partner type. One query: each deal is hash-joined to its partner's type and
+    tier state and counted into a handful of (tier, type) groups; no semi-join over all
+    partners for a viewer who sees them all. The won part is a closed_on range
+    (deal_won_closed) and the open part a partial index (deal_open) for when those are the
+    selective conditions; where most deals are open the planner scans the table once."""
+    scope, scope_params = _scope_sql(partner_ids, everyone, "d.partner_id")
+    St, Sg = Deal.Status, Deal.Stage
+    open_sql = "(d.status = %s AND d.stage IN %s)"
+    won_sql = "(d.stage = %s AND d.closed_on >= %s AND d.closed_on <= %s)"
+    open_p = [St.APPROVED, tuple(Deal.OPEN_STAGES)]
+    won_p = [Sg.WON, filters.start, filters.today]
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        SELECT s.tier_id, p.partner_type,
+               COUNT(*) FILTER (WHERE d.status = %s),
+               COUNT(*) FILTER (WHERE {open_sql}),
+               SUM(d.amount_jpy) FILTER (WHERE {open_sql}),
+               COUNT(*) FILTER (WHERE {won_sql}),
+               SUM(d.amount_jpy) FILTER (WHERE {won_sql})
+        FROM {Deal._meta.db_table} d
+        JOIN {Partner._meta.db_table} p ON p.id = d.partner_id
+        LEFT JOIN {PartnerTierState._meta.db_table} s ON s.partner_id = d.partner_id
+        WHERE (d.status = %s OR {open_sql} OR {won_sql}){scope}
+        GROUP BY s.tier_id, p.partner_type"""  # noqa: S608
+    params = [St.SUBMITTED, *open_p, *open_p, *won_p, *won_p, St.SUBMITTED, *open_p, *won_p, *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    tiers = {t.pk: t for t in Tier.objects.all()} if rows else {}
     types = dict(PartnerType.choices)
+
+    def order(row):
+        tier = tiers.get(row[0])
+        return (tier is None, tier.rank if tier else 0, row[1])
+
     out = [
         [
-            r["partner__tier_state__tier__name"] or "-",
-            types.get(r["partner__partner_type"], r["partner__partner_type"]),
-            r["submitted"],
-            r["open"],
-            int(r["pipeline"] or 0),
-            r["won"],
-            int(r["won_amount"] or 0),
+            str(tiers[tier_id]) if tier_id in tiers else "-",
+            types.get(ptype, ptype),
+            int(submitted),
+            int(open_),
+            int(pipeline or 0),
+            int(won),
+            int(won_amount or 0),
         ]
-        for r in rows
+        for tier_id, ptype, submitted, open_, pipeline, won, won_amount in sorted(rows, key=order)
     ]
     return Block(
         key="deals",
@@ -427,19 +476,94 @@ def questions(partner_ids, filters: Filters) -> Block:
     )
 
 
-BLOCKS = ("recruitment", "onboarding", "activity", "content", "deals", "tiers", "questions")
+CAMPAIGNS_SHOWN = 12
+
+
+def campaigns(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
+    """Published campaigns running at some point in the period: opt-ins, kit downloads, link
+    clicks, deals, pipeline, won revenue and cost per won deal against the budget, counting
+    the viewer's partners only (promotion's attribution queries)."""
+    from promotion.models import Campaign
+    from promotion.queries import results_by_campaign
+
+    running = (
+        Campaign.objects.published()
+        .filter(starts_on__lte=filters.today, ends_on__gte=filters.start)
+        .order_by("-starts_on", "-pk")[:CAMPAIGNS_SHOWN]
+    )
+    out = [
+        [
+            campaign.name,
+            r["opt_ins"],
+            r["downloads"],
+            r["clicks"],
+            r["deals"],
+            int(r["pipeline"]),
+            r["won_deals"],
+            int(r["won_revenue"]),
+            int(campaign.budget),
+            int(r["cost_per_won_deal"]) if r["cost_per_won_deal"] is not None else "-",
+        ]
+        for campaign, r in results_by_campaign(
+            campaigns=running, partner_ids=None if everyone else partner_ids
+        )
+    ]
+    return Block(
+        key="campaigns",
+        title=_("Campaign results"),
+        header=[
+            _("Campaign"),
+            _("Opt-ins"),
+            _("Downloads"),
+            _("Clicks"),
+            _("Deals"),
+            _("Pipeline (JPY)"),
+            _("Won deals"),
+            _("Won revenue (JPY)"),
+            _("Budget (JPY)"),
+            _("Cost per won deal (JPY)"),
+        ],
+        rows=out,
+        labels=[r[0] for r in out],
+        series={
+            _("Opt-ins"): [r[1] for r in out],
+            _("Clicks"): [r[3] for r in out],
+            _("Deals"): [r[4] for r in out],
+        },
+        detail_url="promotion:staff_campaigns",
+    )
+
+
+BLOCKS = ("recruitment", "onboarding", "activity", "content", "deals", "tiers", "campaigns", "questions")
+
+
+MATERIALISE_IDS = 2000
+
+
+def sees_everyone(scope: str, filters: Filters) -> bool:
+    """The viewer sees every partner and no filter narrows them."""
+    return scope == "all" and not (filters.partner_type or filters.country or filters.tier or filters.owner)
 
 
 def compute_blocks(user, filters: Filters) -> dict[str, Block]:
     scope = viewer_scope(user)
-    partner_ids = scoped_partners(user, filters).values("pk")
+    everyone = sees_everyone(scope, filters)
+    partner_ids = scoped_partners(user, filters).order_by().values("pk")
+    if not everyone:
+        # A narrowed view (an assigned manager's grants, a filter) is usually small: read the
+        # ids once so that every block's planner sees the real number (the guardian subquery
+        # is estimated at thousands of rows and turns index lookups into table scans).
+        ids = list(partner_ids.values_list("pk", flat=True)[: MATERIALISE_IDS + 1])
+        if len(ids) <= MATERIALISE_IDS:
+            partner_ids = ids
     blocks = {
         "recruitment": recruitment_funnel(partner_ids, filters, scope=scope),
         "onboarding": onboarding_cohorts(partner_ids, filters),
-        "activity": activity(partner_ids, filters),
-        "content": content_engagement(partner_ids, filters),
-        "deals": deals_pipeline(partner_ids, filters),
+        "activity": activity(partner_ids, filters, everyone=everyone),
+        "content": content_engagement(partner_ids, filters, everyone=everyone),
+        "deals": deals_pipeline(partner_ids, filters, everyone=everyone),
         "tiers": tiers(partner_ids, filters),
+        "campaigns": campaigns(partner_ids, filters, everyone=everyone),
         "questions": questions(partner_ids, filters),
     }
     for block in blocks.values():
@@ -496,6 +620,7 @@ def partner_360(partner) -> dict:
     from incentives.queries import _state_for, earnings_to_date, gap_in_words, next_tier
     from onboarding.models import UserCertification
     from onboarding.queries import partner_plan, plan_progress
+    from promotion.queries import partner_campaigns
 
     plan = partner_plan(partner)
     state = _state_for(partner)
@@ -532,6 +657,7 @@ def partner_360(partner) -> dict:
         "lifecycle": AuditEvent.objects.filter(partner_id=partner.pk, action__startswith="partner.")
         .select_related("actor")
         .order_by("-created_at")[:20],
+        "campaigns": partner_campaigns(partner),
         "audit_events": AuditEvent.objects.filter(partner_id=partner.pk).select_related("actor")[:20],
     }
 

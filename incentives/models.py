@@ -228,6 +228,16 @@ class Deal(models.Model):
             models.Index(fields=["partner", "stage", "closed_on"]),
             models.Index(fields=["status", "protected_until"]),
             models.Index(fields=["status", "created_at"]),
+            # The dashboard's deals block: won in a period (a closed_on range) and the open pipeline.
+            models.Index(
+                fields=["stage", "closed_on"], include=["partner", "amount_jpy"], name="deal_won_closed"
+            ),
+            models.Index(
+                fields=["partner"],
+                include=["amount_jpy"],
+                condition=models.Q(status="approved", stage__in=["qualifying", "proposal", "negotiation"]),
+                name="deal_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="deal_amount_not_negative"),

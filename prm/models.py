@@ -103,7 +103,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # Sign-ins by week on the dashboard.
+            models.Index(
+                fields=["action", "created_at"], include=["partner_id"], name="auditevent_action_time"
+            ),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

@@ -9,12 +9,14 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prm.audit import audit
 from promotion import cobrand, queries
 from promotion.models import (
+    Announcement,
     AnnouncementReceipt,
     Campaign,
     CampaignEvent,
@@ -249,6 +251,7 @@ def reminders_sweep(*, today=None) -> int:
     )
     wanted += [ReminderLog(campaign_id=c, partner_id=p, kind=ReminderLog.Kind.NO_DOWNLOAD) for c, p in stale]
     ReminderLog.objects.bulk_create(wanted, ignore_conflicts=True)
+    new_notifications_send(today=today)
     due = list(ReminderLog.objects.filter(sent_at__isnull=True).values_list("pk", flat=True))
     for pk in due:
         tasks.send_reminder.delay_on_commit(log_id=pk)
@@ -267,3 +270,69 @@ def reminder_send(*, log_id: int) -> bool:
         log = ReminderLog.objects.select_related("campaign", "partner").get(pk=log_id)
         emails.reminder(log)
     return True
+
+
+# --- Notifications (prm.notifications) ---------------------------------------------------
+
+NOTIFY_DAYS = 7  # a campaign or announcement is "new" for a week after it opens
+
+
+def _audience_members(partners, *, kind: str, event_key: str):
+    """Active members of `partners` not yet told about this event (a repeat sweep skips
+    them before notify(), whose (recipient, kind, event_key) row keeps it once anyway)."""
+    from prm.models import Notification, User
+
+    told = Notification.objects.filter(recipient_id=OuterRef("pk"), kind=kind, event_key=event_key)
+    return User.objects.filter(
+        is_active=True, membership__is_active=True, membership__partner__in=partners.values("pk")
+    ).exclude(Exists(told))
+
+
+def new_notifications_send(*, today=None, now=None) -> int:
+    """`campaign_new` to the audience of each published campaign that opened in the last
+    week, `announcement_new` to the audience of each announcement shown now that started in
+    the last week; once per person and event (event keys campaign:<pk>:open, announcement:<pk>).
+    Campaign e-mail is the opening reminder's (to partner admins), so notify() sends none for
+    it; announcements e-mail by each person's preference. Returns the people notified."""
+    from partners.models import Partner
+    from prm.notifications import notify
+
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    notified = 0
+    for campaign in Campaign.objects.open_on(today).filter(
+        starts_on__gte=today - timedelta(days=NOTIFY_DAYS)
+    ):
+        key = f"campaign:{campaign.pk}:open"
+        users = list(
+            _audience_members(queries.audience_partners(campaign), kind="campaign_new", event_key=key)
+        )
+        notify(
+            kind="campaign_new",
+            recipients=users,
+            event_key=key,
+            params={"title": str(campaign.name)},
+            url=reverse("promotion:detail", args=[campaign.pk]),
+            email=False,
+        )
+        notified += len(users)
+    announcements = (
+        Announcement.objects.filter(is_published=True, starts_at__lte=now)
+        .filter(starts_at__gte=now - timedelta(days=NOTIFY_DAYS))
+        .exclude(ends_at__lte=now)
+    )
+    for announcement in announcements:
+        key = f"announcement:{announcement.pk}"
+        partners = Partner.objects.in_portal()
+        if announcement.partner_types:
+            partners = partners.filter(partner_type__in=announcement.partner_types)
+        users = list(_audience_members(partners, kind="announcement_new", event_key=key))
+        notify(
+            kind="announcement_new",
+            recipients=users,
+            event_key=key,
+            params={"title": str(announcement.title)},
+            url="/",
+        )
+        notified += len(users)
+    return notified

@@ -230,3 +230,77 @@ def test_assign_owner(world, data, client_for):
     )
     assert response.status_code == 302
     assert OnboardingPlan.objects.get(partner=world.partner_a).owner == world.manager_other
+
+
+@pytest.fixture
+def campaign(world, data):
+    """One running campaign: A and B opted in; A clicked, downloaded and won a deal through it."""
+    from promotion.models import CampaignEvent
+    from tests.promotion.factories import CampaignFactory, ParticipationFactory
+
+    c = CampaignFactory(name_en="Spring push", name_ja="Spring push", budget=900_000)
+    ParticipationFactory(campaign=c, partner=world.partner_a)
+    ParticipationFactory(campaign=c, partner=world.partner_b)
+    CampaignEvent.objects.create(campaign=c, partner=world.partner_a, kind=CampaignEvent.Kind.CLICK)
+    CampaignEvent.objects.create(campaign=c, partner=world.partner_a, kind=CampaignEvent.Kind.DOWNLOAD)
+    CampaignEvent.objects.create(campaign=c, partner=world.partner_b, kind=CampaignEvent.Kind.CLICK)
+    DealFactory(partner=world.partner_a, won=True, amount_jpy=2_000_000, amount=2_000_000, campaign=c)
+    DealFactory(partner=world.partner_b, approved=True, amount_jpy=1_000_000, amount=1_000_000, campaign=c)
+    CampaignFactory(
+        name_en="Long over", starts_on=TODAY - timedelta(days=400), ends_on=TODAY - timedelta(days=380)
+    )
+    return c
+
+
+def test_campaign_results_block(world, campaign):
+    block = _blocks(world.superuser)["campaigns"]
+    assert [r[0] for r in block.rows] == ["Spring push"]  # the finished one is outside the period
+    # opt-ins, downloads, clicks, deals, pipeline, won deals, won revenue, budget, cost per won deal
+    assert block.rows[0][1:] == [2, 1, 2, 2, 1_000_000, 1, 2_000_000, 900_000, 900_000]
+    assert block.labels == ["Spring push"]
+
+
+def test_campaign_results_are_scoped_to_the_viewer(world, campaign):
+    row = _blocks(world.manager_a)["campaigns"].rows[0]
+    assert row[1:] == [1, 1, 1, 1, 0, 1, 2_000_000, 900_000, 900_000]
+    row = _blocks(world.manager_other)["campaigns"].rows[0]
+    assert row[1:] == [0, 0, 0, 0, 0, 0, 0, 900_000, "-"]
+
+
+def test_campaign_results_page_and_csv(world, campaign, client_for):
+    client = client_for(world.superuser)
+    text = client.get(reverse("staff_home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Spring push" in text
+    body = client.get(reverse("dashboard:csv", args=["campaigns"]), HTTP_ACCEPT_LANGUAGE="en").content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8").lstrip("\ufeff"))))
+    assert len(rows[0]) == 10 and rows[1][0] == "Spring push" and rows[1][-1] == "900000"
+
+
+def test_partner_360_lists_campaigns_joined(world, campaign, client_for, django_assert_max_num_queries):
+    client = client_for(world.manager_a)
+    url = reverse("dashboard:partner", args=[world.partner_a.pk])
+    client.get(url)
+    with django_assert_max_num_queries(40):
+        text = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="campaigns-joined"' in text and "Spring push" in text
+    rows = queries.partner_360(world.partner_a)["campaigns"]
+    assert [(p.campaign_id, r["downloads"], r["clicks"], r["deals"], r["won_revenue"]) for p, r in rows] == [
+        (campaign.pk, 1, 1, 1, 2_000_000)
+    ]
+
+
+def test_content_engagement_counts_events_partners_and_assets(world, data):
+    other = AssetFactory()
+    a = world.partner_a
+    for _ in range(2):
+        AssetEvent.objects.create(asset=other, partner=a, user=world.member_a, kind=AssetEvent.Kind.VIEW)
+    old = AssetEvent.objects.create(asset=other, partner=a, user=world.member_a, kind=AssetEvent.Kind.VIEW)
+    AssetEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=200))
+    block = _blocks(world.superuser)["content"]
+    assert _row(block, "View")[1:] == [3, 1, 2]  # events, partners, assets (the old one is out)
+    assert _row(block, "Download")[1:] == [1, 1, 1]
+    # A narrowed view (filter) goes through the partner semi-join and agrees.
+    narrowed = _blocks(world.superuser, partner_type=a.partner_type)["content"]
+    assert _row(narrowed, "View")[1:] == [3, 1, 2]
+    assert [r[0] for r in narrowed.rows] == ["View"]
+    assert _blocks(world.manager_a)["content"].rows == narrowed.rows
