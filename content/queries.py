@@ -26,11 +26,7 @@ NEW_DAYS = 7
 # --- The partner's tier (incentives owns it) -------------------------------------------
 def tier_rank(partner) -> int | None:
     """Rank of the partner's current tier: one indexed query, cached on the partner object."""
-    cached = getattr(partner, "_content_tier_rank", False)
-    if cached is not False:
-        return cached
-    rank = partner._content_tier_rank = partner_tier_rank(partner)
-    return rank
+    return partner_tier_rank(partner)
 
 
 _partner_rank = tier_rank

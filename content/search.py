@@ -13,6 +13,7 @@ GIN index) and is then re-checked with a plain substring match, exactly as pg_bi
 re-checks, so "営業資料" never matches a text that only has "営業" and "資料" far apart.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -135,12 +136,20 @@ def english_stems(words: list[str]) -> list[str]:
     """The stems PostgreSQL's english stemmer gives, for highlighting word forms."""
     if not words:
         return []
+    return list(_english_stems(tuple(words)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _english_stems(words: tuple[str, ...]) -> tuple[str, ...]:
+    # The stemmer is fixed for the server's lifetime: a repeated search costs no query.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT w, (ts_lexize('english_stem', lower(w)))[1] FROM unnest(%s::text[]) AS w", [words]
+            "SELECT w, (ts_lexize('english_stem', lower(w)))[1] FROM unnest(%s::text[]) AS w", [list(words)]
         )
-        return sorted(
-            {(stem or w.lower()) for w, stem in cursor.fetchall() if (stem or w)}, key=len, reverse=True
+        return tuple(
+            sorted(
+                {(stem or w.lower()) for w, stem in cursor.fetchall() if (stem or w)}, key=len, reverse=True
+            )
         )
 
 

@@ -36,12 +36,17 @@ def partner_tier_map(partner_ids=None) -> dict[int, int]:
 
 
 def partner_tier_rank(partner) -> int | None:
-    """Rank of one partner's current tier (None without a tier): one indexed row."""
-    return (
+    """Rank of one partner's current tier (None without a tier): one indexed row, memoised
+    on the partner object so that every panel of a page shares it."""
+    cached = getattr(partner, "_tier_rank", False)
+    if cached is not False:
+        return cached
+    partner._tier_rank = (
         PartnerTierState.objects.filter(partner_id=partner.pk, tier__isnull=False)
         .values_list("tier__rank", flat=True)
         .first()
     )
+    return partner._tier_rank
 
 
 def partners_with_won_deals():

@@ -9,7 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from incentives.models import Deal, PartnerTierState
+from incentives.models import Deal
+from incentives.queries import partner_tier_rank
 from partners.models import Membership, Partner
 from promotion.models import (
     Announcement,
@@ -27,16 +28,7 @@ from promotion.models import (
 
 
 def tier_rank(partner) -> int | None:
-    cached = getattr(partner, "_promotion_tier_rank", False)
-    if cached is not False:
-        return cached
-    rank = (
-        PartnerTierState.objects.filter(partner=partner, tier__isnull=False)
-        .values_list("tier__rank", flat=True)
-        .first()
-    )
-    partner._promotion_tier_rank = rank
-    return rank
+    return partner_tier_rank(partner)  # memoised on the partner: shared with the other panels
 
 
 def audience_q(partner) -> Q:

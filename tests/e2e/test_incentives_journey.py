@@ -93,7 +93,7 @@ def test_deal_to_tier_upgrade(page, browser, live_server):
     tasks.recompute_tiers.delay()
     page.goto(f"{base}/incentives/")
     assert page.get_by_test_id("current-tier").inner_text().strip() == "シルバー"
-    assert "6,000,000" in page.get_by_test_id("revenue-table").text_content()
+    assert "5,500,000" in page.get_by_test_id("revenue-table").text_content()
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("current-tier").inner_text().strip() == "Silver"

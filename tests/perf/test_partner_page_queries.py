@@ -18,9 +18,10 @@ from django.test.utils import CaptureQueriesContext
 BUDGET = 12
 # Pages allowed above the budget, with the reason (bench/README.md repeats it).
 OVER_BUDGET = {
-    # Seven panels from five apps (company, referral, onboarding, content, incentives,
-    # questions, layout); issue 11 renders them in one pass, the queries are the panels' own.
-    "/": 13,
+    # Eight panels from seven apps (announcements and campaigns, company, referral,
+    # onboarding, content, incentives, questions) plus the layout and the notification bell,
+    # rendered in one pass; the queries are the panels' own (issue 17 keeps this open).
+    "/": 19,
 }
 # The layout (base.html through the `portal` context processor): the membership with its
 # partner, and the unread badge. Session and user come from the auth middleware.
