@@ -40,7 +40,7 @@ def _partner_urls(partner, *, admin: bool) -> list[str]:
         "/onboarding/reminders/",
         "/training/",
         "/content/",
-        "/content/?q=guide",
+        "/content/?q=ガイド",  # Japanese readers see each asset once, in Japanese
         "/content/?sort=popular&page=2",
         "/content/bookmarks/",
         "/deals/",
