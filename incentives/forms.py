@@ -93,39 +93,6 @@ class DealCloseForm(forms.Form):
         return data
 
 
-class DealFilterForm(forms.Form):
-    SORTS = [
-        ("-created_at", _("Newest first")),
-        ("created_at", _("Oldest first")),
-        ("expected_close_date", _("Close date")),
-        ("-amount_jpy", _("Largest amount")),
-        ("customer_company", _("Customer")),
-    ]
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(label=_("Review status"), required=False)
-    stage = forms.ChoiceField(label=_("Stage"), required=False)
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *list(Deal.Status.choices)]
-        self.fields["stage"].choices = [("", _("All")), *list(Deal.Stage.choices)]
-
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs.order_by("-created_at", "-id")
-        data = self.cleaned_data
-        if data["q"]:
-            qs = qs.filter(customer_company__icontains=data["q"]) | qs.filter(
-                customer_domain__icontains=data["q"]
-            )
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["stage"]:
-            qs = qs.filter(stage=data["stage"])
-        return qs.order_by(data["sort"] or "-created_at", "-id")
-
-
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -142,16 +109,6 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give a reason for the rejection."))
         return data
-
-
-class StaffDealFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Review status"), required=False)
-    conflict = forms.BooleanField(label=_("Conflicts only"), required=False)
-    q = forms.CharField(label=_("Search"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *list(Deal.Status.choices)]
 
 
 class OptInForm(forms.Form):

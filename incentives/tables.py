@@ -1,0 +1,68 @@
+"""Column definitions of the incentives app's staff tables (HTML and CSV: prm.columns)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from prm.columns import Column
+
+CELLS = "incentives/staff/cells/"
+
+# Rows carry `age_days` and `overdue` (set by the view).
+STAFF_DEAL_COLUMNS = [
+    Column(_("ID"), lambda d: d.pk, html=False),
+    Column(_("Partner"), lambda d: d.partner.name),
+    Column(_("Customer"), lambda d: d.customer_company, cell=CELLS + "customer.html"),
+    Column(_("Domain"), lambda d: d.customer_domain, html=False),
+    Column(_("Product"), lambda d: d.product.label),
+    Column(_("Amount"), lambda d: d.amount, cell=CELLS + "amount.html", css="text-end"),
+    Column(_("Currency"), lambda d: d.currency, html=False),
+    Column(_("Review status"), lambda d: d.get_status_display(), cell=CELLS + "status.html"),
+    Column(_("Possible conflict"), lambda d: _("Yes") if d.has_conflict else _("No"), cell=CELLS + "conflict.html"),
+    Column(_("Waiting (days)"), lambda d: d.age_days, cell=CELLS + "waiting.html"),
+    Column(_("Registered"), lambda d: d.created_at.date(), cell=CELLS + "registered.html", css="small"),
+]  # fmt: skip
+
+# The partner's own deals (CSV only: the portal list is a card-style table of its own).
+DEAL_COLUMNS = [
+    Column(_("ID"), lambda d: d.pk),
+    Column(_("Customer"), lambda d: d.customer_company),
+    Column(_("Domain"), lambda d: d.customer_domain),
+    Column(_("Product"), lambda d: d.product.label),
+    Column(_("Amount"), lambda d: d.amount),
+    Column(_("Currency"), lambda d: d.currency),
+    Column(_("Stage"), lambda d: d.get_stage_display()),
+    Column(_("Review status"), lambda d: d.get_status_display()),
+    Column(_("Protected until"), lambda d: d.protected_until or ""),
+    Column(_("Expected close"), lambda d: d.expected_close_date),
+    Column(_("Registered"), lambda d: d.created_at.date()),
+]
+
+# The staff tier overview's exports (rows from incentives.queries.tier_overview / tier_changes).
+TIER_DISTRIBUTION_COLUMNS = [
+    Column(_("Tier"), lambda r: r[0].label if r[0] else _("No tier yet")),
+    Column(_("Partners"), lambda r: r[1]),
+]
+TIER_MOVEMENT_COLUMNS = [
+    Column(_("Month"), lambda r: r["month"].strftime("%Y-%m")),
+    Column(_("Upgrades"), lambda r: r["upgrades"]),
+    Column(_("Downgrades"), lambda r: r["downgrades"]),
+    Column(_("Pending downgrades"), lambda r: r["pending"]),
+    Column(_("Initial"), lambda r: r["initial"]),
+]
+TIER_CHANGE_COLUMNS = [
+    Column(_("Date"), lambda c: c.effective_on),
+    Column(_("Partner"), lambda c: c.partner.name),
+    Column(_("Change"), lambda c: c.get_kind_display()),
+    Column(_("From"), lambda c: c.from_tier.label if c.from_tier else ""),
+    Column(_("To"), lambda c: c.to_tier.label if c.to_tier else ""),
+    Column(_("Metrics before"), lambda c: c.metrics_before),
+    Column(_("Metrics after"), lambda c: c.metrics_after),
+]
+PROGRAM_COST_COLUMNS = [
+    Column(_("Program"), lambda c: c["name"]),
+    Column(_("Kind"), lambda c: c["kind"]),
+    Column(_("Partners"), lambda c: c["partners"]),
+    Column(_("Draft"), lambda c: c["draft"] or 0),
+    Column(_("Approved"), lambda c: c["approved"] or 0),
+    Column(_("Paid"), lambda c: c["paid"] or 0),
+    Column(_("Total (JPY)"), lambda c: c["total"] or 0),
+]
