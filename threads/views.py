@@ -1,22 +1,21 @@
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from content.queries import search_for_partner
+from prm.columns import csv_export, html_columns
 from prm.exports import csv_response
 from prm.pagination import paginate
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 from threads import about as about_mod
 from threads import queries, services
+from threads.filters import InboxFilterSet, ThreadFilterSet
 from threads.forms import (
     AssignForm,
-    InboxFilterForm,
     MetricsForm,
     ReplyForm,
     StaffReplyForm,
@@ -24,13 +23,10 @@ from threads.forms import (
 )
 from threads.models import Attachment, Category, Message, Thread
 from threads.services import ThreadError
+from threads.tables import INBOX_COLUMNS, QUESTION_COLUMNS
+from threads.tables import iso as _iso
 
 # --- Partner pages --------------------------------------------------------------------------
-
-
-def _iso(value):
-    """Local time in CSV exports (what the people reading them expect)."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def partner_thread_or_404(request, pk) -> Thread:
@@ -39,43 +35,12 @@ def partner_thread_or_404(request, pk) -> Thread:
 
 @partner_required
 def thread_list(request):
-    threads = Thread.objects.for_partner(request.partner).select_related("author", "last_public_by")
-    status = request.GET.get("status", "")
-    if status in Thread.Status.values:
-        threads = threads.filter(status=status)
-    q = request.GET.get("q", "").strip()
-    if q:
-        threads = threads.filter(subject__icontains=q)
-    threads = (
-        queries.with_read_marker(threads, request.user)
-        .annotate(message_count=Count("messages", filter=Q(messages__kind=Message.Kind.PUBLIC)))
-        .order_by("-last_public_at", "-id")
+    filters = ThreadFilterSet(
+        request.GET or None, queryset=queries.partner_threads(request.partner, request.user)
     )
+    threads = filters.qs
     if request.GET.get("format") == "csv":
-        return csv_response(
-            "questions",
-            [
-                _("Subject"),
-                _("Category"),
-                _("Status"),
-                _("Asked by"),
-                _("Asked"),
-                _("Last activity"),
-                _("Messages"),
-            ],
-            (
-                [
-                    t.subject,
-                    t.get_category_display(),
-                    t.get_status_display(),
-                    t.author.get_full_name() if t.author else "",
-                    _iso(t.created_at),
-                    _iso(t.last_public_at),
-                    t.message_count,
-                ]
-                for t in threads
-            ),
-        )
+        return csv_export("questions", QUESTION_COLUMNS, threads)
     page = paginate(request, threads)
     for thread in page:
         thread.unread = queries.is_unread(thread, request.user)
@@ -84,8 +49,8 @@ def thread_list(request):
         "threads/list.html",
         {
             "page": page,
-            "status": status,
-            "q": q,
+            "status": request.GET.get("status", ""),
+            "q": request.GET.get("q", "").strip(),
             "statuses": Thread.Status.choices,
             "active_nav": "questions",
         },
@@ -237,56 +202,28 @@ def staff_thread_or_404(request, pk) -> Thread:
     )
 
 
-INBOX_CSV_HEADER = [
-    gettext_lazy("ID"),
-    gettext_lazy("Subject"),
-    gettext_lazy("Partner"),
-    gettext_lazy("Category"),
-    gettext_lazy("Status"),
-    gettext_lazy("Assignee"),
-    gettext_lazy("Asked by"),
-    gettext_lazy("Asked"),
-    gettext_lazy("First response"),
-    gettext_lazy("Response due"),
-    gettext_lazy("Past target"),
-    gettext_lazy("Closed"),
-    gettext_lazy("Public messages"),
-]
-
-
 @staff_required
 def inbox(request):
     partners = partners_for_staff(request.user).only("pk", "name").order_by("name")
     staff = list(queries.assignable_staff())
-    form = InboxFilterForm(request.GET or None, partners=partners, staff=staff)
-    threads = queries.inbox(request.user, **form.filters())
+    filters = InboxFilterSet(
+        request.GET or None,
+        queryset=queries.inbox(request.user),
+        user=request.user,
+        partners=partners,
+        staff=staff,
+    )
+    form, threads = filters.form, filters.qs
     if request.GET.get("format") == "csv":
-        return csv_response(
-            "questions-inbox",
-            INBOX_CSV_HEADER,
-            (
-                [
-                    t.pk,
-                    t.subject,
-                    t.partner.name,
-                    t.get_category_display(),
-                    t.get_status_display(),
-                    t.assignee.get_full_name() if t.assignee else "",
-                    t.author.get_full_name() if t.author else "",
-                    _iso(t.created_at),
-                    _iso(t.first_response_at),
-                    _iso(t.response_due_at),
-                    _("yes") if t.is_overdue else _("no"),
-                    _iso(t.closed_at),
-                    t.message_count,
-                ]
-                for t in threads
-            ),
-        )
+        return csv_export("questions-inbox", INBOX_COLUMNS, threads)
     page = paginate(request, threads)
     for thread in page:
         thread.unread = queries.is_unread(thread, request.user)
-    return render(request, "threads/staff/inbox.html", {"page": page, "form": form})
+    return render(
+        request,
+        "threads/staff/inbox.html",
+        {"page": page, "form": form, "columns": html_columns(INBOX_COLUMNS)},
+    )
 
 
 def _suggestions(thread):

@@ -1,0 +1,47 @@
+"""Column definitions of the threads app's tables (HTML and CSV: prm.columns)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from prm.columns import Column
+
+CELLS = "threads/staff/cells/"
+
+
+def iso(value):
+    """Local time in CSV exports (what the people reading them expect)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _name(user):
+    return user.get_full_name() if user else ""
+
+
+# The staff inbox (rows from threads.queries.inbox).
+INBOX_COLUMNS = [
+    Column(_("ID"), lambda t: t.pk, html=False),
+    Column(_("Subject"), lambda t: t.subject, cell=CELLS + "subject.html"),
+    Column(_("Partner"), lambda t: t.partner.name),
+    Column(_("Category"), lambda t: t.get_category_display()),
+    Column(_("Status"), lambda t: t.get_status_display(), cell=CELLS + "status.html"),
+    Column(_("Assignee"), lambda t: _name(t.assignee), cell=CELLS + "assignee.html"),
+    Column(_("Asked by"), lambda t: _name(t.author), html=False),
+    Column(_("Asked"), lambda t: iso(t.created_at), css="text-nowrap"),
+    Column(_("First response"), lambda t: iso(t.first_response_at), html=False),
+    Column(_("Response due"), lambda t: iso(t.response_due_at), html=False),
+    Column(_("Past target"), lambda t: _("yes") if t.is_overdue else _("no"), html=False),
+    Column(_("Closed"), lambda t: iso(t.closed_at), html=False),
+    Column(_("Public messages"), lambda t: t.message_count, html=False),
+    Column(_("Last activity"), lambda t: iso(t.last_public_at), css="text-nowrap", csv=False),
+]
+
+# The partner's questions (CSV only: the portal page is a list of cards).
+QUESTION_COLUMNS = [
+    Column(_("Subject"), lambda t: t.subject),
+    Column(_("Category"), lambda t: t.get_category_display()),
+    Column(_("Status"), lambda t: t.get_status_display()),
+    Column(_("Asked by"), lambda t: _name(t.author)),
+    Column(_("Asked"), lambda t: iso(t.created_at)),
+    Column(_("Last activity"), lambda t: iso(t.last_public_at)),
+    Column(_("Messages"), lambda t: t.message_count),
+]
