@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from content import library, queries, services
 from content import search as fts
+from content.filters import LibraryFilterSet
 from content.models import Asset, AssetEvent, AssetVersion, Bookmark, Stage
 from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
 from prm.columns import csv_export
@@ -32,10 +33,12 @@ def _asset_or_404(request, pk) -> Asset:
 # --- Partner library -------------------------------------------------------------------
 @partner_required
 def index(request):
-    filters = library.Filters.from_request(request)
     roots, by_id = library.collection_tree()
-    visible = queries.visible_assets(request.partner)
-    qs = library.apply(visible, filters, by_id).select_related("current_version", "collection")
+    filterset = LibraryFilterSet(
+        request.GET or None, queryset=queries.visible_assets(request.partner), collections_by_id=by_id
+    )
+    filters = filterset.chosen
+    qs = filterset.qs.select_related("current_version", "collection")
     page = paginate(request, qs.prefetch_related("tags"), per_page=PER_PAGE)
     items = list(page.object_list)
     pattern = None
