@@ -66,3 +66,28 @@ PROGRAM_COST_COLUMNS = [
     Column(_("Paid"), lambda c: c["paid"] or 0),
     Column(_("Total (JPY)"), lambda c: c["total"] or 0),
 ]
+
+
+def _earned_for(e) -> str:
+    """What an earning line is for: the deal's customer, or the tier it was paid for."""
+    if e.deal:
+        return e.deal.customer_company
+    return e.tier_change.to_tier.label if e.tier_change else ""
+
+
+# The partner's statement lines (rows: Earning with program, deal and tier_change__to_tier).
+STATEMENT_LINE_COLUMNS = [
+    Column(_("Program"), lambda e: e.program.label),
+    Column(_("Kind"), lambda e: e.program.get_kind_display()),
+    Column(_("Deal"), _earned_for),
+    Column(_("Basis (JPY)"), lambda e: e.basis),
+    Column(_("Amount (JPY)"), lambda e: e.amount),
+]
+# Every earning of the partner (rows as above, with statement).
+EARNING_COLUMNS = [
+    Column(_("Period"), lambda e: e.statement.period.strftime("%Y-%m")),
+    Column(_("Status"), lambda e: e.statement.get_status_display()),
+    *STATEMENT_LINE_COLUMNS[:2],
+    Column(_("For"), _earned_for),
+    *STATEMENT_LINE_COLUMNS[3:],
+]

@@ -22,15 +22,16 @@ from incentives.forms import (
 from incentives.models import Deal, Earning, PartnerTierState, Statement, Tier
 from incentives.tables import (
     DEAL_COLUMNS,
+    EARNING_COLUMNS,
     PROGRAM_COST_COLUMNS,
     STAFF_DEAL_COLUMNS,
+    STATEMENT_LINE_COLUMNS,
     TIER_CHANGE_COLUMNS,
     TIER_DISTRIBUTION_COLUMNS,
     TIER_MOVEMENT_COLUMNS,
 )
 from prm.audit import events_for
 from prm.columns import csv_export, html_columns
-from prm.exports import csv_response
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
 from prm.tenancy import ADMIN, partner_required, partners_for_staff, staff_required
@@ -215,23 +216,7 @@ def statements(request):
             .select_related("statement", "program", "deal", "tier_change__to_tier")
             .order_by("-statement__period", "id")
         )
-        header = [
-            _("Period"),
-            _("Status"),
-            _("Program"),
-            _("Kind"),
-            _("For"),
-            _("Basis (JPY)"),
-            _("Amount (JPY)"),
-        ]
-        rows = (
-            [e.statement.period.strftime("%Y-%m"), e.statement.get_status_display(), e.program.label,
-             e.program.get_kind_display(),
-             e.deal.customer_company if e.deal else (e.tier_change.to_tier.label if e.tier_change else ""),
-             e.basis, e.amount]
-            for e in earnings
-        )  # fmt: skip
-        return csv_response("earnings", header, rows)
+        return csv_export("earnings", EARNING_COLUMNS, earnings)
     page = paginate(request, qs)
     earnings = queries.earnings_to_date(request.partner)
     return render(
@@ -246,14 +231,7 @@ def statement_detail(request, pk):
     statement = get_object_or_404(Statement.objects.for_partner(request.partner), pk=pk)
     lines = statement.earnings.select_related("program", "deal", "tier_change__to_tier").order_by("id")
     if request.GET.get("format") == "csv":
-        header = [_("Program"), _("Kind"), _("Deal"), _("Basis (JPY)"), _("Amount (JPY)")]
-        rows = (
-            [e.program.label, e.program.get_kind_display(),
-             e.deal.customer_company if e.deal else (e.tier_change.to_tier.label if e.tier_change else ""),
-             e.basis, e.amount]
-            for e in lines
-        )  # fmt: skip
-        return csv_response(f"statement-{statement.period:%Y-%m}", header, rows)
+        return csv_export(f"statement-{statement.period:%Y-%m}", STATEMENT_LINE_COLUMNS, lines)
     return render(
         request,
         "incentives/statement_detail.html",
