@@ -45,3 +45,29 @@ QUESTION_COLUMNS = [
     Column(_("Last activity"), lambda t: iso(t.last_public_at)),
     Column(_("Messages"), lambda t: t.message_count),
 ]
+
+
+def hours(seconds):
+    return None if seconds is None else round(seconds / 3600, 1)
+
+
+# Staff question metrics (rows from threads.queries.metrics_by_week, with `category_label`).
+WEEKLY_METRIC_COLUMNS = [
+    Column(_("Week"), lambda r: r["week"].date().isoformat()),
+    Column(_("Category"), lambda r: r["category_label"]),
+    Column(_("Questions"), lambda r: r["threads"]),
+    Column(_("Answered"), lambda r: r["answered"]),
+    Column(_("Closed"), lambda r: r["closed"]),
+    Column(_("First response median (h)"), lambda r: hours(r["first_response_median"])),
+    Column(_("First response p90 (h)"), lambda r: hours(r["first_response_p90"])),
+    Column(_("Resolution median (h)"), lambda r: hours(r["resolution_median"])),
+    Column(_("Resolution p90 (h)"), lambda r: hours(r["resolution_p90"])),
+    Column(_("Past response target"), lambda r: r["past_target"]),
+]
+# Rows from threads.queries.staff_participation.
+PARTICIPATION_COLUMNS = [
+    Column(_("Staff member"), lambda p: p["author__display_name"]),
+    Column(_("E-mail"), lambda p: p["author__email"]),
+    Column(_("Answers"), lambda p: p["answers"]),
+    Column(_("Questions answered"), lambda p: p["threads"]),
+]

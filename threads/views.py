@@ -23,7 +23,8 @@ from threads.forms import (
 )
 from threads.models import Attachment, Category, Message, Thread
 from threads.services import ThreadError
-from threads.tables import INBOX_COLUMNS, QUESTION_COLUMNS
+from threads.tables import INBOX_COLUMNS, PARTICIPATION_COLUMNS, QUESTION_COLUMNS, WEEKLY_METRIC_COLUMNS
+from threads.tables import hours as _hours
 from threads.tables import iso as _iso
 
 # --- Partner pages --------------------------------------------------------------------------
@@ -397,10 +398,6 @@ def _response_chart(rows) -> str:
     return chart.render(is_unicode=True)
 
 
-def _hours(seconds):
-    return None if seconds is None else round(seconds / 3600, 1)
-
-
 @staff_required
 def metrics(request):
     form = MetricsForm(request.GET or None)
@@ -416,41 +413,8 @@ def metrics(request):
     people = queries.staff_participation(queries.staff_threads(request.user), start=start, end=end)
     if request.GET.get("format") == "csv":
         if request.GET.get("table") == "people":
-            return csv_response(
-                "question-participation",
-                [_("Staff member"), _("E-mail"), _("Answers"), _("Questions answered")],
-                ([p["author__display_name"], p["author__email"], p["answers"], p["threads"]] for p in people),
-            )
-        return csv_response(
-            "question-metrics",
-            [
-                _("Week"),
-                _("Category"),
-                _("Questions"),
-                _("Answered"),
-                _("Closed"),
-                _("First response median (h)"),
-                _("First response p90 (h)"),
-                _("Resolution median (h)"),
-                _("Resolution p90 (h)"),
-                _("Past response target"),
-            ],
-            (
-                [
-                    r["week"].date().isoformat(),
-                    r["category_label"],
-                    r["threads"],
-                    r["answered"],
-                    r["closed"],
-                    _hours(r["first_response_median"]),
-                    _hours(r["first_response_p90"]),
-                    _hours(r["resolution_median"]),
-                    _hours(r["resolution_p90"]),
-                    r["past_target"],
-                ]
-                for r in weekly
-            ),
-        )
+            return csv_export("question-participation", PARTICIPATION_COLUMNS, people)
+        return csv_export("question-metrics", WEEKLY_METRIC_COLUMNS, weekly)
     return render(
         request,
         "threads/staff/metrics.html",
