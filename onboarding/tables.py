@@ -21,3 +21,27 @@ PLAN_COLUMNS = [
     Column(_("Expected finish"), lambda p: p.progress.expected_finish or "", cell=CELLS + "expected.html"),
     Column(_("Risk"), lambda p: " ".join(str(label) for _key, label in p.flags), cell=CELLS + "risk.html"),
 ]
+
+# Staff onboarding metrics exports (rows from onboarding.queries).
+COHORT_COLUMNS = [
+    Column(_("Start month"), lambda r: r["month"].strftime("%Y-%m")),
+    Column(_("Partner type"), lambda r: r["partner_type"]),
+    Column(_("Started"), lambda r: r["started"]),
+    Column(_("Within 60 days"), lambda r: r["within"]),
+    Column(_("Late"), lambda r: r["late"]),
+    Column(_("In progress"), lambda r: r["pending"]),
+    Column(_("Share within 60 days (%)"), lambda r: r["share"]),
+]
+OVERDUE_TASK_COLUMNS = [
+    Column(_("Task"), lambda r: r["title"]),
+    Column(_("Pillar"), lambda r: r["pillar_label"]),
+    Column(_("Times late"), lambda r: r["late"]),
+    Column(_("Times planned"), lambda r: r["total"]),
+    Column(_("Share late (%)"), lambda r: r["share"]),
+]
+CERTIFICATION_COLUMNS = [
+    Column(_("Certification"), lambda r: r["certification__name"]),
+    Column(_("Earned in the last 12 months"), lambda r: r["earned_12m"]),
+    Column(_("Valid today"), lambda r: r["valid"]),
+    Column(_("Expiring within 60 days"), lambda r: r["expiring"]),
+]

@@ -31,10 +31,9 @@ from onboarding.models import (
     TaskSubmission,
     UserCertification,
 )
-from onboarding.tables import PLAN_COLUMNS
+from onboarding.tables import CERTIFICATION_COLUMNS, COHORT_COLUMNS, OVERDUE_TASK_COLUMNS, PLAN_COLUMNS
 from onboarding.video import embed_url
 from prm.columns import csv_export, html_columns
-from prm.exports import csv_response
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
 from prm.tenancy import partner_required, partners_for_staff, staff_required
@@ -599,28 +598,11 @@ def staff_metrics(request):
     certs = queries.certification_rows(partners)
     export = request.GET.get("export")
     if export == "cohorts":
-        return csv_response(
-            "onboarding-cohorts",
-            [_("Start month"), _("Partner type"), _("Started"), _("Within 60 days"), _("Late"), _("In progress"), _("Share within 60 days (%)")],
-            ([r["month"].strftime("%Y-%m"), r["partner_type"], r["started"], r["within"], r["late"], r["pending"], r["share"]] for r in cohorts),
-        )  # fmt: skip
+        return csv_export("onboarding-cohorts", COHORT_COLUMNS, cohorts)
     if export == "overdue":
-        return csv_response(
-            "onboarding-overdue-tasks",
-            [_("Task"), _("Pillar"), _("Times late"), _("Times planned"), _("Share late (%)")],
-            ([r["title"], r["pillar_label"], r["late"], r["total"], r["share"]] for r in overdue),
-        )
+        return csv_export("onboarding-overdue-tasks", OVERDUE_TASK_COLUMNS, overdue)
     if export == "certifications":
-        return csv_response(
-            "certifications",
-            [
-                _("Certification"),
-                _("Earned in the last 12 months"),
-                _("Valid today"),
-                _("Expiring within 60 days"),
-            ],
-            ([r["certification__name"], r["earned_12m"], r["valid"], r["expiring"]] for r in certs),
-        )
+        return csv_export("certifications", CERTIFICATION_COLUMNS, certs)
     context = {
         "cohorts": cohorts,
         "overall": queries.overall_share(cohorts),
