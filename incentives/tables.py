@@ -43,10 +43,10 @@ TIER_DISTRIBUTION_COLUMNS = [
 ]
 TIER_MOVEMENT_COLUMNS = [
     Column(_("Month"), lambda r: r["month"].strftime("%Y-%m")),
-    Column(_("Upgrades"), lambda r: r["upgrades"]),
-    Column(_("Downgrades"), lambda r: r["downgrades"]),
-    Column(_("Pending downgrades"), lambda r: r["pending"]),
-    Column(_("Initial"), lambda r: r["initial"]),
+    Column(_("Upgrades"), lambda r: r["upgrades"], css="text-end"),
+    Column(_("Downgrades"), lambda r: r["downgrades"], css="text-end"),
+    Column(_("Pending downgrades"), lambda r: r["pending"], css="text-end"),
+    Column(_("Initial"), lambda r: r["initial"], css="text-end"),
 ]
 TIER_CHANGE_COLUMNS = [
     Column(_("Date"), lambda c: c.effective_on),
@@ -59,12 +59,12 @@ TIER_CHANGE_COLUMNS = [
 ]
 PROGRAM_COST_COLUMNS = [
     Column(_("Program"), lambda c: c["name"]),
-    Column(_("Kind"), lambda c: c["kind"]),
-    Column(_("Partners"), lambda c: c["partners"]),
-    Column(_("Draft"), lambda c: c["draft"] or 0),
-    Column(_("Approved"), lambda c: c["approved"] or 0),
-    Column(_("Paid"), lambda c: c["paid"] or 0),
-    Column(_("Total (JPY)"), lambda c: c["total"] or 0),
+    Column(_("Kind"), lambda c: c["kind"], css="small"),
+    Column(_("Partners"), lambda c: c["partners"], css="text-end"),
+    Column(_("Draft"), lambda c: c["draft"] or 0, cell=CELLS + "yen.html", css="text-end"),
+    Column(_("Approved"), lambda c: c["approved"] or 0, cell=CELLS + "yen.html", css="text-end"),
+    Column(_("Paid"), lambda c: c["paid"] or 0, cell=CELLS + "yen.html", css="text-end"),
+    Column(_("Total (JPY)"), lambda c: c["total"] or 0, cell=CELLS + "yen.html", css="text-end"),
 ]
 
 

@@ -374,6 +374,8 @@ def staff_overview(request):
             "cost": overview.cost,
             "cost_total": overview.cost_total,
             "recent": queries.tier_changes(visible)[:20],
+            "movement_columns": html_columns(TIER_MOVEMENT_COLUMNS),
+            "cost_columns": html_columns(PROGRAM_COST_COLUMNS),
             "last_run": services.RecomputationRun.objects.order_by("-started_at").first(),
         },
     )
