@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchRank
 from django.db.models import F
 
 from content import search as fts
-from content.models import Asset, Collection, Stage, Tag
+from content.models import Collection, Tag
 
 SORTS = ("relevance", "newest", "popular")
 
@@ -65,6 +65,8 @@ def flatten(nodes):
 
 @dataclass
 class Filters:
+    """The library filters in effect (content.filters.LibraryFilterSet.chosen), for the template."""
+
     q: str = ""
     stage: str = ""
     kind: str = ""
@@ -73,53 +75,9 @@ class Filters:
     collection: int | None = None
     sort: str = "newest"
 
-    @classmethod
-    def from_request(cls, request):
-        get = request.GET
-        f = cls(
-            q=get.get("q", "").strip()[: fts.MAX_QUERY_LENGTH],
-            stage=get.get("stage", "") if get.get("stage") in Stage.values else "",
-            kind=get.get("kind", "") if get.get("kind") in Asset.Kind.values else "",
-            language=get.get("language", "") if get.get("language") in Asset.Language.values else "",
-            tag=get.get("tag", "")[:60],
-        )
-        try:
-            f.collection = int(get.get("collection") or 0) or None
-        except ValueError:
-            f.collection = None
-        sort = get.get("sort", "")
-        f.sort = sort if sort in SORTS else ("relevance" if f.q else "newest")
-        if f.sort == "relevance" and not f.q:
-            f.sort = "newest"
-        return f
-
     @property
     def active(self) -> bool:
         return bool(self.q or self.stage or self.kind or self.language or self.tag or self.collection)
-
-
-def apply(queryset, filters: Filters, by_id):
-    qs = queryset
-    if filters.stage:
-        qs = qs.filter(stages__contains=[filters.stage])
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.language:
-        qs = qs.filter(language=filters.language)
-    if filters.tag:
-        qs = qs.filter(tags__slug=filters.tag)
-    if filters.collection and filters.collection in by_id:
-        qs = qs.filter(collection_id__in=descendant_ids(by_id[filters.collection], by_id))
-    if filters.q:
-        qs = search(qs, filters.q)
-        if filters.sort == "newest":
-            qs = qs.order_by("-published_at", "-pk")
-        elif filters.sort == "popular":
-            qs = qs.order_by("-use_count", "-published_at", "-pk")
-        return qs
-    if filters.sort == "popular":
-        return qs.order_by("-use_count", "-published_at", "-pk")
-    return qs.order_by("-published_at", "-pk")
 
 
 def popular_tags(limit: int = 30):

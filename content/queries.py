@@ -11,11 +11,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from content.models import Asset, AssetEvent, AssetShare, Bookmark, SegmentPopularity, Stage
+from content.models import Asset, AssetEvent, AssetShare, Bookmark, SearchLog, SegmentPopularity, Stage
 from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
 
@@ -342,3 +342,58 @@ def engagement_by_translation(*, since, partners, limit: int = 25) -> list[dict]
     )
     assets = Asset.objects.only("pk", "title", "language").in_bulk([r["group"] for r in rows])
     return [{**r, "asset": assets.get(r["group"])} for r in rows]
+
+
+# --- Staff analytics ------------------------------------------------------------------------
+
+
+def top_assets_by_stage(*, since, limit: int | None = 10) -> dict:
+    """stage -> the assets opened most since `since` (views, downloads, partners, total)."""
+    return {
+        value: list(
+            AssetEvent.objects.filter(created_at__gte=since, asset__stages__contains=[value])
+            .values("asset_id", "asset__title", "asset__kind", "asset__language")
+            .annotate(
+                views=Count("pk", filter=Q(kind=AssetEvent.Kind.VIEW)),
+                downloads=Count("pk", filter=Q(kind=AssetEvent.Kind.DOWNLOAD)),
+                partners=Count("partner_id", distinct=True),
+                total=Count("pk"),
+            )
+            .order_by("-total", "asset_id")[:limit]
+        )
+        for value, _label in Stage.choices
+    }
+
+
+def unopened_assets():
+    """Published assets nobody opened in the last 90 days, oldest first."""
+    recent = AssetEvent.objects.filter(
+        asset=OuterRef("pk"), created_at__gte=timezone.now() - timedelta(days=90)
+    )
+    return Asset.objects.published().exclude(Exists(recent)).order_by("published_at", "pk")
+
+
+def partner_engagement(partners, *, since):
+    """Per partner of `partners`: views, downloads, active users, assets and last activity."""
+    return (
+        AssetEvent.objects.filter(created_at__gte=since, partner__in=partners)
+        .values("partner_id", "partner__name", "partner__partner_type")
+        .annotate(
+            views=Count("pk", filter=Q(kind=AssetEvent.Kind.VIEW)),
+            downloads=Count("pk", filter=Q(kind=AssetEvent.Kind.DOWNLOAD)),
+            users=Count("user_id", distinct=True),
+            assets=Count("asset_id", distinct=True),
+            last=Max("created_at"),
+        )
+        .order_by("-views", "partner__name")
+    )
+
+
+def zero_result_searches(partners, *, since):
+    """Search terms of `partners` that found nothing: how often, by how many partners, when last."""
+    return (
+        SearchLog.objects.filter(result_count=0, created_at__gte=since, partner__in=partners)
+        .values("query")
+        .annotate(n=Count("pk"), partners=Count("partner_id", distinct=True), last=Max("created_at"))
+        .order_by("-n", "query")
+    )

@@ -23,6 +23,7 @@ from content.models import (
 )
 from incentives.queries import partner_tier_map
 from prm.audit import audit
+from prm.transitions import transition
 
 UNSUBSCRIBE_SALT = "content.digest.unsubscribe"
 # Events younger than this are left for the next run, so a slow INSERT that took a lower id
@@ -116,28 +117,27 @@ def tag_get_or_create(*, name: str) -> Tag:
     return Tag.objects.create(name=name, slug=slug)
 
 
-@transaction.atomic
 def asset_publish(*, asset: Asset, actor) -> Asset:
     """Publish now (the admin action): a draft, scheduled or archived asset goes live."""
-    asset = Asset.objects.select_for_update().get(pk=asset.pk)
-    if asset.status == Asset.Status.PUBLISHED:
-        raise ContentError(_("This asset is already published."))
-    asset.status = Asset.Status.PUBLISHED
-    asset.published_at = asset.published_at or timezone.now()
-    asset.save(update_fields=["status", "published_at", "updated_at"])
-    audit(actor=actor, action="content.asset_published", target=asset)
-    return asset
+    return transition(
+        asset,
+        allowed=lambda a: a.status != Asset.Status.PUBLISHED,
+        error=ContentError(_("This asset is already published.")),
+        values=lambda a: {"status": Asset.Status.PUBLISHED, "published_at": a.published_at or timezone.now()},
+        action="content.asset_published",
+        actor=actor,
+    )
 
 
-@transaction.atomic
 def asset_archive(*, asset: Asset, actor) -> Asset:
-    asset = Asset.objects.select_for_update().get(pk=asset.pk)
-    if asset.status == Asset.Status.ARCHIVED:
-        raise ContentError(_("This asset is already archived."))
-    asset.status = Asset.Status.ARCHIVED
-    asset.save(update_fields=["status", "updated_at"])
-    audit(actor=actor, action="content.asset_archived", target=asset)
-    return asset
+    return transition(
+        asset,
+        allowed=lambda a: a.status != Asset.Status.ARCHIVED,
+        error=ContentError(_("This asset is already archived.")),
+        values={"status": Asset.Status.ARCHIVED},
+        action="content.asset_archived",
+        actor=actor,
+    )
 
 
 def assets_publish_due(*, now=None) -> int:

@@ -1,19 +1,20 @@
 from datetime import timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from content import library, queries, services
 from content import search as fts
-from content.models import Asset, AssetEvent, AssetVersion, Bookmark, SearchLog, Stage
-from prm.exports import csv_response
+from content.filters import LibraryFilterSet
+from content.models import Asset, AssetEvent, AssetVersion, Bookmark, Stage
+from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
+from prm.columns import csv_export
 from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
@@ -34,12 +35,12 @@ def _asset_or_404(request, pk) -> Asset:
 # --- Partner library -------------------------------------------------------------------
 @partner_required
 def index(request):
-    filters = library.Filters.from_request(request)
     roots, by_id = library.collection_tree()
-    visible = queries.visible_assets(request.partner)
-    if not filters.language:  # each asset once, in the reader's language
-        visible = queries.reader_versions(visible)
-    qs = library.apply(visible, filters, by_id).select_related("current_version", "collection")
+    filterset = LibraryFilterSet(
+        request.GET or None, queryset=queries.visible_assets(request.partner), collections_by_id=by_id
+    )
+    filters = filterset.chosen
+    qs = filterset.qs.select_related("current_version", "collection")
     page = paginate(request, qs.prefetch_related("tags"), per_page=PER_PAGE)
     items = list(page.object_list)
     pattern = None
@@ -261,42 +262,10 @@ def staff_analytics(request):
     partners = partners_for_staff(request.user)
     export = request.GET.get("export", "")
 
-    top = {
-        value: list(
-            AssetEvent.objects.filter(created_at__gte=since, asset__stages__contains=[value])
-            .values("asset_id", "asset__title", "asset__kind", "asset__language")
-            .annotate(
-                views=Count("pk", filter=Q(kind=AssetEvent.Kind.VIEW)),
-                downloads=Count("pk", filter=Q(kind=AssetEvent.Kind.DOWNLOAD)),
-                partners=Count("partner_id", distinct=True),
-                total=Count("pk"),
-            )
-            .order_by("-total", "asset_id")[: None if export == "top" else 10]
-        )
-        for value, label in Stage.choices
-    }
-    recent = AssetEvent.objects.filter(
-        asset=OuterRef("pk"), created_at__gte=timezone.now() - timedelta(days=90)
-    )
-    unopened = Asset.objects.published().exclude(Exists(recent)).order_by("published_at", "pk")
-    engagement = (
-        AssetEvent.objects.filter(created_at__gte=since, partner__in=partners)
-        .values("partner_id", "partner__name", "partner__partner_type")
-        .annotate(
-            views=Count("pk", filter=Q(kind=AssetEvent.Kind.VIEW)),
-            downloads=Count("pk", filter=Q(kind=AssetEvent.Kind.DOWNLOAD)),
-            users=Count("user_id", distinct=True),
-            assets=Count("asset_id", distinct=True),
-            last=Max("created_at"),
-        )
-        .order_by("-views", "partner__name")
-    )
-    searches = (
-        SearchLog.objects.filter(result_count=0, created_at__gte=since, partner__in=partners)
-        .values("query")
-        .annotate(n=Count("pk"), partners=Count("partner_id", distinct=True), last=Max("created_at"))
-        .order_by("-n", "query")
-    )
+    top = queries.top_assets_by_stage(since=since, limit=None if export == "top" else 10)
+    unopened = queries.unopened_assets()
+    engagement = queries.partner_engagement(partners, since=since)
+    searches = queries.zero_result_searches(partners, since=since)
     if export in EXPORTS:
         return _analytics_csv(export, top=top, unopened=unopened, engagement=engagement, searches=searches)
     context = {
@@ -325,65 +294,14 @@ def _stage_chart(top) -> str:
 
 
 def _analytics_csv(export, *, top, unopened, engagement, searches):
-    from partners.models import PartnerType
-
-    types = dict(PartnerType.choices)
     if export == "top":
-        labels = dict(Stage.choices)
-        header = [
-            _("Stage"),
-            _("Asset ID"),
-            _("Title"),
-            _("Views"),
-            _("Downloads"),
-            pgettext("count", "Partners"),
-        ]
-        rows = [
-            [labels[stage], r["asset_id"], r["asset__title"], r["views"], r["downloads"], r["partners"]]
-            for stage, rs in top.items()
-            for r in rs
-        ]
-    elif export == "unopened":
-        header = [_("Asset ID"), _("Title"), _("Kind"), _("Language"), _("Published on")]
-        rows = (
-            [
-                a.pk,
-                a.title,
-                a.get_kind_display(),
-                a.get_language_display(),
-                timezone.localtime(a.published_at).date(),
-            ]
-            for a in unopened.iterator()
-        )
-    elif export == "partners":
-        header = [
-            _("Partner"),
-            _("Partner type"),
-            _("Views"),
-            _("Downloads"),
-            _("Active users"),
-            _("Assets"),
-            _("Last activity"),
-        ]
-        rows = (
-            [
-                r["partner__name"],
-                types.get(r["partner__partner_type"], ""),
-                r["views"],
-                r["downloads"],
-                r["users"],
-                r["assets"],
-                timezone.localtime(r["last"]).strftime("%Y-%m-%d %H:%M"),
-            ]
-            for r in engagement
-        )
-    else:
-        header = [_("Search terms"), _("Searches"), pgettext("count", "Partners"), _("Last searched")]
-        rows = (
-            [r["query"], r["n"], r["partners"], timezone.localtime(r["last"]).strftime("%Y-%m-%d %H:%M")]
-            for r in searches
-        )
-    return csv_response(str(EXPORTS[export]), header, rows)
+        rows = [(stage, r) for stage, rs in top.items() for r in rs]
+        return csv_export(str(EXPORTS[export]), TOP_ASSET_COLUMNS, rows)
+    if export == "unopened":
+        return csv_export(str(EXPORTS[export]), UNOPENED_ASSET_COLUMNS, unopened.iterator())
+    if export == "partners":
+        return csv_export(str(EXPORTS[export]), ENGAGEMENT_COLUMNS, engagement)
+    return csv_export(str(EXPORTS[export]), ZERO_SEARCH_COLUMNS, searches)
 
 
 @private_file_view

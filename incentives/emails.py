@@ -5,29 +5,17 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from prm.emails import send_templated_mail
+from prm.emails import send_to_user, templates
 from prm.notifications import notify
 from prm.tenancy import partners_for_staff
 
 
 def _mail(template: str, context: dict) -> dict:
-    return {
-        "subject_template": f"incentives/emails/{template}_subject.txt",
-        "text_template": f"incentives/emails/{template}.txt",
-        "html_template": f"incentives/emails/{template}.html",
-        "context": context,
-    }
+    return {**templates(f"incentives/emails/{template}"), "context": context}
 
 
 def send(user, template: str, context: dict) -> None:
-    send_templated_mail(
-        to=[user.email],
-        language=user.language,
-        subject_template=f"incentives/emails/{template}_subject.txt",
-        text_template=f"incentives/emails/{template}.txt",
-        html_template=f"incentives/emails/{template}.html",
-        context={"user": user, **context},
-    )
+    send_to_user(user, stem=f"incentives/emails/{template}", context=context)
 
 
 def send_once(deal, event: str, user, template: str, context: dict) -> bool:

@@ -1,13 +1,11 @@
 from datetime import date
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from incentives.models import Deal, Product
 from incentives.normalise import company_key, domain_key
-from prm.kana import kana_order, normalise, to_katakana
 
 
 class DateInput(forms.DateInput):
@@ -99,45 +97,6 @@ class DealCloseForm(forms.Form):
         return data
 
 
-class DealFilterForm(forms.Form):
-    SORTS = [
-        ("-created_at", _("Newest first")),
-        ("created_at", _("Oldest first")),
-        ("expected_close_date", _("Close date")),
-        ("-amount_jpy", _("Largest amount")),
-        ("customer_company", _("Customer")),
-    ]
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(label=_("Review status"), required=False)
-    stage = forms.ChoiceField(label=_("Stage"), required=False)
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *list(Deal.Status.choices)]
-        self.fields["stage"].choices = [("", _("All")), *list(Deal.Stage.choices)]
-
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs.order_by("-created_at", "-id")
-        data = self.cleaned_data
-        if data["q"]:
-            # Full-/half-width and ひらがな/カタカナ variants find the same customer.
-            q = normalise(data["q"])
-            qs = qs.filter(
-                Q(customer_company__icontains=q)
-                | Q(customer_domain__icontains=q.lower())
-                | Q(customer_company_kana__icontains=to_katakana(q))
-            )
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["stage"]:
-            qs = qs.filter(stage=data["stage"])
-        if data["sort"] == "customer_company":  # by reading: あいうえお order
-            return qs.order_by(*kana_order("customer_company_kana", "-id"))
-        return qs.order_by(data["sort"] or "-created_at", "-id")
-
-
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -154,16 +113,6 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give a reason for the rejection."))
         return data
-
-
-class StaffDealFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Review status"), required=False)
-    conflict = forms.BooleanField(label=_("Conflicts only"), required=False)
-    q = forms.CharField(label=_("Search"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *list(Deal.Status.choices)]
 
 
 class OptInForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from incentives.models import Deal, Earning, PartnerTierState, Statement, Tier
+from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement, Tier, TierChange
 from prm.formats import yen_short
 
 # --- Contracts for other apps ---------------------------------------------------------
@@ -262,3 +262,72 @@ def leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[LeaderRo
             )
         )
     return rows, own_rank, peers.count()
+
+
+# --- Staff tier overview ------------------------------------------------------------------
+
+
+@dataclass
+class TierOverview:
+    distribution: list  # (tier, partners)
+    untiered: int
+    movements: list  # dicts: month, upgrades, downgrades, pending, initial
+    cost: list  # dicts: name, kind, partners, lines, draft, approved, paid, total
+    cost_total: Decimal
+
+
+def tier_overview(visible, *, lang_en: bool) -> TierOverview:
+    """Tier distribution, monthly movements (last 12 months) and program cost of `visible` partners."""
+    counts = dict(
+        PartnerTierState.objects.filter(partner__in=visible)
+        .values("tier_id")
+        .annotate(n=Count("pk"))
+        .values_list("tier_id", "n")
+    )
+    distribution = [(t, counts.get(t.pk, 0)) for t in Tier.objects.all()]
+    untiered = visible.count() - sum(n for _t, n in distribution)
+    since = (timezone.localdate() - timedelta(days=365)).replace(day=1)
+    movements = (
+        TierChange.objects.filter(partner__in=visible, effective_on__gte=since)
+        .annotate(month=TruncMonth("effective_on"))
+        .values("month")
+        .annotate(
+            upgrades=Count("pk", filter=Q(kind=TierChange.Kind.UPGRADE)),
+            downgrades=Count("pk", filter=Q(kind=TierChange.Kind.DOWNGRADE)),
+            pending=Count("pk", filter=Q(kind=TierChange.Kind.DOWNGRADE_PENDING)),
+            initial=Count("pk", filter=Q(kind=TierChange.Kind.INITIAL)),
+        )
+        .order_by("-month")
+    )
+    cost_rows = (
+        Earning.objects.filter(partner__in=visible)
+        .values("program_id", "program__name_ja", "program__name_en", "program__kind")
+        .annotate(
+            partners=Count("partner_id", distinct=True),
+            lines=Count("pk"),
+            draft=Sum("amount", filter=Q(statement__status=Statement.Status.DRAFT)),
+            approved=Sum("amount", filter=Q(statement__status=Statement.Status.APPROVED)),
+            paid=Sum("amount", filter=Q(statement__status=Statement.Status.PAID)),
+            total=Sum("amount"),
+        )
+        .order_by("program__name_ja")
+    )
+    kinds = dict(IncentiveProgram.Kind.choices)
+    first, second = ("en", "ja") if lang_en else ("ja", "en")
+    cost = [
+        {**row, "name": row[f"program__name_{first}"] or row[f"program__name_{second}"] or "",
+         "kind": kinds.get(row["program__kind"], "")}
+        for row in cost_rows
+    ]  # fmt: skip
+    return TierOverview(
+        distribution=distribution,
+        untiered=untiered,
+        movements=list(movements),
+        cost=cost,
+        cost_total=sum((c["total"] or 0 for c in cost), Decimal(0)),
+    )
+
+
+def tier_changes(visible):
+    """Tier changes of `visible` partners, newest first (the model's ordering)."""
+    return TierChange.objects.filter(partner__in=visible).select_related("partner", "from_tier", "to_tier")

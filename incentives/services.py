@@ -32,6 +32,7 @@ from partners.models import Partner
 from partners.services import partner_deal_won
 from prm.audit import audit
 from prm.business_days import add_business_days
+from prm.transitions import transition
 
 # Fixed conversion rates into JPY for tier metrics and rebates; override in settings.
 DEFAULT_FX_RATES_JPY = {"JPY": 1, "USD": 150, "EUR": 160, "GBP": 190, "SGD": 110}
@@ -707,29 +708,32 @@ def earnings_compute(*, period: date, actor=None) -> dict:
     return {"programs": len(programs), "statements": len(drafts), "candidates": len(created)}
 
 
-@transaction.atomic
 def statement_approve(*, statement: Statement, actor) -> Statement:
-    statement = Statement.objects.select_for_update().get(pk=statement.pk)
-    if statement.status != Statement.Status.DRAFT:
-        raise IncentivesError(_("Only draft statements can be approved."))
-    statement.status = Statement.Status.APPROVED
-    statement.approved_at = timezone.now()
-    statement.approved_by = actor
-    statement.save(update_fields=["status", "approved_at", "approved_by"])
-    audit(actor=actor, action="statement.approved", target=statement, total=str(statement.total))
-    return statement
+    return transition(
+        statement,
+        allowed=lambda s: s.status == Statement.Status.DRAFT,
+        error=IncentivesError(_("Only draft statements can be approved.")),
+        values=lambda s: {
+            "status": Statement.Status.APPROVED,
+            "approved_at": timezone.now(),
+            "approved_by": actor,
+        },
+        action="statement.approved",
+        actor=actor,
+        audit_data=lambda s: {"total": str(s.total)},
+    )
 
 
-@transaction.atomic
 def statement_mark_paid(*, statement: Statement, actor) -> Statement:
-    statement = Statement.objects.select_for_update().get(pk=statement.pk)
-    if statement.status != Statement.Status.APPROVED:
-        raise IncentivesError(_("Only approved statements can be marked as paid."))
-    statement.status = Statement.Status.PAID
-    statement.paid_at = timezone.now()
-    statement.save(update_fields=["status", "paid_at"])
-    audit(actor=actor, action="statement.paid", target=statement, total=str(statement.total))
-    return statement
+    return transition(
+        statement,
+        allowed=lambda s: s.status == Statement.Status.APPROVED,
+        error=IncentivesError(_("Only approved statements can be marked as paid.")),
+        values=lambda s: {"status": Statement.Status.PAID, "paid_at": timezone.now()},
+        action="statement.paid",
+        actor=actor,
+        audit_data=lambda s: {"total": str(s.total)},
+    )
 
 
 @transaction.atomic

@@ -2,29 +2,36 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from incentives import queries, services
+from incentives.filters import DealFilterSet, StaffDealFilterSet
 from incentives.forms import (
     DealCloseForm,
-    DealFilterForm,
     DealForm,
     DealUpdateForm,
     OptInForm,
     ReviewForm,
-    StaffDealFilterForm,
 )
-from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement, Tier, TierChange
+from incentives.models import Deal, Earning, PartnerTierState, Statement, Tier
+from incentives.tables import (
+    DEAL_COLUMNS,
+    EARNING_COLUMNS,
+    PROGRAM_COST_COLUMNS,
+    STAFF_DEAL_COLUMNS,
+    STATEMENT_LINE_COLUMNS,
+    TIER_CHANGE_COLUMNS,
+    TIER_DISTRIBUTION_COLUMNS,
+    TIER_MOVEMENT_COLUMNS,
+)
 from prm.audit import events_for
-from prm.exports import csv_response
+from prm.columns import csv_export, html_columns
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
 from prm.tenancy import ADMIN, partner_required, partners_for_staff, staff_required
@@ -32,21 +39,13 @@ from prm.tenancy import ADMIN, partner_required, partners_for_staff, staff_requi
 # --- Partner: deals -------------------------------------------------------------------
 
 
-def _deal_row(deal):
-    return [deal.pk, deal.customer_company, deal.customer_domain, deal.product.label, deal.amount, deal.currency,
-            deal.get_stage_display(), deal.get_status_display(), deal.protected_until or "",
-            deal.expected_close_date, deal.created_at.date()]  # fmt: skip
-
-
 @partner_required
 def deals(request):
     qs = Deal.objects.for_partner(request.partner).select_related("product")
-    form = DealFilterForm(request.GET or None)
-    qs = form.apply(qs)
+    filters = DealFilterSet(request.GET or None, queryset=qs)
+    form, qs = filters.form, filters.qs
     if request.GET.get("format") == "csv":
-        header = [_("ID"), _("Customer"), _("Domain"), _("Product"), _("Amount"), _("Currency"), _("Stage"),
-                  _("Review status"), _("Protected until"), _("Expected close"), _("Registered")]  # fmt: skip
-        return csv_response("deals", header, (_deal_row(d) for d in qs.iterator()))
+        return csv_export("deals", DEAL_COLUMNS, qs.iterator())
     page = paginate(request, qs)
     return render(request, "incentives/deals.html", {"page": page, "form": form, "active_nav": "deals"})
 
@@ -217,23 +216,7 @@ def statements(request):
             .select_related("statement", "program", "deal", "tier_change__to_tier")
             .order_by("-statement__period", "id")
         )
-        header = [
-            pgettext("statement", "Period"),
-            _("Status"),
-            _("Program"),
-            _("Kind"),
-            _("For"),
-            _("Basis (JPY)"),
-            _("Amount (JPY)"),
-        ]
-        rows = (
-            [e.statement.period.strftime("%Y-%m"), e.statement.get_status_display(), e.program.label,
-             e.program.get_kind_display(),
-             e.deal.customer_company if e.deal else (e.tier_change.to_tier.label if e.tier_change else ""),
-             e.basis, e.amount]
-            for e in earnings
-        )  # fmt: skip
-        return csv_response("earnings", header, rows)
+        return csv_export("earnings", EARNING_COLUMNS, earnings)
     page = paginate(request, qs)
     earnings = queries.earnings_to_date(request.partner)
     return render(
@@ -248,14 +231,7 @@ def statement_detail(request, pk):
     statement = get_object_or_404(Statement.objects.for_partner(request.partner), pk=pk)
     lines = statement.earnings.select_related("program", "deal", "tier_change__to_tier").order_by("id")
     if request.GET.get("format") == "csv":
-        header = [_("Program"), _("Kind"), _("Deal"), _("Basis (JPY)"), _("Amount (JPY)")]
-        rows = (
-            [e.program.label, e.program.get_kind_display(),
-             e.deal.customer_company if e.deal else (e.tier_change.to_tier.label if e.tier_change else ""),
-             e.basis, e.amount]
-            for e in lines
-        )  # fmt: skip
-        return csv_response(f"statement-{statement.period:%Y-%m}", header, rows)
+        return csv_export(f"statement-{statement.period:%Y-%m}", STATEMENT_LINE_COLUMNS, lines)
     return render(
         request,
         "incentives/statement_detail.html",
@@ -315,35 +291,28 @@ def _staff_deals(user):
 
 @managers_only
 def staff_deals(request):
-    data = request.GET.copy() if request.GET else {"status": Deal.Status.SUBMITTED}
-    form = StaffDealFilterForm(data)
-    qs = _staff_deals(request.user).order_by("created_at", "id")
-    if form.is_valid():
-        if form.cleaned_data["status"]:
-            qs = qs.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["conflict"]:
-            qs = qs.filter(has_conflict=True)
-        if form.cleaned_data["q"]:
-            term = form.cleaned_data["q"]
-            qs = qs.filter(Q(customer_company__icontains=term) | Q(customer_domain__icontains=term)
-                           | Q(partner__name__icontains=term))  # fmt: skip
+    filters = StaffDealFilterSet(
+        request.GET or StaffDealFilterSet.DEFAULT, queryset=_staff_deals(request.user)
+    )
+    form, qs = filters.form, filters.qs
     now = timezone.now()
-    if request.GET.get("format") == "csv":
-        header = [_("ID"), _("Partner"), _("Customer"), _("Domain"), _("Product"), _("Amount"), _("Currency"),
-                  _("Review status"), _("Possible conflict"), _("Waiting (days)"), _("Registered")]  # fmt: skip
-        rows = (
-            [d.pk, d.partner.name, d.customer_company, d.customer_domain, d.product.label, d.amount, d.currency,
-             d.get_status_display(), _("Yes") if d.has_conflict else _("No"), (now - d.created_at).days,
-             d.created_at.date()]
-            for d in qs.iterator()
-        )  # fmt: skip
-        return csv_response("deal-registrations", header, rows)
-    page = paginate(request, qs)
     sla_days = services.review_sla_days()
-    for deal in page:
-        deal.age_days = (now - deal.created_at).days
-        deal.overdue = deal.status == Deal.Status.SUBMITTED and deal.age_days >= sla_days
-    return render(request, "incentives/staff/deals.html", {"page": page, "form": form, "sla_days": sla_days})
+
+    def with_age(deals):
+        for deal in deals:
+            deal.age_days = (now - deal.created_at).days
+            deal.overdue = deal.status == Deal.Status.SUBMITTED and deal.age_days >= sla_days
+            yield deal
+
+    if request.GET.get("format") == "csv":
+        return csv_export("deal-registrations", STAFF_DEAL_COLUMNS, with_age(qs.iterator()))
+    page = paginate(request, qs)
+    list(with_age(page))
+    return render(
+        request,
+        "incentives/staff/deals.html",
+        {"page": page, "form": form, "sla_days": sla_days, "columns": html_columns(STAFF_DEAL_COLUMNS)},
+    )
 
 
 @managers_only
@@ -384,99 +353,29 @@ def staff_deal_detail(request, pk):
 @managers_only
 def staff_overview(request):
     visible = partners_for_staff(request.user)
-    tiers = list(Tier.objects.all())
-    counts = dict(
-        PartnerTierState.objects.filter(partner__in=visible)
-        .values("tier_id")
-        .annotate(n=Count("pk"))
-        .values_list("tier_id", "n")
-    )
-    distribution = [(t, counts.get(t.pk, 0)) for t in tiers]
-    untiered = visible.count() - sum(n for _t, n in distribution)
-    since = (timezone.localdate() - timedelta(days=365)).replace(day=1)
-    movement_rows = (
-        TierChange.objects.filter(partner__in=visible, effective_on__gte=since)
-        .annotate(month=TruncMonth("effective_on"))
-        .values("month")
-        .annotate(
-            upgrades=Count("pk", filter=Q(kind=TierChange.Kind.UPGRADE)),
-            downgrades=Count("pk", filter=Q(kind=TierChange.Kind.DOWNGRADE)),
-            pending=Count("pk", filter=Q(kind=TierChange.Kind.DOWNGRADE_PENDING)),
-            initial=Count("pk", filter=Q(kind=TierChange.Kind.INITIAL)),
-        )
-        .order_by("-month")
-    )
-    cost_rows = (
-        Earning.objects.filter(partner__in=visible)
-        .values("program_id", "program__name_ja", "program__name_en", "program__kind")
-        .annotate(
-            partners=Count("partner_id", distinct=True),
-            lines=Count("pk"),
-            draft=Sum("amount", filter=Q(statement__status=Statement.Status.DRAFT)),
-            approved=Sum("amount", filter=Q(statement__status=Statement.Status.APPROVED)),
-            paid=Sum("amount", filter=Q(statement__status=Statement.Status.PAID)),
-            total=Sum("amount"),
-        )
-        .order_by("program__name_ja")
-    )
-    kinds = dict(IncentiveProgram.Kind.choices)
-    first, second = ("en", "ja") if (request.LANGUAGE_CODE or "").startswith("en") else ("ja", "en")
-    cost = [
-        {**row, "name": row[f"program__name_{first}"] or row[f"program__name_{second}"] or "",
-         "kind": kinds.get(row["program__kind"], "")}
-        for row in cost_rows
-    ]  # fmt: skip
-    recent = TierChange.objects.filter(partner__in=visible).select_related("partner", "from_tier", "to_tier")[
-        :20
-    ]
+    overview = queries.tier_overview(visible, lang_en=(request.LANGUAGE_CODE or "").startswith("en"))
     export = request.GET.get("export")
     if export == "distribution":
-        rows = [[t.label, n] for t, n in distribution] + [[_("No tier yet"), untiered]]
-        return csv_response("tier-distribution", [_("Tier"), pgettext("count", "Partners")], rows)
+        rows = [*overview.distribution, (None, overview.untiered)]
+        return csv_export("tier-distribution", TIER_DISTRIBUTION_COLUMNS, rows)
     if export == "movements":
-        header = [_("Month"), _("Upgrades"), _("Downgrades"), _("Pending downgrades"), _("Initial")]
-        rows = [[r["month"].strftime("%Y-%m"), r["upgrades"], r["downgrades"], r["pending"], r["initial"]]
-                for r in movement_rows]  # fmt: skip
-        return csv_response("tier-movements", header, rows)
+        return csv_export("tier-movements", TIER_MOVEMENT_COLUMNS, overview.movements)
     if export == "changes":
-        header = [
-            _("Date"),
-            _("Partner"),
-            _("Change"),
-            pgettext("tier change", "From"),
-            pgettext("tier change", "To"),
-            _("Metrics before"),
-            _("Metrics after"),
-        ]
-        rows = (
-            [c.effective_on, c.partner.name, c.get_kind_display(), c.from_tier.label if c.from_tier else "",
-             c.to_tier.label if c.to_tier else "", c.metrics_before, c.metrics_after]
-            for c in TierChange.objects.filter(partner__in=visible).select_related("partner", "from_tier", "to_tier")
-        )  # fmt: skip
-        return csv_response("tier-changes", header, rows)
+        return csv_export("tier-changes", TIER_CHANGE_COLUMNS, queries.tier_changes(visible))
     if export == "cost":
-        header = [
-            _("Program"),
-            _("Kind"),
-            pgettext("count", "Partners"),
-            _("Draft"),
-            _("Approved"),
-            _("Paid"),
-            _("Total (JPY)"),
-        ]
-        rows = [[c["name"], c["kind"], c["partners"], c["draft"] or 0, c["approved"] or 0, c["paid"] or 0,
-                 c["total"] or 0] for c in cost]  # fmt: skip
-        return csv_response("program-cost", header, rows)
+        return csv_export("program-cost", PROGRAM_COST_COLUMNS, overview.cost)
     return render(
         request,
         "incentives/staff/overview.html",
         {
-            "distribution": distribution,
-            "untiered": untiered,
-            "movements": list(movement_rows),
-            "cost": cost,
-            "cost_total": sum((c["total"] or 0 for c in cost), Decimal(0)),
-            "recent": recent,
+            "distribution": overview.distribution,
+            "untiered": overview.untiered,
+            "movements": overview.movements,
+            "cost": overview.cost,
+            "cost_total": overview.cost_total,
+            "recent": queries.tier_changes(visible)[:20],
+            "movement_columns": html_columns(TIER_MOVEMENT_COLUMNS),
+            "cost_columns": html_columns(PROGRAM_COST_COLUMNS),
             "last_run": services.RecomputationRun.objects.order_by("-started_at").first(),
         },
     )

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from prm.emails import send_templated_mail
+from prm.emails import send_to_user, templates
 
 
 def absolute(path: str) -> str:
@@ -11,23 +11,11 @@ def absolute(path: str) -> str:
 
 def mail(name: str, context: dict) -> dict:
     """The trio of `name` for prm.notifications.notify(email=...)."""
-    return {
-        "subject_template": f"onboarding/emails/{name}_subject.txt",
-        "text_template": f"onboarding/emails/{name}_body.txt",
-        "html_template": f"onboarding/emails/{name}_body.html",
-        "context": context,
-    }
+    return {**templates(f"onboarding/emails/{name}", body="_body"), "context": context}
 
 
 def send(name: str, user, context: dict) -> None:
     """Render onboarding/emails/<name>_subject.txt, _body.txt and _body.html for `user`."""
     if not user.email or not user.is_active:
         return
-    send_templated_mail(
-        to=[user.email],
-        language=user.language,
-        subject_template=f"onboarding/emails/{name}_subject.txt",
-        text_template=f"onboarding/emails/{name}_body.txt",
-        html_template=f"onboarding/emails/{name}_body.html",
-        context={"user": user, **context},
-    )
+    send_to_user(user, stem=f"onboarding/emails/{name}", body="_body", context=context)

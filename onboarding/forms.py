@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import OnboardingPlan, ReminderPreference, TaskSubmission
-from partners.models import PartnerType
 from prm import uploads
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -80,31 +79,6 @@ class ReassignForm(forms.Form):
     owner = forms.ModelChoiceField(
         label=_("New owner"), queryset=None, widget=forms.Select(attrs={"class": "form-select"})
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = manager_choices()
-
-
-class PlanFilterForm(forms.Form):
-    RISK_CHOICES = [
-        ("", _("Any risk or none")),
-        ("any", _("At risk (any flag)")),
-        ("behind", _("Behind pace")),
-        ("overdue", _("Overdue tasks")),
-        ("inactive", _("No activity for 10 days")),
-    ]
-    STATUS_CHOICES = [("running", _("Running")), ("completed", _("Completed")), ("cancelled", _("Cancelled"))]
-
-    q = forms.CharField(label=_("Partner"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
-    owner = forms.ModelChoiceField(
-        label=_("Owner"), required=False, queryset=None, empty_label=_("Any owner")
-    )
-    partner_type = forms.ChoiceField(
-        label=_("Partner type"), required=False, choices=[("", _("Any type")), *PartnerType.choices]
-    )
-    risk = forms.ChoiceField(label=_("Risk"), required=False, choices=RISK_CHOICES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,6 +33,7 @@ from partners.models import Partner
 from partners.services import partner_activate
 from prm.audit import audit
 from prm.models import CHANNEL_MANAGERS, User
+from prm.transitions import transition
 
 logger = logging.getLogger(__name__)
 
@@ -182,15 +183,15 @@ def plan_reassign(*, plan: OnboardingPlan, owner, actor) -> OnboardingPlan:
     return plan
 
 
-@transaction.atomic
 def plan_cancel(*, plan: OnboardingPlan, actor) -> OnboardingPlan:
-    plan = OnboardingPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != OnboardingPlan.Status.RUNNING:
-        raise OnboardingError(_("Only a running plan can be cancelled."))
-    plan.status = OnboardingPlan.Status.CANCELLED
-    plan.save(update_fields=["status"])
-    audit(actor=actor, action="onboarding.plan_cancelled", target=plan)
-    return plan
+    return transition(
+        plan,
+        allowed=lambda p: p.status == OnboardingPlan.Status.RUNNING,
+        error=OnboardingError(_("Only a running plan can be cancelled.")),
+        values={"status": OnboardingPlan.Status.CANCELLED},
+        action="onboarding.plan_cancelled",
+        actor=actor,
+    )
 
 
 def _grant_owner(owner, partner) -> None:

@@ -11,8 +11,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onboarding import queries, services
+from onboarding.filters import PlanFilterSet, SubmissionFilterSet
 from onboarding.forms import (
-    PlanFilterForm,
     PlanStartForm,
     PreferenceForm,
     ReassignForm,
@@ -31,8 +31,9 @@ from onboarding.models import (
     TaskSubmission,
     UserCertification,
 )
+from onboarding.tables import CERTIFICATION_COLUMNS, COHORT_COLUMNS, OVERDUE_TASK_COLUMNS, PLAN_COLUMNS
 from onboarding.video import embed_url
-from prm.exports import csv_response
+from prm.columns import csv_export, html_columns
 from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
@@ -397,39 +398,29 @@ def _is_manager(user) -> bool:
 
 @staff_required
 def staff_plans(request):
-    form = PlanFilterForm(request.GET or None)
-    qs = _staff_plans(request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = qs.filter(status=data.get("status") or OnboardingPlan.Status.RUNNING)
-    if data.get("q"):
-        qs = qs.filter(partner__name__icontains=data["q"])
-    if data.get("owner"):
-        qs = qs.filter(owner=data["owner"])
-    if data.get("partner_type"):
-        qs = qs.filter(partner__partner_type=data["partner_type"])
     today = timezone.localdate()
-    qs = queries.plans_with_progress(qs.select_related("partner", "owner"), today=today)
-    if data.get("risk"):
-        qs = qs.filter(queries.RISKS[data["risk"]])
-    qs = qs.order_by("target_date", "pk")
+    plans = queries.plans_with_progress(
+        _staff_plans(request.user).select_related("partner", "owner"), today=today
+    )
+    filters = PlanFilterSet(request.GET or None, queryset=plans)
+    form, qs = filters.form, filters.qs
+
+    def with_progress(plans):
+        for plan in plans:
+            plan.progress = queries.plan_progress(plan, today=today)
+            plan.flags = [(f, RISK_LABELS[f]) for f in queries.risk_flags(plan)]
+            yield plan
+
     if request.GET.get("format") == "csv":
-        return csv_response(
-            "onboarding-plans",
-            [_("Partner"), _("Partner type"), _("Owner"), _("Started"), _("Target date"), _("Days elapsed"),
-             _("Tasks done"), _("Tasks"), _("Progress (%)"), _("Expected finish"), _("Risk")],
-            (
-                [p.partner.name, p.partner.get_partner_type_display(), p.owner or "", p.started_on, p.target_date,
-                 pr.days_elapsed, p.n_done, p.n_tasks, pr.percent, pr.expected_finish or "",
-                 " ".join(str(RISK_LABELS[f]) for f in queries.risk_flags(p))]
-                for p in qs.iterator()
-                for pr in [queries.plan_progress(p, today=today)]
-            ),
-        )  # fmt: skip
+        return csv_export("onboarding-plans", PLAN_COLUMNS, with_progress(qs.iterator()))
     page = paginate(request, qs)
-    for plan in page:
-        plan.progress = queries.plan_progress(plan, today=today)
-        plan.flags = [(f, RISK_LABELS[f]) for f in queries.risk_flags(plan)]
-    context = {"form": form, "page": page, "can_start": _is_manager(request.user)}
+    list(with_progress(page))
+    context = {
+        "form": form,
+        "page": page,
+        "can_start": _is_manager(request.user),
+        "columns": html_columns(PLAN_COLUMNS),
+    }
     return render(request, "onboarding/staff/plans.html", context)
 
 
@@ -544,22 +535,15 @@ def _staff_submissions(user):
 
 @staff_required
 def staff_reviews(request):
-    status = request.GET.get("status") or TaskSubmission.Status.PENDING
-    if status not in TaskSubmission.Status.values:
-        status = TaskSubmission.Status.PENDING
-    qs = (
-        _staff_submissions(request.user)
-        .filter(status=status)
-        .select_related("task__plan__partner", "task__plan__owner", "submitted_by", "reviewed_by")
-        .order_by("submitted_at" if status == TaskSubmission.Status.PENDING else "-reviewed_at")
+    submissions = _staff_submissions(request.user).select_related(
+        "task__plan__partner", "task__plan__owner", "submitted_by", "reviewed_by"
     )
-    if request.GET.get("mine") == "1":
-        qs = qs.filter(task__plan__owner=request.user)
-    page = paginate(request, qs)
+    filters = SubmissionFilterSet(request.GET or None, queryset=submissions, user=request.user)
+    page = paginate(request, filters.qs)
     return render(
         request,
         "onboarding/staff/reviews.html",
-        {"page": page, "status": status, "statuses": TaskSubmission.Status.choices},
+        {"page": page, "status": filters.chosen_status, "statuses": TaskSubmission.Status.choices},
     )
 
 
@@ -612,28 +596,11 @@ def staff_metrics(request):
     certs = queries.certification_rows(partners)
     export = request.GET.get("export")
     if export == "cohorts":
-        return csv_response(
-            "onboarding-cohorts",
-            [_("Start month"), _("Partner type"), _("Started"), _("Within 60 days"), _("Late"), _("In progress"), _("Share within 60 days (%)")],
-            ([r["month"].strftime("%Y-%m"), r["partner_type"], r["started"], r["within"], r["late"], r["pending"], r["share"]] for r in cohorts),
-        )  # fmt: skip
+        return csv_export("onboarding-cohorts", COHORT_COLUMNS, cohorts)
     if export == "overdue":
-        return csv_response(
-            "onboarding-overdue-tasks",
-            [_("Task"), _("Pillar"), _("Times late"), _("Times planned"), _("Share late (%)")],
-            ([r["title"], r["pillar_label"], r["late"], r["total"], r["share"]] for r in overdue),
-        )
+        return csv_export("onboarding-overdue-tasks", OVERDUE_TASK_COLUMNS, overdue)
     if export == "certifications":
-        return csv_response(
-            "certifications",
-            [
-                _("Certification"),
-                _("Earned in the last 12 months"),
-                _("Valid today"),
-                _("Expiring within 60 days"),
-            ],
-            ([r["certification__name"], r["earned_12m"], r["valid"], r["expiring"]] for r in certs),
-        )
+        return csv_export("certifications", CERTIFICATION_COLUMNS, certs)
     context = {
         "cohorts": cohorts,
         "overall": queries.overall_share(cohorts),

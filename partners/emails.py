@@ -3,17 +3,12 @@
 from django.conf import settings
 from django.urls import reverse
 
-from prm.emails import send_templated_mail
+from prm.emails import send_templated_mail, templates
 
 
 def send(*, template: str, to: str, language: str, context: dict) -> None:
     send_templated_mail(
-        to=[to],
-        language=language,
-        subject_template=f"partners/emails/{template}_subject.txt",
-        text_template=f"partners/emails/{template}.txt",
-        html_template=f"partners/emails/{template}.html",
-        context=context,
+        to=[to], language=language, context=context, **templates(f"partners/emails/{template}")
     )
 
 

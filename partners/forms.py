@@ -5,7 +5,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_countries import countries
 
 from partners.models import (
     Application,
@@ -247,40 +246,6 @@ class ProfileForm(forms.ModelForm):
             "regions": _("Regions served"),
         }
         help_texts = {"regions": _("Hold Ctrl (⌘ on a Mac) to choose several countries.")}
-
-
-class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False)
-    partner_type = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("All types")), *PartnerType.choices]
-    )
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    industry = forms.ModelChoiceField(
-        label=_("Industry"),
-        required=False,
-        queryset=Industry.objects.active(),
-        to_field_name="code",
-        empty_label=_("All industries"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *countries]
-        self.fields["industry"].label_from_instance = lambda obj: obj.name
-
-    def filter(self, qs):
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data["q"]:
-            qs = qs.filter(name__icontains=data["q"])
-        if data["partner_type"]:
-            qs = qs.filter(partner_type=data["partner_type"])
-        if data["country"]:
-            qs = qs.filter(country=data["country"]) | qs.filter(regions__contains=data["country"])
-        if data["industry"]:
-            qs = qs.filter(industries=data["industry"])
-        return qs.distinct()
 
 
 class PeriodForm(forms.Form):

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners import queries, services
-from partners.forms import ApplicationForm, DirectoryFilterForm, InviteForm, ProfileForm, RoleForm
+from partners.filters import DirectoryFilterSet
+from partners.forms import ApplicationForm, InviteForm, ProfileForm, RoleForm
 from partners.images import resized_logo
 from partners.models import Capability, Industry, Invitation, Membership, Partner, ReferralLink
 from partners.services import RecruitmentError
@@ -136,10 +137,9 @@ def _directory_qs():
 
 @require_GET
 def directory(request):
-    form = DirectoryFilterForm(request.GET or None)
-    page = paginate(
-        request, form.filter(_directory_qs()).order_by(*kana_order("name_kana", "name")), per_page=12
-    )
+    filters = DirectoryFilterSet(request.GET or None, queryset=_directory_qs())
+    form = filters.form
+    page = paginate(request, filters.qs.order_by(*kana_order("name_kana", "name")), per_page=12)
     return render(request, "partners/directory.html", {"form": form, "page": page})
 
 

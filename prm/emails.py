@@ -26,3 +26,23 @@ def send_templated_mail(
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to, headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def templates(stem: str, *, body: str = "") -> dict:
+    """The subject / text / HTML trio named after `stem` (say "incentives/emails/deal_reviewed"):
+    <stem>_subject.txt, <stem><body>.txt and <stem><body>.html."""
+    return {
+        "subject_template": f"{stem}_subject.txt",
+        "text_template": f"{stem}{body}.txt",
+        "html_template": f"{stem}{body}.html",
+    }
+
+
+def send_to_user(user, *, stem: str, body: str = "", context: dict) -> None:
+    """The trio of `stem` to `user`, in the user's language, with `user` in the context."""
+    send_templated_mail(
+        to=[user.email],
+        language=user.language,
+        context={"user": user, **context},
+        **templates(stem, body=body),
+    )

@@ -3,22 +3,13 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.functional import lazy
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from threads import about as about_mod
 from threads.models import Category, Message, Thread
-from threads.queries import AGE_FILTERS, assignable_staff, staff_can_see_partner, staff_for_partner
+from threads.queries import assignable_staff, staff_can_see_partner, staff_for_partner
 from threads.validators import MAX_FILES, allowed_extensions_display, max_bytes, validate_attachment
-
-
-def _older_than_now(n: int) -> str:
-    return gettext("Older than %(n)d days") % {"n": n}
-
-
-# Lazy: the label is translated when the page renders, in the reader's language.
-_older_than = lazy(_older_than_now, str)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -153,46 +144,6 @@ class AssignForm(forms.Form):
         if assignee is not None and not staff_can_see_partner(assignee, self.thread.partner_id):
             raise ValidationError(_("This person cannot see this partner's questions."))
         return assignee
-
-
-class InboxFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search subject"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All")), ("active", _("Not closed")), *Thread.Status.choices],
-    )
-    category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("All")), *Category.choices]
-    )
-    partner = forms.ChoiceField(label=_("Partner"), required=False)
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
-    age = forms.ChoiceField(
-        label=_("Age"),
-        required=False,
-        choices=[
-            ("", _("Any age")),
-            *[(key, _older_than(n)) for key, n in AGE_FILTERS.items()],
-            ("overdue", _("Past the response target")),
-        ],
-    )
-
-    def __init__(self, *args, partners, staff, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].choices = [("", _("All")), *[(p.pk, p.name) for p in partners]]
-        self.fields["assignee"].choices = [
-            ("", _("Anyone")),
-            ("me", _("Me")),
-            ("none", _("Unassigned")),
-            *[(u.pk, u.get_full_name()) for u in staff],
-        ]
-
-    def filters(self) -> dict:
-        """The valid filters only: an invalid one (say, a partner outside the user's scope) is dropped."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
 
 
 class MetricsForm(forms.Form):

@@ -1,22 +1,21 @@
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from content.queries import search_for_partner
+from prm.columns import csv_export, html_columns
 from prm.exports import csv_response
 from prm.files import private_file_view, serve
 from prm.pagination import paginate
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 from threads import about as about_mod
 from threads import queries, services
+from threads.filters import InboxFilterSet, ThreadFilterSet
 from threads.forms import (
     AssignForm,
-    InboxFilterForm,
     MetricsForm,
     ReplyForm,
     StaffReplyForm,
@@ -24,13 +23,11 @@ from threads.forms import (
 )
 from threads.models import Attachment, Category, Message, Thread
 from threads.services import ThreadError
+from threads.tables import INBOX_COLUMNS, PARTICIPATION_COLUMNS, QUESTION_COLUMNS, WEEKLY_METRIC_COLUMNS
+from threads.tables import hours as _hours
+from threads.tables import iso as _iso
 
 # --- Partner pages --------------------------------------------------------------------------
-
-
-def _iso(value):
-    """Local time in CSV exports (what the people reading them expect)."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def partner_thread_or_404(request, pk) -> Thread:
@@ -39,43 +36,12 @@ def partner_thread_or_404(request, pk) -> Thread:
 
 @partner_required
 def thread_list(request):
-    threads = Thread.objects.for_partner(request.partner).select_related("author", "last_public_by")
-    status = request.GET.get("status", "")
-    if status in Thread.Status.values:
-        threads = threads.filter(status=status)
-    q = request.GET.get("q", "").strip()
-    if q:
-        threads = threads.filter(subject__icontains=q)
-    threads = (
-        queries.with_read_marker(threads, request.user)
-        .annotate(message_count=Count("messages", filter=Q(messages__kind=Message.Kind.PUBLIC)))
-        .order_by("-last_public_at", "-id")
+    filters = ThreadFilterSet(
+        request.GET or None, queryset=queries.partner_threads(request.partner, request.user)
     )
+    threads = filters.qs
     if request.GET.get("format") == "csv":
-        return csv_response(
-            "questions",
-            [
-                _("Subject"),
-                _("Category"),
-                _("Status"),
-                _("Asked by"),
-                _("Asked"),
-                _("Last activity"),
-                _("Messages"),
-            ],
-            (
-                [
-                    t.subject,
-                    t.get_category_display(),
-                    t.get_status_display(),
-                    t.author.get_full_name() if t.author else "",
-                    _iso(t.created_at),
-                    _iso(t.last_public_at),
-                    t.message_count,
-                ]
-                for t in threads
-            ),
-        )
+        return csv_export("questions", QUESTION_COLUMNS, threads)
     page = paginate(request, threads)
     for thread in page:
         thread.unread = queries.is_unread(thread, request.user)
@@ -84,8 +50,8 @@ def thread_list(request):
         "threads/list.html",
         {
             "page": page,
-            "status": status,
-            "q": q,
+            "status": request.GET.get("status", ""),
+            "q": request.GET.get("q", "").strip(),
             "statuses": Thread.Status.choices,
             "active_nav": "questions",
         },
@@ -229,56 +195,28 @@ def staff_thread_or_404(request, pk) -> Thread:
     )
 
 
-INBOX_CSV_HEADER = [
-    gettext_lazy("ID"),
-    gettext_lazy("Subject"),
-    gettext_lazy("Partner"),
-    gettext_lazy("Category"),
-    gettext_lazy("Status"),
-    gettext_lazy("Assignee"),
-    gettext_lazy("Asked by"),
-    gettext_lazy("Asked"),
-    gettext_lazy("First response"),
-    gettext_lazy("Response due"),
-    gettext_lazy("Past target"),
-    gettext_lazy("Closed"),
-    gettext_lazy("Public messages"),
-]
-
-
 @staff_required
 def inbox(request):
     partners = partners_for_staff(request.user).only("pk", "name").order_by("name_kana", "name")
     staff = list(queries.assignable_staff())
-    form = InboxFilterForm(request.GET or None, partners=partners, staff=staff)
-    threads = queries.inbox(request.user, **form.filters())
+    filters = InboxFilterSet(
+        request.GET or None,
+        queryset=queries.inbox(request.user),
+        user=request.user,
+        partners=partners,
+        staff=staff,
+    )
+    form, threads = filters.form, filters.qs
     if request.GET.get("format") == "csv":
-        return csv_response(
-            "questions-inbox",
-            INBOX_CSV_HEADER,
-            (
-                [
-                    t.pk,
-                    t.subject,
-                    t.partner.name,
-                    t.get_category_display(),
-                    t.get_status_display(),
-                    t.assignee.get_full_name() if t.assignee else "",
-                    t.author.get_full_name() if t.author else "",
-                    _iso(t.created_at),
-                    _iso(t.first_response_at),
-                    _iso(t.response_due_at),
-                    _("yes") if t.is_overdue else _("no"),
-                    _iso(t.closed_at),
-                    t.message_count,
-                ]
-                for t in threads
-            ),
-        )
+        return csv_export("questions-inbox", INBOX_COLUMNS, threads)
     page = paginate(request, threads)
     for thread in page:
         thread.unread = queries.is_unread(thread, request.user)
-    return render(request, "threads/staff/inbox.html", {"page": page, "form": form})
+    return render(
+        request,
+        "threads/staff/inbox.html",
+        {"page": page, "form": form, "columns": html_columns(INBOX_COLUMNS)},
+    )
 
 
 def _suggestions(thread):
@@ -453,10 +391,6 @@ def _response_chart(rows) -> str:
     return chart.render(is_unicode=True)
 
 
-def _hours(seconds):
-    return None if seconds is None else round(seconds / 3600, 1)
-
-
 @staff_required
 def metrics(request):
     form = MetricsForm(request.GET or None)
@@ -472,41 +406,8 @@ def metrics(request):
     people = queries.staff_participation(queries.staff_threads(request.user), start=start, end=end)
     if request.GET.get("format") == "csv":
         if request.GET.get("table") == "people":
-            return csv_response(
-                "question-participation",
-                [_("Staff member"), _("E-mail"), _("Answers"), _("Questions answered")],
-                ([p["author__display_name"], p["author__email"], p["answers"], p["threads"]] for p in people),
-            )
-        return csv_response(
-            "question-metrics",
-            [
-                _("Week"),
-                _("Category"),
-                _("Questions"),
-                _("Answered"),
-                _("Closed"),
-                _("First response median (h)"),
-                _("First response p90 (h)"),
-                _("Resolution median (h)"),
-                _("Resolution p90 (h)"),
-                _("Past response target"),
-            ],
-            (
-                [
-                    r["week"].date().isoformat(),
-                    r["category_label"],
-                    r["threads"],
-                    r["answered"],
-                    r["closed"],
-                    _hours(r["first_response_median"]),
-                    _hours(r["first_response_p90"]),
-                    _hours(r["resolution_median"]),
-                    _hours(r["resolution_p90"]),
-                    r["past_target"],
-                ]
-                for r in weekly
-            ),
-        )
+            return csv_export("question-participation", PARTICIPATION_COLUMNS, people)
+        return csv_export("question-metrics", WEEKLY_METRIC_COLUMNS, weekly)
     return render(
         request,
         "threads/staff/metrics.html",
