@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from partners.models import PartnerType
 from prm.models import PartnerScopedQuerySet
+from prm.storage import private_storage
 
 MERGE_FIELDS_HELP = _("Merge fields: {partner_name}, {logo}, {contact}, {tracked_link}.")
 
@@ -200,7 +201,10 @@ class CobrandedFile(models.Model):
     partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
     asset_version = models.ForeignKey("content.AssetVersion", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
-    file = models.FileField(_("file"), upload_to=kit_upload_to, blank=True, max_length=300)
+    # Private: one partner's co-branded copy, handed out only by the kit view (prm.files).
+    file = models.FileField(
+        _("file"), upload_to=kit_upload_to, storage=private_storage, blank=True, max_length=300
+    )
     error = models.CharField(_("error"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     ready_at = models.DateTimeField(_("ready"), null=True, blank=True)

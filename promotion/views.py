@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partners.models import Membership
 from prm.exports import csv_response
+from prm.files import serve
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import ADMIN, active_membership, partner_required, partners_for_staff, staff_required
 from promotion import queries, services
@@ -130,9 +131,8 @@ def kit_download(request, pk, version_pk):
         campaign=campaign, partner=request.partner, user=request.user, asset_version=version
     )
     if item.status == CobrandedFile.Status.READY:
-        name = item.file.name.rsplit("/", 1)[-1]
-        return FileResponse(item.file.open("rb"), as_attachment=True, filename=name)
-    return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.original_name)
+        return serve(request, item.file, filename=item.file.name.rsplit("/", 1)[-1])
+    return serve(request, version.file, filename=version.original_name)
 
 
 @require_GET

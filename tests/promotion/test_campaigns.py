@@ -163,6 +163,21 @@ def test_generation_is_once_per_partner_and_version(world, django_capture_on_com
     assert item.file.name == first_name and CobrandedFile.objects.count() == 1
 
 
+def test_kit_files_are_private(world, django_capture_on_commit_callbacks):
+    """A partner's co-branded copy is in the private storage: no public URL, only the view."""
+    from django.core.files.storage import storages
+
+    asset = asset_with_file("image")
+    campaign = CampaignFactory()
+    campaign.assets.set([asset])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.participation_opt_in(campaign=campaign, partner=world.partner_a, user=world.admin_a)
+    item = CobrandedFile.objects.get()
+    assert item.file.storage is storages["private"]
+    with pytest.raises(ValueError):
+        item.file.url  # noqa: B018 - private files have no URL
+
+
 def test_kit_pending_state_polls_then_downloads(world, client_for, django_capture_on_commit_callbacks):
     asset = asset_with_file("image")
     campaign = CampaignFactory()
