@@ -63,10 +63,10 @@ def seed(n: int) -> None:
     p = {"now": now, "today": today, "n": n, "product": product.pk, "asset": asset.pk}
     statements = [
         """INSERT INTO partners_partner (name, slug, partner_type, status, country, website, logo, description,
-               created_at, updated_at, company_size, directory_listed, regions, status_reason)
+               created_at, updated_at, company_size, directory_listed, regions, status_reason, name_kana)
            SELECT 'Dash partner ' || g, 'dash-' || g, (ARRAY['sales','delivery','solution'])[1 + g %% 3],
                   CASE WHEN g %% 4 = 0 THEN 'onboarding' ELSE 'active' END,
-                  (ARRAY['JP','US','GB','DE'])[1 + g %% 4], '', '', '', %(now)s, %(now)s, '', FALSE, '', ''
+                  (ARRAY['JP','US','GB','DE'])[1 + g %% 4], '', '', '', %(now)s, %(now)s, '', FALSE, '', '', ''
            FROM generate_series(1, %(n)s) g""",
         """CREATE TEMP TABLE dash_p ON COMMIT DROP AS
            SELECT id, row_number() OVER (ORDER BY id) AS g FROM partners_partner WHERE slug LIKE 'dash-%%'""",
@@ -80,12 +80,14 @@ def seed(n: int) -> None:
            JOIN prm_user u ON u.email = 'dash' || p.g || '@bench.example'""",
         """INSERT INTO partners_application (company_name, website, domain, country, company_size, partner_type,
                contact_name, contact_email, contact_phone, message, source, source_detail, language, consent_at,
-               status, fit_score, fit_reasons, rejection_reason, created_at, updated_at, decided_at, partner_id)
+               status, fit_score, fit_reasons, rejection_reason, created_at, updated_at, decided_at, partner_id,
+               company_name_kana, contact_name_kana)
            SELECT 'Dash partner ' || g, '', 'dash' || g || '.example', 'JP', '2', 'sales', 'x', 'x@x', '', '',
                   (ARRAY['referral','rfp','past_work','event','friends','web'])[1 + g %% 6], '', 'ja', %(now)s,
                   CASE WHEN g %% 3 = 0 THEN 'submitted' ELSE 'approved' END, 0, '[]', '',
                   %(now)s - make_interval(days => (g %% 300)::int), %(now)s,
-                  CASE WHEN g %% 3 = 0 THEN NULL ELSE %(now)s END, CASE WHEN g %% 3 = 0 THEN NULL ELSE id END
+                  CASE WHEN g %% 3 = 0 THEN NULL ELSE %(now)s END, CASE WHEN g %% 3 = 0 THEN NULL ELSE id END,
+                  '', ''
            FROM dash_p""",
         """INSERT INTO onboarding_onboardingplan (status, started_on, target_days, target_date, completed_on,
                last_activity_at, created_at, partner_id)
@@ -97,12 +99,12 @@ def seed(n: int) -> None:
         """INSERT INTO incentives_deal (partner_id, customer_company, company_key, customer_domain, contact_name,
                contact_email, contact_phone, product_id, amount, currency, amount_jpy, expected_close_date, notes,
                status, stage, has_conflict, conflict_notes, review_reason, protected_until, closed_on,
-               lost_reason, created_at, updated_at)
+               lost_reason, created_at, updated_at, customer_company_kana, contact_name_kana, approved_currency)
            SELECT p.id, 'Customer ' || d, 'c' || p.g || '-' || d, 'c' || d || '.example', 'Buyer', '', '',
                   %(product)s, 1000000, 'JPY', 1000000 + d * 1000, %(today)s, '',
                   CASE WHEN d %% 7 = 0 THEN 'submitted' ELSE 'approved' END,
                   CASE WHEN d %% 5 < 2 THEN 'won' ELSE 'proposal' END, FALSE, '', '', %(today)s + 30,
-                  CASE WHEN d %% 5 < 2 THEN %(today)s - (d * 13 %% 365)::int END, '', %(now)s, %(now)s
+                  CASE WHEN d %% 5 < 2 THEN %(today)s - (d * 13 %% 365)::int END, '', %(now)s, %(now)s, '', '', ''
            FROM dash_p p CROSS JOIN generate_series(1, 20) d""",
         """INSERT INTO content_assetevent (kind, created_at, asset_id, partner_id)
            SELECT CASE WHEN e %% 3 = 0 THEN 'download' ELSE 'view' END,

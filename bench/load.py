@@ -129,6 +129,9 @@ def service_env() -> dict:
         REDIS_URL=settings.REDIS_URL,
         # Staff MFA is enforced in production; the demo staff logins have no TOTP device.
         PRM_STAFF_MFA_REQUIRED="false",
+        # Plain HTTP on loopback: in production TLS ends at the proxy, which sets
+        # X-Forwarded-Proto; here nothing does, so the HTTPS redirect is off.
+        SECURE_SSL_REDIRECT="false",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
