@@ -165,7 +165,7 @@ def test_generation_is_once_per_partner_and_version(world, django_capture_on_com
 
 def test_kit_files_are_private(world, django_capture_on_commit_callbacks):
     """A partner's co-branded copy is in the private storage: no public URL, only the view."""
-    from django.core.files.storage import storages
+    from prm.storage import PrivateFileSystemStorage
 
     asset = asset_with_file("image")
     campaign = CampaignFactory()
@@ -173,7 +173,7 @@ def test_kit_files_are_private(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.participation_opt_in(campaign=campaign, partner=world.partner_a, user=world.admin_a)
     item = CobrandedFile.objects.get()
-    assert item.file.storage is storages["private"]
+    assert isinstance(item.file.storage, PrivateFileSystemStorage)
     with pytest.raises(ValueError):
         item.file.url  # noqa: B018 - private files have no URL
 
