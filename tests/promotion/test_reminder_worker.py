@@ -1,10 +1,7 @@
 """A real Celery worker is killed (SIGKILL) in the middle of sending a reminder; the next
 sweep queues it again and a second worker sends it exactly once."""
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -16,49 +13,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from promotion.models import ReminderLog
+from tests.celery_worker import start_worker, wait_for
 from tests.factories import MembershipFactory
 from tests.promotion.factories import CampaignFactory
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def start_worker(queue: str, mail_dir: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "PRM_TESTING": "",
-        "PRM_DATABASE_NAME": connection.settings_dict["NAME"],
-        "EMAIL_URL": f"filemail:///{mail_dir}",
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "prm",
-            "worker",
-            "-Q",
-            queue,
-            "--pool",
-            "solo",
-            "-l",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def wait_for(condition, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def worker_waits_on_lock() -> bool:
@@ -105,7 +62,7 @@ def test_reminder_is_sent_once_after_a_worker_kill(settings, tmp_path):
     workers = []
     try:
         assert locked.wait(10)
-        workers.append(start_worker(queue, mail_dir))
+        workers.append(start_worker(queue, env={"EMAIL_URL": f"filemail:///{mail_dir}"}))
         tasks.send_reminder.apply_async(kwargs={"log_id": log.pk}, queue=queue)
         assert wait_for(worker_waits_on_lock), "the worker is inside the task, blocked on the row"
         workers[0].send_signal(signal.SIGKILL)
@@ -117,7 +74,7 @@ def test_reminder_is_sent_once_after_a_worker_kill(settings, tmp_path):
         assert log.sent_at is None and sent_mails(mail_dir) == 0  # the interrupted claim rolled back
 
         # The next sweep queues every unsent reminder again; a fresh worker sends it once.
-        workers.append(start_worker(queue, mail_dir))
+        workers.append(start_worker(queue, env={"EMAIL_URL": f"filemail:///{mail_dir}"}))
         queued = [row.pk for row in ReminderLog.objects.filter(sent_at__isnull=True)]
         assert queued == [log.pk]
         for _ in range(2):  # the sweep's message and a late redelivery of the first one
