@@ -197,7 +197,7 @@ def staff_thread_or_404(request, pk) -> Thread:
 
 @staff_required
 def inbox(request):
-    partners = partners_for_staff(request.user).only("pk", "name").order_by("name_kana", "name")
+    partners = partners_for_staff(request.user)
     staff = list(queries.assignable_staff())
     filters = InboxFilterSet(
         request.GET or None,
