@@ -454,7 +454,8 @@ def _derived(timer) -> None:
     timer.step("tier recomputation")
     content_services.engagement_recount()
     content_services.popularity_refresh()
-    timer.step("engagement counters and popularity")
+    content_services.analytics_refresh()
+    timer.step("engagement counters, popularity and analytics roll-ups")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     timer.step("ANALYZE")
