@@ -449,9 +449,11 @@ def _derived(timer) -> None:
     """What beat would do: tiers, engagement counters, 'partners like you', statistics."""
     from content import services as content_services
     from incentives import services as incentive_services
+    from incentives.program_costs import program_cost_refresh
 
     incentive_services.tiers_recompute(as_of=timezone.localdate())
-    timer.step("tier recomputation")
+    program_cost_refresh()
+    timer.step("tier recomputation and program cost roll-up")
     content_services.engagement_recount()
     content_services.popularity_refresh()
     content_services.analytics_refresh()
