@@ -37,6 +37,7 @@ from prm.columns import csv_export, html_columns
 from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
+from prm.scoping import scoped
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 
 
@@ -590,9 +591,9 @@ def staff_submission_file(request, pk):
 @staff_required
 def staff_metrics(request):
     partners = partners_for_staff(request.user)
-    plans = OnboardingPlan.objects.filter(partner__in=partners)
+    plans = scoped(OnboardingPlan.objects.all(), partners)
     cohorts = queries.cohort_rows(plans)
-    overdue = queries.most_overdue_tasks(plans)
+    overdue, overdue_as_of = queries.task_lateness(partners)
     certs = queries.certification_rows(partners)
     export = request.GET.get("export")
     if export == "cohorts":
@@ -607,6 +608,7 @@ def staff_metrics(request):
         "median_days": queries.median_days_to_onboard(plans),
         "running": plans.filter(status=OnboardingPlan.Status.RUNNING).count(),
         "overdue": overdue,
+        "overdue_as_of": overdue_as_of,
         "certs": certs,
     }
     return render(request, "onboarding/staff/metrics.html", context)

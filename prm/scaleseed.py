@@ -450,10 +450,12 @@ def _derived(timer) -> None:
     from content import services as content_services
     from incentives import services as incentive_services
     from incentives.program_costs import program_cost_refresh
+    from onboarding.queries import task_lateness_refresh
 
     incentive_services.tiers_recompute(as_of=timezone.localdate())
     program_cost_refresh()
-    timer.step("tier recomputation and program cost roll-up")
+    task_lateness_refresh()
+    timer.step("tier recomputation, program cost and task lateness roll-ups")
     content_services.engagement_recount()
     content_services.popularity_refresh()
     content_services.analytics_refresh()
