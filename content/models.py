@@ -192,12 +192,14 @@ class Asset(models.Model):
             GinIndex(fields=["search_vector"], name="asset_search_gin"),
             GinIndex(fields=["stages"], name="asset_stages_gin"),
             # Covering: the library's count and audience filter run as an index-only scan
-            # instead of reading wide rows (body, search vector) from the heap.
+            # instead of reading wide rows (body, search vector) from the heap; with the
+            # translation link, so does the one-version-per-language rule's sub-query.
             models.Index(
                 fields=["status", "-published_at"],
-                name="asset_status_published",
+                name="asset_status_published_tr",
                 include=[
                     "id",
+                    "translation_of",
                     "partner_types",
                     "shared_only",
                     "min_tier",

@@ -109,6 +109,50 @@ def bookmarked_ids(user, asset_ids) -> set[int]:
     )
 
 
+# --- Library counts ---------------------------------------------------------------------
+# Counting the assets a partner may see applies the audience rule and the one-language-version
+# rule to every published asset (~45 ms at 20,000 assets); the number is the same on every
+# page of a list, so it is kept in Redis. The key carries everything the count depends on:
+# a library version (bumped whenever an asset or a share is saved or deleted, or scheduled
+# assets are published: `library_changed`), the partner (its shares), its type and tier rank,
+# the reader's language and the filters. A stale count would be a bug, so every change bumps.
+LIBRARY_VERSION_KEY = "content:library:version"
+LIBRARY_COUNT_SECONDS = 600
+
+
+def library_version() -> str:
+    version = cache.get(LIBRARY_VERSION_KEY)
+    if version is None:
+        version = library_changed()
+    return version
+
+
+def library_changed(**_kwargs) -> str:
+    """A new library version: every cached count is from then on a miss. Also a signal receiver."""
+    import uuid
+
+    version = uuid.uuid4().hex[:12]
+    cache.set(LIBRARY_VERSION_KEY, version, None)
+    return version
+
+
+def cached_library_count(*, partner, filters, count) -> int:
+    """`count()` (a callable) for the library list of `partner` with `filters` (library.Filters)."""
+    import hashlib
+
+    parts = (filters.q, filters.stage, filters.kind, filters.language, filters.tag, filters.collection)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+    key = (
+        f"content:count:{library_version()}:{partner.pk}:{partner.partner_type}:{tier_rank(partner)}:"
+        f"{reader_language()}:{digest}"
+    )
+    n = cache.get(key)
+    if n is None:
+        n = count()
+        cache.set(key, n, LIBRARY_COUNT_SECONDS)
+    return n
+
+
 # --- Recommendations -------------------------------------------------------------------
 TYPE_AUDIENCE = {
     PartnerType.SALES: lambda stage: _("Recommended for sales partners in %(stage)s") % {"stage": stage},

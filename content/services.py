@@ -142,10 +142,15 @@ def asset_archive(*, asset: Asset, actor) -> Asset:
 
 def assets_publish_due(*, now=None) -> int:
     """Publish every scheduled asset whose time has come (one set-based UPDATE)."""
+    from content.queries import library_changed
+
     now = now or timezone.now()
-    return Asset.objects.filter(status=Asset.Status.SCHEDULED, publish_at__lte=now).update(
+    published = Asset.objects.filter(status=Asset.Status.SCHEDULED, publish_at__lte=now).update(
         status=Asset.Status.PUBLISHED, published_at=F("publish_at")
     )
+    if published:  # a bulk UPDATE sends no post_save: the cached counts are told here
+        transaction.on_commit(library_changed)
+    return published
 
 
 # --- Engagement ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,6 +26,14 @@ PER_PAGE = 20
 INLINE_TYPES = {"pdf", "image", "video"}
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (the library's, cached per partner and filters)."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count  # the cached_property's slot
+
+
 def _asset_or_404(request, pk) -> Asset:
     asset = queries.asset_for_partner(partner=request.partner, pk=pk)
     if asset is None:
@@ -40,9 +49,18 @@ def index(request):
         request.GET or None, queryset=queries.visible_assets(request.partner), collections_by_id=by_id
     )
     filters = filterset.chosen
-    qs = filterset.qs.select_related("current_version", "collection")
-    page = paginate(request, qs.prefetch_related("tags"), per_page=PER_PAGE)
-    items = list(page.object_list)
+    listed = filterset.qs
+    count = queries.cached_library_count(partner=request.partner, filters=filters, count=listed.count)
+    # The page's ids first (sorted on narrow rows), then those 20 assets with their joins:
+    # joining version and collection before the sort carried thousands of wide rows through it.
+    page = CountedPaginator(listed.values_list("pk", flat=True), PER_PAGE, count=count).get_page(
+        request.GET.get("page")
+    )
+    ids = list(page.object_list)
+    found = (
+        Asset.objects.select_related("current_version", "collection").prefetch_related("tags").in_bulk(ids)
+    )
+    items = page.object_list = [found[pk] for pk in ids if pk in found]
     pattern = None
     if filters.q:
         parsed = fts.parse_query(filters.q)
