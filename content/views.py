@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,20 +17,12 @@ from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET
 from prm.columns import csv_export
 from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate
+from prm.pagination import paginate, paginate_counted
 from prm.redirects import safe_next_url
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 
 PER_PAGE = 20
 INLINE_TYPES = {"pdf", "image", "video"}
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count (the library's, cached per partner and filters)."""
-
-    def __init__(self, *args, count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.__dict__["count"] = count  # the cached_property's slot
 
 
 def _asset_or_404(request, pk) -> Asset:
@@ -53,9 +44,7 @@ def index(request):
     count = queries.cached_library_count(partner=request.partner, filters=filters, count=listed.count)
     # The page's ids first (sorted on narrow rows), then those 20 assets with their joins:
     # joining version and collection before the sort carried thousands of wide rows through it.
-    page = CountedPaginator(listed.values_list("pk", flat=True), PER_PAGE, count=count).get_page(
-        request.GET.get("page")
-    )
+    page = paginate_counted(request, listed.values_list("pk", flat=True), count=count, per_page=PER_PAGE)
     ids = list(page.object_list)
     found = (
         Asset.objects.select_related("current_version", "collection").prefetch_related("tags").in_bulk(ids)

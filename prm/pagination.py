@@ -31,3 +31,15 @@ def paginate_capped(request, queryset, per_page: int = DEFAULT_PER_PAGE, cap: in
     """`paginate` for long staff queues: counts up to `cap` rows, and the pagination partial
     says "more than" when there are more (sort or filter to reach the rest)."""
     return CappedPaginator(queryset, per_page, cap=cap).get_page(request.GET.get("page"))
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (one the caller cached or counted more cheaply)."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count  # the cached_property's slot
+
+
+def paginate_counted(request, queryset, *, count: int, per_page: int = DEFAULT_PER_PAGE):
+    return CountedPaginator(queryset, per_page, count=count).get_page(request.GET.get("page"))
