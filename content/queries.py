@@ -448,8 +448,14 @@ def staff_analytics(*, days: int, partners, top_limit: int | None = 10) -> Analy
         by_language = engagement_by_translation(since=as_of - timedelta(days=days), partners=partners)
     return Analytics(
         top=top_assets_rolled_up(days=days, limit=top_limit),
+        # The roll-up's zero rows are read first: as a sub-query the planner walked every
+        # published asset in date order to find the few unopened ones (~15 ms at 20,000).
         unopened=Asset.objects.published()
-        .filter(Exists(AssetEngagement.objects.filter(period_days=90, total=0, asset=OuterRef("pk"))))
+        .filter(
+            pk__in=list(
+                AssetEngagement.objects.filter(period_days=90, total=0).values_list("asset_id", flat=True)
+            )
+        )
         .order_by("published_at", "pk"),
         engagement=engagement.values(
             "partner_id",
