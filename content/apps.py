@@ -16,10 +16,12 @@ class ContentConfig(AppConfig):
         # Cached library counts (content.queries.cached_library_count) follow every change.
         for model in (Asset, AssetShare):
             post_save.connect(
-                queries.library_changed, sender=model, dispatch_uid=f"content.count.save.{model.__name__}"
+                queries.library_row_changed, sender=model, dispatch_uid=f"content.count.save.{model.__name__}"
             )
             post_delete.connect(
-                queries.library_changed, sender=model, dispatch_uid=f"content.count.delete.{model.__name__}"
+                queries.library_row_changed,
+                sender=model,
+                dispatch_uid=f"content.count.delete.{model.__name__}",
             )
         registry.register_home_panel(views.home_panel, order=20)
         registry.register_staff_links(views.staff_links, order=20)

@@ -128,12 +128,22 @@ def library_version() -> str:
 
 
 def library_changed(**_kwargs) -> str:
-    """A new library version: every cached count is from then on a miss. Also a signal receiver."""
+    """A new library version: every cached count is from then on a miss."""
     import uuid
 
     version = uuid.uuid4().hex[:12]
     cache.set(LIBRARY_VERSION_KEY, version, None)
     return version
+
+
+def library_row_changed(**_kwargs) -> None:
+    """post_save/post_delete of an asset or a share: a new version now, and again after the
+    commit (a request counting between the two would otherwise cache the old count under the
+    new version)."""
+    from django.db import transaction
+
+    library_changed()
+    transaction.on_commit(library_changed)
 
 
 def cached_library_count(*, partner, filters, count) -> int:
