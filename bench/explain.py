@@ -18,7 +18,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-BIG_TABLES = ("incentives_deal", "content_assetevent", "threads_thread", "prm_user", "partners_membership")
+BIG_TABLES = (
+    "incentives_deal",
+    "incentives_earning",
+    "content_assetevent",
+    "threads_thread",
+    "threads_message",
+    "onboarding_onboardingtask",
+    "prm_user",
+    "partners_membership",
+)
 
 
 def key_queries():
@@ -42,8 +51,9 @@ def key_queries():
         ),
         ("content: library count", lambda: visible),
         ("content: library page", lambda: visible.order_by("-published_at", "-pk")[:20]),
-        ("content: search ja", lambda: library.search(visible, "営業資料")[:20]),
-        ("content: search en", lambda: library.search(visible, "migrating partners")[:20]),
+        # The page sorts ids first, then fetches those 20 assets (content.views.index).
+        ("content: search ja", lambda: library.search(visible, "営業資料").values("pk")[:20]),
+        ("content: search en", lambda: library.search(visible, "migrating partners").values("pk")[:20]),
         ("content: stage (won deals)", lambda: won_partner_ids(Deal, partner)),
         (
             "deals: partner list",
@@ -56,6 +66,73 @@ def key_queries():
         ("staff: inbox (support)", lambda: inbox(User.objects.get(email="support@example.com"))[:25]),
         ("staff: inbox count", lambda: inbox(User.objects.get(email="support@example.com"))),
         ("asset page: co-viewers", lambda: asset_viewers(Asset, visible)),
+        *staff_queries(),
+    ]
+
+
+def staff_queries():
+    """The staff lists and metrics pages (issue 17): the roll-ups they read and their scoped lists."""
+    from django.db.models import Count, Exists, OuterRef, Sum
+
+    from content.models import Asset, AssetEngagement, PartnerEngagement
+    from incentives.models import Deal, TierChange
+    from incentives.program_costs import ProgramCost
+    from onboarding.models import TaskLateness
+    from prm.models import User
+    from prm.scoping import scoped
+    from prm.tenancy import partners_for_staff
+    from threads.models import Message
+
+    manager2 = User.objects.filter(email="manager2@example.com").first()
+    narrowed = partners_for_staff(manager2) if manager2 else partners_for_staff(User(is_staff=False))
+    submitted = Deal.objects.filter(status="submitted").order_by("created_at", "id")
+    return [
+        ("staff: deal review (capped count)", lambda: submitted.values("pk")[:1001]),
+        ("staff: deal review, assigned manager", lambda: scoped(submitted, narrowed)[:25]),
+        (
+            "staff: program cost (roll-up)",
+            lambda: ProgramCost.objects.values("program_id").annotate(
+                n=Count("partner_id"), paid=Sum("paid")
+            ),
+        ),
+        ("staff: recent tier changes", lambda: TierChange.objects.all()[:20]),
+        ("staff: task lateness (roll-up)", lambda: TaskLateness.objects.all()),
+        (
+            "staff: content top assets (roll-up)",
+            lambda: (
+                AssetEngagement.objects.filter(
+                    period_days=90, total__gt=0, asset__stages__contains=["selling"]
+                )
+                .values("asset_id", "asset__title", "total")
+                .order_by("-total", "asset_id")[:10]
+            ),
+        ),
+        (
+            "staff: content per partner (roll-up)",
+            lambda: (
+                PartnerEngagement.objects.filter(period_days=90)
+                .values("partner__name", "views")
+                .order_by("-views", "partner__name")[:50]
+            ),
+        ),
+        (
+            "staff: unopened assets (roll-up)",
+            lambda: (
+                Asset.objects.published()
+                .filter(Exists(AssetEngagement.objects.filter(period_days=90, total=0, asset=OuterRef("pk"))))
+                .order_by("published_at", "pk")
+                .values("pk")[:25]
+            ),
+        ),
+        (
+            "staff: question participation",
+            lambda: (
+                Message.objects.filter(kind="public", by_staff=True)
+                .values("author_id")
+                .annotate(answers=Count("id"), threads=Count("thread", distinct=True))
+                .order_by()
+            ),
+        ),
     ]
 
 

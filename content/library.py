@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchRank
-from django.db.models import F
+from django.db.models import Case, F, FloatField, Subquery, Value, When
 
 from content import search as fts
 from content.models import Collection, Tag
 
 SORTS = ("relevance", "newest", "popular")
+
+
+RANK_CANDIDATES = 300
 
 
 def search(queryset, text: str):
@@ -20,12 +23,15 @@ def search(queryset, text: str):
         if parsed.is_empty:
             return queryset.none()
         return queryset.filter(recheck).order_by("-published_at", "-pk")
-    return (
-        queryset.filter(search_vector=query)
-        .filter(recheck)
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "-published_at", "-pk")
-    )
+    matches = queryset.filter(search_vector=query).filter(recheck)
+    rank = SearchRank(F("search_vector"), query)
+    # ts_rank reads each match's whole vector: a common English word matches thousands of
+    # assets (~30 ms to rank 6,700 of them at 20,000). Only the newest RANK_CANDIDATES matches
+    # (a sub-query on the index and the date) are ranked; older matches follow them, newest
+    # first. Every match stays in the list and in the count.
+    newest = matches.order_by("-published_at", "-pk").values("pk")[:RANK_CANDIDATES]
+    rank = Case(When(pk__in=Subquery(newest), then=rank), default=Value(-1.0), output_field=FloatField())
+    return matches.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
 
 
 def collection_tree():

@@ -7,15 +7,28 @@ its partner types are empty or include the partner's type and its minimum tier i
 or at most the partner's tier rank.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from content.models import Asset, AssetEvent, AssetShare, Bookmark, SearchLog, SegmentPopularity, Stage
+from content.models import (
+    Asset,
+    AssetEngagement,
+    AssetEvent,
+    AssetShare,
+    Bookmark,
+    EngagementCursor,
+    PartnerEngagement,
+    SearchLog,
+    SegmentPopularity,
+    Stage,
+)
 from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
 
@@ -94,6 +107,60 @@ def bookmarked_ids(user, asset_ids) -> set[int]:
     return set(
         Bookmark.objects.filter(user=user, asset_id__in=list(asset_ids)).values_list("asset_id", flat=True)
     )
+
+
+# --- Library counts ---------------------------------------------------------------------
+# Counting the assets a partner may see applies the audience rule and the one-language-version
+# rule to every published asset (~45 ms at 20,000 assets); the number is the same on every
+# page of a list, so it is kept in Redis. The key carries everything the count depends on:
+# a library version (bumped whenever an asset or a share is saved or deleted, or scheduled
+# assets are published: `library_changed`), the partner (its shares), its type and tier rank,
+# the reader's language and the filters. A stale count would be a bug, so every change bumps.
+LIBRARY_VERSION_KEY = "content:library:version"
+LIBRARY_COUNT_SECONDS = 600
+
+
+def library_version() -> str:
+    version = cache.get(LIBRARY_VERSION_KEY)
+    if version is None:
+        version = library_changed()
+    return version
+
+
+def library_changed(**_kwargs) -> str:
+    """A new library version: every cached count is from then on a miss."""
+    import uuid
+
+    version = uuid.uuid4().hex[:12]
+    cache.set(LIBRARY_VERSION_KEY, version, None)
+    return version
+
+
+def library_row_changed(**_kwargs) -> None:
+    """post_save/post_delete of an asset or a share: a new version now, and again after the
+    commit (a request counting between the two would otherwise cache the old count under the
+    new version)."""
+    from django.db import transaction
+
+    library_changed()
+    transaction.on_commit(library_changed)
+
+
+def cached_library_count(*, partner, filters, count) -> int:
+    """`count()` (a callable) for the library list of `partner` with `filters` (library.Filters)."""
+    import hashlib
+
+    parts = (filters.q, filters.stage, filters.kind, filters.language, filters.tag, filters.collection)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+    key = (
+        f"content:count:{library_version()}:{partner.pk}:{partner.partner_type}:{tier_rank(partner)}:"
+        f"{reader_language()}:{digest}"
+    )
+    n = cache.get(key)
+    if n is None:
+        n = count()
+        cache.set(key, n, LIBRARY_COUNT_SECONDS)
+    return n
 
 
 # --- Recommendations -------------------------------------------------------------------
@@ -345,6 +412,112 @@ def engagement_by_translation(*, since, partners, limit: int = 25) -> list[dict]
 
 
 # --- Staff analytics ------------------------------------------------------------------------
+# The page reads the hourly roll-ups (AssetEngagement, PartnerEngagement: one row per asset
+# or partner and period) once they exist, and says how old they are; before the first
+# rebuild it aggregates the events (the functions below, which the roll-up test compares
+# against). Periods: content.models.ANALYTICS_PERIODS.
+
+
+@dataclass
+class Analytics:
+    top: dict  # stage -> rows (asset_id, asset__title, asset__kind, asset__language, views, ...)
+    unopened: object  # QuerySet of Asset
+    engagement: object  # QuerySet of dicts (partner_id, partner__name, ..., views, users, last)
+    by_language: list
+    as_of: object  # datetime of the roll-up, None when computed from the events now
+
+
+def analytics_as_of():
+    """When the analytics roll-ups were last rebuilt (None: never)."""
+    return EngagementCursor.objects.filter(pk=1).values_list("rolled_up_at", flat=True).first()
+
+
+def _sees_all(partners) -> bool:
+    """True when `partners` is every partner (no filter): the roll-ups need no partner join."""
+    return not partners.query.has_filters()
+
+
+def staff_analytics(*, days: int, partners, top_limit: int | None = 10) -> Analytics:
+    as_of = analytics_as_of()
+    if as_of is None:
+        since = timezone.now() - timedelta(days=days)
+        return Analytics(
+            top=top_assets_by_stage(since=since, limit=top_limit),
+            unopened=unopened_assets(),
+            engagement=partner_engagement(partners, since=since),
+            by_language=engagement_by_translation(since=since, partners=partners),
+            as_of=None,
+        )
+    all_partners = _sees_all(partners)
+    engagement = PartnerEngagement.objects.filter(period_days=days)
+    if not all_partners:
+        engagement = engagement.filter(partner__in=partners)
+    if all_partners:
+        by_language = engagement_by_translation_rolled_up(days=days)
+    else:  # a narrowed scope: that handful of partners' events, through their index
+        by_language = engagement_by_translation(since=as_of - timedelta(days=days), partners=partners)
+    return Analytics(
+        top=top_assets_rolled_up(days=days, limit=top_limit),
+        # The roll-up's zero rows are read first: as a sub-query the planner walked every
+        # published asset in date order to find the few unopened ones (~15 ms at 20,000).
+        unopened=Asset.objects.published()
+        .filter(
+            pk__in=list(
+                AssetEngagement.objects.filter(period_days=90, total=0).values_list("asset_id", flat=True)
+            )
+        )
+        .order_by("published_at", "pk"),
+        engagement=engagement.values(
+            "partner_id",
+            "partner__name",
+            "partner__partner_type",
+            "views",
+            "downloads",
+            "users",
+            "assets",
+            "last",
+        ).order_by("-views", "partner__name"),
+        by_language=by_language,
+        as_of=as_of,
+    )
+
+
+def top_assets_rolled_up(*, days: int, limit: int | None = 10) -> dict:
+    """`top_assets_by_stage` from AssetEngagement (walks the (period, total) index)."""
+    return {
+        value: list(
+            AssetEngagement.objects.filter(period_days=days, total__gt=0, asset__stages__contains=[value])
+            .values("asset_id", "asset__title", "asset__kind", "asset__language")
+            .annotate(views=F("views"), downloads=F("downloads"), partners=F("partners"), total=F("total"))
+            .order_by("-total", "asset_id")[:limit]
+        )
+        for value, _label in Stage.choices
+    }
+
+
+def engagement_by_translation_rolled_up(*, days: int, limit: int = 25) -> list[dict]:
+    """`engagement_by_translation` over every partner, from AssetEngagement."""
+    counts = {
+        f"{kind}_{lang}": Coalesce(Sum(kind, filter=Q(language=lang)), 0)
+        for kind in ("views", "downloads")
+        for lang in ("ja", "en")
+    }
+    rows = list(
+        AssetEngagement.objects.filter(period_days=days, total__gt=0)
+        .values("group_id")
+        .annotate(**counts, total_opens=Sum("total"))
+        .order_by("-total_opens", "group_id")[:limit]
+    )
+    assets = Asset.objects.only("pk", "title", "language").in_bulk([r["group_id"] for r in rows])
+    return [
+        {
+            "group": r["group_id"],
+            **{key: r[key] for key in counts},
+            "total": r["total_opens"],
+            "asset": assets.get(r["group_id"]),
+        }
+        for r in rows
+    ]
 
 
 def top_assets_by_stage(*, since, limit: int | None = 10) -> dict:

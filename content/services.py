@@ -142,10 +142,15 @@ def asset_archive(*, asset: Asset, actor) -> Asset:
 
 def assets_publish_due(*, now=None) -> int:
     """Publish every scheduled asset whose time has come (one set-based UPDATE)."""
+    from content.queries import library_changed
+
     now = now or timezone.now()
-    return Asset.objects.filter(status=Asset.Status.SCHEDULED, publish_at__lte=now).update(
+    published = Asset.objects.filter(status=Asset.Status.SCHEDULED, publish_at__lte=now).update(
         status=Asset.Status.PUBLISHED, published_at=F("publish_at")
     )
+    if published:  # a bulk UPDATE sends no post_save: the cached counts are told here
+        transaction.on_commit(library_changed)
+    return published
 
 
 # --- Engagement ------------------------------------------------------------------------
@@ -259,6 +264,74 @@ def popularity_refresh(*, now=None) -> int:
             [now, list(ranks.keys()), list(ranks.values()), now - timedelta(days=POPULARITY_WINDOW_DAYS)],
         )
         return cur.rowcount
+
+
+def analytics_refresh(*, now=None) -> int:
+    """Rebuild the staff analytics roll-ups (AssetEngagement, PartnerEngagement) for every
+    period of the page from the events, set-based (two INSERT ... SELECT over the events of
+    the longest period, each event counted into every period it falls in). Hourly with the
+    popularity table; ~5 s at 2,000,000 events. Returns the number of rows written."""
+    from content.models import ANALYTICS_PERIODS, AssetEngagement, PartnerEngagement
+
+    now = now or timezone.now()
+    periods = list(ANALYTICS_PERIODS)
+    since = now - timedelta(days=max(periods))
+    with transaction.atomic():
+        cursor_row, _ = EngagementCursor.objects.select_for_update().get_or_create(pk=1)
+        AssetEngagement.objects.all().delete()
+        PartnerEngagement.objects.all().delete()
+        with connection.cursor() as cur:
+            cur.execute(
+                """
+                INSERT INTO content_assetengagement
+                       (period_days, asset_id, group_id, language, views, downloads, total, partners)
+                SELECT p.days, e.asset_id, coalesce(a.translation_of_id, a.id), a.language,
+                       count(*) FILTER (WHERE e.kind = 'view'),
+                       count(*) FILTER (WHERE e.kind = 'download'),
+                       count(*), count(DISTINCT e.partner_id)
+                  FROM content_assetevent e
+                  JOIN unnest(%s::int[]) AS p(days) ON e.created_at >= %s - p.days * interval '1 day'
+                  JOIN content_asset a ON a.id = e.asset_id
+                 WHERE e.created_at >= %s AND e.created_at <= %s
+                 GROUP BY p.days, e.asset_id, a.translation_of_id, a.id, a.language
+                """,
+                [periods, now, since, now],
+            )
+            written = cur.rowcount
+            # Published assets nobody opened get a zero row, so "unopened in 90 days" is a
+            # read of the (period, total) index rather than an anti-join over every asset.
+            cur.execute(
+                """
+                INSERT INTO content_assetengagement
+                       (period_days, asset_id, group_id, language, views, downloads, total, partners)
+                SELECT p.days, a.id, coalesce(a.translation_of_id, a.id), a.language, 0, 0, 0, 0
+                  FROM content_asset a CROSS JOIN unnest(%s::int[]) AS p(days)
+                 WHERE a.status = 'published'
+                   AND NOT EXISTS (SELECT 1 FROM content_assetengagement x
+                                    WHERE x.period_days = p.days AND x.asset_id = a.id)
+                """,
+                [periods],
+            )
+            written += cur.rowcount
+            cur.execute(
+                """
+                INSERT INTO content_partnerengagement
+                       (period_days, partner_id, views, downloads, users, assets, last)
+                SELECT p.days, e.partner_id,
+                       count(*) FILTER (WHERE e.kind = 'view'),
+                       count(*) FILTER (WHERE e.kind = 'download'),
+                       count(DISTINCT e.user_id), count(DISTINCT e.asset_id), max(e.created_at)
+                  FROM content_assetevent e
+                  JOIN unnest(%s::int[]) AS p(days) ON e.created_at >= %s - p.days * interval '1 day'
+                 WHERE e.created_at >= %s AND e.created_at <= %s
+                 GROUP BY p.days, e.partner_id
+                """,
+                [periods, now, since, now],
+            )
+            written += cur.rowcount
+        cursor_row.rolled_up_at = now
+        cursor_row.save(update_fields=["rolled_up_at"])
+    return written
 
 
 def search_log(*, partner, user, query: str, result_count: int) -> None:

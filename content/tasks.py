@@ -22,6 +22,8 @@ def recount_engagement() -> None:
 
 @shared_task(acks_late=True)
 def refresh_popularity() -> int:
+    """Hourly: "partners like you" and the staff analytics roll-ups."""
+    services.analytics_refresh()
     return services.popularity_refresh()
 
 

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from content import library, queries, services
 from content import search as fts
 from content.filters import LibraryFilterSet
-from content.models import Asset, AssetEvent, AssetVersion, Bookmark, Stage
+from content.models import ANALYTICS_PERIODS, Asset, AssetEvent, AssetVersion, Bookmark, Stage
 from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
 from prm.columns import csv_export
 from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate
+from prm.pagination import paginate, paginate_counted
 from prm.redirects import safe_next_url
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 
@@ -40,9 +40,16 @@ def index(request):
         request.GET or None, queryset=queries.visible_assets(request.partner), collections_by_id=by_id
     )
     filters = filterset.chosen
-    qs = filterset.qs.select_related("current_version", "collection")
-    page = paginate(request, qs.prefetch_related("tags"), per_page=PER_PAGE)
-    items = list(page.object_list)
+    listed = filterset.qs
+    count = queries.cached_library_count(partner=request.partner, filters=filters, count=listed.count)
+    # The page's ids first (sorted on narrow rows), then those 20 assets with their joins:
+    # joining version and collection before the sort carried thousands of wide rows through it.
+    page = paginate_counted(request, listed.values_list("pk", flat=True), count=count, per_page=PER_PAGE)
+    ids = list(page.object_list)
+    found = (
+        Asset.objects.select_related("current_version", "collection").prefetch_related("tags").in_bulk(ids)
+    )
+    items = page.object_list = [found[pk] for pk in ids if pk in found]
     pattern = None
     if filters.q:
         parsed = fts.parse_query(filters.q)
@@ -242,7 +249,7 @@ def staff_links(request):
     ]
 
 
-PERIODS = (7, 30, 90, 365)
+PERIODS = ANALYTICS_PERIODS
 EXPORTS = {
     "top": gettext_lazy("top-assets"),
     "unopened": gettext_lazy("unopened-assets"),
@@ -258,28 +265,35 @@ def staff_analytics(request):
     except ValueError:
         days = 90
     days = days if days in PERIODS else 90
-    since = timezone.now() - timedelta(days=days)
     partners = partners_for_staff(request.user)
     export = request.GET.get("export", "")
-
-    top = queries.top_assets_by_stage(since=since, limit=None if export == "top" else 10)
-    unopened = queries.unopened_assets()
-    engagement = queries.partner_engagement(partners, since=since)
-    searches = queries.zero_result_searches(partners, since=since)
+    data = queries.staff_analytics(days=days, partners=partners, top_limit=None if export == "top" else 10)
+    searches = queries.zero_result_searches(partners, since=timezone.now() - timedelta(days=days))
     if export in EXPORTS:
-        return _analytics_csv(export, top=top, unopened=unopened, engagement=engagement, searches=searches)
+        return _analytics_csv(
+            export, top=data.top, unopened=data.unopened, engagement=data.engagement, searches=searches
+        )
     context = {
         "days": days,
         "periods": PERIODS,
-        "top": [(label, top[value]) for value, label in Stage.choices],
-        "unopened": unopened[:25],
-        "unopened_count": unopened.count(),
-        "engagement": engagement[:50],
-        "by_language": queries.engagement_by_translation(since=since, partners=partners),
+        "as_of": data.as_of,
+        "top": [(label, data.top[value]) for value, label in Stage.choices],
+        "unopened": _first_unopened(data.unopened),
+        "unopened_count": data.unopened.count(),
+        "engagement": data.engagement[:50],
+        "by_language": data.by_language,
         "searches": searches[:50],
-        "chart": _stage_chart(top),
+        "chart": _stage_chart(data.top),
     }
     return render(request, "content/staff_analytics.html", context)
+
+
+def _first_unopened(unopened, n: int = 25) -> list:
+    """The first `n` unopened assets: their ids from the covering (status, published_at)
+    index first, then those rows (walking the wide asset rows in date order cost ~45 ms)."""
+    ids = list(unopened.values_list("pk", flat=True)[:n])
+    found = Asset.objects.only("pk", "title", "kind", "language", "published_at").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _stage_chart(top) -> str:

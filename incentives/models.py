@@ -359,6 +359,9 @@ class TierChange(models.Model):
         ordering = ["-effective_on", "-id"]
         verbose_name = _("tier change")
         verbose_name_plural = _("tier changes")
+        # The staff overview's "recent changes" (the ordering, LIMIT 20): a recomputation
+        # records thousands of changes on one date, which the date index alone must sort.
+        indexes = [models.Index(fields=["-effective_on", "-id"], name="tierchange_recent")]
 
     def __str__(self):
         return f"{self.partner}: {self.get_kind_display()} {self.from_tier or '-'} -> {self.to_tier or '-'}"
@@ -588,3 +591,8 @@ class DealNotification(models.Model):
 
     def __str__(self):
         return f"{self.deal_id} {self.event} -> {self.recipient_id}"
+
+
+# The staff overview's program cost roll-up lives in its own module (imported here so that
+# Django registers the model with the incentives app).
+from incentives.program_costs import ProgramCost  # noqa: E402, F401

@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement, Tier, TierChange
+from incentives.program_costs import ProgramCost
 from prm.formats import yen_short
+from prm.scoping import scoped
 
 # --- Contracts for other apps ---------------------------------------------------------
 
@@ -279,7 +281,7 @@ class TierOverview:
 def tier_overview(visible, *, lang_en: bool) -> TierOverview:
     """Tier distribution, monthly movements (last 12 months) and program cost of `visible` partners."""
     counts = dict(
-        PartnerTierState.objects.filter(partner__in=visible)
+        scoped(PartnerTierState.objects.all(), visible)
         .values("tier_id")
         .annotate(n=Count("pk"))
         .values_list("tier_id", "n")
@@ -288,7 +290,7 @@ def tier_overview(visible, *, lang_en: bool) -> TierOverview:
     untiered = visible.count() - sum(n for _t, n in distribution)
     since = (timezone.localdate() - timedelta(days=365)).replace(day=1)
     movements = (
-        TierChange.objects.filter(partner__in=visible, effective_on__gte=since)
+        scoped(TierChange.objects.filter(effective_on__gte=since), visible)
         .annotate(month=TruncMonth("effective_on"))
         .values("month")
         .annotate(
@@ -299,26 +301,7 @@ def tier_overview(visible, *, lang_en: bool) -> TierOverview:
         )
         .order_by("-month")
     )
-    cost_rows = (
-        Earning.objects.filter(partner__in=visible)
-        .values("program_id", "program__name_ja", "program__name_en", "program__kind")
-        .annotate(
-            partners=Count("partner_id", distinct=True),
-            lines=Count("pk"),
-            draft=Sum("amount", filter=Q(statement__status=Statement.Status.DRAFT)),
-            approved=Sum("amount", filter=Q(statement__status=Statement.Status.APPROVED)),
-            paid=Sum("amount", filter=Q(statement__status=Statement.Status.PAID)),
-            total=Sum("amount"),
-        )
-        .order_by("program__name_ja")
-    )
-    kinds = dict(IncentiveProgram.Kind.choices)
-    first, second = ("en", "ja") if lang_en else ("ja", "en")
-    cost = [
-        {**row, "name": row[f"program__name_{first}"] or row[f"program__name_{second}"] or "",
-         "kind": kinds.get(row["program__kind"], "")}
-        for row in cost_rows
-    ]  # fmt: skip
+    cost = program_cost(visible, lang_en=lang_en)
     return TierOverview(
         distribution=distribution,
         untiered=untiered,
@@ -328,6 +311,54 @@ def tier_overview(visible, *, lang_en: bool) -> TierOverview:
     )
 
 
+def program_cost(visible, *, lang_en: bool) -> list[dict]:
+    """Per program: partners, lines and amounts by statement status, from the ProgramCost
+    roll-up (kept in step by the services that write earnings and statements)."""
+    rows = (
+        scoped(ProgramCost.objects.all(), visible)
+        .values("program_id", "program__name_ja", "program__name_en", "program__kind")
+        # `total` first: it sums the columns before `draft` & co. name the aggregates.
+        .annotate(total=Sum(F("draft") + F("approved") + F("paid")))
+        .annotate(
+            partners=Count("partner_id"),
+            lines=Sum("lines"),
+            draft=Sum("draft"),
+            approved=Sum("approved"),
+            paid=Sum("paid"),
+        )
+        .order_by("program__name_ja")
+    )
+    return _named(rows, lang_en=lang_en)
+
+
+def program_cost_from_earnings(visible, *, lang_en: bool) -> list[dict]:
+    """`program_cost` aggregated from the earnings themselves (the roll-up's reference)."""
+    rows = (
+        Earning.objects.filter(partner__in=visible)
+        .values("program_id", "program__name_ja", "program__name_en", "program__kind")
+        .annotate(
+            partners=Count("partner_id", distinct=True),
+            lines=Count("pk"),
+            draft=Sum("amount", filter=Q(statement__status=Statement.Status.DRAFT), default=0),
+            approved=Sum("amount", filter=Q(statement__status=Statement.Status.APPROVED), default=0),
+            paid=Sum("amount", filter=Q(statement__status=Statement.Status.PAID), default=0),
+            total=Sum("amount"),
+        )
+        .order_by("program__name_ja")
+    )
+    return _named(rows, lang_en=lang_en)
+
+
+def _named(rows, *, lang_en: bool) -> list[dict]:
+    kinds = dict(IncentiveProgram.Kind.choices)
+    first, second = ("en", "ja") if lang_en else ("ja", "en")
+    return [
+        {**row, "name": row[f"program__name_{first}"] or row[f"program__name_{second}"] or "",
+         "kind": kinds.get(row["program__kind"], "")}
+        for row in rows
+    ]  # fmt: skip
+
+
 def tier_changes(visible):
     """Tier changes of `visible` partners, newest first (the model's ordering)."""
-    return TierChange.objects.filter(partner__in=visible).select_related("partner", "from_tier", "to_tier")
+    return scoped(TierChange.objects.all(), visible).select_related("partner", "from_tier", "to_tier")

@@ -27,6 +27,7 @@ from incentives.models import (
     TierChange,
 )
 from incentives.normalise import company_key, domain_key
+from incentives.program_costs import program_cost_refresh
 from incentives.signals import tiers_recomputed
 from partners.models import Partner
 from partners.services import partner_deal_won
@@ -703,12 +704,28 @@ def earnings_compute(*, period: date, actor=None) -> dict:
     Statement.objects.filter(period=start, status=Statement.Status.DRAFT).exclude(
         Exists(Earning.objects.filter(statement=OuterRef("pk")))
     ).delete()
+    # Draft lines of any partner may have changed or gone (see above): rebuild every row.
+    program_cost_refresh()
     if actor is not None:
         audit(actor=actor, action="earnings.computed", period=start.isoformat(), candidates=len(candidates))
     return {"programs": len(programs), "statements": len(drafts), "candidates": len(created)}
 
 
+@transaction.atomic
 def statement_approve(*, statement: Statement, actor) -> Statement:
+    statement = _statement_approve(statement=statement, actor=actor)
+    program_cost_refresh(partner_ids=[statement.partner_id])
+    return statement
+
+
+@transaction.atomic
+def statement_mark_paid(*, statement: Statement, actor) -> Statement:
+    statement = _statement_mark_paid(statement=statement, actor=actor)
+    program_cost_refresh(partner_ids=[statement.partner_id])
+    return statement
+
+
+def _statement_approve(*, statement: Statement, actor) -> Statement:
     return transition(
         statement,
         allowed=lambda s: s.status == Statement.Status.DRAFT,
@@ -724,7 +741,7 @@ def statement_approve(*, statement: Statement, actor) -> Statement:
     )
 
 
-def statement_mark_paid(*, statement: Statement, actor) -> Statement:
+def _statement_mark_paid(*, statement: Statement, actor) -> Statement:
     return transition(
         statement,
         allowed=lambda s: s.status == Statement.Status.APPROVED,

@@ -33,7 +33,8 @@ from incentives.tables import (
 from prm.audit import events_for
 from prm.columns import csv_export, html_columns
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate
+from prm.pagination import paginate, paginate_capped
+from prm.scoping import scoped
 from prm.tenancy import ADMIN, partner_required, partners_for_staff, staff_required
 
 # --- Partner: deals -------------------------------------------------------------------
@@ -286,7 +287,7 @@ managers_only = staff_required(groups=(CHANNEL_MANAGERS,))
 
 
 def _staff_deals(user):
-    return Deal.objects.filter(partner__in=partners_for_staff(user)).select_related("partner", "product")
+    return scoped(Deal.objects.all(), partners_for_staff(user)).select_related("partner", "product")
 
 
 @managers_only
@@ -306,7 +307,8 @@ def staff_deals(request):
 
     if request.GET.get("format") == "csv":
         return csv_export("deal-registrations", STAFF_DEAL_COLUMNS, with_age(qs.iterator()))
-    page = paginate(request, qs)
+    # The queue can hold 100,000 submitted deals: count at most 1,000 of them.
+    page = paginate_capped(request, qs)
     list(with_age(page))
     return render(
         request,

@@ -737,3 +737,26 @@ class ReminderPreference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class TaskLateness(models.Model):
+    """How often each plan task (by title and pillar) was late, over every plan that is not
+    cancelled: finished after its due date, or still open past it. Rebuilt set-based by
+    `onboarding.queries.task_lateness_refresh` (hourly beat, and the scale seed) so that the
+    staff metrics page reads ~20 rows instead of grouping every plan task; the page shows
+    `computed_at`. Viewers assigned to some partners get their own plans' figures live."""
+
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices)
+    total = models.PositiveIntegerField(_("times planned"))
+    late = models.PositiveIntegerField(_("times late"))
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("task lateness")
+        verbose_name_plural = _("task lateness")
+        indexes = [models.Index(fields=["-late"], name="tasklateness_late")]
+
+    def __str__(self):
+        return f"{self.title_ja or self.title_en}: {self.late}/{self.total}"

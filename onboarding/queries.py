@@ -16,10 +16,12 @@ from onboarding.models import (
     OnboardingTask,
     Pillar,
     TaskKind,
+    TaskLateness,
     UserCertification,
 )
 from partners.models import Partner
 from prm.business_days import add_business_days
+from prm.scoping import scoped, sees_every_partner
 
 INACTIVE_DAYS = 10
 # Behind pace: the share of tasks done trails the share of the target period elapsed by more than this.
@@ -332,6 +334,63 @@ def median_days_to_onboard(plans) -> float | None:
     return statistics.median(spans) if spans else None
 
 
+def task_lateness_refresh(*, today: date | None = None) -> int:
+    """Rebuild TaskLateness from every plan task (one DELETE, one INSERT ... SELECT)."""
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    today = today or timezone.localdate()
+    with transaction.atomic(), connection.cursor() as cur:
+        TaskLateness.objects.all().delete()
+        cur.execute(
+            """
+            INSERT INTO onboarding_tasklateness (title_ja, title_en, pillar, total, late, computed_at)
+            SELECT coalesce(t.title_ja, ''), coalesce(t.title_en, ''), t.pillar, count(*),
+                   count(*) FILTER (WHERE (t.status = %s AND (t.completed_at AT TIME ZONE %s)::date > t.due_date)
+                                       OR (t.status <> %s AND t.due_date < %s)),
+                   now()
+              FROM onboarding_onboardingtask t
+              JOIN onboarding_onboardingplan p ON p.id = t.plan_id
+             WHERE p.status <> %s
+             GROUP BY 1, 2, 3
+            """,
+            [
+                OnboardingTask.Status.DONE,
+                settings.TIME_ZONE,
+                OnboardingTask.Status.DONE,
+                today,
+                OnboardingPlan.Status.CANCELLED,
+            ],
+        )
+        return cur.rowcount
+
+
+def task_lateness(partners, limit: int = 10) -> tuple[list[dict], object]:
+    """`most_overdue_tasks` for the metrics page, and when it was computed (None: now).
+    Every partner: the TaskLateness roll-up (when it has been built); a narrowed scope: its
+    own plans, live (a few partners' tasks through the plan index)."""
+    if sees_every_partner(partners):
+        from django.utils import translation
+
+        # One row per task title and pillar (tens of rows): sorted here in the reader's language.
+        rows = list(TaskLateness.objects.all())
+        if rows:
+            first, second = (
+                ("en", "ja") if (translation.get_language() or "ja").startswith("en") else ("ja", "en")
+            )
+            labels = dict(Pillar.choices)
+            out = [
+                {"title": getattr(r, f"title_{first}") or getattr(r, f"title_{second}") or "", "pillar": r.pillar,
+                 "total": r.total, "late": r.late, "pillar_label": labels.get(r.pillar, r.pillar),
+                 "share": round(100 * r.late / r.total)}
+                for r in rows
+                if r.late
+            ]  # fmt: skip
+            out.sort(key=lambda r: (-r["late"], r["title"]))
+            return out[:limit], min(r.computed_at for r in rows)
+    return most_overdue_tasks(scoped(OnboardingPlan.objects.all(), partners), limit=limit), None
+
+
 def most_overdue_tasks(plans, limit: int = 10) -> list[dict]:
     """Tasks (by title and pillar) most often late: finished after, or still open past, their due date."""
     today = timezone.localdate()
@@ -360,7 +419,7 @@ def certification_rows(partners, *, today: date | None = None, horizon_days: int
     today = today or timezone.localdate()
     year_ago = today - timedelta(days=365)
     rows = (
-        UserCertification.objects.filter(partner__in=partners, revoked=False)
+        scoped(UserCertification.objects.filter(revoked=False), partners)
         .values("certification__name")
         .annotate(
             earned_12m=Count("id", filter=Q(issued_on__gt=year_ago)),

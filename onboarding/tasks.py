@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from onboarding import notifications, reminders
+from onboarding import notifications, queries, reminders
 
 
 @shared_task(acks_late=True)
@@ -11,6 +11,12 @@ def send_reminder(log_id: int) -> None:
 @shared_task(acks_late=True)
 def run_daily_reminders() -> None:
     reminders.run_reminders()
+
+
+@shared_task(acks_late=True)
+def refresh_metrics() -> int:
+    """Hourly: the staff metrics' task lateness roll-up."""
+    return queries.task_lateness_refresh()
 
 
 @shared_task(acks_late=True)

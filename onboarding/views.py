@@ -36,7 +36,8 @@ from onboarding.video import embed_url
 from prm.columns import csv_export, html_columns
 from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate
+from prm.pagination import paginate, paginate_counted
+from prm.scoping import scoped
 from prm.tenancy import partner_required, partners_for_staff, staff_required
 
 
@@ -399,11 +400,16 @@ def _is_manager(user) -> bool:
 @staff_required
 def staff_plans(request):
     today = timezone.localdate()
-    plans = queries.plans_with_progress(
-        _staff_plans(request.user).select_related("partner", "owner"), today=today
-    )
+    base = _staff_plans(request.user)
+    plans = queries.plans_with_progress(base.select_related("partner", "owner"), today=today)
     filters = PlanFilterSet(request.GET or None, queryset=plans)
     form, qs = filters.form, filters.qs
+    if not (filters.is_bound and form.is_valid() and form.cleaned_data.get("risk")):
+        # The count needs no task counts unless a risk filter uses them (the annotated count
+        # grouped every plan's tasks).
+        count_qs = PlanFilterSet(request.GET or None, queryset=base).qs
+    else:
+        count_qs = qs
 
     def with_progress(plans):
         for plan in plans:
@@ -413,7 +419,7 @@ def staff_plans(request):
 
     if request.GET.get("format") == "csv":
         return csv_export("onboarding-plans", PLAN_COLUMNS, with_progress(qs.iterator()))
-    page = paginate(request, qs)
+    page = paginate_counted(request, qs, count=count_qs.count())
     list(with_progress(page))
     context = {
         "form": form,
@@ -590,9 +596,9 @@ def staff_submission_file(request, pk):
 @staff_required
 def staff_metrics(request):
     partners = partners_for_staff(request.user)
-    plans = OnboardingPlan.objects.filter(partner__in=partners)
+    plans = scoped(OnboardingPlan.objects.all(), partners)
     cohorts = queries.cohort_rows(plans)
-    overdue = queries.most_overdue_tasks(plans)
+    overdue, overdue_as_of = queries.task_lateness(partners)
     certs = queries.certification_rows(partners)
     export = request.GET.get("export")
     if export == "cohorts":
@@ -607,6 +613,7 @@ def staff_metrics(request):
         "median_days": queries.median_days_to_onboard(plans),
         "running": plans.filter(status=OnboardingPlan.Status.RUNNING).count(),
         "overdue": overdue,
+        "overdue_as_of": overdue_as_of,
         "certs": certs,
     }
     return render(request, "onboarding/staff/metrics.html", context)

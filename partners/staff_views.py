@@ -23,9 +23,18 @@ from prm.tenancy import partners_for_staff, staff_required
 managers_only = staff_required(groups=(CHANNEL_MANAGERS,))
 
 
-def _visible_partner_ids(user) -> set:
-    """Partners whose names this staff user may see (a referrer can be a partner)."""
-    return set(partners_for_staff(user).values_list("pk", flat=True))
+def _visible_partner_ids(user, applications=None) -> set:
+    """Partners whose names this staff user may see (a referrer can be a partner): among the
+    referring partners of `applications` when given (a page's rows), not all 10,000."""
+    visible = partners_for_staff(user)
+    if applications is not None:
+        ids = {
+            a.referral_link.partner_id for a in applications if a.referral_link and a.referral_link.partner_id
+        }
+        if not ids:
+            return set()
+        visible = visible.filter(pk__in=ids)
+    return set(visible.values_list("pk", flat=True))
 
 
 def referrer_name(application, visible_ids) -> str:
@@ -48,10 +57,10 @@ def _applications():
 def applications(request):
     filters = ApplicationFilterSet(request.GET or None, queryset=_applications())
     form, qs = filters.form, filters.qs
-    visible = _visible_partner_ids(request.user)
     if request.GET.get("format") == "csv":
-        return _applications_csv(qs, visible)
+        return _applications_csv(qs, _visible_partner_ids(request.user))
     page = paginate(request, qs)
+    visible = _visible_partner_ids(request.user, page.object_list)
     for application in page:
         application.referrer_name = referrer_name(application, visible)
     return render(
@@ -75,7 +84,7 @@ def _applications_csv(qs, visible):
 def application_detail(request, pk):
     application = get_object_or_404(_applications().prefetch_related("industries", "capabilities"), pk=pk)
     events = application.events.select_related("actor")
-    application.referrer_name = referrer_name(application, _visible_partner_ids(request.user))
+    application.referrer_name = referrer_name(application, _visible_partner_ids(request.user, [application]))
     return render(
         request,
         "partners/staff/application_detail.html",

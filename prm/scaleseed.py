@@ -449,12 +449,17 @@ def _derived(timer) -> None:
     """What beat would do: tiers, engagement counters, 'partners like you', statistics."""
     from content import services as content_services
     from incentives import services as incentive_services
+    from incentives.program_costs import program_cost_refresh
+    from onboarding.queries import task_lateness_refresh
 
     incentive_services.tiers_recompute(as_of=timezone.localdate())
-    timer.step("tier recomputation")
+    program_cost_refresh()
+    task_lateness_refresh()
+    timer.step("tier recomputation, program cost and task lateness roll-ups")
     content_services.engagement_recount()
     content_services.popularity_refresh()
-    timer.step("engagement counters and popularity")
+    content_services.analytics_refresh()
+    timer.step("engagement counters, popularity and analytics roll-ups")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     timer.step("ANALYZE")

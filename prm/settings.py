@@ -353,6 +353,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onboarding.tasks.run_daily_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "onboarding-refresh-metrics": {
+        "task": "onboarding.tasks.refresh_metrics",
+        "schedule": crontab(minute=35),
+    },
     # incentives
     "incentives-recompute-tiers": {
         "task": "incentives.tasks.recompute_tiers",

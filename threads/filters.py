@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prm.kana import normalise, to_katakana
 from threads.models import Category, Thread
 from threads.queries import AGE_FILTERS
 
@@ -50,8 +52,11 @@ class InboxFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=gettext_lazy("Category"), choices=Category.choices, empty_label=gettext_lazy("All")
     )
-    partner = django_filters.ChoiceFilter(
-        label=gettext_lazy("Partner"), choices=[], empty_label=gettext_lazy("All"), method="filter_partner"
+    # Text, not a <select>: a support user sees every partner (10,000 options at scale).
+    # A name or reading (フリガナ) narrows within the user's scope; a number is a partner id
+    # (links from partner 360) and is ignored when the partner is outside the scope.
+    partner = django_filters.CharFilter(
+        label=gettext_lazy("Partner (name or reading)"), method="filter_partner", max_length=100
     )
     assignee = django_filters.ChoiceFilter(
         label=gettext_lazy("Assignee"),
@@ -69,8 +74,7 @@ class InboxFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *, queryset, user, partners, staff, now=None):
         super().__init__(data, queryset=queryset)
-        self.user, self.now = user, now or timezone.now()
-        self.filters["partner"].extra["choices"] = [(p.pk, p.name) for p in partners]
+        self.user, self.now, self.partners = user, now or timezone.now(), partners
         self.filters["assignee"].extra["choices"] = [
             ("me", _("Me")),
             ("none", _("Unassigned")),
@@ -90,7 +94,16 @@ class InboxFilterSet(django_filters.FilterSet):
         return qs.filter(status=value)
 
     def filter_partner(self, qs, name, value):
-        return qs.filter(partner_id=int(value))
+        value = normalise(value)
+        if not value:
+            return qs
+        if value.isdigit():
+            # An id outside the user's scope is dropped like any invalid filter (the rows are
+            # scoped by the queryset anyway): one indexed look-up.
+            return qs.filter(partner_id=int(value)) if self.partners.filter(pk=int(value)).exists() else qs
+        return qs.filter(
+            Q(partner__name__icontains=value) | Q(partner__name_kana__icontains=to_katakana(value))
+        )
 
     def filter_assignee(self, qs, name, value):
         if value == "me":

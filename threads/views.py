@@ -197,7 +197,7 @@ def staff_thread_or_404(request, pk) -> Thread:
 
 @staff_required
 def inbox(request):
-    partners = partners_for_staff(request.user).only("pk", "name").order_by("name_kana", "name")
+    partners = partners_for_staff(request.user)
     staff = list(queries.assignable_staff())
     filters = InboxFilterSet(
         request.GET or None,
@@ -396,11 +396,10 @@ def metrics(request):
     form = MetricsForm(request.GET or None)
     start, end, start_date, end_date = form.period()
     threads = queries.metrics_period(queries.staff_threads(request.user), start=start, end=end)
-    weekly = queries.metrics_by_week(threads)
+    weekly, weekly_overall, by_category, total = queries.metrics_tables(threads)
     categories = dict(Category.choices)
     for row in weekly:
         row["category_label"] = categories.get(row["category"], row["category"])
-    by_category = queries.metrics_by_category(threads)
     for row in by_category:
         row["category_label"] = categories.get(row["category"], row["category"])
     people = queries.staff_participation(queries.staff_threads(request.user), start=start, end=end)
@@ -417,8 +416,8 @@ def metrics(request):
             "end": end_date,
             "weekly": weekly,
             "by_category": by_category,
-            "total": queries.metrics_total(threads),
-            "chart": _response_chart(queries.metrics_weekly_overall(threads)) if weekly else "",
+            "total": total,
+            "chart": _response_chart(weekly_overall) if weekly else "",
             "people": people,
             "staff_count": len(people),
             "answers_total": sum(p["answers"] for p in people),

@@ -103,3 +103,53 @@ def test_metrics_page_and_csv(known, world, client_for):
 def test_metrics_only_count_visible_partners(known, world, client_for):
     response = client_for(world.manager_other).get(reverse("onboarding:staff_metrics"))
     assert response.context["cohorts"] == []
+
+
+def _late_tasks_fixture(known):
+    from django.utils import timezone
+
+    done_late = plan("sales", date(2026, 2, 1))
+    TaskFactory(plan=done_late, title="Business plan", pillar="goals", due_date=date(2026, 2, 10),
+                status="done", completed_at=timezone.make_aware(datetime(2026, 2, 12, 9)))  # fmt: skip
+    TaskFactory(plan=done_late, title="Kick-off", pillar="goals", due_date=date(2026, 2, 10),
+                status="done", completed_at=timezone.make_aware(datetime(2026, 2, 10, 23, 30)))  # fmt: skip
+    cancelled = OnboardingPlan.objects.filter(status="cancelled").first()
+    TaskFactory(plan=cancelled, title="Business plan", pillar="goals", due_date=date(2026, 1, 10))  # ignored
+    return known
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_task_lateness_rollup_equals_the_tasks(known, language):
+    from partners.models import Partner
+
+    _late_tasks_fixture(known)
+    queries.task_lateness_refresh()
+    with translation.override(language):
+        rolled, as_of = queries.task_lateness(Partner.objects.all())
+        assert as_of is not None
+        assert rolled == queries.most_overdue_tasks(OnboardingPlan.objects.all())
+    assert [(r["title"], r["late"], r["total"]) for r in rolled] == [("Business plan", 3, 3)]
+
+
+def test_a_narrowed_scope_reads_its_own_plans_live(known, world):
+    from partners.models import Partner
+
+    _late_tasks_fixture(known)
+    queries.task_lateness_refresh()
+    mine = Partner.objects.filter(pk=world.partner_a.pk)
+    late_a = PlanFactory(partner=world.partner_a, started_on=date(2026, 1, 5))
+    TaskFactory(plan=late_a, title="Own task", pillar="goals", due_date=date(2026, 2, 1))
+    rows, as_of = queries.task_lateness(mine)
+    assert as_of is None and [(r["title"], r["late"]) for r in rows] == [("Own task", 1)]
+
+
+def test_the_metrics_page_shows_when_the_late_tasks_were_computed(known, world, client_for):
+    client = client_for(world.superuser)
+    assert (
+        'data-testid="overdue-as-of"' not in client.get(reverse("onboarding:staff_metrics")).content.decode()
+    )
+    from onboarding import tasks
+
+    tasks.refresh_metrics()
+    page = client.get(reverse("onboarding:staff_metrics")).content.decode()
+    assert 'data-testid="overdue-as-of"' in page and "Business plan" in page

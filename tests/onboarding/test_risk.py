@@ -127,3 +127,19 @@ def test_partner_view_shows_next_best_step_first(april_plan, world, client_for):
         assert "Olivia Owner" in body
         task = april_plan.tasks.get(title="Kick-off")
         assert f"/questions/new/?about=onboarding.onboardingtask:{task.pk}&amp;category=onboarding" in body
+
+
+def test_staff_list_count_matches_its_rows_with_and_without_a_risk_filter(
+    april_plan, world, manager, client_for
+):
+    from tests.factories import PartnerFactory
+    from tests.onboarding.factories import PlanFactory
+
+    for _ in range(3):
+        PlanFactory(partner=PartnerFactory(), started_on=date(2026, 4, 10))
+    PlanFactory(partner=PartnerFactory(), status="completed", completed_on=date(2026, 4, 1))
+    client = client_for(manager)
+    with at(date(2026, 4, 12)):
+        for params in ({}, {"risk": "inactive"}, {"risk": "behind"}, {"status": "completed"}, {"q": "Alpha"}):
+            page = client.get(reverse("onboarding:staff_plans"), params).context["page"]
+            assert page.paginator.count == len(page.object_list), params

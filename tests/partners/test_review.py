@@ -217,3 +217,22 @@ def test_one_column_definition_drives_the_table_and_the_csv(world, client_for):
     for column in APPLICATION_COLUMNS:
         if column.html:
             assert f">{column.label}<" in page
+
+
+def test_the_list_does_not_grow_with_partners_or_applications(
+    world, client_for, django_assert_max_num_queries
+):
+    from partners.models import ReferralLink
+    from tests.factories import PartnerFactory
+
+    client = client_for(world.manager_a)
+    link = ReferralLink.objects.create(code="grow1", partner=world.partner_a)
+    ApplicationFactory(referral_link=link)
+    client.get("/staff/recruitment/")
+    with django_assert_max_num_queries(12) as small:
+        client.get("/staff/recruitment/")
+    for i, partner in enumerate(PartnerFactory.create_batch(20)):
+        ApplicationFactory(referral_link=ReferralLink.objects.create(code=f"grow-{i}", partner=partner))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get("/staff/recruitment/")
+    assert len(response.context["page"].object_list) == 21

@@ -249,3 +249,40 @@ def test_overlong_message_is_refused_with_a_field_error(world, client_for):
     )
     assert response.status_code == 200 and "body" in response.context["form"].errors
     assert not Thread.objects.exists()
+
+
+def test_inbox_partner_filter_by_name_or_reading(mixed, client_for):
+    from partners.models import Partner
+
+    Partner.objects.filter(pk=mixed.partner_b.pk).update(name="ベータ商事", name_kana="ベータショウジ")
+    client = client_for(mixed.support)
+    assert subjects(client.get("/staff/questions/?partner=ベータ")) == {"Waiting B", "Closed B"}
+    # The reading, typed in hiragana or half-width katakana, finds the same partner.
+    assert subjects(client.get("/staff/questions/?partner=べーたしょう")) == {"Waiting B", "Closed B"}
+    assert subjects(client.get("/staff/questions/?partner=ﾍﾞｰﾀ")) == {"Waiting B", "Closed B"}
+    assert subjects(client.get("/staff/questions/?partner=nobody-by-this-name")) == set()
+
+
+def test_inbox_partner_name_filter_stays_in_a_managers_scope(mixed, client_for):
+    response = client_for(mixed.manager_a).get("/staff/questions/?partner=Beta")
+    assert subjects(response) == set()
+    response = client_for(mixed.support).get("/staff/questions/?partner=Beta")
+    assert subjects(response) == {"Waiting B", "Closed B"}
+
+
+def test_inbox_does_not_list_every_partner(world, client_for, django_assert_max_num_queries):
+    """The partner filter is a text box: the page does not grow with the number of partners."""
+    from tests.factories import PartnerFactory
+
+    client = client_for(world.support)
+    make_thread(world.partner_a, world.member_a, subject="One")
+    client.get("/staff/questions/")
+    with django_assert_max_num_queries(14) as small:
+        small_page = client.get("/staff/questions/")
+    PartnerFactory.create_batch(30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get("/staff/questions/")
+    assert len(page.content) - len(small_page.content) < 200
+    assert (
+        b'name="partner"' in page.content and b'<option value="%d"' % world.partner_b.pk not in page.content
+    )

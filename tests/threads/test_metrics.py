@@ -119,3 +119,39 @@ def test_metrics_csv(dataset, client_for):
     assert "2026-11-16" in weekly and "2.5" in weekly and "7.9" in weekly
     people = client.get("/staff/questions/metrics/?start=2026-11-01&end=2026-11-20&format=csv&table=people")
     assert dataset.support.email in people.content.decode()
+
+
+def test_one_pass_metrics_equal_the_four_queries(dataset):
+    start, end = NOW - timedelta(weeks=3), NOW + timedelta(days=1)
+    threads = queries.metrics_period(Thread.objects.all(), start=start, end=end)
+    weekly, overall, by_category, total = queries.metrics_tables(threads, now=NOW)
+    assert weekly and weekly == queries.metrics_by_week(threads, now=NOW)
+    assert overall == queries.metrics_weekly_overall(threads, now=NOW)
+    assert by_category == queries.metrics_by_category(threads, now=NOW)
+    assert total == queries.metrics_total(threads, now=NOW)
+
+
+def test_one_pass_metrics_of_an_empty_period(world):
+    for empty in (Thread.objects.filter(pk=-1), Thread.objects.none()):
+        weekly, overall, by_category, total = queries.metrics_tables(empty)
+        assert (weekly, overall, by_category) == ([], [], [])
+        assert total == queries.metrics_total(Thread.objects.filter(pk=-1))
+
+
+@pytest.mark.parametrize("role", ["support", "manager_a"])
+def test_metrics_page_query_count_does_not_grow(role, world, client_for, django_assert_max_num_queries):
+    client = client_for(world.user(role))
+    url = "/staff/questions/metrics/"
+    for i in range(2):
+        known(
+            world, category="technical", created=datetime.now(TOKYO) - timedelta(days=i + 1), response_hours=2
+        )
+    client.get(url)
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(url).status_code == 200
+    n_small = len(small.captured_queries)
+    for i in range(12):
+        known(world, category="deals", created=datetime.now(TOKYO) - timedelta(days=i + 3), response_hours=1,
+              closed_hours=5, partner=world.partner_b if i % 2 else world.partner_a)  # fmt: skip
+    with django_assert_max_num_queries(n_small):
+        assert client.get(url).status_code == 200
