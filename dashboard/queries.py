@@ -8,6 +8,7 @@ of every key, which drops them all at once.
 """
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -79,7 +80,7 @@ class Block:
     labels: list = field(default_factory=list)
     detail_url: str = ""
     note: str = ""
-    svg: str = ""
+    digest: str = ""  # a hash of what the chart draws: the chart image's cache key and URL version
     managers_only: bool = True  # the detail page is for channel managers only
 
 
@@ -582,6 +583,8 @@ def _freeze(block: Block) -> None:
     block.rows = [[text(c) for c in row] for row in block.rows]
     block.labels = [str(label) for label in block.labels]
     block.series = {str(k): v for k, v in block.series.items()}
+    drawn = [translation.get_language(), block.title, block.labels, list(block.series.items())]
+    block.digest = hashlib.sha256(json.dumps(drawn, default=str).encode()).hexdigest()[:16]
 
 
 def cache_key(user, filters: Filters) -> str:
@@ -590,17 +593,30 @@ def cache_key(user, filters: Filters) -> str:
 
 
 def dashboard_blocks(user, filters: Filters) -> dict[str, Block]:
-    """The blocks, from the cache when fresh (at most CACHE_SECONDS old)."""
+    """The blocks, from the cache when fresh (at most CACHE_SECONDS old). The charts are not
+    drawn here: each is its own image URL (`block_chart`), so the page never waits for SVG."""
     key = cache_key(user, filters)
     blocks = cache.get(key)
     if blocks is None:
-        from dashboard.charts import block_svg
-
         blocks = compute_blocks(user, filters)
-        for block in blocks.values():
-            block.svg = block_svg(block)
         cache.set(key, blocks, CACHE_SECONDS)
     return blocks
+
+
+CHART_SECONDS = 3600
+
+
+def block_chart(block: Block) -> str:
+    """The block's SVG chart, cached by the hash of what it draws (and the language): equal
+    data gives the same picture, so this cache needs no invalidation of its own."""
+    from dashboard.charts import block_svg
+
+    key = f"dashboard:chart:{block.digest}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = block_svg(block)
+        cache.set(key, svg, CHART_SECONDS)
+    return svg
 
 
 def invalidate_cache() -> None:

@@ -150,6 +150,37 @@ def test_the_page_renders_charts_tables_and_links(world, data, client_for):
     assert world.partner_b.name not in text
 
 
+def test_charts_are_image_urls_drawn_from_the_cached_blocks(world, data, client_for):
+    client = client_for(world.manager_a)
+    text = client.get(reverse("staff_home") + "?days=30", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    blocks = queries.dashboard_blocks(world.manager_a, queries.Filters(days=30))
+    tiers_url = reverse("dashboard:chart", args=["tiers"]) + f"?days=30&amp;v={blocks['tiers'].digest}"
+    assert tiers_url in text  # the page links the chart; it does not draw it
+    response = client.get(tiers_url.replace("&amp;", "&"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "<svg" in response.content.decode() and "<script" not in response.content.decode()
+    assert "private" in response["Cache-Control"]
+    stale = client.get(reverse("dashboard:chart", args=["tiers"]) + "?days=30&v=old")
+    assert "no-cache" in stale["Cache-Control"] or "max-age=0" in stale["Cache-Control"]
+    assert client.get(reverse("dashboard:chart", args=["nope"])).status_code == 404
+
+
+def test_chart_changes_when_the_block_data_changes(world, data, django_capture_on_commit_callbacks):
+    from partners.models import Partner
+    from partners.signals import partner_suspended
+
+    f = queries.Filters()
+    with translation.override("en"):
+        before = queries.dashboard_blocks(world.superuser, f)["tiers"]
+        svg_before = queries.block_chart(before)
+        PartnerTierState.objects.filter(partner=world.partner_b).update(tier=data[2])
+        partner_suspended.send(sender=Partner, partner=world.partner_b, actor=None)
+        after = queries.dashboard_blocks(world.superuser, f)["tiers"]
+    assert after.digest != before.digest
+    assert queries.block_chart(after) != svg_before
+
+
 def test_invalid_filters_fall_back_to_defaults(world, data, client_for):
     response = client_for(world.superuser).get(reverse("dashboard:index") + "?days=7&tier=999&country=ZZ")
     assert response.status_code == 200
