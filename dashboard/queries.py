@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -26,6 +26,7 @@ from incentives.models import Deal, PartnerTierState, Tier, TierChange
 from onboarding.models import OnboardingPlan, OnboardingTask
 from onboarding.queries import INACTIVE_DAYS
 from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
+from prm.kana import kana_order, normalise, to_katakana
 from prm.models import AuditEvent, User
 from prm.tenancy import partners_for_staff
 from threads.models import Thread
@@ -678,8 +679,23 @@ def partner_360(partner) -> dict:
     }
 
 
-def partner_search(user, q: str, *, limit: int = 50):
-    partners = partners_for_staff(user).order_by("name")
-    if q:
-        partners = partners.filter(name__icontains=q)
-    return partners.select_related("tier_state__tier")[:limit]
+SEARCH_LIMIT = 50
+
+
+def partner_search(user, q: str, *, limit: int = SEARCH_LIMIT) -> tuple[list, bool]:
+    """The viewer's partners whose name or reading (フリガナ) contains `q`, typed as the name
+    is written, in hiragana, katakana or half-width kana: names and readings starting with it
+    first, then あいうえお order. Returns at most `limit` partners and whether there are more."""
+    partners = partners_for_staff(user)
+    text = normalise(q)
+    if text:
+        reading = to_katakana(text)
+        starts = Q(name__istartswith=text) | Q(name_kana__istartswith=reading)
+        partners = partners.filter(
+            Q(name__icontains=q.strip()) | Q(name__icontains=text) | Q(name_kana__icontains=reading)
+        ).annotate(starts=Case(When(starts, then=Value(0)), default=Value(1)))
+        partners = partners.order_by("starts", *kana_order("name_kana", "name", "pk"))
+    else:
+        partners = partners.order_by(*kana_order("name_kana", "name", "pk"))
+    found = list(partners.select_related("tier_state__tier")[: limit + 1])
+    return found[:limit], len(found) > limit

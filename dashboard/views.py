@@ -70,9 +70,11 @@ def block_chart(request, block):
 def partner_search(request):
     form = PartnerSearchForm(request.GET or None)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    partners = queries.partner_search(request.user, q)
+    partners, more = queries.partner_search(request.user, q)
     return render(
-        request, "dashboard/partner_search.html", {"search_form": form, "partners": partners, "q": q}
+        request,
+        "dashboard/partner_search.html",
+        {"search_form": form, "partners": partners, "more": more, "q": q, "limit": queries.SEARCH_LIMIT},
     )
 
 

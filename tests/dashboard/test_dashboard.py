@@ -247,6 +247,45 @@ def test_partner_search_and_360(world, data, client_for):
     assert client.get(reverse("dashboard:partner", args=[world.partner_b.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("typed", ["あおば", "アオバ", "ｱｵﾊﾞ", "しょうじ", "青葉"])
+def test_partner_search_by_reading(world, data, client_for, typed):
+    world.partner_a.name, world.partner_a.name_kana = "株式会社青葉商事", ""
+    world.partner_a.save()  # the reading is suggested on save: アオバショウジ
+    world.partner_b.name, world.partner_b.name_kana = "青葉システム", "アオバシステム"
+    world.partner_b.save()
+    assert world.partner_a.name_kana == "アオバショウジ"
+    text = client_for(world.manager_a).get(reverse("dashboard:partners"), {"q": typed}).content.decode()
+    assert "株式会社青葉商事" in text
+    assert "青葉システム" not in text  # an assigned manager finds only their partners
+    found, more = queries.partner_search(world.superuser, typed)
+    expected = [world.partner_a] if typed == "しょうじ" else [world.partner_b, world.partner_a]
+    assert found == expected and not more
+
+
+def test_partner_search_caps_and_asks_to_refine(world, client_for):
+    for i in range(4):
+        PartnerFactory(name=f"Gamma {i}")
+    found, more = queries.partner_search(world.superuser, "gamma", limit=3)
+    assert [p.name for p in found] == ["Gamma 0", "Gamma 1", "Gamma 2"] and more
+    assert queries.partner_search(world.superuser, "gamma 3", limit=3) == (
+        [found[0].__class__.objects.get(name="Gamma 3")],
+        False,
+    )
+    response = client_for(world.support).get(reverse("dashboard:partners"), {"q": ""})
+    assert response.status_code == 200
+
+
+def test_partner_search_link_is_in_every_staff_page_navigation(world, data, client_for):
+    client = client_for(world.manager_a)
+    for url in [
+        reverse("staff_home"),
+        reverse("dashboard:partner", args=[world.partner_a.pk]),
+        reverse("staff_audit"),
+    ]:
+        text = client.get(url).content.decode()
+        assert f'href="{reverse("dashboard:partners")}" data-nav="partner-search"' in text, url
+
+
 def test_partner_360_query_count(world, data, client_for, django_assert_max_num_queries):
     client = client_for(world.superuser)
     url = reverse("dashboard:partner", args=[world.partner_a.pk])
