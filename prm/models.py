@@ -116,6 +116,12 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
+    @property
+    def action_label(self) -> str:
+        from prm.audit_labels import action_label
+
+        return action_label(self.action)
+
 
 class Heartbeat(models.Model):
     """Last time a periodic task ran: proves beat and a worker are alive (shown by /healthz)."""
