@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prm.audit_labels import action_label
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -118,8 +120,6 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from prm.audit_labels import action_label
-
         return action_label(self.action)
 
 
