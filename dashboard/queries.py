@@ -30,7 +30,7 @@ from prm.kana import kana_order, normalise, to_katakana
 from prm.models import AuditEvent, User
 from prm.tenancy import partners_for_staff
 from threads.models import Thread
-from threads.queries import _metric_aggregates, staff_participation
+from threads.queries import _metric_aggregates, partner_asked, staff_participation
 
 CACHE_SECONDS = 300
 VERSION_KEY = "dashboard:version"
@@ -446,7 +446,9 @@ def tiers(partner_ids, filters: Filters) -> Block:
 def questions(partner_ids, filters: Filters) -> Block:
     """Response times against the target, and which staff answered."""
     start, end = filters.bounds()
-    threads = Thread.objects.filter(partner_id__in=partner_ids, created_at__gte=start, created_at__lt=end)
+    threads = partner_asked(
+        Thread.objects.filter(partner_id__in=partner_ids, created_at__gte=start, created_at__lt=end)
+    )
     totals = threads.aggregate(**_metric_aggregates(timezone.now()))
     people = staff_participation(threads, start=start, end=end)[:10]
 
