@@ -42,6 +42,7 @@ from content.models import Asset  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.charts import block_svg  # noqa: E402
 from incentives import services as incentive_services  # noqa: E402
+from incentives.deal_rollup import deal_rollup_refresh  # noqa: E402
 from incentives.models import Product, Tier  # noqa: E402
 from prm.models import CHANNEL_MANAGERS, User  # noqa: E402
 from promotion.models import Campaign  # noqa: E402
@@ -153,6 +154,7 @@ def seed(n: int) -> None:
                       "promotion_campaignparticipation", "promotion_campaignevent"):  # fmt: skip
             cursor.execute(f"ANALYZE {table}")
     incentive_services.tiers_recompute()
+    deal_rollup_refresh()  # the deals block reads the roll-up (refreshed hourly in production)
 
 
 def assigned_manager(share: float):

@@ -22,7 +22,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from content.models import AssetEvent
-from incentives.models import Deal, PartnerTierState, Tier, TierChange
+from incentives.deal_rollup import deal_rollup_refreshed_at
+from incentives.models import Deal, PartnerDealMonth, PartnerDealRollup, PartnerTierState, Tier, TierChange
 from onboarding.models import OnboardingPlan, OnboardingTask
 from onboarding.queries import INACTIVE_DAYS
 from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
@@ -338,6 +339,67 @@ def content_engagement(partner_ids, filters: Filters, *, everyone: bool = False)
 
 
 def deals_pipeline(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
+    """Deals under review, open pipeline and deals won in the period, by tier and partner type,
+    from the per-partner roll-up (incentives.deal_rollup) once it exists, else from the deals."""
+    refreshed_at = deal_rollup_refreshed_at()
+    if refreshed_at is None:
+        return _deals_block(deals_pipeline_raw(partner_ids, filters, everyone=everyone))
+    return _deals_block(deals_pipeline_rollup(partner_ids, filters, everyone=everyone), refreshed_at)
+
+
+def _won_ranges(filters: Filters) -> tuple[date, date, list[tuple[date, date]]]:
+    """Whole months inside the period come from the roll-up ([lo, hi) by month); the partial
+    first month and the current month from the deals themselves, so that the period is exact
+    to the day and deals won this month count at once."""
+    start, today = filters.start, filters.today
+    lo = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    hi = today.replace(day=1)
+    if lo >= hi:
+        return lo, lo, [(start, today)]
+    return lo, hi, [(start, lo - timedelta(days=1)), (hi, today)]
+
+
+def deals_pipeline_rollup(partner_ids, filters: Filters, *, everyone: bool = False) -> list:
+    """Rows (tier id, partner type, under review, open, pipeline, won, won amount): three small
+    aggregates, over the per-partner roll-up, the won-by-month roll-up and the won deals of
+    the edge days (deal_won_closed index), merged here."""
+    lo, hi, edges = _won_ranges(filters)
+    won_sql = " OR ".join(["(d.closed_on >= %s AND d.closed_on <= %s)"] * len(edges))
+    tables = {
+        "p": Partner._meta.db_table,
+        "s": PartnerTierState._meta.db_table,
+        "r": PartnerDealRollup._meta.db_table,
+        "m": PartnerDealMonth._meta.db_table,
+        "d": Deal._meta.db_table,
+    }
+    queries = [
+        ("r.partner_id", "SUM(r.submitted), SUM(r.open_count), SUM(r.open_amount), 0, 0", "{r} r", "TRUE", []),
+        ("m.partner_id", "0, 0, 0, SUM(m.won_count), SUM(m.won_amount)", "{m} m", "m.month >= %s AND m.month < %s",
+         [lo, hi]),
+        ("d.partner_id", "0, 0, 0, COUNT(*), SUM(d.amount_jpy)", "{d} d", f"d.stage = %s AND ({won_sql})",
+         [Deal.Stage.WON, *[day for edge in edges for day in edge]]),
+    ]  # fmt: skip
+    totals: dict = {}
+    with connection.cursor() as cursor:
+        for column, sums, source, where, params in queries:
+            scope, scope_params = _scope_sql(partner_ids, everyone, column)
+            # Table names from _meta and fixed fragments only; every value is a parameter.
+            sql = f"""
+                SELECT s.tier_id, p.partner_type, {sums}
+                FROM {source.format(**tables)}
+                JOIN {tables["p"]} p ON p.id = {column}
+                LEFT JOIN {tables["s"]} s ON s.partner_id = {column}
+                WHERE {where}{scope}
+                GROUP BY s.tier_id, p.partner_type"""  # noqa: S608
+            cursor.execute(sql, [*params, *scope_params])
+            for tier_id, ptype, *values in cursor.fetchall():
+                row = totals.setdefault((tier_id, ptype), [0, 0, 0, 0, 0])
+                for n, value in enumerate(values):
+                    row[n] += value or 0
+    return [(tier_id, ptype, *values) for (tier_id, ptype), values in totals.items()]
+
+
+def deals_pipeline_raw(partner_ids, filters: Filters, *, everyone: bool = False) -> list:
     """Open pipeline (approved, not closed), deals under review and deals won in the period,
     by tier and partner type. One query: each deal is hash-joined to its partner's type and
     tier state and counted into a handful of (tier, type) groups; no semi-join over all
@@ -367,6 +429,10 @@ def deals_pipeline(partner_ids, filters: Filters, *, everyone: bool = False) -> 
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    return rows
+
+
+def _deals_block(rows, refreshed_at=None) -> Block:
     tiers = {t.pk: t for t in Tier.objects.all()} if rows else {}
     types = dict(PartnerType.choices)
 
@@ -402,6 +468,10 @@ def deals_pipeline(partner_ids, filters: Filters, *, everyone: bool = False) -> 
         labels=[f"{r[0]} / {r[1]}" for r in out],
         series={_("Pipeline (JPY)"): [r[4] for r in out], _("Won (JPY)"): [r[6] for r in out]},
         detail_url="incentives:staff_deals",
+        note=_("Under review and open deals as of %(time)s (refreshed every hour); won deals are up to date.")
+        % {"time": timezone.localtime(refreshed_at).strftime("%Y-%m-%d %H:%M")}
+        if refreshed_at
+        else "",
     )
 
 

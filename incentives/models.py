@@ -588,3 +588,7 @@ class DealNotification(models.Model):
 
     def __str__(self):
         return f"{self.deal_id} {self.event} -> {self.recipient_id}"
+
+
+# The dashboard's per-partner deal roll-up lives in its own module (models, refresh, task).
+from incentives.deal_rollup import PartnerDealMonth, PartnerDealRollup  # noqa: E402, F401

@@ -449,9 +449,12 @@ def _derived(timer) -> None:
     """What beat would do: tiers, engagement counters, 'partners like you', statistics."""
     from content import services as content_services
     from incentives import services as incentive_services
+    from incentives.deal_rollup import deal_rollup_refresh
 
     incentive_services.tiers_recompute(as_of=timezone.localdate())
     timer.step("tier recomputation")
+    deal_rollup_refresh()
+    timer.step("deal roll-up (dashboard)")
     content_services.engagement_recount()
     content_services.popularity_refresh()
     timer.step("engagement counters and popularity")
