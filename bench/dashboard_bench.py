@@ -8,7 +8,12 @@ the tier recomputation, then times:
 - every block computed uncached (`dashboard.queries.compute_blocks` + the SVG charts), for a
   global viewer (all partners) and for an assigned manager (guardian grants on 1% of them);
 - the whole page `/staff/` through Django's test client (middleware, session, templates),
-  uncached (cache bypassed per run) and cached (the normal case within five minutes).
+  uncached (cache bypassed per run) and cached (the normal case within five minutes);
+- the page's chart images (`/staff/dashboard/<block>.svg`, requested by the browser after
+  the page), with their SVG cache cold and warm.
+
+The deals block reads the per-partner roll-up (incentives.deal_rollup), refreshed after the
+seed as the hourly task would; "deals (raw deals ...)" times the aggregate it replaces.
 
 Everything is rolled back at the end.
 
@@ -227,6 +232,10 @@ def main() -> None:
                 ("activity", lambda: queries.activity(ids, filters, everyone=True)),
                 ("content", lambda: queries.content_engagement(ids, filters, everyone=True)),
                 ("deals", lambda: queries.deals_pipeline(ids, filters, everyone=True)),
+                (
+                    "deals (raw deals, before the roll-up)",
+                    lambda: queries.deals_pipeline_raw(ids, filters, everyone=True),
+                ),
                 ("tiers", lambda: queries.tiers(ids, filters)),
                 ("campaigns", lambda: queries.campaigns(ids, filters, everyone=True)),
                 ("questions", lambda: queries.questions(ids, filters)),
@@ -253,6 +262,27 @@ def main() -> None:
 
             results["page /staff/, uncached"] = timed(page_uncached, args.runs)
             results["page /staff/, cached"] = timed(page_cached, args.runs)
+
+            def chart_urls():
+                blocks = queries.dashboard_blocks(root, queries.Filters())
+                return [
+                    (f"/staff/dashboard/{k}.svg?v={b.digest}", b.digest)
+                    for k, b in blocks.items()
+                    if b.labels
+                ]
+
+            def charts(cold):
+                def run():
+                    urls = chart_urls()
+                    if cold:
+                        cache.delete_many([f"dashboard:chart:{digest}" for _url, digest in urls])
+                    for url, _digest in urls:
+                        assert client.get(url).status_code == 200
+
+                return run
+
+            results["the page's chart images (all), SVG cache cold"] = timed(charts(True), args.runs)
+            results["the page's chart images (all), SVG cache warm"] = timed(charts(False), args.runs)
             raise Rollback
     except Rollback:
         pass
