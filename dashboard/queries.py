@@ -360,43 +360,34 @@ def _won_ranges(filters: Filters) -> tuple[date, date, list[tuple[date, date]]]:
 
 
 def deals_pipeline_rollup(partner_ids, filters: Filters, *, everyone: bool = False) -> list:
-    """Rows (tier id, partner type, under review, open, pipeline, won, won amount): three small
-    aggregates, over the per-partner roll-up, the won-by-month roll-up and the won deals of
-    the edge days (deal_won_closed index), merged here."""
+    """Rows (tier id, partner type, under review, open, pipeline, won, won amount) from the
+    per-partner roll-up, the won-by-month roll-up and the won deals of the edge days
+    (deal_won_closed index), stacked per partner and joined to the partners once."""
     lo, hi, edges = _won_ranges(filters)
-    won_sql = " OR ".join(["(d.closed_on >= %s AND d.closed_on <= %s)"] * len(edges))
-    tables = {
-        "p": Partner._meta.db_table,
-        "s": PartnerTierState._meta.db_table,
-        "r": PartnerDealRollup._meta.db_table,
-        "m": PartnerDealMonth._meta.db_table,
-        "d": Deal._meta.db_table,
-    }
-    queries = [
-        ("r.partner_id", "SUM(r.submitted), SUM(r.open_count), SUM(r.open_amount), 0, 0", "{r} r", "TRUE", []),
-        ("m.partner_id", "0, 0, 0, SUM(m.won_count), SUM(m.won_amount)", "{m} m", "m.month >= %s AND m.month < %s",
-         [lo, hi]),
-        ("d.partner_id", "0, 0, 0, COUNT(*), SUM(d.amount_jpy)", "{d} d", f"d.stage = %s AND ({won_sql})",
-         [Deal.Stage.WON, *[day for edge in edges for day in edge]]),
-    ]  # fmt: skip
-    totals: dict = {}
+    won_sql = " OR ".join(["(closed_on >= %s AND closed_on <= %s)"] * len(edges))
+    scope, scope_params = _scope_sql(partner_ids, everyone, "x.partner_id")
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        SELECT s.tier_id, p.partner_type, SUM(x.submitted), SUM(x.open_count), SUM(x.open_amount),
+               SUM(x.won_count), SUM(x.won_amount)
+        FROM (
+            SELECT partner_id, submitted, open_count, open_amount, 0 AS won_count, 0 AS won_amount
+            FROM {PartnerDealRollup._meta.db_table}
+            UNION ALL
+            SELECT partner_id, 0, 0, 0, won_count, won_amount
+            FROM {PartnerDealMonth._meta.db_table} WHERE month >= %s AND month < %s
+            UNION ALL
+            SELECT partner_id, 0, 0, 0, 1, amount_jpy
+            FROM {Deal._meta.db_table} WHERE stage = %s AND ({won_sql})
+        ) x
+        JOIN {Partner._meta.db_table} p ON p.id = x.partner_id
+        LEFT JOIN {PartnerTierState._meta.db_table} s ON s.partner_id = x.partner_id
+        WHERE TRUE{scope}
+        GROUP BY s.tier_id, p.partner_type"""  # noqa: S608
+    params = [lo, hi, Deal.Stage.WON, *[day for edge in edges for day in edge], *scope_params]
     with connection.cursor() as cursor:
-        for column, sums, source, where, params in queries:
-            scope, scope_params = _scope_sql(partner_ids, everyone, column)
-            # Table names from _meta and fixed fragments only; every value is a parameter.
-            sql = f"""
-                SELECT s.tier_id, p.partner_type, {sums}
-                FROM {source.format(**tables)}
-                JOIN {tables["p"]} p ON p.id = {column}
-                LEFT JOIN {tables["s"]} s ON s.partner_id = {column}
-                WHERE {where}{scope}
-                GROUP BY s.tier_id, p.partner_type"""  # noqa: S608
-            cursor.execute(sql, [*params, *scope_params])
-            for tier_id, ptype, *values in cursor.fetchall():
-                row = totals.setdefault((tier_id, ptype), [0, 0, 0, 0, 0])
-                for n, value in enumerate(values):
-                    row[n] += value or 0
-    return [(tier_id, ptype, *values) for (tier_id, ptype), values in totals.items()]
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def deals_pipeline_raw(partner_ids, filters: Filters, *, everyone: bool = False) -> list:
