@@ -160,6 +160,9 @@ def seed(n: int) -> None:
             cursor.execute(f"ANALYZE {table}")
     incentive_services.tiers_recompute()
     deal_rollup_refresh()  # the deals block reads the roll-up (refreshed hourly in production)
+    with connection.cursor() as cursor:  # autovacuum would, in production
+        for table in ("incentives_partnertierstate", "incentives_tierchange"):
+            cursor.execute(f"ANALYZE {table}")
 
 
 def assigned_manager(share: float):
@@ -228,7 +231,7 @@ def main() -> None:
             per_block = {}
             for name, fn in [
                 ("recruitment", lambda: queries.recruitment_funnel(ids, filters, scope="all")),
-                ("onboarding", lambda: queries.onboarding_cohorts(ids, filters)),
+                ("onboarding", lambda: queries.onboarding_cohorts(ids, filters, everyone=True)),
                 ("activity", lambda: queries.activity(ids, filters, everyone=True)),
                 ("content", lambda: queries.content_engagement(ids, filters, everyone=True)),
                 ("deals", lambda: queries.deals_pipeline(ids, filters, everyone=True)),
@@ -236,9 +239,9 @@ def main() -> None:
                     "deals (raw deals, before the roll-up)",
                     lambda: queries.deals_pipeline_raw(ids, filters, everyone=True),
                 ),
-                ("tiers", lambda: queries.tiers(ids, filters)),
+                ("tiers", lambda: queries.tiers(ids, filters, everyone=True)),
                 ("campaigns", lambda: queries.campaigns(ids, filters, everyone=True)),
-                ("questions", lambda: queries.questions(ids, filters)),
+                ("questions", lambda: queries.questions(ids, filters, everyone=True)),
             ]:
                 fn()  # warm-up
                 started = time.perf_counter()

@@ -183,11 +183,13 @@ def recruitment_funnel(partner_ids, filters: Filters, *, scope: str) -> Block:
     )
 
 
-def onboarding_cohorts(partner_ids, filters: Filters) -> Block:
+def onboarding_cohorts(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
     """Plans started in the period, by month of start: completed within the target, running, at risk."""
     target = settings.PRM_ONBOARDING_TARGET_DAYS
-    plans = OnboardingPlan.objects.filter(partner_id__in=partner_ids, started_on__gte=filters.start).exclude(
-        status=OnboardingPlan.Status.CANCELLED
+    plans = (
+        _scoped(OnboardingPlan.objects.all(), partner_ids, everyone)
+        .filter(started_on__gte=filters.start)
+        .exclude(status=OnboardingPlan.Status.CANCELLED)
     )
     # At risk: a running plan past its target, with overdue tasks, or inactive (onboarding's
     # INACTIVE_DAYS). Onboarding's pace flag needs per-plan task counts; the plans page shows it.
@@ -287,6 +289,11 @@ def activity(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
         )
         % {**totals, "share": share, "days": ACTIVE_DAYS},
     )
+
+
+def _scoped(queryset, partner_ids, everyone: bool):
+    """`queryset` narrowed to the viewer's partners; as is when the viewer sees them all."""
+    return queryset if everyone else queryset.filter(partner_id__in=partner_ids)
 
 
 def _scope_sql(partner_ids, everyone: bool, column: str = "partner_id") -> tuple[str, list]:
@@ -466,19 +473,18 @@ def _deals_block(rows, refreshed_at=None) -> Block:
     )
 
 
-def tiers(partner_ids, filters: Filters) -> Block:
+def tiers(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
     """Partners per tier now, and the tier movements recorded in the period."""
     counts = {
         r["tier_id"]: r["n"]
-        for r in PartnerTierState.objects.filter(partner_id__in=partner_ids)
+        for r in _scoped(PartnerTierState.objects.all(), partner_ids, everyone)
         .values("tier_id")
         .annotate(n=Count("id"))
     }
     moves = {
         (r["to_tier_id"], r["kind"]): r["n"]
-        for r in TierChange.objects.filter(
-            partner_id__in=partner_ids, effective_on__gte=filters.start, effective_on__lte=filters.today
-        )
+        for r in _scoped(TierChange.objects.all(), partner_ids, everyone)
+        .filter(effective_on__gte=filters.start, effective_on__lte=filters.today)
         .values("to_tier_id", "kind")
         .annotate(n=Count("id"))
     }
@@ -504,11 +510,11 @@ def tiers(partner_ids, filters: Filters) -> Block:
     )
 
 
-def questions(partner_ids, filters: Filters) -> Block:
+def questions(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
     """Response times against the target, and which staff answered."""
     start, end = filters.bounds()
     threads = partner_asked(
-        Thread.objects.filter(partner_id__in=partner_ids, created_at__gte=start, created_at__lt=end)
+        _scoped(Thread.objects.all(), partner_ids, everyone).filter(created_at__gte=start, created_at__lt=end)
     )
     totals = threads.aggregate(**_metric_aggregates(timezone.now()))
     people = staff_participation(threads, start=start, end=end)[:10]
@@ -623,13 +629,13 @@ def compute_blocks(user, filters: Filters) -> dict[str, Block]:
             partner_ids = ids
     blocks = {
         "recruitment": recruitment_funnel(partner_ids, filters, scope=scope),
-        "onboarding": onboarding_cohorts(partner_ids, filters),
+        "onboarding": onboarding_cohorts(partner_ids, filters, everyone=everyone),
         "activity": activity(partner_ids, filters, everyone=everyone),
         "content": content_engagement(partner_ids, filters, everyone=everyone),
         "deals": deals_pipeline(partner_ids, filters, everyone=everyone),
-        "tiers": tiers(partner_ids, filters),
+        "tiers": tiers(partner_ids, filters, everyone=everyone),
         "campaigns": campaigns(partner_ids, filters, everyone=everyone),
-        "questions": questions(partner_ids, filters),
+        "questions": questions(partner_ids, filters, everyone=everyone),
     }
     for block in blocks.values():
         _freeze(block)
