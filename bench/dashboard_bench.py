@@ -46,6 +46,7 @@ from django.utils import timezone  # noqa: E402
 from content.models import Asset  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.charts import block_svg  # noqa: E402
+from dashboard.rollup import engagement_refresh  # noqa: E402
 from incentives import services as incentive_services  # noqa: E402
 from incentives.deal_rollup import deal_rollup_refresh  # noqa: E402
 from incentives.models import Product, Tier  # noqa: E402
@@ -160,6 +161,7 @@ def seed(n: int) -> None:
             cursor.execute(f"ANALYZE {table}")
     incentive_services.tiers_recompute()
     deal_rollup_refresh()  # the deals block reads the roll-up (refreshed hourly in production)
+    engagement_refresh()  # content engagement's roll-ups (every 15 minutes in production)
     with connection.cursor() as cursor:  # autovacuum would, in production
         for table in ("incentives_partnertierstate", "incentives_tierchange"):
             cursor.execute(f"ANALYZE {table}")

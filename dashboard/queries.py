@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from content.models import AssetEvent
+from dashboard.rollup import engagement_cutoff, engagement_rows
 from incentives.deal_rollup import deal_rollup_refreshed_at
 from incentives.models import Deal, PartnerDealMonth, PartnerDealRollup, PartnerTierState, Tier, TierChange
 from onboarding.models import OnboardingPlan, OnboardingTask
@@ -312,6 +313,10 @@ def content_engagement(partner_ids, filters: Filters, *, everyone: bool = False)
     range over assetevent_time (created_at) and hashed GROUPING SETS instead of COUNT(DISTINCT)
     sorts over every event."""
     start, end = filters.bounds()
+    cutoff = engagement_cutoff() if everyone else None
+    if cutoff is not None:
+        # Every partner: the roll-ups plus the events since their cutoff (dashboard.rollup).
+        return _content_block(engagement_rows(start=start, end=end, cutoff=cutoff))
     scope, scope_params = _scope_sql(partner_ids, everyone)
     # Table names from _meta and fixed fragments only; every value is a parameter.
     sql = f"""
@@ -328,7 +333,10 @@ def content_engagement(partner_ids, filters: Filters, *, everyone: bool = False)
         GROUP BY kind ORDER BY kind"""  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, end, *scope_params])
-        rows = cursor.fetchall()
+        return _content_block(cursor.fetchall())
+
+
+def _content_block(rows) -> Block:
     labels = dict(AssetEvent.Kind.choices)
     out = [
         [labels.get(kind, kind), int(events or 0), partners, assets]

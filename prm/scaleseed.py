@@ -448,6 +448,7 @@ def _earnings(today) -> tuple[int, int]:
 def _derived(timer) -> None:
     """What beat would do: tiers, engagement counters, 'partners like you', statistics."""
     from content import services as content_services
+    from dashboard.rollup import engagement_refresh
     from incentives import services as incentive_services
     from incentives.deal_rollup import deal_rollup_refresh
 
@@ -455,6 +456,8 @@ def _derived(timer) -> None:
     timer.step("tier recomputation")
     deal_rollup_refresh()
     timer.step("deal roll-up (dashboard)")
+    engagement_refresh()
+    timer.step("content engagement roll-up (dashboard)")
     content_services.engagement_recount()
     content_services.popularity_refresh()
     timer.step("engagement counters and popularity")
