@@ -8,7 +8,12 @@ the tier recomputation, then times:
 - every block computed uncached (`dashboard.queries.compute_blocks` + the SVG charts), for a
   global viewer (all partners) and for an assigned manager (guardian grants on 1% of them);
 - the whole page `/staff/` through Django's test client (middleware, session, templates),
-  uncached (cache bypassed per run) and cached (the normal case within five minutes).
+  uncached (cache bypassed per run) and cached (the normal case within five minutes);
+- the page's chart images (`/staff/dashboard/<block>.svg`, requested by the browser after
+  the page), with their SVG cache cold and warm.
+
+The deals block reads the per-partner roll-up (incentives.deal_rollup), refreshed after the
+seed as the hourly task would; "deals (raw deals ...)" times the aggregate it replaces.
 
 Everything is rolled back at the end.
 
@@ -41,7 +46,9 @@ from django.utils import timezone  # noqa: E402
 from content.models import Asset  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.charts import block_svg  # noqa: E402
+from dashboard.rollup import engagement_refresh  # noqa: E402
 from incentives import services as incentive_services  # noqa: E402
+from incentives.deal_rollup import deal_rollup_refresh  # noqa: E402
 from incentives.models import Product, Tier  # noqa: E402
 from prm.models import CHANNEL_MANAGERS, User  # noqa: E402
 from promotion.models import Campaign  # noqa: E402
@@ -153,6 +160,11 @@ def seed(n: int) -> None:
                       "promotion_campaignparticipation", "promotion_campaignevent"):  # fmt: skip
             cursor.execute(f"ANALYZE {table}")
     incentive_services.tiers_recompute()
+    deal_rollup_refresh()  # the deals block reads the roll-up (refreshed hourly in production)
+    engagement_refresh()  # content engagement's roll-ups (every 15 minutes in production)
+    with connection.cursor() as cursor:  # autovacuum would, in production
+        for table in ("incentives_partnertierstate", "incentives_tierchange"):
+            cursor.execute(f"ANALYZE {table}")
 
 
 def assigned_manager(share: float):
@@ -221,13 +233,17 @@ def main() -> None:
             per_block = {}
             for name, fn in [
                 ("recruitment", lambda: queries.recruitment_funnel(ids, filters, scope="all")),
-                ("onboarding", lambda: queries.onboarding_cohorts(ids, filters)),
+                ("onboarding", lambda: queries.onboarding_cohorts(ids, filters, everyone=True)),
                 ("activity", lambda: queries.activity(ids, filters, everyone=True)),
                 ("content", lambda: queries.content_engagement(ids, filters, everyone=True)),
                 ("deals", lambda: queries.deals_pipeline(ids, filters, everyone=True)),
-                ("tiers", lambda: queries.tiers(ids, filters)),
+                (
+                    "deals (raw deals, before the roll-up)",
+                    lambda: queries.deals_pipeline_raw(ids, filters, everyone=True),
+                ),
+                ("tiers", lambda: queries.tiers(ids, filters, everyone=True)),
                 ("campaigns", lambda: queries.campaigns(ids, filters, everyone=True)),
-                ("questions", lambda: queries.questions(ids, filters)),
+                ("questions", lambda: queries.questions(ids, filters, everyone=True)),
             ]:
                 fn()  # warm-up
                 started = time.perf_counter()
@@ -251,6 +267,27 @@ def main() -> None:
 
             results["page /staff/, uncached"] = timed(page_uncached, args.runs)
             results["page /staff/, cached"] = timed(page_cached, args.runs)
+
+            def chart_urls():
+                blocks = queries.dashboard_blocks(root, queries.Filters())
+                return [
+                    (f"/staff/dashboard/{k}.svg?v={b.digest}", b.digest)
+                    for k, b in blocks.items()
+                    if b.labels
+                ]
+
+            def charts(cold):
+                def run():
+                    urls = chart_urls()
+                    if cold:
+                        cache.delete_many([f"dashboard:chart:{digest}" for _url, digest in urls])
+                    for url, _digest in urls:
+                        assert client.get(url).status_code == 200
+
+                return run
+
+            results["the page's chart images (all), SVG cache cold"] = timed(charts(True), args.runs)
+            results["the page's chart images (all), SVG cache warm"] = timed(charts(False), args.runs)
             raise Rollback
     except Rollback:
         pass

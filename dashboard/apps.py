@@ -10,6 +10,7 @@ class DashboardConfig(AppConfig):
 
     def ready(self):
         from dashboard import receivers
+        from incentives.deal_rollup import deal_rollup_refreshed
         from incentives.signals import tiers_recomputed
         from partners.signals import (
             partner_activated,
@@ -26,5 +27,6 @@ class DashboardConfig(AppConfig):
             partner_reactivated,
             partner_offboarded,
             tiers_recomputed,
+            deal_rollup_refreshed,
         ):
             signal.connect(receivers.invalidate, dispatch_uid=f"dashboard.invalidate.{id(signal)}")

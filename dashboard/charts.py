@@ -1,5 +1,7 @@
 """Server-rendered SVG (pygal, js=[]): no script, no network; the table beside it holds the data."""
 
+import re
+
 import pygal
 from pygal.style import Style
 
@@ -12,6 +14,8 @@ STYLE = Style(
     major_label_font_size=11,
     legend_font_size=11,
 )
+
+SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
 def block_svg(block) -> str:
@@ -33,4 +37,6 @@ def block_svg(block) -> str:
     chart.x_labels = [str(label) for label in block.labels]
     for name, values in block.series.items():
         chart.add(str(name), [v if isinstance(v, (int, float)) else 0 for v in values])
-    return chart.render(is_unicode=True)
+    # pygal writes an inline config <script> even with js=[]; an <img> never runs it, but the
+    # chart URL opened on its own is a document: drop it so the SVG is inert either way.
+    return SCRIPT.sub("", chart.render(is_unicode=True))

@@ -1,10 +1,30 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from incentives.models import Tier
 from partners.models import PartnerType
 from prm.models import CHANNEL_MANAGERS, User
+
+
+class FastSelect(forms.Select):
+    """A flat <select> built in Python: the widget templates render each of the ~250 countries
+    through an include, which was most of the dashboard's template time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, mark_safe(" selected") if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
 
 PERIODS = [
     (30, _("Last 30 days")),
@@ -40,7 +60,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries/regions")), *countries]
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"
+            field.widget = FastSelect(attrs={"class": "form-select form-select-sm"}, choices=field.choices)
 
     def filters_kwargs(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

@@ -8,27 +8,31 @@ of every key, which drops them all at once.
 """
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from content.models import AssetEvent
-from incentives.models import Deal, PartnerTierState, Tier, TierChange
+from dashboard.rollup import engagement_cutoff, engagement_rows
+from incentives.deal_rollup import deal_rollup_refreshed_at
+from incentives.models import Deal, PartnerDealMonth, PartnerDealRollup, PartnerTierState, Tier, TierChange
 from onboarding.models import OnboardingPlan, OnboardingTask
 from onboarding.queries import INACTIVE_DAYS
 from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
+from prm.kana import kana_order, normalise, to_katakana
 from prm.models import AuditEvent, User
 from prm.tenancy import partners_for_staff
 from threads.models import Thread
-from threads.queries import _metric_aggregates, staff_participation
+from threads.queries import _metric_aggregates, partner_asked, staff_participation
 
 CACHE_SECONDS = 300
 VERSION_KEY = "dashboard:version"
@@ -79,7 +83,7 @@ class Block:
     labels: list = field(default_factory=list)
     detail_url: str = ""
     note: str = ""
-    svg: str = ""
+    digest: str = ""  # a hash of what the chart draws: the chart image's cache key and URL version
     managers_only: bool = True  # the detail page is for channel managers only
 
 
@@ -180,11 +184,13 @@ def recruitment_funnel(partner_ids, filters: Filters, *, scope: str) -> Block:
     )
 
 
-def onboarding_cohorts(partner_ids, filters: Filters) -> Block:
+def onboarding_cohorts(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
     """Plans started in the period, by month of start: completed within the target, running, at risk."""
     target = settings.PRM_ONBOARDING_TARGET_DAYS
-    plans = OnboardingPlan.objects.filter(partner_id__in=partner_ids, started_on__gte=filters.start).exclude(
-        status=OnboardingPlan.Status.CANCELLED
+    plans = (
+        _scoped(OnboardingPlan.objects.all(), partner_ids, everyone)
+        .filter(started_on__gte=filters.start)
+        .exclude(status=OnboardingPlan.Status.CANCELLED)
     )
     # At risk: a running plan past its target, with overdue tasks, or inactive (onboarding's
     # INACTIVE_DAYS). Onboarding's pace flag needs per-plan task counts; the plans page shows it.
@@ -286,6 +292,11 @@ def activity(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
     )
 
 
+def _scoped(queryset, partner_ids, everyone: bool):
+    """`queryset` narrowed to the viewer's partners; as is when the viewer sees them all."""
+    return queryset if everyone else queryset.filter(partner_id__in=partner_ids)
+
+
 def _scope_sql(partner_ids, everyone: bool, column: str = "partner_id") -> tuple[str, list]:
     """An `AND column IN (...)` clause for raw block SQL: none when the viewer sees every
     partner and no filter narrows them (the semi-join over all partners is pure cost)."""
@@ -302,6 +313,10 @@ def content_engagement(partner_ids, filters: Filters, *, everyone: bool = False)
     range over assetevent_time (created_at) and hashed GROUPING SETS instead of COUNT(DISTINCT)
     sorts over every event."""
     start, end = filters.bounds()
+    cutoff = engagement_cutoff() if everyone else None
+    if cutoff is not None:
+        # Every partner: the roll-ups plus the events since their cutoff (dashboard.rollup).
+        return _content_block(engagement_rows(start=start, end=end, cutoff=cutoff))
     scope, scope_params = _scope_sql(partner_ids, everyone)
     # Table names from _meta and fixed fragments only; every value is a parameter.
     sql = f"""
@@ -318,7 +333,10 @@ def content_engagement(partner_ids, filters: Filters, *, everyone: bool = False)
         GROUP BY kind ORDER BY kind"""  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, end, *scope_params])
-        rows = cursor.fetchall()
+        return _content_block(cursor.fetchall())
+
+
+def _content_block(rows) -> Block:
     labels = dict(AssetEvent.Kind.choices)
     out = [
         [labels.get(kind, kind), int(events or 0), partners, assets]
@@ -336,6 +354,58 @@ def content_engagement(partner_ids, filters: Filters, *, everyone: bool = False)
 
 
 def deals_pipeline(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
+    """Deals under review, open pipeline and deals won in the period, by tier and partner type,
+    from the per-partner roll-up (incentives.deal_rollup) once it exists, else from the deals."""
+    refreshed_at = deal_rollup_refreshed_at()
+    if refreshed_at is None:
+        return _deals_block(deals_pipeline_raw(partner_ids, filters, everyone=everyone))
+    return _deals_block(deals_pipeline_rollup(partner_ids, filters, everyone=everyone), refreshed_at)
+
+
+def _won_ranges(filters: Filters) -> tuple[date, date, list[tuple[date, date]]]:
+    """Whole months inside the period come from the roll-up ([lo, hi) by month); the partial
+    first month and the current month from the deals themselves, so that the period is exact
+    to the day and deals won this month count at once."""
+    start, today = filters.start, filters.today
+    lo = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    hi = today.replace(day=1)
+    if lo >= hi:
+        return lo, lo, [(start, today)]
+    return lo, hi, [(start, lo - timedelta(days=1)), (hi, today)]
+
+
+def deals_pipeline_rollup(partner_ids, filters: Filters, *, everyone: bool = False) -> list:
+    """Rows (tier id, partner type, under review, open, pipeline, won, won amount) from the
+    per-partner roll-up, the won-by-month roll-up and the won deals of the edge days
+    (deal_won_closed index), stacked per partner and joined to the partners once."""
+    lo, hi, edges = _won_ranges(filters)
+    won_sql = " OR ".join(["(closed_on >= %s AND closed_on <= %s)"] * len(edges))
+    scope, scope_params = _scope_sql(partner_ids, everyone, "x.partner_id")
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        SELECT s.tier_id, p.partner_type, SUM(x.submitted), SUM(x.open_count), SUM(x.open_amount),
+               SUM(x.won_count), SUM(x.won_amount)
+        FROM (
+            SELECT partner_id, submitted, open_count, open_amount, 0 AS won_count, 0 AS won_amount
+            FROM {PartnerDealRollup._meta.db_table}
+            UNION ALL
+            SELECT partner_id, 0, 0, 0, won_count, won_amount
+            FROM {PartnerDealMonth._meta.db_table} WHERE month >= %s AND month < %s
+            UNION ALL
+            SELECT partner_id, 0, 0, 0, 1, amount_jpy
+            FROM {Deal._meta.db_table} WHERE stage = %s AND ({won_sql})
+        ) x
+        JOIN {Partner._meta.db_table} p ON p.id = x.partner_id
+        LEFT JOIN {PartnerTierState._meta.db_table} s ON s.partner_id = x.partner_id
+        WHERE TRUE{scope}
+        GROUP BY s.tier_id, p.partner_type"""  # noqa: S608
+    params = [lo, hi, Deal.Stage.WON, *[day for edge in edges for day in edge], *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def deals_pipeline_raw(partner_ids, filters: Filters, *, everyone: bool = False) -> list:
     """Open pipeline (approved, not closed), deals under review and deals won in the period,
     by tier and partner type. One query: each deal is hash-joined to its partner's type and
     tier state and counted into a handful of (tier, type) groups; no semi-join over all
@@ -365,6 +435,10 @@ def deals_pipeline(partner_ids, filters: Filters, *, everyone: bool = False) -> 
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    return rows
+
+
+def _deals_block(rows, refreshed_at=None) -> Block:
     tiers = {t.pk: t for t in Tier.objects.all()} if rows else {}
     types = dict(PartnerType.choices)
 
@@ -400,22 +474,25 @@ def deals_pipeline(partner_ids, filters: Filters, *, everyone: bool = False) -> 
         labels=[f"{r[0]} / {r[1]}" for r in out],
         series={_("Pipeline (JPY)"): [r[4] for r in out], _("Won (JPY)"): [r[6] for r in out]},
         detail_url="incentives:staff_deals",
+        note=_("Under review and open deals as of %(time)s (refreshed every hour); won deals are up to date.")
+        % {"time": timezone.localtime(refreshed_at).strftime("%Y-%m-%d %H:%M")}
+        if refreshed_at
+        else "",
     )
 
 
-def tiers(partner_ids, filters: Filters) -> Block:
+def tiers(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
     """Partners per tier now, and the tier movements recorded in the period."""
     counts = {
         r["tier_id"]: r["n"]
-        for r in PartnerTierState.objects.filter(partner_id__in=partner_ids)
+        for r in _scoped(PartnerTierState.objects.all(), partner_ids, everyone)
         .values("tier_id")
         .annotate(n=Count("id"))
     }
     moves = {
         (r["to_tier_id"], r["kind"]): r["n"]
-        for r in TierChange.objects.filter(
-            partner_id__in=partner_ids, effective_on__gte=filters.start, effective_on__lte=filters.today
-        )
+        for r in _scoped(TierChange.objects.all(), partner_ids, everyone)
+        .filter(effective_on__gte=filters.start, effective_on__lte=filters.today)
         .values("to_tier_id", "kind")
         .annotate(n=Count("id"))
     }
@@ -441,10 +518,12 @@ def tiers(partner_ids, filters: Filters) -> Block:
     )
 
 
-def questions(partner_ids, filters: Filters) -> Block:
+def questions(partner_ids, filters: Filters, *, everyone: bool = False) -> Block:
     """Response times against the target, and which staff answered."""
     start, end = filters.bounds()
-    threads = Thread.objects.filter(partner_id__in=partner_ids, created_at__gte=start, created_at__lt=end)
+    threads = partner_asked(
+        _scoped(Thread.objects.all(), partner_ids, everyone).filter(created_at__gte=start, created_at__lt=end)
+    )
     totals = threads.aggregate(**_metric_aggregates(timezone.now()))
     people = staff_participation(threads, start=start, end=end)[:10]
 
@@ -558,13 +637,13 @@ def compute_blocks(user, filters: Filters) -> dict[str, Block]:
             partner_ids = ids
     blocks = {
         "recruitment": recruitment_funnel(partner_ids, filters, scope=scope),
-        "onboarding": onboarding_cohorts(partner_ids, filters),
+        "onboarding": onboarding_cohorts(partner_ids, filters, everyone=everyone),
         "activity": activity(partner_ids, filters, everyone=everyone),
         "content": content_engagement(partner_ids, filters, everyone=everyone),
         "deals": deals_pipeline(partner_ids, filters, everyone=everyone),
-        "tiers": tiers(partner_ids, filters),
+        "tiers": tiers(partner_ids, filters, everyone=everyone),
         "campaigns": campaigns(partner_ids, filters, everyone=everyone),
-        "questions": questions(partner_ids, filters),
+        "questions": questions(partner_ids, filters, everyone=everyone),
     }
     for block in blocks.values():
         _freeze(block)
@@ -582,6 +661,8 @@ def _freeze(block: Block) -> None:
     block.rows = [[text(c) for c in row] for row in block.rows]
     block.labels = [str(label) for label in block.labels]
     block.series = {str(k): v for k, v in block.series.items()}
+    drawn = [translation.get_language(), block.title, block.labels, list(block.series.items())]
+    block.digest = hashlib.sha256(json.dumps(drawn, default=str).encode()).hexdigest()[:16]
 
 
 def cache_key(user, filters: Filters) -> str:
@@ -590,17 +671,30 @@ def cache_key(user, filters: Filters) -> str:
 
 
 def dashboard_blocks(user, filters: Filters) -> dict[str, Block]:
-    """The blocks, from the cache when fresh (at most CACHE_SECONDS old)."""
+    """The blocks, from the cache when fresh (at most CACHE_SECONDS old). The charts are not
+    drawn here: each is its own image URL (`block_chart`), so the page never waits for SVG."""
     key = cache_key(user, filters)
     blocks = cache.get(key)
     if blocks is None:
-        from dashboard.charts import block_svg
-
         blocks = compute_blocks(user, filters)
-        for block in blocks.values():
-            block.svg = block_svg(block)
         cache.set(key, blocks, CACHE_SECONDS)
     return blocks
+
+
+CHART_SECONDS = 3600
+
+
+def block_chart(block: Block) -> str:
+    """The block's SVG chart, cached by the hash of what it draws (and the language): equal
+    data gives the same picture, so this cache needs no invalidation of its own."""
+    from dashboard.charts import block_svg
+
+    key = f"dashboard:chart:{block.digest}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = block_svg(block)
+        cache.set(key, svg, CHART_SECONDS)
+    return svg
 
 
 def invalidate_cache() -> None:
@@ -662,8 +756,23 @@ def partner_360(partner) -> dict:
     }
 
 
-def partner_search(user, q: str, *, limit: int = 50):
-    partners = partners_for_staff(user).order_by("name")
-    if q:
-        partners = partners.filter(name__icontains=q)
-    return partners.select_related("tier_state__tier")[:limit]
+SEARCH_LIMIT = 50
+
+
+def partner_search(user, q: str, *, limit: int = SEARCH_LIMIT) -> tuple[list, bool]:
+    """The viewer's partners whose name or reading (フリガナ) contains `q`, typed as the name
+    is written, in hiragana, katakana or half-width kana: names and readings starting with it
+    first, then あいうえお order. Returns at most `limit` partners and whether there are more."""
+    partners = partners_for_staff(user)
+    text = normalise(q)
+    if text:
+        reading = to_katakana(text)
+        starts = Q(name__istartswith=text) | Q(name_kana__istartswith=reading)
+        partners = partners.filter(
+            Q(name__icontains=q.strip()) | Q(name__icontains=text) | Q(name_kana__icontains=reading)
+        ).annotate(starts=Case(When(starts, then=Value(0)), default=Value(1)))
+        partners = partners.order_by("starts", *kana_order("name_kana", "name", "pk"))
+    else:
+        partners = partners.order_by(*kana_order("name_kana", "name", "pk"))
+    found = list(partners.select_related("tier_state__tier")[: limit + 1])
+    return found[:limit], len(found) > limit

@@ -1,8 +1,9 @@
 """Staff views: the channel dashboard (the staff home), its CSVs, partner search and partner 360."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,12 +50,31 @@ def block_csv(request, block):
 
 @staff_required
 @require_GET
+def block_chart(request, block):
+    """One block's chart as an SVG image, drawn from the cached block data. The page links it
+    with `v=<digest>`: while the digest matches, the browser may keep the image."""
+    if block not in queries.BLOCKS:
+        raise Http404
+    _form, filters = _filters(request)
+    data = queries.dashboard_blocks(request.user, filters)[block]
+    response = HttpResponse(queries.block_chart(data), content_type="image/svg+xml")
+    if request.GET.get("v") == data.digest:
+        patch_cache_control(response, private=True, max_age=queries.CACHE_SECONDS)
+    else:
+        add_never_cache_headers(response)
+    return response
+
+
+@staff_required
+@require_GET
 def partner_search(request):
     form = PartnerSearchForm(request.GET or None)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    partners = queries.partner_search(request.user, q)
+    partners, more = queries.partner_search(request.user, q)
     return render(
-        request, "dashboard/partner_search.html", {"search_form": form, "partners": partners, "q": q}
+        request,
+        "dashboard/partner_search.html",
+        {"search_form": form, "partners": partners, "more": more, "q": q, "limit": queries.SEARCH_LIMIT},
     )
 
 

@@ -596,3 +596,5 @@ class DealNotification(models.Model):
 # The staff overview's program cost roll-up lives in its own module (imported here so that
 # Django registers the model with the incentives app).
 from incentives.program_costs import ProgramCost  # noqa: E402, F401
+# The dashboard's per-partner deal roll-up lives in its own module (models, refresh, task).
+from incentives.deal_rollup import PartnerDealMonth, PartnerDealRollup  # noqa: E402, F401

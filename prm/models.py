@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prm.audit_labels import action_label
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -115,6 +117,10 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
 
 
 class Heartbeat(models.Model):

@@ -448,7 +448,9 @@ def _earnings(today) -> tuple[int, int]:
 def _derived(timer) -> None:
     """What beat would do: tiers, engagement counters, 'partners like you', statistics."""
     from content import services as content_services
+    from dashboard.rollup import engagement_refresh
     from incentives import services as incentive_services
+    from incentives.deal_rollup import deal_rollup_refresh
     from incentives.program_costs import program_cost_refresh
     from onboarding.queries import task_lateness_refresh
 
@@ -456,6 +458,10 @@ def _derived(timer) -> None:
     program_cost_refresh()
     task_lateness_refresh()
     timer.step("tier recomputation, program cost and task lateness roll-ups")
+    deal_rollup_refresh()
+    timer.step("deal roll-up (dashboard)")
+    engagement_refresh()
+    timer.step("content engagement roll-up (dashboard)")
     content_services.engagement_recount()
     content_services.popularity_refresh()
     content_services.analytics_refresh()

@@ -362,6 +362,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incentives.tasks.recompute_tiers",
         "schedule": crontab(hour=2, minute=15),
     },
+    "dashboard-engagement-rollup": {
+        "task": "dashboard.tasks.refresh_engagement",
+        "schedule": crontab(minute="*/15"),
+    },
+    "incentives-deal-rollup": {
+        "task": "incentives.deal_rollup.refresh_deal_rollup",
+        "schedule": crontab(minute=40),
+    },
     "incentives-deal-protection": {
         "task": "incentives.tasks.sweep_deal_protection",
         "schedule": crontab(hour=6, minute=0),

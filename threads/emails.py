@@ -54,12 +54,16 @@ def send_message_email(*, message: Message, user) -> None:
     to_staff = user.is_staff
     name = "threads:staff_detail" if to_staff else "threads:detail"
     url = f"{settings.SITE_URL}{reverse(name, args=[thread.pk])}"
+    is_new_thread = (
+        thread.messages.order_by("created_at", "id").values_list("pk", flat=True).first() == message.pk
+    )
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {
             "thread": thread,
             "subject": thread.subject,
-            "is_new_thread": thread.messages.order_by("created_at", "id").values_list("pk", flat=True).first()
-            == message.pk,
+            "is_new_thread": is_new_thread,
+            # Staff wrote to the partner first (threads.services.thread_start_by_staff).
+            "staff_started": is_new_thread and message.by_staff and not to_staff,
             "message": message,
             "recipient": user,
             "to_staff": to_staff,

@@ -136,18 +136,24 @@ def partner_threads(partner, user):
 
 
 def partner_participants(thread):
-    """The thread's author and the partner's members who posted in it (active only)."""
-    posted = Message.objects.filter(thread=thread, by_staff=False).values("author")
-    return (
-        User.objects.filter(
-            is_active=True,
-            membership__partner_id=thread.partner_id,
-            membership__is_active=True,
-            membership__partner__status__in=Partner.PORTAL_STATUSES,
-        )
-        .filter(Q(pk=thread.author_id) | Q(pk__in=posted))
-        .distinct()
+    """The thread's author and the partner's members who posted in it (active only); every
+    active member when staff started the thread (it was written to the company)."""
+    members = User.objects.filter(
+        is_active=True,
+        membership__partner_id=thread.partner_id,
+        membership__is_active=True,
+        membership__partner__status__in=Partner.PORTAL_STATUSES,
     )
+    if thread.author is not None and thread.author.is_staff:
+        return members.distinct()
+    posted = Message.objects.filter(thread=thread, by_staff=False).values("author")
+    return members.filter(Q(pk=thread.author_id) | Q(pk__in=posted)).distinct()
+
+
+def partner_asked(threads):
+    """Threads a partner started: those staff started owe no first response (response metrics)."""
+    # NOT IN over the few staff accounts (a hashed subplan), not a join with every user.
+    return threads.exclude(author_id__in=User.objects.filter(is_staff=True).values("pk"))
 
 
 def staff_watchers(thread):
@@ -217,7 +223,7 @@ def _metric_aggregates(now):
 
 
 def metrics_period(threads, *, start, end):
-    return threads.filter(created_at__gte=start, created_at__lt=end)
+    return partner_asked(threads.filter(created_at__gte=start, created_at__lt=end))
 
 
 def metrics_by_week(threads, *, now=None):

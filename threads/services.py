@@ -96,6 +96,37 @@ def thread_create(*, partner, author, subject: str, category: str, body: str, fi
     return thread
 
 
+@transaction.atomic
+def thread_start_by_staff(
+    *, partner, author, subject: str, body: str, category: str = "other", files=()
+) -> Thread:
+    """A staff member writes to a partner first (from partner 360). The partner's members are
+    told as for an answer; no first response is owed, so the thread is out of the response
+    metrics (queries.partner_asked) and waits for the partner."""
+    from threads.queries import staff_can_see_partner
+
+    if not author.is_staff or not staff_can_see_partner(author, partner.pk):
+        raise ThreadError(_("You cannot write to this partner."))
+    now = timezone.now()
+    thread = Thread.objects.create(
+        partner=partner,
+        author=author,
+        assignee=author,  # the partner's reply goes back to whoever wrote
+        subject=subject.strip(),
+        category=category,
+        status=Thread.Status.AWAITING_PARTNER,
+        created_at=now,
+        last_public_at=now,
+        last_public_by=author,
+        response_due_at=now,
+        first_response_at=now,
+    )
+    message = _post(thread=thread, author=author, body=body, files=files)
+    audit(actor=author, action="thread.started_by_staff", target=thread, partner=partner)
+    _notify(message)
+    return thread
+
+
 def _locked(thread: Thread) -> Thread:
     return Thread.objects.select_for_update().get(pk=thread.pk)
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("questions/attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("staff/questions/", views.inbox, name="inbox"),
     path("staff/questions/metrics/", views.metrics, name="metrics"),
+    path("staff/partners/<int:partner_pk>/message/", views.staff_new, name="staff_new"),
     path("staff/questions/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/questions/<int:pk>/assign/", views.staff_assign, name="staff_assign"),
     path("staff/questions/<int:pk>/status/", views.staff_status, name="staff_status"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,11 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from content.queries import search_for_partner
+from prm import ratelimit
 from prm.columns import csv_export, html_columns
 from prm.exports import csv_response
 from prm.files import private_file_view, serve
 from prm.pagination import paginate
-from prm.tenancy import partner_required, partners_for_staff, staff_required
+from prm.tenancy import get_partner_for_staff_or_404, partner_required, partners_for_staff, staff_required
 from threads import about as about_mod
 from threads import queries, services
 from threads.filters import InboxFilterSet, ThreadFilterSet
@@ -19,6 +21,7 @@ from threads.forms import (
     MetricsForm,
     ReplyForm,
     StaffReplyForm,
+    StaffThreadForm,
     ThreadForm,
 )
 from threads.models import Attachment, Category, Message, Thread
@@ -268,6 +271,40 @@ def staff_detail(request, pk):
             "suggestions": [{"asset": a, "url": about_mod.staff_url(a)} for a in suggestions],
         },
     )
+
+
+def _staff_messages_limited(request) -> bool:
+    """THREADS_STAFF_MESSAGE_RATE_LIMIT (count, seconds) new threads per staff member: each
+    one mails a whole partner company."""
+    limit, window = getattr(settings, "THREADS_STAFF_MESSAGE_RATE_LIMIT", (30, 3600))
+    return ratelimit.hit(f"rl:staff-thread:user:{request.user.pk}", limit=limit, window=window)
+
+
+@staff_required
+def staff_new(request, partner_pk):
+    """Write to a partner first, from partner 360; lands on the new thread's staff page."""
+    partner = get_partner_for_staff_or_404(request.user, pk=partner_pk)
+    form = StaffThreadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if _staff_messages_limited(request):
+            messages.error(request, _("Too many messages were sent recently. Please try again later."))
+        else:
+            data = form.cleaned_data
+            try:
+                thread = services.thread_start_by_staff(
+                    partner=partner,
+                    author=request.user,
+                    subject=data["subject"],
+                    category=data["category"],
+                    body=data["body"],
+                    files=data["attachments"],
+                )
+            except ThreadError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Message sent. The partner's members are notified."))
+                return redirect("threads:staff_detail", pk=thread.pk)
+    return render(request, "threads/staff/new.html", {"form": form, "partner": partner})
 
 
 @staff_required

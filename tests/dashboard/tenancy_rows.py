@@ -3,6 +3,7 @@ from tests.tenancy import LOGIN, MANAGERS, STAFF, Row, expect
 ROWS = [
     Row("dashboard:index", STAFF),
     Row("dashboard:csv", STAFF, kwargs=lambda w: {"block": "deals"}),
+    Row("dashboard:chart", STAFF, kwargs=lambda w: {"block": "tiers"}),
     Row("dashboard:partners", STAFF, query="?q=Alpha"),
     # Partner 360 of partner A: its assigned manager and support see it; other managers get 404.
     Row(

@@ -150,6 +150,37 @@ def test_the_page_renders_charts_tables_and_links(world, data, client_for):
     assert world.partner_b.name not in text
 
 
+def test_charts_are_image_urls_drawn_from_the_cached_blocks(world, data, client_for):
+    client = client_for(world.manager_a)
+    text = client.get(reverse("staff_home") + "?days=30", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    blocks = queries.dashboard_blocks(world.manager_a, queries.Filters(days=30))
+    tiers_url = reverse("dashboard:chart", args=["tiers"]) + f"?days=30&amp;v={blocks['tiers'].digest}"
+    assert tiers_url in text  # the page links the chart; it does not draw it
+    response = client.get(tiers_url.replace("&amp;", "&"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "<svg" in response.content.decode() and "<script" not in response.content.decode()
+    assert "private" in response["Cache-Control"]
+    stale = client.get(reverse("dashboard:chart", args=["tiers"]) + "?days=30&v=old")
+    assert "no-cache" in stale["Cache-Control"] or "max-age=0" in stale["Cache-Control"]
+    assert client.get(reverse("dashboard:chart", args=["nope"])).status_code == 404
+
+
+def test_chart_changes_when_the_block_data_changes(world, data, django_capture_on_commit_callbacks):
+    from partners.models import Partner
+    from partners.signals import partner_suspended
+
+    f = queries.Filters()
+    with translation.override("en"):
+        before = queries.dashboard_blocks(world.superuser, f)["tiers"]
+        svg_before = queries.block_chart(before)
+        PartnerTierState.objects.filter(partner=world.partner_b).update(tier=data[2])
+        partner_suspended.send(sender=Partner, partner=world.partner_b, actor=None)
+        after = queries.dashboard_blocks(world.superuser, f)["tiers"]
+    assert after.digest != before.digest
+    assert queries.block_chart(after) != svg_before
+
+
 def test_invalid_filters_fall_back_to_defaults(world, data, client_for):
     response = client_for(world.superuser).get(reverse("dashboard:index") + "?days=7&tier=999&country=ZZ")
     assert response.status_code == 200
@@ -214,6 +245,45 @@ def test_partner_search_and_360(world, data, client_for):
     for expected in [world.member_a.get_full_name(), "How to register?", str(data[1])]:
         assert expected in text
     assert client.get(reverse("dashboard:partner", args=[world.partner_b.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["あおば", "アオバ", "ｱｵﾊﾞ", "しょうじ", "青葉"])
+def test_partner_search_by_reading(world, data, client_for, typed):
+    world.partner_a.name, world.partner_a.name_kana = "株式会社青葉商事", ""
+    world.partner_a.save()  # the reading is suggested on save: アオバショウジ
+    world.partner_b.name, world.partner_b.name_kana = "青葉システム", "アオバシステム"
+    world.partner_b.save()
+    assert world.partner_a.name_kana == "アオバショウジ"
+    text = client_for(world.manager_a).get(reverse("dashboard:partners"), {"q": typed}).content.decode()
+    assert "株式会社青葉商事" in text
+    assert "青葉システム" not in text  # an assigned manager finds only their partners
+    found, more = queries.partner_search(world.superuser, typed)
+    expected = [world.partner_a] if typed == "しょうじ" else [world.partner_b, world.partner_a]
+    assert found == expected and not more
+
+
+def test_partner_search_caps_and_asks_to_refine(world, client_for):
+    for i in range(4):
+        PartnerFactory(name=f"Gamma {i}")
+    found, more = queries.partner_search(world.superuser, "gamma", limit=3)
+    assert [p.name for p in found] == ["Gamma 0", "Gamma 1", "Gamma 2"] and more
+    assert queries.partner_search(world.superuser, "gamma 3", limit=3) == (
+        [found[0].__class__.objects.get(name="Gamma 3")],
+        False,
+    )
+    response = client_for(world.support).get(reverse("dashboard:partners"), {"q": ""})
+    assert response.status_code == 200
+
+
+def test_partner_search_link_is_in_every_staff_page_navigation(world, data, client_for):
+    client = client_for(world.manager_a)
+    for url in [
+        reverse("staff_home"),
+        reverse("dashboard:partner", args=[world.partner_a.pk]),
+        reverse("staff_audit"),
+    ]:
+        text = client.get(url).content.decode()
+        assert f'href="{reverse("dashboard:partners")}" data-nav="partner-search"' in text, url
 
 
 def test_partner_360_query_count(world, data, client_for, django_assert_max_num_queries):

@@ -75,7 +75,12 @@ def test_dashboard_partner_360_and_bell(page, browser, live_server):
         "campaigns",
     ):
         expect(staff.locator(f'[data-block="{key}"]')).to_be_visible()
-    assert staff.locator("[data-block] img.chart-img").count() >= 5  # SVG charts as images (CSP)
+    charts = staff.locator("[data-block] img.chart-img")
+    assert charts.count() >= 5  # SVG charts as their own image URLs (CSP), drawn after the page
+    tiers_chart = staff.locator('[data-block="tiers"] img.chart-img')
+    tiers_chart.scroll_into_view_if_needed()
+    expect(tiers_chart).to_have_js_property("complete", True)
+    assert tiers_chart.evaluate("img => img.naturalWidth") > 0  # the SVG loaded
     deals_block = staff.locator('[data-block="deals"]')
     expect(deals_block.locator("table")).to_contain_text("1")
     assert "見えない商事" not in staff.content()
@@ -91,8 +96,8 @@ def test_dashboard_partner_360_and_bell(page, browser, live_server):
     staff.goto(f"{base}/staff/?partner_type=delivery")
     expect(staff.locator('[data-block="deals"]')).to_contain_text("この条件に該当するデータはありません。")
 
-    # Partner 360 through the search box.
-    staff.fill("#partner-search", "さくら")
+    # Partner 360 through the search box, by reading (katakana) as well as by name.
+    staff.fill("#partner-search", "サクラ")
     staff.get_by_role("button", name="検索").click()
     staff.wait_for_load_state()
     staff.get_by_role("link", name="さくらシステムズ株式会社").click()
@@ -114,6 +119,17 @@ def test_dashboard_partner_360_and_bell(page, browser, live_server):
     page.locator("#notification-bell").click()
     page.wait_for_load_state()
     expect(page.locator("#notification-list")).to_contain_text("株式会社みなと物流")
+
+    # "Message" on partner 360 starts a thread to the partner and lands on it.
+    staff.goto(f"{base}/staff/partners/{partner.pk}/")
+    staff.get_by_test_id("message-partner").click()
+    staff.wait_for_load_state()
+    staff.fill("#id_subject", "新しい価格表のご案内")
+    staff.fill("#id_body", "来期の価格表をお送りします。")
+    staff.get_by_test_id("send-message").click()
+    staff.wait_for_load_state()
+    assert re.search(r"/staff/questions/\d+/$", staff.url)
+    expect(staff.locator("body")).to_contain_text("来期の価格表をお送りします。")
 
     # The dashboard in English.
     staff.goto(f"{base}/staff/?days=90")

@@ -54,6 +54,15 @@ ROWS = [
     Row("threads:metrics", STAFF, leaks=leaks),
     Row("threads:metrics", STAFF, leaks=leaks, query="?format=csv&table=people"),
     Row("threads:staff_detail", STAFF_OBJECT_A, kwargs=thread_kw, leaks=leaks),
+    # Partner 360's "Message": a new thread to partner A (its manager and support only).
+    Row("threads:staff_new", STAFF_OBJECT_A, kwargs=lambda w: {"partner_pk": w.partner_a.pk}),
+    Row(
+        "threads:staff_new",
+        STAFF_POST_A,
+        kwargs=lambda w: {"partner_pk": w.partner_a.pk},
+        method="post",
+        data=lambda w: {"subject": "From the vendor", "category": "other", "body": "Hello"},
+    ),
     Row(
         "threads:staff_assign",
         STAFF_POST_A,
