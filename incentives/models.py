@@ -593,8 +593,8 @@ class DealNotification(models.Model):
         return f"{self.deal_id} {self.event} -> {self.recipient_id}"
 
 
-# The staff overview's program cost roll-up lives in its own module (imported here so that
-# Django registers the model with the incentives app).
-from incentives.program_costs import ProgramCost  # noqa: E402, F401
-# The dashboard's per-partner deal roll-up lives in its own module (models, refresh, task).
+# The roll-ups live in modules of their own (imported here so that Django registers their
+# models with the incentives app): the dashboard's per-partner deals and the staff
+# overview's program cost.
 from incentives.deal_rollup import PartnerDealMonth, PartnerDealRollup  # noqa: E402, F401
+from incentives.program_costs import ProgramCost  # noqa: E402, F401
