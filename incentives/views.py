@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -261,15 +262,24 @@ def home_panel(request, partner):
     )
 
 
+STAFF_LINK_COUNT_CAP = 1000
+
+
 def staff_links(request):
     if not request.user.is_channel_manager:
         return []
-    waiting = Deal.objects.filter(
-        status=Deal.Status.SUBMITTED, partner__in=partners_for_staff(request.user)
-    ).count()
+    # The queue can hold 100,000 deals; the link on every staff home counts at most 1,000.
+    submitted = scoped(Deal.objects.filter(status=Deal.Status.SUBMITTED), partners_for_staff(request.user))
+    waiting = submitted[: STAFF_LINK_COUNT_CAP + 1].count()
+    if waiting > STAFF_LINK_COUNT_CAP:
+        label = _("Deal registrations (more than %(count)s to review)") % {
+            "count": intcomma(STAFF_LINK_COUNT_CAP)
+        }
+    else:
+        label = _("Deal registrations (%(count)s to review)") % {"count": waiting}
     return [
         {
-            "label": _("Deal registrations (%(count)s to review)") % {"count": waiting},
+            "label": label,
             "url": reverse("incentives:staff_deals"),
             "description": _("Review registrations, with conflict flags and waiting time."),
         },

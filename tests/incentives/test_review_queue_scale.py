@@ -56,3 +56,15 @@ _init = CappedPaginator.__init__
 
 def _small_cap(self, *args, cap, **kwargs):
     _init(self, *args, cap=30, **kwargs)
+
+
+def test_the_staff_home_link_counts_the_queue_up_to_its_cap(world, client_for, monkeypatch):
+    from incentives import views
+
+    monkeypatch.setattr(views, "STAFF_LINK_COUNT_CAP", 3)
+    client = client_for(world.manager_a)
+    DealFactory.create_batch(2, partner=world.partner_a)
+    DealFactory.create_batch(5, partner=world.partner_b)  # outside manager_a's scope
+    assert "審査待ち2件" in client.get(reverse("dashboard:index")).content.decode()
+    DealFactory.create_batch(2, partner=world.partner_a)
+    assert "審査待ち3件超" in client.get(reverse("dashboard:index")).content.decode()
