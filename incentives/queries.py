@@ -13,15 +13,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement, Tier, TierChange
+from prm import pagecache
 from prm.formats import yen_short
 
 # --- Contracts for other apps ---------------------------------------------------------
 
 
+def partner_tier_state(partner) -> PartnerTierState | None:
+    """The partner's tier state with its tier: one indexed row, memoised on the partner
+    object so that every panel of a page (and the tier rank of the audience rules) shares it."""
+    cached = getattr(partner, "_tier_state", False)
+    if cached is not False:
+        return cached
+    partner._tier_state = (
+        PartnerTierState.objects.filter(partner_id=partner.pk).select_related("tier").first()
+    )
+    return partner._tier_state
+
+
 def partner_tier(partner) -> Tier | None:
     """The partner's current tier (None before the first recomputation or without tiers)."""
-    state = PartnerTierState.objects.filter(partner=partner).select_related("tier").first()
+    state = partner_tier_state(partner)
     return state.tier if state else None
+
+
+def tiers() -> list[Tier]:
+    """Every tier in rank order, cached until a tier is saved or deleted
+    (`receivers.tiers_changed`)."""
+    return pagecache.cached(("tiers",), "incentives:tiers", lambda: list(Tier.objects.all()))
 
 
 def partner_tier_map(partner_ids=None) -> dict[int, int]:
@@ -38,15 +57,8 @@ def partner_tier_map(partner_ids=None) -> dict[int, int]:
 def partner_tier_rank(partner) -> int | None:
     """Rank of one partner's current tier (None without a tier): one indexed row, memoised
     on the partner object so that every panel of a page shares it."""
-    cached = getattr(partner, "_tier_rank", False)
-    if cached is not False:
-        return cached
-    partner._tier_rank = (
-        PartnerTierState.objects.filter(partner_id=partner.pk, tier__isnull=False)
-        .values_list("tier__rank", flat=True)
-        .first()
-    )
-    return partner._tier_rank
+    tier = partner_tier(partner)
+    return tier.rank if tier else None
 
 
 def partners_with_won_deals():

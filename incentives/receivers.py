@@ -1,12 +1,22 @@
 """How incentives reacts to the partner lifecycle (connected in IncentivesConfig.ready())."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from incentives import services
+from incentives.models import Tier
 from partners.models import Partner
 from partners.signals import partner_offboarded
+from prm import pagecache
 
 
 @receiver(partner_offboarded, sender=Partner, dispatch_uid="incentives.release_protection")
 def release_protection(sender, *, partner, actor, **kwargs):
     services.deals_release_protection(partner=partner, actor=actor)
+
+
+@receiver(post_save, sender=Tier, dispatch_uid="incentives.tiers_saved")
+@receiver(post_delete, sender=Tier, dispatch_uid="incentives.tiers_deleted")
+def tiers_changed(sender, **kwargs):
+    """Cache invalidation only (not domain flow): `queries.tiers()` reads again."""
+    pagecache.bump("tiers")

@@ -243,10 +243,10 @@ def statement_detail(request, pk):
 
 
 def home_panel(request, partner):
-    tiers = list(Tier.objects.all())
+    tiers = queries.tiers()
     if not tiers:
         return None
-    state = PartnerTierState.objects.filter(partner=partner).select_related("tier").first()
+    state = queries.partner_tier_state(partner)  # shared with the other panels' tier rank
     current = state.tier if state else None
     target = queries.next_tier(tiers, current)
     return (

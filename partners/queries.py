@@ -2,10 +2,23 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, FloatField, Func, Q
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from partners.models import Application, PartnerType, ReferralLink, Source
+from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
 
 
 class Median(Func):
@@ -15,6 +28,28 @@ class Median(Func):
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     contains_aggregate = True
     output_field = FloatField()
+
+
+def partner_facts(partner) -> dict:
+    """What several home panels ask about the partner, in one query, memoised on the partner
+    object for the request: active members, and whether industries and capabilities are set
+    (the profile's relations)."""
+    cached = getattr(partner, "_facts", None)
+    if cached is not None:
+        return cached
+    members = (
+        Membership.objects.filter(partner_id=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("partner_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    partner._facts = Partner.objects.filter(pk=partner.pk).values(
+        members=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+        has_industries=Exists(Partner.industries.through.objects.filter(partner_id=OuterRef("pk"))),
+        has_capabilities=Exists(Partner.capabilities.through.objects.filter(partner_id=OuterRef("pk"))),
+    ).first() or {"members": 0, "has_industries": False, "has_capabilities": False}
+    return partner._facts
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:

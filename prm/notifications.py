@@ -240,9 +240,14 @@ def summaries_send(*, now=None) -> int:
     return sent
 
 
+def unread(user):
+    """The bell's rows (the partial index prm_notification_unread covers them)."""
+    return Notification.objects.filter(recipient=user, in_app=True, read_at=None)
+
+
 def unread_count(user) -> int:
     """The bell: one count over the partial index prm_notification_unread."""
-    return Notification.objects.filter(recipient=user, in_app=True, read_at=None).count()
+    return unread(user).count()
 
 
 def visible_to(user):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from incentives.models import Deal
 from incentives.queries import partner_tier_rank
 from partners.models import Membership, Partner
+from prm import pagecache
 from promotion.models import (
     Announcement,
     AnnouncementReceipt,
@@ -302,8 +303,20 @@ def announcements_for(*, partner, user, now=None):
     )
 
 
+def announcements_with_receipt(*, partner, user, now=None):
+    """`announcements_for` with `seen`: the person already has a receipt."""
+    receipt = AnnouncementReceipt.objects.filter(announcement_id=OuterRef("pk"), user=user)
+    return announcements_for(partner=partner, user=user, now=now).annotate(seen=Exists(receipt))
+
+
 def current_video() -> OverviewVideo | None:
     return OverviewVideo.objects.filter(is_active=True).first()
+
+
+def cached_current_video() -> OverviewVideo | None:
+    """`current_video()` for the partner home, cached until a video is saved or deleted
+    (`receivers.videos_changed`)."""
+    return pagecache.cached(("overview-video",), "promotion:video", current_video)
 
 
 EMBED_PATTERNS = (

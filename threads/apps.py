@@ -12,4 +12,4 @@ class ThreadsConfig(AppConfig):
 
         registry.register_home_panel(views.home_panel, order=60)
         registry.register_staff_links(views.staff_links, order=60)
-        registry.register_nav_badge("questions", queries.unread_badge)
+        registry.register_nav_badge("questions", queries.unread_threads)

@@ -1,0 +1,73 @@
+"""Every cache behind the partner home: change the data, see the page change."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from incentives import services as incentive_services
+from incentives.models import Tier
+from prm import pagecache
+from promotion.models import AnnouncementReceipt, OverviewVideo
+from tests.incentives.factories import make_tiers
+from tests.promotion.factories import AnnouncementFactory
+
+
+def _home(client) -> str:
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_renamed_tier_shows_on_the_home_at_once(world, client_for, django_capture_on_commit_callbacks):
+    make_tiers()
+    incentive_services.tiers_recompute()
+    client = client_for(world.member_a)
+    assert "シルバー" in _home(client)  # the next tier, from the cached tier list
+    with django_capture_on_commit_callbacks(execute=True):
+        tier = Tier.objects.get(rank=1)
+        tier.name_ja = "ブロンズ"
+        tier.save()
+    text = _home(client)
+    assert "ブロンズ" in text and "シルバー" not in text
+
+
+def test_the_overview_video_link_follows_the_admin(world, client_for, django_capture_on_commit_callbacks):
+    overview = reverse("promotion:overview")
+    client = client_for(world.admin_a)
+    assert overview not in _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        video = OverviewVideo.objects.create(title="Overview", external_url="https://youtu.be/abcdefghijk")
+    assert overview in _home(client)  # the admin joined long ago: a link, not the player
+    with django_capture_on_commit_callbacks(execute=True):
+        video.is_active = False
+        video.save()
+    text = _home(client)
+    assert overview not in text
+
+
+def test_an_announcement_receipt_is_written_once(world, client_for):
+    announcement = AnnouncementFactory()
+    client = client_for(world.admin_a)
+    assert announcement.title_ja in _home(client)
+    assert AnnouncementReceipt.objects.filter(announcement=announcement, user=world.admin_a).count() == 1
+    with CaptureQueriesContext(connection) as ctx:
+        assert announcement.title_ja in _home(client)
+    assert not [q for q in ctx.captured_queries if "INSERT" in q["sql"]]
+    # Another person sees it for the first time: their own receipt.
+    assert announcement.title_ja in _home(client_for(world.member_a))
+    assert AnnouncementReceipt.objects.filter(announcement=announcement).count() == 2
+
+
+def test_a_bumped_scope_is_read_again(db, django_capture_on_commit_callbacks):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert pagecache.cached(("s",), "k", compute) == 1
+    assert pagecache.cached(("s",), "k", compute) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.bump("s")
+    assert pagecache.cached(("s",), "k", compute) == 2
+    assert pagecache.cached(("s", "t"), "k", compute) == 3  # another set of scopes, another entry
