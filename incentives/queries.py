@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -190,6 +191,15 @@ def revenue_by_month(
 
 
 def revenue_chart_svg(series: list[tuple[date, Decimal, int]]) -> str:
+    """The bar chart of `series` (pygal SVG). Drawing it is most of the scorecard's own time,
+    and it depends only on the figures and the language: drawn once per process for each."""
+    return _revenue_chart_svg(
+        tuple((m, Decimal(r), d) for m, r, d in series), translation.get_language() or ""
+    )
+
+
+@lru_cache(maxsize=256)
+def _revenue_chart_svg(series: tuple, language: str) -> str:
     import pygal
     from pygal.style import Style
 

@@ -66,6 +66,22 @@ def campaigns_for_partner(partner, *, today=None):
     )
 
 
+def running_campaigns(partner, *, limit: int = 3, today=None) -> list[Campaign]:
+    """The first running campaigns of the partner's audience (annotated `joined`), for the
+    partner home: cached per partner, tier rank and day, until a campaign or its audience
+    changes (`receivers.campaigns_changed`) or the partner joins or leaves one
+    (`receivers.participation_changed`; the opt-out's bulk update bumps in the service)."""
+    today = today or timezone.localdate()
+    rank = tier_rank(partner)  # memoised: shared with the tier panel
+    key = f"promotion:running:{partner.pk}:{partner.partner_type}:{rank}:{today.isoformat()}:{limit}"
+    return pagecache.cached(
+        ("campaigns", f"campaigns:partner:{partner.pk}"),
+        key,
+        lambda: list(campaigns_for_partner(partner, today=today).filter(starts_on__lte=today)[:limit]),
+        timeout=24 * 3600,
+    )
+
+
 def campaign_for_partner(*, partner, pk) -> Campaign | None:
     return for_partner(partner).filter(pk=pk).first()
 

@@ -204,7 +204,7 @@ def home_panel(request, partner):
     membership = active_membership(request.user)
     video = queries.cached_current_video()
     show_video = video is not None and membership is not None and queries.is_new_member(membership)
-    running = list(queries.campaigns_for_partner(partner).filter(starts_on__lte=timezone.localdate())[:3])
+    running = queries.running_campaigns(partner)
     lone = partner_facts(partner)["members"] == 1  # shared with the company panel
     if not (announcements or show_video or running or lone or video):
         return None

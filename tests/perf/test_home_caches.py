@@ -71,3 +71,39 @@ def test_a_bumped_scope_is_read_again(db, django_capture_on_commit_callbacks):
         pagecache.bump("s")
     assert pagecache.cached(("s",), "k", compute) == 2
     assert pagecache.cached(("s", "t"), "k", compute) == 3  # another set of scopes, another entry
+
+
+def test_running_campaigns_follow_publishing_and_joining(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from promotion import services as promotion_services
+    from promotion.models import Campaign
+    from tests.promotion.factories import CampaignFactory
+
+    client = client_for(world.admin_a)
+    _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = CampaignFactory()
+    text = _home(client)
+    assert campaign.name in text
+    assert "参加中" not in text and "Joined" not in text
+    with django_capture_on_commit_callbacks(execute=True):
+        promotion_services.participation_opt_in(
+            campaign=campaign, partner=world.partner_a, user=world.admin_a
+        )
+    assert "参加中" in _home(client) or "Joined" in _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        promotion_services.participation_opt_out(
+            campaign=campaign, partner=world.partner_a, user=world.admin_a
+        )
+    text = _home(client)
+    assert "参加中" not in text and "Joined" not in text
+    # Limited to named partners that do not include partner A: gone from A's home.
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.named_partners.add(world.partner_b)
+    assert campaign.name not in _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.named_partners.clear()
+        campaign.status = Campaign.Status.DRAFT
+        campaign.save()
+    assert campaign.name not in _home(client)
