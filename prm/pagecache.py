@@ -36,8 +36,9 @@ def versions(scopes: Iterable[str]) -> str:
 
 
 def bump(*scopes: str) -> None:
-    """Invalidate everything cached under these scopes, once the transaction commits (a
-    reader must not cache the old rows under the new version)."""
+    """Invalidate everything cached under these scopes: now (later reads in the same
+    transaction see the change) and again once the transaction commits (another
+    connection may have cached the old rows under the first new version meanwhile)."""
 
     def run():
         for scope in scopes:
@@ -47,7 +48,9 @@ def bump(*scopes: str) -> None:
             except ValueError:  # never read yet, or evicted
                 cache.set(key, time.time_ns(), None)
 
-    transaction.on_commit(run)
+    run()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(run)
 
 
 def cached(scopes: Iterable[str], key: str, compute: Callable, timeout: int = DEFAULT_TIMEOUT):

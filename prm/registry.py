@@ -14,7 +14,10 @@ renders every panel in its own template pass (`{% render_panel %}`), so the cont
 processors run once per page. Staff links are `g(request) -> [{"label", "url",
 "description"}]`. A navigation badge is `h(request) -> QuerySet | int` for a key of
 `prm.navigation.PARTNER_NAV`: the rows to count (all badges and the notification bell are
-counted in one query, `nav_counts`), or a number already known. Registering the same function twice is a no-op, so a
+counted in one query, `nav_counts`), or a number already known. The counts are cached per
+person (`cached_nav_counts`): an app whose badge counts rows must call `nav_changed` when
+they change (threads does on every thread, message and read marker; prm.notifications for
+the bell). Registering the same function twice is a no-op, so a
 `ready()` that runs again changes nothing; a broken import fails at start-up.
 """
 
@@ -23,6 +26,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import IntegerField, QuerySet, Subquery
+
+from prm import pagecache
 
 
 @dataclass(frozen=True)
@@ -107,3 +112,26 @@ def nav_counts(request, extra: dict[str, QuerySet] | None = None) -> dict[str, i
         row = next(iter(rows), {})
         counts.update({key: row.get(f"n_{key}", 0) for key in subqueries})
     return counts
+
+
+NAV_CACHE_SECONDS = 3600
+
+
+def cached_nav_counts(request, partner_id: int, extra: dict[str, QuerySet] | None = None) -> dict[str, int]:
+    """`nav_counts` kept per person and partner until `nav_changed` says a count moved."""
+    user_id = request.user.pk
+    return pagecache.cached(
+        (f"nav:partner:{partner_id}", f"nav:user:{user_id}"),
+        f"nav:{user_id}:{partner_id}",
+        lambda: nav_counts(request, extra),
+        timeout=NAV_CACHE_SECONDS,
+    )
+
+
+def nav_changed(*, partner_id: int | None = None, user_ids=()) -> None:
+    """The badges of a partner's members (or of some people) may have changed: they are
+    counted again on the next page (after the transaction commits)."""
+    scopes = [f"nav:partner:{partner_id}"] if partner_id else []
+    scopes += [f"nav:user:{pk}" for pk in user_ids]
+    if scopes:
+        pagecache.bump(*scopes)

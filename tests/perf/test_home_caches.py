@@ -107,3 +107,65 @@ def test_running_campaigns_follow_publishing_and_joining(
         campaign.status = Campaign.Status.DRAFT
         campaign.save()
     assert campaign.name not in _home(client)
+
+
+def _badges(client) -> tuple[str, str]:
+    """(questions badge, bell count) as the page shows them."""
+    import re
+
+    text = _home(client)
+    badge = re.search(r'data-badge="questions">(\d+)', text)
+    bell = re.search(r'data-unread="(\d+)"', text)
+    return (badge.group(1) if badge else "0", bell.group(1))
+
+
+def test_the_cached_badges_follow_answers_reads_and_notifications(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from prm import notifications
+    from tests.threads.factories import ANSWER, make_thread
+    from threads import services as thread_services
+
+    member = client_for(world.member_a)
+    admin = client_for(world.admin_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = make_thread(world.partner_a, world.member_a)
+    assert _badges(member) == ("0", "0") and _badges(admin) == ("1", "0")  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_services.staff_reply(thread=thread, author=world.support, body=ANSWER)
+    assert _badges(member)[0] == "1" and _badges(admin)[0] == "1"
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_services.thread_mark_read(thread=thread, user=world.member_a)
+    assert _badges(member)[0] == "0" and _badges(admin)[0] == "1"  # per person
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_services.threads_mark_all_read(threads=thread.__class__.objects.all(), user=world.admin_a)
+    assert _badges(admin)[0] == "0"
+
+    before = int(_badges(member)[1])  # the answer's own notification
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(
+            kind="campaign_new", recipients=[world.member_a], event_key="c:1", params={"title": "T"}
+        )
+    assert int(_badges(member)[1]) == before + 1 and _badges(admin)[1] == "0"
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.mark_read(user=world.member_a)
+    assert _badges(member)[1] == "0"
+    # The bell's own fragment (polled by htmx) reads the same cached count.
+    assert 'data-unread="0"' in member.get(reverse("notification_bell")).content.decode()
+
+
+def test_the_scorecard_chart_follows_the_figures():
+    from datetime import date
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from incentives.queries import revenue_chart_svg
+
+    one = [(date(2026, 10, 1), Decimal(100), 1), (date(2026, 11, 1), Decimal(0), 0)]
+    two = [(date(2026, 10, 1), Decimal(100), 1), (date(2026, 11, 1), Decimal(250), 2)]
+    with translation.override("ja"):
+        assert revenue_chart_svg(one) != revenue_chart_svg(two)
+        ja = revenue_chart_svg(one)
+    with translation.override("en"):
+        assert revenue_chart_svg(one) != ja and "Won revenue by month" in revenue_chart_svg(one)

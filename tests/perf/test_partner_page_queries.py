@@ -149,5 +149,6 @@ def test_the_home_page_runs_the_layout_queries_once(world, client_for):
     badge = [s for s in sqls if "COUNT(*)" in s and 'FROM "threads_thread"' in s]
     bell = [s for s in sqls if 'FROM "prm_notification"' in s]
     assert len(membership) == 1, membership
-    assert len(badge) == 1, badge
-    assert bell == badge  # the bell and the badges: one query
+    # The badges and the bell: one query on the first page, then cached for the person
+    # until a count moves (tests/perf/test_home_caches.py).
+    assert badge == [] and bell == [], (badge, bell)
