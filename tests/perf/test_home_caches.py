@@ -169,3 +169,30 @@ def test_the_scorecard_chart_follows_the_figures():
         ja = revenue_chart_svg(one)
     with translation.override("en"):
         assert revenue_chart_svg(one) != ja and "Won revenue by month" in revenue_chart_svg(one)
+
+
+def test_the_cached_leaderboard_follows_recomputation_and_renames(world, client_for):
+    from decimal import Decimal
+
+    from incentives.models import PartnerTierState
+    from tests.factories import PartnerFactory
+    from tests.incentives.factories import DealFactory
+
+    make_tiers()
+    peer = PartnerFactory(
+        name="Peer Systems", partner_type=world.partner_a.partner_type, country=world.partner_a.country
+    )
+    PartnerTierState.objects.create(partner=peer, leaderboard_opt_in=True)
+    incentive_services.tiers_recompute()
+    client = client_for(world.member_a)
+    url = reverse("incentives:scorecard")
+    assert "Peer Systems" in client.get(url).content.decode()
+    # A won deal is on the leaderboard after the next recomputation (set-based writes).
+    DealFactory(partner=peer, won=True, amount_jpy=Decimal(7_654_321))
+    assert "7,654,321" not in client.get(url).content.decode()  # not recomputed yet
+    incentive_services.tiers_recompute()
+    assert "7,654,321" in client.get(url).content.decode()
+    peer.name = "Renamed Systems"
+    peer.save()
+    text = client.get(url).content.decode()
+    assert "Renamed Systems" in text and "Peer Systems" not in text
