@@ -37,7 +37,9 @@ def portal(request):
     bell = cache(partial(unread_count, user))
     if membership is not None:
         # The badges and the bell in one query, cached per person until one of them moves.
-        counts = registry.cached_nav_counts(request, membership.partner_id, extra={"_bell": unread(user)})
+        counts = registry.cached_nav_counts(
+            request, membership.partner_id, extra=lambda: {"_bell": unread(user)}
+        )
         bell = counts["_bell"]
         for key, label, url_name in PARTNER_NAV:
             items.append({"key": key, "label": label, "url": reverse(url_name), "badge": counts.get(key, 0)})

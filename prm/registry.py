@@ -117,13 +117,14 @@ def nav_counts(request, extra: dict[str, QuerySet] | None = None) -> dict[str, i
 NAV_CACHE_SECONDS = 3600
 
 
-def cached_nav_counts(request, partner_id: int, extra: dict[str, QuerySet] | None = None) -> dict[str, int]:
-    """`nav_counts` kept per person and partner until `nav_changed` says a count moved."""
+def cached_nav_counts(request, partner_id: int, extra: Callable[[], dict] | None = None) -> dict[str, int]:
+    """`nav_counts` kept per person and partner until `nav_changed` says a count moved
+    (`extra` is called only when counting)."""
     user_id = request.user.pk
     return pagecache.cached(
         (f"nav:partner:{partner_id}", f"nav:user:{user_id}"),
         f"nav:{user_id}:{partner_id}",
-        lambda: nav_counts(request, extra),
+        lambda: nav_counts(request, extra() if extra else None),
         timeout=NAV_CACHE_SECONDS,
     )
 
