@@ -196,3 +196,27 @@ def test_the_cached_leaderboard_follows_recomputation_and_renames(world, client_
     peer.save()
     text = client.get(url).content.decode()
     assert "Renamed Systems" in text and "Peer Systems" not in text
+
+
+def test_the_company_facts_follow_members_and_the_profile(world, client_for):
+    import re
+
+    from partners.models import Industry, Membership, Partner
+
+    def missing(text: str) -> str:
+        found = re.search(r"会社プロフィールの未入力項目：([^<]*)<", text)
+        return found.group(1) if found else ""
+
+    Partner.objects.filter(pk=world.partner_a.pk).update(profile_completed_at=None)
+    client = client_for(world.admin_a)
+    text = _home(client)
+    assert 'data-testid="invite-prompt"' not in text  # admin and member
+    assert "業界" in missing(text)
+    membership = Membership.objects.get(user=world.member_a)
+    membership.is_active = False
+    membership.save()
+    assert 'data-testid="invite-prompt"' in _home(client)
+    industry = Industry.objects.create(code="it", name_ja="情報通信", name_en="IT")
+    Partner.objects.get(pk=world.partner_a.pk).industries.add(industry)
+    text = _home(client)
+    assert missing(text) and "業界" not in missing(text)
