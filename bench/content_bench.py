@@ -209,7 +209,7 @@ def measure(runs):
         return run
 
     def recs():
-        for attr in ("_content_stage", "_tier_rank"):
+        for attr in ("_content_stage", "_tier_state"):
             partner.__dict__.pop(attr, None)
         queries.recommendations(partner=partner, user=user)
 

@@ -1,12 +1,31 @@
 """How incentives reacts to the partner lifecycle (connected in IncentivesConfig.ready())."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from incentives import services
+from incentives.models import PartnerTierState, Tier
 from partners.models import Partner
 from partners.signals import partner_offboarded
+from prm import pagecache
 
 
 @receiver(partner_offboarded, sender=Partner, dispatch_uid="incentives.release_protection")
 def release_protection(sender, *, partner, actor, **kwargs):
     services.deals_release_protection(partner=partner, actor=actor)
+
+
+@receiver(post_save, sender=Tier, dispatch_uid="incentives.tiers_saved")
+@receiver(post_delete, sender=Tier, dispatch_uid="incentives.tiers_deleted")
+def tiers_changed(sender, **kwargs):
+    """Cache invalidation only (not domain flow): `queries.tiers()` reads again."""
+    pagecache.bump("tiers")
+
+
+@receiver(post_save, sender=PartnerTierState, dispatch_uid="incentives.leaderboard_state_saved")
+@receiver(post_delete, sender=PartnerTierState, dispatch_uid="incentives.leaderboard_state_deleted")
+@receiver(post_save, sender=Partner, dispatch_uid="incentives.leaderboard_partner_saved")
+@receiver(post_delete, sender=Partner, dispatch_uid="incentives.leaderboard_partner_deleted")
+def leaderboard_changed(sender, **kwargs):
+    """Cache invalidation only: names, status, region and figures on the leaderboard."""
+    pagecache.bump("leaderboard")

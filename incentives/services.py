@@ -31,6 +31,7 @@ from incentives.program_costs import program_cost_refresh
 from incentives.signals import tiers_recomputed
 from partners.models import Partner
 from partners.services import partner_deal_won
+from prm import pagecache
 from prm.audit import audit
 from prm.business_days import add_business_days
 from prm.transitions import transition
@@ -599,6 +600,7 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     ]
     if notify:
         tasks.notify_tier_changes.delay_on_commit(change_ids=notify)
+    pagecache.bump("leaderboard")  # the figures changed (set-based: no post_save)
     transaction.on_commit(
         lambda: tiers_recomputed.send(sender=RecomputationRun, run=run, changes=run.changes)
     )
@@ -759,6 +761,7 @@ def leaderboard_opt_in_set(*, partner, user, opted_in: bool) -> PartnerTierState
     if state.leaderboard_opt_in != opted_in:
         state.leaderboard_opt_in = opted_in
         state.save(update_fields=["leaderboard_opt_in"])
+        pagecache.bump("leaderboard")
         audit(actor=user, action="leaderboard.opt_in" if opted_in else "leaderboard.opt_out", target=state,
               partner=partner)  # fmt: skip
     return state

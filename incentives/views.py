@@ -20,7 +20,7 @@ from incentives.forms import (
     OptInForm,
     ReviewForm,
 )
-from incentives.models import Deal, Earning, PartnerTierState, Statement, Tier
+from incentives.models import Deal, Earning, Statement
 from incentives.tables import (
     DEAL_COLUMNS,
     EARNING_COLUMNS,
@@ -162,12 +162,12 @@ def deal_close(request, pk):
 @partner_required
 def scorecard(request):
     partner = request.partner
-    tiers = list(Tier.objects.all())
-    state = PartnerTierState.objects.filter(partner=partner).select_related("tier").first()
+    tiers = queries.tiers()
+    state = queries.partner_tier_state(partner)
     current = state.tier if state else None
     target = queries.next_tier(tiers, current)
     series = queries.revenue_by_month(partner)
-    leaders, own_rank, peers = queries.leaderboard(partner)
+    leaders, own_rank, peers = queries.cached_leaderboard(partner)
     last_run = services.RecomputationRun.objects.order_by("-started_at").first()
     context = {
         "tiers": tiers,
@@ -245,10 +245,10 @@ def statement_detail(request, pk):
 
 
 def home_panel(request, partner):
-    tiers = list(Tier.objects.all())
+    tiers = queries.tiers()
     if not tiers:
         return None
-    state = PartnerTierState.objects.filter(partner=partner).select_related("tier").first()
+    state = queries.partner_tier_state(partner)  # shared with the other panels' tier rank
     current = state.tier if state else None
     target = queries.next_tier(tiers, current)
     return (

@@ -4,7 +4,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -179,6 +179,21 @@ def partner_plan(partner):
     # One query: the running plan sorts first, then the model's order (latest first).
     running_first = Case(When(status=OnboardingPlan.Status.RUNNING, then=Value(0)), default=Value(1))
     return plans.order_by(running_first, *OnboardingPlan._meta.ordering).first()
+
+
+def partner_plan_with_tasks(partner) -> tuple:
+    """(`partner_plan(partner)`, its tasks) in one query: the tasks of the chosen plan, each
+    with the plan joined; (None, []) without a plan."""
+    plans = OnboardingPlan.objects.for_partner(partner).exclude(status=OnboardingPlan.Status.CANCELLED)
+    running_first = Case(When(status=OnboardingPlan.Status.RUNNING, then=Value(0)), default=Value(1))
+    chosen = plans.order_by(running_first, *OnboardingPlan._meta.ordering).values("pk")[:1]
+    tasks = list(OnboardingTask.objects.filter(plan_id=Subquery(chosen)).select_related("plan"))
+    if not tasks:
+        return partner_plan(partner), []  # a plan without tasks (or none at all)
+    plan = tasks[0].plan
+    for task in tasks:
+        task.plan = plan  # one object, as plan.tasks.all() would give
+    return plan, tasks
 
 
 def task_sort_key(task: OnboardingTask, today: date):

@@ -165,11 +165,10 @@ def preferences(request):
 
 def home_panel(request, partner):
     """Partner home: onboarding progress and the next step."""
-    plan = queries.partner_plan(partner)
+    plan, tasks = queries.partner_plan_with_tasks(partner)
     if plan is None:
         return None
     today = timezone.localdate()
-    tasks = list(plan.tasks.all())
     done = sum(t.status == OnboardingTask.Status.DONE for t in tasks)
     overdue = sum(t.status != OnboardingTask.Status.DONE and t.due_date < today for t in tasks)
     return (

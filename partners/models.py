@@ -190,13 +190,16 @@ class Partner(models.Model):
             return Stage.SERVICING
         return Stage.SELLING
 
-    def profile_missing(self) -> list[str]:
-        """Labels of the profile fields still empty (the profile is complete when none are)."""
+    def profile_missing(self, present: dict | None = None) -> list[str]:
+        """Labels of the profile fields still empty (the profile is complete when none are).
+
+        `present` ({"has_industries", "has_capabilities"}, e.g. `queries.partner_facts`)
+        spares the query for the two relations."""
         missing = []
         for field in ("description", "logo", "website", "regions"):
             if not getattr(self, field):
                 missing.append(str(self._meta.get_field(field).verbose_name))
-        if self.pk:
+        if self.pk and present is None:
             # Both relations in one query.
             present = (
                 type(self)
@@ -210,6 +213,7 @@ class Partner(models.Model):
                 .first()
                 or {}
             )
+        if self.pk:
             for field in ("industries", "capabilities"):
                 if not present.get(f"has_{field}"):
                     missing.append(str(self._meta.get_field(field).verbose_name))

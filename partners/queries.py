@@ -2,10 +2,24 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, FloatField, Func, Q
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from partners.models import Application, PartnerType, ReferralLink, Source
+from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
+from prm import pagecache
 
 
 class Median(Func):
@@ -15,6 +29,42 @@ class Median(Func):
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     contains_aggregate = True
     output_field = FloatField()
+
+
+def partner_facts(partner) -> dict:
+    """What several home panels ask about the partner, in one query, memoised on the partner
+    object for the request and cached until the members or the profile's relations change
+    (`facts_changed`, from the receivers in `PartnersConfig.ready()`): active members, and
+    whether industries and capabilities are set."""
+    cached = getattr(partner, "_facts", None)
+    if cached is not None:
+        return cached
+    partner._facts = pagecache.cached(
+        ("partner-facts", f"partner-facts:{partner.pk}"),
+        f"partners:facts:{partner.pk}",
+        lambda: _partner_facts(partner),
+    )
+    return partner._facts
+
+
+def facts_changed(*, partner_id: int | None = None) -> None:
+    """Invalidate `partner_facts` of one partner (None: of every partner)."""
+    pagecache.bump(f"partner-facts:{partner_id}" if partner_id else "partner-facts")
+
+
+def _partner_facts(partner) -> dict:
+    members = (
+        Membership.objects.filter(partner_id=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("partner_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Partner.objects.filter(pk=partner.pk).values(
+        members=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+        has_industries=Exists(Partner.industries.through.objects.filter(partner_id=OuterRef("pk"))),
+        has_capabilities=Exists(Partner.capabilities.through.objects.filter(partner_id=OuterRef("pk"))),
+    ).first() or {"members": 0, "has_industries": False, "has_capabilities": False}
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:

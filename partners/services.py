@@ -13,7 +13,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from partners import scoring, signals
+from partners import queries, scoring, signals
 from partners.models import (
     Application,
     ApplicationEvent,
@@ -612,6 +612,7 @@ def partner_offboard(*, partner: Partner, actor, reason: str = "") -> Partner:
         reason=reason,
     )
     ended = Membership.objects.filter(partner=partner, is_active=True).update(is_active=False)
+    queries.facts_changed(partner_id=partner.pk)  # the member count (bulk update: no post_save)
     revoked = (
         Invitation.objects.for_partner(partner)
         .filter(accepted_at=None, revoked_at=None)

@@ -5,6 +5,7 @@ handler attributes and javascript:/data: links are all removed by nh3 (ammonia).
 """
 
 import re
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -52,6 +53,22 @@ def sanitize_html(html: str) -> str:
     )
 
 
+# Rendering is a pure function of the text: the same announcement, answer or asset body on
+# every page view is rendered once per process (keyed by the text itself, so an edit is a
+# new entry and nothing can go stale). Very long texts are rendered each time.
+CACHED_TEXT_MAX = 20_000
+
+
 def render_markdown(text: str) -> str:
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    text = text or ""
+    if len(text) > CACHED_TEXT_MAX:
+        return _render(text)
+    return _render_cached(text)
+
+
+def _render(text: str) -> str:
+    html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     return sanitize_html(html)
+
+
+_render_cached = lru_cache(maxsize=1024)(_render)

@@ -28,12 +28,9 @@ def notification_list(request):
 @login_required
 @require_GET
 def notification_bell(request):
-    """The bell alone, for htmx to refresh without reloading the page."""
-    return render(
-        request,
-        "partials/notification_bell.html",
-        {"notification_unread": notifications.unread_count(request.user)},
-    )
+    """The bell alone, for htmx to refresh without reloading the page (the count comes from
+    the `portal` context processor: for partner users, in the one query of the badges)."""
+    return render(request, "partials/notification_bell.html")
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.emails import send_templated_mail
 from prm.models import Notification, NotificationPreference
+from prm.registry import nav_changed
 
 PARTNER = "partner"
 STAFF = "staff"
@@ -123,6 +124,7 @@ def notify(
         return 0
     Channel = NotificationPreference.Channel
     channels = channels_for(users.values(), kind)
+    nav_changed(user_ids=list(users))  # the bell
     Notification.objects.bulk_create(
         [
             Notification(
@@ -240,9 +242,18 @@ def summaries_send(*, now=None) -> int:
     return sent
 
 
+def notification_changed(sender, instance, **kwargs):
+    nav_changed(user_ids=[instance.recipient_id])
+
+
+def unread(user):
+    """The bell's rows (the partial index prm_notification_unread covers them)."""
+    return Notification.objects.filter(recipient=user, in_app=True, read_at=None)
+
+
 def unread_count(user) -> int:
     """The bell: one count over the partial index prm_notification_unread."""
-    return Notification.objects.filter(recipient=user, in_app=True, read_at=None).count()
+    return unread(user).count()
 
 
 def visible_to(user):
@@ -253,6 +264,7 @@ def mark_read(*, user, pk: int | None = None) -> int:
     rows = visible_to(user).filter(read_at=None)
     if pk is not None:
         rows = rows.filter(pk=pk)
+    nav_changed(user_ids=[user.pk])  # the bell
     return rows.update(read_at=timezone.now())
 
 

@@ -8,7 +8,10 @@ class PromotionConfig(AppConfig):
 
     def ready(self):
         from prm import registry
-        from promotion import views
+        from promotion import (
+            receivers,  # noqa: F401  (cache invalidation of the overview video)
+            views,
+        )
 
         # Announcements and the overview video come first on the partner home.
         registry.register_home_panel(views.home_panel, order=5)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from incentives.models import Deal
 from incentives.queries import partner_tier_rank
 from partners.models import Membership, Partner
+from prm import pagecache
 from promotion.models import (
     Announcement,
     AnnouncementReceipt,
@@ -62,6 +63,22 @@ def campaigns_for_partner(partner, *, today=None):
         .annotate(joined=Exists(mine))
         .filter(Q(ends_on__gte=today) | Q(joined=True))
         .order_by("starts_on", "pk")
+    )
+
+
+def running_campaigns(partner, *, limit: int = 3, today=None) -> list[Campaign]:
+    """The first running campaigns of the partner's audience (annotated `joined`), for the
+    partner home: cached per partner, tier rank and day, until a campaign or its audience
+    changes (`receivers.campaigns_changed`) or the partner joins or leaves one
+    (`receivers.participation_changed`; the opt-out's bulk update bumps in the service)."""
+    today = today or timezone.localdate()
+    rank = tier_rank(partner)  # memoised: shared with the tier panel
+    key = f"promotion:running:{partner.pk}:{partner.partner_type}:{rank}:{today.isoformat()}:{limit}"
+    return pagecache.cached(
+        ("campaigns", f"campaigns:partner:{partner.pk}"),
+        key,
+        lambda: list(campaigns_for_partner(partner, today=today).filter(starts_on__lte=today)[:limit]),
+        timeout=24 * 3600,
     )
 
 
@@ -302,8 +319,20 @@ def announcements_for(*, partner, user, now=None):
     )
 
 
+def announcements_with_receipt(*, partner, user, now=None):
+    """`announcements_for` with `seen`: the person already has a receipt."""
+    receipt = AnnouncementReceipt.objects.filter(announcement_id=OuterRef("pk"), user=user)
+    return announcements_for(partner=partner, user=user, now=now).annotate(seen=Exists(receipt))
+
+
 def current_video() -> OverviewVideo | None:
     return OverviewVideo.objects.filter(is_active=True).first()
+
+
+def cached_current_video() -> OverviewVideo | None:
+    """`current_video()` for the partner home, cached until a video is saved or deleted
+    (`receivers.videos_changed`)."""
+    return pagecache.cached(("overview-video",), "promotion:video", current_video)
 
 
 EMBED_PATTERNS = (

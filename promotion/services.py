@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from prm import pagecache
 from prm.audit import audit
 from promotion import cobrand, queries
 from promotion.models import (
@@ -64,6 +65,7 @@ def participation_opt_out(*, campaign: Campaign, partner, user) -> None:
     ).update(opted_out_at=timezone.now())
     if updated:
         audit(actor=user, action="campaign.opted_out", target=campaign, partner=partner)
+        pagecache.bump(f"campaigns:partner:{partner.pk}")  # .update() sends no post_save
 
 
 # --- Kit --------------------------------------------------------------------------------

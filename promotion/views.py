@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from partners.models import Membership
+from partners.queries import partner_facts
 from prm.exports import csv_response
 from prm.files import serve
 from prm.models import CHANNEL_MANAGERS
@@ -197,13 +197,15 @@ def video_panel_context():
 
 def home_panel(request, partner):
     services.visit_record(user=request.user, partner=partner)
-    announcements = list(queries.announcements_for(partner=partner, user=request.user)[:3])
-    services.announcements_seen(announcements=announcements, user=request.user, partner=partner)
+    announcements = list(queries.announcements_with_receipt(partner=partner, user=request.user)[:3])
+    # Receipts are written once per announcement and person, not on every visit.
+    unseen = [a for a in announcements if not a.seen]
+    services.announcements_seen(announcements=unseen, user=request.user, partner=partner)
     membership = active_membership(request.user)
-    video = queries.current_video()
+    video = queries.cached_current_video()
     show_video = video is not None and membership is not None and queries.is_new_member(membership)
-    running = list(queries.campaigns_for_partner(partner).filter(starts_on__lte=timezone.localdate())[:3])
-    lone = Membership.objects.filter(partner=partner, is_active=True).count() == 1
+    running = queries.running_campaigns(partner)
+    lone = partner_facts(partner)["members"] == 1  # shared with the company panel
     if not (announcements or show_video or running or lone or video):
         return None
     context = {

@@ -46,15 +46,22 @@ def is_unread(thread, user) -> bool:
     return read_at is None or read_at < thread.last_public_at
 
 
-def unread_badge(request) -> int:
-    """The navigation badge: the partner's threads with unread activity (one query)."""
+def unread_threads(request):
+    """The navigation badge: the partner's threads with unread activity (the rows to count,
+    or 0; the navigation counts every badge in one query)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
     membership = active_membership(user)  # cached on the user by the navigation
     if membership is None:
         return 0
-    return Thread.objects.filter(partner_id=membership.partner_id).filter(unread_filter(user)).count()
+    return Thread.objects.filter(partner_id=membership.partner_id).filter(unread_filter(user))
+
+
+def unread_badge(request) -> int:
+    """The number on the badge (one query)."""
+    rows = unread_threads(request)
+    return rows if isinstance(rows, int) else rows.count()
 
 
 # --- Staff scope ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content.services import article_draft_create
-from prm import business_days
+from prm import business_days, registry
 from prm.audit import audit
 from prm.tenancy import active_membership
 from threads import about as about_mod
@@ -240,6 +240,7 @@ def threads_mark_all_read(*, threads, user) -> int:
         unique_fields=["user", "thread"],
         update_fields=["read_at"],
     )
+    registry.nav_changed(user_ids=[user.pk])  # the unread badge (bulk: no post_save)
     return len(ids)
 
 

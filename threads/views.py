@@ -99,7 +99,12 @@ def thread_new(request):
 
 @partner_required
 def thread_detail(request, pk):
-    thread = partner_thread_or_404(request, pk)
+    thread = get_object_or_404(
+        queries.with_read_marker(Thread.objects.for_partner(request.partner), request.user).select_related(
+            "author"
+        ),
+        pk=pk,
+    )
     public = thread.messages.public().select_related("author").prefetch_related("attachments")
     if request.GET.get("format") == "csv":
         return csv_response(
@@ -129,7 +134,10 @@ def thread_detail(request, pk):
         else:
             messages.success(request, _("Your message has been sent."))
         return redirect("threads:detail", pk=thread.pk)
-    services.thread_mark_read(thread=thread, user=request.user)
+    if thread.read_at is None or (thread.last_public_at and thread.read_at < thread.last_public_at):
+        # Only when there is something new: a page view that changes nothing writes nothing
+        # (and leaves the cached navigation counts alone).
+        services.thread_mark_read(thread=thread, user=request.user)
     about = about_mod.thread_about(thread)
     return render(
         request,

@@ -14,7 +14,7 @@ class Facts:
                 name=f"Rank {rank}", rank=rank
             )
         PartnerTierState.objects.update_or_create(partner=partner, defaults={"tier": tier})
-        partner._tier_rank = False  # forget the rank cached on the object
+        partner._tier_state = False  # forget the tier state cached on the object
 
     def onboarding(self, partner):
         from partners.models import Partner

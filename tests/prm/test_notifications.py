@@ -157,7 +157,8 @@ def test_the_bell_costs_one_indexed_query_per_page(
     with django_assert_max_num_queries(40) as captured:
         response = client.get(reverse(url_name))
     bell = [q["sql"] for q in captured.captured_queries if 'FROM "prm_notification"' in q["sql"]]
-    assert len([q for q in bell if "COUNT(*)" in q and 'read_at" IS NULL' in q]) == 1
+    # At most one count (for partner users it is cached until a notification arrives or is read).
+    assert len([q for q in bell if "COUNT(*)" in q and 'read_at" IS NULL' in q]) <= 1
     assert 'data-unread="1"' in response.content.decode()
 
 

@@ -278,8 +278,10 @@ def test_home_query_count_is_flat_in_partners_and_campaigns(world, client_for, d
     client.get("/")
     with django_assert_max_num_queries(80) as small:
         client.get("/")
+    budget = len(small.captured_queries)
     grow(12)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    client.get("/")  # the first view of new announcements writes their receipts, once
+    with django_assert_max_num_queries(budget):
         client.get("/")
 
 

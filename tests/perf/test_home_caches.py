@@ -1,0 +1,222 @@
+"""Every cache behind the partner home: change the data, see the page change."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from incentives import services as incentive_services
+from incentives.models import Tier
+from prm import pagecache
+from promotion.models import AnnouncementReceipt, OverviewVideo
+from tests.incentives.factories import make_tiers
+from tests.promotion.factories import AnnouncementFactory
+
+
+def _home(client) -> str:
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_renamed_tier_shows_on_the_home_at_once(world, client_for, django_capture_on_commit_callbacks):
+    make_tiers()
+    incentive_services.tiers_recompute()
+    client = client_for(world.member_a)
+    assert "シルバー" in _home(client)  # the next tier, from the cached tier list
+    with django_capture_on_commit_callbacks(execute=True):
+        tier = Tier.objects.get(rank=1)
+        tier.name_ja = "ブロンズ"
+        tier.save()
+    text = _home(client)
+    assert "ブロンズ" in text and "シルバー" not in text
+
+
+def test_the_overview_video_link_follows_the_admin(world, client_for, django_capture_on_commit_callbacks):
+    overview = reverse("promotion:overview")
+    client = client_for(world.admin_a)
+    assert overview not in _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        video = OverviewVideo.objects.create(title="Overview", external_url="https://youtu.be/abcdefghijk")
+    assert overview in _home(client)  # the admin joined long ago: a link, not the player
+    with django_capture_on_commit_callbacks(execute=True):
+        video.is_active = False
+        video.save()
+    text = _home(client)
+    assert overview not in text
+
+
+def test_an_announcement_receipt_is_written_once(world, client_for):
+    announcement = AnnouncementFactory()
+    client = client_for(world.admin_a)
+    assert announcement.title_ja in _home(client)
+    assert AnnouncementReceipt.objects.filter(announcement=announcement, user=world.admin_a).count() == 1
+    with CaptureQueriesContext(connection) as ctx:
+        assert announcement.title_ja in _home(client)
+    assert not [q for q in ctx.captured_queries if "INSERT" in q["sql"]]
+    # Another person sees it for the first time: their own receipt.
+    assert announcement.title_ja in _home(client_for(world.member_a))
+    assert AnnouncementReceipt.objects.filter(announcement=announcement).count() == 2
+
+
+def test_a_bumped_scope_is_read_again(db, django_capture_on_commit_callbacks):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert pagecache.cached(("s",), "k", compute) == 1
+    assert pagecache.cached(("s",), "k", compute) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.bump("s")
+    assert pagecache.cached(("s",), "k", compute) == 2
+    assert pagecache.cached(("s", "t"), "k", compute) == 3  # another set of scopes, another entry
+
+
+def test_running_campaigns_follow_publishing_and_joining(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from promotion import services as promotion_services
+    from promotion.models import Campaign
+    from tests.promotion.factories import CampaignFactory
+
+    client = client_for(world.admin_a)
+    _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = CampaignFactory()
+    text = _home(client)
+    assert campaign.name in text
+    assert "参加中" not in text and "Joined" not in text
+    with django_capture_on_commit_callbacks(execute=True):
+        promotion_services.participation_opt_in(
+            campaign=campaign, partner=world.partner_a, user=world.admin_a
+        )
+    assert "参加中" in _home(client) or "Joined" in _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        promotion_services.participation_opt_out(
+            campaign=campaign, partner=world.partner_a, user=world.admin_a
+        )
+    text = _home(client)
+    assert "参加中" not in text and "Joined" not in text
+    # Limited to named partners that do not include partner A: gone from A's home.
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.named_partners.add(world.partner_b)
+    assert campaign.name not in _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.named_partners.clear()
+        campaign.status = Campaign.Status.DRAFT
+        campaign.save()
+    assert campaign.name not in _home(client)
+
+
+def _badges(client) -> tuple[str, str]:
+    """(questions badge, bell count) as the page shows them."""
+    import re
+
+    text = _home(client)
+    badge = re.search(r'data-badge="questions">(\d+)', text)
+    bell = re.search(r'data-unread="(\d+)"', text)
+    return (badge.group(1) if badge else "0", bell.group(1))
+
+
+def test_the_cached_badges_follow_answers_reads_and_notifications(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from prm import notifications
+    from tests.threads.factories import ANSWER, make_thread
+    from threads import services as thread_services
+
+    member = client_for(world.member_a)
+    admin = client_for(world.admin_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = make_thread(world.partner_a, world.member_a)
+    assert _badges(member) == ("0", "0") and _badges(admin) == ("1", "0")  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_services.staff_reply(thread=thread, author=world.support, body=ANSWER)
+    assert _badges(member)[0] == "1" and _badges(admin)[0] == "1"
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_services.thread_mark_read(thread=thread, user=world.member_a)
+    assert _badges(member)[0] == "0" and _badges(admin)[0] == "1"  # per person
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_services.threads_mark_all_read(threads=thread.__class__.objects.all(), user=world.admin_a)
+    assert _badges(admin)[0] == "0"
+
+    before = int(_badges(member)[1])  # the answer's own notification
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(
+            kind="campaign_new", recipients=[world.member_a], event_key="c:1", params={"title": "T"}
+        )
+    assert int(_badges(member)[1]) == before + 1 and _badges(admin)[1] == "0"
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.mark_read(user=world.member_a)
+    assert _badges(member)[1] == "0"
+    # The bell's own fragment (polled by htmx) reads the same cached count.
+    assert 'data-unread="0"' in member.get(reverse("notification_bell")).content.decode()
+
+
+def test_the_scorecard_chart_follows_the_figures():
+    from datetime import date
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from incentives.queries import revenue_chart_svg
+
+    one = [(date(2026, 10, 1), Decimal(100), 1), (date(2026, 11, 1), Decimal(0), 0)]
+    two = [(date(2026, 10, 1), Decimal(100), 1), (date(2026, 11, 1), Decimal(250), 2)]
+    with translation.override("ja"):
+        assert revenue_chart_svg(one) != revenue_chart_svg(two)
+        ja = revenue_chart_svg(one)
+    with translation.override("en"):
+        assert revenue_chart_svg(one) != ja and "Won revenue by month" in revenue_chart_svg(one)
+
+
+def test_the_cached_leaderboard_follows_recomputation_and_renames(world, client_for):
+    from decimal import Decimal
+
+    from incentives.models import PartnerTierState
+    from tests.factories import PartnerFactory
+    from tests.incentives.factories import DealFactory
+
+    make_tiers()
+    peer = PartnerFactory(
+        name="Peer Systems", partner_type=world.partner_a.partner_type, country=world.partner_a.country
+    )
+    PartnerTierState.objects.create(partner=peer, leaderboard_opt_in=True)
+    incentive_services.tiers_recompute()
+    client = client_for(world.member_a)
+    url = reverse("incentives:scorecard")
+    assert "Peer Systems" in client.get(url).content.decode()
+    # A won deal is on the leaderboard after the next recomputation (set-based writes).
+    DealFactory(partner=peer, won=True, amount_jpy=Decimal(7_654_321))
+    assert "7,654,321" not in client.get(url).content.decode()  # not recomputed yet
+    incentive_services.tiers_recompute()
+    assert "7,654,321" in client.get(url).content.decode()
+    peer.name = "Renamed Systems"
+    peer.save()
+    text = client.get(url).content.decode()
+    assert "Renamed Systems" in text and "Peer Systems" not in text
+
+
+def test_the_company_facts_follow_members_and_the_profile(world, client_for):
+    import re
+
+    from partners.models import Industry, Membership, Partner
+
+    def missing(text: str) -> str:
+        found = re.search(r"会社プロフィールの未入力項目：([^<]*)<", text)
+        return found.group(1) if found else ""
+
+    Partner.objects.filter(pk=world.partner_a.pk).update(profile_completed_at=None)
+    client = client_for(world.admin_a)
+    text = _home(client)
+    assert 'data-testid="invite-prompt"' not in text  # admin and member
+    assert "業界" in missing(text)
+    membership = Membership.objects.get(user=world.member_a)
+    membership.is_active = False
+    membership.save()
+    assert 'data-testid="invite-prompt"' in _home(client)
+    industry = Industry.objects.create(code="it", name_ja="情報通信", name_en="IT")
+    Partner.objects.get(pk=world.partner_a.pk).industries.add(industry)
+    text = _home(client)
+    assert missing(text) and "業界" not in missing(text)
