@@ -161,6 +161,10 @@ def test_charts_are_image_urls_drawn_from_the_cached_blocks(world, data, client_
     assert response["Content-Type"] == "image/svg+xml"
     assert "<svg" in response.content.decode() and "<script" not in response.content.decode()
     assert "private" in response["Cache-Control"]
+    # Opened on its own, its policy lets pygal's <style> apply and nothing else run or load.
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy
+    assert "script-src" not in policy
     stale = client.get(reverse("dashboard:chart", args=["tiers"]) + "?days=30&v=old")
     assert "no-cache" in stale["Cache-Control"] or "max-age=0" in stale["Cache-Control"]
     assert client.get(reverse("dashboard:chart", args=["nope"])).status_code == 404
