@@ -1,6 +1,6 @@
 """Staff views: the channel dashboard (the staff home), its CSVs, partner search and partner 360."""
 
-from csp.decorators import csp_replace
+from csp.decorators import csp
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -51,7 +51,7 @@ def block_csv(request, block):
 
 # The SVG carries pygal's own <style> (and no script: js=[]). Shown as an <img> no policy
 # applies; opened on its own in a tab, this lets its styles apply and nothing else.
-@csp_replace({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
+@csp({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "frame-ancestors": ["'none'"]})
 @staff_required
 @require_GET
 def block_chart(request, block):
