@@ -279,7 +279,7 @@ def test_partner_search_caps_and_asks_to_refine(world, client_for):
     assert response.status_code == 200
 
 
-def test_partner_search_link_is_in_every_staff_page_navigation(world, data, client_for):
+def test_partner_search_box_is_in_every_staff_page_navigation(world, data, client_for):
     client = client_for(world.manager_a)
     for url in [
         reverse("staff_home"),
@@ -287,7 +287,10 @@ def test_partner_search_link_is_in_every_staff_page_navigation(world, data, clie
         reverse("staff_audit"),
     ]:
         text = client.get(url).content.decode()
-        assert f'href="{reverse("dashboard:partners")}" data-nav="partner-search"' in text, url
+        assert f'action="{reverse("dashboard:partners")}"' in text and 'id="nav-partner-search"' in text, url
+    # A partner's own pages have no staff search.
+    text = client_for(world.admin_a).get(reverse("home")).content.decode()
+    assert 'id="nav-partner-search"' not in text
 
 
 def test_partner_360_query_count(world, data, client_for, django_assert_max_num_queries):
