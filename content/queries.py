@@ -298,12 +298,13 @@ RECOMMENDATIONS_CACHE_SECONDS = 300
 
 
 def cached_recommendations(*, partner, user, limit: int = 6) -> list[Recommendation]:
-    """`recommendations()` for pages, kept for five minutes per partner, user and language.
+    """`recommendations()` for pages, kept for five minutes per partner, user and language,
+    and only while the library version stands (an asset published, saved or shared: new scores).
 
     Scoring reads several candidate sets (6 queries, the costliest part of the library and
     home pages at 20,000 assets); a cache hit costs one `in_bulk` that re-applies the
     audience rule, so an asset unpublished or no longer visible drops out at once."""
-    key = f"content:recs:{partner.pk}:{user.pk}:{limit}:{translation.get_language()}"
+    key = f"content:recs:{library_version()}:{partner.pk}:{user.pk}:{limit}:{translation.get_language()}"
     rows = cache.get(key)
     if rows is None:
         recs = recommendations(partner=partner, user=user, limit=limit)

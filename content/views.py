@@ -209,8 +209,24 @@ def bookmarks(request):
 
 
 def home_panel(request, partner):
-    """Recommendations on the partner home (prm.views.home_panels)."""
-    recs = queries.cached_recommendations(partner=partner, user=request.user, limit=4)
+    """Recommendations on the partner home (prm.views.home_panels).
+
+    What the card shows (id, title, first reason) is kept per person and language under the
+    library version (every asset or share save, scheduled publishing) and the partner's
+    audience (type, tier), for as long as the recommendations themselves are kept."""
+    from django.utils import translation
+
+    from prm import pagecache
+
+    def compute():
+        recs = queries.cached_recommendations(partner=partner, user=request.user, limit=4)
+        return [{"pk": r.asset.pk, "title": r.asset.title, "reason": str(r.reason)} for r in recs]
+
+    key = (
+        f"content:home:{queries.library_version()}:{partner.pk}:{partner.partner_type}:{partner.stage}:"
+        f"{queries.tier_rank(partner)}:{request.user.pk}:{translation.get_language()}"
+    )
+    recs = pagecache.cached((), key, compute, timeout=queries.RECOMMENDATIONS_CACHE_SECONDS)
     return "content/home_panel.html", {"recommendations": recs, "stage": partner.stage}
 
 

@@ -196,6 +196,28 @@ def partner_plan_with_tasks(partner) -> tuple:
     return plan, tasks
 
 
+def _plan_scope(partner_id) -> str:
+    return f"onboarding:partner:{partner_id}"
+
+
+def plan_changed(partner_id) -> None:
+    """The partner's plan or one of its tasks changed: the cached home card reads again."""
+    from prm import pagecache
+
+    pagecache.bump(_plan_scope(partner_id))
+
+
+def cached_partner_plan_with_tasks(partner) -> tuple:
+    """`partner_plan_with_tasks(partner)`, kept until `plan_changed(partner.pk)` (post_save and
+    post_delete of plans and tasks, and the services' set-based updates)."""
+    from prm import pagecache
+
+    scope = _plan_scope(partner.pk)
+    return pagecache.cached(
+        (scope,), f"onboarding:home:{partner.pk}", lambda: partner_plan_with_tasks(partner)
+    )
+
+
 def task_sort_key(task: OnboardingTask, today: date):
     """The next best step first: overdue, then due soon, then open by due date; submitted and done last."""
     state = task.state(today)

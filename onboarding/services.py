@@ -29,6 +29,7 @@ from onboarding.models import (
     TaskSubmission,
     UserCertification,
 )
+from onboarding.queries import plan_changed
 from partners.models import Partner
 from partners.services import partner_activate
 from prm.audit import audit
@@ -134,6 +135,7 @@ def plan_build(
         )
         for t in template.tasks.all()
     )
+    plan_changed(partner.pk)  # bulk_create sends no post_save
     _grant_owner(owner, partner)
     audit(
         actor=actor,
@@ -205,6 +207,7 @@ def _grant_owner(owner, partner) -> None:
 
 def _touch(plan: OnboardingPlan) -> None:
     OnboardingPlan.objects.filter(pk=plan.pk).update(last_activity_at=timezone.now())
+    plan_changed(plan.partner_id)  # .update() sends no post_save
 
 
 def _task_done(task: OnboardingTask, *, actor, how: str) -> bool:
@@ -231,6 +234,7 @@ def _task_done(task: OnboardingTask, *, actor, how: str) -> bool:
             partner = Partner.objects.get(pk=plan.partner_id)
             if partner.status == Partner.Status.ONBOARDING:
                 partner_activate(partner=partner, actor=actor)
+    plan_changed(plan.partner_id)
     return True
 
 
@@ -320,6 +324,7 @@ def submission_review(
         tasks.notify_submission_accepted.delay_on_commit(submission_id=submission.pk)
     else:
         OnboardingTask.objects.filter(pk=task.pk).update(status=OnboardingTask.Status.OPEN)
+        plan_changed(task.plan.partner_id)
         audit(actor=actor, action="onboarding.document_returned", target=task, partner=task.plan.partner_id)
         from onboarding import tasks
 

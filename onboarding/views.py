@@ -165,7 +165,7 @@ def preferences(request):
 
 def home_panel(request, partner):
     """Partner home: onboarding progress and the next step."""
-    plan, tasks = queries.partner_plan_with_tasks(partner)
+    plan, tasks = queries.cached_partner_plan_with_tasks(partner)
     if plan is None:
         return None
     today = timezone.localdate()

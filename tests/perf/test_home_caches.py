@@ -220,3 +220,96 @@ def test_the_company_facts_follow_members_and_the_profile(world, client_for):
     Partner.objects.get(pk=world.partner_a.pk).industries.add(industry)
     text = _home(client)
     assert missing(text) and "業界" not in missing(text)
+
+
+def _panel(text: str, testid: str) -> str:
+    """The HTML of one home card (from its data-testid to the end of the page)."""
+    start = text.find(f'data-testid="{testid}"')
+    return text[start:] if start >= 0 else ""
+
+
+def test_the_cached_recommendations_card_follows_asset_saves(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from content.models import Asset
+
+    with django_capture_on_commit_callbacks(execute=True):
+        asset = Asset.objects.create(
+            title="Partner programme guide", status=Asset.Status.PUBLISHED, published_at=timezone.now()
+        )
+    admin, member = client_for(world.admin_a), client_for(world.member_a)
+    for client in (admin, member):
+        assert "Partner programme guide" in _panel(_home(client), "content-panel")
+        _home(client)  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        asset.title = "Programme handbook"
+        asset.save()
+    for client in (admin, member):
+        text = _panel(_home(client), "content-panel")
+        assert "Programme handbook" in text and "Partner programme guide" not in text
+    with django_capture_on_commit_callbacks(execute=True):
+        asset.status = Asset.Status.ARCHIVED
+        asset.save()
+    for client in (admin, member):
+        assert "Programme handbook" not in _panel(_home(client), "content-panel")
+
+
+def test_scheduled_publishing_reaches_the_cached_recommendations(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from content import services as content_services
+    from content.models import Asset
+
+    client = client_for(world.member_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        Asset.objects.create(
+            title="Launch kit",
+            status=Asset.Status.SCHEDULED,
+            publish_at=timezone.now() - timedelta(minutes=1),
+        )
+    assert "Launch kit" not in _panel(_home(client), "content-panel")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert content_services.assets_publish_due() == 1
+    assert "Launch kit" in _panel(_home(client), "content-panel")
+
+
+def test_the_cached_onboarding_card_follows_the_plan(world, client_for, django_capture_on_commit_callbacks):
+    from onboarding import services as onboarding_services
+    from onboarding.models import OnboardingTask, TaskKind
+    from tests.onboarding.factories import ChecklistTemplateFactory, TemplateTaskFactory
+
+    template = ChecklistTemplateFactory(partner_type=world.partner_a.partner_type)
+    TemplateTaskFactory(template=template, kind=TaskKind.SIGNOFF, title="Kick-off call", due_offset_days=7)
+    TemplateTaskFactory(template=template, kind=TaskKind.SIGNOFF, title="Business review", due_offset_days=20)
+    admin, member = client_for(world.admin_a), client_for(world.member_a)
+    for client in (admin, member):
+        assert not _panel(_home(client), "onboarding-panel")  # no plan yet (cached)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = onboarding_services.plan_start(partner=world.partner_a, owner=world.manager_a)
+    for client in (admin, member):
+        text = _panel(_home(client), "onboarding-panel")
+        assert "Kick-off call" in text
+    first = plan.tasks.get(title="Kick-off call")
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding_services.task_sign_off(task=first, actor=world.manager_a)  # a set-based update
+    for client in (admin, member):
+        text = _panel(_home(client), "onboarding-panel")
+        assert "Business review" in text and "Kick-off call" not in text
+    with django_capture_on_commit_callbacks(execute=True):  # an edit in the admin (post_save)
+        second = OnboardingTask.objects.get(plan=plan, title="Business review")
+        second.title = "Quarterly review"
+        second.save()
+    assert "Quarterly review" in _panel(_home(member), "onboarding-panel")
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding_services.task_sign_off(task=second, actor=world.manager_a)  # completes the plan
+    assert 'data-testid="plan-duration"' in _panel(_home(member), "onboarding-panel")
+    with django_capture_on_commit_callbacks(execute=True):
+        plan.refresh_from_db()
+        plan.delete()
+    assert not _panel(_home(member), "onboarding-panel")
