@@ -52,6 +52,22 @@ def facts_changed(*, partner_id: int | None = None) -> None:
     pagecache.bump(f"partner-facts:{partner_id}" if partner_id else "partner-facts")
 
 
+def _referral_scope(partner_id) -> str:
+    return f"referral:partner:{partner_id}"
+
+
+def referral_changed(*, partner_id: int | None) -> None:
+    """The partner's referral link or its figures changed (a click, an application, the link
+    saved or switched off): the cached home card reads again."""
+    if partner_id:
+        pagecache.bump(_referral_scope(partner_id))
+
+
+def cached_partner_referral_link(partner, compute):
+    """`compute()` (the partner's link with its figures), kept until `referral_changed`."""
+    return pagecache.cached((_referral_scope(partner.pk),), f"partners:referral:{partner.pk}", compute)
+
+
 def _partner_facts(partner) -> dict:
     members = (
         Membership.objects.filter(partner_id=OuterRef("pk"), is_active=True)

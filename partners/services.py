@@ -126,6 +126,7 @@ def referral_click(*, code: str) -> ReferralLink | None:
     if link is None:
         return None
     ReferralLink.objects.filter(pk=link.pk).update(clicks=F("clicks") + 1)
+    queries.referral_changed(partner_id=link.partner_id)  # .update() sends no post_save
     return link
 
 
@@ -619,6 +620,7 @@ def partner_offboard(*, partner: Partner, actor, reason: str = "") -> Partner:
         .update(revoked_at=timezone.now())
     )
     ReferralLink.objects.filter(partner=partner).update(is_active=False)
+    queries.referral_changed(partner_id=partner.pk)
     audit(
         actor=actor if getattr(actor, "pk", None) else None,
         action="partner.access_ended",

@@ -373,11 +373,16 @@ def referral_panel(request, partner):
     """Home panel: the partner's referral link with clicks, applications and approvals."""
     if partner.status != Partner.Status.ACTIVE:
         return None
-    # The existing link with its figures in one query; created (and counted) on first use.
-    link = queries.referrer_stats(ReferralLink.objects.filter(partner=partner)).order_by("pk").first()
-    if link is None:
-        link = queries.referral_link_stats(services.referral_link_for(partner=partner))
-    return "partners/panels/referral.html", {"link": link}
+
+    def compute():
+        # The existing link with its figures in one query; created (and counted) on first use.
+        link = queries.referrer_stats(ReferralLink.objects.filter(partner=partner)).order_by("pk").first()
+        if link is None:
+            link = queries.referral_link_stats(services.referral_link_for(partner=partner))
+        return link
+
+    # Kept until a click, an application or a save of the link (queries.referral_changed).
+    return "partners/panels/referral.html", {"link": queries.cached_partner_referral_link(partner, compute)}
 
 
 def company_panel(request, partner):

@@ -313,3 +313,37 @@ def test_the_cached_onboarding_card_follows_the_plan(world, client_for, django_c
         plan.refresh_from_db()
         plan.delete()
     assert not _panel(_home(member), "onboarding-panel")
+
+
+def test_the_cached_referral_card_follows_clicks_and_applications(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from partners import services as partner_services
+    from partners.models import ReferralLink
+    from tests.partners.factories import ApplicationFactory
+
+    admin, member = client_for(world.admin_a), client_for(world.member_a)
+    for client in (admin, member):
+        text = _home(client)  # the link is created on the first view, then cached
+        assert 'data-testid="referral-clicks">0<' in text
+    link = ReferralLink.objects.get(partner=world.partner_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_services.referral_click(code=link.code)  # a set-based update
+    for client in (admin, member):
+        assert 'data-testid="referral-clicks">1<' in _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = ApplicationFactory(referral_link=link, source="referral")
+    for client in (admin, member):
+        text = _home(client)
+        assert 'data-testid="referral-applications">1<' in text
+        assert 'data-testid="referral-approvals">0<' in text
+    with django_capture_on_commit_callbacks(execute=True):
+        application.status, application.decided_at = "approved", timezone.now()
+        application.save()
+    assert 'data-testid="referral-approvals">1<' in _home(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        link.code = "newcode234"
+        link.save()
+    assert "newcode234" in _home(admin)
