@@ -384,14 +384,26 @@ def staff_attachment(request, pk):
 
 
 def home_panel(request, partner):
-    """The partner home's "Questions" card: recent threads, unread ones first."""
-    threads = list(
-        queries.with_read_marker(
-            Thread.objects.for_partner(partner).exclude(status=Thread.Status.CLOSED), request.user
-        ).order_by("-last_public_at", "-id")[:4]
+    """The partner home's "Questions" card: recent threads, unread ones first.
+
+    Kept per person under the scopes of the unread badge (`registry.nav_changed`: every saved
+    or deleted thread of the partner, every read marker of the person, marking all read)."""
+    from prm import pagecache
+
+    def compute():
+        threads = list(
+            queries.with_read_marker(
+                Thread.objects.for_partner(partner).exclude(status=Thread.Status.CLOSED), request.user
+            ).order_by("-last_public_at", "-id")[:4]
+        )
+        for thread in threads:
+            thread.unread = queries.is_unread(thread, request.user)
+        return threads
+
+    user_id = request.user.pk
+    threads = pagecache.cached(
+        (f"nav:partner:{partner.pk}", f"nav:user:{user_id}"), f"threads:home:{partner.pk}:{user_id}", compute
     )
-    for thread in threads:
-        thread.unread = queries.is_unread(thread, request.user)
     return "threads/home_panel.html", {"threads": threads, "target_days": services.response_target_days()}
 
 

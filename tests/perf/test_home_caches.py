@@ -347,3 +347,35 @@ def test_the_cached_referral_card_follows_clicks_and_applications(
         link.code = "newcode234"
         link.save()
     assert "newcode234" in _home(admin)
+
+
+def test_the_cached_questions_card_follows_threads_answers_and_reads(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from tests.threads.factories import ANSWER, make_thread
+    from threads import services as thread_services
+
+    member, admin = client_for(world.member_a), client_for(world.admin_a)
+    for client in (member, admin):
+        assert "Pricing question" not in _panel(_home(client), "questions-panel")  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = make_thread(world.partner_a, world.member_a, subject="Pricing question")
+    for client in (member, admin):
+        assert "Pricing question" in _panel(_home(client), "questions-panel")
+    new = 'badge text-bg-warning me-1">'
+    assert new not in _panel(_home(member), "questions-panel")  # the author's own question
+    assert new in _panel(_home(admin), "questions-panel")
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_services.staff_reply(thread=thread, author=world.support, body=ANSWER)
+    assert new in _panel(_home(member), "questions-panel")
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_services.thread_mark_read(thread=thread, user=world.member_a)
+    assert new not in _panel(_home(member), "questions-panel")
+    assert new in _panel(_home(admin), "questions-panel")  # per person
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_services.threads_mark_all_read(threads=thread.__class__.objects.all(), user=world.admin_a)
+    assert new not in _panel(_home(admin), "questions-panel")
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_services.thread_close(thread=thread, actor=world.support)
+    for client in (member, admin):
+        assert "Pricing question" not in _panel(_home(client), "questions-panel")
