@@ -34,6 +34,40 @@ def partner_tier_state(partner) -> PartnerTierState | None:
     return partner._tier_state
 
 
+def cached_partner_tier_state(partner) -> PartnerTierState | None:
+    """`partner_tier_state(partner)` for the partner home: read from the cache (and memoised on
+    the partner object like the uncached one) until the partner's state row is saved or
+    deleted, a recomputation writes the states, or a tier changes (`tier_state_changed`)."""
+    cached = getattr(partner, "_tier_state", False)
+    if cached is not False:
+        return cached
+    partner._tier_state = pagecache.cached(
+        ("tiers", "tier-states", f"tier-state:{partner.pk}"),
+        f"incentives:tier-state:{partner.pk}",
+        lambda: PartnerTierState.objects.filter(partner_id=partner.pk).select_related("tier").first(),
+    )
+    return partner._tier_state
+
+
+def tier_state_changed(*, partner_id: int | None = None) -> None:
+    """Invalidate `cached_partner_tier_state` of one partner (None: of every partner)."""
+    pagecache.bump(f"tier-state:{partner_id}" if partner_id else "tier-states")
+
+
+def open_deal_count(partner) -> int:
+    """The partner's deal registrations in an open stage, cached until one of its deals is
+    saved or deleted (`deals_changed`; the set-based updates change status, not stage)."""
+    return pagecache.cached(
+        (f"deals:partner:{partner.pk}",),
+        f"incentives:open-deals:{partner.pk}",
+        lambda: Deal.objects.for_partner(partner).filter(stage__in=Deal.OPEN_STAGES).count(),
+    )
+
+
+def deals_changed(*, partner_id: int) -> None:
+    pagecache.bump(f"deals:partner:{partner_id}")
+
+
 def partner_tier(partner) -> Tier | None:
     """The partner's current tier (None before the first recomputation or without tiers)."""
     state = partner_tier_state(partner)

@@ -3,8 +3,8 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from incentives import services
-from incentives.models import PartnerTierState, Tier
+from incentives import queries, services
+from incentives.models import Deal, PartnerTierState, Tier
 from partners.models import Partner
 from partners.signals import partner_offboarded
 from prm import pagecache
@@ -29,3 +29,17 @@ def tiers_changed(sender, **kwargs):
 def leaderboard_changed(sender, **kwargs):
     """Cache invalidation only: names, status, region and figures on the leaderboard."""
     pagecache.bump("leaderboard")
+
+
+@receiver(post_save, sender=PartnerTierState, dispatch_uid="incentives.home_state_saved")
+@receiver(post_delete, sender=PartnerTierState, dispatch_uid="incentives.home_state_deleted")
+def tier_state_row_changed(sender, instance, **kwargs):
+    """Cache invalidation only: the partner home's tier (`queries.cached_partner_tier_state`)."""
+    queries.tier_state_changed(partner_id=instance.partner_id)
+
+
+@receiver(post_save, sender=Deal, dispatch_uid="incentives.home_deal_saved")
+@receiver(post_delete, sender=Deal, dispatch_uid="incentives.home_deal_deleted")
+def deal_row_changed(sender, instance, **kwargs):
+    """Cache invalidation only: the partner home's open deal count (`queries.open_deal_count`)."""
+    queries.deals_changed(partner_id=instance.partner_id)

@@ -601,6 +601,7 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     if notify:
         tasks.notify_tier_changes.delay_on_commit(change_ids=notify)
     pagecache.bump("leaderboard")  # the figures changed (set-based: no post_save)
+    pagecache.bump("tier-states")  # every cached tier state (queries.cached_partner_tier_state)
     transaction.on_commit(
         lambda: tiers_recomputed.send(sender=RecomputationRun, run=run, changes=run.changes)
     )

@@ -244,11 +244,18 @@ def statement_detail(request, pk):
 # --- Plug-ins ---------------------------------------------------------------------------
 
 
+def home_tier_state(request, partner):
+    """Not a card: reads the partner's tier state from the cache before the cards that need
+    it (campaigns, content audience, the tier card) ask for it; memoised on the partner."""
+    queries.cached_partner_tier_state(partner)
+    return None
+
+
 def home_panel(request, partner):
     tiers = queries.tiers()
     if not tiers:
         return None
-    state = queries.partner_tier_state(partner)  # shared with the other panels' tier rank
+    state = queries.cached_partner_tier_state(partner)  # shared with the other panels' tier rank
     current = state.tier if state else None
     target = queries.next_tier(tiers, current)
     return (
@@ -257,7 +264,7 @@ def home_panel(request, partner):
             "current": current,
             "target": target,
             "gap": queries.gap_in_words(state, target) if target else "",
-            "open_deals": Deal.objects.for_partner(partner).filter(stage__in=Deal.OPEN_STAGES).count(),
+            "open_deals": queries.open_deal_count(partner),
         },
     )
 

@@ -375,14 +375,15 @@ def referral_panel(request, partner):
         return None
 
     def compute():
-        # The existing link with its figures in one query; created (and counted) on first use.
-        link = queries.referrer_stats(ReferralLink.objects.filter(partner=partner)).order_by("pk").first()
-        if link is None:
-            link = queries.referral_link_stats(services.referral_link_for(partner=partner))
-        return link
+        # The existing link with its figures in one query (None before its first use).
+        return queries.referrer_stats(ReferralLink.objects.filter(partner=partner)).order_by("pk").first()
 
     # Kept until a click, an application or a save of the link (queries.referral_changed).
-    return "partners/panels/referral.html", {"link": queries.cached_partner_referral_link(partner, compute)}
+    link = queries.cached_partner_referral_link(partner, compute)
+    if link is None:
+        services.referral_link_for(partner=partner)  # created on first use (a new version)
+        link = queries.cached_partner_referral_link(partner, compute)
+    return "partners/panels/referral.html", {"link": link}
 
 
 def company_panel(request, partner):

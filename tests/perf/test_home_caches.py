@@ -379,3 +379,44 @@ def test_the_cached_questions_card_follows_threads_answers_and_reads(
         thread_services.thread_close(thread=thread, actor=world.support)
     for client in (member, admin):
         assert "Pricing question" not in _panel(_home(client), "questions-panel")
+
+
+def _tier_card(client) -> tuple[str, int]:
+    """(the tier the card names, its open deal count)."""
+    import re
+
+    card = _panel(_home(client), "tier-panel")
+    tier = re.search(r'fs-4 fw-semibold mb-1">([^<]*)<', card).group(1).strip()
+    deals = int(re.search(r'<p class="small text-muted">\D*(\d+)', card).group(1))
+    return tier, deals
+
+
+def test_the_cached_tier_card_follows_recomputation_state_saves_and_deals(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from incentives.models import Deal, PartnerTierState
+    from tests.incentives.factories import DealFactory
+
+    tiers = make_tiers()
+    admin, member = client_for(world.admin_a), client_for(world.member_a)
+    before = {c: _tier_card(c) for c in (admin, member)}  # no state yet: cached as such
+    assert before[admin] == before[member] and before[admin][0] != "登録"
+    with django_capture_on_commit_callbacks(execute=True):
+        incentive_services.tiers_recompute()  # set-based writes of the states
+    for client in (admin, member):
+        assert _tier_card(client)[0] == "登録"
+    with django_capture_on_commit_callbacks(execute=True):  # an edit of the row (post_save)
+        state = PartnerTierState.objects.get(partner=world.partner_a)
+        state.tier = tiers[2]
+        state.save()
+    for client in (admin, member):
+        assert _tier_card(client)[0] == "ゴールド"
+    deals = before[admin][1]
+    with django_capture_on_commit_callbacks(execute=True):
+        deal = DealFactory(partner=world.partner_a, stage=Deal.Stage.PROPOSAL)
+    for client in (admin, member):
+        assert _tier_card(client)[1] == deals + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        deal.stage = Deal.Stage.LOST
+        deal.save()
+    assert _tier_card(member)[1] == deals
