@@ -45,7 +45,9 @@ def index(request):
     # The page's ids first (sorted on narrow rows), then those 20 assets with their joins:
     # joining version and collection before the sort carried thousands of wide rows through it.
     page = paginate_counted(request, listed.values_list("pk", flat=True), count=count, per_page=PER_PAGE)
-    ids = list(page.object_list)
+    ids = queries.cached_page_ids(
+        partner=request.partner, filters=filters, page_number=page.number, ids=lambda: list(page.object_list)
+    )
     found = (
         Asset.objects.select_related("current_version", "collection").prefetch_related("tags").in_bulk(ids)
     )

@@ -1,0 +1,80 @@
+"""The library's cached page ids and asset rows follow every change of what they show."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from content.models import Asset
+from tests.content.factories import AssetFactory, CollectionFactory, TagFactory
+
+
+def titles(client, query=""):
+    return [a.title for a in client.get(reverse("content:index") + query).context["items"]]
+
+
+def test_a_new_asset_tops_the_cached_newest_page(world, client_for):
+    client = client_for(world.member_a)
+    AssetFactory(title="Older", published_at=timezone.now() - timedelta(days=2))
+    assert titles(client) == ["Older"]
+    assert titles(client) == ["Older"]  # served from the cache
+    AssetFactory(title="Newer", published_at=timezone.now())
+    assert titles(client) == ["Newer", "Older"]
+
+
+def test_tagging_an_asset_changes_the_cached_tag_list(world, client_for):
+    client = client_for(world.member_a)
+    tag = TagFactory(slug="webinar")
+    asset = AssetFactory(title="Untagged yet")
+    assert titles(client, "?tag=webinar") == []
+    asset.tags.add(tag)
+    assert titles(client, "?tag=webinar") == ["Untagged yet"]
+    asset.tags.remove(tag)
+    assert titles(client, "?tag=webinar") == []
+
+
+def test_moving_a_collection_changes_the_cached_collection_list(world, client_for):
+    client = client_for(world.member_a)
+    parent, child = CollectionFactory(name="Parent"), CollectionFactory(name="Child")
+    AssetFactory(title="In the child", collection=child)
+    assert titles(client, f"?collection={parent.pk}") == []
+    child.parent = parent
+    child.save()
+    assert titles(client, f"?collection={parent.pk}") == ["In the child"]
+
+
+def test_search_page_follows_reindexing(world, client_for, django_capture_on_commit_callbacks):
+    client = client_for(world.member_a)
+    asset = AssetFactory(title="Weather notes", body="nothing here")
+    assert titles(client, "?q=zephyr") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        Asset.objects.filter(pk=asset.pk).update(body="All about the zephyr wind.")  # no post_save
+        from content.search import index_assets
+
+        index_assets([asset.pk])
+    assert titles(client, "?q=zephyr") == ["Weather notes"]
+
+
+def test_edited_title_and_collection_name_show_on_the_cached_row(world, client_for):
+    client = client_for(world.member_a)
+    collection = CollectionFactory(name="Brochures")
+    asset = AssetFactory(title="First title", collection=collection)
+    body = client.get(reverse("content:index")).content.decode()
+    assert "First title" in body and "Brochures" in body
+    asset.title = "Second title"
+    asset.save()
+    collection.name = "Leaflets"
+    collection.save()
+    body = client.get(reverse("content:index")).content.decode()
+    assert "Second title" in body and "First title" not in body
+    assert "Leaflets" in body
+
+
+def test_bookmark_star_is_per_user_on_a_cached_row(world, client_for):
+    from content.models import Bookmark
+
+    asset = AssetFactory(title="Starred")
+    a, b = client_for(world.member_a), client_for(world.admin_a)
+    Bookmark.objects.create(user=world.member_a, asset=asset, partner=world.partner_a)
+    assert b.get(reverse("content:index")).content.decode().count('<span class="text-warning"') == 0
+    assert a.get(reverse("content:index")).content.decode().count('<span class="text-warning"') == 1
