@@ -91,13 +91,23 @@ def index(request):
         asset.snippet_html = fts.highlight(asset.summary or asset.body, pattern, limit=160)
     _library_rows(request, items)
     show_recs = not filters.active and page.number == 1
+    recommendations = (
+        queries.cached_recommendations(partner=request.partner, user=request.user) if show_recs else []
+    )
+    collection_query = request.GET.copy()
+    collection_query.pop("page", None)
+    collection_query.pop("collection", None)
+    collections = list(library.flatten(roots))
+    for c in collections:
+        collection_query["collection"] = c.pk
+        c.query = collection_query.urlencode()
     context = {
         "active_nav": "content",
         "filters": filters,
         "page": page,
         "items": items,
         "bookmarked": queries.bookmarked_ids(request.user, [a.pk for a in items]),
-        "collections": list(library.flatten(roots)),
+        "collections": collections,
         "current_collection": by_id.get(filters.collection),
         "tags": library.popular_tags(),
         "stages": Stage.choices,
@@ -108,9 +118,8 @@ def index(request):
             ("newest", _("Newest")),
             ("popular", _("Most used")),
         ],
-        "recommendations": queries.cached_recommendations(partner=request.partner, user=request.user)
-        if show_recs
-        else [],
+        "recommendations": recommendations,
+        "recommendation_cards": _asset_cards([(rec.asset, rec.reason) for rec in recommendations]),
         "stage": request.partner.stage,
     }
     return render(request, "content/index.html", context)
@@ -139,6 +148,40 @@ def _row_key(asset) -> str:
         (version.file_type, bool(version.thumbnail)) if version else None,
     )
     return "content:row:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _asset_cards(pairs) -> list[str]:
+    """`content/_asset_card.html` for each (asset, reason), cached under a digest of what it shows."""
+    import hashlib
+
+    keys = []
+    for asset, reason in pairs:
+        version = asset.current_version
+        parts = (
+            translation.get_language(),
+            asset.pk,
+            asset.title,
+            getattr(asset, "title_html", None),
+            getattr(asset, "snippet_html", None),
+            asset.summary,
+            asset.kind,
+            asset.language,
+            (version.file_type, bool(version.thumbnail)) if version else None,
+            str(reason or ""),
+        )
+        keys.append("content:card:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
+    found = cache.get_many(keys) if keys else {}
+    fresh, cards = {}, []
+    for key, (asset, reason) in zip(keys, pairs, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = fresh[key] = render_to_string(
+                "content/_asset_card.html", {"asset": asset, "reason": reason, "hide_summary": False}
+            )
+        cards.append(mark_safe(html))  # rendered by our own template (autoescaped)
+    if fresh:
+        cache.set_many(fresh, ROW_SECONDS)
+    return cards
 
 
 def _library_rows(request, items) -> None:
