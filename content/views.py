@@ -36,7 +36,7 @@ def _asset_or_404(request, pk) -> Asset:
 
 
 class _LazyIds:
-    """A sliceable stand-in for a queryset that builds it only when a slice is listed."""
+    """A sliceable stand-in for the list's ids: `build(start, stop)` runs only when a slice is listed."""
 
     def __init__(self, build):
         self.build = build
@@ -50,7 +50,7 @@ class _LazySlice:
         self.build, self.window = build, window
 
     def __iter__(self):
-        return iter(self.build()[self.window])
+        return iter(self.build(self.window.start or 0, self.window.stop))
 
 
 # --- Partner library -------------------------------------------------------------------
@@ -68,9 +68,7 @@ def index(request):
     )
     # The page's ids first (sorted on narrow rows), then those 20 assets with their joins:
     # joining version and collection before the sort carried thousands of wide rows through it.
-    page = paginate_counted(
-        request, _LazyIds(lambda: filterset.qs.values_list("pk", flat=True)), count=count, per_page=PER_PAGE
-    )
+    page = paginate_counted(request, _LazyIds(filterset.page_ids), count=count, per_page=PER_PAGE)
     ids = queries.cached_page_ids(
         partner=request.partner, filters=filters, page_number=page.number, ids=lambda: list(page.object_list)
     )

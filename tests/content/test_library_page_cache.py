@@ -78,3 +78,21 @@ def test_bookmark_star_is_per_user_on_a_cached_row(world, client_for):
     Bookmark.objects.create(user=world.member_a, asset=asset, partner=world.partner_a)
     assert b.get(reverse("content:index")).content.decode().count('<span class="text-warning"') == 0
     assert a.get(reverse("content:index")).content.decode().count('<span class="text-warning"') == 1
+
+
+def test_search_page_ids_match_the_full_ranking_on_every_window(world, monkeypatch):
+    from content import library
+    from content.models import Asset as AssetModel
+
+    monkeypatch.setattr(library, "RANK_CANDIDATES", 3)
+    now = timezone.now()
+    for i in range(7):
+        AssetFactory(
+            title="zephyr " * (i % 3 + 1), body=f"note {i} zephyr", published_at=now - timedelta(days=i)
+        )
+    AssetFactory(title="Unrelated", body="calm", published_at=now)
+    qs = AssetModel.objects.filter(status=AssetModel.Status.PUBLISHED)
+    full = list(library.search(qs, "zephyr").values_list("pk", flat=True))
+    assert len(full) == 7
+    for start, stop in [(0, 2), (2, 4), (0, 7), (3, 5), (4, 7), (6, 20)]:
+        assert library.search_page_ids(qs, "zephyr", start, stop) == full[start:stop]
