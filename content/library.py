@@ -49,14 +49,18 @@ def search_page_ids(queryset, text: str, start: int, stop: int) -> list[int]:
     n = RANK_CANDIDATES
     ids = []
     if start < n:
-        candidates = newest.values("pk")[:n]
-        ranked = (
-            queryset.model.objects.filter(pk__in=Subquery(candidates))
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-published_at", "-pk")
-            .values_list("pk", flat=True)
+        # One query reads the candidates newest first and ranks those rows only; they are
+        # sorted here as the database would (a `pk IN (candidates)` sub-query led the planner
+        # to rank every asset; DESC puts a null date first).
+        candidates = newest.annotate(rank=SearchRank(F("search_vector"), query)).values_list(
+            "pk", "rank", "published_at"
+        )[:n]
+        ranked = sorted(
+            candidates,
+            key=lambda row: (row[1], row[2] is None, row[2] and row[2].timestamp(), row[0]),
+            reverse=True,
         )
-        ids += list(ranked[start : min(stop, n)])
+        ids += [pk for pk, _rank, _published in ranked[start : min(stop, n)]]
     if stop > n:
         ids += list(newest.values_list("pk", flat=True)[max(start, n) : stop])
     return ids
