@@ -73,7 +73,10 @@ def index(request):
         partner=request.partner, filters=filters, page_number=page.number, ids=lambda: list(page.object_list)
     )
     found = (
-        Asset.objects.select_related("current_version", "collection").prefetch_related("tags").in_bulk(ids)
+        Asset.objects.select_related("current_version", "collection")
+        .defer("search_vector")  # the whole text's lexemes: large, and not shown
+        .prefetch_related("tags")
+        .in_bulk(ids)
     )
     items = page.object_list = [found[pk] for pk in ids if pk in found]
     pattern = None
