@@ -408,7 +408,9 @@ def cached_related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
         return found
     if not ids:
         return []
-    found = visible_assets(partner).select_related("current_version").in_bulk(ids)
+    found = (
+        visible_assets(partner).select_related("current_version").defer("search_vector", "body").in_bulk(ids)
+    )
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -211,11 +211,13 @@ def _library_rows(request, items) -> None:
 def detail(request, pk):
     asset = _asset_or_404(request, pk)
     services.event_record(asset=asset, partner=request.partner, user=request.user, kind=AssetEvent.Kind.VIEW)
+    related = queries.cached_related_assets(partner=request.partner, asset=asset)
     context = {
         "active_nav": "content",
         "asset": asset,
         "bookmarked": Bookmark.objects.filter(user=request.user, asset=asset).exists(),
-        "related": queries.cached_related_assets(partner=request.partner, asset=asset),
+        "related": related,
+        "related_cards": _asset_cards([(r, None) for r in related]),
         "other_versions": queries.other_versions(partner=request.partner, asset=asset),
         "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else "",
     }

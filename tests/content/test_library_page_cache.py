@@ -96,3 +96,18 @@ def test_search_page_ids_match_the_full_ranking_on_every_window(world, monkeypat
     assert len(full) == 7
     for start, stop in [(0, 2), (2, 4), (0, 7), (3, 5), (4, 7), (6, 20)]:
         assert library.search_page_ids(qs, "zephyr", start, stop) == full[start:stop]
+
+
+def test_a_renamed_related_asset_shows_on_its_cached_card(world, client_for):
+    tag = TagFactory(slug="pricing")
+    page, other = AssetFactory(title="The page", tags=[tag]), AssetFactory(title="Related one", tags=[tag])
+    client = client_for(world.member_a)
+
+    def related():
+        body = client.get(reverse("content:detail", args=[page.pk])).content.decode()
+        return body[body.index('id="related-title"') :]
+
+    assert "Related one" in related()
+    other.title = "Related renamed"
+    other.save()
+    assert "Related renamed" in related() and "Related one" not in related()
