@@ -69,6 +69,16 @@ class LibraryFilterSet(django_filters.FilterSet):
             return qs.order_by("-use_count", "-published_at", "-pk")
         return qs.order_by("-published_at", "-pk")
 
+    def page_ids(self, start: int, stop: int) -> list[int]:
+        """The ids of `qs[start:stop]`; a search by relevance ranks only what the window needs
+        (content.library.search_page_ids)."""
+        f = self.chosen
+        if f.q and f.sort == "relevance":
+            self.qs  # noqa: B018 - applies the reader-language rule to self.queryset
+            base = super().qs if self.is_bound else self.queryset.all()
+            return library.search_page_ids(base, f.q, start, stop)
+        return list(self.qs.values_list("pk", flat=True)[start:stop])
+
     @staticmethod
     def _collection_id(value) -> int | None:
         try:

@@ -34,6 +34,38 @@ def search(queryset, text: str):
     return matches.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
 
 
+def search_page_ids(queryset, text: str, start: int, stop: int) -> list[int]:
+    """The ids of `search(queryset, text)[start:stop]`, without ranking every match.
+
+    In that order the newest RANK_CANDIDATES matches come first (ranked), then the other
+    matches newest first, so a window within the candidates ranks only them (~300 rows,
+    read newest first from the date index) and a window past them is a plain newest-first
+    slice: neither reads the thousands of matches a common word has."""
+    parsed = fts.parse_query(text)
+    query, recheck = fts.search_filter(parsed)
+    if query is None:
+        return list(search(queryset, text).values_list("pk", flat=True)[start:stop])
+    newest = queryset.filter(search_vector=query).filter(recheck).order_by("-published_at", "-pk")
+    n = RANK_CANDIDATES
+    ids = []
+    if start < n:
+        # One query reads the candidates newest first and ranks those rows only; they are
+        # sorted here as the database would (a `pk IN (candidates)` sub-query led the planner
+        # to rank every asset; DESC puts a null date first).
+        candidates = newest.annotate(rank=SearchRank(F("search_vector"), query)).values_list(
+            "pk", "rank", "published_at"
+        )[:n]
+        ranked = sorted(
+            candidates,
+            key=lambda row: (row[1], row[2] is None, row[2] and row[2].timestamp(), row[0]),
+            reverse=True,
+        )
+        ids += [pk for pk, _rank, _published in ranked[start : min(stop, n)]]
+    if stop > n:
+        ids += list(newest.values_list("pk", flat=True)[max(start, n) : stop])
+    return ids
+
+
 def collection_tree():
     """All collections in one query, as (roots, by_id) with `.kids` and `.depth` set."""
     collections = list(Collection.objects.all())

@@ -146,21 +146,55 @@ def library_row_changed(**_kwargs) -> None:
     transaction.on_commit(library_changed)
 
 
-def cached_library_count(*, partner, filters, count) -> int:
-    """`count()` (a callable) for the library list of `partner` with `filters` (library.Filters)."""
+def _library_key(prefix: str, *, partner, filters, extra=()) -> str:
     import hashlib
 
-    parts = (filters.q, filters.stage, filters.kind, filters.language, filters.tag, filters.collection)
+    parts = (
+        filters.q,
+        filters.stage,
+        filters.kind,
+        filters.language,
+        filters.tag,
+        filters.collection,
+        *extra,
+    )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-    key = (
-        f"content:count:{library_version()}:{partner.pk}:{partner.partner_type}:{tier_rank(partner)}:"
+    return (
+        f"content:{prefix}:{library_version()}:{partner.pk}:{partner.partner_type}:{tier_rank(partner)}:"
         f"{reader_language()}:{digest}"
     )
+
+
+def cached_library_count(*, partner, filters, count) -> int:
+    """`count()` (a callable) for the library list of `partner` with `filters` (library.Filters)."""
+    key = _library_key("count", partner=partner, filters=filters)
     n = cache.get(key)
     if n is None:
         n = count()
         cache.set(key, n, LIBRARY_COUNT_SECONDS)
     return n
+
+
+# The ids on one page of the list (a search ranks every match: ~30-50 ms at 20,000 assets)
+# under the same key as the count, plus sort and page. "Most used" is left out: use_count
+# changes with every roll-up of events, which does not bump the library version.
+CACHED_ID_SORTS = ("newest", "relevance")
+
+
+def cached_page_ids(*, partner, filters, page_number: int, ids) -> list[int]:
+    """`ids()` (a callable) for page `page_number` of the library list, cached like the count."""
+    if filters.sort not in CACHED_ID_SORTS:
+        return ids()
+    from content.library import RANK_CANDIDATES
+
+    key = _library_key(
+        "ids", partner=partner, filters=filters, extra=(filters.sort, page_number, RANK_CANDIDATES)
+    )
+    found = cache.get(key)
+    if found is None:
+        found = ids()
+        cache.set(key, found, LIBRARY_COUNT_SECONDS)
+    return found
 
 
 # --- Recommendations -------------------------------------------------------------------
@@ -375,7 +409,9 @@ def cached_related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
         return found
     if not ids:
         return []
-    found = visible_assets(partner).select_related("current_version").in_bulk(ids)
+    found = (
+        visible_assets(partner).select_related("current_version").defer("search_vector", "body").in_bulk(ids)
+    )
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -167,3 +167,17 @@ def test_related_assets_come_from_shared_tags_and_co_views(world):
     related = queries.related_assets(partner=world.partner_a, asset=main)
     assert [a.title for a in related] == ["Both tags", "Co-viewed", "One tag"]
     assert hidden not in related and both_tags in related and one_tag in related
+
+
+def test_an_edited_recommended_asset_shows_on_its_cached_card(world, fixed, client_for):
+    client = client_for(world.member_a)
+
+    def cards():
+        body = client.get(reverse("content:index")).content.decode()
+        return body[body.index('data-testid="recommendations"') : body.index("</section>")]
+
+    assert "New this week" in cards()
+    asset = fixed["new"]
+    asset.title = "Renamed this week"
+    asset.save()
+    assert "Renamed this week" in cards() and "New this week" not in cards()
