@@ -21,6 +21,7 @@ from onboarding.models import (
 )
 from partners.models import Partner
 from prm.business_days import add_business_days
+from prm.pagecache import bump, cached
 from prm.scoping import scoped, sees_every_partner
 
 INACTIVE_DAYS = 10
@@ -347,6 +348,36 @@ def median_days_to_onboard(plans) -> float | None:
         )
     ]
     return statistics.median(spans) if spans else None
+
+
+METRICS_SCOPE = "onboarding-metrics"
+
+
+def metrics_figures(plans, partners) -> dict:
+    """The metrics page's plan and certification figures (cohorts, median days, running
+    plans, certifications). Every partner: cached for the day in the reader's language under
+    METRICS_SCOPE, which any saved or deleted plan, certification or partner bumps
+    (`metrics_changed`); a narrowed scope: computed live."""
+
+    def compute():
+        return {
+            "cohorts": cohort_rows(plans),
+            "median_days": median_days_to_onboard(plans),
+            "running": plans.filter(status=OnboardingPlan.Status.RUNNING).count(),
+            "certs": certification_rows(partners),
+        }
+
+    if not sees_every_partner(partners):
+        return compute()
+    from django.utils import translation
+
+    key = f"onboarding:metrics:{timezone.localdate().isoformat()}:{translation.get_language()}"
+    return cached((METRICS_SCOPE,), key, compute)
+
+
+def metrics_changed(*args, **kwargs) -> None:
+    """Receiver (and direct call after queryset updates): the metrics figures count again."""
+    bump(METRICS_SCOPE)
 
 
 def task_lateness_refresh(*, today: date | None = None) -> int:

@@ -596,9 +596,9 @@ def staff_submission_file(request, pk):
 def staff_metrics(request):
     partners = partners_for_staff(request.user)
     plans = scoped(OnboardingPlan.objects.all(), partners)
-    cohorts = queries.cohort_rows(plans)
+    figures = queries.metrics_figures(plans, partners)
+    cohorts, certs = figures["cohorts"], figures["certs"]
     overdue, overdue_as_of = queries.task_lateness(partners)
-    certs = queries.certification_rows(partners)
     export = request.GET.get("export")
     if export == "cohorts":
         return csv_export("onboarding-cohorts", COHORT_COLUMNS, cohorts)
@@ -609,8 +609,8 @@ def staff_metrics(request):
     context = {
         "cohorts": cohorts,
         "overall": queries.overall_share(cohorts),
-        "median_days": queries.median_days_to_onboard(plans),
-        "running": plans.filter(status=OnboardingPlan.Status.RUNNING).count(),
+        "median_days": figures["median_days"],
+        "running": figures["running"],
         "overdue": overdue,
         "overdue_as_of": overdue_as_of,
         "certs": certs,
