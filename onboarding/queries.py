@@ -353,25 +353,27 @@ def median_days_to_onboard(plans) -> float | None:
 METRICS_SCOPE = "onboarding-metrics"
 
 
-def metrics_figures(plans, partners) -> dict:
+def metrics_figures(plans, partners, *, render=None) -> dict:
     """The metrics page's plan and certification figures (cohorts, median days, running
     plans, certifications). Every partner: cached for the day in the reader's language under
     METRICS_SCOPE, which any saved or deleted plan, certification or partner bumps
-    (`metrics_changed`); a narrowed scope: computed live."""
+    (`metrics_changed`); a narrowed scope: computed live. `render(figures)` adds entries
+    (the view's pre-rendered tables) kept with them."""
 
     def compute():
-        return {
+        figures = {
             "cohorts": cohort_rows(plans),
             "median_days": median_days_to_onboard(plans),
             "running": plans.filter(status=OnboardingPlan.Status.RUNNING).count(),
             "certs": certification_rows(partners),
         }
+        return {**figures, **(render(figures) if render else {})}
 
     if not sees_every_partner(partners):
         return compute()
     from django.utils import translation
 
-    key = f"onboarding:metrics:{timezone.localdate().isoformat()}:{translation.get_language()}"
+    key = f"onboarding:metrics:2:{timezone.localdate().isoformat()}:{translation.get_language()}"
     return cached((METRICS_SCOPE,), key, compute)
 
 
