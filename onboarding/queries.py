@@ -83,6 +83,20 @@ def plans_with_progress(qs=None, *, today: date | None = None):
     return _with_flags(qs, behind, inactive_since)
 
 
+PROGRESS_FIELDS = ("n_tasks", "n_done", "n_overdue", "days_elapsed", "is_behind", "is_overdue", "is_inactive")
+
+
+def annotate_progress(plans: list, *, today: date) -> None:
+    """Set `plans_with_progress`'s annotations on already-read plans (a page): one grouped
+    query over these plans' tasks only."""
+    rows = plans_with_progress(OnboardingPlan.objects.filter(pk__in=[p.pk for p in plans]), today=today)
+    found = {r["pk"]: r for r in rows.order_by().values("pk", *PROGRESS_FIELDS)}
+    for plan in plans:
+        for name, value in found.get(plan.pk, {}).items():
+            if name != "pk":
+                setattr(plan, name, value)
+
+
 def _with_flags(qs, behind: Q, inactive_since):
     from django.db.models import BooleanField, Case, When
 
