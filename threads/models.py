@@ -110,6 +110,12 @@ class Thread(models.Model):
             models.Index(fields=["created_at"], name="thread_created"),
             # The staff inbox's order (all statuses): its first page without sorting every thread.
             models.Index(fields=["-last_public_at", "-id"], name="thread_activity"),
+            # The cached question metrics' expiry: the next unanswered question due (a handful).
+            models.Index(
+                fields=["response_due_at"],
+                condition=models.Q(first_response_at__isnull=True),
+                name="thread_awaiting_response",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
