@@ -73,15 +73,17 @@ def key_queries():
 def staff_queries():
     """The staff lists and metrics pages (issue 17): the roll-ups they read and their scoped lists."""
     from django.db.models import Count, Exists, OuterRef, Sum
+    from django.utils import timezone
 
     from content.models import Asset, AssetEngagement, PartnerEngagement
     from incentives.models import Deal, TierChange
     from incentives.program_costs import ProgramCost
-    from onboarding.models import TaskLateness
+    from onboarding.models import OnboardingPlan, TaskLateness
+    from onboarding.queries import plans_with_progress
     from prm.models import User
     from prm.scoping import scoped
     from prm.tenancy import partners_for_staff
-    from threads.models import Message
+    from threads.models import Message, Thread
 
     manager2 = User.objects.filter(email="manager2@example.com").first()
     narrowed = partners_for_staff(manager2) if manager2 else partners_for_staff(User(is_staff=False))
@@ -122,6 +124,36 @@ def staff_queries():
                 .filter(Exists(AssetEngagement.objects.filter(period_days=90, total=0, asset=OuterRef("pk"))))
                 .order_by("published_at", "pk")
                 .values("pk")[:25]
+            ),
+        ),
+        (
+            # The page's 25 running plans first (their task counts after, for those 25 only).
+            "staff: onboarding plans page",
+            lambda: (
+                OnboardingPlan.objects.filter(status="running")
+                .select_related("partner", "owner")
+                .order_by("target_date", "pk")[:25]
+            ),
+        ),
+        (
+            "staff: onboarding plans page, task counts",
+            lambda: plans_with_progress(
+                OnboardingPlan.objects.filter(
+                    pk__in=list(
+                        OnboardingPlan.objects.filter(status="running")
+                        .order_by("target_date", "pk")
+                        .values_list("pk", flat=True)[:25]
+                    )
+                )
+            ),
+        ),
+        (
+            # When the cached question metrics stop being true (the next question due).
+            "staff: question metrics, next response due",
+            lambda: (
+                Thread.objects.filter(first_response_at__isnull=True, response_due_at__gte=timezone.now())
+                .order_by("response_due_at")
+                .values("response_due_at")[:1]
             ),
         ),
         (

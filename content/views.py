@@ -435,13 +435,24 @@ def _first_unopened(unopened, n: int = 25) -> list:
 
 
 def _stage_chart(top) -> str:
+    """The SVG (~6 ms in pygal), kept under its own inputs: the stage sums and the language."""
+    from django.utils import translation
+
+    from prm import pagecache
+
+    sums = [(value, sum(r["total"] for r in rows)) for value, rows in top.items()]
+    key = f"content:stage-chart:1:{translation.get_language()}:{sums!r}"
+    return pagecache.cached((), key, lambda: _stage_chart_svg(sums))
+
+
+def _stage_chart_svg(sums) -> str:
     import pygal
 
     chart = pygal.Bar(js=[], height=260, show_legend=False, disable_xml_declaration=True)
     chart.title = _("Opens of the top assets by stage")
     labels = dict(Stage.choices)
-    chart.x_labels = [str(labels[v]) for v in top]
-    chart.add(_("Opens"), [sum(r["total"] for r in rows) for rows in top.values()])
+    chart.x_labels = [str(labels[v]) for v, _total in sums]
+    chart.add(_("Opens"), [total for _v, total in sums])
     return chart.render(is_unicode=True)
 
 

@@ -519,7 +519,13 @@ class OnboardingPlan(models.Model):
                 name="plan_completed_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "owner"])]
+        indexes = [
+            models.Index(fields=["status", "owner"]),
+            # The staff plans list's default page: running plans by target date.
+            models.Index(
+                fields=["target_date", "id"], condition=Q(status="running"), name="plan_running_target"
+            ),
+        ]
 
     def __str__(self):
         return _("Onboarding of %(partner)s") % {"partner": self.partner}

@@ -21,6 +21,7 @@ from onboarding.models import (
 )
 from partners.models import Partner
 from prm.business_days import add_business_days
+from prm.pagecache import bump, cached
 from prm.scoping import scoped, sees_every_partner
 
 INACTIVE_DAYS = 10
@@ -80,6 +81,20 @@ def plans_with_progress(qs=None, *, today: date | None = None):
         * (Value(100) * F("days_elapsed") - Value(PACE_TOLERANCE_PCT) * F("target_days")),
     )
     return _with_flags(qs, behind, inactive_since)
+
+
+PROGRESS_FIELDS = ("n_tasks", "n_done", "n_overdue", "days_elapsed", "is_behind", "is_overdue", "is_inactive")
+
+
+def annotate_progress(plans: list, *, today: date) -> None:
+    """Set `plans_with_progress`'s annotations on already-read plans (a page): one grouped
+    query over these plans' tasks only."""
+    rows = plans_with_progress(OnboardingPlan.objects.filter(pk__in=[p.pk for p in plans]), today=today)
+    found = {r["pk"]: r for r in rows.order_by().values("pk", *PROGRESS_FIELDS)}
+    for plan in plans:
+        for name, value in found.get(plan.pk, {}).items():
+            if name != "pk":
+                setattr(plan, name, value)
 
 
 def _with_flags(qs, behind: Q, inactive_since):
@@ -369,6 +384,38 @@ def median_days_to_onboard(plans) -> float | None:
         )
     ]
     return statistics.median(spans) if spans else None
+
+
+METRICS_SCOPE = "onboarding-metrics"
+
+
+def metrics_figures(plans, partners, *, render=None) -> dict:
+    """The metrics page's plan and certification figures (cohorts, median days, running
+    plans, certifications). Every partner: cached for the day in the reader's language under
+    METRICS_SCOPE, which any saved or deleted plan, certification or partner bumps
+    (`metrics_changed`); a narrowed scope: computed live. `render(figures)` adds entries
+    (the view's pre-rendered tables) kept with them."""
+
+    def compute():
+        figures = {
+            "cohorts": cohort_rows(plans),
+            "median_days": median_days_to_onboard(plans),
+            "running": plans.filter(status=OnboardingPlan.Status.RUNNING).count(),
+            "certs": certification_rows(partners),
+        }
+        return {**figures, **(render(figures) if render else {})}
+
+    if not sees_every_partner(partners):
+        return compute()
+    from django.utils import translation
+
+    key = f"onboarding:metrics:2:{timezone.localdate().isoformat()}:{translation.get_language()}"
+    return cached((METRICS_SCOPE,), key, compute)
+
+
+def metrics_changed(*args, **kwargs) -> None:
+    """Receiver (and direct call after queryset updates): the metrics figures count again."""
+    bump(METRICS_SCOPE)
 
 
 def task_lateness_refresh(*, today: date | None = None) -> int:

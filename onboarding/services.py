@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onboarding import queries
 from onboarding.models import (
     ChecklistTemplate,
     Course,
@@ -230,6 +231,7 @@ def _task_done(task: OnboardingTask, *, actor, how: str) -> bool:
             status=OnboardingPlan.Status.COMPLETED, completed_on=timezone.localdate()
         )
         if done:
+            queries.metrics_changed()
             audit(actor=actor, action="onboarding.plan_completed", target=plan, partner=plan.partner_id)
             partner = Partner.objects.get(pk=plan.partner_id)
             if partner.status == Partner.Status.ONBOARDING:

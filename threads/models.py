@@ -31,13 +31,17 @@ class ThreadQuerySet(PartnerScopedQuerySet):
     partner_lookup = "partner"
 
     def for_staff(self, user):
+        from prm.scoping import sees_every_partner
         from prm.tenancy import partners_for_staff
 
         if not (user.is_authenticated and user.is_staff):
             return self.none()
         if user.is_superuser or user.is_support:
             return self
-        return self.filter(partner__in=partners_for_staff(user).values("pk"))
+        visible = partners_for_staff(user)
+        if sees_every_partner(visible):  # a manager with the global permission: no sub-query
+            return self
+        return self.filter(partner__in=visible.values("pk"))
 
     def past_target(self, now=None):
         """Threads that missed (or are missing) the first-response target."""
@@ -106,6 +110,12 @@ class Thread(models.Model):
             models.Index(fields=["created_at"], name="thread_created"),
             # The staff inbox's order (all statuses): its first page without sorting every thread.
             models.Index(fields=["-last_public_at", "-id"], name="thread_activity"),
+            # The cached question metrics' expiry: the next unanswered question due (a handful).
+            models.Index(
+                fields=["response_due_at"],
+                condition=models.Q(first_response_at__isnull=True),
+                name="thread_awaiting_response",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,6 @@
 """Reads shared by views, tasks, metrics and the navigation badge."""
 
+from django.core.cache import cache
 from django.db.models import (
     Aggregate,
     Count,
@@ -10,6 +11,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from partners.models import Partner
 from prm.models import SUPPORT, User
+from prm.pagecache import DEFAULT_TIMEOUT, bump, versions
 from prm.tenancy import active_membership, partners_for_staff
 from threads.models import Message, ReadMarker, Thread
 
@@ -336,22 +339,64 @@ def metrics_tables(threads, *, now=None) -> tuple[list, list, list, dict]:
     return weekly, overall, by_category, total
 
 
+METRICS_SCOPE = "threads-metrics"
+
+
+def metrics_changed(*args, **kwargs) -> None:
+    """Receiver: a saved or deleted thread or message counts the metrics again."""
+    bump(METRICS_SCOPE)
+
+
+def metrics_cached(threads, *, key: str, compute):
+    """`compute(now)` for the metrics page over every thread of the period (`threads`),
+    kept under METRICS_SCOPE (bumped by any thread or message change) until the first
+    unanswered question of the period passes its response target: from then on the
+    "past target" counts differ, so the entry is not read again."""
+    now = timezone.now()
+    full_key = f"pc:threads:metrics:1:{key}:{versions((METRICS_SCOPE,))}"
+    hit = cache.get(full_key)
+    if isinstance(hit, tuple) and (hit[1] is None or now < hit[1]):
+        return hit[0]
+    value = compute(now)
+    turns = (
+        threads.filter(first_response_at__isnull=True, response_due_at__gte=now)
+        .order_by()
+        .aggregate(m=Min("response_due_at"))["m"]
+    )
+    timeout = (
+        DEFAULT_TIMEOUT if turns is None else max(1, min(DEFAULT_TIMEOUT, int((turns - now).total_seconds())))
+    )
+    cache.set(full_key, (value, turns), timeout)
+    return value
+
+
 def staff_participation(threads, *, start, end):
     """Who answered (public staff replies in the period) and how often.
 
     Counted per author first, then the few authors' names are read: joining every message
     to the user table hashed all 100,000 users at the large size. A viewer who sees every
     thread (support) gets no thread filter at all."""
+    return with_authors(participation_counts(threads, start=start, end=end))
+
+
+def participation_counts(threads, *, start, end) -> list[dict]:
+    """`staff_participation` without the names: author_id, answers, threads."""
     messages = Message.objects.filter(
         kind=Message.Kind.PUBLIC, by_staff=True, created_at__gte=start, created_at__lt=end
     )
     if threads.query.has_filters():
         messages = messages.filter(thread__in=threads.values("pk"))
-    rows = list(
+    return list(
         messages.values("author_id")
         .annotate(answers=Count("id"), threads=Count("thread", distinct=True))
         .order_by()
     )
+
+
+def with_authors(rows):
+    """Participation rows (author_id, answers, threads) with the authors' names (read live),
+    sorted by answers."""
+    rows = [dict(r) for r in rows]
     authors = User.objects.only("pk", "email", "display_name").in_bulk(
         [r["author_id"] for r in rows if r["author_id"]]
     )

@@ -153,3 +153,30 @@ def test_the_metrics_page_shows_when_the_late_tasks_were_computed(known, world, 
     tasks.refresh_metrics()
     page = client.get(reverse("onboarding:staff_metrics")).content.decode()
     assert 'data-testid="overdue-as-of"' in page and "Business plan" in page
+
+
+def test_the_cached_metrics_follow_plans_and_certifications(known, world, client_for):
+    """The figures are cached for every-partner readers; completing a plan (a queryset
+    update), cancelling one and earning a certification show on the next page."""
+    from onboarding import services
+
+    client = client_for(world.superuser)
+    url = reverse("onboarding:staff_metrics")
+    first = client.get(url).context
+    running = first["running"]
+    assert client.get(url).context["running"] == running  # served from the cache
+    last = plan("sales", date(2026, 3, 20))
+    task = TaskFactory(plan=last, title="Only task", pillar="goals", due_date=date(2026, 4, 10))
+    assert client.get(url).context["running"] == running + 1
+    services.task_sign_off(task=task, actor=world.superuser)
+    assert OnboardingPlan.objects.get(pk=last.pk).status == "completed"
+    assert client.get(url).context["running"] == running
+    services.plan_cancel(plan=OnboardingPlan.objects.filter(status="running").first(), actor=world.superuser)
+    assert client.get(url).context["running"] == running - 1
+    before = client.get(url).context["certs"]
+    UserCertificationFactory(
+        partner=world.partner_a, certification__name="Closer",
+        issued_on=date(2026, 3, 1), valid_until=date(2027, 3, 1),
+    )  # fmt: skip
+    after = client.get(url).context["certs"]
+    assert after != before and "Closer" in [r["certification__name"] for r in after]
