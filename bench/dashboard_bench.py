@@ -15,10 +15,12 @@ the tier recomputation, then times:
 The deals block reads the per-partner roll-up (incentives.deal_rollup), refreshed after the
 seed as the hourly task would; "deals (raw deals ...)" times the aggregate it replaces.
 
-Everything is rolled back at the end.
+Everything is rolled back at the end. With --existing nothing is seeded: the same cases are
+timed on the database as it is, e.g. the large seed (`PRM_DATABASE_NAME=prm_scale`).
 
     .venv/bin/python bench/dashboard_bench.py [--partners 10000] [--runs 20]
     .venv/bin/python bench/dashboard_bench.py --tiny      # 200 partners, a few seconds (CI)
+    PRM_DATABASE_NAME=prm_scale .venv/bin/python bench/dashboard_bench.py --existing
 """
 
 import argparse
@@ -178,7 +180,9 @@ def assigned_manager(share: float):
     manager.groups.add(Group.objects.get(name=CHANNEL_MANAGERS))
     perm = Permission.objects.get(codename="manage_partner")
     ct = ContentType.objects.get_for_model(Partner)
-    ids = Partner.objects.filter(slug__startswith="dash-").values_list("pk", flat=True)
+    seeded = Partner.objects.filter(slug__startswith="dash-")
+    partners = seeded if seeded.exists() else Partner.objects.all()  # --existing: the data as it is
+    ids = list(partners.order_by("pk").values_list("pk", flat=True))
     step = max(int(1 / share), 1)
     UserObjectPermission.objects.bulk_create(
         [
@@ -209,6 +213,11 @@ def main() -> None:
     parser.add_argument("--partners", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--tiny", action="store_true", help="200 partners, 5 runs (seconds; for CI)")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="seed nothing: time the database as it is (PRM_DATABASE_NAME=prm_scale after seed_demo --scale large)",
+    )
     args = parser.parse_args()
     if args.tiny:
         args.partners, args.runs = 200, 5
@@ -216,7 +225,12 @@ def main() -> None:
     try:
         with transaction.atomic():
             started = time.perf_counter()
-            seed(args.partners)
+            if args.existing:
+                from partners.models import Partner
+
+                args.partners = Partner.objects.count()
+            else:
+                seed(args.partners)
             results["seed"] = (time.perf_counter() - started, 0, 0)
             root = User.objects.create_superuser("dash-root@bench.example", "x")
             manager = assigned_manager(0.01)
