@@ -89,36 +89,6 @@ class ThreadForm(forms.Form):
         return about_mod.resolve(self.cleaned_data.get("about", ""), partner=self.partner)
 
 
-class StaffThreadForm(forms.Form):
-    """A new thread a staff member writes to a partner (partner 360's "Message")."""
-
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.OTHER)
-    body = forms.CharField(
-        label=_("Message"),
-        max_length=MAX_BODY,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=MARKDOWN_HELP,
-    )
-    attachments = AttachmentsField(label=_("Attachments"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = attachments_help()
-
-    def clean_subject(self):
-        subject = self.cleaned_data["subject"].strip()
-        if not subject:
-            raise ValidationError(_("Enter a subject."))
-        return subject
-
-    def clean_body(self):
-        body = self.cleaned_data["body"].strip()
-        if not body:
-            raise ValidationError(_("Write a message."))
-        return body
-
-
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
@@ -137,6 +107,24 @@ class ReplyForm(forms.Form):
         if not body:
             raise ValidationError(_("Write a message."))
         return body
+
+
+class StaffThreadForm(ReplyForm):
+    """A new thread a staff member writes to a partner (partner 360's "Message")."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.OTHER)
+    field_order = ["subject", "category", "body", "attachments"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs["rows"] = 8
+
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"].strip()
+        if not subject:
+            raise ValidationError(_("Enter a subject."))
+        return subject
 
 
 class StaffReplyForm(ReplyForm):
