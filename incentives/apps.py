@@ -13,6 +13,5 @@ class IncentivesConfig(AppConfig):
         )
         from prm import registry
 
-        registry.register_home_panel(views.home_tier_state, order=0)  # warms the tier state
         registry.register_home_panel(views.home_panel, order=40)
         registry.register_staff_links(views.staff_links, order=40)

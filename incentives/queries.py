@@ -69,8 +69,9 @@ def deals_changed(*, partner_id: int) -> None:
 
 
 def partner_tier(partner) -> Tier | None:
-    """The partner's current tier (None before the first recomputation or without tiers)."""
-    state = partner_tier_state(partner)
+    """The partner's current tier (None before the first recomputation or without tiers), from
+    the cached state: every page's audience rules and panels share one read."""
+    state = cached_partner_tier_state(partner)
     return state.tier if state else None
 
 

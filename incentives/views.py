@@ -244,13 +244,6 @@ def statement_detail(request, pk):
 # --- Plug-ins ---------------------------------------------------------------------------
 
 
-def home_tier_state(request, partner):
-    """Not a card: reads the partner's tier state from the cache before the cards that need
-    it (campaigns, content audience, the tier card) ask for it; memoised on the partner."""
-    queries.cached_partner_tier_state(partner)
-    return None
-
-
 def home_panel(request, partner):
     tiers = queries.tiers()
     if not tiers:
