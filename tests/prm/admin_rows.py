@@ -71,7 +71,7 @@ def _user_certification(w):
 def _lms(w):
     from onboarding.models import ExternalLMS
 
-    return ExternalLMS.objects.create(name="Matrix LMS", slug="matrix-lms")
+    return ExternalLMS.objects.get_or_create(slug="matrix-lms", defaults={"name": "Matrix LMS"})[0]
 
 
 def _lms_event(w):

@@ -1,0 +1,12 @@
+"""The project's URLs plus one that fails, so that the 500 page is checked in the browser."""
+
+from prm.urls import handler403, handler404, handler500, urlpatterns as project_urlpatterns
+from django.urls import path
+
+
+def fail(request):
+    raise RuntimeError("the accessibility test's deliberate server error")
+
+
+urlpatterns = [path("__a11y_500__/", fail), *project_urlpatterns]
+__all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
