@@ -62,10 +62,7 @@ class Visitor:
         """The response, or None when the URL answers with a download."""
         started = time.monotonic()
         try:
-            if post is None:
-                response = self.page.goto(self.base + url)
-            else:
-                response = self._post(url, post)
+            response = self.page.goto(self.base + url) if post is None else self._post(url, post)
         except PlaywrightError as exc:
             if "Download is starting" in str(exc):
                 return None  # a file served as an attachment: not a page
@@ -155,7 +152,7 @@ def test_every_page_of_the_matrix_for_every_role_and_language(browser, live_serv
                     skipped.add(row.name)
                     continue
                 url = reverse(row.name, kwargs=kwargs) + row.query
-                post = {k: v for k, v in row.data(world).items()} if row.method == "post" else None
+                post = dict(row.data(world).items()) if row.method == "post" else None
                 response = visitor.open(url, post=post)
                 if response is None:
                     continue

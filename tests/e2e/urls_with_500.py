@@ -1,7 +1,9 @@
 """The project's URLs plus one that fails, so that the 500 page is checked in the browser."""
 
-from prm.urls import handler403, handler404, handler500, urlpatterns as project_urlpatterns
 from django.urls import path
+
+from prm.urls import handler403, handler404, handler500
+from prm.urls import urlpatterns as project_urlpatterns
 
 
 def fail(request):
