@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from partners.queries import partner_facts
+from prm import charts
 from prm.exports import csv_response
 from prm.files import serve
 from prm.models import CHANNEL_MANAGERS
@@ -320,7 +321,7 @@ def _results_chart(rows) -> str:
     chart.add(_("Clicks"), [r["clicks"] for r in rows[:15]])
     chart.add(_("Kit downloads"), [r["downloads"] for r in rows[:15]])
     chart.add(_("Deals"), [r["deals"] for r in rows[:15]])
-    return chart.render(is_unicode=True)
+    return charts.render(chart)
 
 
 @managers_only
@@ -348,7 +349,7 @@ def _awareness_chart(weeks) -> str:
     chart.add(_("Signed in (%)"), [w["active"] for w in weeks])
     chart.add(_("Watched the video (%)"), [w["watched"] for w in weeks])
     chart.add(_("Reached by announcements (%)"), [w["reached"] for w in weeks])
-    return chart.render(is_unicode=True)
+    return charts.render(chart)
 
 
 @staff_required
