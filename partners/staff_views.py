@@ -194,7 +194,8 @@ def _source_chart(data) -> str:
     chart.x_labels = [str(r["label"]) for r in rows]
     chart.add(str(_("Applications")), [r["total"] for r in rows])
     chart.add(str(_("Approved")), [r["approved"] for r in rows])
-    return charts.render(chart)  # safe: SVG built by pygal from our own numbers
+    # safe: SVG built by pygal from our own numbers
+    return charts.render(chart, title=_("Applications and approvals by source"))
 
 
 def _metrics_csv(data):

@@ -64,13 +64,12 @@ def describe(title, labels, series) -> str:
     return " ".join(parts)
 
 
-def render(chart, *, strip=None) -> ChartSVG:
-    """pygal's SVG of `chart` with `.alt` describing it (title, x labels, series)."""
+def render(chart, *, title=None) -> ChartSVG:
+    """pygal's SVG of `chart` with `.alt` describing it (title, x labels, series). `title`
+    names a chart that draws none of its own."""
     svg = chart.render(is_unicode=True)
-    if strip is not None:
-        svg = strip(svg)
-    labels = list(chart.x_labels or [])
+    labels = list(getattr(chart, "x_labels", None) or [])
     series = {str(config.get("title", "")): list(values) for values, config in chart.raw_series}
     result = ChartSVG(svg)
-    result.alt = describe(str(chart.title or ""), labels, series)
+    result.alt = describe(str(title or getattr(chart, "title", None) or ""), labels, series)
     return result

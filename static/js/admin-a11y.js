@@ -8,20 +8,36 @@
     return label ? label.textContent.replace(/[:：]\s*$/, "").trim() : "";
   }
 
-  // A control in a tabular inline row is named by its column header.
+  // A control in a tabular inline row is named by its column header (same column index).
   function columnName(control) {
     var cell = control.closest("td");
     var table = control.closest("table");
-    if (!cell || !table) {
+    var header = table && table.tHead && table.tHead.rows[0];
+    if (!cell || !header) {
       return "";
     }
-    var field = Array.prototype.find.call(cell.classList, function (c) { return c.indexOf("field-") === 0; });
-    var th = field && table.querySelector("thead th.column-" + field.slice(6));
-    return th ? th.textContent.trim() : "";
+    var index = 0;
+    for (var c = cell.parentElement.firstElementChild; c && c !== cell; c = c.nextElementSibling) {
+      index += c.colSpan || 1;
+    }
+    for (var i = 0, col = 0; i < header.cells.length; i++) {
+      if (col === index || (col < index && index < col + header.cells[i].colSpan)) {
+        return header.cells[i].textContent.replace(/[:：?？]\s*$/, "").trim();
+      }
+      col += header.cells[i].colSpan || 1;
+    }
+    return "";
+  }
+
+  // A field whose widget has several inputs (a split date-time) has a label without "for".
+  function rowLabel(control) {
+    var row = control.closest(".flex-container, .form-row");
+    var label = row && row.querySelector("label:not([for])");
+    return label ? label.textContent.replace(/[:：]\s*$/, "").trim() : "";
   }
 
   function nameOf(control) {
-    return labelText(control.id) || columnName(control);
+    return labelText(control.id) || columnName(control) || rowLabel(control);
   }
 
   function hasName(control) {
