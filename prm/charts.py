@@ -13,6 +13,7 @@ takes from a glance, not a second copy of the table.
 from decimal import Decimal
 
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -40,7 +41,7 @@ def describe(title, labels, series) -> str:
     }
     if not labels or not any(points.values()):
         parts.append(_("No data."))
-        return " ".join(parts)
+        return _join(parts)
     parts.append(
         _("%(count)s points, from %(first)s to %(last)s.")
         % {"count": len(labels), "first": labels[0], "last": labels[-1]}
@@ -61,7 +62,12 @@ def describe(title, labels, series) -> str:
             }
         )
     parts.append(_("Every value is in the table next to the chart."))
-    return " ".join(parts)
+    return _join(parts)
+
+
+def _join(sentences) -> str:
+    """Japanese sentences follow each other without a space (each ends with 。)."""
+    return ("" if (get_language() or "").startswith("ja") else " ").join(sentences)
 
 
 def render(chart, *, title=None) -> ChartSVG:
@@ -71,5 +77,7 @@ def render(chart, *, title=None) -> ChartSVG:
     labels = list(getattr(chart, "x_labels", None) or [])
     series = {str(config.get("title", "")): list(values) for values, config in chart.raw_series}
     result = ChartSVG(svg)
-    result.alt = describe(str(title or getattr(chart, "title", None) or ""), labels, series)
+    # The title is set on the chart, or given to its constructor (then it is in its config).
+    drawn = getattr(chart, "title", None) or getattr(chart.config, "title", None)
+    result.alt = describe(str(title or drawn or ""), labels, series)
     return result
