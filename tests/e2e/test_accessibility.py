@@ -103,6 +103,15 @@ class Visitor:
         self.report.add(label, self.role, self.language, found)
         return True
 
+    def check_each(self, pages, problems):
+        """(label, url, expected status) in turn: checked, or a problem if the status differs."""
+        for label, url, status in pages:
+            response = self.open(url)
+            if response.status != status:
+                problems.append(f"{self.role} {url}: {response.status}, want {status}")
+                continue
+            self.check(label, response)
+
 
 def _set_language(users, language):
     from prm.models import User
@@ -363,12 +372,7 @@ def test_error_and_account_pages(browser, live_server, world, settings):
         users = [world.member_a, made["totp_user"], made["suspended"], made["no_partner"]]
         _set_language(users, language)
         anon = Visitor(browser, live_server.url, report, role="anon", language=language)
-        for label, url, status in anon_pages:
-            response = anon.open(url)
-            if response.status != status:
-                problems.append(f"anon {url}: {response.status}, want {status}")
-                continue
-            anon.check(label, response)
+        anon.check_each(anon_pages, problems)
         # The two-factor step of signing in, reached through the real form.
         anon.context.clear_cookies()
         anon.open(reverse("account_login"))
@@ -382,22 +386,13 @@ def test_error_and_account_pages(browser, live_server, world, settings):
         member = Visitor(
             browser, live_server.url, report, role="member_a", language=language, user=world.member_a
         )
-        for label, url, status in signed_in_pages:
-            response = member.open(url)
-            if response.status != status:
-                problems.append(f"member_a {url}: {response.status}, want {status}")
-                continue
-            member.check(label, response)
+        member.check_each(signed_in_pages, problems)
         member.close()
         totp = Visitor(
             browser, live_server.url, report, role="totp user", language=language, user=made["totp_user"]
         )
-        for label in ("mfa_index", "mfa_view_recovery_codes", "mfa_deactivate_totp", "mfa_reauthenticate"):
-            response = totp.open(reverse(label))
-            if response.status != 200:
-                problems.append(f"totp {label}: {response.status}")
-                continue
-            totp.check(label + " (TOTP on)", response)
+        totp_pages = ("mfa_index", "mfa_view_recovery_codes", "mfa_deactivate_totp", "mfa_reauthenticate")
+        totp.check_each([(f"{name} (TOTP on)", reverse(name), 200) for name in totp_pages], problems)
         totp.close()
         for role, user in (("suspended", made["suspended"]), ("no partner", made["no_partner"])):
             visitor = Visitor(browser, live_server.url, report, role=role, language=language, user=user)
