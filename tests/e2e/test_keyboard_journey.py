@@ -207,3 +207,44 @@ def test_the_navigation_is_a_keyboard_menu_at_a_narrow_width(browser, live_serve
     assert all(names) and len(names) >= 3, names
     context.close()
     assert kb.invisible == [], kb.invisible
+
+
+def test_htmx_updates_keep_the_focus_and_are_announced(browser, live_server, world):
+    """Bookmarking by keyboard keeps the focus on the button and says so; a new notification
+    changes the bell's count and the live region reads it out."""
+    from django.test import Client
+    from playwright.sync_api import expect
+
+    from content.models import AssetShare
+    from prm.notifications import notify
+    from tests.content.factories import AssetFactory
+
+    asset = AssetFactory(title="導入ガイド", language="ja")
+    AssetShare.objects.create(asset=asset, partner=world.partner_a)
+    world.admin_a.language = "ja"
+    world.admin_a.save(update_fields=["language"])
+    client = Client()
+    client.force_login(world.admin_a)
+    context = browser.new_context()
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    kb = Keyboard(context.new_page())
+    kb.page.goto(f"{live_server.url}/content/{asset.pk}/")
+    live = kb.page.locator("#live-region")
+
+    kb.tab_to(lambda el: el["testid"] == "bookmark")
+    kb.page.keyboard.press("Enter")
+    expect(kb.page.get_by_test_id("bookmark")).to_have_attribute("aria-pressed", "true")
+    assert kb.focused()["testid"] == "bookmark"  # the swapped button keeps the focus
+    expect(live).to_have_text("ブックマーク済み")
+    kb.page.keyboard.press("Enter")
+    expect(kb.page.get_by_test_id("bookmark")).to_have_attribute("aria-pressed", "false")
+    expect(live).to_have_text("ブックマークを外しました")
+
+    notify(kind="campaign_new", recipients=[world.admin_a], event_key="a11y", params={"title": "t"}, url="/")
+    kb.page.locator("body").dispatch_event("notifications-changed")  # what the 20 s poll does
+    expect(kb.page.locator("#notification-bell")).to_have_attribute("data-unread", "1")
+    expect(live).to_contain_text("1")
+    context.close()
+    assert kb.invisible == [], kb.invisible
