@@ -151,5 +151,19 @@ class Report:
             lines.append(f"  {rule:<34}{count:>6}")
         return "\n".join(lines)
 
+    def page_table(self) -> str:
+        """Every page with the roles and languages it was checked for (the file, not the terminal)."""
+        checks, failing, roles = Counter(), Counter(), {}
+        for label, role, language, ids in self.checked:
+            checks[label] += 1
+            failing[label] += bool(ids)
+            roles.setdefault(label, set()).add(f"{role}/{language}")
+        lines = [f"  {'page':<58}{'checks':>7}{'failing':>9}  roles/languages"]
+        for label in sorted(checks):
+            lines.append(
+                f"  {label:<58}{checks[label]:>7}{failing[label]:>9}  {', '.join(sorted(roles[label]))}"
+            )
+        return "\n".join(lines)
+
 
 REPORTS: list[Report] = []

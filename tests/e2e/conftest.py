@@ -74,7 +74,9 @@ def pytest_terminal_summary(terminalreporter):
     if REPORTS:
         out = ROOT / "test-results" / "accessibility.txt"
         out.parent.mkdir(exist_ok=True)
-        out.write_text("\n\n".join(r.table() + "\n" + "\n".join(r.details) for r in REPORTS))
+        out.write_text(
+            "\n\n".join(r.table() + "\n" + r.page_table() + "\n" + "\n".join(r.details) for r in REPORTS)
+        )
     for report in REPORTS:
         terminalreporter.write_sep("-", report.title)
         terminalreporter.write_line(report.table())
