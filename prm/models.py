@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.audit_labels import action_label
+from prm.weburl import WebURLField, web_url_constraint
 
 
 class UserManager(BaseUserManager):
@@ -164,7 +165,7 @@ class Notification(models.Model):
     event_key = models.CharField(max_length=120)
     partner_id = models.BigIntegerField(null=True, blank=True)
     params = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    url = models.CharField(max_length=500, blank=True)
+    url = WebURLField(max_length=500, blank=True, relative=True)
     created_at = models.DateTimeField(default=timezone.now)
     in_app = models.BooleanField(default=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -176,7 +177,8 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "kind", "event_key"], name="prm_notification_once")
+            models.UniqueConstraint(fields=["recipient", "kind", "event_key"], name="prm_notification_once"),
+            web_url_constraint("url", name="prm_notification_url_web_url", relative=True),
         ]
         indexes = [
             # The bell: one index-only count per page.

@@ -13,6 +13,7 @@ from prm.files import serve
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import ADMIN, active_membership, partner_required, partners_for_staff, staff_required
 from promotion import queries, services
+from promotion.forms import OptInForm
 from promotion.models import Campaign, CampaignParticipation, CobrandedFile
 
 # --- Partner: campaigns ---------------------------------------------------------------
@@ -64,13 +65,16 @@ def detail(request, pk):
 @partner_required(role=ADMIN)
 def opt_in(request, pk):
     campaign = _campaign(request, pk)
-    landing_url = request.POST.get("landing_url", "").strip()
-    if landing_url and not landing_url.startswith(("https://", "http://")):
-        messages.error(request, _("Enter a web address that starts with https://."))
+    form = OptInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["landing_url"][0])
         return redirect("promotion:detail", pk=pk)
     try:
         services.participation_opt_in(
-            campaign=campaign, partner=request.partner, user=request.user, landing_url=landing_url[:200]
+            campaign=campaign,
+            partner=request.partner,
+            user=request.user,
+            landing_url=form.cleaned_data["landing_url"],
         )
     except services.PromotionError as exc:
         messages.error(request, str(exc))
