@@ -64,10 +64,13 @@ def clean_web_url(value) -> str:
 
 def is_site_path(value: str) -> bool:
     """A path on this site ("/campaigns/3/?x=1#top"): one leading slash, no scheme or host
-    however written (no "//", no backslash, no whitespace after cleaning)."""
+    however written: no "//", and no backslash, whitespace, control or invisible character
+    anywhere (a browser drops or rewrites them, and "/<tab>/evil" becomes "//evil")."""
     if not value.startswith("/") or value.startswith("//"):
         return False
-    if "\\" in value or any(c.isspace() for c in value):
+    if "\\" in value or "\ufffd" in value or _CONTROL.search(value):
+        return False  # U+FFFD: what an HTML parser makes of "&#0;"
+    if any(c.isspace() or _is_invisible(c) for c in value):
         return False
     parts = urlsplit(value)
     return not parts.scheme and not parts.netloc
