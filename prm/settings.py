@@ -429,3 +429,7 @@ PRM_MEMBERSHIP_MODEL = "partners.Membership"
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024
 PRM_LOGO_SIZE = (400, 400)
 # Home panels, staff links and navigation badges: prm.registry, filled in AppConfig.ready().
+# Tracked campaign links /c/<code>/ (promotion): requests per client IP and window
+# (seconds; over it: 429), and clicks counted per link, client IP and day.
+PROMOTION_LINK_RATE_LIMIT = (env.int("PROMOTION_LINK_RATE_LIMIT", default=60), 60)
+PROMOTION_CLICKS_PER_IP_DAY = env.int("PROMOTION_CLICKS_PER_IP_DAY", default=10)

@@ -181,6 +181,7 @@ class CampaignParticipation(models.Model):
         return settings.SITE_URL + self.tracked_path()
 
     def destination(self) -> str:
+        # Both landing pages are WebURLFields (http(s) only, held by a database constraint).
         return self.landing_url or self.campaign.landing_url or settings.SITE_URL + "/"
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from partners.queries import partner_facts
+from prm import ratelimit
+from prm.clientip import client_ip
 from prm.exports import csv_response
 from prm.files import serve
 from prm.models import CHANNEL_MANAGERS
@@ -141,8 +144,15 @@ def kit_download(request, pk, version_pk):
 
 @require_GET
 def tracked_link(request, code):
-    """/c/<code>/: count a human click and lead to the landing page."""
-    destination = services.link_click(code=code, user_agent=request.headers.get("User-Agent", ""))
+    """/c/<code>/: count a human click and lead to the landing page (promotion.services)."""
+    limit, window = settings.PROMOTION_LINK_RATE_LIMIT
+    if ratelimit.ip_limited(request, "promotion:link", limit=limit, window=window):
+        response = render(request, "429.html", status=429)
+        response["Retry-After"] = str(window)
+        return response
+    destination = services.link_click(
+        code=code, ip=client_ip(request), user_agent=request.headers.get("User-Agent", "")[:500]
+    )
     if destination is None:
         raise Http404
     response = HttpResponseRedirect(destination)
