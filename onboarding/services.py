@@ -377,14 +377,55 @@ def quiz_score(course: Course, answers: dict[int, int]) -> int:
     return round(100 * right / len(questions))
 
 
+class QuizLocked(Exception):
+    """No attempt now: the day's attempts are used up or the cool-down after a failed one runs."""
+
+    def __init__(self, until):
+        super().__init__(f"next attempt at {until.isoformat()}")
+        self.until = until
+
+
+def quiz_next_attempt_at(enrollment: Enrollment | None, *, now=None):
+    """When the person may take the quiz again, or None for "now".
+
+    Limits (settings): TRAINING_QUIZ_ATTEMPTS_PER_DAY attempts per local day, and
+    TRAINING_QUIZ_COOLDOWN_MINUTES after an attempt that did not pass. With the score of a
+    failed attempt hidden too, guessing the answers one change at a time takes weeks."""
+    if enrollment is None:
+        return None
+    now = now or timezone.now()
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = list(
+        QuizAttempt.objects.filter(enrollment=enrollment, created_at__gte=day_start)
+        .order_by("-created_at")
+        .values_list("created_at", "passed")[: settings.TRAINING_QUIZ_ATTEMPTS_PER_DAY]
+    )
+    if len(today) >= settings.TRAINING_QUIZ_ATTEMPTS_PER_DAY:
+        return day_start + timedelta(days=1)
+    if today and not today[0][1]:
+        until = today[0][0] + timedelta(minutes=settings.TRAINING_QUIZ_COOLDOWN_MINUTES)
+        if until > now:
+            return until
+    return None
+
+
 @transaction.atomic
-def quiz_submit(*, enrollment: Enrollment, answers: dict[int, int]) -> QuizAttempt:
+def quiz_submit(*, enrollment: Enrollment, answers: dict[int, int], now=None) -> QuizAttempt:
+    """Score one attempt; raises QuizLocked when the person may not take the quiz now (the
+    enrollment row is locked, so two simultaneous submissions cannot both slip through)."""
     enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
+    until = quiz_next_attempt_at(enrollment, now=now)
+    if until is not None:
+        raise QuizLocked(until)
     course = enrollment.course
     score = quiz_score(course, answers)
     passed = score >= course.pass_mark
     attempt = QuizAttempt.objects.create(
-        enrollment=enrollment, score=score, passed=passed, answers={str(k): v for k, v in answers.items()}
+        enrollment=enrollment,
+        score=score,
+        passed=passed,
+        answers={str(k): v for k, v in answers.items()},
+        created_at=now or timezone.now(),
     )
     if enrollment.best_score is None or score > enrollment.best_score:
         enrollment.best_score = score

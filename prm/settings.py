@@ -433,3 +433,7 @@ PRM_LOGO_SIZE = (400, 400)
 # (seconds; over it: 429), and clicks counted per link, client IP and day.
 PROMOTION_LINK_RATE_LIMIT = (env.int("PROMOTION_LINK_RATE_LIMIT", default=60), 60)
 PROMOTION_CLICKS_PER_IP_DAY = env.int("PROMOTION_CLICKS_PER_IP_DAY", default=10)
+# Certification quizzes (onboarding): attempts per person, course and day, and the wait
+# after an attempt that did not pass (its score is not shown either).
+TRAINING_QUIZ_ATTEMPTS_PER_DAY = env.int("TRAINING_QUIZ_ATTEMPTS_PER_DAY", default=3)
+TRAINING_QUIZ_COOLDOWN_MINUTES = env.int("TRAINING_QUIZ_COOLDOWN_MINUTES", default=30)
