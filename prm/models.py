@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
@@ -66,6 +68,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]
+
+    def public_name(self) -> str:
+        """What a public page (a certificate) may show: the display name, else initials made
+        from the address ("taro.yamada@..." -> "T. Y."), never the address itself."""
+        if self.display_name.strip():
+            return self.display_name.strip()
+        local = self.email.split("@")[0]
+        parts = [p for p in re.split(r"[._+\-\d]+", local) if p][:3]
+        return " ".join(f"{p[0].upper()}." for p in parts) or "—"
 
     def in_group(self, name: str) -> bool:
         return any(g.name == name for g in self.groups.all())
