@@ -20,11 +20,8 @@ def hit(key: str, *, limit: int, window: int, fail_closed: bool = False) -> bool
     """Count one event for `key`; True when more than `limit` happened in `window` seconds
     (and, with `fail_closed`, when the count cannot be known)."""
     if fail_closed:
-        try:
-            return _strict_count(key, window) > limit
-        except Exception:
-            logger.warning("rate limit store unavailable; refusing %s", key, exc_info=True)
-            return True
+        count = strict_count(key, window=window)
+        return count is None or count > limit
     try:
         cache.add(key, 0, timeout=window)
         try:
@@ -38,6 +35,16 @@ def hit(key: str, *, limit: int, window: int, fail_closed: bool = False) -> bool
     if count is None:  # django-redis with IGNORE_EXCEPTIONS swallowed an error
         return False
     return count > limit
+
+
+def strict_count(key: str, *, window: int) -> int | None:
+    """Count one event for `key` in a window of `window` seconds and return the count, or
+    None when Redis cannot be reached (the caller decides what "unknown" means)."""
+    try:
+        return _strict_count(key, window)
+    except Exception:
+        logger.warning("rate limit store unavailable for %s", key, exc_info=True)
+        return None
 
 
 def _strict_count(key: str, window: int) -> int:

@@ -437,3 +437,6 @@ PROMOTION_CLICKS_PER_IP_DAY = env.int("PROMOTION_CLICKS_PER_IP_DAY", default=10)
 # after an attempt that did not pass (its score is not shown either).
 TRAINING_QUIZ_ATTEMPTS_PER_DAY = env.int("TRAINING_QUIZ_ATTEMPTS_PER_DAY", default=3)
 TRAINING_QUIZ_COOLDOWN_MINUTES = env.int("TRAINING_QUIZ_COOLDOWN_MINUTES", default=30)
+# The application form /apply/ (partners): confirmations per e-mail address and window
+# (seconds). Fails closed: with Redis unreachable the application is kept, no mail is sent.
+PARTNERS_APPLY_RECIPIENT_LIMIT = (env.int("PARTNERS_APPLY_RECIPIENT_LIMIT", default=3), 24 * 3600)
