@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "prm.middleware.StaffIdleTimeoutMiddleware",
     "prm.middleware.StaffMFARequiredMiddleware",
     "prm.filestorage.StorageErrorMiddleware",
 ]
@@ -187,8 +188,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Partner Portal")
-# Staff must enrol TOTP before using staff pages (see prm.middleware).
+# Staff must enrol TOTP and sign in with it before any request (see prm.middleware).
 PRM_STAFF_MFA_REQUIRED = env.bool("PRM_STAFF_MFA_REQUIRED", default=not DEBUG)
+# Staff sessions end after this many seconds without activity (0: never; partners keep
+# Django's two-week session).
+PRM_STAFF_IDLE_TIMEOUT = env.int("PRM_STAFF_IDLE_TIMEOUT", default=30 * 60)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "ja"
