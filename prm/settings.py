@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "prm.uploads.PixelBudgetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -444,3 +445,6 @@ TRAINING_QUIZ_COOLDOWN_MINUTES = env.int("TRAINING_QUIZ_COOLDOWN_MINUTES", defau
 # The application form /apply/ (partners): confirmations per e-mail address and window
 # (seconds). Fails closed: with Redis unreachable the application is kept, no mail is sent.
 PARTNERS_APPLY_RECIPIENT_LIMIT = (env.int("PARTNERS_APPLY_RECIPIENT_LIMIT", default=3), 24 * 3600)
+# Uploaded images: pixels decoded per request in total (prm.uploads; one image may have up to
+# PRM_UPLOAD_MAX_PIXELS or the field's own cap).
+PRM_REQUEST_MAX_PIXELS = env.int("PRM_REQUEST_MAX_PIXELS", default=60_000_000)
