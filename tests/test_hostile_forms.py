@@ -213,8 +213,12 @@ def test_hostile_values_in_every_url_field_are_refused_or_safe():
         if isinstance(field, weburl.WebURLField)
     ]
     assert len(fields) >= 10
-    absolute = regex.compile(weburl.ABSOLUTE_RE.replace("[:space:]", r"\s").replace("[:cntrl:]", r"\x00-\x1f\x7f"), regex.I)
-    relative = regex.compile(weburl.RELATIVE_RE.replace("[:space:]", r"\s").replace("[:cntrl:]", r"\x00-\x1f\x7f"))
+    absolute = regex.compile(
+        weburl.ABSOLUTE_RE.replace("[:space:]", r"\s").replace("[:cntrl:]", r"\x00-\x1f\x7f"), regex.I
+    )
+    relative = regex.compile(
+        weburl.RELATIVE_RE.replace("[:space:]", r"\s").replace("[:cntrl:]", r"\x00-\x1f\x7f")
+    )
 
     @settings(max_examples=300, deadline=None, database=None, derandomize=True)
     @given(value=URL_VECTORS, index=st.integers(min_value=0, max_value=len(fields) - 1))
