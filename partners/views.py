@@ -82,9 +82,22 @@ def recipient_count(email: str) -> int | None:
     The confirmation goes to whatever address the form names, so this limit protects someone
     else's inbox, not the portal: it fails closed (an unknown count sends no mail). The
     address is hashed in the key; the mail itself is a fixed text (no applicant's words)."""
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    digest = hashlib.sha256(inbox(email).encode()).hexdigest()[:32]
     _limit, window = settings.PARTNERS_APPLY_RECIPIENT_LIMIT
     return ratelimit.strict_count(f"partners:apply:to:{digest}", window=window)
+
+
+GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def inbox(email: str) -> str:
+    """The mailbox an address delivers to, as far as it can be told: case, a "+tag" and
+    (at Gmail) dots do not make another inbox, so they do not make another count."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in GMAIL_DOMAINS:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
 
 
 def rate_limited(request) -> bool:

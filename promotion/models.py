@@ -246,7 +246,9 @@ class CampaignEvent(models.Model):
     asset_version = models.ForeignKey(
         "content.AssetVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    visitor = models.CharField(_("visitor (keyed hash)"), max_length=64, blank=True, editable=False)
+    visitor = models.CharField(
+        _("visitor (keyed hash)"), max_length=64, blank=True, editable=False, db_default=""
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     objects = PartnerScopedQuerySet.as_manager()

@@ -47,8 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='campaignevent',
             name='visitor',
-            field=models.CharField(blank=True, default='', editable=False, max_length=64, verbose_name='visitor (keyed hash)'),
-            preserve_default=False,
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=64, verbose_name='visitor (keyed hash)'),
         ),
         migrations.AlterField(
             model_name='announcement',

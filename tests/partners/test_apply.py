@@ -306,3 +306,38 @@ def test_the_thanks_page_says_a_confirmation_was_sent_when_it_was(
         response = client.post(URL, hostile, follow=True)
     assert response.request["PATH_INFO"] == reverse("partners:apply_thanks")
     assert 'data-testid="apply-unconfirmed"' not in response.content.decode()
+
+
+def test_aliases_of_one_inbox_share_its_limit(client, hostile, settings):
+    settings.PARTNERS_APPLY_RECIPIENT_LIMIT = (2, 24 * 3600)
+    aliases = [
+        "Victim@Gmail.com",
+        "v.i.c.t.i.m@gmail.com",
+        "victim+apply@googlemail.com",
+        "VICTIM+x@gmail.com",
+    ]
+    statuses = [
+        client.post(
+            URL,
+            {**hostile, "website": f"https://e{n}.example.com", "contact_email": address},
+            REMOTE_ADDR=f"198.51.100.{n}",
+        ).status_code
+        for n, address in enumerate(aliases)
+    ]
+    assert statuses == [302, 302, 429, 429]
+
+
+def test_the_rejection_carries_none_of_the_applicants_words(
+    hostile, world, django_capture_on_commit_callbacks
+):
+    """Staff rejecting a spam application must not deliver the spam."""
+    from partners import services
+
+    application = ApplicationFactory(
+        contact_name=PAYLOAD, company_name=PAYLOAD, contact_email="victim@example.test"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_reject(application=application, actor=world.manager_a, reason="fit")
+    (message,) = mail.outbox
+    text = _bodies(message)
+    assert "evil.example" not in text and "locked" not in text and "今すぐ" not in text
