@@ -73,6 +73,11 @@ class StaffIdleTimeoutMiddleware:
     SESSION_KEY = "prm_staff_active_at"
     WRITE_EVERY = 60
 
+    @classmethod
+    def touch(cls, session, now: int | None = None) -> None:
+        session[cls.SESSION_KEY] = now or int(time.time())
+        session.set_expiry(settings.PRM_STAFF_IDLE_TIMEOUT)
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -94,10 +99,19 @@ class StaffIdleTimeoutMiddleware:
             )
             return _leave(request, redirect_to_login(request.get_full_path()).url)
         passive = request.resolver_match is not None and request.resolver_match.view_name in PASSIVE_URL_NAMES
-        if not passive and (active_at is None or now - active_at >= self.WRITE_EVERY):
-            request.session[self.SESSION_KEY] = now
-            request.session.set_expiry(timeout)
+        session = request.session
+        # The sign-in form may have set its own expiry (allauth's "remember me"): ours wins.
+        foreign_expiry = session.get_expire_at_browser_close() or session.get_expiry_age() > timeout
+        if not passive and (active_at is None or now - active_at >= self.WRITE_EVERY or foreign_expiry):
+            self.touch(session, now)
         return None
+
+
+def staff_signed_in(sender, request, user, **kwargs):
+    """user_logged_in: a staff session starts its idle clock when it is signed in, so its
+    first pages write nothing more to the session."""
+    if settings.PRM_STAFF_IDLE_TIMEOUT and user.is_staff and hasattr(request, "session"):
+        StaffIdleTimeoutMiddleware.touch(request.session)
 
 
 class StaffMFARequiredMiddleware:
