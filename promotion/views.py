@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -71,7 +72,9 @@ def opt_in(request, pk):
     form = OptInForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["landing_url"][0])
-        return redirect("promotion:detail", pk=pk)
+        # Back to the form with what was typed, to correct rather than type again.
+        typed = urlencode({"landing_url": request.POST.get("landing_url", "")[:200]})
+        return redirect(reverse("promotion:detail", args=[pk]) + "?" + typed)
     try:
         services.participation_opt_in(
             campaign=campaign,

@@ -154,3 +154,15 @@ def test_counting_fails_closed_without_redis_but_the_link_still_works(link, clie
         caches["default"].close()
     assert response.status_code == 302 and response["Location"] == "https://alpha.example/lp"
     assert _clicks() == 0
+
+
+def test_a_refused_landing_page_comes_back_to_be_corrected(world, client_for):
+    campaign = CampaignFactory()
+    response = client_for(world.admin_a).post(
+        reverse("promotion:opt_in", args=[campaign.pk]),
+        {"landing_url": 'htps://alpha.example/"><script>'},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert 'value="htps://alpha.example/&quot;&gt;&lt;script&gt;"' in html
+    assert "<script>" not in html.split("</nav>", 1)[-1]
