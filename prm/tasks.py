@@ -25,3 +25,13 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     from prm.notifications import emails_send
 
     return emails_send(notification_ids=notification_ids)
+
+
+@shared_task(acks_late=True)
+def send_test_email(to: str, language: str | None = None) -> None:
+    """`manage.py send_test_email --via-worker`: the same message, sent by a Celery worker."""
+    import socket
+
+    from prm.emails import send_test_email as send
+
+    send(to=to, language=language, sender=f"Celery worker on {socket.gethostname()}")

@@ -13,6 +13,8 @@ ROWS = [
     Row("home", expect(200, manager_a=302, manager_other=302, support=302)),
     Row("staff_home", expect(200, anon=LOGIN, member_a=403, admin_a=403, admin_b=403)),
     Row("healthz", PUBLIC),
+    Row("livez", PUBLIC),
+    Row("readyz", PUBLIC),
     # The audit log: channel managers, their partners' rows only (support and partners: 403).
     Row("staff_audit", MANAGERS, kwargs=_secret_audit_row, leaks=lambda w: ["tenancy.secret-7f3a"]),
     Row(
