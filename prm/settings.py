@@ -21,7 +21,9 @@ from prm.storage import media_storage_origin, storages_from_env
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")  # setdefault: the real environment wins
+# setdefault: the real environment wins. PRM_ENV_FILE names the file of a deployment
+# (docs/deployment.md: /etc/prm/prm.env, also read by systemd); else a development `.env`.
+environ.Env.read_env(os.environ.get("PRM_ENV_FILE") or BASE_DIR / ".env")
 
 for _name in (
     "DJANGO_SECRET_KEY",
@@ -343,7 +345,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # must exceed the longest task and the longest countdown/ETA (else a task runs twice).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
+)
+# Processes per worker (default: one per CPU core).
+CELERY_WORKER_CONCURRENCY = int(env("CELERY_WORKER_CONCURRENCY", default="") or 0) or None
 # Every periodic task of every app, written out here; tasks are idempotent so a repeat is harmless.
 CELERY_BEAT_SCHEDULE = {
     # /healthz and /readyz show when a worker last ran it (seconds; default 5 minutes).

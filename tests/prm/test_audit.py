@@ -19,6 +19,17 @@ def test_sign_in_and_failed_sign_in_are_audited(world, client):
     assert AuditEvent.objects.filter(action="auth.login", actor=world.manager_a).exists()
 
 
+def test_sign_ins_record_the_client_address_behind_the_proxy(world, client, settings):
+    settings.PRM_TRUSTED_PROXY_COUNT = 1  # nginx appends the client's address (deploy/nginx.conf)
+    forwarded = {"HTTP_X_FORWARDED_FOR": "203.0.113.7, 198.51.100.20", "REMOTE_ADDR": "127.0.0.1"}
+    client.post(reverse("account_login"), {"login": world.manager_a.email, "password": "wrong"}, **forwarded)
+    client.post(
+        reverse("account_login"), {"login": world.manager_a.email, "password": world.password}, **forwarded
+    )
+    assert AuditEvent.objects.get(action="auth.login_failed").data["ip"] == "198.51.100.20"
+    assert AuditEvent.objects.get(action="auth.login").data["ip"] == "198.51.100.20"
+
+
 def test_mfa_changes_are_audited(world):
     mfa_signals.authenticator_added.send(sender=None, request=None, user=world.manager_a, authenticator=None)
     mfa_signals.authenticator_removed.send(
