@@ -18,6 +18,7 @@ from content.filters import LibraryFilterSet
 from content.models import ANALYTICS_PERIODS, Asset, AssetEvent, AssetVersion, Bookmark, Stage
 from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
 from prm.columns import csv_export
+from prm.exports import stream_rows
 from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate, paginate_counted
@@ -461,7 +462,7 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
         rows = [(stage, r) for stage, rs in top.items() for r in rs]
         return csv_export(str(EXPORTS[export]), TOP_ASSET_COLUMNS, rows)
     if export == "unopened":
-        return csv_export(str(EXPORTS[export]), UNOPENED_ASSET_COLUMNS, unopened.iterator())
+        return csv_export(str(EXPORTS[export]), UNOPENED_ASSET_COLUMNS, stream_rows(unopened))
     if export == "partners":
         return csv_export(str(EXPORTS[export]), ENGAGEMENT_COLUMNS, engagement)
     return csv_export(str(EXPORTS[export]), ZERO_SEARCH_COLUMNS, searches)

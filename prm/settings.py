@@ -404,6 +404,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # promotion
     "promotion-reminders": {"task": "promotion.tasks.sweep_reminders", "schedule": crontab(hour=9, minute=0)},
+    "prm-purge-exports": {"task": "prm.tasks.purge_exports", "schedule": crontab(hour=4, minute=30)},
     "prm-notification-summaries": {
         "task": "prm.tasks.send_notification_summaries",
         "schedule": crontab(hour=7, minute=30),
@@ -452,4 +453,8 @@ PRM_PARTNER_MODEL = "partners.Partner"
 PRM_MEMBERSHIP_MODEL = "partners.Membership"
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024
 PRM_LOGO_SIZE = (400, 400)
+# CSV exports above this many rows are written by a worker, with progress and an e-mailed
+# link (prm.export_jobs); smaller ones stream straight to the browser. Files are kept a week.
+PRM_EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
+PRM_EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 # Home panels, staff links and navigation badges: prm.registry, filled in AppConfig.ready().

@@ -48,3 +48,32 @@ def _notification_for(user) -> int:
 
     notify(kind="campaign_new", recipients=[user], event_key="tenancy", params={"title": "t"}, url="/")
     return Notification.objects.get(recipient=user, event_key="tenancy").pk
+
+
+# Background CSV exports belong to the person who asked: everyone else gets a 404.
+def _export_job_of_admin_a(w):
+    from django.core.files.base import ContentFile
+
+    from prm.models import ExportJob
+
+    job = ExportJob.objects.create(
+        user=w.admin_a, name="deals", path="/deals/", language="ja", total=1, rows_written=1, status="done"
+    )
+    job.file.save(
+        "deals.csv", ContentFile(f"\ufeff{w.partner_a.name},secret-export-4d1c\n".encode()), save=True
+    )
+    return {"pk": job.pk}
+
+
+ONLY_ADMIN_A = expect(404, anon=LOGIN, admin_a=200)
+ROWS += [
+    Row("export_job", ONLY_ADMIN_A, kwargs=_export_job_of_admin_a, insiders={"admin_a"}),
+    Row("export_job_status", ONLY_ADMIN_A, kwargs=_export_job_of_admin_a, insiders={"admin_a"}),
+    Row(
+        "export_job_download",
+        expect(404, admin_a=200),
+        kwargs=_export_job_of_admin_a,
+        leaks=lambda w: ["secret-export-4d1c"],
+        insiders={"admin_a"},
+    ),
+]

@@ -15,7 +15,9 @@ DEPLOY = ROOT / "deploy"
 
 def procfile() -> dict[str, str]:
     lines = (DEPLOY / "Procfile").read_text().splitlines()
-    return {name: command.strip() for name, _, command in (line.partition(":") for line in lines if line.strip())}
+    return {
+        name: command.strip() for name, _, command in (line.partition(":") for line in lines if line.strip())
+    }
 
 
 def unit_command(name: str) -> str:
