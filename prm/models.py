@@ -263,9 +263,9 @@ class ExportJob(models.Model):
     (prm.export_jobs). Only that person can see it; files are deleted after a week."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
+        PENDING = "pending", _("Queued")
         RUNNING = "running", _("Being written")
-        DONE = "done", _("Ready")
+        DONE = "done", _("Ready to download")
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -104,7 +104,7 @@ def test_the_job_page_shows_progress_then_the_download(world, client):
     )
     client.force_login(world.admin_a)
     page = client.get(reverse("export_job", args=[job.pk])).content.decode()
-    assert 'hx-get="%s"' % reverse("export_job_status", args=[job.pk]) in page
+    assert f'hx-get="{reverse("export_job_status", args=[job.pk])}"' in page
     assert 'max="100" value="25"' in page
     ExportJob.objects.filter(pk=job.pk).update(status="done", rows_written=200, file="exports/x.csv")
     fragment = client.get(reverse("export_job_status", args=[job.pk])).content.decode()
