@@ -51,7 +51,7 @@ def test_without_a_matching_server_it_says_what_to_do(fresh, monkeypatch):
     monkeypatch.setattr(devservices, "_bundled_pg_dir", lambda: None)
     (fresh / "postgres").mkdir()
     (fresh / "postgres" / "PG_VERSION").write_text("16\n")
-    with pytest.raises(devservices.ServiceError, match="created by PostgreSQL 16.*make clean"):
+    with pytest.raises(devservices.ServiceError, match=r"created by PostgreSQL 16.*make clean"):
         devservices.pg_binaries()
 
 
