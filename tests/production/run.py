@@ -73,8 +73,9 @@ DOC_STEPS = ["database", "pgbouncer", "redis", "app", "release", "tls", "nginx",
              "backup", "restore", "s3"]  # fmt: skip
 ROWS: list[tuple[str, str, float, bool]] = []
 # Settings the lane adds to the environment file (not in the document): a heartbeat every
-# 5 s instead of 5 minutes, and a killed worker's task delivered again after 15 s, not 1 h.
-LANE_SETTINGS = {"HEARTBEAT_SECONDS": "5", "CELERY_VISIBILITY_TIMEOUT": "15"}
+# 5 s instead of 5 minutes, a killed worker's task delivered again after 15 s, not 1 h, and
+# every CSV export with a row written in the background.
+LANE_SETTINGS = {"HEARTBEAT_SECONDS": "5", "CELERY_VISIBILITY_TIMEOUT": "15", "EXPORT_BACKGROUND_ROWS": "0"}
 
 
 class LaneError(Exception):
@@ -831,6 +832,35 @@ def journey_deal_mail(lane: Lane, client: Client) -> None:
     )
 
 
+def journey_export(lane: Lane, client: Client) -> None:
+    """The partner's deal list as CSV (EXPORT_BACKGROUND_ROWS=1): a worker writes it through
+    PgBouncer with a chunked cursor, the person is e-mailed, nginx hands out the file."""
+    started = time.monotonic()
+    response, _ = client.get("/deals/?format=csv")
+    job_page = response.getheader("Location", "")
+    status = ""
+
+    def done():
+        nonlocal status
+        _r, body = client.get(job_page.rstrip("/") + "/status/")
+        status = body.decode()
+        return "/download/" in status
+
+    wait_for("the background export", done, 90)
+    download = re.search(r'href="([^"]+/download/)"', status)[1]
+    file_response, data = client.get(download)
+    rows = data.decode("utf-8-sig").strip().splitlines()
+    mailed = lane.mails_to(lane.facts["partner_admin"], job_page)
+    record(
+        "journey: a CSV export in the background (EXPORT_BACKGROUND_ROWS=0)",
+        f"/deals/?format=csv -> {response.status} {job_page}; the worker wrote {len(rows) - 1} rows; download "
+        f"{file_response.status} ({file_response.getheader('Content-Type')}, BOM {data.startswith(chr(0xFEFF).encode())}) "
+        f"by X-Accel-Redirect; link e-mailed: {mailed}",
+        started,
+        ok=response.status == 302 and file_response.status == 200 and len(rows) == 2 and mailed == 1,
+    )
+
+
 def journey_beat(lane: Lane, client: Client) -> None:
     started = time.monotonic()
     wait_for("a heartbeat", lambda: "Sending due task prm-heartbeat" in lane.procs.output("beat"), 60)
@@ -1095,7 +1125,7 @@ def main() -> int:
             step()
         client = lane.client(source="127.0.0.2")
         for journey in (journey_health, journey_sign_in, journey_partner_page, journey_private_file,
-                        journey_deal_mail, journey_beat, journey_node_kill, journey_worker_kill):  # fmt: skip
+                        journey_deal_mail, journey_export, journey_beat, journey_node_kill, journey_worker_kill):  # fmt: skip
             check_budget()
             journey(lane, client)
         step_backup_restore(lane)
