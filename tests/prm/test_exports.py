@@ -121,10 +121,7 @@ def test_a_failed_export_says_so(world, client, small_threshold, django_capture_
     job.refresh_from_db()
     assert job.status == "failed" and not job.file
     client.force_login(world.member_a)
-    assert (
-        "could not be written"
-        in client.get(reverse("export_job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    )
+    assert "作成できませんでした" in client.get(reverse("export_job", args=[job.pk])).content.decode()
 
 
 def test_the_audit_log_export_is_audited_once_in_the_background(
