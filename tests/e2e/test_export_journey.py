@@ -1,6 +1,8 @@
 """A large CSV export in a real browser: the list's CSV link leads to the export's page,
 which polls (htmx) while the file is written, then offers the download; in Japanese."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.factories import PASSWORD
@@ -47,5 +49,5 @@ def test_background_export_shows_progress_then_the_download(
     page.screenshot(path=str(tmp_path / "export-ready.png"), full_page=True)
     with page.expect_download() as info:
         download.click()
-    content = open(info.value.path(), encoding="utf-8-sig").read().splitlines()
+    content = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert len(content) == 4
