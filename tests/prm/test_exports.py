@@ -103,11 +103,11 @@ def test_the_job_page_shows_progress_then_the_download(world, client):
         status="running",
     )
     client.force_login(world.admin_a)
-    page = client.get(reverse("export_job", args=[job.pk])).content.decode()
+    page = client.get(reverse("export_job", args=[job.pk])).getvalue().decode()
     assert f'hx-get="{reverse("export_job_status", args=[job.pk])}"' in page
     assert 'max="100" value="25"' in page
     ExportJob.objects.filter(pk=job.pk).update(status="done", rows_written=200, file="exports/x.csv")
-    fragment = client.get(reverse("export_job_status", args=[job.pk])).content.decode()
+    fragment = client.get(reverse("export_job_status", args=[job.pk])).getvalue().decode()
     assert "hx-get" not in fragment and reverse("export_job_download", args=[job.pk]) in fragment
 
 
@@ -121,7 +121,7 @@ def test_a_failed_export_says_so(world, client, small_threshold, django_capture_
     job.refresh_from_db()
     assert job.status == "failed" and not job.file
     client.force_login(world.member_a)
-    assert "作成できませんでした" in client.get(reverse("export_job", args=[job.pk])).content.decode()
+    assert "作成できませんでした" in client.get(reverse("export_job", args=[job.pk])).getvalue().decode()
 
 
 def test_the_audit_log_export_is_audited_once_in_the_background(
