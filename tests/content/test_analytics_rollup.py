@@ -85,7 +85,8 @@ def test_the_page_says_how_fresh_the_rollup_is_and_follows_the_next_rebuild(worl
     assert (
         "Lonely asset"
         not in client.get(url)
-        .getvalue().decode()
+        .getvalue()
+        .decode()
         .split('id="partners-title"')[0]
         .split('id="unopened-title"')[1]
     )

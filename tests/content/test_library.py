@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 def shown(response):
     ids = {
         int(x)
-        for x in re.findall(r'<li class="list-group-item[^"]*" data-asset="(\d+)"', response.getvalue().decode())
+        for x in re.findall(
+            r'<li class="list-group-item[^"]*" data-asset="(\d+)"', response.getvalue().decode()
+        )
     }
     return {a.title for a in Asset.objects.filter(pk__in=ids)}
 

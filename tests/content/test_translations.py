@@ -44,7 +44,9 @@ def test_the_library_shows_the_readers_language_once(world, client_for, pair):
 
 def test_the_detail_page_links_the_other_language(world, client_for, pair):
     ja, en, *_ = pair
-    html = _as(world.member_a, "ja", client_for).get(reverse("content:detail", args=[ja.pk])).getvalue().decode()
+    html = (
+        _as(world.member_a, "ja", client_for).get(reverse("content:detail", args=[ja.pk])).getvalue().decode()
+    )
     assert 'data-testid="other-version"' in html and reverse("content:detail", args=[en.pk]) in html
     html = client_for(world.member_a).get(reverse("content:detail", args=[en.pk])).getvalue().decode()
     assert reverse("content:detail", args=[ja.pk]) in html

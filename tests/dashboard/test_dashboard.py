@@ -242,7 +242,9 @@ def test_partner_search_and_360(world, data, client_for):
     client = client_for(world.manager_a)
     text = client.get(reverse("dashboard:partners") + "?q=alpha").getvalue().decode()
     assert world.partner_a.name in text
-    assert world.partner_b.name not in client.get(reverse("dashboard:partners") + "?q=beta").getvalue().decode()
+    assert (
+        world.partner_b.name not in client.get(reverse("dashboard:partners") + "?q=beta").getvalue().decode()
+    )
     page = client.get(reverse("dashboard:partner", args=[world.partner_a.pk]))
     assert page.status_code == 200
     text = page.getvalue().decode()

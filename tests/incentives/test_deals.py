@@ -200,7 +200,9 @@ def test_rejection_needs_a_reason_and_is_shown_to_the_partner(world, client_for)
     with pytest.raises(services.IncentivesError):
         services.deal_reject(deal=deal, actor=world.manager_a, reason=" ")
     services.deal_reject(deal=deal, actor=world.manager_a, reason="Customer already served directly.")
-    text = client_for(world.member_a).get(reverse("incentives:deal_detail", args=[deal.pk])).getvalue().decode()
+    text = (
+        client_for(world.member_a).get(reverse("incentives:deal_detail", args=[deal.pk])).getvalue().decode()
+    )
     assert "Customer already served directly." in text
 
 

@@ -146,7 +146,8 @@ def test_a_narrowed_scope_reads_its_own_plans_live(known, world):
 def test_the_metrics_page_shows_when_the_late_tasks_were_computed(known, world, client_for):
     client = client_for(world.superuser)
     assert (
-        'data-testid="overdue-as-of"' not in client.get(reverse("onboarding:staff_metrics")).getvalue().decode()
+        'data-testid="overdue-as-of"'
+        not in client.get(reverse("onboarding:staff_metrics")).getvalue().decode()
     )
     from onboarding import tasks
 

@@ -96,11 +96,15 @@ def test_staff_list_filters_by_risk_owner_and_type(april_plan, world, manager, c
     with at(date(2026, 4, 12)):
         body = client.get(reverse("onboarding:staff_plans"), {"risk": "inactive"}).getvalue().decode()
         assert world.SECRET_A in body
-        body = client.get(
-            reverse("onboarding:staff_plans"), {"risk": "behind", "partner_type": "sales"}
-        ).getvalue().decode()
+        body = (
+            client.get(reverse("onboarding:staff_plans"), {"risk": "behind", "partner_type": "sales"})
+            .getvalue()
+            .decode()
+        )
         assert world.SECRET_A not in body
-        body = client.get(reverse("onboarding:staff_plans"), {"owner": world.manager_a.pk}).getvalue().decode()
+        body = (
+            client.get(reverse("onboarding:staff_plans"), {"owner": world.manager_a.pk}).getvalue().decode()
+        )
         assert world.SECRET_A not in body
         response = client.get(reverse("onboarding:staff_plans"), {"format": "csv", "risk": "any"})
         raw = response.getvalue()

@@ -181,7 +181,9 @@ def test_staff_get_a_personal_link_and_see_all_referrers(world, client_for):
         world.SECRET_A
         not in client_for(world.manager_other).get("/staff/recruitment/referrals/").getvalue().decode()
     )
-    assert world.SECRET_A in client_for(world.manager_a).get("/staff/recruitment/referrals/").getvalue().decode()
+    assert (
+        world.SECRET_A in client_for(world.manager_a).get("/staff/recruitment/referrals/").getvalue().decode()
+    )
 
 
 # --- metrics --------------------------------------------------------------------------
@@ -238,9 +240,11 @@ def test_metrics_page_and_csv(funnel, world, client_for):
     page = client.get("/staff/recruitment/metrics/?start=2026-10-01&end=2026-10-20")
     assert page.status_code == 200
     assert 'data-testid="total">5<' in page.getvalue().decode()
-    csv = client.get(
-        "/staff/recruitment/metrics/?start=2026-10-01&end=2026-10-20&format=csv"
-    ).getvalue().decode()
+    csv = (
+        client.get("/staff/recruitment/metrics/?start=2026-10-01&end=2026-10-20&format=csv")
+        .getvalue()
+        .decode()
+    )
     assert csv.startswith("\ufeff")
     assert "紹介,3,2,1,66.7" in csv
 

@@ -58,7 +58,8 @@ def test_plan_and_task_status_are_read_only(world, client_for):
     page = (
         client_for(world.manager_a)
         .get(f"/admin/onboarding/onboardingplan/{plan.pk}/change/")
-        .getvalue().decode()
+        .getvalue()
+        .decode()
     )
     assert 'name="status"' not in page
     assert 'name="tasks-0-status"' not in page

@@ -110,9 +110,9 @@ def test_metrics_period_filter_and_bad_range(dataset, client_for):
 
 def test_metrics_csv(dataset, client_for):
     client = client_for(dataset.support)
-    weekly = client.get(
-        "/staff/questions/metrics/?start=2026-11-01&end=2026-11-20&format=csv"
-    ).getvalue().decode()
+    weekly = (
+        client.get("/staff/questions/metrics/?start=2026-11-01&end=2026-11-20&format=csv").getvalue().decode()
+    )
     assert weekly.startswith("\ufeff")
     lines = weekly.strip().splitlines()
     assert len(lines) == 4  # header + three (week, category) rows
