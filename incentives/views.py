@@ -33,6 +33,7 @@ from incentives.tables import (
 )
 from prm.audit import events_for
 from prm.columns import csv_export, html_columns
+from prm.exports import stream_rows
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate, paginate_capped
 from prm.scoping import scoped
@@ -47,7 +48,7 @@ def deals(request):
     filters = DealFilterSet(request.GET or None, queryset=qs)
     form, qs = filters.form, filters.qs
     if request.GET.get("format") == "csv":
-        return csv_export("deals", DEAL_COLUMNS, qs.iterator())
+        return csv_export("deals", DEAL_COLUMNS, stream_rows(qs), request=request, count=qs)
     page = paginate(request, qs)
     return render(request, "incentives/deals.html", {"page": page, "form": form, "active_nav": "deals"})
 
@@ -316,7 +317,9 @@ def staff_deals(request):
             yield deal
 
     if request.GET.get("format") == "csv":
-        return csv_export("deal-registrations", STAFF_DEAL_COLUMNS, with_age(qs.iterator()))
+        return csv_export(
+            "deal-registrations", STAFF_DEAL_COLUMNS, with_age(stream_rows(qs)), request=request, count=qs
+        )
     # The queue can hold 100,000 submitted deals: count at most 1,000 of them.
     page = paginate_capped(request, qs)
     list(with_age(page))
@@ -373,7 +376,10 @@ def staff_overview(request):
     if export == "movements":
         return csv_export("tier-movements", TIER_MOVEMENT_COLUMNS, overview.movements)
     if export == "changes":
-        return csv_export("tier-changes", TIER_CHANGE_COLUMNS, queries.tier_changes(visible))
+        changes = queries.tier_changes(visible)
+        return csv_export(
+            "tier-changes", TIER_CHANGE_COLUMNS, stream_rows(changes), request=request, count=changes
+        )
     if export == "cost":
         return csv_export("program-cost", PROGRAM_COST_COLUMNS, overview.cost)
     return render(

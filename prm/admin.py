@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -12,7 +13,7 @@ from prm.admin_mixins import (
     users_for_staff,
 )
 from prm.audit import audit
-from prm.exports import csv_response
+from prm.exports import csv_response, stream_rows
 from prm.models import AuditEvent, ClosureDay, User
 from prm.tenancy import partners_for_staff
 
@@ -125,7 +126,9 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.action(description=_("Export selected rows as CSV"), permissions=["view"])
 def export_csv(modeladmin, request, queryset):
-    """The generic export of every changelist: the columns of the list, scoped rows only."""
+    """The generic export of every changelist: the columns of the list, scoped rows only.
+    Streamed; "select all" over more than EXPORT_BACKGROUND_ROWS rows is written by a
+    worker (prm.export_jobs re-runs the changelist's filters as the same user)."""
     fields = [f for f in modeladmin.get_list_display(request) if f != "action_checkbox"]
     header = [label_for_field(f, modeladmin.model, modeladmin) for f in fields]
 
@@ -136,15 +139,18 @@ def export_csv(modeladmin, request, queryset):
             return ""
         return value
 
-    rows = [[cell(obj, f) for f in fields] for obj in queryset]
-    audit(
-        actor=request.user,
-        action="admin.exported",
-        model=modeladmin.model._meta.label_lower,
-        rows=len(rows),
+    job = getattr(request, "export_job", None)
+    total = job.job.total if job is not None else queryset.count()
+    if job is None:
+        audit(
+            actor=request.user, action="admin.exported", model=modeladmin.model._meta.label_lower, rows=total
+        )
+        if total <= settings.PRM_EXPORT_BACKGROUND_ROWS:
+            modeladmin.message_user(request, _("%(n)d rows exported.") % {"n": total}, messages.SUCCESS)
+    rows = ([cell(obj, f) for f in fields] for obj in stream_rows(queryset))
+    return csv_response(
+        modeladmin.model._meta.model_name, header, rows, request=request, count=total if job is None else None
     )
-    modeladmin.message_user(request, _("%(n)d rows exported.") % {"n": len(rows)}, messages.SUCCESS)
-    return csv_response(modeladmin.model._meta.model_name, header, rows)
 
 
 admin.site.add_action(export_csv, "export_csv")

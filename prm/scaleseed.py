@@ -446,26 +446,14 @@ def _earnings(today) -> tuple[int, int]:
 
 
 def _derived(timer) -> None:
-    """What beat would do: tiers, engagement counters, 'partners like you', statistics."""
-    from content import services as content_services
-    from dashboard.rollup import engagement_refresh
+    """What beat would do: tiers, then every roll-up (`manage.py refresh_rollups`)."""
+    from dashboard.rollup import rollups_refresh
     from incentives import services as incentive_services
-    from incentives.deal_rollup import deal_rollup_refresh
-    from incentives.program_costs import program_cost_refresh
-    from onboarding.queries import task_lateness_refresh
 
     incentive_services.tiers_recompute(as_of=timezone.localdate())
-    program_cost_refresh()
-    task_lateness_refresh()
-    timer.step("tier recomputation, program cost and task lateness roll-ups")
-    deal_rollup_refresh()
-    timer.step("deal roll-up (dashboard)")
-    engagement_refresh()
-    timer.step("content engagement roll-up (dashboard)")
-    content_services.engagement_recount()
-    content_services.popularity_refresh()
-    content_services.analytics_refresh()
-    timer.step("engagement counters, popularity and analytics roll-ups")
+    timer.step("tier recomputation")
+    rollups_refresh()
+    timer.step("roll-ups: program cost, task lateness, deals, engagement, popularity, analytics")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     timer.step("ANALYZE")

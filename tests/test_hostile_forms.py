@@ -79,7 +79,7 @@ def _forms(client, url):
     if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
         return []
     found = []
-    for attrs, body in FORM_RE.findall(response.content.decode()):
+    for attrs, body in FORM_RE.findall(response.getvalue().decode()):
         if 'method="post"' not in attrs.lower():
             continue
         action = re.search(r'action="([^"]*)"', attrs)

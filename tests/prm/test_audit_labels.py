@@ -55,6 +55,6 @@ def test_audit_page_and_partner_360_show_labels(world, client_for):
         world.manager_a.save(update_fields=["language"])
         client = client_for(world.manager_a)
         for url in urls:
-            page = client.get(url).content.decode()
+            page = client.get(url).getvalue().decode()
             assert label in page, (language, url)
             assert ">partner.suspended<" not in page

@@ -74,7 +74,7 @@ def test_manager_sees_results_and_csv_for_their_partners_only(world, client_for)
     campaign = known_data_set(world)
     client = client_for(world.manager_a)
     page = client.get(reverse("promotion:staff_campaign", args=[campaign.pk]))
-    html = page.content.decode()
+    html = page.getvalue().decode()
     assert world.partner_a.name in html and world.partner_b.name not in html
     assert "<svg" in html and 'data-testid="results-table"' in html
     response = client.get(reverse("promotion:staff_campaign", args=[campaign.pk]) + "?format=csv")
@@ -163,7 +163,7 @@ def test_awareness_metric(world, client_for):
     assert data["by_week"][-1]["active"] == 50.0
     assert data["by_week"][-1]["watched"] == 50.0 and data["by_week"][-2]["watched"] == 0.0
     page = client_for(world.manager_a).get(reverse("promotion:staff_awareness"))
-    assert page.status_code == 200 and "<svg" in page.content.decode()
+    assert page.status_code == 200 and "<svg" in page.getvalue().decode()
 
 
 def test_lone_member_gets_the_invite_prompt(world, client_for):
