@@ -90,10 +90,35 @@ class DealCloseForm(forms.Form):
     )  # fmt: skip
     reason = forms.CharField(label=_("Reason lost"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, deal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deal = deal
+        if deal is not None and deal.approved_amount is not None:
+            from django.contrib.humanize.templatetags.humanize import intcomma
+
+            from incentives.services import won_amount_ceiling
+
+            self.fields["amount"].help_text = _(
+                "Won deals: the contract amount, if it differs from the registered amount. Up to the "
+                "approved %(approved)s %(currency)s it counts at once; above it (at most %(ceiling)s) your "
+                "channel manager reviews it first."
+            ) % {
+                "approved": intcomma(int(deal.approved_amount)),
+                "currency": deal.approved_currency or deal.currency,
+                "ceiling": intcomma(int(won_amount_ceiling(deal))),
+            }
+
     def clean(self):
+        from incentives.services import won_amount_ceiling, won_ceiling_message
+
         data = super().clean()
         if data.get("outcome") == "lost" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Tell us briefly why the deal was lost."))
+        amount = data.get("amount")
+        if data.get("outcome") == "won" and amount is not None and self.deal is not None:
+            ceiling = won_amount_ceiling(self.deal)
+            if ceiling is not None and amount > ceiling:
+                self.add_error("amount", won_ceiling_message(self.deal, ceiling))
         return data
 
 

@@ -100,8 +100,8 @@ def partner_tier_rank(partner) -> int | None:
 
 
 def partners_with_won_deals():
-    """QuerySet of ids of partners with at least one won deal."""
-    return Deal.objects.won().order_by().values_list("partner_id", flat=True).distinct()
+    """QuerySet of ids of partners with at least one counted (reviewed) won deal."""
+    return Deal.objects.counted().order_by().values_list("partner_id", flat=True).distinct()
 
 
 # --- Money in words -------------------------------------------------------------------
@@ -205,18 +205,19 @@ def gap_in_words(state: PartnerTierState | None, tier: Tier) -> str:
 def revenue_by_month(
     partner, *, months: int = 12, today: date | None = None
 ) -> list[tuple[date, Decimal, int]]:
-    """Won revenue (JPY) and won deals per month for the last `months` months, zeros included."""
+    """Counted won revenue (JPY) and won deals per month for the last `months` months, zeros
+    included (the reviewed figure only: a win under review is not in it)."""
     today = today or timezone.localdate()
     first = today.replace(day=1)
     for _i in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     rows = (
         Deal.objects.for_partner(partner)
-        .won()
+        .counted()
         .filter(closed_on__gte=first, closed_on__lte=today)
         .annotate(month=TruncMonth("closed_on"))
         .values("month")
-        .annotate(revenue=Sum("amount_jpy"), deals=Count("pk"))
+        .annotate(revenue=Sum("counted_amount_jpy"), deals=Count("pk"))
     )
     found = {r["month"]: (r["revenue"], r["deals"]) for r in rows}
     out, month = [], first

@@ -28,8 +28,8 @@ def compute_earnings(period: str | None = None) -> dict:
 
 
 @shared_task(acks_late=True)
-def notify_deal_reviewed(deal_id: int) -> None:
-    emails.deal_reviewed(deal_id=deal_id)
+def notify_deal_reviewed(deal_id: int, decision: str | None = None) -> None:
+    emails.deal_reviewed(deal_id=deal_id, decision=decision)
 
 
 @shared_task(acks_late=True)

@@ -34,6 +34,7 @@ KINDS: dict[str, Kind] = {
         {
             "approved": _("Your deal registration “%(deal)s” was approved."),
             "rejected": _("Your deal registration “%(deal)s” was not approved."),
+            "restored": _("The change to “%(deal)s” was not accepted; the approved amount stands."),
         },
     ),
     "protection_ending": Kind(

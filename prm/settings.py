@@ -429,3 +429,6 @@ PRM_MEMBERSHIP_MODEL = "partners.Membership"
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024
 PRM_LOGO_SIZE = (400, 400)
 # Home panels, staff links and navigation badges: prm.registry, filled in AppConfig.ready().
+# Money is counted only after review (incentives): a won amount above the approved amount
+# goes back to review; one above this multiple of the approved amount is refused.
+PRM_DEAL_WON_MAX_RATIO = env.float("PRM_DEAL_WON_MAX_RATIO", default=3.0)

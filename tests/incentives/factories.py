@@ -38,12 +38,18 @@ class DealFactory(factory.django.DjangoModelFactory):
             protected_until=factory.LazyFunction(lambda: date.today() + timedelta(days=30)),
             approved_amount=factory.SelfAttribute("amount"),
             approved_currency="JPY",
+            approved_amount_jpy=factory.SelfAttribute("amount_jpy"),
         )
+        # A reviewed win: it counts at its amount (what deal_close writes within the approval).
         won = factory.Trait(
             status=Deal.Status.APPROVED,
             protected_until=factory.LazyFunction(lambda: date.today() + timedelta(days=30)),
             stage=Deal.Stage.WON,
             closed_on=factory.LazyFunction(date.today),
+            approved_amount=factory.SelfAttribute("amount"),
+            approved_currency="JPY",
+            approved_amount_jpy=factory.SelfAttribute("amount_jpy"),
+            counted_amount_jpy=factory.SelfAttribute("amount_jpy"),
         )
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def known_data_set(world):
-    """Partner A: opted in, 3 clicks, 2 downloads, 3 deals (1 won 2,000,000; 1 open
+    """Partner A: opted in, 3 clicks, 2 downloads, 3 deals (1 won 2,000,000; 1 approved open
     500,000; 1 rejected). Partner B: opted in, 1 click, no deals. A third partner opted out."""
     campaign = CampaignFactory(budget=1_500_000)
     services.participation_opt_in(campaign=campaign, partner=world.partner_a, user=world.admin_a)
@@ -35,7 +35,7 @@ def known_data_set(world):
             [CampaignEvent(campaign=campaign, partner=partner, kind=kind) for _ in range(n)]
         )
     DealFactory(partner=world.partner_a, campaign=campaign, won=True, amount=Decimal(2_000_000))
-    DealFactory(partner=world.partner_a, campaign=campaign, amount=Decimal(500_000))
+    DealFactory(partner=world.partner_a, campaign=campaign, approved=True, amount=Decimal(500_000))
     DealFactory(partner=world.partner_a, campaign=campaign, status=Deal.Status.REJECTED)
     DealFactory(partner=world.partner_a)  # not from the campaign
     return campaign
