@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "content.asset_published": pgettext_lazy("audit action", "Asset published"),
     "content.version_added": pgettext_lazy("audit action", "New asset version"),
     "deal.approved": pgettext_lazy("audit action", "Deal approved"),
+    "deal.change_rejected": pgettext_lazy("audit action", "Deal change rejected, approved amount restored"),
     "deal.lost": pgettext_lazy("audit action", "Deal lost"),
     "deal.protection_expired": pgettext_lazy("audit action", "Deal protection expired"),
     "deal.protection_released": pgettext_lazy("audit action", "Deal protection released"),
