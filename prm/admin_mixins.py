@@ -39,19 +39,20 @@ def audit_denied(request, reason: str, **data):
 
 
 def users_for_staff(user):
-    """Accounts a staff user may see in the admin: themselves and partner users of their partners.
+    """Accounts a staff user may see in the admin: themselves and partner users of their partners
+    (a membership, active or ended, at a partner they see).
 
-    Staff accounts (other than themselves) are superuser-only.
+    Staff accounts (other than themselves) and people with no membership at all (applicants,
+    people removed from a partner) are superuser-only: a manager cannot reach them, nor attach
+    them to a partner of theirs.
     """
-    Partner = partner_model()
-
     User = get_user_model()
     if user.is_superuser:
         return User.objects.all()
-    outside = Partner.objects.exclude(pk__in=partners_for_staff(user).values("pk"))
     return User.objects.filter(
-        Q(pk=user.pk) | (Q(is_staff=False, is_superuser=False) & ~Q(membership__partner__in=outside))
-    ).distinct()
+        Q(pk=user.pk)
+        | Q(is_staff=False, is_superuser=False, membership__partner__in=partners_for_staff(user).values("pk"))
+    )
 
 
 def scope_choices(model, user, queryset=None):
