@@ -160,7 +160,8 @@ class Deal(models.Model):
     customer_domain = models.CharField(
         _("customer domain"), max_length=200, db_index=True, help_text=_("For example example.co.jp")
     )
-    contact_name = models.CharField(_("contact name"), max_length=120)
+    # Blank once anonymised (contacts_anonymised_at); the registration form requires it.
+    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
     contact_name_kana = models.CharField(
         _("contact name reading"),
         max_length=120,
@@ -233,6 +234,11 @@ class Deal(models.Model):
     # Idempotency of the "protection ends in a week" reminder: the date it was sent for.
     reminder_sent_for = models.DateField(_("reminder sent for"), null=True, blank=True, editable=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # The customer contact (name, e-mail, phone) and the notes were erased: after the
+    # retention period of a lost, expired or rejected deal, or on the person's request.
+    contacts_anonymised_at = models.DateTimeField(
+        _("contact anonymised"), null=True, blank=True, editable=False
+    )
     lost_reason = models.TextField(_("reason lost"), blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -31,8 +31,10 @@ from incentives.program_costs import program_cost_refresh
 from incentives.signals import tiers_recomputed
 from partners.models import Partner
 from partners.services import partner_deal_won
+from privacy import services as privacy
+from privacy.models import ProvisionRecord
 from prm import pagecache
-from prm.audit import audit
+from prm.audit import audit, audit_scrub
 from prm.business_days import add_business_days
 from prm.transitions import transition
 
@@ -109,9 +111,44 @@ def _conflict_notes(deals, *, domain: str, key: str) -> str:
     return "\n".join(lines)
 
 
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+
+
+def contact_items(deal: Deal) -> list[str]:
+    """The personal data items a deal carries (privacy.models.ITEMS codes)."""
+    return ["name", "company"] + [code for code, field in (("email", "contact_email"), ("phone", "contact_phone"))
+                                  if getattr(deal, field)]  # fmt: skip
+
+
+def _record_provision(*, deal: Deal, user, source: str, acquisition: str) -> None:
+    """The partner gave us the customer contact: a third-party provision record (APPI)."""
+    if not deal.contact_name.strip():
+        return
+    privacy.provision_record(
+        source=source,
+        source_object=deal,
+        partner=deal.partner,
+        user=user,
+        subject_name=deal.contact_name,
+        subject_company=deal.customer_company,
+        items=contact_items(deal),
+        basis=ProvisionRecord.Basis.CONSENT,
+        acquisition=acquisition,
+    )
+
+
 @transaction.atomic
 def deal_register(*, partner, user, data: dict) -> Deal:
-    """Register an opportunity; flag it for the reviewer if it conflicts with another partner's."""
+    """Register an opportunity; flag it for the reviewer if it conflicts with another partner's.
+
+    `data` may say how the partner obtained the contact (`contact_source`, an
+    Acquisition value) and must confirm the person's consent (`contact_consent`) when it
+    names a contact: the provision is recorded in the same transaction."""
+    data = dict(data)
+    acquisition = data.pop("contact_source", "") or ProvisionRecord.Acquisition.OTHER
+    consent = data.pop("contact_consent", None)
+    if (data.get("contact_name") or "").strip() and consent is False:
+        raise IncentivesError(_("Confirm that the contact agreed to their details being passed on to us."))
     deal = Deal(partner=partner, registered_by=user, **data)
     deal.counted_amount_jpy = deal.approved_amount = deal.approved_amount_jpy = None
     deal.customer_domain = domain_key(deal.customer_domain)
@@ -131,6 +168,9 @@ def deal_register(*, partner, user, data: dict) -> Deal:
     deal.save()
     if conflicts:
         deal.conflicting_deals.set(conflicts)
+    _record_provision(
+        deal=deal, user=user, source=ProvisionRecord.Source.DEAL_REGISTRATION, acquisition=acquisition
+    )
     from incentives import tasks
 
     tasks.notify_deal_submitted.delay_on_commit(deal_id=deal.pk)
@@ -150,7 +190,10 @@ EDITABLE_FIELDS = ("stage", "amount", "currency", "expected_close_date", "contac
 
 @transaction.atomic
 def deal_update(*, deal: Deal, user, data: dict) -> Deal:
-    """Partner updates an open deal's stage and details (not the customer: that is what was reviewed)."""
+    """Partner updates an open deal's stage and details (not the customer: that is what was reviewed).
+    A changed contact is a new provision of personal data: recorded (the form confirmed consent)."""
+    data = dict(data)
+    data.pop("contact_consent", None)
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if not deal.can_update():
         raise IncentivesError(_("This registration can no longer be changed."))
@@ -171,7 +214,21 @@ def deal_update(*, deal: Deal, user, data: dict) -> Deal:
     if resubmit:
         # The approval was for the amount and currency the reviewer saw.
         deal.status = Deal.Status.SUBMITTED
+    new_contact = any(field in changes for field in CONTACT_FIELDS) and deal.contact_name.strip()
+    if new_contact:
+        deal.contacts_anonymised_at = None
     deal.save()
+    if new_contact:
+        first = (
+            ProvisionRecord.objects.filter(
+                source_type__model="deal", source_type__app_label="incentives", source_id=str(deal.pk)
+            )
+            .order_by("provided_at")
+            .values_list("acquisition", flat=True)
+            .first()
+        )
+        _record_provision(deal=deal, user=user, source=ProvisionRecord.Source.DEAL_CONTACT_CHANGE,
+                          acquisition=first or ProvisionRecord.Acquisition.OTHER)  # fmt: skip
     audit(actor=user, action="deal.updated", target=deal, changes=changes, back_to_review=resubmit)
     if resubmit:
         from incentives import tasks
@@ -359,6 +416,61 @@ def deal_reject(*, deal: Deal, actor, reason: str, on: date | None = None) -> De
     if restored and deal.stage == Deal.Stage.WON:
         deal_earnings_follow(deal_ids=[deal.pk])
     return deal
+
+
+# --- Customer contacts: retention and erasure (APPI, docs/privacy.md) -------------------
+
+ANONYMISED_FIELDS = {"contact_name": "", "contact_name_kana": "", "contact_email": "", "contact_phone": "",
+                     "notes": ""}  # fmt: skip
+
+
+def contact_retention_days() -> int:
+    return int(getattr(settings, "PRM_CONTACT_RETENTION_DAYS", 365))
+
+
+@transaction.atomic
+def deal_contacts_anonymise(*, deal_ids, actor, reason: str) -> int:
+    """Erase the customer contact (and the notes, free text that may name people) of these
+    deals, and the contact values kept in their audit history: two UPDATEs whatever the
+    number of deals. The deal itself, its amounts and the provision records stay."""
+    ids = list(
+        Deal.objects.filter(pk__in=list(deal_ids), contacts_anonymised_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if not ids:
+        return 0
+    now = timezone.now()
+    Deal.objects.filter(pk__in=ids).update(**ANONYMISED_FIELDS, contacts_anonymised_at=now, updated_at=now)
+    audit_scrub(model=Deal, target_ids=ids, keys=[*ANONYMISED_FIELDS])
+    audit(actor=actor, action="deal.contacts_anonymised", deals=ids[:1000], count=len(ids), reason=reason)
+    return len(ids)
+
+
+def deal_contacts_erase(*, ids, actor, reason: str) -> int:
+    """privacy.registry's erase for deal contacts (a request from the person)."""
+    return deal_contacts_anonymise(deal_ids=ids, actor=actor, reason=reason)
+
+
+def stale_contact_deals(*, today: date | None = None):
+    """Deals whose customer contact has outlived its purpose: lost, expired (protection
+    lapsed) or rejected, and untouched for PRM_CONTACT_RETENTION_DAYS. Won and open,
+    protected deals keep theirs."""
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=contact_retention_days())
+    moment = timezone.make_aware(datetime.combine(cutoff, time.min))
+    return Deal.objects.filter(contacts_anonymised_at__isnull=True, updated_at__lt=moment).filter(
+        Q(stage=Deal.Stage.LOST, closed_on__lt=cutoff)
+        | Q(status=Deal.Status.EXPIRED, stage__in=Deal.OPEN_STAGES, protected_until__lt=cutoff)
+        | Q(status=Deal.Status.REJECTED, stage__in=Deal.OPEN_STAGES)
+    )
+
+
+@transaction.atomic
+def deals_contacts_anonymise_stale(*, today: date | None = None) -> int:
+    """Daily (beat): anonymise every stale contact, set-based."""
+    ids = list(stale_contact_deals(today=today).values_list("pk", flat=True))
+    return deal_contacts_anonymise(deal_ids=ids, actor=None, reason="retention")
 
 
 REMINDER_BUSINESS_DAYS = 5  # about a week

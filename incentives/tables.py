@@ -97,3 +97,20 @@ EARNING_COLUMNS = [
     Column(_("For"), _earned_for),
     *STATEMENT_LINE_COLUMNS[3:],
 ]
+
+# The offboarding export's deal file (privacy.registry): every field, the customer contact
+# included (it is the partner's own data).
+DEAL_EXPORT_COLUMNS = [
+    *DEAL_COLUMNS[:4],
+    Column(_("Contact name"), lambda d: d.contact_name),
+    Column(_("Contact e-mail"), lambda d: d.contact_email),
+    Column(_("Contact phone"), lambda d: d.contact_phone),
+    *DEAL_COLUMNS[4:],
+    Column(_("Closed on"), lambda d: d.closed_on or ""),
+    Column(_("Reason lost"), lambda d: d.lost_reason),
+    Column(_("Notes"), lambda d: d.notes),
+    Column(_("Registered by"), lambda d: d.registered_by.email if d.registered_by else ""),
+    Column(
+        _("Contact anonymised"), lambda d: d.contacts_anonymised_at.date() if d.contacts_anonymised_at else ""
+    ),
+]

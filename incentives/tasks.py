@@ -21,6 +21,11 @@ def sweep_deal_protection() -> dict:
 
 
 @shared_task(acks_late=True)
+def anonymise_deal_contacts() -> int:
+    return services.deals_contacts_anonymise_stale()
+
+
+@shared_task(acks_late=True)
 def compute_earnings(period: str | None = None) -> dict:
     from django.utils import timezone
 
