@@ -35,17 +35,20 @@ def export_row_count(partner) -> int:
     return sum(section.count(partner) for section in registry.export_sections())
 
 
-def found_about(request: DataRequest, user) -> list[tuple]:
-    """[(finder, [Found])] of what the portal holds about the person, in the user's scope."""
+def found_about(request: DataRequest, user, *, only: str | None = None) -> list[dict]:
+    """What the portal holds about the person, in the user's scope, per finder:
+    [{"key", "label", "erasable", "rows": [Found]}] (`only`: that finder's)."""
     ids = visible_partner_ids(user)
     out = []
     for finder in registry.subject_finders():
+        if only is not None and finder.key != only:
+            continue
         rows = finder.find(
             email=request.subject_email.strip(), name=request.subject_name.strip(), partner_ids=ids
         )
-        for row in rows:
-            row.erasable = finder.erase is not None
-        out.append((finder, rows))
+        out.append(
+            {"key": finder.key, "label": finder.label, "erasable": finder.erase is not None, "rows": rows}
+        )
     return out
 
 

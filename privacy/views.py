@@ -173,8 +173,8 @@ def request_erase(request, pk, finder):
     if spec is None or spec.erase is None:
         raise Http404
     # Only what the finder finds for this person in the user's own scope can be erased.
-    found = dict(queries.found_about(data_request, request.user)).get(spec, [])
-    form = EraseForm(request.POST, found=found)
+    (found,) = queries.found_about(data_request, request.user, only=spec.key)
+    form = EraseForm(request.POST, found=found["rows"])
     if not form.is_valid():
         messages.error(request, _("Choose the records to anonymise."))
         return redirect("privacy:request_detail", pk=pk)
