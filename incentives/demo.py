@@ -112,6 +112,7 @@ def seed(stdout) -> None:
         services.tiers_recompute(as_of=today - timedelta(days=150))
     _seed_deals(partners, products, today)
     _seed_conflicts(partners, products, today)
+    _seed_provisions()
     run = services.tiers_recompute(as_of=today)
     _seed_programs(products, today)
     _seed_statements(today, manager)
@@ -167,6 +168,24 @@ def _seed_deals(partners, products, today, *, only_before=None):
     Deal.objects.filter(
         status=A, stage__in=Deal.OPEN_STAGES, protected_until__lt=today + timedelta(days=5)
     ).update(protected_until=today + timedelta(days=25))
+
+
+def _seed_provisions():
+    """A third-party provision record for every demo deal that has none (the seeded deals do
+    not go through the registration service)."""
+    from privacy.models import ProvisionRecord
+
+    recorded = set(
+        ProvisionRecord.objects.filter(
+            source_type__app_label="incentives", source_type__model="deal"
+        ).values_list("source_id", flat=True)
+    )
+    for deal in Deal.objects.select_related("partner", "registered_by").order_by("pk"):
+        if str(deal.pk) not in recorded and deal.contact_name:
+            services.deal_provision_record(
+                deal=deal, user=deal.registered_by, source=ProvisionRecord.Source.DEAL_REGISTRATION,
+                acquisition=ProvisionRecord.Acquisition.MEETING,
+            )  # fmt: skip
 
 
 def _seed_conflicts(partners, products, today):

@@ -120,7 +120,7 @@ def contact_items(deal: Deal) -> list[str]:
                                   if getattr(deal, field)]  # fmt: skip
 
 
-def _record_provision(*, deal: Deal, user, source: str, acquisition: str) -> None:
+def deal_provision_record(*, deal: Deal, user, source: str, acquisition: str) -> None:
     """The partner gave us the customer contact: a third-party provision record (APPI)."""
     if not deal.contact_name.strip():
         return
@@ -168,7 +168,7 @@ def deal_register(*, partner, user, data: dict) -> Deal:
     deal.save()
     if conflicts:
         deal.conflicting_deals.set(conflicts)
-    _record_provision(
+    deal_provision_record(
         deal=deal, user=user, source=ProvisionRecord.Source.DEAL_REGISTRATION, acquisition=acquisition
     )
     from incentives import tasks
@@ -227,7 +227,7 @@ def deal_update(*, deal: Deal, user, data: dict) -> Deal:
             .values_list("acquisition", flat=True)
             .first()
         )
-        _record_provision(deal=deal, user=user, source=ProvisionRecord.Source.DEAL_CONTACT_CHANGE,
+        deal_provision_record(deal=deal, user=user, source=ProvisionRecord.Source.DEAL_CONTACT_CHANGE,
                           acquisition=first or ProvisionRecord.Acquisition.OTHER)  # fmt: skip
     audit(actor=user, action="deal.updated", target=deal, changes=changes, back_to_review=resubmit)
     if resubmit:
