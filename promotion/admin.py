@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from partners.models import PartnerType
+from prm.admin_display import RelatedNamesInScopeMixin
 from prm.admin_mixins import AudienceWideningAdminMixin, AuditedAdminMixin, PartnerScopedAdminMixin
 from prm.tenancy import partners_for_staff
 from promotion.models import (
@@ -57,7 +58,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(AudienceWideningAdminMixin, AuditedAdminMixin, TranslationAdmin):
+class CampaignAdmin(AudienceWideningAdminMixin, RelatedNamesInScopeMixin, AuditedAdminMixin, TranslationAdmin):
     form = CampaignForm
     # Empty means everyone: a save that empties or widens these asks first.
     audience_rules = {"partner_types": "choices", "min_tier": "rank", "named_partners": "named"}
