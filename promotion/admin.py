@@ -58,7 +58,9 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(AudienceWideningAdminMixin, RelatedNamesInScopeMixin, AuditedAdminMixin, TranslationAdmin):
+class CampaignAdmin(
+    AudienceWideningAdminMixin, RelatedNamesInScopeMixin, AuditedAdminMixin, TranslationAdmin
+):
     form = CampaignForm
     # Empty means everyone: a save that empties or widens these asks first.
     audience_rules = {"partner_types": "choices", "min_tier": "rank", "named_partners": "named"}
