@@ -2,6 +2,14 @@ from tests.privacy.factories import SUBJECT_A, export_a, provision_a, request_a
 from tests.tenancy import LOGIN, MANAGERS, PARTNER_ADMIN, Row, expect
 
 
+def deletion_with_a_deal(w):
+    """A deletion request about partner A's deal contact: the erase form is on the page."""
+    from tests.incentives.factories import DealFactory
+
+    DealFactory(partner=w.partner_a, contact_name=SUBJECT_A, contact_email="hanako-5c2b@customer.example")
+    return {"pk": request_a(w, kind="deletion").pk}
+
+
 def leaks(w):
     return [SUBJECT_A, "hanako-5c2b"]
 
@@ -23,6 +31,7 @@ ROWS = [
     Row("privacy:requests", MANAGERS, kwargs=seeded, leaks=leaks, query="?status=&format=csv"),
     Row("privacy:request_create", MANAGERS),
     Row("privacy:request_detail", MANAGER_A_OBJECT, kwargs=lambda w: {"pk": request_a(w).pk}, leaks=leaks),
+    Row("privacy:request_detail", MANAGER_A_OBJECT, kwargs=deletion_with_a_deal, leaks=leaks),
     Row(
         "privacy:request_status",
         MANAGER_A_POST,
