@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from incentives.models import Deal, Product
 from incentives.normalise import company_key, domain_key
 from privacy.models import ProvisionRecord
+from prm.widgets import DateInput
 
 
 def contact_consent_field(**kwargs):
@@ -20,13 +21,6 @@ def contact_consent_field(**kwargs):
         ),
         **kwargs,
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class DealForm(forms.ModelForm):

@@ -193,7 +193,7 @@ def deal_update(*, deal: Deal, user, data: dict) -> Deal:
     """Partner updates an open deal's stage and details (not the customer: that is what was reviewed).
     A changed contact is a new provision of personal data: recorded (the form confirmed consent)."""
     data = dict(data)
-    data.pop("contact_consent", None)
+    consent = data.pop("contact_consent", None)
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if not deal.can_update():
         raise IncentivesError(_("This registration can no longer be changed."))
@@ -215,6 +215,8 @@ def deal_update(*, deal: Deal, user, data: dict) -> Deal:
         # The approval was for the amount and currency the reviewer saw.
         deal.status = Deal.Status.SUBMITTED
     new_contact = any(field in changes for field in CONTACT_FIELDS) and deal.contact_name.strip()
+    if new_contact and consent is not True:
+        raise IncentivesError(_("A changed contact needs the person's consent before you pass it on to us."))
     if new_contact:
         deal.contacts_anonymised_at = None
     deal.save()
@@ -227,8 +229,12 @@ def deal_update(*, deal: Deal, user, data: dict) -> Deal:
             .values_list("acquisition", flat=True)
             .first()
         )
-        deal_provision_record(deal=deal, user=user, source=ProvisionRecord.Source.DEAL_CONTACT_CHANGE,
-                          acquisition=first or ProvisionRecord.Acquisition.OTHER)  # fmt: skip
+        deal_provision_record(
+            deal=deal,
+            user=user,
+            source=ProvisionRecord.Source.DEAL_CONTACT_CHANGE,
+            acquisition=first or ProvisionRecord.Acquisition.OTHER,
+        )
     audit(actor=user, action="deal.updated", target=deal, changes=changes, back_to_review=resubmit)
     if resubmit:
         from incentives import tasks

@@ -7,13 +7,7 @@ from privacy.models import DataRequest
 from privacy.services import next_statuses
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import partners_for_staff
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from prm.widgets import DateInput
 
 
 class DataRequestForm(forms.ModelForm):

@@ -135,7 +135,9 @@ def test_a_deletion_request_finds_and_erases_the_contact(world, client_for):
     deal, request = _deletion_with_a_deal(world)
     from incentives import services as incentive_services
 
-    incentive_services.deal_update(deal=deal, user=world.member_a, data={"contact_phone": "090-1111-2222"})
+    incentive_services.deal_update(
+        deal=deal, user=world.member_a, data={"contact_phone": "090-1111-2222", "contact_consent": True}
+    )
     client = client_for(world.manager_a)
     page = client.get(reverse("privacy:request_detail", args=[request.pk])).content.decode()
     assert 'data-testid="erase-deals"' in page and deal.customer_company in page

@@ -15,25 +15,14 @@ from incentives.models import Deal
 from privacy import services
 from privacy.models import PartnerLegalIdentity, ProvisionRecord
 from tests.incentives.factories import ProductFactory
+from tests.incentives.test_deals import form_data
 from tests.privacy.factories import SUBJECT_A, provision_a
 
 pytestmark = pytest.mark.django_db
 
 
 def form(**overrides):
-    return {
-        "customer_company": "株式会社みなと物流",
-        "customer_domain": "minato-logistics.example.jp",
-        "contact_name": "港 一郎",
-        "contact_email": "ichiro@minato-logistics.example.jp",
-        "contact_source": "meeting",
-        "contact_consent": "on",
-        "product": ProductFactory(code="erp").pk,
-        "amount": "4500000",
-        "currency": "JPY",
-        "expected_close_date": (date.today() + timedelta(days=30)).isoformat(),
-        **overrides,
-    }
+    return form_data(**{"contact_source": "meeting", "contact_consent": "on", **overrides})
 
 
 def test_registering_a_deal_records_the_provision(world, client_for, settings):

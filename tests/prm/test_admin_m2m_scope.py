@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 
 from partners.models import Partner, PartnerType
-from prm.admin_mixins import AuditedAdminMixin, is_scoped_model
+from prm.admin_mixins import AuditedAdminMixin, SuperuserOnlyAdminMixin, is_scoped_model
 from promotion.models import Announcement, Campaign
 from tests.factories import PartnerFactory
 from tests.prm.admin_rows import ROWS
@@ -82,8 +82,8 @@ def scoped_m2m_fields():
     for model, model_admin in admin.site._registry.items():
         admins = [model_admin, *(inline(model, admin.site) for inline in model_admin.inlines)]
         for each in admins:
-            if not isinstance(each, AuditedAdminMixin):
-                continue
+            if not isinstance(each, AuditedAdminMixin) or isinstance(each, SuperuserOnlyAdminMixin):
+                continue  # superuser-only admins narrow nothing
             readonly = set(each.readonly_fields)
             for field in each.model._meta.many_to_many:
                 if field.editable and field.name not in readonly and is_scoped_model(field.related_model):
