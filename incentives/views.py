@@ -80,6 +80,7 @@ def history_labels() -> dict:
         "deal.updated": _("Details updated"),
         "deal.approved": _("Approved"),
         "deal.rejected": _("Rejected"),
+        "deal.change_rejected": _("Change not accepted; the approved amount was restored"),
         "deal.won": _("Marked as won"),
         "deal.lost": _("Marked as lost"),
         "deal.protection_expired": _("Protection expired"),
@@ -102,7 +103,8 @@ def _deal_page(request, deal, *, update_form=None, close_form=None, status=200):
         {
             "deal": deal,
             "update_form": update_form or DealUpdateForm(instance=deal),
-            "close_form": close_form or DealCloseForm(initial={"amount": deal.amount}, auto_id="close_%s"),
+            "close_form": close_form
+            or DealCloseForm(initial={"amount": deal.amount}, auto_id="close_%s", deal=deal),
             "history": history,
             "active_nav": "deals",
         },
@@ -141,7 +143,7 @@ def deal_update(request, pk):
 @partner_required
 def deal_close(request, pk):
     deal = _partner_deal(request, pk)
-    form = DealCloseForm(request.POST, auto_id="close_%s")
+    form = DealCloseForm(request.POST, auto_id="close_%s", deal=deal)
     if not form.is_valid():
         return _deal_page(request, deal, close_form=form)
     won = form.cleaned_data["outcome"] == "won"
@@ -151,9 +153,19 @@ def deal_close(request, pk):
     except services.IncentivesError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, _("Congratulations on the win!") if won else _("The deal has been marked as lost.")
-        )
+        deal.refresh_from_db()
+        if won and deal.win_under_review:
+            messages.success(
+                request,
+                _(
+                    "Congratulations on the win! The amount is above the approved amount, so your channel "
+                    "manager reviews it first; it counts toward your tier and incentives once approved."
+                ),
+            )
+        else:
+            messages.success(
+                request, _("Congratulations on the win!") if won else _("The deal has been marked as lost.")
+            )
     return redirect("incentives:deal_detail", pk=deal.pk)
 
 
@@ -342,6 +354,9 @@ def staff_deal_detail(request, pk):
             if form.cleaned_data["decision"] == "approve":
                 services.deal_approve(deal=deal, actor=request.user, reason=reason)
                 messages.success(request, _("The registration has been approved."))
+            elif deal.is_re_review:
+                services.deal_reject(deal=deal, actor=request.user, reason=reason)
+                messages.success(request, _("The change was not accepted; the approved amount was restored."))
             else:
                 services.deal_reject(deal=deal, actor=request.user, reason=reason)
                 messages.success(request, _("The registration has been rejected."))

@@ -68,7 +68,12 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         return self.manager_fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else ["last_login", "date_joined"]
+        # The e-mail address is the login and where password resets go: it changes only through
+        # the person's own verified change (allauth: a link to the new address, a notice to the
+        # old one), never in a staff form, whoever the staff user is.
+        if obj is None:
+            return []
+        return ["email"] if request.user.is_superuser else ["email", "last_login", "date_joined"]
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -82,6 +87,13 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
             if attempted:
                 # The form below ignores these fields; the attempt is kept in the audit log.
                 audit_denied(request, "protected_user_fields", fields=attempted, object_id=object_id)
+        if request.method == "POST" and object_id and "email" in request.POST:
+            user = self.get_queryset(request).filter(pk=object_id).first()
+            if user is not None and request.POST["email"].strip().lower() != user.email.lower():
+                # Ignored (read-only field); kept in the audit log with the address tried.
+                audit_denied(
+                    request, "email_change", object_id=object_id, attempted=request.POST["email"][:254]
+                )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def user_change_password(self, request, id, form_url=""):

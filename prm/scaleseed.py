@@ -188,6 +188,11 @@ def _seed(lo: int, hi: int, *, first_run: bool, timer) -> dict:
             "amount": "a",
             "amount_jpy": "a",
             "currency": "'JPY'",
+            # Reviewed registrations carry what was approved; reviewed wins count at it.
+            "approved_amount": "CASE WHEN h %% 20 < 17 THEN a END",
+            "approved_currency": "CASE WHEN h %% 20 < 17 THEN 'JPY' ELSE '' END",
+            "approved_amount_jpy": "CASE WHEN h %% 20 < 17 THEN a END",
+            "counted_amount_jpy": "CASE WHEN h %% 20 < 17 AND h %% 10 < 4 THEN a END",
             "expected_close_date": "%(today)s::date + (d %% 120)",
             "status": "CASE WHEN h %% 20 < 17 THEN 'approved' WHEN h %% 20 < 19 THEN 'submitted' ELSE 'rejected' END",
             "stage": "CASE WHEN h %% 20 < 17 THEN (CASE WHEN h %% 10 < 4 THEN 'won' WHEN h %% 10 < 6 THEN 'lost'"
@@ -413,7 +418,7 @@ def _earnings(today) -> tuple[int, int]:
         },
         "FROM (SELECT DISTINCT d.partner_id, date_trunc('month', d.closed_on)::date AS period"
         " FROM incentives_deal d JOIN scale_p s ON s.partner_id = d.partner_id"
-        " WHERE d.stage = 'won' AND d.closed_on >= %(since)s) d"
+        " WHERE d.counted_amount_jpy IS NOT NULL AND d.closed_on >= %(since)s) d"
         " WHERE NOT EXISTS (SELECT 1 FROM incentives_statement x WHERE x.partner_id = d.partner_id"
         " AND x.period = d.period)",
         {"today": today, "since": since},
@@ -426,12 +431,12 @@ def _earnings(today) -> tuple[int, int]:
             "deal": "d.id",
             "partner": "d.partner_id",
             "amount": "30000",
-            "basis": "d.amount_jpy",
+            "basis": "d.counted_amount_jpy",
         },
         "FROM incentives_deal d JOIN scale_p s ON s.partner_id = d.partner_id"
         " JOIN incentives_statement st ON st.partner_id = d.partner_id"
         " AND st.period = date_trunc('month', d.closed_on)::date"
-        " WHERE d.stage = 'won' AND d.closed_on >= %(since)s"
+        " WHERE d.counted_amount_jpy IS NOT NULL AND d.closed_on >= %(since)s"
         " AND NOT EXISTS (SELECT 1 FROM incentives_earning e WHERE e.program_id = %(program)s AND e.deal_id = d.id)",
         {"program": program.pk, "since": since},
     )

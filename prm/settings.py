@@ -103,6 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "prm",
     "partners",
+    "privacy",  # APPI: provision records, requests from people concerned, partner exports
     "content",
     "onboarding",
     "incentives",
@@ -195,6 +196,12 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# One address per person, changed only by the person: the new address is verified by a link
+# sent to it before it replaces the old one, and the old address is told (no staff form
+# changes it: prm/admin.py). Changing it asks for the password again.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
@@ -410,6 +417,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incentives.tasks.compute_earnings",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Customer contacts of lost, expired and rejected deals, after PRM_CONTACT_RETENTION_DAYS.
+    "incentives-anonymise-contacts": {
+        "task": "incentives.tasks.anonymise_deal_contacts",
+        "schedule": crontab(hour=4, minute=10),
+    },
+    # privacy (APPI)
+    "privacy-request-reminders": {
+        "task": "privacy.tasks.remind_data_requests",
+        "schedule": crontab(hour=8, minute=45),
+    },
+    "privacy-purge-provision-records": {
+        "task": "privacy.tasks.purge_provision_records",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    "privacy-expire-exports": {
+        "task": "privacy.tasks.expire_partner_exports",
+        "schedule": crontab(hour=4, minute=40),
+    },
     # promotion
     "promotion-reminders": {"task": "promotion.tasks.sweep_reminders", "schedule": crontab(hour=9, minute=0)},
     "prm-purge-exports": {"task": "prm.tasks.purge_exports", "schedule": crontab(hour=4, minute=30)},
@@ -480,3 +505,18 @@ PARTNERS_APPLY_RECIPIENT_LIMIT = (env.int("PARTNERS_APPLY_RECIPIENT_LIMIT", defa
 # Uploaded images: pixels decoded per request in total (prm.uploads; one image may have up to
 # PRM_UPLOAD_MAX_PIXELS or the field's own cap).
 PRM_REQUEST_MAX_PIXELS = env.int("PRM_REQUEST_MAX_PIXELS", default=60_000_000)
+# Money is counted only after review (incentives): a won amount above the approved amount
+# goes back to review; one above this multiple of the approved amount is refused.
+PRM_DEAL_WON_MAX_RATIO = env.float("PRM_DEAL_WON_MAX_RATIO", default=3.0)
+# Personal data (APPI, docs/privacy.md). The recipient named in third-party provision
+# records (the vendor's legal name); how long those records are kept (at least 3 years);
+# how long a lost, expired or rejected deal keeps its customer contact before it is
+# anonymised; the response target for requests from people concerned, in Japanese business
+# days (the Act itself says "without delay"); partner exports.
+PRM_VENDOR_NAME = env("PRM_VENDOR_NAME", default="")
+PRM_PROVISION_RECORD_YEARS = env.int("PRM_PROVISION_RECORD_YEARS", default=3)
+PRM_CONTACT_RETENTION_DAYS = env.int("PRM_CONTACT_RETENTION_DAYS", default=365)
+PRM_DATA_REQUEST_BUSINESS_DAYS = env.int("PRM_DATA_REQUEST_BUSINESS_DAYS", default=10)
+PRM_DATA_REQUEST_REMIND_BUSINESS_DAYS = env.int("PRM_DATA_REQUEST_REMIND_BUSINESS_DAYS", default=2)
+PRM_PARTNER_EXPORT_DAYS = env.int("PRM_PARTNER_EXPORT_DAYS", default=14)
+PRM_PARTNER_EXPORT_INLINE_ROWS = env.int("PRM_PARTNER_EXPORT_INLINE_ROWS", default=2000)

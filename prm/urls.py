@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("onboarding.urls")),
     path("", include("content.urls")),
     path("", include("incentives.urls")),
+    path("", include("privacy.urls")),
     path("", include("promotion.urls")),
     path("", include("threads.urls")),
 ]

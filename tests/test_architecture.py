@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["prm", "partners", "incentives", "content", "onboarding", "promotion", "threads", "dashboard"]
+APPS = [
+    "prm",
+    "partners",
+    "privacy",
+    "incentives",
+    "content",
+    "onboarding",
+    "promotion",
+    "threads",
+    "dashboard",
+]
 
 
 def _module_level_imports(path: Path) -> set[str]:

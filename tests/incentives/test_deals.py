@@ -23,6 +23,8 @@ def form_data(**overrides):
         "customer_domain": "minato-logistics.example.jp",
         "contact_name": "港 一郎",
         "contact_email": "ichiro@minato-logistics.example.jp",
+        "contact_source": "meeting",
+        "contact_consent": "on",
         "product": ProductFactory(code="erp").pk,
         "amount": "4500000",
         "currency": "JPY",
@@ -144,7 +146,7 @@ def test_partner_updates_stage_and_marks_won(world, client_for):
     deal = DealFactory(partner=world.partner_a, approved=True)
     client = client_for(world.member_a)
     data = {"stage": "negotiation", "amount": "1000000", "currency": "JPY",
-            "expected_close_date": deal.expected_close_date.isoformat(), "contact_name": "X"}  # fmt: skip
+            "expected_close_date": deal.expected_close_date.isoformat(), "contact_name": deal.contact_name}  # fmt: skip
     assert client.post(reverse("incentives:deal_update", args=[deal.pk]), data).status_code == 302
     deal.refresh_from_db()
     assert deal.stage == "negotiation" and deal.amount_jpy == Decimal(1_000_000)

@@ -154,7 +154,13 @@ def test_membership_cannot_add_staff_or_other_partners(world, client_for):
     )
     assert response.status_code == 200  # the form refuses both choices
     assert not Membership.objects.filter(user=world.manager_a).exists()
+    # A person with no membership is superuser-only (issue 21): not offered to a manager.
     response = client.post(
+        "/admin/partners/membership/add/",
+        {"user": other.pk, "partner": world.partner_a.pk, "role": "member", "is_active": "on"},
+    )
+    assert response.status_code == 200 and not Membership.objects.filter(user=other).exists()
+    response = client_for(world.superuser).post(
         "/admin/partners/membership/add/",
         {"user": other.pk, "partner": world.partner_a.pk, "role": "member", "is_active": "on"},
     )

@@ -101,8 +101,8 @@ def test_deal_review_notifies_once_even_when_the_task_is_retried(
     incentives_tasks.notify_deal_reviewed(deal_id=deal.pk)  # a redelivered task
     assert len(mail.outbox) == sent
     rows = Notification.objects.filter(
-        kind="deal_reviewed", event_key=f"deal:{deal.pk}:{Deal.Status.APPROVED}"
-    )
+        kind="deal_reviewed", event_key__startswith=f"deal:{deal.pk}:{Deal.Status.APPROVED}:"
+    )  # one event per review (a re-review is another)
     assert set(rows.values_list("recipient_id", flat=True)) == {world.admin_a.pk, world.member_a.pk}
     assert "was approved" in rows.first().text or "承認" in rows.first().text
 

@@ -21,8 +21,8 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 
 
 def known_data_set(world):
-    """Partner A: opted in, 3 clicks, 2 downloads, 3 deals (1 won 2,000,000; 1 open
-    500,000; 1 rejected). Partner B: opted in, 1 click, no deals. A third partner opted out.
+    """Partner A: opted in, 3 clicks, 2 downloads, 3 deals (1 won 2,000,000; 1 approved
+    open 500,000; 1 rejected). Partner B: opted in, 1 click, no deals. A third partner opted out.
 
     The events are made the way visitors make them (issue 21 counts a click once per
     visitor and day and a download once per person and file version): partner A's link is
@@ -50,7 +50,7 @@ def known_data_set(world):
             campaign=campaign, partner=world.partner_a, user=user, asset_version=version
         )
     DealFactory(partner=world.partner_a, campaign=campaign, won=True, amount=Decimal(2_000_000))
-    DealFactory(partner=world.partner_a, campaign=campaign, amount=Decimal(500_000))
+    DealFactory(partner=world.partner_a, campaign=campaign, approved=True, amount=Decimal(500_000))
     DealFactory(partner=world.partner_a, campaign=campaign, status=Deal.Status.REJECTED)
     DealFactory(partner=world.partner_a)  # not from the campaign
     return campaign
@@ -95,7 +95,7 @@ def test_deal_registered_against_a_joined_campaign(world, client_for):
     assert choices == [campaign.pk] and other.pk not in choices
     product = ProductFactory()
     data = {"customer_company": "東京物産株式会社", "customer_domain": "tokyo-bussan.example.jp", "contact_name": "佐藤",
-            "product": product.pk, "amount": "1200000", "currency": "JPY",
+            "contact_source": "inquiry", "contact_consent": "on", "product": product.pk, "amount": "1200000", "currency": "JPY",
             "expected_close_date": (date.today() + timedelta(days=30)).isoformat(), "campaign": campaign.pk}  # fmt: skip
     response = client.post(reverse("incentives:deal_create"), data)
     assert response.status_code == 302
