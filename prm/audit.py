@@ -1,10 +1,33 @@
 """The one audit log: services call `audit()` inside their transaction."""
 
+import contextvars
+from contextlib import contextmanager
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from prm.models import AuditEvent
 from prm.tenancy import partner_model
+
+# How the current request reaches the services (the API sets {"api_token": "prm_abc…"}),
+# recorded in every audit row it causes; empty for the portal.
+_via: contextvars.ContextVar[dict | None] = contextvars.ContextVar("prm_audit_via", default=None)
+
+
+@contextmanager
+def acting_via():
+    """A fresh `via` record for one request; `note_via(...)` fills it once the caller is known."""
+    reset = _via.set({})
+    try:
+        yield
+    finally:
+        _via.reset(reset)
+
+
+def note_via(**info) -> None:
+    via = _via.get()
+    if via is not None:
+        via.update(info)
 
 
 def audit(*, actor, action: str, target: models.Model | None = None, partner=None, **data) -> AuditEvent:
@@ -13,6 +36,8 @@ def audit(*, actor, action: str, target: models.Model | None = None, partner=Non
         Partner = partner_model()
 
         partner_id = target.pk if isinstance(target, Partner) else getattr(target, "partner_id", None)
+    if _via.get():
+        data["via"] = dict(_via.get())
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,

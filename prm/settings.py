@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "promotion",
     "threads",
     "dashboard",
+    "api",  # the partner API (/api/v1/) and its token and webhook pages
     "modeltranslation",  # before the admin: bilingual manager-defined records (translation.py per app)
     "django.contrib.admin",
     "django.contrib.auth",
@@ -106,6 +107,9 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI from our own static files (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -429,3 +433,45 @@ PRM_MEMBERSHIP_MODEL = "partners.Membership"
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024
 PRM_LOGO_SIZE = (400, 400)
 # Home panels, staff links and navigation badges: prm.registry, filled in AppConfig.ready().
+
+# --- Partner API and webhooks ---------------------------------------------------------
+# Personal tokens (api.models.ApiToken) act as their user; errors in one JSON shape
+# (api.errors); cursor pages (api.pagination); the schema is OpenAPI 3.1 (drf-spectacular).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Partner Portal API",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "DESCRIPTION": "See docs/integrations.md: tokens, scopes, errors, pagination, sync and webhooks.",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False, "tryItOutEnabled": False},
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+}
+# Requests per token per minute (429 with Retry-After beyond); failed token checks per IP.
+PRM_API_RATE_LIMIT = env.int("PRM_API_RATE_LIMIT", default=600)
+PRM_API_AUTH_FAILURES_PER_MINUTE = env.int("PRM_API_AUTH_FAILURES_PER_MINUTE", default=30)
+# Webhook delivery: seconds to wait for a receiver, and whether receivers may live on
+# loopback or private networks (development and tests only: otherwise an endpoint URL could
+# reach internal services).
+PRM_WEBHOOK_TIMEOUT = env.float("PRM_WEBHOOK_TIMEOUT", default=10.0)
+PRM_WEBHOOK_ALLOW_PRIVATE = env.bool("PRM_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
