@@ -10,7 +10,8 @@ class ApiConfig(AppConfig):
     verbose_name = _("API and webhooks")
 
     def ready(self):
-        from api import portal_views
+        from api import portal_views, representations
         from prm import registry
 
+        representations.register()  # webhook payloads: the API's own representation
         registry.register_staff_links(portal_views.staff_links, order=90)

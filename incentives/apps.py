@@ -15,3 +15,8 @@ class IncentivesConfig(AppConfig):
 
         registry.register_home_panel(views.home_panel, order=40)
         registry.register_staff_links(views.staff_links, order=40)
+
+        from incentives import webhooks
+        from prm.webhooks import registry as webhook_events
+
+        webhook_events.register(*webhooks.EVENTS)

@@ -8,6 +8,7 @@ from django.db import models
 
 from prm.models import AuditEvent
 from prm.tenancy import partner_model
+from prm.webhooks import outbox
 
 # How the current request reaches the services (the API sets {"api_token": "prm_abc…"}),
 # recorded in every audit row it causes; empty for the portal.
@@ -38,7 +39,7 @@ def audit(*, actor, action: str, target: models.Model | None = None, partner=Non
         partner_id = target.pk if isinstance(target, Partner) else getattr(target, "partner_id", None)
     if _via.get():
         data["via"] = dict(_via.get())
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
@@ -47,6 +48,8 @@ def audit(*, actor, action: str, target: models.Model | None = None, partner=Non
         partner_id=partner_id,
         data=data,
     )
+    outbox.record_audit(event, target)  # webhooks: an event row in this same transaction
+    return event
 
 
 def events_for(target: models.Model):

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "promotion",
     "threads",
     "dashboard",
+    "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit, delivery by Celery
     "api",  # the partner API (/api/v1/) and its token and webhook pages
     "modeltranslation",  # before the admin: bilingual manager-defined records (translation.py per app)
     "django.contrib.admin",
@@ -326,6 +327,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -387,6 +389,14 @@ CELERY_BEAT_SCHEDULE = {
     "prm-notification-summaries": {
         "task": "prm.tasks.send_notification_summaries",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # webhooks: deliveries no task carries (Redis down when queued, a killed worker, long
+    # back-offs), and events past their retention
+    "webhooks-sweep": {"task": "prm.webhooks.tasks.sweep", "schedule": crontab(minute="*")},
+    "webhooks-purge": {"task": "prm.webhooks.tasks.purge", "schedule": crontab(hour=4, minute=20)},
+    "api-purge-idempotency-keys": {
+        "task": "api.tasks.purge_idempotency_keys",
+        "schedule": crontab(hour=4, minute=25),
     },
 }
 
@@ -464,7 +474,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False, "tryItOutEnabled": False},
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DealStageEnum": "incentives.models.Deal.Stage",
+        "OpenDealStageEnum": "api.serializers.OPEN_STAGE_CHOICES",
+        "ContentStageEnum": "content.models.Stage",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
 # Requests per token per minute (429 with Retry-After beyond); failed token checks per IP.
@@ -475,3 +489,10 @@ PRM_API_AUTH_FAILURES_PER_MINUTE = env.int("PRM_API_AUTH_FAILURES_PER_MINUTE", d
 # reach internal services).
 PRM_WEBHOOK_TIMEOUT = env.float("PRM_WEBHOOK_TIMEOUT", default=10.0)
 PRM_WEBHOOK_ALLOW_PRIVATE = env.bool("PRM_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+PRM_WEBHOOK_RETENTION_DAYS = env.int("PRM_WEBHOOK_RETENTION_DAYS", default=30)
+# Seconds to wait after each failed attempt (8 attempts over about 27.5 hours), and before
+# the minute sweep queues again a delivery whose task never ran.
+PRM_WEBHOOK_RETRY_SCHEDULE = env.list(
+    "PRM_WEBHOOK_RETRY_SCHEDULE", cast=int, default=[5, 300, 1800, 7200, 18000, 36000, 36000]
+)
+PRM_WEBHOOK_REQUEUE_AFTER = env.int("PRM_WEBHOOK_REQUEUE_AFTER", default=120)

@@ -16,3 +16,8 @@ class PromotionConfig(AppConfig):
         # Announcements and the overview video come first on the partner home.
         registry.register_home_panel(views.home_panel, order=5)
         registry.register_staff_links(views.staff_links, order=50)
+
+        from prm.webhooks import registry as webhook_events
+        from promotion import webhooks
+
+        webhook_events.register(*webhooks.EVENTS)
