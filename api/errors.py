@@ -9,6 +9,8 @@ for the request as a whole); `details` carries ids the client can act on (the ex
 registration of a duplicate, the seconds to wait after a 429).
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -71,6 +73,10 @@ def _code(exc) -> str:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # one message, in the request's language, whatever the lookup
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a server error: Django's handler500 (logged, reported)
