@@ -139,13 +139,6 @@ class ApiViewSet(viewsets.GenericViewSet):
                 queryset = self.filter_since(queryset, self.since)
         return queryset
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        return Response(self.get_serializer(self.get_object()).data)
-
     # --- creates --------------------------------------------------------------------------
 
     def created(self, instance, serializer_class=None) -> Response:

@@ -41,5 +41,5 @@ urlpatterns = [
     ),
     path("content/download/<str:signed>/", views.content_download, name="content-download"),
     *router.urls,
-    re_path(r"^.*$", views.not_found),
+    re_path(r"^[\s\S]*$", views.not_found),  # any other path, even with a newline in it
 ]

@@ -114,6 +114,12 @@ class DirectoryFilterSet(django_filters.FilterSet):
         return qs.filter(country=value) | qs.filter(regions__contains=value)
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (NumberFilter takes decimals)."""
+
+    field_class = forms.IntegerField
+
+
 class PartnerFilterSet(django_filters.FilterSet):
     """Partners for staff (the API's vendor list): status, type, country, tier rank and a name
     or reading (hiragana, katakana or half-width kana, as the staff search box)."""
@@ -121,7 +127,7 @@ class PartnerFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Partner.Status.choices)
     partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices)
     country = django_filters.CharFilter(method="filter_country")
-    tier = django_filters.NumberFilter(field_name="tier_state__tier__rank", label=_("Tier rank"))
+    tier = IntegerFilter(field_name="tier_state__tier__rank", label=_("Tier rank"))
     q = django_filters.CharFilter(label=_("Name"), method="filter_q")
 
     class Meta:

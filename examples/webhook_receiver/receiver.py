@@ -154,7 +154,7 @@ def main():
     args = parser.parse_args()
     secret = os.environ["PORTAL_WEBHOOK_SECRET"]
     server = serve(make_app(secret, Store(args.db)), args.port)
-    print(f"listening on http://127.0.0.1:{args.port}/ , writing {args.db}")
+    print(f"listening on http://127.0.0.1:{args.port}/ , writing {args.db}", flush=True)
     server.serve_forever()
 
 
