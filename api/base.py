@@ -209,3 +209,11 @@ def request_fingerprint(request) -> str:
 
 class VendorViewSet(ApiViewSet):
     audience = ChannelManager
+
+    def visible_partners(self):
+        """The partners the token's user may see (api.permissions.ChannelManager set them);
+        none while the schema is generated without a request of a user."""
+        from partners.models import Partner
+
+        visible = getattr(self.request, "visible_partners", None)
+        return Partner.objects.none() if visible is None else visible

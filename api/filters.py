@@ -58,11 +58,12 @@ class ApiDealFilterSet(DealFilterSet):
 class ApiStaffDealFilterSet(StaffDealFilterSet):
     """`conflict=true` for the flagged registrations only (`false`: all of them)."""
 
-    conflict = django_filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        coerce=lambda value: value == "true",
-        method="filter_conflict",
+    conflict = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_flagged"
     )
+
+    def filter_flagged(self, qs, name, value):
+        return self.filter_conflict(qs, name, value == "true")
 
 
 class ApiApplicationFilterSet(ApplicationFilterSet):

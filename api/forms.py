@@ -45,7 +45,7 @@ class EndpointForm(forms.Form):
         help_text=_("Where your system receives events, e.g. https://crm.example.co.jp/hooks/portal."),
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    event_types = forms.MultipleChoiceField(label=_("Events"), widget=forms.CheckboxSelectMultiple)
+    event_types = forms.MultipleChoiceField(label=_("Event types"), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, audience, **kwargs):
         from prm.webhooks import registry

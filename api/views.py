@@ -618,7 +618,7 @@ class VendorPartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ven
         return s.PartnerDetailSerializer if self.action == "retrieve" else s.PartnerSerializer
 
     def get_queryset(self):
-        qs = self.request.visible_partners.select_related("tier_state__tier")
+        qs = self.visible_partners().select_related("tier_state__tier")
         if self.action != "list":
             members = Membership.objects.select_related("user").order_by("user__email")
             qs = qs.prefetch_related("industries", "capabilities", Prefetch("memberships", members))
@@ -740,12 +740,12 @@ class VendorDealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vendor
     filterset_class = ApiStaffDealFilterSet
 
     def get_queryset(self):
-        return scoped(reps.deals_queryset(), self.request.visible_partners)
+        return scoped(reps.deals_queryset(), self.visible_partners())
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if hasattr(self.request, "visible_partners"):
-            visible = self.request.visible_partners
+            visible = self.visible_partners()
             from prm.scoping import sees_every_partner
 
             context["visible_partner_ids"] = (
@@ -808,7 +808,7 @@ class VendorTierChangeViewSet(mixins.ListModelMixin, VendorViewSet):
 
     def get_queryset(self):
         qs = TierChange.objects.select_related("partner", "from_tier", "to_tier")
-        return scoped(qs, self.request.visible_partners)
+        return scoped(qs, self.visible_partners())
 
 
 class VendorProgramViewSet(mixins.ListModelMixin, VendorViewSet):
@@ -845,7 +845,7 @@ class VendorCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ve
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         campaign = self.get_object()
-        results = promotion_queries.campaign_results(campaign=campaign, partners=request.visible_partners)
+        results = promotion_queries.campaign_results(campaign=campaign, partners=self.visible_partners())
         rows = [
             {**row, "partner": {"id": row["partner_id"], "name": row["partner"]}} for row in results["rows"]
         ]

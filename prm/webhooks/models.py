@@ -19,7 +19,7 @@ class Endpoint(models.Model):
         FAILING = "failing", _("Disabled after repeated failures")
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("registered by")
     )
     partner = models.ForeignKey(
         settings.PRM_PARTNER_MODEL,
@@ -31,7 +31,7 @@ class Endpoint(models.Model):
     )
     url = models.URLField(_("URL"), max_length=500, validators=[validate_endpoint_url])
     description = models.CharField(_("description"), max_length=200, blank=True)
-    event_types = models.JSONField(_("events"), default=list)
+    event_types = models.JSONField(_("event types"), default=list)
     # Standard Webhooks secrets ("whsec_…"), encrypted with a key derived from SECRET_KEY
     # (prm.webhooks.signing); the previous one keeps signing for a day after a rotation.
     secret_encrypted = models.TextField(editable=False)
@@ -89,7 +89,7 @@ class Delivery(models.Model):
     the back-off schedule has failed (or the owner can redeliver it)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", _("Waiting to be sent")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
 

@@ -24,7 +24,7 @@ _describe = lambda_sources._lambda_description
 def _describe_safely(f, *args, **kwargs):
     try:
         return _describe(f, *args, **kwargs)
-    except RuntimeError:
+    except (SystemError, RuntimeError):  # CPython raises SystemError for this one
         return "lambda: <unknown>"
 
 
