@@ -5,6 +5,7 @@ from api import scopes as scope_defs
 from api.services import LIFETIMES, audience_of
 from incentives.forms import DealForm
 from incentives.models import Deal
+from prm.weburl import WebURLFormField
 
 
 class TokenForm(forms.Form):
@@ -39,7 +40,7 @@ class TokenForm(forms.Form):
 
 
 class EndpointForm(forms.Form):
-    url = forms.CharField(
+    url = WebURLFormField(
         label=_("URL"),
         max_length=500,
         help_text=_("Where your system receives events, e.g. https://crm.example.co.jp/hooks/portal."),

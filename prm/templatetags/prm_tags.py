@@ -4,6 +4,7 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from prm import weburl
 from prm.markdown import render_markdown
 
 register = template.Library()
@@ -72,6 +73,13 @@ def widget_kind(widget) -> str:
 def markdown_filter(text: str):
     """Markdown rendered and sanitised (safe to output)."""
     return mark_safe(render_markdown(text))
+
+
+@register.filter
+def safe_href(value) -> str:
+    """A URL from data, fit for href/src: an http(s) address or a path on this portal, else
+    "" (prm.weburl). Every `href="{{ ... }}"` in a template uses it (tests/prm/test_weburl.py)."""
+    return weburl.safe_href(value)
 
 
 @register.filter

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.webhooks.urls import validate_endpoint_url
+from prm.weburl import WebURLField, web_url_constraint
 
 
 class Endpoint(models.Model):
@@ -29,7 +30,7 @@ class Endpoint(models.Model):
         related_name="+",
         verbose_name=_("partner"),
     )
-    url = models.URLField(_("URL"), max_length=500, validators=[validate_endpoint_url])
+    url = WebURLField(_("URL"), max_length=500, validators=[validate_endpoint_url])
     description = models.CharField(_("description"), max_length=200, blank=True)
     event_types = models.JSONField(_("event types"), default=list)
     # Standard Webhooks secrets ("whsec_…"), encrypted with a key derived from SECRET_KEY
@@ -51,6 +52,7 @@ class Endpoint(models.Model):
         verbose_name = _("webhook endpoint")
         verbose_name_plural = _("webhook endpoints")
         indexes = [models.Index(fields=["partner"]), models.Index(fields=["owner"])]
+        constraints = [web_url_constraint("url", name="webhook_endpoint_web_url")]
 
     def __str__(self):
         return self.url

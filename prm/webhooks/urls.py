@@ -1,8 +1,7 @@
-"""Which URLs may receive webhooks: https only (http too in development and tests, where
-receivers run on this machine). No user name or password in the URL, no fragment.
-
-TODO(trust-web): when `prm` has the shared URL validator (http/https only), call it first
-here; this module then only adds the https and credential rules."""
+"""Which URLs may receive webhooks: the portal's one rule for web addresses first
+(`prm.weburl`: http or https, cleaned as a browser reads it), then stricter: https only
+(http too in development and tests, where receivers run on this machine), no user name or
+password, no fragment."""
 
 from urllib.parse import urlsplit
 
@@ -10,15 +9,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from prm.weburl import WebURLValidator, clean_web_url
+
 
 def allowed_schemes() -> tuple[str, ...]:
     return ("https", "http") if getattr(settings, "PRM_WEBHOOK_ALLOW_PRIVATE", False) else ("https",)
 
 
 def validate_endpoint_url(value: str) -> None:
-    text = (value or "").strip()
-    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+    text = value or ""
+    if clean_web_url(text) != text or any(ch.isspace() for ch in text):
         raise ValidationError(_("Enter the URL without spaces or control characters."), code="invalid")
+    WebURLValidator()(text)
     parts = urlsplit(text)
     if parts.scheme.lower() not in allowed_schemes():
         raise ValidationError(_("Enter an https:// URL."), code="scheme")
