@@ -650,25 +650,23 @@ class CampaignSerializer(CatalogueSerializer):
     updated_at = serializers.DateTimeField()
 
 
-class CampaignResultRowSerializer(serializers.Serializer):
+class CampaignFiguresSerializer(serializers.Serializer):
+    """The figures a campaign's results show per partner and in total."""
+
+    opt_ins = serializers.IntegerField()
+    downloads = serializers.IntegerField()
+    clicks = serializers.IntegerField()
+    deals = serializers.IntegerField()
+    pipeline_jpy = YenField(source="pipeline")
+    won_deals = serializers.IntegerField()
+    won_revenue_jpy = YenField(source="won_revenue")
+
+
+class CampaignResultRowSerializer(CampaignFiguresSerializer):
     partner = PartnerRefSerializer()
-    opt_ins = serializers.IntegerField()
-    downloads = serializers.IntegerField()
-    clicks = serializers.IntegerField()
-    deals = serializers.IntegerField()
-    pipeline_jpy = YenField(source="pipeline")
-    won_deals = serializers.IntegerField()
-    won_revenue_jpy = YenField(source="won_revenue")
 
 
-class CampaignTotalsSerializer(serializers.Serializer):
-    opt_ins = serializers.IntegerField()
-    downloads = serializers.IntegerField()
-    clicks = serializers.IntegerField()
-    deals = serializers.IntegerField()
-    pipeline_jpy = YenField(source="pipeline")
-    won_deals = serializers.IntegerField()
-    won_revenue_jpy = YenField(source="won_revenue")
+class CampaignTotalsSerializer(CampaignFiguresSerializer):
     budget_jpy = YenField(source="budget")
     cost_per_won_deal_jpy = YenField(source="cost_per_won_deal", allow_null=True)
 

@@ -495,7 +495,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False, "tryItOutEnabled": False},
+    # No deep links: Swagger UI puts them inside the operation's button (nested controls).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False, "tryItOutEnabled": False},
     "ENUM_NAME_OVERRIDES": {
         "DealStageEnum": "incentives.models.Deal.Stage",
         "OpenDealStageEnum": "api.serializers.OPEN_STAGE_CHOICES",
