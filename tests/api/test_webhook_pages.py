@@ -53,7 +53,11 @@ def test_only_https_urls(world, client_for, settings, url):
 def test_what_browsers_drop_is_dropped_before_storing(world, client_for):
     # The portal's one rule for web addresses (prm.weburl): a newline or a zero-width space is
     # removed, as a browser would, and the address is checked as it will be used.
-    _post(client_for(world.admin_a), "integrations:endpoint_create", url="https://crm.example.co.jp/\nhooks\u200b")
+    _post(
+        client_for(world.admin_a),
+        "integrations:endpoint_create",
+        url="https://crm.example.co.jp/\nhooks\u200b",
+    )
     assert Endpoint.objects.get().url == "https://crm.example.co.jp/hooks"
 
 
