@@ -17,8 +17,9 @@ from content import search as fts
 from content.filters import LibraryFilterSet
 from content.models import ANALYTICS_PERIODS, Asset, AssetEvent, AssetVersion, Bookmark, Stage
 from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
+from prm import charts
 from prm.columns import csv_export
-from prm.files import private_file_view, serve
+from prm.files import allow_framing_of, private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate, paginate_counted
 from prm.redirects import safe_next_url
@@ -221,7 +222,10 @@ def detail(request, pk):
         "other_versions": queries.other_versions(partner=request.partner, asset=asset),
         "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else "",
     }
-    return render(request, "content/detail.html", context)
+    response = render(request, "content/detail.html", context)
+    if asset.current_version and asset.current_version.file_type == "pdf":
+        allow_framing_of(response, request, reverse("content:file", args=[asset.pk]))
+    return response
 
 
 def _video_embed(url: str) -> str:
@@ -255,10 +259,14 @@ def _file_response(request, version: AssetVersion, *, inline: bool):
         content_type=version.content_type,
         as_attachment=not inline,
     )
+    # The preview is embedded in our own detail page (<object>, <img>, <video>): the portal
+    # may frame its own files, nothing else may (prm.files.allow_framing_of).
     if inline and version.file_type == "image":
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'self'"
+        )
+        response["X-Frame-Options"] = "SAMEORIGIN"
     elif inline:
-        # The PDF/video preview is embedded in our own detail page (<object>, <video>).
         response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
         response["X-Frame-Options"] = "SAMEORIGIN"
     return response
@@ -342,7 +350,10 @@ def home_panel(request, partner):
 
     def compute():
         recs = queries.cached_recommendations(partner=partner, user=request.user, limit=4)
-        return [{"pk": r.asset.pk, "title": r.asset.title, "reason": str(r.reason)} for r in recs]
+        return [
+            {"pk": r.asset.pk, "title": r.asset.title, "language": r.asset.language, "reason": str(r.reason)}
+            for r in recs
+        ]
 
     key = (
         f"content:home:{queries.library_version()}:{partner.pk}:{partner.partner_type}:{partner.stage}:"
@@ -453,7 +464,7 @@ def _stage_chart_svg(sums) -> str:
     labels = dict(Stage.choices)
     chart.x_labels = [str(labels[v]) for v, _total in sums]
     chart.add(_("Opens"), [total for _v, total in sums])
-    return chart.render(is_unicode=True)
+    return charts.render(chart)
 
 
 def _analytics_csv(export, *, top, unopened, engagement, searches):

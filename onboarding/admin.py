@@ -286,10 +286,20 @@ class ExternalLMSAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
         return response
 
 
+class OutcomeFilter(admin.AllValuesFieldListFilter):
+    """Every outcome, with the empty one named (a filter link without text has no name)."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "":
+                choice["display"] = self.empty_value_display
+            yield choice
+
+
 @admin.register(LmsEvent)
 class LmsEventAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["event_id", "lms", "received_at", "outcome"]
-    list_filter = ["lms", "outcome"]
+    list_filter = ["lms", ("outcome", OutcomeFilter)]
     readonly_fields = ["lms", "event_id", "received_at", "payload", "outcome"]
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from partners.queries import partner_facts
-from prm import ratelimit
+from prm import charts, ratelimit
 from prm.clientip import client_ip
 from prm.exports import csv_response
 from prm.files import serve
@@ -337,7 +337,7 @@ def _results_chart(rows) -> str:
     chart.add(_("Clicks"), [r["clicks"] for r in rows[:15]])
     chart.add(_("Kit downloads"), [r["downloads"] for r in rows[:15]])
     chart.add(_("Deals"), [r["deals"] for r in rows[:15]])
-    return chart.render(is_unicode=True)
+    return charts.render(chart)
 
 
 @managers_only
@@ -365,7 +365,7 @@ def _awareness_chart(weeks) -> str:
     chart.add(_("Signed in (%)"), [w["active"] for w in weeks])
     chart.add(_("Watched the video (%)"), [w["watched"] for w in weeks])
     chart.add(_("Reached by announcements (%)"), [w["reached"] for w in weeks])
-    return chart.render(is_unicode=True)
+    return charts.render(chart)
 
 
 @staff_required
