@@ -2,15 +2,12 @@
 renders every operation in a real browser under the strict Content-Security-Policy, with no
 violation and no request leaving the portal, and passes axe-core (WCAG 2.2 AA)."""
 
-import os
-from pathlib import Path
-
 import pytest
+
+from tests.e2e import axe
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = Path(os.environ.get("AXE_JS", ROOT / "node_modules" / "axe-core" / "axe.min.js"))
 WATCH = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -42,36 +39,19 @@ def test_api_reference_renders_under_the_csp(page, live_server, language):
     assert page.evaluate("window.__csp") == []
 
 
-def test_api_reference_passes_axe(browser, live_server):
-    if not AXE.exists():
-        pytest.skip(f"axe-core not installed ({AXE}): npm install")
-    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
+@pytest.mark.parametrize("language", axe.LANGUAGES)
+def test_api_reference_passes_axe(browser, live_server, language):
+    """Checked once rendered (the matrix's check may run before Swagger UI has drawn), and
+    again with an operation open: its parameters, request body and responses."""
+    context = axe.new_context(browser, language=language)
     page = context.new_page()
-    open_docs(page, live_server)
-    page.add_script_tag(content=AXE.read_text())
-    violations = _axe(page)
-    # And with an operation open: its parameters, request body and responses.
+    open_docs(page, live_server, language=language)
+    violations = axe.check(page)
     page.locator(".opblock-post .opblock-summary-control").first.click()
     page.wait_for_selector(".responses-table")
-    violations += _axe(page)
+    violations += axe.check(page)
     context.close()
     report = [
-        f"{v['id']}: {len(v['nodes'])} x {v['nodes'][0]['target']} {v['nodes'][0]['data']}"
-        for v in violations
+        f"{v['id']}: {n['target']} {n['html']}\n  {n['summary']}" for v in violations for n in v["nodes"]
     ]
-    if os.environ.get("AXE_DETAIL"):
-        for v in violations:
-            for node in v["nodes"]:
-                print("AXE", v["id"], node["target"], node["data"])
     assert violations == [], "\n".join(report)
-
-
-def _axe(page):
-    return page.evaluate(
-        """async () => {
-        const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-        const r = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-        return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => ({
-            target: n.target.join(" "), data: n.any.length ? n.any[0].data : null}))}));
-    }"""
-    )
