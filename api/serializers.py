@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from api import scopes
 from incentives.models import Currency, Deal
+from privacy.models import ProvisionRecord
 
 # --- small pieces -----------------------------------------------------------------------
 
@@ -100,7 +101,9 @@ class DealSerializer(serializers.Serializer):
     customer_company = serializers.CharField()
     customer_company_reading = serializers.CharField(source="customer_company_kana", allow_blank=True)
     customer_domain = serializers.CharField()
-    contact_name = serializers.CharField()
+    contact_name = serializers.CharField(
+        allow_blank=True, help_text="Empty once the contact was anonymised (`contacts_anonymised_at`)."
+    )
     contact_name_reading = serializers.CharField(source="contact_name_kana", allow_blank=True)
     contact_email = serializers.EmailField(allow_blank=True)
     contact_phone = serializers.CharField(allow_blank=True)
@@ -120,6 +123,9 @@ class DealSerializer(serializers.Serializer):
     protected_until = serializers.DateField(allow_null=True)
     closed_on = serializers.DateField(allow_null=True)
     lost_reason = serializers.CharField(allow_blank=True)
+    contacts_anonymised_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the contact and notes were erased (retention period or a request)."
+    )
     registered_by = PersonSerializer(allow_null=True)
     editable = serializers.BooleanField(
         source="can_update", help_text="PATCH is accepted (an open registration)."
@@ -175,6 +181,16 @@ class DealCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="A campaign your company joined."
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    # Japan's APPI: passing a named contact to the vendor is a provision of personal data to a
+    # third party, recorded with the registration (the portal's form asks the same).
+    contact_source = serializers.ChoiceField(
+        choices=ProvisionRecord.Acquisition.choices,
+        help_text="How your company obtained the contact's details.",
+    )
+    contact_consent = serializers.BooleanField(
+        help_text="`true`: the contact agreed that their name and details are passed on to the vendor "
+        "(required: a registration without it is refused)."
+    )
 
 
 OPEN_STAGE_CHOICES = [(stage.value, stage.label) for stage in Deal.OPEN_STAGES]
@@ -188,6 +204,11 @@ class DealUpdateSerializer(serializers.Serializer):
     contact_name = serializers.CharField(max_length=120, required=False)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    contact_consent = serializers.BooleanField(
+        required=False,
+        help_text="Required as `true` with a changed contact name, e-mail or phone: the person agreed "
+        "that their details are passed on to the vendor.",
+    )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 

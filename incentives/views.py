@@ -33,6 +33,7 @@ from incentives.tables import (
 )
 from prm.audit import events_for
 from prm.columns import csv_export, html_columns
+from prm.exports import stream_rows
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate, paginate_capped
 from prm.scoping import scoped
@@ -47,7 +48,7 @@ def deals(request):
     filters = DealFilterSet(request.GET or None, queryset=qs)
     form, qs = filters.form, filters.qs
     if request.GET.get("format") == "csv":
-        return csv_export("deals", DEAL_COLUMNS, qs.iterator())
+        return csv_export("deals", DEAL_COLUMNS, stream_rows(qs), request=request, count=qs)
     page = paginate(request, qs)
     return render(request, "incentives/deals.html", {"page": page, "form": form, "active_nav": "deals"})
 
@@ -79,6 +80,7 @@ def history_labels() -> dict:
         "deal.updated": _("Details updated"),
         "deal.approved": _("Approved"),
         "deal.rejected": _("Rejected"),
+        "deal.change_rejected": _("Change not accepted; the approved amount was restored"),
         "deal.won": _("Marked as won"),
         "deal.lost": _("Marked as lost"),
         "deal.protection_expired": _("Protection expired"),
@@ -101,7 +103,8 @@ def _deal_page(request, deal, *, update_form=None, close_form=None, status=200):
         {
             "deal": deal,
             "update_form": update_form or DealUpdateForm(instance=deal),
-            "close_form": close_form or DealCloseForm(initial={"amount": deal.amount}, auto_id="close_%s"),
+            "close_form": close_form
+            or DealCloseForm(initial={"amount": deal.amount}, auto_id="close_%s", deal=deal),
             "history": history,
             "active_nav": "deals",
         },
@@ -140,7 +143,7 @@ def deal_update(request, pk):
 @partner_required
 def deal_close(request, pk):
     deal = _partner_deal(request, pk)
-    form = DealCloseForm(request.POST, auto_id="close_%s")
+    form = DealCloseForm(request.POST, auto_id="close_%s", deal=deal)
     if not form.is_valid():
         return _deal_page(request, deal, close_form=form)
     won = form.cleaned_data["outcome"] == "won"
@@ -150,9 +153,19 @@ def deal_close(request, pk):
     except services.IncentivesError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, _("Congratulations on the win!") if won else _("The deal has been marked as lost.")
-        )
+        deal.refresh_from_db()
+        if won and deal.win_under_review:
+            messages.success(
+                request,
+                _(
+                    "Congratulations on the win! The amount is above the approved amount, so your channel "
+                    "manager reviews it first; it counts toward your tier and incentives once approved."
+                ),
+            )
+        else:
+            messages.success(
+                request, _("Congratulations on the win!") if won else _("The deal has been marked as lost.")
+            )
     return redirect("incentives:deal_detail", pk=deal.pk)
 
 
@@ -316,7 +329,9 @@ def staff_deals(request):
             yield deal
 
     if request.GET.get("format") == "csv":
-        return csv_export("deal-registrations", STAFF_DEAL_COLUMNS, with_age(qs.iterator()))
+        return csv_export(
+            "deal-registrations", STAFF_DEAL_COLUMNS, with_age(stream_rows(qs)), request=request, count=qs
+        )
     # The queue can hold 100,000 submitted deals: count at most 1,000 of them.
     page = paginate_capped(request, qs)
     list(with_age(page))
@@ -339,6 +354,9 @@ def staff_deal_detail(request, pk):
             if form.cleaned_data["decision"] == "approve":
                 services.deal_approve(deal=deal, actor=request.user, reason=reason)
                 messages.success(request, _("The registration has been approved."))
+            elif deal.is_re_review:
+                services.deal_reject(deal=deal, actor=request.user, reason=reason)
+                messages.success(request, _("The change was not accepted; the approved amount was restored."))
             else:
                 services.deal_reject(deal=deal, actor=request.user, reason=reason)
                 messages.success(request, _("The registration has been rejected."))
@@ -373,7 +391,10 @@ def staff_overview(request):
     if export == "movements":
         return csv_export("tier-movements", TIER_MOVEMENT_COLUMNS, overview.movements)
     if export == "changes":
-        return csv_export("tier-changes", TIER_CHANGE_COLUMNS, queries.tier_changes(visible))
+        changes = queries.tier_changes(visible)
+        return csv_export(
+            "tier-changes", TIER_CHANGE_COLUMNS, stream_rows(changes), request=request, count=changes
+        )
     if export == "cost":
         return csv_export("program-cost", PROGRAM_COST_COLUMNS, overview.cost)
     return render(

@@ -10,12 +10,13 @@ class ThreadsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from prm import registry
-        from threads import queries, receivers, views
+        from threads import privacy_sections, queries, receivers, views
         from threads.models import Message, ReadMarker, Thread
 
         registry.register_home_panel(views.home_panel, order=60)
         registry.register_staff_links(views.staff_links, order=60)
         registry.register_nav_badge("questions", queries.unread_threads)
+        privacy_sections.register()  # what threads holds about a partner (offboarding export)
         for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
             for model in (Thread, Message):  # the cached metrics count again
                 signal.connect(

@@ -180,6 +180,8 @@ def new_deal(w):
         "product": ProductFactory().pk,
         "amount": "1200000",
         "expected_close_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "contact_source": "existing",
+        "contact_consent": True,
     }
 
 

@@ -25,6 +25,8 @@ def payload(**overrides):
         "amount": "2000000",
         "currency": "JPY",
         "expected_close_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "contact_source": "meeting",
+        "contact_consent": True,
         **overrides,
     }
 
