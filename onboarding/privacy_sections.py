@@ -6,7 +6,7 @@ from onboarding.models import UserCertification
 from prm.columns import Column
 
 CERTIFICATION_COLUMNS = [
-    Column(_("Certification"), lambda c: c.certification.label),
+    Column(_("Certification"), lambda c: c.certification.name),
     Column(_("E-mail address"), lambda c: c.user.email if c.user else ""),
     Column(_("Issued"), lambda c: c.issued_on),
     Column(_("Valid until"), lambda c: c.valid_until),
