@@ -112,7 +112,19 @@ class DealSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, help_text="In `currency`, as registered."
     )
     currency = serializers.ChoiceField(choices=Currency.choices)
-    amount_jpy = YenField(help_text="The amount converted to yen at the programme's fixed rates.")
+    amount_jpy = YenField(
+        help_text="The amount converted to yen at the programme's fixed rates: what the partner "
+        "claims, not yet reviewed while `status` is `submitted`."
+    )
+    approved_amount_jpy = YenField(
+        allow_null=True, help_text="What a reviewer approved, in yen; null until the first approval."
+    )
+    counted_amount_jpy = YenField(
+        allow_null=True,
+        help_text="The reviewed won amount in yen that tiers, incentives and reports count; null "
+        "unless the deal is a reviewed win (a win above the approved amount counts nothing until "
+        "it is approved).",
+    )
     expected_close_date = serializers.DateField()
     campaign_id = serializers.IntegerField(allow_null=True)
     notes = serializers.CharField(allow_blank=True)

@@ -98,12 +98,20 @@ def sf_lead(application: dict) -> dict:
     }
 
 
+def reviewed_amount(deal: dict) -> int:
+    """The reviewed figure in yen: what counts for a won deal, else what a reviewer approved
+    (`amount_jpy` is what the partner claims, which may still be under review)."""
+    if deal["stage"] == "won" and deal["counted_amount_jpy"] is not None:
+        return deal["counted_amount_jpy"]
+    return deal["approved_amount_jpy"]
+
+
 def sf_opportunity(deal: dict) -> dict:
     return {
         "Name": f"{deal['customer_company']} / {deal['product']['name']}",
         "StageName": SF_STAGE[deal["stage"]],
         "CloseDate": deal["closed_on"] or deal["expected_close_date"],
-        "Amount": deal["amount_jpy"],  # yen; the registered currency is in the description
+        "Amount": reviewed_amount(deal),  # yen; the registered currency is in the description
         "Description": f"{deal['amount']} {deal['currency']} registered. {deal['notes']}".strip(),
         "LeadSource": "Partner Referral",
         "Partner_Portal_Status__c": deal["status"],
@@ -140,7 +148,7 @@ def hs_deal(deal: dict) -> dict:
         "dealname": f"{deal['customer_company']} / {deal['product']['name']}",
         "pipeline": "default",
         "dealstage": HS_STAGE[deal["stage"]],
-        "amount": str(deal["amount_jpy"]),
+        "amount": str(reviewed_amount(deal)),
         "closedate": deal["closed_on"] or deal["expected_close_date"],
         "partner_portal_status": deal["status"],
         "partner_portal_partner_id": str(deal["partner"]["id"]),

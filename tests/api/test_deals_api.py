@@ -162,6 +162,34 @@ def test_updating_and_closing_follow_the_review_rules(world):
     assert client.patch(f"/api/v1/deals/{closed.pk}/", {"stage": "won"}).status_code == 400
 
 
+def test_a_win_above_the_approved_amount_counts_nothing_until_reviewed(
+    world, django_capture_on_commit_callbacks
+):
+    # Money is counted only after review: the API reports the claimed amount, what a reviewer
+    # approved and the counted figure apart, and closes through the same service as the portal.
+    make_tiers()
+    deal = DealFactory(partner=world.partner_a, approved=True, amount=1_000_000, amount_jpy=1_000_000)
+    partner = client_as(world.member_a)
+    body = partner.get(f"/api/v1/deals/{deal.pk}/").json()
+    assert (body["approved_amount_jpy"], body["counted_amount_jpy"]) == (1_000_000, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        won = partner.post(f"/api/v1/deals/{deal.pk}/close/", {"outcome": "won", "amount": "2500000"})
+    body = won.json()
+    assert won.status_code == 200 and body["stage"] == "won" and body["status"] == "submitted"
+    assert body["amount_jpy"] == 2_500_000 and body["approved_amount_jpy"] == 1_000_000
+    assert body["counted_amount_jpy"] is None
+    refused = partner.post(f"/api/v1/deals/{DealFactory(partner=world.partner_a, approved=True).pk}/close/",
+                           {"outcome": "won", "amount": "999999999999"})  # fmt: skip
+    assert refused.status_code == 409
+    with django_capture_on_commit_callbacks(execute=True):
+        rejected = client_as(world.manager_a).post(
+            f"/api/v1/vendor/deals/{deal.pk}/reject/", {"reason": "the contract says 1,000,000"}
+        )
+    body = rejected.json()
+    assert rejected.status_code == 200 and body["status"] == "approved"
+    assert (body["amount_jpy"], body["counted_amount_jpy"]) == (1_000_000, 1_000_000)
+
+
 def test_a_read_only_token_cannot_write(world):
     client = client_as(world.member_a, scopes=["deals:read"])
     assert client.get("/api/v1/deals/").status_code == 200
