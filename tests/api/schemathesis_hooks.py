@@ -12,23 +12,6 @@ import random
 import re
 
 import schemathesis
-from hypothesis.internal import lambda_sources
-
-# Hypothesis describes the lambdas of a strategy by parsing their source with `ast`; under
-# Python 3.11.7 that parse sometimes fails inside Schemathesis' engine with "AST constructor
-# recursion depth mismatch" (a CPython bug), which aborts the operation being tested. The
-# description only feeds messages: fall back to "lambda: <unknown>" instead.
-_describe = lambda_sources._lambda_description
-
-
-def _describe_safely(f, *args, **kwargs):
-    try:
-        return _describe(f, *args, **kwargs)
-    except (SystemError, RuntimeError):  # CPython raises SystemError for this one
-        return "lambda: <unknown>"
-
-
-lambda_sources._lambda_description = _describe_safely
 
 IDS = json.loads(os.environ.get("ST_IDS", "{}"))
 TOKEN = os.environ.get("ST_TOKEN", "")

@@ -183,8 +183,12 @@ def run_schemathesis(port: int, role: str, secret: str, ids: dict, args) -> int:
         str(args.examples),
         "--phases",
         "examples,coverage,fuzzing",
+        # One worker thread: under CPython 3.11 two threads describing Hypothesis strategies at
+        # once (ast.parse of lambda sources) race on the interpreter's shared AST state and
+        # fail at random with "SystemError: AST constructor recursion depth mismatch"
+        # (python/cpython#106905). Single-threaded, that cannot happen.
         "--workers",
-        "2",
+        "1",
         "--request-timeout",
         "30",
         "--seed",
