@@ -67,7 +67,7 @@ def test_the_status_moves_only_with_identity_verified_and_a_response_written(wor
         .values_list("data__status", flat=True)
     )
     assert statuses == ["in_progress", "completed"]
-    page = client.get(reverse("privacy:request_detail", args=[request.pk])).content.decode()
+    page = client.get(reverse("privacy:request_detail", args=[request.pk])).getvalue().decode()
     assert "保有データを郵送しました。" in page and "開示等の請求のステータスを変更" in page
 
 
@@ -139,7 +139,7 @@ def test_a_deletion_request_finds_and_erases_the_contact(world, client_for):
         deal=deal, user=world.member_a, data={"contact_phone": "090-1111-2222", "contact_consent": True}
     )
     client = client_for(world.manager_a)
-    page = client.get(reverse("privacy:request_detail", args=[request.pk])).content.decode()
+    page = client.get(reverse("privacy:request_detail", args=[request.pk])).getvalue().decode()
     assert 'data-testid="erase-deals"' in page and deal.customer_company in page
     response = client.post(reverse("privacy:request_erase", args=[request.pk, "deals"]), {"ids": [deal.pk]})
     assert response.status_code == 302
@@ -157,7 +157,7 @@ def test_a_manager_cannot_erase_another_partners_contact(world, client_for):
     request.partner = None
     request.save()  # a request tied to no partner: every manager sees it ...
     client = client_for(world.manager_other)
-    page = client.get(reverse("privacy:request_detail", args=[request.pk])).content.decode()
+    page = client.get(reverse("privacy:request_detail", args=[request.pk])).getvalue().decode()
     assert deal.customer_company not in page and "港 一郎" not in page  # ... but not A's deal
     client.post(reverse("privacy:request_erase", args=[request.pk, "deals"]), {"ids": [deal.pk]})
     deal.refresh_from_db()
@@ -181,9 +181,10 @@ def test_a_disclosure_request_erases_nothing(world):
 
 def test_the_request_list_is_scoped_and_exports_csv(world, client_for):
     request_a(world)
-    mine = client_for(world.manager_a).get(reverse("privacy:requests")).content.decode()
+    mine = client_for(world.manager_a).get(reverse("privacy:requests")).getvalue().decode()
     assert SUBJECT_A in mine
     other = client_for(world.manager_other).get(reverse("privacy:requests"), {"status": "", "format": "csv"})
-    assert SUBJECT_A not in other.content.decode()
+    assert SUBJECT_A not in other.getvalue().decode()
     csv = client_for(world.manager_a).get(reverse("privacy:requests"), {"status": "", "format": "csv"})
-    assert csv.content.decode().startswith("\ufeff") and SUBJECT_A in csv.content.decode()
+    text = csv.getvalue().decode()  # streamed: read once
+    assert text.startswith("\ufeff") and SUBJECT_A in text
