@@ -463,8 +463,7 @@ def deals_for_export(partner):
     return stream_rows(
         Deal.objects.for_partner(partner)
         .select_related("product", "registered_by")
-        .order_by("created_at", "pk"),
-        chunk_size=2000,
+        .order_by("created_at", "pk")
     )
 
 
@@ -472,8 +471,7 @@ def earnings_for_export(partner):
     return stream_rows(
         Earning.objects.for_partner(partner)
         .select_related("statement", "program", "deal", "tier_change__to_tier")
-        .order_by("statement__period", "pk"),
-        chunk_size=2000,
+        .order_by("statement__period", "pk")
     )
 
 
