@@ -241,12 +241,12 @@ def stop(proc):
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def wrk(port, path, cookie, *, duration, connections, threads) -> dict:
-    env = {**os.environ, "BENCH_COOKIE": cookie}
+def wrk(port, path, cookie, *, duration, connections, threads, script="wrk_session.lua", env=None) -> dict:
+    env = {**os.environ, "BENCH_COOKIE": cookie, "BENCH_ROOT": str(ROOT), **(env or {})}
     url = f"http://127.0.0.1:{port}{path}"
     out = subprocess.run(
         ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
-         "-s", str(ROOT / "bench" / "wrk_session.lua"), url],
+         "-s", str(ROOT / "bench" / script), url],
         env=env, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     data = json.loads(re.search(r"BENCH_JSON (.*)", out).group(1))

@@ -17,3 +17,8 @@ class IncentivesConfig(AppConfig):
         registry.register_home_panel(views.home_panel, order=40)
         registry.register_staff_links(views.staff_links, order=40)
         privacy_sections.register()  # what incentives holds about a partner and a person
+
+        from incentives import webhooks
+        from prm.webhooks import registry as webhook_events
+
+        webhook_events.register(*webhooks.EVENTS)

@@ -42,6 +42,7 @@ class Tier(models.Model):
         _("support level"), max_length=20, choices=SupportLevel.choices, default=SupportLevel.STANDARD
     )
     perks = models.TextField(_("perks"), blank=True, help_text=_("One perk per line."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the API's updated_since
 
     class Meta:
         ordering = ["rank"]
@@ -79,6 +80,7 @@ class Product(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the API's updated_since
 
     class Meta:
         ordering = ["name"]
@@ -267,6 +269,8 @@ class Deal(models.Model):
                 condition=models.Q(status="approved", stage__in=["qualifying", "proposal", "negotiation"]),
                 name="deal_open",
             ),
+            # The API's incremental sync: changes since a time, in the order they happened.
+            models.Index(fields=["updated_at", "id"], name="deal_sync"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="deal_amount_not_negative"),
@@ -512,6 +516,7 @@ class IncentiveProgram(models.Model):
         help_text=_("Empty: every product."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the API's updated_since
 
     class Meta:
         ordering = ["-starts_on", "name"]

@@ -77,7 +77,10 @@ def domain_key(value: str) -> str:
         text = text.rsplit("@", 1)[1]
     if "//" not in text:
         text = "//" + text
-    host = (urlsplit(text).hostname or "").strip(".")
+    try:
+        host = (urlsplit(text).hostname or "").strip(".")
+    except ValueError:  # "[" or "]" in the host: not a domain (the form says so, no 500)
+        return ""
     if host.startswith("www."):
         host = host[4:]
     return host

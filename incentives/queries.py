@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement, Tier, TierChange
+from incentives.normalise import company_key, domain_key
 from incentives.program_costs import ProgramCost
 from prm import charts, pagecache
 from prm.exports import stream_rows
@@ -436,6 +437,23 @@ def _named(rows, *, lang_en: bool) -> list[dict]:
 def tier_changes(visible):
     """Tier changes of `visible` partners, newest first (the model's ordering)."""
     return scoped(TierChange.objects.all(), visible).select_related("partner", "from_tier", "to_tier")
+
+
+def open_registration_for(*, partner, customer_domain: str, customer_company: str, product_id) -> Deal | None:
+    """The partner's own open registration (under review or approved) of the same customer
+    (domain or normalised company name) and product, if any: a second one is usually the same
+    opportunity registered twice (the API refuses it unless the client says otherwise)."""
+    domain, key = domain_key(customer_domain), company_key(customer_company)
+    same_customer = (Q(customer_domain=domain) if domain else Q(pk__in=[])) | (
+        Q(company_key=key) if key else Q(pk__in=[])
+    )
+    return (
+        Deal.objects.for_partner(partner)
+        .filter(same_customer, product_id=product_id, stage__in=Deal.OPEN_STAGES)
+        .filter(status__in=[Deal.Status.SUBMITTED, Deal.Status.APPROVED])
+        .order_by("created_at", "id")
+        .first()
+    )
 
 
 # --- Personal data (privacy.registry: the partner export, requests from people) -----------

@@ -15,7 +15,7 @@ from django.db.models.functions import Length, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incentives import sources
+from incentives import sources, webhooks
 from incentives.models import (
     Deal,
     Earning,
@@ -37,6 +37,7 @@ from prm import pagecache
 from prm.audit import audit, audit_scrub
 from prm.business_days import add_business_days
 from prm.transitions import transition
+from prm.webhooks import outbox
 
 # Fixed conversion rates into JPY for tier metrics and rebates; override in settings.
 DEFAULT_FX_RATES_JPY = {"JPY": 1, "USD": 150, "EUR": 160, "GBP": 190, "SGD": 110}
@@ -548,6 +549,8 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
         Deal.objects.filter(pk__in=claimed).update(reminder_sent_for=F("protected_until"))
         for pk in claimed:
             tasks.notify_protection_ending.delay_on_commit(deal_id=pk)
+        rows = Deal.objects.filter(pk__in=claimed).values_list("pk", "partner_id")
+        outbox.publish_many(webhooks.DEAL_PROTECTION_ENDING, rows)  # once per claim, as the e-mail
     return {"expired": len(expired), "reminded": len(claimed)}
 
 
@@ -806,6 +809,9 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     run = RecomputationRun.objects.create(
         as_of=as_of, partners=len(metrics), changes=len(created), triggered_by=actor
     )
+    if created:
+        changed = TierChange.objects.filter(pk__in=[pk for pk, _kind in created]).order_by("pk")
+        outbox.publish_many(webhooks.TIER_CHANGED, changed.values_list("pk", "partner_id"))
     notify = [
         pk for pk, kind in created if kind in (TierChange.Kind.UPGRADE, TierChange.Kind.DOWNGRADE_PENDING)
     ]

@@ -35,3 +35,8 @@ class OnboardingConfig(AppConfig):
         registry.register_home_panel(views.home_panel, order=30)
         registry.register_staff_links(views.staff_links, order=30)
         privacy_sections.register()  # what onboarding holds about a partner (offboarding export)
+
+        from onboarding import webhooks
+        from prm.webhooks import registry as webhook_events
+
+        webhook_events.register(*webhooks.EVENTS)

@@ -345,6 +345,7 @@ class UserCertification(models.Model):
     issued_on = models.DateField(_("issued"), default=timezone.localdate)
     valid_until = models.DateField(_("valid until"), db_index=True)
     revoked = models.BooleanField(pgettext_lazy("flag", "revoked"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the API's updated_since
 
     objects = UserCertificationQuerySet.as_manager()
 

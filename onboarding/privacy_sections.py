@@ -7,7 +7,7 @@ from prm.columns import Column
 from prm.exports import stream_rows
 
 CERTIFICATION_COLUMNS = [
-    Column(_("Certification"), lambda c: c.certification.label),
+    Column(_("Certification"), lambda c: c.certification.name),
     Column(_("E-mail address"), lambda c: c.user.email if c.user else ""),
     Column(_("Issued"), lambda c: c.issued_on),
     Column(_("Valid until"), lambda c: c.valid_until),

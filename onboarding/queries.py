@@ -515,3 +515,8 @@ def certification_rows(partners, *, today: date | None = None, horizon_days: int
         .order_by("certification__name")
     )
     return list(rows)
+
+
+def partner_certifications(partner):
+    """Every certification the partner's people earned (valid, expired and revoked)."""
+    return UserCertification.objects.for_partner(partner).select_related("certification", "user")

@@ -9,8 +9,20 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from onboarding.models import OnboardingPlan, ReminderLog
+from onboarding import webhooks
+from onboarding.models import OnboardingPlan, ReminderLog, UserCertification
 from prm.notifications import notify
+from prm.webhooks import outbox
+
+# Webhook events raised by a claimed reminder (once, like its e-mail): (event, model, link).
+WEBHOOK_EVENTS = {
+    ReminderLog.Kind.ESCALATION: (webhooks.PLAN_AT_RISK, OnboardingPlan, "plan_id"),
+    ReminderLog.Kind.CERT_EXPIRING: (
+        webhooks.CERTIFICATION_EXPIRING,
+        UserCertification,
+        "user_certification_id",
+    ),
+}
 
 
 def _claim(kind: str, key: str, **links) -> ReminderLog | None:
@@ -20,6 +32,10 @@ def _claim(kind: str, key: str, **links) -> ReminderLog | None:
             from onboarding import tasks
 
             tasks.send_reminder.delay_on_commit(log_id=log.pk)
+            if kind in WEBHOOK_EVENTS:
+                event_type, model, link = WEBHOOK_EVENTS[kind]
+                rows = model.objects.filter(pk=links[link]).values_list("pk", "partner_id")
+                outbox.publish_many(event_type, rows)
     except IntegrityError:
         return None  # decided before: at most once per task and kind
     return log

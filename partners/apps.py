@@ -51,3 +51,8 @@ class PartnersConfig(AppConfig):
         registry.register_home_panel(views.company_panel, order=10)
         registry.register_home_panel(views.referral_panel, order=11)
         registry.register_staff_links(views.staff_links, order=10)
+
+        from partners import webhooks
+        from prm.webhooks import registry as webhook_events
+
+        webhook_events.register(*webhooks.EVENTS)

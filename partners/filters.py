@@ -112,3 +112,35 @@ class DirectoryFilterSet(django_filters.FilterSet):
 
     def filter_country(self, qs, name, value):
         return qs.filter(country=value) | qs.filter(regions__contains=value)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (NumberFilter takes decimals)."""
+
+    field_class = forms.IntegerField
+
+
+class PartnerFilterSet(django_filters.FilterSet):
+    """Partners for staff (the API's vendor list): status, type, country, tier rank and a name
+    or reading (hiragana, katakana or half-width kana, as the staff search box)."""
+
+    status = django_filters.ChoiceFilter(choices=Partner.Status.choices)
+    partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices)
+    country = django_filters.CharFilter(method="filter_country")
+    tier = IntegerFilter(field_name="tier_state__tier__rank", label=_("Tier rank"))
+    q = django_filters.CharFilter(label=_("Name"), method="filter_q")
+
+    class Meta:
+        model = Partner
+        fields = ["status", "partner_type", "country", "tier", "q"]
+
+    def filter_country(self, qs, name, value):
+        return qs.filter(country=value.strip().upper()[:2])
+
+    def filter_q(self, qs, name, value):
+        text = normalise(value)
+        return qs.filter(
+            Q(name__icontains=value.strip())
+            | Q(name__icontains=text)
+            | Q(name_kana__icontains=to_katakana(text))
+        )

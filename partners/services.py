@@ -650,4 +650,9 @@ def partner_offboard(*, partner: Partner, actor, reason: str = "") -> Partner:
 @transaction.atomic
 def partner_deal_won(*, partner: Partner, on) -> bool:
     """Incentives tells us a deal was won: the first one moves the partner to servicing."""
-    return bool(Partner.objects.filter(pk=partner.pk, first_deal_won_at=None).update(first_deal_won_at=on))
+    return bool(
+        Partner.objects.filter(pk=partner.pk, first_deal_won_at=None).update(
+            first_deal_won_at=on,
+            updated_at=timezone.now(),  # the stage changed: the API's updated_since sees it
+        )
+    )

@@ -1,10 +1,34 @@
 """The one audit log: services call `audit()` inside their transaction."""
 
+import contextvars
+from contextlib import contextmanager
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from prm.models import AuditEvent
 from prm.tenancy import partner_model
+from prm.webhooks import outbox
+
+# How the current request reaches the services (the API sets {"api_token": "prm_abc…"}),
+# recorded in every audit row it causes; empty for the portal.
+_via: contextvars.ContextVar[dict | None] = contextvars.ContextVar("prm_audit_via", default=None)
+
+
+@contextmanager
+def acting_via():
+    """A fresh `via` record for one request; `note_via(...)` fills it once the caller is known."""
+    reset = _via.set({})
+    try:
+        yield
+    finally:
+        _via.reset(reset)
+
+
+def note_via(**info) -> None:
+    via = _via.get()
+    if via is not None:
+        via.update(info)
 
 
 def audit(*, actor, action: str, target: models.Model | None = None, partner=None, **data) -> AuditEvent:
@@ -13,7 +37,9 @@ def audit(*, actor, action: str, target: models.Model | None = None, partner=Non
         Partner = partner_model()
 
         partner_id = target.pk if isinstance(target, Partner) else getattr(target, "partner_id", None)
-    return AuditEvent.objects.create(
+    if _via.get():
+        data["via"] = dict(_via.get())
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
@@ -22,6 +48,8 @@ def audit(*, actor, action: str, target: models.Model | None = None, partner=Non
         partner_id=partner_id,
         data=data,
     )
+    outbox.record_audit(event, target)  # webhooks: an event row in this same transaction
+    return event
 
 
 def events_for(target: models.Model):

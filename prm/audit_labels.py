@@ -12,6 +12,9 @@ ACTION_LABELS = {
     "admin.deleted": pgettext_lazy("audit action", "Deleted in the admin site"),
     "admin.denied": pgettext_lazy("audit action", "Admin site access denied"),
     "admin.exported": pgettext_lazy("audit action", "Exported from the admin site"),
+    "api.token_created": pgettext_lazy("audit action", "API token created"),
+    "api.token_revoked": pgettext_lazy("audit action", "API token revoked"),
+    "api.token_used": pgettext_lazy("audit action", "API token used"),
     "application.approved": pgettext_lazy("audit action", "Application approved"),
     "application.assigned": pgettext_lazy("audit action", "Application assigned"),
     "application.in_review": pgettext_lazy("audit action", "Application under review"),
@@ -94,6 +97,14 @@ ACTION_LABELS = {
     "training.course_restarted": pgettext_lazy("audit action", "Course restarted"),
     "training.enrolled": pgettext_lazy("audit action", "Enrolled in a course"),
     "training.quiz_taken": pgettext_lazy("audit action", "Quiz taken"),
+    "webhook.endpoint_created": pgettext_lazy("audit action", "Webhook endpoint added"),
+    "webhook.endpoint_deleted": pgettext_lazy("audit action", "Webhook endpoint deleted"),
+    "webhook.endpoint_disabled": pgettext_lazy("audit action", "Webhook endpoint disabled after failures"),
+    "webhook.endpoint_paused": pgettext_lazy("audit action", "Webhook endpoint paused"),
+    "webhook.endpoint_resumed": pgettext_lazy("audit action", "Webhook endpoint turned on again"),
+    "webhook.endpoint_updated": pgettext_lazy("audit action", "Webhook endpoint changed"),
+    "webhook.redelivered": pgettext_lazy("audit action", "Webhook events sent again"),
+    "webhook.secret_rotated": pgettext_lazy("audit action", "Webhook secret renewed"),
 }
 
 

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "promotion",
     "threads",
     "dashboard",
+    "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit, delivery by Celery
+    "api",  # the partner API (/api/v1/) and its token and webhook pages
     "modeltranslation",  # before the admin: bilingual manager-defined records (translation.py per app)
     "django.contrib.admin",
     "django.contrib.auth",
@@ -128,6 +130,9 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI from our own static files (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -354,6 +359,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 # A task whose worker died (kill -9, OOM) is delivered again after this many seconds; it
@@ -442,6 +448,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "prm.tasks.send_notification_summaries",
         "schedule": crontab(hour=7, minute=30),
     },
+    # webhooks: deliveries no task carries (Redis down when queued, a killed worker, long
+    # back-offs), and events past their retention
+    "webhooks-sweep": {"task": "prm.webhooks.tasks.sweep", "schedule": crontab(minute="*")},
+    "webhooks-purge": {"task": "prm.webhooks.tasks.purge", "schedule": crontab(hour=4, minute=20)},
+    "api-purge-idempotency-keys": {
+        "task": "api.tasks.purge_idempotency_keys",
+        "schedule": crontab(hour=4, minute=25),
+    },
 }
 
 # --- Logging and error reporting -----------------------------------------------------
@@ -520,3 +534,57 @@ PRM_DATA_REQUEST_BUSINESS_DAYS = env.int("PRM_DATA_REQUEST_BUSINESS_DAYS", defau
 PRM_DATA_REQUEST_REMIND_BUSINESS_DAYS = env.int("PRM_DATA_REQUEST_REMIND_BUSINESS_DAYS", default=2)
 PRM_PARTNER_EXPORT_DAYS = env.int("PRM_PARTNER_EXPORT_DAYS", default=14)
 PRM_PARTNER_EXPORT_INLINE_ROWS = env.int("PRM_PARTNER_EXPORT_INLINE_ROWS", default=2000)
+
+# --- Partner API and webhooks ---------------------------------------------------------
+# Personal tokens (api.models.ApiToken) act as their user; errors in one JSON shape
+# (api.errors); cursor pages (api.pagination); the schema is OpenAPI 3.1 (drf-spectacular).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Partner Portal API",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "DESCRIPTION": "See docs/integrations.md: tokens, scopes, errors, pagination, sync and webhooks.",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No deep links: Swagger UI puts them inside the operation's button (nested controls).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False, "tryItOutEnabled": False},
+    "ENUM_NAME_OVERRIDES": {
+        "DealStageEnum": "incentives.models.Deal.Stage",
+        "OpenDealStageEnum": "api.serializers.OPEN_STAGE_CHOICES",
+        "ContentStageEnum": "content.models.Stage",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+}
+# Requests per token per minute (429 with Retry-After beyond); failed token checks per IP.
+PRM_API_RATE_LIMIT = env.int("PRM_API_RATE_LIMIT", default=600)
+PRM_API_AUTH_FAILURES_PER_MINUTE = env.int("PRM_API_AUTH_FAILURES_PER_MINUTE", default=30)
+# Webhook delivery: seconds to wait for a receiver, and whether receivers may live on
+# loopback or private networks (development and tests only: otherwise an endpoint URL could
+# reach internal services).
+PRM_WEBHOOK_TIMEOUT = env.float("PRM_WEBHOOK_TIMEOUT", default=10.0)
+PRM_WEBHOOK_ALLOW_PRIVATE = env.bool("PRM_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+PRM_WEBHOOK_RETENTION_DAYS = env.int("PRM_WEBHOOK_RETENTION_DAYS", default=30)
+# Seconds to wait after each failed attempt (8 attempts over about 27.5 hours), and before
+# the minute sweep queues again a delivery whose task never ran.
+PRM_WEBHOOK_RETRY_SCHEDULE = env.list(
+    "PRM_WEBHOOK_RETRY_SCHEDULE", cast=int, default=[5, 300, 1800, 7200, 18000, 36000, 36000]
+)
+PRM_WEBHOOK_REQUEUE_AFTER = env.int("PRM_WEBHOOK_REQUEUE_AFTER", default=120)

@@ -42,6 +42,8 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("promotion.urls")),
     path("", include("threads.urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.portal_urls")),
 ]
 
 handler404 = "prm.views.error_404"

@@ -18,3 +18,8 @@ class PromotionConfig(AppConfig):
         registry.register_home_panel(views.home_panel, order=5)
         registry.register_staff_links(views.staff_links, order=50)
         privacy_sections.register()  # what promotion holds about a partner (offboarding export)
+
+        from prm.webhooks import registry as webhook_events
+        from promotion import webhooks
+
+        webhook_events.register(*webhooks.EVENTS)

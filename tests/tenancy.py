@@ -41,6 +41,23 @@ STAFF = expect(200, anon=LOGIN, member_a=403, admin_a=403, admin_b=403)
 MANAGERS = expect(200, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403)
 
 
+# API routes: rows in `API_ROWS` of tests/<app>/tenancy_rows.py, requested with a bearer
+# token of the role's user that carries every scope of its side (anon: no token). No
+# session, no redirect: 401 without a valid token, 403 for the wrong side or role.
+API_PARTNER = expect(200, anon=401, manager_a=403, manager_other=403, support=403)
+API_PARTNER_OBJECT = expect(
+    404, anon=401, member_a=200, admin_a=200, manager_a=403, manager_other=403, support=403
+)
+API_PARTNER_ADMIN = expect(200, anon=401, member_a=403, manager_a=403, manager_other=403, support=403)
+API_PARTNER_ADMIN_OBJECT = expect(
+    404, anon=401, member_a=403, admin_a=200, manager_a=403, manager_other=403, support=403
+)
+API_MANAGERS = expect(200, anon=401, member_a=403, admin_a=403, admin_b=403, support=403)
+API_MANAGER_A_OBJECT = expect(
+    404, anon=401, member_a=403, admin_a=403, admin_b=403, support=403, manager_a=200
+)
+
+
 @dataclass
 class Row:
     name: str  # "namespace:name"

@@ -30,3 +30,8 @@ class ThreadsConfig(AppConfig):
             signal.connect(
                 receivers.read_marker_changed, sender=ReadMarker, dispatch_uid=f"threads.badge_marker_{name}"
             )
+
+        from prm.webhooks import registry as webhook_events
+        from threads import webhooks
+
+        webhook_events.register(*webhooks.EVENTS)

@@ -1,0 +1,131 @@
+"""Every webhook event type, raised through the services that cause it (as the portal's
+pages, the admin and the daily jobs do)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from incentives import services as incentives
+from incentives.models import Deal
+from onboarding import reminders
+from onboarding import services as onboarding
+from onboarding.models import OnboardingTask
+from partners import services as partners
+from partners.models import Application
+from promotion import services as promotion
+from tests.incentives.factories import DealFactory, ProductFactory, make_tiers
+from tests.onboarding.factories import (
+    CertificationFactory,
+    CourseFactory,
+    LessonFactory,
+    PlanFactory,
+    TaskFactory,
+)
+from tests.partners.factories import ApplicationFactory, IndustryFactory
+from tests.promotion.factories import CampaignFactory
+from threads import services as threads
+
+
+def deal_data(**overrides) -> dict:
+    data = {
+        "customer_company": "Kiyomizu Trading KK",
+        "customer_domain": "kiyomizu.example.jp",
+        "contact_name": "清水 花子",
+        "product": ProductFactory(),
+        "amount": Decimal(2_000_000),
+        "currency": "JPY",
+        "expected_close_date": timezone.localdate() + timedelta(days=30),
+    }
+    return {**data, **overrides}
+
+
+def application(**kwargs) -> Application:
+    app = ApplicationFactory(consent_at=timezone.now(), **kwargs)
+    app.industries.set([IndustryFactory()])
+    return app
+
+
+def raise_every_event(world) -> dict:
+    """Raise each event type once (some more than once); returns the objects involved."""
+    make_tiers()
+    admin, member, manager = world.admin_a, world.member_a, world.superuser
+    # Applications: submitted (the public form's service), approved, rejected.
+    submitted = partners.application_submit(
+        data={
+            "company_name": "Hoshizora Systems KK",
+            "website": "https://hoshizora.example.jp",
+            "country": "JP",
+            "company_size": "2",
+            "partner_type": "sales",
+            "contact_name": "星空 太郎",
+            "contact_email": "taro@hoshizora.example.jp",
+            "source": "referral",
+        },
+        industries=[IndustryFactory()],
+        capabilities=[],
+        language="ja",
+    )
+    partners.application_approve(application=submitted, actor=manager)
+    new_partner = Application.objects.get(pk=submitted.pk).partner
+    partners.application_reject(application=application(), actor=manager, reason="fit")
+    # Partner lifecycle (the new partner: onboarding -> active -> suspended -> offboarded).
+    partners.partner_activate(partner=new_partner, actor=manager)
+    partners.partner_suspend(partner=new_partner, actor=manager, reason="payment overdue")
+    partners.partner_offboard(partner=new_partner, actor=manager, reason="contract ended")
+    # Deals of partner A: submitted, approved, won; another rejected; another lost.
+    deal = incentives.deal_register(partner=world.partner_a, user=member, data=deal_data())
+    incentives.deal_approve(deal=deal, actor=manager, reason="ok")
+    incentives.deal_close(deal=deal, user=member, won=True)
+    rejected = incentives.deal_register(
+        partner=world.partner_a,
+        user=member,
+        data=deal_data(customer_company="Other KK", customer_domain="other.jp"),
+    )
+    incentives.deal_reject(deal=rejected, actor=manager, reason="duplicate of an existing opportunity")
+    lost = DealFactory(partner=world.partner_a, approved=True)
+    incentives.deal_close(deal=lost, user=member, won=False, reason="budget cut")
+    # Protection ending in a few business days: the daily sweep.
+    ending = DealFactory(
+        partner=world.partner_a, approved=True, protected_until=timezone.localdate() + timedelta(days=2)
+    )
+    incentives.deals_protection_sweep()
+    # Tier changed: the nightly recomputation sees the won deal.
+    incentives.tiers_recompute()
+    # Onboarding: a plan completed by its last sign-off; another plan past its target (at risk).
+    done_plan = PlanFactory(partner=world.partner_a)
+    task = TaskFactory(plan=done_plan)
+    onboarding.task_sign_off(task=OnboardingTask.objects.get(pk=task.pk), actor=manager)
+    late = PlanFactory(partner=world.partner_a, started_on=date.today() - timedelta(days=80))
+    TaskFactory(plan=late)
+    # Certifications: earned by finishing a course; one expiring within 30 days.
+    course = CourseFactory(is_published=True)
+    lesson = LessonFactory(course=course)
+    cert = CertificationFactory()
+    cert.courses.set([course])
+    enrollment = onboarding.enrollment_get_or_create(course=course, user=member, partner=world.partner_a)
+    onboarding.lesson_complete(enrollment=enrollment, lesson=lesson)
+    award = cert.awards.get(user=member)
+    award.valid_until = timezone.localdate() + timedelta(days=10)
+    award.save()
+    reminders.run_reminders()  # the plan at risk and the certification expiring
+    # Questions: asked by a member, answered by support.
+    thread = threads.thread_create(
+        partner=world.partner_a, author=member, subject="How do I register?", category="deals", body="Hello"
+    )
+    threads.staff_reply(thread=thread, author=world.support, body="Like this.")
+    # Campaigns: partner A's admin opts in.
+    campaign = CampaignFactory()
+    promotion.participation_opt_in(campaign=campaign, partner=world.partner_a, user=admin)
+    # Partner A's own lifecycle, last (offboarding ends its memberships).
+    partners.partner_suspend(partner=world.partner_a, actor=manager)
+    partners.partner_reactivate(partner=world.partner_a, actor=manager)
+    partners.partner_offboard(partner=world.partner_a, actor=manager)
+    return {
+        "deal": Deal.objects.get(pk=deal.pk),
+        "ending": ending,
+        "new_partner": new_partner,
+        "thread": thread,
+        "campaign": campaign,
+        "late_plan": late,
+    }
