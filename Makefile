@@ -52,7 +52,7 @@ format:
 	$(VENV)/bin/ruff check --fix .
 
 messages:
-	$(PY) manage.py makemessages -l ja --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*'
+	$(PY) manage.py makemessages -l ja --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 # Ends a serving `make run`, then the embedded servers unless a `make test` still uses them.
