@@ -22,6 +22,7 @@ from content.models import (
     Tag,
 )
 from incentives.queries import partner_tier_map
+from prm import pagecache
 from prm.audit import audit
 from prm.transitions import transition
 
@@ -142,14 +143,12 @@ def asset_archive(*, asset: Asset, actor) -> Asset:
 
 def assets_publish_due(*, now=None) -> int:
     """Publish every scheduled asset whose time has come (one set-based UPDATE)."""
-    from content.queries import library_changed
-
     now = now or timezone.now()
     published = Asset.objects.filter(status=Asset.Status.SCHEDULED, publish_at__lte=now).update(
         status=Asset.Status.PUBLISHED, published_at=F("publish_at")
     )
-    if published:  # a bulk UPDATE sends no post_save: the cached counts are told here
-        transaction.on_commit(library_changed)
+    if published:  # a set-based job: the catalogue changed (prm.pagecache)
+        pagecache.bump(pagecache.catalogue())
     return published
 
 
@@ -343,10 +342,12 @@ def bookmark_toggle(*, user, partner, asset: Asset) -> bool:
     """Bookmark or un-bookmark; returns whether the asset is bookmarked afterwards."""
     deleted, _ = Bookmark.objects.filter(user=user, asset=asset).delete()
     if deleted:
+        audit(actor=user, action="content.unbookmarked", target=asset, partner=partner)
         return False
     try:
         with transaction.atomic():
             Bookmark.objects.create(user=user, partner=partner, asset=asset)
+            audit(actor=user, action="content.bookmarked", target=asset, partner=partner)
     except IntegrityError:
         pass  # a double click: already bookmarked
     return True

@@ -600,8 +600,9 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     ]
     if notify:
         tasks.notify_tier_changes.delay_on_commit(change_ids=notify)
-    pagecache.bump("leaderboard")  # the figures changed (set-based: no post_save)
-    pagecache.bump("tier-states")  # every cached tier state (queries.cached_partner_tier_state)
+    # A set-based job: the partners whose state it wrote, and the catalogue (the last run,
+    # the leaderboard's ranking is keyed by it).
+    pagecache.bump(pagecache.catalogue(), *(pagecache.partner(row["partner_id"]) for row in upserts))
     transaction.on_commit(
         lambda: tiers_recomputed.send(sender=RecomputationRun, run=run, changes=run.changes)
     )
@@ -762,7 +763,6 @@ def leaderboard_opt_in_set(*, partner, user, opted_in: bool) -> PartnerTierState
     if state.leaderboard_opt_in != opted_in:
         state.leaderboard_opt_in = opted_in
         state.save(update_fields=["leaderboard_opt_in"])
-        pagecache.bump("leaderboard")
         audit(actor=user, action="leaderboard.opt_in" if opted_in else "leaderboard.opt_out", target=state,
               partner=partner)  # fmt: skip
     return state

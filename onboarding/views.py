@@ -34,6 +34,7 @@ from onboarding.models import (
 )
 from onboarding.tables import CERTIFICATION_COLUMNS, COHORT_COLUMNS, OVERDUE_TASK_COLUMNS, PLAN_COLUMNS
 from onboarding.video import embed_url
+from prm import pagecache
 from prm.columns import csv_export, html_columns
 from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
@@ -89,26 +90,35 @@ def _plan_tasks(plan):
 
 @partner_required
 def index(request):
-    plan = queries.partner_plan(request.partner)
-    if plan is None:
-        return render(request, "onboarding/index.html", {"plan": None, "active_nav": "onboarding"})
     today = timezone.localdate()
-    tasks = _plan_tasks(plan)
-    for t in tasks:
-        t.link = task_link(t)
-        t.ask_url = ask_owner_url(t)
-    done = sum(t.status == OnboardingTask.Status.DONE for t in tasks)
-    overdue = sum(t.status != OnboardingTask.Status.DONE and t.due_date < today for t in tasks)
-    progress = queries.plan_progress(plan, today=today, total=len(tasks), done=done, overdue=overdue)
-    context = {
-        "plan": plan,
-        "owner": plan.owner,
-        "progress": progress,
-        "groups": queries.tasks_by_pillar(tasks, today),
-        "next_step": queries.next_step(tasks, today),
-        "active_nav": "onboarding",
-    }
-    return render(request, "onboarding/index.html", context)
+    main = pagecache.Fragment(request, "onboarding:index", "partner catalogue", today)
+
+    def shown():
+        plan = queries.partner_plan(request.partner)
+        if plan is None:
+            return {"plan": None}
+        tasks = _plan_tasks(plan)
+        for t in tasks:
+            t.link = task_link(t)
+            t.ask_url = ask_owner_url(t)
+        done = sum(t.status == OnboardingTask.Status.DONE for t in tasks)
+        overdue = sum(t.status != OnboardingTask.Status.DONE and t.due_date < today for t in tasks)
+        return {
+            "plan": plan,
+            "owner": plan.owner,
+            "progress": queries.plan_progress(
+                plan, today=today, total=len(tasks), done=done, overdue=overdue
+            ),
+            "groups": queries.tasks_by_pillar(tasks, today),
+            "next_step": queries.next_step(tasks, today),
+        }
+
+    figures = pagecache.lazy(shown)  # read only when the fragment is rendered (a miss)
+    context = {name: pagecache.lazy(lambda name=name: figures.get(name)) for name in INDEX_FIGURES}
+    return render(request, "onboarding/index.html", {**context, "active_nav": "onboarding", "main": main})
+
+
+INDEX_FIGURES = ("plan", "owner", "progress", "groups", "next_step")
 
 
 @partner_required
@@ -135,7 +145,13 @@ def task_detail(request, pk):
             else:
                 messages.success(request, _("Your document was sent to your onboarding owner for review."))
                 return redirect("onboarding:task", pk=task.pk)
-    task.current_state = task.state(timezone.localdate())
+    today = timezone.localdate()
+    task.current_state = task.state(today)
+    main = (
+        None
+        if form.is_bound
+        else pagecache.Fragment(request, "onboarding:task", "partner catalogue", task.pk, today)
+    )
     context = {
         "task": task,
         "form": form,
@@ -143,9 +159,10 @@ def task_detail(request, pk):
         and task.status == OnboardingTask.Status.OPEN
         and task.plan.status == OnboardingPlan.Status.RUNNING,
         "submissions": task.submissions.select_related("submitted_by", "reviewed_by"),
-        "link": task_link(task),
+        "link": pagecache.lazy(lambda: task_link(task)),
         "ask_url": ask_owner_url(task),
         "active_nav": "onboarding",
+        "main": main,
     }
     return render(request, "onboarding/task_detail.html", context)
 
@@ -214,6 +231,25 @@ def _published_course(slug):
 
 @partner_required
 def training(request):
+    today = timezone.localdate()
+    main = pagecache.Fragment(request, "onboarding:training", "partner catalogue person", today)
+    context = pagecache.lazy(lambda: _training(request, today))  # read only on a miss
+    return render(
+        request,
+        "onboarding/training.html",
+        {
+            **{name: pagecache.lazy(lambda name=name: context[name]) for name in TRAINING_FIGURES},
+            "today": today,
+            "active_nav": "training",
+            "main": main,
+        },
+    )
+
+
+TRAINING_FIGURES = ("rows", "my_certs", "team_certs", "renew_before")
+
+
+def _training(request, today) -> dict:
     courses = (
         Course.objects.filter(is_published=True)
         .annotate(n_lessons=Count("lessons", distinct=True), n_questions=Count("questions", distinct=True))
@@ -233,7 +269,6 @@ def training(request):
                 100 if e.passed_at else (round(100 * e.n_done / course.n_lessons) if course.n_lessons else 0)
             )
         rows.append({"course": course, "enrollment": e, "percent": percent})
-    today = timezone.localdate()
     my_certs = UserCertification.objects.filter(user=request.user).select_related("certification")
     team_certs = (
         UserCertification.objects.for_partner(request.partner)
@@ -241,23 +276,20 @@ def training(request):
         .select_related("certification", "user")
         .order_by("certification__name", "user__display_name")
     )
-    context = {
+    return {
         "rows": rows,
         "my_certs": my_certs,
         "team_certs": team_certs,
-        "today": today,
         "renew_before": today + timezone.timedelta(days=services.RENEWAL_WINDOW_DAYS),
-        "active_nav": "training",
     }
-    return render(request, "onboarding/training.html", context)
 
 
 @partner_required
 @require_http_methods(["GET", "POST"])
 def course_detail(request, slug):
     course = _published_course(slug)
-    enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
     if request.method == "POST":
+        enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
         action = request.POST.get("action")
         if action == "enroll":
             enrollment = services.enrollment_get_or_create(
@@ -270,21 +302,33 @@ def course_detail(request, slug):
             services.course_retake(enrollment=enrollment)
             messages.info(request, _("You can now take the course again."))
         return redirect("onboarding:course", slug=course.slug)
-    lessons = list(course.lessons.all())
-    done_ids = set(enrollment.completed_lessons.values_list("pk", flat=True)) if enrollment else set()
-    for lesson in lessons:
-        lesson.is_done = lesson.pk in done_ids
-    context = {
-        "course": course,
-        "enrollment": enrollment,
-        "lessons": lessons,
-        "done_count": len(done_ids),
-        "has_quiz": course.questions.exists(),
-        "certifications": course.certifications.all(),
-        "attempts": enrollment.attempts.all()[:5] if enrollment else [],
-        "active_nav": "training",
-    }
-    return render(request, "onboarding/course_detail.html", context)
+    main = pagecache.Fragment(request, "onboarding:course", "partner catalogue person", course.pk)
+
+    def shown():
+        enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
+        lessons = list(course.lessons.all())
+        done_ids = set(enrollment.completed_lessons.values_list("pk", flat=True)) if enrollment else set()
+        for lesson in lessons:
+            lesson.is_done = lesson.pk in done_ids
+        return {
+            "enrollment": enrollment,
+            "lessons": lessons,
+            "done_count": len(done_ids),
+            "has_quiz": course.questions.exists(),
+            "certifications": course.certifications.all(),
+            "attempts": enrollment.attempts.all()[:5] if enrollment else [],
+        }
+
+    figures = pagecache.lazy(shown)  # read only on a miss
+    context = {name: pagecache.lazy(lambda name=name: figures[name]) for name in COURSE_FIGURES}
+    return render(
+        request,
+        "onboarding/course_detail.html",
+        {**context, "course": course, "active_nav": "training", "main": main},
+    )
+
+
+COURSE_FIGURES = ("enrollment", "lessons", "done_count", "has_quiz", "certifications", "attempts")
 
 
 @partner_required
@@ -431,6 +475,8 @@ def staff_plans(request):
     context = {
         "form": form,
         "page": page,
+        # Each row is an exact fragment of its plan's partner, per day (progress and pace).
+        "rows": pagecache.Rows(request, "onboarding:plan-row", page, vary=lambda plan: (today,)),
         "can_start": _is_manager(request.user),
         "columns": html_columns(PLAN_COLUMNS),
     }
@@ -627,6 +673,7 @@ def staff_metrics(request):
         "overall": queries.overall_share(cohorts),
         "median_days": figures["median_days"],
         "running": figures["running"],
+        "metrics_as_of": figures["as_of"],
         "overdue": overdue,
         "overdue_as_of": overdue_as_of,
         "certs": certs,

@@ -14,6 +14,7 @@ from partners.models import Application
 from partners.scoring import reason_text
 from partners.services import RecruitmentError
 from partners.tables import APPLICATION_COLUMNS
+from prm import pagecache
 from prm.columns import csv_export, html_columns
 from prm.exports import csv_response
 from prm.models import CHANNEL_MANAGERS
@@ -63,10 +64,17 @@ def applications(request):
     visible = _visible_partner_ids(request.user, page.object_list)
     for application in page:
         application.referrer_name = referrer_name(application, visible)
+    # Each row is an exact fragment (the catalogue's until the application makes a partner).
+    rows = pagecache.Rows(
+        request,
+        "partners:application-row",
+        page,
+        vary=lambda a: (a.referrer_name, a.age_days, a.fit_score),  # the score is re-computed in bulk
+    )
     return render(
         request,
         "partners/staff/applications.html",
-        {"form": form, "page": page, "columns": html_columns(APPLICATION_COLUMNS)},
+        {"form": form, "page": page, "rows": rows, "columns": html_columns(APPLICATION_COLUMNS)},
     )
 
 

@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from prm import pagecache
 from prm.models import AuditEvent
 from prm.tenancy import partner_model
 
@@ -13,6 +14,8 @@ def audit(*, actor, action: str, target: models.Model | None = None, partner=Non
         Partner = partner_model()
 
         partner_id = target.pk if isinstance(target, Partner) else getattr(target, "partner_id", None)
+    # The one place services and the admin's change log invalidate cached pages (pagecache).
+    pagecache.audited(action=action, target=target, partner_id=partner_id)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,

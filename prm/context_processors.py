@@ -1,8 +1,7 @@
 from functools import cache, partial, wraps
 
-from django.urls import reverse
-
 from prm import registry
+from prm.layout import nav_urls
 from prm.navigation import PARTNER_NAV
 from prm.notifications import unread, unread_count
 from prm.tenancy import active_membership
@@ -41,8 +40,9 @@ def portal(request):
             request, membership.partner_id, extra=lambda: {"_bell": unread(user)}
         )
         bell = counts["_bell"]
-        for key, label, url_name in PARTNER_NAV:
-            items.append({"key": key, "label": label, "url": reverse(url_name), "badge": counts.get(key, 0)})
+        urls = nav_urls()  # reversed once per process
+        for key, label, _url_name in PARTNER_NAV:
+            items.append({"key": key, "label": label, "url": urls[key], "badge": counts.get(key, 0)})
     return {
         "nav_items": items,
         "notification_unread": bell,

@@ -105,10 +105,12 @@ def test_staff_detail_query_count_is_flat(world, client_for, django_assert_max_n
     client.get(f"/staff/questions/{thread.pk}/")
     with django_assert_max_num_queries(30) as small:
         client.get(f"/staff/questions/{thread.pk}/")
+    n_small = len(small.captured_queries)  # (the next request resets the connection's log)
     for _i in range(10):
         services.staff_reply(thread=thread, author=world.support, body=ANSWER)
         services.note_add(thread=thread, author=world.manager_a, body=NOTE_SECRET)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    client.get(f"/staff/questions/{thread.pk}/")  # the partner's cached values are read again once
+    with django_assert_max_num_queries(n_small):
         client.get(f"/staff/questions/{thread.pk}/")
 
 
