@@ -108,6 +108,26 @@ def bookmarked_ids(user, asset_ids) -> set[int]:
     )
 
 
+BOOKMARKS_KEY = "content:bookmarked"
+
+
+def bookmark_scopes(partner_id: int, user_id: int) -> tuple[str, str]:
+    return (pagecache.partner(partner_id), pagecache.person(user_id))
+
+
+def cached_bookmarked_ids(*, partner, user) -> frozenset[int]:
+    """Every asset the person bookmarked: exact (bookmarking is audited: the partner's scope)."""
+    return pagecache.cached(
+        BOOKMARKS_KEY,
+        bookmark_scopes(partner.pk, user.pk),
+        lambda: frozenset(Bookmark.objects.filter(user=user).values_list("asset_id", flat=True)),
+    )
+
+
+def prefetch_bookmarks(*, partner, user) -> None:
+    pagecache.want(BOOKMARKS_KEY, bookmark_scopes(partner.pk, user.pk))
+
+
 # --- Library counts ---------------------------------------------------------------------
 # Counting the assets a partner may see applies the audience rule and the one-language-version
 # rule to every published asset (~45 ms at 20,000 assets); the number is the same on every
@@ -134,6 +154,10 @@ def _library_key(prefix: str, *, filters, extra=()) -> str:
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
     return f"content:{prefix}:{reader_language()}:{digest}"
+
+
+def prefetch_library_count(*, partner, filters) -> None:
+    pagecache.want(_library_key("count", filters=filters), library_scopes(partner))
 
 
 def cached_library_count(*, partner, filters, count) -> int:

@@ -17,7 +17,6 @@ from content import search as fts
 from content.filters import LibraryFilterSet
 from content.models import ANALYTICS_PERIODS, Asset, AssetEvent, AssetVersion, Bookmark, Stage
 from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
-from incentives.queries import prefetch_tier_state
 from prm import pagecache
 from prm.columns import csv_export
 from prm.files import private_file_view, serve
@@ -72,6 +71,7 @@ def index(request):
         fill=_stars,
         timeout=queries.LIBRARY_COUNT_SECONDS,  # "most used" follows the hourly counters
     )
+    queries.prefetch_bookmarks(partner=partner, user=request.user)  # the stars
     recs = pagecache.Fragment(
         request,
         "content:library-recs",
@@ -79,20 +79,28 @@ def index(request):
         timeout=queries.RECOMMENDATIONS_CACHE_SECONDS,
     )
     tree = pagecache.lazy(library.collection_tree)  # read on a miss, or for a collection filter
-    filterset = LibraryFilterSet(
-        request.GET or None,
-        queryset=pagecache.lazy(lambda: queries.visible_assets(partner)),
-        collections_by_id=pagecache.lazy(lambda: tree[1]),
-    )
-    filters = filterset.chosen
+
+    def filterset(queryset):
+        return LibraryFilterSet(
+            request.GET or None, queryset=queryset, collections_by_id=pagecache.lazy(lambda: tree[1])
+        )
+
+    # The filters parsed (no rows needed), and the filter set over the partner's assets for a
+    # miss only (building the audience rule reads the tier).
+    filters = pagecache.lazy(lambda: filterset(Asset.objects.none()).chosen)
+    visible = pagecache.lazy(lambda: filterset(queries.visible_assets(partner)))
     page_number = request.GET.get("page") or "1"
-    show_recs = not filters.active and page_number == "1"
-    if filters.q and page_number == "1":
+    # Recommendations on the first page of the unfiltered library (the filters are parsed
+    # only when the query string has some: parsing costs more than the page's hit).
+    filtered = any(request.GET.get(name) for name in LIBRARY_FILTERS)
+    show_recs = page_number == "1" and not (filtered and filters.active)
+    if request.GET.get("q") and filters.q and page_number == "1":  # logged with its count
+        queries.prefetch_library_count(partner=partner, filters=filters)  # in the page's one batch
         count = queries.cached_library_count(
-            partner=partner, filters=filters, count=lambda: filterset.qs.count()
+            partner=partner, filters=filters, count=lambda: visible.qs.count()
         )
         services.search_log(partner=partner, user=request.user, query=filters.q, result_count=count)
-    shown = pagecache.lazy(lambda: _library_page(request, filterset, tree))
+    shown = pagecache.lazy(lambda: _library_page(request, visible, tree))
     recommendations = pagecache.lazy(
         lambda: queries.cached_recommendations(partner=partner, user=request.user) if show_recs else []
     )
@@ -119,6 +127,7 @@ def index(request):
 
 
 LIBRARY_FIGURES = ("page", "items", "collections", "current_collection", "tags")
+LIBRARY_FILTERS = ("q", "stage", "kind", "language", "tag", "collection")
 
 
 def _library_page(request, filterset, tree) -> dict:
@@ -173,7 +182,7 @@ def _stars(html: str, request) -> str:
     ids = {int(pk) for pk in STAR.findall(html)}
     if not ids:
         return html
-    starred = queries.bookmarked_ids(request.user, ids)
+    starred = queries.cached_bookmarked_ids(partner=request.partner, user=request.user)
     star = render_to_string("content/_star.html")
     return STAR.sub(lambda m: star if int(m.group(1)) in starred else "", html)
 
@@ -246,8 +255,16 @@ def detail(request, pk):
         fill=lambda html, request: html.replace(BOOKMARK_SLOT, _bookmark_button(request, asset)),
         timeout=queries.RECOMMENDATIONS_CACHE_SECONDS,
     )
-    prefetch_tier_state(request.partner)  # the audience rule's tier, in the same batched read
-    asset = _asset_or_404(request, pk)
+    queries.prefetch_bookmarks(partner=request.partner, user=request.user)  # the button
+    # The asset through the audience rule: exact under the catalogue and the partner (its tier
+    # and shares), read in the same batch as the fragment on a hit.
+    asset = pagecache.object_or_404(
+        request,
+        "content:asset-row",
+        pk,
+        "catalogue partner",
+        lambda: queries.asset_for_partner(partner=request.partner, pk=pk),
+    )
     services.event_record(asset=asset, partner=request.partner, user=request.user, kind=AssetEvent.Kind.VIEW)
     related = pagecache.lazy(lambda: queries.cached_related_assets(partner=request.partner, asset=asset))
     context = {
@@ -269,7 +286,7 @@ BOOKMARK_SLOT = mark_safe("<!--bookmark-->")
 
 
 def _bookmark_button(request, asset) -> str:
-    bookmarked = Bookmark.objects.filter(user=request.user, asset=asset).exists()
+    bookmarked = asset.pk in queries.cached_bookmarked_ids(partner=request.partner, user=request.user)
     return render_to_string(
         "content/index.html#bookmark_button", {"asset": asset, "bookmarked": bookmarked}, request=request
     )

@@ -102,10 +102,8 @@ def deal_history(deal) -> list:
     return events
 
 
-def _deal_page(request, deal, *, update_form=None, close_form=None, status=200):
-    main = None
-    if update_form is None and close_form is None:  # not a form with errors
-        main = pagecache.Fragment(request, "incentives:deal", "partner catalogue", deal.pk)
+def _deal_page(request, deal, *, update_form=None, close_form=None, status=200, main=None):
+    """The deal page: its fragment `main` (None with a form's errors: not cached)."""
     return render(
         request,
         "incentives/deal_detail.html",
@@ -130,7 +128,20 @@ def _partner_deal(request, pk):
 
 @partner_required
 def deal_detail(request, pk):
-    return _deal_page(request, _partner_deal(request, pk))
+    main = pagecache.Fragment(request, "incentives:deal", "partner catalogue", pk)
+    deal = pagecache.object_or_404(
+        request,
+        "incentives:deal-row",
+        pk,
+        "partner catalogue",
+        lambda: (
+            Deal.objects.for_partner(request.partner)
+            .select_related("product", "registered_by")
+            .filter(pk=pk)
+            .first()
+        ),
+    )
+    return _deal_page(request, deal, main=main)
 
 
 @require_POST
@@ -271,7 +282,17 @@ def statements(request):
 
 @partner_required(role=ADMIN)
 def statement_detail(request, pk):
-    statement = get_object_or_404(Statement.objects.for_partner(request.partner), pk=pk)
+    if request.GET.get("format") == "csv":
+        statement = get_object_or_404(Statement.objects.for_partner(request.partner), pk=pk)
+    else:
+        main = pagecache.Fragment(request, "incentives:statement", "partner catalogue", pk)
+        statement = pagecache.object_or_404(
+            request,
+            "incentives:statement-row",
+            pk,
+            "partner",
+            lambda: Statement.objects.for_partner(request.partner).filter(pk=pk).first(),
+        )
     lines = statement.earnings.select_related("program", "deal", "tier_change__to_tier").order_by("id")
     if request.GET.get("format") == "csv":
         return csv_export(f"statement-{statement.period:%Y-%m}", STATEMENT_LINE_COLUMNS, lines)
@@ -282,7 +303,7 @@ def statement_detail(request, pk):
             "statement": statement,
             "lines": lines,
             "active_nav": "incentives",
-            "main": pagecache.Fragment(request, "incentives:statement", "partner catalogue", statement.pk),
+            "main": main,
         },
     )
 

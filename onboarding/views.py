@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -124,10 +126,18 @@ INDEX_FIGURES = ("plan", "owner", "progress", "groups", "next_step")
 @partner_required
 @require_http_methods(["GET", "POST"])
 def task_detail(request, pk):
-    task = get_object_or_404(
-        OnboardingTask.objects.for_partner(request.partner).select_related("plan__owner", "course", "asset"),
-        pk=pk,
+    tasks = OnboardingTask.objects.for_partner(request.partner).select_related(
+        "plan__owner", "course", "asset"
     )
+    today = timezone.localdate()
+    main = None
+    if request.method == "POST":
+        task = get_object_or_404(tasks, pk=pk)
+    else:  # exact under the partner (and the catalogue: its course or asset), one batched read
+        main = pagecache.Fragment(request, "onboarding:task", "partner catalogue", pk, today)
+        task = pagecache.object_or_404(
+            request, "onboarding:task-row", pk, "partner catalogue", lambda: tasks.filter(pk=pk).first()
+        )
     form = SubmissionForm()
     if request.method == "POST":
         form = SubmissionForm(request.POST, request.FILES)
@@ -145,13 +155,9 @@ def task_detail(request, pk):
             else:
                 messages.success(request, _("Your document was sent to your onboarding owner for review."))
                 return redirect("onboarding:task", pk=task.pk)
-    today = timezone.localdate()
     task.current_state = task.state(today)
-    main = (
-        None
-        if form.is_bound
-        else pagecache.Fragment(request, "onboarding:task", "partner catalogue", task.pk, today)
-    )
+    if form.is_bound:  # an upload with errors: not cached
+        main = None
     context = {
         "task": task,
         "form": form,
@@ -229,6 +235,17 @@ def _published_course(slug):
     return get_object_or_404(Course.objects.filter(is_published=True), slug=slug)
 
 
+def _published_course_cached(request, slug):
+    """`_published_course` for a page: exact under the catalogue, one batched read."""
+    return pagecache.object_or_404(
+        request,
+        "onboarding:course-row",
+        slug,
+        "catalogue",
+        lambda: Course.objects.filter(is_published=True, slug=slug).first(),
+    )
+
+
 @partner_required
 def training(request):
     today = timezone.localdate()
@@ -287,7 +304,11 @@ def _training(request, today) -> dict:
 @partner_required
 @require_http_methods(["GET", "POST"])
 def course_detail(request, slug):
-    course = _published_course(slug)
+    if request.method == "GET":
+        main = pagecache.Fragment(request, "onboarding:course", "partner catalogue person", slug)
+        course = _published_course_cached(request, slug)
+    else:
+        course = _published_course(slug)
     if request.method == "POST":
         enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
         action = request.POST.get("action")
@@ -302,7 +323,6 @@ def course_detail(request, slug):
             services.course_retake(enrollment=enrollment)
             messages.info(request, _("You can now take the course again."))
         return redirect("onboarding:course", slug=course.slug)
-    main = pagecache.Fragment(request, "onboarding:course", "partner catalogue person", course.pk)
 
     def shown():
         enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
@@ -469,10 +489,25 @@ def staff_plans(request):
     if request.GET.get("format") == "csv":
         return csv_export("onboarding-plans", PLAN_COLUMNS, with_progress(qs.iterator()))
     page = paginate_counted(request, page_qs, count=count_qs.count())
-    if page_qs is not qs:
-        queries.annotate_progress(list(page), today=today)
-    list(with_progress(page))
+    plans = page.object_list = list(page)
+
+    @functools.cache
+    def progress():
+        """The page's progress and flags: read once, when the first row is not cached."""
+        if page_qs is not qs:
+            queries.annotate_progress(plans, today=today)
+        return {plan.pk: (plan.progress, plan.flags) for plan in with_progress(plans)}
+
+    for plan in plans:
+        plan.progress = pagecache.lazy(lambda plan=plan: progress()[plan.pk][0])
+        plan.flags = pagecache.lazy(lambda plan=plan: progress()[plan.pk][1])
     context = {
+        # The filter form with its choices (owners): the catalogue's, per query.
+        "form_html": pagecache.Fragment.keyed(
+            request,
+            f"onboarding:plans-form:{pagecache.digest([request.GET.urlencode()])}",
+            (pagecache.catalogue(),),
+        ),
         "form": form,
         "page": page,
         # Each row is an exact fragment of its plan's partner, per day (progress and pace).

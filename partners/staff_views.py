@@ -74,7 +74,18 @@ def applications(request):
     return render(
         request,
         "partners/staff/applications.html",
-        {"form": form, "page": page, "rows": rows, "columns": html_columns(APPLICATION_COLUMNS)},
+        {
+            "form": form,
+            # The filter form with its choices (reviewers, profiles): the catalogue's, per query.
+            "form_html": pagecache.Fragment.keyed(
+                request,
+                f"partners:applications-form:{pagecache.digest([request.GET.urlencode()])}",
+                (pagecache.catalogue(),),
+            ),
+            "page": page,
+            "rows": rows,
+            "columns": html_columns(APPLICATION_COLUMNS),
+        },
     )
 
 

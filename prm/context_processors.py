@@ -1,6 +1,6 @@
 from functools import cache, partial, wraps
 
-from prm import registry
+from prm import pagecache, registry
 from prm.layout import nav_urls
 from prm.navigation import PARTNER_NAV
 from prm.notifications import unread, unread_count
@@ -32,8 +32,10 @@ def portal(request):
         return {"nav_items": [], "membership": None}
     membership = active_membership(user)
     items = []
-    # Evaluated only where base.html shows the bell: one indexed count.
-    bell = cache(partial(unread_count, user))
+    # Evaluated only where base.html shows the bell: exact under the person's scope.
+    bell = cache(
+        partial(pagecache.cached, "prm:bell", (pagecache.person(user.pk),), partial(unread_count, user))
+    )
     if membership is not None:
         # The badges and the bell in one query, cached per person until one of them moves.
         counts = registry.cached_nav_counts(

@@ -502,6 +502,19 @@ class Rows:
         return Fragment.keyed(self.request, *self._key(row))
 
 
+def object_or_404(request, name: str, pk, kinds: str, lookup: Callable):
+    """The object a detail page is about: `lookup()` (the instance through the request's
+    scope, or None), exact under the request's scopes of `kinds`; None is a 404. On a hit the
+    page reads no row for it (declare the page's fragment first: one batched read)."""
+    from django.http import Http404
+
+    scopes, parts = request_scopes(request, kinds.split())
+    found = cached(f"{name}:{pk}:{digest(parts)}", scopes, lookup)
+    if found is None:
+        raise Http404
+    return found
+
+
 def lazy(compute: Callable):
     """A value computed only when a template first uses it: inside a fragment, only on a miss."""
     from django.utils.functional import SimpleLazyObject

@@ -46,7 +46,14 @@ def _campaign(request, pk) -> Campaign:
 
 @partner_required
 def detail(request, pk):
-    campaign = _campaign(request, pk)
+    main = pagecache.Fragment(request, "promotion:detail", "catalogue partner person", pk)
+    campaign = pagecache.object_or_404(
+        request,
+        "promotion:campaign-row",
+        pk,
+        "catalogue partner",
+        lambda: queries.campaign_for_partner(partner=request.partner, pk=pk),
+    )
 
     def shown():
         participation = queries.participation(campaign=campaign, partner=request.partner)
@@ -72,7 +79,7 @@ def detail(request, pk):
     figures = pagecache.lazy(shown)  # read only when the fragment is rendered (a miss)
     context = {name: pagecache.lazy(lambda name=name: figures[name]) for name in DETAIL_FIGURES}
     context |= {
-        "main": pagecache.Fragment(request, "promotion:detail", "catalogue partner person", campaign.pk),
+        "main": main,
         "campaign": campaign,
         "is_admin": request.membership.is_admin,
         "active_nav": "campaigns",

@@ -112,12 +112,21 @@ def thread_new(request):
 
 @partner_required
 def thread_detail(request, pk):
-    thread = get_object_or_404(
-        queries.with_read_marker(Thread.objects.for_partner(request.partner), request.user).select_related(
-            "author"
-        ),
-        pk=pk,
-    )
+    main = None
+    if request.method == "GET" and request.GET.get("format") != "csv":
+        main = pagecache.Fragment(request, "threads:detail", "catalogue partner person", pk)
+    threads = queries.with_read_marker(Thread.objects.for_partner(request.partner), request.user)
+    threads = threads.select_related("author")
+    if request.method == "POST":  # a reply works on the thread as it is now
+        thread = get_object_or_404(threads, pk=pk)
+    else:  # with the person's read marker: exact under the partner and the person
+        thread = pagecache.object_or_404(
+            request,
+            "threads:thread-row",
+            pk,
+            "catalogue partner person",
+            lambda: threads.filter(pk=pk).first(),
+        )
     public = thread.messages.public().select_related("author").prefetch_related("attachments")
     if request.GET.get("format") == "csv":
         return csv_response(
@@ -152,9 +161,8 @@ def thread_detail(request, pk):
         # (and leaves the cached navigation counts alone).
         services.thread_mark_read(thread=thread, user=request.user)
     about = pagecache.lazy(lambda: about_mod.thread_about(thread))
-    main = None
-    if not form.is_bound:
-        main = pagecache.Fragment(request, "threads:detail", "catalogue partner person", thread.pk)
+    if form.is_bound:  # a reply with errors: not cached
+        main = None
     return render(
         request,
         "threads/detail.html",
