@@ -15,7 +15,7 @@ run: install .env
 test: setup
 	@bash scripts/test.sh
 
-setup: install .env
+setup: install .env node_modules/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
@@ -29,6 +29,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	touch $@
+
+# Browser-test tooling from npm (axe-core for tests/e2e/test_accessibility.py), pinned in
+# package-lock.json. Nothing from node_modules is served. Without npm the check skips
+# locally; .ci/run installs npm and requires it.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility check (tests/e2e/test_accessibility.py) will skip"; fi
 
 # Development defaults only; never used where a real environment sets DJANGO_DEBUG.
 .env:
@@ -44,7 +52,7 @@ format:
 	$(VENV)/bin/ruff check --fix .
 
 messages:
-	$(PY) manage.py makemessages -l ja --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages -l ja --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 # Ends a serving `make run`, then the embedded servers unless a `make test` still uses them.

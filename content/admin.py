@@ -9,6 +9,7 @@ from modeltranslation.admin import TranslationAdmin
 from content import services
 from content.forms import AssetAdminForm
 from content.models import Asset, AssetShare, AssetVersion, Collection, SearchLog, Tag
+from prm.admin_display import RelatedNamesInScopeMixin
 from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, run_service_action
 
 
@@ -55,7 +56,7 @@ class AssetShareInline(PartnerScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Asset)
-class AssetAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class AssetAdmin(RelatedNamesInScopeMixin, AuditedAdminMixin, admin.ModelAdmin):
     form = AssetAdminForm
     list_display = ["title", "kind", "language", "status", "publish_at", "published_at", "use_count"]
     list_filter = ["status", "kind", "language", "source", "collection"]

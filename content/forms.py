@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from content import files
 from content.models import Asset, Stage
 from partners.models import PartnerType
+from prm.weburl import WebURLFormField
 
 
 class AssetAdminForm(forms.ModelForm):
@@ -21,7 +22,7 @@ class AssetAdminForm(forms.ModelForm):
         required=False,
         help_text=_("Leave empty for every partner type."),
     )
-    url = forms.URLField(label=_("link or video URL"), required=False, assume_scheme="https")
+    url = WebURLFormField(label=_("link or video URL"), required=False)
     upload = forms.FileField(
         label=_("upload a file"),
         required=False,

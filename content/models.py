@@ -12,6 +12,7 @@ from partners.models import PartnerType
 from partners.models import Stage as _Stage
 from prm.models import PartnerScopedQuerySet
 from prm.storage import private_storage
+from prm.weburl import WebURLField, web_url_constraint
 
 # The partner's stage is owned by partners (Partner.stage); content delivers for it.
 Stage = _Stage
@@ -107,7 +108,7 @@ class Asset(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
     body = models.TextField(_("body (Markdown)"), blank=True)
-    url = models.URLField(_("link or video URL"), blank=True)
+    url = WebURLField(_("link or video URL"), blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.JA)
     translation_of = models.ForeignKey(
         "self",
@@ -221,6 +222,7 @@ class Asset(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="asset_published_has_published_at",
             ),
+            web_url_constraint("url", name="asset_url_web_url"),
         ]
 
     def __str__(self):

@@ -17,9 +17,9 @@ from content import search as fts
 from content.filters import LibraryFilterSet
 from content.models import ANALYTICS_PERIODS, Asset, AssetEvent, AssetVersion, Bookmark, Stage
 from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
-from prm import pagecache
+from prm import charts, pagecache
 from prm.columns import csv_export
-from prm.files import private_file_view, serve
+from prm.files import allow_framing_of, private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate, paginate_counted
 from prm.redirects import safe_next_url
@@ -279,7 +279,10 @@ def detail(request, pk):
         "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else "",
         "main": main,
     }
-    return render(request, "content/detail.html", context)
+    response = render(request, "content/detail.html", context)
+    if asset.current_version and asset.current_version.file_type == "pdf":
+        allow_framing_of(response, request, reverse("content:file", args=[asset.pk]))
+    return response
 
 
 BOOKMARK_SLOT = mark_safe("<!--bookmark-->")
@@ -323,10 +326,14 @@ def _file_response(request, version: AssetVersion, *, inline: bool):
         content_type=version.content_type,
         as_attachment=not inline,
     )
+    # The preview is embedded in our own detail page (<object>, <img>, <video>): the portal
+    # may frame its own files, nothing else may (prm.files.allow_framing_of).
     if inline and version.file_type == "image":
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'self'"
+        )
+        response["X-Frame-Options"] = "SAMEORIGIN"
     elif inline:
-        # The PDF/video preview is embedded in our own detail page (<object>, <video>).
         response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
         response["X-Frame-Options"] = "SAMEORIGIN"
     return response
@@ -410,7 +417,10 @@ def home_panel(request, partner):
 
     def compute():
         recs = queries.cached_recommendations(partner=partner, user=request.user, limit=4)
-        return [{"pk": r.asset.pk, "title": r.asset.title, "reason": str(r.reason)} for r in recs]
+        return [
+            {"pk": r.asset.pk, "title": r.asset.title, "language": r.asset.language, "reason": str(r.reason)}
+            for r in recs
+        ]
 
     scopes = (*queries.library_scopes(partner), pagecache.person(request.user.pk))
     key = f"content:home:{translation.get_language()}"
@@ -528,7 +538,7 @@ def _first_unopened(unopened, n: int = 25) -> list:
 def _stage_chart(top) -> str:
     """The SVG (~6 ms in pygal), kept under its own inputs: the stage sums and the language."""
     sums = [(value, sum(r["total"] for r in rows)) for value, rows in top.items()]
-    key = f"content:stage-chart:1:{translation.get_language()}:{sums!r}"
+    key = f"content:stage-chart:2:{translation.get_language()}:{sums!r}"
     return pagecache.lagging(key, lambda: _stage_chart_svg(sums), seconds=pagecache.MAX_LAG)
 
 
@@ -540,7 +550,7 @@ def _stage_chart_svg(sums) -> str:
     labels = dict(Stage.choices)
     chart.x_labels = [str(labels[v]) for v, _total in sums]
     chart.add(_("Opens"), [total for _v, total in sums])
-    return chart.render(is_unicode=True)
+    return charts.render(chart)
 
 
 def _analytics_csv(export, *, top, unopened, engagement, searches):

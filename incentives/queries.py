@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement, Tier, TierChange
 from incentives.program_costs import ProgramCost
-from prm import pagecache
+from prm import charts, pagecache
 from prm.formats import yen_short
 from prm.scoping import scoped
 
@@ -243,7 +243,7 @@ def _revenue_chart_svg(series: tuple, language: str) -> str:
     chart.title = _("Won revenue by month")
     chart.x_labels = [m.strftime("%Y-%m") for m, _r, _d in series]
     chart.add(_("Won revenue"), [float(r) for _m, r, _d in series])
-    return chart.render(is_unicode=True)
+    return charts.render(chart)
 
 
 def earnings_to_date(partner) -> dict:

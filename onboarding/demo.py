@@ -292,7 +292,10 @@ PASSES = [
 
 
 def seed(stdout) -> None:
-    lms, _ = ExternalLMS.objects.get_or_create(slug="vendor-academy", defaults={"name": "Vendor Academy"})
+    # The vendor's own academy serves every partner; a superuser makes its secret in the admin.
+    lms, _ = ExternalLMS.objects.get_or_create(
+        slug="vendor-academy", defaults={"name": "Vendor Academy", "serves_all_partners": True}
+    )
     courses = {spec["slug"]: _course(spec, i) for i, spec in enumerate(COURSES)}
     courses["advanced-architecture"], _ = Course.objects.update_or_create(
         slug="advanced-architecture",

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from partners.models import PartnerType
 from prm.models import PartnerScopedQuerySet
 from prm.storage import private_storage
+from prm.weburl import WebURLField, web_url_constraint
 
 
 def default_target_days() -> int:
@@ -78,15 +79,32 @@ def validate_task_link(obj, *, target_days: int | None = None) -> None:
 
 
 class ExternalLMS(models.Model):
-    """A learning management system that reports course completions to a signed webhook."""
+    """A learning management system that reports course completions to a signed webhook.
+
+    The shared secret is never stored: it is derived from `secret_salt` and the portal's
+    SECRET_KEY (onboarding.services.lms_secret_rotate), shown once to the superuser who
+    makes it, and only its fingerprint is kept. The LMS certifies people of the partners it
+    serves only (`partners`, or every partner with `serves_all_partners`).
+    """
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    secret = models.CharField(
-        _("shared secret"),
-        max_length=128,
-        default=secrets.token_urlsafe,
-        help_text=_("Used by the LMS to sign its webhook calls (HMAC-SHA256)."),
+    secret_salt = models.CharField(max_length=64, blank=True, editable=False)
+    secret_fingerprint = models.CharField(
+        _("secret fingerprint"),
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text=_("The first characters of the SHA-256 of the shared secret, to tell secrets apart."),
+    )
+    secret_rotated_at = models.DateTimeField(_("secret made"), null=True, blank=True, editable=False)
+    serves_all_partners = models.BooleanField(
+        _("serves every partner"),
+        default=False,
+        help_text=_("Otherwise only people of the partners chosen below are certified from this LMS."),
+    )
+    partners = models.ManyToManyField(
+        "partners.Partner", blank=True, related_name="+", verbose_name=_("partners served")
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -123,7 +141,7 @@ class Course(models.Model):
         help_text=_("Taken in an external LMS, which reports completion to the webhook."),
     )
     external_id = models.CharField(_("course id in the LMS"), max_length=120, blank=True)
-    external_url = models.URLField(_("course URL in the LMS"), blank=True)
+    external_url = WebURLField(_("course URL in the LMS"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -140,6 +158,7 @@ class Course(models.Model):
                 condition=Q(external_lms__isnull=False),
                 name="course_unique_external_id",
             ),
+            web_url_constraint("external_url", name="course_external_url_web_url"),
         ]
 
     def __str__(self):
@@ -161,7 +180,7 @@ class Lesson(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text (Markdown)"), blank=True)
-    video_url = models.URLField(
+    video_url = WebURLField(
         _("video URL"), blank=True, help_text=_("YouTube or Vimeo; shown as an embedded player.")
     )
 
@@ -169,6 +188,7 @@ class Lesson(models.Model):
         ordering = ["course", "position", "id"]
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+        constraints = [web_url_constraint("video_url", name="lesson_video_url_web_url")]
 
     def __str__(self):
         return self.title

@@ -6,12 +6,14 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from onboarding.models import (
@@ -374,14 +376,55 @@ def quiz_score(course: Course, answers: dict[int, int]) -> int:
     return round(100 * right / len(questions))
 
 
+class QuizLocked(Exception):
+    """No attempt now: the day's attempts are used up or the cool-down after a failed one runs."""
+
+    def __init__(self, until):
+        super().__init__(f"next attempt at {until.isoformat()}")
+        self.until = until
+
+
+def quiz_next_attempt_at(enrollment: Enrollment | None, *, now=None):
+    """When the person may take the quiz again, or None for "now".
+
+    Limits (settings): TRAINING_QUIZ_ATTEMPTS_PER_DAY attempts per local day, and
+    TRAINING_QUIZ_COOLDOWN_MINUTES after an attempt that did not pass. With the score of a
+    failed attempt hidden too, guessing the answers one change at a time takes weeks."""
+    if enrollment is None:
+        return None
+    now = now or timezone.now()
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = list(
+        QuizAttempt.objects.filter(enrollment=enrollment, created_at__gte=day_start)
+        .order_by("-created_at")
+        .values_list("created_at", "passed")[: settings.TRAINING_QUIZ_ATTEMPTS_PER_DAY]
+    )
+    if len(today) >= settings.TRAINING_QUIZ_ATTEMPTS_PER_DAY:
+        return day_start + timedelta(days=1)
+    if today and not today[0][1]:
+        until = today[0][0] + timedelta(minutes=settings.TRAINING_QUIZ_COOLDOWN_MINUTES)
+        if until > now:
+            return until
+    return None
+
+
 @transaction.atomic
-def quiz_submit(*, enrollment: Enrollment, answers: dict[int, int]) -> QuizAttempt:
+def quiz_submit(*, enrollment: Enrollment, answers: dict[int, int], now=None) -> QuizAttempt:
+    """Score one attempt; raises QuizLocked when the person may not take the quiz now (the
+    enrollment row is locked, so two simultaneous submissions cannot both slip through)."""
     enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
+    until = quiz_next_attempt_at(enrollment, now=now)
+    if until is not None:
+        raise QuizLocked(until)
     course = enrollment.course
     score = quiz_score(course, answers)
     passed = score >= course.pass_mark
     attempt = QuizAttempt.objects.create(
-        enrollment=enrollment, score=score, passed=passed, answers={str(k): v for k, v in answers.items()}
+        enrollment=enrollment,
+        score=score,
+        passed=passed,
+        answers={str(k): v for k, v in answers.items()},
+        created_at=now or timezone.now(),
     )
     if enrollment.best_score is None or score > enrollment.best_score:
         enrollment.best_score = score
@@ -511,6 +554,49 @@ def lms_signature(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+# The shared secret of an LMS is HMAC(SECRET_KEY, a random salt): the database keeps the
+# salt and a fingerprint, never the secret, so a copy of the database (a backup, an export,
+# a manager's screen) cannot sign webhooks. A plain hash would not do: checking an HMAC
+# signature needs the key itself. Rotating SECRET_KEY keeps old secrets valid while the old
+# key is in SECRET_KEY_FALLBACKS.
+LMS_SECRET_SALT = "onboarding.lms.secret"  # noqa: S105 - a key salt (namespace), not a secret
+
+
+def _lms_key(salt: str, secret_key: str) -> str:
+    return salted_hmac(LMS_SECRET_SALT, salt, secret=secret_key, algorithm="sha256").hexdigest()
+
+
+def lms_secret_fingerprint(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()[:12]
+
+
+@transaction.atomic
+def lms_secret_rotate(*, lms: ExternalLMS, actor) -> str:
+    """Make a new shared secret for `lms` and return it (to be shown once). The previous
+    secret stops working at once."""
+    lms = ExternalLMS.objects.select_for_update().get(pk=lms.pk)
+    lms.secret_salt = secrets.token_hex(16)
+    secret = _lms_key(lms.secret_salt, settings.SECRET_KEY)
+    lms.secret_fingerprint = lms_secret_fingerprint(secret)
+    lms.secret_rotated_at = timezone.now()
+    lms.save(update_fields=["secret_salt", "secret_fingerprint", "secret_rotated_at"])
+    audit(actor=actor, action="lms.secret_rotated", target=lms, fingerprint=lms.secret_fingerprint)
+    return secret
+
+
+def _lms_keys(lms: ExternalLMS) -> list[str]:
+    if not lms.secret_salt:
+        return []
+    return [_lms_key(lms.secret_salt, key) for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
+
+
+def _signed(lms: ExternalLMS, *, timestamp: str, signature: str, body: bytes) -> bool:
+    given = (signature or "").strip().lower()
+    return bool(given) and any(
+        hmac.compare_digest(lms_signature(key, timestamp or "", body), given) for key in _lms_keys(lms)
+    )
+
+
 def lms_webhook_receive(*, lms: ExternalLMS, timestamp: str, signature: str, body: bytes) -> str:
     """Verify and apply one LMS event. Returns the outcome; raises WebhookRejected.
 
@@ -519,8 +605,7 @@ def lms_webhook_receive(*, lms: ExternalLMS, timestamp: str, signature: str, bod
     """
     if not lms.is_active:
         raise WebhookRejected("inactive", 404)
-    expected = lms_signature(lms.secret, timestamp or "", body)
-    if not signature or not hmac.compare_digest(expected, signature.strip().lower()):
+    if not _signed(lms, timestamp=timestamp, signature=signature, body=body):
         raise WebhookRejected("bad signature")
     try:
         sent = int(timestamp)
@@ -544,6 +629,10 @@ def lms_webhook_receive(*, lms: ExternalLMS, timestamp: str, signature: str, bod
     return outcome
 
 
+def lms_serves(lms: ExternalLMS, partner_id: int) -> bool:
+    return lms.serves_all_partners or lms.partners.filter(pk=partner_id).exists()
+
+
 def _apply_lms_event(lms: ExternalLMS, payload: dict) -> str:
     from partners.models import Membership
 
@@ -558,6 +647,8 @@ def _apply_lms_event(lms: ExternalLMS, payload: dict) -> str:
     )
     if membership is None:
         return "unknown user"
+    if not lms_serves(lms, membership.partner_id):
+        return "partner not served"  # an LMS certifies only the people of its own partners
     enrollment = enrollment_get_or_create(course=course, user=membership.user, partner=membership.partner)
     enrollment = (
         Enrollment.objects.select_for_update()

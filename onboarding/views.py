@@ -1,5 +1,6 @@
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -395,28 +396,44 @@ def quiz(request, slug):
     if not course.questions.all():
         raise Http404
     enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
-    form = quiz_form(course, _posted(request))
-    result = None
-    if request.method == "POST" and form.is_valid():
+    wait_until = services.quiz_next_attempt_at(enrollment)
+    form = quiz_form(course, _posted(request) if wait_until is None else None)
+    if request.method == "POST" and wait_until is None and form.is_valid():
         enrollment = enrollment or services.enrollment_get_or_create(
             course=course, user=request.user, partner=request.partner
         )
         answers = {int(name[1:]): value for name, value in form.cleaned_data.items()}
-        result = services.quiz_submit(enrollment=enrollment, answers=answers)
-        if result.passed:
-            messages.success(
+        try:
+            result = services.quiz_submit(enrollment=enrollment, answers=answers)
+        except services.QuizLocked as locked:
+            wait_until = locked.until
+        else:
+            if result.passed:
+                messages.success(
+                    request, _("You passed with %(score)s%%. Well done!") % {"score": result.score}
+                )
+                return redirect("onboarding:course", slug=course.slug)
+            # No score and no per-question marks on a failed attempt: comparing the scores of
+            # attempts that differ by one answer would reveal the right answers.
+            messages.warning(
                 request,
-                _("You passed with %(score)s%%. Well done!") % {"score": result.score},
+                _(
+                    "You did not pass this time (the pass mark is %(mark)s%%). Review the lessons and try again."
+                )
+                % {"mark": course.pass_mark},
             )
-            return redirect("onboarding:course", slug=course.slug)
-        messages.warning(
-            request,
-            _("You scored %(score)s%%; the pass mark is %(mark)s%%. Review the lessons and try again.")
-            % {"score": result.score, "mark": course.pass_mark},
-        )
-        form = quiz_form(course)
-    context = {"course": course, "form": form, "enrollment": enrollment, "active_nav": "training"}
-    return render(request, "onboarding/quiz.html", context)
+            return redirect("onboarding:quiz", slug=course.slug)
+    context = {
+        "course": course,
+        "form": form,
+        "enrollment": enrollment,
+        "wait_until": wait_until,
+        "attempts_per_day": settings.TRAINING_QUIZ_ATTEMPTS_PER_DAY,
+        "cooldown_minutes": settings.TRAINING_QUIZ_COOLDOWN_MINUTES,
+        "active_nav": "training",
+    }
+    refused = wait_until is not None and request.method == "POST"
+    return render(request, "onboarding/quiz.html", context, status=429 if refused else 200)
 
 
 def certificate(request, code):

@@ -17,6 +17,7 @@ from partners.models import (
     ReferralLink,
 )
 from partners.scoring import reason_text
+from prm.admin_display import partner_label
 from prm.admin_mixins import (
     AuditedAdminMixin,
     PartnerScopedAdminMixin,
@@ -207,11 +208,21 @@ class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["industries", "capabilities"]
     autocomplete_fields = ["reviewer"]
     readonly_fields = [
-        "status", "domain", "fit_score", "fit_profile", "fit_explained", "referral_link", "language",
+        "status", "domain", "fit_score", "fit_profile", "fit_explained", "referral", "language",
         "consent_at", "decided_at", "decided_by", "rejection_reason", "partner", "created_at",
     ]  # fmt: skip
     inlines = [ApplicationEventInline]
     actions = ["approve_selected", "reject_selected", "rescore_selected"]
+
+    @admin.display(description=_("referral link"))
+    def referral(self, obj):
+        """The link's code and owner only for staff who see the partner that owns it."""
+        link = obj.referral_link
+        if link is None:
+            return "—"
+        if link.partner_id is None:  # a staff member's own link
+            return str(link)
+        return partner_label(link.partner_id, str(link))
 
     @admin.display(description=_("fit reasons"))
     def fit_explained(self, obj):

@@ -13,11 +13,13 @@ def send(*, template: str, to: str, language: str, context: dict) -> None:
 
 
 def application_received(application) -> None:
+    """A fixed text: the address is whatever the form named, so none of the applicant's
+    words go into it (no name, company or website; the template gets no application)."""
     send(
         template="application_received",
         to=application.contact_email,
         language=application.language,
-        context={"application": application},
+        context={},
     )
 
 

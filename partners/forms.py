@@ -17,6 +17,7 @@ from partners.models import (
 )
 from partners.services import company_domain, duplicate_message, open_application_exists
 from partners.validators import validate_logo
+from prm.weburl import WebURLFormField
 
 
 class LookupMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -52,9 +53,8 @@ class ApplicationForm(forms.ModelForm):
         label=_("I agree that my details are used to review this application and to contact me about it."),
         error_messages={"required": _("Please agree so that we can review your application.")},
     )
-    website = forms.URLField(
+    website = WebURLFormField(
         label=_("Company website"),
-        assume_scheme="https",
         help_text=_("For example https://www.example.co.jp"),
         error_messages={
             "required": _("Enter your company website."),
@@ -217,7 +217,7 @@ class ProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
-    website = forms.URLField(label=_("Website"), assume_scheme="https", required=False)
+    website = WebURLFormField(label=_("Website"), required=False)
     logo = forms.ImageField(
         label=_("Logo"),
         required=False,

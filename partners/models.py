@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 from partners.validators import validate_logo
 from prm.kana import fill_reading
 from prm.models import PartnerScopedQuerySet
+from prm.weburl import WebURLField, web_url_constraint
 
 
 class PartnerType(models.TextChoices):
@@ -128,7 +129,7 @@ class Partner(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.ONBOARDING, db_index=True
     )
     country = CountryField(_("country"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebURLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="partners/logos/", blank=True, validators=[validate_logo])
     description = models.TextField(_("company description"), blank=True)
     regions = CountryField(_("regions served"), multiple=True, blank=True)
@@ -164,6 +165,7 @@ class Partner(models.Model):
             models.Index(fields=["partner_type", "status"]),
             models.Index(fields=["status", "directory_listed", "country"], name="partners_directory_idx"),
         ]
+        constraints = [web_url_constraint("website", name="partner_website_web_url")]
 
     def __str__(self):
         return self.name
@@ -410,7 +412,7 @@ class Application(models.Model):
         blank=True,
         help_text=_("Katakana. Suggested from the name when left empty; used for sorting in Japanese order."),
     )
-    website = models.URLField(_("website"))
+    website = WebURLField(_("website"))
     domain = models.CharField(_("company domain"), max_length=253, db_index=True, editable=False)
     country = CountryField(_("country"))
     company_size = models.CharField(_("company size"), max_length=2, choices=CompanySize.choices)
@@ -502,6 +504,7 @@ class Application(models.Model):
                 name="partners_decided_has_time",
             ),
             models.CheckConstraint(condition=Q(fit_score__lte=100), name="partners_fit_score_max_100"),
+            web_url_constraint("website", name="application_website_web_url"),
         ]
         indexes = [
             models.Index(fields=["source", "created_at"]),

@@ -142,9 +142,16 @@ def open_application_exists(domain: str) -> bool:
 
 @transaction.atomic
 def application_submit(
-    *, data: dict, industries, capabilities, language: str, referral_link: ReferralLink | None = None
+    *,
+    data: dict,
+    industries,
+    capabilities,
+    language: str,
+    referral_link: ReferralLink | None = None,
+    confirm: bool = True,
 ) -> Application:
-    """Record a public application, score it, and confirm by e-mail after commit."""
+    """Record a public application, score it, and (with `confirm`) send the fixed
+    confirmation e-mail after commit."""
     from partners import tasks
 
     application = Application(**data, language=language, consent_at=timezone.now())
@@ -163,8 +170,15 @@ def application_submit(
     application.capabilities.set(capabilities)
     application_score(application=application)
     _event(application, kind=ApplicationEvent.Kind.STATUS, to_status=application.status)
-    audit(actor=None, action="application.submitted", target=application, source=application.source)
-    tasks.send_application_received.delay_on_commit(application.pk)
+    audit(
+        actor=None,
+        action="application.submitted",
+        target=application,
+        source=application.source,
+        confirmation=confirm,
+    )
+    if confirm:
+        tasks.send_application_received.delay_on_commit(application.pk)
     return application
 
 

@@ -14,7 +14,7 @@ from partners.models import Application
 from partners.scoring import reason_text
 from partners.services import RecruitmentError
 from partners.tables import APPLICATION_COLUMNS
-from prm import pagecache
+from prm import charts, pagecache
 from prm.columns import csv_export, html_columns
 from prm.exports import csv_response
 from prm.models import CHANNEL_MANAGERS
@@ -202,7 +202,6 @@ def metrics(request):
 def _source_chart(data) -> str:
     """Applications and approvals by source as inline SVG (the table beside it has the numbers)."""
     import pygal
-    from django.utils.safestring import mark_safe
 
     chart = pygal.HorizontalBar(
         js=[], height=320, width=560, show_legend=True, legend_at_bottom=True, print_values=False,
@@ -213,7 +212,8 @@ def _source_chart(data) -> str:
     chart.x_labels = [str(r["label"]) for r in rows]
     chart.add(str(_("Applications")), [r["total"] for r in rows])
     chart.add(str(_("Approved")), [r["approved"] for r in rows])
-    return mark_safe(chart.render(is_unicode=True))  # SVG built by pygal from our own numbers
+    # safe: SVG built by pygal from our own numbers
+    return charts.render(chart, title=_("Applications and approvals by source"))
 
 
 def _metrics_csv(data):

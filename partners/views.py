@@ -1,5 +1,7 @@
 """Public recruitment pages, the partner's team and profile pages, and home panels."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -71,6 +73,33 @@ def rate_limit_key(ip: str) -> str:
     return f"partners:apply:{ip}"
 
 
+APPLY_CONFIRMED_SESSION_KEY = "partners_apply_confirmed"
+
+
+def recipient_count(email: str) -> int | None:
+    """Count one confirmation for this address; None when the counter is unreachable.
+
+    The confirmation goes to whatever address the form names, so this limit protects someone
+    else's inbox, not the portal: it fails closed (an unknown count sends no mail). The
+    address is hashed in the key; the mail itself is a fixed text (no applicant's words)."""
+    digest = hashlib.sha256(inbox(email).encode()).hexdigest()[:32]
+    _limit, window = settings.PARTNERS_APPLY_RECIPIENT_LIMIT
+    return ratelimit.strict_count(f"partners:apply:to:{digest}", window=window)
+
+
+GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def inbox(email: str) -> str:
+    """The mailbox an address delivers to, as far as it can be told: case, a "+tag" and
+    (at Gmail) dots do not make another inbox, so they do not make another count."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in GMAIL_DOMAINS:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
 def rate_limited(request) -> bool:
     """Count one valid submission for this IP; True when over PARTNERS_APPLY_RATE_LIMIT per hour.
 
@@ -97,6 +126,14 @@ def apply(request):
                     None, _("Too many applications were sent from your network. Please try again in an hour.")
                 )
                 status = 429
+            elif (sent := recipient_count(form.cleaned_data["contact_email"])) is not None and (
+                sent > settings.PARTNERS_APPLY_RECIPIENT_LIMIT[0]
+            ):
+                form.add_error(
+                    "contact_email",
+                    _("Too many applications were sent for this e-mail address. Please try again tomorrow."),
+                )
+                status = 429
             else:
                 try:
                     services.application_submit(
@@ -105,11 +142,13 @@ def apply(request):
                         capabilities=form.cleaned_data["capabilities"],
                         language=translation.get_language() or settings.LANGUAGE_CODE,
                         referral_link=referral_link,
+                        confirm=sent is not None,  # counter unreachable: keep it, mail nothing
                     )
                 except RecruitmentError as exc:
                     form.add_error(None, str(exc))
                 else:
                     request.session.pop(REFERRAL_SESSION_KEY, None)
+                    request.session[APPLY_CONFIRMED_SESSION_KEY] = sent is not None
                     response = redirect("partners:apply_thanks")
                     response.delete_cookie(REFERRAL_COOKIE)
                     return response
@@ -123,7 +162,8 @@ def apply(request):
 
 @require_GET
 def apply_thanks(request):
-    return render(request, "partners/apply_thanks.html")
+    confirmed = request.session.pop(APPLY_CONFIRMED_SESSION_KEY, True)
+    return render(request, "partners/apply_thanks.html", {"confirmed": confirmed})
 
 
 # --- public directory -----------------------------------------------------------------

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,8 @@ class PrmConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from prm import audit_receivers, roles
+        from prm import audit_receivers, middleware, roles
 
         post_migrate.connect(roles.apply_roles_on_migrate, dispatch_uid="prm.roles")
         audit_receivers.connect()
+        user_logged_in.connect(middleware.staff_signed_in, dispatch_uid="prm.staff_session_start")

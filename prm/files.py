@@ -36,6 +36,17 @@ def private_file_view(view):
     return wrapper
 
 
+def allow_framing_of(response, request, url: str):
+    """Let this page frame one of the portal's own file URLs (the PDF preview) and nothing
+    more: `frame-src` gets that URL (and the media store's origin, where a private file's
+    URL redirects to a signed one), not `'self'`. The file response itself answers with
+    `frame-ancestors 'self'` and `X-Frame-Options: SAMEORIGIN`, so only the portal frames it."""
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    media_origins = [source for source in directives.get("media-src", []) if source != "'self'"]
+    response._csp_update = {"frame-src": [request.build_absolute_uri(url), *media_origins]}
+    return response
+
+
 def _secure(response, *, cache: str):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = cache

@@ -10,6 +10,8 @@ from functools import lru_cache
 import markdown as md
 import nh3
 
+from prm import weburl
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre",
@@ -32,9 +34,12 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
         pattern = CLASS_VALUES.get(tag)
         return value if pattern and pattern.match(value) else None
     if tag == "img" and attr == "src":
-        # No remote images: they are tracking pixels in staff pages and e-mails. Only
-        # images of this site (a path starting with one "/") are kept.
-        return value if value.startswith("/") and not value.startswith(("//", "/\\")) else None
+        # No remote images: they are tracking pixels in staff pages and e-mails. Only images
+        # of this site are kept: a path with one leading "/" and no scheme or host however
+        # it is written. nh3 hands us the value with entities decoded ("/&#9;/evil" arrives
+        # as "/<tab>/evil"); a browser would drop the tab and load //evil, so any
+        # whitespace, control character or backslash refuses the image (prm.weburl).
+        return value if weburl.is_site_path(value) else None
     return value
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
@@ -7,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.audit_labels import action_label
+from prm.weburl import WebURLField, web_url_constraint
 
 
 class UserManager(BaseUserManager):
@@ -65,6 +68,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]
+
+    def public_name(self) -> str:
+        """What a public page (a certificate) may show: the display name, else initials made
+        from the address ("taro.yamada@..." -> "T. Y."), never the address itself."""
+        if self.display_name.strip():
+            return self.display_name.strip()
+        local = self.email.split("@")[0]
+        parts = [p for p in re.split(r"[._+\-\d]+", local) if p][:3]
+        return " ".join(f"{p[0].upper()}." for p in parts) or "—"
 
     def in_group(self, name: str) -> bool:
         # The names read once per user object (a request's user: every staff check shares it).
@@ -170,7 +182,7 @@ class Notification(models.Model):
     event_key = models.CharField(max_length=120)
     partner_id = models.BigIntegerField(null=True, blank=True)
     params = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    url = models.CharField(max_length=500, blank=True)
+    url = WebURLField(max_length=500, blank=True, relative=True)
     created_at = models.DateTimeField(default=timezone.now)
     in_app = models.BooleanField(default=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -182,7 +194,8 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "kind", "event_key"], name="prm_notification_once")
+            models.UniqueConstraint(fields=["recipient", "kind", "event_key"], name="prm_notification_once"),
+            web_url_constraint("url", name="prm_notification_url_web_url", relative=True),
         ]
         indexes = [
             # The bell: one index-only count per page.

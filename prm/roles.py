@@ -47,8 +47,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "onboarding.certification": ALL,
         "onboarding.usercertification": EDIT,
         "onboarding.enrollment": READ,
-        "onboarding.externallms": ALL,
-        "onboarding.lmsevent": READ,
+        # External LMSs and their events: superusers only (an LMS certifies people).
         # Content.
         "content.asset": ALL,
         "content.assetshare": ALL,

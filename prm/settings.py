@@ -42,6 +42,9 @@ else:
     if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
 
+# Earlier keys still accepted (sessions, signed cookies, LMS secrets) while rotating.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
@@ -112,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "prm.uploads.PixelBudgetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "prm.pagecache.RequestBatchMiddleware",  # one batched cache read per request
     "django.middleware.locale.LocaleMiddleware",
@@ -123,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "prm.middleware.StaffIdleTimeoutMiddleware",
     "prm.middleware.StaffMFARequiredMiddleware",
     "prm.filestorage.StorageErrorMiddleware",
 ]
@@ -188,8 +193,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Partner Portal")
-# Staff must enrol TOTP before using staff pages (see prm.middleware).
+# Staff must enrol TOTP and sign in with it before any request (see prm.middleware).
 PRM_STAFF_MFA_REQUIRED = env.bool("PRM_STAFF_MFA_REQUIRED", default=not DEBUG)
+# Staff sessions end after this many seconds without activity (0: never; partners keep
+# Django's two-week session).
+PRM_STAFF_IDLE_TIMEOUT = env.int("PRM_STAFF_IDLE_TIMEOUT", default=30 * 60)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -430,3 +438,17 @@ PRM_MEMBERSHIP_MODEL = "partners.Membership"
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024
 PRM_LOGO_SIZE = (400, 400)
 # Home panels, staff links and navigation badges: prm.registry, filled in AppConfig.ready().
+# Tracked campaign links /c/<code>/ (promotion): requests per client IP and window
+# (seconds; over it: 429), and clicks counted per link, client IP and day.
+PROMOTION_LINK_RATE_LIMIT = (env.int("PROMOTION_LINK_RATE_LIMIT", default=60), 60)
+PROMOTION_CLICKS_PER_IP_DAY = env.int("PROMOTION_CLICKS_PER_IP_DAY", default=10)
+# Certification quizzes (onboarding): attempts per person, course and day, and the wait
+# after an attempt that did not pass (its score is not shown either).
+TRAINING_QUIZ_ATTEMPTS_PER_DAY = env.int("TRAINING_QUIZ_ATTEMPTS_PER_DAY", default=3)
+TRAINING_QUIZ_COOLDOWN_MINUTES = env.int("TRAINING_QUIZ_COOLDOWN_MINUTES", default=30)
+# The application form /apply/ (partners): confirmations per e-mail address and window
+# (seconds). Fails closed: with Redis unreachable the application is kept, no mail is sent.
+PARTNERS_APPLY_RECIPIENT_LIMIT = (env.int("PARTNERS_APPLY_RECIPIENT_LIMIT", default=3), 24 * 3600)
+# Uploaded images: pixels decoded per request in total (prm.uploads; one image may have up to
+# PRM_UPLOAD_MAX_PIXELS or the field's own cap).
+PRM_REQUEST_MAX_PIXELS = env.int("PRM_REQUEST_MAX_PIXELS", default=60_000_000)

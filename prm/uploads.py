@@ -10,13 +10,22 @@ out-of-memory worker.
     checked = validate_upload(f, extensions={".pdf", ".png"}, max_bytes=10 * 1024 * 1024)
 
 Callers may pass ``messages`` (code -> text with %(name)s, %(ext)s, %(size)s, %(max)s,
-%(types)s) to keep their own wording; codes: type, size, empty, mismatch, corrupt, pixels.
+%(types)s) to keep their own wording; codes: type, size, empty, mismatch, corrupt, pixels,
+request_pixels.
+
+One request may upload several images (thread attachments, a logo and an asset in the admin):
+`PixelBudgetMiddleware` gives each request PRM_REQUEST_MAX_PIXELS to decode in total, charged
+by `check_image` from the header before decoding, so five 40-megapixel images in one post are
+a form error for the ones that do not fit, not 200 megapixels of decoding.
 """
 
 import warnings
+import weakref
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
@@ -52,11 +61,56 @@ MESSAGES = {
     "mismatch": _("“%(name)s”: the contents do not match the file type %(ext)s."),
     "corrupt": _("“%(name)s” is damaged or not an image."),
     "pixels": _("“%(name)s” has too many pixels (at most %(max)s million)."),
+    "request_pixels": _(
+        "“%(name)s”: the images sent together have too many pixels (at most %(max)s million in one "
+        "upload). Send fewer or smaller images at a time."
+    ),
 }
 
 
 def max_pixels_default() -> int:
     return getattr(settings, "PRM_UPLOAD_MAX_PIXELS", 40_000_000)
+
+
+# --- Pixels per request -----------------------------------------------------------------
+
+
+@dataclass
+class PixelBudget:
+    limit: int
+    used: int = 0
+    # Files already counted: a form and then the model validate the same upload.
+    charged: weakref.WeakSet = field(default_factory=weakref.WeakSet)
+
+    def charge(self, file, pixels: int) -> None:
+        if file in self.charged:
+            return
+        if self.used + pixels > self.limit:
+            raise ValidationError(MESSAGES["request_pixels"], code="request_pixels")
+        self.used += pixels
+        self.charged.add(file)
+
+
+_budget: ContextVar[PixelBudget | None] = ContextVar("prm_upload_pixel_budget", default=None)
+
+
+@contextmanager
+def pixel_budget(limit: int):
+    """Images checked inside this block share `limit` pixels (a request; a test)."""
+    token = _budget.set(PixelBudget(limit=limit))
+    try:
+        yield _budget.get()
+    finally:
+        _budget.reset(token)
+
+
+class PixelBudgetMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with pixel_budget(settings.PRM_REQUEST_MAX_PIXELS):
+            return self.get_response(request)
 
 
 @dataclass
@@ -137,6 +191,9 @@ def check_image(file, *, max_pixels: int | None = None) -> tuple[str, int, int]:
                 fmt, (width, height) = img.format, img.size
                 if width * height > limit:
                     raise ValidationError(MESSAGES["pixels"], code="pixels")
+                budget = _budget.get()
+                if budget is not None:
+                    budget.charge(file, width * height)
                 img.verify()
             file.seek(0)
             with Image.open(file) as img:
@@ -187,7 +244,9 @@ def validate_upload(
         try:
             fmt, _w, _h = check_image(file, max_pixels=limit_pixels)
         except ValidationError as exc:
-            raise fail(exc.code, max=f"{limit_pixels / 1_000_000:g}") from exc
+            budget = _budget.get()
+            shown = budget.limit if exc.code == "request_pixels" and budget else limit_pixels
+            raise fail(exc.code, max=f"{shown / 1_000_000:g}") from exc
         if fmt != kind:
             raise fail("mismatch")
     elif not sniff(file, kind):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from partners.models import PartnerType
+from prm.admin_display import RelatedNamesInScopeMixin
 from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
 from prm.tenancy import partners_for_staff
 from promotion.models import (
@@ -57,7 +58,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(AuditedAdminMixin, TranslationAdmin):
+class CampaignAdmin(RelatedNamesInScopeMixin, AuditedAdminMixin, TranslationAdmin):
     form = CampaignForm
     list_display = ["name", "kind", "status", "starts_on", "ends_on", "budget"]
     list_filter = ["status", "kind"]

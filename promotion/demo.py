@@ -174,8 +174,10 @@ def seed(stdout) -> None:
         CampaignParticipation.objects.get_or_create(campaign=finished, partner=partners[slug])
         if not CampaignEvent.objects.filter(campaign=finished, partner=partners[slug]).exists():
             base = timezone.now() - timedelta(days=100)
+            # Clicks as the tracked link records them: one visitor hash per visitor and day.
             CampaignEvent.objects.bulk_create(
-                [CampaignEvent(campaign=finished, partner=partners[slug], kind="click", created_at=base + timedelta(days=i))
+                [CampaignEvent(campaign=finished, partner=partners[slug], kind="click", created_at=base + timedelta(days=i),
+                               visitor=services.visitor_hash(ip=f"198.51.100.{i}", user_agent="demo", day=(base + timedelta(days=i)).date()))
                  for i in range(3 + len(slug) % 5)]
                 + [CampaignEvent(campaign=finished, partner=partners[slug], kind="download", created_at=base)]
             )  # fmt: skip

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from partners.models import PartnerType
 from prm.models import PartnerScopedQuerySet
 from prm.storage import private_storage
+from prm.weburl import WebURLField, web_url_constraint
 
 MERGE_FIELDS_HELP = _("Merge fields: {partner_name}, {logo}, {contact}, {tracked_link}.")
 
@@ -90,7 +91,7 @@ class Campaign(models.Model):
     )
     email_body = models.TextField(_("e-mail text"), blank=True, help_text=MERGE_FIELDS_HELP)
     social_text = models.TextField(_("social post"), blank=True, help_text=MERGE_FIELDS_HELP)
-    landing_url = models.URLField(
+    landing_url = WebURLField(
         _("landing page"), blank=True, help_text=_("Where tracked links lead unless a partner sets its own.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -108,6 +109,7 @@ class Campaign(models.Model):
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_dates"
             ),
             models.CheckConstraint(condition=models.Q(budget__gte=0), name="campaign_budget_not_negative"),
+            web_url_constraint("landing_url", name="campaign_landing_url_web_url"),
         ]
 
     def __str__(self):
@@ -146,7 +148,7 @@ class CampaignParticipation(models.Model):
         "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
     )
     code = models.CharField(_("tracked link code"), max_length=20, unique=True, default=new_code)
-    landing_url = models.URLField(
+    landing_url = WebURLField(
         _("your landing page"), blank=True, help_text=_("Optional: where your tracked link leads.")
     )
     opted_in_by = models.ForeignKey(
@@ -161,7 +163,8 @@ class CampaignParticipation(models.Model):
         verbose_name = _("campaign participation")
         verbose_name_plural = _("campaign participations")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "partner"], name="participation_unique_partner")
+            models.UniqueConstraint(fields=["campaign", "partner"], name="participation_unique_partner"),
+            web_url_constraint("landing_url", name="participation_landing_url_web_url"),
         ]
 
     def __str__(self):
@@ -178,6 +181,7 @@ class CampaignParticipation(models.Model):
         return settings.SITE_URL + self.tracked_path()
 
     def destination(self) -> str:
+        # Both landing pages are WebURLFields (http(s) only, held by a database constraint).
         return self.landing_url or self.campaign.landing_url or settings.SITE_URL + "/"
 
 
@@ -223,7 +227,13 @@ class CobrandedFile(models.Model):
 
 
 class CampaignEvent(models.Model):
-    """A click on a tracked link or a kit download, for attribution."""
+    """A click on a tracked link or a kit download, for attribution.
+
+    Counted once: a click once per visitor and day (`visitor` is a keyed hash of the IP
+    address, the user agent and the day, so no address is stored and two days of one
+    visitor cannot be linked), a download once per person and file version. The unique
+    constraints below hold it; rows from before them have no visitor and stay as counted.
+    """
 
     class Kind(models.TextChoices):
         CLICK = "click", _("Click")
@@ -236,6 +246,9 @@ class CampaignEvent(models.Model):
     asset_version = models.ForeignKey(
         "content.AssetVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    visitor = models.CharField(
+        _("visitor (keyed hash)"), max_length=64, blank=True, editable=False, db_default=""
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     objects = PartnerScopedQuerySet.as_manager()
@@ -244,6 +257,18 @@ class CampaignEvent(models.Model):
         verbose_name = _("campaign event")
         verbose_name_plural = _("campaign events")
         indexes = [models.Index(fields=["campaign", "kind", "partner"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "partner", "visitor"],
+                condition=models.Q(kind="click") & ~models.Q(visitor=""),
+                name="campaign_click_once_per_visitor_day",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "user", "asset_version"],
+                condition=models.Q(kind="download"),
+                name="campaign_download_once_per_version",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.campaign_id}/{self.partner_id}"
@@ -279,7 +304,13 @@ class Announcement(models.Model):
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(_("text (Markdown)"), blank=True)
     image = models.ImageField(_("image"), upload_to="promotion/announcements/", blank=True)
-    link_url = models.CharField(_("link"), max_length=300, blank=True)
+    link_url = WebURLField(
+        _("link"),
+        max_length=300,
+        blank=True,
+        relative=True,
+        help_text=_("A web address (https://...) or a page of this portal (/campaigns/...)."),
+    )
     starts_at = models.DateTimeField(_("show from"), default=timezone.now)
     ends_at = models.DateTimeField(_("show until"), null=True, blank=True)
     partner_types = models.JSONField(
@@ -292,6 +323,7 @@ class Announcement(models.Model):
         ordering = ["-starts_at", "-id"]
         verbose_name = _("announcement")
         verbose_name_plural = _("announcements")
+        constraints = [web_url_constraint("link_url", name="announcement_link_url_web_url", relative=True)]
 
     def __str__(self):
         return self.title
@@ -326,7 +358,7 @@ class OverviewVideo(models.Model):
         validators=[FileExtensionValidator(["mp4", "webm", "m4v", "ogv", "wav"])],
         help_text=_("MP4 or WebM; 3 to 5 minutes."),
     )
-    external_url = models.URLField(
+    external_url = WebURLField(
         _("YouTube or Vimeo link"),
         blank=True,
         help_text=_("Played through youtube-nocookie.com or Vimeo with do-not-track."),
@@ -343,6 +375,7 @@ class OverviewVideo(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("overview video")
         verbose_name_plural = _("overview videos")
+        constraints = [web_url_constraint("external_url", name="overview_video_url_web_url")]
 
     def __str__(self):
         return self.title

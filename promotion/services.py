@@ -5,14 +5,17 @@ import re
 from datetime import timedelta
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from prm import ratelimit
 from prm.audit import audit
 from promotion import cobrand, queries
 from promotion.models import (
@@ -160,27 +163,78 @@ def is_bot(user_agent: str) -> bool:
     return not user_agent.strip() or bool(BOT_RE.search(user_agent))
 
 
-def link_click(*, code: str, user_agent: str, count: bool = True) -> str | None:
-    """Where a tracked link leads; a human click on an active link is counted."""
-    participation = CampaignParticipation.objects.select_related("campaign").filter(code=code).first()
+def visitor_hash(*, ip: str, user_agent: str, day) -> str:
+    """One visitor on one day, keyed with the portal's SECRET_KEY: the address is never
+    stored, and the same visitor on two days gives two unrelated values."""
+    message = f"{ip}\n{user_agent}\n{day.isoformat()}"
+    return salted_hmac("promotion.click.visitor", message, algorithm="sha256").hexdigest()[:32]
+
+
+def _counting_allowed(participation, *, ip: str, day) -> bool:
+    """At most PROMOTION_CLICKS_PER_IP_DAY counted clicks per link, address and day: a
+    script that changes its user agent on every request is counted that often, no more.
+    Fails closed: with the counter unreachable, clicks are not counted (links still work)."""
+    address = salted_hmac("promotion.click.ip", f"{ip}\n{day.isoformat()}", algorithm="sha256").hexdigest()[
+        :24
+    ]
+    return not ratelimit.hit(
+        f"promotion:clicks:{participation.pk}:{address}",
+        limit=settings.PROMOTION_CLICKS_PER_IP_DAY,
+        window=24 * 3600,
+        fail_closed=True,
+    )
+
+
+def link_click(*, code: str, ip: str, user_agent: str, count: bool = True, now=None) -> str | None:
+    """Where a tracked link leads now, or None (404).
+
+    A live link (campaign published, partner still in the portal, participation not opted
+    out) leads to the partner's landing page or the campaign's and counts a human click once
+    per visitor and day. A link that outlived its participation (opt-out, suspension,
+    offboarding) counts nothing and leads only to the campaign's own landing page, chosen by
+    the vendor, never to the address the partner chose; without one it is a 404.
+    """
+    participation = (
+        CampaignParticipation.objects.select_related("campaign", "partner").filter(code=code).first()
+    )
     if participation is None or participation.campaign.status != Campaign.Status.PUBLISHED:
         return None
-    if count and participation.is_active and not is_bot(user_agent):
-        CampaignEvent.objects.create(
-            campaign=participation.campaign,
-            partner_id=participation.partner_id,
-            kind=CampaignEvent.Kind.CLICK,
-        )
+    if not (participation.is_active and participation.partner.in_portal):
+        return participation.campaign.landing_url or None
+    if count and not is_bot(user_agent):
+        _click_record(participation, ip=ip, user_agent=user_agent, day=timezone.localdate(now))
     return participation.destination()
 
 
+def _click_record(participation, *, ip: str, user_agent: str, day) -> None:
+    event = CampaignEvent(
+        campaign=participation.campaign,
+        partner_id=participation.partner_id,
+        kind=CampaignEvent.Kind.CLICK,
+        visitor=visitor_hash(ip=ip, user_agent=user_agent, day=day),
+    )
+    already = CampaignEvent.objects.filter(
+        campaign=event.campaign, partner_id=event.partner_id, kind=event.kind, visitor=event.visitor
+    )
+    if already.exists() or not _counting_allowed(participation, ip=ip, day=day):
+        return
+    # The unique constraint settles two simultaneous first clicks of one visitor.
+    CampaignEvent.objects.bulk_create([event], ignore_conflicts=True)
+
+
 def kit_download_record(*, campaign: Campaign, partner, user, asset_version) -> None:
-    CampaignEvent.objects.create(
-        campaign=campaign,
-        partner=partner,
-        user=user,
-        asset_version=asset_version,
-        kind=CampaignEvent.Kind.DOWNLOAD,
+    """Once per person and file version (a repeat download, or a script, adds nothing)."""
+    CampaignEvent.objects.bulk_create(
+        [
+            CampaignEvent(
+                campaign=campaign,
+                partner=partner,
+                user=user,
+                asset_version=asset_version,
+                kind=CampaignEvent.Kind.DOWNLOAD,
+            )
+        ],
+        ignore_conflicts=True,
     )
 
 

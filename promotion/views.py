@@ -1,19 +1,23 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from partners.queries import partner_facts
-from prm import pagecache
+from prm import charts, pagecache, ratelimit
+from prm.clientip import client_ip
 from prm.exports import csv_response
 from prm.files import serve
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import ADMIN, active_membership, partner_required, partners_for_staff, staff_required
 from promotion import queries, services
+from promotion.forms import OptInForm
 from promotion.models import Campaign, CampaignParticipation, CobrandedFile
 
 # --- Partner: campaigns ---------------------------------------------------------------
@@ -94,13 +98,18 @@ DETAIL_FIGURES = ("participation", "joined", "kit", "kit_pending", "texts")
 @partner_required(role=ADMIN)
 def opt_in(request, pk):
     campaign = _campaign(request, pk)
-    landing_url = request.POST.get("landing_url", "").strip()
-    if landing_url and not landing_url.startswith(("https://", "http://")):
-        messages.error(request, _("Enter a web address that starts with https://."))
-        return redirect("promotion:detail", pk=pk)
+    form = OptInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["landing_url"][0])
+        # Back to the form with what was typed, to correct rather than type again.
+        typed = urlencode({"landing_url": request.POST.get("landing_url", "")[:200]})
+        return redirect(reverse("promotion:detail", args=[pk]) + "?" + typed)
     try:
         services.participation_opt_in(
-            campaign=campaign, partner=request.partner, user=request.user, landing_url=landing_url[:200]
+            campaign=campaign,
+            partner=request.partner,
+            user=request.user,
+            landing_url=form.cleaned_data["landing_url"],
         )
     except services.PromotionError as exc:
         messages.error(request, str(exc))
@@ -167,8 +176,15 @@ def kit_download(request, pk, version_pk):
 
 @require_GET
 def tracked_link(request, code):
-    """/c/<code>/: count a human click and lead to the landing page."""
-    destination = services.link_click(code=code, user_agent=request.headers.get("User-Agent", ""))
+    """/c/<code>/: count a human click and lead to the landing page (promotion.services)."""
+    limit, window = settings.PROMOTION_LINK_RATE_LIMIT
+    if ratelimit.ip_limited(request, "promotion:link", limit=limit, window=window):
+        response = render(request, "429.html", status=429)
+        response["Retry-After"] = str(window)
+        return response
+    destination = services.link_click(
+        code=code, ip=client_ip(request), user_agent=request.headers.get("User-Agent", "")[:500]
+    )
     if destination is None:
         raise Http404
     response = HttpResponseRedirect(destination)
@@ -354,7 +370,7 @@ def _results_chart(rows) -> str:
     chart.add(_("Clicks"), [r["clicks"] for r in rows[:15]])
     chart.add(_("Kit downloads"), [r["downloads"] for r in rows[:15]])
     chart.add(_("Deals"), [r["deals"] for r in rows[:15]])
-    return chart.render(is_unicode=True)
+    return charts.render(chart)
 
 
 @managers_only
@@ -382,7 +398,7 @@ def _awareness_chart(weeks) -> str:
     chart.add(_("Signed in (%)"), [w["active"] for w in weeks])
     chart.add(_("Watched the video (%)"), [w["watched"] for w in weeks])
     chart.add(_("Reached by announcements (%)"), [w["reached"] for w in weeks])
-    return chart.render(is_unicode=True)
+    return charts.render(chart)
 
 
 @staff_required

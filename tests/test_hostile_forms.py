@@ -57,6 +57,15 @@ hostile_text = st.one_of(
             "{}",
             "０１２",
             "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+            # Addresses (issue 21): every URL field must refuse what runs script or leaves.
+            "javascript:window.__xss=1",
+            "java\tscript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "//evil.example/x",
+            "/\\evil.example/x",
+            "/\t/evil.example/x",
+            "https://evil.example/\u200b",
         ]
     ),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
@@ -128,6 +137,10 @@ def _invalid_rows() -> set:
 def test_hostile_values_in_every_form_never_500_and_save_nothing_invalid(targets):
     clients, forms = targets
     assert len(forms) >= 25, forms
+    # The forms issue 21 added or changed are among them.
+    reached = {target for _role, target, _names in forms}
+    for part in ("/apply/", "/profile/", "/opt-in/", "/quiz/"):
+        assert any(part in target for target in reached), part
     before = _invalid_rows()
     failures = []
 
@@ -169,3 +182,56 @@ def test_hostile_values_in_every_form_never_500_and_save_nothing_invalid(targets
     assert failures == []
     new_invalid = _invalid_rows() - before
     assert new_invalid == set()
+
+
+# --- Every URL field, as the admin and model forms build it (the admin is not posted to above) ---
+
+URL_VECTORS = st.one_of(
+    hostile_text,
+    st.builds(
+        lambda scheme, junk, host: f"{scheme}{junk}{host}",
+        st.sampled_from(["https://", "http://", "javascript:", "//", "/", "/\\", "\\\\", "data:", ""]),
+        st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x3000), max_size=3),
+        st.sampled_from(["evil.example/x", "alert(1)", "example.com", "例え.jp/パス", ""]),
+    ),
+)
+
+
+def test_hostile_values_in_every_url_field_are_refused_or_safe():
+    """Each WebURLField's form field (the one the admin and model forms get) and its model
+    validation: no exception but a ValidationError, and whatever passes is an http(s) address
+    (or a site path where the field allows one) that the database constraint accepts."""
+    import re as regex
+
+    from prm import weburl
+
+    fields = [
+        (model, field)
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS
+        for field in model._meta.concrete_fields
+        if isinstance(field, weburl.WebURLField)
+    ]
+    assert len(fields) >= 10
+    absolute = regex.compile(
+        weburl.ABSOLUTE_RE.replace("[:space:]", r"\s").replace("[:cntrl:]", r"\x00-\x1f\x7f"), regex.I
+    )
+    relative = regex.compile(
+        weburl.RELATIVE_RE.replace("[:space:]", r"\s").replace("[:cntrl:]", r"\x00-\x1f\x7f")
+    )
+
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True)
+    @given(value=URL_VECTORS, index=st.integers(min_value=0, max_value=len(fields) - 1))
+    def check(value, index):
+        model, field = fields[index]
+        for clean in (field.formfield(assume_scheme="https").clean, lambda v: field.clean(v, None)):
+            try:
+                out = clean(value)
+            except ValidationError:
+                continue
+            if not out:
+                continue
+            assert weburl.is_web_url(out, relative=field.relative), (model, field.name, value, out)
+            assert absolute.match(out) or (field.relative and relative.match(out)), (value, out)
+
+    check()

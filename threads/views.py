@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from content.queries import search_for_partner
-from prm import pagecache, ratelimit
+from prm import charts, pagecache, ratelimit
 from prm.columns import csv_export, html_columns
 from prm.exports import csv_response
 from prm.files import private_file_view, serve
@@ -481,7 +481,7 @@ def _response_chart(rows) -> str:
     chart.x_labels = [r["week"].date().strftime("%m/%d") for r in rows]
     chart.add(_("Median"), [_hours(r["first_response_median"]) for r in rows])
     chart.add(_("90th percentile"), [_hours(r["first_response_p90"]) for r in rows])
-    return chart.render(is_unicode=True)
+    return charts.render(chart)
 
 
 @staff_required

@@ -4,7 +4,7 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from prm import pagecache
+from prm import pagecache, weburl
 from prm.markdown import render_markdown
 
 register = template.Library()
@@ -79,6 +79,13 @@ def markdown_filter(text: str):
 
 
 @register.filter
+def safe_href(value) -> str:
+    """A URL from data, fit for href/src: an http(s) address or a path on this portal, else
+    "" (prm.weburl). Every `href="{{ ... }}"` in a template uses it (tests/prm/test_weburl.py)."""
+    return weburl.safe_href(value)
+
+
+@register.filter
 def pct(value) -> int:
     """A percentage as a whole number 0..100, for the `pct-N` width classes (no style=)."""
     try:
@@ -90,11 +97,21 @@ def pct(value) -> int:
 @register.filter
 def chart_img(svg: str, label: str = ""):
     """A server-rendered SVG chart as an <img> (its own <style> then needs no inline-style
-    exception in the Content-Security-Policy). The numbers are in a table next to it."""
+    exception in the Content-Security-Policy). The numbers are in a table next to it; the
+    alt text (prm.charts) says what the chart shows."""
     if not svg:
         return ""
     data = base64.b64encode(str(svg).encode()).decode()
-    return format_html('<img class="chart-img" src="data:image/svg+xml;base64,{}" alt="{}">', data, label)
+    alt = getattr(svg, "alt", "") or label  # prm.charts.render: what the chart shows, in words
+    return format_html('<img class="chart-img" src="data:image/svg+xml;base64,{}" alt="{}">', data, alt)
+
+
+@register.simple_tag
+def chart_description(title, labels, series):
+    """The text alternative of a chart drawn elsewhere (an <img src> chart URL): prm.charts."""
+    from prm.charts import describe
+
+    return describe(title, labels, series)
 
 
 @register.filter

@@ -171,7 +171,7 @@ def test_asset_page_previews_each_kind(world, client_for):
         in client.get(reverse("content:detail", args=[image.pk])).content.decode()
     )
     assert (
-        f'src="{file_url(video)}"></video>'
+        f'src="{file_url(video)}" aria-label="{video.title}" data-testid="preview-video"></video>'
         in client.get(reverse("content:detail", args=[video.pk])).content.decode()
     )
     body = client.get(reverse("content:detail", args=[hosted.pk])).content.decode()

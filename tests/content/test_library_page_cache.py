@@ -76,8 +76,8 @@ def test_bookmark_star_is_per_user_on_a_cached_row(world, client_for):
     asset = AssetFactory(title="Starred")
     a, b = client_for(world.member_a), client_for(world.admin_a)
     Bookmark.objects.create(user=world.member_a, asset=asset, partner=world.partner_a)
-    assert b.get(reverse("content:index")).content.decode().count('<span class="text-warning"') == 0
-    assert a.get(reverse("content:index")).content.decode().count('<span class="text-warning"') == 1
+    assert b.get(reverse("content:index")).content.decode().count('<span class="bookmark-star"') == 0
+    assert a.get(reverse("content:index")).content.decode().count('<span class="bookmark-star"') == 1
 
 
 def test_search_page_ids_match_the_full_ranking_on_every_window(world, monkeypatch):

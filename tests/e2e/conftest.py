@@ -65,3 +65,22 @@ def _staff_groups(transactional_db):
 
     for name in (CHANNEL_MANAGERS, SUPPORT):
         Group.objects.get_or_create(name=name)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The accessibility tables (tests/e2e/test_accessibility.py), after the run."""
+    from tests.e2e.axe import REPORTS, ROOT
+
+    if REPORTS:
+        out = ROOT / "test-results" / "accessibility.txt"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(
+            "\n\n".join(r.table() + "\n" + r.page_table() + "\n" + "\n".join(r.details) for r in REPORTS)
+        )
+    for report in REPORTS:
+        terminalreporter.write_sep("-", report.title)
+        terminalreporter.write_line(report.table())
+        if report.details:
+            terminalreporter.write_line(f"  first violations ({len(report.details)} nodes; all in {out}):")
+            for line in report.details[:40]:
+                terminalreporter.write_line("  " + line)

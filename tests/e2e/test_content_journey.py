@@ -50,6 +50,6 @@ def test_partner_searches_in_japanese_opens_an_asset_and_bookmarks_it(page, live
         "link", name="コンテンツライブラリ"
     ).click()
     page.wait_for_load_state()
-    page.get_by_role("link", name="★ ブックマーク").click()
+    page.get_by_role("link", name="ブックマーク", exact=True).click()  # the star is decoration
     page.wait_for_load_state()
     assert "営業資料の作り方ガイド" in page.get_by_test_id("bookmarks").inner_text()

@@ -94,4 +94,4 @@ ROWS = [
 def _lms(w):
     from onboarding.models import ExternalLMS
 
-    return ExternalLMS.objects.get_or_create(slug="tenancy-lms", defaults={"name": "LMS", "secret": "x"})[0]
+    return ExternalLMS.objects.get_or_create(slug="tenancy-lms", defaults={"name": "LMS"})[0]

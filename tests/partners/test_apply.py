@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.core.cache import caches
 from django.urls import reverse
 
 from partners.models import Application, ReferralLink, Source
@@ -219,3 +220,124 @@ def test_an_inactive_link_counts_nothing(client, staff_link):
     client.get("/r/sato123/")
     staff_link.refresh_from_db()
     assert staff_link.clicks == 0
+
+
+# --- Issue 21, finding 7d: no text of the applicant's choosing to someone else's inbox ----
+# The confirmation is a fixed text, confirmations are limited per recipient address (not
+# only per IP), and that limit fails closed: with its counter unreachable the application is
+# kept and no mail is sent (the limit protects a third party's inbox, not the portal).
+
+PAYLOAD = "Your account is locked: log in at https://evil.example/login 今すぐ"
+
+
+@pytest.fixture
+def hostile(valid):
+    return {
+        **valid,
+        "company_name": PAYLOAD,
+        "contact_name": PAYLOAD,
+        "website": "https://evil.example/login",
+        "contact_email": "victim@example.test",
+        "message": PAYLOAD,
+        "source_detail": PAYLOAD,
+    }
+
+
+def _bodies(message) -> str:
+    return message.subject + message.body + "".join(content for content, _kind in message.alternatives)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_confirmation_carries_none_of_the_applicants_words(
+    client, hostile, language, django_capture_on_commit_callbacks
+):
+    client.cookies["django_language"] = language
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(URL, hostile).status_code == 302
+    assert Application.objects.get().contact_name == PAYLOAD  # kept for the review
+    (message,) = mail.outbox
+    assert message.to == ["victim@example.test"]
+    text = _bodies(message)
+    for word in ("evil.example", "locked", "今すぐ", "victim"):
+        assert word not in text
+    assert ("受け付けました" if language == "ja" else "We received") in text
+
+
+def test_confirmations_are_limited_per_recipient_address(
+    client, hostile, settings, django_capture_on_commit_callbacks
+):
+    """From many addresses (the per-IP limit never trips), to one inbox."""
+    settings.PARTNERS_APPLY_RECIPIENT_LIMIT = (3, 24 * 3600)
+    statuses = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):
+            data = {**hostile, "website": f"https://c{n}.example.com", "contact_email": "Victim@Example.test"}
+            statuses.append(client.post(URL, data, REMOTE_ADDR=f"198.51.100.{n}").status_code)
+    assert statuses == [302, 302, 302, 429, 429, 429]
+    assert len(mail.outbox) == 3 and Application.objects.count() == 3
+    response = client.post(URL, {**hostile, "website": "https://c9.example.com"}, REMOTE_ADDR="198.51.100.9")
+    assert "contact_email" in response.context["form"].errors
+    # Another address is not affected.
+    other = {**hostile, "website": "https://d.example.com", "contact_email": "someone@example.test"}
+    assert client.post(URL, other, REMOTE_ADDR="198.51.100.10").status_code == 302
+
+
+def test_without_the_counter_the_application_is_kept_and_no_mail_is_sent(
+    client, hostile, settings, django_capture_on_commit_callbacks
+):
+    working = settings.CACHES
+    settings.CACHES = {"default": {**working["default"], "LOCATION": "redis://127.0.0.1:1/1"}}
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(URL, hostile, follow=True)
+    finally:
+        settings.CACHES = working
+        caches["default"].close()
+    assert response.status_code == 200
+    assert 'data-testid="apply-unconfirmed"' in response.content.decode()
+    assert Application.objects.count() == 1
+    assert mail.outbox == []
+
+
+def test_the_thanks_page_says_a_confirmation_was_sent_when_it_was(
+    client, hostile, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, hostile, follow=True)
+    assert response.request["PATH_INFO"] == reverse("partners:apply_thanks")
+    assert 'data-testid="apply-unconfirmed"' not in response.content.decode()
+
+
+def test_aliases_of_one_inbox_share_its_limit(client, hostile, settings):
+    settings.PARTNERS_APPLY_RECIPIENT_LIMIT = (2, 24 * 3600)
+    aliases = [
+        "Victim@Gmail.com",
+        "v.i.c.t.i.m@gmail.com",
+        "victim+apply@googlemail.com",
+        "VICTIM+x@gmail.com",
+    ]
+    statuses = [
+        client.post(
+            URL,
+            {**hostile, "website": f"https://e{n}.example.com", "contact_email": address},
+            REMOTE_ADDR=f"198.51.100.{n}",
+        ).status_code
+        for n, address in enumerate(aliases)
+    ]
+    assert statuses == [302, 302, 429, 429]
+
+
+def test_the_rejection_carries_none_of_the_applicants_words(
+    hostile, world, django_capture_on_commit_callbacks
+):
+    """Staff rejecting a spam application must not deliver the spam."""
+    from partners import services
+
+    application = ApplicationFactory(
+        contact_name=PAYLOAD, company_name=PAYLOAD, contact_email="victim@example.test"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_reject(application=application, actor=world.manager_a, reason="fit")
+    (message,) = mail.outbox
+    text = _bodies(message)
+    assert "evil.example" not in text and "locked" not in text and "今すぐ" not in text

@@ -37,9 +37,11 @@ def _attachment(w):
 
 
 def _plan(w):
+    from onboarding.models import OnboardingPlan
     from tests.onboarding.factories import PlanFactory
 
-    return PlanFactory(partner=w.partner_a)
+    # One plan per partner: rows that need a plan share it when they run in one world.
+    return OnboardingPlan.objects.filter(partner=w.partner_a).first() or PlanFactory(partner=w.partner_a)
 
 
 def _task(w):
@@ -71,7 +73,7 @@ def _user_certification(w):
 def _lms(w):
     from onboarding.models import ExternalLMS
 
-    return ExternalLMS.objects.create(name="Matrix LMS", slug="matrix-lms")
+    return ExternalLMS.objects.get_or_create(slug="matrix-lms", defaults={"name": "Matrix LMS"})[0]
 
 
 def _lms_event(w):

@@ -105,3 +105,56 @@ def test_onboarding_documents_are_sniffed_not_just_named(world, client_for):
     response = client.post(url, {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4 ok"), "note": "x"})
     assert response.status_code == 302
     assert TaskSubmission.objects.count() == 1
+
+
+# --- Issue 21, finding 7f: pixels decoded per request ---------------------------------------
+
+
+def real_png(width: int, height: int, name: str) -> SimpleUploadedFile:
+    out = BytesIO()
+    Image.new("L", (width, height)).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+@translation.override("en")
+def test_images_in_one_request_share_a_pixel_budget():
+    from prm.uploads import pixel_budget
+
+    with pixel_budget(3_000_000) as budget:
+        for n in range(2):
+            validate_upload(real_png(1200, 1000, f"{n}.png"), extensions={".png"}, max_bytes=10**6)
+        with pytest.raises(ValidationError) as exc:
+            validate_upload(real_png(1200, 1000, "3.png"), extensions={".png"}, max_bytes=10**6)
+    assert exc.value.code == "request_pixels" and "3 million" in exc.value.messages[0]
+    assert budget.used == 2_400_000
+    # The same file validated twice (a form, then the model) is counted once.
+    with pixel_budget(1_500_000):
+        same = real_png(1200, 1000, "same.png")
+        validate_upload(same, extensions={".png"}, max_bytes=10**6)
+        validate_upload(same, extensions={".png"}, max_bytes=10**6)
+
+
+def test_one_post_with_five_large_images_decodes_only_what_fits(world, client_for, settings):
+    """The attack of the finding, scaled down: five images that are each allowed alone."""
+    from threads.models import Attachment, Thread
+
+    settings.PRM_REQUEST_MAX_PIXELS = 3_000_000
+    files = [real_png(1200, 1000, f"photo{n}.png") for n in range(5)]
+    client = client_for(world.member_a)
+    response = client.post(
+        "/questions/new/", {"subject": "Photos", "category": "technical", "body": "x", "attachments": files}
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["attachments"])
+    assert "photo2.png" in errors and "photo0.png" not in errors
+    assert not Thread.objects.exists() and not Attachment.objects.exists()
+    # The next request has its own budget.
+    ok = [real_png(1200, 1000, f"photo{n}.png") for n in range(2)]
+    response = client.post(
+        "/questions/new/", {"subject": "Photos", "category": "technical", "body": "x", "attachments": ok}
+    )
+    assert response.status_code == 302 and Attachment.objects.count() == 2
+
+
+def test_the_middleware_is_installed(settings):
+    assert "prm.uploads.PixelBudgetMiddleware" in settings.MIDDLEWARE

@@ -12,27 +12,42 @@ from promotion import queries, services
 from promotion.models import CampaignEvent
 from tests.factories import MembershipFactory, PartnerFactory
 from tests.incentives.factories import DealFactory, ProductFactory
-from tests.promotion.factories import CampaignFactory
+from tests.promotion.factories import CampaignFactory, asset_with_file
 
 pytestmark = pytest.mark.django_db
 
 
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36"
+
+
 def known_data_set(world):
     """Partner A: opted in, 3 clicks, 2 downloads, 3 deals (1 won 2,000,000; 1 open
-    500,000; 1 rejected). Partner B: opted in, 1 click, no deals. A third partner opted out."""
+    500,000; 1 rejected). Partner B: opted in, 1 click, no deals. A third partner opted out.
+
+    The events are made the way visitors make them (issue 21 counts a click once per
+    visitor and day and a download once per person and file version): partner A's link is
+    opened 6 times by 3 visitors and its kit downloaded 4 times by 2 people, so the repeats
+    are in the data and the expected figures are the counted ones (3 and 2)."""
     campaign = CampaignFactory(budget=1_500_000)
-    services.participation_opt_in(campaign=campaign, partner=world.partner_a, user=world.admin_a)
-    services.participation_opt_in(campaign=campaign, partner=world.partner_b, user=world.admin_b)
+    a = services.participation_opt_in(campaign=campaign, partner=world.partner_a, user=world.admin_a)
+    b = services.participation_opt_in(campaign=campaign, partner=world.partner_b, user=world.admin_b)
     gone = PartnerFactory()
     services.participation_opt_in(campaign=campaign, partner=gone, user=None)
     services.participation_opt_out(campaign=campaign, partner=gone, user=None)
-    for partner, kind, n in (
-        (world.partner_a, "click", 3),
-        (world.partner_a, "download", 2),
-        (world.partner_b, "click", 1),
+    for ip in (
+        "198.51.100.1",
+        "198.51.100.2",
+        "198.51.100.3",
+        "198.51.100.1",
+        "198.51.100.2",
+        "198.51.100.1",
     ):
-        CampaignEvent.objects.bulk_create(
-            [CampaignEvent(campaign=campaign, partner=partner, kind=kind) for _ in range(n)]
+        services.link_click(code=a.code, ip=ip, user_agent=BROWSER)
+    services.link_click(code=b.code, ip="198.51.100.9", user_agent=BROWSER)
+    version = asset_with_file("image").current_version
+    for user in (world.member_a, world.admin_a, world.member_a, world.member_a):
+        services.kit_download_record(
+            campaign=campaign, partner=world.partner_a, user=user, asset_version=version
         )
     DealFactory(partner=world.partner_a, campaign=campaign, won=True, amount=Decimal(2_000_000))
     DealFactory(partner=world.partner_a, campaign=campaign, amount=Decimal(500_000))
