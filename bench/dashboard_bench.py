@@ -109,12 +109,17 @@ def seed(n: int) -> None:
         """INSERT INTO incentives_deal (partner_id, customer_company, company_key, customer_domain, contact_name,
                contact_email, contact_phone, product_id, amount, currency, amount_jpy, expected_close_date, notes,
                status, stage, has_conflict, conflict_notes, review_reason, protected_until, closed_on,
-               lost_reason, created_at, updated_at, customer_company_kana, contact_name_kana, approved_currency)
+               lost_reason, created_at, updated_at, customer_company_kana, contact_name_kana, approved_currency,
+               approved_amount, approved_amount_jpy, counted_amount_jpy)
            SELECT p.id, 'Customer ' || d, 'c' || p.g || '-' || d, 'c' || d || '.example', 'Buyer', '', '',
                   %(product)s, 1000000, 'JPY', 1000000 + d * 1000, %(today)s, '',
                   CASE WHEN d %% 7 = 0 THEN 'submitted' ELSE 'approved' END,
                   CASE WHEN d %% 5 < 2 THEN 'won' ELSE 'proposal' END, FALSE, '', '', %(today)s + 30,
-                  CASE WHEN d %% 5 < 2 THEN %(today)s - (d * 13 %% 365)::int END, '', %(now)s, %(now)s, '', '', ''
+                  CASE WHEN d %% 5 < 2 THEN %(today)s - (d * 13 %% 365)::int END, '', %(now)s, %(now)s, '', '',
+                  CASE WHEN d %% 7 = 0 THEN '' ELSE 'JPY' END,
+                  CASE WHEN d %% 7 = 0 THEN NULL ELSE 1000000 + d * 1000 END,
+                  CASE WHEN d %% 7 = 0 THEN NULL ELSE 1000000 + d * 1000 END,
+                  CASE WHEN d %% 7 <> 0 AND d %% 5 < 2 THEN 1000000 + d * 1000 END
            FROM dash_p p CROSS JOIN generate_series(1, 20) d""",
         """INSERT INTO content_assetevent (kind, created_at, asset_id, partner_id)
            SELECT CASE WHEN e %% 3 = 0 THEN 'download' ELSE 'view' END,

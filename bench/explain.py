@@ -178,7 +178,11 @@ def active_membership_qs(user):
 
 def won_partner_ids(Deal, partner):
     return (
-        Deal.objects.won().order_by().filter(partner_id__in=[partner.pk]).values_list("partner_id").distinct()
+        Deal.objects.counted()
+        .order_by()
+        .filter(partner_id__in=[partner.pk])
+        .values_list("partner_id")
+        .distinct()
     )
 
 

@@ -91,6 +91,10 @@ def seed(partners: int, deals: int) -> None:
             "amount": "a",
             "currency": "'JPY'",
             "amount_jpy": "a",
+            "approved_amount": "a",
+            "approved_currency": "'JPY'",
+            "approved_amount_jpy": "a",
+            "counted_amount_jpy": "CASE WHEN d %% 5 < 2 THEN a END",
             "expected_close_date": "%(today)s",
             "status": "'approved'",
             "stage": "CASE WHEN d %% 5 < 2 THEN 'won' ELSE 'proposal' END",
@@ -115,8 +119,12 @@ def naive_recompute(as_of) -> None:
     start = as_of - timedelta(days=365)
     for partner in Partner.objects.filter(status__in=Partner.PORTAL_STATUSES).iterator():
         agg = Deal.objects.filter(
-            partner=partner, stage="won", closed_on__gt=start, closed_on__lte=as_of
-        ).aggregate(revenue=Sum("amount_jpy"), deals=Count("pk"))
+            partner=partner,
+            stage="won",
+            counted_amount_jpy__isnull=False,
+            closed_on__gt=start,
+            closed_on__lte=as_of,
+        ).aggregate(revenue=Sum("counted_amount_jpy"), deals=Count("pk"))
         certs = valid_certifications(as_of=as_of)
         people = (
             certs.filter(partner_id=partner.pk).values("user_id").distinct().count()

@@ -41,6 +41,14 @@ def asset_reindex(*, asset: Asset) -> None:
     search.index_assets([asset.pk])
 
 
+def assets_reindex_all() -> int:
+    """Rebuild every asset's search vector (after a restore from a dump without them, or a
+    change of the indexing rules): `manage.py reindex_content`. Returns the number of assets."""
+    ids = list(Asset.objects.order_by("pk").values_list("pk", flat=True))
+    search.index_assets(ids)
+    return len(ids)
+
+
 @transaction.atomic
 def asset_version_add(*, asset: Asset, upload, actor=None, note: str = "") -> AssetVersion:
     """Store `upload` as the asset's new current file; earlier versions are kept."""

@@ -19,6 +19,7 @@ from content.models import ANALYTICS_PERIODS, Asset, AssetEvent, AssetVersion, B
 from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
 from prm import charts, pagecache
 from prm.columns import csv_export
+from prm.exports import stream_rows
 from prm.files import allow_framing_of, private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate, paginate_counted
@@ -558,7 +559,7 @@ def _analytics_csv(export, *, top, unopened, engagement, searches):
         rows = [(stage, r) for stage, rs in top.items() for r in rs]
         return csv_export(str(EXPORTS[export]), TOP_ASSET_COLUMNS, rows)
     if export == "unopened":
-        return csv_export(str(EXPORTS[export]), UNOPENED_ASSET_COLUMNS, unopened.iterator())
+        return csv_export(str(EXPORTS[export]), UNOPENED_ASSET_COLUMNS, stream_rows(unopened))
     if export == "partners":
         return csv_export(str(EXPORTS[export]), ENGAGEMENT_COLUMNS, engagement)
     return csv_export(str(EXPORTS[export]), ZERO_SEARCH_COLUMNS, searches)

@@ -131,7 +131,7 @@ def recruitment_funnel(partner_ids, filters: Filters, *, scope: str) -> Block:
         status=OnboardingPlan.Status.COMPLETED,
         completed_on__lte=F("started_on") + timedelta(days=target),
     )
-    won = Deal.objects.filter(partner_id=OuterRef("partner_id"), stage=Deal.Stage.WON)
+    won = Deal.objects.counted().filter(partner_id=OuterRef("partner_id"))
     rows = {
         r["source"]: r
         for r in apps.values("source").annotate(
@@ -376,7 +376,7 @@ def _won_ranges(filters: Filters) -> tuple[date, date, list[tuple[date, date]]]:
 def deals_pipeline_rollup(partner_ids, filters: Filters, *, everyone: bool = False) -> list:
     """Rows (tier id, partner type, under review, open, pipeline, won, won amount) from the
     per-partner roll-up, the won-by-month roll-up and the won deals of the edge days
-    (deal_won_closed index), stacked per partner and joined to the partners once."""
+    (deal_counted_closed index), stacked per partner and joined to the partners once."""
     lo, hi, edges = _won_ranges(filters)
     won_sql = " OR ".join(["(closed_on >= %s AND closed_on <= %s)"] * len(edges))
     scope, scope_params = _scope_sql(partner_ids, everyone, "x.partner_id")
@@ -391,8 +391,8 @@ def deals_pipeline_rollup(partner_ids, filters: Filters, *, everyone: bool = Fal
             SELECT partner_id, 0, 0, 0, won_count, won_amount
             FROM {PartnerDealMonth._meta.db_table} WHERE month >= %s AND month < %s
             UNION ALL
-            SELECT partner_id, 0, 0, 0, 1, amount_jpy
-            FROM {Deal._meta.db_table} WHERE stage = %s AND ({won_sql})
+            SELECT partner_id, 0, 0, 0, 1, counted_amount_jpy
+            FROM {Deal._meta.db_table} WHERE stage = %s AND counted_amount_jpy IS NOT NULL AND ({won_sql})
         ) x
         JOIN {Partner._meta.db_table} p ON p.id = x.partner_id
         LEFT JOIN {PartnerTierState._meta.db_table} s ON s.partner_id = x.partner_id
@@ -409,12 +409,14 @@ def deals_pipeline_raw(partner_ids, filters: Filters, *, everyone: bool = False)
     by tier and partner type. One query: each deal is hash-joined to its partner's type and
     tier state and counted into a handful of (tier, type) groups; no semi-join over all
     partners for a viewer who sees them all. The won part is a closed_on range
-    (deal_won_closed) and the open part a partial index (deal_open) for when those are the
+    (deal_counted_closed) and the open part a partial index (deal_open) for when those are the
     selective conditions; where most deals are open the planner scans the table once."""
     scope, scope_params = _scope_sql(partner_ids, everyone, "d.partner_id")
     St, Sg = Deal.Status, Deal.Stage
     open_sql = "(d.status = %s AND d.stage IN %s)"
-    won_sql = "(d.stage = %s AND d.closed_on >= %s AND d.closed_on <= %s)"
+    won_sql = (
+        "(d.stage = %s AND d.counted_amount_jpy IS NOT NULL AND d.closed_on >= %s AND d.closed_on <= %s)"
+    )
     open_p = [St.APPROVED, tuple(Deal.OPEN_STAGES)]
     won_p = [Sg.WON, filters.start, filters.today]
     # Table names from _meta and fixed fragments only; every value is a parameter.
@@ -422,9 +424,9 @@ def deals_pipeline_raw(partner_ids, filters: Filters, *, everyone: bool = False)
         SELECT s.tier_id, p.partner_type,
                COUNT(*) FILTER (WHERE d.status = %s),
                COUNT(*) FILTER (WHERE {open_sql}),
-               SUM(d.amount_jpy) FILTER (WHERE {open_sql}),
+               SUM(d.approved_amount_jpy) FILTER (WHERE {open_sql}),
                COUNT(*) FILTER (WHERE {won_sql}),
-               SUM(d.amount_jpy) FILTER (WHERE {won_sql})
+               SUM(d.counted_amount_jpy) FILTER (WHERE {won_sql})
         FROM {Deal._meta.db_table} d
         JOIN {Partner._meta.db_table} p ON p.id = d.partner_id
         LEFT JOIN {PartnerTierState._meta.db_table} s ON s.partner_id = d.partner_id
@@ -715,12 +717,14 @@ def partner_360(partner) -> dict:
     upcoming = next_tier(list(Tier.objects.order_by("rank")), tier)
     deals = Deal.objects.for_partner(partner)
     open_q = Q(status=Deal.Status.APPROVED) & ~Q(stage__in=[Deal.Stage.WON, Deal.Stage.LOST])
+    counted_q = Q(stage=Deal.Stage.WON, counted_amount_jpy__isnull=False)  # Deal.objects.counted()
     deal_totals = deals.aggregate(
         submitted=Count("id", filter=Q(status=Deal.Status.SUBMITTED)),
         open=Count("id", filter=open_q),
-        pipeline=Sum("amount_jpy", filter=open_q),
-        won=Count("id", filter=Q(stage=Deal.Stage.WON)),
-        won_amount=Sum("amount_jpy", filter=Q(stage=Deal.Stage.WON)),
+        pipeline=Sum("approved_amount_jpy", filter=open_q),
+        won=Count("id", filter=counted_q),
+        won_amount=Sum("counted_amount_jpy", filter=counted_q),
+        won_under_review=Count("id", filter=Q(stage=Deal.Stage.WON, status=Deal.Status.SUBMITTED)),
     )
     return {
         "partner": partner,

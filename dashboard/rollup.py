@@ -88,3 +88,33 @@ def engagement_rows(*, start, end, cutoff) -> list[tuple[str, int, int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [fresh_from, end, start_day, start, start])
         return [(kind, int(e), int(p), int(a)) for kind, e, p, a in cursor.fetchall()]
+
+
+def rollups_refresh(*, stdout=None) -> list[tuple[str, float]]:
+    """Every roll-up that beat keeps ready, rebuilt now and in dependency order (after a
+    restore, a bulk import or a long outage of beat): `manage.py refresh_rollups`.
+    Returns (roll-up, seconds) pairs. Each rebuild is set-based and takes its own lock."""
+    import time
+
+    from content import services as content_services
+    from incentives.deal_rollup import deal_rollup_refresh
+    from incentives.program_costs import program_cost_refresh
+    from onboarding.queries import task_lateness_refresh
+
+    steps = [
+        ("program cost", program_cost_refresh),
+        ("onboarding task lateness", task_lateness_refresh),
+        ("deals per partner (dashboard)", deal_rollup_refresh),
+        ("content engagement (dashboard)", engagement_refresh),
+        ("engagement counters", content_services.engagement_recount),
+        ("partners like you", content_services.popularity_refresh),
+        ("content analytics", content_services.analytics_refresh),
+    ]
+    done = []
+    for label, refresh in steps:
+        started = time.monotonic()
+        refresh()
+        done.append((label, time.monotonic() - started))
+        if stdout is not None:
+            stdout.write(f"{label}: {done[-1][1]:.1f}s")
+    return done

@@ -8,6 +8,7 @@ class IncentivesConfig(AppConfig):
 
     def ready(self):
         from incentives import (
+            privacy_sections,
             receivers,  # noqa: F401  (connects the partners.signals receivers)
             views,
         )
@@ -15,3 +16,4 @@ class IncentivesConfig(AppConfig):
 
         registry.register_home_panel(views.home_panel, order=40)
         registry.register_staff_links(views.staff_links, order=40)
+        privacy_sections.register()  # what incentives holds about a partner and a person

@@ -5,8 +5,9 @@ hold the same numbers per partner, refreshed set-based (one DELETE and one INSER
 each, in one transaction) by `deal_rollup_refresh`:
 
 - `PartnerDealRollup`: one row per partner with deals under review, approved open deals
-  and their pipeline, as they stood at `refreshed_at`;
-- `PartnerDealMonth`: won deals and revenue per partner and month closed.
+  and their pipeline (the approved amounts), as they stood at `refreshed_at`;
+- `PartnerDealMonth`: counted won deals and their reviewed figure (`Deal.counted_amount_jpy`)
+  per partner and month closed.
 
 Kept by the hourly `refresh_deal_rollup` task (prm.settings CELERY_BEAT_SCHEDULE) and by
 prm/scaleseed.py's derived-table step. Readers show `refreshed_at` (dashboard), and
@@ -83,7 +84,7 @@ def deal_rollup_refresh() -> int:
         cursor.execute(
             f"""INSERT INTO {rollup} (partner_id, submitted, open_count, open_amount, refreshed_at)
                 SELECT partner_id, COUNT(*) FILTER (WHERE status = %s), COUNT(*) FILTER (WHERE {open_sql}),
-                       COALESCE(SUM(amount_jpy) FILTER (WHERE {open_sql}), 0), %s
+                       COALESCE(SUM(approved_amount_jpy) FILTER (WHERE {open_sql}), 0), %s
                 FROM {deals} WHERE status = %s OR {open_sql} GROUP BY partner_id""",  # noqa: S608
             [St.SUBMITTED, *open_p, *open_p, now, St.SUBMITTED, *open_p],
         )
@@ -91,8 +92,8 @@ def deal_rollup_refresh() -> int:
         cursor.execute(f"DELETE FROM {months}")  # noqa: S608
         cursor.execute(
             f"""INSERT INTO {months} (partner_id, month, won_count, won_amount)
-                SELECT partner_id, date_trunc('month', closed_on)::date, COUNT(*), SUM(amount_jpy)
-                FROM {deals} WHERE stage = %s AND closed_on IS NOT NULL GROUP BY 1, 2""",  # noqa: S608
+                SELECT partner_id, date_trunc('month', closed_on)::date, COUNT(*), SUM(counted_amount_jpy)
+                FROM {deals} WHERE stage = %s AND counted_amount_jpy IS NOT NULL GROUP BY 1, 2""",  # noqa: S608
             [Sg.WON],
         )
         cursor.execute(f"ANALYZE {rollup}")

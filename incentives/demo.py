@@ -51,6 +51,8 @@ DEALS = {
         ("和歌山ロジスティクス株式会社", "wakayama-logi.example.jp", "erp-cloud", 7_000_000, "JPY", Deal.Stage.QUALIFYING, SUB, 3),
         ("大阪リテール株式会社", "osaka-retail.example.jp", "analytics", 2_000_000, "JPY", LOST, A, 60),
         ("株式会社堺メタル", "sakai-metal.example.jp", "crm-suite", 1_500_000, "JPY", Deal.Stage.QUALIFYING, REJ, 30),
+        # Won above the approved 4,000,000: back in review, counted only once a manager decides.
+        ("滋賀精密株式会社", "shiga-seimitsu.example.jp", "erp-cloud", 4_800_000, "JPY", WON, SUB, 2),
     ],
     "northwind-solutions": [
         ("Thames Manufacturing Ltd.", "thames-mfg.example.co.uk", "analytics", 60_000, "GBP", WON, A, 150),
@@ -110,6 +112,7 @@ def seed(stdout) -> None:
         services.tiers_recompute(as_of=today - timedelta(days=150))
     _seed_deals(partners, products, today)
     _seed_conflicts(partners, products, today)
+    _seed_provisions()
     run = services.tiers_recompute(as_of=today)
     _seed_programs(products, today)
     _seed_statements(today, manager)
@@ -135,6 +138,11 @@ def _seed_deals(partners, products, today, *, only_before=None):
                 continue
             created = today - timedelta(days=days + 30 if closed_on else days)
             protection = services.protection_days_for(partner)
+            amount_jpy = services.to_jpy(Decimal(amount), currency)
+            # What a reviewer approved: the amount, or (a win above it, back in review) 5/6 of it.
+            approved = Decimal(amount) if status == A else (Decimal(amount) * 5 / 6).quantize(Decimal(1))
+            if status not in (A, SUB) or (status == SUB and stage != WON):
+                approved = None
             Deal.objects.update_or_create(
                 partner=partner,
                 customer_domain=domain_key(domain),
@@ -142,7 +150,10 @@ def _seed_deals(partners, products, today, *, only_before=None):
                     "registered_by": user, "customer_company": company, "company_key": company_key(company),
                     "contact_name": "ご担当者様" if currency == "JPY" else "Procurement team",
                     "contact_email": f"sales@{domain}", "product": products[code], "amount": Decimal(amount),
-                    "currency": currency, "amount_jpy": services.to_jpy(Decimal(amount), currency),
+                    "currency": currency, "amount_jpy": amount_jpy,
+                    "approved_amount": approved, "approved_currency": currency if approved else "",
+                    "approved_amount_jpy": services.to_jpy(approved, currency) if approved else None,
+                    "counted_amount_jpy": amount_jpy if stage == WON and status == A else None,
                     "expected_close_date": closed_on or today + timedelta(days=45), "status": status, "stage": stage,
                     "closed_on": closed_on,
                     "protected_until": (created + timedelta(days=protection)) if status == A else None,
@@ -157,6 +168,24 @@ def _seed_deals(partners, products, today, *, only_before=None):
     Deal.objects.filter(
         status=A, stage__in=Deal.OPEN_STAGES, protected_until__lt=today + timedelta(days=5)
     ).update(protected_until=today + timedelta(days=25))
+
+
+def _seed_provisions():
+    """A third-party provision record for every demo deal that has none (the seeded deals do
+    not go through the registration service)."""
+    from privacy.models import ProvisionRecord
+
+    recorded = set(
+        ProvisionRecord.objects.filter(
+            source_type__app_label="incentives", source_type__model="deal"
+        ).values_list("source_id", flat=True)
+    )
+    for deal in Deal.objects.select_related("partner", "registered_by").order_by("pk"):
+        if str(deal.pk) not in recorded and deal.contact_name:
+            services.deal_provision_record(
+                deal=deal, user=deal.registered_by, source=ProvisionRecord.Source.DEAL_REGISTRATION,
+                acquisition=ProvisionRecord.Acquisition.MEETING,
+            )  # fmt: skip
 
 
 def _seed_conflicts(partners, products, today):

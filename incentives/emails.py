@@ -53,22 +53,35 @@ def _deal_recipients(deal):
     return users.values()
 
 
-def deal_reviewed(*, deal_id: int) -> None:
+def deal_reviewed(*, deal_id: int, decision: str | None = None) -> None:
+    """The decision on a registration, or on a re-review ("restored": the change or the won
+    amount was not accepted and the approved amount stands). One notice per review."""
     from incentives.models import Deal
 
     deal = Deal.objects.select_related("partner", "product", "registered_by").filter(pk=deal_id).first()
-    if deal is None or deal.status not in (Deal.Status.APPROVED, Deal.Status.REJECTED):
+    if deal is None or deal.status == Deal.Status.SUBMITTED:
         return
+    if decision is None:  # a task queued before decisions were passed
+        decision = "rejected" if deal.status == Deal.Status.REJECTED else "approved"
     url = settings.SITE_URL + reverse("incentives:deal_detail", args=[deal.pk])
-    approved = deal.status == Deal.Status.APPROVED
     notify(
         kind="deal_reviewed",
         recipients=_deal_recipients(deal),
-        event_key=f"deal:{deal.pk}:{deal.status}",
-        params={"deal": str(deal), "variant": "approved" if approved else "rejected"},
+        # One notice per review: a re-review is a new event.
+        event_key=f"deal:{deal.pk}:{decision}"
+        + (f":{deal.reviewed_at.timestamp():.0f}" if deal.reviewed_at else ""),
+        params={"deal": str(deal), "variant": decision},
         url=reverse("incentives:deal_detail", args=[deal.pk]),
         partner_id=deal.partner_id,
-        email=_mail("deal_reviewed", {"deal": deal, "url": url, "approved": approved}),
+        email=_mail(
+            "deal_reviewed",
+            {
+                "deal": deal,
+                "url": url,
+                "approved": decision == "approved",
+                "restored": decision == "restored",
+            },
+        ),
     )
 
 
@@ -148,6 +161,8 @@ def deal_submitted(*, deal_id: int) -> None:
     deal = Deal.objects.select_related("partner", "product").filter(pk=deal_id).first()
     if deal is None or deal.status != Deal.Status.SUBMITTED:
         return
+    # A re-review (a changed amount, a win above the approved amount) is a new event.
+    event = f"resubmitted:{deal.updated_at.timestamp():.0f}" if deal.is_re_review else "submitted"
     url = settings.SITE_URL + reverse("incentives:staff_deal_detail", args=[deal.pk])
     conflicts = list(deal.conflicting_deals.select_related("partner")) if deal.has_conflict else []
     for user in reviewers_for(deal.partner):
@@ -163,4 +178,4 @@ def deal_submitted(*, deal_id: int) -> None:
             "conflicts": [c for c in conflicts if c.partner_id in visible],
             "hidden_conflicts": sum(1 for c in conflicts if c.partner_id not in visible),
         }
-        send_once(deal, "submitted", user, "deal_submitted", context)
+        send_once(deal, event, user, "deal_submitted", context)

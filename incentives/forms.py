@@ -6,13 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 from incentives.models import Deal, Product
 from incentives.normalise import company_key, domain_key
+from privacy.models import ProvisionRecord
+from prm.widgets import DateInput
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+def contact_consent_field(**kwargs):
+    return forms.BooleanField(
+        label=_(
+            "The contact agreed that their name and contact details are passed on to us for this registration."
+        ),
+        help_text=_(
+            "Passing a named customer contact to us is a provision of personal data to a third party: "
+            "we record it, and it needs the person's consent."
+        ),
+        **kwargs,
+    )
 
 
 class DealForm(forms.ModelForm):
@@ -25,8 +33,16 @@ class DealForm(forms.ModelForm):
                   "product", "amount", "currency", "expected_close_date", "campaign", "notes"]  # fmt: skip
         widgets = {"expected_close_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
 
+    contact_source = forms.ChoiceField(
+        label=_("How did you obtain the contact's details?"), choices=ProvisionRecord.Acquisition.choices
+    )
+    contact_consent = contact_consent_field()
+    field_order = ["customer_company", "customer_company_kana", "customer_domain", "contact_name",
+                   "contact_name_kana", "contact_email", "contact_phone", "contact_source", "contact_consent"]  # fmt: skip
+
     def __init__(self, *args, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["contact_name"].required = True
         self.fields["product"].queryset = Product.objects.filter(is_active=True)
         # Campaigns live in a higher app; reach its queries through the related model.
         campaigns = Deal._meta.get_field("campaign").related_model
@@ -66,6 +82,10 @@ class DealForm(forms.ModelForm):
 
 class DealUpdateForm(forms.ModelForm):
     stage = forms.ChoiceField(label=_("Stage"), choices=[(s.value, s.label) for s in Deal.OPEN_STAGES])
+    contact_consent = contact_consent_field(required=False)
+    CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+    field_order = ["stage", "amount", "currency", "expected_close_date", "contact_name", "contact_email",
+                   "contact_phone", "contact_consent", "notes"]  # fmt: skip
 
     class Meta:
         model = Deal
@@ -79,6 +99,16 @@ class DealUpdateForm(forms.ModelForm):
             raise forms.ValidationError(_("Enter an amount greater than zero."))
         return amount
 
+    def clean(self):
+        data = super().clean()
+        changed = [f for f in self.CONTACT_FIELDS if f in self.changed_data and data.get(f)]
+        if changed and not data.get("contact_consent"):
+            self.add_error(
+                "contact_consent",
+                _("A changed contact needs the person's consent before you pass it on to us."),
+            )
+        return data
+
 
 class DealCloseForm(forms.Form):
     outcome = forms.ChoiceField(
@@ -90,10 +120,35 @@ class DealCloseForm(forms.Form):
     )  # fmt: skip
     reason = forms.CharField(label=_("Reason lost"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, deal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deal = deal
+        if deal is not None and deal.approved_amount is not None:
+            from django.contrib.humanize.templatetags.humanize import intcomma
+
+            from incentives.services import won_amount_ceiling
+
+            self.fields["amount"].help_text = _(
+                "Won deals: the contract amount, if it differs from the registered amount. Up to the "
+                "approved %(approved)s %(currency)s it counts at once; above it (at most %(ceiling)s) your "
+                "channel manager reviews it first."
+            ) % {
+                "approved": intcomma(int(deal.approved_amount)),
+                "currency": deal.approved_currency or deal.currency,
+                "ceiling": intcomma(int(won_amount_ceiling(deal))),
+            }
+
     def clean(self):
+        from incentives.services import won_amount_ceiling, won_ceiling_message
+
         data = super().clean()
         if data.get("outcome") == "lost" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Tell us briefly why the deal was lost."))
+        amount = data.get("amount")
+        if data.get("outcome") == "won" and amount is not None and self.deal is not None:
+            ceiling = won_amount_ceiling(self.deal)
+            if ceiling is not None and amount > ceiling:
+                self.add_error("amount", won_ceiling_message(self.deal, ceiling))
         return data
 
 

@@ -108,8 +108,11 @@ class Currency(models.TextChoices):
 class DealQuerySet(PartnerScopedQuerySet):
     partner_lookup = "partner"
 
-    def won(self):
-        return self.filter(stage=Deal.Stage.WON)
+    def counted(self):
+        """Won deals whose reviewed figure counts (`counted_amount_jpy`): the only deals that
+        tiers, earnings, the leaderboard, the dashboard and campaign results may sum. A won
+        amount still under review, or a win that was never approved, is not among them."""
+        return self.filter(stage=Deal.Stage.WON, counted_amount_jpy__isnull=False)
 
     def protected_on(self, day):
         """Approved, still open registrations whose protection covers `day`."""
@@ -157,7 +160,8 @@ class Deal(models.Model):
     customer_domain = models.CharField(
         _("customer domain"), max_length=200, db_index=True, help_text=_("For example example.co.jp")
     )
-    contact_name = models.CharField(_("contact name"), max_length=120)
+    # Blank once anonymised (contacts_anonymised_at); the registration form requires it.
+    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
     contact_name_kana = models.CharField(
         _("contact name reading"),
         max_length=120,
@@ -180,6 +184,22 @@ class Deal(models.Model):
         _("approved amount"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
     )
     approved_currency = models.CharField(_("approved currency"), max_length=3, blank=True, editable=False)
+    approved_amount_jpy = models.DecimalField(
+        _("approved amount (JPY)"), max_digits=16, decimal_places=0, null=True, blank=True, editable=False
+    )
+    # The one reviewed figure every consumer sums (tiers, earnings, leaderboard, dashboard,
+    # campaign results, partner 360). Written only by the review services
+    # (incentives.services: a win within the approved amount, an approval, a rejected
+    # re-review that restores the approved amount); never above the approved amount.
+    counted_amount_jpy = models.DecimalField(
+        _("counted won amount (JPY)"),
+        max_digits=16,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The reviewed won amount that tiers, incentives and reports count."),
+    )
     expected_close_date = models.DateField(_("expected close date"))
     notes = models.TextField(_("notes"), blank=True)
     campaign = models.ForeignKey(
@@ -214,6 +234,11 @@ class Deal(models.Model):
     # Idempotency of the "protection ends in a week" reminder: the date it was sent for.
     reminder_sent_for = models.DateField(_("reminder sent for"), null=True, blank=True, editable=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # The customer contact (name, e-mail, phone) and the notes were erased: after the
+    # retention period of a lost, expired or rejected deal, or on the person's request.
+    contacts_anonymised_at = models.DateTimeField(
+        _("contact anonymised"), null=True, blank=True, editable=False
+    )
     lost_reason = models.TextField(_("reason lost"), blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -228,13 +253,17 @@ class Deal(models.Model):
             models.Index(fields=["partner", "stage", "closed_on"]),
             models.Index(fields=["status", "protected_until"]),
             models.Index(fields=["status", "created_at"]),
-            # The dashboard's deals block: won in a period (a closed_on range) and the open pipeline.
+            # Counted wins in a period (a closed_on range): tier metrics, earnings, the dashboard's
+            # deals block, and the open pipeline.
             models.Index(
-                fields=["stage", "closed_on"], include=["partner", "amount_jpy"], name="deal_won_closed"
+                fields=["closed_on"],
+                include=["partner", "counted_amount_jpy"],
+                condition=models.Q(stage="won", counted_amount_jpy__isnull=False),
+                name="deal_counted_closed",
             ),
             models.Index(
                 fields=["partner"],
-                include=["amount_jpy"],
+                include=["approved_amount_jpy"],
                 condition=models.Q(status="approved", stage__in=["qualifying", "proposal", "negotiation"]),
                 name="deal_open",
             ),
@@ -248,6 +277,40 @@ class Deal(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="approved") | models.Q(protected_until__isnull=False),
                 name="deal_approved_is_protected",
+            ),
+            # Money is counted only after review: a reviewed registration knows what was
+            # approved; the counted figure exists exactly for reviewed wins, and never
+            # exceeds the approved amount.
+            models.CheckConstraint(
+                condition=models.Q(
+                    approved_amount__isnull=False,
+                    approved_amount_jpy__isnull=False,
+                    approved_amount__gte=0,
+                    approved_amount_jpy__gte=0,
+                )
+                | models.Q(approved_amount__isnull=True, approved_amount_jpy__isnull=True),
+                name="deal_approved_amount_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["approved", "expired"])
+                | models.Q(approved_amount__isnull=False, approved_amount_jpy__isnull=False),
+                name="deal_reviewed_has_approved_amount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(counted_amount_jpy__isnull=True)
+                | models.Q(
+                    stage="won",
+                    status__in=["approved", "expired"],
+                    approved_amount_jpy__isnull=False,
+                    counted_amount_jpy__gte=0,
+                    counted_amount_jpy__lte=models.F("approved_amount_jpy"),
+                ),
+                name="deal_counted_is_reviewed_win",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(stage="won", status__in=["approved", "expired"])
+                | models.Q(counted_amount_jpy__isnull=False),
+                name="deal_reviewed_win_is_counted",
             ),
         ]
 
@@ -271,6 +334,16 @@ class Deal(models.Model):
 
     def can_review(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_re_review(self) -> bool:
+        """Under review again after an approval (a changed amount, or a win above the
+        approved amount): a rejection restores what was approved."""
+        return self.status == self.Status.SUBMITTED and self.approved_amount is not None
+
+    @property
+    def win_under_review(self) -> bool:
+        return self.stage == self.Stage.WON and self.status == self.Status.SUBMITTED
 
 
 # --- Tier state and changes -----------------------------------------------------------

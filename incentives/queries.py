@@ -92,8 +92,8 @@ def partner_tier_rank(partner) -> int | None:
 
 
 def partners_with_won_deals():
-    """QuerySet of ids of partners with at least one won deal."""
-    return Deal.objects.won().order_by().values_list("partner_id", flat=True).distinct()
+    """QuerySet of ids of partners with at least one counted (reviewed) won deal."""
+    return Deal.objects.counted().order_by().values_list("partner_id", flat=True).distinct()
 
 
 # --- Money in words -------------------------------------------------------------------
@@ -197,18 +197,19 @@ def gap_in_words(state: PartnerTierState | None, tier: Tier) -> str:
 def revenue_by_month(
     partner, *, months: int = 12, today: date | None = None
 ) -> list[tuple[date, Decimal, int]]:
-    """Won revenue (JPY) and won deals per month for the last `months` months, zeros included."""
+    """Counted won revenue (JPY) and won deals per month for the last `months` months, zeros
+    included (the reviewed figure only: a win under review is not in it)."""
     today = today or timezone.localdate()
     first = today.replace(day=1)
     for _i in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     rows = (
         Deal.objects.for_partner(partner)
-        .won()
+        .counted()
         .filter(closed_on__gte=first, closed_on__lte=today)
         .annotate(month=TruncMonth("closed_on"))
         .values("month")
-        .annotate(revenue=Sum("amount_jpy"), deals=Count("pk"))
+        .annotate(revenue=Sum("counted_amount_jpy"), deals=Count("pk"))
     )
     found = {r["month"]: (r["revenue"], r["deals"]) for r in rows}
     out, month = [], first
@@ -509,3 +510,62 @@ def _named(rows, *, lang_en: bool) -> list[dict]:
 def tier_changes(visible):
     """Tier changes of `visible` partners, newest first (the model's ordering)."""
     return scoped(TierChange.objects.all(), visible).select_related("partner", "from_tier", "to_tier")
+
+
+# --- Personal data (privacy.registry: the partner export, requests from people) -----------
+
+
+def deals_for_export(partner):
+    return (
+        Deal.objects.for_partner(partner)
+        .select_related("product", "registered_by")
+        .order_by("created_at", "pk")
+        .iterator(chunk_size=2000)
+    )
+
+
+def earnings_for_export(partner):
+    return (
+        Earning.objects.for_partner(partner)
+        .select_related("statement", "program", "deal", "tier_change__to_tier")
+        .order_by("statement__period", "pk")
+        .iterator(chunk_size=2000)
+    )
+
+
+def _name_key(text: str) -> str:
+    return text.replace(" ", "").replace("\u3000", "").strip()
+
+
+def deals_about(*, email: str, name: str, partner_ids):
+    """Deal registrations naming the person as customer contact (by e-mail, or by name with
+    spaces ignored), in the staff user's partners."""
+    from django.db.models import Value
+    from django.db.models.functions import Replace
+    from django.urls import reverse
+
+    from privacy.registry import Found
+
+    match = Q()
+    if email:
+        match |= Q(contact_email__iexact=email)
+    if _name_key(name):
+        match |= Q(name_key__icontains=_name_key(name))
+    if not match:
+        return []
+    deals = Deal.objects.annotate(
+        name_key=Replace(Replace("contact_name", Value(" "), Value("")), Value("\u3000"), Value(""))
+    ).filter(match, contacts_anonymised_at__isnull=True)
+    if partner_ids is not None:
+        deals = deals.filter(partner_id__in=partner_ids)
+    return [
+        Found(
+            "deals",
+            d.pk,
+            f"{d.customer_company} · {d.partner.name}",
+            f"{d.contact_name} {d.contact_email} {d.contact_phone}".strip(),
+            url=reverse("incentives:staff_deal_detail", args=[d.pk]),
+            partner_id=d.partner_id,
+        )
+        for d in deals.select_related("partner").order_by("-created_at")[:100]
+    ]

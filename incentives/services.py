@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, Length, StrIndex
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Length, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +31,10 @@ from incentives.program_costs import program_cost_refresh
 from incentives.signals import tiers_recomputed
 from partners.models import Partner
 from partners.services import partner_deal_won
+from privacy import services as privacy
+from privacy.models import ProvisionRecord
 from prm import pagecache
-from prm.audit import audit
+from prm.audit import audit, audit_scrub
 from prm.business_days import add_business_days
 from prm.transitions import transition
 
@@ -109,10 +111,46 @@ def _conflict_notes(deals, *, domain: str, key: str) -> str:
     return "\n".join(lines)
 
 
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+
+
+def contact_items(deal: Deal) -> list[str]:
+    """The personal data items a deal carries (privacy.models.ITEMS codes)."""
+    return ["name", "company"] + [code for code, field in (("email", "contact_email"), ("phone", "contact_phone"))
+                                  if getattr(deal, field)]  # fmt: skip
+
+
+def deal_provision_record(*, deal: Deal, user, source: str, acquisition: str) -> None:
+    """The partner gave us the customer contact: a third-party provision record (APPI)."""
+    if not deal.contact_name.strip():
+        return
+    privacy.provision_record(
+        source=source,
+        source_object=deal,
+        partner=deal.partner,
+        user=user,
+        subject_name=deal.contact_name,
+        subject_company=deal.customer_company,
+        items=contact_items(deal),
+        basis=ProvisionRecord.Basis.CONSENT,
+        acquisition=acquisition,
+    )
+
+
 @transaction.atomic
 def deal_register(*, partner, user, data: dict) -> Deal:
-    """Register an opportunity; flag it for the reviewer if it conflicts with another partner's."""
+    """Register an opportunity; flag it for the reviewer if it conflicts with another partner's.
+
+    `data` may say how the partner obtained the contact (`contact_source`, an
+    Acquisition value) and must confirm the person's consent (`contact_consent`) when it
+    names a contact: the provision is recorded in the same transaction."""
+    data = dict(data)
+    acquisition = data.pop("contact_source", "") or ProvisionRecord.Acquisition.OTHER
+    consent = data.pop("contact_consent", None)
+    if (data.get("contact_name") or "").strip() and consent is False:
+        raise IncentivesError(_("Confirm that the contact agreed to their details being passed on to us."))
     deal = Deal(partner=partner, registered_by=user, **data)
+    deal.counted_amount_jpy = deal.approved_amount = deal.approved_amount_jpy = None
     deal.customer_domain = domain_key(deal.customer_domain)
     deal.company_key = company_key(deal.customer_company)
     deal.amount_jpy = to_jpy(deal.amount, deal.currency)
@@ -130,6 +168,9 @@ def deal_register(*, partner, user, data: dict) -> Deal:
     deal.save()
     if conflicts:
         deal.conflicting_deals.set(conflicts)
+    deal_provision_record(
+        deal=deal, user=user, source=ProvisionRecord.Source.DEAL_REGISTRATION, acquisition=acquisition
+    )
     from incentives import tasks
 
     tasks.notify_deal_submitted.delay_on_commit(deal_id=deal.pk)
@@ -149,7 +190,10 @@ EDITABLE_FIELDS = ("stage", "amount", "currency", "expected_close_date", "contac
 
 @transaction.atomic
 def deal_update(*, deal: Deal, user, data: dict) -> Deal:
-    """Partner updates an open deal's stage and details (not the customer: that is what was reviewed)."""
+    """Partner updates an open deal's stage and details (not the customer: that is what was reviewed).
+    A changed contact is a new provision of personal data: recorded (the form confirmed consent)."""
+    data = dict(data)
+    consent = data.pop("contact_consent", None)
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if not deal.can_update():
         raise IncentivesError(_("This registration can no longer be changed."))
@@ -170,7 +214,27 @@ def deal_update(*, deal: Deal, user, data: dict) -> Deal:
     if resubmit:
         # The approval was for the amount and currency the reviewer saw.
         deal.status = Deal.Status.SUBMITTED
+    new_contact = any(field in changes for field in CONTACT_FIELDS) and deal.contact_name.strip()
+    if new_contact and consent is not True:
+        raise IncentivesError(_("A changed contact needs the person's consent before you pass it on to us."))
+    if new_contact:
+        deal.contacts_anonymised_at = None
     deal.save()
+    if new_contact:
+        first = (
+            ProvisionRecord.objects.filter(
+                source_type__model="deal", source_type__app_label="incentives", source_id=str(deal.pk)
+            )
+            .order_by("provided_at")
+            .values_list("acquisition", flat=True)
+            .first()
+        )
+        deal_provision_record(
+            deal=deal,
+            user=user,
+            source=ProvisionRecord.Source.DEAL_CONTACT_CHANGE,
+            acquisition=first or ProvisionRecord.Acquisition.OTHER,
+        )
     audit(actor=user, action="deal.updated", target=deal, changes=changes, back_to_review=resubmit)
     if resubmit:
         from incentives import tasks
@@ -179,24 +243,62 @@ def deal_update(*, deal: Deal, user, data: dict) -> Deal:
     return deal
 
 
+def won_max_ratio() -> Decimal:
+    """A won amount may be at most this multiple of the approved amount (then review)."""
+    return Decimal(str(getattr(settings, "PRM_DEAL_WON_MAX_RATIO", 3)))
+
+
+def won_amount_ceiling(deal: Deal) -> Decimal | None:
+    """The largest won amount a partner may record for an approved deal (None: no approval
+    to compare with). Above it the win is refused; above the approved amount it is reviewed."""
+    if deal.approved_amount is None:
+        return None
+    return (deal.approved_amount * won_max_ratio()).quantize(Decimal("0.01"))
+
+
+def _reviewed_status(deal: Deal, today: date) -> str:
+    """The status a reviewed registration has: approved while protected (or once won),
+    expired when its protection has lapsed. A re-review never extends the protection."""
+    if deal.stage == Deal.Stage.WON or (deal.protected_until and deal.protected_until >= today):
+        return Deal.Status.APPROVED
+    return Deal.Status.EXPIRED
+
+
+def _count(deal: Deal, figure: Decimal | None) -> None:
+    """Set the reviewed figure (never above what was approved; the database checks it too)."""
+    if figure is not None:
+        figure = min(Decimal(figure), deal.approved_amount_jpy)
+    deal.counted_amount_jpy = figure
+
+
 @transaction.atomic
 def deal_close(*, deal: Deal, user, won: bool, amount: Decimal | None = None, reason: str = "",
                on: date | None = None) -> Deal:  # fmt: skip
+    """Record the outcome. A win at or below the approved amount counts at once (the reviewer
+    approved up to it); above it the win goes back to review and counts nothing until a
+    reviewer decides; above `won_max_ratio()` times it the win is refused."""
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if not deal.can_close():
         raise IncentivesError(_("Only approved, open registrations can be closed."))
+    if won and amount is not None:
+        ceiling = won_amount_ceiling(deal)
+        if ceiling is not None and Decimal(amount) > ceiling:
+            raise IncentivesError(won_ceiling_message(deal, ceiling))
     deal.stage = Deal.Stage.WON if won else Deal.Stage.LOST
     deal.closed_on = on or timezone.localdate()
     resubmit = False
-    if won and amount is not None:
-        approved = deal.approved_amount if deal.approved_amount is not None else deal.amount
-        # Won above the approved amount: counted only once a reviewer approves it.
-        resubmit = Decimal(amount) > approved
-        deal.amount = amount
-        deal.amount_jpy = to_jpy(amount, deal.currency)
-    if resubmit:
-        deal.status = Deal.Status.SUBMITTED
-    if not won:
+    if won:
+        if amount is not None:
+            # Won above the approved amount (or without one): counted only once a reviewer approves it.
+            resubmit = deal.approved_amount is None or Decimal(amount) > deal.approved_amount
+            deal.amount = amount
+            deal.amount_jpy = to_jpy(amount, deal.currency)
+        if resubmit:
+            deal.status = Deal.Status.SUBMITTED
+            _count(deal, None)
+        else:
+            _count(deal, deal.amount_jpy)
+    else:
         deal.lost_reason = reason
     deal.save()
     if won and not resubmit:
@@ -212,44 +314,81 @@ def deal_close(*, deal: Deal, user, won: bool, amount: Decimal | None = None, re
         amount=str(deal.amount),
         currency=deal.currency,
         reason=reason,
+        back_to_review=resubmit,
+        counted=str(deal.counted_amount_jpy) if deal.counted_amount_jpy is not None else None,
     )
+    if won:
+        deal_earnings_follow(deal_ids=[deal.pk])
     return deal
+
+
+def won_ceiling_message(deal: Deal, ceiling: Decimal) -> str:
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    return _(
+        "The won amount can be at most %(ratio)s times the approved amount "
+        "(at most %(ceiling)s %(currency)s). If the contract really is larger, first update the "
+        "registration's amount so that your channel manager can review it, then record the win."
+    ) % {
+        "ratio": f"{won_max_ratio().normalize():f}",
+        "ceiling": intcomma(int(ceiling)),
+        "currency": deal.approved_currency or deal.currency,
+    }
 
 
 @transaction.atomic
 def deal_approve(*, deal: Deal, actor, reason: str = "", on: date | None = None) -> Deal:
+    """Approve a registration, or (a re-review) the changed amount or the won amount.
+
+    A first approval starts the protection; a re-review keeps the protection it had. A won
+    deal's approved amount becomes its counted figure."""
     from incentives import tasks
 
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if not deal.can_review():
         raise IncentivesError(_("Only registrations under review can be approved."))
     today = on or timezone.localdate()
-    deal.status = Deal.Status.APPROVED
-    deal.protected_until = today + timedelta(days=protection_days_for(deal.partner))
+    re_review = deal.is_re_review
+    if not re_review or deal.protected_until is None:
+        deal.protected_until = today + timedelta(days=protection_days_for(deal.partner))
+    deal.status = _reviewed_status(deal, today)
     deal.review_reason = reason
     deal.reviewed_by = actor
     deal.reviewed_at = timezone.now()
     deal.approved_amount, deal.approved_currency = deal.amount, deal.currency
+    deal.approved_amount_jpy = deal.amount_jpy
+    if deal.stage == Deal.Stage.WON:
+        _count(deal, deal.amount_jpy)
     deal.save(
         update_fields=[
             "status",
             "protected_until",
             "approved_amount",
             "approved_currency",
+            "approved_amount_jpy",
+            "counted_amount_jpy",
             "review_reason",
             "reviewed_by",
             "reviewed_at",
             "updated_at",
         ]
     )
-    audit(actor=actor, action="deal.approved", target=deal, reason=reason,
+    if deal.stage == Deal.Stage.WON:
+        partner_deal_won(partner=deal.partner, on=deal.closed_on)
+    audit(actor=actor, action="deal.approved", target=deal, reason=reason, re_review=re_review,
+          amount=str(deal.amount), currency=deal.currency,
           protected_until=deal.protected_until.isoformat(), conflict=deal.has_conflict)  # fmt: skip
-    tasks.notify_deal_reviewed.delay_on_commit(deal_id=deal.pk)
+    tasks.notify_deal_reviewed.delay_on_commit(deal_id=deal.pk, decision="approved")
+    if deal.stage == Deal.Stage.WON:
+        deal_earnings_follow(deal_ids=[deal.pk])
     return deal
 
 
 @transaction.atomic
-def deal_reject(*, deal: Deal, actor, reason: str) -> Deal:
+def deal_reject(*, deal: Deal, actor, reason: str, on: date | None = None) -> Deal:
+    """Reject a registration; for a re-review, reject the change: the approved amount and
+    currency are restored (a won deal counts at the approved amount, as if it had been won
+    at it) and the registration keeps its approval."""
     from incentives import tasks
 
     if not reason.strip():
@@ -257,14 +396,87 @@ def deal_reject(*, deal: Deal, actor, reason: str) -> Deal:
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if not deal.can_review():
         raise IncentivesError(_("Only registrations under review can be rejected."))
-    deal.status = Deal.Status.REJECTED
+    restored = deal.is_re_review
+    rejected = {"amount": str(deal.amount), "currency": deal.currency}
+    if restored:
+        deal.amount, deal.currency = deal.approved_amount, deal.approved_currency or deal.currency
+        deal.amount_jpy = deal.approved_amount_jpy
+        deal.status = _reviewed_status(deal, on or timezone.localdate())
+        if deal.stage == Deal.Stage.WON:
+            _count(deal, deal.approved_amount_jpy)
+    else:
+        deal.status = Deal.Status.REJECTED
     deal.review_reason = reason
     deal.reviewed_by = actor
     deal.reviewed_at = timezone.now()
-    deal.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
-    audit(actor=actor, action="deal.rejected", target=deal, reason=reason, conflict=deal.has_conflict)
-    tasks.notify_deal_reviewed.delay_on_commit(deal_id=deal.pk)
+    deal.save(update_fields=["status", "amount", "currency", "amount_jpy", "counted_amount_jpy", "review_reason",
+                             "reviewed_by", "reviewed_at", "updated_at"])  # fmt: skip
+    if restored and deal.stage == Deal.Stage.WON:
+        partner_deal_won(partner=deal.partner, on=deal.closed_on)
+    audit(actor=actor, action="deal.change_rejected" if restored else "deal.rejected", target=deal,
+          reason=reason, conflict=deal.has_conflict, rejected=rejected,
+          restored={"amount": str(deal.amount), "currency": deal.currency} if restored else None)  # fmt: skip
+    tasks.notify_deal_reviewed.delay_on_commit(
+        deal_id=deal.pk, decision="restored" if restored else "rejected"
+    )
+    if restored and deal.stage == Deal.Stage.WON:
+        deal_earnings_follow(deal_ids=[deal.pk])
     return deal
+
+
+# --- Customer contacts: retention and erasure (APPI, docs/privacy.md) -------------------
+
+ANONYMISED_FIELDS = {"contact_name": "", "contact_name_kana": "", "contact_email": "", "contact_phone": "",
+                     "notes": ""}  # fmt: skip
+
+
+def contact_retention_days() -> int:
+    return int(getattr(settings, "PRM_CONTACT_RETENTION_DAYS", 365))
+
+
+@transaction.atomic
+def deal_contacts_anonymise(*, deal_ids, actor, reason: str) -> int:
+    """Erase the customer contact (and the notes, free text that may name people) of these
+    deals, and the contact values kept in their audit history: two UPDATEs whatever the
+    number of deals. The deal itself, its amounts and the provision records stay."""
+    ids = list(
+        Deal.objects.filter(pk__in=list(deal_ids), contacts_anonymised_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if not ids:
+        return 0
+    now = timezone.now()
+    Deal.objects.filter(pk__in=ids).update(**ANONYMISED_FIELDS, contacts_anonymised_at=now, updated_at=now)
+    audit_scrub(model=Deal, target_ids=ids, keys=[*ANONYMISED_FIELDS])
+    audit(actor=actor, action="deal.contacts_anonymised", deals=ids[:1000], count=len(ids), reason=reason)
+    return len(ids)
+
+
+def deal_contacts_erase(*, ids, actor, reason: str) -> int:
+    """privacy.registry's erase for deal contacts (a request from the person)."""
+    return deal_contacts_anonymise(deal_ids=ids, actor=actor, reason=reason)
+
+
+def stale_contact_deals(*, today: date | None = None):
+    """Deals whose customer contact has outlived its purpose: lost, expired (protection
+    lapsed) or rejected, and untouched for PRM_CONTACT_RETENTION_DAYS. Won and open,
+    protected deals keep theirs."""
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=contact_retention_days())
+    moment = timezone.make_aware(datetime.combine(cutoff, time.min))
+    return Deal.objects.filter(contacts_anonymised_at__isnull=True, updated_at__lt=moment).filter(
+        Q(stage=Deal.Stage.LOST, closed_on__lt=cutoff)
+        | Q(status=Deal.Status.EXPIRED, stage__in=Deal.OPEN_STAGES, protected_until__lt=cutoff)
+        | Q(status=Deal.Status.REJECTED, stage__in=Deal.OPEN_STAGES)
+    )
+
+
+@transaction.atomic
+def deals_contacts_anonymise_stale(*, today: date | None = None) -> int:
+    """Daily (beat): anonymise every stale contact, set-based."""
+    ids = list(stale_contact_deals(today=today).values_list("pk", flat=True))
+    return deal_contacts_anonymise(deal_ids=ids, actor=None, reason="retention")
 
 
 REMINDER_BUSINESS_DAYS = 5  # about a week
@@ -369,13 +581,12 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
     start = as_of - timedelta(days=365)
     won = {
         row["partner_id"]: row
-        for row in Deal.objects.won()
-        # A won amount above the approved one is back in review: it counts once approved.
-        .exclude(status=Deal.Status.SUBMITTED)
+        # Only reviewed figures: a won amount under review counts once approved.
+        for row in Deal.objects.counted()
         .filter(closed_on__gt=start, closed_on__lte=as_of)
         .order_by()
         .values("partner_id")
-        .annotate(revenue=Sum("amount_jpy"), deals=Count("id"))
+        .annotate(revenue=Sum("counted_amount_jpy"), deals=Count("id"))
     }
     people = dict(
         sources.certifications(as_of=as_of)
@@ -620,99 +831,204 @@ def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _program_candidates(program: IncentiveProgram, start: date, end: date) -> list[tuple]:
-    """(partner_id, deal_id, tier_change_id, basis, amount) rows a program earns in [start, end]."""
-    start, end = max(start, program.starts_on), min(end, program.ends_on)
-    if start > end:
-        return []
-    tier_ids = [t.pk for t in program.eligible_tiers.all()]
-    product_ids = [p.pk for p in program.eligible_products.all()]
-    if program.kind == IncentiveProgram.Kind.TIER_BONUS:
-        changes = TierChange.objects.filter(
-            kind__in=[TierChange.Kind.UPGRADE, TierChange.Kind.INITIAL],
-            effective_on__range=(start, end),
-            to_tier__rank__gte=program.bonus_tier.rank,
+# Earnings are derived, set-based, from the counted figure: every candidate line of a period
+# is one SQL SELECT (programs x counted wins, programs x tier changes), written into the
+# partners' draft statements with INSERT ... ON CONFLICT, and draft lines that no longer
+# have a candidate are deleted. Approved and paid statements are never touched. Table names
+# come from _meta; every value is a parameter.
+
+
+def _earning_sql() -> dict:
+    t = {
+        "deal": Deal._meta.db_table,
+        "program": IncentiveProgram._meta.db_table,
+        "products": IncentiveProgram.eligible_products.through._meta.db_table,
+        "tiers": IncentiveProgram.eligible_tiers.through._meta.db_table,
+        "state": PartnerTierState._meta.db_table,
+        "change": TierChange._meta.db_table,
+        "tier": Tier._meta.db_table,
+        "statement": Statement._meta.db_table,
+        "earning": Earning._meta.db_table,
+    }
+    # (program_id, partner_id, deal_id, tier_change_id, basis, amount) per counted win.
+    deals = f"""
+        SELECT p.id AS program_id, d.partner_id, d.id AS deal_id, NULL::bigint AS tier_change_id,
+               d.counted_amount_jpy AS basis,
+               CASE WHEN p.kind = %(spiff)s THEN p.amount
+                    ELSE round(d.counted_amount_jpy * p.percent / 100) END AS amount,
+               date_trunc('month', d.closed_on)::date AS period
+          FROM {t["program"]} p
+          JOIN {t["deal"]} d
+            ON d.stage = 'won' AND d.counted_amount_jpy IS NOT NULL
+           AND d.closed_on >= GREATEST(%(start)s, p.starts_on) AND d.closed_on <= LEAST(%(end)s, p.ends_on)
+         WHERE p.is_active AND p.kind IN (%(spiff)s, %(rebate)s)
+           AND (%(deal_ids)s::bigint[] IS NULL OR d.id = ANY(%(deal_ids)s::bigint[]))
+           AND (NOT EXISTS (SELECT 1 FROM {t["products"]} ep WHERE ep.incentiveprogram_id = p.id)
+                OR EXISTS (SELECT 1 FROM {t["products"]} ep
+                            WHERE ep.incentiveprogram_id = p.id AND ep.product_id = d.product_id))
+           AND (NOT EXISTS (SELECT 1 FROM {t["tiers"]} et WHERE et.incentiveprogram_id = p.id)
+                OR EXISTS (SELECT 1 FROM {t["tiers"]} et JOIN {t["state"]} s ON s.tier_id = et.tier_id
+                            WHERE et.incentiveprogram_id = p.id AND s.partner_id = d.partner_id))"""  # noqa: S608
+    # One bonus per program and partner: the first qualifying tier change in the window.
+    bonuses = f"""
+        SELECT DISTINCT ON (p.id, c.partner_id)
+               p.id AS program_id, c.partner_id, NULL::bigint AS deal_id, c.id AS tier_change_id,
+               0::numeric AS basis, p.amount AS amount, date_trunc('month', c.effective_on)::date AS period
+          FROM {t["program"]} p
+          JOIN {t["tier"]} bt ON bt.id = p.bonus_tier_id
+          JOIN {t["change"]} c
+            ON c.kind IN (%(upgrade)s, %(initial)s)
+           AND c.effective_on >= GREATEST(%(start)s, p.starts_on) AND c.effective_on <= LEAST(%(end)s, p.ends_on)
+          JOIN {t["tier"]} tt ON tt.id = c.to_tier_id AND tt.rank >= bt.rank
+         WHERE p.is_active AND p.kind = %(tier_bonus)s AND %(deal_ids)s::bigint[] IS NULL
+           AND (NOT EXISTS (SELECT 1 FROM {t["tiers"]} et WHERE et.incentiveprogram_id = p.id)
+                OR EXISTS (SELECT 1 FROM {t["tiers"]} et
+                            WHERE et.incentiveprogram_id = p.id AND et.tier_id = c.to_tier_id))
+         ORDER BY p.id, c.partner_id, c.effective_on, c.id"""  # noqa: S608
+    return {"t": t, "deals": deals, "bonuses": bonuses}
+
+
+def _earnings_write(cursor, *, start: date, end: date, deal_ids: list[int] | None) -> dict:
+    """Write the candidate lines of [start, end] (only those of `deal_ids` when given) into
+    draft statements, and delete draft lines left without a candidate. Returns counts and
+    the partners whose drafts changed."""
+    sql = _earning_sql()
+    t = sql["t"]
+    K = IncentiveProgram.Kind
+    params = {
+        "start": start,
+        "end": end,
+        "deal_ids": deal_ids,
+        "now": timezone.now(),
+        "spiff": K.SPIFF.value,
+        "rebate": K.REBATE.value,
+        "tier_bonus": K.TIER_BONUS.value,
+        "upgrade": TierChange.Kind.UPGRADE.value,
+        "initial": TierChange.Kind.INITIAL.value,
+        "draft": Statement.Status.DRAFT.value,
+    }
+    cand = f"({sql['deals']}) UNION ALL ({sql['bonuses']})"
+    cursor.execute(
+        f"""INSERT INTO {t["statement"]} (partner_id, period, status, total, currency, created_at)
+            SELECT DISTINCT c.partner_id, c.period, %(draft)s, 0, 'JPY', %(now)s FROM ({cand}) c
+            ON CONFLICT (partner_id, period) DO NOTHING""",  # noqa: S608
+        params,
+    )
+    written = 0
+    for kind, arbiter in (("deals", "(program_id, deal_id) WHERE deal_id IS NOT NULL"),
+                          ("bonuses", "(program_id, partner_id) WHERE deal_id IS NULL")):  # fmt: skip
+        cursor.execute(
+            f"""INSERT INTO {t["earning"]}
+                    (statement_id, program_id, partner_id, deal_id, tier_change_id, basis, amount, created_at)
+                SELECT s.id, c.program_id, c.partner_id, c.deal_id, c.tier_change_id, c.basis, c.amount, %(now)s
+                  FROM ({sql[kind]}) c
+                  JOIN {t["statement"]} s
+                    ON s.partner_id = c.partner_id AND s.period = c.period AND s.status = %(draft)s
+                ON CONFLICT {arbiter} DO UPDATE
+                   SET basis = EXCLUDED.basis, amount = EXCLUDED.amount, statement_id = EXCLUDED.statement_id,
+                       tier_change_id = EXCLUDED.tier_change_id
+                 WHERE {t["earning"]}.statement_id IN (SELECT id FROM {t["statement"]} WHERE status = %(draft)s)
+                   AND ({t["earning"]}.basis, {t["earning"]}.amount, {t["earning"]}.statement_id)
+                       IS DISTINCT FROM (EXCLUDED.basis, EXCLUDED.amount, EXCLUDED.statement_id)""",  # noqa: S608
+            params,
         )
-        if tier_ids:
-            changes = changes.filter(to_tier_id__in=tier_ids)
-        rows, seen = [], set()
-        for partner_id, change_id in changes.order_by("effective_on", "pk").values_list("partner_id", "pk"):
-            if partner_id not in seen:
-                seen.add(partner_id)
-                rows.append((partner_id, None, change_id, Decimal(0), program.amount))
-        return rows
-    deals = Deal.objects.won().filter(closed_on__range=(start, end))
-    if product_ids:
-        deals = deals.filter(product_id__in=product_ids)
-    if tier_ids:
-        deals = deals.filter(partner__tier_state__tier_id__in=tier_ids)
-    rows = []
-    for partner_id, deal_id, basis in deals.values_list("partner_id", "pk", "amount_jpy"):
-        if program.kind == IncentiveProgram.Kind.SPIFF:
-            amount = program.amount
-        else:
-            amount = (basis * program.percent / 100).quantize(Decimal(1), ROUND_HALF_UP)
-        rows.append((partner_id, deal_id, None, basis, amount))
-    return rows
+        written += cursor.rowcount
+    # Draft lines without a candidate any more: a win no longer counted (a re-review), a
+    # program deactivated or narrowed. For `deal_ids`, the lines of those deals in any draft.
+    scope = (
+        "e.deal_id = ANY(%(deal_ids)s::bigint[])"
+        if deal_ids is not None
+        else "s.period >= %(start)s AND s.period <= %(end)s"
+    )
+    cursor.execute(
+        f"""DELETE FROM {t["earning"]} e USING {t["statement"]} s
+             WHERE e.statement_id = s.id AND s.status = %(draft)s AND {scope}
+               AND NOT EXISTS (SELECT 1 FROM ({cand}) c
+                                WHERE c.program_id = e.program_id AND c.partner_id = e.partner_id
+                                  AND c.deal_id IS NOT DISTINCT FROM e.deal_id)
+            RETURNING e.partner_id""",  # noqa: S608
+        params,
+    )
+    removed = {row[0] for row in cursor.fetchall()}
+    return {"written": written, "removed": removed}
+
+
+def _statements_total(
+    cursor, *, start: date | None = None, end: date | None = None, partner_ids=None
+) -> None:
+    """Totals of the draft statements of a period (or of `partner_ids`), and drafts left
+    without lines removed."""
+    t = _earning_sql()["t"]
+    if partner_ids is not None:
+        where, params = "s.partner_id = ANY(%(ids)s)", {"ids": list(partner_ids)}
+    else:
+        where, params = "s.period >= %(start)s AND s.period <= %(end)s", {"start": start, "end": end}
+    params["draft"] = Statement.Status.DRAFT
+    cursor.execute(
+        f"""UPDATE {t["statement"]} s
+               SET total = COALESCE((SELECT SUM(e.amount) FROM {t["earning"]} e WHERE e.statement_id = s.id), 0)
+             WHERE s.status = %(draft)s AND {where}""",  # noqa: S608
+        params,
+    )
+    cursor.execute(
+        f"""DELETE FROM {t["statement"]} s WHERE s.status = %(draft)s AND {where}
+               AND NOT EXISTS (SELECT 1 FROM {t["earning"]} e WHERE e.statement_id = s.id)""",  # noqa: S608
+        params,
+    )
 
 
 @transaction.atomic
 def earnings_compute(*, period: date, actor=None) -> dict:
-    """Compute earnings of every active program for one month into draft statements.
+    """Rebuild the draft earnings of every active program for one month (set-based).
 
-    Idempotent: an earning is unique per (program, deal) or (program, partner) for bonuses,
-    and approved or paid statements are never touched.
+    Idempotent and a true rebuild: draft lines follow the counted figures, the programs and
+    the partners' tiers as they are now; lines that lost their candidate are removed. An
+    earning is unique per (program, deal), or per (program, partner) for tier bonuses, and
+    approved or paid statements are never touched.
     """
     start, end = month_start(period), month_end(period)
-    programs = (
-        IncentiveProgram.objects.filter(is_active=True, starts_on__lte=end, ends_on__gte=start)
-        .select_related("bonus_tier")
-        .prefetch_related("eligible_tiers", "eligible_products")
-    )
-    candidates = [(program, row) for program in programs for row in _program_candidates(program, start, end)]
-    partner_ids = {row[0] for _p, row in candidates}
-    Statement.objects.bulk_create(
-        [Statement(partner_id=pid, period=start) for pid in partner_ids], ignore_conflicts=True
-    )
-    drafts = dict(
-        Statement.objects.filter(
-            period=start, status=Statement.Status.DRAFT, partner_id__in=partner_ids
-        ).values_list("partner_id", "pk")
-    )
-    created = Earning.objects.bulk_create(
-        [
-            Earning(
-                statement_id=drafts[pid],
-                program=program,
-                partner_id=pid,
-                deal_id=deal_id,
-                tier_change_id=change_id,
-                basis=basis,
-                amount=amount,
-            )
-            for program, (pid, deal_id, change_id, basis, amount) in candidates
-            if pid in drafts
-        ],
-        ignore_conflicts=True,
-    )
-    totals = (
-        Earning.objects.filter(statement=OuterRef("pk"))
-        .values("statement")
-        .annotate(s=Sum("amount"))
-        .values("s")
-    )
-    Statement.objects.filter(period=start, status=Statement.Status.DRAFT).update(
-        total=Coalesce(Subquery(totals), Decimal(0))
-    )
-    # Drafts left without earnings (a deal reopened, a program deactivated) are removed.
-    Statement.objects.filter(period=start, status=Statement.Status.DRAFT).exclude(
-        Exists(Earning.objects.filter(statement=OuterRef("pk")))
-    ).delete()
-    # Draft lines of any partner may have changed or gone (see above): rebuild every row.
+    with connection.cursor() as cursor:
+        result = _earnings_write(cursor, start=start, end=end, deal_ids=None)
+        _statements_total(cursor, start=start, end=end)
+    # Draft lines of any partner may have changed or gone: rebuild every row.
     program_cost_refresh()
+    programs = IncentiveProgram.objects.filter(is_active=True, starts_on__lte=end, ends_on__gte=start).count()
+    statements = Statement.objects.filter(period=start, status=Statement.Status.DRAFT).count()
     if actor is not None:
-        audit(actor=actor, action="earnings.computed", period=start.isoformat(), candidates=len(candidates))
-    return {"programs": len(programs), "statements": len(drafts), "candidates": len(created)}
+        audit(actor=actor, action="earnings.computed", period=start.isoformat(), lines=result["written"],
+              removed=len(result["removed"]))  # fmt: skip
+    return {"programs": programs, "statements": statements, "candidates": result["written"]}
+
+
+def deal_earnings_follow(*, deal_ids: list[int]) -> None:
+    """A deal's status or counted figure changed: rebuild its lines in draft statements (in
+    the month it was closed), never in approved or paid ones. Called inside the service's
+    transaction; set-based for any number of deals."""
+    months = sorted(
+        {
+            month_start(d)
+            for d in Deal.objects.filter(pk__in=deal_ids, closed_on__isnull=False).values_list(
+                "closed_on", flat=True
+            )
+        }
+    )
+    partner_ids = set(Deal.objects.filter(pk__in=deal_ids).values_list("partner_id", flat=True))
+    with connection.cursor() as cursor:
+        start = months[0] if months else timezone.localdate()
+        end = month_end(months[-1]) if months else start
+        _earnings_write(cursor, start=start, end=end, deal_ids=list(deal_ids))
+        _statements_total(cursor, partner_ids=partner_ids)
+    program_cost_refresh(partner_ids=partner_ids)
+
+
+def earnings_rebuild(*, first: date, last: date, actor=None) -> list[dict]:
+    """Rebuild the draft earnings of every month from `first` to `last` (operators: after an
+    upgrade that changed what counts; `manage.py rebuild_earnings`). One transaction per month."""
+    out, month = [], month_start(first)
+    while month <= last:
+        out.append({"period": month, **earnings_compute(period=month, actor=actor)})
+        month = month_start(month_end(month) + timedelta(days=1))
+    return out
 
 
 @transaction.atomic

@@ -16,6 +16,9 @@ STAFF_DEAL_COLUMNS = [
     Column(_("Product"), lambda d: d.product.label),
     Column(_("Amount"), lambda d: d.amount, cell=CELLS + "amount.html", css="text-end"),
     Column(_("Currency"), lambda d: d.currency, html=False),
+    Column(_("Approved amount"), lambda d: d.approved_amount, html=False),
+    Column(_("Stage"), lambda d: d.get_stage_display(), html=False),
+    Column(_("Counted (JPY)"), lambda d: d.counted_amount_jpy, html=False),
     Column(_("Review status"), lambda d: d.get_status_display(), cell=CELLS + "status.html"),
     Column(_("Possible conflict"), lambda d: _("Yes") if d.has_conflict else _("No"), cell=CELLS + "conflict.html"),
     Column(_("Waiting (days)"), lambda d: d.age_days, cell=CELLS + "waiting.html"),
@@ -30,7 +33,9 @@ DEAL_COLUMNS = [
     Column(_("Product"), lambda d: d.product.label),
     Column(_("Amount"), lambda d: d.amount),
     Column(_("Currency"), lambda d: d.currency),
+    Column(_("Approved amount"), lambda d: d.approved_amount),
     Column(_("Stage"), lambda d: d.get_stage_display()),
+    Column(_("Counted (JPY)"), lambda d: d.counted_amount_jpy),
     Column(_("Review status"), lambda d: d.get_status_display()),
     Column(_("Protected until"), lambda d: d.protected_until or ""),
     Column(_("Expected close"), lambda d: d.expected_close_date),
@@ -91,4 +96,21 @@ EARNING_COLUMNS = [
     *STATEMENT_LINE_COLUMNS[:2],
     Column(_("For"), _earned_for),
     *STATEMENT_LINE_COLUMNS[3:],
+]
+
+# The offboarding export's deal file (privacy.registry): every field, the customer contact
+# included (it is the partner's own data).
+DEAL_EXPORT_COLUMNS = [
+    *DEAL_COLUMNS[:4],
+    Column(_("Contact name"), lambda d: d.contact_name),
+    Column(_("Contact e-mail"), lambda d: d.contact_email),
+    Column(_("Contact phone"), lambda d: d.contact_phone),
+    *DEAL_COLUMNS[4:],
+    Column(_("Closed on"), lambda d: d.closed_on or ""),
+    Column(_("Reason lost"), lambda d: d.lost_reason),
+    Column(_("Notes"), lambda d: d.notes),
+    Column(_("Registered by"), lambda d: d.registered_by.email if d.registered_by else ""),
+    Column(
+        _("Contact anonymised"), lambda d: d.contacts_anonymised_at.date() if d.contacts_anonymised_at else ""
+    ),
 ]

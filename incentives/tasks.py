@@ -21,6 +21,11 @@ def sweep_deal_protection() -> dict:
 
 
 @shared_task(acks_late=True)
+def anonymise_deal_contacts() -> int:
+    return services.deals_contacts_anonymise_stale()
+
+
+@shared_task(acks_late=True)
 def compute_earnings(period: str | None = None) -> dict:
     from django.utils import timezone
 
@@ -28,8 +33,8 @@ def compute_earnings(period: str | None = None) -> dict:
 
 
 @shared_task(acks_late=True)
-def notify_deal_reviewed(deal_id: int) -> None:
-    emails.deal_reviewed(deal_id=deal_id)
+def notify_deal_reviewed(deal_id: int, decision: str | None = None) -> None:
+    emails.deal_reviewed(deal_id=deal_id, decision=decision)
 
 
 @shared_task(acks_late=True)

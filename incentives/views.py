@@ -34,6 +34,7 @@ from incentives.tables import (
 from prm import pagecache
 from prm.audit import events_for
 from prm.columns import csv_export, html_columns
+from prm.exports import stream_rows
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate, paginate_capped
 from prm.scoping import scoped, viewer_scope
@@ -48,7 +49,7 @@ def deals(request):
     filters = DealFilterSet(request.GET or None, queryset=qs)
     form, qs = filters.form, filters.qs
     if request.GET.get("format") == "csv":
-        return csv_export("deals", DEAL_COLUMNS, qs.iterator())
+        return csv_export("deals", DEAL_COLUMNS, stream_rows(qs), request=request, count=qs)
     main = pagecache.Fragment(request, "incentives:deals", "partner catalogue", request.GET.urlencode())
     page = pagecache.lazy(lambda: paginate(request, qs))  # read only when the fragment is rendered
     return render(
@@ -88,6 +89,7 @@ def history_labels() -> dict:
         "deal.updated": _("Details updated"),
         "deal.approved": _("Approved"),
         "deal.rejected": _("Rejected"),
+        "deal.change_rejected": _("Change not accepted; the approved amount was restored"),
         "deal.won": _("Marked as won"),
         "deal.lost": _("Marked as lost"),
         "deal.protection_expired": _("Protection expired"),
@@ -111,7 +113,9 @@ def _deal_page(request, deal, *, update_form=None, close_form=None, status=200, 
             "deal": deal,
             "update_form": update_form or pagecache.lazy(lambda: DealUpdateForm(instance=deal)),
             "close_form": close_form
-            or pagecache.lazy(lambda: DealCloseForm(initial={"amount": deal.amount}, auto_id="close_%s")),
+            or pagecache.lazy(
+                lambda: DealCloseForm(initial={"amount": deal.amount}, auto_id="close_%s", deal=deal)
+            ),
             "history": pagecache.lazy(lambda: deal_history(deal)),
             "active_nav": "deals",
             "main": main,
@@ -164,7 +168,7 @@ def deal_update(request, pk):
 @partner_required
 def deal_close(request, pk):
     deal = _partner_deal(request, pk)
-    form = DealCloseForm(request.POST, auto_id="close_%s")
+    form = DealCloseForm(request.POST, auto_id="close_%s", deal=deal)
     if not form.is_valid():
         return _deal_page(request, deal, close_form=form)
     won = form.cleaned_data["outcome"] == "won"
@@ -174,9 +178,19 @@ def deal_close(request, pk):
     except services.IncentivesError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, _("Congratulations on the win!") if won else _("The deal has been marked as lost.")
-        )
+        deal.refresh_from_db()
+        if won and deal.win_under_review:
+            messages.success(
+                request,
+                _(
+                    "Congratulations on the win! The amount is above the approved amount, so your channel "
+                    "manager reviews it first; it counts toward your tier and incentives once approved."
+                ),
+            )
+        else:
+            messages.success(
+                request, _("Congratulations on the win!") if won else _("The deal has been marked as lost.")
+            )
     return redirect("incentives:deal_detail", pk=deal.pk)
 
 
@@ -383,7 +397,9 @@ def staff_deals(request):
             yield deal
 
     if request.GET.get("format") == "csv":
-        return csv_export("deal-registrations", STAFF_DEAL_COLUMNS, with_age(qs.iterator()))
+        return csv_export(
+            "deal-registrations", STAFF_DEAL_COLUMNS, with_age(stream_rows(qs)), request=request, count=qs
+        )
     # The queue can hold 100,000 submitted deals: count at most 1,000 of them.
     page = paginate_capped(request, qs)
     list(with_age(page))
@@ -414,6 +430,9 @@ def staff_deal_detail(request, pk):
             if form.cleaned_data["decision"] == "approve":
                 services.deal_approve(deal=deal, actor=request.user, reason=reason)
                 messages.success(request, _("The registration has been approved."))
+            elif deal.is_re_review:
+                services.deal_reject(deal=deal, actor=request.user, reason=reason)
+                messages.success(request, _("The change was not accepted; the approved amount was restored."))
             else:
                 services.deal_reject(deal=deal, actor=request.user, reason=reason)
                 messages.success(request, _("The registration has been rejected."))
@@ -442,6 +461,11 @@ def staff_overview(request):
     visible = partners_for_staff(request.user)
     lang_en = (request.LANGUAGE_CODE or "").startswith("en")
     export = request.GET.get("export")
+    if export == "changes":
+        changes = queries.tier_changes(visible)
+        return csv_export(
+            "tier-changes", TIER_CHANGE_COLUMNS, stream_rows(changes), request=request, count=changes
+        )
     if export:
         overview = queries.tier_overview(visible, lang_en=lang_en)
         if export == "distribution":
@@ -449,8 +473,6 @@ def staff_overview(request):
             return csv_export("tier-distribution", TIER_DISTRIBUTION_COLUMNS, rows)
         if export == "movements":
             return csv_export("tier-movements", TIER_MOVEMENT_COLUMNS, overview.movements)
-        if export == "changes":
-            return csv_export("tier-changes", TIER_CHANGE_COLUMNS, queries.tier_changes(visible))
         if export == "cost":
             return csv_export("program-cost", PROGRAM_COST_COLUMNS, overview.cost)
     # Figures over every partner in scope may lag: a fragment kept five minutes per viewer

@@ -9,6 +9,7 @@ class OnboardingConfig(AppConfig):
     def ready(self):
         from incentives import sources
         from onboarding import (
+            privacy_sections,
             queries,
             receivers,  # noqa: F401  (connects the partners.signals receivers)
             views,
@@ -21,3 +22,4 @@ class OnboardingConfig(AppConfig):
         )
         registry.register_home_panel(views.home_panel, order=30)
         registry.register_staff_links(views.staff_links, order=30)
+        privacy_sections.register()  # what onboarding holds about a partner (offboarding export)

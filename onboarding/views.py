@@ -39,6 +39,7 @@ from onboarding.tables import CERTIFICATION_COLUMNS, COHORT_COLUMNS, OVERDUE_TAS
 from onboarding.video import embed_url
 from prm import pagecache
 from prm.columns import csv_export, html_columns
+from prm.exports import stream_rows
 from prm.files import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate, paginate_counted
@@ -504,7 +505,9 @@ def staff_plans(request):
             yield plan
 
     if request.GET.get("format") == "csv":
-        return csv_export("onboarding-plans", PLAN_COLUMNS, with_progress(qs.iterator()))
+        return csv_export(
+            "onboarding-plans", PLAN_COLUMNS, with_progress(stream_rows(qs)), request=request, count=qs
+        )
     page = paginate_counted(request, page_qs, count=count_qs.count())
     plans = page.object_list = list(page)
 

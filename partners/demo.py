@@ -51,7 +51,7 @@ PARTNERS = [
      "業界特化の拡張アプリケーションを開発するISVです。"),
 ]  # fmt: skip
 
-# Readings that the automatic suggestion (pykakasi) would get wrong; the others are suggested.
+# Readings that the automatic suggestion (prm.kana, SudachiPy) would get wrong; the others are suggested.
 READINGS = {"hokuto-it": "ホクトアイティーサービス"}
 
 # Extra members per partner: (e-mail local part, display name, language)

@@ -26,6 +26,7 @@ from partners.models import (
 )
 from prm import pagecache
 from prm.audit import audit
+from prm.exports import stream_rows
 from prm.notifications import notify
 
 
@@ -93,7 +94,7 @@ def applications_rescore(*, only_open: bool = True) -> int:
     if only_open:
         qs = qs.filter(status__in=Application.OPEN_STATUSES)
     count = 0
-    for application in qs.iterator(chunk_size=200):
+    for application in stream_rows(qs, chunk_size=200):  # one transaction: all rescored, or none
         application_score(application=application, profiles=profiles)
         count += 1
     return count

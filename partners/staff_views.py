@@ -16,7 +16,7 @@ from partners.services import RecruitmentError
 from partners.tables import APPLICATION_COLUMNS
 from prm import charts, pagecache
 from prm.columns import csv_export, html_columns
-from prm.exports import csv_response
+from prm.exports import csv_response, stream_rows
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate
 from prm.tenancy import partners_for_staff, staff_required
@@ -59,7 +59,7 @@ def applications(request):
     filters = ApplicationFilterSet(request.GET or None, queryset=_applications())
     form, qs = filters.form, filters.qs
     if request.GET.get("format") == "csv":
-        return _applications_csv(qs, _visible_partner_ids(request.user))
+        return _applications_csv(request, qs, _visible_partner_ids(request.user))
     page = paginate(request, qs)
     visible = _visible_partner_ids(request.user, page.object_list)
     for application in page:
@@ -89,13 +89,13 @@ def applications(request):
     )
 
 
-def _applications_csv(qs, visible):
+def _applications_csv(request, qs, visible):
     def rows():
-        for application in qs.iterator(chunk_size=500):
+        for application in stream_rows(qs, chunk_size=500):
             application.referrer_name = referrer_name(application, visible)
             yield application
 
-    return csv_export("applications", APPLICATION_COLUMNS, rows())
+    return csv_export("applications", APPLICATION_COLUMNS, rows(), request=request, count=qs)
 
 
 @managers_only

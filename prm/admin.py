@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -12,7 +13,7 @@ from prm.admin_mixins import (
     users_for_staff,
 )
 from prm.audit import audit
-from prm.exports import csv_response
+from prm.exports import csv_response, stream_rows
 from prm.models import AuditEvent, ClosureDay, User
 from prm.tenancy import partners_for_staff
 
@@ -67,7 +68,12 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         return self.manager_fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else ["last_login", "date_joined"]
+        # The e-mail address is the login and where password resets go: it changes only through
+        # the person's own verified change (allauth: a link to the new address, a notice to the
+        # old one), never in a staff form, whoever the staff user is.
+        if obj is None:
+            return []
+        return ["email"] if request.user.is_superuser else ["email", "last_login", "date_joined"]
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -81,6 +87,13 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
             if attempted:
                 # The form below ignores these fields; the attempt is kept in the audit log.
                 audit_denied(request, "protected_user_fields", fields=attempted, object_id=object_id)
+        if request.method == "POST" and object_id and "email" in request.POST:
+            user = self.get_queryset(request).filter(pk=object_id).first()
+            if user is not None and request.POST["email"].strip().lower() != user.email.lower():
+                # Ignored (read-only field); kept in the audit log with the address tried.
+                audit_denied(
+                    request, "email_change", object_id=object_id, attempted=request.POST["email"][:254]
+                )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def user_change_password(self, request, id, form_url=""):
@@ -125,7 +138,9 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.action(description=_("Export selected rows as CSV"), permissions=["view"])
 def export_csv(modeladmin, request, queryset):
-    """The generic export of every changelist: the columns of the list, scoped rows only."""
+    """The generic export of every changelist: the columns of the list, scoped rows only.
+    Streamed; "select all" over more than EXPORT_BACKGROUND_ROWS rows is written by a
+    worker (prm.export_jobs re-runs the changelist's filters as the same user)."""
     fields = [f for f in modeladmin.get_list_display(request) if f != "action_checkbox"]
     header = [label_for_field(f, modeladmin.model, modeladmin) for f in fields]
 
@@ -136,15 +151,18 @@ def export_csv(modeladmin, request, queryset):
             return ""
         return value
 
-    rows = [[cell(obj, f) for f in fields] for obj in queryset]
-    audit(
-        actor=request.user,
-        action="admin.exported",
-        model=modeladmin.model._meta.label_lower,
-        rows=len(rows),
+    job = getattr(request, "export_job", None)
+    total = job.job.total if job is not None else queryset.count()
+    if job is None:
+        audit(
+            actor=request.user, action="admin.exported", model=modeladmin.model._meta.label_lower, rows=total
+        )
+        if total <= settings.PRM_EXPORT_BACKGROUND_ROWS:
+            modeladmin.message_user(request, _("%(n)d rows exported.") % {"n": total}, messages.SUCCESS)
+    rows = ([cell(obj, f) for f in fields] for obj in stream_rows(queryset))
+    return csv_response(
+        modeladmin.model._meta.model_name, header, rows, request=request, count=total if job is None else None
     )
-    modeladmin.message_user(request, _("%(n)d rows exported.") % {"n": len(rows)}, messages.SUCCESS)
-    return csv_response(modeladmin.model._meta.model_name, header, rows)
 
 
 admin.site.add_action(export_csv, "export_csv")

@@ -8,16 +8,26 @@
   `prm.tenancy.partners_for_staff`.
 - `SuperuserObjectPermissionsMixin`: guardian's object-permission screens, superusers only.
 - `SuperuserOnlyAdminMixin`: models only superusers manage (groups, e-mail addresses, MFA).
+- `AudienceWideningAdminMixin`: records shown to an audience of partners (campaigns,
+  announcements): a save that would show one to more partners than before asks for
+  confirmation first.
+
+Many-to-many choices narrowed to a staff user's partners never lose what the user cannot
+see: on save, the relations outside their scope are kept (`AuditedAdminMixin.save_related`),
+for every such field of every admin and inline, found by introspection
+(tests/prm/test_admin_m2m_scope.py).
 
 Which *models* a role may use is prm/roles.py; this file is about which *rows*.
 """
 
+from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from prm.audit import audit
 from prm.audit_receivers import current_actor
@@ -57,19 +67,30 @@ def audit_denied(request, reason: str, **data):
 
 
 def users_for_staff(user):
-    """Accounts a staff user may see in the admin: themselves and partner users of their partners.
+    """Accounts a staff user may see in the admin: themselves and partner users of their partners
+    (a membership, active or ended, at a partner they see).
 
-    Staff accounts (other than themselves) are superuser-only.
+    Staff accounts (other than themselves) and people with no membership at all (applicants,
+    people removed from a partner) are superuser-only: a manager cannot reach them, nor attach
+    them to a partner of theirs.
     """
-    Partner = partner_model()
-
     User = get_user_model()
     if user.is_superuser:
         return User.objects.all()
-    outside = Partner.objects.exclude(pk__in=partners_for_staff(user).values("pk"))
     return User.objects.filter(
-        Q(pk=user.pk) | (Q(is_staff=False, is_superuser=False) & ~Q(membership__partner__in=outside))
-    ).distinct()
+        Q(pk=user.pk)
+        | Q(is_staff=False, is_superuser=False, membership__partner__in=partners_for_staff(user).values("pk"))
+    )
+
+
+def is_scoped_model(model, queryset=None) -> bool:
+    """Whether `scope_choices` narrows rows of `model` to a staff user's partners."""
+    queryset = queryset if queryset is not None else model._default_manager.all()
+    return (
+        model is partner_model()
+        or model is get_user_model()
+        or bool(getattr(queryset, "partner_lookup", None))
+    )
 
 
 def scope_choices(model, user, queryset=None):
@@ -144,8 +165,158 @@ class AuditedAdminMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         if formfield is not None and hasattr(formfield, "queryset"):
+            if not request.user.is_superuser and is_scoped_model(db_field.related_model, formfield.queryset):
+                # The widget offers only what the user may see; save_related keeps the rest.
+                formfield.keeps_out_of_scope = True
             formfield.queryset = scope_choices(db_field.related_model, request.user, formfield.queryset)
         return formfield
+
+    def save_related(self, request, form, formsets, change):
+        keep_out_of_scope_relations(form)
+        for formset in formsets:
+            for inline_form in formset.forms:
+                keep_out_of_scope_relations(inline_form)
+        super().save_related(request, form, formsets, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and context.get("adminform") is not None:
+            form = context["adminform"].form
+            for name, field in form.fields.items():
+                hidden = (
+                    out_of_scope_relations(form, name) if getattr(field, "keeps_out_of_scope", False) else []
+                )
+                if hidden:
+                    note = ngettext(
+                        "Also set: %(n)d entry you cannot see (outside your partners); saving keeps it.",
+                        "Also set: %(n)d entries you cannot see (outside your partners); saving keeps them.",
+                        len(hidden),
+                    ) % {"n": len(hidden)}
+                    field.help_text = f"{field.help_text} {note}".strip()
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def out_of_scope_relations(form, name) -> list:
+    """Objects related through the many-to-many field `name` of the form's saved instance that
+    the field's choices (the staff user's scope) do not offer."""
+    instance, field = form.instance, form.fields.get(name)
+    if field is None or instance is None or instance.pk is None or not hasattr(instance, name):
+        return []
+    return list(getattr(instance, name).exclude(pk__in=field.queryset.values("pk")))
+
+
+def keep_out_of_scope_relations(form) -> None:
+    """Before `save_m2m()`: add back the relations a narrowed widget could not show, so that a
+    save sets `posted + out of scope` instead of dropping what the user could not see."""
+    if not getattr(form, "cleaned_data", None):
+        return
+    for name, field in form.fields.items():
+        if getattr(field, "keeps_out_of_scope", False) and name in form.cleaned_data:
+            hidden = out_of_scope_relations(form, name)
+            if hidden:
+                form.cleaned_data[name] = [*form.cleaned_data[name], *hidden]
+
+
+CONFIRM_WIDENING = "confirm_audience_widening"
+
+
+class AudienceWideningAdminMixin:
+    """Ask before a save shows a record to more partners than before.
+
+    `audience_rules` maps each audience field to how it reads ("everyone" when empty):
+    - "choices": a list of values (partner types); widening = emptied, or a value added;
+    - "rank": a tier foreign key, a minimum; widening = removed or lowered;
+    - "named": a many-to-many of partners; widening = emptied, or a partner added.
+    A many-to-many keeps its out-of-scope relations on save (AuditedAdminMixin), and they
+    count here: a manager who removes every partner they can see does not empty the list.
+    `audience_live(form)` says whether the record is shown after the save (a draft is not).
+    """
+
+    audience_rules: dict[str, str] = {}
+
+    def audience_live(self, form) -> bool:
+        return True
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None or not self.audience_rules:
+            return fieldsets
+        return [*fieldsets, (None, {"fields": [CONFIRM_WIDENING]})]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and self.audience_rules:
+            kwargs["form"] = self._confirming_form(kwargs.get("form", self.form), obj)
+        return super().get_form(request, obj, **kwargs)
+
+    def _confirming_form(self, base, obj):
+        admin = self
+
+        class ConfirmingForm(base):
+            confirm_audience_widening = forms.BooleanField(
+                label=_("Yes, show it to more partners"), required=False, widget=forms.HiddenInput
+            )
+
+            def clean(self):
+                data = super().clean()
+                reasons = admin.audience_widening(obj, self) if admin.audience_live(self) else []
+                if reasons and not data.get(CONFIRM_WIDENING):
+                    self.fields[CONFIRM_WIDENING].widget = forms.CheckboxInput()
+                    raise ValidationError(
+                        [
+                            _("Saving shows this to more partners than before:"),
+                            *reasons,
+                            _("Tick “Yes, show it to more partners” and save again to confirm."),
+                        ]
+                    )
+                return data
+
+        ConfirmingForm.__name__ = base.__name__
+        return ConfirmingForm
+
+    def audience_widening(self, obj, form) -> list[str]:
+        """Why the posted audience is wider than the stored one (empty: it is not)."""
+        old = type(obj)._default_manager.get(pk=obj.pk)
+        reasons = []
+        for name, kind in self.audience_rules.items():
+            if name not in form.cleaned_data:
+                continue  # not on the form: unchanged
+            label = str(type(obj)._meta.get_field(name).verbose_name)
+            reason = _WIDENING[kind](old, form, name)
+            if reason:
+                reasons.append(reason % {"field": label})
+        return reasons
+
+
+def _choices_widened(old, form, name):
+    before, after = set(getattr(old, name) or []), set(form.cleaned_data.get(name) or [])
+    if before and not after:
+        return _("%(field)s: emptied, which means every partner")
+    if before and after - before:
+        return _("%(field)s: values added")
+    return None
+
+
+def _rank_widened(old, form, name):
+    before, after = getattr(old, name), form.cleaned_data.get(name)
+    if before is not None and after is None:
+        return _("%(field)s: removed, which means every tier")
+    if before is not None and after.rank < before.rank:
+        return _("%(field)s: lowered")
+    return None
+
+
+def _named_widened(old, form, name):
+    before = set(getattr(old, name).values_list("pk", flat=True))
+    after = {o.pk for o in form.cleaned_data.get(name) or []}
+    if getattr(form.fields[name], "keeps_out_of_scope", False):
+        after |= {o.pk for o in out_of_scope_relations(form, name)}
+    if before and not after:
+        return _("%(field)s: none named any more, which means every partner")
+    if before and after - before:
+        return _("%(field)s: partners added")
+    return None
+
+
+_WIDENING = {"choices": _choices_widened, "rank": _rank_widened, "named": _named_widened}
 
 
 class PartnerScopedAdminMixin(AuditedAdminMixin):

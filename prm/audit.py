@@ -31,3 +31,25 @@ def events_for(target: models.Model):
     return AuditEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
     ).select_related("actor")
+
+
+def audit_scrub(*, model, target_ids, keys: list[str], under: str = "changes") -> int:
+    """Erase personal data from audit rows of `target_ids` (rows of `model`): the values at
+    data[under][key] become "(erased)" (who did what, and when, stays). One UPDATE; used
+    when a person's data is anonymised (APPI: deletion on request, retention periods)."""
+    from django.db import connection
+
+    if not target_ids:
+        return 0
+    ct = ContentType.objects.get_for_model(model)
+    expression = "data"
+    for _key in keys:
+        expression = f"jsonb_set({expression}, ARRAY[%s, %s], '\"(erased)\"'::jsonb, false)"
+    params = [value for key in keys for value in (under, key)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET data = {expression}"  # noqa: S608 (fixed text)
+            " WHERE target_type_id = %s AND target_id = ANY(%s) AND data ? %s",
+            [*params, ct.pk, [str(pk) for pk in target_ids], under],
+        )
+        return cursor.rowcount

@@ -76,7 +76,10 @@ def _object_permission_changed(action):
 
 
 def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The client's address as prm.clientip finds it behind the proxy (not the proxy's own)."""
+    from prm.clientip import client_ip
+
+    return client_ip(request) if request is not None else ""
 
 
 def _logged_in(sender, request, user, **kwargs):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from prm.audit import audit
-from prm.exports import csv_response
+from prm.exports import csv_response, stream_rows
 from prm.models import CHANNEL_MANAGERS, AuditEvent
 from prm.pagination import paginate
 from prm.tenancy import partners_for_staff, staff_required
@@ -60,7 +60,8 @@ def audit_list(request):
     qs = events.qs.order_by("-created_at", "-id")
     names = dict(partners_for_staff(request.user).values_list("pk", "name"))
     if request.GET.get("format") == "csv":
-        audit(actor=request.user, action="audit.exported", filters=request.GET.dict())
+        if not getattr(request, "export_job", None):  # once, when asked (not again in the worker)
+            audit(actor=request.user, action="audit.exported", filters=request.GET.dict())
         return csv_response(
             "audit",
             [_("when"), _("actor"), _("action"), _("target"), _("partner"), _("details")],
@@ -73,8 +74,10 @@ def audit_list(request):
                     names.get(e.partner_id, ""),
                     e.data,
                 )
-                for e in qs.iterator()
+                for e in stream_rows(qs)
             ),
+            request=request,
+            count=qs,
         )
     page = paginate(request, qs, per_page=50)
     for event in page:

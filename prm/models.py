@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.audit_labels import action_label
+from prm.storage import private_storage
 from prm.weburl import WebURLField, web_url_constraint
 
 
@@ -273,3 +274,45 @@ class ClosureDay(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.first_day:%Y-%m-%d}–{self.last_day:%Y-%m-%d})"
+
+
+class ExportJob(models.Model):
+    """A CSV export too large to stream in one request: a worker writes it to the private
+    storage, the person who asked sees its progress and gets an e-mail with the link
+    (prm.export_jobs). Only that person can see it; files are deleted after a week."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Queued")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready to download")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    # The export's own address: the worker asks the same view, with the same checks.
+    path = models.CharField(max_length=500)
+    query = models.TextField(blank=True)
+    language = models.CharField(max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(storage=private_storage, upload_to="exports/", blank=True, max_length=300)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["created_at"], name="prm_exportjob_created")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, self.rows_written * 100 // self.total) if self.total else 0

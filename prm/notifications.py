@@ -34,6 +34,7 @@ KINDS: dict[str, Kind] = {
         {
             "approved": _("Your deal registration “%(deal)s” was approved."),
             "rejected": _("Your deal registration “%(deal)s” was not approved."),
+            "restored": _("The change to “%(deal)s” was not accepted; the approved amount stands."),
         },
     ),
     "protection_ending": Kind(
@@ -68,6 +69,18 @@ KINDS: dict[str, Kind] = {
     # Emitted by the promotion app (issue 15) when it publishes campaigns and announcements.
     "campaign_new": Kind(_("New campaign"), _("A new campaign is open: %(title)s.")),
     "announcement_new": Kind(_("New announcement"), _("New announcement: %(title)s.")),
+    # Personal data (privacy app, issue 21).
+    "privacy_request_due": Kind(
+        _("Request from a person concerned due"),
+        {
+            "due_soon": _("The request “%(request)s” is due on %(date)s."),
+            "overdue": _("The request “%(request)s” is overdue: it was due on %(date)s."),
+        },
+        (STAFF,),
+    ),
+    "partner_export_ready": Kind(
+        _("Partner data export ready"), _("The data export of %(partner)s is ready to download."), (STAFF,)
+    ),
 }
 
 

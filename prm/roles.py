@@ -72,6 +72,12 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "promotion.overviewvideo": ALL,
         "promotion.cobrandedfile": READ,
         "promotion.campaignevent": READ,
+        # Personal data (APPI): records written by services, read here; the partner's legal
+        # identity as confirmed. Requests are handled on the staff pages.
+        "privacy.provisionrecord": READ,
+        "privacy.partnerlegalidentity": EDIT,
+        "privacy.datarequest": READ,
+        "privacy.partnerexport": READ,
         # Questions from partners.
         "threads.thread": REVIEW,
         "threads.message": READ,

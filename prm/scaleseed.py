@@ -188,6 +188,11 @@ def _seed(lo: int, hi: int, *, first_run: bool, timer) -> dict:
             "amount": "a",
             "amount_jpy": "a",
             "currency": "'JPY'",
+            # Reviewed registrations carry what was approved; reviewed wins count at it.
+            "approved_amount": "CASE WHEN h %% 20 < 17 THEN a END",
+            "approved_currency": "CASE WHEN h %% 20 < 17 THEN 'JPY' ELSE '' END",
+            "approved_amount_jpy": "CASE WHEN h %% 20 < 17 THEN a END",
+            "counted_amount_jpy": "CASE WHEN h %% 20 < 17 AND h %% 10 < 4 THEN a END",
             "expected_close_date": "%(today)s::date + (d %% 120)",
             "status": "CASE WHEN h %% 20 < 17 THEN 'approved' WHEN h %% 20 < 19 THEN 'submitted' ELSE 'rejected' END",
             "stage": "CASE WHEN h %% 20 < 17 THEN (CASE WHEN h %% 10 < 4 THEN 'won' WHEN h %% 10 < 6 THEN 'lost'"
@@ -413,7 +418,7 @@ def _earnings(today) -> tuple[int, int]:
         },
         "FROM (SELECT DISTINCT d.partner_id, date_trunc('month', d.closed_on)::date AS period"
         " FROM incentives_deal d JOIN scale_p s ON s.partner_id = d.partner_id"
-        " WHERE d.stage = 'won' AND d.closed_on >= %(since)s) d"
+        " WHERE d.counted_amount_jpy IS NOT NULL AND d.closed_on >= %(since)s) d"
         " WHERE NOT EXISTS (SELECT 1 FROM incentives_statement x WHERE x.partner_id = d.partner_id"
         " AND x.period = d.period)",
         {"today": today, "since": since},
@@ -426,12 +431,12 @@ def _earnings(today) -> tuple[int, int]:
             "deal": "d.id",
             "partner": "d.partner_id",
             "amount": "30000",
-            "basis": "d.amount_jpy",
+            "basis": "d.counted_amount_jpy",
         },
         "FROM incentives_deal d JOIN scale_p s ON s.partner_id = d.partner_id"
         " JOIN incentives_statement st ON st.partner_id = d.partner_id"
         " AND st.period = date_trunc('month', d.closed_on)::date"
-        " WHERE d.stage = 'won' AND d.closed_on >= %(since)s"
+        " WHERE d.counted_amount_jpy IS NOT NULL AND d.closed_on >= %(since)s"
         " AND NOT EXISTS (SELECT 1 FROM incentives_earning e WHERE e.program_id = %(program)s AND e.deal_id = d.id)",
         {"program": program.pk, "since": since},
     )
@@ -446,26 +451,14 @@ def _earnings(today) -> tuple[int, int]:
 
 
 def _derived(timer) -> None:
-    """What beat would do: tiers, engagement counters, 'partners like you', statistics."""
-    from content import services as content_services
-    from dashboard.rollup import engagement_refresh
+    """What beat would do: tiers, then every roll-up (`manage.py refresh_rollups`)."""
+    from dashboard.rollup import rollups_refresh
     from incentives import services as incentive_services
-    from incentives.deal_rollup import deal_rollup_refresh
-    from incentives.program_costs import program_cost_refresh
-    from onboarding.queries import task_lateness_refresh
 
     incentive_services.tiers_recompute(as_of=timezone.localdate())
-    program_cost_refresh()
-    task_lateness_refresh()
-    timer.step("tier recomputation, program cost and task lateness roll-ups")
-    deal_rollup_refresh()
-    timer.step("deal roll-up (dashboard)")
-    engagement_refresh()
-    timer.step("content engagement roll-up (dashboard)")
-    content_services.engagement_recount()
-    content_services.popularity_refresh()
-    content_services.analytics_refresh()
-    timer.step("engagement counters, popularity and analytics roll-ups")
+    timer.step("tier recomputation")
+    rollups_refresh()
+    timer.step("roll-ups: program cost, task lateness, deals, engagement, popularity, analytics")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     timer.step("ANALYZE")

@@ -21,7 +21,9 @@ from prm.storage import media_storage_origin, storages_from_env
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")  # setdefault: the real environment wins
+# setdefault: the real environment wins. PRM_ENV_FILE names the file of a deployment
+# (docs/deployment.md: /etc/prm/prm.env, also read by systemd); else a development `.env`.
+environ.Env.read_env(os.environ.get("PRM_ENV_FILE") or BASE_DIR / ".env")
 
 for _name in (
     "DJANGO_SECRET_KEY",
@@ -67,17 +69,33 @@ if "PRM_DATABASE_NAME" in os.environ:
     DATABASES["default"]["NAME"] = os.environ["PRM_DATABASE_NAME"]
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode a server-side cursor declared outside a transaction
+# (Django's .iterator(), form choice lists) may be fetched on another server connection:
+# set DB_DISABLE_SERVER_SIDE_CURSORS=true there (docs/deployment.md). The portal's big reads
+# (CSV exports) keep bounded memory either way: prm.exports.stream_rows runs its cursor inside
+# a transaction.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DB_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 
 if "REDIS_URL" in os.environ:
     REDIS_URL = env("REDIS_URL")
+elif "CELERY_BROKER_URL" in os.environ and "CACHE_URL" in os.environ:
+    REDIS_URL = env("CELERY_BROKER_URL")  # two Redis, each named: REDIS_URL is not needed
 elif DEBUG:
     from prm import devservices
 
     REDIS_URL = devservices.redis_url()
 else:
     raise ImproperlyConfigured(
-        "REDIS_URL must be set when DJANGO_DEBUG is off (the embedded Redis is for development only)."
+        "REDIS_URL (or both CELERY_BROKER_URL and CACHE_URL) must be set when DJANGO_DEBUG is off "
+        "(the embedded Redis is for development only)."
     )
+# The broker must never evict (a dropped key is a lost task) and the cache should evict
+# (allkeys-lru): in production give each its own Redis. Both default to REDIS_URL (broker
+# db 0, cache db 1).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+CACHE_URL = env("CACHE_URL", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -85,6 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "prm",
     "partners",
+    "privacy",  # APPI: provision records, requests from people concerned, partner exports
     "content",
     "onboarding",
     "incentives",
@@ -178,6 +197,12 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# One address per person, changed only by the person: the new address is verified by a link
+# sent to it before it replaces the old one, and the old address is told (no staff form
+# changes it: prm/admin.py). Changing it asks for the password again.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
@@ -267,7 +292,7 @@ CACHES = {
         "BACKEND": "prm.failopen_cache.FailOpenRedisCache",
         # Database 0 is Celery's broker; the cache gets its own (tests another) so that
         # clearing a cache never drops queued tasks.
-        "LOCATION": _redis_location(REDIS_URL, db=2 if TESTING else 1),
+        "LOCATION": CACHE_URL or _redis_location(REDIS_URL, db=2 if TESTING else 1),
         "KEY_PREFIX": "prm-test" if TESTING else "prm",
         "OPTIONS": {
             "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
@@ -287,7 +312,7 @@ HTTPS_ONLY = not DEBUG
 SESSION_COOKIE_SECURE = HTTPS_ONLY or SITE_URL.startswith("https")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]  # the load balancer's plain-HTTP health check
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|livez|readyz)/?$"]  # plain-HTTP health checks and probes
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS_ONLY else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS_ONLY)
@@ -326,19 +351,25 @@ PRM_CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 PRM_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Celery ---------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker died (kill -9, OOM) is delivered again after this many seconds; it
+# must exceed the longest task and the longest countdown/ETA (else a task runs twice).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
+)
+# Processes per worker (default: one per CPU core).
+CELERY_WORKER_CONCURRENCY = int(env("CELERY_WORKER_CONCURRENCY", default="") or 0) or None
 # Every periodic task of every app, written out here; tasks are idempotent so a repeat is harmless.
 CELERY_BEAT_SCHEDULE = {
-    "prm-heartbeat": {"task": "prm.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    # /healthz and /readyz show when a worker last ran it (seconds; default 5 minutes).
+    "prm-heartbeat": {"task": "prm.tasks.heartbeat", "schedule": env.int("HEARTBEAT_SECONDS", default=300)},
     # content
     "content-publish-due": {"task": "content.tasks.publish_due_assets", "schedule": crontab(minute="*/5")},
     "content-aggregate-engagement": {
@@ -387,8 +418,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incentives.tasks.compute_earnings",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Customer contacts of lost, expired and rejected deals, after PRM_CONTACT_RETENTION_DAYS.
+    "incentives-anonymise-contacts": {
+        "task": "incentives.tasks.anonymise_deal_contacts",
+        "schedule": crontab(hour=4, minute=10),
+    },
+    # privacy (APPI)
+    "privacy-request-reminders": {
+        "task": "privacy.tasks.remind_data_requests",
+        "schedule": crontab(hour=8, minute=45),
+    },
+    "privacy-purge-provision-records": {
+        "task": "privacy.tasks.purge_provision_records",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    "privacy-expire-exports": {
+        "task": "privacy.tasks.expire_partner_exports",
+        "schedule": crontab(hour=4, minute=40),
+    },
     # promotion
     "promotion-reminders": {"task": "promotion.tasks.sweep_reminders", "schedule": crontab(hour=9, minute=0)},
+    "prm-purge-exports": {"task": "prm.tasks.purge_exports", "schedule": crontab(hour=4, minute=30)},
     "prm-notification-summaries": {
         "task": "prm.tasks.send_notification_summaries",
         "schedule": crontab(hour=7, minute=30),
@@ -437,6 +487,10 @@ PRM_PARTNER_MODEL = "partners.Partner"
 PRM_MEMBERSHIP_MODEL = "partners.Membership"
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024
 PRM_LOGO_SIZE = (400, 400)
+# CSV exports above this many rows are written by a worker, with progress and an e-mailed
+# link (prm.export_jobs); smaller ones stream straight to the browser. Files are kept a week.
+PRM_EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
+PRM_EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 # Home panels, staff links and navigation badges: prm.registry, filled in AppConfig.ready().
 # Tracked campaign links /c/<code>/ (promotion): requests per client IP and window
 # (seconds; over it: 429), and clicks counted per link, client IP and day.
@@ -452,3 +506,18 @@ PARTNERS_APPLY_RECIPIENT_LIMIT = (env.int("PARTNERS_APPLY_RECIPIENT_LIMIT", defa
 # Uploaded images: pixels decoded per request in total (prm.uploads; one image may have up to
 # PRM_UPLOAD_MAX_PIXELS or the field's own cap).
 PRM_REQUEST_MAX_PIXELS = env.int("PRM_REQUEST_MAX_PIXELS", default=60_000_000)
+# Money is counted only after review (incentives): a won amount above the approved amount
+# goes back to review; one above this multiple of the approved amount is refused.
+PRM_DEAL_WON_MAX_RATIO = env.float("PRM_DEAL_WON_MAX_RATIO", default=3.0)
+# Personal data (APPI, docs/privacy.md). The recipient named in third-party provision
+# records (the vendor's legal name); how long those records are kept (at least 3 years);
+# how long a lost, expired or rejected deal keeps its customer contact before it is
+# anonymised; the response target for requests from people concerned, in Japanese business
+# days (the Act itself says "without delay"); partner exports.
+PRM_VENDOR_NAME = env("PRM_VENDOR_NAME", default="")
+PRM_PROVISION_RECORD_YEARS = env.int("PRM_PROVISION_RECORD_YEARS", default=3)
+PRM_CONTACT_RETENTION_DAYS = env.int("PRM_CONTACT_RETENTION_DAYS", default=365)
+PRM_DATA_REQUEST_BUSINESS_DAYS = env.int("PRM_DATA_REQUEST_BUSINESS_DAYS", default=10)
+PRM_DATA_REQUEST_REMIND_BUSINESS_DAYS = env.int("PRM_DATA_REQUEST_REMIND_BUSINESS_DAYS", default=2)
+PRM_PARTNER_EXPORT_DAYS = env.int("PRM_PARTNER_EXPORT_DAYS", default=14)
+PRM_PARTNER_EXPORT_INLINE_ROWS = env.int("PRM_PARTNER_EXPORT_INLINE_ROWS", default=2000)

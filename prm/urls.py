@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from prm import audit_views, notification_views, views
+from prm import audit_views, export_views, notification_views, views
 from prm.admin import harden_third_party_admins
 
 admin.site.site_header = _("Partner portal administration")
@@ -18,6 +18,8 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/audit/", audit_views.audit_list, name="staff_audit"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
+    path("readyz", views.readyz, name="readyz"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/bell/", notification_views.notification_bell, name="notification_bell"),
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
@@ -28,12 +30,16 @@ urlpatterns = [
         name="notification_preferences",
     ),
     path("lang/", views.set_language, name="set_language"),
+    path("exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path("exports/<int:pk>/status/", export_views.export_job_status, name="export_job_status"),
+    path("exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("partners.urls")),
     path("", include("onboarding.urls")),
     path("", include("content.urls")),
     path("", include("incentives.urls")),
+    path("", include("privacy.urls")),
     path("", include("promotion.urls")),
     path("", include("threads.urls")),
 ]

@@ -1,4 +1,6 @@
+import os
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -66,7 +68,8 @@ def set_language(request):
 def healthz(request):
     """200 "ok"; 200 "degraded" when only Redis (cache, rate limits, background work) is
     unavailable, since pages and sign-in still work; 503 "error" without the database."""
-    checks = {"database": _check_database(), "redis": _check_redis()}
+    broker, cache = _check_redis(settings.CELERY_BROKER_URL), _check_cache()
+    checks = {"database": _check_database(), "redis": _both(broker, cache), "broker": broker, "cache": cache}
     if not checks["database"]["ok"]:
         status = "error"
     elif not checks["redis"]["ok"]:
@@ -75,8 +78,32 @@ def healthz(request):
         status = "ok"
     body = {"status": status, **checks, "worker": _last_heartbeat()}
     if status == "degraded":
-        body["degraded"] = ["cache", "rate_limits", "background_tasks"]
+        body["degraded"] = [
+            *(["cache", "rate_limits"] if not cache["ok"] else []),
+            *(["background_tasks"] if not broker["ok"] else []),
+        ]
     return JsonResponse(body, status=503 if status == "error" else 200)
+
+
+@never_cache
+def livez(request):
+    """Liveness: the process answers (no database, no Redis: restarting it would not help them)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    """Readiness: 200 when the database and the private file storage answer, whatever Redis
+    does (pages work with the cache failing open); 503 takes the node out of the balancer."""
+    checks = {"database": _check_database(), "storage": _check_storage()}
+    ready = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ready" if ready else "unready", **checks}, status=200 if ready else 503)
+
+
+def _both(broker: dict, cache: dict) -> dict:
+    if broker["ok"] and cache["ok"]:
+        return {"ok": True, "ms": max(broker["ms"], cache["ms"])}
+    return broker if not broker["ok"] else cache
 
 
 def _timed(func) -> dict:
@@ -107,14 +134,42 @@ def _check_database() -> dict:
     return _timed(ping)
 
 
-def _check_redis() -> dict:
+def _check_redis(url: str) -> dict:
     from redis import Redis
 
     def ping():
-        url = settings.REDIS_URL.replace("redis+socket://", "unix://")
-        Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+        Redis.from_url(
+            url.replace("redis+socket://", "unix://"), socket_connect_timeout=1, socket_timeout=1
+        ).ping()
 
     return _timed(ping)
+
+
+def _check_cache() -> dict:
+    """The cache's own Redis (CACHE_URL, or REDIS_URL's cache database), pinged directly: the
+    cache backend itself fails open and would hide an outage."""
+    return _check_redis(settings.CACHES["default"]["LOCATION"])
+
+
+def _check_storage() -> dict:
+    """The private storage can take a file: its folder exists (made on a fresh install, as
+    the first upload would) and is writable, or the S3 bucket answers a listing."""
+    from django.core.files.storage import storages
+
+    from prm.storage import is_local
+
+    storage = storages["private"]
+
+    def probe():
+        if not is_local(storage):
+            storage.listdir("")
+            return
+        folder = Path(storage.location)
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(folder)
+
+    return _timed(probe)
 
 
 def error_404(request, exception=None):

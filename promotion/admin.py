@@ -5,7 +5,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from partners.models import PartnerType
 from prm.admin_display import RelatedNamesInScopeMixin
-from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
+from prm.admin_mixins import AudienceWideningAdminMixin, AuditedAdminMixin, PartnerScopedAdminMixin
 from prm.tenancy import partners_for_staff
 from promotion.models import (
     Announcement,
@@ -58,8 +58,12 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(RelatedNamesInScopeMixin, AuditedAdminMixin, TranslationAdmin):
+class CampaignAdmin(
+    AudienceWideningAdminMixin, RelatedNamesInScopeMixin, AuditedAdminMixin, TranslationAdmin
+):
     form = CampaignForm
+    # Empty means everyone: a save that empties or widens these asks first.
+    audience_rules = {"partner_types": "choices", "min_tier": "rank", "named_partners": "named"}
     list_display = ["name", "kind", "status", "starts_on", "ends_on", "budget"]
     list_filter = ["status", "kind"]
     search_fields = ["name_ja", "name_en"]
@@ -81,13 +85,20 @@ class CampaignAdmin(RelatedNamesInScopeMixin, AuditedAdminMixin, TranslationAdmi
             kwargs["queryset"] = partners_for_staff(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def audience_live(self, form) -> bool:
+        return form.cleaned_data.get("status", form.instance.status) == Campaign.Status.PUBLISHED
+
 
 @admin.register(Announcement)
-class AnnouncementAdmin(AuditedAdminMixin, TranslationAdmin):
+class AnnouncementAdmin(AudienceWideningAdminMixin, AuditedAdminMixin, TranslationAdmin):
     form = AnnouncementForm
+    audience_rules = {"partner_types": "choices"}
     list_display = ["title", "starts_at", "ends_at", "is_published"]
     list_filter = ["is_published"]
     fields = ["title", "body", "image", "link_url", "starts_at", "ends_at", "partner_types", "is_published"]
+
+    def audience_live(self, form) -> bool:
+        return bool(form.cleaned_data.get("is_published", form.instance.is_published))
 
 
 @admin.register(OverviewVideo)

@@ -8,8 +8,9 @@ class PromotionConfig(AppConfig):
 
     def ready(self):
         from prm import registry
-        from promotion import views
+        from promotion import privacy_sections, views
 
         # Announcements and the overview video come first on the partner home.
         registry.register_home_panel(views.home_panel, order=5)
         registry.register_staff_links(views.staff_links, order=50)
+        privacy_sections.register()  # what promotion holds about a partner (offboarding export)

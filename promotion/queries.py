@@ -200,13 +200,16 @@ def _attribution(group: str, *, ids, **where) -> tuple[dict, dict, dict]:
         downloads=Count("pk", filter=Q(kind=CampaignEvent.Kind.DOWNLOAD)),
         clicks=Count("pk", filter=Q(kind=CampaignEvent.Kind.CLICK)),
     )
-    open_stages = list(Deal.OPEN_STAGES)
+    # Money only as reviewed: the pipeline is the approved amount of approved open deals, won
+    # revenue the counted figure of reviewed wins (incentives' Deal.objects.counted()).
+    open_q = Q(stage__in=list(Deal.OPEN_STAGES), status=Deal.Status.APPROVED)
+    counted_q = Q(stage=Deal.Stage.WON, counted_amount_jpy__isnull=False)
     deals = by(
         Deal.objects.filter(**where).exclude(status=Deal.Status.REJECTED),
         deals=Count("pk"),
-        pipeline=Sum("amount_jpy", filter=Q(stage__in=open_stages)),
-        won_deals=Count("pk", filter=Q(stage=Deal.Stage.WON)),
-        won_revenue=Sum("amount_jpy", filter=Q(stage=Deal.Stage.WON)),
+        pipeline=Sum("approved_amount_jpy", filter=open_q),
+        won_deals=Count("pk", filter=counted_q),
+        won_revenue=Sum("counted_amount_jpy", filter=counted_q),
     )
     return opt, events, deals
 

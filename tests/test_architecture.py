@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["prm", "partners", "incentives", "content", "onboarding", "promotion", "threads", "dashboard"]
+APPS = [
+    "prm",
+    "partners",
+    "privacy",
+    "incentives",
+    "content",
+    "onboarding",
+    "promotion",
+    "threads",
+    "dashboard",
+]
 
 
 def _module_level_imports(path: Path) -> set[str]:
@@ -48,3 +58,27 @@ def test_import_contracts_are_kept():
     lint = Path(sys.executable).parent / "lint-imports"
     result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_big_reads_use_stream_rows_not_iterator():
+    """Behind PgBouncer in transaction mode (DB_DISABLE_SERVER_SIDE_CURSORS=true) Django's
+    `.iterator()` reads the whole result into memory; `prm.exports.stream_rows` keeps its
+    cursor in a transaction and fetches in chunks either way. Migrations run in a
+    transaction already and may use `.iterator()`."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    # Data-migration helpers (move_public_files_to_private, repair_stored_urls): migrations only.
+    allowed = {"prm/storage.py", "prm/weburl.py"}
+    found = []
+    for path in root.glob("*/**/*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith((".venv/", "tests/", "bench/", "var/")) or "/migrations/" in relative:
+            continue
+        if relative in allowed:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"\.iterator\(", line) and not line.lstrip().startswith("#") and "`" not in line:
+                found.append(f"{relative}:{number}")
+    assert not found, f"use prm.exports.stream_rows(qs) instead of .iterator(): {found}"

@@ -18,7 +18,7 @@ from threads.tables import INBOX_COLUMNS
 
 
 def csv_rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def header_cells(html: str) -> int:
@@ -34,10 +34,10 @@ def test_staff_deals_open_on_submitted_and_share_one_column_list(world, client_f
     DealFactory(partner=world.partner_a, customer_company="Done Co", status=Deal.Status.REJECTED)
     client = client_for(world.manager_a)
     page = client.get(reverse("incentives:staff_deals"))
-    html = page.content.decode()
+    html = page.getvalue().decode()
     assert "Waiting Co" in html and "Done Co" not in html
     assert header_cells(html) == len(html_columns(STAFF_DEAL_COLUMNS))
-    assert "Done Co" in client.get(reverse("incentives:staff_deals"), {"status": ""}).content.decode()
+    assert "Done Co" in client.get(reverse("incentives:staff_deals"), {"status": ""}).getvalue().decode()
     rows = csv_rows(client.get(reverse("incentives:staff_deals"), {"status": "", "format": "csv"}))
     assert rows[0] == labels(STAFF_DEAL_COLUMNS)
     assert {r[2] for r in rows[1:]} == {"Waiting Co", "Done Co"}
@@ -65,7 +65,7 @@ def test_inbox_drops_a_partner_outside_the_scope_but_keeps_the_other_filters(wor
     response = client.get(reverse("threads:inbox"), {"partner": str(world.partner_b.pk), "category": "deals"})
     subjects = {t.subject for t in response.context["page"].object_list}
     assert subjects == {"Mine deals"}
-    html = response.content.decode()
+    html = response.getvalue().decode()
     assert header_cells(html) == len(html_columns(INBOX_COLUMNS))
     rows = csv_rows(client.get(reverse("threads:inbox"), {"format": "csv", "category": "deals"}))
     assert rows[0] == labels(INBOX_COLUMNS) and [r[1] for r in rows[1:]] == ["Mine deals"]
@@ -74,7 +74,7 @@ def test_inbox_drops_a_partner_outside_the_scope_but_keeps_the_other_filters(wor
 def test_onboarding_plans_table_and_csv_come_from_one_column_list(world, client_for):
     PlanFactory(partner=world.partner_a)
     client = client_for(world.manager_a)
-    html = client.get(reverse("onboarding:staff_plans")).content.decode()
+    html = client.get(reverse("onboarding:staff_plans")).getvalue().decode()
     assert header_cells(html) == len(html_columns(PLAN_COLUMNS))
     rows = csv_rows(client.get(reverse("onboarding:staff_plans"), {"format": "csv"}))
     assert rows[0] == labels(PLAN_COLUMNS) and rows[1][0] == world.partner_a.name

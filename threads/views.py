@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from content.queries import search_for_partner
 from prm import charts, pagecache, ratelimit
 from prm.columns import csv_export, html_columns
-from prm.exports import csv_response
+from prm.exports import csv_response, stream_rows
 from prm.files import private_file_view, serve
 from prm.pagination import paginate, paginate_capped
 from prm.tenancy import get_partner_for_staff_or_404, partner_required, partners_for_staff, staff_required
@@ -46,7 +46,7 @@ def thread_list(request):
     )
     threads = filters.qs
     if request.GET.get("format") == "csv":
-        return csv_export("questions", QUESTION_COLUMNS, threads)
+        return csv_export("questions", QUESTION_COLUMNS, stream_rows(threads), request=request, count=threads)
 
     def shown():
         page = paginate(request, threads)
@@ -247,7 +247,9 @@ def inbox(request):
     )
     form, threads = filters.form, filters.qs
     if request.GET.get("format") == "csv":
-        return csv_export("questions-inbox", INBOX_COLUMNS, threads)
+        return csv_export(
+            "questions-inbox", INBOX_COLUMNS, stream_rows(threads), request=request, count=threads
+        )
     page = paginate_capped(request, threads)  # the inbox can hold 50,000 threads: count 1,000
     for thread in page:
         thread.unread = queries.is_unread(thread, request.user)

@@ -74,9 +74,9 @@ def test_the_rollup_has_the_expected_numbers(world, events):
 def test_the_page_says_how_fresh_the_rollup_is_and_follows_the_next_rebuild(world, events, client_for):
     client = client_for(world.manager_a)
     url = reverse("content:staff_analytics")
-    assert "利用記録から今集計しました" in client.get(url).content.decode()  # before any rebuild
+    assert "利用記録から今集計しました" in client.get(url).getvalue().decode()  # before any rebuild
     services.analytics_refresh(now=events)
-    page = client.get(url).content.decode()
+    page = client.get(url).getvalue().decode()
     assert 'data-testid="analytics-as-of"' in page and "1時間ごとに再集計" in page
     assert "Lonely asset" in page
     lonely = AssetFactory._meta.model.objects.get(title="Lonely asset")
@@ -85,7 +85,8 @@ def test_the_page_says_how_fresh_the_rollup_is_and_follows_the_next_rebuild(worl
     assert (
         "Lonely asset"
         not in client.get(url)
-        .content.decode()
+        .getvalue()
+        .decode()
         .split('id="partners-title"')[0]
         .split('id="unopened-title"')[1]
     )

@@ -51,7 +51,7 @@ VISIBLE_B = {"open", "sales", "named_extra"}
 
 
 def _shown(cast, response):
-    ids = {int(x) for x in re.findall(r'data-asset="(\d+)"', response.content.decode())}
+    ids = {int(x) for x in re.findall(r'data-asset="(\d+)"', response.getvalue().decode())}
     return {k for k, a in cast.items() if a.pk in ids}
 
 
@@ -127,6 +127,6 @@ def test_bookmarks_page_hides_assets_that_left_the_audience(world, cast, client_
     bookmark_toggle(user=world.member_a, partner=world.partner_a, asset=cast["open"])
     bookmark_toggle(user=world.member_a, partner=world.partner_a, asset=cast["delivery"])
     Asset.objects.filter(pk=cast["delivery"].pk).update(status=Asset.Status.ARCHIVED)
-    body = client_for(world.member_a).get(reverse("content:bookmarks")).content.decode()
+    body = client_for(world.member_a).get(reverse("content:bookmarks")).getvalue().decode()
     assert cast["open"].title in body
     assert cast["delivery"].title not in body

@@ -73,7 +73,7 @@ def test_counters_are_folded_in_set_based_and_once(world):
 def test_most_used_sort(world, client_for):
     AssetFactory(title="Rarely used", use_count=1)
     AssetFactory(title="Often used", use_count=50)
-    body = client_for(world.member_a).get(reverse("content:index"), {"sort": "popular"}).content.decode()
+    body = client_for(world.member_a).get(reverse("content:index"), {"sort": "popular"}).getvalue().decode()
     assert body.index("Often used") < body.index("Rarely used")
 
 
@@ -89,18 +89,18 @@ def test_staff_analytics_page_and_csv(world, client_for):
         partner=world.partner_b, user=world.admin_b, query="beta secret query", result_count=0
     )
     client = client_for(world.manager_a)
-    body = client.get(reverse("content:staff_analytics")).content.decode()
+    body = client.get(reverse("content:staff_analytics")).getvalue().decode()
     assert "Busy asset" in body and "Lonely asset" in body and "見つからない資料" in body
     assert world.partner_a.name in body
     # manager_a manages partner A only: B's activity and searches are not shown.
     assert "Beta Holdings" not in body and "beta secret query" not in body
-    csv = client.get(reverse("content:staff_analytics"), {"export": "top"}).content.decode("utf-8")
+    csv = client.get(reverse("content:staff_analytics"), {"export": "top"}).getvalue().decode("utf-8")
     assert csv.startswith("\ufeff") and "Busy asset" in csv
-    csv = client.get(reverse("content:staff_analytics"), {"export": "unopened"}).content.decode("utf-8")
+    csv = client.get(reverse("content:staff_analytics"), {"export": "unopened"}).getvalue().decode("utf-8")
     assert "Lonely asset" in csv and "Busy asset" not in csv
-    csv = client.get(reverse("content:staff_analytics"), {"export": "partners"}).content.decode("utf-8")
+    csv = client.get(reverse("content:staff_analytics"), {"export": "partners"}).getvalue().decode("utf-8")
     assert world.partner_a.name in csv and "Beta Holdings" not in csv
-    csv = client.get(reverse("content:staff_analytics"), {"export": "searches"}).content.decode("utf-8")
+    csv = client.get(reverse("content:staff_analytics"), {"export": "searches"}).getvalue().decode("utf-8")
     assert "見つからない資料" in csv
 
 
@@ -123,10 +123,10 @@ def test_bookmark_toggle_and_htmx(world, client_for):
     client = client_for(world.member_a)
     url = reverse("content:bookmark", args=[asset.pk])
     response = client.post(url, HTTP_HX_REQUEST="true")
-    assert 'aria-pressed="true"' in response.content.decode()
-    assert "Keep me" in client.get(reverse("content:bookmarks")).content.decode()
+    assert 'aria-pressed="true"' in response.getvalue().decode()
+    assert "Keep me" in client.get(reverse("content:bookmarks")).getvalue().decode()
     response = client.post(url, HTTP_HX_REQUEST="true")
-    assert 'aria-pressed="false"' in response.content.decode()
+    assert 'aria-pressed="false"' in response.getvalue().decode()
     assert client.get(url).status_code == 405
 
 

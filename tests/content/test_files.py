@@ -127,7 +127,7 @@ def _admin_post(client, **overrides):
 def test_admin_upload_creates_a_version_and_indexes(world, client_for):
     client = client_for(world.superuser)
     response = _admin_post(client, upload=pdf_upload("営業ガイド.pdf"))
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302, response.getvalue().decode()[:2000]
     asset = Asset.objects.get(title="Uploaded guide")
     assert asset.current_version.original_name == "営業ガイド.pdf"
     assert asset.published_at is not None
@@ -140,11 +140,11 @@ def test_admin_shows_field_errors_for_bad_uploads(world, client_for):
     client = client_for(world.superuser)
     response = _admin_post(client, upload=SimpleUploadedFile("fake.pdf", b"nope"))
     assert response.status_code == 200
-    assert "does not match its extension" in response.content.decode()
+    assert "does not match its extension" in response.getvalue().decode()
     response = _admin_post(client, status="scheduled", upload=pdf_upload())
-    assert "Choose when the asset is to be published." in response.content.decode()
+    assert "Choose when the asset is to be published." in response.getvalue().decode()
     response = _admin_post(client, stages=[], kind="link")
-    body = response.content.decode()
+    body = response.getvalue().decode()
     assert "A link or tool needs its URL." in body
     assert not Asset.objects.exists()
 
@@ -164,17 +164,17 @@ def test_asset_page_previews_each_kind(world, client_for):
     file_url = lambda a: reverse("content:file", args=[a.pk])  # noqa: E731
     assert (
         f'<object data="{file_url(pdf)}" type="application/pdf"'
-        in client.get(reverse("content:detail", args=[pdf.pk])).content.decode()
+        in client.get(reverse("content:detail", args=[pdf.pk])).getvalue().decode()
     )
     assert (
         f'<img src="{file_url(image)}"'
-        in client.get(reverse("content:detail", args=[image.pk])).content.decode()
+        in client.get(reverse("content:detail", args=[image.pk])).getvalue().decode()
     )
     assert (
         f'src="{file_url(video)}" aria-label="{video.title}" data-testid="preview-video"></video>'
-        in client.get(reverse("content:detail", args=[video.pk])).content.decode()
+        in client.get(reverse("content:detail", args=[video.pk])).getvalue().decode()
     )
-    body = client.get(reverse("content:detail", args=[hosted.pk])).content.decode()
+    body = client.get(reverse("content:detail", args=[hosted.pk])).getvalue().decode()
     assert 'src="https://www.youtube-nocookie.com/embed/abcDEF12345"' in body
-    body = client.get(reverse("content:detail", args=[article.pk])).content.decode()
+    body = client.get(reverse("content:detail", args=[article.pk])).getvalue().decode()
     assert "<h2>Steps</h2>" in body and "<strong>bold</strong>" in body and "<script>alert" not in body

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 def shown(response):
     ids = {
         int(x)
-        for x in re.findall(r'<li class="list-group-item[^"]*" data-asset="(\d+)"', response.content.decode())
+        for x in re.findall(
+            r'<li class="list-group-item[^"]*" data-asset="(\d+)"', response.getvalue().decode()
+        )
     }
     return {a.title for a in Asset.objects.filter(pk__in=ids)}
 
@@ -59,15 +61,15 @@ def test_pagination_and_newest_first(world, client_for):
     for i in range(25):
         AssetFactory(title=f"Item {i:02d}", published_at=f"2026-01-{i + 1:02d}T09:00:00Z")
     client = client_for(world.member_a)
-    first = client.get(reverse("content:index")).content.decode()
+    first = client.get(reverse("content:index")).getvalue().decode()
     assert first.index("Item 24") < first.index("Item 23")
     assert "Item 04" not in first
-    second = client.get(reverse("content:index"), {"page": 2}).content.decode()
+    second = client.get(reverse("content:index"), {"page": 2}).getvalue().decode()
     assert "Item 04" in second and "Item 24" not in second
 
 
 def test_empty_library_shows_an_empty_state(world, client_for):
     world.member_a.language = "en"
     world.member_a.save()
-    body = client_for(world.member_a).get(reverse("content:index")).content.decode()
+    body = client_for(world.member_a).get(reverse("content:index")).getvalue().decode()
     assert "No content has been published for your company yet." in body

@@ -59,13 +59,13 @@ def test_edited_title_and_collection_name_show_on_the_cached_row(world, client_f
     client = client_for(world.member_a)
     collection = CollectionFactory(name="Brochures")
     asset = AssetFactory(title="First title", collection=collection)
-    body = client.get(reverse("content:index")).content.decode()
+    body = client.get(reverse("content:index")).getvalue().decode()
     assert "First title" in body and "Brochures" in body
     asset.title = "Second title"
     admin_save(asset)
     collection.name = "Leaflets"
     admin_save(collection)
-    body = client.get(reverse("content:index")).content.decode()
+    body = client.get(reverse("content:index")).getvalue().decode()
     assert "Second title" in body and "First title" not in body
     assert "Leaflets" in body
 
@@ -76,8 +76,8 @@ def test_bookmark_star_is_per_user_on_a_cached_row(world, client_for):
     asset = AssetFactory(title="Starred")
     a, b = client_for(world.member_a), client_for(world.admin_a)
     Bookmark.objects.create(user=world.member_a, asset=asset, partner=world.partner_a)
-    assert b.get(reverse("content:index")).content.decode().count('<span class="bookmark-star"') == 0
-    assert a.get(reverse("content:index")).content.decode().count('<span class="bookmark-star"') == 1
+    assert b.get(reverse("content:index")).getvalue().decode().count('<span class="bookmark-star"') == 0
+    assert a.get(reverse("content:index")).getvalue().decode().count('<span class="bookmark-star"') == 1
 
 
 def test_search_page_ids_match_the_full_ranking_on_every_window(world, monkeypatch):
@@ -104,7 +104,7 @@ def test_a_renamed_related_asset_shows_on_its_cached_card(world, client_for):
     client = client_for(world.member_a)
 
     def related():
-        body = client.get(reverse("content:detail", args=[page.pk])).content.decode()
+        body = client.get(reverse("content:detail", args=[page.pk])).getvalue().decode()
         return body[body.index('id="related-title"') :]
 
     assert "Related one" in related()

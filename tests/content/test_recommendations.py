@@ -118,7 +118,7 @@ def test_library_top_and_home_panel_show_reasons(world, fixed, client_for):
     world.member_a.save()
     client = client_for(world.member_a)
     for url in (reverse("content:index"), reverse("home")):
-        body = client.get(url).content.decode()
+        body = client.get(url).getvalue().decode()
         assert (
             "New this week" in body and "Recommended for implementation partners in the selling stage" in body
         )
@@ -128,13 +128,13 @@ def test_japanese_reasons(world, fixed, client_for):
     world.member_a.language = "ja"
     world.member_a.save()
     client = client_for(world.member_a)
-    body = client.get(reverse("content:index"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    body = client.get(reverse("content:index"), HTTP_ACCEPT_LANGUAGE="ja").getvalue().decode()
     assert "販売段階の導入・実装パートナーにおすすめ" in body
     assert "今週の新着" in body
 
 
 def test_no_recommendations_when_filtering(world, fixed, client_for):
-    body = client_for(world.member_a).get(reverse("content:index"), {"stage": "selling"}).content.decode()
+    body = client_for(world.member_a).get(reverse("content:index"), {"stage": "selling"}).getvalue().decode()
     assert 'data-testid="recommendations"' not in body
 
 
@@ -174,7 +174,7 @@ def test_an_edited_recommended_asset_shows_on_its_cached_card(world, fixed, clie
     client = client_for(world.member_a)
 
     def cards():
-        body = client.get(reverse("content:index")).content.decode()
+        body = client.get(reverse("content:index")).getvalue().decode()
         return body[body.index('data-testid="recommendations"') : body.index("</section>")]
 
     assert "New this week" in cards()

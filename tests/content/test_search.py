@@ -95,7 +95,7 @@ def test_highlight_query_with_markup_cannot_inject():
 def test_library_page_highlights_and_logs_zero_results(world, client_for, library):
     client = client_for(world.member_a)
     response = client.get(reverse("content:index"), {"q": "営業資料"})
-    assert "<mark>営業資料</mark>の作り方" in response.content.decode()
+    assert "<mark>営業資料</mark>の作り方" in response.getvalue().decode()
     client.get(reverse("content:index"), {"q": "見つからない"})
     logs = {(s.query, s.result_count) for s in SearchLog.objects.all()}
     assert logs == {("営業資料", 2), ("見つからない", 0)}

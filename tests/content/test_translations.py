@@ -44,9 +44,11 @@ def test_the_library_shows_the_readers_language_once(world, client_for, pair):
 
 def test_the_detail_page_links_the_other_language(world, client_for, pair):
     ja, en, *_ = pair
-    html = _as(world.member_a, "ja", client_for).get(reverse("content:detail", args=[ja.pk])).content.decode()
+    html = (
+        _as(world.member_a, "ja", client_for).get(reverse("content:detail", args=[ja.pk])).getvalue().decode()
+    )
     assert 'data-testid="other-version"' in html and reverse("content:detail", args=[en.pk]) in html
-    html = client_for(world.member_a).get(reverse("content:detail", args=[en.pk])).content.decode()
+    html = client_for(world.member_a).get(reverse("content:detail", args=[en.pk])).getvalue().decode()
     assert reverse("content:detail", args=[ja.pk]) in html
 
 
@@ -88,5 +90,5 @@ def test_engagement_is_counted_per_asset_and_per_language(world, pair, client_fo
     row = next(r for r in rows if r["asset"] == ja)
     assert (row["views_ja"], row["views_en"], row["total"]) == (2, 1, 3)
     assert all(r["asset"] != en for r in rows)  # the English version counts with its original
-    html = client_for(world.manager_a).get(reverse("content:staff_analytics")).content.decode()
+    html = client_for(world.manager_a).get(reverse("content:staff_analytics")).getvalue().decode()
     assert 'data-testid="by-language"' in html

@@ -88,6 +88,8 @@ def test_campaign_journey_in_japanese(page, browser, live_server):
     page.fill("#id_customer_company", "株式会社みなと物流")
     page.fill("#id_customer_domain", "minato-logistics.example.jp")
     page.fill("#id_contact_name", "港 一郎")
+    page.select_option("#id_contact_source", "meeting")
+    page.check("#id_contact_consent")
     page.select_option("#id_product", label="クラウドERP")
     page.fill("#id_amount", "5500000")
     page.fill("#id_expected_close_date", (date.today() + timedelta(days=30)).isoformat())

@@ -18,6 +18,9 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Product {n}")
 
 
+REVIEWED = (Deal.Status.APPROVED, Deal.Status.EXPIRED)
+
+
 class DealFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Deal
@@ -30,14 +33,25 @@ class DealFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     amount = Decimal(1_000_000)
     amount_jpy = factory.LazyAttribute(lambda o: o.amount)
+    currency = "JPY"
+    status = Deal.Status.SUBMITTED
+    stage = Deal.Stage.QUALIFYING
     expected_close_date = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
+
+    # What the database requires of a reviewed registration (approved or expired): what was
+    # approved, and for a reviewed win the counted figure (a win at its amount, as deal_close
+    # writes it within the approval). Pass them to say otherwise.
+    approved_amount = factory.LazyAttribute(lambda o: o.amount if o.status in REVIEWED else None)
+    approved_currency = factory.LazyAttribute(lambda o: o.currency if o.status in REVIEWED else "")
+    approved_amount_jpy = factory.LazyAttribute(lambda o: o.amount_jpy if o.status in REVIEWED else None)
+    counted_amount_jpy = factory.LazyAttribute(
+        lambda o: o.amount_jpy if o.status in REVIEWED and o.stage == Deal.Stage.WON else None
+    )
 
     class Params:
         approved = factory.Trait(
             status=Deal.Status.APPROVED,
             protected_until=factory.LazyFunction(lambda: date.today() + timedelta(days=30)),
-            approved_amount=factory.SelfAttribute("amount"),
-            approved_currency="JPY",
         )
         won = factory.Trait(
             status=Deal.Status.APPROVED,

@@ -58,6 +58,13 @@ ROWS = [
     Row("incentives:deals", PARTNER, kwargs=seed_a, leaks=leaks, query="?format=csv"),
     Row("incentives:deal_create", PARTNER),
     Row("incentives:deal_detail", PARTNER_OBJECT, kwargs=lambda w: {"pk": deal_a(w).pk}, leaks=leaks),
+    # An approved deal: the outcome form (the won amount's ceiling, issue 21) is on the page.
+    Row(
+        "incentives:deal_detail",
+        PARTNER_OBJECT,
+        kwargs=lambda w: {"pk": deal_a(w, approved=True).pk},
+        leaks=leaks,
+    ),
     Row(
         "incentives:deal_update",
         PARTNER_OBJECT,

@@ -14,7 +14,7 @@ def test_admin_reject_asks_for_a_reason_then_rejects(world, client_for):
     client = client_for(world.superuser)
     url = reverse("admin:incentives_deal_changelist")
     response = client.post(url, {"action": "reject_deals", "_selected_action": [deal.pk]})
-    assert response.status_code == 200 and deal.customer_company in response.content.decode()
+    assert response.status_code == 200 and deal.customer_company in response.getvalue().decode()
     client.post(url, {"action": "reject_deals", "_selected_action": [deal.pk], "apply": "1", "reason": ""})
     deal.refresh_from_db()
     assert deal.status == Deal.Status.SUBMITTED

@@ -43,7 +43,7 @@ def test_a_currency_change_goes_back_to_review_too(world, client_for):
 
 def test_winning_above_the_approved_amount_is_reviewed_and_not_counted(world, tiers):
     deal = DealFactory(partner=world.partner_a, approved=True)
-    services.deal_close(deal=deal, user=world.member_a, won=True, amount=Decimal(900_000_000))
+    services.deal_close(deal=deal, user=world.member_a, won=True, amount=Decimal(2_900_000))
     deal.refresh_from_db()
     assert deal.stage == Deal.Stage.WON and deal.status == Deal.Status.SUBMITTED
     services.tiers_recompute(as_of=date.today())
@@ -54,7 +54,7 @@ def test_winning_above_the_approved_amount_is_reviewed_and_not_counted(world, ti
     # Once approved, it counts.
     services.deal_approve(deal=deal, actor=world.manager_a)
     services.tiers_recompute(as_of=date.today())
-    assert PartnerTierState.objects.get(partner=world.partner_a).won_revenue == Decimal(900_000_000)
+    assert PartnerTierState.objects.get(partner=world.partner_a).won_revenue == Decimal(2_900_000)
 
 
 def test_mails_about_a_deal_skip_people_who_left_the_partner(world, django_capture_on_commit_callbacks):

@@ -23,6 +23,8 @@ def form_data(**overrides):
         "customer_domain": "minato-logistics.example.jp",
         "contact_name": "港 一郎",
         "contact_email": "ichiro@minato-logistics.example.jp",
+        "contact_source": "meeting",
+        "contact_consent": "on",
         "product": ProductFactory(code="erp").pk,
         "amount": "4500000",
         "currency": "JPY",
@@ -73,7 +75,7 @@ def test_partner_is_told_under_review_without_the_other_partner(world, client_fo
     deal = Deal.objects.get(partner=world.partner_a)
     assert deal.has_conflict and deal.status == Deal.Status.SUBMITTED
     assert "Beta Holdings" in deal.conflict_notes
-    text = response.content.decode()
+    text = response.getvalue().decode()
     assert 'data-testid="under-review"' in text
     assert "Beta Holdings" not in text
     assert "conflict" not in text.lower() and "競合" not in text
@@ -111,12 +113,12 @@ def test_list_filters_and_hides_other_partners(world, client_for):
     DealFactory(partner=world.partner_a, customer_company="Visible Open")
     DealFactory(partner=world.partner_b, customer_company="Hidden B deal")
     client = client_for(world.member_a)
-    text = client.get(reverse("incentives:deals")).content.decode()
+    text = client.get(reverse("incentives:deals")).getvalue().decode()
     assert "Visible Won" in text and "Visible Open" in text and "Hidden B deal" not in text
-    text = client.get(reverse("incentives:deals"), {"stage": "won"}).content.decode()
+    text = client.get(reverse("incentives:deals"), {"stage": "won"}).getvalue().decode()
     assert "Visible Won" in text and "Visible Open" not in text
     response = client.get(reverse("incentives:deals"), {"format": "csv"})
-    body = response.content.decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     assert body.startswith("\ufeff") and "Visible Open" in body and "Hidden B deal" not in body
 
 
@@ -144,7 +146,7 @@ def test_partner_updates_stage_and_marks_won(world, client_for):
     deal = DealFactory(partner=world.partner_a, approved=True)
     client = client_for(world.member_a)
     data = {"stage": "negotiation", "amount": "1000000", "currency": "JPY",
-            "expected_close_date": deal.expected_close_date.isoformat(), "contact_name": "X"}  # fmt: skip
+            "expected_close_date": deal.expected_close_date.isoformat(), "contact_name": deal.contact_name}  # fmt: skip
     assert client.post(reverse("incentives:deal_update", args=[deal.pk]), data).status_code == 302
     deal.refresh_from_db()
     assert deal.stage == "negotiation" and deal.amount_jpy == Decimal(1_000_000)
@@ -200,14 +202,16 @@ def test_rejection_needs_a_reason_and_is_shown_to_the_partner(world, client_for)
     with pytest.raises(services.IncentivesError):
         services.deal_reject(deal=deal, actor=world.manager_a, reason=" ")
     services.deal_reject(deal=deal, actor=world.manager_a, reason="Customer already served directly.")
-    text = client_for(world.member_a).get(reverse("incentives:deal_detail", args=[deal.pk])).content.decode()
+    text = (
+        client_for(world.member_a).get(reverse("incentives:deal_detail", args=[deal.pk])).getvalue().decode()
+    )
     assert "Customer already served directly." in text
 
 
 def test_manager_reviews_in_staff_pages(world, client_for):
     deal = DealFactory(partner=world.partner_a, has_conflict=True)
     client = client_for(world.manager_a)
-    text = client.get(reverse("incentives:staff_deals")).content.decode()
+    text = client.get(reverse("incentives:staff_deals")).getvalue().decode()
     assert deal.customer_company in text and 'data-testid="conflict-flag"' in text
     url = reverse("incentives:staff_deal_detail", args=[deal.pk])
     response = client.post(url, {"decision": "reject"})
@@ -221,7 +225,7 @@ def test_unassigned_manager_cannot_review(world, client_for):
     deal = DealFactory(partner=world.partner_a)
     client = client_for(world.manager_other)
     assert client.get(reverse("incentives:staff_deal_detail", args=[deal.pk])).status_code == 404
-    assert deal.customer_company not in client.get(reverse("incentives:staff_deals")).content.decode()
+    assert deal.customer_company not in client.get(reverse("incentives:staff_deals")).getvalue().decode()
 
 
 @pytest.mark.parametrize("count", [2, 25])

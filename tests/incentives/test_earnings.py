@@ -101,12 +101,12 @@ def test_partner_admin_sees_own_statements_and_csv(world, client_for):
     won(world.partner_b, 1_000_000, customer_company="Beta customer")
     services.earnings_compute(period=JUNE)
     client = client_for(world.admin_a)
-    text = client.get(reverse("incentives:statements")).content.decode()
+    text = client.get(reverse("incentives:statements")).getvalue().decode()
     assert "2026年6月" in text  # YEAR_MONTH_FORMAT in Japanese
     own = Statement.objects.get(partner=world.partner_a)
     other = Statement.objects.get(partner=world.partner_b)
     response = client.get(reverse("incentives:statement_detail", args=[own.pk]), {"format": "csv"})
-    body = response.content.decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     assert body.startswith("\ufeff") and "夏のSPIFF" in body and "Alpha customer" in body
     assert client.get(reverse("incentives:statement_detail", args=[other.pk])).status_code == 404
     assert client_for(world.member_a).get(reverse("incentives:statements")).status_code == 403
@@ -121,5 +121,5 @@ def test_statements_list_query_count_is_flat(world, client_for, django_assert_ma
     client = client_for(world.admin_a)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("incentives:statements")).status_code == 200
-    body = client.get(reverse("incentives:statements"), {"format": "csv"}).content.decode()
+    body = client.get(reverse("incentives:statements"), {"format": "csv"}).getvalue().decode()
     assert body.count("\n") == months + 1

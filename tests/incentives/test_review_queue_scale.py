@@ -28,7 +28,7 @@ def test_review_queue_query_count_does_not_grow(role, world, client_for, django_
 def test_a_narrowed_scope_sees_only_its_partners(world, client_for):
     mine = DealFactory(partner=world.partner_a, customer_company="Mine KK")
     other = DealFactory(partner=world.partner_b, customer_company="Not mine KK")
-    page = client_for(world.manager_a).get(reverse("incentives:staff_deals")).content.decode()
+    page = client_for(world.manager_a).get(reverse("incentives:staff_deals")).getvalue().decode()
     assert mine.customer_company in page and other.customer_company not in page
 
 
@@ -47,7 +47,7 @@ def test_the_pagination_says_more_than_when_capped(world, client_for, monkeypatc
 
     monkeypatch.setattr(pagination.CappedPaginator, "__init__", _small_cap)
     DealFactory.create_batch(40, partner=world.partner_a)
-    page = client_for(world.manager_a).get(reverse("incentives:staff_deals")).content.decode()
+    page = client_for(world.manager_a).get(reverse("incentives:staff_deals")).getvalue().decode()
     assert "30件以上のうち" in page
 
 
@@ -65,6 +65,6 @@ def test_the_staff_home_link_counts_the_queue_up_to_its_cap(world, client_for, m
     client = client_for(world.manager_a)
     DealFactory.create_batch(2, partner=world.partner_a)
     DealFactory.create_batch(5, partner=world.partner_b)  # outside manager_a's scope
-    assert "審査待ち2件" in client.get(reverse("dashboard:index")).content.decode()
+    assert "審査待ち2件" in client.get(reverse("dashboard:index")).getvalue().decode()
     DealFactory.create_batch(2, partner=world.partner_a)
-    assert "審査待ち3件超" in client.get(reverse("dashboard:index")).content.decode()
+    assert "審査待ち3件超" in client.get(reverse("dashboard:index")).getvalue().decode()

@@ -60,7 +60,7 @@ def test_scorecard_shows_tier_benefits_chart_and_gap(world, client_for, tiers):
     world.member_a.language = "en"
     world.member_a.save()
     response = client_for(world.member_a).get(reverse("incentives:scorecard"))
-    text = response.content.decode()
+    text = response.getvalue().decode()
     assert response.status_code == 200
     assert 'data-testid="current-tier">Registered' in text
     assert "to reach Silver" in text
@@ -99,7 +99,7 @@ def test_leaderboard_hides_names_unless_opted_in(world, client_for, tiers):
     rows, own_rank, peers = queries.leaderboard(world.partner_a)
     assert [r.named for r in rows] == [True, False, True]
     assert own_rank == 3 and peers == 3
-    text = client_for(world.member_a).get(reverse("incentives:scorecard")).content.decode()
+    text = client_for(world.member_a).get(reverse("incentives:scorecard")).getvalue().decode()
     assert "Opted In Peer" in text and "Shy Peer" not in text and "Other Type Peer" not in text
     assert world.SECRET_A in text
 
@@ -110,7 +110,7 @@ def test_partner_a_name_is_hidden_from_peers_until_opt_in(world, client_for, tie
     PartnerTierState.objects.create(partner=world.partner_a, won_revenue=Decimal(5_000))
     PartnerTierState.objects.create(partner=world.partner_b, won_revenue=Decimal(1_000))
     client_b = client_for(world.admin_b)
-    assert world.SECRET_A not in client_b.get(reverse("incentives:scorecard")).content.decode()
+    assert world.SECRET_A not in client_b.get(reverse("incentives:scorecard")).getvalue().decode()
     # Only partner A's admin can opt in; a member cannot.
     assert (
         client_for(world.member_a)
@@ -119,15 +119,15 @@ def test_partner_a_name_is_hidden_from_peers_until_opt_in(world, client_for, tie
         == 403
     )
     client_for(world.admin_a).post(reverse("incentives:leaderboard_opt_in"), {"opted_in": "on"})
-    assert world.SECRET_A in client_b.get(reverse("incentives:scorecard")).content.decode()
+    assert world.SECRET_A in client_b.get(reverse("incentives:scorecard")).getvalue().decode()
     client_for(world.admin_a).post(reverse("incentives:leaderboard_opt_in"), {})
-    assert world.SECRET_A not in client_b.get(reverse("incentives:scorecard")).content.decode()
+    assert world.SECRET_A not in client_b.get(reverse("incentives:scorecard")).getvalue().decode()
 
 
 def test_downgrade_warning_on_scorecard(world, client_for, tiers):
     PartnerTierState.objects.create(partner=world.partner_a, tier=tiers[1], qualified_tier=tiers[0],
                                     downgrade_pending_since=date.today() - timedelta(days=10))  # fmt: skip
-    text = client_for(world.member_a).get(reverse("incentives:scorecard")).content.decode()
+    text = client_for(world.member_a).get(reverse("incentives:scorecard")).getvalue().decode()
     assert 'data-testid="downgrade-warning"' in text
     on = date.today() + timedelta(days=80)
     assert f"{on.year}年{on.month}月{on.day}日" in text  # a date in a sentence: DATE_FORMAT
@@ -135,7 +135,7 @@ def test_downgrade_warning_on_scorecard(world, client_for, tiers):
 
 def test_home_panel_shows_tier_and_gap(world, client_for, tiers):
     services.tiers_recompute()
-    text = client_for(world.member_a).get(reverse("home")).content.decode()
+    text = client_for(world.member_a).get(reverse("home")).getvalue().decode()
     assert 'data-testid="tier-panel"' in text and "登録" in text and "シルバー" in text
 
 
@@ -159,7 +159,7 @@ def test_staff_overview_and_exports(world, client_for, tiers):
     for export in ("distribution", "movements", "changes", "cost"):
         response = client.get(reverse("incentives:staff_overview"), {"export": export})
         assert response["Content-Type"].startswith("text/csv")
-    body = client.get(reverse("incentives:staff_overview"), {"export": "changes"}).content.decode()
+    body = client.get(reverse("incentives:staff_overview"), {"export": "changes"}).getvalue().decode()
     assert world.SECRET_A in body and "Beta Holdings" not in body
 
 
@@ -167,9 +167,9 @@ def test_staff_home_links_for_managers_only(world, client_for):
     from tests.incentives.factories import DealFactory
 
     DealFactory(partner=world.partner_a)
-    text = client_for(world.manager_a).get(reverse("staff_home")).content.decode()
+    text = client_for(world.manager_a).get(reverse("staff_home")).getvalue().decode()
     assert reverse("incentives:staff_deals") in text and "1" in text
-    text = client_for(world.support).get(reverse("staff_home")).content.decode()
+    text = client_for(world.support).get(reverse("staff_home")).getvalue().decode()
     assert reverse("incentives:staff_deals") not in text
 
 

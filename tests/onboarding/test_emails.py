@@ -37,12 +37,12 @@ def test_daily_reminders_are_on_the_beat_schedule():
 
 
 def test_staff_home_links_and_partner_home_panel(plan, world, client_for):
-    staff = client_for(world.manager_a).get(reverse("staff_home")).content.decode()
+    staff = client_for(world.manager_a).get(reverse("staff_home")).getvalue().decode()
     assert reverse("onboarding:staff_plans") in staff and reverse("onboarding:staff_metrics") in staff
-    home = client_for(world.member_a).get(reverse("home")).content.decode()
+    home = client_for(world.member_a).get(reverse("home")).getvalue().decode()
     assert 'data-testid="onboarding-panel"' in home
     assert "Read the guide" in home  # the next step
     assert (
         'data-testid="onboarding-panel"'
-        not in client_for(world.admin_b).get(reverse("home")).content.decode()
+        not in client_for(world.admin_b).get(reverse("home")).getvalue().decode()
     )

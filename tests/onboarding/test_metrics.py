@@ -93,7 +93,7 @@ def test_metrics_page_and_csv(known, world, client_for):
     assert response.status_code == 200
     assert response.context["overall"] == 60
     response = client.get(reverse("onboarding:staff_metrics"), {"export": "cohorts"})
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == 1 + 4
@@ -146,12 +146,13 @@ def test_a_narrowed_scope_reads_its_own_plans_live(known, world):
 def test_the_metrics_page_shows_when_the_late_tasks_were_computed(known, world, client_for):
     client = client_for(world.superuser)
     assert (
-        'data-testid="overdue-as-of"' not in client.get(reverse("onboarding:staff_metrics")).content.decode()
+        'data-testid="overdue-as-of"'
+        not in client.get(reverse("onboarding:staff_metrics")).getvalue().decode()
     )
     from onboarding import tasks
 
     tasks.refresh_metrics()
-    page = client.get(reverse("onboarding:staff_metrics")).content.decode()
+    page = client.get(reverse("onboarding:staff_metrics")).getvalue().decode()
     assert 'data-testid="overdue-as-of"' in page and "Business plan" in page
 
 

@@ -107,7 +107,7 @@ def test_manager_starts_plan_from_admin(world, template, client_for):
         reverse("admin:onboarding_onboardingplan_add"),
         {"partner": world.partner_a.pk, "owner": world.manager_a.pk},
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302, response.getvalue().decode()[:2000]
     plan = OnboardingPlan.objects.get(partner=world.partner_a)
     assert plan.owner == world.manager_a
     assert plan.tasks.count() == 6

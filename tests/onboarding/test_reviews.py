@@ -103,9 +103,9 @@ def test_review_queue_lists_pending_for_visible_partners(
     client = client_for(world.manager_a)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("onboarding:staff_reviews"))
-    assert world.SECRET_A in response.content.decode()
+    assert world.SECRET_A in response.getvalue().decode()
     response = client_for(world.manager_other).get(reverse("onboarding:staff_reviews"))
-    assert world.SECRET_A not in response.content.decode()
+    assert world.SECRET_A not in response.getvalue().decode()
 
 
 def test_staff_downloads_the_document(upload_task, world, client_for):

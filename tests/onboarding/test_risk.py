@@ -94,18 +94,23 @@ def test_task_states_for_display(april_plan):
 def test_staff_list_filters_by_risk_owner_and_type(april_plan, world, manager, client_for):
     client = client_for(manager)
     with at(date(2026, 4, 12)):
-        body = client.get(reverse("onboarding:staff_plans"), {"risk": "inactive"}).content.decode()
+        body = client.get(reverse("onboarding:staff_plans"), {"risk": "inactive"}).getvalue().decode()
         assert world.SECRET_A in body
-        body = client.get(
-            reverse("onboarding:staff_plans"), {"risk": "behind", "partner_type": "sales"}
-        ).content.decode()
+        body = (
+            client.get(reverse("onboarding:staff_plans"), {"risk": "behind", "partner_type": "sales"})
+            .getvalue()
+            .decode()
+        )
         assert world.SECRET_A not in body
-        body = client.get(reverse("onboarding:staff_plans"), {"owner": world.manager_a.pk}).content.decode()
+        body = (
+            client.get(reverse("onboarding:staff_plans"), {"owner": world.manager_a.pk}).getvalue().decode()
+        )
         assert world.SECRET_A not in body
         response = client.get(reverse("onboarding:staff_plans"), {"format": "csv", "risk": "any"})
-        text = response.content.decode("utf-8-sig")
+        raw = response.getvalue()
+        text = raw.decode("utf-8-sig")
         assert response["Content-Type"].startswith("text/csv")
-        assert response.content.startswith("\ufeff".encode())
+        assert raw.startswith("\ufeff".encode())
         row = next(line for line in text.splitlines() if world.SECRET_A in line)
         assert row.split(",")[-1].strip()  # the risk column is filled
 
@@ -123,7 +128,7 @@ def test_partner_view_shows_next_best_step_first(april_plan, world, client_for):
         # The overdue kick-off is the owner's sign-off; the most urgent task the partner can do comes first.
         assert response.context["next_step"].title == "Read the guide"
         assert response.context["progress"].days_left == 52
-        body = response.content.decode()
+        body = response.getvalue().decode()
         assert "Olivia Owner" in body
         task = april_plan.tasks.get(title="Kick-off")
         assert f"/questions/new/?about=onboarding.onboardingtask:{task.pk}&amp;category=onboarding" in body

@@ -30,11 +30,11 @@ def test_a_running_plan_shows_day_pace_finish_and_risk(world, client_for):
     _plan(world, day=37, done=4)
     world.admin_a.language = "ja"
     world.admin_a.save()
-    body = client_for(world.admin_a).get(reverse("onboarding:index")).content.decode()
+    body = client_for(world.admin_a).get(reverse("onboarding:index")).getvalue().decode()
     assert "60日中37日目" in body
     assert 'data-testid="expected-finish"' in body and "目標より後" in body
     assert "ペースが遅れています" in body and "1件のタスクが期限を過ぎています" in body
-    home = client_for(world.admin_a).get(reverse("home")).content.decode()
+    home = client_for(world.admin_a).get(reverse("home")).getvalue().decode()
     assert "60日中37日目" in home and 'data-testid="plan-risk"' in home
 
 
@@ -47,4 +47,4 @@ def test_a_finished_plan_says_how_long_it_took(world, client_for):
     world.admin_a.save()
     client = client_for(world.admin_a)
     for url in (reverse("onboarding:index"), reverse("home")):
-        assert "47日で完了（目標60日）" in client.get(url).content.decode()
+        assert "47日で完了（目標60日）" in client.get(url).getvalue().decode()

@@ -47,7 +47,7 @@ def test_lesson_page_sanitises_markdown_and_embeds_video(world, client_for):
     response = client_for(world.member_a).get(
         reverse("onboarding:lesson", args=[lesson.course.slug, lesson.pk])
     )
-    body = response.content.decode()
+    body = response.getvalue().decode()
     assert "<h1>Hello</h1>" in body
     assert "<script>alert(1)" not in body and "javascript:alert(2)" not in body
     assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in body
@@ -104,7 +104,7 @@ def test_certificate_page_is_public_and_shows_validity(world):
     assert len(award.code) >= 24  # unguessable
     with time_machine.travel("2026-06-01 12:00+09:00", tick=False):
         response = Client().get(url)
-        body = response.content.decode()
+        body = response.getvalue().decode()
         assert response.status_code == 200
         assert world.member_a.get_full_name() in body and world.SECRET_A in body
         assert award.certification.name in body
@@ -165,7 +165,7 @@ def test_renewal_issues_new_certificate_inside_window(world, course, certificati
 def test_training_page_lists_courses_and_certificates(world, course, certification, client_for):
     UserCertificationFactory(user=world.member_a, partner=world.partner_a, certification=certification)
     response = client_for(world.member_a).get(reverse("onboarding:training"))
-    body = response.content.decode()
+    body = response.getvalue().decode()
     assert course.title in body and certification.name in body
     assert Lesson.objects.count() == 2
 

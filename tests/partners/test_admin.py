@@ -38,7 +38,7 @@ def test_editing_an_application_in_admin_rescores_it(world, client_for):
             "events-INITIAL_FORMS": "0",
         },
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302, response.getvalue().decode()[:2000]
     application.refresh_from_db()
     assert application.fit_score == 100
 

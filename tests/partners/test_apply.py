@@ -46,7 +46,7 @@ def _post(client, data, **extra):
 def test_the_form_explains_the_three_partner_types(client):
     response = client.get(URL)
     assert response.status_code == 200
-    body = response.content.decode()
+    body = response.getvalue().decode()
     for value in ("sales", "delivery", "solution"):
         assert f'value="{value}"' in body
     assert "マージン" in body  # benefits are explained (Japanese by default)
@@ -187,7 +187,7 @@ def test_an_unknown_code_still_lands_on_apply_without_attribution(client):
 def test_the_referral_is_attributed_and_the_source_becomes_referral(client, valid, staff_link):
     client.get("/r/sato123/")
     page = client.get(URL)
-    assert "佐藤 美咲" in page.content.decode()
+    assert "佐藤 美咲" in page.getvalue().decode()
     assert "source" not in page.context["form"].fields
     _post(client, {**valid, "source": "web"})
     application = Application.objects.get()

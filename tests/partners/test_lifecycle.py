@@ -81,7 +81,7 @@ def test_suspended_members_see_the_suspended_page_and_data_is_kept(world, client
     for url in ("/", "/deals/", "/profile/"):
         response = client.get(url)
         assert response.status_code == 403, url
-        assert 'data-testid="partner-suspended"' in response.content.decode()
+        assert 'data-testid="partner-suspended"' in response.getvalue().decode()
     assert Membership.objects.filter(partner=world.partner_a, is_active=True).count() == 2
     services.partner_reactivate(partner=world.partner_a, actor=world.manager_a)
     assert client.get("/").status_code == 200

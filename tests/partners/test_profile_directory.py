@@ -72,7 +72,7 @@ def test_an_incomplete_profile_lists_what_is_missing(
     with django_capture_on_commit_callbacks(execute=True):
         client_for(world.admin_a).post("/profile/", {"description": "Only this"})
     page = client_for(world.admin_a).get("/profile/")
-    assert "ロゴ" in page.content.decode()
+    assert "ロゴ" in page.getvalue().decode()
     profile_task.refresh_from_db()
     assert profile_task.status == "open"
 
@@ -99,7 +99,7 @@ def test_only_active_opted_in_partners_are_listed(client):
     PartnerFactory(name="Not Opted In")
     PartnerFactory(name="Listed Suspended", directory_listed=True, status=Partner.Status.SUSPENDED)
     PartnerFactory(name="Listed Onboarding", directory_listed=True, status=Partner.Status.ONBOARDING)
-    body = client.get("/partners/").content.decode()
+    body = client.get("/partners/").getvalue().decode()
     assert "Listed Active" in body
     for hidden in ("Not Opted In", "Listed Suspended", "Listed Onboarding"):
         assert hidden not in body
@@ -157,7 +157,7 @@ def test_partner_sees_its_referral_results_on_home_and_page(world, client_for):
     ApplicationFactory(referral_link=link, source="referral", status="approved", decided_at=timezone.now())
     client = client_for(world.member_a)
     for url in ("/", "/referrals/"):
-        page = client.get(url).content.decode()
+        page = client.get(url).getvalue().decode()
         assert link.absolute_url in page
         assert 'data-testid="referral-clicks">7<' in page
         assert 'data-testid="referral-applications">2<' in page
@@ -174,14 +174,16 @@ def test_onboarding_partners_have_no_referral_link_yet(world, client_for):
 def test_staff_get_a_personal_link_and_see_all_referrers(world, client_for):
     page = client_for(world.manager_a).get("/staff/recruitment/referrals/")
     own = ReferralLink.objects.get(user=world.manager_a)
-    assert own.absolute_url in page.content.decode()
+    assert own.absolute_url in page.getvalue().decode()
     # Unassigned managers do not see partner A's link among the referrers.
     services.referral_link_for(partner=world.partner_a)
     assert (
         world.SECRET_A
-        not in client_for(world.manager_other).get("/staff/recruitment/referrals/").content.decode()
+        not in client_for(world.manager_other).get("/staff/recruitment/referrals/").getvalue().decode()
     )
-    assert world.SECRET_A in client_for(world.manager_a).get("/staff/recruitment/referrals/").content.decode()
+    assert (
+        world.SECRET_A in client_for(world.manager_a).get("/staff/recruitment/referrals/").getvalue().decode()
+    )
 
 
 # --- metrics --------------------------------------------------------------------------
@@ -237,10 +239,12 @@ def test_metrics_page_and_csv(funnel, world, client_for):
     client = client_for(world.manager_a)
     page = client.get("/staff/recruitment/metrics/?start=2026-10-01&end=2026-10-20")
     assert page.status_code == 200
-    assert 'data-testid="total">5<' in page.content.decode()
-    csv = client.get(
-        "/staff/recruitment/metrics/?start=2026-10-01&end=2026-10-20&format=csv"
-    ).content.decode()
+    assert 'data-testid="total">5<' in page.getvalue().decode()
+    csv = (
+        client.get("/staff/recruitment/metrics/?start=2026-10-01&end=2026-10-20&format=csv")
+        .getvalue()
+        .decode()
+    )
     assert csv.startswith("\ufeff")
     assert "紹介,3,2,1,66.7" in csv
 

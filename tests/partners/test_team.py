@@ -74,7 +74,7 @@ def test_member_cannot_invite(world, client_for):
 
 def test_members_see_the_team_but_not_the_invitations(world, client_for, invite):
     invite("hidden@example.test")
-    body = client_for(world.member_a).get("/team/").content.decode()
+    body = client_for(world.member_a).get("/team/").getvalue().decode()
     assert world.admin_a.email in body and "hidden@example.test" not in body
 
 
@@ -131,7 +131,7 @@ def test_an_invitation_expires_after_14_days(world, invite, client_for):
         with pytest.raises(RecruitmentError):
             services.invitation_accept(token=token, user=user)
         page = client_for(None).get(f"/team/accept/{token}/")
-        assert "無効" in page.content.decode()
+        assert "無効" in page.getvalue().decode()
     assert not Membership.objects.filter(user=user).exists()
 
 

@@ -16,7 +16,7 @@ from tests.promotion.factories import AnnouncementFactory
 def _home(client) -> str:
     response = client.get("/")
     assert response.status_code == 200
-    return response.content.decode()
+    return response.getvalue().decode()
 
 
 def test_a_renamed_tier_shows_on_the_home_at_once(world, client_for, django_capture_on_commit_callbacks):
@@ -154,7 +154,7 @@ def test_the_cached_badges_follow_answers_reads_and_notifications(
         notifications.mark_read(user=world.member_a)
     assert _badges(member)[1] == "0"
     # The bell's own fragment (polled by htmx) reads the same cached count.
-    assert 'data-unread="0"' in member.get(reverse("notification_bell")).content.decode()
+    assert 'data-unread="0"' in member.get(reverse("notification_bell")).getvalue().decode()
 
 
 def test_the_scorecard_chart_follows_the_figures():
@@ -189,15 +189,15 @@ def test_the_cached_leaderboard_follows_recomputation_and_renames(world, client_
     incentive_services.tiers_recompute()
     client = client_for(world.member_a)
     url = reverse("incentives:scorecard")
-    assert "Peer Systems" in client.get(url).content.decode()
+    assert "Peer Systems" in client.get(url).getvalue().decode()
     # A won deal is on the leaderboard after the next recomputation (set-based writes).
     DealFactory(partner=peer, won=True, amount_jpy=Decimal(7_654_321))
-    assert "7,654,321" not in client.get(url).content.decode()  # not recomputed yet
+    assert "7,654,321" not in client.get(url).getvalue().decode()  # not recomputed yet
     incentive_services.tiers_recompute()
-    assert "7,654,321" in client.get(url).content.decode()
+    assert "7,654,321" in client.get(url).getvalue().decode()
     peer.name = "Renamed Systems"
     admin_save(peer)
-    text = client.get(url).content.decode()
+    text = client.get(url).getvalue().decode()
     assert "Renamed Systems" in text and "Peer Systems" not in text
 
 

@@ -187,6 +187,35 @@ def _f(path, **kwargs):
     return make
 
 
+def _provision(w):
+    from tests.privacy.factories import provision_a
+
+    return provision_a(w)
+
+
+def _data_request(w):
+    from tests.privacy.factories import request_a
+
+    return request_a(w)
+
+
+def _partner_export(w):
+    from tests.privacy.factories import export_a
+
+    return export_a(w)
+
+
+def _legal_identity(w):
+    from privacy.models import PartnerLegalIdentity
+
+    return PartnerLegalIdentity.objects.create(
+        partner=w.partner_a,
+        legal_name="Alpha Legal KK",
+        address="東京都千代田区1-1",
+        representative="代表 太郎",
+    )
+
+
 ROWS: dict[str, AdminRow] = {
     "auth.group": AdminRow(_group, owned=False),
     "account.emailaddress": AdminRow(_email_address, owned=False),
@@ -246,4 +275,8 @@ ROWS: dict[str, AdminRow] = {
     "promotion.overviewvideo": AdminRow(_overview_video, owned=False),
     "promotion.cobrandedfile": AdminRow(_cobranded_file, owned=True),
     "promotion.campaignevent": AdminRow(_campaign_event, owned=True),
+    "privacy.provisionrecord": AdminRow(_provision, owned=True),
+    "privacy.partnerlegalidentity": AdminRow(_legal_identity, owned=True),
+    "privacy.datarequest": AdminRow(_data_request, owned=True),
+    "privacy.partnerexport": AdminRow(_partner_export, owned=True),
 }

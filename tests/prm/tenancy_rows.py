@@ -13,6 +13,8 @@ ROWS = [
     Row("home", expect(200, manager_a=302, manager_other=302, support=302)),
     Row("staff_home", expect(200, anon=LOGIN, member_a=403, admin_a=403, admin_b=403)),
     Row("healthz", PUBLIC),
+    Row("livez", PUBLIC),
+    Row("readyz", PUBLIC),
     # The audit log: channel managers, their partners' rows only (support and partners: 403).
     Row("staff_audit", MANAGERS, kwargs=_secret_audit_row, leaks=lambda w: ["tenancy.secret-7f3a"]),
     Row(
@@ -46,3 +48,32 @@ def _notification_for(user) -> int:
 
     notify(kind="campaign_new", recipients=[user], event_key="tenancy", params={"title": "t"}, url="/")
     return Notification.objects.get(recipient=user, event_key="tenancy").pk
+
+
+# Background CSV exports belong to the person who asked: everyone else gets a 404.
+def _export_job_of_admin_a(w):
+    from django.core.files.base import ContentFile
+
+    from prm.models import ExportJob
+
+    job = ExportJob.objects.create(
+        user=w.admin_a, name="deals", path="/deals/", language="ja", total=1, rows_written=1, status="done"
+    )
+    job.file.save(
+        "deals.csv", ContentFile(f"\ufeff{w.partner_a.name},secret-export-4d1c\n".encode()), save=True
+    )
+    return {"pk": job.pk}
+
+
+ONLY_ADMIN_A = expect(404, anon=LOGIN, admin_a=200)
+ROWS += [
+    Row("export_job", ONLY_ADMIN_A, kwargs=_export_job_of_admin_a, insiders={"admin_a"}),
+    Row("export_job_status", ONLY_ADMIN_A, kwargs=_export_job_of_admin_a, insiders={"admin_a"}),
+    Row(
+        "export_job_download",
+        expect(404, admin_a=200),
+        kwargs=_export_job_of_admin_a,
+        leaks=lambda w: ["secret-export-4d1c"],
+        insiders={"admin_a"},
+    ),
+]

@@ -33,7 +33,7 @@ def test_publish_and_archive_call_the_service(world, client_for):
 
 def test_asset_status_is_read_only_in_the_form(world, client_for):
     asset = AssetFactory(status=Asset.Status.DRAFT, published_at=None, indexed=False)
-    page = client_for(world.manager_a).get(f"/admin/content/asset/{asset.pk}/change/").content.decode()
+    page = client_for(world.manager_a).get(f"/admin/content/asset/{asset.pk}/change/").getvalue().decode()
     assert 'name="status"' not in page
 
 
@@ -58,7 +58,8 @@ def test_plan_and_task_status_are_read_only(world, client_for):
     page = (
         client_for(world.manager_a)
         .get(f"/admin/onboarding/onboardingplan/{plan.pk}/change/")
-        .content.decode()
+        .getvalue()
+        .decode()
     )
     assert 'name="status"' not in page
     assert 'name="tasks-0-status"' not in page
@@ -79,7 +80,7 @@ def test_accept_and_return_documents(world, client_for):
     first.refresh_from_db()
     assert first.status == TaskSubmission.Status.ACCEPTED
     page = act(client, "/admin/onboarding/tasksubmission/", "return_selected", [second.pk])
-    assert page.status_code == 200 and 'name="reason"' in page.content.decode()
+    assert page.status_code == 200 and 'name="reason"' in page.getvalue().decode()
     act(
         client,
         "/admin/onboarding/tasksubmission/",
@@ -123,6 +124,6 @@ def test_partner_and_thread_status_are_read_only(world, client_for):
     client = client_for(world.manager_a)
     assert (
         'name="status"'
-        not in client.get(f"/admin/partners/partner/{world.partner_a.pk}/change/").content.decode()
+        not in client.get(f"/admin/partners/partner/{world.partner_a.pk}/change/").getvalue().decode()
     )
-    assert 'name="status"' not in client.get(f"/admin/threads/thread/{thread.pk}/change/").content.decode()
+    assert 'name="status"' not in client.get(f"/admin/threads/thread/{thread.pk}/change/").getvalue().decode()

@@ -58,7 +58,7 @@ def test_it_hides_permission_fields_from_a_manager(world, client_for):
     response = client_for(world.manager_a).get(f"/admin/prm/user/{world.manager_a.pk}/change/")
     assert response.status_code == 200
     for name in ("is_superuser", "user_permissions", "groups", "is_staff"):
-        assert f'name="{name}"' not in response.content.decode()
+        assert f'name="{name}"' not in response.getvalue().decode()
 
 
 def test_it_cannot_open_staff_accounts(world, client_for):
@@ -140,7 +140,7 @@ def test_it_lets_a_manager_edit_a_partner_user_of_their_partner(world, client_fo
 def test_it_hides_other_partners_users(world, client_for):
     client = client_for(world.manager_a)
     assert client.get(f"/admin/prm/user/{world.admin_b.pk}/change/").status_code == 404
-    page = client.get("/admin/prm/user/").content.decode()
+    page = client.get("/admin/prm/user/").getvalue().decode()
     assert world.admin_b.email not in page
     assert world.member_a.email in page
 
@@ -154,7 +154,13 @@ def test_membership_cannot_add_staff_or_other_partners(world, client_for):
     )
     assert response.status_code == 200  # the form refuses both choices
     assert not Membership.objects.filter(user=world.manager_a).exists()
+    # A person with no membership is superuser-only (issue 21): not offered to a manager.
     response = client.post(
+        "/admin/partners/membership/add/",
+        {"user": other.pk, "partner": world.partner_a.pk, "role": "member", "is_active": "on"},
+    )
+    assert response.status_code == 200 and not Membership.objects.filter(user=other).exists()
+    response = client_for(world.superuser).post(
         "/admin/partners/membership/add/",
         {"user": other.pk, "partner": world.partner_a.pk, "role": "member", "is_active": "on"},
     )

@@ -110,5 +110,5 @@ def test_admin_matrix(label, world, client_for):
             if not ok:
                 wrong.append(f"{role} {view} {url}: got {got}, want {want}")
             elif got == 200 and role in ("manager_other", "admin_b"):
-                assert world.SECRET_A not in response.content.decode(), f"{role} sees partner A at {url}"
+                assert world.SECRET_A not in response.getvalue().decode(), f"{role} sees partner A at {url}"
     assert not wrong, "\n".join(wrong)

@@ -12,7 +12,17 @@ from prm.audit import audit
 from prm.audit_labels import ACTION_LABELS, action_label
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["prm", "partners", "incentives", "content", "onboarding", "threads", "promotion", "dashboard"]
+APPS = [
+    "prm",
+    "partners",
+    "privacy",
+    "incentives",
+    "content",
+    "onboarding",
+    "threads",
+    "promotion",
+    "dashboard",
+]
 LITERAL = re.compile(r'action="([a-z_]+\.[a-z_]+)"(?: if .+? else "([a-z_]+\.[a-z_]+)")?')
 TUPLE = re.compile(r"""\(\w+(?:\.\w+)*, "([a-z]+\.[a-z_]+)"\)""")  # (signal, "mfa.added") pairs
 
@@ -55,6 +65,6 @@ def test_audit_page_and_partner_360_show_labels(world, client_for):
         world.manager_a.save(update_fields=["language"])
         client = client_for(world.manager_a)
         for url in urls:
-            page = client.get(url).content.decode()
+            page = client.get(url).getvalue().decode()
             assert label in page, (language, url)
             assert ">partner.suspended<" not in page

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 # --- CSV -------------------------------------------------------------------------------

@@ -101,8 +101,8 @@ def test_deal_review_notifies_once_even_when_the_task_is_retried(
     incentives_tasks.notify_deal_reviewed(deal_id=deal.pk)  # a redelivered task
     assert len(mail.outbox) == sent
     rows = Notification.objects.filter(
-        kind="deal_reviewed", event_key=f"deal:{deal.pk}:{Deal.Status.APPROVED}"
-    )
+        kind="deal_reviewed", event_key__startswith=f"deal:{deal.pk}:{Deal.Status.APPROVED}:"
+    )  # one event per review (a re-review is another)
     assert set(rows.values_list("recipient_id", flat=True)) == {world.admin_a.pk, world.member_a.pk}
     assert "was approved" in rows.first().text or "承認" in rows.first().text
 
@@ -159,7 +159,7 @@ def test_the_bell_costs_one_indexed_query_per_page(
     bell = [q["sql"] for q in captured.captured_queries if 'FROM "prm_notification"' in q["sql"]]
     # At most one count (for partner users it is cached until a notification arrives or is read).
     assert len([q for q in bell if "COUNT(*)" in q and 'read_at" IS NULL' in q]) <= 1
-    assert 'data-unread="1"' in response.content.decode()
+    assert 'data-unread="1"' in response.getvalue().decode()
 
 
 def test_page_cost_does_not_grow_with_notifications(world, client_for, django_assert_max_num_queries):
@@ -183,7 +183,7 @@ def test_list_and_mark_read(world, client_for):
         kind="campaign_new", recipients=[world.admin_b], event_key="c:1", params={"title": "B only"}
     )
     client = client_for(world.member_a)
-    text = client.get(reverse("notifications")).content.decode()
+    text = client.get(reverse("notifications")).getvalue().decode()
     assert "Spring" in text and "B only" not in text
     own = Notification.objects.get(recipient=world.member_a)
     other = Notification.objects.get(recipient=world.admin_b)
@@ -201,7 +201,7 @@ def test_list_and_mark_read(world, client_for):
 
 def test_preferences_page_saves_per_kind(world, client_for):
     client = client_for(world.member_a)
-    page = client.get(reverse("notification_preferences")).content.decode()
+    page = client.get(reverse("notification_preferences")).getvalue().decode()
     assert "application_assigned" not in page  # a staff kind
     response = client.post(
         reverse("notification_preferences"), {"deal_reviewed": "digest", "campaign_new": "email"}

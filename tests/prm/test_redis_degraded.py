@@ -52,7 +52,7 @@ def broken_cache(request, settings, hung_redis):
     location = "redis://127.0.0.1:1/1" if request.param == "down" else hung_redis.replace("/0", "/1")
     working = settings.CACHES
     settings.CACHES = {"default": {**working["default"], "LOCATION": location}}
-    settings.REDIS_URL = location
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = location
     yield request.param
     settings.CACHES = working
     caches["default"].close()

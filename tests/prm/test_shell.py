@@ -7,19 +7,19 @@ pytestmark = pytest.mark.django_db
 def test_anonymous_home_is_the_landing_page_with_an_apply_entry(client):
     response = client.get("/")
     assert response.status_code == 200
-    assert 'href="/apply/"' in response.content.decode()
+    assert 'href="/apply/"' in response.getvalue().decode()
 
 
 def test_japanese_is_the_default_language(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US")
     assert response["Content-Language"] == "ja"
-    assert "パートナーになる" in response.content.decode()
+    assert "パートナーになる" in response.getvalue().decode()
 
 
 def test_partner_home_shows_their_company_and_the_full_navigation(client, world):
     client.force_login(world.member_a)
     response = client.get("/")
-    html = response.content.decode()
+    html = response.getvalue().decode()
     assert world.partner_a.name in html
     for name in ("onboarding", "training", "content", "deals", "incentives", "campaigns", "questions"):
         assert f'data-nav="{name}"' in html
@@ -72,4 +72,4 @@ def test_error_pages_render(client, settings):
     settings.DEBUG = False
     response = client.get("/no-such-page/")
     assert response.status_code == 404
-    assert "ページが見つかりません" in response.content.decode()
+    assert "ページが見つかりません" in response.getvalue().decode()

@@ -21,7 +21,7 @@ def call(user):
 
 
 def test_admin_passes_and_partner_is_set(world):
-    assert call(world.admin_a).content.decode() == world.partner_a.name
+    assert call(world.admin_a).getvalue().decode() == world.partner_a.name
 
 
 def test_member_gets_403_for_admin_pages(world):

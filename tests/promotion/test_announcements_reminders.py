@@ -28,27 +28,27 @@ def test_scheduled_targeted_and_dismissed_announcements(world, client_for):
     AnnouncementFactory(title_ja="販売パートナー向け", partner_types=[PartnerType.SALES])
     AnnouncementFactory(title_ja="非公開", is_published=False)
     client = client_for(world.admin_a)
-    html = client.get("/").content.decode()
+    html = client.get("/").getvalue().decode()
     assert "表示中のお知らせ" in html
     for hidden in ("予定のお知らせ", "終了したお知らせ", "販売パートナー向け", "非公開"):
         assert hidden not in html
     assert AnnouncementReceipt.objects.filter(announcement=shown, user=world.admin_a).exists()  # reach
-    assert "販売パートナー向け" in client_for(world.admin_b).get("/").content.decode()
+    assert "販売パートナー向け" in client_for(world.admin_b).get("/").getvalue().decode()
 
     response = client.post(reverse("promotion:announcement_dismiss", args=[shown.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert "表示中のお知らせ" not in client.get("/").content.decode()
-    assert "表示中のお知らせ" in client_for(world.member_a).get("/").content.decode()  # per user
+    assert "表示中のお知らせ" not in client.get("/").getvalue().decode()
+    assert "表示中のお知らせ" in client_for(world.member_a).get("/").getvalue().decode()  # per user
 
     with time_machine.travel(now + timedelta(days=2)):
-        assert "予定のお知らせ" in client.get("/").content.decode()
+        assert "予定のお知らせ" in client.get("/").getvalue().decode()
 
 
 def test_announcement_in_english(world, client_for):
     AnnouncementFactory(title_ja="新機能のお知らせ", title_en="New feature")
     world.admin_a.language = "en"
     world.admin_a.save()
-    html = client_for(world.admin_a).get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client_for(world.admin_a).get("/", HTTP_ACCEPT_LANGUAGE="en").getvalue().decode()
     assert "New feature" in html
 
 
@@ -60,16 +60,16 @@ def test_video_on_landing_page_and_home_for_new_members(world, client_for, clien
         title_ja="ポータル概要", title_en="Portal overview", external_url="https://www.youtube.com/watch?v=abcdefghijk",
         chapters_ja="0:00 はじめに\n1:30 案件登録", transcript_ja="こんにちは。",
     )  # fmt: skip
-    landing = client.get("/").content.decode()
+    landing = client.get("/").getvalue().decode()
     assert "youtube-nocookie.com/embed/abcdefghijk" in landing and "ポータル概要" in landing
     assert "<iframe" not in landing  # nothing loads from YouTube before a click
-    home = client_for(world.member_a).get("/").content.decode()
+    home = client_for(world.member_a).get("/").getvalue().decode()
     assert 'data-testid="overview-video"' in home and "案件登録" in home
     MembershipFactory._meta.model.objects.filter(user=world.member_a).update(
         created_at=timezone.now() - timedelta(days=90)
     )
     world.member_a._prm_membership = False
-    home = client_for(world.member_a).get("/").content.decode()
+    home = client_for(world.member_a).get("/").getvalue().decode()
     assert 'data-testid="overview-video"' not in home
     assert reverse("promotion:overview") in home
     assert client_for(world.member_a).post(reverse("promotion:video_watched")).status_code == 204

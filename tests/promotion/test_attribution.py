@@ -21,8 +21,8 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 
 
 def known_data_set(world):
-    """Partner A: opted in, 3 clicks, 2 downloads, 3 deals (1 won 2,000,000; 1 open
-    500,000; 1 rejected). Partner B: opted in, 1 click, no deals. A third partner opted out.
+    """Partner A: opted in, 3 clicks, 2 downloads, 3 deals (1 won 2,000,000; 1 approved
+    open 500,000; 1 rejected). Partner B: opted in, 1 click, no deals. A third partner opted out.
 
     The events are made the way visitors make them (issue 21 counts a click once per
     visitor and day and a download once per person and file version): partner A's link is
@@ -50,7 +50,7 @@ def known_data_set(world):
             campaign=campaign, partner=world.partner_a, user=user, asset_version=version
         )
     DealFactory(partner=world.partner_a, campaign=campaign, won=True, amount=Decimal(2_000_000))
-    DealFactory(partner=world.partner_a, campaign=campaign, amount=Decimal(500_000))
+    DealFactory(partner=world.partner_a, campaign=campaign, approved=True, amount=Decimal(500_000))
     DealFactory(partner=world.partner_a, campaign=campaign, status=Deal.Status.REJECTED)
     DealFactory(partner=world.partner_a)  # not from the campaign
     return campaign
@@ -74,7 +74,7 @@ def test_manager_sees_results_and_csv_for_their_partners_only(world, client_for)
     campaign = known_data_set(world)
     client = client_for(world.manager_a)
     page = client.get(reverse("promotion:staff_campaign", args=[campaign.pk]))
-    html = page.content.decode()
+    html = page.getvalue().decode()
     assert world.partner_a.name in html and world.partner_b.name not in html
     assert "<svg" in html and 'data-testid="results-table"' in html
     response = client.get(reverse("promotion:staff_campaign", args=[campaign.pk]) + "?format=csv")
@@ -95,7 +95,7 @@ def test_deal_registered_against_a_joined_campaign(world, client_for):
     assert choices == [campaign.pk] and other.pk not in choices
     product = ProductFactory()
     data = {"customer_company": "東京物産株式会社", "customer_domain": "tokyo-bussan.example.jp", "contact_name": "佐藤",
-            "product": product.pk, "amount": "1200000", "currency": "JPY",
+            "contact_source": "inquiry", "contact_consent": "on", "product": product.pk, "amount": "1200000", "currency": "JPY",
             "expected_close_date": (date.today() + timedelta(days=30)).isoformat(), "campaign": campaign.pk}  # fmt: skip
     response = client.post(reverse("incentives:deal_create"), data)
     assert response.status_code == 302
@@ -163,7 +163,7 @@ def test_awareness_metric(world, client_for):
     assert data["by_week"][-1]["active"] == 50.0
     assert data["by_week"][-1]["watched"] == 50.0 and data["by_week"][-2]["watched"] == 0.0
     page = client_for(world.manager_a).get(reverse("promotion:staff_awareness"))
-    assert page.status_code == 200 and "<svg" in page.content.decode()
+    assert page.status_code == 200 and "<svg" in page.getvalue().decode()
 
 
 def test_lone_member_gets_the_invite_prompt(world, client_for):

@@ -220,7 +220,7 @@ def test_hostile_partner_name_is_escaped_on_the_page(world, client_for):
     campaign = CampaignFactory()
     services.participation_opt_in(campaign=campaign, partner=world.partner_a, user=world.admin_a)
     page = client_for(world.admin_a).get(reverse("promotion:detail", args=[campaign.pk]))
-    html = page.content.decode()
+    html = page.getvalue().decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ request.user.password }}" in html  # shown as text, never evaluated
@@ -307,6 +307,6 @@ def test_admin_creates_a_bilingual_campaign_with_an_audience(world, client_for):
         "participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0",
     }  # fmt: skip
     response = client_for(world.superuser).post(reverse("admin:promotion_campaign_add"), data)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response.status_code == 302, response.getvalue().decode()[:3000]
     campaign = Campaign.objects.get(name_en="Summer campaign")
     assert campaign.partner_types == ["sales"] and campaign.name_ja == "夏のキャンペーン"

@@ -63,7 +63,7 @@ def test_new_question_about_an_asset(world, client_for, assets_for):
     visible, _hidden = assets_for
     client = client_for(world.member_a)
     page = client.get(f"/questions/new/?about=content.asset:{visible.pk}&category=content")
-    assert "Partner onboarding guide" in page.content.decode()
+    assert "Partner onboarding guide" in page.getvalue().decode()
     assert page.context["form"].initial["category"] == "content"
     client.post(
         "/questions/new/",
@@ -76,7 +76,7 @@ def test_new_question_about_an_asset(world, client_for, assets_for):
     )
     thread = Thread.objects.get()
     assert thread.about == visible
-    staff_page = client_for(world.support).get(f"/staff/questions/{thread.pk}/").content.decode()
+    staff_page = client_for(world.support).get(f"/staff/questions/{thread.pk}/").getvalue().decode()
     assert "Partner onboarding guide" in staff_page
     expected = about.staff_url(visible)
     assert expected is None or expected in staff_page
@@ -85,7 +85,7 @@ def test_new_question_about_an_asset(world, client_for, assets_for):
 def test_foreign_or_hidden_about_is_silently_dropped(world, client_for, assets_for):
     _visible, hidden = assets_for
     client = client_for(world.member_a)
-    page = client.get(f"/questions/new/?about=content.asset:{hidden.pk}").content.decode()
+    page = client.get(f"/questions/new/?about=content.asset:{hidden.pk}").getvalue().decode()
     assert "Secret pricing memo" not in page
     response = client.post(
         "/questions/new/",

@@ -168,7 +168,7 @@ def test_close_and_reopen_from_the_staff_page(world, client_for):
     client = client_for(world.support)
     client.post(f"/staff/questions/{thread.pk}/status/", {"action": "close"})
     assert Thread.objects.get(pk=thread.pk).status == Thread.Status.CLOSED
-    page = client.get(f"/staff/questions/{thread.pk}/").content.decode()
+    page = client.get(f"/staff/questions/{thread.pk}/").getvalue().decode()
     assert 'value="reopen"' in page
     client.post(f"/staff/questions/{thread.pk}/status/", {"action": "reopen"})
     assert Thread.objects.get(pk=thread.pk).status == Thread.Status.OPEN
@@ -197,7 +197,7 @@ def test_suggestions_list_matching_assets(world, client_for):
     )
     search.index_assets(list(Asset.objects.values_list("pk", flat=True)))
     thread = make_thread(world.partner_a, world.member_a, subject="Deal registration")
-    page = client_for(world.support).get(f"/staff/questions/{thread.pk}/").content.decode()
+    page = client_for(world.support).get(f"/staff/questions/{thread.pk}/").getvalue().decode()
     assert "Deal registration guide" in page and "Unrelated brochure" not in page
     from threads.about import staff_url
 
@@ -213,7 +213,7 @@ def test_knowledge_button_drafts_an_article(world, client_for):
     client = client_for(world.support)
     assert (
         "Turn this answer into a knowledge article"
-        in client.get(f"/staff/questions/{thread.pk}/").content.decode()
+        in client.get(f"/staff/questions/{thread.pk}/").getvalue().decode()
     )
     client.post(f"/staff/questions/{thread.pk}/knowledge/", {"message": answer.pk})
     answer.refresh_from_db()
@@ -221,7 +221,7 @@ def test_knowledge_button_drafts_an_article(world, client_for):
 
 
 def test_staff_links_on_the_staff_home(world, client_for):
-    page = client_for(world.support).get("/staff/").content.decode()
+    page = client_for(world.support).get("/staff/").getvalue().decode()
     assert "/staff/questions/" in page and "/staff/questions/metrics/" in page
 
 
@@ -230,10 +230,10 @@ def test_home_panel_lists_open_questions_unread_first(world, client_for):
     services.staff_reply(thread=thread, author=world.support, body=ANSWER)
     closed = make_thread(world.partner_a, world.member_a, subject="Old closed one")
     services.thread_close(thread=closed, actor=world.member_a)
-    page = client_for(world.member_a).get("/").content.decode()
+    page = client_for(world.member_a).get("/").getvalue().decode()
     assert 'data-testid="questions-panel"' in page
     assert "Panel question" in page and "Old closed one" not in page
-    assert "Panel question" not in client_for(world.admin_b).get("/").content.decode()
+    assert "Panel question" not in client_for(world.admin_b).get("/").getvalue().decode()
 
 
 def test_one_invalid_filter_keeps_the_others(mixed, client_for):

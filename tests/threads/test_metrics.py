@@ -110,15 +110,15 @@ def test_metrics_period_filter_and_bad_range(dataset, client_for):
 
 def test_metrics_csv(dataset, client_for):
     client = client_for(dataset.support)
-    weekly = client.get(
-        "/staff/questions/metrics/?start=2026-11-01&end=2026-11-20&format=csv"
-    ).content.decode()
+    weekly = (
+        client.get("/staff/questions/metrics/?start=2026-11-01&end=2026-11-20&format=csv").getvalue().decode()
+    )
     assert weekly.startswith("\ufeff")
     lines = weekly.strip().splitlines()
     assert len(lines) == 4  # header + three (week, category) rows
     assert "2026-11-16" in weekly and "2.5" in weekly and "7.9" in weekly
     people = client.get("/staff/questions/metrics/?start=2026-11-01&end=2026-11-20&format=csv&table=people")
-    assert dataset.support.email in people.content.decode()
+    assert dataset.support.email in people.getvalue().decode()
 
 
 def test_one_pass_metrics_equal_the_four_queries(dataset):

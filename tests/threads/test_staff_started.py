@@ -28,7 +28,7 @@ def test_manager_starts_a_thread_and_lands_on_it(world, client_for, django_captu
     client = client_for(world.manager_a)
     assert (
         'data-testid="message-partner"'
-        in client.get(reverse("dashboard:partner", args=[world.partner_a.pk])).content.decode()
+        in client.get(reverse("dashboard:partner", args=[world.partner_a.pk])).getvalue().decode()
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = _post(client, world.partner_a)
@@ -57,7 +57,7 @@ def test_manager_starts_a_thread_and_lands_on_it(world, client_for, django_captu
     assert Notification.objects.filter(kind="answer_received").count() == 2 and len(mail.outbox) == 2
     # The partner sees it with its questions.
     page = client_for(world.member_a).get(reverse("threads:detail", args=[thread.pk]))
-    assert page.status_code == 200 and "Please see the new prices." in page.content.decode()
+    assert page.status_code == 200 and "Please see the new prices." in page.getvalue().decode()
 
 
 def test_a_partner_outside_the_viewers_scope_is_404(world, client_for):
@@ -76,7 +76,7 @@ def test_a_partner_outside_the_viewers_scope_is_404(world, client_for):
 def test_attachments_use_the_thread_validation(world, client_for):
     bad = SimpleUploadedFile("image.svg", b"<svg onload=alert(1)>", content_type="image/svg+xml")
     response = _post(client_for(world.support), world.partner_a, attachments=bad)
-    assert response.status_code == 200 and "not accepted" in response.content.decode()
+    assert response.status_code == 200 and "not accepted" in response.getvalue().decode()
     good = SimpleUploadedFile("prices.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     assert _post(client_for(world.support), world.partner_a, attachments=good).status_code == 302
     assert Thread.objects.get().messages.get().attachments.count() == 1
@@ -87,7 +87,7 @@ def test_rate_limited(world, client_for, settings):
     client = client_for(world.support)
     assert _post(client, world.partner_a).status_code == 302
     response = _post(client, world.partner_a, subject="Second")
-    assert response.status_code == 200 and "Too many messages" in response.content.decode()
+    assert response.status_code == 200 and "Too many messages" in response.getvalue().decode()
     assert Thread.objects.count() == 1
 
 

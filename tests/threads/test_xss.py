@@ -82,7 +82,7 @@ def test_vectors_are_harmless_on_the_thread_page(world, client_for):
     thread = make_thread(world.partner_a, world.member_a, body=body)
     response = client_for(world.member_a).get(f"/questions/{thread.pk}/")
     assert response.status_code == 200
-    content = response.content.decode()
+    content = response.getvalue().decode()
     start = content.index('class="card-body message-body"')
     fragment = content[start : content.index("</article>", start)]
     assert_harmless(fragment.split(">", 1)[1])

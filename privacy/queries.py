@@ -1,0 +1,77 @@
+"""Reads of the privacy app, shared by views, tasks and e-mails."""
+
+from django.db.models import Q
+from guardian.shortcuts import get_users_with_perms
+
+from privacy import registry
+from privacy.models import DataRequest, PartnerExport, ProvisionRecord
+from prm.scoping import scoped, sees_every_partner
+from prm.tenancy import partners_for_staff
+
+
+def visible_partner_ids(user) -> list[int] | None:
+    """The ids of the partners a staff user sees (None: every partner)."""
+    visible = partners_for_staff(user)
+    return None if sees_every_partner(visible) else list(visible.values_list("pk", flat=True))
+
+
+def provisions_for_staff(user):
+    return scoped(ProvisionRecord.objects.all(), partners_for_staff(user))
+
+
+def requests_for_staff(user):
+    """Requests about data that came through the user's partners, and requests not tied to
+    a partner (they are the vendor's to answer, whoever handles them)."""
+    ids = visible_partner_ids(user)
+    qs = DataRequest.objects.select_related("assignee", "partner")
+    return qs if ids is None else qs.filter(Q(partner__isnull=True) | Q(partner_id__in=ids))
+
+
+def exports_for_staff(user):
+    return scoped(PartnerExport.objects.select_related("partner", "requested_by"), partners_for_staff(user))
+
+
+def export_row_count(partner) -> int:
+    return sum(section.count(partner) for section in registry.export_sections())
+
+
+def found_about(request: DataRequest, user, *, only: str | None = None) -> list[dict]:
+    """What the portal holds about the person, in the user's scope, per finder:
+    [{"key", "label", "erasable", "rows": [Found]}] (`only`: that finder's)."""
+    ids = visible_partner_ids(user)
+    out = []
+    for finder in registry.subject_finders():
+        if only is not None and finder.key != only:
+            continue
+        rows = finder.find(
+            email=request.subject_email.strip(), name=request.subject_name.strip(), partner_ids=ids
+        )
+        out.append(
+            {"key": finder.key, "label": finder.label, "erasable": finder.erase is not None, "rows": rows}
+        )
+    return out
+
+
+def managers_for_partner(partner=None):
+    """Active channel managers who see every partner, and those assigned to `partner`."""
+    from django.contrib.auth import get_user_model
+
+    from prm.models import CHANNEL_MANAGERS
+
+    who = Q(user_permissions__codename="manage_partner") | Q(groups__permissions__codename="manage_partner")
+    if partner is not None:
+        assigned = get_users_with_perms(partner, only_with_perms_in=["manage_partner"], with_group_users=True)
+        who |= Q(pk__in=assigned.values("pk"))
+    return list(
+        get_user_model()
+        .objects.filter(who, is_active=True, is_staff=True, groups__name=CHANNEL_MANAGERS)
+        .distinct()
+    )
+
+
+def handlers_for(request: DataRequest):
+    """Who hears about a request: its handler, else the channel managers who see its partner
+    (who see every partner when it names none)."""
+    if request.assignee_id and request.assignee.is_active:
+        return [request.assignee]
+    return managers_for_partner(request.partner)
