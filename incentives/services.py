@@ -439,17 +439,21 @@ def deal_contacts_anonymise(*, deal_ids, actor, reason: str) -> int:
     """Erase the customer contact (and the notes, free text that may name people) of these
     deals, and the contact values kept in their audit history: two UPDATEs whatever the
     number of deals. The deal itself, its amounts and the provision records stay."""
-    ids = list(
+    rows = list(
         Deal.objects.filter(pk__in=list(deal_ids), contacts_anonymised_at__isnull=True).values_list(
-            "pk", flat=True
+            "pk", "partner_id"
         )
     )
-    if not ids:
+    if not rows:
         return 0
+    ids = [pk for pk, _partner_id in rows]
+    partner_ids = sorted({partner_id for _pk, partner_id in rows})
     now = timezone.now()
     Deal.objects.filter(pk__in=ids).update(**ANONYMISED_FIELDS, contacts_anonymised_at=now, updated_at=now)
     audit_scrub(model=Deal, target_ids=ids, keys=[*ANONYMISED_FIELDS])
-    audit(actor=actor, action="deal.contacts_anonymised", deals=ids[:1000], count=len(ids), reason=reason)
+    # Every partner whose deals lost their contact: their cached deal pages read again.
+    audit(actor=actor, action="deal.contacts_anonymised", partners=partner_ids, deals=ids[:1000], count=len(ids),
+          reason=reason)  # fmt: skip
     return len(ids)
 
 

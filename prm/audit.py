@@ -8,14 +8,19 @@ from prm.models import AuditEvent
 from prm.tenancy import partner_model
 
 
-def audit(*, actor, action: str, target: models.Model | None = None, partner=None, **data) -> AuditEvent:
+def audit(
+    *, actor, action: str, target: models.Model | None = None, partner=None, partners=(), **data
+) -> AuditEvent:
+    """Record `action` (and invalidate the cached pages it changes: prm.pagecache.audited).
+    `partners`: the ids of every partner a set-based write touched (an anonymisation over
+    many partners' deals), whose cached pages read again; the event itself names `partner`."""
     partner_id = getattr(partner, "pk", partner)
     if partner_id is None and target is not None:
         Partner = partner_model()
 
         partner_id = target.pk if isinstance(target, Partner) else getattr(target, "partner_id", None)
     # The one place services and the admin's change log invalidate cached pages (pagecache).
-    pagecache.audited(action=action, target=target, partner_id=partner_id)
+    pagecache.audited(action=action, target=target, partner_id=partner_id, partner_ids=partners)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,

@@ -212,13 +212,16 @@ def bump_everything() -> None:
 QUIET_ACTIONS = ("auth.", "mfa.", "admin.denied", "admin.exported", "audit.exported", "guardian.")
 
 
-def audited(*, action: str, target, partner_id: int | None) -> None:
-    """Called by `prm.audit.audit()` for every audited change (services, admin change log):
-    the audited partner's scope (and those the target names in its `cache_scopes()`); for a change to a person, theirs and the catalogue's too (names
-    show on other people's pages); else the catalogue."""
+def audited(*, action: str, target, partner_id: int | None, partner_ids: Iterable[int] = ()) -> None:
+    """Called by `prm.audit.audit()` for every audited change (services, admin change log,
+    set-based jobs that audit their run): the audited partner's scope, those of `partner_ids`
+    (every partner a set-based write touched) and those the target names in its
+    `cache_scopes()`; for a change to a person, theirs and the catalogue's too (names show on
+    other people's pages); else the catalogue."""
     if action.startswith(QUIET_ACTIONS):
         return
-    scopes = [partner(partner_id)] if partner_id is not None else []
+    ids = dict.fromkeys([*([partner_id] if partner_id is not None else []), *partner_ids])
+    scopes = [partner(pk) for pk in ids]
     if target is not None and target._meta.label == settings.AUTH_USER_MODEL:
         scopes += [person(target.pk), catalogue()]  # a person's name shows wherever they act
     # A row other pages show too declares their scopes (partners.Application: its referrer).
