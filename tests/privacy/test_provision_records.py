@@ -111,7 +111,8 @@ def test_staff_and_the_partner_export_the_records_as_csv(world, client_for):
     own_csv = (
         client_for(world.admin_a)
         .get(reverse("privacy:partner_provisions"), {"format": "csv"})
-        .getvalue().decode()
+        .getvalue()
+        .decode()
     )
     for body in (staff_csv, own_csv):
         assert body.startswith("\ufeff") and SUBJECT_A in body
@@ -122,7 +123,10 @@ def test_staff_and_the_partner_export_the_records_as_csv(world, client_for):
         SUBJECT_A not in client_for(world.admin_b).get(reverse("privacy:partner_provisions")).content.decode()
     )
     other = (
-        client_for(world.manager_other).get(reverse("privacy:provisions"), {"format": "csv"}).getvalue().decode()
+        client_for(world.manager_other)
+        .get(reverse("privacy:provisions"), {"format": "csv"})
+        .getvalue()
+        .decode()
     )
     assert SUBJECT_A not in other
     assert client_for(world.member_a).get(reverse("privacy:partner_provisions")).status_code == 403
@@ -139,6 +143,7 @@ def test_hostile_names_are_neutralised_in_the_csv(world, client_for):
     body = (
         client_for(world.admin_a)
         .get(reverse("privacy:partner_provisions"), {"format": "csv"})
-        .getvalue().decode()
+        .getvalue()
+        .decode()
     )
     assert "'@SUM(1+1)" in body and "'=HYPERLINK" in body
