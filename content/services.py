@@ -46,7 +46,16 @@ def assets_reindex_all() -> int:
     change of the indexing rules): `manage.py reindex_content`. Returns the number of assets."""
     ids = list(Asset.objects.order_by("pk").values_list("pk", flat=True))
     search.index_assets(ids)
+    if ids:  # search results are cached under the catalogue
+        catalogue_rewritten()
     return len(ids)
+
+
+def catalogue_rewritten() -> None:
+    """Content's set-based jobs over the catalogue (scheduled publishing, the search index
+    rebuild) write rows every library page shows, outside any audited service: the one
+    place they invalidate the catalogue's cached pages (prm.pagecache)."""
+    pagecache.bump(pagecache.catalogue())
 
 
 @transaction.atomic
@@ -155,8 +164,8 @@ def assets_publish_due(*, now=None) -> int:
     published = Asset.objects.filter(status=Asset.Status.SCHEDULED, publish_at__lte=now).update(
         status=Asset.Status.PUBLISHED, published_at=F("publish_at")
     )
-    if published:  # a set-based job: the catalogue changed (prm.pagecache)
-        pagecache.bump(pagecache.catalogue())
+    if published:  # a set-based job: the catalogue changed
+        catalogue_rewritten()
     return published
 
 
