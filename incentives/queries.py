@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement, Tier, TierChange
 from incentives.program_costs import ProgramCost
 from prm import charts, pagecache
+from prm.exports import stream_rows
 from prm.formats import yen_short
 from prm.scoping import scoped
 
@@ -516,20 +517,20 @@ def tier_changes(visible):
 
 
 def deals_for_export(partner):
-    return (
+    return stream_rows(
         Deal.objects.for_partner(partner)
         .select_related("product", "registered_by")
-        .order_by("created_at", "pk")
-        .iterator(chunk_size=2000)
+        .order_by("created_at", "pk"),
+        chunk_size=2000,
     )
 
 
 def earnings_for_export(partner):
-    return (
+    return stream_rows(
         Earning.objects.for_partner(partner)
         .select_related("statement", "program", "deal", "tier_change__to_tier")
-        .order_by("statement__period", "pk")
-        .iterator(chunk_size=2000)
+        .order_by("statement__period", "pk"),
+        chunk_size=2000,
     )
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import UserCertification
 from prm.columns import Column
+from prm.exports import stream_rows
 
 CERTIFICATION_COLUMNS = [
     Column(_("Certification"), lambda c: c.certification.label),
@@ -16,11 +17,11 @@ CERTIFICATION_COLUMNS = [
 
 
 def _certifications(partner):
-    return (
+    return stream_rows(
         UserCertification.objects.for_partner(partner)
         .select_related("certification", "user")
-        .order_by("issued_on", "pk")
-        .iterator(chunk_size=2000)
+        .order_by("issued_on", "pk"),
+        chunk_size=2000,
     )
 
 

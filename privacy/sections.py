@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Application, Membership, Partner
 from privacy import registry, tables
 from privacy.models import ProvisionRecord
+from prm.exports import stream_rows
 
 
 def _partner_rows(partner):
@@ -20,7 +21,7 @@ def _members(partner):
 
 
 def _provisions(partner):
-    return ProvisionRecord.objects.for_partner(partner).order_by("provided_at", "pk").iterator()
+    return stream_rows(ProvisionRecord.objects.for_partner(partner).order_by("provided_at", "pk"))
 
 
 def _users_about(*, email, name, partner_ids):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.columns import Column
+from prm.exports import stream_rows
 from threads.models import Message
 
 MESSAGE_COLUMNS = [
@@ -19,11 +20,11 @@ MESSAGE_COLUMNS = [
 
 
 def _messages(partner):
-    return (
+    return stream_rows(
         Message.objects.filter(thread__partner=partner, kind=Message.Kind.PUBLIC)
         .select_related("thread", "author")
-        .order_by("thread_id", "created_at", "pk")
-        .iterator(chunk_size=2000)
+        .order_by("thread_id", "created_at", "pk"),
+        chunk_size=2000,
     )
 
 
