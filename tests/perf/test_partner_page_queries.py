@@ -60,6 +60,7 @@ def _partner_urls(partner, *, admin: bool) -> list[str]:
         urls += [
             "/incentives/statements/",
             f"/incentives/statements/{Statement.objects.filter(partner=partner).latest('period').pk}/",
+            "/privacy/provisions/",  # the partner's own third-party provision records (APPI)
         ]
     return urls
 
