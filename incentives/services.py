@@ -34,7 +34,7 @@ from partners.services import partner_deal_won
 from privacy import services as privacy
 from privacy.models import ProvisionRecord
 from prm import pagecache
-from prm.audit import audit, audit_scrub
+from prm.audit import audit, audit_many, audit_scrub
 from prm.business_days import add_business_days
 from prm.transitions import transition
 
@@ -513,7 +513,6 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
     a conditional UPDATE of `reminder_sent_for`, so a repeat finds nothing to claim.
     """
     from incentives import tasks
-    from prm.models import AuditEvent
 
     today = today or timezone.localdate()
     lapsed = Deal.objects.filter(
@@ -526,19 +525,15 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
         Deal.objects.filter(pk__in=[row[0] for row in expired]).update(
             status=Deal.Status.EXPIRED, updated_at=timezone.now()
         )
-        from django.contrib.contenttypes.models import ContentType
-
-        ct = ContentType.objects.get_for_model(Deal)
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                action="deal.protection_expired",
-                target_type=ct,
-                target_id=str(pk),
-                target_repr=name[:200],
-                partner_id=partner_id,
-                data={"protected_until": until.isoformat()},
-            )
-            for pk, partner_id, name, until in expired
+        # One event per deal in one INSERT; every partner concerned reads its pages again.
+        audit_many(
+            actor=None,
+            action="deal.protection_expired",
+            model=Deal,
+            rows=[
+                (pk, name, partner_id, {"protected_until": until.isoformat()})
+                for pk, partner_id, name, until in expired
+            ],
         )
     due = Deal.objects.filter(
         status=Deal.Status.APPROVED,
@@ -991,16 +986,21 @@ def earnings_compute(*, period: date, actor=None) -> dict:
     approved or paid statements are never touched.
     """
     start, end = month_start(period), month_end(period)
+    drafts = Statement.objects.filter(status=Statement.Status.DRAFT, period__range=(start, end))
+    before = set(drafts.values_list("partner_id", flat=True))
     with connection.cursor() as cursor:
         result = _earnings_write(cursor, start=start, end=end, deal_ids=None)
         _statements_total(cursor, start=start, end=end)
+    # Every partner whose draft statement of the month was written, emptied or removed.
+    touched = before | result["removed"] | set(drafts.values_list("partner_id", flat=True))
     # Draft lines of any partner may have changed or gone: rebuild every row.
     program_cost_refresh()
     programs = IncentiveProgram.objects.filter(is_active=True, starts_on__lte=end, ends_on__gte=start).count()
     statements = Statement.objects.filter(period=start, status=Statement.Status.DRAFT).count()
-    if actor is not None:
-        audit(actor=actor, action="earnings.computed", period=start.isoformat(), lines=result["written"],
-              removed=len(result["removed"]))  # fmt: skip
+    # Audited whoever runs it (the monthly beat task, rebuild_earnings, a manager): the run
+    # names every partner whose statements it rewrote, so their cached pages read again.
+    audit(actor=actor, action="earnings.computed", partners=sorted(touched), period=start.isoformat(),
+          lines=result["written"], removed=len(result["removed"]))  # fmt: skip
     return {"programs": programs, "statements": statements, "candidates": result["written"]}
 
 

@@ -19,8 +19,7 @@ def audit(
         Partner = partner_model()
 
         partner_id = target.pk if isinstance(target, Partner) else getattr(target, "partner_id", None)
-    # The one place services and the admin's change log invalidate cached pages (pagecache).
-    pagecache.audited(action=action, target=target, partner_id=partner_id, partner_ids=partners)
+    _invalidate(action=action, target=target, partner_id=partner_id, partner_ids=partners)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -30,6 +29,37 @@ def audit(
         partner_id=partner_id,
         data=data,
     )
+
+
+def audit_many(*, actor, action: str, model: type[models.Model], rows) -> int:
+    """One event per row in one INSERT, for set-based jobs (the protection sweep): `rows` are
+    (target id, target repr, partner id, data). Every partner named reads its cached pages
+    again, as with `audit()`."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    _invalidate(action=action, target=None, partner_id=None, partner_ids={row[2] for row in rows if row[2]})
+    target_type = ContentType.objects.get_for_model(model)
+    actor = actor if getattr(actor, "pk", None) else None
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            target_type=target_type,
+            target_id=str(pk),
+            target_repr=str(name)[:200],
+            partner_id=partner_id,
+            data=data,
+        )
+        for pk, name, partner_id, data in rows
+    )
+    return len(rows)
+
+
+def _invalidate(**change) -> None:
+    # The one place services, set-based jobs that audit and the admin's change log
+    # invalidate cached pages (prm.pagecache).
+    pagecache.audited(**change)
 
 
 def events_for(target: models.Model):

@@ -161,6 +161,9 @@ UNSHOWN_COLUMNS = {
     "prm_notification": {"email_due", "emailed_at", "digest_due", "digested_at"},
     "content_asset": {"view_count", "download_count", "use_count"},
     "partners_invitation": {"token_hash"},
+    # claims that a reminder or notice was sent (once): no page shows them
+    "incentives_deal": {"reminder_sent_for"},
+    "incentives_tierchange": {"notified_at"},
     # the fit score: the staff rows that show it are keyed by it (partners.staff_views)
     "partners_application": {"fit_score", "fit_profile_id", "fit_reasons", "updated_at"},
 }
