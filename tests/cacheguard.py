@@ -174,7 +174,9 @@ class Guard:
         if not self._ours():
             return
         serial = self.blocks.pop() if self.blocks else None
-        if rolled_back and serial is not None:
+        # The app's rolled-back writes are forgiven; the test's own transaction, rolled back
+        # when the test ends (perhaps before this guard reports), forgives nothing.
+        if rolled_back and serial is not None and serial not in self.base:
             self.pending = [w for w in self.pending if serial not in w.blocks]
 
     # --- SQL ----------------------------------------------------------------------------

@@ -118,7 +118,9 @@ def pytest_runtest_call(item):
     """The guard judges the test's own calls, not its fixtures' setup."""
     guard = getattr(item, "_cache_guard", None)
     if guard is not None:
-        guard.armed, guard.base = True, tuple(guard.blocks)
+        # Only the test's own bumps cover its writes: not those its fixtures made inside the
+        # test's transaction (they would excuse every later write of their kind).
+        guard.armed, guard.base, guard.covered = True, tuple(guard.blocks), []
     try:
         return (yield)
     finally:
