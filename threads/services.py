@@ -144,6 +144,8 @@ def partner_reply(*, thread: Thread, author, body: str, files=()) -> Message:
     if thread.status != Thread.Status.OPEN:
         thread.status = Thread.Status.OPEN
         thread.save(update_fields=["status", "updated_at"])
+    # Audited like every change a cached page shows (the question, the staff inbox row).
+    audit(actor=author, action="thread.replied", target=thread, partner=thread.partner_id)
     _notify(message)
     return message
 
@@ -178,7 +180,10 @@ def note_add(*, thread: Thread, author, body: str, files=()) -> Message:
     thread = _locked(thread)
     if not author.is_staff:
         raise ThreadError(_("Only staff can add internal notes."))
-    return _post(thread=thread, author=author, body=body, files=files, internal=True)
+    message = _post(thread=thread, author=author, body=body, files=files, internal=True)
+    # Staff pages of the thread are cached under its partner's scope (prm.pagecache).
+    audit(actor=author, action="thread.note_added", target=thread, partner=thread.partner_id)
+    return message
 
 
 @transaction.atomic
