@@ -1079,8 +1079,8 @@ def _statement_mark_paid(*, statement: Statement, actor) -> Statement:
 
 @transaction.atomic
 def leaderboard_opt_in_set(*, partner, user, opted_in: bool) -> PartnerTierState:
-    state, _created = PartnerTierState.objects.select_for_update().get_or_create(partner=partner)
-    if state.leaderboard_opt_in != opted_in:
+    state, created = PartnerTierState.objects.select_for_update().get_or_create(partner=partner)
+    if created or state.leaderboard_opt_in != opted_in:  # a new state row shows too
         state.leaderboard_opt_in = opted_in
         state.save(update_fields=["leaderboard_opt_in"])
         audit(actor=user, action="leaderboard.opt_in" if opted_in else "leaderboard.opt_out", target=state,
