@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests import cacheguard
 from tests.factories import MembershipFactory
 from tests.threads.factories import ANSWER, NOTE_SECRET, make_thread
 from threads import services
@@ -195,7 +196,8 @@ def test_suggestions_list_matching_assets(world, client_for):
     Asset.objects.create(
         title="Unrelated brochure", status=Asset.Status.PUBLISHED, published_at=timezone.now()
     )
-    search.index_assets(list(Asset.objects.values_list("pk", flat=True)))
+    with cacheguard.test_data():  # the app's bulk helper, as setup
+        search.index_assets(list(Asset.objects.values_list("pk", flat=True)))
     thread = make_thread(world.partner_a, world.member_a, subject="Deal registration")
     page = client_for(world.support).get(f"/staff/questions/{thread.pk}/").getvalue().decode()
     assert "Deal registration guide" in page and "Unrelated brochure" not in page
