@@ -52,6 +52,7 @@ from dashboard.rollup import engagement_refresh  # noqa: E402
 from incentives import services as incentive_services  # noqa: E402
 from incentives.deal_rollup import deal_rollup_refresh  # noqa: E402
 from incentives.models import Product, Tier  # noqa: E402
+from prm import pagecache  # noqa: E402
 from prm.models import CHANNEL_MANAGERS, User  # noqa: E402
 from promotion.models import Campaign  # noqa: E402
 
@@ -278,7 +279,7 @@ def main() -> None:
             client.force_login(root)
 
             def page_uncached():
-                cache.delete(queries.cache_key(root, queries.Filters()))
+                cache.delete(pagecache.lagging_key(queries.cache_key(root, queries.Filters())))
                 assert client.get("/staff/").status_code == 200
 
             def page_cached():
@@ -299,7 +300,7 @@ def main() -> None:
                 def run():
                     urls = chart_urls()
                     if cold:
-                        cache.delete_many([f"dashboard:chart:{digest}" for _url, digest in urls])
+                        cache.delete_many([pagecache.lagging_key(f"dashboard:chart:{d}") for _url, d in urls])
                     for url, _digest in urls:
                         assert client.get(url).status_code == 200
 
@@ -311,7 +312,8 @@ def main() -> None:
     except Rollback:
         pass
     finally:
-        cache.delete(queries.VERSION_KEY)
+        # The rolled-back data's blocks and charts must not outlive the run.
+        cache.delete_pattern(pagecache.lagging_key("dashboard:*"))
     print(f"partners: {args.partners:,}, runs: {args.runs}")
     print(f"seed (set-based) + tier recomputation: {results.pop('seed')[0]:.1f} s")
     print("| case | p50 ms | p95 ms | queries |")

@@ -1,20 +1,26 @@
-"""Load benchmark: gunicorn with production settings, wrk, the key pages per role, and the
-framework's own ceiling (a bare one-query view) in the same run.
+"""Load benchmark: gunicorn with the production `gunicorn.conf.py`, wrk, the key pages per
+role, and the framework's own ceiling (a bare one-query view) in the same run.
 
     .venv/bin/python bench/load.py --size demo        # demo data (seed_demo)
     .venv/bin/python bench/load.py --size large       # after `manage.py seed_demo --scale large`
     .venv/bin/python bench/load.py --tiny             # CI smoke run: seconds
     .venv/bin/python bench/load.py --plot             # growth curve from saved runs
     .venv/bin/python bench/load.py --database prm_scale --scale 100   # then 1000, then large
+    .venv/bin/python bench/load.py --database prm_scale --ref d53bcc2  # the same run, older code
+    .venv/bin/python bench/load.py --recycling compare                # what worker recycling costs
 
-Starts gunicorn (4 sync workers, DJANGO_DEBUG off, `bench.loadsite.settings`: the product
-settings plus `/bench/bare/`) on a port of its own against the development database and
-Redis, signs in the demo logins (partner admin, partner member, channel manager, support)
-by creating their sessions, and runs wrk (`bench/wrk_session.lua` sends the cookie) against
-each page for --duration seconds at --connections connections. Prints req/s, p50/p95/p99,
-the share of the bare view's throughput and each page's query count (counted in-process
-with the same data, caches warm). Results are saved to var/bench/load-<partners>.json;
---plot draws bench/growth.svg (pygal) from them.
+Starts gunicorn with `gunicorn.conf.py` (as production: 4 sync workers here, recycled every
+1,000 requests plus jitter; `--recycling off` sets max_requests to 0, `compare` measures
+both, one after the other), DJANGO_DEBUG off, `bench.loadsite.settings` (the product settings
+plus `/bench/bare/`) on a port of its own against the development database and Redis, signs in
+the demo logins (partner admin, partner member, channel manager, support) by creating their
+sessions, and runs wrk (`bench/wrk_session.lua` sends the cookie) against each page for
+--duration seconds at --connections connections. Prints req/s, p50/p95/p99, the share of the
+bare view's throughput, each page's query count and Redis round trips (counted in-process
+with the same data, caches warm) and issue 22's budget. `--ref REF` runs the app of that git
+commit instead (exported to var/bench/ref-REF, same database, Redis and settings), for a
+before/after pair from the same evening. Results are saved to var/bench/load-<partners>.json
+(with --ref, load-<partners>-<REF>.json); --plot draws bench/growth.svg (pygal) from them.
 """
 
 import argparse
@@ -181,15 +187,35 @@ def fill(pages):
     return [(label, email, quote(path.format(**ids), safe="/?=&+")) for label, email, path in pages]
 
 
-def query_counts(pages) -> dict[str, int]:
-    """Each page's query count, in-process on the same data (second request: caches warm)."""
+COUNT_SCRIPT = """
+import json, os, sys
+sys.path.insert(0, os.getcwd())
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+import django
+django.setup()
+from bench.load import query_counts
+print("COUNTS " + json.dumps(query_counts(json.loads(sys.argv[1]))))
+"""
+
+
+def query_counts(pages) -> dict[str, list[int]]:
+    """Each page's [queries, Redis round trips], in-process on the same data (second
+    request: caches warm; a pipeline or MGET is one round trip)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
+    from redis.connection import AbstractConnection
 
     from prm.models import User
 
     counts, clients = {}, {}
+    send = AbstractConnection.send_packed_command
+    trips = [0]
+
+    def counted(conn, *args, **kwargs):
+        trips[0] += 1
+        return send(conn, *args, **kwargs)
+
     with override_settings(
         PRM_STAFF_MFA_REQUIRED=False, ROOT_URLCONF="bench.loadsite.urls", ALLOWED_HOSTS=["*"]
     ):
@@ -199,29 +225,66 @@ def query_counts(pages) -> dict[str, int]:
                 clients[email].force_login(User.objects.get(email=email))
             client = clients[email]
             client.get(path)
-            with CaptureQueriesContext(connection) as ctx:
-                response = client.get(path)
+            trips[0] = 0
+            AbstractConnection.send_packed_command = counted
+            try:
+                with CaptureQueriesContext(connection) as ctx:
+                    response = client.get(path)
+            finally:
+                AbstractConnection.send_packed_command = send
             if response.status_code != 200:
                 raise SystemExit(f"{label} {path}: HTTP {response.status_code} for {email}")
-            counts[label] = len(ctx.captured_queries)
+            counts[label] = [len(ctx.captured_queries), trips[0]]
     return counts
 
 
-def start_gunicorn(env, port, workers):
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "prm.wsgi:application",
-        "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers),
-        "--worker-class", "sync",
-        "--max-requests", "0",
-        "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
-        "--error-logfile", "-",
-        "--log-level", "warning",
-        "--timeout", "30",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-    for _ in range(200):
+def query_counts_in(app_dir: Path, pages, env) -> dict[str, list[int]]:
+    """`query_counts` run by the code in `app_dir` (for --ref), in a process of its own."""
+    out = subprocess.run(
+        [sys.executable, "-c", COUNT_SCRIPT, json.dumps(pages)],
+        cwd=app_dir,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "prm.settings",
+            "DJANGO_DEBUG": "true",
+            "PYTHONPATH": str(app_dir),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(re.search(r"COUNTS (.*)", out).group(1))
+
+
+def export_ref(ref: str) -> Path:
+    """The app as of git `ref`, exported once to var/bench/ref-<ref> (its bench/load.py is
+    replaced by this one, so that the counts are taken the same way)."""
+    target = RESULTS / f"ref-{ref}"
+    if not (target / "manage.py").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    shutil.copy(ROOT / "bench" / "load.py", target / "bench" / "load.py")
+    return target
+
+
+def start_gunicorn(env, port, workers, *, app_dir: Path = ROOT, recycle: bool = True):
+    """gunicorn as production runs it (`gunicorn.conf.py`), on our port and worker count;
+    `recycle=False` turns worker recycling (max_requests) off."""
+    env = {
+        **env,
+        "PYTHONPATH": str(app_dir),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_ACCESSLOG": "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        "GUNICORN_LOGLEVEL": "warning",
+    }
+    if not recycle:
+        env["GUNICORN_MAX_REQUESTS"] = "0"
+    conf = app_dir / "gunicorn.conf.py"
+    cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "prm.wsgi:application", "--config", str(conf)]
+    proc = subprocess.Popen(cmd, cwd=app_dir, env=env, start_new_session=True)
+    for _ in range(300):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return proc
@@ -276,51 +339,27 @@ def warm(port, pages, cookies):
 
 
 def budget(label: str, row: dict, bare: dict) -> str:
-    """Which target of issue 17 the row meets ('' when it has none)."""
+    """Which target of issue 22 the row meets ('' when it has none): partner pages at least
+    25% of the bare view's req/s, p99 < 100 ms, at most 12 queries (the home 6) and 3 Redis
+    round trips, library and search p95 < 100 ms; staff pages at least 10% and p99 < 250 ms."""
     staff = label.startswith(("staff:", "support:"))
+    queries, trips = row["queries"], row.get("redis")
     checks = []
-    if label.startswith("content"):
+    if label.startswith(("content", "member: content")):
         checks.append(row["p95"] < 100)
     if staff:
-        checks.append(row["p99"] < 300)
+        checks += [row["rps"] >= 0.10 * bare["rps"], row["p99"] < 250]
     else:
-        checks += [row["rps"] >= 0.10 * bare["rps"], row["p99"] < 150, row["queries"] <= 12]
+        home = label in ("partner home", "member: home")
+        checks += [row["rps"] >= 0.25 * bare["rps"], row["p99"] < 100, queries <= (6 if home else 12)]
+        checks.append(trips is None or trips <= 3)
     return "ok" if all(checks) else "MISS"
 
 
-def run(args):
-    setup_django(args.database)
-    from django.core.cache import cache
-    from django.core.management import call_command
-
-    from partners.models import Partner
-    from prm.models import User
-
-    if args.scale:
-        call_command("seed_demo", scale=args.scale)
-    elif not User.objects.filter(email="partner@example.com").exists():
-        call_command("seed_demo", verbosity=0)
-    cache.clear()  # another database's cached fragments must not leak into this run
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    pages = [p for p in fill(PAGES) if not args.tiny or p[0] in TINY_PAGES]
-    if args.pages:
-        pages = [p for p in pages if re.search(args.pages, p[0])]
-    bare = fill([BARE])[0]
-    partners = Partner.objects.count()
-    env = service_env()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    counts = query_counts(pages)
-    counts[bare[0]] = query_counts([bare])[bare[0]]
-    cookies = sessions({email for _l, email, _p in [*pages, bare]})
+def measure(args, *, app_dir: Path, recycle: bool, env, pages, bare, cookies, counts) -> dict:
+    """One gunicorn, every page under wrk: {label: row}."""
     port = free_port(args.port, args.port + 49)
-    load_before = os.getloadavg()
-    proc = start_gunicorn(env, port, args.workers)
+    proc = start_gunicorn(env, port, args.workers, app_dir=app_dir, recycle=recycle)
     results = {}
     try:
         warm(port, [*pages, bare], cookies)
@@ -328,7 +367,7 @@ def run(args):
         for label, email, path in [bare, *pages, bare]:
             row = wrk(port, path, cookies[email], duration=args.duration, connections=args.connections,
                       threads=args.threads)  # fmt: skip
-            row["queries"] = counts[label]
+            row["queries"], row["redis"] = counts[label]
             # Service time: one connection, no queueing (less sensitive to other load).
             if not args.tiny:
                 single = wrk(port, path, cookies[email], duration=3, connections=1, threads=1)
@@ -343,6 +382,61 @@ def run(args):
             print(f"  {label:<28} {row['rps']:8.1f} req/s  p99 {row['p99']:7.1f} ms", flush=True)
     finally:
         stop(proc)
+    return results
+
+
+def run(args):
+    setup_django(args.database)
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from partners.models import Partner
+    from prm.models import User
+
+    if args.scale:
+        call_command("seed_demo", scale=args.scale)
+    elif not User.objects.filter(email="partner@example.com").exists():
+        call_command("seed_demo", verbosity=0)
+    cache.clear()  # another database's (or code's) cached fragments must not leak into this run
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    pages = [p for p in fill(PAGES) if not args.tiny or p[0] in TINY_PAGES]
+    if args.pages:
+        pages = [p for p in pages if re.search(args.pages, p[0])]
+    bare = fill([BARE])[0]
+    partners = Partner.objects.count()
+    env = service_env()
+    app_dir = export_ref(args.ref) if args.ref else ROOT
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=app_dir,
+        env={**env, "PYTHONPATH": str(app_dir)},
+        check=True,
+    )
+    if args.ref:
+        counts = query_counts_in(app_dir, [*pages, bare], service_env_dev())
+    else:
+        counts = query_counts([*pages, bare])
+    cache.clear()
+    cookies = sessions({email for _l, email, _p in [*pages, bare]})
+    modes = {"on": [True], "off": [False], "compare": [True, False]}[args.recycling]
+    load_before = os.getloadavg()
+    runs = {}
+    for recycle in modes:
+        print(
+            f"gunicorn.conf.py, worker recycling {'on (max_requests 1,000)' if recycle else 'off'}:",
+            flush=True,
+        )
+        runs["on" if recycle else "off"] = measure(
+            args,
+            app_dir=app_dir,
+            recycle=recycle,
+            env=env,
+            pages=pages,
+            bare=bare,
+            cookies=cookies,
+            counts=counts,
+        )
     load_after = os.getloadavg()
     report = {
         "size": args.size,
@@ -350,39 +444,71 @@ def run(args):
         "connections": args.connections,
         "duration": args.duration,
         "workers": args.workers,
+        "ref": args.ref or "",
+        "recycling": "on" if modes[0] else "off",
         "loadavg_before": load_before,
         "loadavg_after": load_after,
         "taken_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "pages": results,
+        "pages": runs["on" if modes[0] else "off"],
     }
+    if len(runs) == 2:
+        report["pages_without_recycling"] = runs["off"]
     print_table(report)
+    if len(runs) == 2:
+        print_recycling(runs["on"], runs["off"])
     if not args.tiny:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / f"load-{partners}.json").write_text(json.dumps(report, indent=1))
-    if any(row["errors"] for row in results.values()):
+        name = f"load-{partners}-{args.ref}.json" if args.ref else f"load-{partners}.json"
+        (RESULTS / name).write_text(json.dumps(report, indent=1))
+    if any(row["errors"] for result in runs.values() for row in result.values()):
         raise SystemExit("wrk saw errors (non-2xx/3xx responses or timeouts)")
+
+
+def service_env_dev() -> dict:
+    """The environment for counting in-process with another checkout's code: the same
+    database and Redis as this process (explicit URLs)."""
+    env = service_env()
+    env.pop("DJANGO_SECRET_KEY", None)
+    return env
 
 
 def print_table(report):
     pages = report["pages"]
     bare = pages[BARE[0]]
+    code = f"code at {report['ref']}, " if report.get("ref") else ""
     print(
         f"\n{report['partners']:,} partners, {report['connections']} connections x {report['duration']} s per page, "
-        f"gunicorn {report['workers']} sync workers, DEBUG off; load average "
-        f"{report['loadavg_before'][0]:.1f} before, {report['loadavg_after'][0]:.1f} after ({report['taken_at']})\n"
+        f"{code}gunicorn.conf.py with {report['workers']} sync workers (recycling {report.get('recycling', 'off')}), "
+        f"DEBUG off; load average {report['loadavg_before'][0]:.1f} before, {report['loadavg_after'][0]:.1f} after "
+        f"({report['taken_at']})\n"
     )
     print(
-        "| page | role | req/s | share of bare | p50 ms | p95 ms | p99 ms | service ms | queries | budget |"
+        "| page | role | req/s | share of bare | p50 ms | p95 ms | p99 ms | service ms | queries | Redis round trips "
+        "| budget |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for label, row in pages.items():
         share = row["rps"] / bare["rps"] if bare["rps"] else 0
         verdict = "" if label == BARE[0] else budget(label, row, bare)
         role = row["role"].split("@")[0]
         print(
             f"| {label} | {role} | {row['rps']:.0f} | {share:.0%} | {_ms(row['p50'])} | {_ms(row['p95'])} | "
-            f"{_ms(row['p99'])} | {_ms(row.get('service_ms'))} | {row['queries']} | {verdict} |"
+            f"{_ms(row['p99'])} | {_ms(row.get('service_ms'))} | {row['queries']} | {row.get('redis', '-')} | {verdict} |"
         )
+
+
+def print_recycling(on: dict, off: dict):
+    """What recycling workers every 1,000 requests costs, page by page (same code and data)."""
+    print("\n| page | req/s, recycling off | req/s, recycling on | cost | p99 ms off | p99 ms on |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, row in on.items():
+        base = off.get(label)
+        if base:
+            cost = 1 - row["rps"] / base["rps"] if base["rps"] else 0
+            print(
+                f"| {label} | {base['rps']:.0f} | {row['rps']:.0f} | {cost:.0%} | {_ms(base['p99'])} | "
+                f"{_ms(row['p99'])} |"
+            )
 
 
 def _ms(value) -> str:
@@ -393,7 +519,8 @@ def plot():
     import pygal
 
     runs = sorted(
-        (json.loads(p.read_text()) for p in RESULTS.glob("load-*.json")), key=lambda r: r["partners"]
+        (r for r in (json.loads(p.read_text()) for p in RESULTS.glob("load-*.json")) if not r.get("ref")),
+        key=lambda r: r["partners"],
     )
     if not runs:
         raise SystemExit(f"no saved runs in {RESULTS}")
@@ -431,13 +558,22 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 9750)))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 9750)))  # port..port+49
     parser.add_argument("--pages", help="regular expression: only pages whose label matches")
     parser.add_argument(
         "--database", help="run on this database of the embedded server (created and migrated)"
     )
     parser.add_argument(
         "--scale", help="first run `seed_demo --scale SCALE` (100, 1000, large; grows additively)"
+    )
+    parser.add_argument(
+        "--ref", help="run the app of this git commit (exported to var/bench), e.g. the code before"
+    )
+    parser.add_argument(
+        "--recycling",
+        choices=["on", "off", "compare"],
+        default="on",
+        help="gunicorn.conf.py's worker recycling (max_requests 1,000 as in production), off, or both",
     )
     parser.add_argument("--plot", action="store_true", help="draw bench/growth.svg from saved runs and exit")
     args = parser.parse_args()

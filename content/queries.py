@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -91,7 +90,6 @@ def asset_for_partner(*, partner, pk) -> Asset | None:
     return (
         visible_assets(partner)
         .select_related("collection", "current_version", "author")
-        .prefetch_related("tags")
         .filter(pk=pk)
         .first()
     )
@@ -110,44 +108,39 @@ def bookmarked_ids(user, asset_ids) -> set[int]:
     )
 
 
+BOOKMARKS_KEY = "content:bookmarked"
+
+
+def bookmark_scopes(partner_id: int, user_id: int) -> tuple[str, str]:
+    return (pagecache.partner(partner_id), pagecache.person(user_id))
+
+
+def cached_bookmarked_ids(*, partner, user) -> frozenset[int]:
+    """Every asset the person bookmarked: exact (bookmarking is audited: the partner's scope)."""
+    return pagecache.cached(
+        BOOKMARKS_KEY,
+        bookmark_scopes(partner.pk, user.pk),
+        lambda: frozenset(Bookmark.objects.filter(user=user).values_list("asset_id", flat=True)),
+    )
+
+
+def prefetch_bookmarks(*, partner, user) -> None:
+    pagecache.want(BOOKMARKS_KEY, bookmark_scopes(partner.pk, user.pk))
+
+
 # --- Library counts ---------------------------------------------------------------------
 # Counting the assets a partner may see applies the audience rule and the one-language-version
 # rule to every published asset (~45 ms at 20,000 assets); the number is the same on every
-# page of a list, so it is kept in Redis. The key carries everything the count depends on:
-# a library version (bumped whenever an asset or a share is saved or deleted, or scheduled
-# assets are published: `library_changed`), the partner (its shares), its type and tier rank,
-# the reader's language and the filters. A stale count would be a bug, so every change bumps.
-LIBRARY_VERSION_KEY = "content:library:version"
+# page of a list, so it is cached, exact: under the catalogue (assets, collections, tags) and
+# the partner (its shares, its tier), per reader language and filters.
 LIBRARY_COUNT_SECONDS = 600
 
 
-def library_version() -> str:
-    version = cache.get(LIBRARY_VERSION_KEY)
-    if version is None:
-        version = library_changed()
-    return version
+def library_scopes(partner) -> tuple[str, str]:
+    return (pagecache.catalogue(), pagecache.partner(partner.pk))
 
 
-def library_changed(**_kwargs) -> str:
-    """A new library version: every cached count is from then on a miss."""
-    import uuid
-
-    version = uuid.uuid4().hex[:12]
-    cache.set(LIBRARY_VERSION_KEY, version, None)
-    return version
-
-
-def library_row_changed(**_kwargs) -> None:
-    """post_save/post_delete of an asset or a share: a new version now, and again after the
-    commit (a request counting between the two would otherwise cache the old count under the
-    new version)."""
-    from django.db import transaction
-
-    library_changed()
-    transaction.on_commit(library_changed)
-
-
-def _library_key(prefix: str, *, partner, filters, extra=()) -> str:
+def _library_key(prefix: str, *, filters, extra=()) -> str:
     import hashlib
 
     parts = (
@@ -160,25 +153,22 @@ def _library_key(prefix: str, *, partner, filters, extra=()) -> str:
         *extra,
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-    return (
-        f"content:{prefix}:{library_version()}:{partner.pk}:{partner.partner_type}:{tier_rank(partner)}:"
-        f"{reader_language()}:{digest}"
-    )
+    return f"content:{prefix}:{reader_language()}:{digest}"
+
+
+def prefetch_library_count(*, partner, filters) -> None:
+    pagecache.want(_library_key("count", filters=filters), library_scopes(partner))
 
 
 def cached_library_count(*, partner, filters, count) -> int:
     """`count()` (a callable) for the library list of `partner` with `filters` (library.Filters)."""
-    key = _library_key("count", partner=partner, filters=filters)
-    n = cache.get(key)
-    if n is None:
-        n = count()
-        cache.set(key, n, LIBRARY_COUNT_SECONDS)
-    return n
+    key = _library_key("count", filters=filters)
+    return pagecache.cached(key, library_scopes(partner), count, timeout=LIBRARY_COUNT_SECONDS)
 
 
 # The ids on one page of the list (a search ranks every match: ~30-50 ms at 20,000 assets)
-# under the same key as the count, plus sort and page. "Most used" is left out: use_count
-# changes with every roll-up of events, which does not bump the library version.
+# under the same scopes, plus sort and page. "Most used" is left out: use_count changes with
+# every roll-up of events, which is not a change of the catalogue.
 CACHED_ID_SORTS = ("newest", "relevance")
 
 
@@ -188,14 +178,8 @@ def cached_page_ids(*, partner, filters, page_number: int, ids) -> list[int]:
         return ids()
     from content.library import RANK_CANDIDATES
 
-    key = _library_key(
-        "ids", partner=partner, filters=filters, extra=(filters.sort, page_number, RANK_CANDIDATES)
-    )
-    found = cache.get(key)
-    if found is None:
-        found = ids()
-        cache.set(key, found, LIBRARY_COUNT_SECONDS)
-    return found
+    key = _library_key("ids", filters=filters, extra=(filters.sort, page_number, RANK_CANDIDATES))
+    return pagecache.cached(key, library_scopes(partner), ids, timeout=LIBRARY_COUNT_SECONDS)
 
 
 # --- Recommendations -------------------------------------------------------------------
@@ -333,19 +317,24 @@ RECOMMENDATIONS_CACHE_SECONDS = 300
 
 
 def cached_recommendations(*, partner, user, limit: int = 6) -> list[Recommendation]:
-    """`recommendations()` for pages, kept for five minutes per partner, user and language,
-    and only while the library version stands (an asset published, saved or shared: new scores).
+    """`recommendations()` for pages: exact under the catalogue, the partner and the person
+    (what is published and visible to them), kept at most five minutes for what lags behind
+    (the hourly popularity table, the person's own opens).
 
     Scoring reads several candidate sets (6 queries, the costliest part of the library and
-    home pages at 20,000 assets); a cache hit costs one `in_bulk` that re-applies the
-    audience rule, so an asset unpublished or no longer visible drops out at once."""
-    key = f"content:recs:{library_version()}:{partner.pk}:{user.pk}:{limit}:{translation.get_language()}"
-    rows = cache.get(key)
-    if rows is None:
-        recs = recommendations(partner=partner, user=user, limit=limit)
-        rows = [(r.asset.pk, r.score, [str(reason) for reason in r.reasons]) for r in recs]
-        cache.set(key, rows, RECOMMENDATIONS_CACHE_SECONDS)
-        return recs
+    home pages at 20,000 assets); a hit costs one `in_bulk` that re-applies the audience
+    rule."""
+    scopes = (*library_scopes(partner), pagecache.person(user.pk))
+    fresh = []
+
+    def compute():
+        fresh.extend(recommendations(partner=partner, user=user, limit=limit))
+        return [(r.asset.pk, r.score, [str(reason) for reason in r.reasons]) for r in fresh]
+
+    key = f"content:recs:{limit}:{translation.get_language()}"
+    rows = pagecache.cached(key, scopes, compute, timeout=RECOMMENDATIONS_CACHE_SECONDS)
+    if fresh:
+        return fresh
     assets = (
         visible_assets(partner).select_related("current_version", "collection").in_bulk([r[0] for r in rows])
     )
@@ -400,16 +389,19 @@ def related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
 
 def cached_related_assets(*, partner, asset, limit: int = 4) -> list[Asset]:
     """`related_assets()` for the asset page: the ranking (tags and co-views, 3 queries over
-    the events table) is kept five minutes per asset and partner; a hit is one `in_bulk`
-    through the audience rule."""
-    key = f"content:related:{asset.pk}:{partner.pk}:{limit}"
-    ids = cache.get(key)
-    if ids is None:
-        found = related_assets(partner=partner, asset=asset, limit=limit)
-        cache.set(key, [a.pk for a in found], RECOMMENDATIONS_CACHE_SECONDS)
-        return found
-    if not ids:
-        return []
+    the events table) may lag five minutes (per asset and partner); a hit is one `in_bulk`
+    through the audience rule, so what is shown is always visible and current."""
+    fresh = []
+
+    def compute():
+        fresh.extend(related_assets(partner=partner, asset=asset, limit=limit))
+        return [a.pk for a in fresh]
+
+    ids = pagecache.lagging(
+        f"content:related:{asset.pk}:{partner.pk}:{limit}", compute, seconds=RECOMMENDATIONS_CACHE_SECONDS
+    )
+    if fresh or not ids:
+        return fresh
     found = (
         visible_assets(partner).select_related("current_version").defer("search_vector", "body").in_bulk(ids)
     )
@@ -465,6 +457,9 @@ class Analytics:
     as_of: object  # datetime of the roll-up, None when computed from the events now
 
 
+ANALYTICS_FRAGMENT_SECONDS = 300
+
+
 def analytics_as_of():
     """When the analytics roll-ups were last rebuilt (None: never)."""
     return EngagementCursor.objects.filter(pk=1).values_list("rolled_up_at", flat=True).first()
@@ -501,12 +496,12 @@ def staff_analytics(*, days: int, partners, top_limit: int | None = 10) -> Analy
         unopened=Asset.objects.published()
         .filter(
             # A function of the roll-up alone: kept until the next rebuild (`as_of` in the key).
-            pk__in=pagecache.cached(
-                (),
+            pk__in=pagecache.lagging(
                 f"content:unopened:{as_of.isoformat()}",
                 lambda: list(
                     AssetEngagement.objects.filter(period_days=90, total=0).values_list("asset_id", flat=True)
                 ),
+                seconds=pagecache.MAX_LAG,
             )
         )
         .order_by("published_at", "pk"),
@@ -559,7 +554,9 @@ def engagement_by_translation_rolled_up(*, days: int, limit: int = 25, as_of=Non
     if as_of is None:
         rows = compute()
     else:
-        rows = pagecache.cached((), f"content:by-language:{days}:{limit}:{as_of.isoformat()}", compute)
+        rows = pagecache.lagging(
+            f"content:by-language:{days}:{limit}:{as_of.isoformat()}", compute, seconds=pagecache.MAX_LAG
+        )
     assets = Asset.objects.only("pk", "title", "language").in_bulk([r["group_id"] for r in rows])
     return [
         {

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -96,10 +96,6 @@ def index_assets(asset_ids) -> None:
         if columns[0]:
             with connection.cursor() as cursor:
                 cursor.execute(INDEX_SQL, columns)
-    if ids:  # new vectors change what a search finds: cached library counts are renewed
-        from content.queries import library_changed
-
-        transaction.on_commit(library_changed)
 
 
 @dataclass

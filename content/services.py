@@ -22,6 +22,7 @@ from content.models import (
     Tag,
 )
 from incentives.queries import partner_tier_map
+from prm import pagecache
 from prm.audit import audit
 from prm.transitions import transition
 
@@ -45,7 +46,16 @@ def assets_reindex_all() -> int:
     change of the indexing rules): `manage.py reindex_content`. Returns the number of assets."""
     ids = list(Asset.objects.order_by("pk").values_list("pk", flat=True))
     search.index_assets(ids)
+    if ids:  # search results are cached under the catalogue
+        catalogue_rewritten()
     return len(ids)
+
+
+def catalogue_rewritten() -> None:
+    """Content's set-based jobs over the catalogue (scheduled publishing, the search index
+    rebuild) write rows every library page shows, outside any audited service: the one
+    place they invalidate the catalogue's cached pages (prm.pagecache)."""
+    pagecache.bump(pagecache.catalogue())
 
 
 @transaction.atomic
@@ -150,14 +160,12 @@ def asset_archive(*, asset: Asset, actor) -> Asset:
 
 def assets_publish_due(*, now=None) -> int:
     """Publish every scheduled asset whose time has come (one set-based UPDATE)."""
-    from content.queries import library_changed
-
     now = now or timezone.now()
     published = Asset.objects.filter(status=Asset.Status.SCHEDULED, publish_at__lte=now).update(
         status=Asset.Status.PUBLISHED, published_at=F("publish_at")
     )
-    if published:  # a bulk UPDATE sends no post_save: the cached counts are told here
-        transaction.on_commit(library_changed)
+    if published:  # a set-based job: the catalogue changed
+        catalogue_rewritten()
     return published
 
 
@@ -351,10 +359,12 @@ def bookmark_toggle(*, user, partner, asset: Asset) -> bool:
     """Bookmark or un-bookmark; returns whether the asset is bookmarked afterwards."""
     deleted, _ = Bookmark.objects.filter(user=user, asset=asset).delete()
     if deleted:
+        audit(actor=user, action="content.unbookmarked", target=asset, partner=partner)
         return False
     try:
         with transaction.atomic():
             Bookmark.objects.create(user=user, partner=partner, asset=asset)
+            audit(actor=user, action="content.bookmarked", target=asset, partner=partner)
     except IntegrityError:
         pass  # a double click: already bookmarked
     return True

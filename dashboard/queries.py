@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
@@ -28,6 +27,7 @@ from incentives.models import Deal, PartnerDealMonth, PartnerDealRollup, Partner
 from onboarding.models import OnboardingPlan, OnboardingTask
 from onboarding.queries import INACTIVE_DAYS
 from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
+from prm import pagecache
 from prm.kana import kana_order, normalise, to_katakana
 from prm.models import AuditEvent, User
 from prm.tenancy import partners_for_staff
@@ -35,7 +35,6 @@ from threads.models import Thread
 from threads.queries import _metric_aggregates, partner_asked, staff_participation
 
 CACHE_SECONDS = 300
-VERSION_KEY = "dashboard:version"
 ACTIVE_DAYS = 30
 SIGNIN_WEEKS = 8
 SIGNED_IN = "auth.login"  # written by prm.audit_receivers on every sign-in
@@ -668,19 +667,23 @@ def _freeze(block: Block) -> None:
 
 
 def cache_key(user, filters: Filters) -> str:
-    version = cache.get_or_set(VERSION_KEY, 1, None)
-    return f"dashboard:{version}:{translation.get_language()}:{viewer_scope(user)}:{filters.key()}"
+    """Per language, viewer scope and filters, and per state of the roll-ups and the tier
+    recomputation the blocks read: a refresh or a recomputation is a new key (shows at once)."""
+    from incentives.queries import last_recomputation
+
+    run = last_recomputation()
+    rolled = (deal_rollup_refreshed_at(), run.pk if run else None)
+    return f"dashboard:{translation.get_language()}:{viewer_scope(user)}:{filters.key()}:{rolled}"
 
 
 def dashboard_blocks(user, filters: Filters) -> dict[str, Block]:
-    """The blocks, from the cache when fresh (at most CACHE_SECONDS old). The charts are not
-    drawn here: each is its own image URL (`block_chart`), so the page never waits for SVG."""
-    key = cache_key(user, filters)
-    blocks = cache.get(key)
-    if blocks is None:
-        blocks = compute_blocks(user, filters)
-        cache.set(key, blocks, CACHE_SECONDS)
-    return blocks
+    """The blocks, from the cache: they may lag (at most CACHE_SECONDS; the page says so),
+    except behind a roll-up refresh or a tier recomputation (`cache_key`). The charts are
+    not drawn here: each is its own image URL (`block_chart`), so the page never waits for
+    SVG."""
+    return pagecache.lagging(
+        cache_key(user, filters), lambda: compute_blocks(user, filters), seconds=CACHE_SECONDS
+    )
 
 
 CHART_SECONDS = 3600
@@ -688,22 +691,12 @@ CHART_SECONDS = 3600
 
 def block_chart(block: Block) -> str:
     """The block's SVG chart, cached by the hash of what it draws (and the language): equal
-    data gives the same picture, so this cache needs no invalidation of its own."""
+    data gives the same picture, so this key needs no invalidation of its own."""
     from dashboard.charts import block_svg
 
-    key = f"dashboard:chart:{block.digest}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = block_svg(block)
-        cache.set(key, svg, CHART_SECONDS)
-    return svg
-
-
-def invalidate_cache() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    return pagecache.lagging(
+        f"dashboard:chart:{block.digest}", lambda: block_svg(block), seconds=CHART_SECONDS
+    )
 
 
 # --- Partner 360 ----------------------------------------------------------------------

@@ -21,6 +21,9 @@ from prm.exports import stream_rows
 from prm.formats import yen_short
 from prm.scoping import scoped
 
+# Keys of the exact cached values below (prm.pagecache), shared with `prefetch_scorecard`.
+TIERS_KEY, LAST_RUN_KEY, TIER_STATE_KEY = "incentives:tiers", "incentives:last-run", "incentives:tier-state"
+
 # --- Contracts for other apps ---------------------------------------------------------
 
 
@@ -37,37 +40,27 @@ def partner_tier_state(partner) -> PartnerTierState | None:
 
 
 def cached_partner_tier_state(partner) -> PartnerTierState | None:
-    """`partner_tier_state(partner)` for the partner home: read from the cache (and memoised on
-    the partner object like the uncached one) until the partner's state row is saved or
-    deleted, a recomputation writes the states, or a tier changes (`tier_state_changed`)."""
+    """`partner_tier_state(partner)` for pages: exact under the partner's and the catalogue's
+    scopes (the state row, its tier's names), memoised on the partner object like the
+    uncached one."""
     cached = getattr(partner, "_tier_state", False)
     if cached is not False:
         return cached
     partner._tier_state = pagecache.cached(
-        ("tiers", "tier-states", f"tier-state:{partner.pk}"),
-        f"incentives:tier-state:{partner.pk}",
+        TIER_STATE_KEY,
+        (pagecache.partner(partner.pk), pagecache.catalogue()),
         lambda: PartnerTierState.objects.filter(partner_id=partner.pk).select_related("tier").first(),
     )
     return partner._tier_state
 
 
-def tier_state_changed(*, partner_id: int | None = None) -> None:
-    """Invalidate `cached_partner_tier_state` of one partner (None: of every partner)."""
-    pagecache.bump(f"tier-state:{partner_id}" if partner_id else "tier-states")
-
-
 def open_deal_count(partner) -> int:
-    """The partner's deal registrations in an open stage, cached until one of its deals is
-    saved or deleted (`deals_changed`; the set-based updates change status, not stage)."""
+    """The partner's deal registrations in an open stage (exact: the partner's scope)."""
     return pagecache.cached(
-        (f"deals:partner:{partner.pk}",),
-        f"incentives:open-deals:{partner.pk}",
+        "incentives:open-deals",
+        (pagecache.partner(partner.pk),),
         lambda: Deal.objects.for_partner(partner).filter(stage__in=Deal.OPEN_STAGES).count(),
     )
-
-
-def deals_changed(*, partner_id: int) -> None:
-    pagecache.bump(f"deals:partner:{partner_id}")
 
 
 def partner_tier(partner) -> Tier | None:
@@ -78,9 +71,8 @@ def partner_tier(partner) -> Tier | None:
 
 
 def tiers() -> list[Tier]:
-    """Every tier in rank order, cached until a tier is saved or deleted
-    (`receivers.tiers_changed`)."""
-    return pagecache.cached(("tiers",), "incentives:tiers", lambda: list(Tier.objects.all()))
+    """Every tier in rank order (exact: the catalogue's scope)."""
+    return pagecache.cached(TIERS_KEY, (pagecache.catalogue(),), lambda: list(Tier.objects.all()))
 
 
 def partner_tier_map(partner_ids=None) -> dict[int, int]:
@@ -286,28 +278,12 @@ def leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[LeaderRo
 
     Returns (top rows, own rank or None, number of partners compared).
     """
-    from partners.models import Partner
-
-    peers = PartnerTierState.objects.filter(
-        partner__partner_type=partner.partner_type,
-        partner__country=partner.country,
-        partner__status__in=Partner.PORTAL_STATUSES,
-    )
+    peers = _peers(partner)
     ordered = peers.select_related("partner", "tier").order_by("-won_revenue", "-won_deals", "partner_id")
     top = list(ordered[:size])
-    own = next((s for s in top if s.partner_id == partner.pk), None)
-    if own is None:
-        own = peers.filter(partner=partner).first()
-    own_rank = None
-    if own is not None:
-        own_rank = (
-            peers.filter(
-                Q(won_revenue__gt=own.won_revenue)
-                | Q(won_revenue=own.won_revenue, won_deals__gt=own.won_deals)
-                | Q(won_revenue=own.won_revenue, won_deals=own.won_deals, partner_id__lt=own.partner_id)
-            ).count()
-            + 1
-        )
+    own_rank = next((i for i, s in enumerate(top, start=1) if s.partner_id == partner.pk), None)
+    if own_rank is None:
+        own_rank = _own_rank(partner)
     rows = []
     for i, state in enumerate(top, start=1):
         is_self = state.partner_id == partner.pk
@@ -326,22 +302,121 @@ def leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[LeaderRo
     return rows, own_rank, peers.count()
 
 
-LEADERBOARD_CACHE_SECONDS = 3600
+LEADERBOARD_SECONDS = 3600
 
 
-def cached_leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[LeaderRow], int | None, int]:
-    """`leaderboard()` for the scorecard (3-4 queries over every peer: ~20 ms at 10,000
-    partners), kept per partner and language until the figures, names or tiers change:
-    `services.tiers_recompute` and `services.leaderboard_opt_in_set` bump "leaderboard", as
-    do saved tier states and partners (`receivers`) and tiers ("tiers")."""
-    key = f"incentives:leaderboard:{partner.pk}:{partner.partner_type}:{partner.country}:{size}"
-    key += f":{translation.get_language()}"
+def prefetch_tier_state(partner) -> None:
+    """The partner's cached tier state (audience rules) joins the request's first batched read."""
+    pagecache.want(TIER_STATE_KEY, (pagecache.partner(partner.pk), pagecache.catalogue()))
+
+
+def prefetch_scorecard(partner) -> None:
+    """The scorecard's exact values join the request's first batched cache read."""
+    pagecache.want(TIERS_KEY, (pagecache.catalogue(),))
+    pagecache.want(LAST_RUN_KEY, (pagecache.catalogue(),))
+    prefetch_tier_state(partner)
+
+
+def last_recomputation():
+    """The latest tier recomputation run (None before the first): exact under the catalogue,
+    which every recomputation bumps."""
+    from incentives.models import RecomputationRun
+
     return pagecache.cached(
-        ("leaderboard", "tiers"), key, lambda: leaderboard(partner, size=size), LEADERBOARD_CACHE_SECONDS
+        LAST_RUN_KEY,
+        (pagecache.catalogue(),),
+        lambda: RecomputationRun.objects.order_by("-started_at").first(),
     )
 
 
+def leaderboard_opt_in(partner) -> bool:
+    state = cached_partner_tier_state(partner)
+    return bool(state and state.leaderboard_opt_in)
+
+
+def cached_leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[LeaderRow], int | None, int]:
+    """`leaderboard()` for the scorecard. The ranking (ids and figures over every peer: 3-4
+    queries, ~20 ms at 10,000 partners) is a function of the last recomputation: it may lag
+    (kept per segment at most an hour, and renewed by each recomputation, which bumps the
+    catalogue; the page says when tiers were last recalculated). Names, opt-ins and tiers
+    are read live for the rows shown (one query), so a peer's new name or opt-out shows at
+    once."""
+    from partners.models import Partner
+
+    after = (pagecache.catalogue(),)
+
+    def ranking():
+        peers = _peers(partner)
+        ordered = peers.order_by("-won_revenue", "-won_deals", "partner_id")
+        top = list(ordered.values_list("partner_id", "tier_id", "won_revenue", "won_deals")[:size])
+        return top, peers.count()
+
+    ranking_key = f"incentives:ranking:{partner.partner_type}:{partner.country}:{size}"
+    own_key = f"incentives:own-rank:{partner.pk}"
+    pagecache.want_lagging(ranking_key, after=after)
+    pagecache.want_lagging(own_key, after=after)
+    top, count = pagecache.lagging(ranking_key, ranking, seconds=LEADERBOARD_SECONDS, after=after)
+    own_rank = next((i for i, row in enumerate(top, start=1) if row[0] == partner.pk), None)
+    if own_rank is None:
+        own_rank = pagecache.lagging(
+            own_key, lambda: _own_rank(partner), seconds=LEADERBOARD_SECONDS, after=after
+        )
+    live = {
+        pk: (name, opt_in)
+        for pk, name, opt_in in PartnerTierState.objects.filter(
+            partner_id__in=[row[0] for row in top], partner__status__in=Partner.PORTAL_STATUSES
+        ).values_list("partner_id", "partner__name", "leaderboard_opt_in")
+    }
+    tier_by_id = {t.pk: t for t in tiers()}
+    rows = []
+    for rank, (partner_id, tier_id, won_revenue, won_deals) in enumerate(top, start=1):
+        if partner_id not in live:  # left the portal since the recomputation
+            continue
+        name, opt_in = live[partner_id]
+        is_self = partner_id == partner.pk
+        named = is_self or opt_in
+        tier = tier_by_id.get(tier_id)
+        rows.append(
+            LeaderRow(
+                rank=rank,
+                name=name if named else _("Partner (name hidden)"),
+                tier=tier.label if tier else "",
+                won_revenue=won_revenue,
+                won_deals=won_deals,
+                is_self=is_self,
+                named=named,
+            )
+        )
+    return rows, own_rank, count
+
+
+def _peers(partner):
+    from partners.models import Partner
+
+    return PartnerTierState.objects.filter(
+        partner__partner_type=partner.partner_type,
+        partner__country=partner.country,
+        partner__status__in=Partner.PORTAL_STATUSES,
+    )
+
+
+def _own_rank(partner) -> int | None:
+    peers = _peers(partner)
+    own = peers.filter(partner=partner).first()
+    if own is None:
+        return None
+    ahead = peers.filter(
+        Q(won_revenue__gt=own.won_revenue)
+        | Q(won_revenue=own.won_revenue, won_deals__gt=own.won_deals)
+        | Q(won_revenue=own.won_revenue, won_deals=own.won_deals, partner_id__lt=own.partner_id)
+    )
+    return ahead.count() + 1
+
+
 # --- Staff tier overview ------------------------------------------------------------------
+
+
+OVERVIEW_SECONDS = 300
 
 
 @dataclass
@@ -463,7 +538,8 @@ def deals_for_export(partner):
     return stream_rows(
         Deal.objects.for_partner(partner)
         .select_related("product", "registered_by")
-        .order_by("created_at", "pk")
+        .order_by("created_at", "pk"),
+        chunk_size=2000,
     )
 
 
@@ -471,7 +547,8 @@ def earnings_for_export(partner):
     return stream_rows(
         Earning.objects.for_partner(partner)
         .select_related("statement", "program", "deal", "tier_change__to_tier")
-        .order_by("statement__period", "pk")
+        .order_by("statement__period", "pk"),
+        chunk_size=2000,
     )
 
 

@@ -34,7 +34,7 @@ from partners.services import partner_deal_won
 from privacy import services as privacy
 from privacy.models import ProvisionRecord
 from prm import pagecache
-from prm.audit import audit, audit_scrub
+from prm.audit import audit, audit_many, audit_scrub
 from prm.business_days import add_business_days
 from prm.transitions import transition
 from prm.webhooks import outbox
@@ -440,17 +440,21 @@ def deal_contacts_anonymise(*, deal_ids, actor, reason: str) -> int:
     """Erase the customer contact (and the notes, free text that may name people) of these
     deals, and the contact values kept in their audit history: two UPDATEs whatever the
     number of deals. The deal itself, its amounts and the provision records stay."""
-    ids = list(
+    rows = list(
         Deal.objects.filter(pk__in=list(deal_ids), contacts_anonymised_at__isnull=True).values_list(
-            "pk", flat=True
+            "pk", "partner_id"
         )
     )
-    if not ids:
+    if not rows:
         return 0
+    ids = [pk for pk, _partner_id in rows]
+    partner_ids = sorted({partner_id for _pk, partner_id in rows})
     now = timezone.now()
     Deal.objects.filter(pk__in=ids).update(**ANONYMISED_FIELDS, contacts_anonymised_at=now, updated_at=now)
     audit_scrub(model=Deal, target_ids=ids, keys=[*ANONYMISED_FIELDS])
-    audit(actor=actor, action="deal.contacts_anonymised", deals=ids[:1000], count=len(ids), reason=reason)
+    # Every partner whose deals lost their contact: their cached deal pages read again.
+    audit(actor=actor, action="deal.contacts_anonymised", partners=partner_ids, deals=ids[:1000], count=len(ids),
+          reason=reason)  # fmt: skip
     return len(ids)
 
 
@@ -510,7 +514,6 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
     a conditional UPDATE of `reminder_sent_for`, so a repeat finds nothing to claim.
     """
     from incentives import tasks
-    from prm.models import AuditEvent
 
     today = today or timezone.localdate()
     lapsed = Deal.objects.filter(
@@ -523,19 +526,15 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
         Deal.objects.filter(pk__in=[row[0] for row in expired]).update(
             status=Deal.Status.EXPIRED, updated_at=timezone.now()
         )
-        from django.contrib.contenttypes.models import ContentType
-
-        ct = ContentType.objects.get_for_model(Deal)
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                action="deal.protection_expired",
-                target_type=ct,
-                target_id=str(pk),
-                target_repr=name[:200],
-                partner_id=partner_id,
-                data={"protected_until": until.isoformat()},
-            )
-            for pk, partner_id, name, until in expired
+        # One event per deal in one INSERT; every partner concerned reads its pages again.
+        audit_many(
+            actor=None,
+            action="deal.protection_expired",
+            model=Deal,
+            rows=[
+                (pk, name, partner_id, {"protected_until": until.isoformat()})
+                for pk, partner_id, name, until in expired
+            ],
         )
     due = Deal.objects.filter(
         status=Deal.Status.APPROVED,
@@ -817,8 +816,9 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     ]
     if notify:
         tasks.notify_tier_changes.delay_on_commit(change_ids=notify)
-    pagecache.bump("leaderboard")  # the figures changed (set-based: no post_save)
-    pagecache.bump("tier-states")  # every cached tier state (queries.cached_partner_tier_state)
+    # A set-based job: the partners whose state it wrote, and the catalogue (the last run,
+    # the leaderboard's ranking is keyed by it).
+    pagecache.bump(pagecache.catalogue(), *(pagecache.partner(row["partner_id"]) for row in upserts))
     transaction.on_commit(
         lambda: tiers_recomputed.send(sender=RecomputationRun, run=run, changes=run.changes)
     )
@@ -992,16 +992,21 @@ def earnings_compute(*, period: date, actor=None) -> dict:
     approved or paid statements are never touched.
     """
     start, end = month_start(period), month_end(period)
+    drafts = Statement.objects.filter(status=Statement.Status.DRAFT, period__range=(start, end))
+    before = set(drafts.values_list("partner_id", flat=True))
     with connection.cursor() as cursor:
         result = _earnings_write(cursor, start=start, end=end, deal_ids=None)
         _statements_total(cursor, start=start, end=end)
+    # Every partner whose draft statement of the month was written, emptied or removed.
+    touched = before | result["removed"] | set(drafts.values_list("partner_id", flat=True))
     # Draft lines of any partner may have changed or gone: rebuild every row.
     program_cost_refresh()
     programs = IncentiveProgram.objects.filter(is_active=True, starts_on__lte=end, ends_on__gte=start).count()
     statements = Statement.objects.filter(period=start, status=Statement.Status.DRAFT).count()
-    if actor is not None:
-        audit(actor=actor, action="earnings.computed", period=start.isoformat(), lines=result["written"],
-              removed=len(result["removed"]))  # fmt: skip
+    # Audited whoever runs it (the monthly beat task, rebuild_earnings, a manager): the run
+    # names every partner whose statements it rewrote, so their cached pages read again.
+    audit(actor=actor, action="earnings.computed", partners=sorted(touched), period=start.isoformat(),
+          lines=result["written"], removed=len(result["removed"]))  # fmt: skip
     return {"programs": programs, "statements": statements, "candidates": result["written"]}
 
 
@@ -1080,11 +1085,10 @@ def _statement_mark_paid(*, statement: Statement, actor) -> Statement:
 
 @transaction.atomic
 def leaderboard_opt_in_set(*, partner, user, opted_in: bool) -> PartnerTierState:
-    state, _created = PartnerTierState.objects.select_for_update().get_or_create(partner=partner)
-    if state.leaderboard_opt_in != opted_in:
+    state, created = PartnerTierState.objects.select_for_update().get_or_create(partner=partner)
+    if created or state.leaderboard_opt_in != opted_in:  # a new state row shows too
         state.leaderboard_opt_in = opted_in
         state.save(update_fields=["leaderboard_opt_in"])
-        pagecache.bump("leaderboard")
         audit(actor=user, action="leaderboard.opt_in" if opted_in else "leaderboard.opt_out", target=state,
               partner=partner)  # fmt: skip
     return state

@@ -31,12 +31,13 @@ from incentives.tables import (
     TIER_DISTRIBUTION_COLUMNS,
     TIER_MOVEMENT_COLUMNS,
 )
+from prm import pagecache
 from prm.audit import events_for
 from prm.columns import csv_export, html_columns
 from prm.exports import stream_rows
 from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate, paginate_capped
-from prm.scoping import scoped
+from prm.scoping import scoped, viewer_scope
 from prm.tenancy import ADMIN, partner_required, partners_for_staff, staff_required
 
 # --- Partner: deals -------------------------------------------------------------------
@@ -49,8 +50,11 @@ def deals(request):
     form, qs = filters.form, filters.qs
     if request.GET.get("format") == "csv":
         return csv_export("deals", DEAL_COLUMNS, stream_rows(qs), request=request, count=qs)
-    page = paginate(request, qs)
-    return render(request, "incentives/deals.html", {"page": page, "form": form, "active_nav": "deals"})
+    main = pagecache.Fragment(request, "incentives:deals", "partner catalogue", request.GET.urlencode())
+    page = pagecache.lazy(lambda: paginate(request, qs))  # read only when the fragment is rendered
+    return render(
+        request, "incentives/deals.html", {"page": page, "form": form, "active_nav": "deals", "main": main}
+    )
 
 
 @partner_required
@@ -71,7 +75,12 @@ def deal_create(request):
                 ),
             )
             return redirect("incentives:deal_detail", pk=deal.pk)
-    return render(request, "incentives/deal_form.html", {"form": form, "active_nav": "deals"})
+    main = None
+    if not form.is_bound:  # the empty form (its choices: products, the partner's campaigns)
+        main = pagecache.Fragment(
+            request, "incentives:deal-form", "partner catalogue", request.GET.get("campaign", "")
+        )
+    return render(request, "incentives/deal_form.html", {"form": form, "active_nav": "deals", "main": main})
 
 
 def history_labels() -> dict:
@@ -95,18 +104,21 @@ def deal_history(deal) -> list:
     return events
 
 
-def _deal_page(request, deal, *, update_form=None, close_form=None, status=200):
-    history = deal_history(deal)
+def _deal_page(request, deal, *, update_form=None, close_form=None, status=200, main=None):
+    """The deal page: its fragment `main` (None with a form's errors: not cached)."""
     return render(
         request,
         "incentives/deal_detail.html",
         {
             "deal": deal,
-            "update_form": update_form or DealUpdateForm(instance=deal),
+            "update_form": update_form or pagecache.lazy(lambda: DealUpdateForm(instance=deal)),
             "close_form": close_form
-            or DealCloseForm(initial={"amount": deal.amount}, auto_id="close_%s", deal=deal),
-            "history": history,
+            or pagecache.lazy(
+                lambda: DealCloseForm(initial={"amount": deal.amount}, auto_id="close_%s", deal=deal)
+            ),
+            "history": pagecache.lazy(lambda: deal_history(deal)),
             "active_nav": "deals",
+            "main": main,
         },
         status=status,
     )
@@ -120,7 +132,20 @@ def _partner_deal(request, pk):
 
 @partner_required
 def deal_detail(request, pk):
-    return _deal_page(request, _partner_deal(request, pk))
+    main = pagecache.Fragment(request, "incentives:deal", "partner catalogue", pk)
+    deal = pagecache.object_or_404(
+        request,
+        "incentives:deal-row",
+        pk,
+        "partner catalogue",
+        lambda: (
+            Deal.objects.for_partner(request.partner)
+            .select_related("product", "registered_by")
+            .filter(pk=pk)
+            .first()
+        ),
+    )
+    return _deal_page(request, deal, main=main)
 
 
 @require_POST
@@ -172,36 +197,61 @@ def deal_close(request, pk):
 # --- Partner: scorecard, statements, leaderboard --------------------------------------
 
 
+SCORECARD_FIGURES = (
+    "state",
+    "current",
+    "target",
+    "progress",
+    "gap",
+    "downgrade_on",
+    "series",
+    "series_total",
+)
+SCORECARD_FIGURES += ("chart", "earnings", "last_run")
+
+
 @partner_required
 def scorecard(request):
     partner = request.partner
+    main = pagecache.Fragment(request, "incentives:scorecard", "partner catalogue", timezone.localdate())
+    queries.prefetch_scorecard(partner)
     tiers = queries.tiers()
-    state = queries.partner_tier_state(partner)
-    current = state.tier if state else None
-    target = queries.next_tier(tiers, current)
-    series = queries.revenue_by_month(partner)
     leaders, own_rank, peers = queries.cached_leaderboard(partner)
-    last_run = services.RecomputationRun.objects.order_by("-started_at").first()
+
+    def figures():
+        """What the fragment shows: read only when it is rendered (a miss)."""
+        state = queries.partner_tier_state(partner)
+        current = state.tier if state else None
+        target = queries.next_tier(tiers, current)
+        series = queries.revenue_by_month(partner)
+        return {
+            "state": state,
+            "current": current,
+            "target": target,
+            "progress": queries.progress_to(state, target) if target else [],
+            "gap": queries.gap_in_words(state, target) if target else "",
+            "downgrade_on": (state.downgrade_pending_since + timedelta(days=services.grace_days()))
+            if state and state.downgrade_pending_since
+            else None,
+            "series": series,
+            "series_total": sum((r for _m, r, _d in series), Decimal(0)),
+            "chart": queries.revenue_chart_svg(series),
+            "earnings": queries.earnings_to_date(partner),
+            "last_run": queries.last_recomputation(),
+        }
+
+    shown = pagecache.lazy(figures)
     context = {
         "tiers": tiers,
-        "state": state,
-        "current": current,
-        "target": target,
-        "progress": queries.progress_to(state, target) if target else [],
-        "gap": queries.gap_in_words(state, target) if target else "",
-        "downgrade_on": (state.downgrade_pending_since + timedelta(days=services.grace_days()))
-        if state and state.downgrade_pending_since
-        else None,
-        "series": series,
-        "series_total": sum((r for _m, r, _d in series), Decimal(0)),
-        "chart": queries.revenue_chart_svg(series),
-        "earnings": queries.earnings_to_date(partner),
         "leaders": leaders,
         "own_rank": own_rank,
         "peers": peers,
-        "opt_in_form": OptInForm(initial={"opted_in": bool(state and state.leaderboard_opt_in)}),
-        "last_run": last_run,
+        "opt_in_form": pagecache.lazy(
+            lambda: OptInForm(initial={"opted_in": queries.leaderboard_opt_in(partner)})
+        ),
         "active_nav": "incentives",
+        "main": main,
+        **{name: pagecache.lazy(lambda name=name: shown[name]) for name in SCORECARD_FIGURES},
     }
     return render(request, "incentives/scorecard.html", context)
 
@@ -232,25 +282,43 @@ def statements(request):
             .order_by("-statement__period", "id")
         )
         return csv_export("earnings", EARNING_COLUMNS, earnings)
-    page = paginate(request, qs)
-    earnings = queries.earnings_to_date(request.partner)
     return render(
         request,
         "incentives/statements.html",
-        {"page": page, "earnings": earnings, "active_nav": "incentives"},
+        {
+            "page": pagecache.lazy(lambda: paginate(request, qs)),
+            "earnings": pagecache.lazy(lambda: queries.earnings_to_date(request.partner)),
+            "active_nav": "incentives",
+            "main": pagecache.Fragment(request, "incentives:statements", "partner", request.GET.urlencode()),
+        },
     )
 
 
 @partner_required(role=ADMIN)
 def statement_detail(request, pk):
-    statement = get_object_or_404(Statement.objects.for_partner(request.partner), pk=pk)
+    if request.GET.get("format") == "csv":
+        statement = get_object_or_404(Statement.objects.for_partner(request.partner), pk=pk)
+    else:
+        main = pagecache.Fragment(request, "incentives:statement", "partner catalogue", pk)
+        statement = pagecache.object_or_404(
+            request,
+            "incentives:statement-row",
+            pk,
+            "partner",
+            lambda: Statement.objects.for_partner(request.partner).filter(pk=pk).first(),
+        )
     lines = statement.earnings.select_related("program", "deal", "tier_change__to_tier").order_by("id")
     if request.GET.get("format") == "csv":
         return csv_export(f"statement-{statement.period:%Y-%m}", STATEMENT_LINE_COLUMNS, lines)
     return render(
         request,
         "incentives/statement_detail.html",
-        {"statement": statement, "lines": lines, "active_nav": "incentives"},
+        {
+            "statement": statement,
+            "lines": lines,
+            "active_nav": "incentives",
+            "main": main,
+        },
     )
 
 
@@ -335,10 +403,18 @@ def staff_deals(request):
     # The queue can hold 100,000 submitted deals: count at most 1,000 of them.
     page = paginate_capped(request, qs)
     list(with_age(page))
+    # Each row is an exact fragment of its deal's partner (and the days it has waited).
+    rows = pagecache.Rows(request, "incentives:review-row", page, vary=lambda deal: (deal.age_days, sla_days))
     return render(
         request,
         "incentives/staff/deals.html",
-        {"page": page, "form": form, "sla_days": sla_days, "columns": html_columns(STAFF_DEAL_COLUMNS)},
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "sla_days": sla_days,
+            "columns": html_columns(STAFF_DEAL_COLUMNS),
+        },
     )
 
 
@@ -383,35 +459,43 @@ def staff_deal_detail(request, pk):
 @managers_only
 def staff_overview(request):
     visible = partners_for_staff(request.user)
-    overview = queries.tier_overview(visible, lang_en=(request.LANGUAGE_CODE or "").startswith("en"))
+    lang_en = (request.LANGUAGE_CODE or "").startswith("en")
     export = request.GET.get("export")
-    if export == "distribution":
-        rows = [*overview.distribution, (None, overview.untiered)]
-        return csv_export("tier-distribution", TIER_DISTRIBUTION_COLUMNS, rows)
-    if export == "movements":
-        return csv_export("tier-movements", TIER_MOVEMENT_COLUMNS, overview.movements)
     if export == "changes":
         changes = queries.tier_changes(visible)
         return csv_export(
             "tier-changes", TIER_CHANGE_COLUMNS, stream_rows(changes), request=request, count=changes
         )
-    if export == "cost":
-        return csv_export("program-cost", PROGRAM_COST_COLUMNS, overview.cost)
+    if export:
+        overview = queries.tier_overview(visible, lang_en=lang_en)
+        if export == "distribution":
+            rows = [*overview.distribution, (None, overview.untiered)]
+            return csv_export("tier-distribution", TIER_DISTRIBUTION_COLUMNS, rows)
+        if export == "movements":
+            return csv_export("tier-movements", TIER_MOVEMENT_COLUMNS, overview.movements)
+        if export == "cost":
+            return csv_export("program-cost", PROGRAM_COST_COLUMNS, overview.cost)
+    # Figures over every partner in scope may lag: a fragment kept five minutes per viewer
+    # scope (the page says when it was counted).
+    main = pagecache.LaggingFragment(
+        request, "incentives:overview", viewer_scope(request.user, visible), seconds=queries.OVERVIEW_SECONDS
+    )
+    overview = pagecache.lazy(lambda: queries.tier_overview(visible, lang_en=lang_en))
     return render(
         request,
         "incentives/staff/overview.html",
         {
-            "distribution": overview.distribution,
-            "untiered": overview.untiered,
-            "movements": overview.movements,
-            "cost": overview.cost,
-            "cost_total": overview.cost_total,
-            "recent": queries.tier_changes(visible)[:20],
+            "main": main,
+            **{name: pagecache.lazy(lambda name=name: getattr(overview, name)) for name in OVERVIEW_FIGURES},
+            "recent": pagecache.lazy(lambda: queries.tier_changes(visible)[:20]),
             "movement_columns": html_columns(TIER_MOVEMENT_COLUMNS),
             "cost_columns": html_columns(PROGRAM_COST_COLUMNS),
-            "last_run": services.RecomputationRun.objects.order_by("-started_at").first(),
+            "last_run": pagecache.lazy(queries.last_recomputation),
         },
     )
+
+
+OVERVIEW_FIGURES = ("distribution", "untiered", "movements", "cost", "cost_total")
 
 
 @require_POST

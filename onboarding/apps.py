@@ -20,18 +20,6 @@ class OnboardingConfig(AppConfig):
             certifications=queries.valid_certifications,
             completed_onboarding=queries.completed_plan_partner_ids,
         )
-        from django.db.models.signals import post_delete, post_save
-
-        from onboarding.models import OnboardingPlan, UserCertification
-        from partners.models import Partner
-
-        # The cached metrics figures count again after any plan, certification or partner
-        # (its type) is saved or deleted.
-        for model in (OnboardingPlan, UserCertification, Partner):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    queries.metrics_changed, sender=model, dispatch_uid=f"onboarding.metrics.{model.__name__}"
-                )
         registry.register_home_panel(views.home_panel, order=30)
         registry.register_staff_links(views.staff_links, order=30)
         privacy_sections.register()  # what onboarding holds about a partner (offboarding export)

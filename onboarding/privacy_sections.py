@@ -20,7 +20,8 @@ def _certifications(partner):
     return stream_rows(
         UserCertification.objects.for_partner(partner)
         .select_related("certification", "user")
-        .order_by("issued_on", "pk")
+        .order_by("issued_on", "pk"),
+        chunk_size=2000,
     )
 
 

@@ -20,8 +20,8 @@ from onboarding.models import (
     UserCertification,
 )
 from partners.models import Partner
+from prm import pagecache
 from prm.business_days import add_business_days
-from prm.pagecache import bump, cached
 from prm.scoping import scoped, sees_every_partner
 
 INACTIVE_DAYS = 10
@@ -211,25 +211,10 @@ def partner_plan_with_tasks(partner) -> tuple:
     return plan, tasks
 
 
-def _plan_scope(partner_id) -> str:
-    return f"onboarding:partner:{partner_id}"
-
-
-def plan_changed(partner_id) -> None:
-    """The partner's plan or one of its tasks changed: the cached home card reads again."""
-    from prm import pagecache
-
-    pagecache.bump(_plan_scope(partner_id))
-
-
 def cached_partner_plan_with_tasks(partner) -> tuple:
-    """`partner_plan_with_tasks(partner)`, kept until `plan_changed(partner.pk)` (post_save and
-    post_delete of plans and tasks, and the services' set-based updates)."""
-    from prm import pagecache
-
-    scope = _plan_scope(partner.pk)
+    """`partner_plan_with_tasks(partner)` for the home card (exact: the partner's scope)."""
     return pagecache.cached(
-        (scope,), f"onboarding:home:{partner.pk}", lambda: partner_plan_with_tasks(partner)
+        "onboarding:home", (pagecache.partner(partner.pk),), lambda: partner_plan_with_tasks(partner)
     )
 
 
@@ -386,15 +371,14 @@ def median_days_to_onboard(plans) -> float | None:
     return statistics.median(spans) if spans else None
 
 
-METRICS_SCOPE = "onboarding-metrics"
+METRICS_SECONDS = 300
 
 
 def metrics_figures(plans, partners, *, render=None) -> dict:
     """The metrics page's plan and certification figures (cohorts, median days, running
-    plans, certifications). Every partner: cached for the day in the reader's language under
-    METRICS_SCOPE, which any saved or deleted plan, certification or partner bumps
-    (`metrics_changed`); a narrowed scope: computed live. `render(figures)` adds entries
-    (the view's pre-rendered tables) kept with them."""
+    plans, certifications) with `as_of`, when they were counted. Every partner: they may lag
+    (kept five minutes per language; the page says "as of"); a narrowed scope: computed live.
+    `render(figures)` adds entries (the view's pre-rendered tables) kept with them."""
 
     def compute():
         figures = {
@@ -402,20 +386,16 @@ def metrics_figures(plans, partners, *, render=None) -> dict:
             "median_days": median_days_to_onboard(plans),
             "running": plans.filter(status=OnboardingPlan.Status.RUNNING).count(),
             "certs": certification_rows(partners),
+            "as_of": timezone.now(),
         }
         return {**figures, **(render(figures) if render else {})}
 
     if not sees_every_partner(partners):
-        return compute()
+        return {**compute(), "as_of": None}
     from django.utils import translation
 
-    key = f"onboarding:metrics:2:{timezone.localdate().isoformat()}:{translation.get_language()}"
-    return cached((METRICS_SCOPE,), key, compute)
-
-
-def metrics_changed(*args, **kwargs) -> None:
-    """Receiver (and direct call after queryset updates): the metrics figures count again."""
-    bump(METRICS_SCOPE)
+    key = f"onboarding:metrics:3:{timezone.localdate().isoformat()}:{translation.get_language()}"
+    return pagecache.lagging(key, compute, seconds=METRICS_SECONDS)
 
 
 def task_lateness_refresh(*, today: date | None = None) -> int:

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from onboarding import queries
 from onboarding.models import (
     ChecklistTemplate,
     Course,
@@ -32,7 +31,6 @@ from onboarding.models import (
     TaskSubmission,
     UserCertification,
 )
-from onboarding.queries import plan_changed
 from partners.models import Partner
 from partners.services import partner_activate
 from prm.audit import audit
@@ -138,7 +136,6 @@ def plan_build(
         )
         for t in template.tasks.all()
     )
-    plan_changed(partner.pk)  # bulk_create sends no post_save
     _grant_owner(owner, partner)
     audit(
         actor=actor,
@@ -210,7 +207,6 @@ def _grant_owner(owner, partner) -> None:
 
 def _touch(plan: OnboardingPlan) -> None:
     OnboardingPlan.objects.filter(pk=plan.pk).update(last_activity_at=timezone.now())
-    plan_changed(plan.partner_id)  # .update() sends no post_save
 
 
 def _task_done(task: OnboardingTask, *, actor, how: str) -> bool:
@@ -233,12 +229,10 @@ def _task_done(task: OnboardingTask, *, actor, how: str) -> bool:
             status=OnboardingPlan.Status.COMPLETED, completed_on=timezone.localdate()
         )
         if done:
-            queries.metrics_changed()
             audit(actor=actor, action="onboarding.plan_completed", target=plan, partner=plan.partner_id)
             partner = Partner.objects.get(pk=plan.partner_id)
             if partner.status == Partner.Status.ONBOARDING:
                 partner_activate(partner=partner, actor=actor)
-    plan_changed(plan.partner_id)
     return True
 
 
@@ -328,7 +322,6 @@ def submission_review(
         tasks.notify_submission_accepted.delay_on_commit(submission_id=submission.pk)
     else:
         OnboardingTask.objects.filter(pk=task.pk).update(status=OnboardingTask.Status.OPEN)
-        plan_changed(task.plan.partner_id)
         audit(actor=actor, action="onboarding.document_returned", target=task, partner=task.plan.partner_id)
         from onboarding import tasks
 
@@ -353,6 +346,12 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> Enrollment:
     if lesson.course_id != enrollment.course_id:
         raise OnboardingError(_("This lesson belongs to another course."))
     enrollment.completed_lessons.add(lesson)
+    audit(
+        actor=enrollment.user,
+        action="training.lesson_completed",
+        target=enrollment,
+        partner=enrollment.partner_id,
+    )
     course = enrollment.course
     # A course without a quiz is passed by finishing its lessons.
     if (

@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -35,6 +37,7 @@ from onboarding.models import (
 )
 from onboarding.tables import CERTIFICATION_COLUMNS, COHORT_COLUMNS, OVERDUE_TASK_COLUMNS, PLAN_COLUMNS
 from onboarding.video import embed_url
+from prm import pagecache
 from prm.columns import csv_export, html_columns
 from prm.exports import stream_rows
 from prm.files import private_file_view, serve
@@ -91,35 +94,52 @@ def _plan_tasks(plan):
 
 @partner_required
 def index(request):
-    plan = queries.partner_plan(request.partner)
-    if plan is None:
-        return render(request, "onboarding/index.html", {"plan": None, "active_nav": "onboarding"})
     today = timezone.localdate()
-    tasks = _plan_tasks(plan)
-    for t in tasks:
-        t.link = task_link(t)
-        t.ask_url = ask_owner_url(t)
-    done = sum(t.status == OnboardingTask.Status.DONE for t in tasks)
-    overdue = sum(t.status != OnboardingTask.Status.DONE and t.due_date < today for t in tasks)
-    progress = queries.plan_progress(plan, today=today, total=len(tasks), done=done, overdue=overdue)
-    context = {
-        "plan": plan,
-        "owner": plan.owner,
-        "progress": progress,
-        "groups": queries.tasks_by_pillar(tasks, today),
-        "next_step": queries.next_step(tasks, today),
-        "active_nav": "onboarding",
-    }
-    return render(request, "onboarding/index.html", context)
+    main = pagecache.Fragment(request, "onboarding:index", "partner catalogue", today)
+
+    def shown():
+        plan = queries.partner_plan(request.partner)
+        if plan is None:
+            return {"plan": None}
+        tasks = _plan_tasks(plan)
+        for t in tasks:
+            t.link = task_link(t)
+            t.ask_url = ask_owner_url(t)
+        done = sum(t.status == OnboardingTask.Status.DONE for t in tasks)
+        overdue = sum(t.status != OnboardingTask.Status.DONE and t.due_date < today for t in tasks)
+        return {
+            "plan": plan,
+            "owner": plan.owner,
+            "progress": queries.plan_progress(
+                plan, today=today, total=len(tasks), done=done, overdue=overdue
+            ),
+            "groups": queries.tasks_by_pillar(tasks, today),
+            "next_step": queries.next_step(tasks, today),
+        }
+
+    figures = pagecache.lazy(shown)  # read only when the fragment is rendered (a miss)
+    context = {name: pagecache.lazy(lambda name=name: figures.get(name)) for name in INDEX_FIGURES}
+    return render(request, "onboarding/index.html", {**context, "active_nav": "onboarding", "main": main})
+
+
+INDEX_FIGURES = ("plan", "owner", "progress", "groups", "next_step")
 
 
 @partner_required
 @require_http_methods(["GET", "POST"])
 def task_detail(request, pk):
-    task = get_object_or_404(
-        OnboardingTask.objects.for_partner(request.partner).select_related("plan__owner", "course", "asset"),
-        pk=pk,
+    tasks = OnboardingTask.objects.for_partner(request.partner).select_related(
+        "plan__owner", "course", "asset"
     )
+    today = timezone.localdate()
+    main = None
+    if request.method == "POST":
+        task = get_object_or_404(tasks, pk=pk)
+    else:  # exact under the partner (and the catalogue: its course or asset), one batched read
+        main = pagecache.Fragment(request, "onboarding:task", "partner catalogue", pk, today)
+        task = pagecache.object_or_404(
+            request, "onboarding:task-row", pk, "partner catalogue", lambda: tasks.filter(pk=pk).first()
+        )
     form = SubmissionForm()
     if request.method == "POST":
         form = SubmissionForm(request.POST, request.FILES)
@@ -137,7 +157,9 @@ def task_detail(request, pk):
             else:
                 messages.success(request, _("Your document was sent to your onboarding owner for review."))
                 return redirect("onboarding:task", pk=task.pk)
-    task.current_state = task.state(timezone.localdate())
+    task.current_state = task.state(today)
+    if form.is_bound:  # an upload with errors: not cached
+        main = None
     context = {
         "task": task,
         "form": form,
@@ -145,9 +167,10 @@ def task_detail(request, pk):
         and task.status == OnboardingTask.Status.OPEN
         and task.plan.status == OnboardingPlan.Status.RUNNING,
         "submissions": task.submissions.select_related("submitted_by", "reviewed_by"),
-        "link": task_link(task),
+        "link": pagecache.lazy(lambda: task_link(task)),
         "ask_url": ask_owner_url(task),
         "active_nav": "onboarding",
+        "main": main,
     }
     return render(request, "onboarding/task_detail.html", context)
 
@@ -214,8 +237,38 @@ def _published_course(slug):
     return get_object_or_404(Course.objects.filter(is_published=True), slug=slug)
 
 
+def _published_course_cached(request, slug):
+    """`_published_course` for a page: exact under the catalogue, one batched read."""
+    return pagecache.object_or_404(
+        request,
+        "onboarding:course-row",
+        slug,
+        "catalogue",
+        lambda: Course.objects.filter(is_published=True, slug=slug).first(),
+    )
+
+
 @partner_required
 def training(request):
+    today = timezone.localdate()
+    main = pagecache.Fragment(request, "onboarding:training", "partner catalogue person", today)
+    context = pagecache.lazy(lambda: _training(request, today))  # read only on a miss
+    return render(
+        request,
+        "onboarding/training.html",
+        {
+            **{name: pagecache.lazy(lambda name=name: context[name]) for name in TRAINING_FIGURES},
+            "today": today,
+            "active_nav": "training",
+            "main": main,
+        },
+    )
+
+
+TRAINING_FIGURES = ("rows", "my_certs", "team_certs", "renew_before")
+
+
+def _training(request, today) -> dict:
     courses = (
         Course.objects.filter(is_published=True)
         .annotate(n_lessons=Count("lessons", distinct=True), n_questions=Count("questions", distinct=True))
@@ -235,7 +288,6 @@ def training(request):
                 100 if e.passed_at else (round(100 * e.n_done / course.n_lessons) if course.n_lessons else 0)
             )
         rows.append({"course": course, "enrollment": e, "percent": percent})
-    today = timezone.localdate()
     my_certs = UserCertification.objects.filter(user=request.user).select_related("certification")
     team_certs = (
         UserCertification.objects.for_partner(request.partner)
@@ -243,23 +295,24 @@ def training(request):
         .select_related("certification", "user")
         .order_by("certification__name", "user__display_name")
     )
-    context = {
+    return {
         "rows": rows,
         "my_certs": my_certs,
         "team_certs": team_certs,
-        "today": today,
         "renew_before": today + timezone.timedelta(days=services.RENEWAL_WINDOW_DAYS),
-        "active_nav": "training",
     }
-    return render(request, "onboarding/training.html", context)
 
 
 @partner_required
 @require_http_methods(["GET", "POST"])
 def course_detail(request, slug):
-    course = _published_course(slug)
-    enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
+    if request.method == "GET":
+        main = pagecache.Fragment(request, "onboarding:course", "partner catalogue person", slug)
+        course = _published_course_cached(request, slug)
+    else:
+        course = _published_course(slug)
     if request.method == "POST":
+        enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
         action = request.POST.get("action")
         if action == "enroll":
             enrollment = services.enrollment_get_or_create(
@@ -272,21 +325,32 @@ def course_detail(request, slug):
             services.course_retake(enrollment=enrollment)
             messages.info(request, _("You can now take the course again."))
         return redirect("onboarding:course", slug=course.slug)
-    lessons = list(course.lessons.all())
-    done_ids = set(enrollment.completed_lessons.values_list("pk", flat=True)) if enrollment else set()
-    for lesson in lessons:
-        lesson.is_done = lesson.pk in done_ids
-    context = {
-        "course": course,
-        "enrollment": enrollment,
-        "lessons": lessons,
-        "done_count": len(done_ids),
-        "has_quiz": course.questions.exists(),
-        "certifications": course.certifications.all(),
-        "attempts": enrollment.attempts.all()[:5] if enrollment else [],
-        "active_nav": "training",
-    }
-    return render(request, "onboarding/course_detail.html", context)
+
+    def shown():
+        enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
+        lessons = list(course.lessons.all())
+        done_ids = set(enrollment.completed_lessons.values_list("pk", flat=True)) if enrollment else set()
+        for lesson in lessons:
+            lesson.is_done = lesson.pk in done_ids
+        return {
+            "enrollment": enrollment,
+            "lessons": lessons,
+            "done_count": len(done_ids),
+            "has_quiz": course.questions.exists(),
+            "certifications": course.certifications.all(),
+            "attempts": enrollment.attempts.all()[:5] if enrollment else [],
+        }
+
+    figures = pagecache.lazy(shown)  # read only on a miss
+    context = {name: pagecache.lazy(lambda name=name: figures[name]) for name in COURSE_FIGURES}
+    return render(
+        request,
+        "onboarding/course_detail.html",
+        {**context, "course": course, "active_nav": "training", "main": main},
+    )
+
+
+COURSE_FIGURES = ("enrollment", "lessons", "done_count", "has_quiz", "certifications", "attempts")
 
 
 @partner_required
@@ -445,12 +509,29 @@ def staff_plans(request):
             "onboarding-plans", PLAN_COLUMNS, with_progress(stream_rows(qs)), request=request, count=qs
         )
     page = paginate_counted(request, page_qs, count=count_qs.count())
-    if page_qs is not qs:
-        queries.annotate_progress(list(page), today=today)
-    list(with_progress(page))
+    plans = page.object_list = list(page)
+
+    @functools.cache
+    def progress():
+        """The page's progress and flags: read once, when the first row is not cached."""
+        if page_qs is not qs:
+            queries.annotate_progress(plans, today=today)
+        return {plan.pk: (plan.progress, plan.flags) for plan in with_progress(plans)}
+
+    for plan in plans:
+        plan.progress = pagecache.lazy(lambda plan=plan: progress()[plan.pk][0])
+        plan.flags = pagecache.lazy(lambda plan=plan: progress()[plan.pk][1])
     context = {
+        # The filter form with its choices (owners): the catalogue's, per query.
+        "form_html": pagecache.Fragment.keyed(
+            request,
+            f"onboarding:plans-form:{pagecache.digest([request.GET.urlencode()])}",
+            (pagecache.catalogue(),),
+        ),
         "form": form,
         "page": page,
+        # Each row is an exact fragment of its plan's partner, per day (progress and pace).
+        "rows": pagecache.Rows(request, "onboarding:plan-row", page, vary=lambda plan: (today,)),
         "can_start": _is_manager(request.user),
         "columns": html_columns(PLAN_COLUMNS),
     }
@@ -647,6 +728,7 @@ def staff_metrics(request):
         "overall": queries.overall_share(cohorts),
         "median_days": figures["median_days"],
         "running": figures["running"],
+        "metrics_as_of": figures["as_of"],
         "overdue": overdue,
         "overdue_as_of": overdue_as_of,
         "certs": certs,

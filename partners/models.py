@@ -367,6 +367,12 @@ class ReferralLink(models.Model):
     def absolute_url(self) -> str:
         return f"{settings.SITE_URL}{self.path}"
 
+    def cache_scopes(self) -> list[str]:
+        """A staff member's link is their own (prm.pagecache.audited), not the catalogue's."""
+        from prm import pagecache
+
+        return [pagecache.person(self.user_id)] if self.user_id else []
+
 
 class Source(models.TextChoices):
     """How an applicant heard of us (the domain source: referrals 44%, then RFPs, past work...)."""
@@ -512,6 +518,16 @@ class Application(models.Model):
         fill_reading(self, "company_name", "company_name_kana")
         fill_reading(self, "contact_name", "contact_name_kana")
         super().save(*args, **kwargs)
+
+    def cache_scopes(self) -> list[str]:
+        """Further cache scopes an audited change of this application bumps
+        (prm.pagecache.audited): its referrer's partner, whose referral card counts it."""
+        from prm import pagecache
+
+        if self.referral_link_id is None:
+            return []
+        link = ReferralLink.objects.filter(pk=self.referral_link_id).values_list("partner_id", flat=True)
+        return [pagecache.partner(pk) for pk in link if pk is not None]
 
     @property
     def is_open(self) -> bool:

@@ -33,39 +33,21 @@ class Median(Func):
 
 def partner_facts(partner) -> dict:
     """What several home panels ask about the partner, in one query, memoised on the partner
-    object for the request and cached until the members or the profile's relations change
-    (`facts_changed`, from the receivers in `PartnersConfig.ready()`): active members, and
+    object for the request and cached exact under the partner's scope: active members, and
     whether industries and capabilities are set."""
     cached = getattr(partner, "_facts", None)
     if cached is not None:
         return cached
     partner._facts = pagecache.cached(
-        ("partner-facts", f"partner-facts:{partner.pk}"),
-        f"partners:facts:{partner.pk}",
-        lambda: _partner_facts(partner),
+        "partners:facts", (pagecache.partner(partner.pk),), lambda: _partner_facts(partner)
     )
     return partner._facts
 
 
-def facts_changed(*, partner_id: int | None = None) -> None:
-    """Invalidate `partner_facts` of one partner (None: of every partner)."""
-    pagecache.bump(f"partner-facts:{partner_id}" if partner_id else "partner-facts")
-
-
-def _referral_scope(partner_id) -> str:
-    return f"referral:partner:{partner_id}"
-
-
-def referral_changed(*, partner_id: int | None) -> None:
-    """The partner's referral link or its figures changed (a click, an application, the link
-    saved or switched off): the cached home card reads again."""
-    if partner_id:
-        pagecache.bump(_referral_scope(partner_id))
-
-
 def cached_partner_referral_link(partner, compute):
-    """`compute()` (the partner's link with its figures), kept until `referral_changed`."""
-    return pagecache.cached((_referral_scope(partner.pk),), f"partners:referral:{partner.pk}", compute)
+    """`compute()` (the partner's link with its figures), exact under the partner's scope
+    (clicks bump it; applications through the link name it: `Application.cache_partners`)."""
+    return pagecache.cached("partners:referral", (pagecache.partner(partner.pk),), compute)
 
 
 def _partner_facts(partner) -> dict:

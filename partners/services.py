@@ -13,7 +13,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from partners import queries, scoring, signals
+from partners import scoring, signals
 from partners.models import (
     Application,
     ApplicationEvent,
@@ -24,6 +24,7 @@ from partners.models import (
     ReferralLink,
     Source,
 )
+from prm import pagecache
 from prm.audit import audit
 from prm.exports import stream_rows
 from prm.notifications import notify
@@ -116,6 +117,7 @@ def referral_link_for(*, user=None, partner=None) -> ReferralLink:
         try:
             with transaction.atomic():
                 link = ReferralLink.objects.create(code=_new_code(), **lookup)
+                audit(actor=user, action="referral.link_created", target=link, partner=partner)
         except IntegrityError:  # created concurrently
             link = ReferralLink.objects.get(**lookup)
     return link
@@ -127,7 +129,8 @@ def referral_click(*, code: str) -> ReferralLink | None:
     if link is None:
         return None
     ReferralLink.objects.filter(pk=link.pk).update(clicks=F("clicks") + 1)
-    queries.referral_changed(partner_id=link.partner_id)  # .update() sends no post_save
+    # Not audited (anyone may click): the referrer's figures are renewed here.
+    pagecache.bump(pagecache.partner(link.partner_id) if link.partner_id else pagecache.person(link.user_id))
     return link
 
 
@@ -628,14 +631,12 @@ def partner_offboard(*, partner: Partner, actor, reason: str = "") -> Partner:
         reason=reason,
     )
     ended = Membership.objects.filter(partner=partner, is_active=True).update(is_active=False)
-    queries.facts_changed(partner_id=partner.pk)  # the member count (bulk update: no post_save)
     revoked = (
         Invitation.objects.for_partner(partner)
         .filter(accepted_at=None, revoked_at=None)
         .update(revoked_at=timezone.now())
     )
     ReferralLink.objects.filter(partner=partner).update(is_active=False)
-    queries.referral_changed(partner_id=partner.pk)
     audit(
         actor=actor if getattr(actor, "pk", None) else None,
         action="partner.access_ended",
@@ -650,9 +651,12 @@ def partner_offboard(*, partner: Partner, actor, reason: str = "") -> Partner:
 @transaction.atomic
 def partner_deal_won(*, partner: Partner, on) -> bool:
     """Incentives tells us a deal was won: the first one moves the partner to servicing."""
-    return bool(
+    first = bool(
         Partner.objects.filter(pk=partner.pk, first_deal_won_at=None).update(
             first_deal_won_at=on,
             updated_at=timezone.now(),  # the stage changed: the API's updated_since sees it
         )
     )
+    if first:
+        audit(actor=None, action="partner.first_deal_won", target=partner, partner=partner, on=str(on))
+    return first

@@ -14,7 +14,7 @@ from partners.models import Application
 from partners.scoring import reason_text
 from partners.services import RecruitmentError
 from partners.tables import APPLICATION_COLUMNS
-from prm import charts
+from prm import charts, pagecache
 from prm.columns import csv_export, html_columns
 from prm.exports import csv_response, stream_rows
 from prm.models import CHANNEL_MANAGERS
@@ -64,10 +64,28 @@ def applications(request):
     visible = _visible_partner_ids(request.user, page.object_list)
     for application in page:
         application.referrer_name = referrer_name(application, visible)
+    # Each row is an exact fragment (the catalogue's until the application makes a partner).
+    rows = pagecache.Rows(
+        request,
+        "partners:application-row",
+        page,
+        vary=lambda a: (a.referrer_name, a.age_days, a.fit_score),  # the score is re-computed in bulk
+    )
     return render(
         request,
         "partners/staff/applications.html",
-        {"form": form, "page": page, "columns": html_columns(APPLICATION_COLUMNS)},
+        {
+            "form": form,
+            # The filter form with its choices (reviewers, profiles): the catalogue's, per query.
+            "form_html": pagecache.Fragment.keyed(
+                request,
+                f"partners:applications-form:{pagecache.digest([request.GET.urlencode()])}",
+                (pagecache.catalogue(),),
+            ),
+            "page": page,
+            "rows": rows,
+            "columns": html_columns(APPLICATION_COLUMNS),
+        },
     )
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +21,7 @@ from partners.forms import ApplicationForm, InviteForm, ProfileForm, RoleForm
 from partners.images import resized_logo
 from partners.models import Capability, Industry, Invitation, Membership, Partner, ReferralLink
 from partners.services import RecruitmentError
-from prm import ratelimit
+from prm import pagecache, ratelimit
 from prm.adapters import INVITATION_SESSION_KEY, SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
 from prm.clientip import client_ip
 from prm.kana import kana_order
@@ -270,10 +270,14 @@ def team(request):
                 return redirect("partners:team")
     members = Membership.objects.for_partner(partner).select_related("user").order_by("role", "user__email")
     invitations = Invitation.objects.for_partner(partner).pending().select_related("invited_by")
+    main = None
+    if form is None or not form.is_bound:
+        main = pagecache.Fragment(request, "partners:team", "catalogue partner person", timezone.localdate())
     return render(
         request,
         "partners/team.html",
         {
+            "main": main,
             "members": members,
             "invitations": invitations if is_admin else [],
             "form": form,
@@ -369,12 +373,27 @@ def member_remove(request, pk):
 @partner_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    partner = Partner.objects.prefetch_related("industries", "capabilities").get(pk=request.partner.pk)
     is_admin = request.membership.is_admin
+    if request.method == "GET":  # the page as it is: one exact fragment
+        partner = pagecache.lazy(
+            lambda: Partner.objects.prefetch_related("industries", "capabilities").get(pk=request.partner.pk)
+        )
+        return render(
+            request,
+            "partners/profile.html",
+            {
+                "main": pagecache.Fragment(request, "partners:profile", "catalogue partner"),
+                "partner": partner,
+                "form": pagecache.lazy(lambda: ProfileForm(instance=partner)) if is_admin else None,
+                "is_admin": is_admin,
+                "missing": pagecache.lazy(lambda: partner.profile_missing()),
+            },
+        )
+    partner = Partner.objects.prefetch_related("industries", "capabilities").get(pk=request.partner.pk)
     form = None
     if is_admin:
         form = ProfileForm(request.POST or None, request.FILES or None, instance=partner)
-    elif request.method == "POST":
+    else:
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("logo")
@@ -400,10 +419,21 @@ def profile(request):
 @require_GET
 def referrals(request):
     partner = request.partner
-    link = None
+
+    link = None  # an active partner's link is made on first use, and read on a miss only
     if partner.status == Partner.Status.ACTIVE:
-        link = queries.referral_link_stats(services.referral_link_for(partner=partner))
-    return render(request, "partners/referrals.html", {"link": link, "partner": partner})
+        link = pagecache.lazy(
+            lambda: queries.referral_link_stats(services.referral_link_for(partner=partner))
+        )
+    return render(
+        request,
+        "partners/referrals.html",
+        {
+            "main": pagecache.Fragment(request, "partners:referrals", "catalogue partner"),
+            "link": link,
+            "partner": partner,
+        },
+    )
 
 
 # --- plug-ins -------------------------------------------------------------------------
@@ -416,9 +446,10 @@ def referral_panel(request, partner):
 
     def compute():
         # The existing link with its figures in one query (None before its first use).
-        return queries.referrer_stats(ReferralLink.objects.filter(partner=partner)).order_by("pk").first()
+        links = queries.referrer_stats(ReferralLink.objects.filter(partner=partner)).select_related(None)
+        return links.order_by("pk").first()
 
-    # Kept until a click, an application or a save of the link (queries.referral_changed).
+    # Exact under the partner's scope: clicks, applications through the link, audited saves.
     link = queries.cached_partner_referral_link(partner, compute)
     if link is None:
         services.referral_link_for(partner=partner)  # created on first use (a new version)

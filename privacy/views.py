@@ -53,7 +53,10 @@ def requests(request):
         request.GET or DataRequestFilterSet.DEFAULT, queryset=queries.requests_for_staff(request.user)
     )
     if request.GET.get("format") == "csv":
-        return csv_export("privacy-requests", REQUEST_COLUMNS, _with_flags(stream_rows(filters.qs)))
+        qs = filters.qs
+        return csv_export(
+            "privacy-requests", REQUEST_COLUMNS, _with_flags(stream_rows(qs)), request=request, count=qs
+        )
     page = paginate_capped(request, filters.qs)
     list(_with_flags(page))
     return render(
@@ -197,7 +200,8 @@ def request_erase(request, pk, finder):
 def provisions(request):
     filters = ProvisionFilterSet(request.GET or None, queryset=queries.provisions_for_staff(request.user))
     if request.GET.get("format") == "csv":
-        return csv_export("provision-records", PROVISION_COLUMNS, stream_rows(filters.qs))
+        qs = filters.qs
+        return csv_export("provision-records", PROVISION_COLUMNS, stream_rows(qs), request=request, count=qs)
     page = paginate_capped(request, filters.qs)
     return render(
         request,
@@ -218,7 +222,7 @@ def partner_provisions(request):
     provider's record, APPI art. 29)."""
     qs = ProvisionRecord.objects.for_partner(request.partner).order_by("-provided_at", "-id")
     if request.GET.get("format") == "csv":
-        return csv_export("provision-records", PROVISION_COLUMNS, stream_rows(qs))
+        return csv_export("provision-records", PROVISION_COLUMNS, stream_rows(qs), request=request, count=qs)
     return render(
         request,
         "privacy/provisions.html",

@@ -31,16 +31,34 @@ from django.utils.translation import ngettext
 
 from prm.audit import audit
 from prm.audit_receivers import current_actor
-from prm.tenancy import partner_model, partners_for_staff
+from prm.tenancy import membership_model, partner_model, partners_for_staff
 
 
 def partner_of(obj):
-    """The partner id an object belongs to, for audit rows (None for programme data)."""
+    """The partner id an object belongs to, for audit rows and the cache scope an admin edit
+    bumps (None for programme data): its own `partner_id`, else the path its scoped admin
+    follows to the partner (`partner_path`, e.g. a task's "plan__partner")."""
     Partner = partner_model()
 
+    if obj is None:
+        return None
     if isinstance(obj, Partner):
         return obj.pk
-    return getattr(obj, "partner_id", None)
+    if getattr(obj, "partner_id", None) is not None:
+        return obj.partner_id
+    if isinstance(obj, get_user_model()):  # a partner user's name shows on their partner's pages
+        membership = membership_model().objects.filter(user=obj).order_by("-is_active").first()
+        return membership.partner_id if membership else None
+    from django.contrib import admin
+
+    model_admin = admin.site._registry.get(type(obj))
+    paths = getattr(model_admin, "partner_path", None)
+    for path in (paths,) if isinstance(paths, str) else paths or ():
+        if path not in ("pk", "partner"):
+            found = type(obj)._default_manager.filter(pk=obj.pk).values_list(path, flat=True).first()
+            if found is not None:
+                return found
+    return None
 
 
 def audit_denied(request, reason: str, **data):

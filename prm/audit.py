@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from prm import pagecache
 from prm.models import AuditEvent
 from prm.tenancy import partner_model
 from prm.webhooks import outbox
@@ -31,7 +32,12 @@ def note_via(**info) -> None:
         via.update(info)
 
 
-def audit(*, actor, action: str, target: models.Model | None = None, partner=None, **data) -> AuditEvent:
+def audit(
+    *, actor, action: str, target: models.Model | None = None, partner=None, partners=(), **data
+) -> AuditEvent:
+    """Record `action` (and invalidate the cached pages it changes: prm.pagecache.audited).
+    `partners`: the ids of every partner a set-based write touched (an anonymisation over
+    many partners' deals), whose cached pages read again; the event itself names `partner`."""
     partner_id = getattr(partner, "pk", partner)
     if partner_id is None and target is not None:
         Partner = partner_model()
@@ -39,6 +45,7 @@ def audit(*, actor, action: str, target: models.Model | None = None, partner=Non
         partner_id = target.pk if isinstance(target, Partner) else getattr(target, "partner_id", None)
     if _via.get():
         data["via"] = dict(_via.get())
+    _invalidate(action=action, target=target, partner_id=partner_id, partner_ids=partners)
     event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -50,6 +57,37 @@ def audit(*, actor, action: str, target: models.Model | None = None, partner=Non
     )
     outbox.record_audit(event, target)  # webhooks: an event row in this same transaction
     return event
+
+
+def audit_many(*, actor, action: str, model: type[models.Model], rows) -> int:
+    """One event per row in one INSERT, for set-based jobs (the protection sweep): `rows` are
+    (target id, target repr, partner id, data). Every partner named reads its cached pages
+    again, as with `audit()`."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    _invalidate(action=action, target=None, partner_id=None, partner_ids={row[2] for row in rows if row[2]})
+    target_type = ContentType.objects.get_for_model(model)
+    actor = actor if getattr(actor, "pk", None) else None
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            target_type=target_type,
+            target_id=str(pk),
+            target_repr=str(name)[:200],
+            partner_id=partner_id,
+            data=data,
+        )
+        for pk, name, partner_id, data in rows
+    )
+    return len(rows)
+
+
+def _invalidate(**change) -> None:
+    # The one place services, set-based jobs that audit and the admin's change log
+    # invalidate cached pages (prm.pagecache).
+    pagecache.audited(**change)
 
 
 def events_for(target: models.Model):

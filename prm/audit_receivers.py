@@ -1,5 +1,5 @@
 """Audit rows for what does not go through a service: admin edits, guardian grants and
-revocations, sign-ins (and failed ones) and MFA changes. Connected in PrmConfig.ready().
+revocations, sign-ins (and failed ones), password and e-mail changes and MFA changes. Connected in PrmConfig.ready().
 
 Admin deletions are audited by `AuditedAdminMixin.log_deletions` (Django logs them in bulk,
 without post_save); CSV exports by the export action itself.
@@ -24,6 +24,8 @@ def _log_entry_saved(sender, instance, created, **kwargs):
     action = ADMIN_ACTIONS.get(instance.action_flag)
     if not created or action is None:
         return
+    from prm.admin_mixins import partner_of
+
     target = None
     try:
         target = instance.get_edited_object()
@@ -33,6 +35,7 @@ def _log_entry_saved(sender, instance, created, **kwargs):
         actor=instance.user,
         action=action,
         target=target,
+        partner=partner_of(target),  # also the cache scope the edit bumps (prm.pagecache)
         model=f"{instance.content_type.app_label}.{instance.content_type.model}",
         object_id=instance.object_id,
         object_repr=instance.object_repr,
@@ -103,6 +106,16 @@ def _mfa(action):
     return receiver
 
 
+def _account(action):
+    """Password and e-mail changes write the user's row (allauth saves it whole): audited,
+    which also renews the cached pages that show the person (prm.pagecache)."""
+
+    def receiver(sender, request=None, user=None, **kwargs):
+        audit(actor=user, action=action, target=user)
+
+    return receiver
+
+
 _receivers = []
 
 
@@ -120,6 +133,17 @@ def connect() -> None:
         _receivers.extend([granted, revoked])  # signals hold weak references
         post_save.connect(granted, sender=model, dispatch_uid=f"prm.audit.grant.{model.__name__}")
         post_delete.connect(revoked, sender=model, dispatch_uid=f"prm.audit.revoke.{model.__name__}")
+    from allauth.account import signals as account_signals
+
+    for signal, action in (
+        (account_signals.password_changed, "account.password_changed"),
+        (account_signals.password_set, "account.password_changed"),
+        (account_signals.password_reset, "account.password_changed"),
+        (account_signals.email_changed, "account.email_changed"),
+    ):
+        receiver = _account(action)
+        _receivers.append(receiver)
+        signal.connect(receiver, dispatch_uid=f"prm.audit.{action}.{id(signal)}")
     user_logged_in.connect(_logged_in, dispatch_uid="prm.audit.login")
     user_login_failed.connect(_login_failed, dispatch_uid="prm.audit.login_failed")
     for signal, action in (

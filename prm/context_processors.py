@@ -1,8 +1,7 @@
 from functools import cache, partial, wraps
 
-from django.urls import reverse
-
-from prm import registry
+from prm import pagecache, registry
+from prm.layout import nav_urls
 from prm.navigation import PARTNER_NAV
 from prm.notifications import unread, unread_count
 from prm.tenancy import active_membership
@@ -33,16 +32,19 @@ def portal(request):
         return {"nav_items": [], "membership": None}
     membership = active_membership(user)
     items = []
-    # Evaluated only where base.html shows the bell: one indexed count.
-    bell = cache(partial(unread_count, user))
+    # Evaluated only where base.html shows the bell: exact under the person's scope.
+    bell = cache(
+        partial(pagecache.cached, "prm:bell", (pagecache.person(user.pk),), partial(unread_count, user))
+    )
     if membership is not None:
         # The badges and the bell in one query, cached per person until one of them moves.
         counts = registry.cached_nav_counts(
             request, membership.partner_id, extra=lambda: {"_bell": unread(user)}
         )
         bell = counts["_bell"]
-        for key, label, url_name in PARTNER_NAV:
-            items.append({"key": key, "label": label, "url": reverse(url_name), "badge": counts.get(key, 0)})
+        urls = nav_urls()  # reversed once per process
+        for key, label, _url_name in PARTNER_NAV:
+            items.append({"key": key, "label": label, "url": urls[key], "badge": counts.get(key, 0)})
     return {
         "nav_items": items,
         "notification_unread": bell,

@@ -80,7 +80,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return " ".join(f"{p[0].upper()}." for p in parts) or "—"
 
     def in_group(self, name: str) -> bool:
-        return any(g.name == name for g in self.groups.all())
+        # The names read once per user object (a request's user: every staff check shares it).
+        if "groups" in getattr(self, "_prefetched_objects_cache", {}):
+            return any(g.name == name for g in self.groups.all())
+        names = self.__dict__.get("_group_names")
+        if names is None:
+            names = self.__dict__["_group_names"] = frozenset(self.groups.values_list("name", flat=True))
+        return name in names
 
     @property
     def is_channel_manager(self) -> bool:

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prm import pagecache
 from prm.emails import send_templated_mail
 from prm.models import Notification, NotificationPreference
-from prm.registry import nav_changed
 
 PARTNER = "partner"
 STAFF = "staff"
@@ -137,7 +137,6 @@ def notify(
         return 0
     Channel = NotificationPreference.Channel
     channels = channels_for(users.values(), kind)
-    nav_changed(user_ids=list(users))  # the bell
     Notification.objects.bulk_create(
         [
             Notification(
@@ -155,6 +154,7 @@ def notify(
         ],
         ignore_conflicts=True,
     )
+    pagecache.bump(*(pagecache.person(pk) for pk in users))  # the bell (notifications are not audited)
     due = Notification.objects.filter(
         kind=kind, event_key=event_key[:120], recipient_id__in=users, email_due=True, emailed_at=None
     )
@@ -255,10 +255,6 @@ def summaries_send(*, now=None) -> int:
     return sent
 
 
-def notification_changed(sender, instance, **kwargs):
-    nav_changed(user_ids=[instance.recipient_id])
-
-
 def unread(user):
     """The bell's rows (the partial index prm_notification_unread covers them)."""
     return Notification.objects.filter(recipient=user, in_app=True, read_at=None)
@@ -277,8 +273,9 @@ def mark_read(*, user, pk: int | None = None) -> int:
     rows = visible_to(user).filter(read_at=None)
     if pk is not None:
         rows = rows.filter(pk=pk)
-    nav_changed(user_ids=[user.pk])  # the bell
-    return rows.update(read_at=timezone.now())
+    marked = rows.update(read_at=timezone.now())
+    pagecache.bump(pagecache.person(user.pk))  # the bell (reading is not audited)
+    return marked
 
 
 def preferences_set(*, user, channels: dict[str, str]) -> None:

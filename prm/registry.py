@@ -15,17 +15,19 @@ processors run once per page. Staff links are `g(request) -> [{"label", "url",
 "description"}]`. A navigation badge is `h(request) -> QuerySet | int` for a key of
 `prm.navigation.PARTNER_NAV`: the rows to count (all badges and the notification bell are
 counted in one query, `nav_counts`), or a number already known. The counts are cached per
-person (`cached_nav_counts`): an app whose badge counts rows must call `nav_changed` when
-they change (threads does on every thread, message and read marker; prm.notifications for
-the bell). Registering the same function twice is a no-op, so a
+person (`cached_nav_counts`), exact under the partner's and the person's cache scopes
+(prm.pagecache): the rows a badge counts must be partner or person rows whose writes bump
+them. Registering the same function twice is a no-op, so a
 `ready()` that runs again changes nothing; a broken import fails at start-up.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.db.models import IntegerField, QuerySet, Subquery
+from django.db import connection
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from prm import pagecache
 
@@ -49,6 +51,10 @@ def _add(entries: list[Entry], func: Callable, order: int) -> None:
 
 
 def register_home_panel(func: Callable, *, order: int = 100) -> None:
+    """A home panel is rendered into the person's cached home: exact under the catalogue, the
+    partner and the person, per language and day, at most HOME_PANELS_SECONDS old for what
+    lags (recommendations). It runs only when that is computed, so a side effect there (a
+    weekly visit, a receipt) happens at least once a day per person, not on every view."""
     _add(_home_panels, func, order)
 
 
@@ -60,14 +66,35 @@ def register_nav_badge(key: str, func: Callable) -> None:
     _nav_badges[key] = func
 
 
-def home_panels(request, partner) -> list[tuple[str, dict]]:
-    """(template_name, context) of every panel that has something to show."""
-    panels = []
-    for entry in _home_panels:
-        panel = entry.func(request, partner)
-        if panel:
-            panels.append(panel)
-    return panels
+HOME_PANELS_SECONDS = 300
+
+
+def home_panels_key() -> str:
+    return f"home:panels:{timezone.localdate().isoformat()}:{translation.get_language()}"
+
+
+def home_panels_scopes(partner_id: int, user_id: int) -> tuple[str, ...]:
+    return (pagecache.catalogue(), pagecache.partner(partner_id), pagecache.person(user_id))
+
+
+def home_panels(request, partner) -> list[str]:
+    """The HTML of every panel that has something to show, in order: one exact value per
+    person, language and day (the CSRF token filled in per request)."""
+
+    def compute():
+        rendered = []
+        for entry in _home_panels:
+            panel = entry.func(request, partner)
+            if panel:
+                template_name, context = panel
+                rendered.append(
+                    render_to_string(template_name, {**context, "csrf_token": pagecache.CSRF_PLACEHOLDER})
+                )
+        return rendered
+
+    scopes = home_panels_scopes(partner.pk, request.user.pk)
+    panels = pagecache.cached(home_panels_key(), scopes, compute, timeout=HOME_PANELS_SECONDS)
+    return [pagecache.fill(html, request) for html in panels]
 
 
 def staff_links(request) -> list[dict]:
@@ -79,13 +106,6 @@ def staff_links(request) -> list[dict]:
 
 def nav_badge(key: str, request) -> int:
     return nav_counts(request).get(key, 0)
-
-
-class _RowCount(Subquery):
-    """COUNT(*) of a queryset's rows, as a scalar subquery."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
-    output_field = IntegerField()
 
 
 def nav_counts(request, extra: dict[str, QuerySet] | None = None) -> dict[str, int]:
@@ -102,37 +122,43 @@ def nav_counts(request, extra: dict[str, QuerySet] | None = None) -> dict[str, i
         else:
             counts[key] = value or 0
     if subqueries:
-        # One row of a table prm owns carries the scalar subqueries (any table would do).
-        rows = (
-            get_user_model()
-            .objects.filter(pk=request.user.pk)
-            .order_by()
-            .values(**{f"n_{key}": _RowCount(qs.order_by().values("pk")) for key, qs in subqueries.items()})
-        )
-        row = next(iter(rows), {})
-        counts.update({key: row.get(f"n_{key}", 0) for key in subqueries})
+        # One query: a SELECT of scalar sub-queries, one per badge (no table of its own).
+        parts, params = [], []
+        for qs in subqueries.values():
+            sql, sub_params = qs.order_by().values("pk").query.sql_with_params()
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) _rows)")  # noqa: S608 - our own querysets' SQL
+            params.extend(sub_params)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(parts)}", params)
+            row = cursor.fetchone()
+        counts.update(dict(zip(subqueries, row, strict=True)))
     return counts
 
 
 NAV_CACHE_SECONDS = 3600
 
 
+def nav_counts_key() -> str:
+    return "nav:counts"
+
+
+def nav_counts_scopes(partner_id: int, user_id: int) -> tuple[str, str]:
+    """The badges count the partner's rows (threads) and the person's (read markers, the bell)."""
+    return (pagecache.partner(partner_id), pagecache.person(user_id))
+
+
 def cached_nav_counts(request, partner_id: int, extra: Callable[[], dict] | None = None) -> dict[str, int]:
-    """`nav_counts` kept per person and partner until `nav_changed` says a count moved
-    (`extra` is called only when counting)."""
-    user_id = request.user.pk
+    """`nav_counts`, exact per person and partner (`extra` is called only when counting)."""
     return pagecache.cached(
-        (f"nav:partner:{partner_id}", f"nav:user:{user_id}"),
-        f"nav:{user_id}:{partner_id}",
+        nav_counts_key(),
+        nav_counts_scopes(partner_id, request.user.pk),
         lambda: nav_counts(request, extra() if extra else None),
         timeout=NAV_CACHE_SECONDS,
     )
 
 
-def nav_changed(*, partner_id: int | None = None, user_ids=()) -> None:
-    """The badges of a partner's members (or of some people) may have changed: they are
-    counted again on the next page (after the transaction commits)."""
-    scopes = [f"nav:partner:{partner_id}"] if partner_id else []
-    scopes += [f"nav:user:{pk}" for pk in user_ids]
-    if scopes:
-        pagecache.bump(*scopes)
+def prefetch_partner_page(partner_id: int, user_id: int) -> None:
+    """A partner page reads the versions of its three scopes and the layout's badges in the
+    request's first batched cache read (prm.pagecache.Batch)."""
+    pagecache.want_scopes(pagecache.catalogue(), pagecache.partner(partner_id), pagecache.person(user_id))
+    pagecache.want(nav_counts_key(), nav_counts_scopes(partner_id, user_id))

@@ -27,3 +27,9 @@ def scoped(qs, visible, field: str = "partner"):
     if len(ids) <= MAX_LISTED_IDS:
         return qs.filter(**{f"{field}_id__in": ids})
     return qs.filter(**{f"{field}__in": visible})
+
+
+def viewer_scope(user, visible) -> str:
+    """What a staff page over `visible` partners may be shared by, for values that may lag:
+    everyone who sees every partner ("all"), else this user alone."""
+    return "all" if sees_every_partner(visible) else f"u{user.pk}"

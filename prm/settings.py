@@ -141,6 +141,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prm.uploads.PixelBudgetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "prm.pagecache.RequestBatchMiddleware",  # one batched cache read per request
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -15,6 +15,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
+from prm.registry import prefetch_partner_page
+
 ADMIN = "admin"
 MEMBER = "member"
 
@@ -89,6 +91,7 @@ def partner_required(view=None, *, role: str = MEMBER):
             if not membership.has_role(role):
                 raise PermissionDenied
             request.partner, request.membership = membership.partner, membership
+            prefetch_partner_page(membership.partner_id, request.user.pk)
             return view_func(request, *args, **kwargs)
 
         return wrapper

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from prm import registry
+from prm import pagecache, registry
 from prm.redirects import safe_next_url
 from prm.tenancy import active_membership, staff_required, suspended_membership, suspended_page
 
@@ -20,6 +20,11 @@ def home(request):
         return render(request, "prm/landing.html")
     membership = active_membership(request.user)
     if membership is not None:
+        # One batched cache read: the scopes' versions, the badges and the person's panels.
+        registry.prefetch_partner_page(membership.partner_id, request.user.pk)
+        pagecache.want(
+            registry.home_panels_key(), registry.home_panels_scopes(membership.partner_id, request.user.pk)
+        )
         return render(
             request,
             "prm/partner_home.html",

@@ -202,12 +202,13 @@ def repair_stored_urls(apps, model_label: str, field: str, *, relative: bool = F
     audit_event = apps.get_model("prm", "AuditEvent")
     content_type = apps.get_model("contenttypes", "ContentType")
     app_label, model_name = model_label.lower().split(".")
-    removed = []
+    removed, changed = [], False
     rows = model._default_manager.exclude(**{field: ""}).exclude(**{f"{field}__isnull": True})
     for pk, value in rows.values_list("pk", field).iterator():
         cleaned = clean_web_url(value)
         if cleaned == value and is_web_url(cleaned, relative=relative):
             continue
+        changed = True
         if is_web_url(cleaned, relative=relative):
             model._default_manager.filter(pk=pk).update(**{field: cleaned})
             continue
@@ -233,6 +234,10 @@ def repair_stored_urls(apps, model_label: str, field: str, *, relative: bool = F
     # refuses to alter a table with deferred foreign-key checks still pending.
     with connections[model._default_manager.db].cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    if changed:  # a set-based rewrite of rows any page may show: no cached page keeps the old ones
+        from prm import pagecache
+
+        pagecache.bump_everything()
     return removed
 
 

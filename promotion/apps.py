@@ -8,11 +8,7 @@ class PromotionConfig(AppConfig):
 
     def ready(self):
         from prm import registry
-        from promotion import (
-            privacy_sections,
-            receivers,  # noqa: F401  (cache invalidation of the overview video)
-            views,
-        )
+        from promotion import privacy_sections, views
 
         # Announcements and the overview video come first on the partner home.
         registry.register_home_panel(views.home_panel, order=5)

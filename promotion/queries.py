@@ -68,15 +68,12 @@ def campaigns_for_partner(partner, *, today=None):
 
 def running_campaigns(partner, *, limit: int = 3, today=None) -> list[Campaign]:
     """The first running campaigns of the partner's audience (annotated `joined`), for the
-    partner home: cached per partner, tier rank and day, until a campaign or its audience
-    changes (`receivers.campaigns_changed`) or the partner joins or leaves one
-    (`receivers.participation_changed`; the opt-out's bulk update bumps in the service)."""
+    partner home: exact under the catalogue (campaigns, their audience) and the partner (its
+    type, tier and opt-ins), per day."""
     today = today or timezone.localdate()
-    rank = tier_rank(partner)  # memoised: shared with the tier panel
-    key = f"promotion:running:{partner.pk}:{partner.partner_type}:{rank}:{today.isoformat()}:{limit}"
     return pagecache.cached(
-        ("campaigns", f"campaigns:partner:{partner.pk}"),
-        key,
+        f"promotion:running:{today.isoformat()}:{limit}",
+        (pagecache.catalogue(), pagecache.partner(partner.pk)),
         lambda: list(campaigns_for_partner(partner, today=today).filter(starts_on__lte=today)[:limit]),
         timeout=24 * 3600,
     )
@@ -333,9 +330,8 @@ def current_video() -> OverviewVideo | None:
 
 
 def cached_current_video() -> OverviewVideo | None:
-    """`current_video()` for the partner home, cached until a video is saved or deleted
-    (`receivers.videos_changed`)."""
-    return pagecache.cached(("overview-video",), "promotion:video", current_video)
+    """`current_video()` for the partner home (exact: the catalogue)."""
+    return pagecache.cached("promotion:video", (pagecache.catalogue(),), current_video)
 
 
 EMBED_PATTERNS = (

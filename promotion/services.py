@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from prm import pagecache, ratelimit
+from prm import ratelimit
 from prm.audit import audit
 from promotion import cobrand, queries
 from promotion.models import (
@@ -67,7 +67,6 @@ def participation_opt_out(*, campaign: Campaign, partner, user) -> None:
     ).update(opted_out_at=timezone.now())
     if updated:
         audit(actor=user, action="campaign.opted_out", target=campaign, partner=partner)
-        pagecache.bump(f"campaigns:partner:{partner.pk}")  # .update() sends no post_save
 
 
 # --- Kit --------------------------------------------------------------------------------
@@ -128,12 +127,12 @@ def cobranded_generate(*, file_id: int) -> CobrandedFile | None:
                     item.status = CobrandedFile.Status.UNSUPPORTED
                     item.ready_at = timezone.now()
                     item.save(update_fields=["status", "ready_at"])
-                    return item
+                    return _kit_file_done(item)
         except Exception as exc:  # a broken upload must not block the rest of the kit
             item.status = CobrandedFile.Status.FAILED
             item.error = exc.__class__.__name__
             item.save(update_fields=["status", "error"])
-            return item
+            return _kit_file_done(item)
         finally:
             if logo is not None:
                 logo.close()
@@ -141,7 +140,14 @@ def cobranded_generate(*, file_id: int) -> CobrandedFile | None:
         item.status = CobrandedFile.Status.READY
         item.ready_at = timezone.now()
         item.save(update_fields=["file", "status", "ready_at"])
-        return item
+        return _kit_file_done(item)
+
+
+def _kit_file_done(item: CobrandedFile) -> CobrandedFile:
+    audit(
+        actor=None, action="campaign.kit_file_done", target=item, partner=item.partner_id, status=item.status
+    )
+    return item
 
 
 # --- Attribution ------------------------------------------------------------------------
@@ -249,6 +255,7 @@ def announcement_dismiss(*, announcement, user, partner) -> None:
     if receipt.dismissed_at is None:
         receipt.dismissed_at = timezone.now()
         receipt.save(update_fields=["dismissed_at"])
+        audit(actor=user, action="announcement.dismissed", target=announcement, partner=partner)
 
 
 def video_view_record(*, video, user, partner) -> None:

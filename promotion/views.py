@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from partners.queries import partner_facts
-from prm import charts, ratelimit
+from prm import charts, pagecache, ratelimit
 from prm.clientip import client_ip
 from prm.exports import csv_response
 from prm.files import serve
@@ -25,12 +25,19 @@ from promotion.models import Campaign, CampaignParticipation, CobrandedFile
 
 @partner_required
 def index(request):
-    campaigns = list(queries.campaigns_for_partner(request.partner).select_related("min_tier"))
     today = timezone.localdate()
+    campaigns = pagecache.lazy(
+        lambda: list(queries.campaigns_for_partner(request.partner).select_related("min_tier"))
+    )
     return render(
         request,
         "promotion/index.html",
-        {"campaigns": campaigns, "today": today, "active_nav": "campaigns"},
+        {
+            "main": pagecache.Fragment(request, "promotion:index", "catalogue partner", today),
+            "campaigns": campaigns,
+            "today": today,
+            "active_nav": "campaigns",
+        },
     )
 
 
@@ -43,26 +50,48 @@ def _campaign(request, pk) -> Campaign:
 
 @partner_required
 def detail(request, pk):
-    campaign = _campaign(request, pk)
-    participation = queries.participation(campaign=campaign, partner=request.partner)
-    joined = participation is not None and participation.is_active
-    context = {
+    main = pagecache.Fragment(request, "promotion:detail", "catalogue partner person", pk)
+    campaign = pagecache.object_or_404(
+        request,
+        "promotion:campaign-row",
+        pk,
+        "catalogue partner",
+        lambda: queries.campaign_for_partner(partner=request.partner, pk=pk),
+    )
+
+    def shown():
+        participation = queries.participation(campaign=campaign, partner=request.partner)
+        joined = participation is not None and participation.is_active
+        figures = {
+            "participation": participation,
+            "joined": joined,
+            "kit": [],
+            "kit_pending": False,
+            "texts": [],
+        }
+        if joined:
+            kit = queries.kit_files(campaign=campaign, partner=request.partner)
+            figures |= {
+                "kit": kit,
+                "kit_pending": queries.kit_is_pending(kit),
+                "texts": queries.ready_texts(
+                    campaign=campaign, participation=participation, partner=request.partner, user=request.user
+                ),
+            }
+        return figures
+
+    figures = pagecache.lazy(shown)  # read only when the fragment is rendered (a miss)
+    context = {name: pagecache.lazy(lambda name=name: figures[name]) for name in DETAIL_FIGURES}
+    context |= {
+        "main": main,
         "campaign": campaign,
-        "participation": participation,
-        "joined": joined,
         "is_admin": request.membership.is_admin,
         "active_nav": "campaigns",
     }
-    if joined:
-        kit = queries.kit_files(campaign=campaign, partner=request.partner)
-        context |= {
-            "kit": kit,
-            "kit_pending": queries.kit_is_pending(kit),
-            "texts": queries.ready_texts(
-                campaign=campaign, participation=participation, partner=request.partner, user=request.user
-            ),
-        }
     return render(request, "promotion/detail.html", context)
+
+
+DETAIL_FIGURES = ("participation", "joined", "kit", "kit_pending", "texts")
 
 
 @require_POST
@@ -213,6 +242,9 @@ def video_panel_context():
 
 
 def home_panel(request, partner):
+    """Announcements, the overview video, running campaigns. Part of the person's cached home
+    (prm.registry.home_panels), so this runs at least once a day per person: the weekly visit
+    and the receipts of the announcements shown are recorded here."""
     services.visit_record(user=request.user, partner=partner)
     announcements = list(queries.announcements_with_receipt(partner=partner, user=request.user)[:3])
     # Receipts are written once per announcement and person, not on every visit.
@@ -226,6 +258,7 @@ def home_panel(request, partner):
     if not (announcements or show_video or running or lone or video):
         return None
     context = {
+        "current_partner": partner,  # the player reports views (rendered outside the page's context)
         "announcements": announcements,
         "running": running,
         "lone_member": lone,

@@ -8,6 +8,7 @@ from guardian.shortcuts import assign_perm
 
 from partners.models import Membership, Partner, PartnerType
 from prm.models import CHANNEL_MANAGERS, SUPPORT
+from tests import cacheguard
 from tests.factories import PASSWORD, MembershipFactory, PartnerFactory, UserFactory
 
 
@@ -96,3 +97,32 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _cache_guard(request):
+    """The cache policy holds in every test (tests/cacheguard.py): an app write to rows a
+    cached page shows without a bump fails the test, and so does a cached value that reads
+    rows outside its scopes."""
+    guard = cacheguard.Guard(cacheguard.app_dirs())
+    request.node._cache_guard = guard
+    with cacheguard.guarding(guard):
+        yield guard
+    problems = guard.report()
+    if problems:
+        pytest.fail("cache policy:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """The guard judges the test's own calls, not its fixtures' setup."""
+    guard = getattr(item, "_cache_guard", None)
+    if guard is not None:
+        # Only the test's own bumps cover its writes: not those its fixtures made inside the
+        # test's transaction (they would excuse every later write of their kind).
+        guard.armed, guard.base, guard.covered = True, tuple(guard.blocks), []
+    try:
+        return (yield)
+    finally:
+        if guard is not None:
+            guard.armed = False

@@ -23,7 +23,8 @@ def _messages(partner):
     return stream_rows(
         Message.objects.filter(thread__partner=partner, kind=Message.Kind.PUBLIC)
         .select_related("thread", "author")
-        .order_by("thread_id", "created_at", "pk")
+        .order_by("thread_id", "created_at", "pk"),
+        chunk_size=2000,
     )
 
 

@@ -1,6 +1,5 @@
 """Reads shared by views, tasks, metrics and the navigation badge."""
 
-from django.core.cache import cache
 from django.db.models import (
     Aggregate,
     Count,
@@ -20,8 +19,8 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from partners.models import Partner
+from prm import pagecache
 from prm.models import SUPPORT, User
-from prm.pagecache import DEFAULT_TIMEOUT, bump, versions
 from prm.tenancy import active_membership, partners_for_staff
 from threads.models import Message, ReadMarker, Thread
 
@@ -339,34 +338,31 @@ def metrics_tables(threads, *, now=None) -> tuple[list, list, list, dict]:
     return weekly, overall, by_category, total
 
 
-METRICS_SCOPE = "threads-metrics"
-
-
-def metrics_changed(*args, **kwargs) -> None:
-    """Receiver: a saved or deleted thread or message counts the metrics again."""
-    bump(METRICS_SCOPE)
+METRICS_SECONDS = 300
 
 
 def metrics_cached(threads, *, key: str, compute):
-    """`compute(now)` for the metrics page over every thread of the period (`threads`),
-    kept under METRICS_SCOPE (bumped by any thread or message change) until the first
-    unanswered question of the period passes its response target: from then on the
-    "past target" counts differ, so the entry is not read again."""
-    now = timezone.now()
-    full_key = f"pc:threads:metrics:1:{key}:{versions((METRICS_SCOPE,))}"
-    hit = cache.get(full_key)
-    if isinstance(hit, tuple) and (hit[1] is None or now < hit[1]):
-        return hit[0]
-    value = compute(now)
-    turns = (
-        threads.filter(first_response_at__isnull=True, response_due_at__gte=now)
-        .order_by()
-        .aggregate(m=Min("response_due_at"))["m"]
+    """`compute(now)` for the metrics page over every thread of the period (`threads`), with
+    `as_of` (when it was counted). It may lag: kept five minutes (the page says "as of"),
+    and not read again once the first unanswered question of the period passes its response
+    target (from then on the "past target" counts differ)."""
+
+    def counted():
+        now = timezone.now()
+        value = compute(now)
+        turns = (
+            threads.filter(first_response_at__isnull=True, response_due_at__gte=now)
+            .order_by()
+            .aggregate(m=Min("response_due_at"))["m"]
+        )
+        return {**value, "as_of": now}, turns
+
+    value, _turns = pagecache.lagging(
+        f"threads:metrics:2:{key}",
+        counted,
+        seconds=METRICS_SECONDS,
+        valid=lambda hit: hit[1] is None or timezone.now() < hit[1],
     )
-    timeout = (
-        DEFAULT_TIMEOUT if turns is None else max(1, min(DEFAULT_TIMEOUT, int((turns - now).total_seconds())))
-    )
-    cache.set(full_key, (value, turns), timeout)
     return value
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content.services import article_draft_create
-from prm import business_days, registry
+from prm import business_days, pagecache
 from prm.audit import audit
 from prm.tenancy import active_membership
 from threads import about as about_mod
@@ -62,7 +62,7 @@ def _post(*, thread: Thread, author, body: str, files=(), internal: bool = False
         fields += ["last_public_at", "last_public_by"]
     thread.save(update_fields=fields)
     # The author has read their own thread up to now.
-    ReadMarker.objects.update_or_create(user=author, thread=thread, defaults={"read_at": now})
+    _read_markers_set(user=author, thread_ids=[thread.pk], now=now)
     return message
 
 
@@ -144,6 +144,8 @@ def partner_reply(*, thread: Thread, author, body: str, files=()) -> Message:
     if thread.status != Thread.Status.OPEN:
         thread.status = Thread.Status.OPEN
         thread.save(update_fields=["status", "updated_at"])
+    # Audited like every change a cached page shows (the question, the staff inbox row).
+    audit(actor=author, action="thread.replied", target=thread, partner=thread.partner_id)
     _notify(message)
     return message
 
@@ -178,7 +180,10 @@ def note_add(*, thread: Thread, author, body: str, files=()) -> Message:
     thread = _locked(thread)
     if not author.is_staff:
         raise ThreadError(_("Only staff can add internal notes."))
-    return _post(thread=thread, author=author, body=body, files=files, internal=True)
+    message = _post(thread=thread, author=author, body=body, files=files, internal=True)
+    # Staff pages of the thread are cached under its partner's scope (prm.pagecache).
+    audit(actor=author, action="thread.note_added", target=thread, partner=thread.partner_id)
+    return message
 
 
 @transaction.atomic
@@ -227,21 +232,27 @@ def thread_reopen(*, thread: Thread, actor) -> Thread:
 
 
 def thread_mark_read(*, thread: Thread, user) -> None:
-    ReadMarker.objects.update_or_create(user=user, thread=thread, defaults={"read_at": timezone.now()})
+    _read_markers_set(user=user, thread_ids=[thread.pk])
 
 
 def threads_mark_all_read(*, threads, user) -> int:
     """One upsert for every thread in `threads` (set-based, not a loop of queries)."""
-    now = timezone.now()
     ids = list(threads.values_list("pk", flat=True))
+    _read_markers_set(user=user, thread_ids=ids)
+    return len(ids)
+
+
+def _read_markers_set(*, user, thread_ids, now=None) -> None:
+    """One upsert of the person's read markers. Not audited (a read is not an event), so
+    the person's cached unread counts are renewed here (prm.pagecache)."""
+    now = now or timezone.now()
     ReadMarker.objects.bulk_create(
-        [ReadMarker(user=user, thread_id=pk, read_at=now) for pk in ids],
+        [ReadMarker(user=user, thread_id=pk, read_at=now) for pk in thread_ids],
         update_conflicts=True,
         unique_fields=["user", "thread"],
         update_fields=["read_at"],
     )
-    registry.nav_changed(user_ids=[user.pk])  # the unread badge (bulk: no post_save)
-    return len(ids)
+    pagecache.bump(pagecache.person(user.pk))
 
 
 # --- Turning an answer into knowledge ----------------------------------------------------

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from content.queries import search_for_partner
-from prm import charts, ratelimit
+from prm import charts, pagecache, ratelimit
 from prm.columns import csv_export, html_columns
 from prm.exports import csv_response, stream_rows
 from prm.files import private_file_view, serve
-from prm.pagination import paginate
+from prm.pagination import paginate, paginate_capped
 from prm.tenancy import get_partner_for_staff_or_404, partner_required, partners_for_staff, staff_required
 from threads import about as about_mod
 from threads import queries, services
@@ -47,14 +47,21 @@ def thread_list(request):
     threads = filters.qs
     if request.GET.get("format") == "csv":
         return csv_export("questions", QUESTION_COLUMNS, stream_rows(threads), request=request, count=threads)
-    page = paginate(request, threads)
-    for thread in page:
-        thread.unread = queries.is_unread(thread, request.user)
+
+    def shown():
+        page = paginate(request, threads)
+        for thread in page:
+            thread.unread = queries.is_unread(thread, request.user)
+        return page
+
     return render(
         request,
         "threads/list.html",
         {
-            "page": page,
+            "main": pagecache.Fragment(
+                request, "threads:list", "catalogue partner person", request.GET.urlencode()
+            ),
+            "page": pagecache.lazy(shown),  # read only when the fragment is rendered (a miss)
             "status": request.GET.get("status", ""),
             "q": request.GET.get("q", "").strip(),
             "statuses": Thread.Status.choices,
@@ -85,10 +92,14 @@ def thread_new(request):
         return redirect("threads:detail", pk=thread.pk)
     if about is None:
         form.initial["about"] = ""
+    main = None
+    if not form.is_bound:
+        main = pagecache.Fragment(request, "threads:new", "catalogue partner", request.GET.urlencode())
     return render(
         request,
         "threads/new.html",
         {
+            "main": main,
             "form": form,
             "about": about,
             "about_url": about and about_mod.partner_url(about),
@@ -101,12 +112,21 @@ def thread_new(request):
 
 @partner_required
 def thread_detail(request, pk):
-    thread = get_object_or_404(
-        queries.with_read_marker(Thread.objects.for_partner(request.partner), request.user).select_related(
-            "author"
-        ),
-        pk=pk,
-    )
+    main = None
+    if request.method == "GET" and request.GET.get("format") != "csv":
+        main = pagecache.Fragment(request, "threads:detail", "catalogue partner person", pk)
+    threads = queries.with_read_marker(Thread.objects.for_partner(request.partner), request.user)
+    threads = threads.select_related("author")
+    if request.method == "POST":  # a reply works on the thread as it is now
+        thread = get_object_or_404(threads, pk=pk)
+    else:  # with the person's read marker: exact under the partner and the person
+        thread = pagecache.object_or_404(
+            request,
+            "threads:thread-row",
+            pk,
+            "catalogue partner person",
+            lambda: threads.filter(pk=pk).first(),
+        )
     public = thread.messages.public().select_related("author").prefetch_related("attachments")
     if request.GET.get("format") == "csv":
         return csv_response(
@@ -140,17 +160,20 @@ def thread_detail(request, pk):
         # Only when there is something new: a page view that changes nothing writes nothing
         # (and leaves the cached navigation counts alone).
         services.thread_mark_read(thread=thread, user=request.user)
-    about = about_mod.thread_about(thread)
+    about = pagecache.lazy(lambda: about_mod.thread_about(thread))
+    if form.is_bound:  # a reply with errors: not cached
+        main = None
     return render(
         request,
         "threads/detail.html",
         {
+            "main": main,
             "thread": thread,
             "thread_messages": public,
             "form": form,
             "about": about,
-            "about_url": about and about_mod.partner_url(about),
-            "about_kind": about and about_mod.kind_label(about),
+            "about_url": pagecache.lazy(lambda: about and about_mod.partner_url(about)),
+            "about_kind": pagecache.lazy(lambda: about and about_mod.kind_label(about)),
             "active_nav": "questions",
         },
     )
@@ -211,7 +234,10 @@ def staff_thread_or_404(request, pk) -> Thread:
 @staff_required
 def inbox(request):
     partners = partners_for_staff(request.user)
-    staff = list(queries.assignable_staff())
+    # Exact under the catalogue (staff accounts and their groups change through the admin).
+    staff = pagecache.cached(
+        "threads:assignable-staff", (pagecache.catalogue(),), lambda: list(queries.assignable_staff())
+    )
     filters = InboxFilterSet(
         request.GET or None,
         queryset=queries.inbox(request.user),
@@ -224,13 +250,26 @@ def inbox(request):
         return csv_export(
             "questions-inbox", INBOX_COLUMNS, stream_rows(threads), request=request, count=threads
         )
-    page = paginate(request, threads)
+    page = paginate_capped(request, threads)  # the inbox can hold 50,000 threads: count 1,000
     for thread in page:
         thread.unread = queries.is_unread(thread, request.user)
+    # Each row is an exact fragment of its thread's partner, per reader state and target.
+    rows = pagecache.Rows(request, "threads:inbox-row", page, vary=lambda t: (t.unread, t.is_overdue))
     return render(
         request,
         "threads/staff/inbox.html",
-        {"page": page, "form": form, "columns": html_columns(INBOX_COLUMNS)},
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            # The filter form with its choices (the staff list): the catalogue's, per query.
+            "form_html": pagecache.Fragment.keyed(
+                request,
+                f"threads:inbox-form:{pagecache.digest([request.GET.urlencode()])}",
+                (pagecache.catalogue(),),
+            ),
+            "columns": html_columns(INBOX_COLUMNS),
+        },
     )
 
 
@@ -388,11 +427,8 @@ def staff_attachment(request, pk):
 
 
 def home_panel(request, partner):
-    """The partner home's "Questions" card: recent threads, unread ones first.
-
-    Kept per person under the scopes of the unread badge (`registry.nav_changed`: every saved
-    or deleted thread of the partner, every read marker of the person, marking all read)."""
-    from prm import pagecache
+    """The partner home's "Questions" card: recent threads, unread ones first. Exact per
+    person: the partner's threads (audited changes) and the person's read markers."""
 
     def compute():
         threads = list(
@@ -404,10 +440,8 @@ def home_panel(request, partner):
             thread.unread = queries.is_unread(thread, request.user)
         return threads
 
-    user_id = request.user.pk
-    threads = pagecache.cached(
-        (f"nav:partner:{partner.pk}", f"nav:user:{user_id}"), f"threads:home:{partner.pk}:{user_id}", compute
-    )
+    scopes = (pagecache.partner(partner.pk), pagecache.person(request.user.pk))
+    threads = pagecache.cached("threads:home", scopes, compute)
     return "threads/home_panel.html", {"threads": threads, "target_days": services.response_target_days()}
 
 
@@ -504,6 +538,7 @@ def metrics(request):
             "chart": figures["chart"],
             "category_table": figures["category_table"],
             "weekly_table": figures["weekly_table"],
+            "metrics_as_of": figures.get("as_of"),
             "people": people,
             "staff_count": len(people),
             "answers_total": sum(p["answers"] for p in people),

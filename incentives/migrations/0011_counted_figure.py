@@ -44,6 +44,11 @@ def backfill(apps, schema_editor):
             "UPDATE incentives_deal SET counted_amount_jpy = LEAST(amount_jpy, approved_amount_jpy)"
             " WHERE stage = 'won' AND status IN ('approved', 'expired')"
         )
+    # A set-based rewrite of figures cached pages show (prm.pagecache): none keeps the old
+    # ones (as prm.weburl.repair_stored_urls does for its migrations).
+    from prm import pagecache
+
+    pagecache.bump_everything()
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from prm import weburl
+from prm import pagecache, weburl
 from prm.markdown import render_markdown
 
 register = template.Library()
@@ -25,7 +25,10 @@ def query_replace(context, **changes) -> str:
 @register.simple_tag(takes_context=True)
 def render_panel(context, panel) -> str:
     """Render one home panel `(template_name, context)` inside the page's own context, the
-    way {% include %} does: the context processors have already run once for the page."""
+    way {% include %} does: the context processors have already run once for the page. A
+    panel already rendered (the cached ones, prm.registry.home_panels) is its HTML."""
+    if isinstance(panel, str):
+        return panel
     template_name, panel_context = panel
     template = context.template.engine.get_template(template_name)
     with context.push(**panel_context):
@@ -125,3 +128,61 @@ def yen_short(amount):
     from prm.formats import yen_short as fmt
 
     return fmt(amount)
+
+
+@register.simple_tag(takes_context=True)
+def navbar(context):
+    """The navigation bar (prm.layout: rendered once per process and shape, slots filled)."""
+    from prm import layout
+
+    return layout.navbar(context)
+
+
+class _NotInSharedFragment:
+    """What `user`, `membership` and `perms` are inside a fragment shared by several people:
+    using them there is a bug, so it fails loudly instead of caching one person's view."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __getattr__(self, attr):
+        raise RuntimeError(f"{self.name}.{attr} inside a shared {{% fragment %}}: add the person scope")
+
+    def __bool__(self):
+        raise RuntimeError(f"{self.name} inside a shared {{% fragment %}}: add the person scope")
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, spec, part=None):
+        self.nodelist, self.spec, self.part = nodelist, spec, part
+
+    def render(self, context):
+        spec = self.spec.resolve(context)
+        if not spec:  # not cached (a form with errors): None, or not given
+            return self.nodelist.render(context)
+        if self.part is not None:  # one row of `pagecache.Rows`
+            spec = spec.part(self.part.resolve(context))
+        shadow = {"csrf_token": pagecache.CSRF_PLACEHOLDER}
+        if not spec.personal:
+            shadow |= {name: _NotInSharedFragment(name) for name in ("user", "membership", "perms")}
+
+        def render():
+            with context.push(**shadow):
+                return self.nodelist.render(context)
+
+        return spec.render(render)
+
+
+@register.tag
+def fragment(parser, token):
+    """`{% fragment main %}...{% endfragment %}`: the enclosed template as the exact cached
+    fragment `main` (a `prm.pagecache.Fragment` the view declared: name, scopes, what it
+    varies by; None renders it uncached). `{% fragment rows row %}` inside a loop: one row of
+    a `prm.pagecache.Rows`. The CSRF token is filled in per request; `user`,
+    `membership` and `perms` fail inside a fragment without the person scope."""
+    bits = token.split_contents()
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError("{% fragment spec %} or {% fragment rows row %}")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, *(parser.compile_filter(b) for b in bits[1:]))

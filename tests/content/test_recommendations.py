@@ -7,6 +7,7 @@ from django.utils import timezone
 from content import queries, services
 from content.models import AssetEvent, Stage
 from partners.models import Partner, PartnerType
+from tests.admin_edits import admin_save
 from tests.content.factories import AssetFactory
 from tests.factories import MembershipFactory, PartnerFactory
 
@@ -179,5 +180,5 @@ def test_an_edited_recommended_asset_shows_on_its_cached_card(world, fixed, clie
     assert "New this week" in cards()
     asset = fixed["new"]
     asset.title = "Renamed this week"
-    asset.save()
+    admin_save(asset)  # a staff edit in the admin
     assert "Renamed this week" in cards() and "New this week" not in cards()

@@ -186,5 +186,5 @@ def test_the_request_list_is_scoped_and_exports_csv(world, client_for):
     other = client_for(world.manager_other).get(reverse("privacy:requests"), {"status": "", "format": "csv"})
     assert SUBJECT_A not in other.getvalue().decode()
     csv = client_for(world.manager_a).get(reverse("privacy:requests"), {"status": "", "format": "csv"})
-    body = csv.getvalue().decode()  # streamed: read once
+    body = csv.getvalue().decode()  # a streamed download: read once
     assert body.startswith("\ufeff") and SUBJECT_A in body

@@ -112,3 +112,20 @@ def test_the_job_is_scheduled():
         "privacy.tasks.purge_provision_records",
         "privacy.tasks.expire_partner_exports",
     } <= tasks_scheduled
+
+
+def test_every_partners_cached_deal_page_shows_the_removal(world, client_for):
+    """The job writes many partners' deals in one statement: its audit call names every one
+    of them (prm.audit.audit(partners=...)), so no partner's cached deal page keeps the contact."""
+    (lost_a, *_rest) = _stale_set(world.partner_a)
+    (lost_b, *_rest) = _stale_set(world.partner_b)
+    pages = [
+        (client_for(world.member_a), reverse("incentives:deal_detail", args=[lost_a.pk]), lost_a),
+        (client_for(world.admin_b), reverse("incentives:deal_detail", args=[lost_b.pk]), lost_b),
+    ]
+    for client, url, deal in pages:
+        assert deal.contact_name in client.get(url).content.decode()  # now cached
+    services.deals_contacts_anonymise_stale()
+    for client, url, deal in pages:
+        page = client.get(url).content.decode()
+        assert deal.contact_name not in page and "個人情報の保存期間の経過" in page

@@ -156,9 +156,9 @@ def test_generation_is_once_per_partner_and_version(world, django_capture_on_com
     assert services.cobranded_generate(file_id=item.pk) is None  # a redelivered task: no-op
     other = CampaignFactory()
     other.assets.set([asset])
-    with django_capture_on_commit_callbacks(execute=True):
-        queued = services.kit_prepare(campaign=other, partner=world.partner_a)
-    assert queued == 0
+    with django_capture_on_commit_callbacks(execute=True):  # the same file again: nothing queued
+        services.participation_opt_in(campaign=other, partner=world.partner_a, user=world.admin_a)
+    assert not CobrandedFile.objects.filter(status=CobrandedFile.Status.PENDING).exists()
     item.refresh_from_db()
     assert item.file.name == first_name and CobrandedFile.objects.count() == 1
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests import cacheguard
 from tests.factories import MembershipFactory
 from tests.threads.factories import ANSWER, NOTE_SECRET, make_thread
 from threads import services
@@ -77,8 +78,10 @@ def test_inbox_query_count_is_flat(role, world, client_for, django_assert_max_nu
     client.get("/staff/questions/")  # warm caches (content types, session)
     with django_assert_max_num_queries(14) as small:
         assert client.get("/staff/questions/").status_code == 200
+    n_small = len(small.captured_queries)  # (the next request resets the connection's log)
     grow(world, 12)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    client.get("/staff/questions/")  # new questions notified the staff: the bell counts again once
+    with django_assert_max_num_queries(n_small):
         response = client.get("/staff/questions/")
     assert len(response.context["page"].object_list) >= 7
 
@@ -105,10 +108,12 @@ def test_staff_detail_query_count_is_flat(world, client_for, django_assert_max_n
     client.get(f"/staff/questions/{thread.pk}/")
     with django_assert_max_num_queries(30) as small:
         client.get(f"/staff/questions/{thread.pk}/")
+    n_small = len(small.captured_queries)  # (the next request resets the connection's log)
     for _i in range(10):
         services.staff_reply(thread=thread, author=world.support, body=ANSWER)
         services.note_add(thread=thread, author=world.manager_a, body=NOTE_SECRET)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    client.get(f"/staff/questions/{thread.pk}/")  # the partner's cached values are read again once
+    with django_assert_max_num_queries(n_small):
         client.get(f"/staff/questions/{thread.pk}/")
 
 
@@ -191,7 +196,8 @@ def test_suggestions_list_matching_assets(world, client_for):
     Asset.objects.create(
         title="Unrelated brochure", status=Asset.Status.PUBLISHED, published_at=timezone.now()
     )
-    search.index_assets(list(Asset.objects.values_list("pk", flat=True)))
+    with cacheguard.test_data():  # the app's bulk helper, as setup
+        search.index_assets(list(Asset.objects.values_list("pk", flat=True)))
     thread = make_thread(world.partner_a, world.member_a, subject="Deal registration")
     page = client_for(world.support).get(f"/staff/questions/{thread.pk}/").getvalue().decode()
     assert "Deal registration guide" in page and "Unrelated brochure" not in page

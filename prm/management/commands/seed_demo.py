@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from prm import pagecache
 from prm.demo import PASSWORD as DEMO_PASSWORD
 
 DEMO_LOGINS = [
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             from prm.scaleseed import SCALES, seed_scale
 
             seed_scale(SCALES[options["scale"]], stdout=self.stdout.write)
+        # A set-based job over every table: no cached page outlives it (prm.pagecache).
+        pagecache.bump_everything()
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<24} {role}")
