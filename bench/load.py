@@ -82,7 +82,7 @@ TINY_PAGES = [
 STAFF = ("manager@example.com", "support@example.com")
 
 
-def setup_django(database: str | None = None):
+def setup_django(database: str | None = None, *, migrate: bool = True):
     os.environ.setdefault("DJANGO_DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     if database:
@@ -102,7 +102,7 @@ def setup_django(database: str | None = None):
     import django
 
     django.setup()
-    if database:
+    if database and migrate:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
@@ -256,6 +256,23 @@ def query_counts_in(app_dir: Path, pages, env) -> dict[str, list[int]]:
     return json.loads(re.search(r"COUNTS (.*)", out).group(1))
 
 
+def prepare_ref_database(app_dir: Path, scale: str | None) -> None:
+    """Migrate (and seed, once or by --scale) the --database with the --ref code itself."""
+    from prm.models import User
+
+    env = {**service_env_dev(), "DJANGO_SETTINGS_MODULE": "prm.settings", "DJANGO_DEBUG": "true"}
+    env["PYTHONPATH"] = str(app_dir)
+
+    def manage(*argv: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *argv], cwd=app_dir, env=env, check=True)
+
+    manage("migrate", "--verbosity", "0")
+    if scale:
+        manage("seed_demo", "--scale", scale)
+    elif not User.objects.filter(email="partner@example.com").exists():
+        manage("seed_demo", "--verbosity", "0")
+
+
 def export_ref(ref: str) -> Path:
     """The app as of git `ref`, exported once to var/bench/ref-<ref> (its bench/load.py is
     replaced by this one, so that the counts are taken the same way)."""
@@ -386,14 +403,19 @@ def measure(args, *, app_dir: Path, recycle: bool, env, pages, bare, cookies, co
 
 
 def run(args):
-    setup_django(args.database)
+    # Older code (--ref) runs on a database its own migrations built and its own seed filled:
+    # this code's migrations would give it a schema it does not know.
+    own_schema = bool(args.ref and args.database)
+    setup_django(args.database, migrate=not own_schema)
     from django.core.cache import cache
     from django.core.management import call_command
 
     from partners.models import Partner
     from prm.models import User
 
-    if args.scale:
+    if own_schema:
+        prepare_ref_database(export_ref(args.ref), args.scale)
+    elif args.scale:
         call_command("seed_demo", scale=args.scale)
     elif not User.objects.filter(email="partner@example.com").exists():
         call_command("seed_demo", verbosity=0)

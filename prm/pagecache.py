@@ -42,6 +42,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -54,6 +55,27 @@ DEFAULT_TIMEOUT = 3600
 MAX_LAG = 3600
 
 CATALOGUE, PARTNER, PERSON, LAG, STATIC = "catalogue", "partner", "person", "lag", "static"
+
+
+def _release() -> str:
+    """Which code rendered a stored value, part of every key: PRM_RELEASE if the deploy sets
+    it, else a digest of our Python sources, templates and compiled catalogues. A fragment an
+    older template rendered is never served after a deploy (the two releases share one Redis
+    during a rolling restart), and every node of a release computes the same keys."""
+    if settings.PRM_RELEASE:
+        return settings.PRM_RELEASE[:20]
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in sorted(p for p in base.iterdir() if p.is_dir() and p.name not in _NOT_CODE):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".html", ".mo") and "site-packages" not in path.parts:
+                digest.update(path.relative_to(base).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_NOT_CODE = {".git", ".venv", "var", "node_modules", "tests", "bench", "docs", "examples", "deploy"}
+RELEASE = _release()
 
 
 # --- The three scopes ---------------------------------------------------------------------
@@ -288,7 +310,7 @@ def _remember(key: str, value) -> None:
 
 
 def _full_key(prefix: str, key: str, scopes: Sequence[str]) -> str:
-    return "|".join((f"{prefix}:{key}", *scopes))
+    return "|".join((f"{prefix}:{RELEASE}:{key}", *scopes))
 
 
 def want(key: str, scopes: Sequence[str] = (), *, language: bool = False) -> None:
@@ -382,7 +404,7 @@ def want_lagging(key: str, *, after: Sequence[str] = ()) -> None:
 
 def lagging_key(key: str) -> str:
     """The cache key of `lagging(key, ...)` (benchmarks drop it to time the computation)."""
-    return f"lag:{key}"
+    return f"lag:{RELEASE}:{key}"
 
 
 def _compute(compute: Callable, key: str, scopes: Sequence[str], timeout: int):

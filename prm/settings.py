@@ -497,6 +497,9 @@ if SENTRY_DSN:
 # --- Portal ---------------------------------------------------------------------------
 PRM_ONBOARDING_TARGET_DAYS = 60
 # prm sits below partners: prm.tenancy finds these models by name (like AUTH_USER_MODEL).
+# Part of every page-cache key (prm.pagecache.RELEASE): a deploy may set the commit here;
+# unset, a digest of the code, templates and catalogues is used.
+PRM_RELEASE = env("PRM_RELEASE", default="")
 PRM_PARTNER_MODEL = "partners.Partner"
 PRM_MEMBERSHIP_MODEL = "partners.Membership"
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024

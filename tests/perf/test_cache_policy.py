@@ -264,3 +264,14 @@ def test_a_tier_renamed_in_the_admin_change_form_shows_on_the_cached_home(
     )
     text = home.get("/").content.decode()
     assert "白銀" in text and "シルバー" not in text
+
+
+def test_every_key_carries_the_release_that_rendered_it(settings):
+    """A fragment an older template rendered is never served after a deploy: the release
+    (PRM_RELEASE, else a digest of the code, templates and catalogues) is in every key."""
+    assert pagecache.RELEASE in pagecache._full_key("pc", "home", [pagecache.catalogue()])
+    assert pagecache.RELEASE in pagecache.lagging_key("metrics")
+    settings.PRM_RELEASE = "v2026.12.06"
+    assert pagecache._release() == "v2026.12.06"
+    settings.PRM_RELEASE = ""
+    assert pagecache._release() == pagecache.RELEASE  # stable: every node computes the same
