@@ -707,9 +707,9 @@ def partner_360(partner) -> dict:
     from guardian.shortcuts import get_users_with_perms
 
     from incentives.queries import _state_for, earnings_to_date, gap_in_words, next_tier
-    from onboarding.models import UserCertification
     from onboarding.queries import partner_plan, plan_progress
     from promotion.queries import partner_campaigns
+    from training.models import UserCertification
 
     plan = partner_plan(partner)
     state = _state_for(partner)

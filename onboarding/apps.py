@@ -7,24 +7,14 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self):
-        from incentives import sources
         from onboarding import (
-            privacy_sections,
-            queries,
-            receivers,  # noqa: F401  (connects the partners.signals receivers)
+            receivers,  # noqa: F401  (connects the partners, content and training receivers)
             views,
+            webhooks,
         )
         from prm import registry
-
-        sources.register(
-            certifications=queries.valid_certifications,
-            completed_onboarding=queries.completed_plan_partner_ids,
-        )
-        registry.register_home_panel(views.home_panel, order=30)
-        registry.register_staff_links(views.staff_links, order=30)
-        privacy_sections.register()  # what onboarding holds about a partner (offboarding export)
-
-        from onboarding import webhooks
         from prm.webhooks import registry as webhook_events
 
+        registry.register_home_panel(views.home_panel, order=30)
+        registry.register_staff_links(views.staff_links, order=30)
         webhook_events.register(*webhooks.EVENTS)
