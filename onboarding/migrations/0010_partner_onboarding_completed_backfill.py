@@ -1,12 +1,12 @@
 """Issue 24: "onboarding completed" is a fact of the partner (`Partner.onboarding_completed_on`,
 set by partners.services.partner_onboarding_complete when a plan completes). Backfill it from
 the plans completed before: the date of each partner's first completed plan, one UPDATE.
-
-No cache bump: no cached page shows the new column (the tier state that the pages show keeps
-its own `onboarding_completed`, recomputed by the tier job as before)."""
+A set-based rewrite of partner rows (prm.pagecache): no cached value keeps the old ones."""
 
 from django.db import migrations
 from django.db.models import OuterRef, Subquery
+
+from prm import pagecache
 
 
 def backfill(apps, schema_editor):
@@ -22,6 +22,7 @@ def backfill(apps, schema_editor):
     Partner.objects.using(db).filter(
         onboarding_completed_on__isnull=True, onboarding_plans__status="completed"
     ).update(onboarding_completed_on=Subquery(first_completed))
+    pagecache.bump_everything()
 
 
 class Migration(migrations.Migration):
