@@ -176,7 +176,7 @@ class Asset(models.Model):
         related_name="+",
         verbose_name=_("current file"),
     )
-    # Maintained set-based by content.services.engagement_aggregate (never per request).
+    # Maintained set-based by content.rollups.engagement_aggregate (never per request).
     view_count = models.PositiveIntegerField(_("views"), default=0)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     use_count = models.PositiveIntegerField(_("uses"), default=0, db_index=True)
@@ -420,7 +420,7 @@ class EngagementCursor(models.Model):
 
 class SegmentPopularity(models.Model):
     """How many partners of a segment (type and tier rank; -1 = no tier) opened an asset in
-    the last 90 days. Rebuilt set-based by content.services.popularity_refresh (hourly), so
+    the last 90 days. Rebuilt set-based by content.rollups.popularity_refresh (hourly), so
     "popular with partners like you" is one indexed read instead of an aggregate over events."""
 
     partner_type = models.CharField(_("partner type"), max_length=20)
@@ -452,7 +452,7 @@ ANALYTICS_PERIODS = (7, 30, 90, 365)
 class AssetEngagement(models.Model):
     """Opens of an asset over the last `period_days` days (views, downloads, distinct
     partners), every partner together. Rebuilt set-based by
-    content.services.analytics_refresh (hourly, with the popularity table) so that the staff
+    content.rollups.analytics_refresh (hourly, with the popularity table) so that the staff
     analytics page reads ~20,000 rows instead of aggregating millions of events. Published
     assets nobody opened have a row with zeros (the "unopened" list). `group_id`
     (the original of a translation, else the asset) and `language` are copied from the asset
@@ -483,7 +483,7 @@ class AssetEngagement(models.Model):
 
 class PartnerEngagement(models.Model):
     """One partner's library activity over the last `period_days` days, rebuilt with
-    AssetEngagement (content.services.analytics_refresh)."""
+    AssetEngagement (content.rollups.analytics_refresh)."""
 
     period_days = models.PositiveSmallIntegerField(_("period (days)"))
     partner = models.ForeignKey(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -31,6 +32,7 @@ from content.models import (
 from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
 from prm import pagecache
+from prm.registry import BlockQuery
 
 SIMILAR_WINDOW_DAYS = 90
 NEW_DAYS = 7
@@ -619,3 +621,32 @@ def zero_result_searches(partners, *, since):
         .annotate(n=Count("pk"), partners=Count("partner_id", distinct=True), last=Max("created_at"))
         .order_by("-n", "query")
     )
+
+
+# --- Channel dashboard: content engagement (the dashboard's block; prm.registry.BlockQuery)
+
+
+def engagement_by_kind(query: BlockQuery) -> list[tuple[str, int, int, int]]:
+    """(kind, events, partners, assets) for the query's period and partners, by kind: one
+    query, a range over assetevent_time (created_at) and hashed GROUPING SETS instead of
+    COUNT(DISTINCT) sorts over every event. (For every partner the dashboard adds its
+    roll-ups instead: dashboard.rollups.)"""
+    scope, scope_params = ("", []) if query.everyone else (" AND partner_id = ANY(%s)", [query.partner_ids])
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        SELECT kind,
+               SUM(n) FILTER (WHERE by_partner) AS events,
+               COUNT(partner_id) FILTER (WHERE by_partner) AS partners,
+               COUNT(asset_id) FILTER (WHERE NOT by_partner) AS assets
+        FROM (
+            SELECT kind, partner_id, asset_id, GROUPING(asset_id) = 1 AS by_partner, COUNT(*) AS n
+            FROM {AssetEvent._meta.db_table}
+            WHERE created_at >= %s AND created_at < %s{scope}
+            GROUP BY GROUPING SETS ((kind, partner_id), (kind, asset_id))
+        ) g
+        GROUP BY kind ORDER BY kind"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [query.start_at, query.end_at, *scope_params])
+        return [
+            (kind, int(events or 0), partners, assets) for kind, events, partners, assets in cursor.fetchall()
+        ]

@@ -1,8 +1,9 @@
 from celery import shared_task
 
-from dashboard.rollup import engagement_refresh
+from dashboard import rollups
 
 
 @shared_task(acks_late=True)
 def refresh_engagement() -> None:
-    engagement_refresh()
+    """Every 15 minutes: the content engagement roll-ups (prm.registry.rollups())."""
+    rollups.engagement_refresh()
