@@ -1,5 +1,5 @@
-"""Roll-ups for the content engagement block (refreshed by dashboard.rollup, read with the raw
-events since the refresh so that the numbers stay exact; see dashboard/rollup.py)."""
+"""Roll-ups for the content engagement block (refreshed by dashboard.rollups, read with the raw
+events since the refresh so that the numbers stay exact by queries.engagement_rows)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -19,6 +19,11 @@ person (`cached_nav_counts`), exact under the partner's and the person's cache s
 (prm.pagecache): the rows a badge counts must be partner or person rows whose writes bump
 them. Registering the same function twice is a no-op, so a
 `ready()` that runs again changes nothing; a broken import fails at start-up.
+
+Two more lists are kept here for the same reason: the channel dashboard's blocks
+(`register_dashboard_block`: each app's block query, composed by `dashboard`) and the
+roll-ups (`register_rollup`: the one list that beat, `manage.py refresh_rollups` and the
+scale seed read).
 """
 
 import time
