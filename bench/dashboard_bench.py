@@ -46,9 +46,9 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.utils import timezone  # noqa: E402
 
 from content.models import Asset  # noqa: E402
+from content.rollups import engagement_refresh  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.charts import block_svg  # noqa: E402
-from dashboard.rollups import engagement_refresh  # noqa: E402
 from incentives import queries as incentive_queries  # noqa: E402
 from incentives import services as incentive_services  # noqa: E402
 from incentives.models import Product, Tier  # noqa: E402

@@ -9,11 +9,20 @@ class ContentConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from content import rollups, tasks, views
+        from content import queries, rollups, tasks, views
         from prm import registry
 
         registry.register_home_panel(views.home_panel, order=20)
         registry.register_staff_links(views.staff_links, order=20)
+        registry.register_dashboard_block("content", queries.engagement_block, order=40)
+        registry.register_rollup(
+            "content-engagement-rollup",
+            label="content engagement (dashboard)",
+            refresh=rollups.engagement_refresh,
+            task=tasks.refresh_engagement,
+            schedule=crontab(minute="*/15"),
+            order=40,
+        )
         registry.register_rollup(
             "content-recount-engagement",
             label="engagement counters",

@@ -509,6 +509,67 @@ class PartnerEngagement(models.Model):
         return f"{self.period_days} days: partner {self.partner_id} ({self.views})"
 
 
+# --- Content engagement for the channel dashboard (content.rollups.engagement_refresh) ----
+
+
+class EngagementCutoff(models.Model):
+    """One row: the engagement roll-ups below hold every event created before `cutoff`
+    (content.rollups.engagement_refresh; read by queries.engagement_rows with the events
+    since, so that the channel dashboard's content block stays exact)."""
+
+    cutoff = models.DateTimeField(_("events before"))
+
+    class Meta:
+        verbose_name = _("engagement roll-up state")
+        verbose_name_plural = _("engagement roll-up state")
+
+    def __str__(self):
+        return f"{self.cutoff:%Y-%m-%d %H:%M}"
+
+
+class EngagementDay(models.Model):
+    kind = models.CharField(_("kind"), max_length=10)
+    day = models.DateField(_("day"))  # local date
+    events = models.PositiveIntegerField(_("events"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "day"], name="engagementday_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.day}"
+
+
+class EngagementPartnerLast(models.Model):
+    """A partner's latest event of a kind: "partners with an event in the last N days" is a
+    range over `last_at`, as the period always ends today."""
+
+    kind = models.CharField(_("kind"), max_length=10)
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    last_at = models.DateTimeField(_("latest event"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "partner"], name="engagementpartner_once")]
+        indexes = [
+            models.Index(fields=["last_at"], include=["kind", "partner"], name="engagementpartner_last")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.partner_id}"
+
+
+class EngagementAssetLast(models.Model):
+    kind = models.CharField(_("kind"), max_length=10)
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")
+    last_at = models.DateTimeField(_("latest event"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "asset"], name="engagementasset_once")]
+        indexes = [models.Index(fields=["last_at"], include=["kind", "asset"], name="engagementasset_last")]
+
+    def __str__(self):
+        return f"{self.kind} {self.asset_id}"
+
+
 class SearchLog(models.Model):
     """Every library search (zero-result ones feed the staff analytics page)."""
 
@@ -582,7 +643,11 @@ __all__ = [
     "Collection",
     "DigestDelivery",
     "DigestOptOut",
+    "EngagementAssetLast",
     "EngagementCursor",
+    "EngagementCutoff",
+    "EngagementDay",
+    "EngagementPartnerLast",
     "PartnerType",
     "SearchLog",
     "SegmentPopularity",

@@ -23,7 +23,11 @@ from content.models import (
     AssetEvent,
     AssetShare,
     Bookmark,
+    EngagementAssetLast,
     EngagementCursor,
+    EngagementCutoff,
+    EngagementDay,
+    EngagementPartnerLast,
     PartnerEngagement,
     SearchLog,
     SegmentPopularity,
@@ -623,14 +627,13 @@ def zero_result_searches(partners, *, since):
     )
 
 
-# --- Channel dashboard: content engagement (the dashboard's block; prm.registry.BlockQuery)
+# --- Channel dashboard block (registered in apps.py; prm.registry.BlockQuery) -----------
 
 
 def engagement_by_kind(query: BlockQuery) -> list[tuple[str, int, int, int]]:
     """(kind, events, partners, assets) for the query's period and partners, by kind: one
     query, a range over assetevent_time (created_at) and hashed GROUPING SETS instead of
-    COUNT(DISTINCT) sorts over every event. (For every partner the dashboard adds its
-    roll-ups instead: dashboard.rollups.)"""
+    COUNT(DISTINCT) sorts over every event."""
     scope, scope_params = ("", []) if query.everyone else (" AND partner_id = ANY(%s)", [query.partner_ids])
     # Table names from _meta and fixed fragments only; every value is a parameter.
     sql = f"""
@@ -650,3 +653,65 @@ def engagement_by_kind(query: BlockQuery) -> list[tuple[str, int, int, int]]:
         return [
             (kind, int(events or 0), partners, assets) for kind, events, partners, assets in cursor.fetchall()
         ]
+
+
+def engagement_block(query: BlockQuery) -> dict:
+    """Events, distinct partners and distinct assets per kind in the period. For a viewer who
+    sees every partner: the roll-ups plus the events since their cutoff (rollups.engagement_refresh),
+    once built; else the events themselves (`engagement_by_kind`)."""
+    cutoff = engagement_cutoff() if query.everyone else None
+    if cutoff is not None:
+        rows = engagement_rows(start=query.start_at, end=query.end_at, cutoff=cutoff)
+    else:
+        rows = engagement_by_kind(query)
+    labels = dict(AssetEvent.Kind.choices)
+    out = [
+        [labels.get(kind, kind), int(events or 0), partners, assets]
+        for kind, events, partners, assets in rows
+    ]
+    return {
+        "title": _("Content engagement"),
+        "header": [_("Kind"), _("Events"), _("Partners"), _("Assets")],
+        "rows": out,
+        "labels": [r[0] for r in out],
+        "series": {_("Events"): [r[1] for r in out]},
+        "detail_url": "content:staff_analytics",
+    }
+
+
+def engagement_cutoff():
+    return EngagementCutoff.objects.filter(pk=1).values_list("cutoff", flat=True).first()
+
+
+def engagement_rows(*, start, end, cutoff) -> list[tuple[str, int, int, int]]:
+    """(kind, events, partners, assets) for [start, end) over every partner, ordered by kind."""
+    events = AssetEvent._meta.db_table
+    day, plast, alast = (
+        m._meta.db_table for m in (EngagementDay, EngagementPartnerLast, EngagementAssetLast)
+    )
+    fresh_from = max(start, cutoff)
+    start_day = timezone.localtime(start).date()
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        WITH fresh AS (
+            SELECT kind, partner_id, asset_id FROM {events} WHERE created_at >= %s AND created_at < %s
+        )
+        SELECT kind, SUM(events), SUM(partners), SUM(assets) FROM (
+            SELECT kind, SUM(n) AS events, 0 AS partners, 0 AS assets FROM (
+                SELECT kind, events AS n FROM {day} WHERE day >= %s
+                UNION ALL SELECT kind, 1 FROM fresh
+            ) e GROUP BY kind
+            UNION ALL
+            SELECT kind, 0, COUNT(*), 0 FROM (
+                SELECT kind, partner_id FROM {plast} WHERE last_at >= %s
+                UNION SELECT kind, partner_id FROM fresh
+            ) p GROUP BY kind
+            UNION ALL
+            SELECT kind, 0, 0, COUNT(*) FROM (
+                SELECT kind, asset_id FROM {alast} WHERE last_at >= %s
+                UNION SELECT kind, asset_id FROM fresh
+            ) a GROUP BY kind
+        ) t GROUP BY kind ORDER BY kind"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [fresh_from, end, start_day, start, start])
+        return [(kind, int(e), int(p), int(a)) for kind, e, p, a in cursor.fetchall()]

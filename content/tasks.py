@@ -33,6 +33,12 @@ def refresh_analytics() -> int:
 
 
 @shared_task(acks_late=True)
+def refresh_engagement() -> None:
+    """Every 15 minutes: the channel dashboard's content engagement roll-ups."""
+    rollups.engagement_refresh()
+
+
+@shared_task(acks_late=True)
 def send_weekly_digests() -> int:
     """Fan out one task per recipient (each is idempotent per user and week)."""
     week = services.digest_week()

@@ -4,10 +4,8 @@ register, their cache, charts, and partner search and partner 360.
 Each app owns its block's query in its own `queries.py` and registers it in `ready()`
 (`prm.registry.register_dashboard_block`, like the home panels); a block function gets a
 `prm.registry.BlockQuery` (the viewer's partners narrowed by the filters, and the period) and
-returns the fields of a `Block`. The content engagement block is the dashboard's own: it
-reads the dashboard's roll-ups (dashboard.rollups) for a viewer who sees every partner.
-Blocks are cached together per (language, filters, viewer scope) for at most five minutes;
-a deal roll-up refresh or a tier recomputation is a new key.
+returns the fields of a `Block`. Blocks are cached together per (language, filters, viewer
+scope) for at most five minutes; a deal roll-up refresh or a tier recomputation is a new key.
 """
 
 import hashlib
@@ -15,17 +13,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
 from django.db.models import Case, Count, Q, Sum, Value, When
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_users_with_perms
 
-from content.models import AssetEvent
-from content.queries import engagement_by_kind
 from dashboard.charts import block_svg
-from dashboard.models import EngagementAssetLast, EngagementCutoff, EngagementDay, EngagementPartnerLast
 from incentives.models import Deal, Tier
 from incentives.queries import (
     deal_rollup_refreshed_at,
@@ -158,71 +151,6 @@ def for_partners(filters: Filters, ids: list[int] | None, *, subquery=None, narr
         country=filters.country,
         narrowed=narrowed,
     )
-
-
-# --- The dashboard's own block: content engagement over its roll-ups --------------------
-
-
-def content_block(query: BlockQuery) -> dict:
-    """Events, distinct partners and distinct assets per kind in the period. For a viewer who
-    sees every partner: the roll-ups plus the events since their cutoff (dashboard.rollups),
-    once built; else the events themselves (content.queries.engagement_by_kind)."""
-    cutoff = engagement_cutoff() if query.everyone else None
-    if cutoff is not None:
-        rows = engagement_rows(start=query.start_at, end=query.end_at, cutoff=cutoff)
-    else:
-        rows = engagement_by_kind(query)
-    labels = dict(AssetEvent.Kind.choices)
-    out = [
-        [labels.get(kind, kind), int(events or 0), partners, assets]
-        for kind, events, partners, assets in rows
-    ]
-    return {
-        "title": _("Content engagement"),
-        "header": [_("Kind"), _("Events"), _("Partners"), _("Assets")],
-        "rows": out,
-        "labels": [r[0] for r in out],
-        "series": {_("Events"): [r[1] for r in out]},
-        "detail_url": "content:staff_analytics",
-    }
-
-
-def engagement_cutoff():
-    return EngagementCutoff.objects.filter(pk=1).values_list("cutoff", flat=True).first()
-
-
-def engagement_rows(*, start, end, cutoff) -> list[tuple[str, int, int, int]]:
-    """(kind, events, partners, assets) for [start, end) over every partner, ordered by kind."""
-    events = AssetEvent._meta.db_table
-    day, plast, alast = (
-        m._meta.db_table for m in (EngagementDay, EngagementPartnerLast, EngagementAssetLast)
-    )
-    fresh_from = max(start, cutoff)
-    start_day = timezone.localtime(start).date()
-    # Table names from _meta and fixed fragments only; every value is a parameter.
-    sql = f"""
-        WITH fresh AS (
-            SELECT kind, partner_id, asset_id FROM {events} WHERE created_at >= %s AND created_at < %s
-        )
-        SELECT kind, SUM(events), SUM(partners), SUM(assets) FROM (
-            SELECT kind, SUM(n) AS events, 0 AS partners, 0 AS assets FROM (
-                SELECT kind, events AS n FROM {day} WHERE day >= %s
-                UNION ALL SELECT kind, 1 FROM fresh
-            ) e GROUP BY kind
-            UNION ALL
-            SELECT kind, 0, COUNT(*), 0 FROM (
-                SELECT kind, partner_id FROM {plast} WHERE last_at >= %s
-                UNION SELECT kind, partner_id FROM fresh
-            ) p GROUP BY kind
-            UNION ALL
-            SELECT kind, 0, 0, COUNT(*) FROM (
-                SELECT kind, asset_id FROM {alast} WHERE last_at >= %s
-                UNION SELECT kind, asset_id FROM fresh
-            ) a GROUP BY kind
-        ) t GROUP BY kind ORDER BY kind"""  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [fresh_from, end, start_day, start, start])
-        return [(kind, int(e), int(p), int(a)) for kind, e, p, a in cursor.fetchall()]
 
 
 # --- Composition, cache and charts ------------------------------------------------------

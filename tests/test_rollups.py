@@ -29,8 +29,8 @@ COMPARED_IN = {
         "tests/dashboard/test_deal_rollup.py",
         "test_rollup_matches_the_raw_aggregate",
     ),
-    "dashboard-engagement-rollup": (
-        "tests/dashboard/test_engagement_rollup.py",
+    "content-engagement-rollup": (
+        "tests/content/test_engagement_rollup.py",
         "test_rollup_plus_fresh_events_match_the_raw_aggregate",
     ),
     "content-recount-engagement": ("tests/content/test_rollups.py", "test_the_recount_equals_the_events"),
