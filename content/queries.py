@@ -634,7 +634,7 @@ def engagement_by_kind(query: BlockQuery) -> list[tuple[str, int, int, int]]:
     """(kind, events, partners, assets) for the query's period and partners, by kind: one
     query, a range over assetevent_time (created_at) and hashed GROUPING SETS instead of
     COUNT(DISTINCT) sorts over every event."""
-    scope, scope_params = ("", []) if query.everyone else (" AND partner_id = ANY(%s)", [query.partner_ids])
+    scope, scope_params = query.partner_sql()
     # Table names from _meta and fixed fragments only; every value is a parameter.
     sql = f"""
         SELECT kind,

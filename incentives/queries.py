@@ -610,14 +610,6 @@ def deal_rollup_refreshed_at():
     return PartnerDealRollup.objects.order_by().values_list("refreshed_at", flat=True).first()
 
 
-def _partner_sql(query: BlockQuery, column: str) -> tuple[str, list]:
-    """An `AND column = ANY(%s)` clause over the query's partner ids for raw block SQL: none
-    for every partner (the semi-join over all partners is pure cost)."""
-    if query.partner_ids is None:
-        return "", []
-    return f" AND {column} = ANY(%s)", [query.partner_ids]
-
-
 def deals_block(query: BlockQuery) -> dict:
     """Deals under review, open pipeline and deals won in the period, by tier and partner type,
     from the per-partner roll-ups (incentives.rollups) once built, else from the deals."""
@@ -645,7 +637,7 @@ def deals_pipeline_rollup(query: BlockQuery) -> list:
     (deal_counted_closed index), stacked per partner and joined to the partners once."""
     lo, hi, edges = _won_ranges(query)
     won_sql = " OR ".join(["(closed_on >= %s AND closed_on <= %s)"] * len(edges))
-    scope, scope_params = _partner_sql(query, "x.partner_id")
+    scope, scope_params = query.partner_sql("x.partner_id")
     # Table names from _meta and fixed fragments only; every value is a parameter.
     sql = f"""
         SELECT s.tier_id, p.partner_type, SUM(x.submitted), SUM(x.open_count), SUM(x.open_amount),
@@ -677,7 +669,7 @@ def deals_pipeline_raw(query: BlockQuery) -> list:
     partners for a viewer who sees them all. The won part is a closed_on range
     (deal_counted_closed) and the open part a partial index (deal_open) for when those are the
     selective conditions; where most deals are open the planner scans the table once."""
-    scope, scope_params = _partner_sql(query, "d.partner_id")
+    scope, scope_params = query.partner_sql("d.partner_id")
     St, Sg = Deal.Status, Deal.Stage
     open_sql = "(d.status = %s AND d.stage IN %s)"
     won_sql = (

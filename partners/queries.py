@@ -197,7 +197,7 @@ def activity_block(query: BlockQuery) -> dict:
         partners=Count("id"), active=Count("id", filter=Q(pk__in=active_partners))
     )
     weeks_start = now - timedelta(weeks=SIGNIN_WEEKS)
-    scope, scope_params = ("", []) if query.everyone else (" AND partner_id = ANY(%s)", [query.partner_ids])
+    scope, scope_params = query.partner_sql()
     # Sign-ins per (week, partner) first (hashed), then per week: no COUNT(DISTINCT) sort.
     # Table names from _meta and fixed fragments only; every value is a parameter.
     sql = f"""

@@ -265,6 +265,13 @@ class BlockQuery:
         """`queryset` narrowed to the partners asked for (as is for every partner)."""
         return queryset if self.partners is None else queryset.filter(**{f"{field}__in": self.partners})
 
+    def partner_sql(self, column: str = "partner_id") -> tuple[str, list]:
+        """`AND column = ANY(%s)` and its parameter, to narrow raw SQL to the partners asked
+        for (nothing for every partner: a semi-join over all partners is pure cost)."""
+        if self.partner_ids is None:
+            return "", []
+        return f" AND {column} = ANY(%s)", [self.partner_ids]
+
 
 @dataclass(frozen=True)
 class DashboardBlock:
