@@ -1,5 +1,9 @@
 """Training: courses with lessons and quizzes, certifications earned by people, and the
-external LMSs that report course completions to a signed webhook."""
+external LMSs that report course completions to a signed webhook.
+
+The tables keep the names they had when these models were part of onboarding (`db_table`):
+docs/deployment.md never renames a table in one release (the web nodes of the previous
+release still read them during a rolling restart)."""
 
 import secrets
 from datetime import date
@@ -44,11 +48,16 @@ class ExternalLMS(models.Model):
         help_text=_("Otherwise only people of the partners chosen below are certified from this LMS."),
     )
     partners = models.ManyToManyField(
-        "partners.Partner", blank=True, related_name="+", verbose_name=_("partners served")
+        "partners.Partner",
+        blank=True,
+        related_name="+",
+        verbose_name=_("partners served"),
+        db_table="onboarding_externallms_partners",
     )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        db_table = "onboarding_externallms"  # the table it had in onboarding (docs/deployment.md)
         ordering = ["name"]
         verbose_name = _("external LMS")
         verbose_name_plural = _("external LMSs")
@@ -85,6 +94,7 @@ class Course(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
+        db_table = "onboarding_course"  # the table it had in onboarding (docs/deployment.md)
         ordering = ["position", "title"]
         verbose_name = _("course")
         verbose_name_plural = _("courses")
@@ -125,6 +135,7 @@ class Lesson(models.Model):
     )
 
     class Meta:
+        db_table = "onboarding_lesson"  # the table it had in onboarding (docs/deployment.md)
         ordering = ["course", "position", "id"]
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
@@ -146,6 +157,7 @@ class Question(models.Model):
     text = models.TextField(pgettext_lazy("quiz", "question"))
 
     class Meta:
+        db_table = "onboarding_question"  # the table it had in onboarding (docs/deployment.md)
         ordering = ["course", "position", "id"]
         verbose_name = _("quiz question")
         verbose_name_plural = _("quiz questions")
@@ -166,6 +178,7 @@ class Choice(models.Model):
     is_correct = models.BooleanField(_("correct"), default=False)
 
     class Meta:
+        db_table = "onboarding_choice"  # the table it had in onboarding (docs/deployment.md)
         ordering = ["question", "position", "id"]
         verbose_name = _("answer choice")
         verbose_name_plural = _("answer choices")
@@ -192,7 +205,11 @@ class Enrollment(models.Model):
     )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     completed_lessons = models.ManyToManyField(
-        Lesson, blank=True, related_name="+", verbose_name=_("completed lessons")
+        Lesson,
+        blank=True,
+        related_name="+",
+        verbose_name=_("completed lessons"),
+        db_table="onboarding_enrollment_completed_lessons",
     )
     best_score = models.PositiveSmallIntegerField(_("best score (%)"), null=True, blank=True)
     passed_at = models.DateTimeField(_("passed"), null=True, blank=True, db_index=True)
@@ -200,6 +217,7 @@ class Enrollment(models.Model):
     objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
+        db_table = "onboarding_enrollment"  # the table it had in onboarding (docs/deployment.md)
         ordering = ["-started_at"]
         verbose_name = _("enrollment")
         verbose_name_plural = _("enrollments")
@@ -219,6 +237,7 @@ class QuizAttempt(models.Model):
     created_at = models.DateTimeField(_("taken"), default=timezone.now)
 
     class Meta:
+        db_table = "onboarding_quizattempt"  # the table it had in onboarding (docs/deployment.md)
         ordering = ["-created_at"]
         verbose_name = _("quiz attempt")
         verbose_name_plural = _("quiz attempts")
@@ -239,9 +258,11 @@ class Certification(models.Model):
         related_name="certifications",
         verbose_name=_("required courses"),
         help_text=_("Awarded when a person has passed all of these courses."),
+        db_table="onboarding_certification_courses",
     )
 
     class Meta:
+        db_table = "onboarding_certification"  # the table it had in onboarding (docs/deployment.md)
         ordering = ["name"]
         verbose_name = _("certification")
         verbose_name_plural = _("certifications")
@@ -288,6 +309,7 @@ class UserCertification(models.Model):
     objects = UserCertificationQuerySet.as_manager()
 
     class Meta:
+        db_table = "onboarding_usercertification"  # the table it had in onboarding (docs/deployment.md)
         ordering = ["-issued_on", "-id"]
         verbose_name = _("earned certification")
         verbose_name_plural = _("earned certifications")
@@ -324,6 +346,7 @@ class LmsEvent(models.Model):
     outcome = models.CharField(_("outcome"), max_length=40, blank=True)
 
     class Meta:
+        db_table = "onboarding_lmsevent"  # the table it had in onboarding (docs/deployment.md)
         ordering = ["-received_at"]
         verbose_name = _("LMS event")
         verbose_name_plural = _("LMS events")

@@ -1,9 +1,11 @@
-"""Issue 24: training becomes its own app. The models move with their rows: the database
-step renames onboarding's tables (and the one index whose name the model now gives) to the
-names of this app, the state step declares the models here (onboarding's 0009 forgets them
-without touching the database), and the content types move to this app, so that audit
-events, admin history, permissions and guardian rows that point at them keep pointing at
-the same rows. Reversible: migrating back renames everything back."""
+"""Issue 24: training becomes its own app. The models move with their rows and keep their
+tables (`db_table`: docs/deployment.md never renames a table in one release, the previous
+release's web nodes still read them during a rolling restart): the state step declares the
+models here (onboarding's 0009 forgets them, again without touching the database), the
+database step only renames the one index whose name the model now gives (code never reads
+index names), and the content types move to this app, so that audit events, admin history,
+permissions and guardian rows that point at them keep pointing at the same rows.
+Reversible: migrating back moves them back."""
 
 import django.core.validators
 import django.db.models.deletion
@@ -26,22 +28,11 @@ MODELS = [
     "usercertification",
     "lmsevent",
 ]
-TABLES = [
-    *MODELS,
-    "externallms_partners",
-    "enrollment_completed_lessons",
-    "certification_courses",
-]
 INDEXES = [("onboarding__partner_fafb53_idx", "usercert_partner_valid_until")]
 
-
-def _renames(old: str, new: str) -> list[str]:
-    return [f'ALTER TABLE "{old}_{table}" RENAME TO "{new}_{table}"' for table in TABLES]
-
-
-RENAME_TABLES = migrations.RunSQL(
-    [*_renames("onboarding", "training"), *(f'ALTER INDEX "{a}" RENAME TO "{b}"' for a, b in INDEXES)],
-    [*_renames("training", "onboarding"), *(f'ALTER INDEX "{b}" RENAME TO "{a}"' for a, b in INDEXES)],
+RENAME_INDEXES = migrations.RunSQL(
+    [f'ALTER INDEX "{a}" RENAME TO "{b}"' for a, b in INDEXES],
+    [f'ALTER INDEX "{b}" RENAME TO "{a}"' for a, b in INDEXES],
 )
 
 
@@ -67,7 +58,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[RENAME_TABLES],
+            database_operations=[RENAME_INDEXES],
             state_operations=[
                 migrations.CreateModel(
                     name='Course',
@@ -85,6 +76,7 @@ class Migration(migrations.Migration):
                         ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
                     ],
                     options={
+                            'db_table': 'onboarding_course',
                         'verbose_name': 'course',
                         'verbose_name_plural': 'courses',
                         'ordering': ['position', 'title'],
@@ -102,9 +94,10 @@ class Migration(migrations.Migration):
                         ('description_ja', models.TextField(blank=True, null=True, verbose_name='description')),
                         ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
                         ('validity_months', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)], verbose_name='valid for (months)')),
-                        ('courses', models.ManyToManyField(help_text='Awarded when a person has passed all of these courses.', related_name='certifications', to='training.course', verbose_name='required courses')),
+                        ('courses', models.ManyToManyField(help_text='Awarded when a person has passed all of these courses.', db_table='onboarding_certification_courses', related_name='certifications', to='training.course', verbose_name='required courses')),
                     ],
                     options={
+                            'db_table': 'onboarding_certification',
                         'verbose_name': 'certification',
                         'verbose_name_plural': 'certifications',
                         'ordering': ['name'],
@@ -121,9 +114,10 @@ class Migration(migrations.Migration):
                         ('secret_rotated_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='secret made')),
                         ('serves_all_partners', models.BooleanField(default=False, help_text='Otherwise only people of the partners chosen below are certified from this LMS.', verbose_name='serves every partner')),
                         ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                        ('partners', models.ManyToManyField(blank=True, related_name='+', to='partners.partner', verbose_name='partners served')),
+                        ('partners', models.ManyToManyField(blank=True, db_table='onboarding_externallms_partners', related_name='+', to='partners.partner', verbose_name='partners served')),
                     ],
                     options={
+                            'db_table': 'onboarding_externallms',
                         'verbose_name': 'external LMS',
                         'verbose_name_plural': 'external LMSs',
                         'ordering': ['name'],
@@ -145,6 +139,7 @@ class Migration(migrations.Migration):
                         ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='training.course', verbose_name='course')),
                     ],
                     options={
+                            'db_table': 'onboarding_lesson',
                         'verbose_name': 'lesson',
                         'verbose_name_plural': 'lessons',
                         'ordering': ['course', 'position', 'id'],
@@ -160,9 +155,10 @@ class Migration(migrations.Migration):
                         ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='training.course', verbose_name='course')),
                         ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='partners.partner', verbose_name='partner')),
                         ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                        ('completed_lessons', models.ManyToManyField(blank=True, related_name='+', to='training.lesson', verbose_name='completed lessons')),
+                        ('completed_lessons', models.ManyToManyField(blank=True, db_table='onboarding_enrollment_completed_lessons', related_name='+', to='training.lesson', verbose_name='completed lessons')),
                     ],
                     options={
+                            'db_table': 'onboarding_enrollment',
                         'verbose_name': 'enrollment',
                         'verbose_name_plural': 'enrollments',
                         'ordering': ['-started_at'],
@@ -179,6 +175,7 @@ class Migration(migrations.Migration):
                         ('lms', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='training.externallms', verbose_name='LMS')),
                     ],
                     options={
+                            'db_table': 'onboarding_lmsevent',
                         'verbose_name': 'LMS event',
                         'verbose_name_plural': 'LMS events',
                         'ordering': ['-received_at'],
@@ -193,6 +190,7 @@ class Migration(migrations.Migration):
                         ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='training.course', verbose_name='course')),
                     ],
                     options={
+                            'db_table': 'onboarding_question',
                         'verbose_name': 'quiz question',
                         'verbose_name_plural': 'quiz questions',
                         'ordering': ['course', 'position', 'id'],
@@ -208,6 +206,7 @@ class Migration(migrations.Migration):
                         ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='training.question', verbose_name='question')),
                     ],
                     options={
+                            'db_table': 'onboarding_choice',
                         'verbose_name': 'answer choice',
                         'verbose_name_plural': 'answer choices',
                         'ordering': ['question', 'position', 'id'],
@@ -224,6 +223,7 @@ class Migration(migrations.Migration):
                         ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='training.enrollment', verbose_name='enrollment')),
                     ],
                     options={
+                            'db_table': 'onboarding_quizattempt',
                         'verbose_name': 'quiz attempt',
                         'verbose_name_plural': 'quiz attempts',
                         'ordering': ['-created_at'],
@@ -243,6 +243,7 @@ class Migration(migrations.Migration):
                         ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certifications', to=settings.AUTH_USER_MODEL, verbose_name='user')),
                     ],
                     options={
+                            'db_table': 'onboarding_usercertification',
                         'verbose_name': 'earned certification',
                         'verbose_name_plural': 'earned certifications',
                         'ordering': ['-issued_on', '-id'],
