@@ -27,6 +27,7 @@ from partners.services import RecruitmentError
 from prm.audit import acting_via
 from promotion.services import PromotionError
 from threads.services import ThreadError
+from training.services import TrainingError
 
 conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 IDEMPOTENCY_HOURS = 24
@@ -34,6 +35,7 @@ DOMAIN_ERRORS = (
     IncentivesError,
     RecruitmentError,
     OnboardingError,
+    TrainingError,
     ThreadError,
     PromotionError,
     ContentError,

@@ -6,13 +6,14 @@ from django.utils import timezone
 
 from api import serializers as s
 from incentives.models import Deal, TierChange
-from onboarding.models import OnboardingPlan, OnboardingTask, TaskKind, UserCertification
+from onboarding.models import OnboardingPlan, OnboardingTask, TaskKind
 from partners.models import Application, Partner
 from prm.scoping import sees_every_partner
 from prm.tenancy import partners_for_staff
 from prm.webhooks import registry
 from promotion.models import Campaign
 from threads.models import Thread
+from training.models import UserCertification
 
 
 def visible_partner_ids(user) -> set | None:

@@ -363,7 +363,7 @@ class UserCertificationSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_verification_url(self, award) -> str:
-        return settings.SITE_URL + reverse("onboarding:certificate", args=[award.code])
+        return settings.SITE_URL + reverse("training:certificate", args=[award.code])
 
 
 # --- the token ---------------------------------------------------------------------------

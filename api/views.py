@@ -47,7 +47,7 @@ from incentives.models import Deal, Earning, IncentiveProgram, Product, Statemen
 from onboarding import queries as onboarding_queries
 from onboarding import services as onboarding
 from onboarding.forms import SubmissionForm
-from onboarding.models import OnboardingTask, UserCertification
+from onboarding.models import OnboardingTask
 from partners import services as partners
 from partners.filters import PartnerFilterSet
 from partners.models import Application, Membership, Partner
@@ -59,6 +59,8 @@ from promotion.models import Campaign
 from threads import services as threads
 from threads.forms import ReplyForm, ThreadForm
 from threads.models import Message, Thread
+from training import queries as training_queries
+from training.models import UserCertification
 
 ID = r"\d+"
 
@@ -391,7 +393,7 @@ class CertificationViewSet(mixins.ListModelMixin, ApiViewSet):
     ordering = ("-updated_at", "-id")
 
     def get_queryset(self):
-        return onboarding_queries.partner_certifications(self.request.partner)
+        return training_queries.partner_certifications(self.request.partner)
 
 
 # --- partner: content ---------------------------------------------------------------------

@@ -39,9 +39,9 @@ from incentives.models import (  # noqa: E402
     Statement,
     Tier,
 )
-from onboarding.queries import completed_plan_partner_ids, valid_certifications  # noqa: E402
 from partners.models import Partner  # noqa: E402
 from prm.seeding import insert_select  # noqa: E402
+from training.queries import valid_certifications  # noqa: E402
 
 
 class Rollback(Exception):
@@ -131,8 +131,7 @@ def naive_recompute(as_of) -> None:
             if certs is not None
             else 0
         )
-        done = completed_plan_partner_ids()
-        onboarded = done.filter(pk=partner.pk).exists() if done is not None else False
+        onboarded = partner.onboarding_completed_on is not None
         revenue, count = agg["revenue"] or 0, agg["deals"]
         tier = next(
             (t for t in tiers if revenue >= t.min_won_revenue and count >= t.min_won_deals

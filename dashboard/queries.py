@@ -28,7 +28,6 @@ from incentives.queries import (
     next_tier,
     tier_state_for,
 )
-from onboarding.models import UserCertification
 from onboarding.queries import partner_plan, plan_progress
 from prm import pagecache, registry
 from prm.kana import kana_order, normalise, to_katakana
@@ -37,6 +36,7 @@ from prm.registry import BlockQuery
 from prm.tenancy import partners_for_staff
 from promotion.queries import partner_campaigns
 from threads.models import Thread
+from training.models import UserCertification
 
 CACHE_SECONDS = 300
 

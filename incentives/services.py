@@ -15,7 +15,7 @@ from django.db.models.functions import Length, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incentives import sources, webhooks
+from incentives import webhooks
 from incentives.models import (
     Deal,
     Earning,
@@ -38,6 +38,7 @@ from prm.audit import audit, audit_many, audit_scrub
 from prm.business_days import add_business_days
 from prm.transitions import transition
 from prm.webhooks import outbox
+from training import queries as training_queries
 
 # Fixed conversion rates into JPY for tier metrics and rebates; override in settings.
 DEFAULT_FX_RATES_JPY = {"JPY": 1, "USD": 150, "EUR": 160, "GBP": 190, "SGD": 110}
@@ -578,8 +579,8 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
     """The thresholds' inputs for every partner in the portal: three grouped queries.
 
     Won deals over the rolling 12 months up to `as_of`, people with a certification valid on
-    `as_of`, and whether an onboarding plan was completed (the last two from onboarding,
-    through `incentives.sources`)."""
+    `as_of` (training's), and whether the partner has completed its onboarding (a fact of the
+    partner, set by the partners lifecycle service when onboarding's plan completes)."""
     start = as_of - timedelta(days=365)
     won = {
         row["partner_id"]: row
@@ -591,21 +592,20 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
         .annotate(revenue=Sum("counted_amount_jpy"), deals=Count("id"))
     }
     people = dict(
-        sources.certifications(as_of=as_of)
+        training_queries.valid_certifications(as_of=as_of)
         .order_by()
         .values("partner_id")
         .annotate(people=Count("user_id", distinct=True))
         .values_list("partner_id", "people")
     )
-    completed = set(sources.completed_onboarding())
     metrics = {}
-    for partner_id in Partner.objects.in_portal().values_list("pk", flat=True):
+    for partner_id, completed_on in Partner.objects.in_portal().values_list("pk", "onboarding_completed_on"):
         w = won.get(partner_id, {})
         metrics[partner_id] = TierMetrics(
             won_revenue=w.get("revenue") or Decimal(0),
             won_deals=w.get("deals", 0),
             certified_people=people.get(partner_id, 0),
-            onboarding_completed=partner_id in completed,
+            onboarding_completed=completed_on is not None,
         )
     return metrics
 

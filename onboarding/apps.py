@@ -9,21 +9,17 @@ class OnboardingConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from incentives import sources
         from onboarding import (
-            privacy_sections,
             queries,
-            receivers,  # noqa: F401  (connects the partners.signals receivers)
+            receivers,  # noqa: F401  (connects the partners, content and training receivers)
             rollups,
             tasks,
             views,
+            webhooks,
         )
         from prm import registry
+        from prm.webhooks import registry as webhook_events
 
-        sources.register(
-            certifications=queries.valid_certifications,
-            completed_onboarding=queries.completed_plan_partner_ids,
-        )
         registry.register_home_panel(views.home_panel, order=30)
         registry.register_staff_links(views.staff_links, order=30)
         registry.register_dashboard_block("recruitment", queries.recruitment_block, order=10)
@@ -36,9 +32,4 @@ class OnboardingConfig(AppConfig):
             schedule=crontab(minute=35),
             order=20,
         )
-        privacy_sections.register()  # what onboarding holds about a partner (offboarding export)
-
-        from onboarding import webhooks
-        from prm.webhooks import registry as webhook_events
-
         webhook_events.register(*webhooks.EVENTS)

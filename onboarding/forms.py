@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import OnboardingPlan, ReminderPreference, TaskSubmission
+from onboarding.services import channel_managers
 from prm import uploads
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -54,8 +55,6 @@ class PreferenceForm(forms.ModelForm):
 
 
 def manager_choices():
-    from onboarding.services import channel_managers
-
     return channel_managers().order_by("display_name", "email")
 
 
@@ -83,18 +82,3 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = manager_choices()
-
-
-def quiz_form(course, data=None):
-    """A form with one radio group per quiz question."""
-    fields = {}
-    for question in course.questions.all():
-        fields[f"q{question.pk}"] = forms.TypedChoiceField(
-            label=question.text,
-            choices=[(c.pk, c.text) for c in question.choices.all()],
-            coerce=int,
-            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-            error_messages={"required": _("Choose an answer.")},
-        )
-    form_class = type("QuizForm", (forms.Form,), fields)
-    return form_class(data)

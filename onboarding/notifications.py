@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from onboarding import emails
 from onboarding.models import OnboardingPlan, TaskSubmission
-from onboarding.reminders import _members
+from onboarding.queries import partner_members
 from prm.notifications import notify
 from prm.recipients import is_current_member
 
@@ -14,7 +14,7 @@ def plan_started(*, plan_id: int) -> None:
     if plan is None:
         return
     context = {"plan": plan, "url": emails.absolute(reverse("onboarding:index"))}
-    for user in _members(plan.partner_id, essential=True):
+    for user in partner_members(plan.partner_id, essential=True):
         emails.send("plan_started", user, context)
     if plan.owner is not None:
         emails.send(

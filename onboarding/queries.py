@@ -5,10 +5,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from incentives.models import Deal
@@ -18,15 +31,17 @@ from onboarding.models import (
     OnboardingPlan,
     OnboardingTask,
     Pillar,
+    ReminderLog,
     TaskKind,
     TaskLateness,
-    UserCertification,
 )
-from partners.models import Application, Partner, ReferralLink, Source
+from partners.models import Application, Partner, PartnerType, ReferralLink, Source
 from prm import pagecache
 from prm.business_days import add_business_days
+from prm.models import User
 from prm.registry import BlockQuery
 from prm.scoping import scoped, sees_every_partner
+from training import queries as training_queries
 
 INACTIVE_DAYS = 10
 # Behind pace: the share of tasks done trails the share of the target period elapsed by more than this.
@@ -39,20 +54,6 @@ PACE_TOLERANCE_PCT = 10
 def running_plan_partner_ids():
     """Ids of partners with a running onboarding plan (content: stage "onboarding")."""
     return OnboardingPlan.objects.running().values_list("partner_id", flat=True)
-
-
-def completed_plan_partner_ids():
-    """Ids of partners that have completed an onboarding plan."""
-    return (
-        OnboardingPlan.objects.filter(status=OnboardingPlan.Status.COMPLETED)
-        .values_list("partner_id", flat=True)
-        .distinct()
-    )
-
-
-def valid_certifications(*, as_of: date):
-    """Earned certifications valid on `as_of` (rows with partner_id and user_id)."""
-    return UserCertification.objects.valid_on(as_of)
 
 
 # --- Plans, progress and risk ---------------------------------------------------------
@@ -102,8 +103,6 @@ def annotate_progress(plans: list, *, today: date) -> None:
 
 
 def _with_flags(qs, behind: Q, inactive_since):
-    from django.db.models import BooleanField, Case, When
-
     def flag(q):
         return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
@@ -249,10 +248,17 @@ def next_step(tasks: list[OnboardingTask], today: date) -> OnboardingTask | None
 # --- Reminders: selection in a constant number of queries ---------------------------
 
 
+def partner_members(partner_id: int, *, essential: bool) -> list:
+    """The partner's active people who get its onboarding e-mails; without the ones who muted
+    the non-essential reminders unless `essential`."""
+    users = User.objects.filter(is_active=True, membership__partner_id=partner_id, membership__is_active=True)
+    if not essential:
+        users = users.exclude(onboarding_preference__mute_non_essential=True)
+    return list(users)
+
+
 def reminder_candidates(today: date) -> dict[str, list]:
     """Everything the daily reminder run may send, each kind in one query."""
-    from onboarding.models import ReminderLog
-
     # Suspended or offboarded partners are not nagged (their members cannot open the portal).
     running = Q(plan__status=OnboardingPlan.Status.RUNNING, plan__partner__status__in=Partner.PORTAL_STATUSES)
     open_only = Q(status=OnboardingTask.Status.OPEN)
@@ -295,15 +301,11 @@ def reminder_candidates(today: date) -> dict[str, list]:
         .values_list("pk", flat=True)
     )
     expiring = list(
-        UserCertification.objects.filter(
-            revoked=False, valid_until__gte=today, valid_until__lte=today + timedelta(days=30)
-        )
-        .exclude(
+        training_queries.expiring_certification_ids(today, within_days=30).exclude(
             pk__in=ReminderLog.objects.filter(kind=ReminderLog.Kind.CERT_EXPIRING).values(
                 "user_certification_id"
             )
         )
-        .values_list("pk", flat=True)
     )
     return {
         "due_soon": due_soon,
@@ -339,8 +341,6 @@ def cohort_rows(plans) -> list[dict]:
         )
         .order_by("-month", "partner__partner_type")
     )
-    from partners.models import PartnerType
-
     labels = {value: str(label) for value, label in PartnerType.choices}  # in the active language
     out = []
     for r in rows:
@@ -389,15 +389,13 @@ def metrics_figures(plans, partners, *, render=None) -> dict:
             "cohorts": cohort_rows(plans),
             "median_days": median_days_to_onboard(plans),
             "running": plans.filter(status=OnboardingPlan.Status.RUNNING).count(),
-            "certs": certification_rows(partners),
+            "certs": training_queries.certification_rows(partners),
             "as_of": timezone.now(),
         }
         return {**figures, **(render(figures) if render else {})}
 
     if not sees_every_partner(partners):
         return {**compute(), "as_of": None}
-    from django.utils import translation
-
     key = f"onboarding:metrics:3:{timezone.localdate().isoformat()}:{translation.get_language()}"
     return pagecache.lagging(key, compute, seconds=METRICS_SECONDS)
 
@@ -407,8 +405,6 @@ def task_lateness(partners, limit: int = 10) -> tuple[list[dict], object]:
     Every partner: the TaskLateness roll-up (when it has been built); a narrowed scope: its
     own plans, live (a few partners' tasks through the plan index)."""
     if sees_every_partner(partners):
-        from django.utils import translation
-
         # One row per task title and pillar (tens of rows): sorted here in the reader's language.
         rows = list(TaskLateness.objects.all())
         if rows:
@@ -450,29 +446,6 @@ def most_overdue_tasks(plans, limit: int = 10) -> list[dict]:
         }
         for r in rows
     ]
-
-
-def certification_rows(partners, *, today: date | None = None, horizon_days: int = 60) -> list[dict]:
-    today = today or timezone.localdate()
-    year_ago = today - timedelta(days=365)
-    rows = (
-        scoped(UserCertification.objects.filter(revoked=False), partners)
-        .values("certification__name")
-        .annotate(
-            earned_12m=Count("id", filter=Q(issued_on__gt=year_ago)),
-            valid=Count("id", filter=Q(issued_on__lte=today, valid_until__gte=today)),
-            expiring=Count(
-                "id", filter=Q(valid_until__gte=today, valid_until__lte=today + timedelta(days=horizon_days))
-            ),
-        )
-        .order_by("certification__name")
-    )
-    return list(rows)
-
-
-def partner_certifications(partner):
-    """Every certification the partner's people earned (valid, expired and revoked)."""
-    return UserCertification.objects.for_partner(partner).select_related("certification", "user")
 
 
 # --- Channel dashboard blocks (registered in apps.py; prm.registry.BlockQuery) ----------

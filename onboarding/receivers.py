@@ -1,4 +1,5 @@
-"""How onboarding reacts to the partner lifecycle (connected in OnboardingConfig.ready())."""
+"""How onboarding reacts to the apps below it: the partner lifecycle, content views and
+training results (connected in OnboardingConfig.ready())."""
 
 from django.dispatch import receiver
 
@@ -8,6 +9,8 @@ from onboarding import queries, services
 from onboarding.models import OnboardingPlan, TaskKind
 from partners.models import Partner
 from partners.signals import partner_approved, partner_offboarded, partner_profile_completed
+from training.models import Enrollment, UserCertification
+from training.signals import certified, course_passed
 
 
 @receiver(partner_approved, sender=Partner, dispatch_uid="onboarding.plan_start")
@@ -36,3 +39,13 @@ def cancel_running_plan(sender, *, partner, actor, **kwargs):
     plan = OnboardingPlan.objects.for_partner(partner).running().first()
     if plan is not None:
         services.plan_cancel(plan=plan, actor=actor)
+
+
+@receiver(course_passed, sender=Enrollment, dispatch_uid="onboarding.course_passed")
+def complete_course_tasks(sender, *, course_id, partner, user, **kwargs):
+    services.course_passed(partner=partner, user=user, course_id=course_id)
+
+
+@receiver(certified, sender=UserCertification, dispatch_uid="onboarding.certification_earned")
+def complete_certification_tasks(sender, *, certification_id, partner, user, **kwargs):
+    services.certification_earned(partner=partner, user=user, certification_id=certification_id)

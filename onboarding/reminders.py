@@ -7,18 +7,24 @@ claimed ones claimed and the next run does the rest."""
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from onboarding import webhooks
-from onboarding.models import OnboardingPlan, ReminderLog, UserCertification
+from onboarding import emails, webhooks
+from onboarding.models import OnboardingPlan, ReminderLog
+from onboarding.queries import partner_members, plans_with_progress, reminder_candidates, risk_flags
+from onboarding.services import channel_managers
 from prm.notifications import notify
+from prm.recipients import assigned_managers
 from prm.webhooks import outbox
+from training import webhooks as training_webhooks
+from training.models import UserCertification
 
 # Webhook events raised by a claimed reminder (once, like its e-mail): (event, model, link).
 WEBHOOK_EVENTS = {
     ReminderLog.Kind.ESCALATION: (webhooks.PLAN_AT_RISK, OnboardingPlan, "plan_id"),
     ReminderLog.Kind.CERT_EXPIRING: (
-        webhooks.CERTIFICATION_EXPIRING,
+        training_webhooks.CERTIFICATION_EXPIRING,
         UserCertification,
         "user_certification_id",
     ),
@@ -42,8 +48,6 @@ def _claim(kind: str, key: str, **links) -> ReminderLog | None:
 
 
 def run_reminders(*, today: date | None = None) -> dict[str, int]:
-    from onboarding.queries import reminder_candidates
-
     today = today or timezone.localdate()
     found = reminder_candidates(today)
     K = ReminderLog.Kind
@@ -61,28 +65,12 @@ def run_reminders(*, today: date | None = None) -> dict[str, int]:
     return sent
 
 
-def _members(partner_id: int, *, essential: bool):
-    from prm.models import User
-
-    users = User.objects.filter(is_active=True, membership__partner_id=partner_id, membership__is_active=True)
-    if not essential:
-        users = users.exclude(onboarding_preference__mute_non_essential=True)
-    return list(users)
-
-
 @transaction.atomic
 def reminder_deliver(*, log_id: int) -> int:
     """Send the e-mails of one decided reminder; the sent_at claim makes a redelivered
     task a no-op. Claim and sending share one transaction, so a worker killed (or a mail
     server failing) before the end leaves the reminder unclaimed for the redelivery.
     Returns the number of e-mails sent."""
-    from django.urls import reverse
-
-    from onboarding import emails
-    from onboarding.queries import plans_with_progress, risk_flags
-    from onboarding.services import channel_managers
-    from prm.recipients import assigned_managers
-
     claimed = ReminderLog.objects.filter(pk=log_id, sent_at=None).update(sent_at=timezone.now())
     if not claimed:
         return 0
@@ -100,7 +88,7 @@ def reminder_deliver(*, log_id: int) -> int:
         if task.status == task.Status.DONE:
             return 0
         context = {"task": task, "plan": task.plan, "url": emails.absolute(reverse("onboarding:index"))}
-        for user in _members(task.plan.partner_id, essential=log.kind == K.OVERDUE):
+        for user in partner_members(task.plan.partner_id, essential=log.kind == K.OVERDUE):
             emails.send(log.kind, user, context)
             count += 1
     elif log.kind == K.DIGEST:
@@ -140,7 +128,7 @@ def reminder_deliver(*, log_id: int) -> int:
         uc = log.user_certification
         context = {
             "award": uc,
-            "url": emails.absolute(reverse("onboarding:training")),
+            "url": emails.absolute(reverse("training:index")),
         }
         count += notify(
             kind="certification_expiring",
@@ -148,7 +136,7 @@ def reminder_deliver(*, log_id: int) -> int:
             event_key=f"reminder:{log.pk}",
             params={"certification": str(uc.certification), "date": str(uc.valid_until)},
             partner_id=uc.partner_id,
-            url=reverse("onboarding:training"),
+            url=reverse("training:index"),
             email=emails.mail("cert_expiring", context),
         )
     return count

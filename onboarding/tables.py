@@ -22,7 +22,8 @@ PLAN_COLUMNS = [
     Column(_("Risk"), lambda p: " ".join(str(label) for _key, label in p.flags), cell=CELLS + "risk.html"),
 ]
 
-# Staff onboarding metrics exports (rows from onboarding.queries).
+# Staff onboarding metrics exports (rows from onboarding.queries; certifications from
+# training.queries.certification_rows).
 COHORT_COLUMNS = [
     Column(_("Start month"), lambda r: r["month"].strftime("%Y-%m")),
     Column(_("Partner type"), lambda r: r["partner_type"]),

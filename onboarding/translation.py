@@ -3,15 +3,9 @@ a Japanese and an English value; the reader's language is shown, falling back to
 
 from modeltranslation.translator import TranslationOptions, register
 
-from onboarding.models import Certification, ChecklistTemplate, OnboardingTask, TemplateTask
+from onboarding.models import ChecklistTemplate, OnboardingTask, TemplateTask
 
-# Courses (and their lessons and quizzes) are written in one language each, like library assets:
-# they carry a language and are shown with a language badge rather than translated field by field.
-
-
-@register(Certification)
-class CertificationTranslation(TranslationOptions):
-    fields = ("name", "description")
+# Certifications are training's (training/translation.py).
 
 
 @register(ChecklistTemplate)

@@ -70,6 +70,7 @@ class PartnerAdmin(
         "status_reason",
         "profile_completed_at",
         "first_deal_won_at",
+        "onboarding_completed_on",
     ]
     inlines = [MembershipInline]
     date_hierarchy = "created_at"

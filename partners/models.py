@@ -151,6 +151,12 @@ class Partner(models.Model):
     first_deal_won_at = models.DateField(
         _("first deal won"), null=True, blank=True, help_text=_("Set by the first won deal; moves the stage.")
     )
+    onboarding_completed_on = models.DateField(
+        _("onboarding completed on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the partner's first onboarding plan is completed; tier thresholds read it."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

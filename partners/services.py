@@ -592,6 +592,28 @@ def partner_activate(*, partner: Partner, actor) -> Partner:
 
 
 @transaction.atomic
+def partner_onboarding_complete(*, partner: Partner, actor, on) -> Partner:
+    """Onboarding tells us the partner's plan is complete: from now on a fact of the partner
+    (the first date is kept; the tier thresholds read it), and a partner still onboarding
+    becomes active."""
+    first = bool(
+        Partner.objects.filter(pk=partner.pk, onboarding_completed_on=None).update(onboarding_completed_on=on)
+    )
+    if first:
+        audit(
+            actor=actor if getattr(actor, "pk", None) else None,
+            action="partner.onboarding_completed",
+            target=partner,
+            partner=partner,
+            on=str(on),
+        )
+    partner = Partner.objects.get(pk=partner.pk)
+    if partner.status == Partner.Status.ONBOARDING:
+        partner = partner_activate(partner=partner, actor=actor)
+    return partner
+
+
+@transaction.atomic
 def partner_suspend(*, partner: Partner, actor, reason: str = "") -> Partner:
     """Members see the suspended page instead of the portal; memberships and data stay."""
     return _lifecycle(

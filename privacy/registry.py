@@ -1,8 +1,8 @@
 """What each app holds about a partner and about a person, registered in `AppConfig.ready()`.
 
-`privacy` sits below the apps that hold most of the data (incentives, content, onboarding,
-threads, promotion), so it cannot import them; they register here instead (the pattern of
-`prm.registry` and `incentives.sources`):
+`privacy` sits below the apps that hold most of the data (training, incentives, content,
+onboarding, threads, promotion), so it cannot import them; they register here instead (the
+pattern of `prm.registry`):
 
     from privacy import registry
 

@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "partner.created": pgettext_lazy("audit action", "Partner created"),
     "partner.first_deal_won": pgettext_lazy("audit action", "First deal won"),
     "partner.offboarded": pgettext_lazy("audit action", "Partner offboarded"),
+    "partner.onboarding_completed": pgettext_lazy("audit action", "Onboarding completed"),
     "partner.profile_completed": pgettext_lazy("audit action", "Company profile completed"),
     "partner.profile_updated": pgettext_lazy("audit action", "Company profile updated"),
     "partner.reactivated": pgettext_lazy("audit action", "Partner reactivated"),

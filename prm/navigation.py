@@ -7,7 +7,7 @@ PARTNER_NAV = [
     # (key, label, url name); a badge is registered for the key (prm.registry)
     ("home", _("Home"), "home"),
     ("onboarding", _("Onboarding"), "onboarding:index"),
-    ("training", _("Training"), "onboarding:training"),
+    ("training", _("Training"), "training:index"),
     ("content", _("Content"), "content:index"),
     ("deals", _("Deals"), "incentives:deals"),
     ("incentives", _("Incentives"), "incentives:scorecard"),

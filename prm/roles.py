@@ -40,13 +40,13 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "onboarding.tasksubmission": REVIEW,
         "onboarding.reminderlog": READ,
         # Training and certification.
-        "onboarding.course": ALL,
-        "onboarding.lesson": ALL,
-        "onboarding.question": ALL,
-        "onboarding.choice": ALL,
-        "onboarding.certification": ALL,
-        "onboarding.usercertification": EDIT,
-        "onboarding.enrollment": READ,
+        "training.course": ALL,
+        "training.lesson": ALL,
+        "training.question": ALL,
+        "training.choice": ALL,
+        "training.certification": ALL,
+        "training.usercertification": EDIT,
+        "training.enrollment": READ,
         # External LMSs and their events: superusers only (an LMS certifies people).
         # Content.
         "content.asset": ALL,
@@ -92,7 +92,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "partners.membership": READ,
         "onboarding.onboardingplan": READ,
         "onboarding.onboardingtask": READ,
-        "onboarding.usercertification": READ,
+        "training.usercertification": READ,
         "incentives.partnertierstate": READ,
     },
 }

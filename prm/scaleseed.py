@@ -375,12 +375,12 @@ def _onboarding(today) -> tuple[int, int]:
 
 
 def _certifications(today) -> int:
-    cert = _model("onboarding.Certification").objects.order_by("pk").first()
+    cert = _model("training.Certification").objects.order_by("pk").first()
     if cert is None:
         return 0
     # About a third of partner users hold the certification; some have lapsed.
     return insert_select(
-        _model("onboarding.UserCertification"),
+        _model("training.UserCertification"),
         {
             "certification": "%(cert)s",
             "user": "m.user_id",

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "prm",
     "partners",
     "privacy",  # APPI: provision records, requests from people concerned, partner exports
+    "training",  # courses, quizzes, certifications, external LMSs (below incentives and onboarding)
     "content",
     "onboarding",
     "incentives",
@@ -328,7 +329,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # django-csp: no inline script or style anywhere (behaviour in static/js/portal.js,
 # layout in static/css/portal.css, charts as SVG images); frames only from the video
-# players that content and lessons embed (content.views._video_embed, onboarding.video).
+# players that content and lessons embed (content.views._video_embed, training.video).
 CSP_VIDEO_FRAME_HOSTS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 _csp_media = [o for o in [media_storage_origin(env)] if o]
 CONTENT_SECURITY_POLICY = {
@@ -495,7 +496,7 @@ PRM_EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 # (seconds; over it: 429), and clicks counted per link, client IP and day.
 PROMOTION_LINK_RATE_LIMIT = (env.int("PROMOTION_LINK_RATE_LIMIT", default=60), 60)
 PROMOTION_CLICKS_PER_IP_DAY = env.int("PROMOTION_CLICKS_PER_IP_DAY", default=10)
-# Certification quizzes (onboarding): attempts per person, course and day, and the wait
+# Certification quizzes (training): attempts per person, course and day, and the wait
 # after an attempt that did not pass (its score is not shown either).
 TRAINING_QUIZ_ATTEMPTS_PER_DAY = env.int("TRAINING_QUIZ_ATTEMPTS_PER_DAY", default=3)
 TRAINING_QUIZ_COOLDOWN_MINUTES = env.int("TRAINING_QUIZ_COOLDOWN_MINUTES", default=30)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("partners.urls")),
     path("", include("onboarding.urls")),
+    path("", include("training.urls")),
     path("", include("content.urls")),
     path("", include("incentives.urls")),
     path("", include("privacy.urls")),

@@ -11,6 +11,9 @@ from prm.models import CHANNEL_MANAGERS, SUPPORT
 from tests import cacheguard
 from tests.factories import PASSWORD, MembershipFactory, PartnerFactory, UserFactory
 
+# Fixtures of an app that tests of the apps above it use too (a course, a certification).
+pytest_plugins = ["tests.training.fixtures"]
+
 
 @dataclass
 class World:

@@ -13,6 +13,7 @@ APPS = [
     "prm",
     "partners",
     "privacy",
+    "training",
     "incentives",
     "content",
     "onboarding",

@@ -25,7 +25,17 @@ from tests.test_tenancy import ROWS
 pytestmark = pytest.mark.django_db
 
 ROLES = ("member_a", "admin_a", "manager_a", "support")
-PROJECT_APPS = ("prm", "partners", "privacy", "content", "onboarding", "incentives", "promotion", "threads")
+PROJECT_APPS = (
+    "prm",
+    "partners",
+    "privacy",
+    "training",
+    "content",
+    "onboarding",
+    "incentives",
+    "promotion",
+    "threads",
+)
 # Forms that end the session or remove the people the other examples need.
 SKIP_ACTIONS = ("logout", "/remove/", "revoke", "/accounts/", "/admin/")
 FORM_RE = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)

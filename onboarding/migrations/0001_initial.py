@@ -5,6 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import onboarding.models
 import secrets
+import training.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -297,7 +298,7 @@ class Migration(migrations.Migration):
             name='UserCertification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=onboarding.models.certificate_code, max_length=40, unique=True, verbose_name='verification code')),
+                ('code', models.CharField(default=training.models.certificate_code, max_length=40, unique=True, verbose_name='verification code')),
                 ('issued_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='issued')),
                 ('valid_until', models.DateField(db_index=True, verbose_name='valid until')),
                 ('revoked', models.BooleanField(default=False, verbose_name='revoked')),

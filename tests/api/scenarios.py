@@ -15,16 +15,12 @@ from partners import services as partners
 from partners.models import Application
 from promotion import services as promotion
 from tests.incentives.factories import DealFactory, ProductFactory, make_tiers
-from tests.onboarding.factories import (
-    CertificationFactory,
-    CourseFactory,
-    LessonFactory,
-    PlanFactory,
-    TaskFactory,
-)
+from tests.onboarding.factories import PlanFactory, TaskFactory
 from tests.partners.factories import ApplicationFactory, IndustryFactory
 from tests.promotion.factories import CampaignFactory
+from tests.training.factories import CertificationFactory, CourseFactory, LessonFactory
 from threads import services as threads
+from training import services as training
 
 
 def deal_data(**overrides) -> dict:
@@ -103,8 +99,8 @@ def raise_every_event(world) -> dict:
     lesson = LessonFactory(course=course)
     cert = CertificationFactory()
     cert.courses.set([course])
-    enrollment = onboarding.enrollment_get_or_create(course=course, user=member, partner=world.partner_a)
-    onboarding.lesson_complete(enrollment=enrollment, lesson=lesson)
+    enrollment = training.enrollment_get_or_create(course=course, user=member, partner=world.partner_a)
+    training.lesson_complete(enrollment=enrollment, lesson=lesson)
     award = cert.awards.get(user=member)
     award.valid_until = timezone.localdate() + timedelta(days=10)
     award.save()

@@ -69,9 +69,10 @@ def seed() -> dict:
     from tests.api.scenarios import application
     from tests.factories import MembershipFactory, PartnerFactory, UserFactory
     from tests.incentives.factories import DealFactory, ProgramFactory, make_tiers
-    from tests.onboarding.factories import PlanFactory, TaskFactory, UserCertificationFactory
+    from tests.onboarding.factories import PlanFactory, TaskFactory
     from tests.promotion.factories import CampaignFactory, ParticipationFactory
     from tests.threads.factories import make_thread
+    from tests.training.factories import UserCertificationFactory
 
     make_tiers()
     a = PartnerFactory(name="Alpha Trading", slug="alpha", partner_type=PartnerType.DELIVERY)

@@ -200,7 +200,7 @@ def statement_a(w):
 
 
 def cert_a(w):
-    from tests.onboarding.factories import UserCertificationFactory
+    from tests.training.factories import UserCertificationFactory
 
     UserCertificationFactory(partner=w.partner_a, user=w.member_a, certification__name=CUSTOMER_A)
     return {}

@@ -14,8 +14,9 @@ from onboarding.models import TaskKind, TaskSubmission
 from tests.api.helpers import ApiClient, client_as
 from tests.api.tenancy_rows import asset_a, asset_file_a
 from tests.incentives.factories import DealFactory, make_tiers
-from tests.onboarding.factories import PlanFactory, TaskFactory, UserCertificationFactory
+from tests.onboarding.factories import PlanFactory, TaskFactory
 from tests.threads.factories import make_thread
+from tests.training.factories import UserCertificationFactory
 
 pytestmark = pytest.mark.django_db
 

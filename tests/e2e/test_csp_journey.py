@@ -29,7 +29,7 @@ def _html_rows(role):
             continue
         if row.name.endswith(("download", "file", "thumbnail", "attachment", "_file", "csv")):
             continue
-        if row.name in ("onboarding:lms_webhook",):
+        if row.name in ("training:lms_webhook",):
             continue
         yield row
 
@@ -212,11 +212,11 @@ def test_the_forms_and_pages_of_issue_21_render_with_csp_and_no_violation(page, 
     once and refuse a javascript: announcement link."""
     from django.urls import reverse
 
-    from onboarding.models import ExternalLMS
     from promotion import services
-    from tests.onboarding.factories import CourseFactory, quiz
     from tests.partners.factories import CapabilityFactory, IndustryFactory
     from tests.promotion.factories import CampaignFactory
+    from tests.training.factories import CourseFactory, quiz
+    from training.models import ExternalLMS
 
     violations = []
     page.add_init_script(WATCH)
@@ -236,7 +236,7 @@ def test_the_forms_and_pages_of_issue_21_render_with_csp_and_no_violation(page, 
     page.click("[data-testid=opt-in-form] button[type=submit]")
     seen("opt-in refused")
     assert "https://" in page.content()
-    page.goto(base + reverse("onboarding:quiz", args=[course.slug]))
+    page.goto(base + reverse("training:quiz", args=[course.slug]))
     for _good, bad in answers:
         page.check(f"input[value='{bad.pk}']")
     page.click("main form button[type=submit]")
@@ -274,7 +274,7 @@ def test_the_forms_and_pages_of_issue_21_render_with_csp_and_no_violation(page, 
 
     # A superuser: a new LMS shows its secret once; a javascript: announcement link is refused.
     _cookie_for(page, live_server, world.superuser)
-    page.goto(base + reverse("admin:onboarding_externallms_add"))
+    page.goto(base + reverse("admin:training_externallms_add"))
     page.fill("#id_name", "CSP Academy")  # the slug is filled in from the name
     page.click("input[name=_save]")
     seen("lms secret")

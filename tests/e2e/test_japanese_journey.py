@@ -42,10 +42,11 @@ def _proper_nouns() -> list[str]:
     """Names people and companies gave themselves, and titles of one-language material."""
     from content.models import Asset
     from incentives.models import Deal
-    from onboarding.models import Course, Lesson, TaskSubmission
+    from onboarding.models import TaskSubmission
     from partners.models import Application, Partner
     from prm.models import User
     from threads.models import Message, Thread
+    from training.models import Course, Lesson
 
     names = [
         *Partner.objects.values_list("name", flat=True),

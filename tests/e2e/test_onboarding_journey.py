@@ -23,14 +23,8 @@ def test_member_passes_course_and_sees_onboarding_progress(page, live_server):
     from onboarding.services import plan_start
     from partners.models import Partner
     from tests.factories import MembershipFactory
-    from tests.onboarding.factories import (
-        ChecklistTemplateFactory,
-        ChoiceFactory,
-        CourseFactory,
-        LessonFactory,
-        QuestionFactory,
-        TemplateTaskFactory,
-    )
+    from tests.onboarding.factories import ChecklistTemplateFactory, TemplateTaskFactory
+    from tests.training.factories import ChoiceFactory, CourseFactory, LessonFactory, QuestionFactory
 
     course = CourseFactory(title="製品の基礎", slug="product-basics", pass_mark=100)
     LessonFactory(course=course, title="製品の全体像", body="## 全体像\n\n3つのモジュールがあります。")

@@ -49,7 +49,7 @@ def prepare() -> dict:
     from incentives.models import Deal, DealNotification
     from onboarding import tasks as onboarding_tasks
     from onboarding.models import OnboardingTask, ReminderLog
-    from onboarding.reminders import _members
+    from onboarding.queries import partner_members
     from threads import services as thread_services
     from threads.emails import recipients_for
     from threads.models import Thread
@@ -62,7 +62,7 @@ def prepare() -> dict:
     for task in OnboardingTask.objects.exclude(status="done").select_related("plan").order_by("pk")[:2]:
         log = ReminderLog.objects.create(kind=ReminderLog.Kind.OVERDUE, key=f"faults:{task.pk}", task=task)
         logs.append(log.pk)
-        expected += len(_members(task.plan.partner_id, essential=True))
+        expected += len(partner_members(task.plan.partner_id, essential=True))
         onboarding_tasks.send_reminder.delay(log_id=log.pk)
     state["reminders"] = {"log_ids": logs, "expected": expected}
 

@@ -26,13 +26,16 @@ def tier_of(partner):
 
 
 class OnboardingFacts(dict):
-    """Real onboarding rows, written the way the tests read: `facts["certified"] = memberships`
-    certifies those people (valid all through the test dates); `facts["completed"] = partners`
-    gives those partners a completed onboarding plan."""
+    """Real training and onboarding rows, written the way the tests read:
+    `facts["certified"] = memberships` certifies those people (valid all through the test
+    dates); `facts["completed"] = partners` gives those partners a completed onboarding plan,
+    recorded on the partner by the lifecycle service as when the plan's last task is done."""
 
     def __setitem__(self, key, value):
         from onboarding.models import OnboardingPlan
-        from tests.onboarding.factories import PlanFactory, UserCertificationFactory
+        from partners.services import partner_onboarding_complete
+        from tests.onboarding.factories import PlanFactory
+        from tests.training.factories import UserCertificationFactory
 
         if key == "certified":
             for membership in value:
@@ -50,6 +53,7 @@ class OnboardingFacts(dict):
                     started_on=date(2025, 1, 5),
                     completed_on=date(2025, 2, 20),
                 )
+                partner_onboarding_complete(partner=partner, actor=None, on=date(2025, 2, 20))
         super().__setitem__(key, value)
 
 

@@ -1,5 +1,6 @@
-"""Recomputation with the real onboarding queries (not stand-ins): certifications and
-completed plans from the onboarding app feed the tier thresholds in one SQL statement."""
+"""Recomputation with the real facts (not stand-ins): training's certifications and the
+partner's completed onboarding (recorded when onboarding's plan completes) feed the tier
+thresholds in one SQL statement."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -8,10 +9,12 @@ import pytest
 
 from incentives import services
 from incentives.models import PartnerTierState
+from onboarding import services as onboarding
 from onboarding.models import OnboardingPlan
-from tests.factories import MembershipFactory, PartnerFactory
+from tests.factories import MembershipFactory, PartnerFactory, UserFactory
 from tests.incentives.factories import DealFactory
-from tests.onboarding.factories import PlanFactory, UserCertificationFactory
+from tests.onboarding.factories import PlanFactory, TaskFactory
+from tests.training.factories import UserCertificationFactory
 
 AS_OF = date(2026, 6, 30)
 
@@ -28,19 +31,11 @@ def test_gold_needs_real_certified_people_and_a_completed_plan(tiers):
     # An expired certification and another partner's do not count.
     UserCertificationFactory(partner=partner, issued_on=date(2024, 1, 1), valid_until=date(2025, 1, 1))
     UserCertificationFactory(issued_on=AS_OF - timedelta(days=30))
-    # Two plans (one cancelled, one completed): DISTINCT must not trip over the plans' ordering.
-    PlanFactory(
-        partner=partner,
-        status=OnboardingPlan.Status.COMPLETED,
-        started_on=date(2026, 1, 5),
-        completed_on=date(2026, 2, 20),
-    )
-    PlanFactory(
-        partner=partner,
-        status=OnboardingPlan.Status.COMPLETED,
-        started_on=date(2025, 1, 5),
-        completed_on=date(2025, 2, 20),
-    )
+    # A cancelled plan does not count; the completed one does, once its last task is done
+    # (onboarding completes it, the partners lifecycle service records the fact on the partner).
+    PlanFactory(partner=partner, status=OnboardingPlan.Status.CANCELLED, started_on=date(2025, 1, 5))
+    plan = PlanFactory(partner=partner, started_on=date(2026, 1, 5))
+    onboarding.task_sign_off(task=TaskFactory(plan=plan), actor=UserFactory(is_staff=True))
 
     services.tiers_recompute(as_of=AS_OF)
 

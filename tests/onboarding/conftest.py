@@ -7,14 +7,7 @@ from django.utils import timezone
 from onboarding.models import Pillar, TaskKind
 from prm.models import CHANNEL_MANAGERS
 from tests.factories import UserFactory
-from tests.onboarding.factories import (
-    CertificationFactory,
-    ChecklistTemplateFactory,
-    CourseFactory,
-    LessonFactory,
-    TemplateTaskFactory,
-    quiz,
-)
+from tests.onboarding.factories import ChecklistTemplateFactory, TemplateTaskFactory
 
 
 @pytest.fixture
@@ -22,22 +15,6 @@ def manager(db):
     user = UserFactory(email="owner@example.test", display_name="Olivia Owner", is_staff=True)
     user.groups.add(Group.objects.get(name=CHANNEL_MANAGERS))
     return user
-
-
-@pytest.fixture
-def course(db):
-    course = CourseFactory(title="Product basics", slug="product-basics")
-    LessonFactory(course=course, position=1, title="Why us")
-    LessonFactory(course=course, position=2, title="How to sell")
-    course.answers = quiz(course, n=2)
-    return course
-
-
-@pytest.fixture
-def certification(course):
-    cert = CertificationFactory(name="Certified Seller", validity_months=12)
-    cert.courses.add(course)
-    return cert
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from tests.tenancy import LOGIN, MANAGERS, PARTNER, PARTNER_OBJECT, PUBLIC, ROLES, STAFF, Row, expect
+from tests.tenancy import LOGIN, MANAGERS, PARTNER, PARTNER_OBJECT, STAFF, Row, expect
 
 # Staff pages about one of partner A's objects: A's manager and support see it, others 404.
 STAFF_OBJECT_A = expect(404, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, manager_a=200, support=200)
@@ -6,13 +6,16 @@ A_TASK = "Alpha kick-off with the owner 5d1c"
 
 
 def a_data(w):
-    """Partner A's onboarding plan, an uploaded document, a course and a certificate (once per world)."""
+    """Partner A's onboarding plan, an uploaded document, a course and a certificate (once per
+    world; training's rows use them too: tests/training/tenancy_rows.py)."""
     if getattr(w, "_onboarding", None):
         return w._onboarding
     from django.core.files.base import ContentFile
 
-    from onboarding.models import Certification, Course, Lesson, TaskSubmission
-    from tests.onboarding.factories import PlanFactory, TaskFactory, UserCertificationFactory, quiz
+    from onboarding.models import TaskSubmission
+    from tests.onboarding.factories import PlanFactory, TaskFactory
+    from tests.training.factories import UserCertificationFactory, quiz
+    from training.models import Certification, Course, Lesson
 
     plan = PlanFactory(partner=w.partner_a, owner=w.manager_a)
     TaskFactory(plan=plan, title=A_TASK, kind="signoff")
@@ -49,29 +52,6 @@ ROWS = [
     Row("onboarding:index", PARTNER, kwargs=setup, leaks=a_leaks),
     Row("onboarding:task", PARTNER_OBJECT, kwargs=lambda w: {"pk": a_data(w)["upload"].pk}, leaks=a_leaks),
     Row("onboarding:preferences", PARTNER),
-    Row("onboarding:training", PARTNER, kwargs=setup, leaks=a_leaks),
-    Row("onboarding:course", PARTNER, kwargs=lambda w: {"slug": a_data(w)["course"].slug}, leaks=a_leaks),
-    Row(
-        "onboarding:lesson",
-        PARTNER,
-        kwargs=lambda w: {"slug": a_data(w)["course"].slug, "pk": a_data(w)["lesson"].pk},
-        leaks=a_leaks,
-    ),
-    Row("onboarding:quiz", PARTNER, kwargs=lambda w: {"slug": a_data(w)["course"].slug}, leaks=a_leaks),
-    # The certificate page is public by design: whoever holds the unguessable link may verify it.
-    Row(
-        "onboarding:certificate",
-        PUBLIC,
-        kwargs=lambda w: {"code": a_data(w)["award"].code},
-        insiders=set(ROLES),
-    ),
-    # Unsigned calls are refused for everyone; a signature, not a session, authenticates the LMS.
-    Row(
-        "onboarding:lms_webhook",
-        expect(403),
-        kwargs=lambda w: {"slug": _lms(w).slug},
-        method="post",
-    ),
     Row("onboarding:staff_plans", STAFF, kwargs=setup, leaks=a_leaks),
     Row("onboarding:staff_plans", STAFF, kwargs=setup, leaks=a_leaks, query="?format=csv"),
     Row("onboarding:staff_plans", STAFF, kwargs=setup, leaks=a_leaks, query="?risk=any&status=running"),
@@ -89,9 +69,3 @@ ROWS = [
     Row("onboarding:staff_metrics", STAFF, kwargs=setup, query="?export=cohorts"),
     Row("onboarding:staff_metrics", STAFF, kwargs=setup, query="?export=certifications"),
 ]
-
-
-def _lms(w):
-    from onboarding.models import ExternalLMS
-
-    return ExternalLMS.objects.get_or_create(slug="tenancy-lms", defaults={"name": "LMS"})[0]

@@ -4,8 +4,12 @@ import pytest
 from django.urls import reverse
 
 from onboarding import services
-from onboarding.models import Enrollment, OnboardingTask, TaskKind, UserCertification
+from onboarding.models import OnboardingTask, TaskKind
 from prm.models import AuditEvent
+from tests.training.factories import CourseFactory
+from tests.training.test_webhook import completion, make_lms, post
+from training import services as training
+from training.models import Enrollment, UserCertification
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +40,15 @@ def test_profile_completed_completes_profile_task(plan, world):
     assert task.completed_by == world.admin_a
 
 
-def test_passing_quiz_completes_course_and_certification_tasks(plan, world, course, certification):
-    enrollment = services.enrollment_get_or_create(
+def test_passing_quiz_completes_course_and_certification_tasks(
+    plan, world, course, certification, django_capture_on_commit_callbacks
+):
+    enrollment = training.enrollment_get_or_create(
         course=course, user=world.member_a, partner=world.partner_a
     )
     answers = {right.question_id: right.pk for right, _wrong in course.answers}
-    attempt = services.quiz_submit(enrollment=enrollment, answers=answers)
+    with django_capture_on_commit_callbacks(execute=True):  # training tells onboarding after commit
+        attempt = training.quiz_submit(enrollment=enrollment, answers=answers)
 
     assert attempt.passed and attempt.score == 100
     assert task_of(plan, TaskKind.COURSE).status == OnboardingTask.Status.DONE
@@ -51,37 +58,42 @@ def test_passing_quiz_completes_course_and_certification_tasks(plan, world, cour
     assert task_of(plan, TaskKind.CERTIFICATION).completed_by == world.member_a
 
 
-def test_failing_quiz_completes_nothing(plan, world, course):
-    enrollment = services.enrollment_get_or_create(
+def test_failing_quiz_completes_nothing(plan, world, course, django_capture_on_commit_callbacks):
+    enrollment = training.enrollment_get_or_create(
         course=course, user=world.member_a, partner=world.partner_a
     )
     (r1, _w1), (_r2, w2) = course.answers
-    attempt = services.quiz_submit(
-        enrollment=enrollment, answers={r1.question_id: r1.pk, w2.question_id: w2.pk}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = training.quiz_submit(
+            enrollment=enrollment, answers={r1.question_id: r1.pk, w2.question_id: w2.pk}
+        )
     assert attempt.score == 50 and not attempt.passed
     assert task_of(plan, TaskKind.COURSE).status == OnboardingTask.Status.OPEN
     assert not UserCertification.objects.exists()
 
 
-def test_course_without_quiz_is_passed_by_finishing_lessons(plan, world, course):
+def test_course_without_quiz_is_passed_by_finishing_lessons(
+    plan, world, course, django_capture_on_commit_callbacks
+):
     course.questions.all().delete()
-    enrollment = services.enrollment_get_or_create(
+    enrollment = training.enrollment_get_or_create(
         course=course, user=world.member_a, partner=world.partner_a
     )
     first, second = course.lessons.all()
-    services.lesson_complete(enrollment=enrollment, lesson=first)
+    with django_capture_on_commit_callbacks(execute=True):
+        training.lesson_complete(enrollment=enrollment, lesson=first)
     assert task_of(plan, TaskKind.COURSE).status == OnboardingTask.Status.OPEN
-    services.lesson_complete(enrollment=enrollment, lesson=second)
+    with django_capture_on_commit_callbacks(execute=True):
+        training.lesson_complete(enrollment=enrollment, lesson=second)
     assert Enrollment.objects.get(pk=enrollment.pk).passed_at is not None
     assert task_of(plan, TaskKind.COURSE).status == OnboardingTask.Status.DONE
 
 
 def test_course_passed_before_plan_start_counts(world, template, course, manager):
-    enrollment = services.enrollment_get_or_create(
+    enrollment = training.enrollment_get_or_create(
         course=course, user=world.member_a, partner=world.partner_a
     )
-    services.quiz_submit(enrollment=enrollment, answers={r.question_id: r.pk for r, _w in course.answers})
+    training.quiz_submit(enrollment=enrollment, answers={r.question_id: r.pk for r, _w in course.answers})
     plan = services.plan_start(partner=world.partner_a, owner=manager)
     assert task_of(plan, TaskKind.COURSE).status == OnboardingTask.Status.DONE
     assert task_of(plan, TaskKind.CERTIFICATION).status == OnboardingTask.Status.DONE
@@ -112,13 +124,16 @@ def test_sign_off_refuses_self_completing_kinds(plan, manager):
         services.task_sign_off(task=task_of(plan, TaskKind.COURSE), actor=manager)
 
 
-def test_whole_plan_completes_through_every_path(plan, world, asset, course, manager):
+def test_whole_plan_completes_through_every_path(
+    plan, world, asset, course, manager, django_capture_on_commit_callbacks
+):
     services.asset_opened(partner=world.partner_a, user=world.member_a, asset_id=asset.pk)
     services.profile_completed(partner=world.partner_a, user=world.admin_a)
-    enrollment = services.enrollment_get_or_create(
+    enrollment = training.enrollment_get_or_create(
         course=course, user=world.member_a, partner=world.partner_a
     )
-    services.quiz_submit(enrollment=enrollment, answers={r.question_id: r.pk for r, _w in course.answers})
+    with django_capture_on_commit_callbacks(execute=True):
+        training.quiz_submit(enrollment=enrollment, answers={r.question_id: r.pk for r, _w in course.answers})
     services.task_sign_off(task=task_of(plan, TaskKind.SIGNOFF), actor=manager)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -142,3 +157,15 @@ def test_whole_plan_completes_through_every_path(plan, world, asset, course, man
         "signoff": manager.email,
         "upload": manager.email,
     }
+
+
+def test_lms_completion_completes_the_onboarding_task(
+    client, world, course, certification, manager, template, django_capture_on_commit_callbacks
+):
+    lms = make_lms("academy", partners=[world.partner_a])
+    external = CourseFactory(title="Advanced delivery", external_lms=lms, external_id="ADV-101")
+    template.tasks.filter(kind=TaskKind.COURSE).update(course=external)
+    plan = services.plan_start(partner=world.partner_a, owner=manager)
+    with django_capture_on_commit_callbacks(execute=True):  # training tells onboarding after commit
+        post(client, lms, completion(world, external))
+    assert plan.tasks.get(kind=TaskKind.COURSE).status == "done"

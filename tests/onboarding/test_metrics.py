@@ -13,7 +13,8 @@ from django.utils import translation
 from onboarding import queries, rollups
 from onboarding.models import OnboardingPlan
 from tests.factories import PartnerFactory
-from tests.onboarding.factories import PlanFactory, TaskFactory, UserCertificationFactory
+from tests.onboarding.factories import PlanFactory, TaskFactory
+from tests.training.factories import UserCertificationFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 4, 1)
@@ -72,17 +73,6 @@ def test_most_overdue_tasks(known):
     rows = queries.most_overdue_tasks(known)
     assert rows[0]["title"] == "Business plan" and rows[0]["late"] == 2
     assert all(r["title"] != "Profile" for r in rows)
-
-
-def test_certifications_earned_and_expiring(world):
-    UserCertificationFactory(
-        partner=world.partner_a,
-        certification__name="Seller",
-        issued_on=date(2025, 5, 1),
-        valid_until=date(2026, 5, 1),
-    )
-    rows = queries.certification_rows(world.partner_a.__class__.objects.all())
-    assert rows == [{"certification__name": "Seller", "earned_12m": 1, "valid": 1, "expiring": 1}]
 
 
 def test_metrics_page_and_csv(known, world, client_for):

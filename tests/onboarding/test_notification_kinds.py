@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from onboarding import reminders, services
 from onboarding.models import ReminderLog, TaskKind
 from prm.models import Notification
-from tests.onboarding.factories import UserCertificationFactory
 from tests.onboarding.test_reminders import at
+from tests.training.factories import UserCertificationFactory
 
 
 @pytest.fixture

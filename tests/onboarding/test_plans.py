@@ -82,6 +82,28 @@ def test_plan_completes_when_last_task_is_done(world, manager):
     plan.refresh_from_db()
     assert plan.status == OnboardingPlan.Status.COMPLETED
     assert plan.completed_on is not None
+    # A fact of the partner from now on, set by the partners lifecycle service (tiers read it).
+    world.partner_a.refresh_from_db()
+    assert world.partner_a.onboarding_completed_on == plan.completed_on
+    assert (
+        AuditEvent.objects.filter(
+            action="partner.onboarding_completed", partner_id=world.partner_a.pk
+        ).count()
+        == 1
+    )
+
+
+def test_a_later_plan_keeps_the_first_completion_date(world, manager):
+    t = ChecklistTemplateFactory(partner_type="delivery")
+    TemplateTaskFactory(template=t, kind=TaskKind.SIGNOFF)
+    with time_machine.travel("2026-03-02 10:00+09:00", tick=False):
+        first = services.plan_start(partner=world.partner_a, owner=manager)
+        services.task_sign_off(task=first.tasks.get(), actor=manager)
+    with time_machine.travel("2026-09-01 10:00+09:00", tick=False):
+        second = services.plan_start(partner=world.partner_a, owner=manager)
+        services.task_sign_off(task=second.tasks.get(), actor=manager)
+    world.partner_a.refresh_from_db()
+    assert world.partner_a.onboarding_completed_on == date(2026, 3, 2)
 
 
 def test_manager_starts_plan_from_staff_page(world, template, client_for):
@@ -143,11 +165,9 @@ def test_contract_queries(plan, world):
     from onboarding import queries
 
     assert list(queries.running_plan_partner_ids()) == [world.partner_a.pk]
-    assert list(queries.completed_plan_partner_ids()) == []
     OnboardingPlan.objects.filter(pk=plan.pk).update(
         status="completed", completed_on=plan.started_on + timedelta(days=3)
     )
-    assert list(queries.completed_plan_partner_ids()) == [world.partner_a.pk]
     assert list(queries.running_plan_partner_ids()) == []
 
 

@@ -8,13 +8,8 @@ from django.urls import reverse
 
 from onboarding.models import TaskSubmission
 from tests.factories import MembershipFactory, PartnerFactory
-from tests.onboarding.factories import (
-    CourseFactory,
-    LessonFactory,
-    PlanFactory,
-    TaskFactory,
-    UserCertificationFactory,
-)
+from tests.onboarding.factories import PlanFactory, TaskFactory
+from tests.training.factories import CourseFactory, LessonFactory, UserCertificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +58,7 @@ def test_staff_pages_are_flat(world, client_for, name):
     assert count(client, reverse(name)) == small
 
 
-@pytest.mark.parametrize("name", ["onboarding:index", "onboarding:training", "home"])
+@pytest.mark.parametrize("name", ["onboarding:index", "training:index", "home"])
 def test_partner_pages_are_flat(world, client_for, name):
     client = client_for(world.member_a)
     plan = PlanFactory(partner=world.partner_a, owner=world.manager_a)

@@ -9,10 +9,12 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from onboarding import queries, reminders, services
 from onboarding.models import OnboardingPlan, OnboardingTask, ReminderLog, ReminderPreference
-from tests.onboarding.factories import PlanFactory, TaskFactory, UserCertificationFactory
+from tests.onboarding.factories import PlanFactory, TaskFactory
+from tests.training.factories import UserCertificationFactory
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -222,3 +224,11 @@ def test_reminder_selection_over_10000_plans_is_constant_queries(world, django_d
     assert small == large <= 7  # 6 selections + the closure days of the business-day horizon
     assert len(found_large["due_soon"]) > len(found_small["due_soon"]) > 0
     assert len(found_large["overdue"]) > 1000
+
+
+def test_preferences_mute(world, client_for):
+    client = client_for(world.member_a)
+    assert client.post(reverse("onboarding:preferences"), {"mute_non_essential": "on"}).status_code == 302
+    assert ReminderPreference.objects.get(user=world.member_a).mute_non_essential
+    client.post(reverse("onboarding:preferences"), {})
+    assert not ReminderPreference.objects.get(user=world.member_a).mute_non_essential

@@ -29,8 +29,9 @@ LAYOUT_QUERIES = 2
 def _partner_urls(partner, *, admin: bool) -> list[str]:
     from content.queries import visible_assets
     from incentives.models import Deal, Statement
-    from onboarding.models import Course, OnboardingTask
+    from onboarding.models import OnboardingTask
     from threads.models import Thread
+    from training.models import Course
 
     urls = [
         "/",

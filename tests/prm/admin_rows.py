@@ -65,19 +65,19 @@ def _reminder(w):
 
 
 def _user_certification(w):
-    from tests.onboarding.factories import UserCertificationFactory
+    from tests.training.factories import UserCertificationFactory
 
     return UserCertificationFactory(partner=w.partner_a, user=w.member_a)
 
 
 def _lms(w):
-    from onboarding.models import ExternalLMS
+    from training.models import ExternalLMS
 
     return ExternalLMS.objects.get_or_create(slug="matrix-lms", defaults={"name": "Matrix LMS"})[0]
 
 
 def _lms_event(w):
-    from onboarding.models import LmsEvent
+    from training.models import LmsEvent
 
     return LmsEvent.objects.create(lms=_lms(w), event_id="evt-1")
 
@@ -244,12 +244,12 @@ ROWS: dict[str, AdminRow] = {
         _f("tests.onboarding.factories.ChecklistTemplateFactory"), owned=False
     ),
     "onboarding.onboardingplan": AdminRow(_plan, owned=True),
-    "onboarding.course": AdminRow(_f("tests.onboarding.factories.CourseFactory"), owned=False),
-    "onboarding.question": AdminRow(_f("tests.onboarding.factories.QuestionFactory"), owned=False),
-    "onboarding.certification": AdminRow(_f("tests.onboarding.factories.CertificationFactory"), owned=False),
-    "onboarding.usercertification": AdminRow(_user_certification, owned=True),
-    "onboarding.externallms": AdminRow(_lms, owned=False),
-    "onboarding.lmsevent": AdminRow(_lms_event, owned=False),
+    "training.course": AdminRow(_f("tests.training.factories.CourseFactory"), owned=False),
+    "training.question": AdminRow(_f("tests.training.factories.QuestionFactory"), owned=False),
+    "training.certification": AdminRow(_f("tests.training.factories.CertificationFactory"), owned=False),
+    "training.usercertification": AdminRow(_user_certification, owned=True),
+    "training.externallms": AdminRow(_lms, owned=False),
+    "training.lmsevent": AdminRow(_lms_event, owned=False),
     "onboarding.onboardingtask": AdminRow(_task, owned=True),
     "onboarding.tasksubmission": AdminRow(_submission, owned=True),
     "onboarding.reminderlog": AdminRow(_reminder, owned=True),

@@ -16,6 +16,7 @@ APPS = [
     "prm",
     "partners",
     "privacy",
+    "training",
     "incentives",
     "content",
     "onboarding",

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT_APPS = (
     "prm",
     "partners",
+    "training",
     "content",
     "onboarding",
     "incentives",
@@ -159,9 +160,9 @@ def _one_row_of_each(world):
     from prm.webhooks.models import Endpoint
     from promotion.models import OverviewVideo
     from tests.content.factories import AssetFactory
-    from tests.onboarding.factories import CourseFactory, LessonFactory
     from tests.partners.factories import ApplicationFactory
     from tests.promotion.factories import AnnouncementFactory, CampaignFactory, ParticipationFactory
+    from tests.training.factories import CourseFactory, LessonFactory
 
     ApplicationFactory()
     AssetFactory()

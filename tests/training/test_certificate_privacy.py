@@ -6,14 +6,14 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import MembershipFactory
-from tests.onboarding.factories import UserCertificationFactory
+from tests.training.factories import UserCertificationFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _page(world, user) -> str:
     award = UserCertificationFactory(user=user, partner=world.partner_a)
-    return Client().get(reverse("onboarding:certificate", args=[award.code])).content.decode()
+    return Client().get(reverse("training:certificate", args=[award.code])).content.decode()
 
 
 def test_a_holder_without_a_name_shows_initials_not_the_address(world):

@@ -5,10 +5,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from onboarding.models import Enrollment, Lesson, UserCertification
-from onboarding.services import add_months
-from onboarding.video import embed_url
-from tests.onboarding.factories import CourseFactory, LessonFactory, UserCertificationFactory
+from tests.training.factories import CourseFactory, LessonFactory, UserCertificationFactory
+from training.models import Enrollment, Lesson, UserCertification
+from training.queries import certification_rows
+from training.services import add_months
+from training.video import embed_url
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_lesson_page_sanitises_markdown_and_embeds_video(world, client_for):
         video_url="https://youtu.be/dQw4w9WgXcQ",
     )
     response = client_for(world.member_a).get(
-        reverse("onboarding:lesson", args=[lesson.course.slug, lesson.pk])
+        reverse("training:lesson", args=[lesson.course.slug, lesson.pk])
     )
     body = response.getvalue().decode()
     assert "<h1>Hello</h1>" in body
@@ -55,28 +56,28 @@ def test_lesson_page_sanitises_markdown_and_embeds_video(world, client_for):
 
 def test_unpublished_course_is_404(world, client_for):
     course = CourseFactory(is_published=False)
-    assert client_for(world.member_a).get(reverse("onboarding:course", args=[course.slug])).status_code == 404
+    assert client_for(world.member_a).get(reverse("training:course", args=[course.slug])).status_code == 404
 
 
 def test_member_takes_course_and_passes_quiz(world, course, certification, client_for):
     client = client_for(world.member_a)
-    response = client.post(reverse("onboarding:course", args=[course.slug]), {"action": "enroll"})
+    response = client.post(reverse("training:course", args=[course.slug]), {"action": "enroll"})
     first, second = course.lessons.all()
-    assert response["Location"] == reverse("onboarding:lesson", args=[course.slug, first.pk])
-    response = client.post(reverse("onboarding:lesson", args=[course.slug, first.pk]))
-    assert response["Location"] == reverse("onboarding:lesson", args=[course.slug, second.pk])
-    response = client.post(reverse("onboarding:lesson", args=[course.slug, second.pk]))
-    assert response["Location"] == reverse("onboarding:quiz", args=[course.slug])
+    assert response["Location"] == reverse("training:lesson", args=[course.slug, first.pk])
+    response = client.post(reverse("training:lesson", args=[course.slug, first.pk]))
+    assert response["Location"] == reverse("training:lesson", args=[course.slug, second.pk])
+    response = client.post(reverse("training:lesson", args=[course.slug, second.pk]))
+    assert response["Location"] == reverse("training:quiz", args=[course.slug])
 
     wrong = {f"q{w.question_id}": w.pk for _r, w in course.answers}
-    response = client.post(reverse("onboarding:quiz", args=[course.slug]), wrong)
-    assert response["Location"] == reverse("onboarding:quiz", args=[course.slug])  # try again later
+    response = client.post(reverse("training:quiz", args=[course.slug]), wrong)
+    assert response["Location"] == reverse("training:quiz", args=[course.slug])  # try again later
     assert Enrollment.objects.get(user=world.member_a).passed_at is None
 
     right = {f"q{r.question_id}": r.pk for r, _w in course.answers}
     # After a failed attempt the quiz waits (issue 21): the next try is after the cool-down.
     with time_machine.travel(timezone.now() + timedelta(minutes=31)):
-        response = client.post(reverse("onboarding:quiz", args=[course.slug]), right)
+        response = client.post(reverse("training:quiz", args=[course.slug]), right)
     assert response.status_code == 302
     enrollment = Enrollment.objects.get(user=world.member_a)
     assert enrollment.passed_at is not None and enrollment.best_score == 100
@@ -85,7 +86,7 @@ def test_member_takes_course_and_passes_quiz(world, course, certification, clien
 
 
 def test_quiz_requires_every_answer(world, course, client_for):
-    response = client_for(world.member_a).post(reverse("onboarding:quiz", args=[course.slug]), {})
+    response = client_for(world.member_a).post(reverse("training:quiz", args=[course.slug]), {})
     assert response.status_code == 200
     form = response.context["form"]
     assert form.is_bound and len(form.errors) == 2
@@ -100,7 +101,7 @@ def test_certificate_page_is_public_and_shows_validity(world):
         issued_on=date(2026, 1, 10),
         valid_until=date(2027, 1, 10),
     )
-    url = reverse("onboarding:certificate", args=[award.code])
+    url = reverse("training:certificate", args=[award.code])
     assert len(award.code) >= 24  # unguessable
     with time_machine.travel("2026-06-01 12:00+09:00", tick=False):
         response = Client().get(url)
@@ -111,11 +112,11 @@ def test_certificate_page_is_public_and_shows_validity(world):
         assert response.context["is_valid"]
     with time_machine.travel("2027-01-11 12:00+09:00", tick=False):
         assert Client().get(url).context["is_valid"] is False
-    assert Client().get(reverse("onboarding:certificate", args=["nope"])).status_code == 404
+    assert Client().get(reverse("training:certificate", args=["nope"])).status_code == 404
 
 
 def test_valid_certifications_contract(world):
-    from onboarding.queries import valid_certifications
+    from training.queries import valid_certifications
 
     UserCertificationFactory(
         user=world.member_a,
@@ -140,21 +141,31 @@ def test_valid_certifications_contract(world):
     assert rows == [(world.partner_a.pk, world.member_a.pk)]
 
 
+def test_certifications_earned_and_expiring(world):
+    UserCertificationFactory(
+        partner=world.partner_a,
+        certification__name="Seller",
+        issued_on=date(2025, 5, 1),
+        valid_until=date(2026, 5, 1),
+    )
+    with time_machine.travel("2026-04-01 12:00+09:00", tick=False):  # the metrics tests' day
+        rows = certification_rows(world.partner_a.__class__.objects.all())
+    assert rows == [{"certification__name": "Seller", "earned_12m": 1, "valid": 1, "expiring": 1}]
+
+
 def test_add_months_clamps_to_month_end():
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2026, 5, 15), 12) == date(2027, 5, 15)
 
 
 def test_renewal_issues_new_certificate_inside_window(world, course, certification, client_for):
-    from onboarding import services
+    from training import services
 
     with time_machine.travel("2026-01-10 12:00+09:00", tick=False):
         e = services.enrollment_get_or_create(course=course, user=world.member_a, partner=world.partner_a)
         services.quiz_submit(enrollment=e, answers={r.question_id: r.pk for r, _w in course.answers})
     with time_machine.travel("2026-12-01 12:00+09:00", tick=False):  # 40 days before expiry
-        client_for(world.member_a).post(
-            reverse("onboarding:course", args=[course.slug]), {"action": "restart"}
-        )
+        client_for(world.member_a).post(reverse("training:course", args=[course.slug]), {"action": "restart"})
         e.refresh_from_db()
         assert e.passed_at is None
         services.quiz_submit(enrollment=e, answers={r.question_id: r.pk for r, _w in course.answers})
@@ -164,17 +175,7 @@ def test_renewal_issues_new_certificate_inside_window(world, course, certificati
 
 def test_training_page_lists_courses_and_certificates(world, course, certification, client_for):
     UserCertificationFactory(user=world.member_a, partner=world.partner_a, certification=certification)
-    response = client_for(world.member_a).get(reverse("onboarding:training"))
+    response = client_for(world.member_a).get(reverse("training:index"))
     body = response.getvalue().decode()
     assert course.title in body and certification.name in body
     assert Lesson.objects.count() == 2
-
-
-def test_preferences_mute(world, client_for):
-    from onboarding.models import ReminderPreference
-
-    client = client_for(world.member_a)
-    assert client.post(reverse("onboarding:preferences"), {"mute_non_essential": "on"}).status_code == 302
-    assert ReminderPreference.objects.get(user=world.member_a).mute_non_essential
-    client.post(reverse("onboarding:preferences"), {})
-    assert not ReminderPreference.objects.get(user=world.member_a).mute_non_essential

@@ -9,9 +9,9 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from onboarding.models import Enrollment, ExternalLMS, LmsEvent, TaskKind, UserCertification
-from onboarding.services import lms_secret_rotate, lms_signature
-from tests.onboarding.factories import CourseFactory
+from tests.training.factories import CourseFactory
+from training.models import Enrollment, ExternalLMS, LmsEvent, UserCertification
+from training.services import lms_secret_rotate, lms_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def post(client, lms, payload, *, secret=None, timestamp=None, signature=None):
     ts = str(int(time.time()) if timestamp is None else timestamp)
     sig = signature or lms_signature(secret or lms.secret, ts, body)
     return client.post(
-        reverse("onboarding:lms_webhook", args=[lms.slug]),
+        reverse("training:lms_webhook", args=[lms.slug]),
         data=body,
         content_type="application/json",
         headers={"X-PRM-Timestamp": ts, "X-PRM-Signature": sig},
@@ -67,15 +67,6 @@ def test_signed_completion_passes_course_and_awards_certification(client, world,
     assert UserCertification.objects.filter(user=world.member_a).count() == 1
 
 
-def test_completion_completes_the_onboarding_task(client, world, lms, external_course, manager, template):
-    from onboarding.services import plan_start
-
-    template.tasks.filter(kind=TaskKind.COURSE).update(course=external_course)
-    plan = plan_start(partner=world.partner_a, owner=manager)
-    post(client, lms, completion(world, external_course))
-    assert plan.tasks.get(kind=TaskKind.COURSE).status == "done"
-
-
 def test_bad_signature_is_rejected(client, world, lms, external_course):
     response = post(client, lms, completion(world, external_course), secret="wrong-secret")
     assert response.status_code == 403
@@ -84,7 +75,7 @@ def test_bad_signature_is_rejected(client, world, lms, external_course):
 
 def test_missing_signature_is_rejected(client, world, lms, external_course):
     response = client.post(
-        reverse("onboarding:lms_webhook", args=[lms.slug]),
+        reverse("training:lms_webhook", args=[lms.slug]),
         data=json.dumps(completion(world, external_course)),
         content_type="application/json",
     )
@@ -143,7 +134,7 @@ def test_secret_of_another_lms_does_not_work(client, world, lms, external_course
 
 
 def test_get_is_not_allowed(client, lms):
-    assert client.get(reverse("onboarding:lms_webhook", args=[lms.slug])).status_code == 405
+    assert client.get(reverse("training:lms_webhook", args=[lms.slug])).status_code == 405
 
 
 # --- Issue 21, finding 7a: the secret, the admin and the partners an LMS serves -----------
@@ -202,15 +193,15 @@ def test_an_lms_certifies_only_people_of_the_partners_it_serves(client, world, l
 def test_managers_cannot_read_or_change_an_lms(role, world, lms, client_for):
     client = client_for(world.user(role))
     for url in (
-        reverse("admin:onboarding_externallms_changelist"),
-        reverse("admin:onboarding_externallms_change", args=[lms.pk]),
-        reverse("admin:onboarding_externallms_add"),
-        reverse("admin:onboarding_lmsevent_changelist"),
+        reverse("admin:training_externallms_changelist"),
+        reverse("admin:training_externallms_change", args=[lms.pk]),
+        reverse("admin:training_externallms_add"),
+        reverse("admin:training_lmsevent_changelist"),
     ):
         response = client.get(url)
         assert response.status_code == 403, url
     response = client.post(
-        reverse("admin:onboarding_externallms_changelist"),
+        reverse("admin:training_externallms_changelist"),
         {"action": "rotate_secret", "_selected_action": [lms.pk], "apply": "1"},
     )
     assert response.status_code == 403
@@ -225,7 +216,7 @@ def test_superuser_sees_the_secret_once(world, client_for):
 
     client = client_for(world.superuser)
     response = client.post(
-        reverse("admin:onboarding_externallms_add"),
+        reverse("admin:training_externallms_add"),
         {"name": "Academy", "slug": "academy", "is_active": "on", "partners": [world.partner_a.pk]},
     )
     assert response.status_code == 200
@@ -233,16 +224,16 @@ def test_superuser_sees_the_secret_once(world, client_for):
     secret = re.search(r'data-testid="lms-secret">([0-9a-f]{64})<', response.content.decode()).group(1)
     lms = ExternalLMS.objects.get(slug="academy")
     assert list(lms.partners.all()) == [world.partner_a]
-    change = client.get(reverse("admin:onboarding_externallms_change", args=[lms.pk])).content.decode()
+    change = client.get(reverse("admin:training_externallms_change", args=[lms.pk])).content.decode()
     assert secret not in change and lms.secret_fingerprint in change
     # A new one, after a confirmation.
     confirm = client.post(
-        reverse("admin:onboarding_externallms_changelist"),
+        reverse("admin:training_externallms_changelist"),
         {"action": "rotate_secret", ACTION_CHECKBOX_NAME: [lms.pk]},
     )
     assert b'name="apply"' in confirm.content
     rotated = client.post(
-        reverse("admin:onboarding_externallms_changelist"),
+        reverse("admin:training_externallms_changelist"),
         {"action": "rotate_secret", ACTION_CHECKBOX_NAME: [lms.pk], "apply": "1"},
     )
     new = re.search(r'data-testid="lms-secret">([0-9a-f]{64})<', rotated.content.decode()).group(1)

@@ -13,8 +13,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from onboarding import services
-from onboarding.models import Enrollment, QuizAttempt
+from training import services
+from training.models import Enrollment, QuizAttempt
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,14 @@ def _answers(course, right: int):
 
 def test_a_failed_attempt_shows_no_score_and_no_marks(world, course, client_for):
     client = client_for(world.member_a)
-    url = reverse("onboarding:quiz", args=[course.slug])
+    url = reverse("training:quiz", args=[course.slug])
     with time_machine.travel(START, tick=False):
         response = client.post(url, _answers(course, right=1), follow=True)  # 50%, pass mark 80
         html = response.content.decode()
         assert "50%" not in html and "50 %" not in html
         assert "is-invalid" not in html and "invalid-feedback" not in html  # no per-question marks
         assert 'data-testid="quiz-wait"' in html
-        page = client.get(reverse("onboarding:course", args=[course.slug])).content.decode()
+        page = client.get(reverse("training:course", args=[course.slug])).content.decode()
         assert "50%" not in page
     assert QuizAttempt.objects.get().score == 50  # kept for staff
 
@@ -47,7 +47,7 @@ def test_a_failed_attempt_shows_no_score_and_no_marks(world, course, client_for)
 def test_a_failed_attempt_starts_a_cool_down(world, course, client_for, settings):
     settings.TRAINING_QUIZ_COOLDOWN_MINUTES = 30
     client = client_for(world.member_a)
-    url = reverse("onboarding:quiz", args=[course.slug])
+    url = reverse("training:quiz", args=[course.slug])
     with time_machine.travel(START, tick=False):
         client.post(url, _answers(course, right=0))
         response = client.post(url, _answers(course, right=2))
@@ -86,13 +86,13 @@ def test_attempts_are_limited_per_day(world, course, settings):
 def test_guessing_every_combination_takes_days(world, client_for, settings):
     """Five questions of two choices: 32 combinations, 11 days at three attempts a day (a real
     quiz of ten questions with four choices each: about a thousand years)."""
-    from tests.onboarding.factories import CourseFactory, quiz
+    from tests.training.factories import CourseFactory, quiz
 
     settings.TRAINING_QUIZ_ATTEMPTS_PER_DAY = 3
     course = CourseFactory(slug="hard")
     course.answers = quiz(course, n=5)
     client = client_for(world.member_a)
-    url = reverse("onboarding:quiz", args=[course.slug])
+    url = reverse("training:quiz", args=[course.slug])
     tries = 0
     with time_machine.travel(START) as clock:
         for _ in range(10):

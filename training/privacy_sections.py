@@ -1,10 +1,11 @@
-"""What onboarding holds about a partner, for the offboarding export (privacy.registry)."""
+"""What training holds about a partner, for the offboarding export (privacy.registry)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.models import UserCertification
+from privacy import registry
 from prm.columns import Column
 from prm.exports import stream_rows
+from training.models import UserCertification
 
 CERTIFICATION_COLUMNS = [
     Column(_("Certification"), lambda c: c.certification.name),
@@ -26,8 +27,6 @@ def _certifications(partner):
 
 
 def register() -> None:
-    from privacy import registry
-
     registry.register_partner_export(
         "certifications", label=_("Certifications"), columns=CERTIFICATION_COLUMNS, rows=_certifications,
         count=lambda p: UserCertification.objects.for_partner(p).count(), order=70,
