@@ -2,31 +2,36 @@
 
 from datetime import date, timedelta
 
-from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from content import files, search, signals
+from content import emails, files, queries, search, signals
 from content.models import (
+    ANALYTICS_PERIODS,
     Asset,
+    AssetEngagement,
     AssetEvent,
     AssetVersion,
     Bookmark,
     DigestDelivery,
     DigestOptOut,
     EngagementCursor,
+    PartnerEngagement,
     SearchLog,
+    SegmentPopularity,
     Tag,
 )
 from incentives.queries import partner_tier_map
+from partners.models import Membership, Partner
 from prm import pagecache
 from prm.audit import audit
+from prm.models import User
+from prm.tenancy import active_membership
 from prm.transitions import transition
 
-UNSUBSCRIBE_SALT = "content.digest.unsubscribe"
 # Events younger than this are left for the next run, so a slow INSERT that took a lower id
 # but committed late is not skipped by the incremental counter update.
 AGGREGATE_LAG = timedelta(minutes=2)
@@ -261,8 +266,6 @@ def popularity_refresh(*, now=None) -> int:
     """Rebuild SegmentPopularity from the last 90 days of views (one INSERT ... SELECT).
 
     Tier ranks come from incentives (a dict); they are passed in as two arrays and joined."""
-    from content.models import SegmentPopularity
-
     now = now or timezone.now()
     ranks = partner_tier_map()
     with transaction.atomic(), connection.cursor() as cur:
@@ -287,8 +290,6 @@ def analytics_refresh(*, now=None) -> int:
     period of the page from the events, set-based (two INSERT ... SELECT over the events of
     the longest period, each event counted into every period it falls in). Hourly with the
     popularity table; ~5 s at 2,000,000 events. Returns the number of rows written."""
-    from content.models import ANALYTICS_PERIODS, AssetEngagement, PartnerEngagement
-
     now = now or timezone.now()
     periods = list(ANALYTICS_PERIODS)
     since = now - timedelta(days=max(periods))
@@ -376,20 +377,6 @@ def digest_week(today: date | None = None) -> date:
     return today - timedelta(days=today.weekday())
 
 
-def unsubscribe_token(user) -> str:
-    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def user_from_unsubscribe_token(token: str):
-    from prm.models import User
-
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=data.get("u")).first()
-
-
 def digest_unsubscribe(*, user) -> None:
     DigestOptOut.objects.get_or_create(user=user)
 
@@ -400,8 +387,6 @@ def digest_resubscribe(*, user) -> None:
 
 def digest_recipient_ids(*, week: date) -> list[int]:
     """Active partner users at portal partners, not unsubscribed, not yet sent this week."""
-    from partners.models import Membership, Partner
-
     return list(
         Membership.objects.filter(
             is_active=True, user__is_active=True, partner__status__in=Partner.PORTAL_STATUSES
@@ -414,10 +399,6 @@ def digest_recipient_ids(*, week: date) -> list[int]:
 
 def digest_send(*, user_id: int, week: date) -> DigestDelivery | None:
     """Send one user's weekly digest; a second call for the same week does nothing."""
-    from content import emails, queries
-    from prm.models import User
-    from prm.tenancy import active_membership
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or DigestOptOut.objects.filter(user=user).exists():
         return None

@@ -1,6 +1,9 @@
+import hashlib
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
 
+import pygal
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -12,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from content import library, queries, services
+from content import emails, library, queries, services
 from content import search as fts
 from content.filters import LibraryFilterSet
 from content.models import ANALYTICS_PERIODS, Asset, AssetEvent, AssetVersion, Bookmark, Stage
@@ -195,8 +198,6 @@ ROW_SECONDS = 3600
 
 
 def _digest(*parts) -> str:
-    import hashlib
-
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
@@ -298,8 +299,6 @@ def _bookmark_button(request, asset) -> str:
 
 def _video_embed(url: str) -> str:
     """An embeddable player URL for the common video hosts, else ''."""
-    from urllib.parse import parse_qs, urlparse
-
     if not url:
         return ""
     parts = urlparse(url)
@@ -435,7 +434,7 @@ def home_panel(request, partner):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    user = services.user_from_unsubscribe_token(token)
+    user = emails.user_from_unsubscribe_token(token)
     if user is None:
         return render(request, "content/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "GET":
@@ -544,8 +543,6 @@ def _stage_chart(top) -> str:
 
 
 def _stage_chart_svg(sums) -> str:
-    import pygal
-
     chart = pygal.Bar(js=[], height=260, show_legend=False, disable_xml_declaration=True)
     chart.title = _("Opens of the top assets by stage")
     labels = dict(Stage.choices)

@@ -1,5 +1,6 @@
 """Staff pages under /staff/recruitment/: review pipeline, metrics, referral links."""
 
+import pygal
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -201,8 +202,6 @@ def metrics(request):
 
 def _source_chart(data) -> str:
     """Applications and approvals by source as inline SVG (the table beside it has the numbers)."""
-    import pygal
-
     chart = pygal.HorizontalBar(
         js=[], height=320, width=560, show_legend=True, legend_at_bottom=True, print_values=False,
         style=pygal.style.Style(background="transparent", plot_background="transparent",

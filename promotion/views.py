@@ -1,3 +1,4 @@
+import pygal
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from partners.queries import partner_facts
+from partners.services import referral_link_for
 from prm import charts, pagecache, ratelimit
 from prm.clientip import client_ip
 from prm.exports import csv_response
@@ -227,7 +229,7 @@ def overview(request):
 def _video_context(video) -> dict:
     return {
         "video": video,
-        "embed_url": "" if video.video_file else queries.embed_url(video.external_url),
+        "embed_url": "" if video.video_file else video.embed_url(video.external_url),
         "chapters": queries.chapters(video),
     }
 
@@ -360,8 +362,6 @@ def staff_campaign(request, pk):
 
 
 def _results_chart(rows) -> str:
-    import pygal
-
     chart = pygal.HorizontalBar(
         js=[], height=160 + 40 * max(1, len(rows[:15])), disable_xml_declaration=True, legend_at_bottom=True
     )
@@ -390,8 +390,6 @@ def staff_awareness(request):
 
 
 def _awareness_chart(weeks) -> str:
-    import pygal
-
     chart = pygal.Line(js=[], height=280, legend_at_bottom=True, disable_xml_declaration=True, range=(0, 100))
     chart.title = _("Portal awareness by week (percent of partners)")
     chart.x_labels = [w["week"].strftime("%m/%d") for w in weeks]
@@ -403,8 +401,6 @@ def _awareness_chart(weeks) -> str:
 
 @staff_required
 def staff_share(request):
-    from partners.services import referral_link_for
-
     link = referral_link_for(user=request.user)
     url = link.absolute_url
     return render(

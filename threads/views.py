@@ -1,3 +1,4 @@
+import pygal
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from pygal.style import Style
 
 from content.queries import search_for_partner
 from prm import charts, pagecache, ratelimit
@@ -462,9 +464,6 @@ def staff_links(request):
 
 def _response_chart(rows) -> str:
     """Weekly first-response median and p90 in hours, as server-side SVG (the table beside it has the numbers)."""
-    import pygal
-    from pygal.style import Style
-
     style = Style(
         background="white", plot_background="white", colors=("#0b4f6c", "#e0a100"), font_family="sans-serif"
     )
