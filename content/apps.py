@@ -7,8 +7,8 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content library")
 
     def ready(self):
-        from content import views
+        from content import staff_views, views
         from prm import registry
 
         registry.register_home_panel(views.home_panel, order=20)
-        registry.register_staff_links(views.staff_links, order=20)
+        registry.register_staff_links(staff_views.staff_links, order=20)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from content.queries import stage_phrase
-from prm.emails import send_templated_mail
+from prm.emails import send_templated_mail, templates
 from prm.models import User
 
 UNSUBSCRIBE_SALT = "content.digest.unsubscribe"
@@ -35,15 +35,13 @@ def send_digest(*, user, partner, assets, stage) -> None:
                 {"asset": a, "url": settings.SITE_URL + reverse("content:detail", args=[a.pk])}
                 for a in assets
             ],
-            "library_url": settings.SITE_URL + reverse("content:index"),
+            "url": settings.SITE_URL + reverse("content:index"),
             "unsubscribe_url": unsubscribe_url,
         }
     send_templated_mail(
         to=[user.email],
         language=user.language,
-        subject_template="content/emails/digest_subject.txt",
-        text_template="content/emails/digest.txt",
-        html_template="content/emails/digest.html",
+        **templates("content/emails/digest"),
         context=context,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

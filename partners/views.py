@@ -466,25 +466,3 @@ def company_panel(request, partner):
         if partner.profile_completed_at is None
         else [],
     }
-
-
-def staff_links(request):
-    if not request.user.is_channel_manager:
-        return []
-    return [
-        {
-            "label": _("Partner applications"),
-            "url": reverse("partners:staff_applications"),
-            "description": _("Review, approve or reject applications, sorted by fit score."),
-        },
-        {
-            "label": _("Recruitment metrics"),
-            "url": reverse("partners:staff_metrics"),
-            "description": _("Applications and approval rates by source and type, top referrers."),
-        },
-        {
-            "label": _("Referral links"),
-            "url": reverse("partners:staff_referrals"),
-            "description": _("Your personal referral link and what every referrer brought in."),
-        },
-    ]
