@@ -281,3 +281,25 @@ def test_staff_pages_live_in_staff_views():
         if route.startswith("staff/") != module.endswith(".staff_views"):
             misplaced.append(f"/{route} -> {module}.{view.__name__}")
     assert not misplaced
+
+
+def test_no_merge_migrations():
+    """Migrations form a line per app with cross-app edges, never an empty merge: a branch
+    whose migrations collide with main's regenerates its own on top (CONTRIBUTING.md). The
+    13 merge migrations there were were folded into their dependants (same ancestors)."""
+    merges = []
+    for path in ROOT.glob("*/migrations/[0-9]*.py"):
+        app = path.parent.parent.name
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ClassDef) and node.name == "Migration"):
+                continue
+            fields = {s.targets[0].id: s.value for s in node.body if isinstance(s, ast.Assign)}
+            same_app = [
+                e for e in getattr(fields.get("dependencies"), "elts", []) if isinstance(e, ast.Tuple)
+            ]
+            same_app = [e for e in same_app if ast.literal_eval(e)[0] == app]
+            operations = fields.get("operations")
+            if len(same_app) > 1 and isinstance(operations, ast.List) and not operations.elts:
+                merges.append(str(path.relative_to(ROOT)))
+    assert not merges
