@@ -10,12 +10,13 @@ class IncentivesConfig(AppConfig):
         from incentives import (
             privacy_sections,
             receivers,  # noqa: F401  (connects the partners.signals receivers)
+            staff_views,
             views,
         )
         from prm import registry
 
         registry.register_home_panel(views.home_panel, order=40)
-        registry.register_staff_links(views.staff_links, order=40)
+        registry.register_staff_links(staff_views.staff_links, order=40)
         privacy_sections.register()  # what incentives holds about a partner and a person
 
         from incentives import webhooks

@@ -254,7 +254,7 @@ def _imports_in_ready(path: Path) -> set[str]:
 # Staff pages of these apps are still in their views.py (issue 24: the training and dashboard
 # lanes move them); prm's shell pages and api's pages for both audiences (api.portal_views.both)
 # are one module by design.
-STAFF_VIEWS_PENDING = {"incentives", "onboarding", "dashboard"}
+STAFF_VIEWS_PENDING = {"onboarding", "dashboard"}
 STAFF_VIEWS_EXEMPT = {"prm", "api"}
 
 
