@@ -7,15 +7,29 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
+import pygal
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Replace, TruncMonth
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from pygal.style import Style
 
-from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement, Tier, TierChange
+from incentives.models import (
+    Deal,
+    Earning,
+    IncentiveProgram,
+    PartnerTierState,
+    RecomputationRun,
+    Statement,
+    Tier,
+    TierChange,
+)
 from incentives.normalise import company_key, domain_key
 from incentives.program_costs import ProgramCost
+from partners.models import Partner
+from privacy.registry import Found
 from prm import charts, pagecache
 from prm.exports import stream_rows
 from prm.formats import yen_short
@@ -232,9 +246,6 @@ def revenue_chart_svg(series: list[tuple[date, Decimal, int]]) -> str:
 
 @lru_cache(maxsize=256)
 def _revenue_chart_svg(series: tuple, language: str) -> str:
-    import pygal
-    from pygal.style import Style
-
     style = Style(background="transparent", plot_background="transparent", colors=("#0d6efd",),
                   font_family="system-ui, sans-serif", label_font_size=11, major_label_font_size=11)  # fmt: skip
     chart = pygal.Bar(
@@ -320,8 +331,6 @@ def prefetch_scorecard(partner) -> None:
 def last_recomputation():
     """The latest tier recomputation run (None before the first): exact under the catalogue,
     which every recomputation bumps."""
-    from incentives.models import RecomputationRun
-
     return pagecache.cached(
         LAST_RUN_KEY,
         (pagecache.catalogue(),),
@@ -341,8 +350,6 @@ def cached_leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[L
     catalogue; the page says when tiers were last recalculated). Names, opt-ins and tiers
     are read live for the rows shown (one query), so a peer's new name or opt-out shows at
     once."""
-    from partners.models import Partner
-
     after = (pagecache.catalogue(),)
 
     def ranking():
@@ -391,8 +398,6 @@ def cached_leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[L
 
 
 def _peers(partner):
-    from partners.models import Partner
-
     return PartnerTierState.objects.filter(
         partner__partner_type=partner.partner_type,
         partner__country=partner.country,
@@ -559,12 +564,6 @@ def _name_key(text: str) -> str:
 def deals_about(*, email: str, name: str, partner_ids):
     """Deal registrations naming the person as customer contact (by e-mail, or by name with
     spaces ignored), in the staff user's partners."""
-    from django.db.models import Value
-    from django.db.models.functions import Replace
-    from django.urls import reverse
-
-    from privacy.registry import Found
-
     match = Q()
     if email:
         match |= Q(contact_email__iexact=email)
