@@ -16,11 +16,12 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def _email_templates() -> list[Path]:
     found = []
-    for folder in ROOT.glob("**/templates/**/emails"):
-        relative = folder.relative_to(ROOT).as_posix()
-        if relative.startswith((".venv/", "node_modules/", "var/")) or relative == "templates/emails":
+    for top in ROOT.iterdir():
+        if not top.is_dir() or top.name.startswith(".") or top.name in {"node_modules", "var", "tests"}:
             continue
-        found.extend(path for path in folder.iterdir() if path.is_file())
+        for folder in top.glob("**/templates/**/emails"):
+            if folder.relative_to(ROOT).as_posix() != "templates/emails":  # the layout itself
+                found.extend(path for path in folder.iterdir() if path.is_file())
     return sorted(found)
 
 
