@@ -17,6 +17,7 @@ from prm.tenancy import ADMIN, active_membership, partner_required
 from promotion import queries, services
 from promotion.forms import OptInForm
 from promotion.models import Campaign, CampaignParticipation, CobrandedFile
+from promotion.video import embed_url
 
 # --- Partner: campaigns ---------------------------------------------------------------
 
@@ -225,7 +226,7 @@ def overview(request):
 def _video_context(video) -> dict:
     return {
         "video": video,
-        "embed_url": "" if video.video_file else video.embed_url(video.external_url),
+        "embed_url": "" if video.video_file else embed_url(video.external_url),
         "chapters": queries.chapters(video),
     }
 
