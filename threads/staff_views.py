@@ -32,7 +32,7 @@ from threads.models import Attachment, Category, Message, Thread
 from threads.services import ThreadError
 from threads.tables import INBOX_COLUMNS, PARTICIPATION_COLUMNS, WEEKLY_METRIC_COLUMNS
 from threads.tables import hours as _hours
-from threads.views import serve_attachment
+from threads.views import serve_attachment, status_change
 
 
 def staff_thread_or_404(request, pk) -> Thread:
@@ -190,19 +190,9 @@ def staff_assign(request, pk):
 @require_POST
 def staff_status(request, pk):
     thread = staff_thread_or_404(request, pk)
-    action = request.POST.get("action")
-    try:
-        if action == "close":
-            services.thread_close(thread=thread, actor=request.user)
-            messages.success(request, _("The question is closed."))
-        elif action == "reopen":
-            services.thread_reopen(thread=thread, actor=request.user)
-            messages.success(request, _("The question is open again."))
-        else:
-            messages.error(request, _("Unknown action."))
-    except ThreadError as exc:
-        messages.error(request, str(exc))
-    return redirect("threads:staff_detail", pk=thread.pk)
+    return status_change(
+        request, thread, closed_message=_("The question is closed."), page="threads:staff_detail"
+    )
 
 
 @staff_required

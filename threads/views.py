@@ -168,15 +168,14 @@ def thread_detail(request, pk):
     )
 
 
-@partner_required
-@require_POST
-def thread_status(request, pk):
-    thread = partner_thread_or_404(request, pk)
+def status_change(request, thread: Thread, *, closed_message: str, page: str):
+    """Close or reopen `thread` as the posted action says (partner and staff pages alike),
+    then back to the question's `page`."""
     action = request.POST.get("action")
     try:
         if action == "close":
             services.thread_close(thread=thread, actor=request.user)
-            messages.success(request, _("The question is closed. Thank you!"))
+            messages.success(request, closed_message)
         elif action == "reopen":
             services.thread_reopen(thread=thread, actor=request.user)
             messages.success(request, _("The question is open again."))
@@ -184,7 +183,16 @@ def thread_status(request, pk):
             messages.error(request, _("Unknown action."))
     except ThreadError as exc:
         messages.error(request, str(exc))
-    return redirect("threads:detail", pk=thread.pk)
+    return redirect(page, pk=thread.pk)
+
+
+@partner_required
+@require_POST
+def thread_status(request, pk):
+    thread = partner_thread_or_404(request, pk)
+    return status_change(
+        request, thread, closed_message=_("The question is closed. Thank you!"), page="threads:detail"
+    )
 
 
 @partner_required
