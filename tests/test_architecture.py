@@ -21,12 +21,10 @@ APPS = [
     "dashboard",
     "api",
 ]
-# Apps whose function-local imports are still being moved to module level (issue 24: prm by
-# the prm package lane, onboarding by the training lane), and those with an import circle left
-# (incentives' deal roll-up, wired by an import at the bottom of its models: the dashboard
-# lane). Delete an app from here once it has none: the tests below then hold it.
-LOCAL_IMPORTS_PENDING = {"prm", "onboarding"}
-CIRCLES_PENDING = {"prm", "onboarding", "incentives"}
+# Apps whose function-local imports and import circles are still being removed (issue 24:
+# prm by the prm package lane, onboarding by the training lane). Delete an app from here once
+# it has none: the tests below then hold it.
+LOCAL_IMPORTS_PENDING = CIRCLES_PENDING = {"prm", "onboarding"}
 
 
 def _module_level_imports(path: Path) -> set[str]:
