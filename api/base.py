@@ -8,11 +8,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -23,6 +25,7 @@ from api.permissions import ChannelManager, PartnerUser, TokenScope
 from content.services import ContentError
 from incentives.services import IncentivesError
 from onboarding.services import OnboardingError
+from partners.models import Partner
 from partners.services import RecruitmentError
 from prm.audit import acting_via
 from promotion.services import PromotionError
@@ -44,8 +47,6 @@ DOMAIN_ERRORS = (
 
 def requested_language(request) -> str | None:
     """A supported language the client asked for with Accept-Language, else None."""
-    from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
-
     for code, _q in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
         if code == "*":
             continue
@@ -126,8 +127,6 @@ class ApiViewSet(viewsets.GenericViewSet):
         return self.sync_ordering if getattr(self, "since", None) is not None else self.ordering
 
     def filter_since(self, queryset, since):
-        from django.db.models import Q
-
         match = Q()
         for field in self.sync_fields:
             match |= Q(**{f"{field}__gte": since})
@@ -215,7 +214,5 @@ class VendorViewSet(ApiViewSet):
     def visible_partners(self):
         """The partners the token's user may see (api.permissions.ChannelManager set them);
         none while the schema is generated without a request of a user."""
-        from partners.models import Partner
-
         visible = getattr(self.request, "visible_partners", None)
         return Partner.objects.none() if visible is None else visible

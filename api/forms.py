@@ -1,10 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from api import scopes as scope_defs
 from api.services import LIFETIMES, audience_of
 from incentives.forms import DealForm
 from incentives.models import Deal
+from prm.webhooks import registry
+from prm.webhooks.urls import validate_endpoint_url
 from prm.weburl import WebURLFormField
 
 
@@ -49,16 +53,12 @@ class EndpointForm(forms.Form):
     event_types = forms.MultipleChoiceField(label=_("Event types"), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, audience, **kwargs):
-        from prm.webhooks import registry
-
         super().__init__(*args, **kwargs)
         self.fields["event_types"].choices = [
             (t.code, f"{t.label} ({t.code})") for t in registry.types_for(audience)
         ]
 
     def clean_url(self):
-        from prm.webhooks.urls import validate_endpoint_url
-
         url = self.cleaned_data["url"].strip()
         validate_endpoint_url(url)
         return url
@@ -82,9 +82,6 @@ def validate_with(form_class, data: dict, *, names: dict | None = None, files=No
     """Run one of the portal's forms on API data (API field names mapped to the form's by
     `names`): its cleaned data, or a 400 with the form's own messages and codes under the
     API's field names."""
-    from rest_framework import serializers
-    from rest_framework.exceptions import ErrorDetail
-
     names = names or {}
     back = {form_name: api_name for api_name, form_name in names.items()}
     form = form_class(data={names.get(k, k): v for k, v in data.items()}, files=files, **form_kwargs)

@@ -7,6 +7,7 @@ request's language. Writes are validated by the portal's own forms (api.forms_br
 the API and the pages refuse the same things with the same messages."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -14,7 +15,9 @@ from rest_framework import serializers
 
 from api import scopes
 from incentives.models import Currency, Deal
+from partners.models import Application
 from privacy.models import ProvisionRecord
+from threads.models import Category
 
 # --- small pieces -----------------------------------------------------------------------
 
@@ -483,8 +486,6 @@ class QuestionCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=20000, help_text="Markdown.")
 
     def __init__(self, *args, **kwargs):
-        from threads.models import Category
-
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = Category.choices
 
@@ -579,8 +580,6 @@ class PartnerSerializer(serializers.Serializer):
 
 
 def _has_state(partner) -> bool:
-    from django.core.exceptions import ObjectDoesNotExist
-
     try:
         partner.tier_state  # noqa: B018 - selected with the partner (select_related)
     except ObjectDoesNotExist:
@@ -663,8 +662,6 @@ class ApplicationRejectSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     def __init__(self, *args, **kwargs):
-        from partners.models import Application
-
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = Application.RejectionReason.choices
 

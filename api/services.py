@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from api import scopes as scope_defs
 from api.models import ApiToken
 from prm.audit import audit
+from prm.models import User
 from prm.tenancy import active_membership
 
 TOKEN_PREFIX = "prm_"  # noqa: S105 - the public prefix of every token, not a secret
@@ -42,8 +43,6 @@ def audience_of(user) -> str | None:
 def issue_targets(actor):
     """Whom `actor` may issue a token for: a partner admin, any active member of their
     partner (a token acting as a member can do less than the admin); staff, themselves."""
-    from prm.models import User
-
     if audience_of(actor) == "vendor":
         return User.objects.filter(pk=actor.pk)
     membership = active_membership(actor)

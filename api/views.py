@@ -52,7 +52,8 @@ from partners import services as partners
 from partners.filters import PartnerFilterSet
 from partners.models import Application, Membership, Partner
 from prm.files import serve
-from prm.scoping import scoped
+from prm.models import User
+from prm.scoping import scoped, sees_every_partner
 from prm.tenancy import active_membership
 from promotion import queries as promotion_queries
 from promotion.models import Campaign
@@ -457,7 +458,6 @@ def content_download(request, signed: str):
         value = signing.loads(signed, salt=DOWNLOAD_SALT, max_age=DOWNLOAD_SECONDS)
     except signing.BadSignature as exc:  # expired links too (SignatureExpired)
         raise Http404 from exc
-    from prm.models import User
 
     user = User.objects.filter(pk=value.get("u"), is_active=True).first()
     membership = active_membership(user) if user else None
@@ -748,7 +748,6 @@ class VendorDealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vendor
         context = super().get_serializer_context()
         if hasattr(self.request, "visible_partners"):
             visible = self.visible_partners()
-            from prm.scoping import sees_every_partner
 
             context["visible_partner_ids"] = (
                 None if sees_every_partner(visible) else set(visible.values_list("pk", flat=True))

@@ -9,11 +9,11 @@ class ContentConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from content import queries, rollups, tasks, views
+        from content import queries, rollups, staff_views, tasks, views
         from prm import registry
 
         registry.register_home_panel(views.home_panel, order=20)
-        registry.register_staff_links(views.staff_links, order=20)
+        registry.register_staff_links(staff_views.staff_links, order=20)
         registry.register_dashboard_block("content", queries.engagement_block, order=40)
         registry.register_rollup(
             "content-engagement-rollup",

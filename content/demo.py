@@ -14,6 +14,8 @@ from PIL import Image, ImageDraw
 
 from content import rollups, search, services
 from content.models import Asset, AssetEvent, AssetShare, Collection, Tag
+from incentives.models import Tier
+from partners.models import Membership, Partner
 
 ON, SELL, SERV = "onboarding", "selling", "servicing"
 A, F, V, L = Asset.Kind.ARTICLE, Asset.Kind.FILE, Asset.Kind.VIDEO, Asset.Kind.LINK
@@ -120,8 +122,6 @@ SOURCES = {"業界専門家": Asset.Source.EXPERT, "Expert": Asset.Source.EXPERT
 
 
 def seed(stdout) -> None:
-    from incentives.models import Tier
-
     collections = {}
     for position, (slug, name, name_en, parent) in enumerate(COLLECTIONS):
         collections[slug], _ = Collection.objects.update_or_create(
@@ -199,8 +199,6 @@ def _link_translations(ids):
 
 def _extras(collections, tags, now):
     """A draft, a scheduled asset, an archived one and one shared with a named partner."""
-    from partners.models import Partner
-
     extras = [
         ("【下書き】2027年度パートナープログラム改定のお知らせ", Asset.Status.DRAFT, None),
         ("Coming soon: partner program 2027", Asset.Status.SCHEDULED, now + timedelta(days=3)),
@@ -243,8 +241,6 @@ def _extras(collections, tags, now):
 
 def _events(asset_ids, now):
     """Some opens so "popular" and the analytics page have data (only once)."""
-    from partners.models import Membership
-
     if AssetEvent.objects.exists():
         return
     rng = random.Random(5)

@@ -1,15 +1,30 @@
 from django.conf import settings
+from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
 from content.queries import stage_phrase
-from prm.emails import send_templated_mail
+from prm.emails import send_templated_mail, templates
+from prm.models import User
+
+UNSUBSCRIBE_SALT = "content.digest.unsubscribe"
+
+
+def unsubscribe_token(user) -> str:
+    """The signed token of the digest's one-click unsubscribe link."""
+    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def user_from_unsubscribe_token(token: str):
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=data.get("u")).first()
 
 
 def send_digest(*, user, partner, assets, stage) -> None:
     """The weekly "new for you" e-mail, in the recipient's language, with one-click unsubscribe."""
-    from content.services import unsubscribe_token
-
     unsubscribe_url = settings.SITE_URL + reverse("content:unsubscribe", args=[unsubscribe_token(user)])
     with translation.override(user.language):
         context = {
@@ -20,15 +35,13 @@ def send_digest(*, user, partner, assets, stage) -> None:
                 {"asset": a, "url": settings.SITE_URL + reverse("content:detail", args=[a.pk])}
                 for a in assets
             ],
-            "library_url": settings.SITE_URL + reverse("content:index"),
+            "url": settings.SITE_URL + reverse("content:index"),
             "unsubscribe_url": unsubscribe_url,
         }
     send_templated_mail(
         to=[user.email],
         language=user.language,
-        subject_template="content/emails/digest_subject.txt",
-        text_template="content/emails/digest.txt",
-        html_template="content/emails/digest.html",
+        **templates("content/emails/digest"),
         context=context,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

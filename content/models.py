@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
 from partners.models import Stage as _Stage
 from prm.models import PartnerScopedQuerySet
@@ -16,6 +18,19 @@ from prm.weburl import WebURLField, web_url_constraint
 
 # The partner's stage is owned by partners (Partner.stage); content delivers for it.
 Stage = _Stage
+
+
+def audience_q(partner, *, tier_rank: int | None = None) -> Q:
+    """The audience rule (content.queries' docstring) as one predicate on assets: shared with
+    `partner` by name, or, unless shared only, open to its type and at most its tier rank
+    (`tier_rank`, else read from incentives)."""
+    rank = tier_rank if tier_rank is not None else partner_tier_rank(partner)
+    shared = Exists(AssetShare.objects.filter(asset=OuterRef("pk"), partner=partner))
+    tier_ok = Q(min_tier__isnull=True)
+    if rank is not None:
+        tier_ok |= Q(min_tier__rank__lte=rank)
+    type_ok = Q(partner_types=[]) | Q(partner_types__contains=[partner.partner_type])
+    return Q(shared) | (Q(shared_only=False) & type_ok & tier_ok)
 
 
 class Collection(models.Model):
@@ -61,9 +76,7 @@ class AssetQuerySet(models.QuerySet):
         return self.filter(status=Asset.Status.PUBLISHED)
 
     def for_partner(self, partner, *, tier_rank: int | None = None):
-        """Published assets whose audience includes `partner` (see content.queries.audience_q)."""
-        from content.queries import audience_q
-
+        """Published assets whose audience includes `partner` (see `audience_q`)."""
         return self.published().filter(audience_q(partner, tier_rank=tier_rank))
 
     def in_reader_language(self, language: str):
@@ -238,8 +251,6 @@ class Asset(models.Model):
         return self.translation_of_id or self.pk
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         other = self.translation_of
         if other is not None:
             if other.pk == self.pk or other.translation_of_id:

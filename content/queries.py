@@ -7,6 +7,7 @@ its partner types are empty or include the partner's type and its minimum tier i
 or at most the partner's tier rank.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from content import library
 from content.models import (
     Asset,
     AssetEngagement,
@@ -48,18 +50,7 @@ def tier_rank(partner) -> int | None:
     return partner_tier_rank(partner)
 
 
-_partner_rank = tier_rank
-
-
-# --- Audience --------------------------------------------------------------------------
-def audience_q(partner, *, tier_rank: int | None = None) -> Q:
-    rank = tier_rank if tier_rank is not None else _partner_rank(partner)
-    shared = Exists(AssetShare.objects.filter(asset=OuterRef("pk"), partner=partner))
-    tier_ok = Q(min_tier__isnull=True)
-    if rank is not None:
-        tier_ok |= Q(min_tier__rank__lte=rank)
-    type_ok = Q(partner_types=[]) | Q(partner_types__contains=[partner.partner_type])
-    return Q(shared) | (Q(shared_only=False) & type_ok & tier_ok)
+# --- Audience (the rule is `content.models.audience_q`) ----------------------------------
 
 
 def visible_assets(partner):
@@ -103,8 +94,6 @@ def asset_for_partner(*, partner, pk) -> Asset | None:
 
 def search_for_partner(*, partner, query: str, limit: int = 5) -> list[Asset]:
     """Published assets the partner may see that match `query`, best match first."""
-    from content import library
-
     return list(library.search(reader_versions(visible_assets(partner)), query)[:limit])
 
 
@@ -147,8 +136,6 @@ def library_scopes(partner) -> tuple[str, str]:
 
 
 def _library_key(prefix: str, *, filters, extra=()) -> str:
-    import hashlib
-
     parts = (
         filters.q,
         filters.stage,
@@ -182,9 +169,7 @@ def cached_page_ids(*, partner, filters, page_number: int, ids) -> list[int]:
     """`ids()` (a callable) for page `page_number` of the library list, cached like the count."""
     if filters.sort not in CACHED_ID_SORTS:
         return ids()
-    from content.library import RANK_CANDIDATES
-
-    key = _library_key("ids", filters=filters, extra=(filters.sort, page_number, RANK_CANDIDATES))
+    key = _library_key("ids", filters=filters, extra=(filters.sort, page_number, library.RANK_CANDIDATES))
     return pagecache.cached(key, library_scopes(partner), ids, timeout=LIBRARY_COUNT_SECONDS)
 
 
@@ -428,8 +413,6 @@ def digest_assets(*, partner, since, limit: int = 12, language: str | None = Non
 
 def engagement_by_translation(*, since, partners, limit: int = 25) -> list[dict]:
     """Views and downloads per asset (its language versions together) and per language."""
-    from django.db.models.functions import Coalesce
-
     view, download = AssetEvent.Kind.VIEW, AssetEvent.Kind.DOWNLOAD
     counts = {
         f"{kind}_{lang}": Count("pk", filter=Q(kind=value, asset__language=lang))

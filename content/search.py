@@ -24,6 +24,8 @@ from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from content.models import Asset
+
 # Hiragana, katakana (incl. the prolonged sound mark), CJK ideographs, half-width katakana,
 # full-width Latin letters and digits.
 CJK_CHARS = "\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
@@ -77,8 +79,6 @@ def document(text: str) -> tuple[str, str]:
 def index_assets(asset_ids) -> None:
     """Rebuild the search vectors of the given assets: title weighs A, summary and tags B,
     body C. The texts are prepared in Python; one UPDATE per batch of assets."""
-    from content.models import Asset
-
     ids = list(asset_ids)
     for start in range(0, len(ids), INDEX_BATCH):
         batch = Asset.objects.filter(pk__in=ids[start : start + INDEX_BATCH]).prefetch_related("tags")

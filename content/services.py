@@ -2,14 +2,13 @@
 
 from datetime import date, timedelta
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from content import files, search, signals
+from content import emails, files, queries, search, signals
 from content.models import (
     Asset,
     AssetEvent,
@@ -20,11 +19,12 @@ from content.models import (
     SearchLog,
     Tag,
 )
+from partners.models import Membership, Partner
 from prm import pagecache
 from prm.audit import audit
+from prm.models import User
+from prm.tenancy import active_membership
 from prm.transitions import transition
-
-UNSUBSCRIBE_SALT = "content.digest.unsubscribe"
 
 
 class ContentError(Exception):
@@ -200,20 +200,6 @@ def digest_week(today: date | None = None) -> date:
     return today - timedelta(days=today.weekday())
 
 
-def unsubscribe_token(user) -> str:
-    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def user_from_unsubscribe_token(token: str):
-    from prm.models import User
-
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=data.get("u")).first()
-
-
 def digest_unsubscribe(*, user) -> None:
     DigestOptOut.objects.get_or_create(user=user)
 
@@ -224,8 +210,6 @@ def digest_resubscribe(*, user) -> None:
 
 def digest_recipient_ids(*, week: date) -> list[int]:
     """Active partner users at portal partners, not unsubscribed, not yet sent this week."""
-    from partners.models import Membership, Partner
-
     return list(
         Membership.objects.filter(
             is_active=True, user__is_active=True, partner__status__in=Partner.PORTAL_STATUSES
@@ -238,10 +222,6 @@ def digest_recipient_ids(*, week: date) -> list[int]:
 
 def digest_send(*, user_id: int, week: date) -> DigestDelivery | None:
     """Send one user's weekly digest; a second call for the same week does nothing."""
-    from content import emails, queries
-    from prm.models import User
-    from prm.tenancy import active_membership
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or DigestOptOut.objects.filter(user=user).exists():
         return None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from content import views
+from content import staff_views, views
 
 app_name = "content"
 
@@ -13,10 +13,10 @@ urlpatterns = [
     path("content/<int:pk>/thumbnail/", views.thumbnail, name="thumbnail"),
     path("content/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
     path("content/digest/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("staff/content/", views.staff_analytics, name="staff_analytics"),
+    path("staff/content/", staff_views.staff_analytics, name="staff_analytics"),
     path(
         "staff/content/versions/<int:pk>/download/",
-        views.staff_version_download,
+        staff_views.staff_version_download,
         name="staff_version_download",
     ),
 ]

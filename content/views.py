@@ -1,31 +1,26 @@
+import hashlib
 import re
-from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
 
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from content import library, queries, services
+from content import emails, library, queries, services
 from content import search as fts
 from content.filters import LibraryFilterSet
-from content.models import ANALYTICS_PERIODS, Asset, AssetEvent, AssetVersion, Bookmark, Stage
-from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
-from prm import charts, pagecache
-from prm.columns import csv_export
-from prm.exports import stream_rows
+from content.models import Asset, AssetEvent, AssetVersion, Bookmark, Stage
+from prm import pagecache
 from prm.files import allow_framing_of, private_file_view, serve
-from prm.models import CHANNEL_MANAGERS
 from prm.pagination import paginate, paginate_counted
 from prm.redirects import safe_next_url
-from prm.scoping import viewer_scope
-from prm.tenancy import partner_required, partners_for_staff, staff_required
+from prm.tenancy import partner_required
 
 PER_PAGE = 20
 INLINE_TYPES = {"pdf", "image", "video"}
@@ -195,8 +190,6 @@ ROW_SECONDS = 3600
 
 
 def _digest(*parts) -> str:
-    import hashlib
-
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
@@ -298,8 +291,6 @@ def _bookmark_button(request, asset) -> str:
 
 def _video_embed(url: str) -> str:
     """An embeddable player URL for the common video hosts, else ''."""
-    from urllib.parse import parse_qs, urlparse
-
     if not url:
         return ""
     parts = urlparse(url)
@@ -319,7 +310,7 @@ def _video_embed(url: str) -> str:
     )
 
 
-def _file_response(request, version: AssetVersion, *, inline: bool):
+def file_response(request, version: AssetVersion, *, inline: bool):
     response = serve(
         request,
         version.file,
@@ -350,7 +341,7 @@ def download(request, pk):
     services.event_record(
         asset=asset, partner=request.partner, user=request.user, kind=AssetEvent.Kind.DOWNLOAD
     )
-    return _file_response(request, asset.current_version, inline=False)
+    return file_response(request, asset.current_version, inline=False)
 
 
 @private_file_view
@@ -361,7 +352,7 @@ def file_inline(request, pk):
     version = asset.current_version
     if version is None or version.file_type not in INLINE_TYPES:
         raise Http404
-    return _file_response(request, version, inline=True)
+    return file_response(request, version, inline=True)
 
 
 @private_file_view
@@ -435,7 +426,7 @@ def home_panel(request, partner):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    user = services.user_from_unsubscribe_token(token)
+    user = emails.user_from_unsubscribe_token(token)
     if user is None:
         return render(request, "content/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "GET":
@@ -447,129 +438,3 @@ def unsubscribe(request, token):
     # The confirm button, or RFC 8058 one-click ("List-Unsubscribe=One-Click") from the mail provider.
     services.digest_unsubscribe(user=user)
     return render(request, "content/unsubscribe.html", {"unsubscribed": True, "token": token})
-
-
-# --- Staff -----------------------------------------------------------------------------
-def staff_links(request):
-    if not request.user.is_channel_manager:
-        return []
-    return [
-        {
-            "label": _("Content analytics"),
-            "url": reverse("content:staff_analytics"),
-            "description": _(
-                "Top assets by stage, unopened assets, engagement per partner, failed searches."
-            ),
-        }
-    ]
-
-
-PERIODS = ANALYTICS_PERIODS
-EXPORTS = {
-    "top": gettext_lazy("top-assets"),
-    "unopened": gettext_lazy("unopened-assets"),
-    "partners": gettext_lazy("partner-engagement"),
-    "searches": gettext_lazy("zero-result-searches"),
-}
-
-
-@staff_required(groups=(CHANNEL_MANAGERS,))
-def staff_analytics(request):
-    try:
-        days = int(request.GET.get("days", 90))
-    except ValueError:
-        days = 90
-    days = days if days in PERIODS else 90
-    partners = partners_for_staff(request.user)
-    export = request.GET.get("export", "")
-    searches = queries.zero_result_searches(partners, since=timezone.now() - timedelta(days=days))
-    if export in EXPORTS:
-        data = queries.staff_analytics(
-            days=days, partners=partners, top_limit=None if export == "top" else 10
-        )
-        return _analytics_csv(
-            export, top=data.top, unopened=data.unopened, engagement=data.engagement, searches=searches
-        )
-    as_of = queries.analytics_as_of()
-    # The roll-ups' figures may lag: a fragment kept five minutes per viewer scope, period and
-    # roll-up (a new roll-up shows at once); the failed searches below it are read live.
-    figures = pagecache.LaggingFragment(
-        request,
-        "content:analytics",
-        viewer_scope(request.user, partners),
-        days,
-        as_of,
-        seconds=queries.ANALYTICS_FRAGMENT_SECONDS,
-    )
-
-    def shown():
-        data = queries.staff_analytics(days=days, partners=partners)
-        return {
-            "top": [(label, data.top[value]) for value, label in Stage.choices],
-            "unopened": _first_unopened(data.unopened),
-            "unopened_count": data.unopened.count(),
-            "engagement": data.engagement[:50],
-            "by_language": data.by_language,
-            "chart": _stage_chart(data.top),
-        }
-
-    figures_data = pagecache.lazy(shown)
-    context = {name: pagecache.lazy(lambda name=name: figures_data[name]) for name in ANALYTICS_FIGURES}
-    context |= {
-        "days": days,
-        "periods": PERIODS,
-        "as_of": as_of,
-        "figures": figures,
-        "searches": searches[:50],
-    }
-    return render(request, "content/staff_analytics.html", context)
-
-
-ANALYTICS_FIGURES = ("top", "unopened", "unopened_count", "engagement", "by_language", "chart")
-
-
-def _first_unopened(unopened, n: int = 25) -> list:
-    """The first `n` unopened assets: their ids from the covering (status, published_at)
-    index first, then those rows (walking the wide asset rows in date order cost ~45 ms)."""
-    ids = list(unopened.values_list("pk", flat=True)[:n])
-    found = Asset.objects.only("pk", "title", "kind", "language", "published_at").in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
-
-
-def _stage_chart(top) -> str:
-    """The SVG (~6 ms in pygal), kept under its own inputs: the stage sums and the language."""
-    sums = [(value, sum(r["total"] for r in rows)) for value, rows in top.items()]
-    key = f"content:stage-chart:2:{translation.get_language()}:{sums!r}"
-    return pagecache.lagging(key, lambda: _stage_chart_svg(sums), seconds=pagecache.MAX_LAG)
-
-
-def _stage_chart_svg(sums) -> str:
-    import pygal
-
-    chart = pygal.Bar(js=[], height=260, show_legend=False, disable_xml_declaration=True)
-    chart.title = _("Opens of the top assets by stage")
-    labels = dict(Stage.choices)
-    chart.x_labels = [str(labels[v]) for v, _total in sums]
-    chart.add(_("Opens"), [total for _v, total in sums])
-    return charts.render(chart)
-
-
-def _analytics_csv(export, *, top, unopened, engagement, searches):
-    if export == "top":
-        rows = [(stage, r) for stage, rs in top.items() for r in rs]
-        return csv_export(str(EXPORTS[export]), TOP_ASSET_COLUMNS, rows)
-    if export == "unopened":
-        return csv_export(str(EXPORTS[export]), UNOPENED_ASSET_COLUMNS, stream_rows(unopened))
-    if export == "partners":
-        return csv_export(str(EXPORTS[export]), ENGAGEMENT_COLUMNS, engagement)
-    return csv_export(str(EXPORTS[export]), ZERO_SEARCH_COLUMNS, searches)
-
-
-@private_file_view
-@staff_required(groups=(CHANNEL_MANAGERS,))
-def staff_version_download(request, pk):
-    """Any version (also earlier ones) for channel managers, e.g. from the admin."""
-    version = get_object_or_404(AssetVersion, pk=pk)
-    return _file_response(
-        request, version, inline=request.GET.get("inline") == "1" and version.file_type in INLINE_TYPES
-    )

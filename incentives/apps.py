@@ -14,13 +14,14 @@ class IncentivesConfig(AppConfig):
             queries,
             receivers,  # noqa: F401  (connects the partners.signals receivers)
             rollups,
+            staff_views,
             tasks,
             views,
         )
         from prm import registry
 
         registry.register_home_panel(views.home_panel, order=40)
-        registry.register_staff_links(views.staff_links, order=40)
+        registry.register_staff_links(staff_views.staff_links, order=40)
         registry.register_dashboard_block("deals", queries.deals_block, order=50)
         registry.register_dashboard_block("tiers", queries.tiers_block, order=60)
         # Kept by the services that write earnings; rebuilt whole only by refresh_rollups.

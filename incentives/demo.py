@@ -10,6 +10,7 @@ from incentives import services
 from incentives.models import Deal, IncentiveProgram, Product, RecomputationRun, Statement, Tier
 from incentives.normalise import company_key, domain_key
 from partners.models import Partner
+from privacy.models import ProvisionRecord
 from prm.models import User
 
 S = Tier.SupportLevel
@@ -173,8 +174,6 @@ def _seed_deals(partners, products, today, *, only_before=None):
 def _seed_provisions():
     """A third-party provision record for every demo deal that has none (the seeded deals do
     not go through the registration service)."""
-    from privacy.models import ProvisionRecord
-
     recorded = set(
         ProvisionRecord.objects.filter(
             source_type__app_label="incentives", source_type__model="deal"

@@ -2,11 +2,16 @@
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from guardian.shortcuts import get_users_with_perms
 
+from incentives.models import Deal, DealNotification, TierChange
 from prm.emails import send_to_user, templates
+from prm.models import CHANNEL_MANAGERS, User
 from prm.notifications import notify
+from prm.recipients import is_current_member
 from prm.tenancy import partners_for_staff
 
 
@@ -21,8 +26,6 @@ def send(user, template: str, context: dict) -> None:
 def send_once(deal, event: str, user, template: str, context: dict) -> bool:
     """Claim (deal, event, recipient) and send in one transaction: a redelivered task skips
     what was sent, and a send that fails (or a worker killed mid-send) leaves no claim."""
-    from incentives.models import DealNotification
-
     try:
         with transaction.atomic():
             DealNotification.objects.create(deal=deal, event=event, recipient=user)
@@ -33,8 +36,6 @@ def send_once(deal, event: str, user, template: str, context: dict) -> bool:
 
 
 def partner_admins(partner_id: int):
-    from prm.models import User
-
     return User.objects.filter(
         membership__partner_id=partner_id,
         membership__is_active=True,
@@ -44,8 +45,6 @@ def partner_admins(partner_id: int):
 
 
 def _deal_recipients(deal):
-    from prm.recipients import is_current_member
-
     users = {u.pk: u for u in partner_admins(deal.partner_id)}
     # The person who registered it, only while still a member of the partner.
     if deal.registered_by and is_current_member(deal.registered_by, deal.partner_id):
@@ -56,8 +55,6 @@ def _deal_recipients(deal):
 def deal_reviewed(*, deal_id: int, decision: str | None = None) -> None:
     """The decision on a registration, or on a re-review ("restored": the change or the won
     amount was not accepted and the approved amount stands). One notice per review."""
-    from incentives.models import Deal
-
     deal = Deal.objects.select_related("partner", "product", "registered_by").filter(pk=deal_id).first()
     if deal is None or deal.status == Deal.Status.SUBMITTED:
         return
@@ -86,8 +83,6 @@ def deal_reviewed(*, deal_id: int, decision: str | None = None) -> None:
 
 
 def protection_ending(*, deal_id: int) -> None:
-    from incentives.models import Deal
-
     deal = Deal.objects.select_related("partner", "product", "registered_by").filter(pk=deal_id).first()
     if deal is None or deal.status != Deal.Status.APPROVED or not deal.is_open:
         return
@@ -105,8 +100,6 @@ def protection_ending(*, deal_id: int) -> None:
 
 def tier_changes(*, change_ids: list[int]) -> None:
     """Upgrade and pending-downgrade mails; each change is claimed once (notified_at)."""
-    from incentives.models import TierChange
-
     url = settings.SITE_URL + reverse("incentives:scorecard")
     for change in TierChange.objects.filter(
         pk__in=change_ids,
@@ -137,11 +130,6 @@ def tier_changes(*, change_ids: list[int]) -> None:
 
 def reviewers_for(partner):
     """Active channel managers who may see the partner (assigned via guardian, or global permission)."""
-    from django.db.models import Q
-    from guardian.shortcuts import get_users_with_perms
-
-    from prm.models import CHANNEL_MANAGERS, User
-
     assigned = get_users_with_perms(partner, only_with_perms_in=["manage_partner"], with_group_users=True)
     global_perm = Q(user_permissions__codename="manage_partner") | Q(
         groups__permissions__codename="manage_partner"
@@ -156,8 +144,6 @@ def reviewers_for(partner):
 
 def deal_submitted(*, deal_id: int) -> None:
     """Tell the reviewers a registration is waiting (with the conflict flag; staff only)."""
-    from incentives.models import Deal
-
     deal = Deal.objects.select_related("partner", "product").filter(pk=deal_id).first()
     if deal is None or deal.status != Deal.Status.SUBMITTED:
         return

@@ -1,11 +1,13 @@
 from datetime import date
 
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from incentives.models import Deal, Product
 from incentives.normalise import company_key, domain_key
+from incentives.services import won_amount_ceiling, won_ceiling_message
 from privacy.models import ProvisionRecord
 from prm.widgets import DateInput
 
@@ -124,10 +126,6 @@ class DealCloseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.deal = deal
         if deal is not None and deal.approved_amount is not None:
-            from django.contrib.humanize.templatetags.humanize import intcomma
-
-            from incentives.services import won_amount_ceiling
-
             self.fields["amount"].help_text = _(
                 "Won deals: the contract amount, if it differs from the registered amount. Up to the "
                 "approved %(approved)s %(currency)s it counts at once; above it (at most %(ceiling)s) your "
@@ -139,8 +137,6 @@ class DealCloseForm(forms.Form):
             }
 
     def clean(self):
-        from incentives.services import won_amount_ceiling, won_ceiling_message
-
         data = super().clean()
         if data.get("outcome") == "lost" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Tell us briefly why the deal was lost."))

@@ -5,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from incentives import queries, services, tables
 from incentives.models import Deal, Earning
+from privacy import registry
 
 
 def register() -> None:
-    from privacy import registry
-
     registry.register_partner_export(
         "deals", label=_("Deal registrations"), columns=tables.DEAL_EXPORT_COLUMNS, rows=queries.deals_for_export,
         count=lambda p: Deal.objects.for_partner(p).count(), order=40,

@@ -4,13 +4,15 @@ recomputation, earnings and statements. Keyword-only, transactional, audited."""
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Length, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,8 +99,6 @@ def find_conflicts(*, partner, customer_domain: str, customer_company: str, on: 
 
 
 def _literal(text: str):
-    from django.db.models import CharField, Value
-
     return Value(text, output_field=CharField())
 
 
@@ -325,8 +325,6 @@ def deal_close(*, deal: Deal, user, won: bool, amount: Decimal | None = None, re
 
 
 def won_ceiling_message(deal: Deal, ceiling: Decimal) -> str:
-    from django.contrib.humanize.templatetags.humanize import intcomma
-
     return _(
         "The won amount can be at most %(ratio)s times the approved amount "
         "(at most %(ceiling)s %(currency)s). If the contract really is larger, first update the "
@@ -740,8 +738,6 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     (`tier_qualified`, `tier_decide`). A second run with the same data changes nothing.
     One run at a time (advisory lock).
     """
-    import json
-
     from incentives import tasks
 
     as_of = as_of or timezone.localdate()

@@ -3,6 +3,7 @@
 from datetime import date
 
 from celery import shared_task
+from django.utils import timezone
 
 from incentives import emails, rollups, services
 from prm.models import User
@@ -27,8 +28,6 @@ def anonymise_deal_contacts() -> int:
 
 @shared_task(acks_late=True)
 def compute_earnings(period: str | None = None) -> dict:
-    from django.utils import timezone
-
     return services.earnings_compute(period=date.fromisoformat(period) if period else timezone.localdate())
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incentives import views
+from incentives import staff_views, views
 
 app_name = "incentives"
 
@@ -14,8 +14,8 @@ urlpatterns = [
     path("incentives/leaderboard/", views.leaderboard_opt_in, name="leaderboard_opt_in"),
     path("incentives/statements/", views.statements, name="statements"),
     path("incentives/statements/<int:pk>/", views.statement_detail, name="statement_detail"),
-    path("staff/deals/", views.staff_deals, name="staff_deals"),
-    path("staff/deals/<int:pk>/", views.staff_deal_detail, name="staff_deal_detail"),
-    path("staff/incentives/", views.staff_overview, name="staff_overview"),
-    path("staff/incentives/recompute/", views.staff_recompute, name="staff_recompute"),
+    path("staff/deals/", staff_views.staff_deals, name="staff_deals"),
+    path("staff/deals/<int:pk>/", staff_views.staff_deal_detail, name="staff_deal_detail"),
+    path("staff/incentives/", staff_views.staff_overview, name="staff_overview"),
+    path("staff/incentives/recompute/", staff_views.staff_recompute, name="staff_recompute"),
 ]

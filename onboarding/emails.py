@@ -11,11 +11,11 @@ def absolute(path: str) -> str:
 
 def mail(name: str, context: dict) -> dict:
     """The trio of `name` for prm.notifications.notify(email=...)."""
-    return {**templates(f"onboarding/emails/{name}", body="_body"), "context": context}
+    return {**templates(f"onboarding/emails/{name}"), "context": context}
 
 
 def send(name: str, user, context: dict) -> None:
-    """Render onboarding/emails/<name>_subject.txt, _body.txt and _body.html for `user`."""
+    """Render onboarding/emails/<name>_subject.txt, <name>.txt and <name>.html for `user`."""
     if not user.email or not user.is_active:
         return
-    send_to_user(user, stem=f"onboarding/emails/{name}", body="_body", context=context)
+    send_to_user(user, stem=f"onboarding/emails/{name}", context=context)

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db import models, transaction
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 from modeltranslation.admin import TranslationAdmin
@@ -17,6 +18,7 @@ from partners.models import (
     ReferralLink,
 )
 from partners.scoring import reason_text
+from partners.tasks import rescore_applications
 from prm.admin_display import partner_label
 from prm.admin_mixins import (
     AuditedAdminMixin,
@@ -112,8 +114,6 @@ class PartnerAdmin(
         return [*readonly, "status"] if obj is not None else readonly
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(_member_count=Count("memberships"))
 
     @admin.display(description=Membership._meta.verbose_name_plural, ordering="_member_count")
@@ -171,7 +171,6 @@ class IdealProfileAdmin(AuditedAdminMixin, TranslationAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from partners.tasks import rescore_applications
 
         # Open applications are rescored against the changed profiles once this commits.
         rescore_applications.delay_on_commit()

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from partners import services
 from partners.models import (
     Application,
     ApplicationEvent,
@@ -275,8 +276,6 @@ REFERRAL_STATUS_MIX = (
 
 
 def _applications(links, industries, capabilities):
-    from partners import services
-
     rng = random.Random(20261127)  # fixed seed: the same demo set on every run
     now = timezone.now()
     manager = User.objects.get(email="manager@example.com")

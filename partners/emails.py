@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from prm.emails import send_templated_mail, templates
+from prm.models import User
 
 
 def send(*, template: str, to: str, language: str, context: dict) -> None:
@@ -38,14 +39,17 @@ def invitation(invitation, token: str, application=None) -> None:
         template="invitation",
         to=invitation.email,
         language=invitation.language,
-        context={"invitation": invitation, "accept_url": url, "application": application},
+        context={"invitation": invitation, "url": url, "application": application},
     )
 
 
 def partner_status(partner, user_ids, event: str) -> None:
     """One e-mail per member about activation, suspension, reactivation or offboarding."""
-    from prm.models import User
-
-    context = {"partner": partner, "portal_url": settings.SITE_URL + "/"}
+    context = {"partner": partner, "url": settings.SITE_URL + "/"}
     for user in User.objects.filter(pk__in=user_ids, is_active=True):
-        send(template=f"partner_{event}", to=user.email, language=user.language, context=context)
+        send(
+            template=f"partner_{event}",
+            to=user.email,
+            language=user.language,
+            context={**context, "user": user},
+        )

@@ -17,6 +17,7 @@ from partners.models import (
 )
 from partners.services import company_domain, duplicate_message, open_application_exists
 from partners.validators import validate_logo
+from prm.models import CHANNEL_MANAGERS, User
 from prm.weburl import WebURLFormField
 
 
@@ -168,9 +169,6 @@ class AssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
-
-        from prm.models import CHANNEL_MANAGERS, User
-
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = User.objects.filter(
             Q(groups__name=CHANNEL_MANAGERS) | Q(is_superuser=True), is_active=True, is_staff=True

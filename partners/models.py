@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from partners.validators import validate_logo
+from prm import pagecache
 from prm.kana import fill_reading
 from prm.models import PartnerScopedQuerySet
 from prm.weburl import WebURLField, web_url_constraint
@@ -365,8 +367,6 @@ class ReferralLink(models.Model):
 
     @property
     def path(self) -> str:
-        from django.urls import reverse
-
         return reverse("partners:referral", kwargs={"code": self.code})
 
     @property
@@ -375,8 +375,6 @@ class ReferralLink(models.Model):
 
     def cache_scopes(self) -> list[str]:
         """A staff member's link is their own (prm.pagecache.audited), not the catalogue's."""
-        from prm import pagecache
-
         return [pagecache.person(self.user_id)] if self.user_id else []
 
 
@@ -528,8 +526,6 @@ class Application(models.Model):
     def cache_scopes(self) -> list[str]:
         """Further cache scopes an audited change of this application bumps
         (prm.pagecache.audited): its referrer's partner, whose referral card counts it."""
-        from prm import pagecache
-
         if self.referral_link_id is None:
             return []
         link = ReferralLink.objects.filter(pk=self.referral_link_id).values_list("partner_id", flat=True)

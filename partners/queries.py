@@ -24,6 +24,7 @@ from partners.models import Application, Membership, Partner, PartnerType, Refer
 from prm import pagecache
 from prm.models import AuditEvent
 from prm.registry import BlockQuery
+from prm.tenancy import partners_for_staff
 
 
 class Median(Func):
@@ -169,8 +170,6 @@ def top_referrers(*, start: date, end: date, limit: int = 10, links=None) -> lis
 
 def referral_links_visible_to(user):
     """Staff links, plus the links of partners this staff user may see (guardian)."""
-    from prm.tenancy import partners_for_staff
-
     return ReferralLink.objects.filter(Q(partner__isnull=True) | Q(partner__in=partners_for_staff(user)))
 
 

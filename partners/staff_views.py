@@ -1,8 +1,10 @@
 """Staff pages under /staff/recruitment/: review pipeline, metrics, referral links."""
 
+import pygal
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +24,28 @@ from prm.pagination import paginate
 from prm.tenancy import partners_for_staff, staff_required
 
 managers_only = staff_required(groups=(CHANNEL_MANAGERS,))
+
+
+def staff_links(request):
+    if not request.user.is_channel_manager:
+        return []
+    return [
+        {
+            "label": _("Partner applications"),
+            "url": reverse("partners:staff_applications"),
+            "description": _("Review, approve or reject applications, sorted by fit score."),
+        },
+        {
+            "label": _("Recruitment metrics"),
+            "url": reverse("partners:staff_metrics"),
+            "description": _("Applications and approval rates by source and type, top referrers."),
+        },
+        {
+            "label": _("Referral links"),
+            "url": reverse("partners:staff_referrals"),
+            "description": _("Your personal referral link and what every referrer brought in."),
+        },
+    ]
 
 
 def _visible_partner_ids(user, applications=None) -> set:
@@ -201,8 +225,6 @@ def metrics(request):
 
 def _source_chart(data) -> str:
     """Applications and approvals by source as inline SVG (the table beside it has the numbers)."""
-    import pygal
-
     chart = pygal.HorizontalBar(
         js=[], height=320, width=560, show_legend=True, legend_at_bottom=True, print_values=False,
         style=pygal.style.Style(background="transparent", plot_background="transparent",

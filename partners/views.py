@@ -25,6 +25,7 @@ from prm import pagecache, ratelimit
 from prm.adapters import INVITATION_SESSION_KEY, SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
 from prm.clientip import client_ip
 from prm.kana import kana_order
+from prm.models import User
 from prm.pagination import paginate
 from prm.tenancy import ADMIN, active_membership, partner_required
 
@@ -211,7 +212,6 @@ def invitation_accept(request, token):
                 request.session.pop(key, None)
             messages.success(request, _("Welcome to %(partner)s!") % {"partner": membership.partner})
             return redirect("home")
-    from prm.models import User
 
     context = {
         "invitation": invitation if valid else None,
@@ -226,8 +226,6 @@ def invitation_accept(request, token):
 
 def _invitation_sign_in_or_up(request, invitation, token):
     """Anonymous visitor: sign in to an existing account, or sign up with the invited e-mail."""
-    from prm.models import User
-
     next_url = reverse("partners:invitation_accept", kwargs={"token": token})
     if User.objects.filter(email__iexact=invitation.email).exists():
         return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
@@ -468,25 +466,3 @@ def company_panel(request, partner):
         if partner.profile_completed_at is None
         else [],
     }
-
-
-def staff_links(request):
-    if not request.user.is_channel_manager:
-        return []
-    return [
-        {
-            "label": _("Partner applications"),
-            "url": reverse("partners:staff_applications"),
-            "description": _("Review, approve or reject applications, sorted by fit score."),
-        },
-        {
-            "label": _("Recruitment metrics"),
-            "url": reverse("partners:staff_metrics"),
-            "description": _("Applications and approval rates by source and type, top referrers."),
-        },
-        {
-            "label": _("Referral links"),
-            "url": reverse("partners:staff_referrals"),
-            "description": _("Your personal referral link and what every referrer brought in."),
-        },
-    ]

@@ -16,9 +16,9 @@ class PrivacyConfig(AppConfig):
         from privacy import (
             receivers,  # noqa: F401  (connects the partners.signals receivers)
             sections,
-            views,
+            staff_views,
         )
         from prm import registry
 
         sections.register()
-        registry.register_staff_links(views.staff_links, order=45)
+        registry.register_staff_links(staff_views.staff_links, order=45)

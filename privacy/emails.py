@@ -7,6 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from privacy.models import DataRequest, PartnerExport
+from privacy.queries import handlers_for, managers_for_partner
 from prm.emails import templates
 from prm.notifications import notify
 
@@ -16,9 +18,6 @@ def _mail(template: str, context: dict) -> dict:
 
 
 def data_request_reminder(*, request_id: int, kind: str) -> None:
-    from privacy.models import DataRequest
-    from privacy.queries import handlers_for
-
     request = DataRequest.objects.select_related("assignee", "partner").filter(pk=request_id).first()
     if request is None or not request.is_open:
         return
@@ -40,9 +39,6 @@ def data_request_reminder(*, request_id: int, kind: str) -> None:
 
 
 def partner_export_ready(*, export_id: int) -> None:
-    from privacy.models import PartnerExport
-    from privacy.queries import managers_for_partner
-
     export = PartnerExport.objects.select_related("partner", "requested_by").filter(pk=export_id).first()
     if export is None or not export.downloadable:
         return

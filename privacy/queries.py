@@ -1,10 +1,12 @@
 """Reads of the privacy app, shared by views, tasks and e-mails."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from guardian.shortcuts import get_users_with_perms
 
 from privacy import registry
 from privacy.models import DataRequest, PartnerExport, ProvisionRecord
+from prm.models import CHANNEL_MANAGERS
 from prm.scoping import scoped, sees_every_partner
 from prm.tenancy import partners_for_staff
 
@@ -54,10 +56,6 @@ def found_about(request: DataRequest, user, *, only: str | None = None) -> list[
 
 def managers_for_partner(partner=None):
     """Active channel managers who see every partner, and those assigned to `partner`."""
-    from django.contrib.auth import get_user_model
-
-    from prm.models import CHANNEL_MANAGERS
-
     who = Q(user_permissions__codename="manage_partner") | Q(groups__permissions__codename="manage_partner")
     if partner is not None:
         assigned = get_users_with_perms(partner, only_with_perms_in=["manage_partner"], with_group_users=True)

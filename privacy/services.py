@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy import exports, queries
 from privacy.models import (
     DataRequest,
     DataRequestReminder,
@@ -291,7 +292,7 @@ def partner_export_request(*, partner, actor, reason: str = "") -> PartnerExport
     download at once); above `PRM_PARTNER_EXPORT_INLINE_ROWS` rows a worker builds it. Either
     way the person who asked gets an e-mail with the link (private storage, staff only,
     until it expires)."""
-    from privacy import queries, tasks
+    from privacy import tasks
 
     export = PartnerExport.objects.create(partner=partner, requested_by=actor if getattr(actor, "pk", None) else None,
                                           reason=reason[:200])  # fmt: skip
@@ -314,7 +315,7 @@ def partner_export_request(*, partner, actor, reason: str = "") -> PartnerExport
 def partner_export_build(*, export_id: int) -> PartnerExport | None:
     """Build the ZIP (claimed once: a redelivered task finds it running or done), store it
     privately and e-mail the link. A failure is recorded on the export and logged."""
-    from privacy import exports, tasks
+    from privacy import tasks
 
     claimed = PartnerExport.objects.filter(pk=export_id, status=PartnerExport.Status.QUEUED).update(
         status=PartnerExport.Status.RUNNING

@@ -28,23 +28,24 @@ def send_templated_mail(
     message.send()
 
 
-def templates(stem: str, *, body: str = "") -> dict:
+def templates(stem: str) -> dict:
     """The subject / text / HTML trio named after `stem` (say "incentives/emails/deal_reviewed"):
-    <stem>_subject.txt, <stem><body>.txt and <stem><body>.html."""
+    <stem>_subject.txt, <stem>.txt and <stem>.html; the text and HTML parts extend
+    emails/base.txt and emails/base.html (tests/test_email_layout.py holds every app to it)."""
     return {
         "subject_template": f"{stem}_subject.txt",
-        "text_template": f"{stem}{body}.txt",
-        "html_template": f"{stem}{body}.html",
+        "text_template": f"{stem}.txt",
+        "html_template": f"{stem}.html",
     }
 
 
-def send_to_user(user, *, stem: str, body: str = "", context: dict) -> None:
+def send_to_user(user, *, stem: str, context: dict) -> None:
     """The trio of `stem` to `user`, in the user's language, with `user` in the context."""
     send_templated_mail(
         to=[user.email],
         language=user.language,
         context={"user": user, **context},
-        **templates(stem, body=body),
+        **templates(stem),
     )
 
 

@@ -10,6 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
 # (left, top, right, bottom) as fractions of the image: the bottom fifth.
 SAFE_AREA = (0.0, 0.8, 1.0, 1.0)
@@ -59,12 +65,6 @@ def cobrand_image(source, *, partner_name: str, logo=None) -> bytes:
 
 
 def cover_page(*, title: str, partner_name: str, contact: str = "", logo=None) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
     font = "HeiseiKakuGo-W5"
     if font not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(font))
@@ -89,8 +89,6 @@ def cover_page(*, title: str, partner_name: str, contact: str = "", logo=None) -
 
 def cobrand_pdf(source, *, title: str, partner_name: str, contact: str = "", logo=None) -> bytes:
     """The PDF with a co-branded cover page in front."""
-    from pypdf import PdfReader, PdfWriter
-
     writer = PdfWriter()
     writer.append(
         PdfReader(BytesIO(cover_page(title=title, partner_name=partner_name, contact=contact, logo=logo)))

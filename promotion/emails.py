@@ -1,23 +1,17 @@
 """Campaign reminders to partner admins, each in the recipient's language."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from partners.models import Membership
-from prm.emails import send_templated_mail
+from prm.emails import send_to_user
 
 
 def reminder(log) -> None:
-    url = reverse("promotion:detail", kwargs={"pk": log.campaign_id})
+    url = settings.SITE_URL + reverse("promotion:detail", kwargs={"pk": log.campaign_id})
     admins = Membership.objects.filter(
         partner_id=log.partner_id, role=Membership.Role.ADMIN, is_active=True
     ).select_related("user")
+    context = {"log": log, "campaign": log.campaign, "partner": log.partner, "url": url}
     for membership in admins:
-        user = membership.user
-        send_templated_mail(
-            to=[user.email],
-            language=user.language,
-            subject_template="promotion/emails/reminder_subject.txt",
-            text_template="promotion/emails/reminder.txt",
-            html_template="promotion/emails/reminder.html",
-            context={"log": log, "campaign": log.campaign, "partner": log.partner, "user": user, "path": url},
-        )
+        send_to_user(membership.user, stem="promotion/emails/reminder", context=context)

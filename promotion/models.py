@@ -3,25 +3,43 @@ announcements and the overview video. Bilingual text fields are registered with
 django-modeltranslation in `promotion/translation.py` (`name_ja`, `name_en`, ...)."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
 from prm.models import PartnerScopedQuerySet
 from prm.storage import private_storage
 from prm.weburl import WebURLField, web_url_constraint
+from promotion.video import embed_url
 
 MERGE_FIELDS_HELP = _("Merge fields: {partner_name}, {logo}, {contact}, {tracked_link}.")
 
 
 def new_code() -> str:
     return secrets.token_urlsafe(9)
+
+
+def audience_q(partner) -> Q:
+    """The audience rules for one partner: type, minimum tier, named partners (all that are set)."""
+    rank = partner_tier_rank(partner)  # memoised on the partner: shared with the other panels
+    q = Q(partner_types=[]) | Q(partner_types__contains=[partner.partner_type])
+    q &= (
+        Q(min_tier__isnull=True) | Q(min_tier__rank__lte=rank)
+        if rank is not None
+        else Q(min_tier__isnull=True)
+    )
+    named = Campaign.named_partners.through.objects.filter(campaign_id=OuterRef("pk"))
+    q &= ~Exists(named) | Exists(named.filter(partner_id=partner.pk))
+    return q
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -32,15 +50,19 @@ class CampaignQuerySet(models.QuerySet):
         return self.published().filter(starts_on__lte=day, ends_on__gte=day)
 
     def for_partner(self, partner):
-        """Published campaigns whose audience includes the partner (promotion.queries)."""
-        from promotion.queries import audience_q
-
+        """Published campaigns whose audience includes the partner (`audience_q`)."""
         return self.published().filter(audience_q(partner))
 
     def open_for_deals(self, partner):
-        from promotion.queries import open_campaigns_for_deals
-
-        return self.filter(pk__in=open_campaigns_for_deals(partner).values("pk"))
+        """Campaigns a deal can be registered against: the partner joined them and they are not
+        long over (deals arrive after a campaign ends too: 90 days' grace)."""
+        today = timezone.localdate()
+        joined = CampaignParticipation.objects.filter(partner=partner, opted_out_at__isnull=True)
+        return self.published().filter(
+            pk__in=joined.values("campaign_id"),
+            starts_on__lte=today,
+            ends_on__gte=today - timedelta(days=90),
+        )
 
 
 class Campaign(models.Model):
@@ -381,8 +403,6 @@ class OverviewVideo(models.Model):
         return self.title
 
     def clean(self):
-        from promotion.queries import embed_url
-
         if not self.video_file and not self.external_url:
             raise ValidationError(_("Upload a video file or give a YouTube or Vimeo link."))
         if self.external_url and not self.video_file and not embed_url(self.external_url):

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy import registry
 from prm.columns import Column
 from promotion.models import CampaignParticipation
 
@@ -29,8 +30,6 @@ def _participations(partner):
 
 
 def register() -> None:
-    from privacy import registry
-
     registry.register_partner_export(
         "campaigns", label=_("Campaigns joined"), columns=PARTICIPATION_COLUMNS, rows=_participations,
         count=lambda p: CampaignParticipation.objects.filter(partner=p).count(), order=90,

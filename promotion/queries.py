@@ -10,9 +10,10 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from content.models import AssetVersion
+from content.queries import visible_assets
 from incentives.models import Deal
-from incentives.queries import partner_tier_rank
-from partners.models import Membership, Partner
+from partners.models import Membership, Partner, PartnerType
 from prm import pagecache
 from prm.registry import BlockQuery
 from promotion.models import (
@@ -28,24 +29,6 @@ from promotion.models import (
 )
 
 # --- Audience ---------------------------------------------------------------------------
-
-
-def tier_rank(partner) -> int | None:
-    return partner_tier_rank(partner)  # memoised on the partner: shared with the other panels
-
-
-def audience_q(partner) -> Q:
-    """The audience rules for one partner: type, minimum tier, named partners (all that are set)."""
-    rank = tier_rank(partner)
-    q = Q(partner_types=[]) | Q(partner_types__contains=[partner.partner_type])
-    q &= (
-        Q(min_tier__isnull=True) | Q(min_tier__rank__lte=rank)
-        if rank is not None
-        else Q(min_tier__isnull=True)
-    )
-    named = Campaign.named_partners.through.objects.filter(campaign_id=OuterRef("pk"))
-    q &= ~Exists(named) | Exists(named.filter(partner_id=partner.pk))
-    return q
 
 
 def for_partner(partner):
@@ -102,27 +85,12 @@ def participation(*, campaign, partner) -> CampaignParticipation | None:
     return CampaignParticipation.objects.filter(campaign=campaign, partner=partner).first()
 
 
-def open_campaigns_for_deals(partner):
-    """Campaigns a deal can be registered against: the partner joined them and they are not
-    long over (deals arrive after a campaign ends too: 90 days' grace)."""
-    today = timezone.localdate()
-    joined = CampaignParticipation.objects.filter(partner=partner, opted_out_at__isnull=True).values(
-        "campaign_id"
-    )
-    return Campaign.objects.published().filter(
-        pk__in=joined, starts_on__lte=today, ends_on__gte=today - timedelta(days=90)
-    )
-
-
 # --- Kit --------------------------------------------------------------------------------
 
 
 def kit_versions(campaign, partner=None):
     """The current file versions of the campaign's bundled assets (those the partner may see
     under the content library's own audience rules, when a partner is given)."""
-    from content.models import AssetVersion
-    from content.queries import visible_assets
-
     assets = campaign.assets.filter(current_version__isnull=False)
     if partner is not None:
         assets = assets.filter(pk__in=visible_assets(partner).values("pk"))
@@ -336,22 +304,6 @@ def cached_current_video() -> OverviewVideo | None:
     return pagecache.cached("promotion:video", (pagecache.catalogue(),), current_video)
 
 
-EMBED_PATTERNS = (
-    (re.compile(r"(?:youtube\.com/watch\?v=|youtu\.be/|youtube(?:-nocookie)?\.com/embed/)([\w-]{6,20})"),
-     "https://www.youtube-nocookie.com/embed/{}?rel=0"),
-    (re.compile(r"vimeo\.com/(?:video/)?(\d{5,12})"), "https://player.vimeo.com/video/{}?dnt=1"),
-)  # fmt: skip
-
-
-def embed_url(url: str) -> str:
-    """A privacy-enhanced player URL for a YouTube or Vimeo link, or "" for anything else."""
-    for pattern, player in EMBED_PATTERNS:
-        match = pattern.search(url or "")
-        if match:
-            return player.format(match.group(1))
-    return ""
-
-
 def chapters(video) -> list[tuple[str, int, str]]:
     """[(label "1:30", seconds, title)] from the "m:ss Title" lines."""
     out = []
@@ -398,7 +350,6 @@ def awareness(*, partners, now=None, weeks: int = 8) -> dict:
             reached=Count("pk", filter=Q(Exists(reached))),
         )
     )
-    from partners.models import PartnerType
 
     labels = dict(PartnerType.choices)
     type_rows = []

@@ -15,9 +15,12 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from partners.models import Partner
 from prm import ratelimit
 from prm.audit import audit
-from promotion import cobrand, queries
+from prm.models import Notification, User
+from prm.notifications import notify
+from promotion import cobrand, emails, queries
 from promotion.models import (
     Announcement,
     AnnouncementReceipt,
@@ -323,8 +326,6 @@ def reminders_sweep(*, today=None) -> int:
 def reminder_send(*, log_id: int) -> bool:
     """Send one reminder at most once: the row is claimed with a conditional UPDATE in the
     same transaction as the sending, so a redelivered task finds it claimed."""
-    from promotion import emails
-
     with transaction.atomic():
         claimed = ReminderLog.objects.filter(pk=log_id, sent_at__isnull=True).update(sent_at=timezone.now())
         if not claimed:
@@ -342,8 +343,6 @@ NOTIFY_DAYS = 7  # a campaign or announcement is "new" for a week after it opens
 def _audience_members(partners, *, kind: str, event_key: str):
     """Active members of `partners` not yet told about this event (a repeat sweep skips
     them before notify(), whose (recipient, kind, event_key) row keeps it once anyway)."""
-    from prm.models import Notification, User
-
     told = Notification.objects.filter(recipient_id=OuterRef("pk"), kind=kind, event_key=event_key)
     return User.objects.filter(
         is_active=True, membership__is_active=True, membership__partner__in=partners.values("pk")
@@ -356,9 +355,6 @@ def new_notifications_send(*, today=None, now=None) -> int:
     the last week; once per person and event (event keys campaign:<pk>:open, announcement:<pk>).
     Campaign e-mail is the opening reminder's (to partner admins), so notify() sends none for
     it; announcements e-mail by each person's preference. Returns the people notified."""
-    from partners.models import Partner
-    from prm.notifications import notify
-
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     notified = 0

@@ -2,23 +2,19 @@
 
 from celery import shared_task
 
+from promotion import services
+
 
 @shared_task(acks_late=True)
 def cobrand_file(file_id: int) -> None:
-    from promotion import services
-
     services.cobranded_generate(file_id=file_id)
 
 
 @shared_task(acks_late=True)
 def sweep_reminders() -> int:
-    from promotion import services
-
     return services.reminders_sweep()
 
 
 @shared_task(acks_late=True)
 def send_reminder(log_id: int) -> bool:
-    from promotion import services
-
     return services.reminder_send(log_id=log_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from promotion import views
+from promotion import staff_views, views
 
 app_name = "promotion"
 
@@ -15,8 +15,8 @@ urlpatterns = [
     path("announcements/<int:pk>/dismiss/", views.announcement_dismiss, name="announcement_dismiss"),
     path("overview/", views.overview, name="overview"),
     path("overview/watched/", views.video_watched, name="video_watched"),
-    path("staff/campaigns/", views.staff_campaigns, name="staff_campaigns"),
-    path("staff/campaigns/<int:pk>/", views.staff_campaign, name="staff_campaign"),
-    path("staff/promotion/awareness/", views.staff_awareness, name="staff_awareness"),
-    path("staff/promotion/share/", views.staff_share, name="staff_share"),
+    path("staff/campaigns/", staff_views.staff_campaigns, name="staff_campaigns"),
+    path("staff/campaigns/<int:pk>/", staff_views.staff_campaign, name="staff_campaign"),
+    path("staff/promotion/awareness/", staff_views.staff_awareness, name="staff_awareness"),
+    path("staff/promotion/share/", staff_views.staff_share, name="staff_share"),
 ]

@@ -20,7 +20,12 @@ APPS = [
     "promotion",
     "threads",
     "dashboard",
+    "api",
 ]
+# Apps whose function-local imports and import circles are still being removed (issue 24:
+# prm by the prm package lane, onboarding by the training lane). Delete an app from here once
+# it has none: the tests below then hold it.
+LOCAL_IMPORTS_PENDING = CIRCLES_PENDING = {"prm", "onboarding"}
 
 
 def _module_level_imports(path: Path) -> set[str]:
@@ -83,3 +88,219 @@ def test_big_reads_use_stream_rows_not_iterator():
             if re.search(r"\.iterator\(", line) and not line.lstrip().startswith("#") and "`" not in line:
                 found.append(f"{relative}:{number}")
     assert not found, f"use prm.exports.stream_rows(qs) instead of .iterator(): {found}"
+
+
+def _app_modules() -> dict[str, Path]:
+    """Every module of app code (not migrations or management commands), by dotted name."""
+    modules = {}
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            relative = path.relative_to(ROOT)
+            if {"migrations", "management"} & set(relative.parts):
+                continue
+            name = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+            modules[name] = path
+    return modules
+
+
+def _import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Module -> the app modules it imports anywhere in its code (module level or inside a
+    function), except AppConfig.ready(): connecting and registering there is by design."""
+
+    def resolve(name):
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name
+
+    graph = {}
+    for name, path in modules.items():
+        targets = set()
+        if not name.endswith(".apps"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    targets.update(
+                        resolve(f"{node.module}.{a.name}") or resolve(node.module) for a in node.names
+                    )
+                elif isinstance(node, ast.Import):
+                    targets.update(resolve(a.name) for a in node.names)
+        graph[name] = {t for t in targets if t and t != name}
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected components of more than one module (Tarjan, iteratively)."""
+    index, low, on_stack, stack, circles = {}, {}, set(), [], []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    circles.append(component)
+    return circles
+
+
+def _by_design(circle: set[str]) -> bool:
+    """A service that enqueues its own app's tasks, which call the service back."""
+    package = next(iter(circle)).rpartition(".")[0]
+    return circle == {f"{package}.services", f"{package}.tasks"}
+
+
+def test_import_circles_are_only_services_and_their_tasks():
+    """The import circles drawn from the code (function-local imports included) are the
+    by-design ones: content models/queries/library/search, content e-mails/services and
+    promotion models/queries were accidental, and were broken by moving code."""
+    circles = _circles(_import_graph(_app_modules()))
+    accidental = [
+        sorted(c) for c in circles if not _by_design(c) and {m.split(".")[0] for m in c} - CIRCLES_PENDING
+    ]
+    assert not accidental, f"import circles (move code to break them): {accidental}"
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_services_import_inside_functions_only_their_tasks(app):
+    """ruff's PLC0415 holds every module except apps.py and services.py (pyproject.toml); in a
+    services module the one function-local import allowed is `from <app> import tasks`."""
+    if app in LOCAL_IMPORTS_PENDING:
+        pytest.skip("function-local imports not converted yet (issue 24)")
+    services = ROOT / app / "services.py"
+    if not services.exists():
+        pytest.skip("no services module")
+    tree = ast.parse(services.read_text())
+    top_level = set(tree.body)
+    offenders = [
+        f"services.py:{node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        and node not in top_level
+        and not (
+            isinstance(node, ast.ImportFrom)
+            and node.module == app
+            and [a.name for a in node.names] == ["tasks"]
+        )
+    ]
+    assert not offenders, f"move these imports to module level: {offenders}"
+
+
+def test_receivers_are_connected_one_way():
+    """Signal receivers: `@receiver(signal, sender=..., dispatch_uid=...)` in the app's
+    `receivers.py`, which its AppConfig.ready() imports; no `.connect(...)` calls elsewhere."""
+    problems = []
+    for app in APPS:
+        if app == "prm":  # audit receivers, roles, staff sessions: moved by the prm package lane
+            continue
+        for path in (ROOT / app).rglob("*.py"):
+            relative = path.relative_to(ROOT).as_posix()
+            if "/migrations/" in relative:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "connect"
+                ):
+                    problems.append(f"{relative}:{node.lineno}: .connect() (use @receiver in receivers.py)")
+                if isinstance(node, ast.FunctionDef):
+                    for decorator in node.decorator_list:
+                        call = decorator if isinstance(decorator, ast.Call) else None
+                        name = getattr(call.func if call else decorator, "id", "")
+                        if name != "receiver":
+                            continue
+                        if not relative.endswith("/receivers.py"):
+                            problems.append(f"{relative}:{node.lineno}: @receiver outside receivers.py")
+                        elif call is None or "dispatch_uid" not in {k.arg for k in call.keywords}:
+                            problems.append(f"{relative}:{node.lineno}: @receiver without dispatch_uid")
+        if (ROOT / app / "receivers.py").exists():
+            apps_imports = _imports_in_ready(ROOT / app / "apps.py")
+            if f"{app}.receivers" not in apps_imports:
+                problems.append(f"{app}/apps.py: ready() does not import {app}.receivers")
+    assert not problems
+
+
+def _imports_in_ready(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.FunctionDef) and node.name == "ready":
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and inner.module:
+                    names.update(f"{inner.module}.{a.name}" for a in inner.names)
+    return names
+
+
+# Staff pages of these apps are still in their views.py (issue 24: the training and dashboard
+# lanes move them); prm's shell pages and api's pages for both audiences (api.portal_views.both)
+# are one module by design.
+STAFF_VIEWS_PENDING = {"onboarding", "dashboard"}
+STAFF_VIEWS_EXEMPT = {"prm", "api"}
+
+
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if hasattr(pattern, "url_patterns"):
+            yield from _routes(pattern.url_patterns, route)
+        else:
+            yield route, pattern.callback
+
+
+def test_staff_pages_live_in_staff_views():
+    """An app's pages under /staff/ are in `<app>/staff_views.py` and its partner pages are
+    not, so a reader finds every staff page of an app in one module."""
+    from django.urls import get_resolver
+
+    misplaced = []
+    for route, view in _routes(get_resolver().url_patterns):
+        module = view.__module__
+        app = module.split(".")[0]
+        if app not in APPS or app in STAFF_VIEWS_PENDING | STAFF_VIEWS_EXEMPT:
+            continue
+        if route.startswith("staff/") != module.endswith(".staff_views"):
+            misplaced.append(f"/{route} -> {module}.{view.__name__}")
+    assert not misplaced
+
+
+def test_no_merge_migrations():
+    """Migrations form a line per app with cross-app edges, never an empty merge: a branch
+    whose migrations collide with main's regenerates its own on top (CONTRIBUTING.md). The
+    13 merge migrations there were were folded into their dependants (same ancestors)."""
+    merges = []
+    for path in ROOT.glob("*/migrations/[0-9]*.py"):
+        app = path.parent.parent.name
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ClassDef) and node.name == "Migration"):
+                continue
+            fields = {s.targets[0].id: s.value for s in node.body if isinstance(s, ast.Assign)}
+            same_app = [
+                e for e in getattr(fields.get("dependencies"), "elts", []) if isinstance(e, ast.Tuple)
+            ]
+            same_app = [e for e in same_app if ast.literal_eval(e)[0] == app]
+            operations = fields.get("operations")
+            if len(same_app) > 1 and isinstance(operations, ast.List) and not operations.elts:
+                merges.append(str(path.relative_to(ROOT)))
+    assert not merges

@@ -5,6 +5,8 @@ generic foreign key restricted to an allow-list, and every lookup goes through t
 partner's scope. Anything unknown or belonging to another partner is ignored.
 """
 
+from urllib.parse import urlencode
+
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, reverse
@@ -94,8 +96,6 @@ def staff_url(obj) -> str | None:
 
 def new_question_url(obj=None, *, category: str | None = None) -> str:
     """The "ask a question about this" link other apps put next to their objects."""
-    from urllib.parse import urlencode
-
     params = {}
     if obj is not None:
         params["about"] = f"{label_of(obj)}:{obj.pk}"

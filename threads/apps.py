@@ -8,10 +8,10 @@ class ThreadsConfig(AppConfig):
 
     def ready(self):
         from prm import registry
-        from threads import privacy_sections, queries, views
+        from threads import privacy_sections, queries, staff_views, views
 
         registry.register_home_panel(views.home_panel, order=60)
-        registry.register_staff_links(views.staff_links, order=60)
+        registry.register_staff_links(staff_views.staff_links, order=60)
         registry.register_nav_badge("questions", queries.unread_threads)
         registry.register_dashboard_block("questions", queries.questions_block, order=80)
         privacy_sections.register()  # what threads holds about a partner (offboarding export)

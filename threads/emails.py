@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from prm.emails import send_templated_mail
+from prm.emails import send_templated_mail, templates
 from prm.markdown import render_markdown
 from prm.notifications import notify
 from threads.models import Message, Notification
@@ -65,7 +65,7 @@ def send_message_email(*, message: Message, user) -> None:
             # Staff wrote to the partner first (threads.services.thread_start_by_staff).
             "staff_started": is_new_thread and message.by_staff and not to_staff,
             "message": message,
-            "recipient": user,
+            "user": user,
             "to_staff": to_staff,
             "url": url,
             "body_html": render_markdown(message.body),
@@ -76,8 +76,6 @@ def send_message_email(*, message: Message, user) -> None:
     send_templated_mail(
         to=[user.email],
         language=user.language,
-        subject_template="threads/emails/message_subject.txt",
-        text_template="threads/emails/message.txt",
-        html_template="threads/emails/message.html",
+        **templates("threads/emails/message"),
         context=context,
     )

@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -42,8 +43,6 @@ class AttachmentsField(forms.FileField):
 
 
 def attachments_help():
-    from django.template.defaultfilters import filesizeformat
-
     return _("Optional. Up to %(n)d files of %(max)s each: %(types)s.") % {
         "n": MAX_FILES,
         "max": filesizeformat(max_bytes()),
@@ -189,7 +188,6 @@ class MetricsForm(forms.Form):
         end = data.get("end") or today
         start = data.get("start") or end - timedelta(weeks=12)
         tz = timezone.get_current_timezone()
-        from datetime import datetime, time
 
         return (
             datetime.combine(start, time.min, tzinfo=tz),

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from prm.models import PartnerScopedQuerySet
+from prm.scoping import sees_every_partner
 from prm.storage import PrivateFileSystemStorage, private_storage
+from prm.tenancy import partners_for_staff
 
 
 class Category(models.TextChoices):
@@ -31,9 +33,6 @@ class ThreadQuerySet(PartnerScopedQuerySet):
     partner_lookup = "partner"
 
     def for_staff(self, user):
-        from prm.scoping import sees_every_partner
-        from prm.tenancy import partners_for_staff
-
         if not (user.is_authenticated and user.is_staff):
             return self.none()
         if user.is_superuser or user.is_support:

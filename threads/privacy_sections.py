@@ -4,6 +4,7 @@ public message of its questions (internal staff notes stay with the vendor)."""
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy import registry
 from prm.columns import Column
 from prm.exports import stream_rows
 from threads.models import Message
@@ -29,8 +30,6 @@ def _messages(partner):
 
 
 def register() -> None:
-    from privacy import registry
-
     registry.register_partner_export(
         "questions", label=_("Questions and answers"), columns=MESSAGE_COLUMNS, rows=_messages,
         count=lambda p: Message.objects.filter(thread__partner=p, kind=Message.Kind.PUBLIC).count(), order=80,

@@ -1,7 +1,11 @@
 """Reads shared by views, tasks, metrics and the navigation badge."""
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Aggregate,
+    BooleanField,
+    Case,
     Count,
     DurationField,
     Exists,
@@ -14,14 +18,17 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import get_users_with_perms
 
 from partners.models import Partner
 from prm import pagecache
-from prm.models import SUPPORT, User
+from prm.models import CHANNEL_MANAGERS, SUPPORT, User
 from prm.registry import BlockQuery
 from prm.tenancy import active_membership, partners_for_staff
 from threads.models import Message, ReadMarker, Thread
@@ -81,8 +88,6 @@ def staff_threads(user):
 
 def assignable_staff(partner=None):
     """Staff who may be assigned questions: support and channel managers (active)."""
-    from prm.models import CHANNEL_MANAGERS
-
     qs = User.objects.filter(is_active=True, is_staff=True).filter(
         Q(groups__name__in=[SUPPORT, CHANNEL_MANAGERS]) | Q(is_superuser=True)
     )
@@ -92,8 +97,6 @@ def assignable_staff(partner=None):
 def staff_for_partner(partner):
     """Assignable staff who may see `partner`: support, superusers, channel managers with the
     global permission or the object permission on it (the same rule as partners_for_staff)."""
-    from guardian.shortcuts import get_users_with_perms
-
     granted = get_users_with_perms(
         partner, only_with_perms_in=["manage_partner"], with_group_users=True, with_superusers=False
     )
@@ -170,8 +173,6 @@ def partner_asked(threads):
 def staff_watchers(thread):
     """Who hears about a partner message: the assignee, or (unassigned) the Support group
     plus the channel managers assigned to that partner by object permission."""
-    from guardian.shortcuts import get_users_with_perms
-
     assignee = thread.assignee
     if (
         assignee
@@ -280,10 +281,6 @@ def metrics_tables(threads, *, now=None) -> tuple[list, list, list, dict]:
     in one pass over the period's threads (GROUPING SETS): the four queries each sorted the
     same ~10,000 threads for their percentiles. The per-row values come from this app's own
     queryset (`threads`, with its scope); the grouping wraps its SQL."""
-    from django.core.exceptions import EmptyResultSet
-    from django.db import connection
-    from django.db.models import BooleanField, Case, Value, When
-
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
     rows = threads.annotate(

@@ -14,6 +14,7 @@ from prm.audit import audit
 from prm.tenancy import active_membership
 from threads import about as about_mod
 from threads.models import Attachment, Message, ReadMarker, Thread
+from threads.queries import staff_can_see_partner
 
 
 class ThreadError(Exception):
@@ -67,9 +68,9 @@ def _post(*, thread: Thread, author, body: str, files=(), internal: bool = False
 
 
 def _notify(message: Message) -> None:
-    from threads.tasks import notify_message
+    from threads import tasks
 
-    notify_message.delay_on_commit(message_id=message.pk)
+    tasks.notify_message.delay_on_commit(message_id=message.pk)
 
 
 @transaction.atomic
@@ -103,8 +104,6 @@ def thread_start_by_staff(
     """A staff member writes to a partner first (from partner 360). The partner's members are
     told as for an answer; no first response is owed, so the thread is out of the response
     metrics (queries.partner_asked) and waits for the partner."""
-    from threads.queries import staff_can_see_partner
-
     if not author.is_staff or not staff_can_see_partner(author, partner.pk):
         raise ThreadError(_("You cannot write to this partner."))
     now = timezone.now()
@@ -188,8 +187,6 @@ def note_add(*, thread: Thread, author, body: str, files=()) -> Message:
 
 @transaction.atomic
 def thread_assign(*, thread: Thread, actor, assignee) -> Thread:
-    from threads.queries import staff_can_see_partner
-
     thread = _locked(thread)
     if assignee is not None and not (
         assignee.is_active and assignee.is_staff and staff_can_see_partner(assignee, thread.partner_id)

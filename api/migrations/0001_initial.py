@@ -12,8 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('partners', '0008_merge_0006_lifecycle_0007_readings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('partners', '0006_lifecycle'),
+        ('partners', '0007_readings'),
     ]
 
     operations = [

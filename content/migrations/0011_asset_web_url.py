@@ -15,7 +15,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('content', '0010_library_covering_index'),
-        ('prm', '0006_merge_20261129_0410'),
+        ('prm', '0005_dashboard_indexes'),
+        ('prm', '0003_closure_days'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 

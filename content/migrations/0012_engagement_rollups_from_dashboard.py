@@ -11,7 +11,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("content", "0011_asset_web_url"),
         ("dashboard", "0001_initial"),
-        ("partners", "0008_merge_0006_lifecycle_0007_readings"),
     ]
 
     operations = [

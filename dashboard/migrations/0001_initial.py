@@ -9,8 +9,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('content', '0008_merge_20261129_0410'),
-        ('partners', '0008_merge_0006_lifecycle_0007_readings'),
+        ('content', '0005_dashboard_indexes'),
+        ('content', '0005_private_storage'),
+        ('content', '0006_asset_translations'),
+        ('partners', '0007_readings'),
     ]
 
     operations = [

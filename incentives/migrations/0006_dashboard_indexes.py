@@ -7,10 +7,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incentives', '0005_merge_0004_deal_campaign_0004_deal_notification'),
-        ('partners', '0006_lifecycle'),
-        ('promotion', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('incentives', '0004_deal_campaign'),
+        ('incentives', '0004_deal_notification'),
+        ('partners', '0006_lifecycle'),
     ]
 
     operations = [

@@ -7,8 +7,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incentives', '0008_merge_20261129_0410'),
-        ('partners', '0008_merge_0006_lifecycle_0007_readings'),
+        ('incentives', '0006_dashboard_indexes'),
+        ('incentives', '0005_readings'),
+        ('incentives', '0004_approved_amount'),
+        ('partners', '0007_readings'),
     ]
 
     operations = [

@@ -53,10 +53,10 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incentives", "0010_merge_0009_deal_rollup_0009_program_cost_rollup"),
-        ("partners", "0008_merge_0006_lifecycle_0007_readings"),
-        ("promotion", "0002_kit_files_private"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("incentives", "0009_deal_rollup"),
+        ("incentives", "0009_program_cost_rollup"),
+        ("promotion", "0002_kit_files_private"),
     ]
 
     operations = [

@@ -6,10 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incentives", "0011_counted_figure"),
-        ("partners", "0008_merge_0006_lifecycle_0007_readings"),
-        ("promotion", "0002_kit_files_private"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("incentives", "0011_counted_figure"),
     ]
 
     operations = [

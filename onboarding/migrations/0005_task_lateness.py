@@ -7,7 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('onboarding', '0004_merge_0003_bilingual_records_0003_private_storage'),
+        ('onboarding', '0003_bilingual_records'),
+        ('onboarding', '0003_private_storage'),
     ]
 
     operations = [

@@ -7,9 +7,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('onboarding', '0005_task_lateness'),
-        ('partners', '0008_merge_0006_lifecycle_0007_readings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('onboarding', '0005_task_lateness'),
+        ('partners', '0006_lifecycle'),
+        ('partners', '0007_readings'),
     ]
 
     operations = [

@@ -22,8 +22,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('onboarding', '0006_staff_metrics_indexes'),
-        ('partners', '0008_merge_0006_lifecycle_0007_readings'),
-        ('prm', '0006_merge_20261129_0410'),
+        ('prm', '0005_dashboard_indexes'),
+        ('prm', '0003_closure_days'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 

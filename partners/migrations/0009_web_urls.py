@@ -15,8 +15,10 @@ def repair_urls(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0008_merge_0006_lifecycle_0007_readings'),
-        ('prm', '0006_merge_20261129_0410'),
+        ('partners', '0006_lifecycle'),
+        ('partners', '0007_readings'),
+        ('prm', '0005_dashboard_indexes'),
+        ('prm', '0003_closure_days'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 

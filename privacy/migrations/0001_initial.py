@@ -12,9 +12,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('partners', '0008_merge_0006_lifecycle_0007_readings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('partners', '0006_lifecycle'),
+        ('partners', '0007_readings'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [

@@ -6,8 +6,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('prm', '0003_auditevent_verbose_names'),
+        ('prm', '0003_notifications'),
         ('contenttypes', '0002_remove_content_type_name'),
-        ('prm', '0004_merge_20261129_0345'),
     ]
 
     operations = [

@@ -13,7 +13,8 @@ def repair_urls(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prm', '0006_merge_20261129_0410'),
+        ('prm', '0005_dashboard_indexes'),
+        ('prm', '0003_closure_days'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 

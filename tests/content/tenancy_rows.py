@@ -25,7 +25,7 @@ def _version_a(w):
 
 
 def _token(w):
-    from content.services import unsubscribe_token
+    from content.emails import unsubscribe_token
 
     return {"token": unsubscribe_token(w.member_a)}
 

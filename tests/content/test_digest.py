@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from content import services, tasks
+from content import emails, services, tasks
 from content.models import Asset, DigestDelivery, DigestOptOut
 from tests.content.factories import AssetFactory
 
@@ -100,7 +100,7 @@ def test_unsubscribe_link_works_without_login(world, fresh, client):
 
 
 def test_resubscribe(world, client):
-    token = services.unsubscribe_token(world.member_a)
+    token = emails.unsubscribe_token(world.member_a)
     url = reverse("content:unsubscribe", args=[token])
     client.post(url, {"action": "unsubscribe"})
     client.post(url, {"action": "resubscribe"})
@@ -108,14 +108,14 @@ def test_resubscribe(world, client):
 
 
 def test_tampered_token_is_rejected(world, client):
-    token = services.unsubscribe_token(world.member_a)
+    token = emails.unsubscribe_token(world.member_a)
     response = client.get(reverse("content:unsubscribe", args=[token[:-2] + "xx"]))
     assert response.status_code == 400
     assert not DigestOptOut.objects.exists()
 
 
 def test_unsubscribe_by_get_only_shows_a_confirmation(world, client):
-    url = reverse("content:unsubscribe", args=[services.unsubscribe_token(world.member_a)])
+    url = reverse("content:unsubscribe", args=[emails.unsubscribe_token(world.member_a)])
     response = client.get(url)
     assert response.status_code == 200
     assert b'data-testid="confirm-unsubscribe"' in response.content
@@ -125,7 +125,7 @@ def test_unsubscribe_by_get_only_shows_a_confirmation(world, client):
 def test_one_click_unsubscribe_post_from_a_mail_provider(world):
     from django.test import Client
 
-    url = reverse("content:unsubscribe", args=[services.unsubscribe_token(world.member_a)])
+    url = reverse("content:unsubscribe", args=[emails.unsubscribe_token(world.member_a)])
     response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert DigestOptOut.objects.filter(user=world.member_a).exists()

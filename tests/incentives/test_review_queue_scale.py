@@ -59,9 +59,9 @@ def _small_cap(self, *args, cap, **kwargs):
 
 
 def test_the_staff_home_link_counts_the_queue_up_to_its_cap(world, client_for, monkeypatch):
-    from incentives import views
+    from incentives import staff_views
 
-    monkeypatch.setattr(views, "STAFF_LINK_COUNT_CAP", 3)
+    monkeypatch.setattr(staff_views, "STAFF_LINK_COUNT_CAP", 3)
     client = client_for(world.manager_a)
     DealFactory.create_batch(2, partner=world.partner_a)
     DealFactory.create_batch(5, partner=world.partner_b)  # outside manager_a's scope

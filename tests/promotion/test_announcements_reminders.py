@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import PartnerType
-from promotion import queries, services, tasks
+from promotion import services, tasks
 from promotion.models import AnnouncementReceipt, OverviewVideo, ReminderLog, VideoView
+from promotion.video import embed_url
 from tests.factories import MembershipFactory
 from tests.promotion.factories import AnnouncementFactory, CampaignFactory, asset_with_file
 
@@ -79,13 +80,11 @@ def test_video_on_landing_page_and_home_for_new_members(world, client_for, clien
 
 def test_embed_urls_are_privacy_enhanced():
     assert (
-        queries.embed_url("https://youtu.be/abcdefghijk")
+        embed_url("https://youtu.be/abcdefghijk")
         == "https://www.youtube-nocookie.com/embed/abcdefghijk?rel=0"
     )
-    assert (
-        queries.embed_url("https://vimeo.com/123456789") == "https://player.vimeo.com/video/123456789?dnt=1"
-    )
-    assert queries.embed_url("https://evil.example/youtube") == ""
+    assert embed_url("https://vimeo.com/123456789") == "https://player.vimeo.com/video/123456789?dnt=1"
+    assert embed_url("https://evil.example/youtube") == ""
 
 
 def test_invitation_email_links_the_overview_video(world, django_capture_on_commit_callbacks):

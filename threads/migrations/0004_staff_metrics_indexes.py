@@ -7,10 +7,12 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('partners', '0008_merge_0006_lifecycle_0007_readings'),
-        ('threads', '0003_merge_0002_private_storage_0002_thread_activity_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('partners', '0006_lifecycle'),
+        ('partners', '0007_readings'),
+        ('threads', '0002_private_storage'),
+        ('threads', '0002_thread_activity_index'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
