@@ -53,8 +53,11 @@ class PartnerDealMonth(models.Model):
         verbose_name = _("won deals by month")
         verbose_name_plural = _("won deals by month")
         constraints = [models.UniqueConstraint(fields=["partner", "month"], name="dealmonth_once")]
-        indexes = [models.Index(fields=["month"], include=["partner", "won_count", "won_amount"],
-                                name="dealmonth_month")]  # fmt: skip
+        indexes = [
+            models.Index(
+                fields=["month"], include=["partner", "won_count", "won_amount"], name="dealmonth_month"
+            )
+        ]
 
     def __str__(self):
         return f"{self.partner_id} {self.month:%Y-%m}"

@@ -28,17 +28,38 @@ class DealForm(forms.ModelForm):
 
     class Meta:
         model = Deal
-        fields = ["customer_company", "customer_company_kana", "customer_domain", "contact_name",
-                  "contact_name_kana", "contact_email", "contact_phone",
-                  "product", "amount", "currency", "expected_close_date", "campaign", "notes"]  # fmt: skip
+        fields = [
+            "customer_company",
+            "customer_company_kana",
+            "customer_domain",
+            "contact_name",
+            "contact_name_kana",
+            "contact_email",
+            "contact_phone",
+            "product",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "campaign",
+            "notes",
+        ]
         widgets = {"expected_close_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
 
     contact_source = forms.ChoiceField(
         label=_("How did you obtain the contact's details?"), choices=ProvisionRecord.Acquisition.choices
     )
     contact_consent = contact_consent_field()
-    field_order = ["customer_company", "customer_company_kana", "customer_domain", "contact_name",
-                   "contact_name_kana", "contact_email", "contact_phone", "contact_source", "contact_consent"]  # fmt: skip
+    field_order = [
+        "customer_company",
+        "customer_company_kana",
+        "customer_domain",
+        "contact_name",
+        "contact_name_kana",
+        "contact_email",
+        "contact_phone",
+        "contact_source",
+        "contact_consent",
+    ]
 
     def __init__(self, *args, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,13 +105,30 @@ class DealUpdateForm(forms.ModelForm):
     stage = forms.ChoiceField(label=_("Stage"), choices=[(s.value, s.label) for s in Deal.OPEN_STAGES])
     contact_consent = contact_consent_field(required=False)
     CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
-    field_order = ["stage", "amount", "currency", "expected_close_date", "contact_name", "contact_email",
-                   "contact_phone", "contact_consent", "notes"]  # fmt: skip
+    field_order = [
+        "stage",
+        "amount",
+        "currency",
+        "expected_close_date",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "contact_consent",
+        "notes",
+    ]
 
     class Meta:
         model = Deal
-        fields = ["stage", "amount", "currency", "expected_close_date", "contact_name", "contact_email",
-                  "contact_phone", "notes"]  # fmt: skip
+        fields = [
+            "stage",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "notes",
+        ]
         widgets = {"expected_close_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def clean_amount(self):
@@ -115,9 +153,13 @@ class DealCloseForm(forms.Form):
         label=_("Outcome"), choices=[("won", _("Won")), ("lost", _("Lost"))], widget=forms.RadioSelect
     )
     amount = forms.DecimalField(
-        label=_("Final amount"), max_digits=14, decimal_places=2, min_value=0, required=False,
+        label=_("Final amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
         help_text=_("Won deals: the contract amount, if it differs from the registered amount."),
-    )  # fmt: skip
+    )
     reason = forms.CharField(label=_("Reason lost"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, deal=None, **kwargs):
@@ -159,9 +201,11 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a rejection; the partner sees it."),
-    )  # fmt: skip
+    )
 
     def clean(self):
         data = super().clean()

@@ -146,14 +146,37 @@ def progress_to(state: PartnerTierState | None, tier: Tier) -> list[Progress]:
         return 100 if not target else min(100, int(Decimal(current) * 100 / Decimal(target)))
 
     rows = [
-        Progress("won_revenue", _("Won revenue (12 months)"), revenue, tier.min_won_revenue, jpy_short(revenue),
-                 jpy_short(tier.min_won_revenue), pct(revenue, tier.min_won_revenue), revenue >= tier.min_won_revenue),
-        Progress("won_deals", _("Won deals (12 months)"), deals, tier.min_won_deals, str(deals),
-                 str(tier.min_won_deals), pct(deals, tier.min_won_deals), deals >= tier.min_won_deals),
-        Progress("certified_people", _("Certified people"), people, tier.min_certified_people, str(people),
-                 str(tier.min_certified_people), pct(people, tier.min_certified_people),
-                 people >= tier.min_certified_people),
-    ]  # fmt: skip
+        Progress(
+            "won_revenue",
+            _("Won revenue (12 months)"),
+            revenue,
+            tier.min_won_revenue,
+            jpy_short(revenue),
+            jpy_short(tier.min_won_revenue),
+            pct(revenue, tier.min_won_revenue),
+            revenue >= tier.min_won_revenue,
+        ),
+        Progress(
+            "won_deals",
+            _("Won deals (12 months)"),
+            deals,
+            tier.min_won_deals,
+            str(deals),
+            str(tier.min_won_deals),
+            pct(deals, tier.min_won_deals),
+            deals >= tier.min_won_deals,
+        ),
+        Progress(
+            "certified_people",
+            _("Certified people"),
+            people,
+            tier.min_certified_people,
+            str(people),
+            str(tier.min_certified_people),
+            pct(people, tier.min_certified_people),
+            people >= tier.min_certified_people,
+        ),
+    ]
     if tier.requires_onboarding:
         rows.append(
             Progress(
@@ -235,14 +258,27 @@ def _revenue_chart_svg(series: tuple, language: str) -> str:
     import pygal
     from pygal.style import Style
 
-    style = Style(background="transparent", plot_background="transparent", colors=("#0d6efd",),
-                  font_family="system-ui, sans-serif", label_font_size=11, major_label_font_size=11)  # fmt: skip
+    style = Style(
+        background="transparent",
+        plot_background="transparent",
+        colors=("#0d6efd",),
+        font_family="system-ui, sans-serif",
+        label_font_size=11,
+        major_label_font_size=11,
+    )
     chart = pygal.Bar(
-        js=[], style=style, show_legend=False, height=260, width=720, disable_xml_declaration=True,
+        js=[],
+        style=style,
+        show_legend=False,
+        height=260,
+        width=720,
+        disable_xml_declaration=True,
         x_label_rotation=40,
         truncate_label=-1,
-        value_formatter=lambda v: f"{v:,.0f}", print_values=False, y_title=_("JPY"),
-    )  # fmt: skip
+        value_formatter=lambda v: f"{v:,.0f}",
+        print_values=False,
+        y_title=_("JPY"),
+    )
     chart.title = _("Won revenue by month")
     chart.x_labels = [m.strftime("%Y-%m") for m, _r, _d in series]
     chart.add(_("Won revenue"), [float(r) for _m, r, _d in series])
@@ -503,10 +539,13 @@ def _named(rows, *, lang_en: bool) -> list[dict]:
     kinds = dict(IncentiveProgram.Kind.choices)
     first, second = ("en", "ja") if lang_en else ("ja", "en")
     return [
-        {**row, "name": row[f"program__name_{first}"] or row[f"program__name_{second}"] or "",
-         "kind": kinds.get(row["program__kind"], "")}
+        {
+            **row,
+            "name": row[f"program__name_{first}"] or row[f"program__name_{second}"] or "",
+            "kind": kinds.get(row["program__kind"], ""),
+        }
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def tier_changes(visible):

@@ -236,8 +236,16 @@ class ExternalLMSAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
         "secret_rotated_at",
     ]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "is_active", "serves_all_partners", "partners", "webhook_url",
-              "secret_fingerprint", "secret_rotated_at"]  # fmt: skip
+    fields = [
+        "name",
+        "slug",
+        "is_active",
+        "serves_all_partners",
+        "partners",
+        "webhook_url",
+        "secret_fingerprint",
+        "secret_rotated_at",
+    ]
     readonly_fields = ["webhook_url", "secret_fingerprint", "secret_rotated_at"]
     autocomplete_fields = ["partners"]
     actions = ["rotate_secret"]
@@ -265,9 +273,13 @@ class ExternalLMSAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
             return TemplateResponse(
                 request,
                 "onboarding/admin/lms_rotate_confirm.html",
-                {**self.admin_site.each_context(request), "objects": queryset, "opts": self.model._meta,
-                 "title": _("Make a new shared secret")},
-            )  # fmt: skip
+                {
+                    **self.admin_site.each_context(request),
+                    "objects": queryset,
+                    "opts": self.model._meta,
+                    "title": _("Make a new shared secret"),
+                },
+            )
         made = [(lms, services.lms_secret_rotate(lms=lms, actor=request.user)) for lms in queryset]
         return self._show_secrets(request, made)
 
@@ -310,8 +322,18 @@ class OnboardingTaskAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "kind", "pillar"]
     search_fields = ["title", "plan__partner__name"]
     list_select_related = ["plan__partner"]
-    fields = ["plan", "position", "pillar", "title", "kind", "description", "due_date", "status", "completed_at",
-              "completed_by"]  # fmt: skip
+    fields = [
+        "plan",
+        "position",
+        "pillar",
+        "title",
+        "kind",
+        "description",
+        "due_date",
+        "status",
+        "completed_at",
+        "completed_by",
+    ]
     readonly_fields = ["plan", "kind", "status", "completed_at", "completed_by"]
     actions = ["complete_selected"]
 

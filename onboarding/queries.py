@@ -444,12 +444,17 @@ def task_lateness(partners, limit: int = 10) -> tuple[list[dict], object]:
             )
             labels = dict(Pillar.choices)
             out = [
-                {"title": getattr(r, f"title_{first}") or getattr(r, f"title_{second}") or "", "pillar": r.pillar,
-                 "total": r.total, "late": r.late, "pillar_label": labels.get(r.pillar, r.pillar),
-                 "share": round(100 * r.late / r.total)}
+                {
+                    "title": getattr(r, f"title_{first}") or getattr(r, f"title_{second}") or "",
+                    "pillar": r.pillar,
+                    "total": r.total,
+                    "late": r.late,
+                    "pillar_label": labels.get(r.pillar, r.pillar),
+                    "share": round(100 * r.late / r.total),
+                }
                 for r in rows
                 if r.late
-            ]  # fmt: skip
+            ]
             out.sort(key=lambda r: (-r["late"], r["title"]))
             return out[:limit], min(r.computed_at for r in rows)
     return most_overdue_tasks(scoped(OnboardingPlan.objects.all(), partners), limit=limit), None

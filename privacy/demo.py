@@ -25,13 +25,34 @@ IDENTITIES = {
 
 # subject, e-mail, kind, partner slug, received (business days ago), status, response
 REQUESTS = [
-    ("港 一郎", "ichiro.minato@minato-logistics.example.jp", DataRequest.Kind.DISCLOSURE, "sakura-systems", 8,
-     DataRequest.Status.IN_PROGRESS, ""),
-    ("関西 花子", "hanako@kansai-foods.example.jp", DataRequest.Kind.DELETION, "sakura-systems", 14,
-     DataRequest.Status.VERIFYING, ""),
-    ("富士 次郎", "jiro@fuji-kensetsu.example.jp", DataRequest.Kind.PROVISION_RECORDS, "fuji-integration", 30,
-     DataRequest.Status.COMPLETED, "第三者提供記録（2件）の写しを登録のメールアドレスに送付しました。"),
-]  # fmt: skip
+    (
+        "港 一郎",
+        "ichiro.minato@minato-logistics.example.jp",
+        DataRequest.Kind.DISCLOSURE,
+        "sakura-systems",
+        8,
+        DataRequest.Status.IN_PROGRESS,
+        "",
+    ),
+    (
+        "関西 花子",
+        "hanako@kansai-foods.example.jp",
+        DataRequest.Kind.DELETION,
+        "sakura-systems",
+        14,
+        DataRequest.Status.VERIFYING,
+        "",
+    ),
+    (
+        "富士 次郎",
+        "jiro@fuji-kensetsu.example.jp",
+        DataRequest.Kind.PROVISION_RECORDS,
+        "fuji-integration",
+        30,
+        DataRequest.Status.COMPLETED,
+        "第三者提供記録（2件）の写しを登録のメールアドレスに送付しました。",
+    ),
+]
 
 
 def seed(stdout) -> None:
@@ -41,9 +62,13 @@ def seed(stdout) -> None:
         if slug in partners:
             PartnerLegalIdentity.objects.update_or_create(
                 partner=partners[slug],
-                defaults={"legal_name": name, "address": address, "representative": representative,
-                          "confirmed_by": manager},
-            )  # fmt: skip
+                defaults={
+                    "legal_name": name,
+                    "address": address,
+                    "representative": representative,
+                    "confirmed_by": manager,
+                },
+            )
     today = timezone.localdate()
     for subject, email, kind, slug, ago, status, response in REQUESTS:
         if DataRequest.objects.filter(subject_email=email).exists() or slug not in partners:
@@ -51,17 +76,26 @@ def seed(stdout) -> None:
         received = add_business_days(today, -ago)
         request = services.data_request_create(
             actor=manager,
-            data={"kind": kind, "received_on": received, "subject_name": subject, "subject_email": email,
-                  "requester_name": subject, "requester_email": email, "partner": partners[slug],
-                  "details": "当社が保有している私の個人情報について対応をお願いします。"},
-        )  # fmt: skip
+            data={
+                "kind": kind,
+                "received_on": received,
+                "subject_name": subject,
+                "subject_email": email,
+                "requester_name": subject,
+                "requester_email": email,
+                "partner": partners[slug],
+                "details": "当社が保有している私の個人情報について対応をお願いします。",
+            },
+        )
         if status == DataRequest.Status.VERIFYING:
             services.data_request_transition(request=request, actor=manager, to_status=status)
         elif status in (DataRequest.Status.IN_PROGRESS, DataRequest.Status.COMPLETED):
             services.data_request_transition(
-                request=request, actor=manager, to_status=DataRequest.Status.IN_PROGRESS,
+                request=request,
+                actor=manager,
+                to_status=DataRequest.Status.IN_PROGRESS,
                 identity_method="登録のメールアドレスからの返信で確認",
-            )  # fmt: skip
+            )
         if status == DataRequest.Status.COMPLETED:
             services.data_request_transition(request=request, actor=manager, to_status=status, note=response)
         if manager is not None and status != DataRequest.Status.COMPLETED:

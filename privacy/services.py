@@ -113,8 +113,14 @@ def provision_record(
         acquisition_note=acquisition_note[:300],
         retain_until=add_years(timezone.localdate(now), provision_years()),
     )
-    audit(actor=user, action="privacy.provision_recorded", target=record, partner=partner, source=source,
-          items=record.items)  # fmt: skip
+    audit(
+        actor=user,
+        action="privacy.provision_recorded",
+        target=record,
+        partner=partner,
+        source=source,
+        items=record.items,
+    )
     return record
 
 
@@ -163,8 +169,14 @@ def data_request_create(*, actor, data: dict) -> DataRequest:
     request = DataRequest.objects.create(
         **{**data, "received_on": received_on, "due_on": request_due(received_on), "created_by": actor}
     )
-    audit(actor=actor, action="privacy.request_received", target=request, partner=request.partner_id,
-          kind=request.kind, due_on=request.due_on.isoformat())  # fmt: skip
+    audit(
+        actor=actor,
+        action="privacy.request_received",
+        target=request,
+        partner=request.partner_id,
+        kind=request.kind,
+        due_on=request.due_on.isoformat(),
+    )
     return request
 
 
@@ -221,8 +233,13 @@ def data_request_assign(*, request: DataRequest, actor, assignee) -> DataRequest
         raise PrivacyError(_("This request is closed."))
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
-    audit(actor=actor, action="privacy.request_assigned", target=request, partner=request.partner_id,
-          assignee=getattr(assignee, "pk", None))  # fmt: skip
+    audit(
+        actor=actor,
+        action="privacy.request_assigned",
+        target=request,
+        partner=request.partner_id,
+        assignee=getattr(assignee, "pk", None),
+    )
     return request
 
 
@@ -241,8 +258,14 @@ def data_request_erase(*, request: DataRequest, actor, finder, ids: list[int]) -
     if finder.erase is None or not ids:
         return 0
     count = finder.erase(ids=ids, actor=actor, reason=f"request #{request.pk}")
-    audit(actor=actor, action="privacy.request_erased", target=request, partner=request.partner_id,
-          finder=finder.key, records=count)  # fmt: skip
+    audit(
+        actor=actor,
+        action="privacy.request_erased",
+        target=request,
+        partner=request.partner_id,
+        finder=finder.key,
+        records=count,
+    )
     return count
 
 
@@ -293,8 +316,9 @@ def partner_export_request(*, partner, actor, reason: str = "") -> PartnerExport
     until it expires)."""
     from privacy import queries, tasks
 
-    export = PartnerExport.objects.create(partner=partner, requested_by=actor if getattr(actor, "pk", None) else None,
-                                          reason=reason[:200])  # fmt: skip
+    export = PartnerExport.objects.create(
+        partner=partner, requested_by=actor if getattr(actor, "pk", None) else None, reason=reason[:200]
+    )
     rows = queries.export_row_count(partner)
     audit(
         actor=actor,

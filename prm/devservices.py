@@ -300,18 +300,43 @@ def postgres_start() -> Path:
             _grant_pg_user_access()
             if not (PG_DIR / "PG_VERSION").exists():
                 subprocess.run(
-                    [_pg_bin("initdb"), "-D", str(PG_DIR), "--auth=trust", "--auth-local=trust",
-                     "--encoding=utf8", "-U", PG_USER],
-                    check=True, capture_output=True, timeout=START_TIMEOUT, **user,
-                )  # fmt: skip
+                    [
+                        _pg_bin("initdb"),
+                        "-D",
+                        str(PG_DIR),
+                        "--auth=trust",
+                        "--auth-local=trust",
+                        "--encoding=utf8",
+                        "-U",
+                        PG_USER,
+                    ],
+                    check=True,
+                    capture_output=True,
+                    timeout=START_TIMEOUT,
+                    **user,
+                )
             _set_aside_foreign_pidfile()
             socket_dir = _socket_dir()
             # -w waits until it accepts connections (including crash recovery after kill -9).
             start = subprocess.run(
-                [_pg_bin("pg_ctl"), "-D", str(PG_DIR), "-w", "-t", str(START_TIMEOUT),
-                 "-l", str(PG_LOG), "-o", f'-h "" -k {socket_dir}', "start"],
-                capture_output=True, text=True, timeout=START_TIMEOUT + 10, **user,
-            )  # fmt: skip
+                [
+                    _pg_bin("pg_ctl"),
+                    "-D",
+                    str(PG_DIR),
+                    "-w",
+                    "-t",
+                    str(START_TIMEOUT),
+                    "-l",
+                    str(PG_LOG),
+                    "-o",
+                    f'-h "" -k {socket_dir}',
+                    "start",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=START_TIMEOUT + 10,
+                **user,
+            )
             running = _postmaster()
             if running is None:
                 log = PG_LOG.read_text(errors="replace")[-2000:] if PG_LOG.exists() else ""
@@ -355,8 +380,10 @@ def postgres_stop() -> None:
         if postgres_running():
             subprocess.run(
                 [_pg_bin("pg_ctl"), "-D", str(PG_DIR), "-w", "-t", str(START_TIMEOUT), "-m", "fast", "stop"],
-                capture_output=True, timeout=START_TIMEOUT + 10, **_as_pg_user(),
-            )  # fmt: skip
+                capture_output=True,
+                timeout=START_TIMEOUT + 10,
+                **_as_pg_user(),
+            )
 
 
 # --- Redis --------------------------------------------------------------------------------
@@ -389,18 +416,26 @@ def redis_start() -> None:
         subprocess.run(
             [
                 redis_binary()[0],
-                "--port", "0",
-                "--unixsocket", str(REDIS_SOCKET),
-                "--unixsocketperm", "700",
-                "--daemonize", "yes",
-                "--pidfile", str(REDIS_PID),
-                "--dir", str(VAR_DIR),
-                "--dbfilename", "redis.rdb",
-                "--logfile", str(VAR_DIR / "redis.log"),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(REDIS_SOCKET),
+                "--unixsocketperm",
+                "700",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(REDIS_PID),
+                "--dir",
+                str(VAR_DIR),
+                "--dbfilename",
+                "redis.rdb",
+                "--logfile",
+                str(VAR_DIR / "redis.log"),
             ],
             check=True,
             timeout=START_TIMEOUT,
-        )  # fmt: skip
+        )
         deadline = time.monotonic() + START_TIMEOUT
         while not redis_running():
             if time.monotonic() > deadline:

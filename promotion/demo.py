@@ -47,16 +47,40 @@ TEMPLATES = {
 
 CAMPAIGNS = [
     # key, name ja, name en, kind, start offset, length days, budget, description ja, description en
-    ("running", "クラウドERP 春の導入キャンペーン", "Cloud ERP spring campaign", Campaign.Kind.PACKAGED, -10, 50,
-     3_000_000, "中堅製造業向けにクラウドERPの導入相談会を共同で開催するキャンペーンです。",
-     "Joint Cloud ERP briefings for mid-sized manufacturers."),
-    ("upcoming", "パートナー紹介キャンペーン", "Partner referral drive", Campaign.Kind.RECRUITMENT, 14, 45,
-     1_000_000, "新しいパートナー候補をご紹介いただくキャンペーンです。",
-     "Introduce prospective partners to us."),
-    ("finished", "CRMスイート 冬のキャンペーン", "CRM Suite winter campaign", Campaign.Kind.PACKAGED, -120, 60,
-     2_000_000, "CRMスイートの乗り換えを促進した共同キャンペーンです。",
-     "Joint campaign promoting migrations to the CRM Suite."),
-]  # fmt: skip
+    (
+        "running",
+        "クラウドERP 春の導入キャンペーン",
+        "Cloud ERP spring campaign",
+        Campaign.Kind.PACKAGED,
+        -10,
+        50,
+        3_000_000,
+        "中堅製造業向けにクラウドERPの導入相談会を共同で開催するキャンペーンです。",
+        "Joint Cloud ERP briefings for mid-sized manufacturers.",
+    ),
+    (
+        "upcoming",
+        "パートナー紹介キャンペーン",
+        "Partner referral drive",
+        Campaign.Kind.RECRUITMENT,
+        14,
+        45,
+        1_000_000,
+        "新しいパートナー候補をご紹介いただくキャンペーンです。",
+        "Introduce prospective partners to us.",
+    ),
+    (
+        "finished",
+        "CRMスイート 冬のキャンペーン",
+        "CRM Suite winter campaign",
+        Campaign.Kind.PACKAGED,
+        -120,
+        60,
+        2_000_000,
+        "CRMスイートの乗り換えを促進した共同キャンペーンです。",
+        "Joint campaign promoting migrations to the CRM Suite.",
+    ),
+]
 
 
 def _poster() -> bytes:
@@ -112,15 +136,34 @@ def _video(stdout) -> None:
 def _announcements() -> None:
     now = timezone.now()
     rows = [
-        ("新しいキャンペーンが始まりました", "New campaign launched",
-         "「クラウドERP 春の導入キャンペーン」に参加すると、共同ブランドの資料と専用リンクをご利用いただけます。",
-         "Join the Cloud ERP spring campaign for co-branded material and your own tracked link.", -2, None, []),
-        ("パートナーポータルの概要動画を公開しました", "Portal overview video published",
-         "4分でポータルの使い方がわかる動画を公開しました。ぜひご覧ください。",
-         "A four-minute video shows how to use the portal.", -7, None, []),
-        ("年次パートナーカンファレンスのお知らせ", "Annual partner conference",
-         "来月、年次パートナーカンファレンスを開催します。", "Our annual partner conference is next month.", 5, 30, []),
-    ]  # fmt: skip
+        (
+            "新しいキャンペーンが始まりました",
+            "New campaign launched",
+            "「クラウドERP 春の導入キャンペーン」に参加すると、共同ブランドの資料と専用リンクをご利用いただけます。",
+            "Join the Cloud ERP spring campaign for co-branded material and your own tracked link.",
+            -2,
+            None,
+            [],
+        ),
+        (
+            "パートナーポータルの概要動画を公開しました",
+            "Portal overview video published",
+            "4分でポータルの使い方がわかる動画を公開しました。ぜひご覧ください。",
+            "A four-minute video shows how to use the portal.",
+            -7,
+            None,
+            [],
+        ),
+        (
+            "年次パートナーカンファレンスのお知らせ",
+            "Annual partner conference",
+            "来月、年次パートナーカンファレンスを開催します。",
+            "Our annual partner conference is next month.",
+            5,
+            30,
+            [],
+        ),
+    ]
     for title_ja, title_en, body_ja, body_en, start, length, types in rows:
         starts = now + timedelta(days=start)
         Announcement.objects.update_or_create(
@@ -176,11 +219,20 @@ def seed(stdout) -> None:
             base = timezone.now() - timedelta(days=100)
             # Clicks as the tracked link records them: one visitor hash per visitor and day.
             CampaignEvent.objects.bulk_create(
-                [CampaignEvent(campaign=finished, partner=partners[slug], kind="click", created_at=base + timedelta(days=i),
-                               visitor=services.visitor_hash(ip=f"198.51.100.{i}", user_agent="demo", day=(base + timedelta(days=i)).date()))
-                 for i in range(3 + len(slug) % 5)]
+                [
+                    CampaignEvent(
+                        campaign=finished,
+                        partner=partners[slug],
+                        kind="click",
+                        created_at=base + timedelta(days=i),
+                        visitor=services.visitor_hash(
+                            ip=f"198.51.100.{i}", user_agent="demo", day=(base + timedelta(days=i)).date()
+                        ),
+                    )
+                    for i in range(3 + len(slug) % 5)
+                ]
                 + [CampaignEvent(campaign=finished, partner=partners[slug], kind="download", created_at=base)]
-            )  # fmt: skip
+            )
         # Some of the partner's demo deals came from the finished campaign.
         ids = list(
             Deal.objects.filter(partner=partners[slug]).order_by("pk").values_list("pk", flat=True)[:2]

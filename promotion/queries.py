@@ -335,10 +335,12 @@ def cached_current_video() -> OverviewVideo | None:
 
 
 EMBED_PATTERNS = (
-    (re.compile(r"(?:youtube\.com/watch\?v=|youtu\.be/|youtube(?:-nocookie)?\.com/embed/)([\w-]{6,20})"),
-     "https://www.youtube-nocookie.com/embed/{}?rel=0"),
+    (
+        re.compile(r"(?:youtube\.com/watch\?v=|youtu\.be/|youtube(?:-nocookie)?\.com/embed/)([\w-]{6,20})"),
+        "https://www.youtube-nocookie.com/embed/{}?rel=0",
+    ),
     (re.compile(r"vimeo\.com/(?:video/)?(\d{5,12})"), "https://player.vimeo.com/video/{}?dnt=1"),
-)  # fmt: skip
+)
 
 
 def embed_url(url: str) -> str:

@@ -377,8 +377,13 @@ def _results_chart(rows) -> str:
 def staff_awareness(request):
     data = queries.awareness(partners=partners_for_staff(request.user))
     if request.GET.get("format") == "csv":
-        header = [_("Partner type"), _("Partners"), _("Signed in, last 30 days (%)"), _("Watched the video (%)"),
-                  _("Reached by announcements (%)")]  # fmt: skip
+        header = [
+            _("Partner type"),
+            _("Partners"),
+            _("Signed in, last 30 days (%)"),
+            _("Watched the video (%)"),
+            _("Reached by announcements (%)"),
+        ]
         rows = [[r["label"], r["total"], r["active"], r["watched"], r["reached"]] for r in data["by_type"]]
         rows += [
             [_("Week of %(date)s") % {"date": w["week"].isoformat()}, "", w["active"], "", ""]

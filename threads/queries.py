@@ -268,9 +268,15 @@ def metrics_total(threads, *, now=None):
 
 
 METRIC_NAMES = (
-    "threads", "answered", "closed", "first_response_median", "first_response_p90",
-    "resolution_median", "resolution_p90", "past_target",
-)  # fmt: skip
+    "threads",
+    "answered",
+    "closed",
+    "first_response_median",
+    "first_response_p90",
+    "resolution_median",
+    "resolution_p90",
+    "past_target",
+)
 
 
 def metrics_tables(threads, *, now=None) -> tuple[list, list, list, dict]:
@@ -284,17 +290,24 @@ def metrics_tables(threads, *, now=None) -> tuple[list, list, list, dict]:
 
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
-    rows = threads.annotate(
-        week=TruncWeek("created_at", tzinfo=tz),
-        fr=_seconds("first_response_at"),
-        res=_seconds("closed_at"),
-        past=Case(
-            When(Q(first_response_at__gt=F("response_due_at")) | Q(first_response_at__isnull=True, response_due_at__lt=now),
-                 then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-    ).values("week", "category", "first_response_at", "status", "fr", "res", "past").order_by()  # fmt: skip
+    rows = (
+        threads.annotate(
+            week=TruncWeek("created_at", tzinfo=tz),
+            fr=_seconds("first_response_at"),
+            res=_seconds("closed_at"),
+            past=Case(
+                When(
+                    Q(first_response_at__gt=F("response_due_at"))
+                    | Q(first_response_at__isnull=True, response_due_at__lt=now),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .values("week", "category", "first_response_at", "status", "fr", "res", "past")
+        .order_by()
+    )
     try:
         inner, params = rows.query.sql_with_params()
     except EmptyResultSet:  # threads.none(): nothing to group
