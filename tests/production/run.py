@@ -53,6 +53,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"
+
+
+def as_user(name: str) -> list[str]:
+    """The command prefix that runs what follows as the system user `name`."""
+    return [RUNUSER, "-u", name, "--"]
+
+
 BASE = int(os.environ.get("PROD_LANE_PORT_BASE", "9400"))
 BUDGET = float(os.environ.get("PROD_LANE_BUDGET", "600"))
 STARTED = time.monotonic()
@@ -165,7 +172,7 @@ class Processes:
         user: str | None = None,
     ) -> subprocess.Popen:
         if user:
-            cmd = [RUNUSER, "-u", user, "--", *cmd]
+            cmd = [*as_user(user), *cmd]
         out = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         self.offsets[name] = out.tell()
         proc = subprocess.Popen(
@@ -356,17 +363,9 @@ class Lane:
         return env
 
     def manage(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        python = [f"PRM_ENV_FILE={self.vars['PRM_ENV']}", f"{self.vars['PRM_VENV']}/bin/python"]
         return subprocess.run(
-            [
-                RUNUSER,
-                "-u",
-                "prm",
-                "--",
-                "env",
-                f"PRM_ENV_FILE={self.vars['PRM_ENV']}",
-                f"{self.vars['PRM_VENV']}/bin/python",
-                *args,
-            ],
+            [*as_user("prm"), "env", *python, *args],
             cwd=self.home,
             capture_output=True,
             text=True,
@@ -376,7 +375,7 @@ class Lane:
 
     def psql(self, sql: str, database: str = "prm") -> str:
         result = subprocess.run(
-            [RUNUSER, "-u", "postgres", "--", "psql", "-v", "ON_ERROR_STOP=1", "-d", database, "-Atc", sql],
+            [*as_user("postgres"), "psql", "-v", "ON_ERROR_STOP=1", "-d", database, "-Atc", sql],
             env=self.shell_env(),
             capture_output=True,
             text=True,
@@ -413,68 +412,15 @@ class Lane:
             folder.mkdir()
             shutil.chown(folder, "postgres", "postgres")
         bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-        subprocess.run(
-            [
-                RUNUSER,
-                "-u",
-                "postgres",
-                "--",
-                f"{bindir}/initdb",
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "--auth-local=peer",
-                "--auth-host=scram-sha-256",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-            ],
-            check=True,
-            capture_output=True,
-            cwd="/",
-        )
+        initdb = [f"{bindir}/initdb", "-D", str(data), "-U", "postgres", "--auth-local=peer"]
+        initdb += ["--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"]
+        subprocess.run([*as_user("postgres"), *initdb], check=True, capture_output=True, cwd="/")
+        pg_ctl = [*as_user("postgres"), f"{bindir}/pg_ctl", "-D", str(data), "-w"]
         options = f"-p {PORTS['PGPORT']} -k {sockets} -c listen_addresses=127.0.0.1"
-        subprocess.run(
-            [
-                RUNUSER,
-                "-u",
-                "postgres",
-                "--",
-                f"{bindir}/pg_ctl",
-                "-D",
-                str(data),
-                "-w",
-                "-t",
-                "120",
-                "-l",
-                str(logs / "postgresql.log"),
-                "-o",
-                options,
-                "start",
-            ],
-            check=True,
-            capture_output=True,
-            cwd="/",
-        )
+        start = ["-t", "120", "-l", str(logs / "postgresql.log"), "-o", options, "start"]
+        subprocess.run([*pg_ctl, *start], check=True, capture_output=True, cwd="/")
         self.procs.stoppers.append(
-            lambda: subprocess.run(
-                [
-                    RUNUSER,
-                    "-u",
-                    "postgres",
-                    "--",
-                    f"{bindir}/pg_ctl",
-                    "-D",
-                    str(data),
-                    "-m",
-                    "fast",
-                    "-w",
-                    "stop",
-                ],
-                capture_output=True,
-                timeout=60,
-                cwd="/",
-            )
+            lambda: subprocess.run([*pg_ctl, "-m", "fast", "stop"], capture_output=True, timeout=60, cwd="/")
         )
         self.pg_version = subprocess.run(
             [f"{bindir}/postgres", "--version"], capture_output=True, text=True
@@ -528,17 +474,8 @@ http {{
 
     def smtp_sink(self) -> None:
         self.sink.mkdir()
-        self.procs.start(
-            "smtp",
-            [
-                str(REPO / ".venv" / "bin" / "python"),
-                str(REPO / "tests/production/smtpsink.py"),
-                "--port",
-                str(PORTS["SMTP"]),
-                "--folder",
-                str(self.sink),
-            ],
-        )
+        sink = [str(REPO / ".venv" / "bin" / "python"), str(REPO / "tests/production/smtpsink.py")]
+        self.procs.start("smtp", [*sink, "--port", str(PORTS["SMTP"]), "--folder", str(self.sink)])
         wait_for("the SMTP server", lambda: (self.sink / "ready").exists(), 30)
 
     # -- the units, as systemd would run them ---------------------------------------------
@@ -648,20 +585,9 @@ def step_pgbouncer(lane: Lane) -> None:
     password = lane.vars["DB_PASSWORD"]
 
     def login(secret: str) -> subprocess.CompletedProcess:
+        server = ["-h", "127.0.0.1", "-p", str(PORTS["PGBOUNCER_PORT"]), "-U", "prm", "-d", "prm"]
         return subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(PORTS["PGBOUNCER_PORT"]),
-                "-U",
-                "prm",
-                "-d",
-                "prm",
-                "-Atc",
-                "SELECT current_user || ' ' || current_setting('TimeZone')",
-            ],
+            ["psql", *server, "-Atc", "SELECT current_user || ' ' || current_setting('TimeZone')"],
             env={**lane.shell_env(), "PGPASSWORD": secret},
             capture_output=True,
             text=True,
