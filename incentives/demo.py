@@ -3,6 +3,7 @@ statements, and tier states computed by the recomputation itself. Idempotent."""
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -13,69 +14,85 @@ from partners.models import Partner
 from prm.models import User
 
 S = Tier.SupportLevel
-# rank, name, name_en, revenue, deals, certified, onboarding, discount, protection, mdf, support, perks (ja, en)
+
+
+class DemoTier(NamedTuple):
+    rank: int
+    name: str
+    name_en: str
+    revenue: int
+    deals: int
+    certified: int
+    onboarding: bool
+    discount: str
+    protection_days: int
+    mdf: int
+    support: str
+    perks: tuple[str, str]
+
+
 TIERS = [
-    (
-        0,
-        "レジスタード",
-        "Registered",
-        0,
-        0,
-        0,
-        False,
-        "5",
-        30,
-        0,
-        S.STANDARD,
-        ("パートナーポータルと営業資料\n基本トレーニング", "Portal and sales kit\nFoundation training"),
+    DemoTier(
+        rank=0,
+        name="レジスタード",
+        name_en="Registered",
+        revenue=0,
+        deals=0,
+        certified=0,
+        onboarding=False,
+        discount="5",
+        protection_days=30,
+        mdf=0,
+        support=S.STANDARD,
+        perks=("パートナーポータルと営業資料\n基本トレーニング", "Portal and sales kit\nFoundation training"),
     ),
-    (
-        1,
-        "シルバー",
-        "Silver",
-        10_000_000,
-        3,
-        0,
-        False,
-        "10",
-        60,
-        500_000,
-        S.PRIORITY,
-        (
+    DemoTier(
+        rank=1,
+        name="シルバー",
+        name_en="Silver",
+        revenue=10_000_000,
+        deals=3,
+        certified=0,
+        onboarding=False,
+        discount="10",
+        protection_days=60,
+        mdf=500_000,
+        support=S.PRIORITY,
+        perks=(
             "共同マーケティング素材\nパートナーディレクトリ掲載\n四半期ビジネスレビュー",
             "Co-marketing kit\nPartner directory listing\nQuarterly business review",
         ),
     ),
-    (
-        2,
-        "ゴールド",
-        "Gold",
-        30_000_000,
-        8,
-        2,
-        True,
-        "15",
-        90,
-        2_000_000,
-        S.DEDICATED,
-        (
+    DemoTier(
+        rank=2,
+        name="ゴールド",
+        name_en="Gold",
+        revenue=30_000_000,
+        deals=8,
+        certified=2,
+        onboarding=True,
+        discount="15",
+        protection_days=90,
+        mdf=2_000_000,
+        support=S.DEDICATED,
+        perks=(
             "見込み客の紹介\n年次カンファレンス招待\nデモ環境の無償提供",
             "Lead referrals\nAnnual conference passes\nFree demo environment",
         ),
     ),
-    (
-        3,
-        "プラチナ",
-        "Platinum",
-        80_000_000,
-        15,
-        4,
-        True,
-        "20",
-        120,
-        6_000_000,
-        S.PREMIUM,
-        (
+    DemoTier(
+        rank=3,
+        name="プラチナ",
+        name_en="Platinum",
+        revenue=80_000_000,
+        deals=15,
+        certified=4,
+        onboarding=True,
+        discount="20",
+        protection_days=120,
+        mdf=6_000_000,
+        support=S.PREMIUM,
+        perks=(
             "エグゼクティブスポンサー\n製品ロードマップ説明会\n共同イベント開催支援",
             "Executive sponsor\nRoadmap briefings\nJoint event funding",
         ),
@@ -92,6 +109,7 @@ PRODUCTS = [
 
 # partner slug -> list of (customer, domain, product, amount, currency, stage, status, days: closed ago / created ago)
 WON, OPEN, LOST = Deal.Stage.WON, Deal.Stage.PROPOSAL, Deal.Stage.LOST
+QUAL, NEG = Deal.Stage.QUALIFYING, Deal.Stage.NEGOTIATION
 A, SUB, REJ = Deal.Status.APPROVED, Deal.Status.SUBMITTED, Deal.Status.REJECTED
 DEALS = {
     "sakura-systems": [
@@ -100,16 +118,7 @@ DEALS = {
         ("株式会社なにわ精工", "naniwa-seiko.example.jp", "erp-cloud", 9_500_000, "JPY", WON, A, 120),
         ("京都テキスタイル株式会社", "kyoto-textile.example.jp", "analytics", 3_300_000, "JPY", WON, A, 45),
         ("神戸マリン商事株式会社", "kobe-marine.example.jp", "support-plus", 2_400_000, "JPY", WON, A, 12),
-        (
-            "株式会社びわこ電機",
-            "biwako-denki.example.jp",
-            "erp-cloud",
-            12_000_000,
-            "JPY",
-            Deal.Stage.NEGOTIATION,
-            A,
-            20,
-        ),
+        ("株式会社びわこ電機", "biwako-denki.example.jp", "erp-cloud", 12_000_000, "JPY", NEG, A, 20),
         ("奈良ヘルスケア株式会社", "nara-healthcare.example.jp", "crm-suite", 5_600_000, "JPY", OPEN, A, 8),
         (
             "和歌山ロジスティクス株式会社",
@@ -117,21 +126,12 @@ DEALS = {
             "erp-cloud",
             7_000_000,
             "JPY",
-            Deal.Stage.QUALIFYING,
+            QUAL,
             SUB,
             3,
         ),
         ("大阪リテール株式会社", "osaka-retail.example.jp", "analytics", 2_000_000, "JPY", LOST, A, 60),
-        (
-            "株式会社堺メタル",
-            "sakai-metal.example.jp",
-            "crm-suite",
-            1_500_000,
-            "JPY",
-            Deal.Stage.QUALIFYING,
-            REJ,
-            30,
-        ),
+        ("株式会社堺メタル", "sakai-metal.example.jp", "crm-suite", 1_500_000, "JPY", QUAL, REJ, 30),
         # Won above the approved 4,000,000: back in review, counted only once a manager decides.
         ("滋賀精密株式会社", "shiga-seimitsu.example.jp", "erp-cloud", 4_800_000, "JPY", WON, SUB, 2),
     ],
@@ -149,26 +149,8 @@ DEALS = {
             15,
         ),
         # Conflicts with sakura-systems' protected registrations: pending review.
-        (
-            "（株）びわこ電機",
-            "biwako-denki.example.jp",
-            "erp-cloud",
-            80_000,
-            "USD",
-            Deal.Stage.QUALIFYING,
-            None,
-            2,
-        ),
-        (
-            "奈良ヘルスケア（株）",
-            "nara-hc.example.com",
-            "crm-suite",
-            30_000,
-            "USD",
-            Deal.Stage.QUALIFYING,
-            None,
-            1,
-        ),
+        ("（株）びわこ電機", "biwako-denki.example.jp", "erp-cloud", 80_000, "USD", QUAL, None, 2),
+        ("奈良ヘルスケア（株）", "nara-hc.example.com", "crm-suite", 30_000, "USD", QUAL, None, 1),
     ],
     "fuji-integration": [
         ("株式会社ふじ建設", "fuji-kensetsu.example.jp", "integration", 15_000_000, "JPY", WON, A, 200),
@@ -182,7 +164,7 @@ DEALS = {
             "integration",
             3_000_000,
             "JPY",
-            Deal.Stage.QUALIFYING,
+            QUAL,
             None,
             4,
         ),
@@ -193,7 +175,7 @@ DEALS = {
     ],
     "contoso-resellers": [
         ("Fabrikam Inc.", "fabrikam.example.com", "crm-suite", 120_000, "USD", WON, A, 80),
-        ("Litware, Inc.", "litware.example.com", "erp-cloud", 45_000, "USD", Deal.Stage.QUALIFYING, SUB, 6),
+        ("Litware, Inc.", "litware.example.com", "erp-cloud", 45_000, "USD", QUAL, SUB, 6),
     ],
     "orion-digital": [
         ("Adatum GmbH", "adatum.example.de", "integration", 70_000, "EUR", WON, A, 70),
