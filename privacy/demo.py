@@ -3,6 +3,7 @@ people concerned in three states (one due soon, one overdue, one completed). Ide
 Provision records come with the demo deals (incentives.demo)."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -23,40 +24,53 @@ IDENTITIES = {
     "tsubame-soft": ("つばめソフト株式会社", "新潟県新潟市中央区万代2-3-4", "代表取締役 燕 大輔"),
 }
 
-# subject, e-mail, kind, partner slug, received (business days ago), status, response
+
+class DemoRequest(NamedTuple):
+    subject: str
+    email: str
+    kind: str
+    partner: str
+    business_days_ago: int
+    status: str
+    response: str
+
+
 REQUESTS = [
-    (
-        "港 一郎",
-        "ichiro.minato@minato-logistics.example.jp",
-        DataRequest.Kind.DISCLOSURE,
-        "sakura-systems",
-        8,
-        DataRequest.Status.IN_PROGRESS,
-        "",
+    DemoRequest(
+        subject="港 一郎",
+        email="ichiro.minato@minato-logistics.example.jp",
+        kind=DataRequest.Kind.DISCLOSURE,
+        partner="sakura-systems",
+        business_days_ago=8,
+        status=DataRequest.Status.IN_PROGRESS,
+        response="",
     ),
-    (
-        "関西 花子",
-        "hanako@kansai-foods.example.jp",
-        DataRequest.Kind.DELETION,
-        "sakura-systems",
-        14,
-        DataRequest.Status.VERIFYING,
-        "",
+    DemoRequest(
+        subject="関西 花子",
+        email="hanako@kansai-foods.example.jp",
+        kind=DataRequest.Kind.DELETION,
+        partner="sakura-systems",
+        business_days_ago=14,
+        status=DataRequest.Status.VERIFYING,
+        response="",
     ),
-    (
-        "富士 次郎",
-        "jiro@fuji-kensetsu.example.jp",
-        DataRequest.Kind.PROVISION_RECORDS,
-        "fuji-integration",
-        30,
-        DataRequest.Status.COMPLETED,
-        "第三者提供記録（2件）の写しを登録のメールアドレスに送付しました。",
+    DemoRequest(
+        subject="富士 次郎",
+        email="jiro@fuji-kensetsu.example.jp",
+        kind=DataRequest.Kind.PROVISION_RECORDS,
+        partner="fuji-integration",
+        business_days_ago=30,
+        status=DataRequest.Status.COMPLETED,
+        response="第三者提供記録（2件）の写しを登録のメールアドレスに送付しました。",
     ),
 ]
 
 
 def seed(stdout) -> None:
-    partners = {p.slug: p for p in Partner.objects.filter(slug__in=[*IDENTITIES, *(r[3] for r in REQUESTS)])}
+    partners = {
+        p.slug: p
+        for p in Partner.objects.filter(slug__in=[*IDENTITIES, *(request.partner for request in REQUESTS)])
+    }
     manager = User.objects.filter(email="manager@example.com").first()
     for slug, (name, address, representative) in IDENTITIES.items():
         if slug in partners:
