@@ -30,7 +30,7 @@ from partners.models import Application, Membership, Partner, PartnerType, Refer
 from prm import pagecache
 from prm.kana import kana_order, normalise, to_katakana
 from prm.models import AuditEvent, User
-from prm.tenancy import partners_for_staff
+from prm.tenancy import managers_assigned_to, partners_for_staff
 from threads.models import Thread
 from threads.queries import _metric_aggregates, partner_asked, staff_participation
 
@@ -75,7 +75,7 @@ class Filters:
 @dataclass
 class Block:
     key: str
-    title: str
+    title: str | Promise  # lazy until `_freeze` renders it in the current language
     header: list
     rows: list
     series: dict = field(default_factory=dict)  # {series label: [values]} by `labels`
@@ -704,8 +704,6 @@ def block_chart(block: Block) -> str:
 
 def partner_360(partner) -> dict:
     """Everything about one partner on one page (a constant number of queries)."""
-    from guardian.shortcuts import get_users_with_perms
-
     from incentives.queries import _state_for, earnings_to_date, gap_in_words, next_tier
     from onboarding.models import UserCertification
     from onboarding.queries import partner_plan, plan_progress
@@ -729,7 +727,7 @@ def partner_360(partner) -> dict:
     return {
         "partner": partner,
         "members": partner.memberships.select_related("user").order_by("-is_active", "role", "user__email"),
-        "managers": get_users_with_perms(partner, only_with_perms_in=["manage_partner"]).order_by("email"),
+        "managers": managers_assigned_to(partner).order_by("email"),
         "plan": plan,
         "progress": plan_progress(plan) if plan else None,
         "certifications": UserCertification.objects.for_partner(partner)

@@ -30,9 +30,8 @@ TIERS_KEY, LAST_RUN_KEY, TIER_STATE_KEY = "incentives:tiers", "incentives:last-r
 def partner_tier_state(partner) -> PartnerTierState | None:
     """The partner's tier state with its tier: one indexed row, memoised on the partner
     object so that every panel of a page (and the tier rank of the audience rules) shares it."""
-    cached = getattr(partner, "_tier_state", False)
-    if cached is not False:
-        return cached
+    if hasattr(partner, "_tier_state"):
+        return partner._tier_state
     partner._tier_state = (
         PartnerTierState.objects.filter(partner_id=partner.pk).select_related("tier").first()
     )
@@ -43,9 +42,8 @@ def cached_partner_tier_state(partner) -> PartnerTierState | None:
     """`partner_tier_state(partner)` for pages: exact under the partner's and the catalogue's
     scopes (the state row, its tier's names), memoised on the partner object like the
     uncached one."""
-    cached = getattr(partner, "_tier_state", False)
-    if cached is not False:
-        return cached
+    if hasattr(partner, "_tier_state"):
+        return partner._tier_state
     partner._tier_state = pagecache.cached(
         TIER_STATE_KEY,
         (pagecache.partner(partner.pk), pagecache.catalogue()),
@@ -493,7 +491,7 @@ def tier_overview(visible, *, lang_en: bool) -> TierOverview:
         untiered=untiered,
         movements=list(movements),
         cost=cost,
-        cost_total=sum((c["total"] or 0 for c in cost), Decimal(0)),
+        cost_total=sum((c["total"] or Decimal(0) for c in cost), Decimal(0)),
     )
 
 

@@ -276,10 +276,17 @@ def _reviewed_status(deal: Deal, today: date) -> str:
     return Deal.Status.EXPIRED
 
 
+def _approved(deal: Deal) -> tuple[Decimal, Decimal]:
+    """The approved amount and its yen figure (set together: `deal_approved_amount_valid`)."""
+    if deal.approved_amount is None or deal.approved_amount_jpy is None:
+        raise ValueError(f"deal {deal.pk} has no approved amount")
+    return deal.approved_amount, deal.approved_amount_jpy
+
+
 def _count(deal: Deal, figure: Decimal | None) -> None:
     """Set the reviewed figure (never above what was approved; the database checks it too)."""
     if figure is not None:
-        figure = min(Decimal(figure), deal.approved_amount_jpy)
+        figure = min(Decimal(figure), _approved(deal)[1])
     deal.counted_amount_jpy = figure
 
 
@@ -420,8 +427,8 @@ def deal_reject(*, deal: Deal, actor, reason: str, on: date | None = None) -> De
     restored = deal.is_re_review
     rejected = {"amount": str(deal.amount), "currency": deal.currency}
     if restored:
-        deal.amount, deal.currency = deal.approved_amount, deal.approved_currency or deal.currency
-        deal.amount_jpy = deal.approved_amount_jpy
+        deal.amount, deal.amount_jpy = _approved(deal)
+        deal.currency = deal.approved_currency or deal.currency
         deal.status = _reviewed_status(deal, on or timezone.localdate())
         if deal.stage == Deal.Stage.WON:
             _count(deal, deal.approved_amount_jpy)
@@ -1014,6 +1021,7 @@ def _statements_total(
     """Totals of the draft statements of a period (or of `partner_ids`), and drafts left
     without lines removed."""
     t = _earning_sql()["t"]
+    params: dict[str, object]
     if partner_ids is not None:
         where, params = "s.partner_id = ANY(%(ids)s)", {"ids": list(partner_ids)}
     else:

@@ -3,6 +3,7 @@
 
 import secrets
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -452,6 +453,12 @@ class TaskFields(models.Model):
         verbose_name=_("certification"),
     )
 
+    if TYPE_CHECKING:  # the columns django-modeltranslation adds (onboarding/translation.py)
+        title_ja: str | None
+        title_en: str | None
+        description_ja: str | None
+        description_en: str | None
+
     class Meta:
         abstract = True
 
@@ -589,6 +596,8 @@ class OnboardingTask(TaskFields):
     )
 
     objects = TaskQuerySet.as_manager()
+    # `state(today)` of the day a page lists the task, set by the reads that list it.
+    current_state: str
 
     class Meta:
         ordering = ["plan", "position", "id"]

@@ -8,6 +8,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Value, W
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from onboarding.models import (
     DUE_SOON_DAYS,
@@ -225,8 +226,11 @@ def task_sort_key(task: OnboardingTask, today: date):
     return (rank, task.due_date, task.position, task.pk)
 
 
-def tasks_by_pillar(tasks: list[OnboardingTask], today: date) -> list[tuple[str, str, list]]:
-    groups = {p: [] for p in PILLAR_ORDER}
+def tasks_by_pillar(
+    tasks: list[OnboardingTask], today: date
+) -> list[tuple[str, str | Promise, list[OnboardingTask]]]:
+    """(pillar, its label, its tasks with `current_state` set) in pillar order."""
+    groups: dict[str, list[OnboardingTask]] = {p: [] for p in PILLAR_ORDER}
     for t in sorted(tasks, key=lambda t: (t.position, t.pk)):
         t.current_state = t.state(today)
         groups.setdefault(t.pillar, []).append(t)
@@ -443,20 +447,23 @@ def task_lateness(partners, limit: int = 10) -> tuple[list[dict], object]:
                 ("en", "ja") if (translation.get_language() or "ja").startswith("en") else ("ja", "en")
             )
             labels = dict(Pillar.choices)
+
+            def title(row: TaskLateness) -> str:
+                return getattr(row, f"title_{first}") or getattr(row, f"title_{second}") or ""
+
+            late = sorted((r for r in rows if r.late), key=lambda r: (-r.late, title(r)))
             out = [
                 {
-                    "title": getattr(r, f"title_{first}") or getattr(r, f"title_{second}") or "",
+                    "title": title(r),
                     "pillar": r.pillar,
                     "total": r.total,
                     "late": r.late,
                     "pillar_label": labels.get(r.pillar, r.pillar),
                     "share": round(100 * r.late / r.total),
                 }
-                for r in rows
-                if r.late
+                for r in late[:limit]
             ]
-            out.sort(key=lambda r: (-r["late"], r["title"]))
-            return out[:limit], min(r.computed_at for r in rows)
+            return out, min(r.computed_at for r in rows)
     return most_overdue_tasks(scoped(OnboardingPlan.objects.all(), partners), limit=limit), None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -181,7 +182,7 @@ def data_request_create(*, actor, data: dict) -> DataRequest:
 
 
 S = DataRequest.Status
-NEXT_STATUSES = {
+NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     S.RECEIVED: (S.VERIFYING, S.IN_PROGRESS, S.DECLINED, S.WITHDRAWN),
     S.VERIFYING: (S.IN_PROGRESS, S.DECLINED, S.WITHDRAWN),
     S.IN_PROGRESS: (S.COMPLETED, S.DECLINED, S.WITHDRAWN),
@@ -189,7 +190,7 @@ NEXT_STATUSES = {
 CLOSED = (S.COMPLETED, S.DECLINED, S.WITHDRAWN)
 
 
-def next_statuses(request: DataRequest) -> tuple:
+def next_statuses(request: DataRequest) -> tuple[str, ...]:
     return NEXT_STATUSES.get(request.status, ())
 
 
@@ -206,7 +207,7 @@ def data_request_transition(
         raise PrivacyError(_("Write what the person is told: what was done, or why the request is declined."))
 
     def values(locked):
-        changes = {"status": to_status}
+        changes: dict[str, object] = {"status": to_status}
         if identity_method and not locked.identity_verified_on:
             changes.update(identity_verified_on=timezone.localdate(), identity_method=identity_method[:200])
         if to_status in CLOSED:
@@ -382,10 +383,8 @@ def partner_exports_expire(*, now=None) -> int:
         )
     )
     for export in due:
-        name = export.file.name
-        transaction.on_commit(
-            lambda name=name, storage=export.file.storage: storage.delete(name) if name else None
-        )
+        if export.file.name:
+            transaction.on_commit(partial(export.file.storage.delete, export.file.name))
     PartnerExport.objects.filter(pk__in=[e.pk for e in due]).update(
         status=PartnerExport.Status.EXPIRED, file=""
     )

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Today's values; lower them as the figures fall, never raise them.
 CEILINGS = {
-    "function_local_imports": 251,
+    "function_local_imports": 249,
     "private_names_across_apps": 2,
     "sql_from_compiled_sql": 3,
     "prm_modules_outside_subpackages": 49,

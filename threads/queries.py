@@ -21,7 +21,7 @@ from django.utils import timezone
 from partners.models import Partner
 from prm import pagecache
 from prm.models import SUPPORT, User
-from prm.tenancy import active_membership, partners_for_staff
+from prm.tenancy import active_membership, managers_assigned_to, partners_for_staff
 from threads.models import Message, ReadMarker, Thread
 
 # --- Unread counts ------------------------------------------------------------------------
@@ -90,11 +90,7 @@ def assignable_staff(partner=None):
 def staff_for_partner(partner):
     """Assignable staff who may see `partner`: support, superusers, channel managers with the
     global permission or the object permission on it (the same rule as partners_for_staff)."""
-    from guardian.shortcuts import get_users_with_perms
-
-    granted = get_users_with_perms(
-        partner, only_with_perms_in=["manage_partner"], with_group_users=True, with_superusers=False
-    )
+    granted = managers_assigned_to(partner)
     global_perm = Q(user_permissions__codename="manage_partner") | Q(
         groups__permissions__codename="manage_partner"
     )
@@ -168,8 +164,6 @@ def partner_asked(threads):
 def staff_watchers(thread):
     """Who hears about a partner message: the assignee, or (unassigned) the Support group
     plus the channel managers assigned to that partner by object permission."""
-    from guardian.shortcuts import get_users_with_perms
-
     assignee = thread.assignee
     if (
         assignee
@@ -179,9 +173,7 @@ def staff_watchers(thread):
     ):
         return User.objects.filter(pk=thread.assignee_id)
     # Unassigned, or the assignee left / lost access to the partner: tell the team.
-    managers = get_users_with_perms(
-        thread.partner, only_with_perms_in=["manage_partner"], with_group_users=False, with_superusers=False
-    )
+    managers = managers_assigned_to(thread.partner, with_group_users=False)
     return (
         User.objects.filter(is_active=True, is_staff=True)
         .filter(Q(groups__name=SUPPORT) | Q(pk__in=managers.values("pk")))
