@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incentives.models import Deal, Product
 from incentives.normalise import company_key, domain_key
+from incentives.services import EDITABLE_FIELDS
 from privacy.models import ProvisionRecord
 from prm.widgets import DateInput
 
@@ -23,19 +24,26 @@ def contact_consent_field(**kwargs):
     )
 
 
+# A registration asks for the customer and its contact first (the contact's source and
+# consent follow them on the form).
+CUSTOMER_FIELDS = [
+    "customer_company",
+    "customer_company_kana",
+    "customer_domain",
+    "contact_name",
+    "contact_name_kana",
+    "contact_email",
+    "contact_phone",
+]
+
+
 class DealForm(forms.ModelForm):
     """Register an opportunity, optionally against a campaign the partner joined."""
 
     class Meta:
         model = Deal
         fields = [
-            "customer_company",
-            "customer_company_kana",
-            "customer_domain",
-            "contact_name",
-            "contact_name_kana",
-            "contact_email",
-            "contact_phone",
+            *CUSTOMER_FIELDS,
             "product",
             "amount",
             "currency",
@@ -50,13 +58,7 @@ class DealForm(forms.ModelForm):
     )
     contact_consent = contact_consent_field()
     field_order = [
-        "customer_company",
-        "customer_company_kana",
-        "customer_domain",
-        "contact_name",
-        "contact_name_kana",
-        "contact_email",
-        "contact_phone",
+        *CUSTOMER_FIELDS,
         "contact_source",
         "contact_consent",
     ]
@@ -105,30 +107,12 @@ class DealUpdateForm(forms.ModelForm):
     stage = forms.ChoiceField(label=_("Stage"), choices=[(s.value, s.label) for s in Deal.OPEN_STAGES])
     contact_consent = contact_consent_field(required=False)
     CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
-    field_order = [
-        "stage",
-        "amount",
-        "currency",
-        "expected_close_date",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "contact_consent",
-        "notes",
-    ]
+    # What `deal_update` changes; the contact's consent is asked right after the contact.
+    field_order = [*(name for name in EDITABLE_FIELDS if name != "notes"), "contact_consent", "notes"]
 
     class Meta:
         model = Deal
-        fields = [
-            "stage",
-            "amount",
-            "currency",
-            "expected_close_date",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "notes",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"expected_close_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def clean_amount(self):
