@@ -93,51 +93,20 @@ def test_the_migration_fills_the_reviewed_figures_of_existing_deals():
         "expected_close_date": date(2026, 6, 1),
     }
 
-    def deal(name, **kw):
-        return OldDeal.objects.create(customer_company=name, company_key=name, **common, **kw).pk
+    def deal(name, amount, **kw):
+        row = {"customer_company": name, "company_key": name, "amount": amount, "amount_jpy": amount}
+        return OldDeal.objects.create(**common, **row, **kw).pk
 
-    honest = deal(
-        "honest",
-        amount=1_000_000,
-        amount_jpy=1_000_000,
-        status="approved",
-        stage="won",
-        closed_on=date(2026, 6, 1),
-        protected_until=date(2026, 7, 1),
-        approved_amount=1_000_000,
-        approved_currency="JPY",
-    )
-    legacy = deal(
-        "legacy",
-        amount=500_000,
-        amount_jpy=500_000,
-        status="approved",
-        stage="won",
-        closed_on=date(2026, 6, 1),
-        protected_until=date(2026, 7, 1),
-    )
+    won = {"stage": "won", "closed_on": date(2026, 6, 1)}
+    protected = {**won, "protected_until": date(2026, 7, 1)}
+    approved_million = {"approved_amount": 1_000_000, "approved_currency": "JPY"}
+    honest = deal("honest", 1_000_000, status="approved", **protected, **approved_million)
+    legacy = deal("legacy", 500_000, status="approved", **protected)
     inflated = deal(
-        "inflated",
-        amount=9_000_000,
-        amount_jpy=9_000_000,
-        status="rejected",
-        stage="won",
-        closed_on=date(2026, 6, 1),
-        protected_until=date(2026, 7, 1),
-        approved_amount=1_000,
-        approved_currency="USD",
+        "inflated", 9_000_000, status="rejected", **protected, approved_amount=1_000, approved_currency="USD"
     )
-    pending = deal(
-        "pending",
-        amount=7_000_000,
-        amount_jpy=7_000_000,
-        status="submitted",
-        stage="won",
-        closed_on=date(2026, 6, 1),
-        approved_amount=1_000_000,
-        approved_currency="JPY",
-    )
-    rejected = deal("rejected", amount=3_000_000, amount_jpy=3_000_000, status="rejected", stage="qualifying")
+    pending = deal("pending", 7_000_000, status="submitted", **won, **approved_million)
+    rejected = deal("rejected", 3_000_000, status="rejected", stage="qualifying")
     try:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())  # through 0011's backfill
