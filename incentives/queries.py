@@ -351,10 +351,24 @@ def prefetch_tier_state(partner) -> None:
 
 
 def prefetch_scorecard(partner) -> None:
-    """The scorecard's exact values join the request's first batched cache read."""
+    """The scorecard's values (exact and the leaderboard's lagging ranking) join the request's
+    first batched cache read."""
     pagecache.want(TIERS_KEY, (pagecache.catalogue(),))
     pagecache.want(LAST_RUN_KEY, (pagecache.catalogue(),))
     prefetch_tier_state(partner)
+    prefetch_leaderboard(partner)
+
+
+def _leaderboard_keys(partner, size: int) -> tuple[str, str]:
+    return (
+        f"incentives:ranking:{partner.partner_type}:{partner.country}:{size}",
+        f"incentives:own-rank:{partner.pk}",
+    )
+
+
+def prefetch_leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> None:
+    for key in _leaderboard_keys(partner, size):
+        pagecache.want_lagging(key, after=(pagecache.catalogue(),))
 
 
 def last_recomputation():
@@ -391,10 +405,8 @@ def cached_leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[L
         top = list(ordered.values_list("partner_id", "tier_id", "won_revenue", "won_deals")[:size])
         return top, peers.count()
 
-    ranking_key = f"incentives:ranking:{partner.partner_type}:{partner.country}:{size}"
-    own_key = f"incentives:own-rank:{partner.pk}"
-    pagecache.want_lagging(ranking_key, after=after)
-    pagecache.want_lagging(own_key, after=after)
+    ranking_key, own_key = _leaderboard_keys(partner, size)
+    prefetch_leaderboard(partner, size=size)
     top, count = pagecache.lagging(ranking_key, ranking, seconds=LEADERBOARD_SECONDS, after=after)
     own_rank = next((i for i, row in enumerate(top, start=1) if row[0] == partner.pk), None)
     if own_rank is None:
