@@ -9,8 +9,11 @@ class PrmConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from prm import audit_receivers, middleware, roles
+        from prm import audit_receivers, middleware, registry, roles
+        from prm.celery import app as celery_app
 
         post_migrate.connect(roles.apply_roles_on_migrate, dispatch_uid="prm.roles")
         audit_receivers.connect()
         user_logged_in.connect(middleware.staff_signed_in, dispatch_uid="prm.staff_session_start")
+        # Beat's roll-up entries come from the one list of roll-ups (prm.registry.rollups()).
+        celery_app.on_after_finalize.connect(registry.schedule_rollups, dispatch_uid="prm.rollups")

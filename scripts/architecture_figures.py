@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Today's values; lower them as the figures fall, never raise them.
 CEILINGS = {
-    "function_local_imports": 249,
-    "private_names_across_apps": 2,
-    "sql_from_compiled_sql": 3,
+    "function_local_imports": 219,
+    "private_names_across_apps": 0,
+    "sql_from_compiled_sql": 2,
     "prm_modules_outside_subpackages": 49,
 }
 
