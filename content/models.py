@@ -520,6 +520,9 @@ class EngagementCutoff(models.Model):
     cutoff = models.DateTimeField(_("events before"))
 
     class Meta:
+        # Moved from the dashboard app with their tables: a table is never renamed in one
+        # release (docs/deployment.md, upgrades: the old code serves on the new schema).
+        db_table = "dashboard_engagementcutoff"
         verbose_name = _("engagement roll-up state")
         verbose_name_plural = _("engagement roll-up state")
 
@@ -533,6 +536,9 @@ class EngagementDay(models.Model):
     events = models.PositiveIntegerField(_("events"))
 
     class Meta:
+        # Moved from the dashboard app with their tables: a table is never renamed in one
+        # release (docs/deployment.md, upgrades: the old code serves on the new schema).
+        db_table = "dashboard_engagementday"
         constraints = [models.UniqueConstraint(fields=["kind", "day"], name="engagementday_once")]
 
     def __str__(self):
@@ -548,6 +554,9 @@ class EngagementPartnerLast(models.Model):
     last_at = models.DateTimeField(_("latest event"))
 
     class Meta:
+        # Moved from the dashboard app with their tables: a table is never renamed in one
+        # release (docs/deployment.md, upgrades: the old code serves on the new schema).
+        db_table = "dashboard_engagementpartnerlast"
         constraints = [models.UniqueConstraint(fields=["kind", "partner"], name="engagementpartner_once")]
         indexes = [
             models.Index(fields=["last_at"], include=["kind", "partner"], name="engagementpartner_last")
@@ -563,6 +572,9 @@ class EngagementAssetLast(models.Model):
     last_at = models.DateTimeField(_("latest event"))
 
     class Meta:
+        # Moved from the dashboard app with their tables: a table is never renamed in one
+        # release (docs/deployment.md, upgrades: the old code serves on the new schema).
+        db_table = "dashboard_engagementassetlast"
         constraints = [models.UniqueConstraint(fields=["kind", "asset"], name="engagementasset_once")]
         indexes = [models.Index(fields=["last_at"], include=["kind", "asset"], name="engagementasset_last")]
 

@@ -1,16 +1,10 @@
 """The channel dashboard's content engagement roll-ups move to content (issue 24: roll-ups
-live with the rows they sum; the dashboard only composes). Data-preserving: the tables are
-renamed, not recreated (their rows, constraints and named indexes stay); dashboard's
-0002 drops the models from its state only. Reversible."""
+live with the rows they sum; the dashboard only composes). Data-preserving: the tables keep
+their names (`db_table`: a table is never renamed in one release, docs/deployment.md), so
+this is a change of state only, as is dashboard's 0002. Reversible."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-TABLES = ["engagementcutoff", "engagementday", "engagementpartnerlast", "engagementassetlast"]
-
-
-def _renames(source: str, target: str) -> list[str]:
-    return [f"ALTER TABLE {source}_{t} RENAME TO {target}_{t}" for t in TABLES]
 
 
 class Migration(migrations.Migration):
@@ -22,12 +16,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(forward, reverse)
-                for forward, reverse in zip(
-                    _renames("dashboard", "content"), _renames("content", "dashboard"), strict=True
-                )
-            ],
             state_operations=[
                 migrations.CreateModel(
                     name="EngagementCutoff",
@@ -36,6 +24,7 @@ class Migration(migrations.Migration):
                         ("cutoff", models.DateTimeField(verbose_name="events before")),
                     ],
                     options={
+                        "db_table": "dashboard_engagementcutoff",
                         "verbose_name": "engagement roll-up state",
                         "verbose_name_plural": "engagement roll-up state",
                     },
@@ -49,6 +38,7 @@ class Migration(migrations.Migration):
                         ("events", models.PositiveIntegerField(verbose_name="events")),
                     ],
                     options={
+                        "db_table": "dashboard_engagementday",
                         "constraints": [models.UniqueConstraint(fields=("kind", "day"), name="engagementday_once")],
                     },
                 ),
@@ -61,6 +51,7 @@ class Migration(migrations.Migration):
                         ("asset", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="content.asset")),
                     ],
                     options={
+                        "db_table": "dashboard_engagementassetlast",
                         "indexes": [models.Index(fields=["last_at"], include=("kind", "asset"), name="engagementasset_last")],
                         "constraints": [models.UniqueConstraint(fields=("kind", "asset"), name="engagementasset_once")],
                     },
@@ -74,6 +65,7 @@ class Migration(migrations.Migration):
                         ("partner", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="partners.partner")),
                     ],
                     options={
+                        "db_table": "dashboard_engagementpartnerlast",
                         "indexes": [models.Index(fields=["last_at"], include=("kind", "partner"), name="engagementpartner_last")],
                         "constraints": [models.UniqueConstraint(fields=("kind", "partner"), name="engagementpartner_once")],
                     },
