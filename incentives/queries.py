@@ -48,7 +48,7 @@ TIERS_KEY, LAST_RUN_KEY, TIER_STATE_KEY = "incentives:tiers", "incentives:last-r
 def partner_tier_state(partner) -> PartnerTierState | None:
     """The partner's tier state with its tier: one indexed row, memoised on the partner
     object so that every panel of a page (and the tier rank of the audience rules) shares it."""
-    if hasattr(partner, "_tier_state"):
+    if getattr(partner, "_tier_state", False) is not False:  # False: not read (tests reset it so)
         return partner._tier_state
     partner._tier_state = (
         PartnerTierState.objects.filter(partner_id=partner.pk).select_related("tier").first()
@@ -60,7 +60,7 @@ def cached_partner_tier_state(partner) -> PartnerTierState | None:
     """`partner_tier_state(partner)` for pages: exact under the partner's and the catalogue's
     scopes (the state row, its tier's names), memoised on the partner object like the
     uncached one."""
-    if hasattr(partner, "_tier_state"):
+    if getattr(partner, "_tier_state", False) is not False:  # False: not read (tests reset it so)
         return partner._tier_state
     partner._tier_state = pagecache.cached(
         TIER_STATE_KEY,
