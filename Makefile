@@ -45,6 +45,8 @@ node_modules/.installed: package.json package-lock.json
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(PY) scripts/architecture_figures.py
 	$(PY) manage.py makemigrations --check --dry-run
 
 format:

@@ -77,11 +77,15 @@ def seed(stdout=print):
     )
     insert_select(
         User,
-        {"email": "'bench' || g || '@example.test'", "display_name": "'Bench ' || g", "language": "'ja'",
-         "password": "'!'"},
+        {
+            "email": "'bench' || g || '@example.test'",
+            "display_name": "'Bench ' || g",
+            "language": "'ja'",
+            "password": "'!'",
+        },
         series,
         {"n": PARTNERS},
-    )  # fmt: skip
+    )
     insert_select(
         Membership,
         {"user": "u.id", "partner": "p.id", "role": "'admin'", "is_active": "true"},
@@ -141,11 +145,15 @@ def seed(stdout=print):
     )
     insert_select(
         SearchLog,
-        {"query": "(ARRAY['存在しない資料','roadmap 2030','価格改定'])[1 + g %% 3]", "partner": "%(p)s",
-         "user": "NULL", "result_count": "0"},
+        {
+            "query": "(ARRAY['存在しない資料','roadmap 2030','価格改定'])[1 + g %% 3]",
+            "partner": "%(p)s",
+            "user": "NULL",
+            "result_count": "0",
+        },
         series,
         {"n": 1000, "p": pmin},
-    )  # fmt: skip
+    )
     stdout(f"seeded rows in {time.perf_counter() - t0:.1f}s")
     t0 = time.perf_counter()
     index_assets(Asset.objects.values_list("pk", flat=True))

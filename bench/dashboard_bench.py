@@ -69,8 +69,9 @@ def seed(n: int) -> None:
         for rank, rev, deals in [(0, 0, 0), (1, 10_000_000, 3), (2, 30_000_000, 8), (3, 80_000_000, 15)]:
             Tier.objects.create(rank=rank, name=f"Tier {rank}", min_won_revenue=rev, min_won_deals=deals)
     product = Product.objects.create(code="bench-dash-product", name="Bench")
-    asset = Asset.objects.create(title="Bench asset", kind=Asset.Kind.ARTICLE, status=Asset.Status.PUBLISHED,
-                                 published_at=now)  # fmt: skip
+    asset = Asset.objects.create(
+        title="Bench asset", kind=Asset.Kind.ARTICLE, status=Asset.Status.PUBLISHED, published_at=now
+    )
     p = {"now": now, "today": today, "n": n, "product": product.pk, "asset": asset.pk}
     statements = [
         """INSERT INTO partners_partner (name, slug, partner_type, status, country, website, logo, description,
@@ -164,9 +165,19 @@ def seed(n: int) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql, p)
-        for table in ("partners_partner", "partners_application", "onboarding_onboardingplan", "incentives_deal",
-                      "content_assetevent", "prm_auditevent", "threads_thread", "prm_user", "partners_membership",
-                      "promotion_campaignparticipation", "promotion_campaignevent"):  # fmt: skip
+        for table in (
+            "partners_partner",
+            "partners_application",
+            "onboarding_onboardingplan",
+            "incentives_deal",
+            "content_assetevent",
+            "prm_auditevent",
+            "threads_thread",
+            "prm_user",
+            "partners_membership",
+            "promotion_campaignparticipation",
+            "promotion_campaignevent",
+        ):
             cursor.execute(f"ANALYZE {table}")
     incentive_services.tiers_recompute()
     deal_rollup_refresh()  # the deals block reads the roll-up (refreshed hourly in production)

@@ -134,15 +134,27 @@ def naive_recompute(as_of) -> None:
         onboarded = partner.onboarding_completed_on is not None
         revenue, count = agg["revenue"] or 0, agg["deals"]
         tier = next(
-            (t for t in tiers if revenue >= t.min_won_revenue and count >= t.min_won_deals
-             and people >= t.min_certified_people and (onboarded or not t.requires_onboarding)),
+            (
+                t
+                for t in tiers
+                if revenue >= t.min_won_revenue
+                and count >= t.min_won_deals
+                and people >= t.min_certified_people
+                and (onboarded or not t.requires_onboarding)
+            ),
             None,
-        )  # fmt: skip
+        )
         PartnerTierState.objects.update_or_create(
             partner=partner,
-            defaults={"tier": tier, "qualified_tier": tier, "won_revenue": revenue, "won_deals": count,
-                      "certified_people": people, "onboarding_completed": onboarded},
-        )  # fmt: skip
+            defaults={
+                "tier": tier,
+                "qualified_tier": tier,
+                "won_revenue": revenue,
+                "won_deals": count,
+                "certified_people": people,
+                "onboarding_completed": onboarded,
+            },
+        )
 
 
 def main() -> None:

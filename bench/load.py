@@ -354,10 +354,25 @@ def wrk(port, path, cookie, *, duration, connections, threads, script="wrk_sessi
     env = {**os.environ, "BENCH_COOKIE": cookie, "BENCH_ROOT": str(ROOT), **(env or {})}
     url = f"http://127.0.0.1:{port}{path}"
     out = subprocess.run(
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
-         "-s", str(ROOT / "bench" / script), url],
-        env=env, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / script),
+            url,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     data = json.loads(re.search(r"BENCH_JSON (.*)", out).group(1))
     seconds = data["duration_us"] / 1e6
     return {
@@ -411,8 +426,14 @@ def measure(args, *, app_dir: Path, recycle: bool, env, pages, bare, cookies, co
         warm(port, [*pages, bare], cookies)
         # The bare view first and last: the ceiling of this run, averaged.
         for label, email, path in [bare, *pages, bare]:
-            row = wrk(port, path, cookies[email], duration=args.duration, connections=args.connections,
-                      threads=args.threads)  # fmt: skip
+            row = wrk(
+                port,
+                path,
+                cookies[email],
+                duration=args.duration,
+                connections=args.connections,
+                threads=args.threads,
+            )
             row["queries"], row["redis"] = counts[label]
             # Service time: one connection, no queueing (less sensitive to other load).
             if not args.tiny:
@@ -577,9 +598,16 @@ def plot():
     if not runs:
         raise SystemExit(f"no saved runs in {RESULTS}")
     chart = pygal.Line(
-        js=[], title="req/s per page by number of partners", x_title="partners", y_title="req/s",
-        logarithmic=True, legend_at_bottom=True, legend_at_bottom_columns=3, width=900, height=560,
-    )  # fmt: skip
+        js=[],
+        title="req/s per page by number of partners",
+        x_title="partners",
+        y_title="req/s",
+        logarithmic=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=3,
+        width=900,
+        height=560,
+    )
     chart.x_labels = [f"{r['partners']:,}" for r in runs]
     labels = [BARE[0]] + [label for label, _e, _p in PAGES]
     for label in labels:

@@ -33,10 +33,24 @@ class AssetAdminForm(forms.ModelForm):
     class Meta:
         model = Asset
         fields = [
-            "title", "summary", "kind", "language", "source", "author", "collection", "tags",
-            "body", "url", "stages", "partner_types", "min_tier", "shared_only",
-            "status", "publish_at", "published_at",
-        ]  # fmt: skip
+            "title",
+            "summary",
+            "kind",
+            "language",
+            "source",
+            "author",
+            "collection",
+            "tags",
+            "body",
+            "url",
+            "stages",
+            "partner_types",
+            "min_tier",
+            "shared_only",
+            "status",
+            "publish_at",
+            "published_at",
+        ]
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")

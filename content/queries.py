@@ -186,11 +186,12 @@ TYPE_AUDIENCE = {
 
 
 def stage_phrase(stage: str) -> str:
-    return {
+    phrases: dict[str, str] = {
         Stage.ONBOARDING: _("onboarding"),
         Stage.SELLING: _("the selling stage"),
         Stage.SERVICING: _("the servicing stage"),
-    }[stage]
+    }
+    return phrases[stage]
 
 
 def similar_popularity(partner, *, now) -> dict[int, int]:

@@ -16,7 +16,6 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Case, Count, Q, Sum, Value, When
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from guardian.shortcuts import get_users_with_perms
 
 from dashboard.charts import block_svg
 from incentives.models import Deal, Tier
@@ -33,7 +32,7 @@ from prm import pagecache, registry
 from prm.kana import kana_order, normalise, to_katakana
 from prm.models import AuditEvent, User
 from prm.registry import BlockQuery
-from prm.tenancy import partners_for_staff
+from prm.tenancy import managers_assigned_to, partners_for_staff
 from promotion.queries import partner_campaigns
 from threads.models import Thread
 from training.models import UserCertification
@@ -76,7 +75,7 @@ class Filters:
 @dataclass
 class Block:
     key: str
-    title: str
+    title: str | Promise  # lazy until `_freeze` renders it in the current language
     header: list
     rows: list
     series: dict = field(default_factory=dict)  # {series label: [values]} by `labels`
@@ -238,7 +237,7 @@ def partner_360(partner) -> dict:
     return {
         "partner": partner,
         "members": partner.memberships.select_related("user").order_by("-is_active", "role", "user__email"),
-        "managers": get_users_with_perms(partner, only_with_perms_in=["manage_partner"]).order_by("email"),
+        "managers": managers_assigned_to(partner).order_by("email"),
         "plan": plan,
         "progress": plan_progress(plan) if plan else None,
         "certifications": UserCertification.objects.for_partner(partner)

@@ -30,16 +30,30 @@ def recompute_now(modeladmin, request, queryset):
 
 @admin.register(Tier)
 class TierAdmin(AuditedAdminMixin, TranslationAdmin):
-    list_display = ["rank", "name", "min_won_revenue", "min_won_deals", "min_certified_people",
-                    "requires_onboarding", "discount_percent", "protection_days", "support_level"]  # fmt: skip
+    list_display = [
+        "rank",
+        "name",
+        "min_won_revenue",
+        "min_won_deals",
+        "min_certified_people",
+        "requires_onboarding",
+        "discount_percent",
+        "protection_days",
+        "support_level",
+    ]
     list_display_links = ["name"]
     actions = [recompute_now]
     fieldsets = [
         (None, {"fields": ["name", "rank"]}),
-        (_("Thresholds (rolling 12 months)"),
-         {"fields": ["min_won_revenue", "min_won_deals", "min_certified_people", "requires_onboarding"]}),
-        (_("Benefits"), {"fields": ["discount_percent", "protection_days", "mdf_budget", "support_level", "perks"]}),
-    ]  # fmt: skip
+        (
+            _("Thresholds (rolling 12 months)"),
+            {"fields": ["min_won_revenue", "min_won_deals", "min_certified_people", "requires_onboarding"]},
+        ),
+        (
+            _("Benefits"),
+            {"fields": ["discount_percent", "protection_days", "mdf_budget", "support_level", "perks"]},
+        ),
+    ]
 
 
 @admin.register(Product)
@@ -94,8 +108,18 @@ def reject_deals(modeladmin, request, queryset):
 
 @admin.register(Deal)
 class DealAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["customer_company", "partner", "product", "amount", "currency", "status", "stage",
-                    "has_conflict", "protected_until", "created_at"]  # fmt: skip
+    list_display = [
+        "customer_company",
+        "partner",
+        "product",
+        "amount",
+        "currency",
+        "status",
+        "stage",
+        "has_conflict",
+        "protected_until",
+        "created_at",
+    ]
     list_filter = ["status", "stage", "has_conflict", "product"]
     search_fields = ["customer_company", "customer_domain", "company_key", "partner__name"]
     date_hierarchy = "created_at"
@@ -110,8 +134,18 @@ class DealAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(PartnerTierState)
 class PartnerTierStateAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["partner", "tier", "qualified_tier", "tier_since", "downgrade_pending_since", "won_revenue",
-                    "won_deals", "certified_people", "onboarding_completed", "leaderboard_opt_in"]  # fmt: skip
+    list_display = [
+        "partner",
+        "tier",
+        "qualified_tier",
+        "tier_since",
+        "downgrade_pending_since",
+        "won_revenue",
+        "won_deals",
+        "certified_people",
+        "onboarding_completed",
+        "leaderboard_opt_in",
+    ]
     list_filter = ["tier", "onboarding_completed", "leaderboard_opt_in"]
     search_fields = ["partner__name"]
     actions = [recompute_now]

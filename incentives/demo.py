@@ -3,6 +3,7 @@ statements, and tier states computed by the recomputation itself. Idempotent."""
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -14,20 +15,90 @@ from privacy.models import ProvisionRecord
 from prm.models import User
 
 S = Tier.SupportLevel
-# rank, name, name_en, revenue, deals, certified, onboarding, discount, protection, mdf, support, perks (ja, en)
+
+
+class DemoTier(NamedTuple):
+    rank: int
+    name: str
+    name_en: str
+    revenue: int
+    deals: int
+    certified: int
+    onboarding: bool
+    discount: str
+    protection_days: int
+    mdf: int
+    support: str
+    perks: tuple[str, str]
+
+
 TIERS = [
-    (0, "レジスタード", "Registered", 0, 0, 0, False, "5", 30, 0, S.STANDARD,
-     ("パートナーポータルと営業資料\n基本トレーニング", "Portal and sales kit\nFoundation training")),
-    (1, "シルバー", "Silver", 10_000_000, 3, 0, False, "10", 60, 500_000, S.PRIORITY,
-     ("共同マーケティング素材\nパートナーディレクトリ掲載\n四半期ビジネスレビュー",
-      "Co-marketing kit\nPartner directory listing\nQuarterly business review")),
-    (2, "ゴールド", "Gold", 30_000_000, 8, 2, True, "15", 90, 2_000_000, S.DEDICATED,
-     ("見込み客の紹介\n年次カンファレンス招待\nデモ環境の無償提供",
-      "Lead referrals\nAnnual conference passes\nFree demo environment")),
-    (3, "プラチナ", "Platinum", 80_000_000, 15, 4, True, "20", 120, 6_000_000, S.PREMIUM,
-     ("エグゼクティブスポンサー\n製品ロードマップ説明会\n共同イベント開催支援",
-      "Executive sponsor\nRoadmap briefings\nJoint event funding")),
-]  # fmt: skip
+    DemoTier(
+        rank=0,
+        name="レジスタード",
+        name_en="Registered",
+        revenue=0,
+        deals=0,
+        certified=0,
+        onboarding=False,
+        discount="5",
+        protection_days=30,
+        mdf=0,
+        support=S.STANDARD,
+        perks=("パートナーポータルと営業資料\n基本トレーニング", "Portal and sales kit\nFoundation training"),
+    ),
+    DemoTier(
+        rank=1,
+        name="シルバー",
+        name_en="Silver",
+        revenue=10_000_000,
+        deals=3,
+        certified=0,
+        onboarding=False,
+        discount="10",
+        protection_days=60,
+        mdf=500_000,
+        support=S.PRIORITY,
+        perks=(
+            "共同マーケティング素材\nパートナーディレクトリ掲載\n四半期ビジネスレビュー",
+            "Co-marketing kit\nPartner directory listing\nQuarterly business review",
+        ),
+    ),
+    DemoTier(
+        rank=2,
+        name="ゴールド",
+        name_en="Gold",
+        revenue=30_000_000,
+        deals=8,
+        certified=2,
+        onboarding=True,
+        discount="15",
+        protection_days=90,
+        mdf=2_000_000,
+        support=S.DEDICATED,
+        perks=(
+            "見込み客の紹介\n年次カンファレンス招待\nデモ環境の無償提供",
+            "Lead referrals\nAnnual conference passes\nFree demo environment",
+        ),
+    ),
+    DemoTier(
+        rank=3,
+        name="プラチナ",
+        name_en="Platinum",
+        revenue=80_000_000,
+        deals=15,
+        certified=4,
+        onboarding=True,
+        discount="20",
+        protection_days=120,
+        mdf=6_000_000,
+        support=S.PREMIUM,
+        perks=(
+            "エグゼクティブスポンサー\n製品ロードマップ説明会\n共同イベント開催支援",
+            "Executive sponsor\nRoadmap briefings\nJoint event funding",
+        ),
+    ),
+]
 
 PRODUCTS = [
     ("erp-cloud", "クラウドERP", "Cloud ERP"),
@@ -39,6 +110,7 @@ PRODUCTS = [
 
 # partner slug -> list of (customer, domain, product, amount, currency, stage, status, days: closed ago / created ago)
 WON, OPEN, LOST = Deal.Stage.WON, Deal.Stage.PROPOSAL, Deal.Stage.LOST
+QUAL, NEG = Deal.Stage.QUALIFYING, Deal.Stage.NEGOTIATION
 A, SUB, REJ = Deal.Status.APPROVED, Deal.Status.SUBMITTED, Deal.Status.REJECTED
 DEALS = {
     "sakura-systems": [
@@ -47,21 +119,39 @@ DEALS = {
         ("株式会社なにわ精工", "naniwa-seiko.example.jp", "erp-cloud", 9_500_000, "JPY", WON, A, 120),
         ("京都テキスタイル株式会社", "kyoto-textile.example.jp", "analytics", 3_300_000, "JPY", WON, A, 45),
         ("神戸マリン商事株式会社", "kobe-marine.example.jp", "support-plus", 2_400_000, "JPY", WON, A, 12),
-        ("株式会社びわこ電機", "biwako-denki.example.jp", "erp-cloud", 12_000_000, "JPY", Deal.Stage.NEGOTIATION, A, 20),
+        ("株式会社びわこ電機", "biwako-denki.example.jp", "erp-cloud", 12_000_000, "JPY", NEG, A, 20),
         ("奈良ヘルスケア株式会社", "nara-healthcare.example.jp", "crm-suite", 5_600_000, "JPY", OPEN, A, 8),
-        ("和歌山ロジスティクス株式会社", "wakayama-logi.example.jp", "erp-cloud", 7_000_000, "JPY", Deal.Stage.QUALIFYING, SUB, 3),
+        (
+            "和歌山ロジスティクス株式会社",
+            "wakayama-logi.example.jp",
+            "erp-cloud",
+            7_000_000,
+            "JPY",
+            QUAL,
+            SUB,
+            3,
+        ),
         ("大阪リテール株式会社", "osaka-retail.example.jp", "analytics", 2_000_000, "JPY", LOST, A, 60),
-        ("株式会社堺メタル", "sakai-metal.example.jp", "crm-suite", 1_500_000, "JPY", Deal.Stage.QUALIFYING, REJ, 30),
+        ("株式会社堺メタル", "sakai-metal.example.jp", "crm-suite", 1_500_000, "JPY", QUAL, REJ, 30),
         # Won above the approved 4,000,000: back in review, counted only once a manager decides.
         ("滋賀精密株式会社", "shiga-seimitsu.example.jp", "erp-cloud", 4_800_000, "JPY", WON, SUB, 2),
     ],
     "northwind-solutions": [
         ("Thames Manufacturing Ltd.", "thames-mfg.example.co.uk", "analytics", 60_000, "GBP", WON, A, 150),
         ("Brighton Health plc", "brighton-health.example.co.uk", "support-plus", 25_000, "GBP", WON, A, 40),
-        ("Northern Rail Services Ltd.", "northern-rail.example.co.uk", "integration", 90_000, "GBP", OPEN, A, 15),
+        (
+            "Northern Rail Services Ltd.",
+            "northern-rail.example.co.uk",
+            "integration",
+            90_000,
+            "GBP",
+            OPEN,
+            A,
+            15,
+        ),
         # Conflicts with sakura-systems' protected registrations: pending review.
-        ("（株）びわこ電機", "biwako-denki.example.jp", "erp-cloud", 80_000, "USD", Deal.Stage.QUALIFYING, None, 2),
-        ("奈良ヘルスケア（株）", "nara-hc.example.com", "crm-suite", 30_000, "USD", Deal.Stage.QUALIFYING, None, 1),
+        ("（株）びわこ電機", "biwako-denki.example.jp", "erp-cloud", 80_000, "USD", QUAL, None, 2),
+        ("奈良ヘルスケア（株）", "nara-hc.example.com", "crm-suite", 30_000, "USD", QUAL, None, 1),
     ],
     "fuji-integration": [
         ("株式会社ふじ建設", "fuji-kensetsu.example.jp", "integration", 15_000_000, "JPY", WON, A, 200),
@@ -69,7 +159,16 @@ DEALS = {
         ("株式会社富士山観光", "fujisan-kanko.example.jp", "crm-suite", 8_000_000, "JPY", WON, A, 90),
         ("沼津水産株式会社", "numazu-suisan.example.jp", "integration", 6_500_000, "JPY", WON, A, 30),
         ("株式会社三島製作所", "mishima-ss.example.jp", "analytics", 4_000_000, "JPY", OPEN, A, 10),
-        ("神戸マリン商事株式会社", "kobe-marine-trading.example.jp", "integration", 3_000_000, "JPY", Deal.Stage.QUALIFYING, None, 4),
+        (
+            "神戸マリン商事株式会社",
+            "kobe-marine-trading.example.jp",
+            "integration",
+            3_000_000,
+            "JPY",
+            QUAL,
+            None,
+            4,
+        ),
     ],
     "hokuto-it": [
         ("北海道ミルク株式会社", "hokkaido-milk.example.jp", "support-plus", 3_500_000, "JPY", WON, A, 100),
@@ -77,7 +176,7 @@ DEALS = {
     ],
     "contoso-resellers": [
         ("Fabrikam Inc.", "fabrikam.example.com", "crm-suite", 120_000, "USD", WON, A, 80),
-        ("Litware, Inc.", "litware.example.com", "erp-cloud", 45_000, "USD", Deal.Stage.QUALIFYING, SUB, 6),
+        ("Litware, Inc.", "litware.example.com", "erp-cloud", 45_000, "USD", QUAL, SUB, 6),
     ],
     "orion-digital": [
         ("Adatum GmbH", "adatum.example.de", "integration", 70_000, "EUR", WON, A, 70),
@@ -86,7 +185,7 @@ DEALS = {
         ("株式会社つくば研究所", "tsukuba-lab.example.jp", "analytics", 5_000_000, "JPY", WON, A, 160),
         ("仙台ホールディングス株式会社", "sendai-hd.example.jp", "analytics", 9_000_000, "JPY", WON, A, 75),
     ],
-}  # fmt: skip
+}
 
 
 def seed(stdout) -> None:
@@ -94,10 +193,21 @@ def seed(stdout) -> None:
     for rank, name, en, rev, deals, people, onb, disc, days, mdf, support, perks in TIERS:
         Tier.objects.update_or_create(
             rank=rank,
-            defaults={"name_ja": name, "name_en": en, "min_won_revenue": Decimal(rev), "min_won_deals": deals,
-                      "min_certified_people": people, "requires_onboarding": onb, "discount_percent": Decimal(disc),
-                      "protection_days": days, "mdf_budget": Decimal(mdf), "support_level": support, "perks_ja": perks[0], "perks_en": perks[1]},
-        )  # fmt: skip
+            defaults={
+                "name_ja": name,
+                "name_en": en,
+                "min_won_revenue": Decimal(rev),
+                "min_won_deals": deals,
+                "min_certified_people": people,
+                "requires_onboarding": onb,
+                "discount_percent": Decimal(disc),
+                "protection_days": days,
+                "mdf_budget": Decimal(mdf),
+                "support_level": support,
+                "perks_ja": perks[0],
+                "perks_en": perks[1],
+            },
+        )
     products = {}
     for code, name, en in PRODUCTS:
         products[code], _ = Product.objects.update_or_create(
@@ -148,20 +258,28 @@ def _seed_deals(partners, products, today, *, only_before=None):
                 partner=partner,
                 customer_domain=domain_key(domain),
                 defaults={
-                    "registered_by": user, "customer_company": company, "company_key": company_key(company),
+                    "registered_by": user,
+                    "customer_company": company,
+                    "company_key": company_key(company),
                     "contact_name": "ご担当者様" if currency == "JPY" else "Procurement team",
-                    "contact_email": f"sales@{domain}", "product": products[code], "amount": Decimal(amount),
-                    "currency": currency, "amount_jpy": amount_jpy,
-                    "approved_amount": approved, "approved_currency": currency if approved else "",
+                    "contact_email": f"sales@{domain}",
+                    "product": products[code],
+                    "amount": Decimal(amount),
+                    "currency": currency,
+                    "amount_jpy": amount_jpy,
+                    "approved_amount": approved,
+                    "approved_currency": currency if approved else "",
                     "approved_amount_jpy": services.to_jpy(approved, currency) if approved else None,
                     "counted_amount_jpy": amount_jpy if stage == WON and status == A else None,
-                    "expected_close_date": closed_on or today + timedelta(days=45), "status": status, "stage": stage,
+                    "expected_close_date": closed_on or today + timedelta(days=45),
+                    "status": status,
+                    "stage": stage,
                     "closed_on": closed_on,
                     "protected_until": (created + timedelta(days=protection)) if status == A else None,
                     "review_reason": "他社の既存顧客のため登録を承認できません。" if status == REJ else "",
                     "lost_reason": "価格面で競合製品が選ばれました。" if stage == LOST else "",
                 },
-            )  # fmt: skip
+            )
             Deal.objects.filter(partner=partner, customer_domain=domain_key(domain)).update(
                 created_at=timezone.now() - timedelta(days=days + 30 if closed_on else days)
             )
@@ -182,9 +300,11 @@ def _seed_provisions():
     for deal in Deal.objects.select_related("partner", "registered_by").order_by("pk"):
         if str(deal.pk) not in recorded and deal.contact_name:
             services.deal_provision_record(
-                deal=deal, user=deal.registered_by, source=ProvisionRecord.Source.DEAL_REGISTRATION,
+                deal=deal,
+                user=deal.registered_by,
+                source=ProvisionRecord.Source.DEAL_REGISTRATION,
                 acquisition=ProvisionRecord.Acquisition.MEETING,
-            )  # fmt: skip
+            )
 
 
 def _seed_conflicts(partners, products, today):
@@ -201,11 +321,19 @@ def _seed_conflicts(partners, products, today):
             deal = services.deal_register(
                 partner=partner,
                 user=_admin_of(partner),
-                data={"customer_company": company, "customer_domain": domain, "contact_name": "Purchasing",
-                      "contact_email": f"buyer@{domain}", "product": products[code], "amount": Decimal(amount),
-                      "currency": currency, "expected_close_date": today + timedelta(days=60), "stage": stage,
-                      "notes": "展示会で名刺交換した案件です。"},
-            )  # fmt: skip
+                data={
+                    "customer_company": company,
+                    "customer_domain": domain,
+                    "contact_name": "Purchasing",
+                    "contact_email": f"buyer@{domain}",
+                    "product": products[code],
+                    "amount": Decimal(amount),
+                    "currency": currency,
+                    "expected_close_date": today + timedelta(days=60),
+                    "stage": stage,
+                    "notes": "展示会で名刺交換した案件です。",
+                },
+            )
             Deal.objects.filter(pk=deal.pk).update(created_at=timezone.now() - timedelta(days=days))
 
 
@@ -213,27 +341,44 @@ def _seed_programs(products, today):
     year_start, year_end = today.replace(month=1, day=1), today.replace(month=12, day=31)
     spiff, _ = IncentiveProgram.objects.update_or_create(
         name_ja="クラウドERP 受注SPIFF",
-        defaults={"name_en": "Cloud ERP win SPIFF", "kind": IncentiveProgram.Kind.SPIFF, "amount": Decimal(50_000),
-                  "starts_on": year_start - timedelta(days=365), "ends_on": year_end,
-                  "description_ja": "クラウドERPの受注1件ごとに5万円を支給します。",
-                  "description_en": "JPY 50,000 for every Cloud ERP deal won."},
-    )  # fmt: skip
+        defaults={
+            "name_en": "Cloud ERP win SPIFF",
+            "kind": IncentiveProgram.Kind.SPIFF,
+            "amount": Decimal(50_000),
+            "starts_on": year_start - timedelta(days=365),
+            "ends_on": year_end,
+            "description_ja": "クラウドERPの受注1件ごとに5万円を支給します。",
+            "description_en": "JPY 50,000 for every Cloud ERP deal won.",
+        },
+    )
     spiff.eligible_products.set([products["erp-cloud"]])
     rebate, _ = IncentiveProgram.objects.update_or_create(
         name_ja="販売リベート",
-        defaults={"name_en": "Sales rebate", "kind": IncentiveProgram.Kind.REBATE, "percent": Decimal("2.00"),
-                  "amount": Decimal(0), "starts_on": year_start - timedelta(days=365), "ends_on": year_end,
-                  "description_ja": "シルバー以上のパートナーに受注金額の2%をリベートとして支給します。",
-                  "description_en": "Silver partners and above receive 2% of won revenue as a rebate."},
-    )  # fmt: skip
+        defaults={
+            "name_en": "Sales rebate",
+            "kind": IncentiveProgram.Kind.REBATE,
+            "percent": Decimal("2.00"),
+            "amount": Decimal(0),
+            "starts_on": year_start - timedelta(days=365),
+            "ends_on": year_end,
+            "description_ja": "シルバー以上のパートナーに受注金額の2%をリベートとして支給します。",
+            "description_en": "Silver partners and above receive 2% of won revenue as a rebate.",
+        },
+    )
     rebate.eligible_tiers.set(Tier.objects.filter(rank__gte=1))
     IncentiveProgram.objects.update_or_create(
         name_ja="ゴールド到達ボーナス",
-        defaults={"name_en": "Gold tier bonus", "kind": IncentiveProgram.Kind.TIER_BONUS, "amount": Decimal(300_000),
-                  "bonus_tier": Tier.objects.get(rank=2), "starts_on": year_start, "ends_on": year_end,
-                  "description_ja": "ゴールド以上に到達したパートナーに一度だけ30万円を支給します。",
-                  "description_en": "JPY 300,000, once, when a partner reaches Gold or above."},
-    )  # fmt: skip
+        defaults={
+            "name_en": "Gold tier bonus",
+            "kind": IncentiveProgram.Kind.TIER_BONUS,
+            "amount": Decimal(300_000),
+            "bonus_tier": Tier.objects.get(rank=2),
+            "starts_on": year_start,
+            "ends_on": year_end,
+            "description_ja": "ゴールド以上に到達したパートナーに一度だけ30万円を支給します。",
+            "description_en": "JPY 300,000, once, when a partner reaches Gold or above.",
+        },
+    )
 
 
 def _seed_statements(today, manager):

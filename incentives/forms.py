@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incentives.models import Deal, Product
 from incentives.normalise import company_key, domain_key
-from incentives.services import won_amount_ceiling, won_ceiling_message
+from incentives.services import EDITABLE_FIELDS, won_amount_ceiling, won_ceiling_message
 from privacy.models import ProvisionRecord
 from prm.widgets import DateInput
 
@@ -25,22 +25,44 @@ def contact_consent_field(**kwargs):
     )
 
 
+# A registration asks for the customer and its contact first (the contact's source and
+# consent follow them on the form).
+CUSTOMER_FIELDS = [
+    "customer_company",
+    "customer_company_kana",
+    "customer_domain",
+    "contact_name",
+    "contact_name_kana",
+    "contact_email",
+    "contact_phone",
+]
+
+
 class DealForm(forms.ModelForm):
     """Register an opportunity, optionally against a campaign the partner joined."""
 
     class Meta:
         model = Deal
-        fields = ["customer_company", "customer_company_kana", "customer_domain", "contact_name",
-                  "contact_name_kana", "contact_email", "contact_phone",
-                  "product", "amount", "currency", "expected_close_date", "campaign", "notes"]  # fmt: skip
+        fields = [
+            *CUSTOMER_FIELDS,
+            "product",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "campaign",
+            "notes",
+        ]
         widgets = {"expected_close_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
 
     contact_source = forms.ChoiceField(
         label=_("How did you obtain the contact's details?"), choices=ProvisionRecord.Acquisition.choices
     )
     contact_consent = contact_consent_field()
-    field_order = ["customer_company", "customer_company_kana", "customer_domain", "contact_name",
-                   "contact_name_kana", "contact_email", "contact_phone", "contact_source", "contact_consent"]  # fmt: skip
+    field_order = [
+        *CUSTOMER_FIELDS,
+        "contact_source",
+        "contact_consent",
+    ]
 
     def __init__(self, *args, partner=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,13 +108,12 @@ class DealUpdateForm(forms.ModelForm):
     stage = forms.ChoiceField(label=_("Stage"), choices=[(s.value, s.label) for s in Deal.OPEN_STAGES])
     contact_consent = contact_consent_field(required=False)
     CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
-    field_order = ["stage", "amount", "currency", "expected_close_date", "contact_name", "contact_email",
-                   "contact_phone", "contact_consent", "notes"]  # fmt: skip
+    # What `deal_update` changes; the contact's consent is asked right after the contact.
+    field_order = [*(name for name in EDITABLE_FIELDS if name != "notes"), "contact_consent", "notes"]
 
     class Meta:
         model = Deal
-        fields = ["stage", "amount", "currency", "expected_close_date", "contact_name", "contact_email",
-                  "contact_phone", "notes"]  # fmt: skip
+        fields = list(EDITABLE_FIELDS)
         widgets = {"expected_close_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def clean_amount(self):
@@ -117,9 +138,13 @@ class DealCloseForm(forms.Form):
         label=_("Outcome"), choices=[("won", _("Won")), ("lost", _("Lost"))], widget=forms.RadioSelect
     )
     amount = forms.DecimalField(
-        label=_("Final amount"), max_digits=14, decimal_places=2, min_value=0, required=False,
+        label=_("Final amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
         help_text=_("Won deals: the contract amount, if it differs from the registered amount."),
-    )  # fmt: skip
+    )
     reason = forms.CharField(label=_("Reason lost"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, deal=None, **kwargs):
@@ -155,9 +180,11 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a rejection; the partner sees it."),
-    )  # fmt: skip
+    )
 
     def clean(self):
         data = super().clean()

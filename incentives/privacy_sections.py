@@ -10,14 +10,25 @@ from privacy import registry
 
 def register() -> None:
     registry.register_partner_export(
-        "deals", label=_("Deal registrations"), columns=tables.DEAL_EXPORT_COLUMNS, rows=queries.deals_for_export,
-        count=lambda p: Deal.objects.for_partner(p).count(), order=40,
-    )  # fmt: skip
+        "deals",
+        label=_("Deal registrations"),
+        columns=tables.DEAL_EXPORT_COLUMNS,
+        rows=queries.deals_for_export,
+        count=lambda p: Deal.objects.for_partner(p).count(),
+        order=40,
+    )
     registry.register_partner_export(
-        "earnings", label=_("Earnings and statements"), columns=tables.EARNING_COLUMNS,
-        rows=queries.earnings_for_export, count=lambda p: Earning.objects.for_partner(p).count(), order=60,
-    )  # fmt: skip
+        "earnings",
+        label=_("Earnings and statements"),
+        columns=tables.EARNING_COLUMNS,
+        rows=queries.earnings_for_export,
+        count=lambda p: Earning.objects.for_partner(p).count(),
+        order=60,
+    )
     registry.register_subject_finder(
-        "deals", label=_("Deal registrations (customer contact)"), find=queries.deals_about,
-        erase=services.deal_contacts_erase, order=30,
-    )  # fmt: skip
+        "deals",
+        label=_("Deal registrations (customer contact)"),
+        find=queries.deals_about,
+        erase=services.deal_contacts_erase,
+        order=30,
+    )

@@ -48,9 +48,8 @@ TIERS_KEY, LAST_RUN_KEY, TIER_STATE_KEY = "incentives:tiers", "incentives:last-r
 def partner_tier_state(partner) -> PartnerTierState | None:
     """The partner's tier state with its tier: one indexed row, memoised on the partner
     object so that every panel of a page (and the tier rank of the audience rules) shares it."""
-    cached = getattr(partner, "_tier_state", False)
-    if cached is not False:
-        return cached
+    if getattr(partner, "_tier_state", False) is not False:  # False: not read (tests reset it so)
+        return partner._tier_state
     partner._tier_state = (
         PartnerTierState.objects.filter(partner_id=partner.pk).select_related("tier").first()
     )
@@ -61,9 +60,8 @@ def cached_partner_tier_state(partner) -> PartnerTierState | None:
     """`partner_tier_state(partner)` for pages: exact under the partner's and the catalogue's
     scopes (the state row, its tier's names), memoised on the partner object like the
     uncached one."""
-    cached = getattr(partner, "_tier_state", False)
-    if cached is not False:
-        return cached
+    if getattr(partner, "_tier_state", False) is not False:  # False: not read (tests reset it so)
+        return partner._tier_state
     partner._tier_state = pagecache.cached(
         TIER_STATE_KEY,
         (pagecache.partner(partner.pk), pagecache.catalogue()),
@@ -165,14 +163,37 @@ def progress_to(state: PartnerTierState | None, tier: Tier) -> list[Progress]:
         return 100 if not target else min(100, int(Decimal(current) * 100 / Decimal(target)))
 
     rows = [
-        Progress("won_revenue", _("Won revenue (12 months)"), revenue, tier.min_won_revenue, jpy_short(revenue),
-                 jpy_short(tier.min_won_revenue), pct(revenue, tier.min_won_revenue), revenue >= tier.min_won_revenue),
-        Progress("won_deals", _("Won deals (12 months)"), deals, tier.min_won_deals, str(deals),
-                 str(tier.min_won_deals), pct(deals, tier.min_won_deals), deals >= tier.min_won_deals),
-        Progress("certified_people", _("Certified people"), people, tier.min_certified_people, str(people),
-                 str(tier.min_certified_people), pct(people, tier.min_certified_people),
-                 people >= tier.min_certified_people),
-    ]  # fmt: skip
+        Progress(
+            "won_revenue",
+            _("Won revenue (12 months)"),
+            revenue,
+            tier.min_won_revenue,
+            jpy_short(revenue),
+            jpy_short(tier.min_won_revenue),
+            pct(revenue, tier.min_won_revenue),
+            revenue >= tier.min_won_revenue,
+        ),
+        Progress(
+            "won_deals",
+            _("Won deals (12 months)"),
+            deals,
+            tier.min_won_deals,
+            str(deals),
+            str(tier.min_won_deals),
+            pct(deals, tier.min_won_deals),
+            deals >= tier.min_won_deals,
+        ),
+        Progress(
+            "certified_people",
+            _("Certified people"),
+            people,
+            tier.min_certified_people,
+            str(people),
+            str(tier.min_certified_people),
+            pct(people, tier.min_certified_people),
+            people >= tier.min_certified_people,
+        ),
+    ]
     if tier.requires_onboarding:
         rows.append(
             Progress(
@@ -251,14 +272,27 @@ def revenue_chart_svg(series: list[tuple[date, Decimal, int]]) -> str:
 
 @lru_cache(maxsize=256)
 def _revenue_chart_svg(series: tuple, language: str) -> str:
-    style = Style(background="transparent", plot_background="transparent", colors=("#0d6efd",),
-                  font_family="system-ui, sans-serif", label_font_size=11, major_label_font_size=11)  # fmt: skip
+    style = Style(
+        background="transparent",
+        plot_background="transparent",
+        colors=("#0d6efd",),
+        font_family="system-ui, sans-serif",
+        label_font_size=11,
+        major_label_font_size=11,
+    )
     chart = pygal.Bar(
-        js=[], style=style, show_legend=False, height=260, width=720, disable_xml_declaration=True,
+        js=[],
+        style=style,
+        show_legend=False,
+        height=260,
+        width=720,
+        disable_xml_declaration=True,
         x_label_rotation=40,
         truncate_label=-1,
-        value_formatter=lambda v: f"{v:,.0f}", print_values=False, y_title=_("JPY"),
-    )  # fmt: skip
+        value_formatter=lambda v: f"{v:,.0f}",
+        print_values=False,
+        y_title=_("JPY"),
+    )
     chart.title = _("Won revenue by month")
     chart.x_labels = [m.strftime("%Y-%m") for m, _r, _d in series]
     chart.add(_("Won revenue"), [float(r) for _m, r, _d in series])
@@ -485,7 +519,7 @@ def tier_overview(visible, *, lang_en: bool) -> TierOverview:
         untiered=untiered,
         movements=list(movements),
         cost=cost,
-        cost_total=sum((c["total"] or 0 for c in cost), Decimal(0)),
+        cost_total=sum((c["total"] or Decimal(0) for c in cost), Decimal(0)),
     )
 
 
@@ -531,10 +565,13 @@ def _named(rows, *, lang_en: bool) -> list[dict]:
     kinds = dict(IncentiveProgram.Kind.choices)
     first, second = ("en", "ja") if lang_en else ("ja", "en")
     return [
-        {**row, "name": row[f"program__name_{first}"] or row[f"program__name_{second}"] or "",
-         "kind": kinds.get(row["program__kind"], "")}
+        {
+            **row,
+            "name": row[f"program__name_{first}"] or row[f"program__name_{second}"] or "",
+            "kind": kinds.get(row["program__kind"], ""),
+        }
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def tier_changes(visible):

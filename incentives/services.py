@@ -118,8 +118,11 @@ CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 
 def contact_items(deal: Deal) -> list[str]:
     """The personal data items a deal carries (privacy.models.ITEMS codes)."""
-    return ["name", "company"] + [code for code, field in (("email", "contact_email"), ("phone", "contact_phone"))
-                                  if getattr(deal, field)]  # fmt: skip
+    return ["name", "company"] + [
+        code
+        for code, field in (("email", "contact_email"), ("phone", "contact_phone"))
+        if getattr(deal, field)
+    ]
 
 
 def deal_provision_record(*, deal: Deal, user, source: str, acquisition: str) -> None:
@@ -186,8 +189,16 @@ def deal_register(*, partner, user, data: dict) -> Deal:
     return deal
 
 
-EDITABLE_FIELDS = ("stage", "amount", "currency", "expected_close_date", "contact_name", "contact_email",
-                   "contact_phone", "notes")  # fmt: skip
+EDITABLE_FIELDS = (
+    "stage",
+    "amount",
+    "currency",
+    "expected_close_date",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "notes",
+)
 
 
 @transaction.atomic
@@ -266,16 +277,24 @@ def _reviewed_status(deal: Deal, today: date) -> str:
     return Deal.Status.EXPIRED
 
 
+def _approved(deal: Deal) -> tuple[Decimal, Decimal]:
+    """The approved amount and its yen figure (set together: `deal_approved_amount_valid`)."""
+    if deal.approved_amount is None or deal.approved_amount_jpy is None:
+        raise ValueError(f"deal {deal.pk} has no approved amount")
+    return deal.approved_amount, deal.approved_amount_jpy
+
+
 def _count(deal: Deal, figure: Decimal | None) -> None:
     """Set the reviewed figure (never above what was approved; the database checks it too)."""
     if figure is not None:
-        figure = min(Decimal(figure), deal.approved_amount_jpy)
+        figure = min(Decimal(figure), _approved(deal)[1])
     deal.counted_amount_jpy = figure
 
 
 @transaction.atomic
-def deal_close(*, deal: Deal, user, won: bool, amount: Decimal | None = None, reason: str = "",
-               on: date | None = None) -> Deal:  # fmt: skip
+def deal_close(
+    *, deal: Deal, user, won: bool, amount: Decimal | None = None, reason: str = "", on: date | None = None
+) -> Deal:
     """Record the outcome. A win at or below the approved amount counts at once (the reviewer
     approved up to it); above it the win goes back to review and counts nothing until a
     reviewer decides; above `won_max_ratio()` times it the win is refused."""
@@ -375,9 +394,17 @@ def deal_approve(*, deal: Deal, actor, reason: str = "", on: date | None = None)
     )
     if deal.stage == Deal.Stage.WON:
         partner_deal_won(partner=deal.partner, on=deal.closed_on)
-    audit(actor=actor, action="deal.approved", target=deal, reason=reason, re_review=re_review,
-          amount=str(deal.amount), currency=deal.currency,
-          protected_until=deal.protected_until.isoformat(), conflict=deal.has_conflict)  # fmt: skip
+    audit(
+        actor=actor,
+        action="deal.approved",
+        target=deal,
+        reason=reason,
+        re_review=re_review,
+        amount=str(deal.amount),
+        currency=deal.currency,
+        protected_until=deal.protected_until.isoformat(),
+        conflict=deal.has_conflict,
+    )
     tasks.notify_deal_reviewed.delay_on_commit(deal_id=deal.pk, decision="approved")
     if deal.stage == Deal.Stage.WON:
         deal_earnings_follow(deal_ids=[deal.pk])
@@ -399,8 +426,8 @@ def deal_reject(*, deal: Deal, actor, reason: str, on: date | None = None) -> De
     restored = deal.is_re_review
     rejected = {"amount": str(deal.amount), "currency": deal.currency}
     if restored:
-        deal.amount, deal.currency = deal.approved_amount, deal.approved_currency or deal.currency
-        deal.amount_jpy = deal.approved_amount_jpy
+        deal.amount, deal.amount_jpy = _approved(deal)
+        deal.currency = deal.approved_currency or deal.currency
         deal.status = _reviewed_status(deal, on or timezone.localdate())
         if deal.stage == Deal.Stage.WON:
             _count(deal, deal.approved_amount_jpy)
@@ -409,13 +436,30 @@ def deal_reject(*, deal: Deal, actor, reason: str, on: date | None = None) -> De
     deal.review_reason = reason
     deal.reviewed_by = actor
     deal.reviewed_at = timezone.now()
-    deal.save(update_fields=["status", "amount", "currency", "amount_jpy", "counted_amount_jpy", "review_reason",
-                             "reviewed_by", "reviewed_at", "updated_at"])  # fmt: skip
+    deal.save(
+        update_fields=[
+            "status",
+            "amount",
+            "currency",
+            "amount_jpy",
+            "counted_amount_jpy",
+            "review_reason",
+            "reviewed_by",
+            "reviewed_at",
+            "updated_at",
+        ]
+    )
     if restored and deal.stage == Deal.Stage.WON:
         partner_deal_won(partner=deal.partner, on=deal.closed_on)
-    audit(actor=actor, action="deal.change_rejected" if restored else "deal.rejected", target=deal,
-          reason=reason, conflict=deal.has_conflict, rejected=rejected,
-          restored={"amount": str(deal.amount), "currency": deal.currency} if restored else None)  # fmt: skip
+    audit(
+        actor=actor,
+        action="deal.change_rejected" if restored else "deal.rejected",
+        target=deal,
+        reason=reason,
+        conflict=deal.has_conflict,
+        rejected=rejected,
+        restored={"amount": str(deal.amount), "currency": deal.currency} if restored else None,
+    )
     tasks.notify_deal_reviewed.delay_on_commit(
         deal_id=deal.pk, decision="restored" if restored else "rejected"
     )
@@ -426,8 +470,13 @@ def deal_reject(*, deal: Deal, actor, reason: str, on: date | None = None) -> De
 
 # --- Customer contacts: retention and erasure (APPI, docs/privacy.md) -------------------
 
-ANONYMISED_FIELDS = {"contact_name": "", "contact_name_kana": "", "contact_email": "", "contact_phone": "",
-                     "notes": ""}  # fmt: skip
+ANONYMISED_FIELDS = {
+    "contact_name": "",
+    "contact_name_kana": "",
+    "contact_email": "",
+    "contact_phone": "",
+    "notes": "",
+}
 
 
 def contact_retention_days() -> int:
@@ -452,8 +501,14 @@ def deal_contacts_anonymise(*, deal_ids, actor, reason: str) -> int:
     Deal.objects.filter(pk__in=ids).update(**ANONYMISED_FIELDS, contacts_anonymised_at=now, updated_at=now)
     audit_scrub(model=Deal, target_ids=ids, keys=[*ANONYMISED_FIELDS])
     # Every partner whose deals lost their contact: their cached deal pages read again.
-    audit(actor=actor, action="deal.contacts_anonymised", partners=partner_ids, deals=ids[:1000], count=len(ids),
-          reason=reason)  # fmt: skip
+    audit(
+        actor=actor,
+        action="deal.contacts_anonymised",
+        partners=partner_ids,
+        deals=ids[:1000],
+        count=len(ids),
+        reason=reason,
+    )
     return len(ids)
 
 
@@ -916,8 +971,10 @@ def _earnings_write(cursor, *, start: date, end: date, deal_ids: list[int] | Non
         params,
     )
     written = 0
-    for kind, arbiter in (("deals", "(program_id, deal_id) WHERE deal_id IS NOT NULL"),
-                          ("bonuses", "(program_id, partner_id) WHERE deal_id IS NULL")):  # fmt: skip
+    for kind, arbiter in (
+        ("deals", "(program_id, deal_id) WHERE deal_id IS NOT NULL"),
+        ("bonuses", "(program_id, partner_id) WHERE deal_id IS NULL"),
+    ):
         cursor.execute(
             f"""INSERT INTO {t["earning"]}
                     (statement_id, program_id, partner_id, deal_id, tier_change_id, basis, amount, created_at)
@@ -960,6 +1017,7 @@ def _statements_total(
     """Totals of the draft statements of a period (or of `partner_ids`), and drafts left
     without lines removed."""
     t = _earning_sql()["t"]
+    params: dict[str, object]
     if partner_ids is not None:
         where, params = "s.partner_id = ANY(%(ids)s)", {"ids": list(partner_ids)}
     else:
@@ -1001,8 +1059,14 @@ def earnings_compute(*, period: date, actor=None) -> dict:
     statements = Statement.objects.filter(period=start, status=Statement.Status.DRAFT).count()
     # Audited whoever runs it (the monthly beat task, rebuild_earnings, a manager): the run
     # names every partner whose statements it rewrote, so their cached pages read again.
-    audit(actor=actor, action="earnings.computed", partners=sorted(touched), period=start.isoformat(),
-          lines=result["written"], removed=len(result["removed"]))  # fmt: skip
+    audit(
+        actor=actor,
+        action="earnings.computed",
+        partners=sorted(touched),
+        period=start.isoformat(),
+        lines=result["written"],
+        removed=len(result["removed"]),
+    )
     return {"programs": programs, "statements": statements, "candidates": result["written"]}
 
 
@@ -1085,8 +1149,12 @@ def leaderboard_opt_in_set(*, partner, user, opted_in: bool) -> PartnerTierState
     if created or state.leaderboard_opt_in != opted_in:  # a new state row shows too
         state.leaderboard_opt_in = opted_in
         state.save(update_fields=["leaderboard_opt_in"])
-        audit(actor=user, action="leaderboard.opt_in" if opted_in else "leaderboard.opt_out", target=state,
-              partner=partner)  # fmt: skip
+        audit(
+            actor=user,
+            action="leaderboard.opt_in" if opted_in else "leaderboard.opt_out",
+            target=state,
+            partner=partner,
+        )
     return state
 
 

@@ -20,10 +20,14 @@ STAFF_DEAL_COLUMNS = [
     Column(_("Stage"), lambda d: d.get_stage_display(), html=False),
     Column(_("Counted (JPY)"), lambda d: d.counted_amount_jpy, html=False),
     Column(_("Review status"), lambda d: d.get_status_display(), cell=CELLS + "status.html"),
-    Column(_("Possible conflict"), lambda d: _("Yes") if d.has_conflict else _("No"), cell=CELLS + "conflict.html"),
+    Column(
+        _("Possible conflict"),
+        lambda d: _("Yes") if d.has_conflict else _("No"),
+        cell=CELLS + "conflict.html",
+    ),
     Column(_("Waiting (days)"), lambda d: d.age_days, cell=CELLS + "waiting.html"),
     Column(_("Registered"), lambda d: d.created_at.date(), cell=CELLS + "registered.html", css="small"),
-]  # fmt: skip
+]
 
 # The partner's own deals (CSV only: the portal list is a card-style table of its own).
 DEAL_COLUMNS = [

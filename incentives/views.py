@@ -163,8 +163,13 @@ def deal_close(request, pk):
         return _deal_page(request, deal, close_form=form)
     won = form.cleaned_data["outcome"] == "won"
     try:
-        services.deal_close(deal=deal, user=request.user, won=won, amount=form.cleaned_data.get("amount"),
-                            reason=form.cleaned_data.get("reason", ""))  # fmt: skip
+        services.deal_close(
+            deal=deal,
+            user=request.user,
+            won=won,
+            amount=form.cleaned_data.get("amount"),
+            reason=form.cleaned_data.get("reason", ""),
+        )
     except services.IncentivesError as exc:
         messages.error(request, str(exc))
     else:

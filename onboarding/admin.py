@@ -163,8 +163,18 @@ class OnboardingTaskAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "kind", "pillar"]
     search_fields = ["title", "plan__partner__name"]
     list_select_related = ["plan__partner"]
-    fields = ["plan", "position", "pillar", "title", "kind", "description", "due_date", "status", "completed_at",
-              "completed_by"]  # fmt: skip
+    fields = [
+        "plan",
+        "position",
+        "pillar",
+        "title",
+        "kind",
+        "description",
+        "due_date",
+        "status",
+        "completed_at",
+        "completed_by",
+    ]
     readonly_fields = ["plan", "kind", "status", "completed_at", "completed_by"]
     actions = ["complete_selected"]
 

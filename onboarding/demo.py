@@ -28,18 +28,41 @@ G, T, S, C = Pillar.GOALS, Pillar.TRAINING, Pillar.SELF_SERVICE, Pillar.CERTIFIC
 COMMON_START = [
     (G, ("キックオフ面談", "Kick-off meeting with your owner"), TaskKind.SIGNOFF, 7, None),
     (S, ("パートナープロフィールの入力", "Complete your partner profile"), TaskKind.PROFILE, 10, None),
-    (S, ("パートナープログラムガイドを読む", "Read the partner programme guide"), TaskKind.ASSET, 14, "asset"),
-]  # fmt: skip
+    (
+        S,
+        ("パートナープログラムガイドを読む", "Read the partner programme guide"),
+        TaskKind.ASSET,
+        14,
+        "asset",
+    ),
+]
 TEMPLATES = {
     "sales": (
         ("販売パートナー オンボーディング", "Sales partner onboarding"),
         [
             *COMMON_START,
             (G, ("年間販売計画の提出", "Upload your annual sales plan"), TaskKind.UPLOAD, 21, None),
-            (T, ("「製品の基礎」を受講", "Take Product fundamentals"), TaskKind.COURSE, 28, "product-basics-ja"),
-            (T, ("「販売プレイブック」を受講", "Take the Sales playbook"), TaskKind.COURSE, 40, "sales-playbook-ja"),
-            (C, ("認定セールスパートナーの取得", "Earn Certified Sales Partner"), TaskKind.CERTIFICATION, 55,
-             "certified-sales-partner"),
+            (
+                T,
+                ("「製品の基礎」を受講", "Take Product fundamentals"),
+                TaskKind.COURSE,
+                28,
+                "product-basics-ja",
+            ),
+            (
+                T,
+                ("「販売プレイブック」を受講", "Take the Sales playbook"),
+                TaskKind.COURSE,
+                40,
+                "sales-playbook-ja",
+            ),
+            (
+                C,
+                ("認定セールスパートナーの取得", "Earn Certified Sales Partner"),
+                TaskKind.CERTIFICATION,
+                55,
+                "certified-sales-partner",
+            ),
             (G, ("初回案件のレビュー", "First deal review with your owner"), TaskKind.SIGNOFF, 60, None),
         ],
     ),
@@ -48,11 +71,27 @@ TEMPLATES = {
         [
             *COMMON_START,
             (G, ("導入体制表の提出", "Upload your delivery team chart"), TaskKind.UPLOAD, 21, None),
-            (T, ("「製品の基礎」を受講", "Take Product fundamentals"), TaskKind.COURSE, 21, "product-basics-ja"),
-            (T, ("「導入の基本」（英語）を受講", "Take Implementation essentials"), TaskKind.COURSE, 35,
-             "implementation-essentials-en"),
-            (C, ("製品基礎認定の取得", "Earn the Product Foundation certification"), TaskKind.CERTIFICATION, 45,
-             "product-foundation-ja"),
+            (
+                T,
+                ("「製品の基礎」を受講", "Take Product fundamentals"),
+                TaskKind.COURSE,
+                21,
+                "product-basics-ja",
+            ),
+            (
+                T,
+                ("「導入の基本」（英語）を受講", "Take Implementation essentials"),
+                TaskKind.COURSE,
+                35,
+                "implementation-essentials-en",
+            ),
+            (
+                C,
+                ("製品基礎認定の取得", "Earn the Product Foundation certification"),
+                TaskKind.CERTIFICATION,
+                45,
+                "product-foundation-ja",
+            ),
             (G, ("検証環境での導入演習", "Sandbox implementation exercise"), TaskKind.SIGNOFF, 60, None),
         ],
     ),
@@ -60,16 +99,38 @@ TEMPLATES = {
         ("ソリューション・サポートパートナー オンボーディング", "Solution and support partner onboarding"),
         [
             *COMMON_START,
-            (G, ("サポート体制と SLA の提出", "Upload your support organisation and SLA"), TaskKind.UPLOAD, 20, None),
-            (T, ("「製品の基礎」（英語）を受講", "Take Product fundamentals"), TaskKind.COURSE, 25, "product-basics-en"),
-            (T, ("「サポート運用の基本」を受講", "Take Support operations basics"), TaskKind.COURSE, 35,
-             "support-operations-ja"),
-            (C, ("サポートプロフェッショナル認定の取得", "Earn Support Professional"), TaskKind.CERTIFICATION, 50,
-             "support-professional"),
+            (
+                G,
+                ("サポート体制と SLA の提出", "Upload your support organisation and SLA"),
+                TaskKind.UPLOAD,
+                20,
+                None,
+            ),
+            (
+                T,
+                ("「製品の基礎」（英語）を受講", "Take Product fundamentals"),
+                TaskKind.COURSE,
+                25,
+                "product-basics-en",
+            ),
+            (
+                T,
+                ("「サポート運用の基本」を受講", "Take Support operations basics"),
+                TaskKind.COURSE,
+                35,
+                "support-operations-ja",
+            ),
+            (
+                C,
+                ("サポートプロフェッショナル認定の取得", "Earn Support Professional"),
+                TaskKind.CERTIFICATION,
+                50,
+                "support-professional",
+            ),
             (G, ("エスカレーション訓練", "Escalation drill with your owner"), TaskKind.SIGNOFF, 60, None),
         ],
     ),
-}  # fmt: skip
+}
 
 # slug: (days since start, tasks done, owner e-mail, completed after days or None)
 PLANS = {

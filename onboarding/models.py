@@ -3,6 +3,7 @@ content assets and to training's courses and certifications), and reminders."""
 
 import secrets
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -131,6 +132,12 @@ class TaskFields(models.Model):
         related_name="+",
         verbose_name=_("certification"),
     )
+
+    if TYPE_CHECKING:  # the columns django-modeltranslation adds (onboarding/translation.py)
+        title_ja: str | None
+        title_en: str | None
+        description_ja: str | None
+        description_en: str | None
 
     class Meta:
         abstract = True
@@ -269,6 +276,8 @@ class OnboardingTask(TaskFields):
     )
 
     objects = TaskQuerySet.as_manager()
+    # `state(today)` of the day a page lists the task, set by the reads that list it.
+    current_state: str
 
     class Meta:
         ordering = ["plan", "position", "id"]

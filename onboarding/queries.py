@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from incentives.models import Deal
@@ -228,8 +229,11 @@ def task_sort_key(task: OnboardingTask, today: date):
     return (rank, task.due_date, task.position, task.pk)
 
 
-def tasks_by_pillar(tasks: list[OnboardingTask], today: date) -> list[tuple[str, str, list]]:
-    groups = {p: [] for p in PILLAR_ORDER}
+def tasks_by_pillar(
+    tasks: list[OnboardingTask], today: date
+) -> list[tuple[str, str | Promise, list[OnboardingTask]]]:
+    """(pillar, its label, its tasks with `current_state` set) in pillar order."""
+    groups: dict[str, list[OnboardingTask]] = {p: [] for p in PILLAR_ORDER}
     for t in sorted(tasks, key=lambda t: (t.position, t.pk)):
         t.current_state = t.state(today)
         groups.setdefault(t.pillar, []).append(t)
@@ -412,15 +416,23 @@ def task_lateness(partners, limit: int = 10) -> tuple[list[dict], object]:
                 ("en", "ja") if (translation.get_language() or "ja").startswith("en") else ("ja", "en")
             )
             labels = dict(Pillar.choices)
+
+            def title(row: TaskLateness) -> str:
+                return getattr(row, f"title_{first}") or getattr(row, f"title_{second}") or ""
+
+            late = sorted((r for r in rows if r.late), key=lambda r: (-r.late, title(r)))
             out = [
-                {"title": getattr(r, f"title_{first}") or getattr(r, f"title_{second}") or "", "pillar": r.pillar,
-                 "total": r.total, "late": r.late, "pillar_label": labels.get(r.pillar, r.pillar),
-                 "share": round(100 * r.late / r.total)}
-                for r in rows
-                if r.late
-            ]  # fmt: skip
-            out.sort(key=lambda r: (-r["late"], r["title"]))
-            return out[:limit], min(r.computed_at for r in rows)
+                {
+                    "title": title(r),
+                    "pillar": r.pillar,
+                    "total": r.total,
+                    "late": r.late,
+                    "pillar_label": labels.get(r.pillar, r.pillar),
+                    "share": round(100 * r.late / r.total),
+                }
+                for r in late[:limit]
+            ]
+            return out, min(r.computed_at for r in rows)
     return most_overdue_tasks(scoped(OnboardingPlan.objects.all(), partners), limit=limit), None
 
 

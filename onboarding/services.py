@@ -142,11 +142,11 @@ def plan_build(
 def _complete_already_met(plan: OnboardingPlan) -> None:
     today = timezone.localdate()
     for task in plan.tasks.filter(kind__in=[TaskKind.COURSE, TaskKind.CERTIFICATION]):
-        if task.kind == TaskKind.COURSE:
+        if task.kind == TaskKind.COURSE and task.course_id is not None:
             enrollment = training_queries.first_pass(plan.partner, course_id=task.course_id)
             if enrollment:
                 _task_done(task, actor=enrollment.user, how="course")
-        else:
+        elif task.certification_id is not None:
             cert = training_queries.valid_certification(
                 plan.partner, certification_id=task.certification_id, on=today
             )

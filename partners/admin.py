@@ -208,9 +208,20 @@ class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["industries", "capabilities"]
     autocomplete_fields = ["reviewer"]
     readonly_fields = [
-        "status", "domain", "fit_score", "fit_profile", "fit_explained", "referral", "language",
-        "consent_at", "decided_at", "decided_by", "rejection_reason", "partner", "created_at",
-    ]  # fmt: skip
+        "status",
+        "domain",
+        "fit_score",
+        "fit_profile",
+        "fit_explained",
+        "referral",
+        "language",
+        "consent_at",
+        "decided_at",
+        "decided_by",
+        "rejection_reason",
+        "partner",
+        "created_at",
+    ]
     inlines = [ApplicationEventInline]
     actions = ["approve_selected", "reject_selected", "rescore_selected"]
 

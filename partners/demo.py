@@ -2,6 +2,7 @@
 
 import random
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -24,33 +25,128 @@ from prm.models import User
 
 P = PartnerType
 S = Partner.Status
-# slug, name, type, status, country, website, description
+
+
+class DemoPartner(NamedTuple):
+    slug: str
+    name: str
+    type: str
+    status: str
+    country: str
+    website: str
+    description: str
+
+
 PARTNERS = [
-    ("sakura-systems", "さくらシステムズ株式会社", P.SALES, S.ACTIVE, "JP", "https://sakura-systems.example.jp",
-     "関西を中心に中堅企業向けの業務システムを販売するリセラーです。"),
-    ("fuji-integration", "富士インテグレーション株式会社", P.DELIVERY, S.ACTIVE, "JP", "https://fuji-integration.example.jp",
-     "導入コンサルティングとシステム構築を手がけるSIerです。"),
-    ("northwind-solutions", "Northwind Solutions Ltd.", P.SOLUTION, S.ACTIVE, "GB", "https://northwind.example.com",
-     "Builds add-on modules and provides 24/7 support for enterprise customers."),
-    ("aozora-trading", "青空トレーディング合同会社", P.SALES, S.ONBOARDING, "JP", "https://aozora-trading.example.jp",
-     "製造業向けの販売チャネルを持つ商社です。"),
-    ("kaede-consulting", "かえでコンサルティング株式会社", P.DELIVERY, S.ONBOARDING, "JP", "https://kaede.example.jp",
-     "DX推進と業務改革のコンサルティング会社です。"),
-    ("pacific-support", "Pacific Support Partners Pte. Ltd.", P.SOLUTION, S.ONBOARDING, "SG", "https://pacific-support.example.sg",
-     "Regional maintenance and help-desk services across South-East Asia."),
-    ("hokuto-it", "北斗ITサービス株式会社", P.SOLUTION, S.ACTIVE, "JP", "https://hokuto-it.example.jp",
-     "保守運用とヘルプデスクを提供するサービス会社です。"),
-    ("contoso-resellers", "Contoso Resellers Inc.", P.SALES, S.ACTIVE, "US", "https://contoso-resellers.example.com",
-     "Value-added reseller for mid-market companies in North America."),
-    ("midori-tech", "みどりテック株式会社", P.DELIVERY, S.SUSPENDED, "JP", "https://midori-tech.example.jp",
-     "クラウド移行を専門とするインテグレーターです。"),
-    ("orion-digital", "Orion Digital GmbH", P.DELIVERY, S.ACTIVE, "DE", "https://orion-digital.example.de",
-     "Implementation partner for the DACH region."),
-    ("umi-networks", "海ネットワークス株式会社", P.SALES, S.INACTIVE, "JP", "https://umi-networks.example.jp",
-     "通信事業者向けの販売代理店でした。"),
-    ("tsubame-soft", "つばめソフト株式会社", P.SOLUTION, S.ACTIVE, "JP", "https://tsubame-soft.example.jp",
-     "業界特化の拡張アプリケーションを開発するISVです。"),
-]  # fmt: skip
+    DemoPartner(
+        slug="sakura-systems",
+        name="さくらシステムズ株式会社",
+        type=P.SALES,
+        status=S.ACTIVE,
+        country="JP",
+        website="https://sakura-systems.example.jp",
+        description="関西を中心に中堅企業向けの業務システムを販売するリセラーです。",
+    ),
+    DemoPartner(
+        slug="fuji-integration",
+        name="富士インテグレーション株式会社",
+        type=P.DELIVERY,
+        status=S.ACTIVE,
+        country="JP",
+        website="https://fuji-integration.example.jp",
+        description="導入コンサルティングとシステム構築を手がけるSIerです。",
+    ),
+    DemoPartner(
+        slug="northwind-solutions",
+        name="Northwind Solutions Ltd.",
+        type=P.SOLUTION,
+        status=S.ACTIVE,
+        country="GB",
+        website="https://northwind.example.com",
+        description="Builds add-on modules and provides 24/7 support for enterprise customers.",
+    ),
+    DemoPartner(
+        slug="aozora-trading",
+        name="青空トレーディング合同会社",
+        type=P.SALES,
+        status=S.ONBOARDING,
+        country="JP",
+        website="https://aozora-trading.example.jp",
+        description="製造業向けの販売チャネルを持つ商社です。",
+    ),
+    DemoPartner(
+        slug="kaede-consulting",
+        name="かえでコンサルティング株式会社",
+        type=P.DELIVERY,
+        status=S.ONBOARDING,
+        country="JP",
+        website="https://kaede.example.jp",
+        description="DX推進と業務改革のコンサルティング会社です。",
+    ),
+    DemoPartner(
+        slug="pacific-support",
+        name="Pacific Support Partners Pte. Ltd.",
+        type=P.SOLUTION,
+        status=S.ONBOARDING,
+        country="SG",
+        website="https://pacific-support.example.sg",
+        description="Regional maintenance and help-desk services across South-East Asia.",
+    ),
+    DemoPartner(
+        slug="hokuto-it",
+        name="北斗ITサービス株式会社",
+        type=P.SOLUTION,
+        status=S.ACTIVE,
+        country="JP",
+        website="https://hokuto-it.example.jp",
+        description="保守運用とヘルプデスクを提供するサービス会社です。",
+    ),
+    DemoPartner(
+        slug="contoso-resellers",
+        name="Contoso Resellers Inc.",
+        type=P.SALES,
+        status=S.ACTIVE,
+        country="US",
+        website="https://contoso-resellers.example.com",
+        description="Value-added reseller for mid-market companies in North America.",
+    ),
+    DemoPartner(
+        slug="midori-tech",
+        name="みどりテック株式会社",
+        type=P.DELIVERY,
+        status=S.SUSPENDED,
+        country="JP",
+        website="https://midori-tech.example.jp",
+        description="クラウド移行を専門とするインテグレーターです。",
+    ),
+    DemoPartner(
+        slug="orion-digital",
+        name="Orion Digital GmbH",
+        type=P.DELIVERY,
+        status=S.ACTIVE,
+        country="DE",
+        website="https://orion-digital.example.de",
+        description="Implementation partner for the DACH region.",
+    ),
+    DemoPartner(
+        slug="umi-networks",
+        name="海ネットワークス株式会社",
+        type=P.SALES,
+        status=S.INACTIVE,
+        country="JP",
+        website="https://umi-networks.example.jp",
+        description="通信事業者向けの販売代理店でした。",
+    ),
+    DemoPartner(
+        slug="tsubame-soft",
+        name="つばめソフト株式会社",
+        type=P.SOLUTION,
+        status=S.ACTIVE,
+        country="JP",
+        website="https://tsubame-soft.example.jp",
+        description="業界特化の拡張アプリケーションを開発するISVです。",
+    ),
+]
 
 # Readings that the automatic suggestion (prm.kana, SudachiPy) would get wrong; the others are suggested.
 READINGS = {"hokuto-it": "ホクトアイティーサービス"}
@@ -189,29 +285,80 @@ def _partner_profiles(partners, industries, capabilities):
         partner.capabilities.set([capabilities[c] for c in caps])
 
 
+class DemoProfile(NamedTuple):
+    name: tuple[str, str]
+    goal: tuple[str, str]
+    type: str
+    countries: list[str]
+    industries: list[str]
+    capabilities: list[str]
+    size_min: str
+    size_max: str
+    weights: dict[str, int]
+
+
 IDEAL_PROFILES = [
-    (
-        ("国内販売チャネルの拡大", "Domestic sales expansion"),
-        ("製造・小売の中堅企業に強い国内リセラーを増やし、関西・中部での販売力を高める。",
-         "More domestic resellers strong with mid-sized manufacturers and retailers, to grow sales in Kansai and Chubu."),
-        PartnerType.SALES, ["JP"], ["manufacturing", "retail"], ["resale"], "2", "4",
-        {"weight_type": 30, "weight_region": 25, "weight_industry": 20, "weight_size": 10, "weight_capabilities": 15},
+    DemoProfile(
+        name=("国内販売チャネルの拡大", "Domestic sales expansion"),
+        goal=(
+            "製造・小売の中堅企業に強い国内リセラーを増やし、関西・中部での販売力を高める。",
+            "More domestic resellers strong with mid-sized manufacturers and retailers, to grow sales in Kansai and Chubu.",
+        ),
+        type=PartnerType.SALES,
+        countries=["JP"],
+        industries=["manufacturing", "retail"],
+        capabilities=["resale"],
+        size_min="2",
+        size_max="4",
+        weights={
+            "weight_type": 30,
+            "weight_region": 25,
+            "weight_industry": 20,
+            "weight_size": 10,
+            "weight_capabilities": 15,
+        },
     ),
-    (
-        ("導入キャパシティの確保", "Implementation capacity"),
-        ("日本と東南アジアで導入プロジェクトを担える認定導入パートナーを確保する。",
-         "Certified implementation partners who can deliver projects in Japan and South-East Asia."),
-        PartnerType.DELIVERY, ["JP", "SG", "TH"], ["manufacturing", "finance"], ["consulting", "integration"], "2", "5",
-        {"weight_type": 25, "weight_region": 20, "weight_industry": 15, "weight_size": 10, "weight_capabilities": 30},
+    DemoProfile(
+        name=("導入キャパシティの確保", "Implementation capacity"),
+        goal=(
+            "日本と東南アジアで導入プロジェクトを担える認定導入パートナーを確保する。",
+            "Certified implementation partners who can deliver projects in Japan and South-East Asia.",
+        ),
+        type=PartnerType.DELIVERY,
+        countries=["JP", "SG", "TH"],
+        industries=["manufacturing", "finance"],
+        capabilities=["consulting", "integration"],
+        size_min="2",
+        size_max="5",
+        weights={
+            "weight_type": 25,
+            "weight_region": 20,
+            "weight_industry": 15,
+            "weight_size": 10,
+            "weight_capabilities": 30,
+        },
     ),
-    (
-        ("保守・拡張エコシステム", "Support and extension ecosystem"),
-        ("製品を拡張する ISV と、お客様のシステムを24時間365日支える保守事業者を増やす。",
-         "ISVs and support providers that extend the product and keep customers running 24/7."),
-        PartnerType.SOLUTION, ["JP", "US", "GB"], ["healthcare", "public"], ["support-24x7", "app-development"], "1", "4",
-        {"weight_type": 30, "weight_region": 15, "weight_industry": 15, "weight_size": 10, "weight_capabilities": 30},
+    DemoProfile(
+        name=("保守・拡張エコシステム", "Support and extension ecosystem"),
+        goal=(
+            "製品を拡張する ISV と、お客様のシステムを24時間365日支える保守事業者を増やす。",
+            "ISVs and support providers that extend the product and keep customers running 24/7.",
+        ),
+        type=PartnerType.SOLUTION,
+        countries=["JP", "US", "GB"],
+        industries=["healthcare", "public"],
+        capabilities=["support-24x7", "app-development"],
+        size_min="1",
+        size_max="4",
+        weights={
+            "weight_type": 30,
+            "weight_region": 15,
+            "weight_industry": 15,
+            "weight_size": 10,
+            "weight_capabilities": 30,
+        },
     ),
-]  # fmt: skip
+]
 
 
 def _ideal_profiles(industries, capabilities):
@@ -236,8 +383,11 @@ def _ideal_profiles(industries, capabilities):
 
 def _referral_links(partners):
     links = []
-    for email, code in (("manager@example.com", "sato-misaki"), ("manager2@example.com", "kenji-w"),
-                        ("admin@example.com", "kanri-taro")):  # fmt: skip
+    for email, code in (
+        ("manager@example.com", "sato-misaki"),
+        ("manager2@example.com", "kenji-w"),
+        ("admin@example.com", "kanri-taro"),
+    ):
         user = User.objects.get(email=email)
         link, _ = ReferralLink.objects.update_or_create(user=user, defaults={"code": code})
         links.append(link)
@@ -252,11 +402,37 @@ def _referral_links(partners):
 
 # Realistic shares of 100 applications: referrals lead (the domain source: 44%).
 SOURCE_MIX = [
-    (Source.REFERRAL, 44), (Source.RFP, 14), (Source.PAST_WORK, 12), (Source.EVENT, 10),
-    (Source.FRIENDS, 7), (Source.WEB, 7), (Source.SOCIAL, 4), (Source.OTHER, 2),
-]  # fmt: skip
-JA_COMPANIES = ["あおば", "いろは", "うずしお", "えにし", "おおぞら", "かすみ", "きらら", "くすのき", "けやき", "こはく",
-                "さつき", "しらかば", "すずらん", "せせらぎ", "そよかぜ", "たちばな", "ちとせ", "つむぎ", "ときわ", "なぎさ"]  # fmt: skip
+    (Source.REFERRAL, 44),
+    (Source.RFP, 14),
+    (Source.PAST_WORK, 12),
+    (Source.EVENT, 10),
+    (Source.FRIENDS, 7),
+    (Source.WEB, 7),
+    (Source.SOCIAL, 4),
+    (Source.OTHER, 2),
+]
+JA_COMPANIES = [
+    "あおば",
+    "いろは",
+    "うずしお",
+    "えにし",
+    "おおぞら",
+    "かすみ",
+    "きらら",
+    "くすのき",
+    "けやき",
+    "こはく",
+    "さつき",
+    "しらかば",
+    "すずらん",
+    "せせらぎ",
+    "そよかぜ",
+    "たちばな",
+    "ちとせ",
+    "つむぎ",
+    "ときわ",
+    "なぎさ",
+]
 JA_SUFFIX = [
     "システム株式会社",
     "テクノロジー株式会社",
@@ -264,8 +440,18 @@ JA_SUFFIX = [
     "商事株式会社",
     "ITサービス株式会社",
 ]
-EN_COMPANIES = ["Blue Harbor", "Summit Peak", "Clearwater", "Redwood", "Silverline", "Brightpath", "Ironbridge",
-                "Lighthouse", "Meridian", "Northstar"]  # fmt: skip
+EN_COMPANIES = [
+    "Blue Harbor",
+    "Summit Peak",
+    "Clearwater",
+    "Redwood",
+    "Silverline",
+    "Brightpath",
+    "Ironbridge",
+    "Lighthouse",
+    "Meridian",
+    "Northstar",
+]
 EN_SUFFIX = ["Solutions Ltd.", "Consulting Inc.", "Systems Pte. Ltd.", "Partners LLC"]
 COUNTRIES = ["JP"] * 7 + ["SG", "US", "GB", "TH", "DE"]
 # Referred applicants fit better and are approved more often (why referrals matter most).
@@ -323,14 +509,22 @@ def _applications(links, industries, capabilities):
         application.capabilities.set(rng.sample(list(capabilities.values()), k=rng.randint(0, 3)))
         services.application_score(application=application, profiles=profiles)
         ApplicationEvent.objects.update_or_create(
-            application=application, kind=ApplicationEvent.Kind.STATUS, from_status="",
+            application=application,
+            kind=ApplicationEvent.Kind.STATUS,
+            from_status="",
             defaults={"to_status": "submitted", "created_at": created},
-        )  # fmt: skip
+        )
         if status != "submitted":
             ApplicationEvent.objects.update_or_create(
-                application=application, kind=ApplicationEvent.Kind.STATUS, from_status="submitted",
-                defaults={"to_status": status, "actor": manager, "created_at": decided or created + timedelta(days=1)},
-            )  # fmt: skip
+                application=application,
+                kind=ApplicationEvent.Kind.STATUS,
+                from_status="submitted",
+                defaults={
+                    "to_status": status,
+                    "actor": manager,
+                    "created_at": decided or created + timedelta(days=1),
+                },
+            )
     for link in links:
         # Clicks: a few per application that came through the link, plus idle visits.
         clicks = link.applications.count() * 4 + rng.randint(3, 15)

@@ -8,15 +8,19 @@ The best-matching active profile wins; its reasons are stored on the application
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from partners.models import IdealProfile
 
 
 @dataclass
 class Fit:
     score: int = 0
-    profile: object = None
+    profile: "IdealProfile | None" = None
     reasons: list = field(default_factory=list)  # [{"key", "label", "points", "matched"}]
 
 

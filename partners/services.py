@@ -288,7 +288,8 @@ def application_approve(*, application: Application, actor, note: str = "") -> A
         status=Partner.Status.ONBOARDING,
         country=application.country,
         website=application.website,
-        regions=[application.country],
+        # django-countries: a multiple CountryField takes a list; its stubs say CharField.
+        regions=[application.country],  # type: ignore[misc]
         company_size=application.company_size,
     )
     partner.industries.set(application.industries.all())

@@ -226,10 +226,19 @@ def metrics(request):
 def _source_chart(data) -> str:
     """Applications and approvals by source as inline SVG (the table beside it has the numbers)."""
     chart = pygal.HorizontalBar(
-        js=[], height=320, width=560, show_legend=True, legend_at_bottom=True, print_values=False,
-        style=pygal.style.Style(background="transparent", plot_background="transparent",
-                                font_family="sans-serif", colors=("#0d6efd", "#198754")),
-    )  # fmt: skip
+        js=[],
+        height=320,
+        width=560,
+        show_legend=True,
+        legend_at_bottom=True,
+        print_values=False,
+        style=pygal.style.Style(
+            background="transparent",
+            plot_background="transparent",
+            font_family="sans-serif",
+            colors=("#0d6efd", "#198754"),
+        ),
+    )
     rows = list(reversed(data["by_source"]))
     chart.x_labels = [str(r["label"]) for r in rows]
     chart.add(str(_("Applications")), [r["total"] for r in rows])

@@ -7,8 +7,13 @@ from prm.columns import Column
 CELLS = "partners/staff/cells/"
 
 APPLICATION_COLUMNS = [
-    Column(_("Applied"), lambda a: a.created_at.date().isoformat(), cell=CELLS + "applied.html",
-           sort="created_at", css="text-nowrap"),
+    Column(
+        _("Applied"),
+        lambda a: a.created_at.date().isoformat(),
+        cell=CELLS + "applied.html",
+        sort="created_at",
+        css="text-nowrap",
+    ),
     Column(_("Company"), lambda a: a.company_name, cell=CELLS + "company.html"),
     Column(_("Domain"), lambda a: a.domain, html=False),
     Column(_("Country"), lambda a: a.country.code),
@@ -19,4 +24,4 @@ APPLICATION_COLUMNS = [
     Column(_("Status"), lambda a: a.get_status_display()),
     Column(_("Reviewer"), lambda a: a.reviewer or "", cell=CELLS + "reviewer.html"),
     Column(_("Decided"), lambda a: a.decided_at.date().isoformat() if a.decided_at else "", html=False),
-]  # fmt: skip
+]

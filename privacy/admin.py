@@ -17,8 +17,15 @@ class ReadOnlyMixin:
 
 @admin.register(ProvisionRecord)
 class ProvisionRecordAdmin(ReadOnlyMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["provided_at", "provider_name", "subject_name", "subject_company", "source", "basis",
-                    "retain_until"]  # fmt: skip
+    list_display = [
+        "provided_at",
+        "provider_name",
+        "subject_name",
+        "subject_company",
+        "source",
+        "basis",
+        "retain_until",
+    ]
     list_filter = ["source", "basis", "acquisition"]
     search_fields = ["subject_name", "subject_company", "provider_name"]
     date_hierarchy = "provided_at"

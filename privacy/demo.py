@@ -3,6 +3,7 @@ people concerned in three states (one due soon, one overdue, one completed). Ide
 Provision records come with the demo deals (incentives.demo)."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -23,27 +24,65 @@ IDENTITIES = {
     "tsubame-soft": ("つばめソフト株式会社", "新潟県新潟市中央区万代2-3-4", "代表取締役 燕 大輔"),
 }
 
-# subject, e-mail, kind, partner slug, received (business days ago), status, response
+
+class DemoRequest(NamedTuple):
+    subject: str
+    email: str
+    kind: str
+    partner: str
+    business_days_ago: int
+    status: str
+    response: str
+
+
 REQUESTS = [
-    ("港 一郎", "ichiro.minato@minato-logistics.example.jp", DataRequest.Kind.DISCLOSURE, "sakura-systems", 8,
-     DataRequest.Status.IN_PROGRESS, ""),
-    ("関西 花子", "hanako@kansai-foods.example.jp", DataRequest.Kind.DELETION, "sakura-systems", 14,
-     DataRequest.Status.VERIFYING, ""),
-    ("富士 次郎", "jiro@fuji-kensetsu.example.jp", DataRequest.Kind.PROVISION_RECORDS, "fuji-integration", 30,
-     DataRequest.Status.COMPLETED, "第三者提供記録（2件）の写しを登録のメールアドレスに送付しました。"),
-]  # fmt: skip
+    DemoRequest(
+        subject="港 一郎",
+        email="ichiro.minato@minato-logistics.example.jp",
+        kind=DataRequest.Kind.DISCLOSURE,
+        partner="sakura-systems",
+        business_days_ago=8,
+        status=DataRequest.Status.IN_PROGRESS,
+        response="",
+    ),
+    DemoRequest(
+        subject="関西 花子",
+        email="hanako@kansai-foods.example.jp",
+        kind=DataRequest.Kind.DELETION,
+        partner="sakura-systems",
+        business_days_ago=14,
+        status=DataRequest.Status.VERIFYING,
+        response="",
+    ),
+    DemoRequest(
+        subject="富士 次郎",
+        email="jiro@fuji-kensetsu.example.jp",
+        kind=DataRequest.Kind.PROVISION_RECORDS,
+        partner="fuji-integration",
+        business_days_ago=30,
+        status=DataRequest.Status.COMPLETED,
+        response="第三者提供記録（2件）の写しを登録のメールアドレスに送付しました。",
+    ),
+]
 
 
 def seed(stdout) -> None:
-    partners = {p.slug: p for p in Partner.objects.filter(slug__in=[*IDENTITIES, *(r[3] for r in REQUESTS)])}
+    partners = {
+        p.slug: p
+        for p in Partner.objects.filter(slug__in=[*IDENTITIES, *(request.partner for request in REQUESTS)])
+    }
     manager = User.objects.filter(email="manager@example.com").first()
     for slug, (name, address, representative) in IDENTITIES.items():
         if slug in partners:
             PartnerLegalIdentity.objects.update_or_create(
                 partner=partners[slug],
-                defaults={"legal_name": name, "address": address, "representative": representative,
-                          "confirmed_by": manager},
-            )  # fmt: skip
+                defaults={
+                    "legal_name": name,
+                    "address": address,
+                    "representative": representative,
+                    "confirmed_by": manager,
+                },
+            )
     today = timezone.localdate()
     for subject, email, kind, slug, ago, status, response in REQUESTS:
         if DataRequest.objects.filter(subject_email=email).exists() or slug not in partners:
@@ -51,17 +90,26 @@ def seed(stdout) -> None:
         received = add_business_days(today, -ago)
         request = services.data_request_create(
             actor=manager,
-            data={"kind": kind, "received_on": received, "subject_name": subject, "subject_email": email,
-                  "requester_name": subject, "requester_email": email, "partner": partners[slug],
-                  "details": "当社が保有している私の個人情報について対応をお願いします。"},
-        )  # fmt: skip
+            data={
+                "kind": kind,
+                "received_on": received,
+                "subject_name": subject,
+                "subject_email": email,
+                "requester_name": subject,
+                "requester_email": email,
+                "partner": partners[slug],
+                "details": "当社が保有している私の個人情報について対応をお願いします。",
+            },
+        )
         if status == DataRequest.Status.VERIFYING:
             services.data_request_transition(request=request, actor=manager, to_status=status)
         elif status in (DataRequest.Status.IN_PROGRESS, DataRequest.Status.COMPLETED):
             services.data_request_transition(
-                request=request, actor=manager, to_status=DataRequest.Status.IN_PROGRESS,
+                request=request,
+                actor=manager,
+                to_status=DataRequest.Status.IN_PROGRESS,
                 identity_method="登録のメールアドレスからの返信で確認",
-            )  # fmt: skip
+            )
         if status == DataRequest.Status.COMPLETED:
             services.data_request_transition(request=request, actor=manager, to_status=status, note=response)
         if manager is not None and status != DataRequest.Status.COMPLETED:

@@ -15,8 +15,19 @@ class DataRequestForm(forms.ModelForm):
 
     class Meta:
         model = DataRequest
-        fields = ["kind", "received_on", "subject_name", "subject_email", "subject_company", "requester_name",
-                  "requester_email", "requester_phone", "by_agent", "partner", "details"]  # fmt: skip
+        fields = [
+            "kind",
+            "received_on",
+            "subject_name",
+            "subject_email",
+            "subject_company",
+            "requester_name",
+            "requester_email",
+            "requester_phone",
+            "by_agent",
+            "partner",
+            "details",
+        ]
         widgets = {"received_on": DateInput(), "details": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "subject_email": _("Used to find what the portal holds about the person."),
@@ -40,13 +51,19 @@ class DataRequestForm(forms.ModelForm):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
     identity_method = forms.CharField(
-        label=_("How the identity was verified"), max_length=200, required=False,
-        help_text=_("For example: copy of a driver's licence checked; reply from the registered e-mail address."),
-    )  # fmt: skip
+        label=_("How the identity was verified"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "For example: copy of a driver's licence checked; reply from the registered e-mail address."
+        ),
+    )
     note = forms.CharField(
-        label=_("What the person is told"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("What the person is told"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to complete or decline: what was done or sent, or the reason for declining."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, request: DataRequest, **kwargs):
         super().__init__(*args, **kwargs)

@@ -127,9 +127,13 @@ class PartnerLegalIdentity(models.Model):
     representative = models.CharField(_("representative"), max_length=150)
     confirmed_on = models.DateField(_("confirmed on"), default=timezone.localdate)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("confirmed by"),
-    )  # fmt: skip
+    )
 
     objects = PartnerLegalIdentityQuerySet.as_manager()
 

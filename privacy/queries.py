@@ -2,13 +2,12 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from guardian.shortcuts import get_users_with_perms
 
 from privacy import registry
 from privacy.models import DataRequest, PartnerExport, ProvisionRecord
 from prm.models import CHANNEL_MANAGERS
 from prm.scoping import scoped, sees_every_partner
-from prm.tenancy import partners_for_staff
+from prm.tenancy import managers_assigned_to, partners_for_staff
 
 
 def visible_partner_ids(user) -> list[int] | None:
@@ -58,7 +57,7 @@ def managers_for_partner(partner=None):
     """Active channel managers who see every partner, and those assigned to `partner`."""
     who = Q(user_permissions__codename="manage_partner") | Q(groups__permissions__codename="manage_partner")
     if partner is not None:
-        assigned = get_users_with_perms(partner, only_with_perms_in=["manage_partner"], with_group_users=True)
+        assigned = managers_assigned_to(partner)
         who |= Q(pk__in=assigned.values("pk"))
     return list(
         get_user_model()
@@ -70,6 +69,7 @@ def managers_for_partner(partner=None):
 def handlers_for(request: DataRequest):
     """Who hears about a request: its handler, else the channel managers who see its partner
     (who see every partner when it names none)."""
-    if request.assignee_id and request.assignee.is_active:
-        return [request.assignee]
+    assignee = request.assignee if request.assignee_id else None
+    if assignee is not None and assignee.is_active:
+        return [assignee]
     return managers_for_partner(request.partner)

@@ -79,20 +79,33 @@ def _provisions_about(*, email, name, partner_ids):
 
 def register() -> None:
     registry.register_partner_export(
-        "partner", label=_("Partner profile"), columns=tables.PARTNER_COLUMNS, rows=_partner_rows,
-        count=lambda p: 1, order=10,
-    )  # fmt: skip
+        "partner",
+        label=_("Partner profile"),
+        columns=tables.PARTNER_COLUMNS,
+        rows=_partner_rows,
+        count=lambda p: 1,
+        order=10,
+    )
     registry.register_partner_export(
-        "members", label=_("Members"), columns=tables.MEMBER_COLUMNS, rows=_members,
-        count=lambda p: Membership.objects.filter(partner=p).count(), order=20,
-    )  # fmt: skip
+        "members",
+        label=_("Members"),
+        columns=tables.MEMBER_COLUMNS,
+        rows=_members,
+        count=lambda p: Membership.objects.filter(partner=p).count(),
+        order=20,
+    )
     registry.register_partner_export(
-        "provision_records", label=_("Third-party provision records"), columns=tables.PROVISION_COLUMNS,
-        rows=_provisions, count=lambda p: ProvisionRecord.objects.for_partner(p).count(), order=50,
-    )  # fmt: skip
+        "provision_records",
+        label=_("Third-party provision records"),
+        columns=tables.PROVISION_COLUMNS,
+        rows=_provisions,
+        count=lambda p: ProvisionRecord.objects.for_partner(p).count(),
+        order=50,
+    )
     registry.register_subject_finder("users", label=_("Partner users"), find=_users_about, order=10)
-    registry.register_subject_finder("applications", label=_("Partner applications"), find=_applications_about,
-                                     order=20)  # fmt: skip
+    registry.register_subject_finder(
+        "applications", label=_("Partner applications"), find=_applications_about, order=20
+    )
     registry.register_subject_finder(
         "provisions", label=_("Third-party provision records"), find=_provisions_about, order=90
     )

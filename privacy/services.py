@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -114,8 +115,14 @@ def provision_record(
         acquisition_note=acquisition_note[:300],
         retain_until=add_years(timezone.localdate(now), provision_years()),
     )
-    audit(actor=user, action="privacy.provision_recorded", target=record, partner=partner, source=source,
-          items=record.items)  # fmt: skip
+    audit(
+        actor=user,
+        action="privacy.provision_recorded",
+        target=record,
+        partner=partner,
+        source=source,
+        items=record.items,
+    )
     return record
 
 
@@ -164,13 +171,19 @@ def data_request_create(*, actor, data: dict) -> DataRequest:
     request = DataRequest.objects.create(
         **{**data, "received_on": received_on, "due_on": request_due(received_on), "created_by": actor}
     )
-    audit(actor=actor, action="privacy.request_received", target=request, partner=request.partner_id,
-          kind=request.kind, due_on=request.due_on.isoformat())  # fmt: skip
+    audit(
+        actor=actor,
+        action="privacy.request_received",
+        target=request,
+        partner=request.partner_id,
+        kind=request.kind,
+        due_on=request.due_on.isoformat(),
+    )
     return request
 
 
 S = DataRequest.Status
-NEXT_STATUSES = {
+NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     S.RECEIVED: (S.VERIFYING, S.IN_PROGRESS, S.DECLINED, S.WITHDRAWN),
     S.VERIFYING: (S.IN_PROGRESS, S.DECLINED, S.WITHDRAWN),
     S.IN_PROGRESS: (S.COMPLETED, S.DECLINED, S.WITHDRAWN),
@@ -178,7 +191,7 @@ NEXT_STATUSES = {
 CLOSED = (S.COMPLETED, S.DECLINED, S.WITHDRAWN)
 
 
-def next_statuses(request: DataRequest) -> tuple:
+def next_statuses(request: DataRequest) -> tuple[str, ...]:
     return NEXT_STATUSES.get(request.status, ())
 
 
@@ -195,7 +208,7 @@ def data_request_transition(
         raise PrivacyError(_("Write what the person is told: what was done, or why the request is declined."))
 
     def values(locked):
-        changes = {"status": to_status}
+        changes: dict[str, object] = {"status": to_status}
         if identity_method and not locked.identity_verified_on:
             changes.update(identity_verified_on=timezone.localdate(), identity_method=identity_method[:200])
         if to_status in CLOSED:
@@ -222,8 +235,13 @@ def data_request_assign(*, request: DataRequest, actor, assignee) -> DataRequest
         raise PrivacyError(_("This request is closed."))
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
-    audit(actor=actor, action="privacy.request_assigned", target=request, partner=request.partner_id,
-          assignee=getattr(assignee, "pk", None))  # fmt: skip
+    audit(
+        actor=actor,
+        action="privacy.request_assigned",
+        target=request,
+        partner=request.partner_id,
+        assignee=getattr(assignee, "pk", None),
+    )
     return request
 
 
@@ -242,8 +260,14 @@ def data_request_erase(*, request: DataRequest, actor, finder, ids: list[int]) -
     if finder.erase is None or not ids:
         return 0
     count = finder.erase(ids=ids, actor=actor, reason=f"request #{request.pk}")
-    audit(actor=actor, action="privacy.request_erased", target=request, partner=request.partner_id,
-          finder=finder.key, records=count)  # fmt: skip
+    audit(
+        actor=actor,
+        action="privacy.request_erased",
+        target=request,
+        partner=request.partner_id,
+        finder=finder.key,
+        records=count,
+    )
     return count
 
 
@@ -294,8 +318,9 @@ def partner_export_request(*, partner, actor, reason: str = "") -> PartnerExport
     until it expires)."""
     from privacy import tasks
 
-    export = PartnerExport.objects.create(partner=partner, requested_by=actor if getattr(actor, "pk", None) else None,
-                                          reason=reason[:200])  # fmt: skip
+    export = PartnerExport.objects.create(
+        partner=partner, requested_by=actor if getattr(actor, "pk", None) else None, reason=reason[:200]
+    )
     rows = queries.export_row_count(partner)
     audit(
         actor=actor,
@@ -359,10 +384,8 @@ def partner_exports_expire(*, now=None) -> int:
         )
     )
     for export in due:
-        name = export.file.name
-        transaction.on_commit(
-            lambda name=name, storage=export.file.storage: storage.delete(name) if name else None
-        )
+        if export.file.name:
+            transaction.on_commit(partial(export.file.storage.delete, export.file.name))
     PartnerExport.objects.filter(pk__in=[e.pk for e in due]).update(
         status=PartnerExport.Status.EXPIRED, file=""
     )

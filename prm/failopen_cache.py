@@ -49,9 +49,21 @@ class BreakerClient(DefaultClient):
 
 
 for _name in (
-    "get", "get_many", "set", "set_many", "add", "incr", "delete", "delete_many",
-    "delete_pattern", "has_key", "touch", "expire", "ttl", "clear",
-):  # fmt: skip
+    "get",
+    "get_many",
+    "set",
+    "set_many",
+    "add",
+    "incr",
+    "delete",
+    "delete_many",
+    "delete_pattern",
+    "has_key",
+    "touch",
+    "expire",
+    "ttl",
+    "clear",
+):
     setattr(BreakerClient, _name, _breaking(getattr(DefaultClient, _name)))
 
 

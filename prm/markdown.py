@@ -13,10 +13,12 @@ import nh3
 from prm import weburl
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre",
-    "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
+    *("h1", "h2", "h3", "h4", "h5", "h6"),
+    *("p", "br", "hr", "blockquote", "pre", "code", "div", "span"),
+    *("a", "abbr", "b", "del", "em", "i", "img", "kbd", "s", "strong", "sub", "sup"),
+    *("ul", "ol", "li", "dl", "dt", "dd"),
+    *("table", "thead", "tbody", "tr", "th", "td"),
+}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},

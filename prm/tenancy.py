@@ -6,6 +6,7 @@ querysets over partners go through `partners_for_staff`, which honours guardian 
 """
 
 from functools import wraps
+from typing import TYPE_CHECKING, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -16,6 +17,11 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
 from prm.registry import prefetch_partner_page
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from prm.models import User
 
 ADMIN = "admin"
 MEMBER = "member"
@@ -142,6 +148,18 @@ def partners_for_staff(user, perm: str = "partners.manage_partner"):
     if user.is_superuser or user.is_support:
         return Partner.objects.all()
     return get_objects_for_user(user, perm, klass=Partner, accept_global_perms=True)
+
+
+def managers_assigned_to(partner, *, with_group_users: bool = True) -> "QuerySet[User]":
+    """Users granted `manage_partner` on this one partner (guardian object permissions,
+    directly or, with `with_group_users`, through a group); superusers only by a grant."""
+    from guardian.shortcuts import get_users_with_perms
+
+    users = get_users_with_perms(
+        partner, only_with_perms_in=["manage_partner"], with_group_users=with_group_users
+    )
+    # guardian annotates its result `Any | list[str]`; without attach_perms it is a queryset.
+    return cast("QuerySet[User]", users)
 
 
 def get_partner_for_staff_or_404(user, **lookup):

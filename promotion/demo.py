@@ -11,6 +11,7 @@ import math
 import struct
 import wave
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -45,18 +46,95 @@ TEMPLATES = {
     "social_text_en": "{partner_name} helps you move to Cloud ERP. Book a briefing: {tracked_link}",
 }
 
+
+class DemoCampaign(NamedTuple):
+    key: str
+    name_ja: str
+    name_en: str
+    kind: str
+    start_offset_days: int
+    length_days: int
+    budget: int
+    description_ja: str
+    description_en: str
+
+
 CAMPAIGNS = [
-    # key, name ja, name en, kind, start offset, length days, budget, description ja, description en
-    ("running", "クラウドERP 春の導入キャンペーン", "Cloud ERP spring campaign", Campaign.Kind.PACKAGED, -10, 50,
-     3_000_000, "中堅製造業向けにクラウドERPの導入相談会を共同で開催するキャンペーンです。",
-     "Joint Cloud ERP briefings for mid-sized manufacturers."),
-    ("upcoming", "パートナー紹介キャンペーン", "Partner referral drive", Campaign.Kind.RECRUITMENT, 14, 45,
-     1_000_000, "新しいパートナー候補をご紹介いただくキャンペーンです。",
-     "Introduce prospective partners to us."),
-    ("finished", "CRMスイート 冬のキャンペーン", "CRM Suite winter campaign", Campaign.Kind.PACKAGED, -120, 60,
-     2_000_000, "CRMスイートの乗り換えを促進した共同キャンペーンです。",
-     "Joint campaign promoting migrations to the CRM Suite."),
-]  # fmt: skip
+    DemoCampaign(
+        key="running",
+        name_ja="クラウドERP 春の導入キャンペーン",
+        name_en="Cloud ERP spring campaign",
+        kind=Campaign.Kind.PACKAGED,
+        start_offset_days=-10,
+        length_days=50,
+        budget=3_000_000,
+        description_ja="中堅製造業向けにクラウドERPの導入相談会を共同で開催するキャンペーンです。",
+        description_en="Joint Cloud ERP briefings for mid-sized manufacturers.",
+    ),
+    DemoCampaign(
+        key="upcoming",
+        name_ja="パートナー紹介キャンペーン",
+        name_en="Partner referral drive",
+        kind=Campaign.Kind.RECRUITMENT,
+        start_offset_days=14,
+        length_days=45,
+        budget=1_000_000,
+        description_ja="新しいパートナー候補をご紹介いただくキャンペーンです。",
+        description_en="Introduce prospective partners to us.",
+    ),
+    DemoCampaign(
+        key="finished",
+        name_ja="CRMスイート 冬のキャンペーン",
+        name_en="CRM Suite winter campaign",
+        kind=Campaign.Kind.PACKAGED,
+        start_offset_days=-120,
+        length_days=60,
+        budget=2_000_000,
+        description_ja="CRMスイートの乗り換えを促進した共同キャンペーンです。",
+        description_en="Joint campaign promoting migrations to the CRM Suite.",
+    ),
+]
+
+
+class DemoAnnouncement(NamedTuple):
+    title_ja: str
+    title_en: str
+    body_ja: str
+    body_en: str
+    start_offset_days: int
+    length_days: int | None
+    partner_types: list[str]
+
+
+ANNOUNCEMENTS = [
+    DemoAnnouncement(
+        title_ja="新しいキャンペーンが始まりました",
+        title_en="New campaign launched",
+        body_ja="「クラウドERP 春の導入キャンペーン」に参加すると、共同ブランドの資料と専用リンクをご利用いただけます。",
+        body_en="Join the Cloud ERP spring campaign for co-branded material and your own tracked link.",
+        start_offset_days=-2,
+        length_days=None,
+        partner_types=[],
+    ),
+    DemoAnnouncement(
+        title_ja="パートナーポータルの概要動画を公開しました",
+        title_en="Portal overview video published",
+        body_ja="4分でポータルの使い方がわかる動画を公開しました。ぜひご覧ください。",
+        body_en="A four-minute video shows how to use the portal.",
+        start_offset_days=-7,
+        length_days=None,
+        partner_types=[],
+    ),
+    DemoAnnouncement(
+        title_ja="年次パートナーカンファレンスのお知らせ",
+        title_en="Annual partner conference",
+        body_ja="来月、年次パートナーカンファレンスを開催します。",
+        body_en="Our annual partner conference is next month.",
+        start_offset_days=5,
+        length_days=30,
+        partner_types=[],
+    ),
+]
 
 
 def _poster() -> bytes:
@@ -111,17 +189,7 @@ def _video(stdout) -> None:
 
 def _announcements() -> None:
     now = timezone.now()
-    rows = [
-        ("新しいキャンペーンが始まりました", "New campaign launched",
-         "「クラウドERP 春の導入キャンペーン」に参加すると、共同ブランドの資料と専用リンクをご利用いただけます。",
-         "Join the Cloud ERP spring campaign for co-branded material and your own tracked link.", -2, None, []),
-        ("パートナーポータルの概要動画を公開しました", "Portal overview video published",
-         "4分でポータルの使い方がわかる動画を公開しました。ぜひご覧ください。",
-         "A four-minute video shows how to use the portal.", -7, None, []),
-        ("年次パートナーカンファレンスのお知らせ", "Annual partner conference",
-         "来月、年次パートナーカンファレンスを開催します。", "Our annual partner conference is next month.", 5, 30, []),
-    ]  # fmt: skip
-    for title_ja, title_en, body_ja, body_en, start, length, types in rows:
+    for title_ja, title_en, body_ja, body_en, start, length, types in ANNOUNCEMENTS:
         starts = now + timedelta(days=start)
         Announcement.objects.update_or_create(
             title_ja=title_ja,
@@ -176,11 +244,20 @@ def seed(stdout) -> None:
             base = timezone.now() - timedelta(days=100)
             # Clicks as the tracked link records them: one visitor hash per visitor and day.
             CampaignEvent.objects.bulk_create(
-                [CampaignEvent(campaign=finished, partner=partners[slug], kind="click", created_at=base + timedelta(days=i),
-                               visitor=services.visitor_hash(ip=f"198.51.100.{i}", user_agent="demo", day=(base + timedelta(days=i)).date()))
-                 for i in range(3 + len(slug) % 5)]
+                [
+                    CampaignEvent(
+                        campaign=finished,
+                        partner=partners[slug],
+                        kind="click",
+                        created_at=base + timedelta(days=i),
+                        visitor=services.visitor_hash(
+                            ip=f"198.51.100.{i}", user_agent="demo", day=(base + timedelta(days=i)).date()
+                        ),
+                    )
+                    for i in range(3 + len(slug) % 5)
+                ]
                 + [CampaignEvent(campaign=finished, partner=partners[slug], kind="download", created_at=base)]
-            )  # fmt: skip
+            )
         # Some of the partner's demo deals came from the finished campaign.
         ids = list(
             Deal.objects.filter(partner=partners[slug]).order_by("pk").values_list("pk", flat=True)[:2]

@@ -31,6 +31,10 @@ def _participations(partner):
 
 def register() -> None:
     registry.register_partner_export(
-        "campaigns", label=_("Campaigns joined"), columns=PARTICIPATION_COLUMNS, rows=_participations,
-        count=lambda p: CampaignParticipation.objects.filter(partner=p).count(), order=90,
-    )  # fmt: skip
+        "campaigns",
+        label=_("Campaigns joined"),
+        columns=PARTICIPATION_COLUMNS,
+        rows=_participations,
+        count=lambda p: CampaignParticipation.objects.filter(partner=p).count(),
+        order=90,
+    )

@@ -132,7 +132,7 @@ def merge_values(*, participation: CampaignParticipation, partner, user) -> dict
         "partner_name": partner.name,
         "logo": settings.SITE_URL + partner.logo.url if partner.logo else "",
         "contact": contact,
-        "tracked_link": participation.tracked_url() if participation else "",
+        "tracked_link": participation.tracked_url(),
     }
 
 

@@ -122,9 +122,12 @@ def cobranded_generate(*, file_id: int) -> CobrandedFile | None:
                     )
                 elif version.file_type == "pdf":
                     data = cobrand.cobrand_pdf(
-                        source, title=version.asset.title, partner_name=partner.name, contact=partner.website,
+                        source,
+                        title=version.asset.title,
+                        partner_name=partner.name,
+                        contact=partner.website,
                         logo=logo,
-                    )  # fmt: skip
+                    )
                     name = f"{stem}.pdf"
                 else:
                     item.status = CobrandedFile.Status.UNSUPPORTED
@@ -294,11 +297,15 @@ def reminders_sweep(*, today=None) -> int:
     for campaign in Campaign.objects.open_on(today).select_related("min_tier"):
         partners = queries.audience_partners(campaign)
         if campaign.starts_on >= today - timedelta(days=7):
-            wanted += [ReminderLog(campaign=campaign, partner_id=p, kind=ReminderLog.Kind.OPENS)
-                       for p in partners.values_list("pk", flat=True)]  # fmt: skip
+            wanted += [
+                ReminderLog(campaign=campaign, partner_id=p, kind=ReminderLog.Kind.OPENS)
+                for p in partners.values_list("pk", flat=True)
+            ]
         if campaign.ends_on <= today + timedelta(days=7) and campaign.ends_on > today:
-            wanted += [ReminderLog(campaign=campaign, partner_id=p, kind=ReminderLog.Kind.CLOSING)
-                       for p in partners.values_list("pk", flat=True)]  # fmt: skip
+            wanted += [
+                ReminderLog(campaign=campaign, partner_id=p, kind=ReminderLog.Kind.CLOSING)
+                for p in partners.values_list("pk", flat=True)
+            ]
     downloaded = CampaignEvent.objects.filter(
         campaign_id=OuterRef("campaign_id"),
         partner_id=OuterRef("partner_id"),

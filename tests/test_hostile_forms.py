@@ -149,8 +149,21 @@ def test_hostile_values_in_every_form_never_500_and_save_nothing_invalid(targets
     assert len(forms) >= 25, forms
     # The forms issue 21 added or changed are among them.
     reached = {target for _role, target, _names in forms}
-    for part in ("/apply/", "/profile/", "/opt-in/", "/quiz/", "/deals/new/", "/close/", "/update/", "/staff/deals/",
-                 "/staff/privacy/requests/new/", "/status/", "/assign/", "/erase/", "/staff/privacy/exports/"):  # fmt: skip
+    for part in (
+        "/apply/",
+        "/profile/",
+        "/opt-in/",
+        "/quiz/",
+        "/deals/new/",
+        "/close/",
+        "/update/",
+        "/staff/deals/",
+        "/staff/privacy/requests/new/",
+        "/status/",
+        "/assign/",
+        "/erase/",
+        "/staff/privacy/exports/",
+    ):
         assert any(part in target for target in reached), part
     before = _invalid_rows()
     failures = []

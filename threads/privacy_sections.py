@@ -31,6 +31,10 @@ def _messages(partner):
 
 def register() -> None:
     registry.register_partner_export(
-        "questions", label=_("Questions and answers"), columns=MESSAGE_COLUMNS, rows=_messages,
-        count=lambda p: Message.objects.filter(thread__partner=p, kind=Message.Kind.PUBLIC).count(), order=80,
-    )  # fmt: skip
+        "questions",
+        label=_("Questions and answers"),
+        columns=MESSAGE_COLUMNS,
+        rows=_messages,
+        count=lambda p: Message.objects.filter(thread__partner=p, kind=Message.Kind.PUBLIC).count(),
+        order=80,
+    )

@@ -24,13 +24,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import get_users_with_perms
 
 from partners.models import Partner
 from prm import pagecache
 from prm.models import CHANNEL_MANAGERS, SUPPORT, User
 from prm.registry import BlockQuery
-from prm.tenancy import active_membership, partners_for_staff
+from prm.tenancy import active_membership, managers_assigned_to, partners_for_staff
 from threads.models import Message, ReadMarker, Thread
 
 # --- Unread counts ------------------------------------------------------------------------
@@ -97,9 +96,7 @@ def assignable_staff(partner=None):
 def staff_for_partner(partner):
     """Assignable staff who may see `partner`: support, superusers, channel managers with the
     global permission or the object permission on it (the same rule as partners_for_staff)."""
-    granted = get_users_with_perms(
-        partner, only_with_perms_in=["manage_partner"], with_group_users=True, with_superusers=False
-    )
+    granted = managers_assigned_to(partner)
     global_perm = Q(user_permissions__codename="manage_partner") | Q(
         groups__permissions__codename="manage_partner"
     )
@@ -182,9 +179,7 @@ def staff_watchers(thread):
     ):
         return User.objects.filter(pk=thread.assignee_id)
     # Unassigned, or the assignee left / lost access to the partner: tell the team.
-    managers = get_users_with_perms(
-        thread.partner, only_with_perms_in=["manage_partner"], with_group_users=False, with_superusers=False
-    )
+    managers = managers_assigned_to(thread.partner, with_group_users=False)
     return (
         User.objects.filter(is_active=True, is_staff=True)
         .filter(Q(groups__name=SUPPORT) | Q(pk__in=managers.values("pk")))
@@ -271,9 +266,15 @@ def metrics_total(threads, *, now=None):
 
 
 METRIC_NAMES = (
-    "threads", "answered", "closed", "first_response_median", "first_response_p90",
-    "resolution_median", "resolution_p90", "past_target",
-)  # fmt: skip
+    "threads",
+    "answered",
+    "closed",
+    "first_response_median",
+    "first_response_p90",
+    "resolution_median",
+    "resolution_p90",
+    "past_target",
+)
 
 
 def metrics_tables(threads, *, now=None) -> tuple[list, list, list, dict]:
@@ -283,17 +284,24 @@ def metrics_tables(threads, *, now=None) -> tuple[list, list, list, dict]:
     queryset (`threads`, with its scope); the grouping wraps its SQL."""
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
-    rows = threads.annotate(
-        week=TruncWeek("created_at", tzinfo=tz),
-        fr=_seconds("first_response_at"),
-        res=_seconds("closed_at"),
-        past=Case(
-            When(Q(first_response_at__gt=F("response_due_at")) | Q(first_response_at__isnull=True, response_due_at__lt=now),
-                 then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-    ).values("week", "category", "first_response_at", "status", "fr", "res", "past").order_by()  # fmt: skip
+    rows = (
+        threads.annotate(
+            week=TruncWeek("created_at", tzinfo=tz),
+            fr=_seconds("first_response_at"),
+            res=_seconds("closed_at"),
+            past=Case(
+                When(
+                    Q(first_response_at__gt=F("response_due_at"))
+                    | Q(first_response_at__isnull=True, response_due_at__lt=now),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .values("week", "category", "first_response_at", "status", "fr", "res", "past")
+        .order_by()
+    )
     try:
         inner, params = rows.query.sql_with_params()
     except EmptyResultSet:  # threads.none(): nothing to group

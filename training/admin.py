@@ -87,8 +87,16 @@ class ExternalLMSAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
         "secret_rotated_at",
     ]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "is_active", "serves_all_partners", "partners", "webhook_url",
-              "secret_fingerprint", "secret_rotated_at"]  # fmt: skip
+    fields = [
+        "name",
+        "slug",
+        "is_active",
+        "serves_all_partners",
+        "partners",
+        "webhook_url",
+        "secret_fingerprint",
+        "secret_rotated_at",
+    ]
     readonly_fields = ["webhook_url", "secret_fingerprint", "secret_rotated_at"]
     autocomplete_fields = ["partners"]
     actions = ["rotate_secret"]
@@ -116,9 +124,13 @@ class ExternalLMSAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
             return TemplateResponse(
                 request,
                 "training/admin/lms_rotate_confirm.html",
-                {**self.admin_site.each_context(request), "objects": queryset, "opts": self.model._meta,
-                 "title": _("Make a new shared secret")},
-            )  # fmt: skip
+                {
+                    **self.admin_site.each_context(request),
+                    "objects": queryset,
+                    "opts": self.model._meta,
+                    "title": _("Make a new shared secret"),
+                },
+            )
         made = [(lms, services.lms_secret_rotate(lms=lms, actor=request.user)) for lms in queryset]
         return self._show_secrets(request, made)
 

@@ -188,22 +188,57 @@ COURSES = [
 
 CERTIFICATIONS = [
     # slug, name (ja, en), description (ja, en), validity months, courses
-    ("product-foundation-ja", ("製品基礎認定", "Product Foundation Certificate (Japanese)"),
-     ("製品の全体像と主な機能を理解していることを証明します。", "Proves a sound understanding of the platform and its key features (exam in Japanese)."),
-     24, ["product-basics-ja"]),
-    ("product-foundation-en", ("製品基礎認定（英語）", "Product Foundation Certificate"),
-     ("製品の全体像と主な機能を理解していることを証明します（英語で受験）。", "Proves a sound understanding of the platform and its key features."),
-     24, ["product-basics-en"]),
-    ("certified-sales-partner", ("認定セールスパートナー", "Certified Sales Partner"),
-     ("ターゲット顧客への提案と案件登録を実践できることを証明します。", "Able to pitch to target customers and register deals."),
-     12, ["sales-playbook-ja"]),
-    ("implementation-specialist", ("認定導入スペシャリスト", "Certified Implementation Specialist"),
-     ("導入プロジェクトを要件確認から本番稼働まで進められることを証明します。", "Able to run an implementation project from discovery to go-live."),
-     12, ["implementation-essentials-en", "advanced-architecture"]),
-    ("support-professional", ("サポートプロフェッショナル認定", "Support Professional"),
-     ("一次対応とエスカレーションを SLA どおりに実施できることを証明します。", "Handles first-line support and escalations within the SLA."),
-     12, ["support-operations-ja"]),
-]  # fmt: skip
+    (
+        "product-foundation-ja",
+        ("製品基礎認定", "Product Foundation Certificate (Japanese)"),
+        (
+            "製品の全体像と主な機能を理解していることを証明します。",
+            "Proves a sound understanding of the platform and its key features (exam in Japanese).",
+        ),
+        24,
+        ["product-basics-ja"],
+    ),
+    (
+        "product-foundation-en",
+        ("製品基礎認定（英語）", "Product Foundation Certificate"),
+        (
+            "製品の全体像と主な機能を理解していることを証明します（英語で受験）。",
+            "Proves a sound understanding of the platform and its key features.",
+        ),
+        24,
+        ["product-basics-en"],
+    ),
+    (
+        "certified-sales-partner",
+        ("認定セールスパートナー", "Certified Sales Partner"),
+        (
+            "ターゲット顧客への提案と案件登録を実践できることを証明します。",
+            "Able to pitch to target customers and register deals.",
+        ),
+        12,
+        ["sales-playbook-ja"],
+    ),
+    (
+        "implementation-specialist",
+        ("認定導入スペシャリスト", "Certified Implementation Specialist"),
+        (
+            "導入プロジェクトを要件確認から本番稼働まで進められることを証明します。",
+            "Able to run an implementation project from discovery to go-live.",
+        ),
+        12,
+        ["implementation-essentials-en", "advanced-architecture"],
+    ),
+    (
+        "support-professional",
+        ("サポートプロフェッショナル認定", "Support Professional"),
+        (
+            "一次対応とエスカレーションを SLA どおりに実施できることを証明します。",
+            "Handles first-line support and escalations within the SLA.",
+        ),
+        12,
+        ["support-operations-ja"],
+    ),
+]
 
 # (user e-mail, course slug, days ago passed)
 PASSES = [

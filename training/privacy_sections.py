@@ -28,6 +28,10 @@ def _certifications(partner):
 
 def register() -> None:
     registry.register_partner_export(
-        "certifications", label=_("Certifications"), columns=CERTIFICATION_COLUMNS, rows=_certifications,
-        count=lambda p: UserCertification.objects.for_partner(p).count(), order=70,
-    )  # fmt: skip
+        "certifications",
+        label=_("Certifications"),
+        columns=CERTIFICATION_COLUMNS,
+        rows=_certifications,
+        count=lambda p: UserCertification.objects.for_partner(p).count(),
+        order=70,
+    )

@@ -8,6 +8,7 @@ import hmac
 import json
 import secrets
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -204,7 +205,8 @@ def _award_certifications(enrollment: Enrollment) -> list[UserCertification]:
         )
         audit(actor=enrollment.user, action="training.certified", target=uc, partner=enrollment.partner_id)
         transaction.on_commit(
-            lambda uc=uc: signals.certified.send(
+            partial(
+                signals.certified.send,
                 sender=UserCertification,
                 user_certification_id=uc.pk,
                 certification_id=uc.certification_id,

@@ -178,8 +178,10 @@ def test_a_win_above_the_approved_amount_counts_nothing_until_reviewed(
     assert won.status_code == 200 and body["stage"] == "won" and body["status"] == "submitted"
     assert body["amount_jpy"] == 2_500_000 and body["approved_amount_jpy"] == 1_000_000
     assert body["counted_amount_jpy"] is None
-    refused = partner.post(f"/api/v1/deals/{DealFactory(partner=world.partner_a, approved=True).pk}/close/",
-                           {"outcome": "won", "amount": "999999999999"})  # fmt: skip
+    refused = partner.post(
+        f"/api/v1/deals/{DealFactory(partner=world.partner_a, approved=True).pk}/close/",
+        {"outcome": "won", "amount": "999999999999"},
+    )
     assert refused.status_code == 409
     with django_capture_on_commit_callbacks(execute=True):
         rejected = client_as(world.manager_a).post(

@@ -52,15 +52,25 @@ def data(world):
     )
     ApplicationFactory(source=Source.WEB)
     ReferralLink.objects.create(partner=a, code="ref-a", clicks=7)
-    _plan(a, started=TODAY - timedelta(days=50), completed=TODAY - timedelta(days=5),
-          status=OnboardingPlan.Status.COMPLETED, owner=world.manager_a)  # fmt: skip
+    _plan(
+        a,
+        started=TODAY - timedelta(days=50),
+        completed=TODAY - timedelta(days=5),
+        status=OnboardingPlan.Status.COMPLETED,
+        owner=world.manager_a,
+    )
     _plan(b, started=TODAY - timedelta(days=70))  # running past its target: at risk
     DealFactory(partner=a, won=True, amount_jpy=3_000_000, amount=3_000_000)
     DealFactory(partner=b, approved=True, amount_jpy=5_000_000, amount=5_000_000)
     PartnerTierState.objects.create(partner=a, tier=tiers[1])
     PartnerTierState.objects.create(partner=b, tier=tiers[0])
-    TierChange.objects.create(partner=a, kind=TierChange.Kind.UPGRADE, from_tier=tiers[0], to_tier=tiers[1],
-                              effective_on=TODAY - timedelta(days=3))  # fmt: skip
+    TierChange.objects.create(
+        partner=a,
+        kind=TierChange.Kind.UPGRADE,
+        from_tier=tiers[0],
+        to_tier=tiers[1],
+        effective_on=TODAY - timedelta(days=3),
+    )
     world.member_a.last_login = timezone.now() - timedelta(days=2)
     world.member_a.save(update_fields=["last_login"])
     AuditEvent.objects.create(action=partner_queries.SIGNED_IN, partner_id=a.pk, actor=world.member_a)
@@ -68,9 +78,13 @@ def data(world):
     AssetEvent.objects.create(asset=asset, partner=a, user=world.member_a, kind=AssetEvent.Kind.VIEW)
     AssetEvent.objects.create(asset=asset, partner=b, user=world.admin_b, kind=AssetEvent.Kind.DOWNLOAD)
     thread = Thread.objects.create(
-        partner=a, subject="How to register?", category="deals", author=world.member_a,
-        response_due_at=timezone.now() + timedelta(days=2), first_response_at=timezone.now(),
-    )  # fmt: skip
+        partner=a,
+        subject="How to register?",
+        category="deals",
+        author=world.member_a,
+        response_due_at=timezone.now() + timedelta(days=2),
+        first_response_at=timezone.now(),
+    )
     Message.objects.create(thread=thread, author=world.support, by_staff=True, body="Like this.")
     return tiers
 

@@ -37,17 +37,24 @@ def test_dashboard_partner_360_and_bell(page, browser, live_server):
 
     make_tiers()
     partner_admin = MembershipFactory(
-        partner__name="さくらシステムズ株式会社", partner__partner_type=PartnerType.SALES,
-        role=Membership.Role.ADMIN, user__language="ja",
-    ).user  # fmt: skip
+        partner__name="さくらシステムズ株式会社",
+        partner__partner_type=PartnerType.SALES,
+        role=Membership.Role.ADMIN,
+        user__language="ja",
+    ).user
     partner = partner_admin.membership.partner
     other = PartnerFactory(name="見えない商事株式会社")
     manager = UserFactory(email="manager@example.test", is_staff=True, language="ja")
     manager.groups.add(Group.objects.get(name=CHANNEL_MANAGERS))
     assign_perm("partners.manage_partner", manager, partner)
     today = timezone.localdate()
-    OnboardingPlan.objects.create(partner=partner, owner=manager, started_on=today - timedelta(days=20),
-                                  target_days=60, target_date=today + timedelta(days=40))  # fmt: skip
+    OnboardingPlan.objects.create(
+        partner=partner,
+        owner=manager,
+        started_on=today - timedelta(days=20),
+        target_days=60,
+        target_date=today + timedelta(days=40),
+    )
     DealFactory(partner=partner, registered_by=partner_admin, customer_company="株式会社みなと物流")
     DealFactory(partner=other, approved=True)
     services.tiers_recompute()

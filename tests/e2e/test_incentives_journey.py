@@ -31,8 +31,14 @@ def test_deal_to_tier_upgrade(page, browser, live_server):
     from tests.incentives.factories import ProductFactory
 
     Tier.objects.create(rank=0, name="レジスタード", name_en="Registered", protection_days=30)
-    Tier.objects.create(rank=1, name="シルバー", name_en="Silver", min_won_revenue=Decimal(5_000_000),
-                        min_won_deals=1, protection_days=60)  # fmt: skip
+    Tier.objects.create(
+        rank=1,
+        name="シルバー",
+        name_en="Silver",
+        min_won_revenue=Decimal(5_000_000),
+        min_won_deals=1,
+        protection_days=60,
+    )
     ProductFactory(code="erp", name="クラウドERP", name_en="Cloud ERP")
     partner_admin = MembershipFactory(
         partner__name="さくらシステムズ株式会社", role=Membership.Role.ADMIN, user__language="ja"

@@ -52,8 +52,12 @@ def cast(db):
 
     make_tiers()
     ProductFactory(code="erp", name="クラウドERP", name_en="Cloud ERP")
-    member = MembershipFactory(partner__name="さくらシステムズ株式会社", role=Membership.Role.MEMBER,
-                               user__language="ja", user__email="member@sakura.example").user  # fmt: skip
+    member = MembershipFactory(
+        partner__name="さくらシステムズ株式会社",
+        role=Membership.Role.MEMBER,
+        user__language="ja",
+        user__email="member@sakura.example",
+    ).user
     partner = member.membership.partner
     other = PartnerFactory(name="Northwind Solutions Ltd.")
     manager = UserFactory(email="manager@example.test", is_staff=True, language="ja")
@@ -68,8 +72,13 @@ def test_an_inflated_win_is_reviewed_and_the_approved_amount_restored(page, live
 
     page.add_init_script(WATCH)
     base = live_server.url
-    deal = DealFactory(partner=cast["partner"], approved=True, registered_by=cast["member"],
-                       customer_company="株式会社みなと物流", amount=Decimal(1_000_000))  # fmt: skip
+    deal = DealFactory(
+        partner=cast["partner"],
+        approved=True,
+        registered_by=cast["member"],
+        customer_company="株式会社みなと物流",
+        amount=Decimal(1_000_000),
+    )
     sign_in(page, base, cast["member"].email)
     page.goto(f"{base}/deals/{deal.pk}/")
     page.check("#close_outcome_0")
@@ -145,8 +154,12 @@ def test_a_manager_handles_a_deletion_request(page, live_server, cast):
 
     page.add_init_script(WATCH)
     base = live_server.url
-    deal = DealFactory(partner=cast["partner"], contact_name="港 一郎", contact_email="ichiro@minato.example.jp",
-                       customer_company="株式会社みなと物流")  # fmt: skip
+    deal = DealFactory(
+        partner=cast["partner"],
+        contact_name="港 一郎",
+        contact_email="ichiro@minato.example.jp",
+        customer_company="株式会社みなと物流",
+    )
     sign_in(page, base, cast["manager"].email)
     from prm.models import User
 

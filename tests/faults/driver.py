@@ -126,34 +126,44 @@ def check() -> dict:
     )
     unsent = ReminderLog.objects.filter(pk__in=state["reminders"]["log_ids"], sent_at=None).count()
     out["reminders"] = {
-        "sent": sent, "expected": state["reminders"]["expected"], "dups": dups,
+        "sent": sent,
+        "expected": state["reminders"]["expected"],
+        "dups": dups,
         "rows": f"{after['reminder_logs'] - before['reminder_logs']} ReminderLog, {unsent} unclaimed",
         "ok": unsent == 0,
-    }  # fmt: skip
+    }
     sent, dups = mails("content.tasks.send_digest", lambda kw: kw.get("week") == state["digests"]["week"])
     new = DigestDelivery.objects.filter(week=state["digests"]["week"])
     with_assets = new.filter(asset_count__gt=0).count()
     out["digests"] = {
-        "sent": sent, "expected": with_assets, "dups": dups,
+        "sent": sent,
+        "expected": with_assets,
+        "dups": dups,
         "rows": f"{new.count()} DigestDelivery for {state['digests']['recipients']} recipients",
         "ok": new.count() == state["digests"]["recipients"],
-    }  # fmt: skip
+    }
     sent, dups = mails(
         "incentives.tasks.notify_deal_submitted", lambda kw: kw.get("deal_id") == state["deals"]["deal_id"]
     )
     rows = DealNotification.objects.filter(deal_id=state["deals"]["deal_id"], event="submitted").count()
     out["deals"] = {
-        "sent": sent, "expected": state["deals"]["expected"], "dups": dups,
-        "rows": f"{rows} DealNotification", "ok": rows == state["deals"]["expected"],
-    }  # fmt: skip
+        "sent": sent,
+        "expected": state["deals"]["expected"],
+        "dups": dups,
+        "rows": f"{rows} DealNotification",
+        "ok": rows == state["deals"]["expected"],
+    }
     sent, dups = mails(
         "threads.tasks.notify_message", lambda kw: kw.get("message_id") == state["threads"]["message_id"]
     )
     rows = Notification.objects.filter(message_id=state["threads"]["message_id"]).count()
     out["threads"] = {
-        "sent": sent, "expected": state["threads"]["expected"], "dups": dups,
-        "rows": f"{rows} Notification", "ok": rows == state["threads"]["expected"],
-    }  # fmt: skip
+        "sent": sent,
+        "expected": state["threads"]["expected"],
+        "dups": dups,
+        "rows": f"{rows} Notification",
+        "ok": rows == state["threads"]["expected"],
+    }
     runs = RecomputationRun.objects.filter(as_of=state["tiers"]["as_of"])
     recorded = runs.aggregate(n=Sum("changes"))["n"] or 0
     new_changes = after["tier_changes"] - before["tier_changes"]
@@ -166,10 +176,12 @@ def check() -> dict:
         "incentives.tasks.notify_tier_changes", lambda kw: bool(ids & set(kw.get("change_ids", [])))
     )
     out["tiers"] = {
-        "sent": sent, "expected": expected, "dups": dups,
+        "sent": sent,
+        "expected": expected,
+        "dups": dups,
         "rows": f"{runs.count()} RecomputationRun, {new_changes} TierChange (run says {recorded})",
         "ok": runs.count() == 1 and new_changes == recorded,
-    }  # fmt: skip
+    }
     for item in out.values():
         item["ok"] = item["ok"] and item["dups"] == 0 and item["sent"] == item["expected"]
     return out

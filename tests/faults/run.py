@@ -292,8 +292,15 @@ def lifecycle(clone: Path, port: int, cycles: int) -> Run | None:
     sleeper = subprocess.Popen(["sleep", "900"])
     pg_pid = clone / "var" / "postgres" / "postmaster.pid"
     lines = [
-        "0", str(clone / "var" / "postgres"), "0", "5432", str(clone / "var" / "postgres"), "", "0 0", "ready"
-    ]  # fmt: skip
+        "0",
+        str(clone / "var" / "postgres"),
+        "0",
+        "5432",
+        str(clone / "var" / "postgres"),
+        "",
+        "0 0",
+        "ready",
+    ]
     lines[0] = str(sleeper.pid)
     pg_pid.write_text("\n".join(lines) + "\n")
     (clone / "var" / "redis.pid").write_text(f"{sleeper.pid}\n")
@@ -360,11 +367,27 @@ def tasks_fault(clone: Path) -> None:
     while time.monotonic() < deadline:
         attempts += 1
         worker = subprocess.Popen(
-            [str(clone / ".venv/bin/python"), "-m", "celery", "-A", "prm", "worker", "--pool", "solo",
-             "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
-            cwd=clone, env={**clean_env(), **env, "FAULT_KILL": "1"},
-            stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [
+                str(clone / ".venv/bin/python"),
+                "-m",
+                "celery",
+                "-A",
+                "prm",
+                "worker",
+                "--pool",
+                "solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=clone,
+            env={**clean_env(), **env, "FAULT_KILL": "1"},
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         idle_since = None
         while time.monotonic() < deadline and worker.poll() is None:
             time.sleep(1)

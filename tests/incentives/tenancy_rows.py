@@ -18,8 +18,9 @@ CUSTOMER_A = "Kiyomizu Customer 9d1e"  # partner A's customer: must never show o
 def deal_a(w, **kwargs):
     from tests.incentives.factories import DealFactory
 
-    return DealFactory(partner=w.partner_a, customer_company=CUSTOMER_A, customer_domain="kiyomizu-9d1e.example.jp",
-                       **kwargs)  # fmt: skip
+    return DealFactory(
+        partner=w.partner_a, customer_company=CUSTOMER_A, customer_domain="kiyomizu-9d1e.example.jp", **kwargs
+    )
 
 
 def seed_a(w):

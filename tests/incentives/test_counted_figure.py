@@ -73,9 +73,12 @@ def setting(world):
     tiers[1].min_certified_people = 0  # Silver at 5,000,000 won revenue and 2 won deals
     tiers[1].save()
     ProgramFactory(
-        kind=IncentiveProgram.Kind.REBATE, percent=Decimal(5), amount=0,
-        starts_on=TODAY() - timedelta(days=400), ends_on=TODAY() + timedelta(days=400),
-    )  # fmt: skip
+        kind=IncentiveProgram.Kind.REBATE,
+        percent=Decimal(5),
+        amount=0,
+        starts_on=TODAY() - timedelta(days=400),
+        ends_on=TODAY() + timedelta(days=400),
+    )
     campaign = CampaignFactory()
     twin = PartnerFactory(name="Honest Twin", partner_type=world.partner_a.partner_type, country="JP")
     world.partner_a.country = "JP"
@@ -84,9 +87,12 @@ def setting(world):
         # One earlier counted win of 4,500,000: one more won deal of 500,000 reaches Silver.
         DealFactory(partner=partner, won=True, amount=Decimal(4_500_000), closed_on=TODAY())
     attacked = DealFactory(
-        partner=world.partner_a, approved=True, registered_by=world.member_a, campaign=campaign,
+        partner=world.partner_a,
+        approved=True,
+        registered_by=world.member_a,
+        campaign=campaign,
         amount=Decimal(1_000_000),
-    )  # fmt: skip
+    )
     honest = DealFactory(partner=twin, approved=True, campaign=campaign, amount=Decimal(1_000_000))
     _nightly()
     return {"campaign": campaign, "twin": twin, "attacked": attacked, "honest": honest}
@@ -129,8 +135,10 @@ def test_an_inflated_win_counts_nothing_before_review_and_only_the_approved_amou
     services.deal_reject(deal=attacked, actor=world.manager_a, reason="契約書の金額と一致しません。")
     attacked.refresh_from_db()
     assert (attacked.status, attacked.amount, attacked.counted_amount_jpy) == (
-        Deal.Status.APPROVED, Decimal(1_000_000), Decimal(1_000_000),
-    )  # fmt: skip
+        Deal.Status.APPROVED,
+        Decimal(1_000_000),
+        Decimal(1_000_000),
+    )
     # The honest twin records the same win at the approved amount.
     services.deal_close(deal=setting["honest"], user=None, won=True, amount=Decimal(1_000_000))
     _nightly()
@@ -235,12 +243,17 @@ def test_every_report_of_money_sums_the_reviewed_figure(world):
         approved_amount=Decimal(30_000_000),
         approved_currency="JPY",
         approved_amount_jpy=Decimal(30_000_000),
-    )  # under review (status submitted), fmt: skip
+    )  # under review (status submitted)
     # A submitted open registration is no pipeline either: only approved amounts are.
     DealFactory(partner=world.partner_a, campaign=campaign, amount=Decimal(50_000_000))
     DealFactory(partner=world.partner_a, campaign=campaign, approved=True, amount=Decimal(300_000))
-    ProgramFactory(kind=IncentiveProgram.Kind.REBATE, percent=Decimal(1), amount=0,
-                   starts_on=TODAY() - timedelta(days=30), ends_on=TODAY() + timedelta(days=30))  # fmt: skip
+    ProgramFactory(
+        kind=IncentiveProgram.Kind.REBATE,
+        percent=Decimal(1),
+        amount=0,
+        starts_on=TODAY() - timedelta(days=30),
+        ends_on=TODAY() + timedelta(days=30),
+    )
     _nightly()
     figures = _figures(world.partner_a, campaign)
     assert figures["tier_revenue"] == figures["chart"] == figures["month_rollup"] == Decimal(700_000)
@@ -266,8 +279,18 @@ RAW_SUM = re.compile(r"""Sum\(\s*["']amount_jpy["']|SUM\(\s*(?:\w+\.)?amount_jpy
 
 def test_no_code_sums_the_claimed_amount():
     offenders = []
-    for folder in ("prm", "partners", "training", "content", "onboarding", "incentives", "promotion", "threads", "dashboard",
-                   "bench"):  # fmt: skip
+    for folder in (
+        "prm",
+        "partners",
+        "training",
+        "content",
+        "onboarding",
+        "incentives",
+        "promotion",
+        "threads",
+        "dashboard",
+        "bench",
+    ):
         for path in (ROOT / folder).rglob("*.py"):
             if "migrations" in path.parts:
                 continue

@@ -13,9 +13,14 @@ from tests.incentives.factories import DealFactory
 
 
 def _update(client, deal, **changes):
-    data = {"stage": deal.stage, "amount": str(deal.amount), "currency": deal.currency,
-            "expected_close_date": deal.expected_close_date.isoformat(), "contact_name": deal.contact_name,
-            **changes}  # fmt: skip
+    data = {
+        "stage": deal.stage,
+        "amount": str(deal.amount),
+        "currency": deal.currency,
+        "expected_close_date": deal.expected_close_date.isoformat(),
+        "contact_name": deal.contact_name,
+        **changes,
+    }
     return client.post(reverse("incentives:deal_update", args=[deal.pk]), data)
 
 

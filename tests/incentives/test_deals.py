@@ -48,8 +48,9 @@ def form_data(**overrides):
     ],
 )
 def test_conflict_cases(db, company, domain, conflict):
-    other = DealFactory(customer_company="株式会社みなと物流", customer_domain="minato-logistics.example.jp",
-                        approved=True)  # fmt: skip
+    other = DealFactory(
+        customer_company="株式会社みなと物流", customer_domain="minato-logistics.example.jp", approved=True
+    )
     mine = PartnerFactory()
     found = list(services.find_conflicts(partner=mine, customer_domain=domain, customer_company=company))
     assert (found == [other]) is conflict
@@ -63,13 +64,18 @@ def test_own_unprotected_or_closed_registrations_are_not_conflicts(db):
     DealFactory(won=True, **kwargs)  # closed
     DealFactory(approved=True, protected_until=date.today() - timedelta(days=1), **kwargs)  # lapsed
     DealFactory(status=Deal.Status.REJECTED, **kwargs)
-    assert not services.find_conflicts(partner=mine, customer_domain="minato.example.jp",
-                                       customer_company="みなと物流").exists()  # fmt: skip
+    assert not services.find_conflicts(
+        partner=mine, customer_domain="minato.example.jp", customer_company="みなと物流"
+    ).exists()
 
 
 def test_partner_is_told_under_review_without_the_other_partner(world, client_for):
-    DealFactory(partner=world.partner_b, customer_company="株式会社みなと物流",
-                customer_domain="minato-logistics.example.jp", approved=True)  # fmt: skip
+    DealFactory(
+        partner=world.partner_b,
+        customer_company="株式会社みなと物流",
+        customer_domain="minato-logistics.example.jp",
+        approved=True,
+    )
     response = client_for(world.member_a).post(reverse("incentives:deal_create"), form_data(), follow=True)
     assert response.status_code == 200
     deal = Deal.objects.get(partner=world.partner_a)
@@ -84,8 +90,11 @@ def test_partner_is_told_under_review_without_the_other_partner(world, client_fo
 
 
 def test_registration_validates_fields(world, client_for):
-    data = form_data(customer_domain="not a domain", amount="0",
-                     expected_close_date=(date.today() - timedelta(days=1)).isoformat())  # fmt: skip
+    data = form_data(
+        customer_domain="not a domain",
+        amount="0",
+        expected_close_date=(date.today() - timedelta(days=1)).isoformat(),
+    )
     response = client_for(world.member_a).post(reverse("incentives:deal_create"), data)
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -145,8 +154,13 @@ def test_other_partners_deal_is_404(world, client_for):
 def test_partner_updates_stage_and_marks_won(world, client_for):
     deal = DealFactory(partner=world.partner_a, approved=True)
     client = client_for(world.member_a)
-    data = {"stage": "negotiation", "amount": "1000000", "currency": "JPY",
-            "expected_close_date": deal.expected_close_date.isoformat(), "contact_name": deal.contact_name}  # fmt: skip
+    data = {
+        "stage": "negotiation",
+        "amount": "1000000",
+        "currency": "JPY",
+        "expected_close_date": deal.expected_close_date.isoformat(),
+        "contact_name": deal.contact_name,
+    }
     assert client.post(reverse("incentives:deal_update", args=[deal.pk]), data).status_code == 302
     deal.refresh_from_db()
     assert deal.stage == "negotiation" and deal.amount_jpy == Decimal(1_000_000)
@@ -240,8 +254,12 @@ def test_review_queue_query_count_is_flat(world, client_for, django_assert_max_n
 
 
 def test_sweep_expires_and_reminds_once(world, django_capture_on_commit_callbacks):
-    ending = DealFactory(partner=world.partner_a, registered_by=world.member_a, approved=True,
-                         protected_until=TODAY + timedelta(days=7))  # fmt: skip
+    ending = DealFactory(
+        partner=world.partner_a,
+        registered_by=world.member_a,
+        approved=True,
+        protected_until=TODAY + timedelta(days=7),
+    )
     lapsed = DealFactory(partner=world.partner_a, approved=True, protected_until=TODAY - timedelta(days=1))
     later = DealFactory(partner=world.partner_a, approved=True, protected_until=TODAY + timedelta(days=8))
     won = DealFactory(partner=world.partner_a, won=True, protected_until=TODAY - timedelta(days=3))
@@ -278,8 +296,12 @@ def test_sweep_task_runs_with_todays_date(world):
 def test_assigned_managers_are_told_about_a_new_registration(
     world, client_for, django_capture_on_commit_callbacks
 ):
-    DealFactory(partner=world.partner_b, customer_company="株式会社みなと物流",
-                customer_domain="minato-logistics.example.jp", approved=True)  # fmt: skip
+    DealFactory(
+        partner=world.partner_b,
+        customer_company="株式会社みなと物流",
+        customer_domain="minato-logistics.example.jp",
+        approved=True,
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client_for(world.member_a).post(reverse("incentives:deal_create"), form_data())
@@ -301,8 +323,12 @@ def test_the_reviewer_reads_the_conflict_in_their_language(
 ):
     from django.core import mail
 
-    DealFactory(partner=world.partner_b, customer_company="株式会社みなと物流",
-                customer_domain="minato-logistics.example.jp", approved=True)  # fmt: skip
+    DealFactory(
+        partner=world.partner_b,
+        customer_company="株式会社みなと物流",
+        customer_domain="minato-logistics.example.jp",
+        approved=True,
+    )
     # The superuser may see partner B, so its mail carries the conflict's details.
     world.superuser.language = "ja"
     world.superuser.save(update_fields=["language"])

@@ -15,8 +15,9 @@ JUNE = date(2026, 6, 1)
 
 
 def won(partner, amount, on=date(2026, 6, 10), **kwargs):
-    return DealFactory(partner=partner, won=True, closed_on=on, amount=Decimal(amount), amount_jpy=Decimal(amount),
-                       **kwargs)  # fmt: skip
+    return DealFactory(
+        partner=partner, won=True, closed_on=on, amount=Decimal(amount), amount_jpy=Decimal(amount), **kwargs
+    )
 
 
 def test_spiff_pays_per_won_deal_for_eligible_products(db):
@@ -35,8 +36,13 @@ def test_spiff_pays_per_won_deal_for_eligible_products(db):
 
 
 def test_rebate_is_a_percent_of_won_revenue_within_the_program_window(db):
-    ProgramFactory(kind=IncentiveProgram.Kind.REBATE, percent=Decimal("2.5"), amount=0,
-                   starts_on=date(2026, 6, 5), ends_on=date(2026, 6, 30))  # fmt: skip
+    ProgramFactory(
+        kind=IncentiveProgram.Kind.REBATE,
+        percent=Decimal("2.5"),
+        amount=0,
+        starts_on=date(2026, 6, 5),
+        ends_on=date(2026, 6, 30),
+    )
     partner = PartnerFactory()
     won(partner, 1_234_567)
     won(partner, 5_000_000, on=date(2026, 6, 1))  # before the program started

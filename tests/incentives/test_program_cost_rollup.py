@@ -26,8 +26,9 @@ def earnings(world):
     ProgramFactory(
         kind=IncentiveProgram.Kind.SPIFF, amount=Decimal(30_000), name_ja="スピフ", name_en="Spiff"
     )
-    ProgramFactory(kind=IncentiveProgram.Kind.REBATE, percent=Decimal(2), amount=0, name_ja="リベート",
-                   name_en="Rebate")  # fmt: skip
+    ProgramFactory(
+        kind=IncentiveProgram.Kind.REBATE, percent=Decimal(2), amount=0, name_ja="リベート", name_en="Rebate"
+    )
     for partner, amounts in ((world.partner_a, [1_000_000, 2_000_000]), (world.partner_b, [5_000_000])):
         for amount in amounts:
             won(partner, amount, date(2026, 6, 10))
@@ -37,8 +38,9 @@ def earnings(world):
     june_a = Statement.objects.get(partner=world.partner_a, period=JUNE)
     services.statement_approve(statement=june_a, actor=world.manager_a)
     services.statement_mark_paid(statement=june_a, actor=world.manager_a)
-    services.statement_approve(statement=Statement.objects.get(partner=world.partner_b, period=JUNE),
-                               actor=world.manager_a)  # fmt: skip
+    services.statement_approve(
+        statement=Statement.objects.get(partner=world.partner_b, period=JUNE), actor=world.manager_a
+    )
     return world
 
 

@@ -24,18 +24,30 @@ BEFORE = [("incentives", "0009_deal_rollup"), ("incentives", "0009_program_cost_
 def test_rebuild_earnings_corrects_drafts_and_leaves_approved_statements(db, world):
     today = timezone.localdate()
     month = today.replace(day=1)
-    ProgramFactory(kind=IncentiveProgram.Kind.REBATE, percent=Decimal(5), amount=0,
-                   starts_on=date(today.year - 1, 1, 1), ends_on=date(today.year + 1, 12, 31))  # fmt: skip
+    ProgramFactory(
+        kind=IncentiveProgram.Kind.REBATE,
+        percent=Decimal(5),
+        amount=0,
+        starts_on=date(today.year - 1, 1, 1),
+        ends_on=date(today.year + 1, 12, 31),
+    )
     honest, frozen = PartnerFactory(), PartnerFactory()
     deal = DealFactory(partner=honest, won=True, amount=Decimal(1_000_000), closed_on=today)
     paid = DealFactory(partner=frozen, won=True, amount=Decimal(2_000_000), closed_on=today)
     program = IncentiveProgram.objects.get()
     # Lines as the old nightly run left them: the inflated claim in a draft, and an approved one.
     draft = Statement.objects.create(partner=honest, period=month, total=Decimal(50_000_000_000))
-    Earning.objects.create(statement=draft, program=program, deal=deal, partner=honest,
-                           basis=Decimal(999_999_999_999), amount=Decimal(49_999_999_950))  # fmt: skip
-    approved = Statement.objects.create(partner=frozen, period=month, status=Statement.Status.APPROVED,
-                                        total=Decimal(1))  # fmt: skip
+    Earning.objects.create(
+        statement=draft,
+        program=program,
+        deal=deal,
+        partner=honest,
+        basis=Decimal(999_999_999_999),
+        amount=Decimal(49_999_999_950),
+    )
+    approved = Statement.objects.create(
+        partner=frozen, period=month, status=Statement.Status.APPROVED, total=Decimal(1)
+    )
     Earning.objects.create(statement=approved, program=program, deal=paid, partner=frozen, basis=1, amount=1)
     out = StringIO()
     call_command("rebuild_earnings", "--no-tiers", stdout=out)
@@ -74,23 +86,28 @@ def test_the_migration_fills_the_reviewed_figures_of_existing_deals():
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
     OldDeal = old.get_model("incentives", "Deal")
-    common = {"partner_id": partner.pk, "product_id": product.pk, "customer_domain": "x.example.jp",
-              "contact_name": "x", "expected_close_date": date(2026, 6, 1)}  # fmt: skip
+    common = {
+        "partner_id": partner.pk,
+        "product_id": product.pk,
+        "customer_domain": "x.example.jp",
+        "contact_name": "x",
+        "expected_close_date": date(2026, 6, 1),
+    }
 
-    def deal(name, **kw):
-        return OldDeal.objects.create(customer_company=name, company_key=name, **common, **kw).pk
+    def deal(name, amount, **kw):
+        row = {"customer_company": name, "company_key": name, "amount": amount, "amount_jpy": amount}
+        return OldDeal.objects.create(**common, **row, **kw).pk
 
-    honest = deal("honest", amount=1_000_000, amount_jpy=1_000_000, status="approved", stage="won",
-                  closed_on=date(2026, 6, 1), protected_until=date(2026, 7, 1), approved_amount=1_000_000,
-                  approved_currency="JPY")  # fmt: skip
-    legacy = deal("legacy", amount=500_000, amount_jpy=500_000, status="approved", stage="won",
-                  closed_on=date(2026, 6, 1), protected_until=date(2026, 7, 1))  # fmt: skip
-    inflated = deal("inflated", amount=9_000_000, amount_jpy=9_000_000, status="rejected", stage="won",
-                    closed_on=date(2026, 6, 1), protected_until=date(2026, 7, 1), approved_amount=1_000,
-                    approved_currency="USD")  # fmt: skip
-    pending = deal("pending", amount=7_000_000, amount_jpy=7_000_000, status="submitted", stage="won",
-                   closed_on=date(2026, 6, 1), approved_amount=1_000_000, approved_currency="JPY")  # fmt: skip
-    rejected = deal("rejected", amount=3_000_000, amount_jpy=3_000_000, status="rejected", stage="qualifying")
+    won = {"stage": "won", "closed_on": date(2026, 6, 1)}
+    protected = {**won, "protected_until": date(2026, 7, 1)}
+    approved_million = {"approved_amount": 1_000_000, "approved_currency": "JPY"}
+    honest = deal("honest", 1_000_000, status="approved", **protected, **approved_million)
+    legacy = deal("legacy", 500_000, status="approved", **protected)
+    inflated = deal(
+        "inflated", 9_000_000, status="rejected", **protected, approved_amount=1_000, approved_currency="USD"
+    )
+    pending = deal("pending", 7_000_000, status="submitted", **won, **approved_million)
+    rejected = deal("rejected", 3_000_000, status="rejected", stage="qualifying")
     try:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())  # through 0011's backfill

@@ -23,8 +23,13 @@ AS_OF = date(2026, 6, 30)
 def test_gold_needs_real_certified_people_and_a_completed_plan(tiers):
     partner = PartnerFactory()
     for _i in range(5):
-        DealFactory(partner=partner, won=True, closed_on=date(2026, 6, 1), amount=Decimal(4_000_000),
-                    amount_jpy=Decimal(4_000_000))  # fmt: skip
+        DealFactory(
+            partner=partner,
+            won=True,
+            closed_on=date(2026, 6, 1),
+            amount=Decimal(4_000_000),
+            amount_jpy=Decimal(4_000_000),
+        )
     people = [MembershipFactory(partner=partner).user for _i in range(3)]
     for person in people:
         UserCertificationFactory(user=person, partner=partner, issued_on=AS_OF - timedelta(days=30))

@@ -15,8 +15,9 @@ from tests.incentives.factories import DealFactory
 
 
 def test_gap_in_words_english_and_japanese(tiers):
-    state = PartnerTierState(won_revenue=Decimal(16_800_000), won_deals=5, certified_people=1,
-                             onboarding_completed=True)  # fmt: skip
+    state = PartnerTierState(
+        won_revenue=Decimal(16_800_000), won_deals=5, certified_people=1, onboarding_completed=True
+    )
     with translation.override("en"):
         assert queries.gap_in_words(state, tiers[2]) == (
             "2 more certified people and 3.2M JPY won revenue to reach Gold"
@@ -125,8 +126,12 @@ def test_partner_a_name_is_hidden_from_peers_until_opt_in(world, client_for, tie
 
 
 def test_downgrade_warning_on_scorecard(world, client_for, tiers):
-    PartnerTierState.objects.create(partner=world.partner_a, tier=tiers[1], qualified_tier=tiers[0],
-                                    downgrade_pending_since=date.today() - timedelta(days=10))  # fmt: skip
+    PartnerTierState.objects.create(
+        partner=world.partner_a,
+        tier=tiers[1],
+        qualified_tier=tiers[0],
+        downgrade_pending_since=date.today() - timedelta(days=10),
+    )
     text = client_for(world.member_a).get(reverse("incentives:scorecard")).getvalue().decode()
     assert 'data-testid="downgrade-warning"' in text
     on = date.today() + timedelta(days=80)

@@ -99,10 +99,22 @@ def _late_tasks_fixture(known):
     from django.utils import timezone
 
     done_late = plan("sales", date(2026, 2, 1))
-    TaskFactory(plan=done_late, title="Business plan", pillar="goals", due_date=date(2026, 2, 10),
-                status="done", completed_at=timezone.make_aware(datetime(2026, 2, 12, 9)))  # fmt: skip
-    TaskFactory(plan=done_late, title="Kick-off", pillar="goals", due_date=date(2026, 2, 10),
-                status="done", completed_at=timezone.make_aware(datetime(2026, 2, 10, 23, 30)))  # fmt: skip
+    TaskFactory(
+        plan=done_late,
+        title="Business plan",
+        pillar="goals",
+        due_date=date(2026, 2, 10),
+        status="done",
+        completed_at=timezone.make_aware(datetime(2026, 2, 12, 9)),
+    )
+    TaskFactory(
+        plan=done_late,
+        title="Kick-off",
+        pillar="goals",
+        due_date=date(2026, 2, 10),
+        status="done",
+        completed_at=timezone.make_aware(datetime(2026, 2, 10, 23, 30)),
+    )
     cancelled = OnboardingPlan.objects.filter(status="cancelled").first()
     TaskFactory(plan=cancelled, title="Business plan", pillar="goals", due_date=date(2026, 1, 10))  # ignored
     return known
@@ -177,9 +189,11 @@ def test_the_cached_metrics_may_lag_and_say_so_then_follow_plans_and_certificati
     assert client.get(url).context["running"] == running - 1
     before = client.get(url).context["certs"]
     UserCertificationFactory(
-        partner=world.partner_a, certification__name="Closer",
-        issued_on=date(2026, 3, 1), valid_until=date(2027, 3, 1),
-    )  # fmt: skip
+        partner=world.partner_a,
+        certification__name="Closer",
+        issued_on=date(2026, 3, 1),
+        valid_until=date(2027, 3, 1),
+    )
     five_minutes_later()
     after = client.get(url).context["certs"]
     assert after != before and "Closer" in [r["certification__name"] for r in after]

@@ -23,8 +23,13 @@ def test_plan_start_copies_template_with_due_dates(world, template, manager):
     tasks = list(plan.tasks.order_by("position"))
     assert [t.title for t in tasks] == [t.title for t in template.tasks.order_by("position")]
     assert [t.due_date for t in tasks] == [
-        date(2026, 4, 8), date(2026, 4, 11), date(2026, 4, 15), date(2026, 5, 1), date(2026, 5, 16), date(2026, 5, 31)
-    ]  # fmt: skip
+        date(2026, 4, 8),
+        date(2026, 4, 11),
+        date(2026, 4, 15),
+        date(2026, 5, 1),
+        date(2026, 5, 16),
+        date(2026, 5, 31),
+    ]
     assert all(t.status == OnboardingTask.Status.OPEN for t in tasks)
     assert AuditEvent.objects.filter(action="onboarding.plan_started", partner_id=world.partner_a.pk).exists()
 

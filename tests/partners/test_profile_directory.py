@@ -203,8 +203,14 @@ def funnel(world):
     ApplicationFactory(
         source="referral", referral_link=link, created_at=_at(2), status="approved", decided_at=_at(6)
     )
-    ApplicationFactory(source="referral", referral_link=link, created_at=_at(3), status="rejected", decided_at=_at(9),
-                       partner_type="delivery")  # fmt: skip
+    ApplicationFactory(
+        source="referral",
+        referral_link=link,
+        created_at=_at(3),
+        status="rejected",
+        decided_at=_at(9),
+        partner_type="delivery",
+    )
     # RFP: 1 open; Web: 1 rejected after 10 days.
     ApplicationFactory(source="rfp", created_at=_at(4), partner_type="solution")
     ApplicationFactory(source="web", created_at=_at(5), status="rejected", decided_at=_at(15))

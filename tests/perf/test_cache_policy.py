@@ -194,9 +194,11 @@ def test_a_value_reading_outside_its_scopes_fails(world, guard):
 
     with cacheguard.guarding(guard):
         pagecache.cached("t:assets", (pagecache.partner(1),), lambda: Asset.objects.count())
-        pagecache.cached("t:outer", (pagecache.partner(1),), lambda: pagecache.cached(
-            "t:inner", (pagecache.catalogue(),), lambda: 1
-        ))  # fmt: skip
+        pagecache.cached(
+            "t:outer",
+            (pagecache.partner(1),),
+            lambda: pagecache.cached("t:inner", (pagecache.catalogue(),), lambda: 1),
+        )
         pagecache.lagging("t:lag", lambda: Asset.objects.count(), seconds=60)  # may lag: anything
     problems = guard.report()
     assert len(problems) == 2, problems

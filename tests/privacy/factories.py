@@ -14,17 +14,30 @@ def provision_a(w, **kwargs):
         partner=w.partner_a, contact_name=SUBJECT_A, contact_email="hanako-5c2b@customer.example"
     )
     return services.provision_record(
-        source=ProvisionRecord.Source.DEAL_REGISTRATION, source_object=deal, partner=w.partner_a, user=w.member_a,
-        subject_name=SUBJECT_A, subject_company=deal.customer_company, items=["name", "company", "email"],
-        acquisition=ProvisionRecord.Acquisition.MEETING, **kwargs,
-    )  # fmt: skip
+        source=ProvisionRecord.Source.DEAL_REGISTRATION,
+        source_object=deal,
+        partner=w.partner_a,
+        user=w.member_a,
+        subject_name=SUBJECT_A,
+        subject_company=deal.customer_company,
+        items=["name", "company", "email"],
+        acquisition=ProvisionRecord.Acquisition.MEETING,
+        **kwargs,
+    )
 
 
 def request_a(w, **kwargs):
-    data = {"kind": DataRequest.Kind.DISCLOSURE, "received_on": date.today(), "requester_name": SUBJECT_A,
-            "requester_email": "hanako-5c2b@customer.example", "subject_name": SUBJECT_A,
-            "subject_email": "hanako-5c2b@customer.example", "details": "保有個人データの開示を求めます。",
-            "partner": w.partner_a, **kwargs}  # fmt: skip
+    data = {
+        "kind": DataRequest.Kind.DISCLOSURE,
+        "received_on": date.today(),
+        "requester_name": SUBJECT_A,
+        "requester_email": "hanako-5c2b@customer.example",
+        "subject_name": SUBJECT_A,
+        "subject_email": "hanako-5c2b@customer.example",
+        "details": "保有個人データの開示を求めます。",
+        "partner": w.partner_a,
+        **kwargs,
+    }
     return services.data_request_create(actor=w.superuser, data=data)
 
 

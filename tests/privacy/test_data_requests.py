@@ -22,9 +22,15 @@ pytestmark = pytest.mark.django_db
 
 def test_a_manager_records_a_request_with_a_deadline_in_business_days(world, client_for):
     client = client_for(world.manager_a)
-    data = {"kind": "disclosure", "received_on": "2026-04-28", "subject_name": "港 一郎",
-            "subject_email": "ichiro@example.jp", "requester_name": "港 一郎", "details": "保有個人データの開示",
-            "partner": world.partner_a.pk}  # fmt: skip
+    data = {
+        "kind": "disclosure",
+        "received_on": "2026-04-28",
+        "subject_name": "港 一郎",
+        "subject_email": "ichiro@example.jp",
+        "requester_name": "港 一郎",
+        "details": "保有個人データの開示",
+        "partner": world.partner_a.pk,
+    }
     response = client.post(reverse("privacy:request_create"), data)
     request = DataRequest.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/{request.pk}/")
@@ -174,8 +180,9 @@ def test_a_disclosure_request_erases_nothing(world):
     from privacy import registry
 
     with pytest.raises(services.PrivacyError):
-        services.data_request_erase(request=request, actor=world.manager_a, finder=registry.subject_finder("deals"),
-                                    ids=[deal.pk])  # fmt: skip
+        services.data_request_erase(
+            request=request, actor=world.manager_a, finder=registry.subject_finder("deals"), ids=[deal.pk]
+        )
     assert Deal.objects.get(pk=deal.pk).contact_name == SUBJECT_A
 
 

@@ -50,8 +50,17 @@ def test_offboarding_exports_the_partner_and_emails_the_link(
     (message,) = [m for m in mail.outbox if world.manager_a.email in m.to and "エクスポート" in m.subject]
     assert reverse("privacy:export_download", args=[export.pk]) in message.body
     files = _zip(client_for(world.manager_a), export)
-    assert {"index.csv", "partner.csv", "members.csv", "deals.csv", "provision_records.csv", "earnings.csv",
-            "certifications.csv", "questions.csv", "campaigns.csv"} <= set(files)  # fmt: skip
+    assert {
+        "index.csv",
+        "partner.csv",
+        "members.csv",
+        "deals.csv",
+        "provision_records.csv",
+        "earnings.csv",
+        "certifications.csv",
+        "questions.csv",
+        "campaigns.csv",
+    } <= set(files)
     deals = files["deals.csv"]
     assert "担当者名" in deals[0] and any("港 一郎" in row for row in deals)
     assert any("'=cmd|' /C calc'!A0" in row for row in deals)  # a formula stays text in Excel

@@ -28,17 +28,21 @@ def form(**overrides):
 def test_registering_a_deal_records_the_provision(world, client_for, settings):
     settings.PRM_VENDOR_NAME = "株式会社ベンダー"
     PartnerLegalIdentity.objects.create(
-        partner=world.partner_a, legal_name="アルファ商事株式会社", address="東京都千代田区丸の内1-1",
+        partner=world.partner_a,
+        legal_name="アルファ商事株式会社",
+        address="東京都千代田区丸の内1-1",
         representative="代表取締役 山田一郎",
-    )  # fmt: skip
+    )
     response = client_for(world.member_a).post(reverse("incentives:deal_create"), form())
     assert response.status_code == 302
     deal = Deal.objects.get()
     record = ProvisionRecord.objects.get()
     assert record.source_object == deal and record.partner == world.partner_a
     assert (record.provider_name, record.provider_address, record.provider_representative) == (
-        "アルファ商事株式会社", "東京都千代田区丸の内1-1", "代表取締役 山田一郎",
-    )  # fmt: skip
+        "アルファ商事株式会社",
+        "東京都千代田区丸の内1-1",
+        "代表取締役 山田一郎",
+    )
     assert record.recipient_name == "株式会社ベンダー" and record.provided_by == world.member_a
     assert (record.subject_name, record.subject_company) == ("港 一郎", "株式会社みなと物流")
     assert record.items == ["name", "company", "email"]
@@ -57,9 +61,15 @@ def test_a_changed_contact_is_a_new_provision_and_needs_consent(world, client_fo
     client = client_for(world.member_a)
     client.post(reverse("incentives:deal_create"), form())
     deal = Deal.objects.get()
-    update = {"stage": "proposal", "amount": "4500000", "currency": "JPY",
-              "expected_close_date": deal.expected_close_date.isoformat(), "contact_name": "別の 担当者",
-              "contact_phone": "03-1234-5678", "contact_email": "other@minato-logistics.example.jp"}  # fmt: skip
+    update = {
+        "stage": "proposal",
+        "amount": "4500000",
+        "currency": "JPY",
+        "expected_close_date": deal.expected_close_date.isoformat(),
+        "contact_name": "別の 担当者",
+        "contact_phone": "03-1234-5678",
+        "contact_email": "other@minato-logistics.example.jp",
+    }
     response = client.post(reverse("incentives:deal_update", args=[deal.pk]), update)
     assert response.status_code == 200 and ProvisionRecord.objects.count() == 1
     client.post(reverse("incentives:deal_update", args=[deal.pk]), {**update, "contact_consent": "on"})
@@ -135,11 +145,20 @@ def test_staff_and_the_partner_export_the_records_as_csv(world, client_for):
 
 def test_hostile_names_are_neutralised_in_the_csv(world, client_for):
     deal = incentive_services.deal_register(
-        partner=world.partner_a, user=world.member_a,
-        data={"customer_company": "=HYPERLINK(\"http://evil.example\")", "customer_domain": "evil.example",
-              "contact_name": "@SUM(1+1)", "product": ProductFactory(), "amount": 1, "currency": "JPY",
-              "expected_close_date": date.today(), "contact_source": "other", "contact_consent": True},
-    )  # fmt: skip
+        partner=world.partner_a,
+        user=world.member_a,
+        data={
+            "customer_company": '=HYPERLINK("http://evil.example")',
+            "customer_domain": "evil.example",
+            "contact_name": "@SUM(1+1)",
+            "product": ProductFactory(),
+            "amount": 1,
+            "currency": "JPY",
+            "expected_close_date": date.today(),
+            "contact_source": "other",
+            "contact_consent": True,
+        },
+    )
     assert deal.pk
     body = (
         client_for(world.admin_a)

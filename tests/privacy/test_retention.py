@@ -53,13 +53,19 @@ def test_stale_contacts_are_anonymised_and_live_ones_kept(world):
         approved=True,
         status=Deal.Status.EXPIRED,
         protected_until=TODAY() - timedelta(days=LONG_AGO),
-    )  # expired long ago but still being worked on (updated today), fmt: skip
+    )  # expired long ago but still being worked on (updated today)
     open_deal = _aged(DealFactory(partner=world.partner_a, approved=True))
     record = ProvisionRecord.objects.create(
-        source="deal_registration", partner=world.partner_a, provider_name="A", recipient_name="V",
-        subject_name=stale[0].contact_name, items=["name"], basis="consent", acquisition="other",
+        source="deal_registration",
+        partner=world.partner_a,
+        provider_name="A",
+        recipient_name="V",
+        subject_name=stale[0].contact_name,
+        items=["name"],
+        basis="consent",
+        acquisition="other",
         retain_until=TODAY() + timedelta(days=800),
-    )  # fmt: skip
+    )
     assert tasks.anonymise_deal_contacts() == 3
     for deal in stale:
         deal.refresh_from_db()

@@ -220,9 +220,12 @@ def test_tier_change_notifies_partner_admins_once(world, tiers):
     from incentives.models import TierChange
 
     change = TierChange.objects.create(
-        partner=world.partner_a, kind=TierChange.Kind.UPGRADE, from_tier=tiers[0], to_tier=tiers[1],
+        partner=world.partner_a,
+        kind=TierChange.Kind.UPGRADE,
+        from_tier=tiers[0],
+        to_tier=tiers[1],
         effective_on=date.today(),
-    )  # fmt: skip
+    )
     incentive_emails.tier_changes(change_ids=[change.pk])
     incentive_emails.tier_changes(change_ids=[change.pk])
     rows = Notification.objects.filter(kind="tier_changed")

@@ -17,8 +17,16 @@ pytestmark = pytest.mark.django_db
 
 # Pages outside /admin/ and /staff/ that a staff member can open: the portal's own pages,
 # account pages, htmx fragments, downloads.
-ELSEWHERE = ["/", "/notifications/", "/notifications/bell/", "/accounts/email/", "/accounts/password/change/",
-             "/campaigns/", "/content/", "/questions/"]  # fmt: skip
+ELSEWHERE = [
+    "/",
+    "/notifications/",
+    "/notifications/bell/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/campaigns/",
+    "/content/",
+    "/questions/",
+]
 
 
 @pytest.fixture

@@ -53,6 +53,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"
+
+
+def as_user(name: str) -> list[str]:
+    """The command prefix that runs what follows as the system user `name`."""
+    return [RUNUSER, "-u", name, "--"]
+
+
 BASE = int(os.environ.get("PROD_LANE_PORT_BASE", "9400"))
 BUDGET = float(os.environ.get("PROD_LANE_BUDGET", "600"))
 STARTED = time.monotonic()
@@ -69,8 +76,20 @@ PORTS = {
 }
 SERVER_NAME = "portal.lane.test"
 # The steps of docs/deployment.md the lane runs, in the document's order.
-DOC_STEPS = ["database", "pgbouncer", "redis", "app", "release", "tls", "nginx", "units", "smoke",
-             "backup", "restore", "s3"]  # fmt: skip
+DOC_STEPS = [
+    "database",
+    "pgbouncer",
+    "redis",
+    "app",
+    "release",
+    "tls",
+    "nginx",
+    "units",
+    "smoke",
+    "backup",
+    "restore",
+    "s3",
+]
 ROWS: list[tuple[str, str, float, bool]] = []
 # Settings the lane adds to the environment file (not in the document): a heartbeat every
 # 5 s instead of 5 minutes, a killed worker's task delivered again after 15 s, not 1 h, and
@@ -143,10 +162,17 @@ class Processes:
         self.offsets: dict[str, int] = {}  # where the current run of each name starts in its log
         self.stoppers: list = []
 
-    def start(self, name: str, cmd: list[str], *, env: dict | None = None, cwd: Path | None = None,
-              user: str | None = None) -> subprocess.Popen:  # fmt: skip
+    def start(
+        self,
+        name: str,
+        cmd: list[str],
+        *,
+        env: dict | None = None,
+        cwd: Path | None = None,
+        user: str | None = None,
+    ) -> subprocess.Popen:
         if user:
-            cmd = [RUNUSER, "-u", user, "--", *cmd]
+            cmd = [*as_user(user), *cmd]
         out = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         self.offsets[name] = out.tell()
         proc = subprocess.Popen(
@@ -194,12 +220,22 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.context = ssl.create_default_context(cafile=str(lane.vars["PRM_TLS_CERT"]))
 
-    def request(self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None,
-                port: int | None = None):  # fmt: skip
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        headers: dict | None = None,
+        port: int | None = None,
+    ):
         conn = http.client.HTTPSConnection(
-            "127.0.0.1", port or PORTS["PRM_HTTPS_PORT"], context=self.context, timeout=30,
+            "127.0.0.1",
+            port or PORTS["PRM_HTTPS_PORT"],
+            context=self.context,
+            timeout=30,
             source_address=(self.source, 0),
-        )  # fmt: skip
+        )
         conn._tunnel_host = None
         conn.host = SERVER_NAME  # SNI and certificate check against the portal's name
         conn._create_connection = lambda address, timeout, source: socket.create_connection(
@@ -302,9 +338,13 @@ class Lane:
         """One `# step` block of the document, verbatim, with bash -euo pipefail."""
         script = doc_steps()[name]
         result = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", script], cwd=self.home, env=self.shell_env(),
-            capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+            ["bash", "-euo", "pipefail", "-c", script],
+            cwd=self.home,
+            env=self.shell_env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         (self.tmp / "logs" / f"step-{name}.log").write_text(result.stdout + result.stderr)
         if result.returncode:
             raise LaneError(
@@ -323,18 +363,25 @@ class Lane:
         return env
 
     def manage(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        python = [f"PRM_ENV_FILE={self.vars['PRM_ENV']}", f"{self.vars['PRM_VENV']}/bin/python"]
         return subprocess.run(
-            [RUNUSER, "-u", "prm", "--", "env", f"PRM_ENV_FILE={self.vars['PRM_ENV']}",
-             f"{self.vars['PRM_VENV']}/bin/python", *args],
-            cwd=self.home, capture_output=True, text=True, timeout=timeout,
+            [*as_user("prm"), "env", *python, *args],
+            cwd=self.home,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
             env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-        )  # fmt: skip
+        )
 
     def psql(self, sql: str, database: str = "prm") -> str:
         result = subprocess.run(
-            [RUNUSER, "-u", "postgres", "--", "psql", "-v", "ON_ERROR_STOP=1", "-d", database, "-Atc", sql],
-            env=self.shell_env(), capture_output=True, text=True, timeout=60, cwd="/",
-        )  # fmt: skip
+            [*as_user("postgres"), "psql", "-v", "ON_ERROR_STOP=1", "-d", database, "-Atc", sql],
+            env=self.shell_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd="/",
+        )
         if result.returncode:
             raise LaneError(f"psql: {result.stderr[-400:]}")
         return result.stdout.strip()
@@ -365,36 +412,15 @@ class Lane:
             folder.mkdir()
             shutil.chown(folder, "postgres", "postgres")
         bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-        subprocess.run(
-            [RUNUSER, "-u", "postgres", "--", f"{bindir}/initdb", "-D", str(data), "-U", "postgres",
-             "--auth-local=peer", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"],
-            check=True, capture_output=True, cwd="/",
-        )  # fmt: skip
+        initdb = [f"{bindir}/initdb", "-D", str(data), "-U", "postgres", "--auth-local=peer"]
+        initdb += ["--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"]
+        subprocess.run([*as_user("postgres"), *initdb], check=True, capture_output=True, cwd="/")
+        pg_ctl = [*as_user("postgres"), f"{bindir}/pg_ctl", "-D", str(data), "-w"]
         options = f"-p {PORTS['PGPORT']} -k {sockets} -c listen_addresses=127.0.0.1"
-        subprocess.run(
-            [RUNUSER, "-u", "postgres", "--", f"{bindir}/pg_ctl", "-D", str(data), "-w", "-t", "120",
-             "-l", str(logs / "postgresql.log"), "-o", options, "start"],
-            check=True, capture_output=True, cwd="/",
-        )  # fmt: skip
+        start = ["-t", "120", "-l", str(logs / "postgresql.log"), "-o", options, "start"]
+        subprocess.run([*pg_ctl, *start], check=True, capture_output=True, cwd="/")
         self.procs.stoppers.append(
-            lambda: subprocess.run(
-                [
-                    RUNUSER,
-                    "-u",
-                    "postgres",
-                    "--",
-                    f"{bindir}/pg_ctl",
-                    "-D",
-                    str(data),
-                    "-m",
-                    "fast",
-                    "-w",
-                    "stop",
-                ],
-                capture_output=True,
-                timeout=60,
-                cwd="/",
-            )
+            lambda: subprocess.run([*pg_ctl, "-m", "fast", "stop"], capture_output=True, timeout=60, cwd="/")
         )
         self.pg_version = subprocess.run(
             [f"{bindir}/postgres", "--version"], capture_output=True, text=True
@@ -448,10 +474,8 @@ http {{
 
     def smtp_sink(self) -> None:
         self.sink.mkdir()
-        self.procs.start(
-            "smtp", [str(REPO / ".venv" / "bin" / "python"), str(REPO / "tests/production/smtpsink.py"),
-                     "--port", str(PORTS["SMTP"]), "--folder", str(self.sink)],
-        )  # fmt: skip
+        sink = [str(REPO / ".venv" / "bin" / "python"), str(REPO / "tests/production/smtpsink.py")]
+        self.procs.start("smtp", [*sink, "--port", str(PORTS["SMTP"]), "--folder", str(self.sink)])
         wait_for("the SMTP server", lambda: (self.sink / "ready").exists(), 30)
 
     # -- the units, as systemd would run them ---------------------------------------------
@@ -561,11 +585,14 @@ def step_pgbouncer(lane: Lane) -> None:
     password = lane.vars["DB_PASSWORD"]
 
     def login(secret: str) -> subprocess.CompletedProcess:
+        server = ["-h", "127.0.0.1", "-p", str(PORTS["PGBOUNCER_PORT"]), "-U", "prm", "-d", "prm"]
         return subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-p", str(PORTS["PGBOUNCER_PORT"]), "-U", "prm", "-d", "prm", "-Atc",
-             "SELECT current_user || ' ' || current_setting('TimeZone')"],
-            env={**lane.shell_env(), "PGPASSWORD": secret}, capture_output=True, text=True, timeout=30,
-        )  # fmt: skip
+            ["psql", *server, "-Atc", "SELECT current_user || ' ' || current_setting('TimeZone')"],
+            env={**lane.shell_env(), "PGPASSWORD": secret},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
 
     good, bad = login(password), login("wrong-" + password)
     ini = (Path(lane.vars["PGBOUNCER_DIR"]) / "pgbouncer.ini").read_text()
@@ -623,10 +650,17 @@ def step_app(lane: Lane) -> None:
     dockerfile = (REPO / "deploy" / "Dockerfile").read_text()
     line = re.search(r"^RUN (DJANGO_SECRET_KEY=.*collectstatic.*)$", dockerfile, flags=re.M)
     build = subprocess.run(
-        ["bash", "-c", f"cd {lane.home} && env "
-         f"PATH={lane.vars['PRM_VENV']}/bin:/usr/bin:/bin {line[1] if line else 'false'}"],
-        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, timeout=300,
-    )  # fmt: skip
+        [
+            "bash",
+            "-c",
+            f"cd {lane.home} && env "
+            f"PATH={lane.vars['PRM_VENV']}/bin:/usr/bin:/bin {line[1] if line else 'false'}",
+        ],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )
     record(
         "step app: runtime virtualenv and environment file",
         f"{len(installed)} packages from requirements.txt, dev-only among them: {dev_only or 'none'}; "
@@ -733,9 +767,15 @@ def journey_sign_in(lane: Lane, client: Client) -> None:
         }
     ).encode()
     response, _ = client.request(
-        "POST", "/accounts/login/", body=body,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": lane.site_url + "/accounts/login/", **forged},
-    )  # fmt: skip
+        "POST",
+        "/accounts/login/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": lane.site_url + "/accounts/login/",
+            **forged,
+        },
+    )
     ip = lane.psql(
         "SELECT data->>'ip' FROM prm_auditevent WHERE action = 'auth.login' ORDER BY id DESC LIMIT 1"
     )
@@ -995,9 +1035,12 @@ def step_s3(lane: Lane) -> None:
     )
     wait_for("moto", lambda: port_open(PORTS["S3"]), 60)
     s3 = boto3.client(
-        "s3", endpoint_url=lane.vars["S3_ENDPOINT"], region_name=lane.vars["S3_REGION"],
-        aws_access_key_id=lane.vars["S3_ACCESS_KEY"], aws_secret_access_key=lane.vars["S3_SECRET_KEY"],
-    )  # fmt: skip
+        "s3",
+        endpoint_url=lane.vars["S3_ENDPOINT"],
+        region_name=lane.vars["S3_REGION"],
+        aws_access_key_id=lane.vars["S3_ACCESS_KEY"],
+        aws_secret_access_key=lane.vars["S3_SECRET_KEY"],
+    )
     s3.create_bucket(
         Bucket=lane.vars["S3_BUCKET"],
         CreateBucketConfiguration={"LocationConstraint": lane.vars["S3_REGION"]},
@@ -1049,8 +1092,10 @@ def prepare_checkout(tmp: Path, worktree: bool) -> Path:
     if worktree:
         files = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=REPO, capture_output=True, check=True,
-        ).stdout.split(b"\0")  # fmt: skip
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        ).stdout.split(b"\0")
         for name in filter(None, files):
             source = REPO / name.decode()
             if source.is_file():
@@ -1128,8 +1173,17 @@ def main() -> int:
             check_budget()
             step()
         client = lane.client(source="127.0.0.2")
-        for journey in (journey_health, journey_sign_in, journey_partner_page, journey_private_file,
-                        journey_deal_mail, journey_export, journey_beat, journey_node_kill, journey_worker_kill):  # fmt: skip
+        for journey in (
+            journey_health,
+            journey_sign_in,
+            journey_partner_page,
+            journey_private_file,
+            journey_deal_mail,
+            journey_export,
+            journey_beat,
+            journey_node_kill,
+            journey_worker_kill,
+        ):
             check_budget()
             journey(lane, client)
         step_backup_restore(lane)

@@ -58,9 +58,12 @@ def test_announcement_in_english(world, client_for):
 
 def test_video_on_landing_page_and_home_for_new_members(world, client_for, client):
     OverviewVideo.objects.create(
-        title_ja="ポータル概要", title_en="Portal overview", external_url="https://www.youtube.com/watch?v=abcdefghijk",
-        chapters_ja="0:00 はじめに\n1:30 案件登録", transcript_ja="こんにちは。",
-    )  # fmt: skip
+        title_ja="ポータル概要",
+        title_en="Portal overview",
+        external_url="https://www.youtube.com/watch?v=abcdefghijk",
+        chapters_ja="0:00 はじめに\n1:30 案件登録",
+        transcript_ja="こんにちは。",
+    )
     landing = client.get("/").getvalue().decode()
     assert "youtube-nocookie.com/embed/abcdefghijk" in landing and "ポータル概要" in landing
     assert "<iframe" not in landing  # nothing loads from YouTube before a click

@@ -94,9 +94,18 @@ def test_deal_registered_against_a_joined_campaign(world, client_for):
     choices = [c[0].value for c in form_page.context["form"].fields["campaign"].choices if c[0]]
     assert choices == [campaign.pk] and other.pk not in choices
     product = ProductFactory()
-    data = {"customer_company": "東京物産株式会社", "customer_domain": "tokyo-bussan.example.jp", "contact_name": "佐藤",
-            "contact_source": "inquiry", "contact_consent": "on", "product": product.pk, "amount": "1200000", "currency": "JPY",
-            "expected_close_date": (date.today() + timedelta(days=30)).isoformat(), "campaign": campaign.pk}  # fmt: skip
+    data = {
+        "customer_company": "東京物産株式会社",
+        "customer_domain": "tokyo-bussan.example.jp",
+        "contact_name": "佐藤",
+        "contact_source": "inquiry",
+        "contact_consent": "on",
+        "product": product.pk,
+        "amount": "1200000",
+        "currency": "JPY",
+        "expected_close_date": (date.today() + timedelta(days=30)).isoformat(),
+        "campaign": campaign.pk,
+    }
     response = client.post(reverse("incentives:deal_create"), data)
     assert response.status_code == 302
     assert Deal.objects.get(customer_company="東京物産株式会社").campaign == campaign

@@ -209,8 +209,9 @@ def test_hostile_partner_name_is_substituted_literally(world):
     participation = services.participation_opt_in(
         campaign=campaign, partner=world.partner_a, user=world.admin_a
     )
-    texts = queries.ready_texts(campaign=campaign, participation=participation, partner=world.partner_a,
-                                user=world.admin_a)  # fmt: skip
+    texts = queries.ready_texts(
+        campaign=campaign, participation=participation, partner=world.partner_a, user=world.admin_a
+    )
     assert texts["email_body"] == f"Hi {HOSTILE} -> {participation.tracked_url()}"
 
 
@@ -302,10 +303,17 @@ def test_admin_creates_a_bilingual_campaign_with_an_audience(world, client_for):
     from promotion.models import Campaign
 
     data = {
-        "name_ja": "夏のキャンペーン", "name_en": "Summer campaign", "kind": "packaged", "status": "published",
-        "starts_on": "2026-07-01", "ends_on": "2026-08-31", "budget": "500000", "partner_types": ["sales"],
-        "participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "name_ja": "夏のキャンペーン",
+        "name_en": "Summer campaign",
+        "kind": "packaged",
+        "status": "published",
+        "starts_on": "2026-07-01",
+        "ends_on": "2026-08-31",
+        "budget": "500000",
+        "partner_types": ["sales"],
+        "participations-TOTAL_FORMS": "0",
+        "participations-INITIAL_FORMS": "0",
+    }
     response = client_for(world.superuser).post(reverse("admin:promotion_campaign_add"), data)
     assert response.status_code == 302, response.getvalue().decode()[:3000]
     campaign = Campaign.objects.get(name_en="Summer campaign")

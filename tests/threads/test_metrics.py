@@ -151,8 +151,14 @@ def test_metrics_page_query_count_does_not_grow(role, world, client_for, django_
         assert client.get(url).status_code == 200
     n_small = len(small.captured_queries)
     for i in range(12):
-        known(world, category="deals", created=datetime.now(TOKYO) - timedelta(days=i + 3), response_hours=1,
-              closed_hours=5, partner=world.partner_b if i % 2 else world.partner_a)  # fmt: skip
+        known(
+            world,
+            category="deals",
+            created=datetime.now(TOKYO) - timedelta(days=i + 3),
+            response_hours=1,
+            closed_hours=5,
+            partner=world.partner_b if i % 2 else world.partner_a,
+        )
     with django_assert_max_num_queries(12):  # served from the cache (the figures may lag)
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(n_small):

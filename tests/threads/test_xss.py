@@ -10,9 +10,27 @@ from prm.markdown import ALLOWED_TAGS, render_markdown
 from tests.threads.xss_vectors import XSS_VECTORS
 
 DANGEROUS_TAGS = {
-    "script", "iframe", "object", "embed", "style", "meta", "link", "base", "form", "input",
-    "button", "svg", "math", "body", "details", "video", "source", "noscript", "frame", "applet",
-}  # fmt: skip
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "meta",
+    "link",
+    "base",
+    "form",
+    "input",
+    "button",
+    "svg",
+    "math",
+    "body",
+    "details",
+    "video",
+    "source",
+    "noscript",
+    "frame",
+    "applet",
+}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "data", "srcdoc"}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 

@@ -42,16 +42,27 @@ def _old_rows(old, partner, idle, user):
     Plan = get("OnboardingPlan")
     for started, completed in ((date(2026, 1, 5), date(2026, 2, 20)), (date(2026, 4, 1), date(2026, 5, 1))):
         Plan.objects.create(
-            partner_id=partner.pk, status="completed", started_on=started, target_date=date(2026, 12, 31),
+            partner_id=partner.pk,
+            status="completed",
+            started_on=started,
+            target_date=date(2026, 12, 31),
             completed_on=completed,
-        )  # fmt: skip
+        )
     Plan.objects.create(partner_id=idle.pk, status="running", target_date=date(2026, 12, 31))
     ct = old.get_model("contenttypes", "ContentType").objects.get(app_label="onboarding", model="enrollment")
     event = AuditEvent.objects.create(
         action="training.enrolled", target_type_id=ct.pk, target_id=str(enrollment.pk)
     )
-    return {"course": course.pk, "lesson": lesson.pk, "enrollment": enrollment.pk, "award": award.pk,
-            "lms": lms.pk, "cert": cert.pk, "ct": ct.pk, "event": event.pk}  # fmt: skip
+    return {
+        "course": course.pk,
+        "lesson": lesson.pk,
+        "enrollment": enrollment.pk,
+        "award": award.pk,
+        "lms": lms.pk,
+        "cert": cert.pk,
+        "ct": ct.pk,
+        "event": event.pk,
+    }
 
 
 @pytest.mark.django_db(transaction=True)
