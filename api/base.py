@@ -24,7 +24,7 @@ from content.services import ContentError
 from incentives.services import IncentivesError
 from onboarding.services import OnboardingError
 from partners.services import RecruitmentError
-from prm.audit import acting_via
+from prm.audit.log import acting_via
 from promotion.services import PromotionError
 from threads.services import ThreadError
 

@@ -5,7 +5,7 @@ from api import scopes as scope_defs
 from api.services import LIFETIMES, audience_of
 from incentives.forms import DealForm
 from incentives.models import Deal
-from prm.weburl import WebURLFormField
+from prm.text.weburl import WebURLFormField
 
 
 class TokenForm(forms.Form):

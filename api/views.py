@@ -1,7 +1,7 @@
 """The API's endpoints: partner side (`/api/v1/...`, a partner user's token) and vendor side
 (`/api/v1/vendor/...`, a channel manager's token). Each view loads through the apps'
 querysets and `queries`, and writes through their `services`, exactly as the portal's pages
-do: the same tenancy (`for_partner`, `prm.scoping`), the same forms' validation, the same
+do: the same tenancy (`for_partner`, `prm.access.scoping`), the same forms' validation, the same
 review rules."""
 
 from datetime import timedelta
@@ -51,8 +51,8 @@ from onboarding.models import OnboardingTask, UserCertification
 from partners import services as partners
 from partners.filters import PartnerFilterSet
 from partners.models import Application, Membership, Partner
-from prm.files import serve
-from prm.scoping import scoped
+from prm.access.scoping import scoped
+from prm.files.serving import serve
 from prm.tenancy import active_membership
 from promotion import queries as promotion_queries
 from promotion.models import Campaign
@@ -746,7 +746,7 @@ class VendorDealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vendor
         context = super().get_serializer_context()
         if hasattr(self.request, "visible_partners"):
             visible = self.visible_partners()
-            from prm.scoping import sees_every_partner
+            from prm.access.scoping import sees_every_partner
 
             context["visible_partner_ids"] = (
                 None if sees_every_partner(visible) else set(visible.values_list("pk", flat=True))

@@ -33,7 +33,7 @@ def setup_django(*, fresh: bool):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     os.environ["PRM_DATABASE_NAME"] = DB_NAME
     if "DATABASE_URL" not in os.environ:
-        from prm import devservices
+        from devtools import services as devservices
 
         if fresh:
             devservices.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
@@ -57,9 +57,9 @@ def seed(stdout=print):
         _derived(stdout)
         return
     from content.models import AssetEvent, Collection, SearchLog
+    from devtools.seeding import insert_select
     from partners.models import Membership, Partner
     from prm.models import User
-    from prm.seeding import insert_select
 
     t0 = time.perf_counter()
     series = "FROM generate_series(1, %(n)s) g"
@@ -234,7 +234,7 @@ def drop():
     from django.db import connection
 
     connection.close()
-    from prm import devservices
+    from devtools import services as devservices
 
     devservices.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
 

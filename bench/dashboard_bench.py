@@ -52,7 +52,7 @@ from dashboard.rollup import engagement_refresh  # noqa: E402
 from incentives import services as incentive_services  # noqa: E402
 from incentives.deal_rollup import deal_rollup_refresh  # noqa: E402
 from incentives.models import Product, Tier  # noqa: E402
-from prm import pagecache  # noqa: E402
+from prm.cache import pagecache  # noqa: E402
 from prm.models import CHANNEL_MANAGERS, User  # noqa: E402
 from promotion.models import Campaign  # noqa: E402
 

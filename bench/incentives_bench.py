@@ -29,6 +29,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from devtools.seeding import insert_select  # noqa: E402
 from incentives import services  # noqa: E402
 from incentives.models import (  # noqa: E402
     Deal,
@@ -41,7 +42,6 @@ from incentives.models import (  # noqa: E402
 )
 from onboarding.queries import completed_plan_partner_ids, valid_certifications  # noqa: E402
 from partners.models import Partner  # noqa: E402
-from prm.seeding import insert_select  # noqa: E402
 
 
 class Rollback(Exception):

@@ -89,10 +89,10 @@ def setup_django(database: str | None = None, *, migrate: bool = True):
         if "DATABASE_URL" not in os.environ:
             import pgserver
 
-            from prm import devservices
+            from devtools import services
 
-            devservices.postgres_settings()  # starts the embedded server if needed
-            server = pgserver.get_server(devservices.PG_DIR, cleanup_mode=None)
+            services.postgres_settings()  # starts the embedded server if needed
+            server = pgserver.get_server(services.PG_DIR, cleanup_mode=None)
             if not re.fullmatch(r"[a-z_][a-z0-9_]*", database):
                 raise SystemExit("--database: lower-case letters, digits and _ only")
             exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608

@@ -8,7 +8,7 @@ class ContentConfig(AppConfig):
 
     def ready(self):
         from content import views
-        from prm import registry
+        from prm.ui import registry
 
         registry.register_home_panel(views.home_panel, order=20)
         registry.register_staff_links(views.staff_links, order=20)

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from content.queries import stage_phrase
-from prm.emails import send_templated_mail
+from prm.notifications.emails import send_templated_mail
 
 
 def send_digest(*, user, partner, assets, stage) -> None:

@@ -30,7 +30,7 @@ from content.models import (
 )
 from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
-from prm import pagecache
+from prm.cache import pagecache
 
 SIMILAR_WINDOW_DAYS = 90
 NEW_DAYS = 7

@@ -22,9 +22,9 @@ from content.models import (
     Tag,
 )
 from incentives.queries import partner_tier_map
-from prm import pagecache
-from prm.audit import audit
-from prm.transitions import transition
+from prm.audit.log import audit
+from prm.audit.transitions import transition
+from prm.cache import pagecache
 
 UNSUBSCRIBE_SALT = "content.digest.unsubscribe"
 # Events younger than this are left for the next run, so a slow INSERT that took a lower id
@@ -54,7 +54,7 @@ def assets_reindex_all() -> int:
 def catalogue_rewritten() -> None:
     """Content's set-based jobs over the catalogue (scheduled publishing, the search index
     rebuild) write rows every library page shows, outside any audited service: the one
-    place they invalidate the catalogue's cached pages (prm.pagecache)."""
+    place they invalidate the catalogue's cached pages (prm.cache.pagecache)."""
     pagecache.bump(pagecache.catalogue())
 
 

@@ -17,15 +17,16 @@ from content import search as fts
 from content.filters import LibraryFilterSet
 from content.models import ANALYTICS_PERIODS, Asset, AssetEvent, AssetVersion, Bookmark, Stage
 from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
-from prm import charts, pagecache
-from prm.columns import csv_export
-from prm.exports import stream_rows
-from prm.files import allow_framing_of, private_file_view, serve
+from prm.access.scoping import viewer_scope
+from prm.cache import pagecache
+from prm.exports.columns import csv_export
+from prm.exports.streaming import stream_rows
+from prm.files.serving import allow_framing_of, private_file_view, serve
+from prm.http.redirects import safe_next_url
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate, paginate_counted
-from prm.redirects import safe_next_url
-from prm.scoping import viewer_scope
 from prm.tenancy import partner_required, partners_for_staff, staff_required
+from prm.ui import charts
+from prm.ui.pagination import paginate, paginate_counted
 
 PER_PAGE = 20
 INLINE_TYPES = {"pdf", "image", "video"}
@@ -328,7 +329,7 @@ def _file_response(request, version: AssetVersion, *, inline: bool):
         as_attachment=not inline,
     )
     # The preview is embedded in our own detail page (<object>, <img>, <video>): the portal
-    # may frame its own files, nothing else may (prm.files.allow_framing_of).
+    # may frame its own files, nothing else may (prm.files.serving.allow_framing_of).
     if inline and version.file_type == "image":
         response["Content-Security-Policy"] = (
             "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'self'"

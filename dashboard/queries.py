@@ -27,8 +27,8 @@ from incentives.models import Deal, PartnerDealMonth, PartnerDealRollup, Partner
 from onboarding.models import OnboardingPlan, OnboardingTask
 from onboarding.queries import INACTIVE_DAYS
 from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
-from prm import pagecache
-from prm.kana import kana_order, normalise, to_katakana
+from prm.cache import pagecache
+from prm.i18n.kana import kana_order, normalise, to_katakana
 from prm.models import AuditEvent, User
 from prm.tenancy import partners_for_staff
 from threads.models import Thread
@@ -37,7 +37,7 @@ from threads.queries import _metric_aggregates, partner_asked, staff_participati
 CACHE_SECONDS = 300
 ACTIVE_DAYS = 30
 SIGNIN_WEEKS = 8
-SIGNED_IN = "auth.login"  # written by prm.audit_receivers on every sign-in
+SIGNED_IN = "auth.login"  # written by prm.audit.receivers on every sign-in
 
 
 @dataclass

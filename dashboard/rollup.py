@@ -9,7 +9,7 @@ adds the events created since the cutoff (an index range, minutes' worth), so th
 are exact and current whatever the refresh lag; a refresh never changes them, so it needs
 no cache invalidation.
 
-Refreshed by the `dashboard.tasks.refresh_engagement` beat task and by prm/scaleseed.py's
+Refreshed by the `dashboard.tasks.refresh_engagement` beat task and by devtools/scaleseed.py's
 derived-table step.
 """
 

@@ -12,7 +12,7 @@ class IncentivesConfig(AppConfig):
             receivers,  # noqa: F401  (connects the partners.signals receivers)
             views,
         )
-        from prm import registry
+        from prm.ui import registry
 
         registry.register_home_panel(views.home_panel, order=40)
         registry.register_staff_links(views.staff_links, order=40)

@@ -10,7 +10,7 @@ each, in one transaction) by `deal_rollup_refresh`:
   per partner and month closed.
 
 Kept by the hourly `refresh_deal_rollup` task (prm.settings CELERY_BEAT_SCHEDULE) and by
-prm/scaleseed.py's derived-table step. Readers show `refreshed_at` (dashboard), and
+devtools/scaleseed.py's derived-table step. Readers show `refreshed_at` (dashboard), and
 `deal_rollup_refreshed` tells them that the numbers moved.
 """
 

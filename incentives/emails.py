@@ -5,8 +5,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from prm.emails import send_to_user, templates
-from prm.notifications import notify
+from prm.notifications.center import notify
+from prm.notifications.emails import send_to_user, templates
 from prm.tenancy import partners_for_staff
 
 
@@ -44,7 +44,7 @@ def partner_admins(partner_id: int):
 
 
 def _deal_recipients(deal):
-    from prm.recipients import is_current_member
+    from prm.notifications.recipients import is_current_member
 
     users = {u.pk: u for u in partner_admins(deal.partner_id)}
     # The person who registered it, only while still a member of the partner.

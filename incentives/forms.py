@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from incentives.models import Deal, Product
 from incentives.normalise import company_key, domain_key
 from privacy.models import ProvisionRecord
-from prm.widgets import DateInput
+from prm.ui.widgets import DateInput
 
 
 def contact_consent_field(**kwargs):

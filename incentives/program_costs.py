@@ -5,7 +5,7 @@ earnings at the large size: ~200 ms per page view). `ProgramCost` holds one row 
 (program, partner) with the amounts by statement status. It is rebuilt set-based, for the
 partners concerned, by every service that writes earnings or changes a statement's status
 (`earnings_compute`, `statement_approve`, `statement_mark_paid`), so it is never behind them;
-`prm.scaleseed` rebuilds it for everyone after inserting earnings directly.
+`devtools.scaleseed` rebuilds it for everyone after inserting earnings directly.
 
 A module of its own (not `models.py`): the channel dashboard's per-partner deal roll-up is
 a different table.

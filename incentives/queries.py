@@ -16,12 +16,13 @@ from django.utils.translation import ngettext
 from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement, Tier, TierChange
 from incentives.normalise import company_key, domain_key
 from incentives.program_costs import ProgramCost
-from prm import charts, pagecache
-from prm.exports import stream_rows
-from prm.formats import yen_short
-from prm.scoping import scoped
+from prm.access.scoping import scoped
+from prm.cache import pagecache
+from prm.exports.streaming import stream_rows
+from prm.i18n.formats import yen_short
+from prm.ui import charts
 
-# Keys of the exact cached values below (prm.pagecache), shared with `prefetch_scorecard`.
+# Keys of the exact cached values below (prm.cache.pagecache), shared with `prefetch_scorecard`.
 TIERS_KEY, LAST_RUN_KEY, TIER_STATE_KEY = "incentives:tiers", "incentives:last-run", "incentives:tier-state"
 
 # --- Contracts for other apps ---------------------------------------------------------
@@ -102,7 +103,7 @@ def partners_with_won_deals():
 
 
 def jpy_short(amount) -> str:
-    """3,200,000 -> "3.2M JPY" in English, "320万円" in Japanese (prm.formats.yen_short)."""
+    """3,200,000 -> "3.2M JPY" in English, "320万円" in Japanese (prm.i18n.formats.yen_short)."""
     return yen_short(amount)
 
 

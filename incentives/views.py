@@ -31,14 +31,14 @@ from incentives.tables import (
     TIER_DISTRIBUTION_COLUMNS,
     TIER_MOVEMENT_COLUMNS,
 )
-from prm import pagecache
-from prm.audit import events_for
-from prm.columns import csv_export, html_columns
-from prm.exports import stream_rows
+from prm.access.scoping import scoped, viewer_scope
+from prm.audit.log import events_for
+from prm.cache import pagecache
+from prm.exports.columns import csv_export, html_columns
+from prm.exports.streaming import stream_rows
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate, paginate_capped
-from prm.scoping import scoped, viewer_scope
 from prm.tenancy import ADMIN, partner_required, partners_for_staff, staff_required
+from prm.ui.pagination import paginate, paginate_capped
 
 # --- Partner: deals -------------------------------------------------------------------
 

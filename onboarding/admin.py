@@ -28,7 +28,7 @@ from onboarding.models import (
     UserCertification,
     validate_task_link,
 )
-from prm.admin_mixins import (
+from prm.access.admin_mixins import (
     AuditedAdminMixin,
     PartnerScopedAdminMixin,
     SuperuserOnlyAdminMixin,

@@ -14,7 +14,7 @@ class OnboardingConfig(AppConfig):
             receivers,  # noqa: F401  (connects the partners.signals receivers)
             views,
         )
-        from prm import registry
+        from prm.ui import registry
 
         sources.register(
             certifications=queries.valid_certifications,

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from partners.models import PartnerType
+from prm.files.storage import private_storage
 from prm.models import PartnerScopedQuerySet
-from prm.storage import private_storage
-from prm.weburl import WebURLField, web_url_constraint
+from prm.text.weburl import WebURLField, web_url_constraint
 
 
 def default_target_days() -> int:

@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import UserCertification
-from prm.columns import Column
-from prm.exports import stream_rows
+from prm.exports.columns import Column
+from prm.exports.streaming import stream_rows
 
 CERTIFICATION_COLUMNS = [
     Column(_("Certification"), lambda c: c.certification.name),

@@ -20,9 +20,9 @@ from onboarding.models import (
     UserCertification,
 )
 from partners.models import Partner
-from prm import pagecache
-from prm.business_days import add_business_days
-from prm.scoping import scoped, sees_every_partner
+from prm.access.scoping import scoped, sees_every_partner
+from prm.cache import pagecache
+from prm.i18n.business_days import add_business_days
 
 INACTIVE_DAYS = 10
 # Behind pace: the share of tasks done trails the share of the target period elapsed by more than this.

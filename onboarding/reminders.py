@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from onboarding import webhooks
 from onboarding.models import OnboardingPlan, ReminderLog, UserCertification
-from prm.notifications import notify
+from prm.notifications.center import notify
 from prm.webhooks import outbox
 
 # Webhook events raised by a claimed reminder (once, like its e-mail): (event, model, link).
@@ -81,7 +81,7 @@ def reminder_deliver(*, log_id: int) -> int:
     from onboarding import emails
     from onboarding.queries import plans_with_progress, risk_flags
     from onboarding.services import channel_managers
-    from prm.recipients import assigned_managers
+    from prm.notifications.recipients import assigned_managers
 
     claimed = ReminderLog.objects.filter(pk=log_id, sent_at=None).update(sent_at=timezone.now())
     if not claimed:

@@ -33,9 +33,9 @@ from onboarding.models import (
 )
 from partners.models import Partner
 from partners.services import partner_activate
-from prm.audit import audit
+from prm.audit.log import audit
+from prm.audit.transitions import transition
 from prm.models import CHANNEL_MANAGERS, User
-from prm.transitions import transition
 
 logger = logging.getLogger(__name__)
 

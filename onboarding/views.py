@@ -37,14 +37,14 @@ from onboarding.models import (
 )
 from onboarding.tables import CERTIFICATION_COLUMNS, COHORT_COLUMNS, OVERDUE_TASK_COLUMNS, PLAN_COLUMNS
 from onboarding.video import embed_url
-from prm import pagecache
-from prm.columns import csv_export, html_columns
-from prm.exports import stream_rows
-from prm.files import private_file_view, serve
+from prm.access.scoping import scoped, sees_every_partner
+from prm.cache import pagecache
+from prm.exports.columns import csv_export, html_columns
+from prm.exports.streaming import stream_rows
+from prm.files.serving import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate, paginate_counted
-from prm.scoping import scoped, sees_every_partner
 from prm.tenancy import partner_required, partners_for_staff, staff_required
+from prm.ui.pagination import paginate, paginate_counted
 
 
 def _posted(request):
@@ -566,7 +566,7 @@ def staff_plan(request, pk):
     today = timezone.localdate()
     tasks = _plan_tasks(plan)
     annotated = queries.plans_with_progress(OnboardingPlan.objects.filter(pk=plan.pk), today=today).get()
-    from prm.audit import events_for
+    from prm.audit.log import events_for
 
     task_ids = [str(t.pk) for t in tasks]
     from django.contrib.contenttypes.models import ContentType

@@ -17,8 +17,8 @@ from partners.models import (
     ReferralLink,
 )
 from partners.scoring import reason_text
-from prm.admin_display import partner_label
-from prm.admin_mixins import (
+from prm.access.admin_display import partner_label
+from prm.access.admin_mixins import (
     AuditedAdminMixin,
     PartnerScopedAdminMixin,
     SuperuserObjectPermissionsMixin,

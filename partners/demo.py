@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from devtools.logins import demo_user
 from partners.models import (
     Application,
     ApplicationEvent,
@@ -18,7 +19,6 @@ from partners.models import (
     ReferralLink,
     Source,
 )
-from prm.demo import demo_user
 from prm.models import User
 
 P = PartnerType
@@ -51,7 +51,7 @@ PARTNERS = [
      "業界特化の拡張アプリケーションを開発するISVです。"),
 ]  # fmt: skip
 
-# Readings that the automatic suggestion (prm.kana, SudachiPy) would get wrong; the others are suggested.
+# Readings that the automatic suggestion (prm.i18n.kana, SudachiPy) would get wrong; the others are suggested.
 READINGS = {"hokuto-it": "ホクトアイティーサービス"}
 
 # Extra members per partner: (e-mail local part, display name, language)

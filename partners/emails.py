@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from prm.emails import send_templated_mail, templates
+from prm.notifications.emails import send_templated_mail, templates
 
 
 def send(*, template: str, to: str, language: str, context: dict) -> None:

@@ -7,9 +7,9 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from partners.validators import validate_logo
-from prm.kana import fill_reading
+from prm.i18n.kana import fill_reading
 from prm.models import PartnerScopedQuerySet
-from prm.weburl import WebURLField, web_url_constraint
+from prm.text.weburl import WebURLField, web_url_constraint
 
 
 class PartnerType(models.TextChoices):
@@ -368,8 +368,8 @@ class ReferralLink(models.Model):
         return f"{settings.SITE_URL}{self.path}"
 
     def cache_scopes(self) -> list[str]:
-        """A staff member's link is their own (prm.pagecache.audited), not the catalogue's."""
-        from prm import pagecache
+        """A staff member's link is their own (prm.cache.pagecache.audited), not the catalogue's."""
+        from prm.cache import pagecache
 
         return [pagecache.person(self.user_id)] if self.user_id else []
 
@@ -521,8 +521,8 @@ class Application(models.Model):
 
     def cache_scopes(self) -> list[str]:
         """Further cache scopes an audited change of this application bumps
-        (prm.pagecache.audited): its referrer's partner, whose referral card counts it."""
-        from prm import pagecache
+        (prm.cache.pagecache.audited): its referrer's partner, whose referral card counts it."""
+        from prm.cache import pagecache
 
         if self.referral_link_id is None:
             return []

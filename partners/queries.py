@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
-from prm import pagecache
+from prm.cache import pagecache
 
 
 class Median(Func):

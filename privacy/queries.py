@@ -5,7 +5,7 @@ from guardian.shortcuts import get_users_with_perms
 
 from privacy import registry
 from privacy.models import DataRequest, PartnerExport, ProvisionRecord
-from prm.scoping import scoped, sees_every_partner
+from prm.access.scoping import scoped, sees_every_partner
 from prm.tenancy import partners_for_staff
 
 

@@ -9,8 +9,9 @@ class PrmConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from prm import audit_receivers, middleware, roles
+        from prm.access import middleware, roles
+        from prm.audit import receivers
 
-        post_migrate.connect(roles.apply_roles_on_migrate, dispatch_uid="prm.roles")
-        audit_receivers.connect()
+        post_migrate.connect(roles.apply_roles_on_migrate, dispatch_uid="prm.access.roles")
+        receivers.connect()
         user_logged_in.connect(middleware.staff_signed_in, dispatch_uid="prm.staff_session_start")

@@ -15,14 +15,14 @@ def heartbeat(name: str = "celery") -> str:
 @shared_task(acks_late=True)
 def send_notification_summaries() -> int:
     """The daily summary e-mail for people who chose it (claimed per person: a repeat is a no-op)."""
-    from prm.notifications import summaries_send
+    from prm.notifications.center import summaries_send
 
     return summaries_send()
 
 
 @shared_task(acks_late=True)
 def send_notification_emails(notification_ids: list[int]) -> int:
-    from prm.notifications import emails_send
+    from prm.notifications.center import emails_send
 
     return emails_send(notification_ids=notification_ids)
 
@@ -32,21 +32,21 @@ def send_test_email(to: str, language: str | None = None) -> None:
     """`manage.py send_test_email --via-worker`: the same message, sent by a Celery worker."""
     import socket
 
-    from prm.emails import send_test_email as send
+    from prm.notifications.emails import send_test_email as send
 
     send(to=to, language=language, sender=f"Celery worker on {socket.gethostname()}")
 
 
 @shared_task(acks_late=True)
 def run_export(job_id: int) -> None:
-    """A large CSV export (prm.export_jobs): rewritten whole if a worker died in the middle."""
-    from prm.export_jobs import export_job_run
+    """A large CSV export (prm.exports.jobs): rewritten whole if a worker died in the middle."""
+    from prm.exports.jobs import export_job_run
 
     export_job_run(job_id=job_id)
 
 
 @shared_task(acks_late=True)
 def purge_exports() -> int:
-    from prm.export_jobs import export_jobs_purge
+    from prm.exports.jobs import export_jobs_purge
 
     return export_jobs_purge()

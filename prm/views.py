@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from prm import pagecache, registry
-from prm.redirects import safe_next_url
+from prm.cache import pagecache
+from prm.http.redirects import safe_next_url
 from prm.tenancy import active_membership, staff_required, suspended_membership, suspended_page
+from prm.ui import registry
 
 
 def home(request):
@@ -156,7 +157,7 @@ def _check_storage() -> dict:
     the first upload would) and is writable, or the S3 bucket answers a listing."""
     from django.core.files.storage import storages
 
-    from prm.storage import is_local
+    from prm.files.storage import is_local
 
     storage = storages["private"]
 

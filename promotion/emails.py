@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from partners.models import Membership
-from prm.emails import send_templated_mail
+from prm.notifications.emails import send_templated_mail
 
 
 def reminder(log) -> None:

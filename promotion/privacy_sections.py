@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from prm.columns import Column
+from prm.exports.columns import Column
 from promotion.models import CampaignParticipation
 
 

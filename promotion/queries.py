@@ -12,7 +12,7 @@ from django.utils import timezone
 from incentives.models import Deal
 from incentives.queries import partner_tier_rank
 from partners.models import Membership, Partner
-from prm import pagecache
+from prm.cache import pagecache
 from promotion.models import (
     Announcement,
     AnnouncementReceipt,

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from prm import ratelimit
-from prm.audit import audit
+from prm.audit.log import audit
+from prm.http import ratelimit
 from promotion import cobrand, queries
 from promotion.models import (
     Announcement,
@@ -334,7 +334,7 @@ def reminder_send(*, log_id: int) -> bool:
     return True
 
 
-# --- Notifications (prm.notifications) ---------------------------------------------------
+# --- Notifications (prm.notifications.center) ---------------------------------------------------
 
 NOTIFY_DAYS = 7  # a campaign or announcement is "new" for a week after it opens
 
@@ -357,7 +357,7 @@ def new_notifications_send(*, today=None, now=None) -> int:
     Campaign e-mail is the opening reminder's (to partner admins), so notify() sends none for
     it; announcements e-mail by each person's preference. Returns the people notified."""
     from partners.models import Partner
-    from prm.notifications import notify
+    from prm.notifications.center import notify
 
     now = now or timezone.now()
     today = today or timezone.localdate(now)

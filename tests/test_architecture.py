@@ -62,7 +62,7 @@ def test_import_contracts_are_kept():
 
 def test_big_reads_use_stream_rows_not_iterator():
     """Behind PgBouncer in transaction mode (DB_DISABLE_SERVER_SIDE_CURSORS=true) Django's
-    `.iterator()` reads the whole result into memory; `prm.exports.stream_rows` keeps its
+    `.iterator()` reads the whole result into memory; `prm.exports.streaming.stream_rows` keeps its
     cursor in a transaction and fetches in chunks either way. Migrations run in a
     transaction already and may use `.iterator()`."""
     import re
@@ -70,7 +70,7 @@ def test_big_reads_use_stream_rows_not_iterator():
 
     root = Path(__file__).resolve().parent.parent
     # Data-migration helpers (move_public_files_to_private, repair_stored_urls): migrations only.
-    allowed = {"prm/storage.py", "prm/weburl.py"}
+    allowed = {"prm/files/storage.py", "prm/text/weburl.py"}
     found = []
     for path in root.glob("*/**/*.py"):
         relative = path.relative_to(root).as_posix()
@@ -81,4 +81,4 @@ def test_big_reads_use_stream_rows_not_iterator():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if re.search(r"\.iterator\(", line) and not line.lstrip().startswith("#") and "`" not in line:
                 found.append(f"{relative}:{number}")
-    assert not found, f"use prm.exports.stream_rows(qs) instead of .iterator(): {found}"
+    assert not found, f"use prm.exports.streaming.stream_rows(qs) instead of .iterator(): {found}"

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from prm.files.storage import PrivateFileSystemStorage, private_storage
 from prm.models import PartnerScopedQuerySet
-from prm.storage import PrivateFileSystemStorage, private_storage
 
 
 class Category(models.TextChoices):
@@ -31,7 +31,7 @@ class ThreadQuerySet(PartnerScopedQuerySet):
     partner_lookup = "partner"
 
     def for_staff(self, user):
-        from prm.scoping import sees_every_partner
+        from prm.access.scoping import sees_every_partner
         from prm.tenancy import partners_for_staff
 
         if not (user.is_authenticated and user.is_staff):

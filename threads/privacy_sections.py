@@ -4,8 +4,8 @@ public message of its questions (internal staff notes stay with the vendor)."""
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from prm.columns import Column
-from prm.exports import stream_rows
+from prm.exports.columns import Column
+from prm.exports.streaming import stream_rows
 from threads.models import Message
 
 MESSAGE_COLUMNS = [

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from partners.models import Partner
-from prm import pagecache
+from prm.cache import pagecache
 from prm.models import SUPPORT, User
 from prm.tenancy import active_membership, partners_for_staff
 from threads.models import Message, ReadMarker, Thread

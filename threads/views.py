@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from content.queries import search_for_partner
-from prm import charts, pagecache, ratelimit
-from prm.columns import csv_export, html_columns
-from prm.exports import csv_response, stream_rows
-from prm.files import private_file_view, serve
-from prm.pagination import paginate, paginate_capped
+from prm.cache import pagecache
+from prm.exports.columns import csv_export, html_columns
+from prm.exports.streaming import csv_response, stream_rows
+from prm.files.serving import private_file_view, serve
+from prm.http import ratelimit
 from prm.tenancy import get_partner_for_staff_or_404, partner_required, partners_for_staff, staff_required
+from prm.ui import charts
+from prm.ui.pagination import paginate, paginate_capped
 from threads import about as about_mod
 from threads import queries, services
 from threads.filters import InboxFilterSet, ThreadFilterSet

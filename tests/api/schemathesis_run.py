@@ -35,10 +35,10 @@ def fresh_database():
     if "DATABASE_URL" not in os.environ:
         import pgserver
 
-        from prm import devservices
+        from devtools import services
 
-        devservices.postgres_settings()
-        server = pgserver.get_server(devservices.PG_DIR, cleanup_mode=None)
+        services.postgres_settings()
+        server = pgserver.get_server(services.PG_DIR, cleanup_mode=None)
         server.psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE);")
         server.psql(f"CREATE DATABASE {DATABASE};")
         os.environ["PRM_DATABASE_NAME"] = DATABASE

@@ -15,7 +15,7 @@ from dashboard import queries
 from incentives.models import PartnerTierState, Tier, TierChange
 from onboarding.models import OnboardingPlan
 from partners.models import Application, ReferralLink, Source
-from prm import pagecache
+from prm.cache import pagecache
 from prm.models import AuditEvent
 from tests.content.factories import AssetFactory
 from tests.factories import MembershipFactory, PartnerFactory

@@ -323,7 +323,7 @@ def lifecycle(clone: Path, port: int, cycles: int) -> Run | None:
         return None
     ended = "left by an earlier `make run`" in run.output()
     record(
-        "kill -9 of the supervisor (prm.devrun)",
+        "kill -9 of the supervisor (devtools.run)",
         f"{orphans} processes kept running; the next start ended them ({ended}) and served /healthz ok "
         f"after {run.took:.0f}s",
         ok=ended,
@@ -343,11 +343,11 @@ def tasks_fault(clone: Path) -> None:
         "FAULT_DIR": str(fault_dir),
         "PYTHONUNBUFFERED": "1",
     }
-    start = python(clone, "-m", "prm.devservices", "start")
+    start = python(clone, "-m", "devtools.services", "start")
     if start.returncode:
         record("worker SIGKILL mid-task", f"servers did not start: {start.stderr[-300:]}", ok=False)
         return
-    python(clone, "-m", "prm.devrun", "prepare")  # migrated and seeded (a no-op after lifecycle)
+    python(clone, "-m", "devtools.run", "prepare")  # migrated and seeded (a no-op after lifecycle)
     client = redis.Redis(unix_socket_path=str(clone / "var" / "redis.sock"))
     client.delete("celery")  # mails queued by seeding (no worker ran yet): only our work below
     prepared = python(clone, "tests/faults/driver.py", "prepare", env=env)
@@ -391,7 +391,7 @@ def tasks_fault(clone: Path) -> None:
     if checked.returncode:
         record("worker SIGKILL mid-task", f"check failed: {checked.stderr[-500:]}", ok=False)
         return
-    python(clone, "-m", "prm.devservices", "stop")
+    python(clone, "-m", "devtools.services", "stop")
     result = json.loads(checked.stdout.strip().splitlines()[-1])
     killed = {p.name.removeprefix("killed-") for p in fault_dir.glob("killed-*")}
     labels = {
@@ -490,7 +490,7 @@ def server_restart_fault(clone: Path, port: int, which: str, run: Run) -> None:
     before = traffic(port, 3)
     # Queued before the outage, due after it: the worker holds it (ETA) across the outage.
     enqueue_heartbeat(clone, f"faults-{which}-queued", countdown=25)
-    stopped = python(clone, "-m", "prm.devservices", f"stop-{which}")
+    stopped = python(clone, "-m", "devtools.services", f"stop-{which}")
     # Any new Django process (a restarted worker) would start the embedded server again at
     # once: hold its start lock, so that the outage lasts.
     with open(clone / "var" / f"{which}.lock", "a") as lock:
@@ -498,7 +498,7 @@ def server_restart_fault(clone: Path, port: int, which: str, run: Run) -> None:
         down = traffic(port, 10)
         health_down = healthz(port)
         fcntl.flock(lock, fcntl.LOCK_UN)
-    python(clone, "-m", "prm.devservices", f"start-{which}")
+    python(clone, "-m", "devtools.services", f"start-{which}")
     time.sleep(2)
     after = traffic(port, 5)
     enqueue_heartbeat(clone, f"faults-{which}-after")
@@ -625,8 +625,8 @@ def main() -> int:
                 record(name, f"harness error: {exc!r}", ok=False)
     finally:
         with contextlib.suppress(Exception):
-            python(clone, "-m", "prm.devrun", "stop", timeout=120)
-            python(clone, "-m", "prm.devservices", "stop", timeout=120)
+            python(clone, "-m", "devtools.run", "stop", timeout=120)
+            python(clone, "-m", "devtools.services", "stop", timeout=120)
         for pid, _cmd in clone_processes(clone):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)

@@ -1,4 +1,4 @@
-"""Audit action codes are shown as readable, translated labels (prm/audit_labels.py) on the
+"""Audit action codes are shown as readable, translated labels (prm/audit/labels.py) on the
 staff audit page and on partner 360."""
 
 import re
@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from partners.models import Application
-from prm.audit import audit
-from prm.audit_labels import ACTION_LABELS, action_label
+from prm.audit.labels import ACTION_LABELS, action_label
+from prm.audit.log import audit
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = [

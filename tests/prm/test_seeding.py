@@ -1,7 +1,7 @@
 import pytest
 
+from devtools.seeding import insert_select
 from partners.models import Partner
-from prm.seeding import insert_select
 
 
 @pytest.mark.django_db

@@ -6,8 +6,8 @@ from threads.models import Message, Thread
 
 
 def test_demo_seed_is_idempotent_and_sends_nothing(db):
+    from devtools import logins as prm_demo
     from partners import demo as partners_demo
-    from prm import demo as prm_demo
     from threads import demo
 
     out = io.StringIO()
