@@ -22,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from devtools import services  # noqa: E402
+
 DB_NAME = "prm_bench_content"
 ASSETS = 20_000
 EVENTS = 1_000_000
@@ -33,12 +35,11 @@ def setup_django(*, fresh: bool):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     os.environ["PRM_DATABASE_NAME"] = DB_NAME
     if "DATABASE_URL" not in os.environ:
-        from devtools import services as devservices
-
         if fresh:
-            devservices.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        if devservices.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'") != "1":  # noqa: S608
-            devservices.psql(f"CREATE DATABASE {DB_NAME}")
+            services.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        if services.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'") != "1":  # noqa: S608
+            services.psql(f"CREATE DATABASE {DB_NAME}")
+    services.use_embedded_servers()
     import django
 
     django.setup()
@@ -234,9 +235,7 @@ def drop():
     from django.db import connection
 
     connection.close()
-    from devtools import services as devservices
-
-    devservices.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    services.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
 
 def main():

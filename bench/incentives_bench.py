@@ -20,8 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+from devtools.services import use_embedded_servers
 
-import django
+use_embedded_servers()
+import django  # noqa: E402
 
 django.setup()
 

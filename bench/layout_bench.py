@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from devtools.services import use_embedded_servers  # noqa: E402
 
 
 def main():
@@ -36,6 +37,7 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     if args.database:
         os.environ["PRM_DATABASE_NAME"] = args.database
+    use_embedded_servers()
     import django
 
     django.setup()

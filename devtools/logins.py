@@ -1,16 +1,25 @@
-"""Demo staff accounts (see `manage.py seed_demo`)."""
+"""The demo's people: staff accounts and the partners' people, each with a verified address
+and the demo password (`manage.py seed_demo` runs this before every app's `demo.py`).
 
+The partners' people are listed by `partners.demo.people()`, which places them in their
+partners; their accounts are made here, where the demo password lives, so that no app
+imports the dev tools.
+"""
+
+from datetime import date
+
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
-from prm.models import CHANNEL_MANAGERS, SUPPORT, User
+from partners import demo as partners_demo
+from prm.models import CHANNEL_MANAGERS, SUPPORT, ClosureDay, User
 
 PASSWORD = "demo12345"  # noqa: S105 - demo data only, printed by seed_demo
 
 
 def demo_user(email: str, *, display_name: str, language: str = "ja", **flags) -> User:
     """Get or create a demo user with a verified e-mail address and the demo password."""
-    from allauth.account.models import EmailAddress
-
     user, created = User.objects.get_or_create(
         email=email, defaults={"display_name": display_name, "language": language, **flags}
     )
@@ -33,17 +42,13 @@ def seed(stdout) -> None:
     manager2.groups.add(Group.objects.get_or_create(name=CHANNEL_MANAGERS)[0])
     support = demo_user("support@example.com", display_name="鈴木 花子", is_staff=True)
     support.groups.add(Group.objects.get_or_create(name=SUPPORT)[0])
+    for email, display_name, language, _slug, _role in partners_demo.people():
+        demo_user(email, display_name=display_name, language=language)
     _closure_days()
 
 
 def _closure_days() -> None:
     """The company's New Year and summer breaks (business-day targets skip them)."""
-    from datetime import date
-
-    from django.utils import timezone
-
-    from prm.models import ClosureDay
-
     year = timezone.localdate().year
     for first, last, name_ja, name_en in [
         (date(year - 1, 12, 29), date(year, 1, 3), "年末年始休業", "New Year break"),

@@ -71,6 +71,7 @@ def prepare() -> int:
     from django.core.management import call_command
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+    services.use_embedded_servers()  # also when run alone (tests/faults/run.py)
     django.setup()
     call_command("migrate", interactive=False)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -93,7 +94,10 @@ def _demo_fingerprint() -> str:
     from django.db.migrations.recorder import MigrationRecorder
 
     digest = hashlib.sha256()
-    files = [services.BASE_DIR / "devtools/management/commands/seed_demo.py"]
+    files = [
+        services.BASE_DIR / "devtools/management/commands/seed_demo.py",
+        services.BASE_DIR / "devtools/logins.py",
+    ]
     files += [Path(app.path) / "demo.py" for app in apps.get_app_configs()]
     for path in files:
         if path.exists():
@@ -202,9 +206,10 @@ def main() -> int:
             _end_leftovers()
             if uses_embedded:
                 # Which servers: the system's when installed, else the bundled ones.
-                print(f"Servers: {devservices.describe()}", flush=True)
+                print(f"Servers: {services.describe()}", flush=True)
                 services.postgres_start()
                 services.redis_url()
+                services.use_embedded_servers()  # the URLs every child inherits
             for step in SETUP_STEPS:
                 if stopping:
                     raise Interrupted

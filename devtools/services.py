@@ -18,7 +18,13 @@ a stale Redis socket is replaced by the new server. ``make clean`` alone removes
 Data folders made by earlier versions (which used ``pgserver.PostgresServer``) are used as
 they are; their ``.handle_pids.json`` is simply ignored.
 
-Run as a script: ``python -m devtools.services start|stop|status|stop-redis|stop-postgres``.
+Django never imports this module: the entry points of development processes (manage.py,
+`make run`, pytest's tests/pytest_env.py, the benchmarks) call ``use_embedded_servers()``,
+which sets DATABASE_URL and REDIS_URL, and prm/settings.py reads only the environment.
+
+Run as a script: ``python -m devtools.services start|stop|status|env|stop-redis|stop-postgres``
+(``eval "$(python -m devtools.services env)"`` lets a hand-started process, a Celery worker or
+gunicorn, use the embedded servers).
 """
 
 from __future__ import annotations
@@ -34,9 +40,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+
+import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PRM_VAR_DIR", BASE_DIR / "var"))
@@ -418,6 +427,33 @@ def redis_stop() -> None:
                 time.sleep(0.05)
 
 
+# --- The environment of development processes ---------------------------------------------
+def database_url() -> str:
+    """The embedded PostgreSQL (found or started) as a DATABASE_URL: its unix socket, the
+    trusted role, and no persistent connections (docs/operations.md: after a restart of the
+    server the next request connects again)."""
+    return f"postgres://{PG_USER}@/{postgres_settings()['HOST']}/{DB_NAME}?conn_max_age=0"
+
+
+def use_embedded_servers() -> None:
+    """With debug on, point DATABASE_URL and REDIS_URL at the embedded servers unless they are
+    given. Called first by every development entry point; child processes inherit the
+    environment. prm/settings.py reads the same `.env` file (its values never override the
+    real environment), so debug is decided here as it is there."""
+    environ.Env.read_env(os.environ.get("PRM_ENV_FILE") or BASE_DIR / ".env")
+    if not environ.Env().bool("DJANGO_DEBUG", default=False):
+        return
+    warnings.filterwarnings("ignore", module="platformdirs")
+    if not _given("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = database_url()
+    if not (_given("REDIS_URL") or ("CELERY_BROKER_URL" in os.environ and "CACHE_URL" in os.environ)):
+        os.environ["REDIS_URL"] = redis_url()
+
+
+def _given(name: str) -> bool:
+    return name in os.environ or f"{name}_FILE" in os.environ
+
+
 # --- Sessions -----------------------------------------------------------------------------
 @contextmanager
 def session():
@@ -475,6 +511,13 @@ def main(argv: list[str]) -> int:
             print(exc, file=sys.stderr)
             return 1
         return 0
+    if command == "env":
+        try:
+            print(f"export DATABASE_URL='{database_url()}' REDIS_URL='{redis_url()}'")
+        except (ServiceError, subprocess.SubprocessError) as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        return 0
     if command == "status":
         pg, redis = _postmaster(), _redis_pid()
         print(f"postgres: running (pid {pg[0]}, socket {pg[1]})" if pg else "postgres: stopped")
@@ -482,7 +525,7 @@ def main(argv: list[str]) -> int:
         with contextlib.suppress(ServiceError):
             print(f"binaries: {describe()}")
         return 0 if (pg or redis) else 1
-    print(f"usage: {argv[0]} {'|'.join(['status', *actions])}", file=sys.stderr)
+    print(f"usage: {argv[0]} {'|'.join(['status', 'env', *actions])}", file=sys.stderr)
     return 2
 
 

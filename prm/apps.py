@@ -12,6 +12,6 @@ class PrmConfig(AppConfig):
         from prm.access import middleware, roles
         from prm.audit import receivers
 
-        post_migrate.connect(roles.apply_roles_on_migrate, dispatch_uid="prm.access.roles")
+        post_migrate.connect(roles.apply_roles_on_migrate, dispatch_uid="prm.roles")
         receivers.connect()
         user_logged_in.connect(middleware.staff_signed_in, dispatch_uid="prm.staff_session_start")

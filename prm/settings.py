@@ -8,7 +8,6 @@ win over it.
 """
 
 import os
-import warnings
 from pathlib import Path
 
 import environ
@@ -51,19 +50,24 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
-# --- Databases and broker -------------------------------------------------------------
-# Unset URLs mean "start the embedded servers" in development; production must be explicit.
-if "DATABASE_URL" in os.environ:
-    DATABASES = {"default": env.db("DATABASE_URL")}
-elif DEBUG:
-    warnings.filterwarnings("ignore", module="platformdirs")
-    from devtools import services as devservices
 
-    DATABASES = {"default": devservices.postgres_settings()}
-else:
-    raise ImproperlyConfigured(
-        "DATABASE_URL must be set when DJANGO_DEBUG is off (the embedded PostgreSQL is for development only)."
+# --- Databases and broker -------------------------------------------------------------
+# Read from the environment only. In development the entry points (manage.py, `make run`,
+# `make test`) set both URLs to the embedded servers first (devtools/services.py); a process
+# started by hand there: eval "$(python -m devtools.services env)".
+def _url_missing(names: str) -> ImproperlyConfigured:
+    where = (
+        "in development, start through manage.py, `make run` or `make test`, which set it to the "
+        'embedded servers, or run eval "$(python -m devtools.services env)" first'
+        if DEBUG
+        else "the embedded servers are for development only"
     )
+    return ImproperlyConfigured(f"{names} must be set ({where}).")
+
+
+if "DATABASE_URL" not in os.environ:
+    raise _url_missing("DATABASE_URL")
+DATABASES = {"default": env.db("DATABASE_URL")}
 # A test's real Celery worker points at the test database with this.
 if "PRM_DATABASE_NAME" in os.environ:
     DATABASES["default"]["NAME"] = os.environ["PRM_DATABASE_NAME"]
@@ -82,15 +86,8 @@ if "REDIS_URL" in os.environ:
     REDIS_URL = env("REDIS_URL")
 elif "CELERY_BROKER_URL" in os.environ and "CACHE_URL" in os.environ:
     REDIS_URL = env("CELERY_BROKER_URL")  # two Redis, each named: REDIS_URL is not needed
-elif DEBUG:
-    from devtools import services as devservices
-
-    REDIS_URL = devservices.redis_url()
 else:
-    raise ImproperlyConfigured(
-        "REDIS_URL (or both CELERY_BROKER_URL and CACHE_URL) must be set when DJANGO_DEBUG is off "
-        "(the embedded Redis is for development only)."
-    )
+    raise _url_missing("REDIS_URL (or both CELERY_BROKER_URL and CACHE_URL)")
 # The broker must never evict (a dropped key is a lost task) and the cache should evict
 # (allkeys-lru): in production give each its own Redis. Both default to REDIS_URL (broker
 # db 0, cache db 1).
@@ -112,6 +109,8 @@ INSTALLED_APPS = [
     "dashboard",
     "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit.log, delivery by Celery
     "api",  # the partner API (/api/v1/) and its token and webhook pages
+    # Development tools (the seed_demo command): with debug on and in tests only.
+    *(["devtools"] if DEBUG or TESTING else []),
     "modeltranslation",  # before the admin: bilingual manager-defined records (translation.py per app)
     "django.contrib.admin",
     "django.contrib.auth",

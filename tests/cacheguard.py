@@ -35,7 +35,7 @@ READ = re.compile(r'\b(?:FROM|JOIN)\s+"?([a-z0-9_]+)"?', re.IGNORECASE)
 # Test setup: factory_boy (and everything a factory sets off), the demo and scale seeds
 # (seed_demo bumps every scope when it is done).
 SETUP_CODE = (str(Path(factory.__file__).parent) + "/",)
-SEEDING = ("/demo.py", "/prm/seeding.py", "/prm/scaleseed.py")
+SEEDING = ("/demo.py", "/devtools/logins.py", "/devtools/seeding.py", "/devtools/scaleseed.py")
 # A model's own save() or manager is the data layer, not a write path: the caller decides.
 DATA_LAYER = ("/models.py", "/managers.py", "pagecache.py")
 SET_CLAUSE = re.compile(r"\bSET\s+(.*?)\s+(?:FROM|WHERE)\b", re.IGNORECASE | re.DOTALL)

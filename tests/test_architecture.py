@@ -22,6 +22,44 @@ APPS = [
 ]
 
 
+# `prm/` shows its parts (docs/CONVENTIONS.md, "The shell"): the shell at its top, everything
+# else in a sub-package with one job. A new module goes into one of these packages; a new
+# package or a new shell module is a decision, written here on purpose.
+PRM_SHELL = {
+    "__init__",
+    "admin",
+    "apps",
+    "celery",
+    "logging",
+    "models",
+    "settings",
+    "tasks",
+    "tenancy",
+    "translation",
+    "urls",
+    "views",
+    "wsgi",
+}
+PRM_PACKAGES = {
+    # Django's own places in an app
+    "management",
+    "migrations",
+    "templatetags",
+    # one job each (their __init__.py says which)
+    "access",
+    "audit",
+    "cache",
+    "exports",
+    "files",
+    "http",
+    "i18n",
+    "notifications",
+    "text",
+    "ui",
+    "webhooks",
+}
+
+
 def _module_level_imports(path: Path) -> set[str]:
     names = set()
     for node in ast.parse(path.read_text()).body:
@@ -82,3 +120,22 @@ def test_big_reads_use_stream_rows_not_iterator():
             if re.search(r"\.iterator\(", line) and not line.lstrip().startswith("#") and "`" not in line:
                 found.append(f"{relative}:{number}")
     assert not found, f"use prm.exports.streaming.stream_rows(qs) instead of .iterator(): {found}"
+
+
+def test_prm_has_only_the_shell_at_its_top():
+    prm = ROOT / "prm"
+    modules = {path.stem for path in prm.glob("*.py")}
+    packages = {path.parent.name for path in prm.glob("*/__init__.py")}
+    assert modules == PRM_SHELL, f"move {sorted(modules - PRM_SHELL)} into a sub-package of prm"
+    assert packages == PRM_PACKAGES, f"new or missing packages: {sorted(packages ^ PRM_PACKAGES)}"
+
+
+@pytest.mark.parametrize(
+    "package", sorted(PRM_PACKAGES - {"management", "migrations", "templatetags", "webhooks"})
+)
+def test_prm_subpackages_re_export_nothing(package):
+    """A sub-package's __init__.py says what the package is for and nothing else: a name is
+    imported from the module that defines it (no compatibility shims, no import cycles)."""
+    tree = ast.parse((ROOT / "prm" / package / "__init__.py").read_text())
+    assert ast.get_docstring(tree)
+    assert len(tree.body) == 1, f"prm/{package}/__init__.py: only its docstring"

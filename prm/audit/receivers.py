@@ -124,15 +124,15 @@ def connect() -> None:
     from django.contrib.admin.models import LogEntry
     from guardian.models import GroupObjectPermission, UserObjectPermission
 
-    post_save.connect(_log_entry_saved, sender=LogEntry, dispatch_uid="prm.audit.log.logentry")
+    post_save.connect(_log_entry_saved, sender=LogEntry, dispatch_uid="prm.audit.logentry")
     for model in (UserObjectPermission, GroupObjectPermission):
         granted, revoked = (
             _object_permission_changed("guardian.granted"),
             _object_permission_changed("guardian.revoked"),
         )
         _receivers.extend([granted, revoked])  # signals hold weak references
-        post_save.connect(granted, sender=model, dispatch_uid=f"prm.audit.log.grant.{model.__name__}")
-        post_delete.connect(revoked, sender=model, dispatch_uid=f"prm.audit.log.revoke.{model.__name__}")
+        post_save.connect(granted, sender=model, dispatch_uid=f"prm.audit.grant.{model.__name__}")
+        post_delete.connect(revoked, sender=model, dispatch_uid=f"prm.audit.revoke.{model.__name__}")
     from allauth.account import signals as account_signals
 
     for signal, action in (
@@ -143,9 +143,9 @@ def connect() -> None:
     ):
         receiver = _account(action)
         _receivers.append(receiver)
-        signal.connect(receiver, dispatch_uid=f"prm.audit.log.{action}.{id(signal)}")
-    user_logged_in.connect(_logged_in, dispatch_uid="prm.audit.log.login")
-    user_login_failed.connect(_login_failed, dispatch_uid="prm.audit.log.login_failed")
+        signal.connect(receiver, dispatch_uid=f"prm.audit.{action}.{id(signal)}")
+    user_logged_in.connect(_logged_in, dispatch_uid="prm.audit.login")
+    user_login_failed.connect(_login_failed, dispatch_uid="prm.audit.login_failed")
     for signal, action in (
         (mfa_signals.authenticator_added, "mfa.added"),
         (mfa_signals.authenticator_removed, "mfa.removed"),
@@ -153,4 +153,4 @@ def connect() -> None:
     ):
         receiver = _mfa(action)
         _receivers.append(receiver)
-        signal.connect(receiver, dispatch_uid=f"prm.audit.log.{action}")
+        signal.connect(receiver, dispatch_uid=f"prm.audit.{action}")

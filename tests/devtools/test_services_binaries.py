@@ -10,7 +10,7 @@ from devtools import services
 
 @pytest.fixture
 def fresh(monkeypatch, tmp_path):
-    monkeypatch.setattr(devservices, "PG_DIR", tmp_path / "postgres")
+    monkeypatch.setattr(services, "PG_DIR", tmp_path / "postgres")
     services.pg_binaries.cache_clear()
     services.redis_binary.cache_clear()
     yield tmp_path
@@ -31,24 +31,24 @@ def _fake_server(root: Path, major: str) -> Path:
 
 def test_a_new_data_folder_uses_the_systems_postgresql(fresh, monkeypatch):
     system = _fake_server(fresh, "15")
-    monkeypatch.setattr(devservices, "_system_pg_dirs", lambda: [system])
-    monkeypatch.setattr(devservices, "_bundled_pg_dir", lambda: _fake_server(fresh / "bundled", "16"))
+    monkeypatch.setattr(services, "_system_pg_dirs", lambda: [system])
+    monkeypatch.setattr(services, "_bundled_pg_dir", lambda: _fake_server(fresh / "bundled", "16"))
     assert services.pg_binaries() == (system, "system", "15.3")
 
 
 def test_an_existing_folder_keeps_its_major_version(fresh, monkeypatch):
     system = _fake_server(fresh, "15")
     bundled = _fake_server(fresh / "bundled", "16")
-    monkeypatch.setattr(devservices, "_system_pg_dirs", lambda: [system])
-    monkeypatch.setattr(devservices, "_bundled_pg_dir", lambda: bundled)
+    monkeypatch.setattr(services, "_system_pg_dirs", lambda: [system])
+    monkeypatch.setattr(services, "_bundled_pg_dir", lambda: bundled)
     (fresh / "postgres").mkdir()
     (fresh / "postgres" / "PG_VERSION").write_text("16\n")
     assert services.pg_binaries() == (bundled, "bundled", "16.3")
 
 
 def test_without_a_matching_server_it_says_what_to_do(fresh, monkeypatch):
-    monkeypatch.setattr(devservices, "_system_pg_dirs", lambda: [_fake_server(fresh, "15")])
-    monkeypatch.setattr(devservices, "_bundled_pg_dir", lambda: None)
+    monkeypatch.setattr(services, "_system_pg_dirs", lambda: [_fake_server(fresh, "15")])
+    monkeypatch.setattr(services, "_bundled_pg_dir", lambda: None)
     (fresh / "postgres").mkdir()
     (fresh / "postgres" / "PG_VERSION").write_text("16\n")
     with pytest.raises(services.ServiceError, match=r"created by PostgreSQL 16.*make clean"):
@@ -57,8 +57,8 @@ def test_without_a_matching_server_it_says_what_to_do(fresh, monkeypatch):
 
 def test_the_bundled_servers_can_be_forced(fresh, monkeypatch):
     bundled = _fake_server(fresh / "bundled", "16")
-    monkeypatch.setattr(devservices, "_system_pg_dirs", lambda: [_fake_server(fresh, "15")])
-    monkeypatch.setattr(devservices, "_bundled_pg_dir", lambda: bundled)
+    monkeypatch.setattr(services, "_system_pg_dirs", lambda: [_fake_server(fresh, "15")])
+    monkeypatch.setattr(services, "_bundled_pg_dir", lambda: bundled)
     monkeypatch.setenv("PRM_EMBEDDED_BINARIES", "bundled")
     assert services.pg_binaries()[1] == "bundled"
     assert services.redis_binary()[1] == "bundled"
