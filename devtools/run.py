@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import selectors
@@ -88,8 +89,6 @@ def prepare() -> int:
 def _demo_fingerprint() -> str:
     """Seeding takes seconds on every start; skip it while neither the demo code nor the
     applied migrations changed since the last complete seed."""
-    import hashlib
-
     from django.apps import apps
     from django.db.migrations.recorder import MigrationRecorder
 

@@ -33,6 +33,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -43,6 +44,7 @@ import time
 import warnings
 from contextlib import contextmanager
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 
 import environ
@@ -111,8 +113,6 @@ def _choice() -> str:
 
 def _bundled_pg_dir() -> Path | None:
     """pgserver is used only for its bundled binaries (not imported: no objects, no atexit)."""
-    from importlib.util import find_spec
-
     spec = find_spec("pgserver")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -202,7 +202,6 @@ def describe() -> str:
 def _as_pg_user() -> dict:
     if os.geteuid() != 0:
         return {}
-    import pwd
 
     try:
         pwd.getpwnam(PG_SYSTEM_USER)
@@ -215,7 +214,6 @@ def _grant_pg_user_access() -> None:
     """As root, let the unprivileged server account reach the data folder and binaries."""
     if os.geteuid() != 0:
         return
-    import pwd
 
     def traversable(path: Path) -> None:
         for parent in path.parents:

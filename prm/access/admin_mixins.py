@@ -21,11 +21,13 @@ Which *models* a role may use is prm/access/roles.py; this file is about which *
 """
 
 from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -49,7 +51,6 @@ def partner_of(obj):
     if isinstance(obj, get_user_model()):  # a partner user's name shows on their partner's pages
         membership = membership_model().objects.filter(user=obj).order_by("-is_active").first()
         return membership.partner_id if membership else None
-    from django.contrib import admin
 
     model_admin = admin.site._registry.get(type(obj))
     paths = getattr(model_admin, "partner_path", None)
@@ -396,9 +397,6 @@ class SuperuserOnlyAdminMixin(AuditedAdminMixin):
 
 def run_service_action(modeladmin, request, queryset, call, *, errors=(Exception,), done_message=None) -> int:
     """Call a service once per selected row (each in its own transaction); report errors per row."""
-    from django.contrib import messages
-    from django.db import transaction
-
     done = 0
     for obj in queryset:
         try:
@@ -414,9 +412,6 @@ def run_service_action(modeladmin, request, queryset, call, *, errors=(Exception
 
 def reason_action(modeladmin, request, queryset, call, *, question, reason_label, choices=None, **kwargs):
     """An admin action that first asks for a reason (free text, or one of `choices`)."""
-    from django.contrib import messages
-    from django.template.response import TemplateResponse
-
     if "apply" in request.POST:
         reason = request.POST.get("reason", "").strip()
         if not reason:

@@ -1,6 +1,8 @@
 import time
 from urllib.parse import urlencode
 
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -145,12 +147,8 @@ class StaffMFARequiredMiddleware:
 
 
 def _session_used_mfa(request) -> bool:
-    from allauth.account.internal.flows.login import get_authentication_records
-
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
 
 
 def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

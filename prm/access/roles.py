@@ -8,6 +8,10 @@ Superusers have every permission and are the only ones who manage staff accounts
 groups, permissions and guardian object permissions (see prm/access/admin_mixins.py).
 """
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
 from prm.models import CHANNEL_MANAGERS, SUPPORT
 
 ALL = ("add", "change", "delete", "view")
@@ -109,10 +113,6 @@ def role_permissions(role: str) -> set[tuple[str, str]]:
 
 def apply_roles(*, using: str = "default", verbosity: int = 0) -> None:
     """Create the role groups and set their permissions exactly to ROLES (idempotent)."""
-    from django.apps import apps as global_apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     for role in ROLES:
@@ -130,8 +130,6 @@ def apply_roles(*, using: str = "default", verbosity: int = 0) -> None:
 
 def apply_roles_on_migrate(sender, app_config=None, using="default", verbosity=0, **kwargs) -> None:
     """post_migrate receiver: runs once, after the last app has been migrated."""
-    from django.apps import apps as global_apps
-
     configs = [c for c in global_apps.get_app_configs() if c.models_module is not None]
     if sender is not configs[-1]:
         return

@@ -4,7 +4,7 @@ import contextvars
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 
 from prm.cache import pagecache
 from prm.models import AuditEvent
@@ -100,8 +100,6 @@ def audit_scrub(*, model, target_ids, keys: list[str], under: str = "changes") -
     """Erase personal data from audit rows of `target_ids` (rows of `model`): the values at
     data[under][key] become "(erased)" (who did what, and when, stays). One UPDATE; used
     when a person's data is anonymised (APPI: deletion on request, retention periods)."""
-    from django.db import connection
-
     if not target_ids:
         return 0
     ct = ContentType.objects.get_for_model(model)

@@ -7,10 +7,15 @@ without post_save); CSV exports by the export action itself.
 
 from contextvars import ContextVar
 
+from allauth.account import signals as account_signals
+from allauth.mfa import signals as mfa_signals
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from prm.audit.log import audit
+from prm.http.clientip import client_ip
 from prm.tenancy import active_membership, partner_model
 
 # The staff user acting in the current request, for receivers that get no request
@@ -77,8 +82,6 @@ def _object_permission_changed(action):
 
 def _ip(request) -> str:
     """The client's address as prm.http.clientip finds it behind the proxy (not the proxy's own)."""
-    from prm.http.clientip import client_ip
-
     return client_ip(request) if request is not None else ""
 
 
@@ -120,10 +123,6 @@ _receivers = []
 
 
 def connect() -> None:
-    from allauth.mfa import signals as mfa_signals
-    from django.contrib.admin.models import LogEntry
-    from guardian.models import GroupObjectPermission, UserObjectPermission
-
     post_save.connect(_log_entry_saved, sender=LogEntry, dispatch_uid="prm.audit.logentry")
     for model in (UserObjectPermission, GroupObjectPermission):
         granted, revoked = (
@@ -133,7 +132,6 @@ def connect() -> None:
         _receivers.extend([granted, revoked])  # signals hold weak references
         post_save.connect(granted, sender=model, dispatch_uid=f"prm.audit.grant.{model.__name__}")
         post_delete.connect(revoked, sender=model, dispatch_uid=f"prm.audit.revoke.{model.__name__}")
-    from allauth.account import signals as account_signals
 
     for signal, action in (
         (account_signals.password_changed, "account.password_changed"),

@@ -47,7 +47,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import Http404
+from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 DEFAULT_TIMEOUT = 3600
@@ -534,8 +537,6 @@ def object_or_404(request, name: str, pk, kinds: str, lookup: Callable):
     """The object a detail page is about: `lookup()` (the instance through the request's
     scope, or None), exact under the request's scopes of `kinds`; None is a 404. On a hit the
     page reads no row for it (declare the page's fragment first: one batched read)."""
-    from django.http import Http404
-
     scopes, parts = request_scopes(request, kinds.split())
     found = cached(f"{name}:{pk}:{digest(parts)}", scopes, lookup)
     if found is None:
@@ -545,8 +546,6 @@ def object_or_404(request, name: str, pk, kinds: str, lookup: Callable):
 
 def lazy(compute: Callable):
     """A value computed only when a template first uses it: inside a fragment, only on a miss."""
-    from django.utils.functional import SimpleLazyObject
-
     return SimpleLazyObject(compute)
 
 
@@ -558,8 +557,6 @@ def digest(parts) -> str:
 def fill(html: str, request) -> SafeString:
     """A fragment with this request's CSRF token in place of the placeholder."""
     if CSRF_PLACEHOLDER in html:
-        from django.middleware.csrf import get_token
-
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)
 

@@ -17,13 +17,18 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.files import File
 from django.db import connections, transaction
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
+from django_htmx.middleware import HtmxDetails
 
+from prm.admin import export_csv
 from prm.models import ExportJob
+from prm.notifications.emails import send_to_user
 
 logger = logging.getLogger("prm.exports")
 
@@ -66,9 +71,9 @@ class _Running:
 
 
 def _request_for(job: ExportJob):
-    from django.contrib.sessions.backends.base import SessionBase
+    # Only a worker writing an export needs the test tools' request factory (not every web
+    # process that imports this module).
     from django.test import RequestFactory
-    from django_htmx.middleware import HtmxDetails
 
     site = urlsplit(settings.SITE_URL)
     request = RequestFactory().get(
@@ -90,10 +95,6 @@ def _call(request, job: ExportJob):
     changelist (a POST action), the action on that changelist's queryset."""
     match = resolve(job.path)
     if match.url_name and match.url_name.endswith("_changelist") and match.namespace == "admin":
-        from django.contrib import admin
-
-        from prm.admin import export_csv
-
         model = next(
             m
             for m in admin.site._registry
@@ -149,8 +150,6 @@ def export_job_run(*, job_id: int) -> None:
 
 def export_job_mail(*, job_id: int) -> None:
     """The "your export is ready" e-mail, at most once (claimed in the same transaction)."""
-    from prm.notifications.emails import send_to_user
-
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().select_related("user").get(pk=job_id)
         if job.mailed_at is not None or job.status != ExportJob.Status.DONE:

@@ -14,11 +14,13 @@ to the login page: a file URL tells nobody that the file exists.
 
 import re
 from functools import wraps
+from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
+from django.views import static
 
 from prm.files.storage import is_local
 
@@ -132,11 +134,7 @@ def _limited(handle, length):
 
 def public_logo(request, path):
     """A partner logo from the public folder (the one kind of upload that is public)."""
-    from pathlib import Path
-
-    from django.views.static import serve as static_serve
-
-    response = static_serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "partners" / "logos")
+    response = static.serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "partners" / "logos")
     response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -12,6 +12,8 @@ from functools import lru_cache
 import holidays
 from django.utils import timezone
 
+from prm.models import ClosureDay
+
 
 @lru_cache(maxsize=16)
 def _national_holidays(year: int) -> frozenset[date]:
@@ -20,8 +22,6 @@ def _national_holidays(year: int) -> frozenset[date]:
 
 def closure_days(first: date, last: date) -> set[date]:
     """Closure days between `first` and `last` (inclusive)."""
-    from prm.models import ClosureDay
-
     days = set()
     for start, end in ClosureDay.objects.filter(first_day__lte=last, last_day__gte=first).values_list(
         "first_day", "last_day"

@@ -4,7 +4,7 @@ recipient's language, with `site_url` for absolute links, sent through Django's 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 def send_templated_mail(
@@ -52,8 +52,6 @@ def send_test_email(
     *, to: str, language: str | None = None, sender: str = "manage.py send_test_email"
 ) -> None:
     """A short message that proves the mail settings work (`manage.py send_test_email`)."""
-    from django.utils import timezone
-
     send_templated_mail(
         to=[to],
         language=language,

@@ -5,7 +5,10 @@ nothing more about it; staff get mails only about partners they are assigned to 
 for support/superusers/global permission), the same rule as the staff pages.
 """
 
-from prm.tenancy import membership_model
+from guardian.shortcuts import get_users_with_perms
+
+from prm.models import CHANNEL_MANAGERS
+from prm.tenancy import membership_model, partners_for_staff
 
 
 def is_current_member(user, partner_id) -> bool:
@@ -16,8 +19,6 @@ def is_current_member(user, partner_id) -> bool:
 
 
 def staff_may_see(user, partner) -> bool:
-    from prm.tenancy import partners_for_staff
-
     if user is None or not user.is_active or not user.is_staff:
         return False
     return partners_for_staff(user).filter(pk=partner.pk).exists()
@@ -29,10 +30,6 @@ def may_receive(user, partner) -> bool:
 
 def assigned_managers(partner):
     """Active channel managers assigned to the partner (guardian object permission only)."""
-    from guardian.shortcuts import get_users_with_perms
-
-    from prm.models import CHANNEL_MANAGERS
-
     users = get_users_with_perms(
         partner, only_with_perms_in=["manage_partner"], with_group_users=False, with_superusers=False
     )

@@ -5,8 +5,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from prm.cache import pagecache
+from prm.i18n import formats
 from prm.text import weburl
 from prm.text.markdown import render_markdown
+from prm.ui import charts, layout
 
 register = template.Library()
 
@@ -110,32 +112,24 @@ def chart_img(svg: str, label: str = ""):
 @register.simple_tag
 def chart_description(title, labels, series):
     """The text alternative of a chart drawn elsewhere (an <img src> chart URL): prm.ui.charts."""
-    from prm.ui.charts import describe
-
-    return describe(title, labels, series)
+    return charts.describe(title, labels, series)
 
 
 @register.filter
 def yen(amount):
     """¥1,200,000: JPY without decimals."""
-    from prm.i18n.formats import yen as fmt
-
-    return fmt(amount)
+    return formats.yen(amount)
 
 
 @register.filter
 def yen_short(amount):
     """320万円 / 3.2M JPY (prm.i18n.formats.yen_short)."""
-    from prm.i18n.formats import yen_short as fmt
-
-    return fmt(amount)
+    return formats.yen_short(amount)
 
 
 @register.simple_tag(takes_context=True)
 def navbar(context):
     """The navigation bar (prm.ui.layout: rendered once per process and shape, slots filled)."""
-    from prm.ui import layout
-
     return layout.navbar(context)
 
 
