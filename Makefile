@@ -60,5 +60,5 @@ stop:
 	$(PY) -m devtools.run stop
 
 clean: stop
-	$(PY) -m devtools.services stop
+	$(PY) -m devtools.servers stop
 	rm -rf var

@@ -2,7 +2,7 @@
 import os
 import sys
 
-from devtools.services import use_embedded_servers
+from devtools.servers import use_embedded_servers
 
 
 def main():

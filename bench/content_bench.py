@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from devtools import services  # noqa: E402
+from devtools import servers  # noqa: E402
 
 DB_NAME = "prm_bench_content"
 ASSETS = 20_000
@@ -36,10 +36,10 @@ def setup_django(*, fresh: bool):
     os.environ["PRM_DATABASE_NAME"] = DB_NAME
     if "DATABASE_URL" not in os.environ:
         if fresh:
-            services.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        if services.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'") != "1":  # noqa: S608
-            services.psql(f"CREATE DATABASE {DB_NAME}")
-    services.use_embedded_servers()
+            servers.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        if servers.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'") != "1":  # noqa: S608
+            servers.psql(f"CREATE DATABASE {DB_NAME}")
+    servers.use_embedded_servers()
     import django
 
     django.setup()
@@ -235,7 +235,7 @@ def drop():
     from django.db import connection
 
     connection.close()
-    services.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    servers.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
 
 def main():

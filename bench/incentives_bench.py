@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
-from devtools.services import use_embedded_servers
+from devtools.servers import use_embedded_servers
 
 use_embedded_servers()
 import django  # noqa: E402

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from devtools.services import use_embedded_servers  # noqa: E402
+from devtools.servers import use_embedded_servers  # noqa: E402
 
 
 def main():

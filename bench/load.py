@@ -87,21 +87,21 @@ def setup_django(database: str | None = None, *, migrate: bool = True):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     # Imported here, not at the top: an older checkout (--ref) imports this module to count
     # queries, and it may predate devtools.
-    from devtools import services
+    from devtools import servers
 
     if database:
         if "DATABASE_URL" not in os.environ:
             import pgserver
 
-            services.postgres_settings()  # starts the embedded server if needed
-            server = pgserver.get_server(services.PG_DIR, cleanup_mode=None)
+            servers.postgres_settings()  # starts the embedded server if needed
+            server = pgserver.get_server(servers.PG_DIR, cleanup_mode=None)
             if not re.fullmatch(r"[a-z_][a-z0-9_]*", database):
                 raise SystemExit("--database: lower-case letters, digits and _ only")
             exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608
             if "(1 row)" not in exists:
                 server.psql(f"CREATE DATABASE {database};")
         os.environ["PRM_DATABASE_NAME"] = database
-    services.use_embedded_servers()
+    servers.use_embedded_servers()
     import django
 
     django.setup()

@@ -9,7 +9,7 @@ Interruptions are recovered by running the command again:
 - the process groups of the children are recorded in ``var/devrun.children``; if the
   supervisor itself was killed, the next start ends those orphans (checked to be ours:
   same working directory) before starting new ones;
-- the embedded servers are found or started by ``devtools.services`` (the system's PostgreSQL
+- the embedded servers are found or started by ``devtools.servers`` (the system's PostgreSQL
   and redis-server when installed, the bundled ones otherwise; the first line says which).
 - a child that exits (kill -9, or a Celery worker giving up when Redis goes away) is
   started again, up to RESTARTS_PER_MINUTE times a minute; then everything stops.
@@ -31,11 +31,11 @@ import sys
 import time
 from pathlib import Path
 
-from devtools import services
+from devtools import servers
 
-RUN_PID = services.VAR_DIR / "devrun.pid"  # pid and URL of the serving `make run`
-RUN_LOCK = services.VAR_DIR / "devrun.lock"
-CHILDREN = services.VAR_DIR / "devrun.children"
+RUN_PID = servers.VAR_DIR / "devrun.pid"  # pid and URL of the serving `make run`
+RUN_LOCK = servers.VAR_DIR / "devrun.lock"
+CHILDREN = servers.VAR_DIR / "devrun.children"
 COLOURS = {"web": "\033[36m", "worker": "\033[33m", "beat": "\033[35m"}
 RESET = "\033[0m"
 STOP_TIMEOUT = 20
@@ -58,7 +58,7 @@ def commands(port: str) -> dict[str, list[str]]:
             "--loglevel",
             "INFO",
             "--schedule",
-            str(services.VAR_DIR / "celerybeat-schedule"),
+            str(servers.VAR_DIR / "celerybeat-schedule"),
         ],
     }
 
@@ -72,11 +72,11 @@ def prepare() -> int:
     from django.core.management import call_command
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
-    services.use_embedded_servers()  # also when run alone (tests/faults/run.py)
+    servers.use_embedded_servers()  # also when run alone (tests/faults/run.py)
     django.setup()
     call_command("migrate", interactive=False)
     call_command("collectstatic", interactive=False, verbosity=0)
-    marker = services.VAR_DIR / "demo-seeded"
+    marker = servers.VAR_DIR / "demo-seeded"
     fingerprint = _demo_fingerprint()
     if marker.exists() and marker.read_text() == fingerprint and _demo_present():
         print("Demo data: up to date (`manage.py seed_demo` refreshes it).", flush=True)
@@ -94,8 +94,8 @@ def _demo_fingerprint() -> str:
 
     digest = hashlib.sha256()
     files = [
-        services.BASE_DIR / "devtools/management/commands/seed_demo.py",
-        services.BASE_DIR / "devtools/logins.py",
+        servers.BASE_DIR / "devtools/management/commands/seed_demo.py",
+        servers.BASE_DIR / "devtools/logins.py",
     ]
     files += [Path(app.path) / "demo.py" for app in apps.get_app_configs()]
     for path in files:
@@ -121,7 +121,7 @@ def _running_info() -> str:
 
 
 def _acquire_run_lock():
-    services.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    servers.VAR_DIR.mkdir(parents=True, exist_ok=True)
     fh = open(RUN_LOCK, "a")  # noqa: SIM115 - held for the life of this process
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -141,7 +141,7 @@ def _our_group_members(pgid: int) -> list[int]:
             stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             if int(stat[2]) != pgid or stat[0] in "ZX":
                 continue
-            if Path(os.readlink(entry / "cwd")).resolve() != services.BASE_DIR:
+            if Path(os.readlink(entry / "cwd")).resolve() != servers.BASE_DIR:
                 continue
         except (OSError, IndexError, ValueError):
             continue
@@ -200,20 +200,20 @@ def main() -> int:
     children: dict[str, subprocess.Popen] = {}
     exit_code = 0
     uses_embedded = "DATABASE_URL" not in os.environ or "REDIS_URL" not in os.environ
-    with services.session() if uses_embedded else contextlib.nullcontext():
+    with servers.session() if uses_embedded else contextlib.nullcontext():
         try:
             _end_leftovers()
             if uses_embedded:
                 # Which servers: the system's when installed, else the bundled ones.
-                print(f"Servers: {services.describe()}", flush=True)
-                services.postgres_start()
-                services.redis_url()
-                services.use_embedded_servers()  # the URLs every child inherits
+                print(f"Servers: {servers.describe()}", flush=True)
+                servers.postgres_start()
+                servers.redis_url()
+                servers.use_embedded_servers()  # the URLs every child inherits
             for step in SETUP_STEPS:
                 if stopping:
                     raise Interrupted
                 # Same process group: a Ctrl-C reaches the step too. Each step is safe to repeat.
-                code = subprocess.call([sys.executable, *step], cwd=services.BASE_DIR)
+                code = subprocess.call([sys.executable, *step], cwd=servers.BASE_DIR)
                 if stopping:
                     raise Interrupted
                 if code:
@@ -232,7 +232,7 @@ def main() -> int:
             _terminate(children)
             RUN_PID.unlink(missing_ok=True)
             CHILDREN.unlink(missing_ok=True)
-    if uses_embedded and not services.status():
+    if uses_embedded and not servers.status():
         print("Stopped the embedded PostgreSQL and Redis.", flush=True)
     elif uses_embedded:
         print("The embedded PostgreSQL and Redis keep running for another session (make test).")
@@ -246,7 +246,7 @@ def _start_child(name: str, cmd: list[str], children: dict[str, subprocess.Popen
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        cwd=services.BASE_DIR,
+        cwd=servers.BASE_DIR,
         start_new_session=True,  # own process group: we stop it and its children together
     )
     # Recorded at once, so a kill -9 of this supervisor leaves nothing unaccounted for.
@@ -331,15 +331,15 @@ def stop_running() -> int:
         pid = int(json.loads(RUN_PID.read_text())["pid"])
     except (OSError, ValueError, KeyError):
         pid = None
-    if pid and services._pid_is(pid, "python"):
+    if pid and servers._pid_is(pid, "python"):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT + 10
-        while services._pid_is(pid, "python") and time.monotonic() < deadline:
+        while servers._pid_is(pid, "python") and time.monotonic() < deadline:
             time.sleep(0.2)
     if _acquire_run_lock() is not None:
         _end_leftovers()
-    services.stop_if_unused()
+    servers.stop_if_unused()
     return 0
 
 

@@ -53,12 +53,12 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL
 
 # --- Databases and broker -------------------------------------------------------------
 # Read from the environment only. In development the entry points (manage.py, `make run`,
-# `make test`) set both URLs to the embedded servers first (devtools/services.py); a process
-# started by hand there: eval "$(python -m devtools.services env)".
+# `make test`) set both URLs to the embedded servers first (devtools/servers.py); a process
+# started by hand there: eval "$(python -m devtools.servers env)".
 def _url_missing(names: str) -> ImproperlyConfigured:
     where = (
         "in development, start through manage.py, `make run` or `make test`, which set it to the "
-        'embedded servers, or run eval "$(python -m devtools.services env)" first'
+        'embedded servers, or run eval "$(python -m devtools.servers env)" first'
         if DEBUG
         else "the embedded servers are for development only"
     )

@@ -4,7 +4,7 @@ settings are read, which pytest-django does before any conftest runs."""
 import os
 from pathlib import Path
 
-from devtools.services import use_embedded_servers
+from devtools.servers import use_embedded_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from devtools.services import use_embedded_servers
+from devtools.servers import use_embedded_servers
 
 mode = sys.argv[1]
 mount = Path(tempfile.mkdtemp(prefix="prm-media-"))

@@ -343,7 +343,7 @@ def tasks_fault(clone: Path) -> None:
         "FAULT_DIR": str(fault_dir),
         "PYTHONUNBUFFERED": "1",
     }
-    start = python(clone, "-m", "devtools.services", "start")
+    start = python(clone, "-m", "devtools.servers", "start")
     if start.returncode:
         record("worker SIGKILL mid-task", f"servers did not start: {start.stderr[-300:]}", ok=False)
         return
@@ -391,7 +391,7 @@ def tasks_fault(clone: Path) -> None:
     if checked.returncode:
         record("worker SIGKILL mid-task", f"check failed: {checked.stderr[-500:]}", ok=False)
         return
-    python(clone, "-m", "devtools.services", "stop")
+    python(clone, "-m", "devtools.servers", "stop")
     result = json.loads(checked.stdout.strip().splitlines()[-1])
     killed = {p.name.removeprefix("killed-") for p in fault_dir.glob("killed-*")}
     labels = {
@@ -490,7 +490,7 @@ def server_restart_fault(clone: Path, port: int, which: str, run: Run) -> None:
     before = traffic(port, 3)
     # Queued before the outage, due after it: the worker holds it (ETA) across the outage.
     enqueue_heartbeat(clone, f"faults-{which}-queued", countdown=25)
-    stopped = python(clone, "-m", "devtools.services", f"stop-{which}")
+    stopped = python(clone, "-m", "devtools.servers", f"stop-{which}")
     # Any new Django process (a restarted worker) would start the embedded server again at
     # once: hold its start lock, so that the outage lasts.
     with open(clone / "var" / f"{which}.lock", "a") as lock:
@@ -498,7 +498,7 @@ def server_restart_fault(clone: Path, port: int, which: str, run: Run) -> None:
         down = traffic(port, 10)
         health_down = healthz(port)
         fcntl.flock(lock, fcntl.LOCK_UN)
-    python(clone, "-m", "devtools.services", f"start-{which}")
+    python(clone, "-m", "devtools.servers", f"start-{which}")
     time.sleep(2)
     after = traffic(port, 5)
     enqueue_heartbeat(clone, f"faults-{which}-after")
@@ -626,7 +626,7 @@ def main() -> int:
     finally:
         with contextlib.suppress(Exception):
             python(clone, "-m", "devtools.run", "stop", timeout=120)
-            python(clone, "-m", "devtools.services", "stop", timeout=120)
+            python(clone, "-m", "devtools.servers", "stop", timeout=120)
         for pid, _cmd in clone_processes(clone):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)

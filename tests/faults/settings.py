@@ -3,7 +3,7 @@ settings plus a spool e-mail backend that several processes can count, a short b
 visibility timeout (so a message of a SIGKILLed worker is redelivered within seconds
 instead of an hour), and the kill hooks of tests/faults/hooks.py."""
 
-from devtools.services import use_embedded_servers
+from devtools.servers import use_embedded_servers
 
 use_embedded_servers()  # the clone's embedded servers (run.py starts them), as manage.py does
 

@@ -22,8 +22,8 @@ Django never imports this module: the entry points of development processes (man
 `make run`, pytest's tests/pytest_env.py, the benchmarks) call ``use_embedded_servers()``,
 which sets DATABASE_URL and REDIS_URL, and prm/settings.py reads only the environment.
 
-Run as a script: ``python -m devtools.services start|stop|status|env|stop-redis|stop-postgres``
-(``eval "$(python -m devtools.services env)"`` lets a hand-started process, a Celery worker or
+Run as a script: ``python -m devtools.servers start|stop|status|env|stop-redis|stop-postgres``
+(``eval "$(python -m devtools.servers env)"`` lets a hand-started process, a Celery worker or
 gunicorn, use the embedded servers).
 """
 

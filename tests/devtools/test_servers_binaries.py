@@ -5,17 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from devtools import services
+from devtools import servers
 
 
 @pytest.fixture
 def fresh(monkeypatch, tmp_path):
-    monkeypatch.setattr(services, "PG_DIR", tmp_path / "postgres")
-    services.pg_binaries.cache_clear()
-    services.redis_binary.cache_clear()
+    monkeypatch.setattr(servers, "PG_DIR", tmp_path / "postgres")
+    servers.pg_binaries.cache_clear()
+    servers.redis_binary.cache_clear()
     yield tmp_path
-    services.pg_binaries.cache_clear()
-    services.redis_binary.cache_clear()
+    servers.pg_binaries.cache_clear()
+    servers.redis_binary.cache_clear()
 
 
 def _fake_server(root: Path, major: str) -> Path:
@@ -31,43 +31,43 @@ def _fake_server(root: Path, major: str) -> Path:
 
 def test_a_new_data_folder_uses_the_systems_postgresql(fresh, monkeypatch):
     system = _fake_server(fresh, "15")
-    monkeypatch.setattr(services, "_system_pg_dirs", lambda: [system])
-    monkeypatch.setattr(services, "_bundled_pg_dir", lambda: _fake_server(fresh / "bundled", "16"))
-    assert services.pg_binaries() == (system, "system", "15.3")
+    monkeypatch.setattr(servers, "_system_pg_dirs", lambda: [system])
+    monkeypatch.setattr(servers, "_bundled_pg_dir", lambda: _fake_server(fresh / "bundled", "16"))
+    assert servers.pg_binaries() == (system, "system", "15.3")
 
 
 def test_an_existing_folder_keeps_its_major_version(fresh, monkeypatch):
     system = _fake_server(fresh, "15")
     bundled = _fake_server(fresh / "bundled", "16")
-    monkeypatch.setattr(services, "_system_pg_dirs", lambda: [system])
-    monkeypatch.setattr(services, "_bundled_pg_dir", lambda: bundled)
+    monkeypatch.setattr(servers, "_system_pg_dirs", lambda: [system])
+    monkeypatch.setattr(servers, "_bundled_pg_dir", lambda: bundled)
     (fresh / "postgres").mkdir()
     (fresh / "postgres" / "PG_VERSION").write_text("16\n")
-    assert services.pg_binaries() == (bundled, "bundled", "16.3")
+    assert servers.pg_binaries() == (bundled, "bundled", "16.3")
 
 
 def test_without_a_matching_server_it_says_what_to_do(fresh, monkeypatch):
-    monkeypatch.setattr(services, "_system_pg_dirs", lambda: [_fake_server(fresh, "15")])
-    monkeypatch.setattr(services, "_bundled_pg_dir", lambda: None)
+    monkeypatch.setattr(servers, "_system_pg_dirs", lambda: [_fake_server(fresh, "15")])
+    monkeypatch.setattr(servers, "_bundled_pg_dir", lambda: None)
     (fresh / "postgres").mkdir()
     (fresh / "postgres" / "PG_VERSION").write_text("16\n")
-    with pytest.raises(services.ServiceError, match=r"created by PostgreSQL 16.*make clean"):
-        services.pg_binaries()
+    with pytest.raises(servers.ServiceError, match=r"created by PostgreSQL 16.*make clean"):
+        servers.pg_binaries()
 
 
 def test_the_bundled_servers_can_be_forced(fresh, monkeypatch):
     bundled = _fake_server(fresh / "bundled", "16")
-    monkeypatch.setattr(services, "_system_pg_dirs", lambda: [_fake_server(fresh, "15")])
-    monkeypatch.setattr(services, "_bundled_pg_dir", lambda: bundled)
+    monkeypatch.setattr(servers, "_system_pg_dirs", lambda: [_fake_server(fresh, "15")])
+    monkeypatch.setattr(servers, "_bundled_pg_dir", lambda: bundled)
     monkeypatch.setenv("PRM_EMBEDDED_BINARIES", "bundled")
-    assert services.pg_binaries()[1] == "bundled"
-    assert services.redis_binary()[1] == "bundled"
+    assert servers.pg_binaries()[1] == "bundled"
+    assert servers.redis_binary()[1] == "bundled"
 
 
 def test_the_system_redis_server_is_preferred(fresh, monkeypatch):
-    monkeypatch.setattr(services.shutil, "which", lambda name: "/usr/bin/redis-server")
-    monkeypatch.setattr(services.subprocess, "run", _fake_run("Redis server v=7.0.15 sha=0"))
-    assert services.redis_binary() == ("/usr/bin/redis-server", "system", "7.0.15")
+    monkeypatch.setattr(servers.shutil, "which", lambda name: "/usr/bin/redis-server")
+    monkeypatch.setattr(servers.subprocess, "run", _fake_run("Redis server v=7.0.15 sha=0"))
+    assert servers.redis_binary() == ("/usr/bin/redis-server", "system", "7.0.15")
 
 
 def _fake_run(stdout):
