@@ -16,7 +16,8 @@ a free loopback port and then:
 - media: uploads to a full or read-only media folder.
 
 Prints one table at the end and exits 1 if any row failed. Every wait is bounded; the
-whole run stops itself after FAULTS_BUDGET seconds (default 900) and reports what it did.
+whole run stops itself after FAULTS_BUDGET seconds (default 900) and reports what it did;
+FAULTS_PORT serves on that port instead of a free one (lanes sharing a machine).
 """
 
 from __future__ import annotations
@@ -575,7 +576,7 @@ def main() -> int:
     only = set(args.only.split(","))
     tmp = Path(tempfile.mkdtemp(prefix="prm-faults-"))
     clone = tmp / "clone"
-    port = free_port()
+    port = int(os.environ.get("FAULTS_PORT") or free_port())  # a fixed one on a shared machine
     log(f"cloning {REPO} into {clone}; port {port}")
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
     (clone / ".venv").symlink_to((REPO / ".venv").resolve())
