@@ -36,7 +36,7 @@ def _codes_in_source() -> set[str]:
             text = path.read_text()
             for match in LITERAL.finditer(text):
                 codes.update(code for code in match.groups() if code)
-            if path.name == "audit_receivers.py":
+            if path.relative_to(ROOT).as_posix() == "prm/audit/receivers.py":
                 codes.update(TUPLE.findall(text))
                 codes.update(re.findall(r'"(admin\.[a-z]+|guardian\.[a-z]+)"', text))
     return codes
