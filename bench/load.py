@@ -190,6 +190,35 @@ def fill(pages):
     return [(label, email, quote(path.format(**ids), safe="/?=&+")) for label, email, path in pages]
 
 
+FILL_SCRIPT = """
+import json, os, sys
+sys.path.insert(0, os.getcwd())
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+import django
+django.setup()
+from bench.load import fill
+print("FILL " + json.dumps(fill(json.loads(sys.argv[1]))))
+"""
+
+
+def fill_in(app_dir: Path, pages) -> list:
+    """`fill` run by the code in `app_dir` (for --ref: its models match its schema)."""
+    out = subprocess.run(
+        [sys.executable, "-c", FILL_SCRIPT, json.dumps(pages)],
+        cwd=app_dir,
+        env={
+            **service_env_dev(),
+            "DJANGO_SETTINGS_MODULE": "prm.settings",
+            "DJANGO_DEBUG": "true",
+            "PYTHONPATH": str(app_dir),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [tuple(page) for page in json.loads(re.search(r"FILL (.*)", out).group(1))]
+
+
 COUNT_SCRIPT = """
 import json, os, sys
 sys.path.insert(0, os.getcwd())
@@ -425,10 +454,11 @@ def run(args):
     cache.clear()  # another database's (or code's) cached fragments must not leak into this run
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    pages = [p for p in fill(PAGES) if not args.tiny or p[0] in TINY_PAGES]
+    filled = fill_in(export_ref(args.ref), [*PAGES, BARE]) if own_schema else fill([*PAGES, BARE])
+    pages = [p for p in filled[:-1] if not args.tiny or p[0] in TINY_PAGES]
     if args.pages:
         pages = [p for p in pages if re.search(args.pages, p[0])]
-    bare = fill([BARE])[0]
+    bare = filled[-1]
     partners = Partner.objects.count()
     env = service_env()
     app_dir = export_ref(args.ref) if args.ref else ROOT

@@ -47,6 +47,7 @@ def active_membership(user):
     membership = (
         Membership.objects.select_related("partner")
         .filter(user=user, is_active=True, partner__status__in=Partner.PORTAL_STATUSES)
+        .order_by()  # one membership per user; the model's ordering would join prm_user
         .first()
     )
     user._prm_membership = membership
