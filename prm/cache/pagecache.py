@@ -376,33 +376,35 @@ def lagging(
 ):
     """`compute()`, kept `seconds` whatever changes (at most MAX_LAG): a value that may lag.
     `valid(value)` may end it sooner (the question metrics: once the next question passes its
-    target); with `after`, a bump of those scopes ends it too (the key carries their
-    versions: the leaderboard's ranking is renewed by each recomputation). Stored in a
-    1-tuple: a cached None stays distinct from a miss."""
-    full = lagging_key(_after(key, after))
+    target); with `after`, a bump of those scopes ends it too (the value is stored with their
+    versions and read with them in one batch: the leaderboard's ranking is renewed by each
+    recomputation). Stored as (value, versions): a cached None stays distinct from a miss."""
+    full = lagging_key(key)
+    after = tuple(after)
     if observer is not None:
         observer.used((), seconds)
-    hit = _read([full]).get(full)
-    if isinstance(hit, tuple) and len(hit) == 1 and (valid is None or valid(hit[0])):
+    found = _read([*(_vkey(s) for s in after), full])
+    hit = found.get(full)
+    if (
+        isinstance(hit, tuple)
+        and len(hit) == 2
+        and all(found.get(_vkey(s)) is not None for s in after)
+        and hit[1] == tuple(found[_vkey(s)] for s in after)
+        and (valid is None or valid(hit[0]))
+    ):
         return hit[0]
+    stamp = _versions(after, found) if after else ()
     value = _compute(compute, full, (), seconds)
-    cache.set(full, (value,), seconds)
-    _remember(full, (value,))
+    cache.set(full, (value, stamp), seconds)
+    _remember(full, (value, stamp))
     return value
-
-
-def _after(key: str, after: Sequence[str]) -> str:
-    if not after:
-        return key
-    found = _read([_vkey(s) for s in after])
-    return f"{key}@{'.'.join(str(v) for v in _versions(tuple(after), found))}"
 
 
 def want_lagging(key: str, *, after: Sequence[str] = ()) -> None:
     """Announce that this request will read `lagging(key, after=after)` (see `want`)."""
     batch = _batch.get()
     if batch is not None:
-        batch.want([lagging_key(_after(key, after))])
+        batch.want([*(_vkey(s) for s in after), lagging_key(key)])
 
 
 def lagging_key(key: str) -> str:
