@@ -158,13 +158,13 @@ def _derived(stdout):
     """The periodic jobs' set-based work (timed too: they run in beat, not per request)."""
     from django.db import connection
 
-    from content import services
+    from content import rollups
 
     t0 = time.perf_counter()
-    services.engagement_recount()
+    rollups.engagement_recount()
     stdout(f"engagement_recount (nightly job): {time.perf_counter() - t0:.1f}s")
     t0 = time.perf_counter()
-    rows = services.popularity_refresh()
+    rows = rollups.popularity_refresh()
     stdout(f"popularity_refresh (hourly job): {time.perf_counter() - t0:.1f}s, {rows:,} rows")
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")  # what autovacuum does in production

@@ -12,7 +12,7 @@ the tier recomputation, then times:
 - the page's chart images (`/staff/dashboard/<block>.svg`, requested by the browser after
   the page), with their SVG cache cold and warm.
 
-The deals block reads the per-partner roll-up (incentives.deal_rollup), refreshed after the
+The deals block reads the per-partner roll-up (incentives.rollups), refreshed after the
 seed as the hourly task would; "deals (raw deals ...)" times the aggregate it replaces.
 
 Everything is rolled back at the end. With --existing nothing is seeded: the same cases are
@@ -48,14 +48,16 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.utils import timezone  # noqa: E402
 
 from content.models import Asset  # noqa: E402
+from content.rollups import engagement_refresh  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.charts import block_svg  # noqa: E402
-from dashboard.rollup import engagement_refresh  # noqa: E402
+from incentives import queries as incentive_queries  # noqa: E402
 from incentives import services as incentive_services  # noqa: E402
-from incentives.deal_rollup import deal_rollup_refresh  # noqa: E402
 from incentives.models import Product, Tier  # noqa: E402
+from incentives.rollups import deal_rollup_refresh  # noqa: E402
 from prm.cache import pagecache  # noqa: E402
 from prm.models import CHANNEL_MANAGERS, User  # noqa: E402
+from prm.ui import registry  # noqa: E402
 from promotion.models import Campaign  # noqa: E402
 
 
@@ -251,21 +253,14 @@ def main() -> None:
 
                 return run
 
-            ids = queries.scoped_partners(root, filters).order_by().values("pk")
+            query = queries.block_query(root, filters)
             per_block = {}
             for name, fn in [
-                ("recruitment", lambda: queries.recruitment_funnel(ids, filters, scope="all")),
-                ("onboarding", lambda: queries.onboarding_cohorts(ids, filters, everyone=True)),
-                ("activity", lambda: queries.activity(ids, filters, everyone=True)),
-                ("content", lambda: queries.content_engagement(ids, filters, everyone=True)),
-                ("deals", lambda: queries.deals_pipeline(ids, filters, everyone=True)),
+                *[(entry.key, lambda f=entry.func: f(query)) for entry in registry.dashboard_blocks()],
                 (
                     "deals (raw deals, before the roll-up)",
-                    lambda: queries.deals_pipeline_raw(ids, filters, everyone=True),
+                    lambda: incentive_queries.deals_pipeline_raw(query),
                 ),
-                ("tiers", lambda: queries.tiers(ids, filters, everyone=True)),
-                ("campaigns", lambda: queries.campaigns(ids, filters, everyone=True)),
-                ("questions", lambda: queries.questions(ids, filters, everyone=True)),
             ]:
                 fn()  # warm-up
                 started = time.perf_counter()

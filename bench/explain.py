@@ -76,8 +76,7 @@ def staff_queries():
     from django.utils import timezone
 
     from content.models import Asset, AssetEngagement, PartnerEngagement
-    from incentives.models import Deal, TierChange
-    from incentives.program_costs import ProgramCost
+    from incentives.models import Deal, ProgramCost, TierChange
     from onboarding.models import OnboardingPlan, TaskLateness
     from onboarding.queries import plans_with_progress
     from prm.access.scoping import scoped

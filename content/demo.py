@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from content import search, services
+from content import rollups, search, services
 from content.models import Asset, AssetEvent, AssetShare, Collection, Tag
 
 ON, SELL, SERV = "onboarding", "selling", "servicing"
@@ -179,8 +179,8 @@ def seed(stdout) -> None:
     _extras(collections, tags, now)
     search.index_assets(Asset.objects.values_list("pk", flat=True))
     _events(ids, now)
-    services.engagement_recount()
-    services.popularity_refresh()
+    rollups.engagement_recount()
+    rollups.popularity_refresh()
     stdout.write(f"    content: {Asset.objects.count()} assets")
 
 

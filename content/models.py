@@ -176,7 +176,7 @@ class Asset(models.Model):
         related_name="+",
         verbose_name=_("current file"),
     )
-    # Maintained set-based by content.services.engagement_aggregate (never per request).
+    # Maintained set-based by content.rollups.engagement_aggregate (never per request).
     view_count = models.PositiveIntegerField(_("views"), default=0)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     use_count = models.PositiveIntegerField(_("uses"), default=0, db_index=True)
@@ -420,7 +420,7 @@ class EngagementCursor(models.Model):
 
 class SegmentPopularity(models.Model):
     """How many partners of a segment (type and tier rank; -1 = no tier) opened an asset in
-    the last 90 days. Rebuilt set-based by content.services.popularity_refresh (hourly), so
+    the last 90 days. Rebuilt set-based by content.rollups.popularity_refresh (hourly), so
     "popular with partners like you" is one indexed read instead of an aggregate over events."""
 
     partner_type = models.CharField(_("partner type"), max_length=20)
@@ -452,7 +452,7 @@ ANALYTICS_PERIODS = (7, 30, 90, 365)
 class AssetEngagement(models.Model):
     """Opens of an asset over the last `period_days` days (views, downloads, distinct
     partners), every partner together. Rebuilt set-based by
-    content.services.analytics_refresh (hourly, with the popularity table) so that the staff
+    content.rollups.analytics_refresh (hourly, with the popularity table) so that the staff
     analytics page reads ~20,000 rows instead of aggregating millions of events. Published
     assets nobody opened have a row with zeros (the "unopened" list). `group_id`
     (the original of a translation, else the asset) and `language` are copied from the asset
@@ -483,7 +483,7 @@ class AssetEngagement(models.Model):
 
 class PartnerEngagement(models.Model):
     """One partner's library activity over the last `period_days` days, rebuilt with
-    AssetEngagement (content.services.analytics_refresh)."""
+    AssetEngagement (content.rollups.analytics_refresh)."""
 
     period_days = models.PositiveSmallIntegerField(_("period (days)"))
     partner = models.ForeignKey(
@@ -507,6 +507,79 @@ class PartnerEngagement(models.Model):
 
     def __str__(self):
         return f"{self.period_days} days: partner {self.partner_id} ({self.views})"
+
+
+# --- Content engagement for the channel dashboard (content.rollups.engagement_refresh) ----
+
+
+class EngagementCutoff(models.Model):
+    """One row: the engagement roll-ups below hold every event created before `cutoff`
+    (content.rollups.engagement_refresh; read by queries.engagement_rows with the events
+    since, so that the channel dashboard's content block stays exact)."""
+
+    cutoff = models.DateTimeField(_("events before"))
+
+    class Meta:
+        # Moved from the dashboard app with their tables: a table is never renamed in one
+        # release (docs/deployment.md, upgrades: the old code serves on the new schema).
+        db_table = "dashboard_engagementcutoff"
+        verbose_name = _("engagement roll-up state")
+        verbose_name_plural = _("engagement roll-up state")
+
+    def __str__(self):
+        return f"{self.cutoff:%Y-%m-%d %H:%M}"
+
+
+class EngagementDay(models.Model):
+    kind = models.CharField(_("kind"), max_length=10)
+    day = models.DateField(_("day"))  # local date
+    events = models.PositiveIntegerField(_("events"))
+
+    class Meta:
+        # Moved from the dashboard app with their tables: a table is never renamed in one
+        # release (docs/deployment.md, upgrades: the old code serves on the new schema).
+        db_table = "dashboard_engagementday"
+        constraints = [models.UniqueConstraint(fields=["kind", "day"], name="engagementday_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.day}"
+
+
+class EngagementPartnerLast(models.Model):
+    """A partner's latest event of a kind: "partners with an event in the last N days" is a
+    range over `last_at`, as the period always ends today."""
+
+    kind = models.CharField(_("kind"), max_length=10)
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    last_at = models.DateTimeField(_("latest event"))
+
+    class Meta:
+        # Moved from the dashboard app with their tables: a table is never renamed in one
+        # release (docs/deployment.md, upgrades: the old code serves on the new schema).
+        db_table = "dashboard_engagementpartnerlast"
+        constraints = [models.UniqueConstraint(fields=["kind", "partner"], name="engagementpartner_once")]
+        indexes = [
+            models.Index(fields=["last_at"], include=["kind", "partner"], name="engagementpartner_last")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.partner_id}"
+
+
+class EngagementAssetLast(models.Model):
+    kind = models.CharField(_("kind"), max_length=10)
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")
+    last_at = models.DateTimeField(_("latest event"))
+
+    class Meta:
+        # Moved from the dashboard app with their tables: a table is never renamed in one
+        # release (docs/deployment.md, upgrades: the old code serves on the new schema).
+        db_table = "dashboard_engagementassetlast"
+        constraints = [models.UniqueConstraint(fields=["kind", "asset"], name="engagementasset_once")]
+        indexes = [models.Index(fields=["last_at"], include=["kind", "asset"], name="engagementasset_last")]
+
+    def __str__(self):
+        return f"{self.kind} {self.asset_id}"
 
 
 class SearchLog(models.Model):
@@ -582,7 +655,11 @@ __all__ = [
     "Collection",
     "DigestDelivery",
     "DigestOptOut",
+    "EngagementAssetLast",
     "EngagementCursor",
+    "EngagementCutoff",
+    "EngagementDay",
+    "EngagementPartnerLast",
     "PartnerType",
     "SearchLog",
     "SegmentPopularity",

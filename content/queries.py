@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -22,7 +23,11 @@ from content.models import (
     AssetEvent,
     AssetShare,
     Bookmark,
+    EngagementAssetLast,
     EngagementCursor,
+    EngagementCutoff,
+    EngagementDay,
+    EngagementPartnerLast,
     PartnerEngagement,
     SearchLog,
     SegmentPopularity,
@@ -31,6 +36,7 @@ from content.models import (
 from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
 from prm.cache import pagecache
+from prm.ui.registry import BlockQuery
 
 SIMILAR_WINDOW_DAYS = 90
 NEW_DAYS = 7
@@ -619,3 +625,93 @@ def zero_result_searches(partners, *, since):
         .annotate(n=Count("pk"), partners=Count("partner_id", distinct=True), last=Max("created_at"))
         .order_by("-n", "query")
     )
+
+
+# --- Channel dashboard block (registered in apps.py; prm.ui.registry.BlockQuery) -----------
+
+
+def engagement_by_kind(query: BlockQuery) -> list[tuple[str, int, int, int]]:
+    """(kind, events, partners, assets) for the query's period and partners, by kind: one
+    query, a range over assetevent_time (created_at) and hashed GROUPING SETS instead of
+    COUNT(DISTINCT) sorts over every event."""
+    scope, scope_params = query.partner_sql()
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        SELECT kind,
+               SUM(n) FILTER (WHERE by_partner) AS events,
+               COUNT(partner_id) FILTER (WHERE by_partner) AS partners,
+               COUNT(asset_id) FILTER (WHERE NOT by_partner) AS assets
+        FROM (
+            SELECT kind, partner_id, asset_id, GROUPING(asset_id) = 1 AS by_partner, COUNT(*) AS n
+            FROM {AssetEvent._meta.db_table}
+            WHERE created_at >= %s AND created_at < %s{scope}
+            GROUP BY GROUPING SETS ((kind, partner_id), (kind, asset_id))
+        ) g
+        GROUP BY kind ORDER BY kind"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [query.start_at, query.end_at, *scope_params])
+        return [
+            (kind, int(events or 0), partners, assets) for kind, events, partners, assets in cursor.fetchall()
+        ]
+
+
+def engagement_block(query: BlockQuery) -> dict:
+    """Events, distinct partners and distinct assets per kind in the period. For a viewer who
+    sees every partner: the roll-ups plus the events since their cutoff (rollups.engagement_refresh),
+    once built; else the events themselves (`engagement_by_kind`)."""
+    cutoff = engagement_cutoff() if query.everyone else None
+    if cutoff is not None:
+        rows = engagement_rows(start=query.start_at, end=query.end_at, cutoff=cutoff)
+    else:
+        rows = engagement_by_kind(query)
+    labels = dict(AssetEvent.Kind.choices)
+    out = [
+        [labels.get(kind, kind), int(events or 0), partners, assets]
+        for kind, events, partners, assets in rows
+    ]
+    return {
+        "title": _("Content engagement"),
+        "header": [_("Kind"), _("Events"), _("Partners"), _("Assets")],
+        "rows": out,
+        "labels": [r[0] for r in out],
+        "series": {_("Events"): [r[1] for r in out]},
+        "detail_url": "content:staff_analytics",
+    }
+
+
+def engagement_cutoff():
+    return EngagementCutoff.objects.filter(pk=1).values_list("cutoff", flat=True).first()
+
+
+def engagement_rows(*, start, end, cutoff) -> list[tuple[str, int, int, int]]:
+    """(kind, events, partners, assets) for [start, end) over every partner, ordered by kind."""
+    events = AssetEvent._meta.db_table
+    day, plast, alast = (
+        m._meta.db_table for m in (EngagementDay, EngagementPartnerLast, EngagementAssetLast)
+    )
+    fresh_from = max(start, cutoff)
+    start_day = timezone.localtime(start).date()
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        WITH fresh AS (
+            SELECT kind, partner_id, asset_id FROM {events} WHERE created_at >= %s AND created_at < %s
+        )
+        SELECT kind, SUM(events), SUM(partners), SUM(assets) FROM (
+            SELECT kind, SUM(n) AS events, 0 AS partners, 0 AS assets FROM (
+                SELECT kind, events AS n FROM {day} WHERE day >= %s
+                UNION ALL SELECT kind, 1 FROM fresh
+            ) e GROUP BY kind
+            UNION ALL
+            SELECT kind, 0, COUNT(*), 0 FROM (
+                SELECT kind, partner_id FROM {plast} WHERE last_at >= %s
+                UNION SELECT kind, partner_id FROM fresh
+            ) p GROUP BY kind
+            UNION ALL
+            SELECT kind, 0, 0, COUNT(*) FROM (
+                SELECT kind, asset_id FROM {alast} WHERE last_at >= %s
+                UNION SELECT kind, asset_id FROM fresh
+            ) a GROUP BY kind
+        ) t GROUP BY kind ORDER BY kind"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [fresh_from, end, start_day, start, start])
+        return [(kind, int(e), int(p), int(a)) for kind, e, p, a in cursor.fetchall()]

@@ -2,7 +2,7 @@ from datetime import date
 
 from celery import shared_task
 
-from content import services
+from content import rollups, services
 
 
 @shared_task(acks_late=True)
@@ -12,19 +12,30 @@ def publish_due_assets() -> int:
 
 @shared_task(acks_late=True)
 def aggregate_engagement() -> int:
-    return services.engagement_aggregate()
+    return rollups.engagement_aggregate()
 
 
 @shared_task(acks_late=True)
 def recount_engagement() -> None:
-    services.engagement_recount()
+    rollups.engagement_recount()
 
 
 @shared_task(acks_late=True)
 def refresh_popularity() -> int:
-    """Hourly: "partners like you" and the staff analytics roll-ups."""
-    services.analytics_refresh()
-    return services.popularity_refresh()
+    """Hourly: "partners like you"."""
+    return rollups.popularity_refresh()
+
+
+@shared_task(acks_late=True)
+def refresh_analytics() -> int:
+    """Hourly: the staff analytics roll-ups."""
+    return rollups.analytics_refresh()
+
+
+@shared_task(acks_late=True)
+def refresh_engagement() -> None:
+    """Every 15 minutes: the channel dashboard's content engagement roll-ups."""
+    rollups.engagement_refresh()
 
 
 @shared_task(acks_late=True)

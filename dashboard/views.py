@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import queries
 from dashboard.forms import DashboardFilterForm, OwnerForm, PartnerSearchForm
+from onboarding.queries import partner_plan
+from onboarding.services import OnboardingError, plan_reassign
 from prm.exports.streaming import csv_response
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import get_partner_for_staff_or_404, staff_required
@@ -31,7 +33,7 @@ def index(request):
         "dashboard/index.html",
         {
             "form": form,
-            "blocks": [blocks[key] for key in queries.BLOCKS],
+            "blocks": [blocks[key] for key in queries.block_keys()],
             "staff_links": registry.staff_links(request),
             "search_form": PartnerSearchForm(),
             "query": request.GET.urlencode(),
@@ -42,7 +44,7 @@ def index(request):
 @staff_required
 @require_GET
 def block_csv(request, block):
-    if block not in queries.BLOCKS:
+    if block not in queries.block_keys():
         raise Http404
     _form, filters = _filters(request)
     data = queries.dashboard_blocks(request.user, filters)[block]
@@ -57,7 +59,7 @@ def block_csv(request, block):
 def block_chart(request, block):
     """One block's chart as an SVG image, drawn from the cached block data. The page links it
     with `v=<digest>`: while the digest matches, the browser may keep the image."""
-    if block not in queries.BLOCKS:
+    if block not in queries.block_keys():
         raise Http404
     _form, filters = _filters(request)
     data = queries.dashboard_blocks(request.user, filters)[block]
@@ -98,9 +100,6 @@ def partner_360(request, pk):
 @require_POST
 def partner_owner(request, pk):
     """Assign the partner's onboarding owner (the adoption plan's dedicated owner)."""
-    from onboarding.queries import partner_plan
-    from onboarding.services import OnboardingError, plan_reassign
-
     partner = get_partner_for_staff_or_404(request.user, pk=pk)
     form = OwnerForm(request.POST)
     plan = partner_plan(partner)

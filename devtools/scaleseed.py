@@ -24,6 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from devtools.seeding import insert_select
+from prm.ui import registry
 
 SCALES = {"tiny": 30, "100": 100, "1000": 1_000, "large": 10_000, "10000": 10_000}
 ASSETS_PER_PARTNER = 2  # 20,000 at 10,000 partners
@@ -452,13 +453,12 @@ def _earnings(today) -> tuple[int, int]:
 
 def _derived(timer) -> None:
     """What beat would do: tiers, then every roll-up (`manage.py refresh_rollups`)."""
-    from dashboard.rollup import rollups_refresh
     from incentives import services as incentive_services
 
     incentive_services.tiers_recompute(as_of=timezone.localdate())
     timer.step("tier recomputation")
-    rollups_refresh()
-    timer.step("roll-ups: program cost, task lateness, deals, engagement, popularity, analytics")
+    registry.rollups_refresh()
+    timer.step("roll-ups (prm.ui.registry.rollups())")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     timer.step("ANALYZE")

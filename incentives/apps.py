@@ -7,15 +7,34 @@ class IncentivesConfig(AppConfig):
     verbose_name = _("Incentives")
 
     def ready(self):
+        from celery.schedules import crontab
+
         from incentives import (
             privacy_sections,
+            queries,
             receivers,  # noqa: F401  (connects the partners.signals receivers)
+            rollups,
+            tasks,
             views,
         )
         from prm.ui import registry
 
         registry.register_home_panel(views.home_panel, order=40)
         registry.register_staff_links(views.staff_links, order=40)
+        registry.register_dashboard_block("deals", queries.deals_block, order=50)
+        registry.register_dashboard_block("tiers", queries.tiers_block, order=60)
+        # Kept by the services that write earnings; rebuilt whole only by refresh_rollups.
+        registry.register_rollup(
+            "incentives-program-cost", label="program cost", refresh=rollups.program_cost_refresh, order=10
+        )
+        registry.register_rollup(
+            "incentives-deal-rollup",
+            label="deals per partner (dashboard)",
+            refresh=rollups.deal_rollup_refresh,
+            task=tasks.refresh_deal_rollup,
+            schedule=crontab(minute=40),
+            order=30,
+        )
         privacy_sections.register()  # what incentives holds about a partner and a person
 
         from incentives import webhooks

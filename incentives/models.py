@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.i18n.kana import fill_reading
@@ -671,8 +672,76 @@ class DealNotification(models.Model):
         return f"{self.deal_id} {self.event} -> {self.recipient_id}"
 
 
-# The roll-ups live in modules of their own (imported here so that Django registers their
-# models with the incentives app): the dashboard's per-partner deals and the staff
-# overview's program cost.
-from incentives.deal_rollup import PartnerDealMonth, PartnerDealRollup  # noqa: E402, F401
-from incentives.program_costs import ProgramCost  # noqa: E402, F401
+# --- Roll-ups (rebuilt set-based by incentives/rollups.py) ----------------------------
+
+
+class PartnerDealRollup(models.Model):
+    """Per partner: deals under review, approved open deals and their pipeline (the approved
+    amounts), as they stood at `refreshed_at` (the channel dashboard's deals block)."""
+
+    partner = models.OneToOneField(
+        "partners.Partner", on_delete=models.CASCADE, related_name="deal_rollup", verbose_name=_("partner")
+    )
+    submitted = models.PositiveIntegerField(_("deals under review"), default=0)
+    open_count = models.PositiveIntegerField(_("open deals"), default=0)
+    open_amount = models.DecimalField(_("pipeline (JPY)"), max_digits=18, decimal_places=0, default=0)
+    refreshed_at = models.DateTimeField(_("refreshed"))
+
+    class Meta:
+        verbose_name = _("deal roll-up")
+        verbose_name_plural = _("deal roll-ups")
+
+    def __str__(self):
+        return f"{self.partner_id} @ {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class PartnerDealMonth(models.Model):
+    """Counted won deals and their reviewed figure (`Deal.counted_amount_jpy`) per partner and
+    month closed."""
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    month = models.DateField(_("month closed"))  # the first day of the month
+    won_count = models.PositiveIntegerField(_("won deals"), default=0)
+    won_amount = models.DecimalField(_("won (JPY)"), max_digits=18, decimal_places=0, default=0)
+
+    class Meta:
+        verbose_name = _("won deals by month")
+        verbose_name_plural = _("won deals by month")
+        constraints = [models.UniqueConstraint(fields=["partner", "month"], name="dealmonth_once")]
+        indexes = [
+            models.Index(
+                fields=["month"], include=["partner", "won_count", "won_amount"], name="dealmonth_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner_id} {self.month:%Y-%m}"
+
+
+class ProgramCost(models.Model):
+    """Per (program, partner): earning lines and their amounts by statement status (the staff
+    tier overview's program cost), kept current by the services that write earnings or change
+    a statement's status."""
+
+    program = models.ForeignKey(
+        "incentives.IncentiveProgram", on_delete=models.CASCADE, related_name="+", verbose_name=_("program")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    lines = models.PositiveIntegerField(_("earning lines"))
+    draft = models.DecimalField(_("draft (JPY)"), max_digits=16, decimal_places=0, default=Decimal(0))
+    approved = models.DecimalField(_("approved (JPY)"), max_digits=16, decimal_places=0, default=Decimal(0))
+    paid = models.DecimalField(_("paid (JPY)"), max_digits=16, decimal_places=0, default=Decimal(0))
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("program cost")
+        verbose_name_plural = _("program costs")
+        constraints = [models.UniqueConstraint(fields=["program", "partner"], name="programcost_unique")]
+        indexes = [models.Index(fields=["partner"], name="programcost_partner")]
+
+    def __str__(self):
+        return f"{self.program_id}/{self.partner_id}: {self.lines} lines"

@@ -7,20 +7,38 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
+import pygal
+from django.db import connection
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Replace, TruncMonth
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from pygal.style import Style
 
-from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement, Tier, TierChange
+from incentives.models import (
+    Deal,
+    Earning,
+    IncentiveProgram,
+    PartnerDealMonth,
+    PartnerDealRollup,
+    PartnerTierState,
+    ProgramCost,
+    RecomputationRun,
+    Statement,
+    Tier,
+    TierChange,
+)
 from incentives.normalise import company_key, domain_key
-from incentives.program_costs import ProgramCost
+from partners.models import Partner, PartnerType
+from privacy.registry import Found
 from prm.access.scoping import scoped
 from prm.cache import pagecache
 from prm.exports.streaming import stream_rows
 from prm.i18n.formats import yen_short
 from prm.ui import charts
+from prm.ui.registry import BlockQuery
 
 # Keys of the exact cached values below (prm.cache.pagecache), shared with `prefetch_scorecard`.
 TIERS_KEY, LAST_RUN_KEY, TIER_STATE_KEY = "incentives:tiers", "incentives:last-run", "incentives:tier-state"
@@ -128,7 +146,8 @@ class Progress:
     met: bool
 
 
-def _state_for(partner) -> PartnerTierState | None:
+def tier_state_for(partner) -> PartnerTierState | None:
+    """The partner's tier state with its tiers (None before the first recomputation)."""
     return PartnerTierState.objects.filter(partner=partner).select_related("tier", "qualified_tier").first()
 
 
@@ -233,9 +252,6 @@ def revenue_chart_svg(series: list[tuple[date, Decimal, int]]) -> str:
 
 @lru_cache(maxsize=256)
 def _revenue_chart_svg(series: tuple, language: str) -> str:
-    import pygal
-    from pygal.style import Style
-
     style = Style(background="transparent", plot_background="transparent", colors=("#0d6efd",),
                   font_family="system-ui, sans-serif", label_font_size=11, major_label_font_size=11)  # fmt: skip
     chart = pygal.Bar(
@@ -341,8 +357,6 @@ def prefetch_leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> None:
 def last_recomputation():
     """The latest tier recomputation run (None before the first): exact under the catalogue,
     which every recomputation bumps."""
-    from incentives.models import RecomputationRun
-
     return pagecache.cached(
         LAST_RUN_KEY,
         (pagecache.catalogue(),),
@@ -362,8 +376,6 @@ def cached_leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[L
     catalogue; the page says when tiers were last recalculated). Names, opt-ins and tiers
     are read live for the rows shown (one query), so a peer's new name or opt-out shows at
     once."""
-    from partners.models import Partner
-
     after = (pagecache.catalogue(),)
 
     def ranking():
@@ -410,8 +422,6 @@ def cached_leaderboard(partner, *, size: int = LEADERBOARD_SIZE) -> tuple[list[L
 
 
 def _peers(partner):
-    from partners.models import Partner
-
     return PartnerTierState.objects.filter(
         partner__partner_type=partner.partner_type,
         partner__country=partner.country,
@@ -578,12 +588,6 @@ def _name_key(text: str) -> str:
 def deals_about(*, email: str, name: str, partner_ids):
     """Deal registrations naming the person as customer contact (by e-mail, or by name with
     spaces ignored), in the staff user's partners."""
-    from django.db.models import Value
-    from django.db.models.functions import Replace
-    from django.urls import reverse
-
-    from privacy.registry import Found
-
     match = Q()
     if email:
         match |= Q(contact_email__iexact=email)
@@ -607,3 +611,174 @@ def deals_about(*, email: str, name: str, partner_ids):
         )
         for d in deals.select_related("partner").order_by("-created_at")[:100]
     ]
+
+
+# --- Channel dashboard blocks (registered in apps.py; prm.ui.registry.BlockQuery) ----------
+
+
+def deal_rollup_refreshed_at():
+    """When the deal roll-ups were last rebuilt (None: never; incentives.rollups)."""
+    return PartnerDealRollup.objects.order_by().values_list("refreshed_at", flat=True).first()
+
+
+def deals_block(query: BlockQuery) -> dict:
+    """Deals under review, open pipeline and deals won in the period, by tier and partner type,
+    from the per-partner roll-ups (incentives.rollups) once built, else from the deals."""
+    refreshed_at = deal_rollup_refreshed_at()
+    if refreshed_at is None:
+        return _deals_block(deals_pipeline_raw(query))
+    return _deals_block(deals_pipeline_rollup(query), refreshed_at)
+
+
+def _won_ranges(query: BlockQuery) -> tuple[date, date, list[tuple[date, date]]]:
+    """Whole months inside the period come from the roll-up ([lo, hi) by month); the partial
+    first month and the current month from the deals themselves, so that the period is exact
+    to the day and deals won this month count at once."""
+    start, today = query.start, query.today
+    lo = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    hi = today.replace(day=1)
+    if lo >= hi:
+        return lo, lo, [(start, today)]
+    return lo, hi, [(start, lo - timedelta(days=1)), (hi, today)]
+
+
+def deals_pipeline_rollup(query: BlockQuery) -> list:
+    """Rows (tier id, partner type, under review, open, pipeline, won, won amount) from the
+    per-partner roll-up, the won-by-month roll-up and the won deals of the edge days
+    (deal_counted_closed index), stacked per partner and joined to the partners once."""
+    lo, hi, edges = _won_ranges(query)
+    won_sql = " OR ".join(["(closed_on >= %s AND closed_on <= %s)"] * len(edges))
+    scope, scope_params = query.partner_sql("x.partner_id")
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        SELECT s.tier_id, p.partner_type, SUM(x.submitted), SUM(x.open_count), SUM(x.open_amount),
+               SUM(x.won_count), SUM(x.won_amount)
+        FROM (
+            SELECT partner_id, submitted, open_count, open_amount, 0 AS won_count, 0 AS won_amount
+            FROM {PartnerDealRollup._meta.db_table}
+            UNION ALL
+            SELECT partner_id, 0, 0, 0, won_count, won_amount
+            FROM {PartnerDealMonth._meta.db_table} WHERE month >= %s AND month < %s
+            UNION ALL
+            SELECT partner_id, 0, 0, 0, 1, counted_amount_jpy
+            FROM {Deal._meta.db_table} WHERE stage = %s AND counted_amount_jpy IS NOT NULL AND ({won_sql})
+        ) x
+        JOIN {Partner._meta.db_table} p ON p.id = x.partner_id
+        LEFT JOIN {PartnerTierState._meta.db_table} s ON s.partner_id = x.partner_id
+        WHERE TRUE{scope}
+        GROUP BY s.tier_id, p.partner_type"""  # noqa: S608
+    params = [lo, hi, Deal.Stage.WON, *[day for edge in edges for day in edge], *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def deals_pipeline_raw(query: BlockQuery) -> list:
+    """Open pipeline (approved, not closed), deals under review and deals won in the period,
+    by tier and partner type. One query: each deal is hash-joined to its partner's type and
+    tier state and counted into a handful of (tier, type) groups; no semi-join over all
+    partners for a viewer who sees them all. The won part is a closed_on range
+    (deal_counted_closed) and the open part a partial index (deal_open) for when those are the
+    selective conditions; where most deals are open the planner scans the table once."""
+    scope, scope_params = query.partner_sql("d.partner_id")
+    St, Sg = Deal.Status, Deal.Stage
+    open_sql = "(d.status = %s AND d.stage IN %s)"
+    won_sql = (
+        "(d.stage = %s AND d.counted_amount_jpy IS NOT NULL AND d.closed_on >= %s AND d.closed_on <= %s)"
+    )
+    open_p = [St.APPROVED, tuple(Deal.OPEN_STAGES)]
+    won_p = [Sg.WON, query.start, query.today]
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        SELECT s.tier_id, p.partner_type,
+               COUNT(*) FILTER (WHERE d.status = %s),
+               COUNT(*) FILTER (WHERE {open_sql}),
+               SUM(d.approved_amount_jpy) FILTER (WHERE {open_sql}),
+               COUNT(*) FILTER (WHERE {won_sql}),
+               SUM(d.counted_amount_jpy) FILTER (WHERE {won_sql})
+        FROM {Deal._meta.db_table} d
+        JOIN {Partner._meta.db_table} p ON p.id = d.partner_id
+        LEFT JOIN {PartnerTierState._meta.db_table} s ON s.partner_id = d.partner_id
+        WHERE (d.status = %s OR {open_sql} OR {won_sql}){scope}
+        GROUP BY s.tier_id, p.partner_type"""  # noqa: S608
+    params = [St.SUBMITTED, *open_p, *open_p, *won_p, *won_p, St.SUBMITTED, *open_p, *won_p, *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _deals_block(rows, refreshed_at=None) -> dict:
+    tiers = {t.pk: t for t in Tier.objects.all()} if rows else {}
+    types = dict(PartnerType.choices)
+
+    def order(row):
+        tier = tiers.get(row[0])
+        return (tier is None, tier.rank if tier else 0, row[1])
+
+    out = [
+        [
+            str(tiers[tier_id]) if tier_id in tiers else "-",
+            types.get(ptype, ptype),
+            int(submitted),
+            int(open_),
+            int(pipeline or 0),
+            int(won),
+            int(won_amount or 0),
+        ]
+        for tier_id, ptype, submitted, open_, pipeline, won, won_amount in sorted(rows, key=order)
+    ]
+    return {
+        "title": _("Deals and pipeline by tier and type"),
+        "header": [
+            _("Tier"),
+            _("Partner type"),
+            _("Under review"),
+            _("Open deals"),
+            _("Pipeline (JPY)"),
+            _("Won in period"),
+            _("Won (JPY)"),
+        ],
+        "rows": out,
+        "labels": [f"{r[0]} / {r[1]}" for r in out],
+        "series": {_("Pipeline (JPY)"): [r[4] for r in out], _("Won (JPY)"): [r[6] for r in out]},
+        "detail_url": "incentives:staff_deals",
+        "note": _(
+            "Under review and open deals as of %(time)s (refreshed every hour); won deals are up to date."
+        )
+        % {"time": timezone.localtime(refreshed_at).strftime("%Y-%m-%d %H:%M")}
+        if refreshed_at
+        else "",
+    }
+
+
+def tiers_block(query: BlockQuery) -> dict:
+    """Partners per tier now, and the tier movements recorded in the period."""
+    counts = {
+        r["tier_id"]: r["n"]
+        for r in query.scoped(PartnerTierState.objects.all()).values("tier_id").annotate(n=Count("id"))
+    }
+    moves = {
+        (r["to_tier_id"], r["kind"]): r["n"]
+        for r in query.scoped(TierChange.objects.all())
+        .filter(effective_on__gte=query.start, effective_on__lte=query.today)
+        .values("to_tier_id", "kind")
+        .annotate(n=Count("id"))
+    }
+    K = TierChange.Kind
+    out = [
+        [
+            str(tier),
+            counts.get(tier.pk, 0),
+            moves.get((tier.pk, K.UPGRADE), 0),
+            moves.get((tier.pk, K.DOWNGRADE), 0) + moves.get((tier.pk, K.DOWNGRADE_PENDING), 0),
+        ]
+        for tier in Tier.objects.order_by("rank")
+    ]
+    return {
+        "title": _("Tier distribution and movements"),
+        "header": [_("Tier"), _("Partners"), _("Moved up to it"), _("Moved down to it (incl. pending)")],
+        "rows": out,
+        "labels": [r[0] for r in out],
+        "series": {_("Partners"): [r[1] for r in out]},
+        "detail_url": "incentives:staff_overview",
+    }

@@ -27,7 +27,7 @@ from incentives.models import (
     TierChange,
 )
 from incentives.normalise import company_key, domain_key
-from incentives.program_costs import program_cost_refresh
+from incentives.rollups import program_cost_refresh
 from incentives.signals import tiers_recomputed
 from partners.models import Partner
 from partners.services import partner_deal_won

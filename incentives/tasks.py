@@ -4,7 +4,7 @@ from datetime import date
 
 from celery import shared_task
 
-from incentives import emails, services
+from incentives import emails, rollups, services
 from prm.models import User
 
 
@@ -50,3 +50,9 @@ def notify_tier_changes(change_ids: list[int]) -> None:
 @shared_task(acks_late=True)
 def notify_deal_submitted(deal_id: int) -> None:
     emails.deal_submitted(deal_id=deal_id)
+
+
+@shared_task(acks_late=True)
+def refresh_deal_rollup() -> int:
+    """Hourly: the dashboard's per-partner deal roll-ups (prm.ui.registry.rollups())."""
+    return rollups.deal_rollup_refresh()

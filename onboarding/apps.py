@@ -7,11 +7,15 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self):
+        from celery.schedules import crontab
+
         from incentives import sources
         from onboarding import (
             privacy_sections,
             queries,
             receivers,  # noqa: F401  (connects the partners.signals receivers)
+            rollups,
+            tasks,
             views,
         )
         from prm.ui import registry
@@ -22,6 +26,16 @@ class OnboardingConfig(AppConfig):
         )
         registry.register_home_panel(views.home_panel, order=30)
         registry.register_staff_links(views.staff_links, order=30)
+        registry.register_dashboard_block("recruitment", queries.recruitment_block, order=10)
+        registry.register_dashboard_block("onboarding", queries.cohorts_block, order=20)
+        registry.register_rollup(
+            "onboarding-refresh-metrics",
+            label="onboarding task lateness",
+            refresh=rollups.task_lateness_refresh,
+            task=tasks.refresh_metrics,
+            schedule=crontab(minute=35),
+            order=20,
+        )
         privacy_sections.register()  # what onboarding holds about a partner (offboarding export)
 
         from onboarding import webhooks

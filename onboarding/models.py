@@ -769,7 +769,7 @@ class ReminderPreference(models.Model):
 class TaskLateness(models.Model):
     """How often each plan task (by title and pillar) was late, over every plan that is not
     cancelled: finished after its due date, or still open past it. Rebuilt set-based by
-    `onboarding.queries.task_lateness_refresh` (hourly beat, and the scale seed) so that the
+    `onboarding.rollups.task_lateness_refresh` (hourly beat, and the scale seed) so that the
     staff metrics page reads ~20 rows instead of grouping every plan task; the page shows
     `computed_at`. Viewers assigned to some partners get their own plans' figures live."""
 

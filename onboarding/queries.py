@@ -4,11 +4,14 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Value, When
+from django.conf import settings
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from incentives.models import Deal
 from onboarding.models import (
     DUE_SOON_DAYS,
     PILLAR_ORDER,
@@ -19,10 +22,11 @@ from onboarding.models import (
     TaskLateness,
     UserCertification,
 )
-from partners.models import Partner
+from partners.models import Application, Partner, ReferralLink, Source
 from prm.access.scoping import scoped, sees_every_partner
 from prm.cache import pagecache
 from prm.i18n.business_days import add_business_days
+from prm.ui.registry import BlockQuery
 
 INACTIVE_DAYS = 10
 # Behind pace: the share of tasks done trails the share of the target period elapsed by more than this.
@@ -398,37 +402,6 @@ def metrics_figures(plans, partners, *, render=None) -> dict:
     return pagecache.lagging(key, compute, seconds=METRICS_SECONDS)
 
 
-def task_lateness_refresh(*, today: date | None = None) -> int:
-    """Rebuild TaskLateness from every plan task (one DELETE, one INSERT ... SELECT)."""
-    from django.conf import settings
-    from django.db import connection, transaction
-
-    today = today or timezone.localdate()
-    with transaction.atomic(), connection.cursor() as cur:
-        TaskLateness.objects.all().delete()
-        cur.execute(
-            """
-            INSERT INTO onboarding_tasklateness (title_ja, title_en, pillar, total, late, computed_at)
-            SELECT coalesce(t.title_ja, ''), coalesce(t.title_en, ''), t.pillar, count(*),
-                   count(*) FILTER (WHERE (t.status = %s AND (t.completed_at AT TIME ZONE %s)::date > t.due_date)
-                                       OR (t.status <> %s AND t.due_date < %s)),
-                   now()
-              FROM onboarding_onboardingtask t
-              JOIN onboarding_onboardingplan p ON p.id = t.plan_id
-             WHERE p.status <> %s
-             GROUP BY 1, 2, 3
-            """,
-            [
-                OnboardingTask.Status.DONE,
-                settings.TIME_ZONE,
-                OnboardingTask.Status.DONE,
-                today,
-                OnboardingPlan.Status.CANCELLED,
-            ],
-        )
-        return cur.rowcount
-
-
 def task_lateness(partners, limit: int = 10) -> tuple[list[dict], object]:
     """`most_overdue_tasks` for the metrics page, and when it was computed (None: now).
     Every partner: the TaskLateness roll-up (when it has been built); a narrowed scope: its
@@ -500,3 +473,133 @@ def certification_rows(partners, *, today: date | None = None, horizon_days: int
 def partner_certifications(partner):
     """Every certification the partner's people earned (valid, expired and revoked)."""
     return UserCertification.objects.for_partner(partner).select_related("certification", "user")
+
+
+# --- Channel dashboard blocks (registered in apps.py; prm.ui.registry.BlockQuery) ----------
+
+
+def recruitment_block(query: BlockQuery) -> dict:
+    """Clicks -> applications -> approved -> onboarded within the target -> first won deal,
+    by source, for applications received in the period."""
+    apps = Application.objects.filter(created_at__gte=query.start_at, created_at__lt=query.end_at)
+    if query.partner_type:
+        apps = apps.filter(partner_type=query.partner_type)
+    if query.country:
+        apps = apps.filter(country=query.country)
+    if query.narrowed:
+        # Applicants are nobody's partners yet: a narrowed view counts only those who became its partners.
+        apps = apps.filter(partner_id__in=query.partners)
+    target = settings.PRM_ONBOARDING_TARGET_DAYS
+    onboarded = OnboardingPlan.objects.filter(
+        partner_id=OuterRef("partner_id"),
+        status=OnboardingPlan.Status.COMPLETED,
+        completed_on__lte=F("started_on") + timedelta(days=target),
+    )
+    won = Deal.objects.counted().filter(partner_id=OuterRef("partner_id"))
+    rows = {
+        r["source"]: r
+        for r in apps.values("source").annotate(
+            applications=Count("id"),
+            approved=Count("id", filter=Q(status=Application.Status.APPROVED)),
+            onboarded=Count("id", filter=Q(Exists(onboarded))),
+            first_won=Count("id", filter=Q(Exists(won))),
+        )
+    }
+    links = ReferralLink.objects.all()
+    if query.narrowed:
+        links = links.filter(partner_id__in=query.partners)
+    clicks = links.aggregate(n=Sum("clicks"))["n"] or 0
+    out = []
+    for value, label in Source.choices:
+        r = rows.get(value, {})
+        out.append(
+            [
+                label,
+                clicks if value == Source.REFERRAL else "",
+                r.get("applications", 0),
+                r.get("approved", 0),
+                r.get("onboarded", 0),
+                r.get("first_won", 0),
+            ]
+        )
+    return {
+        "title": _("Recruitment funnel by source"),
+        "header": [
+            _("Source"),
+            _("Referral clicks"),
+            _("Applications"),
+            _("Approved"),
+            _("Onboarded within %(days)s days") % {"days": target},
+            _("First won deal"),
+        ],
+        "rows": out,
+        "labels": [r[0] for r in out],
+        "series": {
+            _("Applications"): [r[2] for r in out],
+            _("Approved"): [r[3] for r in out],
+            _("Onboarded"): [r[4] for r in out],
+            _("First won deal"): [r[5] for r in out],
+        },
+        "detail_url": "partners:staff_metrics",
+    }
+
+
+def cohorts_block(query: BlockQuery) -> dict:
+    """Plans started in the period, by month of start: completed within the target, running, at risk."""
+    target = settings.PRM_ONBOARDING_TARGET_DAYS
+    plans = (
+        query.scoped(OnboardingPlan.objects.all())
+        .filter(started_on__gte=query.start)
+        .exclude(status=OnboardingPlan.Status.CANCELLED)
+    )
+    # At risk: a running plan past its target, with overdue tasks, or inactive (INACTIVE_DAYS).
+    # The pace flag needs per-plan task counts; the plans page shows it.
+    overdue = OnboardingTask.objects.filter(plan_id=OuterRef("pk"), due_date__lt=query.today).exclude(
+        status=OnboardingTask.Status.DONE
+    )
+    inactive_since = timezone.now() - timedelta(days=INACTIVE_DAYS)
+    at_risk = dict(
+        plans.filter(status=OnboardingPlan.Status.RUNNING)
+        .filter(Q(target_date__lt=query.today) | Q(last_activity_at__lt=inactive_since) | Q(Exists(overdue)))
+        .annotate(month=TruncMonth("started_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
+    rows = (
+        plans.annotate(month=TruncMonth("started_on"))
+        .values("month")
+        .annotate(
+            started=Count("id"),
+            in_target=Count("id", filter=Q(completed_on__lte=F("started_on") + timedelta(days=target))),
+            running=Count("id", filter=Q(status=OnboardingPlan.Status.RUNNING)),
+        )
+        .order_by("month")
+    )
+    out = [
+        [
+            r["month"].strftime("%Y-%m"),
+            r["started"],
+            r["in_target"],
+            round(100 * r["in_target"] / r["started"]) if r["started"] else 0,
+            r["running"],
+            at_risk.get(r["month"], 0),
+        ]
+        for r in rows
+    ]
+    return {
+        "title": _("Onboarding within %(days)s days by cohort") % {"days": target},
+        "header": [
+            _("Cohort (month started)"),
+            _("Plans started"),
+            _("Completed in target"),
+            _("Share (%)"),
+            _("Running"),
+            _("At risk"),
+        ],
+        "rows": out,
+        "labels": [r[0] for r in out],
+        "series": {_("Share (%)"): [r[3] for r in out], _("At risk"): [r[5] for r in out]},
+        "detail_url": "onboarding:staff_metrics",
+        "managers_only": False,
+    }

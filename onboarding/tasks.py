@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from onboarding import notifications, queries, reminders
+from onboarding import notifications, reminders, rollups
 
 
 @shared_task(acks_late=True)
@@ -16,7 +16,7 @@ def run_daily_reminders() -> None:
 @shared_task(acks_late=True)
 def refresh_metrics() -> int:
     """Hourly: the staff metrics' task lateness roll-up."""
-    return queries.task_lateness_refresh()
+    return rollups.task_lateness_refresh()
 
 
 @shared_task(acks_late=True)

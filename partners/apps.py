@@ -7,12 +7,13 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from partners import views
+        from partners import queries, views
         from prm.ui import registry
 
         registry.register_home_panel(views.company_panel, order=10)
         registry.register_home_panel(views.referral_panel, order=11)
         registry.register_staff_links(views.staff_links, order=10)
+        registry.register_dashboard_block("activity", queries.activity_block, order=30)
 
         from partners import webhooks
         from prm.webhooks import registry as webhook_events

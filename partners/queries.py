@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import (
     Count,
     DurationField,
@@ -17,9 +18,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
 from prm.cache import pagecache
+from prm.models import AuditEvent
+from prm.ui.registry import BlockQuery
 
 
 class Median(Func):
@@ -172,3 +176,53 @@ def referral_links_visible_to(user):
 
 def referral_link_stats(link: ReferralLink) -> ReferralLink:
     return referrer_stats(ReferralLink.objects.filter(pk=link.pk)).get()
+
+
+# --- Channel dashboard block (registered in apps.py; prm.ui.registry.BlockQuery) -----------
+
+ACTIVE_DAYS = 30
+SIGNIN_WEEKS = 8
+SIGNED_IN = "auth.login"  # written by prm.audit.receivers on every sign-in
+
+
+def activity_block(query: BlockQuery) -> dict:
+    """Partners with a member signed in during the last 30 days; sign-ins by week."""
+    now = timezone.now()
+    since = now - timedelta(days=ACTIVE_DAYS)
+    # One hashed subplan over the recently signed-in members, not an EXISTS per partner.
+    active_partners = Membership.objects.filter(is_active=True, user__last_login__gte=since).values(
+        "partner_id"
+    )
+    totals = query.scoped(Partner.objects.all(), "pk").aggregate(
+        partners=Count("id"), active=Count("id", filter=Q(pk__in=active_partners))
+    )
+    weeks_start = now - timedelta(weeks=SIGNIN_WEEKS)
+    scope, scope_params = query.partner_sql()
+    # Sign-ins per (week, partner) first (hashed), then per week: no COUNT(DISTINCT) sort.
+    # Table names from _meta and fixed fragments only; every value is a parameter.
+    sql = f"""
+        SELECT week, SUM(n), COUNT(*) FROM (
+            SELECT date_trunc('week', created_at AT TIME ZONE %s) AS week, partner_id, COUNT(*) AS n
+            FROM {AuditEvent._meta.db_table}
+            WHERE action = %s AND created_at >= %s AND partner_id IS NOT NULL{scope}
+            GROUP BY 1, 2
+        ) g GROUP BY week"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.get_current_timezone_name(), SIGNED_IN, weeks_start, *scope_params])
+        by_week = {week.date(): (int(signins), partners) for week, signins, partners in cursor.fetchall()}
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    weeks = [monday - timedelta(weeks=n) for n in range(SIGNIN_WEEKS - 1, -1, -1)]
+    out = [[w.isoformat(), *by_week.get(w, (0, 0))] for w in weeks]
+    share = round(100 * totals["active"] / totals["partners"]) if totals["partners"] else 0
+    return {
+        "title": _("Activity"),
+        "header": [_("Week starting"), _("Sign-ins"), _("Partners signed in")],
+        "rows": out,
+        "labels": [r[0] for r in out],
+        "series": {_("Sign-ins"): [r[1] for r in out]},
+        "detail_url": "partners:staff_metrics",
+        "note": _(
+            "%(active)s of %(partners)s partners (%(share)s%%) had a member active in the last %(days)s days."
+        )
+        % {**totals, "share": share, "days": ACTIVE_DAYS},
+    }

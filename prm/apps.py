@@ -11,7 +11,11 @@ class PrmConfig(AppConfig):
     def ready(self):
         from prm.access import middleware, roles
         from prm.audit import receivers
+        from prm.celery import app as celery_app
+        from prm.ui import registry
 
         post_migrate.connect(roles.apply_roles_on_migrate, dispatch_uid="prm.roles")
         receivers.connect()
         user_logged_in.connect(middleware.staff_signed_in, dispatch_uid="prm.staff_session_start")
+        # Beat's roll-up entries come from the one list of roll-ups (prm.ui.registry.rollups()).
+        celery_app.on_after_finalize.connect(registry.schedule_rollups, dispatch_uid="prm.rollups")

@@ -371,7 +371,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 )
 # Processes per worker (default: one per CPU core).
 CELERY_WORKER_CONCURRENCY = int(env("CELERY_WORKER_CONCURRENCY", default="") or 0) or None
-# Every periodic task of every app, written out here; tasks are idempotent so a repeat is harmless.
+# Every periodic task of every app, written out here, but the roll-ups: beat schedules those
+# from the one list of roll-ups the apps register (prm.ui.registry.rollups(), also read by
+# `manage.py refresh_rollups` and the scale seed). Tasks are idempotent so a repeat is harmless.
 CELERY_BEAT_SCHEDULE = {
     # /healthz and /readyz show when a worker last ran it (seconds; default 5 minutes).
     "prm-heartbeat": {"task": "prm.tasks.heartbeat", "schedule": env.int("HEARTBEAT_SECONDS", default=300)},
@@ -380,14 +382,6 @@ CELERY_BEAT_SCHEDULE = {
     "content-aggregate-engagement": {
         "task": "content.tasks.aggregate_engagement",
         "schedule": crontab(minute="*/10"),
-    },
-    "content-recount-engagement": {
-        "task": "content.tasks.recount_engagement",
-        "schedule": crontab(hour=3, minute=40),
-    },
-    "content-refresh-popularity": {
-        "task": "content.tasks.refresh_popularity",
-        "schedule": crontab(minute=25),
     },
     "content-weekly-digest": {
         "task": "content.tasks.send_weekly_digests",
@@ -398,22 +392,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onboarding.tasks.run_daily_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
-    "onboarding-refresh-metrics": {
-        "task": "onboarding.tasks.refresh_metrics",
-        "schedule": crontab(minute=35),
-    },
     # incentives
     "incentives-recompute-tiers": {
         "task": "incentives.tasks.recompute_tiers",
         "schedule": crontab(hour=2, minute=15),
-    },
-    "dashboard-engagement-rollup": {
-        "task": "dashboard.tasks.refresh_engagement",
-        "schedule": crontab(minute="*/15"),
-    },
-    "incentives-deal-rollup": {
-        "task": "incentives.deal_rollup.refresh_deal_rollup",
-        "schedule": crontab(minute=40),
     },
     "incentives-deal-protection": {
         "task": "incentives.tasks.sweep_deal_protection",

@@ -8,11 +8,12 @@ class PromotionConfig(AppConfig):
 
     def ready(self):
         from prm.ui import registry
-        from promotion import privacy_sections, views
+        from promotion import privacy_sections, queries, views
 
         # Announcements and the overview video come first on the partner home.
         registry.register_home_panel(views.home_panel, order=5)
         registry.register_staff_links(views.staff_links, order=50)
+        registry.register_dashboard_block("campaigns", queries.campaigns_block, order=70)
         privacy_sections.register()  # what promotion holds about a partner (offboarding export)
 
         from prm.webhooks import registry as webhook_events

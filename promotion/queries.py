@@ -8,11 +8,13 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from incentives.models import Deal
 from incentives.queries import partner_tier_rank
 from partners.models import Membership, Partner
 from prm.cache import pagecache
+from prm.ui.registry import BlockQuery
 from promotion.models import (
     Announcement,
     AnnouncementReceipt,
@@ -464,3 +466,57 @@ def awareness(*, partners, now=None, weeks: int = 8) -> dict:
         .order_by("-starts_at")[:10]
     )
     return {"by_type": type_rows, "overall": overall, "by_week": week_rows, "announcements": announcements}
+
+
+# --- Channel dashboard block (registered in apps.py; prm.ui.registry.BlockQuery) -----------
+
+CAMPAIGNS_SHOWN = 12
+
+
+def campaigns_block(query: BlockQuery) -> dict:
+    """Published campaigns running at some point in the period: opt-ins, kit downloads, link
+    clicks, deals, pipeline, won revenue and cost per won deal against the budget, counting
+    the viewer's partners only (the attribution queries)."""
+    running = (
+        Campaign.objects.published()
+        .filter(starts_on__lte=query.today, ends_on__gte=query.start)
+        .order_by("-starts_on", "-pk")[:CAMPAIGNS_SHOWN]
+    )
+    out = [
+        [
+            campaign.name,
+            r["opt_ins"],
+            r["downloads"],
+            r["clicks"],
+            r["deals"],
+            int(r["pipeline"]),
+            r["won_deals"],
+            int(r["won_revenue"]),
+            int(campaign.budget),
+            int(r["cost_per_won_deal"]) if r["cost_per_won_deal"] is not None else "-",
+        ]
+        for campaign, r in results_by_campaign(campaigns=running, partner_ids=query.partners)
+    ]
+    return {
+        "title": _("Campaign results"),
+        "header": [
+            _("Campaign"),
+            _("Opt-ins"),
+            _("Downloads"),
+            _("Clicks"),
+            _("Deals"),
+            _("Pipeline (JPY)"),
+            _("Won deals"),
+            _("Won revenue (JPY)"),
+            _("Budget (JPY)"),
+            _("Cost per won deal (JPY)"),
+        ],
+        "rows": out,
+        "labels": [r[0] for r in out],
+        "series": {
+            _("Opt-ins"): [r[1] for r in out],
+            _("Clicks"): [r[3] for r in out],
+            _("Deals"): [r[4] for r in out],
+        },
+        "detail_url": "promotion:staff_campaigns",
+    }

@@ -13,6 +13,7 @@ class ThreadsConfig(AppConfig):
         registry.register_home_panel(views.home_panel, order=60)
         registry.register_staff_links(views.staff_links, order=60)
         registry.register_nav_badge("questions", queries.unread_threads)
+        registry.register_dashboard_block("questions", queries.questions_block, order=80)
         privacy_sections.register()  # what threads holds about a partner (offboarding export)
 
         from prm.webhooks import registry as webhook_events

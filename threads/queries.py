@@ -17,11 +17,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners.models import Partner
 from prm.cache import pagecache
 from prm.models import SUPPORT, User
 from prm.tenancy import active_membership, partners_for_staff
+from prm.ui.registry import BlockQuery
 from threads.models import Message, ReadMarker, Thread
 
 # --- Unread counts ------------------------------------------------------------------------
@@ -401,3 +403,42 @@ def with_authors(rows):
         r["author__email"] = author.email if author else None
         r["author__display_name"] = author.display_name if author else None
     return sorted(rows, key=lambda r: (-r["answers"], r["author__email"] or ""))
+
+
+# --- Channel dashboard block (registered in apps.py; prm.ui.registry.BlockQuery) -----------
+
+
+def _hours(seconds):
+    return round(seconds / 3600, 1) if seconds is not None else "-"
+
+
+def questions_block(query: BlockQuery) -> dict:
+    """Response times against the target, and which staff answered."""
+    start, end = query.start_at, query.end_at
+    threads = partner_asked(
+        query.scoped(Thread.objects.all()).filter(created_at__gte=start, created_at__lt=end)
+    )
+    totals = threads.aggregate(**_metric_aggregates(timezone.now()))
+    people = staff_participation(threads, start=start, end=end)[:10]
+    out = [[p["author__display_name"] or p["author__email"], p["answers"], p["threads"]] for p in people]
+    within = totals["threads"] - totals["past_target"]
+    return {
+        "title": _("Questions: response times and staff participation"),
+        "header": [_("Staff member"), _("Answers"), _("Questions answered")],
+        "rows": out,
+        "labels": [r[0] for r in out],
+        "series": {_("Answers"): [r[1] for r in out]},
+        "detail_url": "threads:metrics",
+        "managers_only": False,
+        "note": _(
+            "%(threads)s questions; %(within)s within the response target, %(late)s past it. "
+            "First response: median %(median)s h, 90th percentile %(p90)s h."
+        )
+        % {
+            "threads": totals["threads"],
+            "within": within,
+            "late": totals["past_target"],
+            "median": _hours(totals["first_response_median"]),
+            "p90": _hours(totals["first_response_p90"]),
+        },
+    }

@@ -19,10 +19,17 @@ person (`cached_nav_counts`), exact under the partner's and the person's cache s
 (prm.cache.pagecache): the rows a badge counts must be partner or person rows whose writes bump
 them. Registering the same function twice is a no-op, so a
 `ready()` that runs again changes nothing; a broken import fails at start-up.
+
+Two more lists are kept here for the same reason: the channel dashboard's blocks
+(`register_dashboard_block`: each app's block query, composed by `dashboard`) and the
+roll-ups (`register_rollup`: the one list that beat, `manage.py refresh_rollups` and the
+scale seed read).
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -162,3 +169,126 @@ def prefetch_partner_page(partner_id: int, user_id: int) -> None:
     request's first batched cache read (prm.cache.pagecache.Batch)."""
     pagecache.want_scopes(pagecache.catalogue(), pagecache.partner(partner_id), pagecache.person(user_id))
     pagecache.want(nav_counts_key(), nav_counts_scopes(partner_id, user_id))
+
+
+# --- Roll-ups ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A table rebuilt set-based from the rows it sums (docs/CONVENTIONS.md, "Roll-ups").
+
+    `refresh()` is the app's function in `<app>/rollups.py`; `task` its thin Celery task in
+    `<app>/tasks.py`, which beat sends on `schedule` (a crontab; None for a roll-up that the
+    services writing its rows keep current). `registry.rollups()` is the one list that beat
+    (`prm.celery`), `manage.py refresh_rollups` and the scale seed read, in `order`."""
+
+    name: str  # the beat entry's name
+    label: str  # what `refresh_rollups` prints
+    refresh: Callable[[], object]
+    task: Callable | None
+    schedule: object | None
+    order: int
+
+
+_rollups: dict[str, Rollup] = {}
+
+
+def register_rollup(
+    name: str,
+    *,
+    label: str,
+    refresh: Callable[[], object],
+    order: int,
+    task: Callable | None = None,
+    schedule: object | None = None,
+) -> None:
+    if (task is None) != (schedule is None):
+        raise ValueError(f"roll-up {name}: a schedule needs its task and a task its schedule")
+    _rollups[name] = Rollup(name, label, refresh, task, schedule, order)
+
+
+def rollups() -> list[Rollup]:
+    """Every roll-up, in dependency order (a restore or the scale seed rebuilds them in it)."""
+    return sorted(_rollups.values(), key=lambda r: r.order)
+
+
+def rollups_refresh(*, stdout=None) -> list[tuple[str, float]]:
+    """Every roll-up rebuilt now, in order: (label, seconds) pairs. Each rebuild is set-based
+    and takes its own lock or transaction."""
+    done = []
+    for rollup in rollups():
+        started = time.monotonic()
+        rollup.refresh()
+        done.append((rollup.label, time.monotonic() - started))
+        if stdout is not None:
+            stdout.write(f"{rollup.label}: {done[-1][1]:.1f}s")
+    return done
+
+
+def schedule_rollups(sender, **kwargs) -> None:
+    """Celery's `on_after_finalize` (connected in `PrmConfig.ready()`): beat sends every
+    scheduled roll-up's task, under the roll-up's name. Beat and the worker finalize the
+    Celery app after Django is set up, so every app has registered its roll-ups by then."""
+    for rollup in rollups():
+        if rollup.task is not None:
+            sender.add_periodic_task(rollup.schedule, rollup.task.s(), name=rollup.name)
+
+
+# --- Channel dashboard blocks ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlockQuery:
+    """What a dashboard block is asked for: the viewer's partners narrowed by the dashboard's
+    filters (dashboard.queries.Filters), resolved once per page.
+
+    `partners` narrows ORM querysets (`partner_id__in=`: a list, or a subquery when the scope
+    is large) and `partner_ids` raw SQL (`= ANY(%s)`); both are None when the viewer sees
+    every partner and no filter narrows them (no semi-join over all partners then)."""
+
+    partners: object | None  # list[int] | QuerySet of partner ids | None
+    partner_ids: list[int] | None
+    start: date  # the period's first day
+    today: date  # its last
+    start_at: datetime  # [start_at, end_at): the same days as times in the portal's time zone
+    end_at: datetime
+    partner_type: str = ""  # the filters, for rows not yet tied to a partner (applications)
+    country: str = ""
+    narrowed: bool = False  # a scope or filter that applications cannot be narrowed by directly
+
+    @property
+    def everyone(self) -> bool:
+        return self.partner_ids is None
+
+    def scoped(self, queryset, field: str = "partner_id"):
+        """`queryset` narrowed to the partners asked for (as is for every partner)."""
+        return queryset if self.partners is None else queryset.filter(**{f"{field}__in": self.partners})
+
+    def partner_sql(self, column: str = "partner_id") -> tuple[str, list]:
+        """`AND column = ANY(%s)` and its parameter, to narrow raw SQL to the partners asked
+        for (nothing for every partner: a semi-join over all partners is pure cost)."""
+        if self.partner_ids is None:
+            return "", []
+        return f" AND {column} = ANY(%s)", [self.partner_ids]
+
+
+@dataclass(frozen=True)
+class DashboardBlock:
+    key: str
+    func: Callable  # f(query: BlockQuery) -> dict of dashboard.queries.Block's fields
+    order: int
+
+
+_dashboard_blocks: dict[str, DashboardBlock] = {}
+
+
+def register_dashboard_block(key: str, func: Callable, *, order: int) -> None:
+    """A block of the channel dashboard (the staff home): `func(query)` returns the fields of
+    `dashboard.queries.Block` but its key (title, header, rows, labels, series, detail_url,
+    note, managers_only) from the app's own queries. The dashboard caches, charts and exports it."""
+    _dashboard_blocks[key] = DashboardBlock(key, func, order)
+
+
+def dashboard_blocks() -> list[DashboardBlock]:
+    return sorted(_dashboard_blocks.values(), key=lambda b: b.order)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from content import queries, services
+from content import queries, rollups, tasks
 from content.models import ANALYTICS_PERIODS, AssetEvent
 from partners.models import Partner
 from tests.content.factories import AssetFactory
@@ -45,7 +45,7 @@ def _ids(qs):
 @pytest.mark.parametrize("days", ANALYTICS_PERIODS)
 def test_rollups_equal_the_raw_aggregates(world, events, days):
     now = events
-    services.analytics_refresh(now=now)
+    rollups.analytics_refresh(now=now)
     since = now - timedelta(days=days)
     everyone = Partner.objects.all()
     rolled = queries.staff_analytics(days=days, partners=everyone, top_limit=None)
@@ -62,7 +62,7 @@ def test_rollups_equal_the_raw_aggregates(world, events, days):
 
 
 def test_the_rollup_has_the_expected_numbers(world, events):
-    services.analytics_refresh(now=events)
+    rollups.analytics_refresh(now=events)
     top = queries.staff_analytics(days=7, partners=Partner.objects.all()).top["selling"]
     assert [(r["asset__title"], r["views"], r["downloads"], r["partners"]) for r in top] == [
         ("Busy asset", 2, 1, 2)
@@ -75,13 +75,13 @@ def test_the_page_says_how_fresh_the_rollup_is_and_follows_the_next_rebuild(worl
     client = client_for(world.manager_a)
     url = reverse("content:staff_analytics")
     assert "利用記録から今集計しました" in client.get(url).getvalue().decode()  # before any rebuild
-    services.analytics_refresh(now=events)
+    rollups.analytics_refresh(now=events)
     page = client.get(url).getvalue().decode()
     assert 'data-testid="analytics-as-of"' in page and "1時間ごとに再集計" in page
     assert "Lonely asset" in page
     lonely = AssetFactory._meta.model.objects.get(title="Lonely asset")
     AssetEvent.objects.create(asset=lonely, partner=world.partner_a, user=world.member_a, kind="view")
-    services.analytics_refresh()
+    rollups.analytics_refresh()
     assert (
         "Lonely asset"
         not in client.get(url)
@@ -93,14 +93,12 @@ def test_the_page_says_how_fresh_the_rollup_is_and_follows_the_next_rebuild(worl
 
 
 def test_the_hourly_task_rebuilds_the_rollups(world, events):
-    from content import tasks
-
-    tasks.refresh_popularity()
+    tasks.refresh_analytics()
     assert queries.analytics_as_of() is not None
 
 
 def test_analytics_query_count_does_not_grow(world, events, client_for, django_assert_max_num_queries):
-    services.analytics_refresh(now=events)
+    rollups.analytics_refresh(now=events)
     client = client_for(world.manager_a)
     url = reverse("content:staff_analytics")
     client.get(url)
@@ -109,7 +107,7 @@ def test_analytics_query_count_does_not_grow(world, events, client_for, django_a
     for i in range(10):
         asset = AssetFactory(title=f"More {i}", stages=["selling"])
         AssetEvent.objects.create(asset=asset, partner=world.partner_a, user=world.member_a, kind="view")
-    services.analytics_refresh()
+    rollups.analytics_refresh()
     with django_assert_max_num_queries(25):  # the rebuild's figures read once more
         client.get(url)
     with django_assert_max_num_queries(len(small.captured_queries)):
@@ -119,7 +117,7 @@ def test_analytics_query_count_does_not_grow(world, events, client_for, django_a
 def test_the_cached_rollup_figures_follow_the_next_rebuild(world, events, client_for):
     """Every-partner readers get the by-language counts and the unopened assets kept until
     the next rebuild: new events show once the roll-up is rebuilt."""
-    services.analytics_refresh(now=events)
+    rollups.analytics_refresh(now=events)
     client = client_for(world.superuser)
     url = reverse("content:staff_analytics")
 
@@ -132,5 +130,5 @@ def test_the_cached_rollup_figures_follow_the_next_rebuild(world, events, client
     busy = AssetFactory._meta.model.objects.get(title="Busy asset")
     AssetEvent.objects.create(asset=busy, partner=world.partner_b, user=world.admin_b, kind="view")
     assert busy_views_ja() == 2  # the roll-up has not been rebuilt yet
-    services.analytics_refresh()
+    rollups.analytics_refresh()
     assert busy_views_ja() == 3

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from content import queries, services
+from content import queries, rollups
 from content.models import AssetEvent, Stage
 from partners.models import Partner, PartnerType
 from tests.admin_edits import admin_save
@@ -47,7 +47,7 @@ def fixed(world):
     opened_by(a["one_like"], similar[:1])
     opened_by(a["off_stage"], other)  # not partners like A: no effect
     AssetEvent.objects.create(asset=a["seen"], partner=world.partner_a, user=world.member_a, kind="view")
-    services.popularity_refresh()
+    rollups.popularity_refresh()
     return a
 
 
@@ -85,7 +85,7 @@ def test_similar_partners_share_the_tier(world, fixed, facts):
     facts.tier(world.partner_a, 1)
     facts.tier(similar[0], 1)
     facts.tier(similar[1], 0)
-    services.popularity_refresh()
+    rollups.popularity_refresh()
     recs = queries.recommendations(partner=world.partner_a, user=world.member_a, now=NOW)
     popular = next(r for r in recs if r.asset.title == "Popular onboarding")
     assert popular.reasons == ["Opened by a partner like you"]
@@ -148,7 +148,7 @@ def test_popularity_is_rebuilt_set_based_and_counts_distinct_partners(world, fix
     assert rows[("delivery", -1, "Popular onboarding")] == 3
     assert rows[("delivery", -1, "Already seen")] == 1  # partner A itself: not "like" A
     assert rows[("sales", -1, "Servicing only")] == 3
-    assert services.popularity_refresh() == len(rows)  # idempotent rebuild
+    assert rollups.popularity_refresh() == len(rows)  # idempotent rebuild
 
 
 def test_related_assets_come_from_shared_tags_and_co_views(world):

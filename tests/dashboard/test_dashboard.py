@@ -14,6 +14,7 @@ from content.models import AssetEvent
 from dashboard import queries
 from incentives.models import PartnerTierState, Tier, TierChange
 from onboarding.models import OnboardingPlan
+from partners import queries as partner_queries
 from partners.models import Application, ReferralLink, Source
 from prm.cache import pagecache
 from prm.models import AuditEvent
@@ -62,7 +63,7 @@ def data(world):
                               effective_on=TODAY - timedelta(days=3))  # fmt: skip
     world.member_a.last_login = timezone.now() - timedelta(days=2)
     world.member_a.save(update_fields=["last_login"])
-    AuditEvent.objects.create(action=queries.SIGNED_IN, partner_id=a.pk, actor=world.member_a)
+    AuditEvent.objects.create(action=partner_queries.SIGNED_IN, partner_id=a.pk, actor=world.member_a)
     asset = AssetFactory()
     AssetEvent.objects.create(asset=asset, partner=a, user=world.member_a, kind=AssetEvent.Kind.VIEW)
     AssetEvent.objects.create(asset=asset, partner=b, user=world.admin_b, kind=AssetEvent.Kind.DOWNLOAD)
@@ -145,7 +146,7 @@ def test_the_page_renders_charts_tables_and_links(world, data, client_for):
     response = client_for(world.manager_a).get(reverse("staff_home"))
     text = response.getvalue().decode()
     assert response.status_code == 200
-    for key in queries.BLOCKS:
+    for key in queries.block_keys():
         assert f'data-block="{key}"' in text
     assert text.count("chart-img") >= 5  # server-rendered SVG charts, shown as images (CSP)
     assert 'data-block="campaigns"' in text

@@ -1,4 +1,4 @@
-"""The deals block reads a per-partner roll-up (incentives.deal_rollup): the same numbers as
+"""The deals block reads a per-partner roll-up (incentives.rollups): the same numbers as
 the raw aggregate over the deals, a note saying how fresh it is, and a refreshed cache."""
 
 from datetime import date, timedelta
@@ -7,8 +7,9 @@ import pytest
 from django.utils import translation
 
 from dashboard import queries
-from incentives.deal_rollup import PartnerDealMonth, PartnerDealRollup, deal_rollup_refresh
-from incentives.models import Deal, PartnerTierState
+from incentives import queries as incentive_queries
+from incentives.models import Deal, PartnerDealMonth, PartnerDealRollup, PartnerTierState
+from incentives.rollups import deal_rollup_refresh
 from partners.models import PartnerType
 from tests.factories import PartnerFactory
 from tests.incentives.factories import DealFactory, make_tiers
@@ -59,12 +60,9 @@ def deals(world):
 
 
 def _compare(user, **kw):
-    filters = queries.Filters(today=TODAY, **kw)
-    scope = queries.viewer_scope(user)
-    everyone = queries.sees_everyone(scope, filters)
-    ids = queries.scoped_partners(user, filters).order_by().values("pk")
-    raw = sorted(queries.deals_pipeline_raw(ids, filters, everyone=everyone), key=str)
-    rolled = sorted(queries.deals_pipeline_rollup(ids, filters, everyone=everyone), key=str)
+    query = queries.block_query(user, queries.Filters(today=TODAY, **kw))
+    raw = sorted(incentive_queries.deals_pipeline_raw(query), key=str)
+    rolled = sorted(incentive_queries.deals_pipeline_rollup(query), key=str)
     assert [tuple(int(v or 0) if i > 1 else v for i, v in enumerate(r)) for r in rolled] == [
         tuple(int(v or 0) if i > 1 else v for i, v in enumerate(r)) for r in raw
     ]
@@ -86,10 +84,9 @@ def test_period_starting_on_the_first_and_in_the_current_month(world, deals):
     deal_rollup_refresh()
     for today in (date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 31)):
         for days in (30, 90):
-            filters = queries.Filters(today=today, days=days)
-            ids = queries.scoped_partners(world.superuser, filters).order_by().values("pk")
-            raw = queries.deals_pipeline_raw(ids, filters, everyone=True)
-            rolled = queries.deals_pipeline_rollup(ids, filters, everyone=True)
+            query = queries.for_partners(queries.Filters(today=today, days=days), None)
+            raw = incentive_queries.deals_pipeline_raw(query)
+            rolled = incentive_queries.deals_pipeline_rollup(query)
             assert sorted(((r[0], r[1], int(r[5])) for r in rolled), key=str) == sorted(
                 ((r[0], r[1], int(r[5])) for r in raw), key=str
             ), (today, days)

@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 
 from dashboard import queries as dashboard_queries
 from incentives import queries, services
-from incentives.deal_rollup import PartnerDealMonth, deal_rollup_refresh
-from incentives.models import Deal, Earning, IncentiveProgram, PartnerTierState, Statement
+from incentives.models import Deal, Earning, IncentiveProgram, PartnerDealMonth, PartnerTierState, Statement
+from incentives.rollups import deal_rollup_refresh
 from partners.models import PartnerType
 from promotion import queries as promotion_queries
 from tests.factories import PartnerFactory
@@ -45,10 +45,10 @@ def _figures(partner, campaign) -> dict:
     leaders, _rank, _peers = queries.leaderboard(partner)
     own = next((r for r in leaders if r.is_self), None)
     totals = dashboard_queries.partner_360(partner)["deal_totals"]
-    filters = dashboard_queries.Filters(days=30)
     ids = [partner.pk]
-    raw = dashboard_queries.deals_pipeline_raw(ids, filters)
-    rolled = dashboard_queries.deals_pipeline_rollup(ids, filters)
+    query = dashboard_queries.for_partners(dashboard_queries.Filters(days=30), ids)
+    raw = queries.deals_pipeline_raw(query)
+    rolled = queries.deals_pipeline_rollup(query)
     results = promotion_queries.campaign_results(campaign=campaign, partners=partner.__class__.objects.all())
     row = next((r for r in results["rows"] if r["partner_id"] == partner.pk), {})
     return {

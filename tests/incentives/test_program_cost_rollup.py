@@ -1,4 +1,4 @@
-"""The staff overview's program cost roll-up (incentives.program_costs) against the earnings."""
+"""The staff overview's program cost roll-up (incentives.rollups) against the earnings."""
 
 from datetime import date
 from decimal import Decimal
@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from incentives import queries, services
-from incentives.models import IncentiveProgram, Statement
-from incentives.program_costs import ProgramCost, program_cost_refresh
+from incentives.models import IncentiveProgram, ProgramCost, Statement
+from incentives.rollups import program_cost_refresh
 from partners.models import Partner
 from tests.incentives.factories import DealFactory, ProgramFactory
 

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from onboarding import queries
+from onboarding import queries, rollups
 from onboarding.models import OnboardingPlan
 from tests.factories import PartnerFactory
 from tests.onboarding.factories import PlanFactory, TaskFactory, UserCertificationFactory
@@ -123,7 +123,7 @@ def test_the_task_lateness_rollup_equals_the_tasks(known, language):
     from partners.models import Partner
 
     _late_tasks_fixture(known)
-    queries.task_lateness_refresh()
+    rollups.task_lateness_refresh()
     with translation.override(language):
         rolled, as_of = queries.task_lateness(Partner.objects.all())
         assert as_of is not None
@@ -135,7 +135,7 @@ def test_a_narrowed_scope_reads_its_own_plans_live(known, world):
     from partners.models import Partner
 
     _late_tasks_fixture(known)
-    queries.task_lateness_refresh()
+    rollups.task_lateness_refresh()
     mine = Partner.objects.filter(pk=world.partner_a.pk)
     late_a = PlanFactory(partner=world.partner_a, started_on=date(2026, 1, 5))
     TaskFactory(plan=late_a, title="Own task", pillar="goals", due_date=date(2026, 2, 1))

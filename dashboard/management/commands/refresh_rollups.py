@@ -3,14 +3,14 @@ or an outage of beat. Safe while the portal serves: each rebuild is one transact
 
 from django.core.management.base import BaseCommand
 
-from dashboard.rollup import rollups_refresh
+from prm.ui import registry
 
 
 class Command(BaseCommand):
-    help = "Rebuild the dashboard, content and onboarding roll-ups now (what beat does hourly)."
+    help = "Rebuild every roll-up now, in order (what beat does on its schedule)."
 
     def handle(self, *args, **options):
-        done = rollups_refresh(stdout=self.stdout)
+        done = registry.rollups_refresh(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"{len(done)} roll-ups rebuilt in {sum(s for _l, s in done):.1f}s.")
         )

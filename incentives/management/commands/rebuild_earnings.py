@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from incentives import services
-from incentives.deal_rollup import deal_rollup_refresh
 from incentives.models import Statement
+from incentives.rollups import deal_rollup_refresh
 
 
 def _month(text: str) -> date:

@@ -1,6 +1,6 @@
-"""Content engagement for a viewer who sees every partner reads the roll-ups plus the events
-since their cutoff (dashboard.rollup): the same numbers as the raw aggregate, before and
-after a refresh, on the period's edges."""
+"""The channel dashboard's content engagement block for a viewer who sees every partner reads
+the roll-ups plus the events since their cutoff (content.rollups.engagement_refresh): the
+same numbers as the raw aggregate, before and after a refresh, on the period's edges."""
 
 from datetime import timedelta
 from itertools import product
@@ -9,9 +9,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from content import queries as content_queries
 from content.models import AssetEvent
+from content.rollups import engagement_refresh
 from dashboard import queries
-from dashboard.rollup import engagement_cutoff, engagement_refresh
 from partners.models import Partner
 from tests.content.factories import AssetFactory
 from tests.factories import PartnerFactory
@@ -28,9 +29,9 @@ def _event(asset, partner, kind, days_ago, hours=0):
 
 def _both(days):
     filters = queries.Filters(days=days)
-    all_ids = Partner.objects.order_by().values("pk")
-    raw = queries.content_engagement(all_ids, filters, everyone=False).rows
-    fast = queries.content_engagement(all_ids, filters, everyone=True).rows
+    all_ids = list(Partner.objects.values_list("pk", flat=True))
+    raw = content_queries.engagement_block(queries.for_partners(filters, all_ids))["rows"]
+    fast = content_queries.engagement_block(queries.for_partners(filters, None))["rows"]
     return raw, fast
 
 
@@ -49,7 +50,7 @@ def test_rollup_plus_fresh_events_match_the_raw_aggregate(world, events, days):
     raw, fast = _both(days)  # never refreshed: both are the raw query
     assert raw == fast and raw
     engagement_refresh()
-    assert engagement_cutoff() is not None
+    assert content_queries.engagement_cutoff() is not None
     raw, fast = _both(days)
     assert fast == raw
     # Events after the refresh (a new partner and asset, and an old partner again) count at once.
