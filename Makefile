@@ -7,10 +7,10 @@ export PORT
 
 .PHONY: run test setup install lint format messages bench clean stop
 
-# prm.devrun migrates, collects static files and seeds itself, after making sure it is the
+# devtools.run migrates, collects static files and seeds itself, after making sure it is the
 # only `make run` of this checkout (a second one says where the first serves and exits 1).
 run: install .env
-	$(PY) -m prm.devrun
+	$(PY) -m devtools.run
 
 test: setup
 	@bash scripts/test.sh
@@ -59,8 +59,8 @@ messages:
 
 # Ends a serving `make run`, then the embedded servers unless a `make test` still uses them.
 stop:
-	$(PY) -m prm.devrun stop
+	$(PY) -m devtools.run stop
 
 clean: stop
-	$(PY) -m prm.devservices stop
+	$(PY) -m devtools.servers stop
 	rm -rf var

@@ -11,7 +11,7 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from api import portal_views, representations
-        from prm import registry
+        from prm.ui import registry
 
         representations.register()  # webhook payloads: the API's own representation
         registry.register_staff_links(portal_views.staff_links, order=90)

@@ -7,9 +7,9 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from api import services
-from prm import ratelimit
-from prm.audit import note_via
-from prm.clientip import client_ip
+from prm.audit.log import note_via
+from prm.http import ratelimit
+from prm.http.clientip import client_ip
 
 
 class BearerTokenAuthentication(BaseAuthentication):

@@ -27,7 +27,7 @@ from incentives.services import IncentivesError
 from onboarding.services import OnboardingError
 from partners.models import Partner
 from partners.services import RecruitmentError
-from prm.audit import acting_via
+from prm.audit.log import acting_via
 from promotion.services import PromotionError
 from threads.services import ThreadError
 from training.services import TrainingError

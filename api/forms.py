@@ -7,9 +7,9 @@ from api import scopes as scope_defs
 from api.services import LIFETIMES, audience_of
 from incentives.forms import DealForm
 from incentives.models import Deal
+from prm.text.weburl import WebURLFormField
 from prm.webhooks import registry
 from prm.webhooks.urls import validate_endpoint_url
-from prm.weburl import WebURLFormField
 
 
 class TokenForm(forms.Form):

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from api import services
 from api.forms import EndpointForm, TokenForm
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate
 from prm.tenancy import ADMIN, MEMBER, partner_required, staff_required
+from prm.ui.pagination import paginate
 from prm.webhooks import registry as webhook_events
 from prm.webhooks import services as webhooks
 from prm.webhooks.models import Delivery, Endpoint

@@ -8,7 +8,7 @@ from api import serializers as s
 from incentives.models import Deal, TierChange
 from onboarding.models import OnboardingPlan, OnboardingTask, TaskKind
 from partners.models import Application, Partner
-from prm.scoping import sees_every_partner
+from prm.access.scoping import sees_every_partner
 from prm.tenancy import partners_for_staff
 from prm.webhooks import registry
 from promotion.models import Campaign

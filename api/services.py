@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from api import scopes as scope_defs
 from api.models import ApiToken
-from prm.audit import audit
+from prm.audit.log import audit
 from prm.models import User
 from prm.tenancy import active_membership
 
@@ -120,7 +120,7 @@ def token_used(token: ApiToken, *, ip: str | None, user_agent: str, path: str) -
     and an `api.token_used` audit row at most once an hour (IP, client, first path).
 
     Writes made through the API are audited in full by the services they call (with the
-    token in the row, prm.audit's `via`); reads are summarised here, because one audit
+    token in the row, prm.audit.log's `via`); reads are summarised here, because one audit
     row per read would make the log (and every sync run) grow with each page fetched."""
     now = timezone.now()
     due_audit = token.audited_until is None or token.audited_until <= now

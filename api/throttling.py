@@ -1,6 +1,6 @@
 """Requests per token per minute (settings.PRM_API_RATE_LIMIT); beyond it a 429 with
 Retry-After (the seconds left in the window). Counted in Redis like every rate limit of the
-portal (prm.ratelimit): with Redis down the limit fails open."""
+portal (prm.http.ratelimit): with Redis down the limit fails open."""
 
 import time
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
 from api.models import ApiToken
-from prm import ratelimit
+from prm.http import ratelimit
 
 WINDOW = 60
 

@@ -1,7 +1,7 @@
 """The API's endpoints: partner side (`/api/v1/...`, a partner user's token) and vendor side
 (`/api/v1/vendor/...`, a channel manager's token). Each view loads through the apps'
 querysets and `queries`, and writes through their `services`, exactly as the portal's pages
-do: the same tenancy (`for_partner`, `prm.scoping`), the same forms' validation, the same
+do: the same tenancy (`for_partner`, `prm.access.scoping`), the same forms' validation, the same
 review rules."""
 
 from datetime import timedelta
@@ -51,9 +51,9 @@ from onboarding.models import OnboardingTask
 from partners import services as partners
 from partners.filters import PartnerFilterSet
 from partners.models import Application, Membership, Partner
-from prm.files import serve
+from prm.access.scoping import scoped, sees_every_partner
+from prm.files.serving import serve
 from prm.models import User
-from prm.scoping import scoped, sees_every_partner
 from prm.tenancy import active_membership
 from promotion import queries as promotion_queries
 from promotion.models import Campaign

@@ -22,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from devtools import servers  # noqa: E402
+
 DB_NAME = "prm_bench_content"
 ASSETS = 20_000
 EVENTS = 1_000_000
@@ -33,12 +35,11 @@ def setup_django(*, fresh: bool):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     os.environ["PRM_DATABASE_NAME"] = DB_NAME
     if "DATABASE_URL" not in os.environ:
-        from prm import devservices
-
         if fresh:
-            devservices.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        if devservices.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'") != "1":  # noqa: S608
-            devservices.psql(f"CREATE DATABASE {DB_NAME}")
+            servers.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        if servers.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'") != "1":  # noqa: S608
+            servers.psql(f"CREATE DATABASE {DB_NAME}")
+    servers.use_embedded_servers()
     import django
 
     django.setup()
@@ -57,9 +58,9 @@ def seed(stdout=print):
         _derived(stdout)
         return
     from content.models import AssetEvent, Collection, SearchLog
+    from devtools.seeding import insert_select
     from partners.models import Membership, Partner
     from prm.models import User
-    from prm.seeding import insert_select
 
     t0 = time.perf_counter()
     series = "FROM generate_series(1, %(n)s) g"
@@ -242,9 +243,7 @@ def drop():
     from django.db import connection
 
     connection.close()
-    from prm import devservices
-
-    devservices.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    servers.psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
 
 def main():

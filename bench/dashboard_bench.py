@@ -33,8 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+from devtools.servers import use_embedded_servers
 
-import django
+use_embedded_servers()
+import django  # noqa: E402
 
 django.setup()
 
@@ -53,8 +55,9 @@ from incentives import queries as incentive_queries  # noqa: E402
 from incentives import services as incentive_services  # noqa: E402
 from incentives.models import Product, Tier  # noqa: E402
 from incentives.rollups import deal_rollup_refresh  # noqa: E402
-from prm import pagecache, registry  # noqa: E402
+from prm.cache import pagecache  # noqa: E402
 from prm.models import CHANNEL_MANAGERS, User  # noqa: E402
+from prm.ui import registry  # noqa: E402
 from promotion.models import Campaign  # noqa: E402
 
 

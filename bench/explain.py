@@ -79,8 +79,8 @@ def staff_queries():
     from incentives.models import Deal, ProgramCost, TierChange
     from onboarding.models import OnboardingPlan, TaskLateness
     from onboarding.queries import plans_with_progress
+    from prm.access.scoping import scoped
     from prm.models import User
-    from prm.scoping import scoped
     from prm.tenancy import partners_for_staff
     from threads.models import Message, Thread
 

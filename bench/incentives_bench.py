@@ -20,8 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+from devtools.servers import use_embedded_servers
 
-import django
+use_embedded_servers()
+import django  # noqa: E402
 
 django.setup()
 
@@ -29,6 +31,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from devtools.seeding import insert_select  # noqa: E402
 from incentives import services  # noqa: E402
 from incentives.models import (  # noqa: E402
     Deal,
@@ -40,7 +43,6 @@ from incentives.models import (  # noqa: E402
     Tier,
 )
 from partners.models import Partner  # noqa: E402
-from prm.seeding import insert_select  # noqa: E402
 from training.queries import valid_certifications  # noqa: E402
 
 

@@ -7,7 +7,7 @@ navigation badges, the bell, the language switch and the user menu (issue 22: at
 Times, for the demo partner admin with warm caches, in a fresh request and batch each time:
 the membership look-up every partner page makes before its view (`partner_required`, shown
 apart: tenancy, not layout), then the `portal` context processor (the badges and the bell,
-from the request's batched cache read) and `prm.layout.navbar` (the bar rendered once per
+from the request's batched cache read) and `prm.ui.layout.navbar` (the bar rendered once per
 process and shape, its slots filled: names, CSRF token, language switch, badges, bell).
 """
 
@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from devtools.servers import use_embedded_servers  # noqa: E402
 
 
 def main():
@@ -36,6 +37,7 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     if args.database:
         os.environ["PRM_DATABASE_NAME"] = args.database
+    use_embedded_servers()
     import django
 
     django.setup()
@@ -44,9 +46,10 @@ def main():
     from django.test import RequestFactory
     from django.utils import translation
 
-    from prm import context_processors, layout, pagecache, registry
+    from prm.cache import pagecache
     from prm.models import User
     from prm.tenancy import active_membership
+    from prm.ui import context_processors, layout, registry
 
     if not User.objects.filter(email="partner@example.com").exists():
         call_command("seed_demo", verbosity=0)
@@ -85,7 +88,9 @@ def main():
     print("| per request | median ms | p95 ms |\n|---|---:|---:|")
     line("(tenancy, before the view: the membership with its partner, one query)", membership_ms)
     line("`portal` context processor: badges and bell, from the request's batched read", portal_ms)
-    line("`prm.layout.navbar`: the cached bar, its slots filled (names, CSRF, language, badges)", navbar_ms)
+    line(
+        "`prm.ui.layout.navbar`: the cached bar, its slots filled (names, CSRF, language, badges)", navbar_ms
+    )
     line("the layout's per-person parts in all", total)
 
 

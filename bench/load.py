@@ -85,20 +85,23 @@ STAFF = ("manager@example.com", "support@example.com")
 def setup_django(database: str | None = None, *, migrate: bool = True):
     os.environ.setdefault("DJANGO_DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+    # Imported here, not at the top: an older checkout (--ref) imports this module to count
+    # queries, and it may predate devtools.
+    from devtools import servers
+
     if database:
         if "DATABASE_URL" not in os.environ:
             import pgserver
 
-            from prm import devservices
-
-            devservices.postgres_settings()  # starts the embedded server if needed
-            server = pgserver.get_server(devservices.PG_DIR, cleanup_mode=None)
+            servers.postgres_settings()  # starts the embedded server if needed
+            server = pgserver.get_server(servers.PG_DIR, cleanup_mode=None)
             if not re.fullmatch(r"[a-z_][a-z0-9_]*", database):
                 raise SystemExit("--database: lower-case letters, digits and _ only")
             exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608
             if "(1 row)" not in exists:
                 server.psql(f"CREATE DATABASE {database};")
         os.environ["PRM_DATABASE_NAME"] = database
+    servers.use_embedded_servers()
     import django
 
     django.setup()
@@ -114,10 +117,10 @@ def service_env() -> dict:
     from django.db import connection
 
     db = settings.DATABASES["default"]
-    if "DATABASE_URL" in os.environ:
-        database_url = os.environ["DATABASE_URL"]
-    elif db["HOST"].startswith("/"):
+    if db["HOST"].startswith("/"):  # the embedded server: its socket, this run's database
         database_url = f"postgres://{db['USER']}@/{db['HOST']}/{db['NAME']}"
+    elif "DATABASE_URL" in os.environ:
+        database_url = os.environ["DATABASE_URL"]
     else:
         database_url = (
             f"postgres://{db['USER']}:{db.get('PASSWORD', '')}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from devtools.servers import use_embedded_servers  # noqa: E402
 
 # (label, file fragment, function name): cumulative time of these entry points. They can
 # nest (a template renders a fragment that queries the database), so the shares are each
@@ -45,6 +46,7 @@ def setup(database: str | None):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     if database:
         os.environ["PRM_DATABASE_NAME"] = database
+    use_embedded_servers()
     import django
     from django.conf import settings
 

@@ -9,8 +9,8 @@ from modeltranslation.admin import TranslationAdmin
 from content import services
 from content.forms import AssetAdminForm
 from content.models import Asset, AssetShare, AssetVersion, Collection, SearchLog, Tag
-from prm.admin_display import RelatedNamesInScopeMixin
-from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, run_service_action
+from prm.access.admin_display import RelatedNamesInScopeMixin
+from prm.access.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, run_service_action
 
 
 @admin.register(Collection)

@@ -10,7 +10,7 @@ class ContentConfig(AppConfig):
         from celery.schedules import crontab
 
         from content import queries, rollups, staff_views, tasks, views
-        from prm import registry
+        from prm.ui import registry
 
         registry.register_home_panel(views.home_panel, order=20)
         registry.register_staff_links(staff_views.staff_links, order=20)

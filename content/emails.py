@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from content.queries import stage_phrase
-from prm.emails import send_templated_mail, templates
 from prm.models import User
+from prm.notifications.emails import send_templated_mail, templates
 
 UNSUBSCRIBE_SALT = "content.digest.unsubscribe"
 

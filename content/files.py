@@ -1,5 +1,5 @@
 """Uploaded files: what the library accepts (checked by the portal's one upload validator,
-prm.uploads: content sniffing, size and pixel caps); images are given a thumbnail."""
+prm.files.uploads: content sniffing, size and pixel caps); images are given a thumbnail."""
 
 from dataclasses import dataclass
 from io import BytesIO
@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
-from prm import uploads
+from prm.files import uploads
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_VIDEO_BYTES = 200 * 1024 * 1024

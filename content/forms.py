@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from content import files
 from content.models import Asset, Stage
 from partners.models import PartnerType
-from prm.weburl import WebURLFormField
+from prm.text.weburl import WebURLFormField
 
 
 class AssetAdminForm(forms.ModelForm):

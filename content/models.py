@@ -12,9 +12,9 @@ from django.utils.translation import pgettext_lazy
 from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
 from partners.models import Stage as _Stage
+from prm.files.storage import private_storage
 from prm.models import PartnerScopedQuerySet
-from prm.storage import private_storage
-from prm.weburl import WebURLField, web_url_constraint
+from prm.text.weburl import WebURLField, web_url_constraint
 
 # The partner's stage is owned by partners (Partner.stage); content delivers for it.
 Stage = _Stage

@@ -37,8 +37,8 @@ from content.models import (
 )
 from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
-from prm import pagecache
-from prm.registry import BlockQuery
+from prm.cache import pagecache
+from prm.ui.registry import BlockQuery
 
 SIMILAR_WINDOW_DAYS = 90
 NEW_DAYS = 7
@@ -611,7 +611,7 @@ def zero_result_searches(partners, *, since):
     )
 
 
-# --- Channel dashboard block (registered in apps.py; prm.registry.BlockQuery) -----------
+# --- Channel dashboard block (registered in apps.py; prm.ui.registry.BlockQuery) -----------
 
 
 def engagement_by_kind(query: BlockQuery) -> list[tuple[str, int, int, int]]:

@@ -20,11 +20,11 @@ from content.models import (
     Tag,
 )
 from partners.models import Membership, Partner
-from prm import pagecache
-from prm.audit import audit
+from prm.audit.log import audit
+from prm.audit.transitions import transition
+from prm.cache import pagecache
 from prm.models import User
 from prm.tenancy import active_membership
-from prm.transitions import transition
 
 
 class ContentError(Exception):
@@ -49,7 +49,7 @@ def assets_reindex_all() -> int:
 def catalogue_rewritten() -> None:
     """Content's set-based jobs over the catalogue (scheduled publishing, the search index
     rebuild) write rows every library page shows, outside any audited service: the one
-    place they invalidate the catalogue's cached pages (prm.pagecache)."""
+    place they invalidate the catalogue's cached pages (prm.cache.pagecache)."""
     pagecache.bump(pagecache.catalogue())
 
 

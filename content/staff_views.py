@@ -13,13 +13,14 @@ from content import queries
 from content.models import ANALYTICS_PERIODS, Asset, AssetVersion, Stage
 from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
 from content.views import INLINE_TYPES, file_response
-from prm import charts, pagecache
-from prm.columns import csv_export
-from prm.exports import stream_rows
-from prm.files import private_file_view
+from prm.access.scoping import viewer_scope
+from prm.cache import pagecache
+from prm.exports.columns import csv_export
+from prm.exports.streaming import stream_rows
+from prm.files.serving import private_file_view
 from prm.models import CHANNEL_MANAGERS
-from prm.scoping import viewer_scope
 from prm.tenancy import partners_for_staff, staff_required
+from prm.ui import charts
 
 
 def staff_links(request):

@@ -1,4 +1,4 @@
-"""Column definitions of the content app's staff exports (prm.columns)."""
+"""Column definitions of the content app's staff exports (prm.exports.columns)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from content.models import Stage
 from partners.models import PartnerType
-from prm.columns import Column
+from prm.exports.columns import Column
 
 
 def _local(value) -> str:

@@ -16,11 +16,11 @@ from content import emails, library, queries, services
 from content import search as fts
 from content.filters import LibraryFilterSet
 from content.models import Asset, AssetEvent, AssetVersion, Bookmark, Stage
-from prm import pagecache
-from prm.files import allow_framing_of, private_file_view, serve
-from prm.pagination import paginate, paginate_counted
-from prm.redirects import safe_next_url
+from prm.cache import pagecache
+from prm.files.serving import allow_framing_of, private_file_view, serve
+from prm.http.redirects import safe_next_url
 from prm.tenancy import partner_required
+from prm.ui.pagination import paginate, paginate_counted
 
 PER_PAGE = 20
 INLINE_TYPES = {"pdf", "image", "video"}
@@ -319,7 +319,7 @@ def file_response(request, version: AssetVersion, *, inline: bool):
         as_attachment=not inline,
     )
     # The preview is embedded in our own detail page (<object>, <img>, <video>): the portal
-    # may frame its own files, nothing else may (prm.files.allow_framing_of).
+    # may frame its own files, nothing else may (prm.files.serving.allow_framing_of).
     if inline and version.file_type == "image":
         response["Content-Security-Policy"] = (
             "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'self'"

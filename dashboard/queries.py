@@ -2,8 +2,8 @@
 register, their cache, charts, and partner search and partner 360.
 
 Each app owns its block's query in its own `queries.py` and registers it in `ready()`
-(`prm.registry.register_dashboard_block`, like the home panels); a block function gets a
-`prm.registry.BlockQuery` (the viewer's partners narrowed by the filters, and the period) and
+(`prm.ui.registry.register_dashboard_block`, like the home panels); a block function gets a
+`prm.ui.registry.BlockQuery` (the viewer's partners narrowed by the filters, and the period) and
 returns the fields of a `Block`. Blocks are cached together per (language, filters, viewer
 scope) for at most five minutes; a deal roll-up refresh or a tier recomputation is a new key.
 """
@@ -28,11 +28,12 @@ from incentives.queries import (
     tier_state_for,
 )
 from onboarding.queries import partner_plan, plan_progress
-from prm import pagecache, registry
-from prm.kana import kana_order, normalise, to_katakana
+from prm.cache import pagecache
+from prm.i18n.kana import kana_order, normalise, to_katakana
 from prm.models import AuditEvent, User
-from prm.registry import BlockQuery
 from prm.tenancy import managers_assigned_to, partners_for_staff
+from prm.ui import registry
+from prm.ui.registry import BlockQuery
 from promotion.queries import partner_campaigns
 from threads.models import Thread
 from training.models import UserCertification

@@ -12,10 +12,10 @@ from dashboard import queries
 from dashboard.forms import DashboardFilterForm, OwnerForm, PartnerSearchForm
 from onboarding.queries import partner_plan
 from onboarding.services import OnboardingError, plan_reassign
-from prm import registry
-from prm.exports import csv_response
+from prm.exports.streaming import csv_response
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import get_partner_for_staff_or_404, staff_required
+from prm.ui import registry
 
 
 def _filters(request) -> tuple[DashboardFilterForm, queries.Filters]:

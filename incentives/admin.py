@@ -17,7 +17,7 @@ from incentives.models import (
     Tier,
     TierChange,
 )
-from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
+from prm.access.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
 
 
 @admin.action(description=_("Recompute tiers now"))

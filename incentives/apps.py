@@ -18,7 +18,7 @@ class IncentivesConfig(AppConfig):
             tasks,
             views,
         )
-        from prm import registry
+        from prm.ui import registry
 
         registry.register_home_panel(views.home_panel, order=40)
         registry.register_staff_links(staff_views.staff_links, order=40)

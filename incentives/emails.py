@@ -8,10 +8,10 @@ from django.utils import timezone
 from guardian.shortcuts import get_users_with_perms
 
 from incentives.models import Deal, DealNotification, TierChange
-from prm.emails import send_to_user, templates
 from prm.models import CHANNEL_MANAGERS, User
-from prm.notifications import notify
-from prm.recipients import is_current_member
+from prm.notifications.center import notify
+from prm.notifications.emails import send_to_user, templates
+from prm.notifications.recipients import is_current_member
 from prm.tenancy import partners_for_staff
 
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from incentives.models import Deal
-from prm.kana import kana_order, normalise, to_katakana
+from prm.i18n.kana import kana_order, normalise, to_katakana
 
 
 class DealFilterSet(django_filters.FilterSet):

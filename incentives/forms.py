@@ -9,7 +9,7 @@ from incentives.models import Deal, Product
 from incentives.normalise import company_key, domain_key
 from incentives.services import EDITABLE_FIELDS, won_amount_ceiling, won_ceiling_message
 from privacy.models import ProvisionRecord
-from prm.widgets import DateInput
+from prm.ui.widgets import DateInput
 
 
 def contact_consent_field(**kwargs):

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from prm.kana import fill_reading
+from prm.i18n.kana import fill_reading
 from prm.models import PartnerScopedQuerySet
 
 

@@ -33,13 +33,14 @@ from incentives.models import (
 from incentives.normalise import company_key, domain_key
 from partners.models import Partner, PartnerType
 from privacy.registry import Found
-from prm import charts, pagecache
-from prm.exports import stream_rows
-from prm.formats import yen_short
-from prm.registry import BlockQuery
-from prm.scoping import scoped
+from prm.access.scoping import scoped
+from prm.cache import pagecache
+from prm.exports.streaming import stream_rows
+from prm.i18n.formats import yen_short
+from prm.ui import charts
+from prm.ui.registry import BlockQuery
 
-# Keys of the exact cached values below (prm.pagecache), shared with `prefetch_scorecard`.
+# Keys of the exact cached values below (prm.cache.pagecache), shared with `prefetch_scorecard`.
 TIERS_KEY, LAST_RUN_KEY, TIER_STATE_KEY = "incentives:tiers", "incentives:last-run", "incentives:tier-state"
 
 # --- Contracts for other apps ---------------------------------------------------------
@@ -118,7 +119,7 @@ def partners_with_won_deals():
 
 
 def jpy_short(amount) -> str:
-    """3,200,000 -> "3.2M JPY" in English, "320万円" in Japanese (prm.formats.yen_short)."""
+    """3,200,000 -> "3.2M JPY" in English, "320万円" in Japanese (prm.i18n.formats.yen_short)."""
     return yen_short(amount)
 
 
@@ -649,7 +650,7 @@ def deals_about(*, email: str, name: str, partner_ids):
     ]
 
 
-# --- Channel dashboard blocks (registered in apps.py; prm.registry.BlockQuery) ----------
+# --- Channel dashboard blocks (registered in apps.py; prm.ui.registry.BlockQuery) ----------
 
 
 def deal_rollup_refreshed_at():

@@ -35,10 +35,10 @@ from partners.models import Partner
 from partners.services import partner_deal_won
 from privacy import services as privacy
 from privacy.models import ProvisionRecord
-from prm import pagecache
-from prm.audit import audit, audit_many, audit_scrub
-from prm.business_days import add_business_days
-from prm.transitions import transition
+from prm.audit.log import audit, audit_many, audit_scrub
+from prm.audit.transitions import transition
+from prm.cache import pagecache
+from prm.i18n.business_days import add_business_days
 from prm.webhooks import outbox
 from training import queries as training_queries
 

@@ -21,13 +21,13 @@ from incentives.tables import (
     TIER_MOVEMENT_COLUMNS,
 )
 from incentives.views import deal_history
-from prm import pagecache
-from prm.columns import csv_export, html_columns
-from prm.exports import stream_rows
+from prm.access.scoping import scoped, viewer_scope
+from prm.cache import pagecache
+from prm.exports.columns import csv_export, html_columns
+from prm.exports.streaming import stream_rows
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate_capped
-from prm.scoping import scoped, viewer_scope
 from prm.tenancy import partners_for_staff, staff_required
+from prm.ui.pagination import paginate_capped
 
 STAFF_LINK_COUNT_CAP = 1000
 

@@ -1,9 +1,9 @@
-"""Column definitions of the incentives app's staff tables (HTML and CSV: prm.columns)."""
+"""Column definitions of the incentives app's staff tables (HTML and CSV: prm.exports.columns)."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from prm.columns import Column
+from prm.exports.columns import Column
 
 CELLS = "incentives/staff/cells/"
 

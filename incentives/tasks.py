@@ -53,5 +53,5 @@ def notify_deal_submitted(deal_id: int) -> None:
 
 @shared_task(acks_late=True)
 def refresh_deal_rollup() -> int:
-    """Hourly: the dashboard's per-partner deal roll-ups (prm.registry.rollups())."""
+    """Hourly: the dashboard's per-partner deal roll-ups (prm.ui.registry.rollups())."""
     return rollups.deal_rollup_refresh()

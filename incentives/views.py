@@ -23,12 +23,12 @@ from incentives.tables import (
     EARNING_COLUMNS,
     STATEMENT_LINE_COLUMNS,
 )
-from prm import pagecache
-from prm.audit import events_for
-from prm.columns import csv_export
-from prm.exports import stream_rows
-from prm.pagination import paginate
+from prm.audit.log import events_for
+from prm.cache import pagecache
+from prm.exports.columns import csv_export
+from prm.exports.streaming import stream_rows
 from prm.tenancy import ADMIN, partner_required
+from prm.ui.pagination import paginate
 
 # --- Partner: deals -------------------------------------------------------------------
 

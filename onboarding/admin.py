@@ -16,7 +16,12 @@ from onboarding.models import (
     TemplateTask,
     validate_task_link,
 )
-from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, reason_action, run_service_action
+from prm.access.admin_mixins import (
+    AuditedAdminMixin,
+    PartnerScopedAdminMixin,
+    reason_action,
+    run_service_action,
+)
 
 
 class TemplateTaskInlineFormSet(forms.BaseInlineFormSet):

@@ -17,7 +17,7 @@ class OnboardingConfig(AppConfig):
             views,
             webhooks,
         )
-        from prm import registry
+        from prm.ui import registry
         from prm.webhooks import registry as webhook_events
 
         registry.register_home_panel(views.home_panel, order=30)

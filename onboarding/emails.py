@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from prm.emails import send_to_user, templates
+from prm.notifications.emails import send_to_user, templates
 
 
 def absolute(path: str) -> str:
@@ -10,7 +10,7 @@ def absolute(path: str) -> str:
 
 
 def mail(name: str, context: dict) -> dict:
-    """The trio of `name` for prm.notifications.notify(email=...)."""
+    """The trio of `name` for prm.notifications.center.notify(email=...)."""
     return {**templates(f"onboarding/emails/{name}"), "context": context}
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import OnboardingPlan, ReminderPreference, TaskSubmission
 from onboarding.services import channel_managers
-from prm import uploads
+from prm.files import uploads
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ALLOWED_EXTENSIONS = {"pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg", "txt", "csv", "zip"}

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from partners.models import PartnerType
+from prm.files.storage import private_storage
 from prm.models import PartnerScopedQuerySet
-from prm.storage import private_storage
 from training.models import Certification, Course, UserCertification
 
 

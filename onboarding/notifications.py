@@ -5,8 +5,8 @@ from django.urls import reverse
 from onboarding import emails
 from onboarding.models import OnboardingPlan, TaskSubmission
 from onboarding.queries import partner_members
-from prm.notifications import notify
-from prm.recipients import is_current_member
+from prm.notifications.center import notify
+from prm.notifications.recipients import is_current_member
 
 
 def plan_started(*, plan_id: int) -> None:

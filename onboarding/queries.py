@@ -37,11 +37,11 @@ from onboarding.models import (
     TaskLateness,
 )
 from partners.models import Application, Partner, PartnerType, ReferralLink, Source
-from prm import pagecache
-from prm.business_days import add_business_days
+from prm.access.scoping import scoped, sees_every_partner
+from prm.cache import pagecache
+from prm.i18n.business_days import add_business_days
 from prm.models import User
-from prm.registry import BlockQuery
-from prm.scoping import scoped, sees_every_partner
+from prm.ui.registry import BlockQuery
 from training import queries as training_queries
 
 INACTIVE_DAYS = 10
@@ -460,7 +460,7 @@ def most_overdue_tasks(plans, limit: int = 10) -> list[dict]:
     ]
 
 
-# --- Channel dashboard blocks (registered in apps.py; prm.registry.BlockQuery) ----------
+# --- Channel dashboard blocks (registered in apps.py; prm.ui.registry.BlockQuery) ----------
 
 
 def recruitment_block(query: BlockQuery) -> dict:

@@ -14,8 +14,8 @@ from onboarding import emails, webhooks
 from onboarding.models import OnboardingPlan, ReminderLog
 from onboarding.queries import partner_members, plans_with_progress, reminder_candidates, risk_flags
 from onboarding.services import channel_managers
-from prm.notifications import notify
-from prm.recipients import assigned_managers
+from prm.notifications.center import notify
+from prm.notifications.recipients import assigned_managers
 from prm.webhooks import outbox
 from training import webhooks as training_webhooks
 from training.models import UserCertification

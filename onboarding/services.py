@@ -22,9 +22,9 @@ from onboarding.models import (
 )
 from partners.models import Partner
 from partners.services import partner_onboarding_complete
-from prm.audit import audit
+from prm.audit.log import audit
+from prm.audit.transitions import transition
 from prm.models import CHANNEL_MANAGERS, User
-from prm.transitions import transition
 from training import queries as training_queries
 
 logger = logging.getLogger(__name__)

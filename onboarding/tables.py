@@ -1,8 +1,8 @@
-"""Column definitions of the onboarding app's staff tables (HTML and CSV: prm.columns)."""
+"""Column definitions of the onboarding app's staff tables (HTML and CSV: prm.exports.columns)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from prm.columns import Column
+from prm.exports.columns import Column
 
 CELLS = "onboarding/staff/cells/"
 

@@ -23,15 +23,15 @@ from onboarding.models import (
     TaskSubmission,
 )
 from onboarding.tables import CERTIFICATION_COLUMNS, COHORT_COLUMNS, OVERDUE_TASK_COLUMNS, PLAN_COLUMNS
-from prm import pagecache
-from prm.audit import events_for
-from prm.columns import csv_export, html_columns
-from prm.exports import stream_rows
-from prm.files import private_file_view, serve
+from prm.access.scoping import scoped, sees_every_partner
+from prm.audit.log import events_for
+from prm.cache import pagecache
+from prm.exports.columns import csv_export, html_columns
+from prm.exports.streaming import stream_rows
+from prm.files.serving import private_file_view, serve
 from prm.models import CHANNEL_MANAGERS, AuditEvent
-from prm.pagination import paginate, paginate_counted
-from prm.scoping import scoped, sees_every_partner
 from prm.tenancy import partner_required, partners_for_staff, staff_required
+from prm.ui.pagination import paginate, paginate_counted
 
 
 def _posted(request):

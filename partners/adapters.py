@@ -1,7 +1,7 @@
 """The allauth adapter in use: prm's, plus the invitation check that needs partners."""
 
 from partners.services import invitation_by_token
-from prm.adapters import (
+from prm.access.adapters import (
     INVITATION_SESSION_KEY,
     SIGNUP_ALLOWED_SESSION_KEY,
     VERIFIED_EMAIL_SESSION_KEY,

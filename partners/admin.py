@@ -19,8 +19,8 @@ from partners.models import (
 )
 from partners.scoring import reason_text
 from partners.tasks import rescore_applications
-from prm.admin_display import partner_label
-from prm.admin_mixins import (
+from prm.access.admin_display import partner_label
+from prm.access.admin_mixins import (
     AuditedAdminMixin,
     PartnerScopedAdminMixin,
     SuperuserObjectPermissionsMixin,

@@ -8,7 +8,7 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         from partners import queries, staff_views, views
-        from prm import registry
+        from prm.ui import registry
 
         registry.register_home_panel(views.company_panel, order=10)
         registry.register_home_panel(views.referral_panel, order=11)

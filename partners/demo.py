@@ -20,7 +20,6 @@ from partners.models import (
     ReferralLink,
     Source,
 )
-from prm.demo import demo_user
 from prm.models import User
 
 P = PartnerType
@@ -148,7 +147,7 @@ PARTNERS = [
     ),
 ]
 
-# Readings that the automatic suggestion (prm.kana, SudachiPy) would get wrong; the others are suggested.
+# Readings that the automatic suggestion (prm.i18n.kana, SudachiPy) would get wrong; the others are suggested.
 READINGS = {"hokuto-it": "ホクトアイティーサービス"}
 
 # Extra members per partner: (e-mail local part, display name, language)
@@ -157,6 +156,23 @@ MEMBERS = [
     ("yamamoto", "山本 由美", "ja"),
     ("smith", "Alex Smith", "en"),
 ]
+
+
+def people() -> list[tuple[str, str, str, str, str]]:
+    """(e-mail, display name, language, partner slug, role) of every demo partner's people.
+    devtools.logins makes their accounts first (verified address, the demo password)."""
+    rows = [
+        ("partner@example.com", "高橋 健", "ja", "sakura-systems", "admin"),
+        ("member@example.com", "伊藤 さくら", "ja", "sakura-systems", "member"),
+        # Day ~35 of its 60-day onboarding plan, behind pace, one task overdue (onboarding/demo.py).
+        ("onboarding@example.com", "小林 翔太", "ja", "aozora-trading", "admin"),
+        ("other@example.com", "Emma Clarke", "en", "northwind-solutions", "admin"),
+    ]
+    for slug, *_rest in PARTNERS:
+        for i, (local, display, language) in enumerate(MEMBERS[: 1 + len(slug) % 3]):
+            role = "admin" if i == 0 and slug not in ("sakura-systems", "northwind-solutions") else "member"
+            rows.append((f"{local}@{slug}.example.com", display, language, slug, role))
+    return rows
 
 
 def seed(stdout) -> None:
@@ -176,25 +192,10 @@ def seed(stdout) -> None:
         )
         partners[slug] = partner
 
-    _member(demo_user("partner@example.com", display_name="高橋 健"), partners["sakura-systems"], "admin")
-    _member(demo_user("member@example.com", display_name="伊藤 さくら"), partners["sakura-systems"], "member")
-    # Day ~35 of its 60-day onboarding plan, behind pace, one task overdue (onboarding/demo.py).
-    _member(
-        demo_user("onboarding@example.com", display_name="小林 翔太"), partners["aozora-trading"], "admin"
-    )
-    _member(
-        demo_user("other@example.com", display_name="Emma Clarke", language="en"),
-        partners["northwind-solutions"],
-        "admin",
-    )
-    for slug, partner in partners.items():
-        for i, (local, display, language) in enumerate(MEMBERS[: 1 + len(slug) % 3]):
-            user = demo_user(f"{local}@{slug}.example.com", display_name=display, language=language)
-            _member(
-                user,
-                partner,
-                "admin" if i == 0 and slug not in ("sakura-systems", "northwind-solutions") else "member",
-            )
+    rows = people()
+    users = User.objects.in_bulk([email for email, *_rest in rows], field_name="email")
+    for email, _name, _language, slug, role in rows:
+        _member(users[email], partners[slug], role)
 
     # The second demo manager is assigned to a few partners only (object permission).
     manager2 = User.objects.get(email="manager2@example.com")

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.urls import reverse
 
-from prm.emails import send_templated_mail, templates
 from prm.models import User
+from prm.notifications.emails import send_templated_mail, templates
 
 
 def send(*, template: str, to: str, language: str, context: dict) -> None:

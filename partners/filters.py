@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from partners.models import Application, Industry, Partner, PartnerType, Source
-from prm.kana import kana_order, normalise, to_katakana
+from prm.i18n.kana import kana_order, normalise, to_katakana
 
 
 class ApplicationFilterSet(django_filters.FilterSet):

@@ -18,7 +18,7 @@ from partners.models import (
 from partners.services import company_domain, duplicate_message, open_application_exists
 from partners.validators import validate_logo
 from prm.models import CHANNEL_MANAGERS, User
-from prm.weburl import WebURLFormField
+from prm.text.weburl import WebURLFormField
 
 
 class LookupMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -8,10 +8,10 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from partners.validators import validate_logo
-from prm import pagecache
-from prm.kana import fill_reading
+from prm.cache import pagecache
+from prm.i18n.kana import fill_reading
 from prm.models import PartnerScopedQuerySet
-from prm.weburl import WebURLField, web_url_constraint
+from prm.text.weburl import WebURLField, web_url_constraint
 
 
 class PartnerType(models.TextChoices):
@@ -374,7 +374,7 @@ class ReferralLink(models.Model):
         return f"{settings.SITE_URL}{self.path}"
 
     def cache_scopes(self) -> list[str]:
-        """A staff member's link is their own (prm.pagecache.audited), not the catalogue's."""
+        """A staff member's link is their own (prm.cache.pagecache.audited), not the catalogue's."""
         return [pagecache.person(self.user_id)] if self.user_id else []
 
 
@@ -525,7 +525,7 @@ class Application(models.Model):
 
     def cache_scopes(self) -> list[str]:
         """Further cache scopes an audited change of this application bumps
-        (prm.pagecache.audited): its referrer's partner, whose referral card counts it."""
+        (prm.cache.pagecache.audited): its referrer's partner, whose referral card counts it."""
         if self.referral_link_id is None:
             return []
         link = ReferralLink.objects.filter(pk=self.referral_link_id).values_list("partner_id", flat=True)

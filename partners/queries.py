@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
-from prm import pagecache
+from prm.cache import pagecache
 from prm.models import AuditEvent
-from prm.registry import BlockQuery
 from prm.tenancy import partners_for_staff
+from prm.ui.registry import BlockQuery
 
 
 class Median(Func):
@@ -177,11 +177,11 @@ def referral_link_stats(link: ReferralLink) -> ReferralLink:
     return referrer_stats(ReferralLink.objects.filter(pk=link.pk)).get()
 
 
-# --- Channel dashboard block (registered in apps.py; prm.registry.BlockQuery) -----------
+# --- Channel dashboard block (registered in apps.py; prm.ui.registry.BlockQuery) -----------
 
 ACTIVE_DAYS = 30
 SIGNIN_WEEKS = 8
-SIGNED_IN = "auth.login"  # written by prm.audit_receivers on every sign-in
+SIGNED_IN = "auth.login"  # written by prm.audit.receivers on every sign-in
 
 
 def activity_block(query: BlockQuery) -> dict:

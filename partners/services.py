@@ -24,10 +24,10 @@ from partners.models import (
     ReferralLink,
     Source,
 )
-from prm import pagecache
-from prm.audit import audit
-from prm.exports import stream_rows
-from prm.notifications import notify
+from prm.audit.log import audit
+from prm.cache import pagecache
+from prm.exports.streaming import stream_rows
+from prm.notifications.center import notify
 
 
 class RecruitmentError(Exception):

@@ -1,6 +1,6 @@
 """The sign-up form used while accepting an invitation (ACCOUNT_FORMS["signup"]).
 
-Sign-up is only open during an invitation (prm.adapters); this form makes sure the account
+Sign-up is only open during an invitation (prm.access.adapters); this form makes sure the account
 is created for the invited address, not for any address the visitor types.
 """
 
@@ -9,7 +9,7 @@ from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from prm.adapters import VERIFIED_EMAIL_SESSION_KEY
+from prm.access.adapters import VERIFIED_EMAIL_SESSION_KEY
 
 
 class InvitedSignupForm(SignupForm):

@@ -16,12 +16,13 @@ from partners.models import Application
 from partners.scoring import reason_text
 from partners.services import RecruitmentError
 from partners.tables import APPLICATION_COLUMNS
-from prm import charts, pagecache
-from prm.columns import csv_export, html_columns
-from prm.exports import csv_response, stream_rows
+from prm.cache import pagecache
+from prm.exports.columns import csv_export, html_columns
+from prm.exports.streaming import csv_response, stream_rows
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate
 from prm.tenancy import partners_for_staff, staff_required
+from prm.ui import charts
+from prm.ui.pagination import paginate
 
 managers_only = staff_required(groups=(CHANNEL_MANAGERS,))
 

@@ -21,13 +21,18 @@ from partners.forms import ApplicationForm, InviteForm, ProfileForm, RoleForm
 from partners.images import resized_logo
 from partners.models import Capability, Industry, Invitation, Membership, Partner, ReferralLink
 from partners.services import RecruitmentError
-from prm import pagecache, ratelimit
-from prm.adapters import INVITATION_SESSION_KEY, SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
-from prm.clientip import client_ip
-from prm.kana import kana_order
+from prm.access.adapters import (
+    INVITATION_SESSION_KEY,
+    SIGNUP_ALLOWED_SESSION_KEY,
+    VERIFIED_EMAIL_SESSION_KEY,
+)
+from prm.cache import pagecache
+from prm.http import ratelimit
+from prm.http.clientip import client_ip
+from prm.i18n.kana import kana_order
 from prm.models import User
-from prm.pagination import paginate
 from prm.tenancy import ADMIN, active_membership, partner_required
+from prm.ui.pagination import paginate
 
 REFERRAL_SESSION_KEY = "partners_referral"
 REFERRAL_COOKIE = "prm_ref"
@@ -105,8 +110,8 @@ def rate_limited(request) -> bool:
     """Count one valid submission for this IP; True when over PARTNERS_APPLY_RATE_LIMIT per hour.
 
     Invalid forms are not counted: they store and send nothing, and a person fixing typos
-    must not lock themselves out. The IP is the trusted client IP (prm.clientip); a cache
-    outage lets the submission through (prm.ratelimit fails open).
+    must not lock themselves out. The IP is the trusted client IP (prm.http.clientip); a cache
+    outage lets the submission through (prm.http.ratelimit fails open).
     """
     limit, window = getattr(settings, "PARTNERS_APPLY_RATE_LIMIT", (5, 3600))
     return ratelimit.hit(rate_limit_key(client_ip(request)), limit=limit, window=window)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from privacy.models import DataRequest, PartnerExport, PartnerLegalIdentity, ProvisionRecord
 from privacy.queries import requests_for_staff
-from prm.admin_mixins import PartnerScopedAdminMixin
+from prm.access.admin_mixins import PartnerScopedAdminMixin
 
 
 class ReadOnlyMixin:

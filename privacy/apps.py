@@ -18,7 +18,7 @@ class PrivacyConfig(AppConfig):
             sections,
             staff_views,
         )
-        from prm import registry
+        from prm.ui import registry
 
         sections.register()
         registry.register_staff_links(staff_views.staff_links, order=45)

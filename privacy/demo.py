@@ -10,7 +10,7 @@ from django.utils import timezone
 from partners.models import Partner
 from privacy import services
 from privacy.models import DataRequest, PartnerLegalIdentity
-from prm.business_days import add_business_days
+from prm.i18n.business_days import add_business_days
 from prm.models import User
 
 IDENTITIES = {

@@ -1,4 +1,4 @@
-"""E-mails of the privacy app, through prm.notifications (one notice per event and person,
+"""E-mails of the privacy app, through prm.notifications.center (one notice per event and person,
 in the bell and by e-mail as each person prefers), in the recipient's language."""
 
 from datetime import timedelta
@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from privacy.models import DataRequest, PartnerExport
 from privacy.queries import handlers_for, managers_for_partner
-from prm.emails import templates
-from prm.notifications import notify
+from prm.notifications.center import notify
+from prm.notifications.emails import templates
 
 
 def _mail(template: str, context: dict) -> dict:

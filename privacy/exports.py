@@ -1,5 +1,5 @@
 """The partner data export: one ZIP, one CSV per registered section (privacy.registry), in
-UTF-8 with a BOM (Excel in Japan) and formula-safe cells (prm.exports.safe_cell), plus an
+UTF-8 with a BOM (Excel in Japan) and formula-safe cells (prm.exports.streaming.safe_cell), plus an
 index of the sections and their row counts. Streamed row by row into a temporary file, so a
 large partner never sits in memory."""
 
@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from privacy import registry
-from prm.exports import safe_cell
+from prm.exports.streaming import safe_cell
 
 
 def _write_csv(zf: zipfile.ZipFile, name: str, header: list, rows) -> int:

@@ -7,7 +7,7 @@ from privacy.models import DataRequest
 from privacy.services import next_statuses
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import partners_for_staff
-from prm.widgets import DateInput
+from prm.ui.widgets import DateInput
 
 
 class DataRequestForm(forms.ModelForm):

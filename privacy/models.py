@@ -20,8 +20,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prm.files.storage import private_storage
 from prm.models import PartnerScopedQuerySet
-from prm.storage import private_storage
 
 # What a provision may contain: the item codes a record lists (labels for pages and CSV).
 ITEMS = {

@@ -5,8 +5,8 @@ from django.db.models import Q
 
 from privacy import registry
 from privacy.models import DataRequest, PartnerExport, ProvisionRecord
+from prm.access.scoping import scoped, sees_every_partner
 from prm.models import CHANNEL_MANAGERS
-from prm.scoping import scoped, sees_every_partner
 from prm.tenancy import managers_assigned_to, partners_for_staff
 
 

@@ -2,7 +2,7 @@
 
 `privacy` sits below the apps that hold most of the data (training, incentives, content,
 onboarding, threads, promotion), so it cannot import them; they register here instead (the
-pattern of `prm.registry`):
+pattern of `prm.ui.registry`):
 
     from privacy import registry
 
@@ -15,7 +15,7 @@ pattern of `prm.registry`):
     )
 
 - A partner export section is one CSV file of the offboarding export: `rows(partner)` yields
-  the rows `columns` (prm.columns) read; `count(partner)` says how many (the export runs in
+  the rows `columns` (prm.exports.columns) read; `count(partner)` says how many (the export runs in
   the background above `PRM_PARTNER_EXPORT_INLINE_ROWS`).
 - A subject finder answers "what do we hold about this person?" for a request from them:
   `find(email=, name=, partner_ids=)` returns `Found` rows limited to the staff user's

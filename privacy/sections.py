@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Application, Membership, Partner
 from privacy import registry, tables
 from privacy.models import ProvisionRecord
-from prm.exports import stream_rows
+from prm.exports.streaming import stream_rows
 
 
 def _partner_rows(partner):

@@ -21,9 +21,9 @@ from privacy.models import (
     PartnerLegalIdentity,
     ProvisionRecord,
 )
-from prm.audit import audit
-from prm.business_days import add_business_days
-from prm.transitions import transition
+from prm.audit.log import audit
+from prm.audit.transitions import transition
+from prm.i18n.business_days import add_business_days
 
 log = logging.getLogger(__name__)
 

@@ -14,13 +14,13 @@ from privacy.filters import DataRequestFilterSet, ProvisionFilterSet
 from privacy.forms import AssignForm, DataRequestForm, EraseForm, PartnerExportForm, StatusForm
 from privacy.models import DataRequest
 from privacy.tables import EXPORT_COLUMNS, PROVISION_COLUMNS, REQUEST_COLUMNS
-from prm.audit import events_for
-from prm.columns import csv_export, html_columns
-from prm.exports import stream_rows
-from prm.files import serve
+from prm.audit.log import events_for
+from prm.exports.columns import csv_export, html_columns
+from prm.exports.streaming import stream_rows
+from prm.files.serving import serve
 from prm.models import CHANNEL_MANAGERS
-from prm.pagination import paginate, paginate_capped
 from prm.tenancy import staff_required
+from prm.ui.pagination import paginate, paginate_capped
 
 managers_only = staff_required(groups=(CHANNEL_MANAGERS,))
 

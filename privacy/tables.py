@@ -1,9 +1,9 @@
-"""Column lists of the privacy app's tables and exports (prm.columns)."""
+"""Column lists of the privacy app's tables and exports (prm.exports.columns)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from prm.columns import Column
+from prm.exports.columns import Column
 
 CELLS = "privacy/staff/cells/"
 

@@ -5,10 +5,10 @@ from django.shortcuts import render
 from privacy import services
 from privacy.models import ProvisionRecord
 from privacy.tables import PROVISION_COLUMNS
-from prm.columns import csv_export, html_columns
-from prm.exports import stream_rows
-from prm.pagination import paginate
+from prm.exports.columns import csv_export, html_columns
+from prm.exports.streaming import stream_rows
 from prm.tenancy import ADMIN, partner_required
+from prm.ui.pagination import paginate
 
 
 @partner_required(role=ADMIN)

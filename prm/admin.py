@@ -6,14 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from prm.admin_mixins import (
+from prm.access.admin_mixins import (
     AuditedAdminMixin,
     SuperuserOnlyAdminMixin,
     audit_denied,
     users_for_staff,
 )
-from prm.audit import audit
-from prm.exports import csv_response, stream_rows
+from prm.audit.log import audit
+from prm.exports.streaming import csv_response, stream_rows
 from prm.models import AuditEvent, ClosureDay, User
 from prm.tenancy import partners_for_staff
 
@@ -140,7 +140,7 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
 def export_csv(modeladmin, request, queryset):
     """The generic export of every changelist: the columns of the list, scoped rows only.
     Streamed; "select all" over more than EXPORT_BACKGROUND_ROWS rows is written by a
-    worker (prm.export_jobs re-runs the changelist's filters as the same user)."""
+    worker (prm.exports.jobs re-runs the changelist's filters as the same user)."""
     fields = [f for f in modeladmin.get_list_display(request) if f != "action_checkbox"]
     header = [label_for_field(f, modeladmin.model, modeladmin) for f in fields]
 

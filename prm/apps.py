@@ -9,11 +9,13 @@ class PrmConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from prm import audit_receivers, middleware, registry, roles
+        from prm.access import middleware, roles
+        from prm.audit import receivers
         from prm.celery import app as celery_app
+        from prm.ui import registry
 
         post_migrate.connect(roles.apply_roles_on_migrate, dispatch_uid="prm.roles")
-        audit_receivers.connect()
+        receivers.connect()
         user_logged_in.connect(middleware.staff_signed_in, dispatch_uid="prm.staff_session_start")
-        # Beat's roll-up entries come from the one list of roll-ups (prm.registry.rollups()).
+        # Beat's roll-up entries come from the one list of roll-ups (prm.ui.registry.rollups()).
         celery_app.on_after_finalize.connect(registry.schedule_rollups, dispatch_uid="prm.rollups")

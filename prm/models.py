@@ -8,9 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from prm.audit_labels import action_label
-from prm.storage import private_storage
-from prm.weburl import WebURLField, web_url_constraint
+from prm.audit.labels import action_label
+from prm.files.storage import private_storage
+from prm.text.weburl import WebURLField, web_url_constraint
 
 
 class UserManager(BaseUserManager):
@@ -172,7 +172,7 @@ class PartnerScopedQuerySet(models.QuerySet):
 class Notification(models.Model):
     """One thing a person should hear about (DESIGN: one model, one service in prm).
 
-    The text is rendered at display time from `kind` and `params` (prm.notifications.KINDS),
+    The text is rendered at display time from `kind` and `params` (prm.notifications.center.KINDS),
     so a notification reads in whatever language its recipient uses now. The unique
     (recipient, kind, event_key) row is the idempotency claim: a retried task that
     notifies about the same event again inserts nothing and sends nothing.
@@ -220,13 +220,13 @@ class Notification(models.Model):
 
     @property
     def text(self) -> str:
-        from prm.notifications import render_text
+        from prm.notifications.center import render_text
 
         return render_text(self.kind, self.params)
 
     @property
     def kind_label(self):
-        from prm.notifications import KINDS
+        from prm.notifications.center import KINDS
 
         kind = KINDS.get(self.kind)
         return kind.label if kind else self.kind
@@ -256,7 +256,7 @@ class NotificationPreference(models.Model):
 
 class ClosureDay(models.Model):
     """Days the company is closed besides weekends and national holidays (New Year break,
-    summer break): business-day arithmetic skips them (prm.business_days)."""
+    summer break): business-day arithmetic skips them (prm.i18n.business_days)."""
 
     name = models.CharField(_("name"), max_length=100)
     first_day = models.DateField(_("first day"), unique=True)
@@ -279,7 +279,7 @@ class ClosureDay(models.Model):
 class ExportJob(models.Model):
     """A CSV export too large to stream in one request: a worker writes it to the private
     storage, the person who asked sees its progress and gets an e-mail with the link
-    (prm.export_jobs). Only that person can see it; files are deleted after a week."""
+    (prm.exports.jobs). Only that person can see it; files are deleted after a week."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Queued")

@@ -8,7 +8,6 @@ win over it.
 """
 
 import os
-import warnings
 from pathlib import Path
 
 import environ
@@ -16,7 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from prm.storage import media_storage_origin, storages_from_env
+from prm.files.storage import media_storage_origin, storages_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,19 +50,24 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
-# --- Databases and broker -------------------------------------------------------------
-# Unset URLs mean "start the embedded servers" in development; production must be explicit.
-if "DATABASE_URL" in os.environ:
-    DATABASES = {"default": env.db("DATABASE_URL")}
-elif DEBUG:
-    warnings.filterwarnings("ignore", module="platformdirs")
-    from prm import devservices
 
-    DATABASES = {"default": devservices.postgres_settings()}
-else:
-    raise ImproperlyConfigured(
-        "DATABASE_URL must be set when DJANGO_DEBUG is off (the embedded PostgreSQL is for development only)."
+# --- Databases and broker -------------------------------------------------------------
+# Read from the environment only. In development the entry points (manage.py, `make run`,
+# `make test`) set both URLs to the embedded servers first (devtools/servers.py); a process
+# started by hand there: eval "$(python -m devtools.servers env)".
+def _url_missing(names: str) -> ImproperlyConfigured:
+    where = (
+        "in development, start through manage.py, `make run` or `make test`, which set it to the "
+        'embedded servers, or run eval "$(python -m devtools.servers env)" first'
+        if DEBUG
+        else "the embedded servers are for development only"
     )
+    return ImproperlyConfigured(f"{names} must be set ({where}).")
+
+
+if "DATABASE_URL" not in os.environ:
+    raise _url_missing("DATABASE_URL")
+DATABASES = {"default": env.db("DATABASE_URL")}
 # A test's real Celery worker points at the test database with this.
 if "PRM_DATABASE_NAME" in os.environ:
     DATABASES["default"]["NAME"] = os.environ["PRM_DATABASE_NAME"]
@@ -72,7 +76,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Behind PgBouncer in transaction mode a server-side cursor declared outside a transaction
 # (Django's .iterator(), form choice lists) may be fetched on another server connection:
 # set DB_DISABLE_SERVER_SIDE_CURSORS=true there (docs/deployment.md). The portal's big reads
-# (CSV exports) keep bounded memory either way: prm.exports.stream_rows runs its cursor inside
+# (CSV exports) keep bounded memory either way: prm.exports.streaming.stream_rows runs its cursor inside
 # a transaction.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
     "DB_DISABLE_SERVER_SIDE_CURSORS", default=False
@@ -82,15 +86,8 @@ if "REDIS_URL" in os.environ:
     REDIS_URL = env("REDIS_URL")
 elif "CELERY_BROKER_URL" in os.environ and "CACHE_URL" in os.environ:
     REDIS_URL = env("CELERY_BROKER_URL")  # two Redis, each named: REDIS_URL is not needed
-elif DEBUG:
-    from prm import devservices
-
-    REDIS_URL = devservices.redis_url()
 else:
-    raise ImproperlyConfigured(
-        "REDIS_URL (or both CELERY_BROKER_URL and CACHE_URL) must be set when DJANGO_DEBUG is off "
-        "(the embedded Redis is for development only)."
-    )
+    raise _url_missing("REDIS_URL (or both CELERY_BROKER_URL and CACHE_URL)")
 # The broker must never evict (a dropped key is a lost task) and the cache should evict
 # (allkeys-lru): in production give each its own Redis. Both default to REDIS_URL (broker
 # db 0, cache db 1).
@@ -111,8 +108,10 @@ INSTALLED_APPS = [
     "promotion",
     "threads",
     "dashboard",
-    "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit, delivery by Celery
+    "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit.log, delivery by Celery
     "api",  # the partner API (/api/v1/) and its token and webhook pages
+    # Development tools (the seed_demo command): with debug on and in tests only.
+    *(["devtools"] if DEBUG or TESTING else []),
     "modeltranslation",  # before the admin: bilingual manager-defined records (translation.py per app)
     "django.contrib.admin",
     "django.contrib.auth",
@@ -140,21 +139,21 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "prm.uploads.PixelBudgetMiddleware",
+    "prm.files.uploads.PixelBudgetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "prm.pagecache.RequestBatchMiddleware",  # one batched cache read per request
+    "prm.cache.pagecache.RequestBatchMiddleware",  # one batched cache read per request
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "prm.middleware.UserLanguageMiddleware",
+    "prm.access.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "prm.middleware.StaffIdleTimeoutMiddleware",
-    "prm.middleware.StaffMFARequiredMiddleware",
-    "prm.filestorage.StorageErrorMiddleware",
+    "prm.access.middleware.StaffIdleTimeoutMiddleware",
+    "prm.access.middleware.StaffMFARequiredMiddleware",
+    "prm.files.filesystem.StorageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "prm.urls"
@@ -172,7 +171,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "prm.context_processors.portal",
+                "prm.ui.context_processors.portal",
             ],
         },
     }
@@ -224,7 +223,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Partner Portal")
-# Staff must enrol TOTP and sign in with it before any request (see prm.middleware).
+# Staff must enrol TOTP and sign in with it before any request (see prm.access.middleware).
 PRM_STAFF_MFA_REQUIRED = env.bool("PRM_STAFF_MFA_REQUIRED", default=not DEBUG)
 # Staff sessions end after this many seconds without activity (0: never; partners keep
 # Django's two-week session).
@@ -251,7 +250,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # Public files (logos) in MEDIA_ROOT, every other upload in PRIVATE_MEDIA_ROOT, served only
 # through views that check access; MEDIA_STORAGE_URL=s3://bucket/prefix moves both to an
-# S3-compatible bucket (prm/storage.py).
+# S3-compatible bucket (prm/files/storage.py).
 PRM_PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="") or None
 STORAGES = storages_from_env(
     env,
@@ -295,7 +294,7 @@ def _redis_location(url: str, *, db: int) -> str:
 CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
 CACHES = {
     "default": {
-        "BACKEND": "prm.failopen_cache.FailOpenRedisCache",
+        "BACKEND": "prm.cache.failopen.FailOpenRedisCache",
         # Database 0 is Celery's broker; the cache gets its own (tests another) so that
         # clearing a cache never drops queued tasks.
         "LOCATION": CACHE_URL or _redis_location(REDIS_URL, db=2 if TESTING else 1),
@@ -350,7 +349,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The client's IP behind proxies (prm.clientip; every rate limit keys on it): either a
+# The client's IP behind proxies (prm.http.clientip; every rate limit keys on it): either a
 # header the proxy always overwrites (CLIENT_IP_HEADER=X-Real-IP) or the number of proxies
 # appending to X-Forwarded-For (TRUSTED_PROXY_COUNT=1). Neither: REMOTE_ADDR.
 PRM_CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
@@ -374,7 +373,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 # Processes per worker (default: one per CPU core).
 CELERY_WORKER_CONCURRENCY = int(env("CELERY_WORKER_CONCURRENCY", default="") or 0) or None
 # Every periodic task of every app, written out here, but the roll-ups: beat schedules those
-# from the one list of roll-ups the apps register (prm.registry.rollups(), also read by
+# from the one list of roll-ups the apps register (prm.ui.registry.rollups(), also read by
 # `manage.py refresh_rollups` and the scale seed). Tasks are idempotent so a repeat is harmless.
 CELERY_BEAT_SCHEDULE = {
     # /healthz and /readyz show when a worker last ran it (seconds; default 5 minutes).
@@ -480,7 +479,7 @@ if SENTRY_DSN:
 # --- Portal ---------------------------------------------------------------------------
 PRM_ONBOARDING_TARGET_DAYS = 60
 # prm sits below partners: prm.tenancy finds these models by name (like AUTH_USER_MODEL).
-# Part of every page-cache key (prm.pagecache.RELEASE): a deploy may set the commit here;
+# Part of every page-cache key (prm.cache.pagecache.RELEASE): a deploy may set the commit here;
 # unset, a digest of the code, templates and catalogues is used.
 PRM_RELEASE = env("PRM_RELEASE", default="")
 PRM_PARTNER_MODEL = "partners.Partner"
@@ -488,10 +487,10 @@ PRM_MEMBERSHIP_MODEL = "partners.Membership"
 PRM_LOGO_MAX_BYTES = 2 * 1024 * 1024
 PRM_LOGO_SIZE = (400, 400)
 # CSV exports above this many rows are written by a worker, with progress and an e-mailed
-# link (prm.export_jobs); smaller ones stream straight to the browser. Files are kept a week.
+# link (prm.exports.jobs); smaller ones stream straight to the browser. Files are kept a week.
 PRM_EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
 PRM_EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
-# Home panels, staff links and navigation badges: prm.registry, filled in AppConfig.ready().
+# Home panels, staff links and navigation badges: prm.ui.registry, filled in AppConfig.ready().
 # Tracked campaign links /c/<code>/ (promotion): requests per client IP and window
 # (seconds; over it: 429), and clicks counted per link, client IP and day.
 PROMOTION_LINK_RATE_LIMIT = (env.int("PROMOTION_LINK_RATE_LIMIT", default=60), 60)
@@ -503,7 +502,7 @@ TRAINING_QUIZ_COOLDOWN_MINUTES = env.int("TRAINING_QUIZ_COOLDOWN_MINUTES", defau
 # The application form /apply/ (partners): confirmations per e-mail address and window
 # (seconds). Fails closed: with Redis unreachable the application is kept, no mail is sent.
 PARTNERS_APPLY_RECIPIENT_LIMIT = (env.int("PARTNERS_APPLY_RECIPIENT_LIMIT", default=3), 24 * 3600)
-# Uploaded images: pixels decoded per request in total (prm.uploads; one image may have up to
+# Uploaded images: pixels decoded per request in total (prm.files.uploads; one image may have up to
 # PRM_UPLOAD_MAX_PIXELS or the field's own cap).
 PRM_REQUEST_MAX_PIXELS = env.int("PRM_REQUEST_MAX_PIXELS", default=60_000_000)
 # Money is counted only after review (incentives): a won amount above the approved amount

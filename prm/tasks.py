@@ -1,7 +1,12 @@
+import socket
+
 from celery import shared_task
 from django.utils import timezone
 
+from prm.exports.jobs import export_job_run, export_jobs_purge
 from prm.models import Heartbeat
+from prm.notifications import emails
+from prm.notifications.center import emails_send, summaries_send
 
 
 @shared_task(acks_late=True)
@@ -15,38 +20,26 @@ def heartbeat(name: str = "celery") -> str:
 @shared_task(acks_late=True)
 def send_notification_summaries() -> int:
     """The daily summary e-mail for people who chose it (claimed per person: a repeat is a no-op)."""
-    from prm.notifications import summaries_send
-
     return summaries_send()
 
 
 @shared_task(acks_late=True)
 def send_notification_emails(notification_ids: list[int]) -> int:
-    from prm.notifications import emails_send
-
     return emails_send(notification_ids=notification_ids)
 
 
 @shared_task(acks_late=True)
 def send_test_email(to: str, language: str | None = None) -> None:
     """`manage.py send_test_email --via-worker`: the same message, sent by a Celery worker."""
-    import socket
-
-    from prm.emails import send_test_email as send
-
-    send(to=to, language=language, sender=f"Celery worker on {socket.gethostname()}")
+    emails.send_test_email(to=to, language=language, sender=f"Celery worker on {socket.gethostname()}")
 
 
 @shared_task(acks_late=True)
 def run_export(job_id: int) -> None:
-    """A large CSV export (prm.export_jobs): rewritten whole if a worker died in the middle."""
-    from prm.export_jobs import export_job_run
-
+    """A large CSV export (prm.exports.jobs): rewritten whole if a worker died in the middle."""
     export_job_run(job_id=job_id)
 
 
 @shared_task(acks_late=True)
 def purge_exports() -> int:
-    from prm.export_jobs import export_jobs_purge
-
     return export_jobs_purge()

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
-from prm.registry import prefetch_partner_page
+from prm.ui.registry import prefetch_partner_page
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

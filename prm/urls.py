@@ -3,8 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from prm import audit_views, export_views, notification_views, views
+from prm import views
 from prm.admin import harden_third_party_admins
+from prm.audit import views as audit_views
+from prm.exports import views as export_views
+from prm.notifications import views as notification_views
 
 admin.site.site_header = _("Partner portal administration")
 admin.site.site_title = _("Partner portal")
@@ -54,10 +57,10 @@ handler500 = "prm.views.error_500"
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     # Logos are the only public uploads: served from their folder (cacheable, no listing)
     # so that they work in production without a separate /media/ server. Everything else
-    # is private (prm.storage) and only ever served through access-checked views.
+    # is private (prm.files.storage) and only ever served through access-checked views.
     from django.urls import re_path
 
-    from prm.files import public_logo
+    from prm.files.serving import public_logo
 
     urlpatterns += [
         re_path(rf"^{settings.MEDIA_URL.strip('/')}/partners/logos/(?P<path>[^/]+)$", public_logo)

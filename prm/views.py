@@ -3,15 +3,20 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from redis import Redis
 
-from prm import pagecache, registry
-from prm.redirects import safe_next_url
+from prm.cache import pagecache
+from prm.files.storage import is_local
+from prm.http.redirects import safe_next_url
+from prm.models import Heartbeat
 from prm.tenancy import active_membership, staff_required, suspended_membership, suspended_page
+from prm.ui import registry
 
 
 def home(request):
@@ -117,8 +122,6 @@ def _timed(func) -> dict:
 
 def _last_heartbeat() -> dict:
     """Informational: when beat + a worker last ran the heartbeat task (not part of the status)."""
-    from prm.models import Heartbeat
-
     try:
         beat = Heartbeat.objects.filter(name="celery").first()
     except Exception:
@@ -135,8 +138,6 @@ def _check_database() -> dict:
 
 
 def _check_redis(url: str) -> dict:
-    from redis import Redis
-
     def ping():
         Redis.from_url(
             url.replace("redis+socket://", "unix://"), socket_connect_timeout=1, socket_timeout=1
@@ -154,10 +155,6 @@ def _check_cache() -> dict:
 def _check_storage() -> dict:
     """The private storage can take a file: its folder exists (made on a fresh install, as
     the first upload would) and is writable, or the S3 bucket answers a listing."""
-    from django.core.files.storage import storages
-
-    from prm.storage import is_local
-
     storage = storages["private"]
 
     def probe():

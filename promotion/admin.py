@@ -4,8 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from partners.models import PartnerType
-from prm.admin_display import RelatedNamesInScopeMixin
-from prm.admin_mixins import AudienceWideningAdminMixin, AuditedAdminMixin, PartnerScopedAdminMixin
+from prm.access.admin_display import RelatedNamesInScopeMixin
+from prm.access.admin_mixins import (
+    AudienceWideningAdminMixin,
+    AuditedAdminMixin,
+    PartnerScopedAdminMixin,
+)
 from prm.tenancy import partners_for_staff
 from promotion.models import (
     Announcement,

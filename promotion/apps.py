@@ -7,7 +7,7 @@ class PromotionConfig(AppConfig):
     verbose_name = _("Promotion")
 
     def ready(self):
-        from prm import registry
+        from prm.ui import registry
         from promotion import privacy_sections, queries, staff_views, views
 
         # Announcements and the overview video come first on the partner home.

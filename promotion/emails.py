@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from partners.models import Membership
-from prm.emails import send_to_user
+from prm.notifications.emails import send_to_user
 
 
 def reminder(log) -> None:

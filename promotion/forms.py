@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from prm.weburl import WebURLFormField
+from prm.text.weburl import WebURLFormField
 
 
 class OptInForm(forms.Form):

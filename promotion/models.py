@@ -16,9 +16,9 @@ from django.utils.translation import pgettext_lazy
 
 from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
+from prm.files.storage import private_storage
 from prm.models import PartnerScopedQuerySet
-from prm.storage import private_storage
-from prm.weburl import WebURLField, web_url_constraint
+from prm.text.weburl import WebURLField, web_url_constraint
 from promotion.video import embed_url
 
 MERGE_FIELDS_HELP = _("Merge fields: {partner_name}, {logo}, {contact}, {tracked_link}.")
@@ -227,7 +227,7 @@ class CobrandedFile(models.Model):
     partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
     asset_version = models.ForeignKey("content.AssetVersion", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
-    # Private: one partner's co-branded copy, handed out only by the kit view (prm.files).
+    # Private: one partner's co-branded copy, handed out only by the kit view (prm.files.serving).
     file = models.FileField(
         _("file"), upload_to=kit_upload_to, storage=private_storage, blank=True, max_length=300
     )

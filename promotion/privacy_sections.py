@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy import registry
-from prm.columns import Column
+from prm.exports.columns import Column
 from promotion.models import CampaignParticipation
 
 

@@ -14,8 +14,8 @@ from content.models import AssetVersion
 from content.queries import visible_assets
 from incentives.models import Deal
 from partners.models import Membership, Partner, PartnerType
-from prm import pagecache
-from prm.registry import BlockQuery
+from prm.cache import pagecache
+from prm.ui.registry import BlockQuery
 from promotion.models import (
     Announcement,
     AnnouncementReceipt,
@@ -419,7 +419,7 @@ def awareness(*, partners, now=None, weeks: int = 8) -> dict:
     return {"by_type": type_rows, "overall": overall, "by_week": week_rows, "announcements": announcements}
 
 
-# --- Channel dashboard block (registered in apps.py; prm.registry.BlockQuery) -----------
+# --- Channel dashboard block (registered in apps.py; prm.ui.registry.BlockQuery) -----------
 
 CAMPAIGNS_SHOWN = 12
 

@@ -16,10 +16,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from partners.models import Partner
-from prm import ratelimit
-from prm.audit import audit
+from prm.audit.log import audit
+from prm.http import ratelimit
 from prm.models import Notification, User
-from prm.notifications import notify
+from prm.notifications.center import notify
 from promotion import cobrand, emails, queries
 from promotion.models import (
     Announcement,
@@ -342,7 +342,7 @@ def reminder_send(*, log_id: int) -> bool:
     return True
 
 
-# --- Notifications (prm.notifications) ---------------------------------------------------
+# --- Notifications (prm.notifications.center) ---------------------------------------------------
 
 NOTIFY_DAYS = 7  # a campaign or announcement is "new" for a week after it opens
 

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partners.services import referral_link_for
-from prm import charts
-from prm.exports import csv_response
+from prm.exports.streaming import csv_response
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import partners_for_staff, staff_required
+from prm.ui import charts
 from promotion import queries
 from promotion.models import Campaign
 

@@ -10,9 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from partners.queries import partner_facts
-from prm import pagecache, ratelimit
-from prm.clientip import client_ip
-from prm.files import serve
+from prm.cache import pagecache
+from prm.files.serving import serve
+from prm.http import ratelimit
+from prm.http.clientip import client_ip
 from prm.tenancy import ADMIN, active_membership, partner_required
 from promotion import queries, services
 from promotion.forms import OptInForm
@@ -242,7 +243,7 @@ def video_panel_context():
 
 def home_panel(request, partner):
     """Announcements, the overview video, running campaigns. Part of the person's cached home
-    (prm.registry.home_panels), so this runs at least once a day per person: the weekly visit
+    (prm.ui.registry.home_panels), so this runs at least once a day per person: the weekly visit
     and the receipts of the announcements shown are recorded here."""
     services.visit_record(user=request.user, partner=partner)
     announcements = list(queries.announcements_with_receipt(partner=partner, user=request.user)[:3])

@@ -11,5 +11,5 @@ flock -s 9
 $py -m pytest "$@"
 rc=$?
 exec 9>&-
-$py -m prm.devservices stop-if-unused
+$py -m devtools.servers stop-if-unused
 exit $rc

@@ -4,8 +4,8 @@ The admin's change form runs its ModelAdmin's `save_model` (the object), `save_r
 (many-to-many fields and inlines, and whatever the project's admin adds there: an asset is
 re-indexed for search), then writes its change log (`log_addition` / `log_change`); its delete
 view logs the deletion (`log_deletions`) and deletes. The change log is the choke point through
-which an admin edit reaches `prm.audit.audit()` and so the cache scope it bumps
-(prm.pagecache). These helpers run exactly those methods of the registered ModelAdmin, inside
+which an admin edit reaches `prm.audit.log.audit()` and so the cache scope it bumps
+(prm.cache.pagecache). These helpers run exactly those methods of the registered ModelAdmin, inside
 one transaction as the admin does, without filling in the whole form;
 `tests/perf/test_cache_policy.py` also posts a real change form.
 

@@ -1,4 +1,4 @@
-"""The cache policy, held by every test (prm/pagecache.py; installed by tests/conftest.py).
+"""The cache policy, held by every test (prm/cache/pagecache.py; installed by tests/conftest.py).
 
 Two checks, both on real SQL:
 
@@ -27,7 +27,7 @@ from django.apps import apps
 from django.db import connection
 from django.db.transaction import Atomic
 
-from prm import pagecache
+from prm.cache import pagecache
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITE = re.compile(r'\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([a-z0-9_]+)"?', re.IGNORECASE)
@@ -35,7 +35,7 @@ READ = re.compile(r'\b(?:FROM|JOIN)\s+"?([a-z0-9_]+)"?', re.IGNORECASE)
 # Test setup: factory_boy (and everything a factory sets off), the demo and scale seeds
 # (seed_demo bumps every scope when it is done).
 SETUP_CODE = (str(Path(factory.__file__).parent) + "/",)
-SEEDING = ("/demo.py", "/prm/seeding.py", "/prm/scaleseed.py")
+SEEDING = ("/demo.py", "/devtools/logins.py", "/devtools/seeding.py", "/devtools/scaleseed.py")
 # A model's own save() or manager is the data layer, not a write path: the caller decides.
 DATA_LAYER = ("/models.py", "/managers.py", "pagecache.py")
 SET_CLAUSE = re.compile(r"\bSET\s+(.*?)\s+(?:FROM|WHERE)\b", re.IGNORECASE | re.DOTALL)
@@ -155,7 +155,7 @@ class Guard:
                 continue
             if kind is None:
                 self.problems.append(
-                    f"{frame.key} reads {table}, which prm.pagecache.KINDS does not classify"
+                    f"{frame.key} reads {table}, which prm.cache.pagecache.KINDS does not classify"
                 )
             elif kind == pagecache.LAG:
                 if frame.timeout > pagecache.MAX_LAG:
@@ -235,8 +235,8 @@ class Guard:
             kind = " or ".join(write.kinds)
             problems.append(
                 f"{write.where} wrote {write.table} ({kind} rows) without a bump of the {kind} scope: "
-                "go through a service that calls prm.audit.audit(), or bump after a set-based job "
-                "(prm.pagecache)"
+                "go through a service that calls prm.audit.log.audit(), or bump after a set-based job "
+                "(prm.cache.pagecache)"
             )
         return problems
 

@@ -31,6 +31,44 @@ APPS = [
 LOCAL_IMPORTS_PENDING = CIRCLES_PENDING = {"prm", "onboarding"}
 
 
+# `prm/` shows its parts (docs/CONVENTIONS.md, "The shell"): the shell at its top, everything
+# else in a sub-package with one job. A new module goes into one of these packages; a new
+# package or a new shell module is a decision, written here on purpose.
+PRM_SHELL = {
+    "__init__",
+    "admin",
+    "apps",
+    "celery",
+    "logging",
+    "models",
+    "settings",
+    "tasks",
+    "tenancy",
+    "translation",
+    "urls",
+    "views",
+    "wsgi",
+}
+PRM_PACKAGES = {
+    # Django's own places in an app
+    "management",
+    "migrations",
+    "templatetags",
+    # one job each (their __init__.py says which)
+    "access",
+    "audit",
+    "cache",
+    "exports",
+    "files",
+    "http",
+    "i18n",
+    "notifications",
+    "text",
+    "ui",
+    "webhooks",
+}
+
+
 def _module_level_imports(path: Path) -> set[str]:
     names = set()
     for node in ast.parse(path.read_text()).body:
@@ -99,7 +137,7 @@ def test_import_contracts_are_kept():
 
 def test_big_reads_use_stream_rows_not_iterator():
     """Behind PgBouncer in transaction mode (DB_DISABLE_SERVER_SIDE_CURSORS=true) Django's
-    `.iterator()` reads the whole result into memory; `prm.exports.stream_rows` keeps its
+    `.iterator()` reads the whole result into memory; `prm.exports.streaming.stream_rows` keeps its
     cursor in a transaction and fetches in chunks either way. Migrations run in a
     transaction already and may use `.iterator()`."""
     import re
@@ -107,7 +145,7 @@ def test_big_reads_use_stream_rows_not_iterator():
 
     root = Path(__file__).resolve().parent.parent
     # Data-migration helpers (move_public_files_to_private, repair_stored_urls): migrations only.
-    allowed = {"prm/storage.py", "prm/weburl.py"}
+    allowed = {"prm/files/storage.py", "prm/text/weburl.py"}
     found = []
     for path in root.glob("*/**/*.py"):
         relative = path.relative_to(root).as_posix()
@@ -118,7 +156,7 @@ def test_big_reads_use_stream_rows_not_iterator():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if re.search(r"\.iterator\(", line) and not line.lstrip().startswith("#") and "`" not in line:
                 found.append(f"{relative}:{number}")
-    assert not found, f"use prm.exports.stream_rows(qs) instead of .iterator(): {found}"
+    assert not found, f"use prm.exports.streaming.stream_rows(qs) instead of .iterator(): {found}"
 
 
 def _app_modules() -> dict[str, Path]:
@@ -426,3 +464,22 @@ def test_the_figures_stay_under_their_ceilings():
     counted = {name: len(found) for name, found in figures.figures().items()}
     assert set(counted) == set(figures.CEILINGS)
     assert all(counted[name] <= figures.CEILINGS[name] for name in counted), counted
+
+
+def test_prm_has_only_the_shell_at_its_top():
+    prm = ROOT / "prm"
+    modules = {path.stem for path in prm.glob("*.py")}
+    packages = {path.parent.name for path in prm.glob("*/__init__.py")}
+    assert modules == PRM_SHELL, f"move {sorted(modules - PRM_SHELL)} into a sub-package of prm"
+    assert packages == PRM_PACKAGES, f"new or missing packages: {sorted(packages ^ PRM_PACKAGES)}"
+
+
+@pytest.mark.parametrize(
+    "package", sorted(PRM_PACKAGES - {"management", "migrations", "templatetags", "webhooks"})
+)
+def test_prm_subpackages_re_export_nothing(package):
+    """A sub-package's __init__.py says what the package is for and nothing else: a name is
+    imported from the module that defines it (no compatibility shims, no import cycles)."""
+    tree = ast.parse((ROOT / "prm" / package / "__init__.py").read_text())
+    assert ast.get_docstring(tree)
+    assert len(tree.body) == 1, f"prm/{package}/__init__.py: only its docstring"

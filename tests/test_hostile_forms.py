@@ -227,7 +227,7 @@ def test_hostile_values_in_every_url_field_are_refused_or_safe():
     (or a site path where the field allows one) that the database constraint accepts."""
     import re as regex
 
-    from prm import weburl
+    from prm.text import weburl
 
     fields = [
         (model, field)

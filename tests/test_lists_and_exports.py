@@ -10,7 +10,7 @@ from django.urls import reverse
 from incentives.models import Deal
 from incentives.tables import STAFF_DEAL_COLUMNS
 from onboarding.tables import PLAN_COLUMNS
-from prm.columns import html_columns
+from prm.exports.columns import html_columns
 from tests.incentives.factories import DealFactory
 from tests.onboarding.factories import PlanFactory
 from tests.threads.factories import make_thread

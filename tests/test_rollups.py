@@ -1,6 +1,6 @@
 """Roll-ups have one shape (issue 24): models in `models.py`, refresh functions in
 `<app>/rollups.py`, thin tasks in `<app>/tasks.py`, and one list of them
-(`prm.registry.rollups()`) that beat, `manage.py refresh_rollups` and the scale seed read.
+(`prm.ui.registry.rollups()`) that beat, `manage.py refresh_rollups` and the scale seed read.
 Each is compared with its raw aggregate in a test (listed here, so a new roll-up without
 one fails)."""
 
@@ -10,8 +10,8 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 
-from prm import registry
 from prm.celery import app as celery_app
+from prm.ui import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,7 +86,7 @@ def test_beat_schedules_the_rollups_from_the_one_list():
 
 
 def test_the_scale_seed_and_refresh_rollups_read_the_one_list():
-    for path in ("prm/scaleseed.py", "dashboard/management/commands/refresh_rollups.py"):
+    for path in ("devtools/scaleseed.py", "dashboard/management/commands/refresh_rollups.py"):
         text = (ROOT / path).read_text()
         assert "registry.rollups_refresh(" in text, path
         assert not [r.refresh.__name__ for r in registry.rollups() if r.refresh.__name__ in text], path

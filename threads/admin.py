@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from prm.admin_mixins import PartnerScopedAdminMixin, run_service_action
+from prm.access.admin_mixins import PartnerScopedAdminMixin, run_service_action
 from threads import services
 from threads.models import Attachment, Message, Thread
 

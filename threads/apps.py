@@ -7,7 +7,7 @@ class ThreadsConfig(AppConfig):
     verbose_name = _("Questions")
 
     def ready(self):
-        from prm import registry
+        from prm.ui import registry
         from threads import privacy_sections, queries, staff_views, views
 
         registry.register_home_panel(views.home_panel, order=60)

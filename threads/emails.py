@@ -5,9 +5,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from prm.emails import send_templated_mail, templates
-from prm.markdown import render_markdown
-from prm.notifications import notify
+from prm.notifications.center import notify
+from prm.notifications.emails import send_templated_mail, templates
+from prm.text.markdown import render_markdown
 from threads.models import Message, Notification
 from threads.queries import partner_participants, staff_watchers
 

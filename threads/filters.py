@@ -9,7 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from prm.kana import normalise, to_katakana
+from prm.i18n.kana import normalise, to_katakana
 from threads.models import Category, Thread
 from threads.queries import AGE_FILTERS
 

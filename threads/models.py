@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from prm.access.scoping import sees_every_partner
+from prm.files.storage import PrivateFileSystemStorage, private_storage
 from prm.models import PartnerScopedQuerySet
-from prm.scoping import sees_every_partner
-from prm.storage import PrivateFileSystemStorage, private_storage
 from prm.tenancy import partners_for_staff
 
 

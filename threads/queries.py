@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import Partner
-from prm import pagecache
+from prm.cache import pagecache
 from prm.models import CHANNEL_MANAGERS, SUPPORT, User
-from prm.registry import BlockQuery
 from prm.tenancy import active_membership, managers_assigned_to, partners_for_staff
+from prm.ui.registry import BlockQuery
 from threads.models import Message, ReadMarker, Thread
 
 # --- Unread counts ------------------------------------------------------------------------
@@ -410,7 +410,7 @@ def with_authors(rows):
     return sorted(rows, key=lambda r: (-r["answers"], r["author__email"] or ""))
 
 
-# --- Channel dashboard block (registered in apps.py; prm.registry.BlockQuery) -----------
+# --- Channel dashboard block (registered in apps.py; prm.ui.registry.BlockQuery) -----------
 
 
 def _hours(seconds):

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content.services import article_draft_create
-from prm import business_days, pagecache
-from prm.audit import audit
+from prm.audit.log import audit
+from prm.cache import pagecache
+from prm.i18n import business_days
 from prm.tenancy import active_membership
 from threads import about as about_mod
 from threads.models import Attachment, Message, ReadMarker, Thread
@@ -27,7 +28,7 @@ def response_target_days() -> int:
 
 def add_business_days(start: datetime, days: int) -> datetime:
     """`start` plus `days` Japanese business days (weekends, national holidays and the
-    company's closure days skipped, in local time; see prm.business_days).
+    company's closure days skipped, in local time; see prm.i18n.business_days).
 
     A question asked at the weekend or on a holiday starts counting on the next business day.
     """
@@ -180,7 +181,7 @@ def note_add(*, thread: Thread, author, body: str, files=()) -> Message:
     if not author.is_staff:
         raise ThreadError(_("Only staff can add internal notes."))
     message = _post(thread=thread, author=author, body=body, files=files, internal=True)
-    # Staff pages of the thread are cached under its partner's scope (prm.pagecache).
+    # Staff pages of the thread are cached under its partner's scope (prm.cache.pagecache).
     audit(actor=author, action="thread.note_added", target=thread, partner=thread.partner_id)
     return message
 
@@ -241,7 +242,7 @@ def threads_mark_all_read(*, threads, user) -> int:
 
 def _read_markers_set(*, user, thread_ids, now=None) -> None:
     """One upsert of the person's read markers. Not audited (a read is not an event), so
-    the person's cached unread counts are renewed here (prm.pagecache)."""
+    the person's cached unread counts are renewed here (prm.cache.pagecache)."""
     now = now or timezone.now()
     ReadMarker.objects.bulk_create(
         [ReadMarker(user=user, thread_id=pk, read_at=now) for pk in thread_ids],

@@ -13,12 +13,14 @@ from django.views.decorators.http import require_POST
 from pygal.style import Style
 
 from content.queries import search_for_partner
-from prm import charts, pagecache, ratelimit
-from prm.columns import csv_export, html_columns
-from prm.exports import stream_rows
-from prm.files import private_file_view
-from prm.pagination import paginate_capped
+from prm.cache import pagecache
+from prm.exports.columns import csv_export, html_columns
+from prm.exports.streaming import stream_rows
+from prm.files.serving import private_file_view
+from prm.http import ratelimit
 from prm.tenancy import get_partner_for_staff_or_404, partners_for_staff, staff_required
+from prm.ui import charts
+from prm.ui.pagination import paginate_capped
 from threads import about as about_mod
 from threads import queries, services
 from threads.filters import InboxFilterSet

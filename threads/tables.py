@@ -1,9 +1,9 @@
-"""Column definitions of the threads app's tables (HTML and CSV: prm.columns)."""
+"""Column definitions of the threads app's tables (HTML and CSV: prm.exports.columns)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from prm.columns import Column
+from prm.exports.columns import Column
 
 CELLS = "threads/staff/cells/"
 

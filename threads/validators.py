@@ -1,13 +1,13 @@
 """Attachment validation: the extension must be allowed AND the content must match it.
 
-The checks themselves are the portal's one upload validator (prm.uploads): content
+The checks themselves are the portal's one upload validator (prm.files.uploads): content
 sniffing, size and pixel caps; this module says what threads accept and how it is worded.
 """
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from prm import uploads
+from prm.files import uploads
 
 # extension -> (content type served on download, sniffer kind)
 ALLOWED = {

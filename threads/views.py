@@ -3,12 +3,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from prm import pagecache
-from prm.columns import csv_export
-from prm.exports import csv_response, stream_rows
-from prm.files import private_file_view, serve
-from prm.pagination import paginate
+from prm.cache import pagecache
+from prm.exports.columns import csv_export
+from prm.exports.streaming import csv_response, stream_rows
+from prm.files.serving import private_file_view, serve
 from prm.tenancy import partner_required
+from prm.ui.pagination import paginate
 from threads import about as about_mod
 from threads import queries, services
 from threads.filters import ThreadFilterSet

@@ -11,7 +11,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from prm.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, SuperuserOnlyAdminMixin
+from prm.access.admin_mixins import (
+    AuditedAdminMixin,
+    PartnerScopedAdminMixin,
+    SuperuserOnlyAdminMixin,
+)
 from training import services
 from training.models import (
     Certification,

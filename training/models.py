@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from prm.models import PartnerScopedQuerySet
-from prm.weburl import WebURLField, web_url_constraint
+from prm.text.weburl import WebURLField, web_url_constraint
 from training.video import embed_url
 
 

@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from privacy import registry
-from prm.columns import Column
-from prm.exports import stream_rows
+from prm.exports.columns import Column
+from prm.exports.streaming import stream_rows
 from training.models import UserCertification
 
 CERTIFICATION_COLUMNS = [

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from prm.scoping import scoped
+from prm.access.scoping import scoped
 from training.models import Enrollment, UserCertification
 
 

@@ -17,7 +17,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from partners.models import Membership
-from prm.audit import audit
+from prm.audit.log import audit
 from training import signals
 from training.models import (
     Course,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from prm import pagecache
+from prm.cache import pagecache
 from prm.tenancy import partner_required
 from training import services
 from training.forms import quiz_form

@@ -1,8 +1,8 @@
-import prm.weburl
+import prm.text.weburl
 from django.conf import settings
 from django.db import migrations, models
 
-from prm.weburl import repair_stored_urls
+from prm.text.weburl import repair_stored_urls
 
 
 def repair_urls(apps, schema_editor):
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='asset',
             name='url',
-            field=prm.weburl.WebURLField(blank=True, verbose_name='link or video URL'),
+            field=prm.text.weburl.WebURLField(blank=True, verbose_name='link or video URL'),
         ),
         migrations.RunPython(repair_urls, migrations.RunPython.noop),
         migrations.AddConstraint(

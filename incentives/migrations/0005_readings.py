@@ -7,7 +7,7 @@ def readings_and_keys(apps, schema_editor):
     """Readings (フリガナ) for the names entered so far, and the company keys again (ひらがな and
     カタカナ spellings now share one key)."""
     from incentives.normalise import company_key
-    from prm.kana import suggest_reading
+    from prm.i18n.kana import suggest_reading
 
     Deal = apps.get_model("incentives", "Deal")
     for deal in Deal.objects.only("pk", "customer_company", "contact_name").iterator():

@@ -44,9 +44,9 @@ def backfill(apps, schema_editor):
             "UPDATE incentives_deal SET counted_amount_jpy = LEAST(amount_jpy, approved_amount_jpy)"
             " WHERE stage = 'won' AND status IN ('approved', 'expired')"
         )
-    # A set-based rewrite of figures cached pages show (prm.pagecache): none keeps the old
-    # ones (as prm.weburl.repair_stored_urls does for its migrations).
-    from prm import pagecache
+    # A set-based rewrite of figures cached pages show (prm.cache.pagecache): none keeps the old
+    # ones (as prm.text.weburl.repair_stored_urls does for its migrations).
+    from prm.cache import pagecache
 
     pagecache.bump_everything()
 

@@ -1,4 +1,4 @@
-"""No-op since issue 12: the staff groups and their permissions are declared in prm/roles.py
+"""No-op since issue 12: the staff groups and their permissions are declared in prm/access/roles.py
 and applied on post_migrate. The original text is kept below for history.
 
 Channel managers run onboarding and training from the admin: grant the group the model

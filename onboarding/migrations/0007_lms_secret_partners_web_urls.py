@@ -1,7 +1,7 @@
-import prm.weburl
+import prm.text.weburl
 from django.db import migrations, models
 
-from prm.weburl import repair_stored_urls
+from prm.text.weburl import repair_stored_urls
 
 
 def lms_keep_serving(apps, schema_editor):
@@ -61,12 +61,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='course',
             name='external_url',
-            field=prm.weburl.WebURLField(blank=True, verbose_name='course URL in the LMS'),
+            field=prm.text.weburl.WebURLField(blank=True, verbose_name='course URL in the LMS'),
         ),
         migrations.AlterField(
             model_name='lesson',
             name='video_url',
-            field=prm.weburl.WebURLField(blank=True, help_text='YouTube or Vimeo; shown as an embedded player.', verbose_name='video URL'),
+            field=prm.text.weburl.WebURLField(blank=True, help_text='YouTube or Vimeo; shown as an embedded player.', verbose_name='video URL'),
         ),
         migrations.RunPython(repair_urls, migrations.RunPython.noop),
         migrations.AddConstraint(

@@ -1,12 +1,12 @@
 """Issue 24: "onboarding completed" is a fact of the partner (`Partner.onboarding_completed_on`,
 set by partners.services.partner_onboarding_complete when a plan completes). Backfill it from
 the plans completed before: the date of each partner's first completed plan, one UPDATE.
-A set-based rewrite of partner rows (prm.pagecache): no cached value keeps the old ones."""
+A set-based rewrite of partner rows (prm.cache.pagecache): no cached value keeps the old ones."""
 
 from django.db import migrations
 from django.db.models import OuterRef, Subquery
 
-from prm import pagecache
+from prm.cache import pagecache
 
 
 def backfill(apps, schema_editor):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def suggest_readings(apps, schema_editor):
     """Readings (フリガナ) for the names entered so far; editable afterwards."""
-    from prm.kana import suggest_reading
+    from prm.i18n.kana import suggest_reading
 
     Partner = apps.get_model("partners", "Partner")
     Application = apps.get_model("partners", "Application")

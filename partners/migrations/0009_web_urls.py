@@ -1,8 +1,8 @@
-import prm.weburl
+import prm.text.weburl
 from django.conf import settings
 from django.db import migrations, models
 
-from prm.weburl import repair_stored_urls
+from prm.text.weburl import repair_stored_urls
 
 
 def repair_urls(apps, schema_editor):
@@ -26,12 +26,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='application',
             name='website',
-            field=prm.weburl.WebURLField(verbose_name='website'),
+            field=prm.text.weburl.WebURLField(verbose_name='website'),
         ),
         migrations.AlterField(
             model_name='partner',
             name='website',
-            field=prm.weburl.WebURLField(blank=True, verbose_name='website'),
+            field=prm.text.weburl.WebURLField(blank=True, verbose_name='website'),
         ),
         migrations.RunPython(repair_urls, migrations.RunPython.noop),
         migrations.AddConstraint(

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import prm.storage
+import prm.files.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Being prepared'), ('ready', 'Ready'), ('failed', 'Failed'), ('expired', 'Expired')], default='queued', max_length=12, verbose_name='status')),
-                ('file', models.FileField(blank=True, storage=prm.storage.private_storage, upload_to='privacy/exports/', verbose_name='file')),
+                ('file', models.FileField(blank=True, storage=prm.files.storage.private_storage, upload_to='privacy/exports/', verbose_name='file')),
                 ('rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
                 ('size', models.PositiveBigIntegerField(default=0, verbose_name='size (bytes)')),
                 ('error', models.TextField(blank=True, verbose_name='error')),

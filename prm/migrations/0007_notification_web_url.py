@@ -1,7 +1,7 @@
-import prm.weburl
+import prm.text.weburl
 from django.db import migrations, models
 
-from prm.weburl import repair_stored_urls
+from prm.text.weburl import repair_stored_urls
 
 
 def repair_urls(apps, schema_editor):
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='url',
-            field=prm.weburl.WebURLField(blank=True, max_length=500, relative=True),
+            field=prm.text.weburl.WebURLField(blank=True, max_length=500, relative=True),
         ),
         migrations.RunPython(repair_urls, migrations.RunPython.noop),
         migrations.AddConstraint(

@@ -4,8 +4,11 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from prm import pagecache, weburl
-from prm.markdown import render_markdown
+from prm.cache import pagecache
+from prm.i18n import formats
+from prm.text import weburl
+from prm.text.markdown import render_markdown
+from prm.ui import charts, layout
 
 register = template.Library()
 
@@ -26,7 +29,7 @@ def query_replace(context, **changes) -> str:
 def render_panel(context, panel) -> str:
     """Render one home panel `(template_name, context)` inside the page's own context, the
     way {% include %} does: the context processors have already run once for the page. A
-    panel already rendered (the cached ones, prm.registry.home_panels) is its HTML."""
+    panel already rendered (the cached ones, prm.ui.registry.home_panels) is its HTML."""
     if isinstance(panel, str):
         return panel
     template_name, panel_context = panel
@@ -37,7 +40,7 @@ def render_panel(context, panel) -> str:
 
 @register.simple_tag(takes_context=True)
 def cell(context, column, row) -> str:
-    """One HTML cell of a `prm.columns.Column`: its template if it has one, else its value."""
+    """One HTML cell of a `prm.exports.columns.Column`: its template if it has one, else its value."""
     value = column.value(row)
     if not column.cell:
         return "" if value is None else value
@@ -81,7 +84,7 @@ def markdown_filter(text: str):
 @register.filter
 def safe_href(value) -> str:
     """A URL from data, fit for href/src: an http(s) address or a path on this portal, else
-    "" (prm.weburl). Every `href="{{ ... }}"` in a template uses it (tests/prm/test_weburl.py)."""
+    "" (prm.text.weburl). Every `href="{{ ... }}"` in a template uses it (tests/prm/test_weburl.py)."""
     return weburl.safe_href(value)
 
 
@@ -98,43 +101,35 @@ def pct(value) -> int:
 def chart_img(svg: str, label: str = ""):
     """A server-rendered SVG chart as an <img> (its own <style> then needs no inline-style
     exception in the Content-Security-Policy). The numbers are in a table next to it; the
-    alt text (prm.charts) says what the chart shows."""
+    alt text (prm.ui.charts) says what the chart shows."""
     if not svg:
         return ""
     data = base64.b64encode(str(svg).encode()).decode()
-    alt = getattr(svg, "alt", "") or label  # prm.charts.render: what the chart shows, in words
+    alt = getattr(svg, "alt", "") or label  # prm.ui.charts.render: what the chart shows, in words
     return format_html('<img class="chart-img" src="data:image/svg+xml;base64,{}" alt="{}">', data, alt)
 
 
 @register.simple_tag
 def chart_description(title, labels, series):
-    """The text alternative of a chart drawn elsewhere (an <img src> chart URL): prm.charts."""
-    from prm.charts import describe
-
-    return describe(title, labels, series)
+    """The text alternative of a chart drawn elsewhere (an <img src> chart URL): prm.ui.charts."""
+    return charts.describe(title, labels, series)
 
 
 @register.filter
 def yen(amount):
     """¥1,200,000: JPY without decimals."""
-    from prm.formats import yen as fmt
-
-    return fmt(amount)
+    return formats.yen(amount)
 
 
 @register.filter
 def yen_short(amount):
-    """320万円 / 3.2M JPY (prm.formats.yen_short)."""
-    from prm.formats import yen_short as fmt
-
-    return fmt(amount)
+    """320万円 / 3.2M JPY (prm.i18n.formats.yen_short)."""
+    return formats.yen_short(amount)
 
 
 @register.simple_tag(takes_context=True)
 def navbar(context):
-    """The navigation bar (prm.layout: rendered once per process and shape, slots filled)."""
-    from prm import layout
-
+    """The navigation bar (prm.ui.layout: rendered once per process and shape, slots filled)."""
     return layout.navbar(context)
 
 
@@ -176,9 +171,9 @@ class FragmentNode(template.Node):
 @register.tag
 def fragment(parser, token):
     """`{% fragment main %}...{% endfragment %}`: the enclosed template as the exact cached
-    fragment `main` (a `prm.pagecache.Fragment` the view declared: name, scopes, what it
+    fragment `main` (a `prm.cache.pagecache.Fragment` the view declared: name, scopes, what it
     varies by; None renders it uncached). `{% fragment rows row %}` inside a loop: one row of
-    a `prm.pagecache.Rows`. The CSRF token is filled in per request; `user`,
+    a `prm.cache.pagecache.Rows`. The CSRF token is filled in per request; `user`,
     `membership` and `perms` fail inside a fragment without the person scope."""
     bits = token.split_contents()
     if len(bits) not in (2, 3):

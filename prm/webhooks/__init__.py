@@ -4,7 +4,7 @@ events go through.
 - `registry`: the event types. Each app declares its own in `<app>/webhooks.py` (the audit
   actions that raise them) and registers them in `AppConfig.ready()`; the api app registers
   how each object is represented (the API's own serializers).
-- `outbox`: `prm.audit.audit()` calls `record_audit()` inside the service's transaction; when
+- `outbox`: `prm.audit.log.audit()` calls `record_audit()` inside the service's transaction; when
   an endpoint subscribes to the event, an `Event` and its `Delivery` rows are written in that
   same transaction (nothing is written, and nothing is queued, when no endpoint listens).
   Set-based jobs call `publish_many()`.

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from prm.emails import send_to_user
+from prm.notifications.emails import send_to_user
 from prm.webhooks.models import Endpoint
 
 

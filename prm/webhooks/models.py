@@ -7,8 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prm.text.weburl import WebURLField, web_url_constraint
 from prm.webhooks.urls import validate_endpoint_url
-from prm.weburl import WebURLField, web_url_constraint
 
 
 class Endpoint(models.Model):

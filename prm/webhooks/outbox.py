@@ -1,4 +1,4 @@
-"""Writing events in the transaction of the change: called by `prm.audit.audit()` (one row
+"""Writing events in the transaction of the change: called by `prm.audit.log.audit()` (one row
 per audited change) and by set-based jobs (`publish_many`). When no endpoint subscribes, a
 change costs one dictionary look-up (most audit actions raise no event) or one indexed query
 on the endpoint table (those that do), and writes nothing."""

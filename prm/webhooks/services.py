@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prm.audit import audit
+from prm.audit.log import audit
 from prm.webhooks import outbox, registry, signing
 from prm.webhooks.models import Delivery, Endpoint
 from prm.webhooks.urls import validate_endpoint_url

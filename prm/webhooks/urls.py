@@ -1,5 +1,5 @@
 """Which URLs may receive webhooks: the portal's one rule for web addresses first
-(`prm.weburl`: http or https, cleaned as a browser reads it), then stricter: https only
+(`prm.text.weburl`: http or https, cleaned as a browser reads it), then stricter: https only
 (http too in development and tests, where receivers run on this machine), no user name or
 password, no fragment."""
 
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from prm.weburl import WebURLValidator, clean_web_url
+from prm.text.weburl import WebURLValidator, clean_web_url
 
 
 def allowed_schemes() -> tuple[str, ...]:

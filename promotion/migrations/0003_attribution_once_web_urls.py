@@ -1,8 +1,8 @@
-import prm.weburl
+import prm.text.weburl
 from django.db import migrations, models
 from django.db.models import Min
 
-from prm.weburl import repair_stored_urls
+from prm.text.weburl import repair_stored_urls
 
 
 def downloads_once(apps, schema_editor):
@@ -53,22 +53,22 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='announcement',
             name='link_url',
-            field=prm.weburl.WebURLField(blank=True, help_text='A web address (https://...) or a page of this portal (/campaigns/...).', max_length=300, relative=True, verbose_name='link'),
+            field=prm.text.weburl.WebURLField(blank=True, help_text='A web address (https://...) or a page of this portal (/campaigns/...).', max_length=300, relative=True, verbose_name='link'),
         ),
         migrations.AlterField(
             model_name='campaign',
             name='landing_url',
-            field=prm.weburl.WebURLField(blank=True, help_text='Where tracked links lead unless a partner sets its own.', verbose_name='landing page'),
+            field=prm.text.weburl.WebURLField(blank=True, help_text='Where tracked links lead unless a partner sets its own.', verbose_name='landing page'),
         ),
         migrations.AlterField(
             model_name='campaignparticipation',
             name='landing_url',
-            field=prm.weburl.WebURLField(blank=True, help_text='Optional: where your tracked link leads.', verbose_name='your landing page'),
+            field=prm.text.weburl.WebURLField(blank=True, help_text='Optional: where your tracked link leads.', verbose_name='your landing page'),
         ),
         migrations.AlterField(
             model_name='overviewvideo',
             name='external_url',
-            field=prm.weburl.WebURLField(blank=True, help_text='Played through youtube-nocookie.com or Vimeo with do-not-track.', verbose_name='YouTube or Vimeo link'),
+            field=prm.text.weburl.WebURLField(blank=True, help_text='Played through youtube-nocookie.com or Vimeo with do-not-track.', verbose_name='YouTube or Vimeo link'),
         ),
         migrations.RunPython(downloads_once, migrations.RunPython.noop),
         migrations.RunPython(repair_urls, migrations.RunPython.noop),

@@ -24,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from devtools import servers  # noqa: E402
+
 DATABASE = "prm_schemathesis"
 PORTS = (9640, 9679)
 
@@ -35,14 +37,13 @@ def fresh_database():
     if "DATABASE_URL" not in os.environ:
         import pgserver
 
-        from prm import devservices
-
-        devservices.postgres_settings()
-        server = pgserver.get_server(devservices.PG_DIR, cleanup_mode=None)
+        servers.postgres_settings()
+        server = pgserver.get_server(servers.PG_DIR, cleanup_mode=None)
         server.psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE);")
         server.psql(f"CREATE DATABASE {DATABASE};")
         os.environ["PRM_DATABASE_NAME"] = DATABASE
     os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings"
+    servers.use_embedded_servers()
     import django
 
     django.setup()

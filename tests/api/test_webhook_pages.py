@@ -51,7 +51,7 @@ def test_only_https_urls(world, client_for, settings, url):
 
 
 def test_what_browsers_drop_is_dropped_before_storing(world, client_for):
-    # The portal's one rule for web addresses (prm.weburl): a newline or a zero-width space is
+    # The portal's one rule for web addresses (prm.text.weburl): a newline or a zero-width space is
     # removed, as a browser would, and the address is checked as it will be used.
     _post(
         client_for(world.admin_a),

@@ -16,7 +16,7 @@ from incentives.models import PartnerTierState, Tier, TierChange
 from onboarding.models import OnboardingPlan
 from partners import queries as partner_queries
 from partners.models import Application, ReferralLink, Source
-from prm import pagecache
+from prm.cache import pagecache
 from prm.models import AuditEvent
 from tests.content.factories import AssetFactory
 from tests.factories import MembershipFactory, PartnerFactory

@@ -15,7 +15,7 @@ def test_background_export_shows_progress_then_the_download(
 ):
     from partners.models import Membership
     from prm import tasks
-    from prm.export_jobs import export_job_run
+    from prm.exports.jobs import export_job_run
     from prm.models import ExportJob
     from tests.factories import MembershipFactory
     from tests.incentives.factories import DealFactory

@@ -217,7 +217,7 @@ def test_htmx_updates_keep_the_focus_and_are_announced(browser, live_server, wor
     from playwright.sync_api import expect
 
     from content.models import AssetShare
-    from prm.notifications import notify
+    from prm.notifications.center import notify
     from tests.content.factories import AssetFactory
 
     asset = AssetFactory(title="導入ガイド", language="ja")

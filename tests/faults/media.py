@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from devtools.servers import use_embedded_servers
+
 mode = sys.argv[1]
 mount = Path(tempfile.mkdtemp(prefix="prm-media-"))
 subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], check=True)
@@ -26,6 +28,7 @@ try:
         subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
     os.environ["PRM_PRIVATE_MEDIA_ROOT"] = str(mount)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+    use_embedded_servers()
     import django
 
     django.setup()

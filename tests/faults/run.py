@@ -16,7 +16,8 @@ a free loopback port and then:
 - media: uploads to a full or read-only media folder.
 
 Prints one table at the end and exits 1 if any row failed. Every wait is bounded; the
-whole run stops itself after FAULTS_BUDGET seconds (default 900) and reports what it did.
+whole run stops itself after FAULTS_BUDGET seconds (default 900) and reports what it did;
+FAULTS_PORT serves on that port instead of a free one (lanes sharing a machine).
 """
 
 from __future__ import annotations
@@ -330,7 +331,7 @@ def lifecycle(clone: Path, port: int, cycles: int) -> Run | None:
         return None
     ended = "left by an earlier `make run`" in run.output()
     record(
-        "kill -9 of the supervisor (prm.devrun)",
+        "kill -9 of the supervisor (devtools.run)",
         f"{orphans} processes kept running; the next start ended them ({ended}) and served /healthz ok "
         f"after {run.took:.0f}s",
         ok=ended,
@@ -350,11 +351,11 @@ def tasks_fault(clone: Path) -> None:
         "FAULT_DIR": str(fault_dir),
         "PYTHONUNBUFFERED": "1",
     }
-    start = python(clone, "-m", "prm.devservices", "start")
+    start = python(clone, "-m", "devtools.servers", "start")
     if start.returncode:
         record("worker SIGKILL mid-task", f"servers did not start: {start.stderr[-300:]}", ok=False)
         return
-    python(clone, "-m", "prm.devrun", "prepare")  # migrated and seeded (a no-op after lifecycle)
+    python(clone, "-m", "devtools.run", "prepare")  # migrated and seeded (a no-op after lifecycle)
     client = redis.Redis(unix_socket_path=str(clone / "var" / "redis.sock"))
     client.delete("celery")  # mails queued by seeding (no worker ran yet): only our work below
     prepared = python(clone, "tests/faults/driver.py", "prepare", env=env)
@@ -414,7 +415,7 @@ def tasks_fault(clone: Path) -> None:
     if checked.returncode:
         record("worker SIGKILL mid-task", f"check failed: {checked.stderr[-500:]}", ok=False)
         return
-    python(clone, "-m", "prm.devservices", "stop")
+    python(clone, "-m", "devtools.servers", "stop")
     result = json.loads(checked.stdout.strip().splitlines()[-1])
     killed = {p.name.removeprefix("killed-") for p in fault_dir.glob("killed-*")}
     labels = {
@@ -513,7 +514,7 @@ def server_restart_fault(clone: Path, port: int, which: str, run: Run) -> None:
     before = traffic(port, 3)
     # Queued before the outage, due after it: the worker holds it (ETA) across the outage.
     enqueue_heartbeat(clone, f"faults-{which}-queued", countdown=25)
-    stopped = python(clone, "-m", "prm.devservices", f"stop-{which}")
+    stopped = python(clone, "-m", "devtools.servers", f"stop-{which}")
     # Any new Django process (a restarted worker) would start the embedded server again at
     # once: hold its start lock, so that the outage lasts.
     with open(clone / "var" / f"{which}.lock", "a") as lock:
@@ -521,7 +522,7 @@ def server_restart_fault(clone: Path, port: int, which: str, run: Run) -> None:
         down = traffic(port, 10)
         health_down = healthz(port)
         fcntl.flock(lock, fcntl.LOCK_UN)
-    python(clone, "-m", "prm.devservices", f"start-{which}")
+    python(clone, "-m", "devtools.servers", f"start-{which}")
     time.sleep(2)
     after = traffic(port, 5)
     enqueue_heartbeat(clone, f"faults-{which}-after")
@@ -598,7 +599,7 @@ def main() -> int:
     only = set(args.only.split(","))
     tmp = Path(tempfile.mkdtemp(prefix="prm-faults-"))
     clone = tmp / "clone"
-    port = free_port()
+    port = int(os.environ.get("FAULTS_PORT") or free_port())  # a fixed one on a shared machine
     log(f"cloning {REPO} into {clone}; port {port}")
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
     (clone / ".venv").symlink_to((REPO / ".venv").resolve())
@@ -648,8 +649,8 @@ def main() -> int:
                 record(name, f"harness error: {exc!r}", ok=False)
     finally:
         with contextlib.suppress(Exception):
-            python(clone, "-m", "prm.devrun", "stop", timeout=120)
-            python(clone, "-m", "prm.devservices", "stop", timeout=120)
+            python(clone, "-m", "devtools.run", "stop", timeout=120)
+            python(clone, "-m", "devtools.servers", "stop", timeout=120)
         for pid, _cmd in clone_processes(clone):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)

@@ -1,6 +1,6 @@
 """Deal notification tasks claim each (event, recipient) once: a redelivered task (a worker
 killed mid-task, a retry) sends only what was not sent yet (tests/faults kills real workers).
-Reviews and protection notices are claimed through prm.notifications (one row per recipient,
+Reviews and protection notices are claimed through prm.notifications.center (one row per recipient,
 kind and event); submissions to reviewers through incentives' DealNotification."""
 
 from unittest import mock

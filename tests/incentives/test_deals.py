@@ -109,7 +109,7 @@ def test_registration_stores_normalised_keys_and_jpy(world, client_for):
     client_for(world.member_a).post(reverse("incentives:deal_create"), data)
     deal = Deal.objects.get()
     assert deal.customer_domain == "minato-logistics.example.jp"
-    assert deal.company_key == "ミナト物流"  # ひらがな as カタカナ (prm.kana)
+    assert deal.company_key == "ミナト物流"  # ひらがな as カタカナ (prm.i18n.kana)
     assert deal.amount_jpy == Decimal(150_000)
     assert deal.registered_by == world.member_a
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from incentives.models import Deal
-from prm.pagination import CappedPaginator
+from prm.ui.pagination import CappedPaginator
 from tests.factories import PartnerFactory
 from tests.incentives.factories import DealFactory
 
@@ -43,7 +43,7 @@ def test_the_capped_paginator_counts_up_to_its_cap(world):
 
 
 def test_the_pagination_says_more_than_when_capped(world, client_for, monkeypatch):
-    from prm import pagination
+    from prm.ui import pagination
 
     monkeypatch.setattr(pagination.CappedPaginator, "__init__", _small_cap)
     DealFactory.create_batch(40, partner=world.partner_a)

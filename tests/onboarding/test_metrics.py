@@ -159,13 +159,13 @@ def test_the_metrics_page_shows_when_the_late_tasks_were_computed(known, world, 
 
 
 def test_the_cached_metrics_may_lag_and_say_so_then_follow_plans_and_certifications(known, world, client_for):
-    """For every-partner readers the figures may lag five minutes (prm.pagecache.lagging) and
+    """For every-partner readers the figures may lag five minutes (prm.cache.pagecache.lagging) and
     the page says when they were counted; once that has passed, starting, completing (a
     queryset update) and cancelling plans and earning a certification all show."""
     from django.core.cache import cache
 
     from onboarding import services
-    from prm import pagecache
+    from prm.cache import pagecache
 
     def five_minutes_later():
         cache.delete_pattern(pagecache.lagging_key("onboarding:metrics:*"))

@@ -1,4 +1,4 @@
-"""Onboarding events reach people through prm.notifications, once per event."""
+"""Onboarding events reach people through prm.notifications.center, once per event."""
 
 from datetime import date
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from partners import services
 from partners.models import Invitation, Membership
 from partners.services import RecruitmentError
-from prm.adapters import SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
+from prm.access.adapters import SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
 from tests.factories import MembershipFactory, UserFactory
 from tests.partners.factories import InvitationFactory
 

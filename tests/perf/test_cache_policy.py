@@ -1,4 +1,4 @@
-"""The one cache policy (prm/pagecache.py), held: how few places invalidate anything, that
+"""The one cache policy (prm/cache/pagecache.py), held: how few places invalidate anything, that
 the guard every test runs under (tests/cacheguard.py) really fails a careless write or a
 value that reads outside its scopes, and that a real admin edit reaches a cached page."""
 
@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from prm import pagecache
+from prm.cache import pagecache
 from tests import cacheguard
 
 MAX_SITES = 10
@@ -20,18 +20,18 @@ BUMPS = {"bump", "bump_everything", "audited"}
 DELETES = {"delete", "delete_many", "delete_pattern", "clear"}
 # Model-signal receivers that invalidate nothing: they audit guardian grants as quiet
 # actions (pagecache.QUIET_ACTIONS), which bump no scope.
-AUDIT_ONLY = {("prm/audit_receivers.py", "granted"), ("prm/audit_receivers.py", "revoked")}
+AUDIT_ONLY = {("prm/audit/receivers.py", "granted"), ("prm/audit/receivers.py", "revoked")}
 
 
 def invalidation_sites(root: Path, app_dirs) -> list[str]:
     """Every place in app code that invalidates a cached value: a call of the pagecache bump
     functions, a cache deletion, or a model save/delete/m2m receiver (each one is a place
-    that must be remembered). prm/pagecache.py itself is the mechanism, not a place."""
+    that must be remembered). prm/cache/pagecache.py itself is the mechanism, not a place."""
     sites = []
     for folder in app_dirs:
         for path in sorted(Path(folder).rglob("*.py")):
             rel = str(path.relative_to(root))
-            if "/migrations/" in rel or rel == "prm/pagecache.py":
+            if "/migrations/" in rel or rel == "prm/cache/pagecache.py":
                 continue
             tree = ast.parse(path.read_text(), filename=rel)
             found = [(node.lineno, _site(node, rel)) for node in ast.walk(tree) if hasattr(node, "lineno")]
@@ -75,8 +75,8 @@ def test_at_most_ten_places_invalidate_anything():
     sites = invalidation_sites(cacheguard.ROOT, cacheguard.app_dirs())
     assert len(sites) <= MAX_SITES, "\n".join(sites)
     # The choke points are among them: the audit call and the admin's change log.
-    assert any(s.startswith("prm/audit.py:") and "audited()" in s for s in sites), sites
-    assert any(s.startswith("prm/audit_receivers.py:") and "_log_entry_saved" in s for s in sites), sites
+    assert any(s.startswith("prm/audit/log.py:") and "audited()" in s for s in sites), sites
+    assert any(s.startswith("prm/audit/receivers.py:") and "_log_entry_saved" in s for s in sites), sites
 
 
 def test_the_counter_sees_a_new_receiver_or_bump(tmp_path):

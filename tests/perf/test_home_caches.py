@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from incentives import services as incentive_services
 from incentives.models import Tier
-from prm import pagecache
+from prm.cache import pagecache
 from promotion.models import AnnouncementReceipt, OverviewVideo
 from tests.admin_edits import admin_delete, admin_save
 from tests.incentives.factories import make_tiers
@@ -125,7 +125,7 @@ def _badges(client) -> tuple[str, str]:
 def test_the_cached_badges_follow_answers_reads_and_notifications(
     world, client_for, django_capture_on_commit_callbacks
 ):
-    from prm import notifications
+    from prm.notifications import center
     from tests.threads.factories import ANSWER, make_thread
     from threads import services as thread_services
 
@@ -146,12 +146,12 @@ def test_the_cached_badges_follow_answers_reads_and_notifications(
 
     before = int(_badges(member)[1])  # the answer's own notification
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify(
+        center.notify(
             kind="campaign_new", recipients=[world.member_a], event_key="c:1", params={"title": "T"}
         )
     assert int(_badges(member)[1]) == before + 1 and _badges(admin)[1] == "0"
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.mark_read(user=world.member_a)
+        center.mark_read(user=world.member_a)
     assert _badges(member)[1] == "0"
     # The bell's own fragment (polled by htmx) reads the same cached count.
     assert 'data-unread="0"' in member.get(reverse("notification_bell")).getvalue().decode()

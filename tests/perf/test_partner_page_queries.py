@@ -1,6 +1,6 @@
 """Query and Redis budgets of every partner page, layout included, at two data sizes.
 
-The demo data set, then the same pages after `prm.scaleseed` has grown a programme of 30
+The demo data set, then the same pages after `devtools.scaleseed` has grown a programme of 30
 more partners around it (and given the demo partner the activity of a large partner:
 hundreds of deals, events and threads). Each page is requested once to warm the
 per-partner caches (as in steady state), then counted. A page fails if it runs more than
@@ -122,7 +122,7 @@ def test_partner_pages_meet_the_query_budget_at_two_sizes():
     small = {}
     for email, admin in roles:
         small.update(_normalise(_measure(email, admin=admin)))
-    call_command("seed_demo", scale="tiny", stdout=io.StringIO())  # 30 more partners (prm/scaleseed.py)
+    call_command("seed_demo", scale="tiny", stdout=io.StringIO())  # 30 more partners (devtools/scaleseed.py)
     cache.clear()
     large = {}
     for email, admin in roles:
@@ -144,7 +144,7 @@ def test_partner_pages_meet_the_query_budget_at_two_sizes():
 
 @pytest.mark.django_db
 def test_the_layout_has_a_fixed_cost_and_runs_once_per_request(world):
-    from prm.context_processors import portal
+    from prm.ui.context_processors import portal
 
     request = RequestFactory().get("/")
     request.user = world.admin_a

@@ -12,7 +12,7 @@ from django.utils import timezone
 from incentives.models import Deal
 from privacy import services
 from privacy.models import DataRequest, DataRequestReminder
-from prm.business_days import add_business_days
+from prm.i18n.business_days import add_business_days
 from prm.models import AuditEvent
 from tests.incentives.factories import DealFactory
 from tests.privacy.factories import SUBJECT_A, request_a

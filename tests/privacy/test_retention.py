@@ -122,7 +122,7 @@ def test_the_job_is_scheduled():
 
 def test_every_partners_cached_deal_page_shows_the_removal(world, client_for):
     """The job writes many partners' deals in one statement: its audit call names every one
-    of them (prm.audit.audit(partners=...)), so no partner's cached deal page keeps the contact."""
+    of them (prm.audit.log.audit(partners=...)), so no partner's cached deal page keeps the contact."""
     (lost_a, *_rest) = _stale_set(world.partner_a)
     (lost_b, *_rest) = _stale_set(world.partner_b)
     pages = [

@@ -118,7 +118,7 @@ def _search_log(w):
 
 
 def _audit_event(w):
-    from prm.audit import audit
+    from prm.audit.log import audit
 
     return audit(actor=w.admin_a, action="matrix.test", target=w.partner_a)
 

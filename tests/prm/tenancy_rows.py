@@ -2,7 +2,7 @@ from tests.tenancy import LOGIN, MANAGERS, PUBLIC, Row, expect
 
 
 def _secret_audit_row(w):
-    from prm.audit import audit
+    from prm.audit.log import audit
 
     audit(actor=w.admin_a, action="tenancy.secret-7f3a", target=w.partner_a)
     return {}
@@ -44,7 +44,7 @@ ROWS += [
 
 def _notification_for(user) -> int:
     from prm.models import Notification
-    from prm.notifications import notify
+    from prm.notifications.center import notify
 
     notify(kind="campaign_new", recipients=[user], event_key="tenancy", params={"title": "t"}, url="/")
     return Notification.objects.get(recipient=user, event_key="tenancy").pk

@@ -53,8 +53,8 @@ def test_the_account_forms_tie_errors_to_fields_too(client):
 def test_a_chart_says_what_it_shows_in_both_languages():
     import pygal
 
-    from prm import charts
     from prm.templatetags.prm_tags import chart_img
+    from prm.ui import charts
 
     with translation.override("en"):
         chart = pygal.Bar(js=[], title="Won revenue by month")

@@ -16,7 +16,7 @@ from django.core import mail
 from django.urls import reverse
 
 from partners.models import Membership
-from prm.admin_mixins import users_for_staff
+from prm.access.admin_mixins import users_for_staff
 from prm.models import AuditEvent
 from tests.factories import UserFactory
 from tests.prm.test_admin_escalation import user_form

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 
 from partners.models import Partner, PartnerType
-from prm.admin_mixins import AuditedAdminMixin, SuperuserOnlyAdminMixin, is_scoped_model
+from prm.access.admin_mixins import AuditedAdminMixin, SuperuserOnlyAdminMixin, is_scoped_model
 from promotion.models import Announcement, Campaign
 from tests.factories import PartnerFactory
 from tests.prm.admin_rows import ROWS

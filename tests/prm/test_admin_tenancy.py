@@ -4,7 +4,7 @@ Every registered model x (changelist, add, change, delete, history and, for guar
 admins, the object-permission screens) x every role of the `world` fixture. A model
 registered without a row in tests/prm/admin_rows.py fails `test_every_registered_model_has_a_row`.
 
-Expectations come from prm/roles.py (which models a role may use) and the row's `owned`
+Expectations come from prm/access/roles.py (which models a role may use) and the row's `owned`
 flag (partner A's object: a 404 for a manager not assigned to A), never from the admin code.
 """
 
@@ -13,9 +13,9 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from prm.admin_mixins import PartnerScopedAdminMixin
+from prm.access.admin_mixins import PartnerScopedAdminMixin
+from prm.access.roles import role_permissions
 from prm.models import CHANNEL_MANAGERS, SUPPORT
-from prm.roles import role_permissions
 from tests.prm.admin_rows import ROWS
 
 LOGIN = "login"

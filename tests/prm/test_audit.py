@@ -4,7 +4,7 @@ import pytest
 from allauth.mfa import signals as mfa_signals
 from django.urls import reverse
 
-from prm.audit import audit
+from prm.audit.log import audit
 from prm.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Audit action codes are shown as readable, translated labels (prm/audit_labels.py) on the
+"""Audit action codes are shown as readable, translated labels (prm/audit/labels.py) on the
 staff audit page and on partner 360."""
 
 import re
@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from partners.models import Application
-from prm.audit import audit
-from prm.audit_labels import ACTION_LABELS, action_label
+from prm.audit.labels import ACTION_LABELS, action_label
+from prm.audit.log import audit
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = [
@@ -37,7 +37,7 @@ def _codes_in_source() -> set[str]:
             text = path.read_text()
             for match in LITERAL.finditer(text):
                 codes.update(code for code in match.groups() if code)
-            if path.name == "audit_receivers.py":
+            if path.relative_to(ROOT).as_posix() == "prm/audit/receivers.py":
                 codes.update(TUPLE.findall(text))
                 codes.update(re.findall(r'"(admin\.[a-z]+|guardian\.[a-z]+)"', text))
     return codes

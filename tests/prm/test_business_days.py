@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from prm.business_days import add_business_days, business_days_between, is_business_day
+from prm.i18n.business_days import add_business_days, business_days_between, is_business_day
 from prm.models import ClosureDay
 from threads.services import add_business_days as thread_due
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incentives.models import Deal
-from prm.export_jobs import export_jobs_purge
-from prm.exports import stream_rows
+from prm.exports.jobs import export_jobs_purge
+from prm.exports.streaming import stream_rows
 from prm.models import AuditEvent, ExportJob
 from tests.incentives.factories import DealFactory
 
@@ -115,7 +115,7 @@ def test_a_failed_export_says_so(world, client, small_threshold, django_capture_
     job = ExportJob.objects.create(
         user=world.member_a, name="x", path="/staff/deals/", language="en", total=9
     )
-    from prm.export_jobs import export_job_run
+    from prm.exports.jobs import export_job_run
 
     export_job_run(job_id=job.pk)  # a member is not staff: the view refuses, the job fails
     job.refresh_from_db()
@@ -127,7 +127,7 @@ def test_a_failed_export_says_so(world, client, small_threshold, django_capture_
 def test_the_audit_log_export_is_audited_once_in_the_background(
     world, client, small_threshold, django_capture_on_commit_callbacks
 ):
-    from prm.audit import audit
+    from prm.audit.log import audit
 
     for n in range(3):
         audit(actor=world.manager_a, action="test.event", partner=world.partner_a, n=n)

@@ -2,7 +2,7 @@
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
-from prm.failopen_cache import FailOpenRedisCache
+from prm.cache.failopen import FailOpenRedisCache
 
 
 def unreachable_cache():

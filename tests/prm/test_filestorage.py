@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 
-from prm.filestorage import FileSystemStorage, StorageErrorMiddleware, StorageUnavailable
+from prm.files.filesystem import FileSystemStorage, StorageErrorMiddleware, StorageUnavailable
 
 
 class DiskFullAfterFirstChunk(ContentFile):

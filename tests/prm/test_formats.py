@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from prm.formats import date_long, date_short, yen, yen_short
-from prm.kana import normalise
+from prm.i18n.formats import date_long, date_short, yen, yen_short
+from prm.i18n.kana import normalise
 
 
 def test_yen_has_no_decimals():

@@ -9,10 +9,10 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from prm import ratelimit
-from prm.clientip import client_ip
-from prm.exports import csv_response, safe_cell
-from prm.markdown import render_markdown
+from prm.exports.streaming import csv_response, safe_cell
+from prm.http import ratelimit
+from prm.http.clientip import client_ip
+from prm.text.markdown import render_markdown
 from tests.partners.test_apply import lookups, valid  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from incentives.normalise import company_key
 from partners.models import Partner
-from prm.kana import kana_order, sort_key, strip_legal_words, suggest_reading, to_katakana
+from prm.i18n.kana import kana_order, sort_key, strip_legal_words, suggest_reading, to_katakana
 from tests.factories import PartnerFactory
 
 MIXED = [

@@ -1,6 +1,6 @@
 """SudachiPy reads names at least as well as pykakasi did (tests/prm/kana_readings.py)."""
 
-from prm.kana import suggest_reading
+from prm.i18n.kana import suggest_reading
 from tests.prm.kana_readings import ROWS
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core import mail
 
-from prm.markdown import render_markdown
+from prm.text.markdown import render_markdown
 
 REMOTE = [
     "/&#9;/evil.example/x.png",  # the reported bypass: nh3 decodes the tab, browsers drop it

@@ -9,8 +9,9 @@ from django.urls import reverse
 from incentives import services as incentives_services
 from incentives import tasks as incentives_tasks
 from incentives.models import Deal
-from prm import notifications, tasks
+from prm import tasks
 from prm.models import Notification, NotificationPreference
+from prm.notifications import center
 from tests.incentives.factories import DealFactory, make_tiers
 
 
@@ -26,7 +27,7 @@ def tiers(db):
 def test_the_same_event_is_stored_and_mailed_once(world, django_capture_on_commit_callbacks):
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            notifications.notify(
+            center.notify(
                 kind="campaign_new",
                 recipients=[world.admin_a, world.member_a],
                 event_key="campaign:1",
@@ -39,7 +40,7 @@ def test_the_same_event_is_stored_and_mailed_once(world, django_capture_on_commi
 
 def test_unknown_kind_is_refused(world):
     with pytest.raises(ValueError):
-        notifications.notify(kind="nope", recipients=[world.admin_a], event_key="x")
+        center.notify(kind="nope", recipients=[world.admin_a], event_key="x")
 
 
 @pytest.mark.parametrize(
@@ -49,22 +50,20 @@ def test_unknown_kind_is_refused(world):
 def test_preferences_are_honoured(world, django_capture_on_commit_callbacks, channel, in_app, mails_now):
     _prefer(world.member_a, "campaign_new", channel)
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify(
+        center.notify(
             kind="campaign_new", recipients=[world.member_a], event_key="c:1", params={"title": "T"}
         )
     n = Notification.objects.get()
     assert n.in_app is in_app
     assert len(mail.outbox) == mails_now
-    assert notifications.unread_count(world.member_a) == (1 if in_app else 0)
+    assert center.unread_count(world.member_a) == (1 if in_app else 0)
 
 
 def test_daily_summary_collects_digest_rows_once(world):
     _prefer(world.member_a, "campaign_new", "digest")
     _prefer(world.member_a, "announcement_new", "digest")
-    notifications.notify(
-        kind="campaign_new", recipients=[world.member_a], event_key="c:1", params={"title": "A"}
-    )
-    notifications.notify(
+    center.notify(kind="campaign_new", recipients=[world.member_a], event_key="c:1", params={"title": "A"})
+    center.notify(
         kind="announcement_new", recipients=[world.member_a], event_key="a:1", params={"title": "B"}
     )
     assert tasks.send_notification_summaries() == 1
@@ -80,7 +79,7 @@ def test_emails_are_in_the_recipients_language(world, django_capture_on_commit_c
     world.member_a.language = "ja"
     world.member_a.save(update_fields=["language"])
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify(
+        center.notify(
             kind="campaign_new",
             recipients=[world.admin_a, world.member_a],
             event_key="c",
@@ -114,7 +113,7 @@ def test_in_app_only_preference_suppresses_the_deal_email(world, tiers, django_c
         incentives_services.deal_approve(deal=deal, actor=world.manager_a, reason="OK")
     assert world.member_a.email not in {m.to[0] for m in mail.outbox}
     assert world.admin_a.email in {m.to[0] for m in mail.outbox}
-    assert notifications.unread_count(world.member_a) == 1
+    assert center.unread_count(world.member_a) == 1
 
 
 def test_protection_ending_notifies_once_per_sweep(world, tiers, django_capture_on_commit_callbacks):
@@ -149,9 +148,7 @@ def test_application_assigned_notifies_the_reviewer(world, django_capture_on_com
 def test_the_bell_costs_one_indexed_query_per_page(
     world, client_for, django_assert_max_num_queries, url_name
 ):
-    notifications.notify(
-        kind="campaign_new", recipients=[world.member_a], event_key="c:1", params={"title": "T"}
-    )
+    center.notify(kind="campaign_new", recipients=[world.member_a], event_key="c:1", params={"title": "T"})
     client = client_for(world.member_a)
     client.get(reverse(url_name))  # warm the session
     with django_assert_max_num_queries(40) as captured:
@@ -167,7 +164,7 @@ def test_page_cost_does_not_grow_with_notifications(world, client_for, django_as
     url = reverse("notifications")
     client.get(url)
     for i in range(30):
-        notifications.notify(
+        center.notify(
             kind="campaign_new", recipients=[world.member_a], event_key=f"c:{i}", params={"title": str(i)}
         )
     with django_assert_max_num_queries(12):
@@ -176,10 +173,10 @@ def test_page_cost_does_not_grow_with_notifications(world, client_for, django_as
 
 
 def test_list_and_mark_read(world, client_for):
-    notifications.notify(
+    center.notify(
         kind="campaign_new", recipients=[world.member_a], event_key="c:1", params={"title": "Spring"}, url="/"
     )
-    notifications.notify(
+    center.notify(
         kind="campaign_new", recipients=[world.admin_b], event_key="c:1", params={"title": "B only"}
     )
     client = client_for(world.member_a)
@@ -190,13 +187,11 @@ def test_list_and_mark_read(world, client_for):
     assert client.post(reverse("notification_read", args=[other.pk])).status_code == 404
     response = client.post(reverse("notification_read", args=[own.pk]))
     assert response.status_code == 302 and response["Location"] == "/"
-    assert notifications.unread_count(world.member_a) == 0
-    notifications.notify(
-        kind="campaign_new", recipients=[world.member_a], event_key="c:2", params={"title": "x"}
-    )
+    assert center.unread_count(world.member_a) == 0
+    center.notify(kind="campaign_new", recipients=[world.member_a], event_key="c:2", params={"title": "x"})
     client.post(reverse("notification_read_all"))
-    assert notifications.unread_count(world.member_a) == 0
-    assert notifications.unread_count(world.admin_b) == 1
+    assert center.unread_count(world.member_a) == 0
+    assert center.unread_count(world.admin_b) == 1
 
 
 def test_preferences_page_saves_per_kind(world, client_for):

@@ -114,7 +114,7 @@ def test_it_hands_files_to_the_web_server_when_configured(world, client_for, set
 
 def test_the_migration_helper_moves_old_public_files(world):
     from content.models import AssetVersion
-    from prm.storage import move_public_files_to_private
+    from prm.files.storage import move_public_files_to_private
 
     asset = _asset(world)
     version = asset.current_version
@@ -184,7 +184,7 @@ def s3_storages(moto_endpoint, settings, monkeypatch):
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     ).create_bucket(Bucket="prm-media")
-    from prm.storage import storages_from_env
+    from prm.files.storage import storages_from_env
 
     settings.STORAGES = storages_from_env(
         environ.Env(), static_backend=settings.STORAGES["staticfiles"]["BACKEND"]

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
-from prm import ratelimit
+from prm.http import ratelimit
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,10 @@
-"""prm/roles.py is the one place that says who may do what."""
+"""prm/access/roles.py is the one place that says who may do what."""
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from prm.roles import ROLES, apply_roles, role_permissions
+from prm.access.roles import ROLES, apply_roles, role_permissions
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
-"""prm.scoping: the planner-friendly shape of a staff scope must never widen it."""
+"""prm.access.scoping: the planner-friendly shape of a staff scope must never widen it."""
 
 from incentives.models import Deal
-from prm.scoping import scoped, sees_every_partner
+from prm.access.scoping import scoped, sees_every_partner
 from prm.tenancy import partners_for_staff
 from tests.factories import UserFactory
 from tests.incentives.factories import DealFactory

@@ -1,11 +1,11 @@
-"""prm.transitions.transition: lock, guard, set, save, audit, in one place."""
+"""prm.audit.transitions.transition: lock, guard, set, save, audit, in one place."""
 
 import pytest
 
 from content.models import Asset
 from content.services import ContentError, asset_archive, asset_publish
+from prm.audit.transitions import transition
 from prm.models import AuditEvent
-from prm.transitions import transition
 from tests.content.factories import AssetFactory
 
 

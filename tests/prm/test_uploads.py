@@ -1,4 +1,4 @@
-"""The one upload validator (prm.uploads) and the four places that use it."""
+"""The one upload validator (prm.files.uploads) and the four places that use it."""
 
 import struct
 import zlib
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
-from prm.uploads import validate_upload
+from prm.files.uploads import validate_upload
 
 
 def huge_png(width: int, height: int, name="logo.png") -> SimpleUploadedFile:
@@ -118,7 +118,7 @@ def real_png(width: int, height: int, name: str) -> SimpleUploadedFile:
 
 @translation.override("en")
 def test_images_in_one_request_share_a_pixel_budget():
-    from prm.uploads import pixel_budget
+    from prm.files.uploads import pixel_budget
 
     with pixel_budget(3_000_000) as budget:
         for n in range(2):
@@ -157,4 +157,4 @@ def test_one_post_with_five_large_images_decodes_only_what_fits(world, client_fo
 
 
 def test_the_middleware_is_installed(settings):
-    assert "prm.uploads.PixelBudgetMiddleware" in settings.MIDDLEWARE
+    assert "prm.files.uploads.PixelBudgetMiddleware" in settings.MIDDLEWARE

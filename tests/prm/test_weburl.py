@@ -14,8 +14,8 @@ from django.db.models import CheckConstraint
 from django.template import Context, Template
 from django.urls import reverse
 
-from prm import weburl
-from prm.weburl import WebURLField, WebURLFormField, clean_web_url, is_web_url, safe_href
+from prm.text import weburl
+from prm.text.weburl import WebURLField, WebURLFormField, clean_web_url, is_web_url, safe_href
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_APPS = (

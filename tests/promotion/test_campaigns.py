@@ -165,7 +165,7 @@ def test_generation_is_once_per_partner_and_version(world, django_capture_on_com
 
 def test_kit_files_are_private(world, django_capture_on_commit_callbacks):
     """A partner's co-branded copy is in the private storage: no public URL, only the view."""
-    from prm.storage import PrivateFileSystemStorage
+    from prm.files.storage import PrivateFileSystemStorage
 
     asset = asset_with_file("image")
     campaign = CampaignFactory()

@@ -1,4 +1,4 @@
-"""promotion emits campaign_new and announcement_new through prm.notifications, once per
+"""promotion emits campaign_new and announcement_new through prm.notifications.center, once per
 person and event, from the reminder sweep."""
 
 from datetime import timedelta

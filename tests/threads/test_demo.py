@@ -6,12 +6,12 @@ from threads.models import Message, Thread
 
 
 def test_demo_seed_is_idempotent_and_sends_nothing(db):
+    from devtools import logins
     from partners import demo as partners_demo
-    from prm import demo as prm_demo
     from threads import demo
 
     out = io.StringIO()
-    prm_demo.seed(out)
+    logins.seed(out)
     partners_demo.seed(out)
     demo.seed(out)
     counts = (Thread.objects.count(), Message.objects.count())

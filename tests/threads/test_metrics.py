@@ -166,12 +166,12 @@ def test_metrics_page_query_count_does_not_grow(role, world, client_for, django_
 
 
 def test_the_cached_metrics_may_lag_then_follow_answers_and_the_clock(world, client_for, time_machine):
-    """Every-thread metrics may lag five minutes (prm.pagecache.lagging; the page says when
+    """Every-thread metrics may lag five minutes (prm.cache.pagecache.lagging; the page says when
     they were counted): an answer shows once that has passed. A question passing its
     response target shows at once, with no change to the data."""
     from django.core.cache import cache
 
-    from prm import pagecache
+    from prm.cache import pagecache
 
     time_machine.move_to(NOW, tick=False)
     waiting = known(world, category="deals", created=NOW - timedelta(hours=23))  # due today 13:00

@@ -104,7 +104,7 @@ def test_nothing_is_sent_before_commit(world, django_capture_on_commit_callbacks
         make_thread(world.partner_a, world.member_a)
     assert mail.outbox == []
     # The notification task (cache invalidations of the unread badge run on commit too).
-    assert len([c for c in callbacks if getattr(c, "__module__", "") != "prm.pagecache"]) == 1
+    assert len([c for c in callbacks if getattr(c, "__module__", "") != "prm.cache.pagecache"]) == 1
 
 
 def test_inactive_and_foreign_users_are_not_notified(world, posting):

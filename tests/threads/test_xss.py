@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from prm.markdown import ALLOWED_TAGS, render_markdown
+from prm.text.markdown import ALLOWED_TAGS, render_markdown
 from tests.threads.xss_vectors import XSS_VECTORS
 
 DANGEROUS_TAGS = {

@@ -10,7 +10,7 @@ Reversible: migrating back moves them back."""
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import prm.weburl
+import prm.text.weburl
 import training.models
 from django.conf import settings
 from django.db import migrations, models
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                         ('estimated_minutes', models.PositiveIntegerField(default=30, verbose_name='estimated minutes')),
                         ('is_published', models.BooleanField(db_index=True, default=False, verbose_name='published')),
                         ('external_id', models.CharField(blank=True, max_length=120, verbose_name='course id in the LMS')),
-                        ('external_url', prm.weburl.WebURLField(blank=True, verbose_name='course URL in the LMS')),
+                        ('external_url', prm.text.weburl.WebURLField(blank=True, verbose_name='course URL in the LMS')),
                         ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
                     ],
                     options={
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
                         ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
                         ('title', models.CharField(max_length=200, verbose_name='title')),
                         ('body', models.TextField(blank=True, verbose_name='text (Markdown)')),
-                        ('video_url', prm.weburl.WebURLField(blank=True, help_text='YouTube or Vimeo; shown as an embedded player.', verbose_name='video URL')),
+                        ('video_url', prm.text.weburl.WebURLField(blank=True, help_text='YouTube or Vimeo; shown as an embedded player.', verbose_name='video URL')),
                         ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='training.course', verbose_name='course')),
                     ],
                     options={

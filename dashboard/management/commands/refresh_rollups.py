@@ -3,7 +3,7 @@ or an outage of beat. Safe while the portal serves: each rebuild is one transact
 
 from django.core.management.base import BaseCommand
 
-from prm import registry
+from prm.ui import registry
 
 
 class Command(BaseCommand):

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
-from prm import emails, tasks
+from prm import tasks
+from prm.notifications import emails
 
 
 class Command(BaseCommand):

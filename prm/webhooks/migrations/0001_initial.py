@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import prm.webhooks.urls
-import prm.weburl
+import prm.text.weburl
 from django.conf import settings
 from django.db import migrations, models
 
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             name='Endpoint',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', prm.weburl.WebURLField(max_length=500, validators=[prm.webhooks.urls.validate_endpoint_url], verbose_name='URL')),
+                ('url', prm.text.weburl.WebURLField(max_length=500, validators=[prm.webhooks.urls.validate_endpoint_url], verbose_name='URL')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
                 ('event_types', models.JSONField(default=list, verbose_name='event types')),
                 ('secret_encrypted', models.TextField(editable=False)),

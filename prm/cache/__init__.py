@@ -1,0 +1,3 @@
+"""Caching: the one page-cache policy (`pagecache`, docs/CONVENTIONS.md "Caching") and the
+Redis cache backend that fails open.
+"""

@@ -1,0 +1,3 @@
+"""Language and country: money and date formats, kana readings and the あいうえお order, Japanese
+business days.
+"""

@@ -1,0 +1,1 @@
+"""Text people write: the one rule for web addresses and Markdown rendered then sanitised."""
