@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -9,7 +10,7 @@ from functools import lru_cache
 
 import pygal
 from django.db import connection
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Replace, TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -819,3 +820,17 @@ def tiers_block(query: BlockQuery) -> dict:
         "series": {_("Partners"): [r[1] for r in out]},
         "detail_url": "incentives:staff_overview",
     }
+
+
+# --- Payouts (payouts/ pays approved statements) ------------------------------------------
+
+
+def earnings_payable(*, until: date, partner_ids: Collection[int] | None = None) -> QuerySet[Earning]:
+    """Lines of approved (reviewed, not yet paid) statements of months up to `until`: what
+    payouts may put on a payment statement, with what its description needs."""
+    qs = Earning.objects.filter(statement__status=Statement.Status.APPROVED, statement__period__lte=until)
+    if partner_ids is not None:
+        qs = qs.filter(statement__partner_id__in=partner_ids)
+    return qs.select_related("statement", "program", "deal", "tier_change__to_tier").order_by(
+        "statement__period", "pk"
+    )

@@ -99,6 +99,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 CHANNEL_MANAGERS = "Channel managers"
 SUPPORT = "Support"
+FINANCE = "Finance"  # approves payment statements, produces transfer files (payouts)
 
 
 class AuditEvent(models.Model):

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "incentives",
     "promotion",
     "threads",
+    "payouts",  # payment statements, notices (支払通知書) and 全銀 transfer files (after funds: its demo pays a claim)
     "dashboard",
     "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit.log, delivery by Celery
     "api",  # the partner API (/api/v1/) and its token and webhook pages
@@ -574,3 +575,21 @@ PRM_WEBHOOK_RETRY_SCHEDULE = env.list(
     "PRM_WEBHOOK_RETRY_SCHEDULE", cast=int, default=[5, 300, 1800, 7200, 18000, 36000, 36000]
 )
 PRM_WEBHOOK_REQUEUE_AFTER = env.int("PRM_WEBHOOK_REQUEUE_AFTER", default=120)
+# Payouts (payouts/, docs/payouts.md): the vendor as the payment notice names it (its legal
+# name and qualified-invoice registration number, the notice's issuer), the days a partner
+# has to object to a notice before it counts as confirmed (仕入明細書), and the vendor's side
+# of the 全銀 transfer file (委託者コード from the bank, name in half-width katakana, the
+# account the transfers leave from).
+PRM_PAYOUT_ISSUER_NAME = env("PRM_PAYOUT_ISSUER_NAME", default="") or PRM_VENDOR_NAME
+PRM_PAYOUT_ISSUER_REGISTRATION_NUMBER = env("PRM_PAYOUT_ISSUER_REGISTRATION_NUMBER", default="")
+PRM_PAYOUT_OBJECTION_DAYS = env.int("PRM_PAYOUT_OBJECTION_DAYS", default=10)
+PRM_ZENGIN_ORIGINATOR = {
+    "code": env("PRM_ZENGIN_ORIGINATOR_CODE", default="0000000000"),
+    "name": env("PRM_ZENGIN_ORIGINATOR_NAME", default=""),
+    "bank_code": env("PRM_ZENGIN_BANK_CODE", default="0000"),
+    "bank_name": env("PRM_ZENGIN_BANK_NAME", default=""),
+    "branch_code": env("PRM_ZENGIN_BRANCH_CODE", default="000"),
+    "branch_name": env("PRM_ZENGIN_BRANCH_NAME", default=""),
+    "account_type": env("PRM_ZENGIN_ACCOUNT_TYPE", default="1"),
+    "account_number": env("PRM_ZENGIN_ACCOUNT_NUMBER", default="0000000"),
+}

@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("content.urls")),
     path("", include("incentives.urls")),
+    path("", include("payouts.urls")),
     path("", include("privacy.urls")),
     path("", include("promotion.urls")),
     path("", include("threads.urls")),

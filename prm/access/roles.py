@@ -12,7 +12,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
-from prm.models import CHANNEL_MANAGERS, SUPPORT
+from prm.models import CHANNEL_MANAGERS, FINANCE, SUPPORT
 
 ALL = ("add", "change", "delete", "view")
 EDIT = ("add", "change", "view")
@@ -86,6 +86,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "threads.thread": REVIEW,
         "threads.message": READ,
         "threads.attachment": READ,
+        # Payouts: their partners' payment statements, read-only (finance pays).
+        "payouts.payout": READ,
+        "payouts.payoutline": READ,
     },
     SUPPORT: {
         # Threads, with read-only partner context.
@@ -98,6 +101,17 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "onboarding.onboardingtask": READ,
         "training.usercertification": READ,
         "incentives.partnertierstate": READ,
+    },
+    FINANCE: {
+        # Payouts: reviews payee profiles and statements, produces transfer files, records
+        # payments (the staff pages, through the services); every partner, read-only context.
+        "payouts.payout": REVIEW,
+        "payouts.payoutline": READ,
+        "payouts.payeeprofile": REVIEW,
+        "payouts.transferbatch": READ,
+        "partners.partner": READ,
+        "incentives.statement": READ,
+        "incentives.earning": READ,
     },
 }
 

@@ -16,7 +16,9 @@ def send_templated_mail(
     html_template: str,
     context: dict,
     headers: dict | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> None:
+    """`attachments`: (filename, content, MIME type) triples, e.g. a PDF rendered in `language`."""
     with translation.override(language or settings.LANGUAGE_CODE):
         context = {"site_url": settings.SITE_URL, **context}
         # Subjects are one line, however the template wraps them.
@@ -25,6 +27,8 @@ def send_templated_mail(
         html = render_to_string(html_template, context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to, headers=headers)
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     message.send()
 
 
@@ -39,12 +43,13 @@ def templates(stem: str) -> dict:
     }
 
 
-def send_to_user(user, *, stem: str, context: dict) -> None:
+def send_to_user(user, *, stem: str, context: dict, attachments=None) -> None:
     """The trio of `stem` to `user`, in the user's language, with `user` in the context."""
     send_templated_mail(
         to=[user.email],
         language=user.language,
         context={"user": user, **context},
+        attachments=attachments,
         **templates(stem),
     )
 

@@ -1,0 +1,34 @@
+"""Column definitions of the finance pages (HTML and CSV: prm.exports.columns)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from prm.exports.columns import Column
+
+CELLS = "payouts/staff/cells/"
+
+PAYOUT_COLUMNS = [
+    Column(_("Number"), lambda p: p.number, cell=CELLS + "payout_link.html"),
+    Column(_("Partner"), lambda p: p.partner.name),
+    Column(_("Month"), lambda p: p.period.strftime("%Y-%m")),
+    Column(_("Status"), lambda p: p.get_status_display(), cell=CELLS + "status.html"),
+    Column(_("Registration number"), lambda p: p.registration_number, html=False),
+    Column(_("Excl. tax (JPY)"), lambda p: p.net_total, cell=CELLS + "yen.html", css="text-end"),
+    Column(_("10% items (JPY)"), lambda p: p.net_standard, html=False),
+    Column(_("Tax at 10% (JPY)"), lambda p: p.tax_standard, html=False),
+    Column(_("8% items (JPY)"), lambda p: p.net_reduced, html=False),
+    Column(_("Tax at 8% (JPY)"), lambda p: p.tax_reduced, html=False),
+    Column(_("Tax (JPY)"), lambda p: p.tax_total, cell=CELLS + "yen.html", css="text-end"),
+    Column(_("Amount paid (JPY)"), lambda p: p.total, cell=CELLS + "yen.html", css="text-end"),
+    Column(_("Deductible tax share (%)"), lambda p: p.deductible_percent, html=False),
+    Column(_("Transfer file"), lambda p: p.batch_id or "", html=False),
+    Column(_("Transferred on"), lambda p: p.paid_on or ""),
+]
+
+# Approved earnings on no statement yet (rows: incentives.Earning with statement, program).
+UNPAID_COLUMNS = [
+    Column(_("Partner"), lambda e: e.statement.partner.name),
+    Column(_("Month"), lambda e: e.statement.period.strftime("%Y-%m")),
+    Column(_("Program"), lambda e: e.program.name),
+    Column(_("Kind"), lambda e: e.program.get_kind_display()),
+    Column(_("Excl. tax (JPY)"), lambda e: e.amount, cell=CELLS + "yen.html", css="text-end"),
+]
