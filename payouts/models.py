@@ -144,9 +144,9 @@ class Payout(models.Model):
     period = models.DateField(_("period (first day of month)"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Per rate, tax-exclusive totals and their tax (computed once per statement and rate).
-    net_standard = models.DecimalField(_("10% items (JPY)"), max_digits=16, decimal_places=0, default=0)
+    net_standard = models.DecimalField(_("Items at 10% (JPY)"), max_digits=16, decimal_places=0, default=0)
     tax_standard = models.DecimalField(_("tax at 10% (JPY)"), max_digits=16, decimal_places=0, default=0)
-    net_reduced = models.DecimalField(_("8% items (JPY)"), max_digits=16, decimal_places=0, default=0)
+    net_reduced = models.DecimalField(_("Items at 8% (JPY)"), max_digits=16, decimal_places=0, default=0)
     tax_reduced = models.DecimalField(_("tax at 8% (JPY)"), max_digits=16, decimal_places=0, default=0)
     total = models.DecimalField(_("amount paid (JPY)"), max_digits=16, decimal_places=0, default=0)
     # What the statement was issued with (the profile may change afterwards).
@@ -237,7 +237,7 @@ class PayoutLine(models.Model):
         MDF = "mdf", _("Market development funds")
 
     payout = models.ForeignKey(
-        Payout, on_delete=models.CASCADE, related_name="lines", verbose_name=_("statement")
+        Payout, on_delete=models.CASCADE, related_name="lines", verbose_name=_("payment statement")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("description"), max_length=300)

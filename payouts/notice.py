@@ -34,9 +34,11 @@ def yen(value) -> str:
 def _fit(text: str, width: float, size: float) -> str:
     """The text cut to fit `width` (names and descriptions are the partner's own words)."""
     text = " ".join(str(text).split())
-    while text and pdfmetrics.stringWidth(text, FONT, size) > width:
-        text = text[:-2] + "…"
-    return text
+    if pdfmetrics.stringWidth(text, FONT, size) <= width:
+        return text
+    while len(text) > 1 and pdfmetrics.stringWidth(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:
@@ -62,7 +64,8 @@ class Page:
 
     def text(self, text: str, *, size: float = 9, x: float = LEFT, right: bool = False, width: float = 0):
         self.pdf.setFont(FONT, size)
-        text = _fit(text, width or (RIGHT - x), size)
+        # Right-aligned text ends at x: it may use the line up to the left margin.
+        text = _fit(text, width or ((x - LEFT) if right else (RIGHT - x)), size)
         if right:
             self.pdf.drawRightString(x, self.y, text)
         else:

@@ -1,0 +1,81 @@
+"""The pages as finance and partner admins use them (the matrix refuses everyone else)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from payouts import services
+from payouts.models import PayeeProfile, Payout, TransferBatch
+from prm.models import AuditEvent
+from tests.payouts.helpers import approved_statement, finance_user, payee
+from tests.payouts.tenancy_rows import profile_post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_finance_walks_the_pages(world, client_for, django_capture_on_commit_callbacks):
+    finance = finance_user()
+    client = client_for(finance)
+    payee(world.partner_a, approved=False)
+    approved_statement(world.partner_a, amounts=(Decimal(50_000),))
+    assert client.get(reverse("payouts:staff_payees")).status_code == 200
+    profile = PayeeProfile.objects.get()
+    assert client.post(reverse("payouts:staff_payee_approve", args=[profile.pk])).status_code == 302
+    response = client.post(reverse("payouts:staff_build"), {"period": "2026-11"})
+    assert response.status_code == 302
+    payout = Payout.objects.get()
+    for name in ("staff_list", "staff_unpaid"):
+        assert client.get(reverse(f"payouts:{name}")).status_code == 200
+    page = client.get(reverse("payouts:staff_detail", args=[payout.pk]))
+    assert page.status_code == 200 and "55,000" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("payouts:staff_approve", args=[payout.pk]))
+    assert Payout.objects.get().status == "approved"
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client.post(reverse("payouts:staff_transfers"), {"transfer_date": tomorrow.isoformat()})
+    batch = TransferBatch.objects.get()
+    assert response["Location"] == reverse("payouts:staff_transfer", args=[batch.pk])
+    file = client.get(reverse("payouts:staff_transfer_file", args=[batch.pk]))
+    assert file.content == bytes(batch.content) and file["Content-Disposition"].startswith("attachment")
+    assert AuditEvent.objects.filter(action="transfer_batch.downloaded").exists()
+    # Paid today (the bank has made the transfers); a future date is refused.
+    bad = client.post(reverse("payouts:staff_transfer", args=[batch.pk]), {"paid_on": tomorrow.isoformat()})
+    assert bad.status_code == 200 and Payout.objects.get().status == "approved"
+    client.post(
+        reverse("payouts:staff_transfer", args=[batch.pk]), {"paid_on": timezone.localdate().isoformat()}
+    )
+    assert Payout.objects.get().status == "paid"
+    csv = client.get(reverse("payouts:staff_list") + "?status=paid&format=csv")
+    assert "55000" in b"".join(csv.streaming_content).decode("utf-8-sig")
+
+
+def test_partner_admin_writes_the_profile_and_it_waits_for_review(world, client_for):
+    client = client_for(world.admin_a)
+    data = profile_post(world) | {"registration_number": "T7000012050003"}  # wrong check digit
+    page = client.post(reverse("payouts:payee"), data)
+    assert page.status_code == 200 and 'aria-invalid="true"' in page.content.decode()
+    assert not PayeeProfile.objects.exists()
+    data = profile_post(world) | {"account_holder_kana": "山田"}
+    assert client.post(reverse("payouts:payee"), data).status_code == 200
+    assert client.post(reverse("payouts:payee"), profile_post(world)).status_code == 302
+    profile = PayeeProfile.objects.get()
+    assert profile.account_holder_kana == "ｶ)ﾃｽﾄ" and profile.status == "pending"
+    event = AuditEvent.objects.get(action="payee_profile.changed")
+    assert event.data["account"] == "****567" and "1234567" not in str(event.data)
+
+
+def test_partner_sees_only_issued_statements(world, client_for):
+    finance = finance_user()
+    approved_statement(world.partner_a, amounts=(Decimal(1_000),))
+    services.payouts_build(period=date(2026, 11, 1), actor=finance)
+    payout = Payout.objects.get()
+    client = client_for(world.admin_a)
+    assert client.get(reverse("payouts:detail", args=[payout.pk])).status_code == 404  # still a draft
+    payee(world.partner_a)
+    services.payout_approve(payout=payout, actor=finance)
+    assert client.get(reverse("payouts:detail", args=[payout.pk])).status_code == 200
+    pdf = client.get(reverse("payouts:notice", args=[payout.pk]) + "?lang=en")
+    assert pdf["Content-Type"] == "application/pdf" and pdf["Cache-Control"] == "private, no-store"
