@@ -216,6 +216,39 @@ def _legal_identity(w):
     )
 
 
+def _payout(w):
+    from payouts.models import Payout
+
+    return Payout.objects.create(partner=w.partner_a, period=date(2026, 11, 1))
+
+
+def _payout_line(w):
+    from payouts import services
+    from tests.payouts.helpers import approved_statement
+
+    approved_statement(w.partner_a, period=date(2026, 10, 1))
+    services.payouts_build(period=date(2026, 10, 1), actor=w.superuser)
+    return _model("payouts.PayoutLine").objects.get(payout__partner=w.partner_a)
+
+
+def _payee_profile(w):
+    from tests.payouts.helpers import payee
+
+    return payee(w.partner_a)
+
+
+def _transfer_batch(w):
+    return _model("payouts.TransferBatch").objects.create(
+        transfer_date=date(2026, 12, 25), content=b"", count=0, total=0
+    )
+
+
+def _model(label):
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
 ROWS: dict[str, AdminRow] = {
     "auth.group": AdminRow(_group, owned=False),
     "account.emailaddress": AdminRow(_email_address, owned=False),
@@ -279,4 +312,8 @@ ROWS: dict[str, AdminRow] = {
     "privacy.partnerlegalidentity": AdminRow(_legal_identity, owned=True),
     "privacy.datarequest": AdminRow(_data_request, owned=True),
     "privacy.partnerexport": AdminRow(_partner_export, owned=True),
+    "payouts.payeeprofile": AdminRow(_payee_profile, owned=True),
+    "payouts.payout": AdminRow(_payout, owned=True),
+    "payouts.payoutline": AdminRow(_payout_line, owned=True),
+    "payouts.transferbatch": AdminRow(_transfer_batch, owned=False),
 }
