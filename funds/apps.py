@@ -12,3 +12,8 @@ class FundsConfig(AppConfig):
 
         registry.register_staff_links(staff_views.staff_links, order=45)
         registry.register_dashboard_block("funds", queries.funds_block, order=65)
+
+        from funds import webhooks
+        from prm.webhooks import registry as webhook_events
+
+        webhook_events.register(*webhooks.EVENTS)

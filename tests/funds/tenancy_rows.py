@@ -2,6 +2,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from tests.tenancy import (
+    API_MANAGER_A_OBJECT,
+    API_MANAGERS,
+    API_PARTNER_ADMIN,
+    API_PARTNER_ADMIN_OBJECT,
     LOGIN,
     MANAGERS,
     PARTNER,
@@ -89,4 +93,18 @@ ROWS = [
     Row("funds:staff_funds", MANAGERS, kwargs=lambda w: (fund_a(w), {})[1]),
     Row("funds:staff_funds", MANAGERS, kwargs=lambda w: (fund_a(w), {})[1], query="?format=csv"),
     Row("funds:staff_fund", MANAGER_A_OBJECT, kwargs=lambda w: {"pk": fund_a(w).pk}),
+]
+
+
+API_ROWS = [
+    Row("api:fund-list", API_PARTNER_ADMIN, kwargs=lambda w: (fund_a(w), {})[1]),
+    Row("api:fund-request-list", API_PARTNER_ADMIN, kwargs=lambda w: (request_a(w), {})[1], leaks=leaks),
+    Row(
+        "api:fund-request-detail",
+        API_PARTNER_ADMIN_OBJECT,
+        kwargs=lambda w: {"pk": request_a(w).pk},
+        leaks=leaks,
+    ),
+    Row("api:vendor-fund-request-list", API_MANAGERS, kwargs=lambda w: (request_a(w), {})[1]),
+    Row("api:vendor-fund-request-detail", API_MANAGER_A_OBJECT, kwargs=lambda w: {"pk": request_a(w).pk}),
 ]
