@@ -5,6 +5,7 @@ read it through the API)."""
 from django.utils import timezone
 
 from api import serializers as s
+from funds.models import Claim, FundRequest
 from incentives.models import Deal, TierChange
 from onboarding.models import OnboardingPlan, OnboardingTask, TaskKind
 from partners.models import Application, Partner
@@ -94,6 +95,10 @@ def partners_queryset():
     return Partner.objects.select_related("tier_state__tier")
 
 
+def fund_requests_queryset():
+    return FundRequest.objects.select_related("partner", "claim")
+
+
 def register() -> None:
     """Tell prm.webhooks how each event's object reads (api.apps.ApiConfig.ready)."""
     registry.register_representation(
@@ -136,6 +141,18 @@ def register() -> None:
         queryset=lambda: Thread.objects.select_related("author"),
         partner=lambda thread, user: s.QuestionSerializer(thread).data,
         vendor=lambda thread, user: s.QuestionSerializer(thread).data,
+    )
+    registry.register_representation(
+        FundRequest,
+        queryset=fund_requests_queryset,
+        partner=lambda request, user: s.FundRequestSerializer(request).data,
+        vendor=lambda request, user: s.VendorFundRequestSerializer(request).data,
+    )
+    registry.register_representation(
+        Claim,
+        queryset=lambda: Claim.objects.all(),
+        partner=lambda claim, user: s.FundClaimSerializer(claim).data,
+        vendor=lambda claim, user: s.FundClaimSerializer(claim).data,
     )
     registry.register_representation(
         Campaign,

@@ -712,3 +712,64 @@ class CampaignResultsSerializer(serializers.Serializer):
 
 class VendorPlanSerializer(PlanSerializer):
     risk = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+# --- market development funds (funds) ------------------------------------------------------
+
+
+class FundSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    allocated_jpy = YenField(source="allocated")
+    reserved_jpy = YenField(source="reserved", help_text="Reserved for approved requests.")
+    committed_jpy = YenField(source="committed", help_text="Approved claims not yet paid.")
+    paid_jpy = YenField(source="paid")
+    available_jpy = YenField(source="available")
+
+
+class FundClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    request_id = serializers.IntegerField()
+    status = serializers.CharField()
+    actual_cost_jpy = YenField(source="actual_cost", help_text="Excluding consumption tax.")
+    leads = serializers.IntegerField()
+    attendees = serializers.IntegerField()
+    approved_amount_jpy = YenField(source="approved_amount", allow_null=True, help_text="Excluding tax.")
+    approved_at = serializers.DateTimeField(allow_null=True)
+    paid_on = serializers.DateField(allow_null=True)
+    decision_comment = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class FundRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    activity_type = serializers.CharField()
+    description = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    expected_leads = serializers.IntegerField()
+    expected_attendees = serializers.IntegerField()
+    expected_pipeline_jpy = YenField(source="expected_pipeline")
+    requested_amount_jpy = YenField(source="requested_amount")
+    approved_amount_jpy = YenField(source="approved_amount", allow_null=True)
+    campaign_id = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+    decision_comment = serializers.CharField()
+    decision_due_on = serializers.DateField(allow_null=True)
+    claim_due_on = serializers.DateField(allow_null=True)
+    submitted_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    claim = serializers.SerializerMethodField()
+
+    @extend_schema_field(FundClaimSerializer(allow_null=True))
+    def get_claim(self, obj):
+        claim = getattr(obj, "claim", None)
+        return FundClaimSerializer(claim).data if claim is not None else None
+
+
+class VendorFundRequestSerializer(FundRequestSerializer):
+    partner = PartnerRefSerializer()

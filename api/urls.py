@@ -20,6 +20,8 @@ router.register("statements", views.StatementViewSet, basename="statement")
 router.register("certifications", views.CertificationViewSet, basename="certification")
 router.register("content", views.AssetViewSet, basename="content")
 router.register("questions", views.QuestionViewSet, basename="question")
+router.register("funds", views.FundViewSet, basename="fund")
+router.register("funds/requests", views.FundRequestViewSet, basename="fund-request")
 # Vendor side
 router.register("vendor/partners", views.VendorPartnerViewSet, basename="vendor-partner")
 router.register("vendor/applications", views.VendorApplicationViewSet, basename="vendor-application")
@@ -27,6 +29,7 @@ router.register("vendor/deals", views.VendorDealViewSet, basename="vendor-deal")
 router.register("vendor/tier-changes", views.VendorTierChangeViewSet, basename="vendor-tier-change")
 router.register("vendor/programs", views.VendorProgramViewSet, basename="vendor-program")
 router.register("vendor/campaigns", views.VendorCampaignViewSet, basename="vendor-campaign")
+router.register("vendor/fund-requests", views.VendorFundRequestViewSet, basename="vendor-fund-request")
 
 urlpatterns = [
     path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),

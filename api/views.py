@@ -40,6 +40,7 @@ from content import library
 from content import queries as content_queries
 from content import services as content_services
 from content.models import Asset, AssetEvent
+from funds.models import Fund
 from incentives import queries as incentive_queries
 from incentives import services as incentives
 from incentives.forms import DealCloseForm, DealUpdateForm, ReviewForm
@@ -378,6 +379,43 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
                 )
             )
         return qs
+
+
+# --- partner: market development funds ----------------------------------------------------
+
+
+class FundViewSet(mixins.ListModelMixin, ApiViewSet):
+    """The company's market development funds per period, with what is reserved, approved
+    to pay, paid and available: portal administrators."""
+
+    queryset = Fund.objects.none()  # for the schema; get_queryset() scopes it
+
+    schema_tags = ["Partner: market development funds"]
+    audience = PartnerAdmin
+    scope_area = "incentives"
+    serializer_class = s.FundSerializer
+    ordering = ("-period_start", "-id")
+
+    def get_queryset(self):
+        return Fund.objects.for_partner(self.request.partner)
+
+
+class FundRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """MDF requests and their claims (read-only: requests are sent in the portal)."""
+
+    queryset = reps.fund_requests_queryset().none()  # for the schema; get_queryset() scopes it
+
+    schema_tags = ["Partner: market development funds"]
+    audience = PartnerAdmin
+    scope_area = "incentives"
+    serializer_class = s.FundRequestSerializer
+    lookup_value_regex = ID
+    ordering = ("-submitted_at", "-id")
+    sync_ordering = ("updated_at", "id")
+    sync_fields = ("updated_at",)
+
+    def get_queryset(self):
+        return reps.fund_requests_queryset().filter(partner=self.request.partner)
 
 
 # --- partner: certifications --------------------------------------------------------------
@@ -852,6 +890,23 @@ class VendorCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ve
         ]
         data = {"campaign_id": campaign.pk, "total": results["total"], "partners": rows}
         return Response(s.CampaignResultsSerializer(data).data)
+
+
+class VendorFundRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VendorViewSet):
+    """MDF requests and claims of the partners the token's user may see (read-only)."""
+
+    queryset = reps.fund_requests_queryset().none()  # for the schema; get_queryset() scopes it
+
+    schema_tags = ["Vendor: programme"]
+    scope_area = "programme"
+    serializer_class = s.VendorFundRequestSerializer
+    lookup_value_regex = ID
+    ordering = ("-submitted_at", "-id")
+    sync_ordering = ("updated_at", "id")
+    sync_fields = ("updated_at",)
+
+    def get_queryset(self):
+        return scoped(reps.fund_requests_queryset(), self.visible_partners())
 
 
 class NotFoundViewSet(ApiViewSet):

@@ -60,8 +60,8 @@ TIERS = [
         mdf=500_000,
         support=S.PRIORITY,
         perks=(
-            "共同マーケティング素材\nパートナーディレクトリ掲載\n四半期ビジネスレビュー",
-            "Co-marketing kit\nPartner directory listing\nQuarterly business review",
+            "共同マーケティング素材\nパートナーディレクトリ掲載\nマーケティング開発資金（MDF）の申請",
+            "Co-marketing kit\nPartner directory listing\nMarket development funds (MDF) on request",
         ),
     ),
     DemoTier(
@@ -77,8 +77,8 @@ TIERS = [
         mdf=2_000_000,
         support=S.DEDICATED,
         perks=(
-            "見込み客の紹介\n年次カンファレンス招待\nデモ環境の無償提供",
-            "Lead referrals\nAnnual conference passes\nFree demo environment",
+            "MDF による共同イベント・Web キャンペーンの支援\n年次カンファレンス招待\nデモ環境の無償提供",
+            "MDF for joint events and web campaigns\nAnnual conference passes\nFree demo environment",
         ),
     ),
     DemoTier(

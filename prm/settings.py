@@ -107,7 +107,8 @@ INSTALLED_APPS = [
     "incentives",
     "promotion",
     "threads",
-    "payouts",  # payment statements, notices (支払通知書) and 全銀 transfer files (after funds: its demo pays a claim)
+    "funds",  # market development funds (above promotion: a request links a campaign)
+    "payouts",  # statements, notices (支払通知書), 全銀 transfer files; after funds
     "dashboard",
     "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit.log, delivery by Celery
     "api",  # the partner API (/api/v1/) and its token and webhook pages
@@ -377,6 +378,11 @@ CELERY_WORKER_CONCURRENCY = int(env("CELERY_WORKER_CONCURRENCY", default="") or 
 # from the one list of roll-ups the apps register (prm.ui.registry.rollups(), also read by
 # `manage.py refresh_rollups` and the scale seed). Tasks are idempotent so a repeat is harmless.
 CELERY_BEAT_SCHEDULE = {
+    # funds (MDF): allocation at period start (daily: idempotent, opens funds of partners that
+    # reached an MDF tier later), claim expiry and decision reminders
+    "funds-allocate": {"task": "funds.tasks.allocate_funds", "schedule": crontab(hour=1, minute=5)},
+    "funds-expire-requests": {"task": "funds.tasks.expire_requests", "schedule": crontab(hour=1, minute=15)},
+    "funds-reminders": {"task": "funds.tasks.send_reminders", "schedule": crontab(hour=8, minute=30)},
     # /healthz and /readyz show when a worker last ran it (seconds; default 5 minutes).
     "prm-heartbeat": {"task": "prm.tasks.heartbeat", "schedule": env.int("HEARTBEAT_SECONDS", default=300)},
     # content
@@ -494,6 +500,13 @@ PRM_EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 # Home panels, staff links and navigation badges: prm.ui.registry, filled in AppConfig.ready().
 # Tracked campaign links /c/<code>/ (promotion): requests per client IP and window
 # (seconds; over it: 429), and clicks counted per link, client IP and day.
+# Market development funds: the vendor's fiscal year starts in this month (April, as most
+# Japanese companies); funds are per "quarter" or fiscal "half"; decisions are due in this many
+# Japanese business days; claims within this many days of the activity's end.
+PRM_FISCAL_YEAR_START_MONTH = env.int("PRM_FISCAL_YEAR_START_MONTH", default=4)
+PRM_MDF_PERIOD = env.str("PRM_MDF_PERIOD", default="quarter")
+PRM_MDF_DECISION_BUSINESS_DAYS = env.int("PRM_MDF_DECISION_BUSINESS_DAYS", default=5)
+PRM_MDF_CLAIM_DAYS = env.int("PRM_MDF_CLAIM_DAYS", default=60)
 PROMOTION_LINK_RATE_LIMIT = (env.int("PROMOTION_LINK_RATE_LIMIT", default=60), 60)
 PROMOTION_CLICKS_PER_IP_DAY = env.int("PROMOTION_CLICKS_PER_IP_DAY", default=10)
 # Certification quizzes (training): attempts per person, course and day, and the wait

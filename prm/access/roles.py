@@ -82,6 +82,12 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "privacy.partnerlegalidentity": EDIT,
         "privacy.datarequest": READ,
         "privacy.partnerexport": READ,
+        # Market development funds: records read here; decisions and adjustments on the
+        # staff pages (funds.services).
+        "funds.fund": READ,
+        "funds.fundrequest": READ,
+        "funds.claim": READ,
+        "funds.ledgerentry": READ,
         # Questions from partners.
         "threads.thread": REVIEW,
         "threads.message": READ,

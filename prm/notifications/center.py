@@ -78,6 +78,35 @@ KINDS: dict[str, Kind] = {
         },
         (STAFF,),
     ),
+    # Market development funds (funds app, issue 27).
+    "mdf_submitted": Kind(
+        _("MDF request or claim sent"),
+        {
+            "request": _("%(partner)s sent an MDF request: %(title)s."),
+            "claim": _("%(partner)s sent the claim for “%(title)s”."),
+        },
+        (STAFF,),
+    ),
+    "mdf_decision_due": Kind(
+        _("MDF decision due"),
+        {
+            "request": _("The decision on the MDF request “%(title)s” of %(partner)s is due on %(date)s."),
+            "claim": _("The decision on the MDF claim for “%(title)s” of %(partner)s is due on %(date)s."),
+        },
+        (STAFF,),
+    ),
+    "mdf_decided": Kind(
+        _("MDF request or claim decided"),
+        {
+            "request_approved": _("Your MDF request “%(title)s” was approved."),
+            "request_returned": _("Your MDF request “%(title)s” was returned for changes."),
+            "request_rejected": _("Your MDF request “%(title)s” was not approved."),
+            "claim_approved": _("Your claim for “%(title)s” was approved."),
+            "claim_returned": _("Your claim for “%(title)s” was returned for changes."),
+            "claim_rejected": _("Your claim for “%(title)s” was not approved."),
+        },
+    ),
+    "mdf_claim_due": Kind(_("MDF claim due"), _("Send the claim for “%(title)s” by %(date)s.")),
     "partner_export_ready": Kind(
         _("Partner data export ready"), _("The data export of %(partner)s is ready to download."), (STAFF,)
     ),

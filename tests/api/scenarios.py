@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from funds import services as funds
 from incentives import services as incentives
 from incentives.models import Deal
 from onboarding import reminders
@@ -14,6 +15,7 @@ from onboarding.models import OnboardingTask
 from partners import services as partners
 from partners.models import Application
 from promotion import services as promotion
+from tests.funds import factories as fund_factories
 from tests.incentives.factories import DealFactory, ProductFactory, make_tiers
 from tests.onboarding.factories import PlanFactory, TaskFactory
 from tests.partners.factories import ApplicationFactory, IndustryFactory
@@ -113,6 +115,13 @@ def raise_every_event(world) -> dict:
     # Campaigns: partner A's admin opts in.
     campaign = CampaignFactory()
     promotion.participation_opt_in(campaign=campaign, partner=world.partner_a, user=admin)
+    # Market development funds: a request approved, its claim approved, then paid.
+    fund_factories.fund_with(world.partner_a, 500_000, actor=manager)
+    fund_request = funds.request_approve(
+        fund_request=fund_factories.submitted(world.partner_a, admin), actor=manager
+    )
+    claim = funds.claim_approve(claim=fund_factories.claimed(fund_request, admin), actor=manager)
+    funds.claims_paid(claim_ids=[claim.pk], paid_on=date.today(), actor=manager)
     # Partner A's own lifecycle, last (offboarding ends its memberships).
     partners.partner_suspend(partner=world.partner_a, actor=manager)
     partners.partner_reactivate(partner=world.partner_a, actor=manager)

@@ -216,6 +216,31 @@ def _legal_identity(w):
     )
 
 
+def _fund(w):
+    from tests.funds.factories import fund_with
+
+    return fund_with(w.partner_a, 500_000)
+
+
+def _fund_request(w):
+    from tests.funds.factories import submitted
+
+    _fund(w)
+    return submitted(w.partner_a, w.admin_a)
+
+
+def _fund_claim(w):
+    from funds import services
+    from tests.funds.factories import claimed
+
+    request = services.request_approve(fund_request=_fund_request(w), actor=w.manager_a)
+    return claimed(request, w.admin_a)
+
+
+def _ledger_entry(w):
+    return _fund(w).entries.first()
+
+
 def _payout(w):
     from payouts.models import Payout
 
@@ -312,6 +337,10 @@ ROWS: dict[str, AdminRow] = {
     "privacy.partnerlegalidentity": AdminRow(_legal_identity, owned=True),
     "privacy.datarequest": AdminRow(_data_request, owned=True),
     "privacy.partnerexport": AdminRow(_partner_export, owned=True),
+    "funds.fund": AdminRow(_fund, owned=True),
+    "funds.fundrequest": AdminRow(_fund_request, owned=True),
+    "funds.claim": AdminRow(_fund_claim, owned=True),
+    "funds.ledgerentry": AdminRow(_ledger_entry, owned=True),
     "payouts.payeeprofile": AdminRow(_payee_profile, owned=True),
     "payouts.payout": AdminRow(_payout, owned=True),
     "payouts.payoutline": AdminRow(_payout_line, owned=True),
