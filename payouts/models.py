@@ -244,7 +244,7 @@ class PayoutLine(models.Model):
     transaction_date = models.DateField(_("transaction date"))
     rate = models.PositiveSmallIntegerField(_("tax rate (%)"), default=10)
     amount = models.DecimalField(_("amount excluding tax (JPY)"), max_digits=14, decimal_places=0)
-    # The source row: an earning of an approved incentive statement (or, below, an MDF claim).
+    # The source row: an earning of an approved incentive statement, or an approved MDF claim.
     earning = models.OneToOneField(
         "incentives.Earning",
         null=True,
@@ -252,6 +252,15 @@ class PayoutLine(models.Model):
         on_delete=models.PROTECT,
         related_name="payout_line",
         verbose_name=_("earning"),
+    )
+
+    claim = models.OneToOneField(
+        "funds.Claim",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payout_line",
+        verbose_name=_("MDF claim"),
     )
 
     objects = PayoutLineQuerySet.as_manager()
@@ -263,7 +272,12 @@ class PayoutLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="payoutline_amount_nonnegative"),
             models.CheckConstraint(condition=Q(rate__in=[10, 8]), name="payoutline_rate_known"),
-            models.CheckConstraint(condition=Q(earning__isnull=False), name="payoutline_has_source"),
+            # Exactly one source row: an earning or an MDF claim.
+            models.CheckConstraint(
+                condition=Q(earning__isnull=False, claim__isnull=True)
+                | Q(earning__isnull=True, claim__isnull=False),
+                name="payoutline_one_source",
+            ),
         ]
 
     def __str__(self):

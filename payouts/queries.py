@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from funds import queries as fund_queries
 from incentives import queries as incentive_queries
 from partners.models import Partner
 from payouts.models import PayeeProfile, Payout, PayoutLine, TransferBatch
@@ -54,9 +55,15 @@ def unpaid_earnings(user, *, until) -> QuerySet:
     return scoped(qs, visible_partners(user), field="statement__partner")
 
 
+def unpaid_claims(user, *, until) -> QuerySet:
+    """Approved MDF claims that no payment statement holds yet."""
+    qs = fund_queries.claims_payable(until=until).filter(payout_line__isnull=True)
+    return scoped(qs, visible_partners(user))
+
+
 def finance_totals(user, *, until) -> dict[str, Decimal]:
     """Tax-exclusive amounts by where the money stands, in one read per table: unpaid (approved
-    at the source, on no statement), pending (on a statement under review), approved (issued,
+    earnings and MDF claims on no statement), pending (on a statement under review), approved (issued,
     not yet transferred) and paid. Their sum is every approved or paid earning and claim."""
     lines = (
         scoped(PayoutLine.objects.all(), visible_partners(user), field="payout__partner")
@@ -66,5 +73,7 @@ def finance_totals(user, *, until) -> dict[str, Decimal]:
     out = {"unpaid": Decimal(0), "draft": Decimal(0), "approved": Decimal(0), "paid": Decimal(0)}
     for row in lines:
         out[row["payout__status"]] = row["total"] or Decimal(0)
-    out["unpaid"] = unpaid_earnings(user, until=until).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    earnings = unpaid_earnings(user, until=until).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    claims = unpaid_claims(user, until=until).aggregate(total=Sum("approved_amount"))["total"] or Decimal(0)
+    out["unpaid"] = earnings + claims
     return out

@@ -12,6 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from funds import queries as fund_queries
+from funds import services as fund_services
+from funds.models import Claim
 from incentives import queries as incentive_queries
 from incentives import services as incentive_services
 from incentives.models import Earning, IncentiveProgram, Statement
@@ -124,6 +127,18 @@ def _earning_line(earning: Earning) -> PayoutLine:
     )
 
 
+def _claim_line(claim: Claim) -> PayoutLine:
+    """An approved MDF claim: the activity's last day is when the service was supplied."""
+    return PayoutLine(
+        kind=PayoutLine.Kind.MDF,
+        description=claim.description[:300],
+        transaction_date=claim.request.ends_on,
+        rate=invoice.STANDARD,
+        amount=claim.approved_amount,
+        claim=claim,
+    )
+
+
 def payout_totals(payout: Payout, lines: Iterable[PayoutLine]) -> None:
     """Set the statement's totals: the tax once per rate on the rate's total (invoice.tax_by_rate)."""
     taxed = invoice.tax_by_rate((line.rate, line.amount) for line in lines)
@@ -135,7 +150,7 @@ def payout_totals(payout: Payout, lines: Iterable[PayoutLine]) -> None:
 @transaction.atomic
 def payouts_build(*, period: date, actor, partner_ids: Iterable[int] | None = None) -> dict:
     """Payment statements of `period` (a month): every approved earning of that month or
-    before that no statement holds yet, per partner. Draft statements of the month are
+    before, and every MDF claim approved by its end, that no statement holds yet, per partner. Draft statements of the month are
     rebuilt; approved and paid ones are never touched (what arrives after them waits for the
     next month). A fixed number of queries, whatever the number of partners."""
     period = month_start(period)
@@ -157,6 +172,12 @@ def payouts_build(*, period: date, actor, partner_ids: Iterable[int] | None = No
     for earning in earnings:
         if earning.partner_id not in closed:
             lines_by_partner[earning.partner_id].append(_earning_line(earning))
+    claims = fund_queries.claims_payable(until=month_end(period), partner_ids=ids).filter(
+        payout_line__isnull=True
+    )
+    for claim in claims:
+        if claim.partner_id not in closed:
+            lines_by_partner[claim.partner_id].append(_claim_line(claim))
     payouts = {p.partner_id: p for p in Payout.objects.filter(pk__in=draft_ids)}
     new = [Payout(partner_id=pid, period=period) for pid in lines_by_partner if pid not in payouts]
     for payout in Payout.objects.bulk_create(new):
@@ -273,7 +294,7 @@ def _transfer(payout: Payout, profile: PayeeProfile) -> zengin.Transfer:
 @transaction.atomic
 def payout_mark_paid(*, payout: Payout, paid_on: date, actor) -> Payout:
     """The bank transferred the amount on `paid_on`: the statement is paid, and so are the
-    incentive statements whose earnings it carried."""
+    incentive statements whose earnings it carried and the MDF claims on it."""
     if paid_on > timezone.localdate():
         raise PayoutsError(_("The transfer date cannot be in the future."))
     payout = transition(
@@ -290,6 +311,8 @@ def payout_mark_paid(*, payout: Payout, paid_on: date, actor) -> Payout:
     )
     for statement in Statement.objects.filter(pk__in=statement_ids, status=Statement.Status.APPROVED):
         incentive_services.statement_mark_paid(statement=statement, actor=actor)
+    claim_ids = list(payout.lines.filter(claim__isnull=False).values_list("claim_id", flat=True))
+    fund_services.claims_paid(claim_ids=claim_ids, paid_on=paid_on, actor=actor)
     return payout
 
 

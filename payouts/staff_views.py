@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from payouts import queries, services
 from payouts.forms import BuildForm, PaidForm, TransferForm
 from payouts.models import PayeeProfile, Payout
-from payouts.tables import PAYOUT_COLUMNS, UNPAID_COLUMNS
+from payouts.tables import PAYOUT_COLUMNS, UNPAID_CLAIM_COLUMNS, UNPAID_COLUMNS
 from payouts.views import notice_language, notice_response
 from prm.audit.log import audit
 from prm.exports.columns import csv_export, html_columns
@@ -92,19 +92,25 @@ def staff_list(request):
 
 @finance_view
 def staff_unpaid(request):
-    today = timezone.localdate()
-    qs = queries.unpaid_earnings(request.user, until=services.month_end(today)).select_related(
-        "statement__partner"
-    )
+    """Approved at the source, on no statement yet: earnings, or (`?source=claims`) MDF claims."""
+    until = services.month_end(timezone.localdate())
+    source = "claims" if request.GET.get("source") == "claims" else "earnings"
+    if source == "claims":
+        qs = queries.unpaid_claims(request.user, until=until).select_related("partner")
+        columns = UNPAID_CLAIM_COLUMNS
+    else:
+        qs = queries.unpaid_earnings(request.user, until=until).select_related("statement__partner")
+        columns = UNPAID_COLUMNS
     if request.GET.get("format") == "csv":
-        return csv_export("payouts-unpaid", UNPAID_COLUMNS, stream_rows(qs), request=request, count=qs)
+        return csv_export(f"payouts-unpaid-{source}", columns, stream_rows(qs), request=request, count=qs)
     return render(
         request,
         "payouts/staff/unpaid.html",
         {
+            "source": source,
             "page": paginate_capped(request, qs),
-            "columns": html_columns(UNPAID_COLUMNS),
-            "totals": queries.finance_totals(request.user, until=services.month_end(today)),
+            "columns": html_columns(columns),
+            "totals": queries.finance_totals(request.user, until=until),
         },
     )
 

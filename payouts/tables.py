@@ -32,3 +32,11 @@ UNPAID_COLUMNS = [
     Column(_("Kind"), lambda e: e.program.get_kind_display()),
     Column(_("Excl. tax (JPY)"), lambda e: e.amount, cell=CELLS + "yen.html", css="text-end"),
 ]
+
+# Approved MDF claims on no statement yet (rows: funds.Claim with request).
+UNPAID_CLAIM_COLUMNS = [
+    Column(_("Partner"), lambda c: c.partner.name),
+    Column(_("Approved"), lambda c: c.approved_at.date()),
+    Column(_("Description"), lambda c: c.description),
+    Column(_("Excl. tax (JPY)"), lambda c: c.approved_amount, cell=CELLS + "yen.html", css="text-end"),
+]

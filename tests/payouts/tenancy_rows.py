@@ -4,6 +4,7 @@ from decimal import Decimal
 from tests.tenancy import LOGIN, MANAGERS, PARTNER_ADMIN, PARTNER_ADMIN_OBJECT, Row, expect
 
 LEGAL_A = "Alpha Legal Name 51c2"  # partner A's legal name: never outside A
+CLAIM_A = "Alpha Seminar 8e1b"  # partner A's MDF activity
 
 
 def payout_a(w, **kwargs):
@@ -50,8 +51,21 @@ def batch_a(w):
     return {"pk": batch.pk}
 
 
+def claim_a(w):
+    """An approved MDF claim of partner A that no statement holds yet."""
+    from funds import services as fund_services
+    from tests.funds.factories import approved, claimed, fund_with, yesterday
+
+    fund_with(w.partner_a, 1_000_000)
+    request = approved(
+        w.partner_a, w.admin_a, w.manager_a, title=CLAIM_A, starts_on=yesterday(), ends_on=yesterday()
+    )
+    fund_services.claim_approve(claim=claimed(request, w.admin_a), actor=w.manager_a)
+    return {}
+
+
 def leaks(w):
-    return [LEGAL_A]
+    return [LEGAL_A, CLAIM_A]
 
 
 def profile_post(w):
@@ -96,6 +110,22 @@ ROWS = [
     ),
     Row("payouts:staff_unpaid", MANAGERS, kwargs=seed_a, leaks=leaks, insiders=STAFF_A),
     Row("payouts:staff_unpaid", MANAGERS, kwargs=seed_a, leaks=leaks, insiders=STAFF_A, query="?format=csv"),
+    Row(
+        "payouts:staff_unpaid",
+        MANAGERS,
+        kwargs=claim_a,
+        leaks=leaks,
+        insiders=STAFF_A,
+        query="?source=claims",
+    ),
+    Row(
+        "payouts:staff_unpaid",
+        MANAGERS,
+        kwargs=claim_a,
+        leaks=leaks,
+        insiders=STAFF_A,
+        query="?source=claims&format=csv",
+    ),
     Row("payouts:staff_build", FINANCE, method="post", data=lambda w: {"period": "2026-11"}),
     Row("payouts:staff_detail", MANAGER_A_OBJECT, kwargs=payout_a, leaks=leaks, insiders=STAFF_A),
     Row("payouts:staff_approve", FINANCE, kwargs=payout_a, method="post"),
