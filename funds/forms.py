@@ -132,9 +132,10 @@ class ClaimForm(forms.ModelForm):
 
     def __init__(self, *args, resubmit=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["proofs"].help_text = _("Photos, lead lists, reports. ") + str(
-            self.fields["proofs"].help_text
-        )
+        self.fields["proofs"].help_text = _(
+            "Photos, lead lists and reports. Up to %(n)d files of %(max)s each: PDF, images, spreadsheets, "
+            "documents, CSV or ZIP."
+        ) % {"n": CLAIM_FILES_MAX, "max": filesizeformat(CLAIM_FILE_MAX_BYTES)}
         if resubmit:
             self.fields["receipts"].required = False
         self.fields["actual_cost"].widget.attrs.update({"min": 0, "step": 1, "inputmode": "numeric"})
