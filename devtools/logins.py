@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from partners import demo as partners_demo
-from prm.models import CHANNEL_MANAGERS, SUPPORT, ClosureDay, User
+from prm.models import CHANNEL_MANAGERS, FINANCE, SUPPORT, ClosureDay, User
 
 PASSWORD = "demo12345"  # noqa: S105 - demo data only, printed by seed_demo
 
@@ -42,6 +42,9 @@ def seed(stdout) -> None:
     manager2.groups.add(Group.objects.get_or_create(name=CHANNEL_MANAGERS)[0])
     support = demo_user("support@example.com", display_name="鈴木 花子", is_staff=True)
     support.groups.add(Group.objects.get_or_create(name=SUPPORT)[0])
+    # Finance: payee profiles, payment statements, transfer files (payouts).
+    finance = demo_user("finance@example.com", display_name="山本 直子", is_staff=True)
+    finance.groups.add(Group.objects.get_or_create(name=FINANCE)[0])
     for email, display_name, language, _slug, _role in partners_demo.people():
         demo_user(email, display_name=display_name, language=language)
     _closure_days()
