@@ -213,7 +213,9 @@ class StatementAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["partner__name"]
     inlines = [EarningInline]
     readonly_fields = ["partner", "period", "status", "total", "approved_at", "approved_by", "paid_at"]
-    actions = ["approve", "mark_paid"]
+    # Paying is not an admin action: payouts pays approved statements (a transfer file, then its
+    # paid step calls services.statement_mark_paid).
+    actions = ["approve"]
 
     def has_add_permission(self, request):
         return False
@@ -226,15 +228,4 @@ class StatementAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
             n += 1
         self.message_user(
             request, ngettext("%(n)d statement approved.", "%(n)d statements approved.", n) % {"n": n}
-        )
-
-    @admin.action(description=_("Mark selected statements as paid"))
-    def mark_paid(self, request, queryset):
-        n = 0
-        for statement in queryset.filter(status=Statement.Status.APPROVED):
-            services.statement_mark_paid(statement=statement, actor=request.user)
-            n += 1
-        self.message_user(
-            request,
-            ngettext("%(n)d statement marked as paid.", "%(n)d statements marked as paid.", n) % {"n": n},
         )
