@@ -37,7 +37,9 @@ def nav_urls() -> dict[str, str]:
 
 
 @lru_cache(maxsize=512)
-def _skeleton(language: str, active_nav: str, staff: bool, signed_in: bool, partner: bool) -> str:
+def _skeleton(
+    language: str, active_nav: str, staff: bool, signed_in: bool, partner: bool, partner_admin: bool = False
+) -> str:
     urls = nav_urls()
     items = [
         {"key": key, "label": label, "url": urls[key], "badge": slot(f"badge-{key}")}
@@ -53,6 +55,7 @@ def _skeleton(language: str, active_nav: str, staff: bool, signed_in: bool, part
                 "is_staff_user": staff,
                 "signed_in": signed_in,
                 "has_partner": partner,
+                "partner_admin": partner_admin,
                 "user_name": slot("user"),
                 "partner_name": slot("partner"),
                 "csrf_token": slot("csrf"),
@@ -90,6 +93,7 @@ def navbar(context) -> SafeString:
         bool(context.get("is_staff_user")),
         signed_in,
         bool(counts),
+        bool(counts) and bool(getattr(context.get("membership"), "is_admin", False)),
     )
     values = {
         "csrf": get_token(request) if request is not None else "",

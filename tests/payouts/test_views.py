@@ -79,3 +79,9 @@ def test_partner_sees_only_issued_statements(world, client_for):
     assert client.get(reverse("payouts:detail", args=[payout.pk])).status_code == 200
     pdf = client.get(reverse("payouts:notice", args=[payout.pk]) + "?lang=en")
     assert pdf["Content-Type"] == "application/pdf" and pdf["Cache-Control"] == "private, no-store"
+
+
+def test_the_user_menu_links_partner_admins_to_their_payments(world, client_for):
+    link = f'href="{reverse("payouts:list")}"'
+    assert link in client_for(world.admin_a).get(reverse("home")).content.decode()
+    assert link not in client_for(world.member_a).get(reverse("home")).content.decode()

@@ -30,6 +30,7 @@ def _partner_urls(partner, *, admin: bool) -> list[str]:
     from content.queries import visible_assets
     from incentives.models import Deal, Statement
     from onboarding.models import OnboardingTask
+    from payouts.models import Payout
     from threads.models import Thread
     from training.models import Course
 
@@ -62,6 +63,9 @@ def _partner_urls(partner, *, admin: bool) -> list[str]:
             "/incentives/statements/",
             f"/incentives/statements/{Statement.objects.filter(partner=partner).latest('period').pk}/",
             "/privacy/provisions/",  # the partner's own third-party provision records (APPI)
+            "/payouts/",  # payment statements and the payee profile
+            "/payouts/payee/",
+            f"/payouts/{Payout.objects.filter(partner=partner).latest('period').pk}/",
         ]
     return urls
 
