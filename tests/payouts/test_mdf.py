@@ -77,7 +77,9 @@ def test_an_unpaid_claim_counts_until_a_statement_holds_it(world):
 
 def test_finance_sees_unpaid_claims(world, client_for):
     fund_with(world.partner_a, 1_000_000)
-    request = approved(world.partner_a, world.admin_a, world.manager_a, starts_on=yesterday(), ends_on=yesterday())
+    request = approved(
+        world.partner_a, world.admin_a, world.manager_a, starts_on=yesterday(), ends_on=yesterday()
+    )
     fund_services.claim_approve(claim=claimed(request, world.admin_a), actor=world.manager_a)
     client = client_for(finance_user())
     page = client.get(reverse("payouts:staff_unpaid") + "?source=claims")
