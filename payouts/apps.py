@@ -7,7 +7,8 @@ class PayoutsConfig(AppConfig):
     verbose_name = _("Payouts")
 
     def ready(self):
-        from payouts import staff_views
+        from payouts import privacy_sections, staff_views
         from prm.ui import registry
 
         registry.register_staff_links(staff_views.staff_links, order=45)
+        privacy_sections.register()  # what payouts holds about a partner (offboarding export)

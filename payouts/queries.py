@@ -9,6 +9,7 @@ from incentives import queries as incentive_queries
 from partners.models import Partner
 from payouts.models import PayeeProfile, Payout, PayoutLine, TransferBatch
 from prm.access.scoping import scoped
+from prm.exports.streaming import stream_rows
 from prm.tenancy import partners_for_staff
 
 # Finance's right (the "Finance" group: prm.access.roles): changing a statement is approving it,
@@ -77,3 +78,10 @@ def finance_totals(user, *, until) -> dict[str, Decimal]:
     claims = unpaid_claims(user, until=until).aggregate(total=Sum("approved_amount"))["total"] or Decimal(0)
     out["unpaid"] = earnings + claims
     return out
+
+
+def payouts_for_export(partner):
+    return stream_rows(
+        Payout.objects.for_partner(partner).select_related("partner").order_by("period", "pk"),
+        chunk_size=2000,
+    )

@@ -40,3 +40,15 @@ UNPAID_CLAIM_COLUMNS = [
     Column(_("Description"), lambda c: c.description),
     Column(_("Excl. tax (JPY)"), lambda c: c.approved_amount, cell=CELLS + "yen.html", css="text-end"),
 ]
+
+# The partner's payee profile in its offboarding export (privacy_sections).
+PAYEE_EXPORT_COLUMNS = [
+    Column(_("Legal name"), lambda p: p.legal_name),
+    Column(_("Invoice registration number"), lambda p: p.registration_number),
+    Column(_("Bank code"), lambda p: p.bank_code),
+    Column(_("Branch code"), lambda p: p.branch_code),
+    Column(_("Account type"), lambda p: p.get_account_type_display()),
+    Column(_("Account number"), lambda p: p.account_number),
+    Column(_("Account holder"), lambda p: p.account_holder_kana),
+    Column(_("Status"), lambda p: p.get_status_display()),
+]
