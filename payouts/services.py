@@ -5,6 +5,7 @@ import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -109,16 +110,16 @@ def payee_profile_approve(*, profile: PayeeProfile, actor) -> PayeeProfile:
 
 
 def _earning_line(earning: Earning) -> PayoutLine:
-    program = earning.program
-    if earning.deal_id:
-        detail = earning.deal.customer_company
-    elif earning.tier_change_id:
-        detail = earning.tier_change.to_tier.label
+    program, deal, change = earning.program, earning.deal, earning.tier_change
+    if deal is not None:
+        detail = deal.customer_company
+    elif change is not None and change.to_tier is not None:
+        detail = change.to_tier.label
     else:
         detail = ""
     description = f"{program.name} ({detail})" if detail else program.name
     return PayoutLine(
-        kind=KIND_OF_PROGRAM[program.kind],
+        kind=KIND_OF_PROGRAM[IncentiveProgram.Kind(program.kind)],
         description=description[:300],
         transaction_date=month_end(earning.statement.period),
         rate=invoice.STANDARD,
@@ -134,7 +135,7 @@ def _claim_line(claim: Claim) -> PayoutLine:
         description=claim.description[:300],
         transaction_date=claim.request.ends_on,
         rate=invoice.STANDARD,
-        amount=claim.approved_amount,
+        amount=claim.approved_amount or Decimal(0),  # claims_payable: approved, above zero
         claim=claim,
     )
 
