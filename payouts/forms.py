@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from payouts.invoice import normalise_registration_number
 from payouts.models import PayeeProfile
+from payouts.services import PROFILE_FIELDS
 from payouts.zengin import to_zengin_kana
 
 
@@ -21,18 +22,8 @@ class PayeeProfileForm(forms.ModelForm):
 
     class Meta:
         model = PayeeProfile
-        fields = [
-            "legal_name",
-            "registration_number",
-            "not_registered",
-            "bank_code",
-            "bank_name_kana",
-            "branch_code",
-            "branch_name_kana",
-            "account_type",
-            "account_number",
-            "account_holder_kana",
-        ]
+        # The service's fields, with the "not registered" box after the registration number.
+        fields = [*PROFILE_FIELDS[:2], "not_registered", *PROFILE_FIELDS[2:]]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +73,7 @@ class PayeeProfileForm(forms.ModelForm):
         return data
 
     def profile_data(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self.Meta.fields if f != "not_registered"}
+        return {f: self.cleaned_data[f] for f in PROFILE_FIELDS}
 
 
 class BuildForm(forms.Form):
