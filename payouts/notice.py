@@ -160,7 +160,9 @@ def _lines(page: Page, payout: Payout) -> None:
         page.text(formats.date_format(line.transaction_date, "SHORT_DATE_FORMAT"))
         mark = "※ " if line.reduced else ""
         page.text(
-            mark + f"{line.get_kind_display()}: {line.description}",
+            mark
+            + _("%(kind)s: %(description)s")
+            % {"kind": line.get_kind_display(), "description": line.description},
             x=LEFT + 28 * mm,
             width=RIGHT - 75 * mm - LEFT,
         )

@@ -8,6 +8,7 @@ people who approve earnings and claims are not the people who pay them.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -86,6 +87,7 @@ def staff_list(request):
             "totals": queries.finance_totals(request.user, until=services.month_end(timezone.localdate())),
             "build_form": BuildForm(initial={"period": timezone.localdate()}),
             "can_manage": queries.can_manage(request.user),
+            "issuer_missing": not settings.PRM_PAYOUT_ISSUER_NAME,
         },
     )
 
