@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from payouts.invoice import normalise_registration_number
-from payouts.models import PayeeProfile
+from payouts.models import PayeeProfile, Payout
 from payouts.services import PROFILE_FIELDS
 from payouts.zengin import to_zengin_kana
 
@@ -101,6 +101,19 @@ class PaidForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Transferred on"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
+    payouts = forms.ModelMultipleChoiceField(
+        label=_("Statements the bank transferred"),
+        queryset=Payout.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Untick a transfer the bank did not make, then take it out of the file."),
+    )
+
+    def __init__(self, *args, batch, **kwargs):
+        super().__init__(*args, **kwargs)
+        unpaid = batch.payouts.filter(status=Payout.Status.APPROVED).select_related("partner").order_by("pk")
+        self.fields["payouts"].queryset = unpaid
+        self.fields["payouts"].label_from_instance = lambda p: f"{p.number} {p.partner.name}"
+        self.initial.setdefault("payouts", list(unpaid))
 
     def clean_paid_on(self) -> date:
         value = self.cleaned_data["paid_on"]

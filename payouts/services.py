@@ -318,10 +318,28 @@ def payout_mark_paid(*, payout: Payout, paid_on: date, actor) -> Payout:
 
 
 @transaction.atomic
-def transfer_batch_paid(*, batch: TransferBatch, paid_on: date, actor) -> int:
-    """Every statement of the file still unpaid was transferred on `paid_on`."""
+def transfer_batch_paid(*, batch: TransferBatch, paid_on: date, actor, payout_ids=None) -> int:
+    """The statements of the file the bank transferred on `paid_on` (`payout_ids`: those
+    named; default every one still unpaid)."""
+    payouts = batch.payouts.filter(status=Payout.Status.APPROVED).order_by("pk")
+    if payout_ids is not None:
+        payouts = payouts.filter(pk__in=list(payout_ids))
     n = 0
-    for payout in batch.payouts.filter(status=Payout.Status.APPROVED).order_by("pk"):
+    for payout in payouts:
         payout_mark_paid(payout=payout, paid_on=paid_on, actor=actor)
         n += 1
     return n
+
+
+def payout_unbatch(*, payout: Payout, actor) -> Payout:
+    """The bank did not make this transfer (a closed account, a wrong name): the statement
+    leaves its file, unpaid, and goes into the next file once the payee profile is right."""
+    return transition(
+        payout,
+        allowed=lambda p: p.status == Payout.Status.APPROVED and p.batch_id is not None,
+        error=PayoutsError(_("Only an unpaid statement in a transfer file can be taken out of it.")),
+        values={"batch": None},
+        action="payout.unbatched",
+        actor=actor,
+        audit_data=lambda p: {"total": str(p.total)},
+    )

@@ -227,10 +227,13 @@ def _batch_or_404(pk):
 @finance_view(manage=True)
 def staff_transfer(request, pk):
     batch = _batch_or_404(pk)
-    form = PaidForm(request.POST or None)
+    form = PaidForm(request.POST or None, batch=batch)
     if request.method == "POST" and form.is_valid():
         n = services.transfer_batch_paid(
-            batch=batch, paid_on=form.cleaned_data["paid_on"], actor=request.user
+            batch=batch,
+            paid_on=form.cleaned_data["paid_on"],
+            actor=request.user,
+            payout_ids=[p.pk for p in form.cleaned_data["payouts"]],
         )
         messages.success(request, _("%(n)s statements recorded as paid.") % {"n": n})
         return redirect("payouts:staff_transfer", pk=batch.pk)
@@ -238,6 +241,24 @@ def staff_transfer(request, pk):
         request,
         "payouts/staff/transfer.html",
         {"batch": batch, "form": form, "payouts": batch.payouts.select_related("partner").order_by("pk")},
+    )
+
+
+@require_POST
+@finance_view(manage=True)
+def staff_unbatch(request, pk):
+    payout = _payout_or_404(request.user, pk)
+    batch_id = payout.batch_id
+    try:
+        services.payout_unbatch(payout=payout, actor=request.user)
+    except services.PayoutsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Statement %(number)s was taken out of the file.") % {"number": payout.number}
+        )
+    return (
+        redirect("payouts:staff_transfer", pk=batch_id) if batch_id else redirect("payouts:staff_transfers")
     )
 
 

@@ -129,6 +129,7 @@ ROWS = [
     Row("payouts:staff_build", FINANCE, method="post", data=lambda w: {"period": "2026-11"}),
     Row("payouts:staff_detail", MANAGER_A_OBJECT, kwargs=payout_a, leaks=leaks, insiders=STAFF_A),
     Row("payouts:staff_approve", FINANCE, kwargs=payout_a, method="post"),
+    Row("payouts:staff_unbatch", FINANCE, kwargs=payout_a, method="post"),
     Row("payouts:staff_notice", MANAGER_A_OBJECT, kwargs=payout_a, leaks=leaks, insiders=STAFF_A),
     Row("payouts:staff_payees", FINANCE, kwargs=seed_a),
     Row("payouts:staff_payee_approve", FINANCE, kwargs=profile_a, method="post"),

@@ -42,11 +42,10 @@ def test_finance_walks_the_pages(world, client_for, django_capture_on_commit_cal
     assert file.content == bytes(batch.content) and file["Content-Disposition"].startswith("attachment")
     assert AuditEvent.objects.filter(action="transfer_batch.downloaded").exists()
     # Paid today (the bank has made the transfers); a future date is refused.
-    bad = client.post(reverse("payouts:staff_transfer", args=[batch.pk]), {"paid_on": tomorrow.isoformat()})
+    url = reverse("payouts:staff_transfer", args=[batch.pk])
+    bad = client.post(url, {"paid_on": tomorrow.isoformat(), "payouts": [payout.pk]})
     assert bad.status_code == 200 and Payout.objects.get().status == "approved"
-    client.post(
-        reverse("payouts:staff_transfer", args=[batch.pk]), {"paid_on": timezone.localdate().isoformat()}
-    )
+    client.post(url, {"paid_on": timezone.localdate().isoformat(), "payouts": [payout.pk]})
     assert Payout.objects.get().status == "paid"
     csv = client.get(reverse("payouts:staff_list") + "?status=paid&format=csv")
     assert "55000" in b"".join(csv.streaming_content).decode("utf-8-sig")
@@ -85,3 +84,26 @@ def test_the_user_menu_links_partner_admins_to_their_payments(world, client_for)
     link = f'href="{reverse("payouts:list")}"'
     assert link in client_for(world.admin_a).get(reverse("home")).content.decode()
     assert link not in client_for(world.member_a).get(reverse("home")).content.decode()
+
+
+def test_a_failed_transfer_leaves_its_file_for_the_next(world, client_for):
+    finance = finance_user()
+    client = client_for(finance)
+    for partner in (world.partner_a, world.partner_b):
+        payee(partner)
+        approved_statement(partner, amounts=(Decimal(1_000),))
+    services.payouts_build(period=date(2026, 11, 1), actor=finance)
+    for payout in Payout.objects.all():
+        services.payout_approve(payout=payout, actor=finance)
+    today = timezone.localdate()
+    batch = services.transfer_batch_create(payouts=Payout.objects.all(), transfer_date=today, actor=finance)
+    a, b = Payout.objects.get(partner=world.partner_a), Payout.objects.get(partner=world.partner_b)
+    # The bank transferred A only; B's account was closed.
+    client.post(reverse("payouts:staff_transfer", args=[batch.pk]), {"paid_on": today, "payouts": [a.pk]})
+    client.post(reverse("payouts:staff_unbatch", args=[b.pk]))
+    a.refresh_from_db(), b.refresh_from_db()
+    assert (a.status, b.status, b.batch_id) == ("paid", "approved", None)
+    with pytest.raises(services.PayoutsError):
+        services.payout_unbatch(payout=a, actor=finance)  # paid: stays in its file
+    nxt = services.transfer_batch_create(payouts=Payout.objects.all(), transfer_date=today, actor=finance)
+    assert list(nxt.payouts.all()) == [b]
