@@ -27,6 +27,11 @@ class PayeeProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Room for what people type ("T1180-3010-1877-1", spaces): the model's validators check
+        # the normalised number.
+        self.fields["registration_number"].max_length = 30
+        self.fields["registration_number"].validators = []
+        self.fields["registration_number"].widget.attrs["maxlength"] = 30
         if self.instance.pk and not self.instance.registration_number:
             self.initial["not_registered"] = True
         self.fields["account_holder_kana"].help_text = _(

@@ -41,8 +41,10 @@ def profiles_for_staff(user) -> QuerySet[PayeeProfile]:
 
 def batches() -> QuerySet[TransferBatch]:
     """Transfer files, newest first, with how many of their statements are paid."""
-    return TransferBatch.objects.select_related("created_by").annotate(
-        paid=Count("payouts", filter=Q(payouts__status=Payout.Status.PAID))
+    return (
+        TransferBatch.objects.select_related("created_by")
+        .annotate(paid=Count("payouts", filter=Q(payouts__status=Payout.Status.PAID)))
+        .order_by("-created_at", "-pk")
     )
 
 

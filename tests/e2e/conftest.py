@@ -58,13 +58,10 @@ def login(page, live_server):
 @pytest.fixture(autouse=True)
 def _staff_groups(transactional_db):
     """Browser tests need committed data, so they flush the database after each test, and
-    with it the staff groups that a data migration created: put the groups back."""
-    from django.contrib.auth.models import Group
+    with it the staff groups that `migrate` created: put the groups and their permissions back."""
+    from prm.access.roles import apply_roles
 
-    from prm.models import CHANNEL_MANAGERS, SUPPORT
-
-    for name in (CHANNEL_MANAGERS, SUPPORT):
-        Group.objects.get_or_create(name=name)
+    apply_roles()  # the groups of prm.access.roles with their permissions (finance needs them)
 
 
 def pytest_terminal_summary(terminalreporter):

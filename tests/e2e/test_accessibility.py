@@ -185,6 +185,7 @@ DEMO_LOGINS = [
     ("manager@", "manager@example.com"),
     ("manager2@", "manager2@example.com"),
     ("support@", "support@example.com"),
+    ("finance@", "finance@example.com"),
 ]
 ANON_STARTS = ["/", "/apply/", "/partners/", "/overview/", "/accounts/login/"]
 # Not crawled: the admin (its own test below), sign-out and the account pages (below).

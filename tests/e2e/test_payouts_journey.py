@@ -33,12 +33,10 @@ def test_payee_details_to_paid_statement(browser, live_server):
 
     from partners.models import Membership
     from payouts.models import PayeeProfile, Payout, TransferBatch
-    from prm.access.roles import apply_roles
-    from prm.models import FINANCE
+    from prm.models import FINANCE, User
     from tests.factories import MembershipFactory, UserFactory
     from tests.payouts.helpers import approved_statement
 
-    apply_roles()  # the flushed database lost the groups' permissions
     admin = MembershipFactory(
         partner__name="さくらシステムズ株式会社", role=Membership.Role.ADMIN, user__language="ja"
     ).user
@@ -118,3 +116,29 @@ def test_payee_details_to_paid_statement(browser, live_server):
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     partner_ctx.close()
     finance_ctx.close()
+
+    # 5. The same pages in English pass axe too (the finance pages are no matrix role's).
+    payout, batch = Payout.objects.get(), TransferBatch.objects.get()
+    pages = {
+        admin.email: ["/payouts/", "/payouts/payee/", f"/payouts/{payout.pk}/"],
+        finance.email: [
+            "/staff/payouts/?status=paid",
+            "/staff/payouts/unpaid/",
+            "/staff/payouts/unpaid/?source=claims",
+            "/staff/payouts/payees/",
+            "/staff/payouts/transfers/",
+            f"/staff/payouts/transfers/{batch.pk}/",
+            f"/staff/payouts/{payout.pk}/",
+        ],
+    }
+    User.objects.filter(email__in=pages).update(language="en")
+    for email, urls in pages.items():
+        context = axe.new_context(browser, language="en")
+        context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+        english = context.new_page()
+        sign_in(english, base, email)
+        for url in urls:
+            english.goto(base + url)
+            assert english.locator("html").get_attribute("lang") == "en"
+            clean(english)
+        context.close()

@@ -59,9 +59,11 @@ def test_partner_admin_writes_the_profile_and_it_waits_for_review(world, client_
     assert not PayeeProfile.objects.exists()
     data = profile_post(world) | {"account_holder_kana": "山田"}
     assert client.post(reverse("payouts:payee"), data).status_code == 200
-    assert client.post(reverse("payouts:payee"), profile_post(world)).status_code == 302
+    typed = profile_post(world) | {"registration_number": "t 7000-0120-5000-2"}
+    assert client.post(reverse("payouts:payee"), typed).status_code == 302
     profile = PayeeProfile.objects.get()
     assert profile.account_holder_kana == "ｶ)ﾃｽﾄ" and profile.status == "pending"
+    assert profile.registration_number == "T7000012050002"
     event = AuditEvent.objects.get(action="payee_profile.changed")
     assert event.data["account"] == "****567" and "1234567" not in str(event.data)
 
