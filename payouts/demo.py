@@ -1,6 +1,9 @@
 """Demo data: payee profiles (one approved, one waiting for finance), and Sakura Systems'
-payment statement for this month (its approved earnings and its approved MDF claim) issued,
-sent in a 全銀 file and paid, so its payment notice can be opened. Idempotent."""
+payment statement for last month (its approved earnings) issued, sent in a 全銀 file and paid,
+so its payment notice can be opened. Its MDF claim approved this month stays "not on a
+statement yet" (the funds demo keeps it payable), for this month's run. Idempotent."""
+
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -54,10 +57,11 @@ def seed(stdout) -> None:
     if profile.status == PayeeProfile.Status.PENDING:
         services.payee_profile_approve(profile=profile, actor=finance)
     today = timezone.localdate()
-    if Payout.objects.filter(partner=sakura, period=today.replace(day=1)).exists():
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if Payout.objects.filter(partner=sakura, period=last_month).exists():
         return
-    services.payouts_build(period=today, actor=finance, partner_ids=[sakura.pk])
-    payout = Payout.objects.filter(partner=sakura, period=today.replace(day=1)).first()
+    services.payouts_build(period=last_month, actor=finance, partner_ids=[sakura.pk])
+    payout = Payout.objects.filter(partner=sakura, period=last_month).first()
     if payout is None:
         return
     services.payout_approve(payout=payout, actor=finance)
