@@ -180,7 +180,7 @@ def plan_cancel(*, plan: OnboardingPlan, actor) -> OnboardingPlan:
 
 def _grant_owner(owner, partner) -> None:
     """The owner is the partner's dedicated channel manager: grant the object permission
-    (DESIGN.md section 3) so the partner appears in the owner's staff pages everywhere."""
+    (docs/architecture.md section 3) so the partner appears in the owner's staff pages everywhere."""
     if owner is not None and not owner.has_perm("partners.manage_partner", partner):
         assign_perm("partners.manage_partner", owner, partner)
 

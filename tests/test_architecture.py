@@ -31,7 +31,7 @@ APPS = [
 LOCAL_IMPORTS_PENDING = CIRCLES_PENDING = {"prm", "onboarding"}
 
 
-# `prm/` shows its parts (docs/CONVENTIONS.md, "The shell"): the shell at its top, everything
+# `prm/` shows its parts (docs/CONVENTIONS.md, "Layers"): the shell at its top, everything
 # else in a sub-package with one job. A new module goes into one of these packages; a new
 # package or a new shell module is a decision, written here on purpose.
 PRM_SHELL = {
