@@ -321,10 +321,8 @@ def _imports_in_ready(path: Path) -> set[str]:
     return names
 
 
-# Staff pages of these apps are still in their views.py (issue 24: the training and dashboard
-# lanes move them); prm's shell pages and api's pages for both audiences (api.portal_views.both)
-# are one module by design.
-STAFF_VIEWS_PENDING = {"onboarding", "dashboard"}
+# prm's shell pages and api's pages for both audiences (api.portal_views.both) are one module
+# by design.
 STAFF_VIEWS_EXEMPT = {"prm", "api"}
 
 
@@ -346,7 +344,7 @@ def test_staff_pages_live_in_staff_views():
     for route, view in _routes(get_resolver().url_patterns):
         module = view.__module__
         app = module.split(".")[0]
-        if app not in APPS or app in STAFF_VIEWS_PENDING | STAFF_VIEWS_EXEMPT:
+        if app not in APPS or app in STAFF_VIEWS_EXEMPT:
             continue
         if route.startswith("staff/") != module.endswith(".staff_views"):
             misplaced.append(f"/{route} -> {module}.{view.__name__}")
