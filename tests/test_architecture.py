@@ -7,6 +7,7 @@ import importlib.util
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,17 @@ def test_services_import_tasks_only_inside_functions(app):
     if not services.exists():
         pytest.skip("no services module")
     assert f"{app}.tasks" not in _module_level_imports(services)
+
+
+def test_every_app_with_tasks_and_services_keeps_its_tasks_above_them():
+    """The import-linter contract "tasks sit above services" names its containers one by one:
+    an app that gains both modules is added there (pyproject.toml)."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    contract = next(c for c in contracts if c.get("layers") == ["tasks", "services"])
+    both = {
+        app for app in APPS if (ROOT / app / "tasks.py").exists() and (ROOT / app / "services.py").exists()
+    }
+    assert both and both <= set(contract["containers"]), sorted(both - set(contract["containers"]))
 
 
 def test_no_code_hides_a_missing_feature():
