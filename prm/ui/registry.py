@@ -226,15 +226,6 @@ def rollups_refresh(*, stdout=None) -> list[tuple[str, float]]:
     return done
 
 
-def schedule_rollups(sender, **kwargs) -> None:
-    """Celery's `on_after_finalize` (connected in `PrmConfig.ready()`): beat sends every
-    scheduled roll-up's task, under the roll-up's name. Beat and the worker finalize the
-    Celery app after Django is set up, so every app has registered its roll-ups by then."""
-    for rollup in rollups():
-        if rollup.task is not None:
-            sender.add_periodic_task(rollup.schedule, rollup.task.s(), name=rollup.name)
-
-
 # --- Channel dashboard blocks ------------------------------------------------------------
 
 
