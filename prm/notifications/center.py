@@ -77,7 +77,7 @@ def notify(
         return 0
     if email is None:
         # The generic e-mail goes out from a task once the caller's transaction commits.
-        from prm import tasks
+        from prm import tasks  # noqa: PLC0415 - enqueues the tasks that run this module
 
         ids = list(due.values_list("pk", flat=True))
         if ids:

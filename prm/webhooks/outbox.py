@@ -139,7 +139,7 @@ def ordering_key(event_type, event) -> str:
 def enqueue(delivery_ids, countdown: int | None = None) -> None:
     """Queue a delivery task for each id. With the broker down this logs and returns: the
     rows are in the database, and the beat sweep queues them again (`sweep`)."""
-    from prm.webhooks import tasks
+    from prm.webhooks import tasks  # noqa: PLC0415 - enqueues the tasks that run this module
 
     for pk in delivery_ids:
         try:
