@@ -85,10 +85,9 @@ def _object_permission_changed(action, instance):
 
 @receiver(post_save, sender=UserObjectPermission, dispatch_uid="prm.audit.grant.UserObjectPermission")
 @receiver(post_save, sender=GroupObjectPermission, dispatch_uid="prm.audit.grant.GroupObjectPermission")
-def object_permission_granted(sender, instance, created=None, **kwargs):
-    if created is False:
-        return
-    _object_permission_changed("guardian.granted", instance)
+def object_permission_granted(sender, instance, created, **kwargs):
+    if created:
+        _object_permission_changed("guardian.granted", instance)
 
 
 @receiver(post_delete, sender=UserObjectPermission, dispatch_uid="prm.audit.revoke.UserObjectPermission")
