@@ -158,7 +158,7 @@ class Heartbeat(models.Model):
 
 
 class PartnerScopedQuerySet(models.QuerySet):
-    """The `for_partner()` convention (DESIGN.md section 3) for partner-owned rows.
+    """The `for_partner()` convention (docs/architecture.md section 3) for partner-owned rows.
 
     Subclasses name the path from the row to its partner when it is not a direct
     `partner` foreign key, e.g. `partner_lookup = "plan__partner"`.

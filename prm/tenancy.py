@@ -1,4 +1,4 @@
-"""The one choke point for who may see what (DESIGN.md section 3).
+"""The one choke point for who may see what (docs/architecture.md section 3).
 
 Partner-facing views use `partner_required`; staff views use `staff_required`. Staff
 querysets over partners go through `partners_for_staff`, which honours guardian grants

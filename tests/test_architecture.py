@@ -7,6 +7,7 @@ import importlib.util
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,9 @@ APPS = [
     "devtools",
 ]
 # Apps whose function-local imports and import circles are still being removed (issue 24:
-# onboarding by the training lane). Delete an app from here once it has none: the tests below
-# then hold it.
-LOCAL_IMPORTS_PENDING = CIRCLES_PENDING = {"onboarding"}
+# none left). Add an app here only while a lane converts it; the tests below hold the others.
+LOCAL_IMPORTS_PENDING: set[str] = set()
+CIRCLES_PENDING: set[str] = set()
 
 
 @functools.cache
@@ -86,6 +87,17 @@ def test_services_import_tasks_only_inside_functions(app):
     if not services.exists():
         pytest.skip("no services module")
     assert f"{app}.tasks" not in _module_level_imports(services)
+
+
+def test_every_app_with_tasks_and_services_keeps_its_tasks_above_them():
+    """The import-linter contract "tasks sit above services" names its containers one by one:
+    an app that gains both modules is added there (pyproject.toml)."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    contract = next(c for c in contracts if c.get("layers") == ["tasks", "services"])
+    both = {
+        app for app in APPS if (ROOT / app / "tasks.py").exists() and (ROOT / app / "services.py").exists()
+    }
+    assert both and both <= set(contract["containers"]), sorted(both - set(contract["containers"]))
 
 
 def test_no_code_hides_a_missing_feature():
@@ -332,10 +344,8 @@ def _imports_in_ready(path: Path) -> set[str]:
     return names
 
 
-# Staff pages of these apps are still in their views.py (issue 24: the training and dashboard
-# lanes move them); prm's shell pages and api's pages for both audiences (api.portal_views.both)
-# are one module by design.
-STAFF_VIEWS_PENDING = {"onboarding", "dashboard"}
+# prm's shell pages and api's pages for both audiences (api.portal_views.both) are one module
+# by design.
 STAFF_VIEWS_EXEMPT = {"prm", "api"}
 
 
@@ -357,7 +367,7 @@ def test_staff_pages_live_in_staff_views():
     for route, view in _routes(get_resolver().url_patterns):
         module = view.__module__
         app = module.split(".")[0]
-        if app not in APPS or app in STAFF_VIEWS_PENDING | STAFF_VIEWS_EXEMPT:
+        if app not in APPS or app in STAFF_VIEWS_EXEMPT:
             continue
         if route.startswith("staff/") != module.endswith(".staff_views"):
             misplaced.append(f"/{route} -> {module}.{view.__name__}")

@@ -186,7 +186,7 @@ def prefetch_partner_page(partner_id: int, user_id: int) -> None:
 
 @dataclass(frozen=True)
 class Rollup:
-    """A table rebuilt set-based from the rows it sums (docs/CONVENTIONS.md, "Roll-ups").
+    """A table rebuilt set-based from the rows it sums (docs/patterns.md, "Portal registries").
 
     `refresh()` is the app's function in `<app>/rollups.py`; `task` its thin Celery task in
     `<app>/tasks.py`, which beat sends on `schedule` (a crontab; None for a roll-up that the
