@@ -96,8 +96,8 @@ def imported_module(node: ast.Import | ast.ImportFrom) -> list[str]:
 def _is_allowed_local_import(
     path: str, function: str, node: ast.Import | ast.ImportFrom, below_tasks
 ) -> bool:
-    """The by-design function-local imports (docs/CONVENTIONS.md, "Imports and circles"), the one place
-    that says which they are:
+    """The by-design function-local imports, the one place that says which they are
+    (docs/CONVENTIONS.md, "Imports and circles"):
     - in `AppConfig.ready()`: connecting receivers and filling the registries once the apps
       are loaded;
     - `from <app> import tasks` in a function of a module of that app (the package that holds
