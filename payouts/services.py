@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,9 @@ KIND_OF_PROGRAM = {
     IncentiveProgram.Kind.SPIFF: PayoutLine.Kind.SPIFF,
     IncentiveProgram.Kind.TIER_BONUS: PayoutLine.Kind.TIER_BONUS,
 }
+
+
+BUILD_LOCK = 2701  # the advisory lock space of payouts_build (one key per month)
 
 
 class PayoutsError(Exception):
@@ -156,6 +159,10 @@ def payouts_build(*, period: date, actor, partner_ids: Iterable[int] | None = No
     next month). A fixed number of queries, whatever the number of partners."""
     period = month_start(period)
     ids = None if partner_ids is None else list(partner_ids)
+    # One build of a month at a time (two finance clerks at once): the second waits for the
+    # first and then sees its statements, instead of inserting the same ones again.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [BUILD_LOCK, period.toordinal()])
     drafts = Payout.objects.select_for_update().filter(period=period, status=Payout.Status.DRAFT)
     if ids is not None:
         drafts = drafts.filter(partner_id__in=ids)
