@@ -9,6 +9,7 @@ from funds.models import Claim, FundRequest
 from incentives.models import Deal, TierChange
 from onboarding.models import OnboardingPlan, OnboardingTask, TaskKind
 from partners.models import Application, Partner
+from payouts.models import Payout
 from prm.access.scoping import sees_every_partner
 from prm.tenancy import partners_for_staff
 from prm.webhooks import registry
@@ -153,6 +154,12 @@ def register() -> None:
         queryset=lambda: Claim.objects.all(),
         partner=lambda claim, user: s.FundClaimSerializer(claim).data,
         vendor=lambda claim, user: s.FundClaimSerializer(claim).data,
+    )
+    registry.register_representation(
+        Payout,
+        queryset=lambda: Payout.objects.all(),
+        partner=lambda payout, user: s.PayoutSerializer(payout).data,
+        vendor=lambda payout, user: s.PayoutSerializer(payout).data,
     )
     registry.register_representation(
         Campaign,

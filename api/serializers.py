@@ -743,6 +743,23 @@ class FundClaimSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class PayoutSerializer(serializers.Serializer):
+    """A payment statement (payouts): per-rate totals, tax once per rate, whole yen."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    period = serializers.DateField(help_text="The first day of the month.")
+    status = serializers.CharField()
+    registration_number = serializers.CharField(help_text="The partner's, as issued; empty: not registered.")
+    standard_rate_amount_jpy = YenField(source="net_standard", help_text="10% items, excluding tax.")
+    standard_rate_tax_jpy = YenField(source="tax_standard")
+    reduced_rate_amount_jpy = YenField(source="net_reduced", help_text="8% items, excluding tax.")
+    reduced_rate_tax_jpy = YenField(source="tax_reduced")
+    total_jpy = YenField(source="total", help_text="The amount paid, including tax.")
+    approved_at = serializers.DateTimeField(allow_null=True)
+    paid_on = serializers.DateField(allow_null=True)
+
+
 class FundRequestSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()

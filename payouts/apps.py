@@ -12,3 +12,8 @@ class PayoutsConfig(AppConfig):
 
         registry.register_staff_links(staff_views.staff_links, order=45)
         privacy_sections.register()  # what payouts holds about a partner (offboarding export)
+
+        from payouts import webhooks
+        from prm.webhooks import registry as webhook_events
+
+        webhook_events.register(*webhooks.EVENTS)

@@ -13,11 +13,14 @@ from onboarding import services as onboarding
 from onboarding.models import OnboardingTask
 from partners import services as partners
 from partners.models import Application
+from payouts import services as payouts
+from payouts.models import Payout
 from promotion import services as promotion
 from tests.funds import factories as fund_factories
 from tests.incentives.factories import DealFactory, ProductFactory, make_tiers
 from tests.onboarding.factories import PlanFactory, TaskFactory
 from tests.partners.factories import ApplicationFactory, IndustryFactory
+from tests.payouts.helpers import finance_user, payee
 from tests.promotion.factories import CampaignFactory
 from tests.training.factories import CertificationFactory, CourseFactory, LessonFactory
 from threads import services as threads
@@ -119,8 +122,16 @@ def raise_every_event(world) -> dict:
     fund_request = funds.request_approve(
         fund_request=fund_factories.submitted(world.partner_a, admin), actor=manager
     )
-    claim = funds.claim_approve(claim=fund_factories.claimed(fund_request, admin), actor=manager)
-    funds.claims_paid(claim_ids=[claim.pk], paid_on=date.today(), actor=manager)
+    funds.claim_approve(claim=fund_factories.claimed(fund_request, admin), actor=manager)
+    # Payouts: the claim on partner A's payment statement, issued, transferred and paid.
+    finance = finance_user("finance-scenario@example.test")
+    payee(world.partner_a)
+    payouts.payouts_build(period=timezone.localdate(), actor=finance, partner_ids=[world.partner_a.pk])
+    payout = payouts.payout_approve(payout=Payout.objects.get(partner=world.partner_a), actor=finance)
+    batch = payouts.transfer_batch_create(
+        payouts=Payout.objects.filter(pk=payout.pk), transfer_date=timezone.localdate(), actor=finance
+    )
+    payouts.transfer_batch_paid(batch=batch, paid_on=timezone.localdate(), actor=finance)
     # Partner A's own lifecycle, last (offboarding ends its memberships).
     partners.partner_suspend(partner=world.partner_a, actor=manager)
     partners.partner_reactivate(partner=world.partner_a, actor=manager)
