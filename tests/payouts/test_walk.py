@@ -7,13 +7,15 @@ from io import BytesIO
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
 from incentives.models import Earning, Statement
-from payouts import queries, services
+from payouts import emails, queries, services
 from payouts.models import Payout, PayoutLine
+from tests.factories import PartnerFactory
 from tests.payouts.helpers import approved_statement, finance_user, payee
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +49,6 @@ def test_statement_to_transfer_file_to_paid(world, django_capture_on_commit_call
     assert len(to_a) == 1 and to_a[0].attachments[0][2] == "application/pdf"
     assert "T1180301018771" in pdf_text(to_a[0].attachments[0][1])
     # A redelivered task sends nothing again.
-    from payouts import emails
-
     assert emails.notice_issued(payout_id=a.pk) == 0
 
     batch = services.transfer_batch_create(
@@ -145,3 +145,16 @@ def test_finance_totals_match_the_earnings(world):
     # A channel manager sees only their partners' part.
     manager_totals = queries.finance_totals(world.manager_a, until=date(2026, 11, 30))
     assert manager_totals == {"unpaid": Decimal(2_000), "draft": 0, "approved": Decimal(1_000), "paid": 0}
+
+
+def test_the_build_runs_a_fixed_number_of_queries(world):
+    finance = finance_user()
+
+    def build_for(n, period):
+        for _i in range(n):
+            approved_statement(PartnerFactory(), period=period, amounts=(Decimal(100), Decimal(200)))
+        with CaptureQueriesContext(connection) as ctx:
+            services.payouts_build(period=period, actor=finance)
+        return len(ctx.captured_queries)
+
+    assert build_for(2, date(2026, 9, 1)) == build_for(8, date(2026, 10, 1))
