@@ -48,6 +48,10 @@ def batches() -> QuerySet[TransferBatch]:
     )
 
 
+def lines_for_staff(user) -> QuerySet[PayoutLine]:
+    return scoped(PayoutLine.objects.all(), visible_partners(user), field="payout__partner")
+
+
 def lines_of(payout: Payout) -> QuerySet[PayoutLine]:
     return payout.lines.select_related("earning").order_by("transaction_date", "pk")
 

@@ -206,6 +206,24 @@ def payouts_build(*, period: date, actor, partner_ids: Iterable[int] | None = No
     return {"statements": len(written), "removed": len(emptied)}
 
 
+@transaction.atomic
+def payout_line_rate_set(*, line: PayoutLine, rate: int, actor) -> Payout:
+    """Finance's review: a line taxed at the reduced rate (8%: food and drink bought for an
+    activity, say) or back at the standard rate; the statement's tax is computed again."""
+    if rate not in invoice.RATES:
+        raise PayoutsError(_("Choose 10% or 8%."))
+    payout = Payout.objects.select_for_update().get(pk=line.payout_id)
+    if payout.status != Payout.Status.DRAFT:
+        raise PayoutsError(_("Only the lines of a statement under review can change."))
+    PayoutLine.objects.filter(pk=line.pk).update(rate=rate)
+    payout_totals(payout, payout.lines.all())
+    payout.save(
+        update_fields=["net_standard", "tax_standard", "net_reduced", "tax_reduced", "total", "updated_at"]
+    )
+    audit(actor=actor, action="payout.line_rate_set", target=payout, line=line.pk, rate=rate)
+    return payout
+
+
 def payout_approve(*, payout: Payout, actor) -> Payout:
     """Finance reviewed the statement: it is issued with the payee's approved profile (its
     legal name and registration number are kept on the statement) and the notice is sent."""

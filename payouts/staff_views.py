@@ -140,6 +140,7 @@ def staff_detail(request, pk):
             "lines": queries.lines_of(payout),
             "profile": PayeeProfile.objects.filter(partner_id=payout.partner_id).first(),
             "can_manage": queries.can_manage(request.user),
+            "rate_editable": queries.can_manage(request.user) and payout.status == Payout.Status.DRAFT,
         },
     )
 
@@ -155,6 +156,24 @@ def staff_approve(request, pk):
     else:
         messages.success(request, _("Approved. The payment notice is being sent to the partner's admins."))
     return redirect("payouts:staff_detail", pk=payout.pk)
+
+
+@require_POST
+@finance_view(manage=True)
+def staff_line_rate(request, pk):
+    line = queries.lines_for_staff(request.user).filter(pk=pk).first()
+    if line is None:
+        raise Http404
+    try:
+        rate = int(request.POST.get("rate", ""))
+        services.payout_line_rate_set(line=line, rate=rate, actor=request.user)
+    except (ValueError, services.PayoutsError) as exc:
+        messages.error(
+            request, str(exc) if isinstance(exc, services.PayoutsError) else _("Choose 10% or 8%.")
+        )
+    else:
+        messages.success(request, _("Tax rate changed; the statement's tax was computed again."))
+    return redirect("payouts:staff_detail", pk=line.payout_id)
 
 
 @finance_view

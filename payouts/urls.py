@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/payouts/<int:pk>/", staff_views.staff_detail, name="staff_detail"),
     path("staff/payouts/<int:pk>/approve/", staff_views.staff_approve, name="staff_approve"),
     path("staff/payouts/<int:pk>/notice.pdf", staff_views.staff_notice, name="staff_notice"),
+    path("staff/payouts/lines/<int:pk>/rate/", staff_views.staff_line_rate, name="staff_line_rate"),
     path("staff/payouts/<int:pk>/unbatch/", staff_views.staff_unbatch, name="staff_unbatch"),
     path("staff/payouts/payees/", staff_views.staff_payees, name="staff_payees"),
     path(

@@ -24,6 +24,13 @@ def payout_a(w, **kwargs):
     return {"pk": payout.pk}
 
 
+def line_a(w):
+    from payouts.models import PayoutLine
+
+    payout_a(w)
+    return {"pk": PayoutLine.objects.filter(payout__partner=w.partner_a).first().pk}
+
+
 def seed_a(w):
     payout_a(w)
     return {}
@@ -130,6 +137,7 @@ ROWS = [
     Row("payouts:staff_detail", MANAGER_A_OBJECT, kwargs=payout_a, leaks=leaks, insiders=STAFF_A),
     Row("payouts:staff_approve", FINANCE, kwargs=payout_a, method="post"),
     Row("payouts:staff_unbatch", FINANCE, kwargs=payout_a, method="post"),
+    Row("payouts:staff_line_rate", FINANCE, kwargs=line_a, method="post", data=lambda w: {"rate": "8"}),
     Row("payouts:staff_notice", MANAGER_A_OBJECT, kwargs=payout_a, leaks=leaks, insiders=STAFF_A),
     Row("payouts:staff_payees", FINANCE, kwargs=seed_a),
     Row("payouts:staff_payee_approve", FINANCE, kwargs=profile_a, method="post"),

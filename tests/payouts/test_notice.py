@@ -9,7 +9,7 @@ from django.test import override_settings
 from pypdf import PdfReader
 
 from payouts import notice, services
-from payouts.models import Payout, PayoutLine
+from payouts.models import Payout
 from tests.payouts.helpers import approved_statement, finance_user, payee
 from tests.payouts.test_walk import pdf_text
 
@@ -23,11 +23,8 @@ def issued(world):
     approved_statement(world.partner_a, amounts=(Decimal(100_000), Decimal(20_005)))
     services.payouts_build(period=date(2026, 11, 1), actor=finance)
     payout = Payout.objects.get()
-    # A reduced-rate item (food for an event), to show the mark and the second rate.
-    line = payout.lines.first()
-    PayoutLine.objects.filter(pk=line.pk).update(rate=8)
-    services.payout_totals(payout, payout.lines.all())
-    payout.save()
+    # Finance marks one item reduced-rate (food for an event): the mark and a second rate.
+    payout = services.payout_line_rate_set(line=payout.lines.order_by("amount").last(), rate=8, actor=finance)
     return services.payout_approve(payout=payout, actor=finance)
 
 

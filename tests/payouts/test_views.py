@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payouts import services
-from payouts.models import PayeeProfile, Payout, TransferBatch
+from payouts.models import PayeeProfile, Payout, PayoutLine, TransferBatch
 from prm.models import AuditEvent
 from tests.payouts.helpers import approved_statement, finance_user, payee
 from tests.payouts.tenancy_rows import profile_post
@@ -109,3 +109,29 @@ def test_a_failed_transfer_leaves_its_file_for_the_next(world, client_for):
         services.payout_unbatch(payout=a, actor=finance)  # paid: stays in its file
     nxt = services.transfer_batch_create(payouts=Payout.objects.all(), transfer_date=today, actor=finance)
     assert list(nxt.payouts.all()) == [b]
+
+
+def test_finance_sets_a_reduced_rate_line_while_under_review(world, client_for):
+    finance = finance_user()
+    approved_statement(world.partner_a, amounts=(Decimal(1_000), Decimal(2_550)))
+    services.payouts_build(period=date(2026, 11, 1), actor=finance)
+    payout = Payout.objects.get()
+    line = payout.lines.get(amount=2_550)
+    client = client_for(finance)
+    assert client.get(reverse("payouts:staff_detail", args=[payout.pk])).status_code == 200
+    client.post(reverse("payouts:staff_line_rate", args=[line.pk]), {"rate": "8"})
+    payout.refresh_from_db()
+    # 1,000 at 10%: 100; 2,550 at 8%: 204.
+    assert (payout.net_standard, payout.tax_standard, payout.net_reduced, payout.tax_reduced) == (
+        1_000,
+        100,
+        2_550,
+        204,
+    )
+    assert payout.total == 3_854
+    client.post(reverse("payouts:staff_line_rate", args=[line.pk]), {"rate": "5"})  # refused
+    assert PayoutLine.objects.get(pk=line.pk).rate == 8
+    payee(world.partner_a)
+    services.payout_approve(payout=payout, actor=finance)
+    with pytest.raises(services.PayoutsError):
+        services.payout_line_rate_set(line=line, rate=10, actor=finance)  # issued: fixed
