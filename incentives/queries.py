@@ -946,7 +946,8 @@ def _activation_source() -> tuple[str, dict]:
 def _activation_figures(sql_group: str, query: BlockQuery, *, grouping_sets: bool = False) -> list[tuple]:
     """(group, partners, eligible 60, active 60, eligible 90, active 90, median days to the
     first registered, approved and won deal, at risk) per group of partners approved in the
-    period. A partner counts toward the N-day rate once N days have passed since approval."""
+    period or the 90 days before it. A partner counts toward the N-day rate once N days have
+    passed since approval."""
     source, params = _activation_source()
     scope, scope_params = query.partner_sql("x.partner_id")
     target = settings.PRM_ONBOARDING_TARGET_DAYS
@@ -971,7 +972,10 @@ def _activation_figures(sql_group: str, query: BlockQuery, *, grouping_sets: boo
          WHERE x.approved_on >= %(start)s AND x.approved_on <= %(today)s{scope.replace("%s", "%(scope)s")}
          GROUP BY {group_by}
          ORDER BY 1, 2"""  # noqa: S608 (fixed fragments; values are parameters)
-    values = {**params, "today": query.today, "start": query.start, "target": target}
+    # Cohorts approved in the period and in the 90 days before it: a rate needs that long to
+    # be measured, so a "last 90 days" dashboard still shows the cohorts it can judge.
+    start = query.start - timedelta(days=max(ACTIVATION_WINDOWS))
+    values = {**params, "today": query.today, "start": start, "target": target}
     if scope_params:
         values["scope"] = scope_params[0]
     with connection.cursor() as cursor:
@@ -1012,8 +1016,9 @@ def _activation_header(first) -> list:
 def _activation_note() -> str:
     refreshed = activation_refreshed_at()
     note = _(
-        "A partner counts toward a rate once that many days have passed since its approval. "
-        "At risk: onboarding finished but no deal registered %(days)s days after approval."
+        "Partners approved in the period or the 90 days before it. A partner counts toward a rate "
+        "once that many days have passed since its approval. At risk: onboarding finished but no "
+        "deal registered %(days)s days after approval."
     ) % {"days": settings.PRM_ONBOARDING_TARGET_DAYS}
     if refreshed:
         note += " " + _("As of %(time)s.") % {

@@ -4,6 +4,7 @@ source and type; partners that finished onboarding but registered no deal in the
 at risk. The dashboard reads the per-partner roll-up (incentives.rollups.activation_refresh),
 which equals the raw aggregate it is built from."""
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -126,6 +127,14 @@ def test_one_partners_activation(cohorts):
     assert not queries.partner_activation(cohorts["p3"], today=date(2026, 9, 29)).at_risk
 
 
+def test_cohorts_reach_back_90_days_before_the_period(cohorts):
+    """A "last 90 days" dashboard still shows the cohorts whose 60- and 90-day rates exist."""
+    query = replace(block_query(cohorts["ids"]), start=date(2026, 10, 31))  # 1 Aug: 91 days before
+    assert [row[0] for row in queries.activation_block(query)["rows"]] == ["2026-11"]
+    query = replace(query, start=date(2026, 10, 30))  # 1 August is exactly 90 days before
+    assert [row[0] for row in queries.activation_block(query)["rows"]] == ["2026-08", "2026-11"]
+
+
 def test_the_block_narrows_to_the_viewers_partners(cohorts):
     only_p5 = queries.activation_block(block_query([cohorts["ids"][-1]]))
     assert [row[0] for row in only_p5["rows"]] == ["2026-11"]
@@ -135,9 +144,10 @@ def test_the_onboarding_plans_page_flags_onboarded_partners_without_a_deal(cohor
     """Managers see at-risk plans on the staff plans page (risk filter): a completed plan
     whose partner registered no deal within the target is flagged `no_deal`."""
     aug = date(2026, 8, 1)
-    flagged = PlanFactory(partner=cohorts["p3"], started_on=aug, status=OnboardingPlan.Status.COMPLETED)
-    sold = PlanFactory(partner=cohorts["p1"], started_on=aug, status=OnboardingPlan.Status.COMPLETED)
-    young = PlanFactory(started_on=TODAY, status=OnboardingPlan.Status.COMPLETED)  # target not passed
+    done = {"status": OnboardingPlan.Status.COMPLETED, "completed_on": date(2026, 9, 15)}
+    flagged = PlanFactory(partner=cohorts["p3"], started_on=aug, **done)
+    sold = PlanFactory(partner=cohorts["p1"], started_on=aug, **done)
+    young = PlanFactory(started_on=TODAY, **{**done, "completed_on": TODAY})  # target not passed
     rows = onboarding_queries.plans_with_progress(OnboardingPlan.objects.all(), today=TODAY)
     risky = set(rows.filter(onboarding_queries.RISKS["no_deal"]).values_list("pk", flat=True))
     assert flagged.pk in risky and sold.pk not in risky and young.pk not in risky
