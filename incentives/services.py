@@ -723,8 +723,8 @@ def extension_request(
         open_request=previous.filter(status=ProtectionExtension.Status.REQUESTED).exists(),
         today=today,
     )
-    if refusal:
-        raise IncentivesError(refusal)
+    if refusal or deal.protected_until is None:  # refused already when there is no protection
+        raise IncentivesError(refusal or _("This registration has no protection to extend."))
     extension = ProtectionExtension.objects.create(
         deal=deal,
         partner=deal.partner,

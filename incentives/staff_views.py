@@ -21,7 +21,7 @@ from incentives.tables import (
     TIER_DISTRIBUTION_COLUMNS,
     TIER_MOVEMENT_COLUMNS,
 )
-from incentives.views import deal_history
+from incentives.views import credit_from_form, deal_history
 from prm.access.scoping import scoped, viewer_scope
 from prm.cache import pagecache
 from prm.exports.columns import csv_export, html_columns
@@ -229,13 +229,7 @@ def staff_deal_credits(request, pk):
         )
         if not form.is_valid():
             return _staff_deal_page(request, deal, credit_form=form, status=400)
-        services.deal_credit_add(
-            deal=deal,
-            partner=form.cleaned_data["partner"],
-            role=form.cleaned_data["role"],
-            actor=request.user,
-        )
-        messages.success(request, _("The partner has been credited on this deal."))
+        credit_from_form(request, deal, form)
     except services.IncentivesError as exc:
         messages.error(request, str(exc))
     return redirect("incentives:staff_deal_detail", pk=deal.pk)

@@ -237,6 +237,13 @@ def deal_extension(request, pk):
     return redirect("incentives:deal_detail", pk=deal.pk)
 
 
+def credit_from_form(request, deal, form) -> None:
+    """Credit the partner a valid DealCreditForm names (the partner admin's and the staff page)."""
+    data = form.cleaned_data
+    services.deal_credit_add(deal=deal, partner=data["partner"], role=data["role"], actor=request.user)
+    messages.success(request, _("The partner has been credited on this deal."))
+
+
 @partner_required(role=ADMIN)
 def deal_credits(request, pk):
     """The partner admin names further partners on the deal (influenced, delivered), or
@@ -251,13 +258,7 @@ def deal_credits(request, pk):
                 messages.success(request, _("The partner is no longer credited on this deal."))
                 return redirect("incentives:deal_credits", pk=deal.pk)
             if form.is_valid():
-                services.deal_credit_add(
-                    deal=deal,
-                    partner=form.cleaned_data["partner"],
-                    role=form.cleaned_data["role"],
-                    actor=request.user,
-                )
-                messages.success(request, _("The partner has been credited on this deal."))
+                credit_from_form(request, deal, form)
                 return redirect("incentives:deal_credits", pk=deal.pk)
         except services.IncentivesError as exc:
             form.add_error(None, str(exc))

@@ -14,15 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("test-results")
 
 
-def sign_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form:has(input[name=login]) button[type=submit]")
-    page.wait_for_load_state()
-
-
-def test_extension_request_to_approval(page, browser, live_server):
+def test_extension_request_to_approval(page, live_server, login):
     from django.contrib.auth.models import Group
     from guardian.shortcuts import assign_perm
 
@@ -62,7 +54,7 @@ def test_extension_request_to_approval(page, browser, live_server):
     SHOTS.mkdir(exist_ok=True)
 
     # 1. The partner admin asks for more time on the deal page.
-    sign_in(page, base, partner_admin.email)
+    login(partner_admin.email, PASSWORD)
     page.goto(f"{base}/deals/{deal.pk}/")
     form = page.get_by_test_id("extension-form")
     form.get_by_label("新しい受注予定日").fill((date.today() + timedelta(days=45)).isoformat())
@@ -74,9 +66,9 @@ def test_extension_request_to_approval(page, browser, live_server):
     page.screenshot(path=str(SHOTS / "dealflow-extension-requested.png"), full_page=True)
 
     # 2. The manager finds it in the queue and extends the protection (the tier's 30 days).
-    staff_context = browser.new_context()
-    staff = staff_context.new_page()
-    sign_in(staff, base, manager.email)
+    page.context.clear_cookies()
+    login(manager.email, PASSWORD)
+    staff = page
     staff.goto(f"{base}/staff/deals/extensions/")
     assert "お客様の稟議が来月の取締役会に回りました。" in staff.content()
     staff.get_by_role("link", name="株式会社みなと物流").click()
@@ -87,12 +79,13 @@ def test_extension_request_to_approval(page, browser, live_server):
     staff.wait_for_load_state()
     assert "延長しました" in staff.content()
     staff.screenshot(path=str(SHOTS / "dealflow-extension-queue.png"), full_page=True)
-    staff_context.close()
     deal.refresh_from_db()
     assert deal.protected_until == ends + timedelta(days=30)
     assert ProtectionExtension.objects.get(deal=deal).status == ProtectionExtension.Status.APPROVED
 
     # 3. The partner's deal page shows the new end date; no second request (the tier allows one).
+    page.context.clear_cookies()
+    login(partner_admin.email, PASSWORD)
     page.goto(f"{base}/deals/{deal.pk}/")
     assert page.get_by_test_id("extension-approved").is_visible()
     assert (
