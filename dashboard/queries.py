@@ -20,11 +20,13 @@ from django.utils.functional import Promise
 from dashboard.charts import block_svg
 from incentives.models import Deal, Tier
 from incentives.queries import (
+    credit_revenue,
     deal_rollup_refreshed_at,
     earnings_to_date,
     gap_in_words,
     last_recomputation,
     next_tier,
+    partner_activation,
     tier_state_for,
 )
 from onboarding.queries import partner_plan, plan_progress
@@ -250,6 +252,11 @@ def partner_360(partner) -> dict:
         "gap": gap_in_words(state, upcoming) if upcoming else "",
         "deal_totals": deal_totals,
         "recent_deals": deals.select_related("product").order_by("-created_at")[:10],
+        # Issue 28: first deals after approval, and revenue it sourced or was credited on (12 months).
+        "activation": partner_activation(partner),
+        "credited": credit_revenue(
+            [partner.pk], start=timezone.localdate() - timedelta(days=365), end=timezone.localdate()
+        ),
         "earnings": earnings_to_date(partner),
         "open_questions": Thread.objects.for_partner(partner)
         .exclude(status=Thread.Status.CLOSED)

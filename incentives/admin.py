@@ -12,6 +12,7 @@ from incentives.models import (
     IncentiveProgram,
     PartnerTierState,
     Product,
+    ProtectionExtension,
     RecomputationRun,
     Statement,
     Tier,
@@ -50,9 +51,14 @@ class TierAdmin(AuditedAdminMixin, TranslationAdmin):
             {"fields": ["min_won_revenue", "min_won_deals", "min_certified_people", "requires_onboarding"]},
         ),
         (
+            _("Revenue from deals credited to the partner"),
+            {"fields": ["influenced_weight", "delivered_weight"]},
+        ),
+        (
             _("Benefits"),
             {"fields": ["discount_percent", "protection_days", "mdf_budget", "support_level", "perks"]},
         ),
+        (_("Protection extensions"), {"fields": ["max_extensions", "extension_grace_days"]}),
     ]
 
 
@@ -152,6 +158,31 @@ class PartnerTierStateAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in PartnerTierState._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ProtectionExtension)
+class ProtectionExtensionAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: requests are made and decided through the services (the deal page and the
+    staff queue at /staff/deals/extensions/), which lock the deal and check the tier's limits."""
+
+    list_display = [
+        "created_at",
+        "partner",
+        "deal",
+        "status",
+        "protected_until_before",
+        "protected_until_after",
+    ]
+    list_filter = ["status"]
+    search_fields = ["partner__name", "deal__customer_company"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in ProtectionExtension._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from incentives import services
+from incentives import demo_dealflow, services
 from incentives.models import Deal, IncentiveProgram, Product, RecomputationRun, Statement, Tier
 from incentives.normalise import company_key, domain_key
 from partners.models import Partner
@@ -224,6 +224,7 @@ def seed(stdout) -> None:
     _seed_deals(partners, products, today)
     _seed_conflicts(partners, products, today)
     _seed_provisions()
+    demo_dealflow.seed(today)  # extensions, credited partners, activation (issue 28)
     run = services.tiers_recompute(as_of=today)
     _seed_programs(products, today)
     _seed_statements(today, manager)

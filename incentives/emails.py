@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import get_users_with_perms
 
-from incentives.models import Deal, DealNotification, TierChange
+from incentives.models import Deal, DealNotification, ProtectionExtension, TierChange
 from prm.models import CHANNEL_MANAGERS, User
 from prm.notifications.center import notify
 from prm.notifications.emails import send_to_user, templates
@@ -165,3 +165,59 @@ def deal_submitted(*, deal_id: int) -> None:
             "hidden_conflicts": sum(1 for c in conflicts if c.partner_id not in visible),
         }
         send_once(deal, event, user, "deal_submitted", context)
+
+
+def extension_requested(*, extension_id: int) -> None:
+    """Tell the partner's channel managers a protection extension waits for their decision."""
+    extension = (
+        ProtectionExtension.objects.select_related("deal", "partner")
+        .filter(pk=extension_id, status=ProtectionExtension.Status.REQUESTED)
+        .first()
+    )
+    if extension is None:
+        return
+    path = reverse("incentives:staff_deal_detail", args=[extension.deal_id])
+    notify(
+        kind="extension_requested",
+        recipients=reviewers_for(extension.partner),
+        event_key=f"extension:{extension.pk}:requested",
+        params={"deal": str(extension.deal), "partner": extension.partner.name},
+        url=path,
+        partner_id=extension.partner_id,
+        email=_mail("extension_requested", {"extension": extension, "url": settings.SITE_URL + path}),
+    )
+
+
+def extension_decided(*, extension_id: int) -> None:
+    """The manager's decision, to the partner's admins and the person who asked."""
+    extension = (
+        ProtectionExtension.objects.select_related("deal__partner", "deal__registered_by", "requested_by")
+        .filter(pk=extension_id)
+        .exclude(status=ProtectionExtension.Status.REQUESTED)
+        .first()
+    )
+    if extension is None:
+        return
+    deal = extension.deal
+    recipients = {u.pk: u for u in _deal_recipients(deal)}
+    asker = extension.requested_by
+    if asker is not None and is_current_member(asker, deal.partner_id):
+        recipients[asker.pk] = asker
+    approved = extension.status == ProtectionExtension.Status.APPROVED
+    path = reverse("incentives:deal_detail", args=[deal.pk])
+    notify(
+        kind="extension_decided",
+        recipients=recipients.values(),
+        event_key=f"extension:{extension.pk}:{extension.status}",
+        params={
+            "deal": str(deal),
+            "date": str(extension.protected_until_after or ""),
+            "variant": extension.status,
+        },
+        url=path,
+        partner_id=deal.partner_id,
+        email=_mail(
+            "extension_decided",
+            {"extension": extension, "approved": approved, "url": settings.SITE_URL + path},
+        ),
+    )

@@ -4,8 +4,9 @@ from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from incentives.models import Deal, Product
+from incentives.models import Deal, DealCredit, Product
 from incentives.normalise import company_key, domain_key
 from incentives.services import EDITABLE_FIELDS, won_amount_ceiling, won_ceiling_message
 from privacy.models import ProvisionRecord
@@ -195,3 +196,66 @@ class ReviewForm(forms.Form):
 
 class OptInForm(forms.Form):
     opted_in = forms.BooleanField(label=_("Show our company name on the leaderboard"), required=False)
+
+
+class ExtensionRequestForm(forms.Form):
+    expected_close_date = forms.DateField(
+        label=_("New expected close date"),
+        widget=DateInput(),
+        help_text=_("When you now expect the customer to decide."),
+    )
+    reason = forms.CharField(
+        label=_("Why does the deal need more time?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Your channel manager reads this when deciding."),
+    )
+
+    def clean_expected_close_date(self):
+        value = self.cleaned_data["expected_close_date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The new expected close date must not be in the past."))
+        return value
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Extend the protection")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    protected_until = forms.DateField(
+        label=_("New protection end date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for the tier's protection days from the current end date."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when declining; the partner sees it."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason for declining."))
+        return data
+
+
+class DealCreditForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        queryset=None,
+        help_text=_("A partner listed in the partner directory that helped with this deal."),
+    )
+    role = forms.ChoiceField(label=pgettext_lazy("deal credit", "Role"), choices=DealCredit.Role.choices)
+
+    def __init__(self, *args, partners, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+        if staff:
+            self.fields["partner"].help_text = _("A partner you manage that helped with this deal.")
+        self.fields["partner"].empty_label = _("Choose a partner")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.i18n.kana import fill_reading
 from prm.models import PartnerScopedQuerySet
@@ -37,6 +38,36 @@ class Tier(models.Model):
         _("discount / margin %"), max_digits=5, decimal_places=2, default=0
     )
     protection_days = models.PositiveIntegerField(_("deal protection days"), default=30)
+    max_extensions = models.PositiveSmallIntegerField(
+        _("protection extensions per deal"),
+        default=1,
+        help_text=_("How many times a partner at this tier may have a deal's protection extended."),
+    )
+    extension_grace_days = models.PositiveSmallIntegerField(
+        _("extension grace period (days)"),
+        default=7,
+        help_text=_("How many days after protection ends a partner may still ask for an extension."),
+    )
+    # Deals the partner is credited on (incentives.DealCredit) count toward the revenue
+    # threshold at these weights; the partner's own (sourced) deals count in full.
+    influenced_weight = models.DecimalField(
+        _("weight of influenced revenue"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text=_(
+            "0 to 1: the share of a won deal the partner influenced that counts toward the revenue threshold."
+        ),
+    )
+    delivered_weight = models.DecimalField(
+        _("weight of delivered revenue"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text=_(
+            "0 to 1: the share of a won deal the partner delivered or implemented that counts toward the revenue threshold."
+        ),
+    )
     mdf_budget = models.DecimalField(
         _("market development fund (JPY)"), max_digits=14, decimal_places=0, default=Decimal(0)
     )
@@ -58,6 +89,15 @@ class Tier(models.Model):
             models.CheckConstraint(
                 condition=models.Q(min_won_revenue__gte=0, mdf_budget__gte=0),
                 name="tier_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    influenced_weight__gte=0,
+                    influenced_weight__lte=1,
+                    delivered_weight__gte=0,
+                    delivered_weight__lte=1,
+                ),
+                name="tier_credit_weights_range",
             ),
         ]
 
@@ -235,6 +275,9 @@ class Deal(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     protected_until = models.DateField(_("protected until"), null=True, blank=True)
+    # The first approval (a re-review keeps it): when the partner's first approved deal was
+    # approved, for activation (incentives.rollups.activation_refresh).
+    first_approved_at = models.DateTimeField(_("first approved"), null=True, blank=True, editable=False)
     # Idempotency of the "protection ends in a week" reminder: the date it was sent for.
     reminder_sent_for = models.DateField(_("reminder sent for"), null=True, blank=True, editable=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -352,6 +395,128 @@ class Deal(models.Model):
         return self.stage == self.Stage.WON and self.status == self.Status.SUBMITTED
 
 
+class ProtectionExtensionQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
+
+    def open(self):
+        return self.filter(status=ProtectionExtension.Status.REQUESTED)
+
+
+class ProtectionExtension(models.Model):
+    """A partner's request to extend an approved deal's protection, and the manager's decision.
+
+    Asked before protection ends or within the tier's grace period after; at most the tier's
+    number of approved extensions per deal, and one open request per deal (a constraint)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for a decision")
+        APPROVED = "approved", _("Extended")
+        DECLINED = "declined", _("Declined")
+
+    deal = models.ForeignKey(
+        Deal, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("deal registration")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    reason = models.TextField(_("reason"))
+    expected_close_date = models.DateField(_("new expected close date"))
+    protected_until_before = models.DateField(_("protection ended or ends on"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    protected_until_after = models.DateField(_("new protection end date"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    objects = ProtectionExtensionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("protection extension")
+        verbose_name_plural = _("protection extensions")
+        indexes = [models.Index(fields=["status", "created_at"], name="extension_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal"], condition=models.Q(status="requested"), name="extension_one_open_per_deal"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | models.Q(protected_until_after__isnull=False, decided_at__isnull=False),
+                name="extension_approved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | models.Q(decided_at__isnull=False),
+                name="extension_declined_is_decided",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deal} ({self.get_status_display()})"
+
+
+class DealCreditQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
+
+
+class DealCredit(models.Model):
+    """A further partner named on a deal, with its role. The registering partner is the
+    sourcing partner (implicitly); a credited partner sees the deal only on its "credited
+    deals" list (customer company, product, stage, counted won figure), never the registrant's
+    name, contacts, domain, notes, amounts or history."""
+
+    class Role(models.TextChoices):
+        INFLUENCED = "influenced", _("Influenced")
+        DELIVERED = "delivered", _("Delivered / implemented")
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="credits", verbose_name=_("deal"))
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.CASCADE,
+        related_name="deal_credits",
+        verbose_name=_("credited partner"),
+    )
+    role = models.CharField(pgettext_lazy("deal credit", "role"), max_length=20, choices=Role.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = DealCreditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deal", "id"]
+        verbose_name = _("deal credit")
+        verbose_name_plural = _("deal credits")
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "partner"], name="dealcredit_once_per_partner")
+        ]
+        indexes = [models.Index(fields=["partner", "role"], name="dealcredit_partner")]
+
+    def __str__(self):
+        return f"{self.deal}: {self.partner} ({self.get_role_display()})"
+
+
 # --- Tier state and changes -----------------------------------------------------------
 
 
@@ -386,6 +551,12 @@ class PartnerTierState(models.Model):
         _("won revenue (JPY, 12 months)"), max_digits=16, decimal_places=0, default=0
     )
     won_deals = models.PositiveIntegerField(_("won deals (12 months)"), default=0)
+    influenced_revenue = models.DecimalField(
+        _("influenced revenue (JPY, 12 months)"), max_digits=16, decimal_places=0, default=0
+    )
+    delivered_revenue = models.DecimalField(
+        _("delivered revenue (JPY, 12 months)"), max_digits=16, decimal_places=0, default=0
+    )
     certified_people = models.PositiveIntegerField(_("certified people"), default=0)
     onboarding_completed = models.BooleanField(_("onboarding completed"), default=False)
     leaderboard_opt_in = models.BooleanField(_("show our name on the leaderboard"), default=False)
@@ -744,3 +915,31 @@ class ProgramCost(models.Model):
 
     def __str__(self):
         return f"{self.program_id}/{self.partner_id}: {self.lines} lines"
+
+
+class PartnerActivation(models.Model):
+    """Per partner: when it was approved (its application's decision, else its creation), how
+    it came (the application's source) and its type, and the days of its first registered,
+    first approved and first won (counted) deal: the activation rates by cohort, source and
+    type on the dashboard (incentives.queries.activation_block), rebuilt hourly by
+    incentives.rollups.activation_refresh."""
+
+    partner = models.OneToOneField(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    approved_on = models.DateField(_("approved on"))
+    source = models.CharField(_("how they heard of us"), max_length=20, blank=True)
+    partner_type = models.CharField(_("partner type"), max_length=20)
+    onboarding_completed_on = models.DateField(_("onboarding completed on"), null=True, blank=True)
+    first_registered_on = models.DateField(_("first deal registered"), null=True, blank=True)
+    first_approved_on = models.DateField(_("first deal approved"), null=True, blank=True)
+    first_won_on = models.DateField(_("first deal won"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("refreshed"))
+
+    class Meta:
+        verbose_name = _("partner activation")
+        verbose_name_plural = _("partner activation")
+        indexes = [models.Index(fields=["approved_on"], name="activation_cohort")]
+
+    def __str__(self):
+        return f"{self.partner_id} @ {self.refreshed_at:%Y-%m-%d %H:%M}"

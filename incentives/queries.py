@@ -9,8 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 import pygal
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Replace, TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,21 +19,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pygal.style import Style
 
+from incentives import rollups
 from incentives.models import (
     Deal,
+    DealCredit,
     Earning,
     IncentiveProgram,
+    PartnerActivation,
     PartnerDealMonth,
     PartnerDealRollup,
     PartnerTierState,
     ProgramCost,
+    ProtectionExtension,
     RecomputationRun,
     Statement,
     Tier,
     TierChange,
 )
 from incentives.normalise import company_key, domain_key
-from partners.models import Partner, PartnerType
+from partners.models import Application, Partner, PartnerType, Source
 from privacy.registry import Found
 from prm.access.scoping import scoped
 from prm.cache import pagecache
@@ -155,8 +160,20 @@ def next_tier(tiers: list[Tier], current: Tier | None) -> Tier | None:
     return next((t for t in tiers if t.rank > rank), None)
 
 
+def revenue_toward(state: PartnerTierState | None, tier: Tier) -> Decimal:
+    """The revenue `tier`'s threshold compares (services.TierMetrics.revenue_for): the
+    partner's own won revenue, plus what it influenced and delivered at the tier's weights."""
+    if state is None:
+        return Decimal(0)
+    return (
+        state.won_revenue
+        + state.influenced_revenue * tier.influenced_weight
+        + state.delivered_revenue * tier.delivered_weight
+    )
+
+
 def progress_to(state: PartnerTierState | None, tier: Tier) -> list[Progress]:
-    revenue = state.won_revenue if state else Decimal(0)
+    revenue = revenue_toward(state, tier)
     deals = state.won_deals if state else 0
     people = state.certified_people if state else 0
     onboarded = state.onboarding_completed if state else False
@@ -214,7 +231,7 @@ def progress_to(state: PartnerTierState | None, tier: Tier) -> list[Progress]:
 
 def gap_in_words(state: PartnerTierState | None, tier: Tier) -> str:
     """ "2 more certified people and 3.2M JPY won revenue to reach Gold" (localised)."""
-    revenue = state.won_revenue if state else Decimal(0)
+    revenue = revenue_toward(state, tier)
     deals = state.won_deals if state else 0
     people = state.certified_people if state else 0
     onboarded = state.onboarding_completed if state else False
@@ -834,3 +851,320 @@ def earnings_payable(*, until: date, partner_ids: Collection[int] | None = None)
     return qs.select_related("statement", "program", "deal", "tier_change__to_tier").order_by(
         "statement__period", "pk"
     )
+# --- Protection extensions -------------------------------------------------------------
+
+
+def extension_queue(visible, *, decided: bool = False):
+    """The staff queue: requests of the partners a manager sees, the oldest waiting first (or
+    the decided ones, latest first). One query with the deal, its partner and the people."""
+    qs = scoped(ProtectionExtension.objects.all(), visible)
+    if decided:
+        qs = qs.exclude(status=ProtectionExtension.Status.REQUESTED).order_by("-decided_at", "-id")
+    else:
+        qs = qs.filter(status=ProtectionExtension.Status.REQUESTED).order_by("created_at", "id")
+    return qs.select_related("deal__partner", "deal__product", "requested_by", "decided_by")
+
+
+def open_extension_count(visible, *, cap: int) -> int:
+    return scoped(ProtectionExtension.objects.open(), visible)[: cap + 1].count()
+
+
+# --- Credit for every partner on a deal --------------------------------------------------
+
+
+def deal_credits(deal: Deal):
+    return DealCredit.objects.filter(deal=deal).select_related("partner", "added_by").order_by("id")
+
+
+def credited_deals(partner):
+    """The deals `partner` is credited on by another partner: only what the credited partner
+    may see (customer company, product, stage, the counted won figure). One query; never the
+    registrant's name, contacts, domain, notes, amounts or history."""
+    return (
+        DealCredit.objects.for_partner(partner).select_related("deal__product").order_by("-created_at", "-id")
+    )
+
+
+def credit_partner_choices(deal: Deal, visible=None):
+    """Partners that may be credited on `deal`: in the portal, not the registrant, not yet
+    credited; for staff, only partners they see (`visible`); for a partner, the directory."""
+    qs = Partner.objects.in_portal().exclude(pk=deal.partner_id).exclude(deal_credits__deal=deal)
+    qs = qs.filter(directory_listed=True) if visible is None else qs.filter(pk__in=visible)
+    return qs.order_by("name_kana", "name")
+
+
+def credit_revenue(partner_ids=None, *, start: date, end: date) -> dict[str, tuple[int, Decimal]]:
+    """Counted won deals closed in [start, end] and their reviewed figure, by credit: the
+    partners' own ("sourced"), and those they are credited on ("influenced", "delivered").
+    Two grouped queries; `partner_ids` None is every partner."""
+    won = Deal.objects.counted().filter(closed_on__gte=start, closed_on__lte=end)
+    credits = DealCredit.objects.filter(
+        deal__stage=Deal.Stage.WON,
+        deal__counted_amount_jpy__isnull=False,
+        deal__closed_on__gte=start,
+        deal__closed_on__lte=end,
+    )
+    if partner_ids is not None:
+        won, credits = won.filter(partner_id__in=partner_ids), credits.filter(partner_id__in=partner_ids)
+    sourced = won.aggregate(n=Count("id"), amount=Sum("counted_amount_jpy"))
+    out = {"sourced": (sourced["n"], sourced["amount"] or Decimal(0))}
+    for role in DealCredit.Role.values:
+        out[role] = (0, Decimal(0))
+    for row in (
+        credits.order_by().values("role").annotate(n=Count("id"), amount=Sum("deal__counted_amount_jpy"))
+    ):
+        out[row["role"]] = (row["n"], row["amount"] or Decimal(0))
+    return out
+
+
+def credit_block(query: BlockQuery) -> dict:
+    """Won revenue in the period by credit: sourced by the registering partner, influenced,
+    delivered or implemented by a credited partner (reviewed figures only)."""
+    figures = credit_revenue(query.partners, start=query.start, end=query.today)
+    labels = {
+        "sourced": _("Sourced (registered by the partner)"),
+        "influenced": _("Influenced"),
+        "delivered": _("Delivered / implemented"),
+    }
+    rows = [[labels[key], n, f"{amount:,.0f}"] for key, (n, amount) in figures.items()]
+    return {
+        "title": _("Won revenue by partner credit"),
+        "header": [_("Credit"), _("Won deals"), _("Counted amount (JPY)")],
+        "rows": rows,
+        "labels": [r[0] for r in rows],
+        "series": {_("Counted amount (JPY)"): [int(amount) for _n, amount in figures.values()]},
+        "detail_url": "incentives:staff_overview",
+        "note": _(
+            "A deal with credited partners counts once as sourced and again for each credited partner."
+        ),
+    }
+
+
+# --- Activation ------------------------------------------------------------------------
+
+ACTIVATION_WINDOWS = (60, 90)
+
+
+def activation_refreshed_at():
+    return PartnerActivation.objects.order_by().values_list("refreshed_at", flat=True).first()
+
+
+def _activation_source() -> tuple[str, dict]:
+    """The per-partner rows: the roll-up once built, else the same SELECT over the raw rows."""
+    if activation_refreshed_at() is not None:
+        return PartnerActivation._meta.db_table, {}
+    return f"({rollups.ACTIVATION_SQL})", rollups.activation_params()
+
+
+def _activation_figures(sql_group: str, query: BlockQuery, *, grouping_sets: bool = False) -> list[tuple]:
+    """(group, partners, eligible 60, active 60, eligible 90, active 90, median days to the
+    first registered, approved and won deal, at risk) per group of partners approved in the
+    period or the 90 days before it. A partner counts toward the N-day rate once N days have
+    passed since approval."""
+    source, params = _activation_source()
+    scope, scope_params = query.partner_sql("x.partner_id")
+    target = settings.PRM_ONBOARDING_TARGET_DAYS
+    windows = ", ".join(
+        f"COUNT(*) FILTER (WHERE x.approved_on <= %(today)s - {n}),"
+        f" COUNT(*) FILTER (WHERE x.approved_on <= %(today)s - {n}"
+        f" AND x.first_registered_on <= x.approved_on + {n})"
+        for n in ACTIVATION_WINDOWS
+    )
+    medians = ", ".join(
+        f"percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(x.{column} - x.approved_on, 0))"
+        f" FILTER (WHERE x.{column} IS NOT NULL)"  # GREATEST(NULL, 0) is 0
+        for column in ("first_registered_on", "first_approved_on", "first_won_on")
+    )
+    group_by = f"GROUPING SETS {sql_group}" if grouping_sets else sql_group
+    select_group = "x.source, x.partner_type" if grouping_sets else f"{sql_group} AS g"
+    sql = f"""
+        SELECT {select_group}, COUNT(*), {windows}, {medians},
+               COUNT(*) FILTER (WHERE x.onboarding_completed_on IS NOT NULL AND x.first_registered_on IS NULL
+                                AND x.approved_on + %(target)s < %(today)s)
+          FROM {source} x
+         WHERE x.approved_on >= %(start)s AND x.approved_on <= %(today)s{scope.replace("%s", "%(scope)s")}
+         GROUP BY {group_by}
+         ORDER BY 1, 2"""  # noqa: S608 (fixed fragments; values are parameters)
+    # Cohorts approved in the period and in the 90 days before it: a rate needs that long to
+    # be measured, so a "last 90 days" dashboard still shows the cohorts it can judge.
+    start = query.start - timedelta(days=max(ACTIVATION_WINDOWS))
+    values = {**params, "today": query.today, "start": start, "target": target}
+    if scope_params:
+        values["scope"] = scope_params[0]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchall()
+
+
+def _rate(eligible: int, active: int) -> str:
+    return "–" if not eligible else f"{round(100 * active / eligible)}% ({active}/{eligible})"
+
+
+def _rate_value(eligible: int, active: int) -> int | None:
+    return None if not eligible else round(100 * active / eligible)
+
+
+def _days(value) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def _activation_rows(label, figures) -> list:
+    n, e60, a60, e90, a90, d_reg, d_appr, d_won, at_risk = figures
+    return [label, n, _rate(e60, a60), _rate(e90, a90), _days(d_reg), _days(d_appr), _days(d_won), at_risk]
+
+
+def _activation_header(first) -> list:
+    return [
+        first,
+        _("Partners approved"),
+        _("Deal registered within 60 days"),
+        _("Deal registered within 90 days"),
+        _("Median days to first deal"),
+        _("Median days to first approved deal"),
+        _("Median days to first won deal"),
+        _("Checklist finished, no deal (at risk)"),
+    ]
+
+
+def _activation_note() -> str:
+    refreshed = activation_refreshed_at()
+    note = _(
+        "Partners approved in the period or the 90 days before it. A partner counts toward a rate "
+        "once that many days have passed since its approval. At risk: onboarding finished but no "
+        "deal registered %(days)s days after approval."
+    ) % {"days": settings.PRM_ONBOARDING_TARGET_DAYS}
+    if refreshed:
+        note += " " + _("As of %(time)s.") % {
+            "time": timezone.localtime(refreshed).strftime("%Y-%m-%d %H:%M")
+        }
+    return note
+
+
+def activation_block(query: BlockQuery) -> dict:
+    """Activation by cohort (month of approval): the share of partners with a deal
+    registered within 60 and 90 days, and the median days to their first deals."""
+    groups = _activation_figures("to_char(x.approved_on, 'YYYY-MM')", query)
+    rows = [_activation_rows(group, figures) for group, *figures in groups]
+    raw = [figures for _group, *figures in groups]
+    return {
+        "title": _("Activation: first deals after approval, by cohort"),
+        "header": _activation_header(_("Cohort (month approved)")),
+        "rows": rows,
+        "labels": [r[0] for r in rows],
+        "series": {
+            _("Within 60 days (%)"): [_rate_value(f[1], f[2]) for f in raw],
+            _("Within 90 days (%)"): [_rate_value(f[3], f[4]) for f in raw],
+        },
+        "detail_url": "onboarding:staff_metrics",
+        "note": _activation_note(),
+        "managers_only": False,
+    }
+
+
+def activation_groups_block(query: BlockQuery) -> dict:
+    """The same figures by how partners came to us (their application's source) and by type."""
+    sources, types = dict(Source.choices), dict(PartnerType.choices)
+    groups = _activation_figures("((x.source), (x.partner_type))", query, grouping_sets=True)
+    rows = []
+    for source, ptype, *figures in sorted(groups, key=lambda g: (g[1] is not None, g[0] or "", g[1] or "")):
+        if ptype is None:
+            label = _("Source: %(source)s") % {"source": sources.get(source, _("no application"))}
+        else:
+            label = _("Type: %(type)s") % {"type": types.get(ptype, ptype)}
+        rows.append(_activation_rows(label, figures))
+    return {
+        "title": _("Activation by source and partner type"),
+        "header": _activation_header(_("Source or type")),
+        "rows": rows,
+        "labels": [r[0] for r in rows],
+        "series": {_("Partners approved"): [r[1] for r in rows]},
+        "detail_url": "onboarding:staff_metrics",
+        "note": _activation_note(),
+        "managers_only": False,
+    }
+
+
+@dataclass
+class Activation:
+    approved_on: date
+    target_days: int
+    first_registered_on: date | None
+    first_approved_on: date | None
+    first_won_on: date | None
+    onboarding_completed_on: date | None
+    today: date
+
+    def _days(self, day: date | None) -> int | None:
+        return None if day is None else max((day - self.approved_on).days, 0)
+
+    @property
+    def days_to_registered(self) -> int | None:
+        return self._days(self.first_registered_on)
+
+    @property
+    def days_to_approved(self) -> int | None:
+        return self._days(self.first_approved_on)
+
+    @property
+    def days_to_won(self) -> int | None:
+        return self._days(self.first_won_on)
+
+    @property
+    def days_since_approval(self) -> int:
+        return (self.today - self.approved_on).days
+
+    @property
+    def days_left(self) -> int:
+        return self.target_days - self.days_since_approval
+
+    @property
+    def activated_in_target(self) -> bool:
+        registered = self.days_to_registered
+        return registered is not None and registered <= self.target_days
+
+    @property
+    def at_risk(self) -> bool:
+        """Onboarding finished but no deal registered and the target has passed."""
+        return (
+            self.onboarding_completed_on is not None
+            and self.first_registered_on is None
+            and self.days_since_approval > self.target_days
+        )
+
+
+def partner_activation(partner, *, today: date | None = None) -> Activation:
+    """One partner's activation, read live (two small queries): partner 360 and the home."""
+    tz = timezone.get_current_timezone()
+    application = (
+        Application.objects.filter(partner=partner, status=Application.Status.APPROVED)
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    approved_at = application or partner.created_at
+    firsts = Deal.objects.filter(partner=partner).aggregate(
+        registered=Min("created_at"),
+        approved=Min("first_approved_at"),
+        won=Min("closed_on", filter=Q(stage=Deal.Stage.WON, counted_amount_jpy__isnull=False)),
+    )
+    return Activation(
+        approved_on=timezone.localtime(approved_at, tz).date(),
+        target_days=settings.PRM_ONBOARDING_TARGET_DAYS,
+        first_registered_on=timezone.localtime(firsts["registered"], tz).date()
+        if firsts["registered"]
+        else None,
+        first_approved_on=timezone.localtime(firsts["approved"], tz).date() if firsts["approved"] else None,
+        first_won_on=firsts["won"],
+        onboarding_completed_on=partner.onboarding_completed_on,
+        today=today or timezone.localdate(),
+    )
+
+
+def activation_raw() -> list[tuple]:
+    """The per-partner activation rows computed from the raw tables (the roll-up's source)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"{rollups.ACTIVATION_SQL} ORDER BY 1", rollups.activation_params())
+        return cursor.fetchall()
+
+
+def activation_rollup_rows() -> list[tuple]:
+    return list(PartnerActivation.objects.order_by("partner_id").values_list(*rollups.ACTIVATION_COLUMNS))

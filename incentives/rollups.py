@@ -10,12 +10,26 @@
   staff tier overview (229,000 earnings at the large size: ~200 ms per view when summed live).
   Rebuilt for the partners concerned by every service that writes earnings or changes a
   statement's status, so it is never behind them; no beat entry.
+- `activation_refresh`: `PartnerActivation` (per partner: approval day, source, type, and the
+  days of its first registered, approved and won deal) for the dashboard's activation block;
+  `ACTIVATION_SQL` is also the raw aggregate it is compared with (queries.activation_raw).
+  Hourly (beat).
 """
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from incentives.models import Deal, Earning, PartnerDealMonth, PartnerDealRollup, ProgramCost, Statement
+from incentives.models import (
+    Deal,
+    Earning,
+    PartnerActivation,
+    PartnerDealMonth,
+    PartnerDealRollup,
+    ProgramCost,
+    Statement,
+)
+from partners.models import Application, Partner
 
 ROLLUP_LOCK = 0x1DEA1_2011
 
@@ -87,3 +101,58 @@ def program_cost_refresh(*, partner_ids=None) -> int:
             [S.DRAFT, S.APPROVED, S.PAID, *params],
         )
         return cur.rowcount
+
+
+# Per partner: the day it was approved (its application's decision, else the day it was
+# created), the application's source, its type, and the first deal registered, approved and
+# won (a counted win: money only after review), as days in the portal's time zone. Table
+# names from _meta; every value is a parameter.
+ACTIVATION_SQL = f"""
+    SELECT p.id AS partner_id,
+           (COALESCE(a.decided_at, p.created_at) AT TIME ZONE %(tz)s)::date AS approved_on,
+           COALESCE(a.source, '') AS source,
+           p.partner_type,
+           p.onboarding_completed_on,
+           (d.registered AT TIME ZONE %(tz)s)::date AS first_registered_on,
+           (d.approved AT TIME ZONE %(tz)s)::date AS first_approved_on,
+           d.won AS first_won_on
+      FROM {Partner._meta.db_table} p
+      LEFT JOIN {Application._meta.db_table} a ON a.partner_id = p.id AND a.status = %(approved)s
+      LEFT JOIN (
+           SELECT partner_id, MIN(created_at) AS registered, MIN(first_approved_at) AS approved,
+                  MIN(closed_on) FILTER (WHERE stage = %(won)s AND counted_amount_jpy IS NOT NULL) AS won
+             FROM {Deal._meta.db_table} GROUP BY partner_id
+      ) d ON d.partner_id = p.id
+"""  # noqa: S608
+
+ACTIVATION_COLUMNS = (
+    "partner_id",
+    "approved_on",
+    "source",
+    "partner_type",
+    "onboarding_completed_on",
+    "first_registered_on",
+    "first_approved_on",
+    "first_won_on",
+)
+
+
+def activation_params() -> dict:
+    return {"tz": settings.TIME_ZONE, "approved": Application.Status.APPROVED, "won": Deal.Stage.WON}
+
+
+def activation_refresh() -> int:
+    """Rebuild `PartnerActivation` from the partners, their applications and deals: one DELETE
+    and one INSERT ... SELECT. Returns the number of partner rows."""
+    table = PartnerActivation._meta.db_table
+    columns = ", ".join(ACTIVATION_COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK + 1])
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, refreshed_at) SELECT x.*, %(now)s FROM ({ACTIVATION_SQL}) x",  # noqa: S608
+            {**activation_params(), "now": timezone.now()},
+        )
+        rows = cursor.rowcount
+        cursor.execute(f"ANALYZE {table}")
+    return rows

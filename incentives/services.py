@@ -20,9 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from incentives import webhooks
 from incentives.models import (
     Deal,
+    DealCredit,
     Earning,
     IncentiveProgram,
     PartnerTierState,
+    ProtectionExtension,
     RecomputationRun,
     Statement,
     Tier,
@@ -31,7 +33,7 @@ from incentives.models import (
 from incentives.normalise import company_key, domain_key
 from incentives.rollups import program_cost_refresh
 from incentives.signals import tiers_recomputed
-from partners.models import Partner
+from partners.models import Membership, Partner
 from partners.services import partner_deal_won
 from privacy import services as privacy
 from privacy.models import ProvisionRecord
@@ -64,9 +66,14 @@ def _entry_tier() -> Tier | None:
     return Tier.objects.order_by("rank").first()
 
 
-def protection_days_for(partner) -> int:
+def tier_of(partner) -> Tier | None:
+    """The partner's current tier, else the entry tier (a partner not yet recomputed)."""
     state = PartnerTierState.objects.filter(partner=partner).select_related("tier").first()
-    tier = state.tier if state and state.tier else _entry_tier()
+    return state.tier if state and state.tier else _entry_tier()
+
+
+def protection_days_for(partner) -> int:
+    tier = tier_of(partner)
     return tier.protection_days if tier else int(getattr(settings, "PRM_DEFAULT_PROTECTION_DAYS", 30))
 
 
@@ -370,6 +377,7 @@ def deal_approve(*, deal: Deal, actor, reason: str = "", on: date | None = None)
     re_review = deal.is_re_review
     if not re_review or deal.protected_until is None:
         deal.protected_until = today + timedelta(days=protection_days_for(deal.partner))
+    deal.first_approved_at = deal.first_approved_at or timezone.now()
     deal.status = _reviewed_status(deal, today)
     deal.review_reason = reason
     deal.reviewed_by = actor
@@ -382,6 +390,7 @@ def deal_approve(*, deal: Deal, actor, reason: str = "", on: date | None = None)
         update_fields=[
             "status",
             "protected_until",
+            "first_approved_at",
             "approved_amount",
             "approved_currency",
             "approved_amount_jpy",
@@ -607,6 +616,283 @@ def deals_protection_sweep(*, today: date | None = None) -> dict:
     return {"expired": len(expired), "reminded": len(claimed)}
 
 
+# --- Protection extensions ---------------------------------------------------------------
+
+DEFAULT_MAX_EXTENSIONS = 1
+DEFAULT_EXTENSION_GRACE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ExtensionLimits:
+    max_extensions: int
+    grace_days: int
+    protection_days: int
+
+
+def extension_limits(partner) -> ExtensionLimits:
+    """The partner's tier sets how often and how late a deal's protection may be extended."""
+    tier = tier_of(partner)
+    if tier is None:
+        return ExtensionLimits(
+            DEFAULT_MAX_EXTENSIONS, DEFAULT_EXTENSION_GRACE_DAYS, protection_days_for(partner)
+        )
+    return ExtensionLimits(tier.max_extensions, tier.extension_grace_days, tier.protection_days)
+
+
+def may_request_extension(user, deal: Deal) -> bool:
+    """A partner admin, or the person who registered the deal (while still a member)."""
+    if deal.registered_by_id == user.pk:
+        return Membership.objects.filter(user=user, partner_id=deal.partner_id, is_active=True).exists()
+    return Membership.objects.filter(
+        user=user, partner_id=deal.partner_id, is_active=True, role=Membership.Role.ADMIN
+    ).exists()
+
+
+def extension_refusal(deal: Deal, *, limits: ExtensionLimits, approved: int, open_request: bool, today: date):
+    """Why the deal's protection cannot be extended now (a translatable message), or None."""
+    if not deal.is_open or deal.status not in (Deal.Status.APPROVED, Deal.Status.EXPIRED):
+        return _("Only approved, open registrations can have their protection extended.")
+    if deal.protected_until is None:
+        return _("This registration has no protection to extend.")
+    if open_request:
+        return _("An extension request for this deal is already waiting for a decision.")
+    if approved >= limits.max_extensions:
+        return _("This deal has had the most extensions your tier allows (%(n)s).") % {
+            "n": limits.max_extensions
+        }
+    if today > deal.protected_until + timedelta(days=limits.grace_days):
+        return _("Protection ended more than %(days)s days ago: an extension can no longer be requested.") % {
+            "days": limits.grace_days
+        }
+    return None
+
+
+def extension_state(deal: Deal, *, today: date | None = None) -> dict:
+    """What the deal page shows about extensions: the requests, the limits and whether (and
+    why not) another can be requested now. Three queries."""
+    today = today or timezone.localdate()
+    requests = list(deal.extensions.select_related("requested_by", "decided_by"))
+    limits = extension_limits(deal.partner)
+    approved = sum(1 for r in requests if r.status == ProtectionExtension.Status.APPROVED)
+    open_request = next((r for r in requests if r.status == ProtectionExtension.Status.REQUESTED), None)
+    refusal = extension_refusal(
+        deal, limits=limits, approved=approved, open_request=open_request is not None, today=today
+    )
+    return {
+        "requests": requests,
+        "limits": limits,
+        "approved": approved,
+        "open": open_request,
+        "refusal": refusal,
+        "default_until": _default_extension_end(deal, limits, today),
+    }
+
+
+def _default_extension_end(deal: Deal, limits: ExtensionLimits, today: date) -> date | None:
+    """The tier's protection days from the old end, or from today when it lies in the past."""
+    if deal.protected_until is None:
+        return None
+    return max(deal.protected_until, today) + timedelta(days=limits.protection_days)
+
+
+@transaction.atomic
+def extension_request(
+    *, deal: Deal, user, reason: str, expected_close_date: date, on: date | None = None
+) -> ProtectionExtension:
+    """Ask to extend the protection of an approved deal, before it ends or within the tier's
+    grace period after. The deal row is locked while the limits are checked, so two requests
+    at once cannot both pass (the one-open-request constraint holds besides)."""
+    from incentives import tasks
+
+    today = on or timezone.localdate()
+    deal = Deal.objects.select_for_update().select_related("partner").get(pk=deal.pk)
+    if not may_request_extension(user, deal):
+        raise IncentivesError(
+            _("Only a partner admin or the person who registered the deal can ask for more time.")
+        )
+    if not reason.strip():
+        raise IncentivesError(_("Say why the deal needs more time; your channel manager reads it."))
+    if expected_close_date < today:
+        raise IncentivesError(_("The new expected close date must not be in the past."))
+    limits = extension_limits(deal.partner)
+    previous = ProtectionExtension.objects.filter(deal=deal)
+    refusal = extension_refusal(
+        deal,
+        limits=limits,
+        approved=previous.filter(status=ProtectionExtension.Status.APPROVED).count(),
+        open_request=previous.filter(status=ProtectionExtension.Status.REQUESTED).exists(),
+        today=today,
+    )
+    if refusal or deal.protected_until is None:  # refused already when there is no protection
+        raise IncentivesError(refusal or _("This registration has no protection to extend."))
+    extension = ProtectionExtension.objects.create(
+        deal=deal,
+        partner=deal.partner,
+        requested_by=user,
+        reason=reason.strip(),
+        expected_close_date=expected_close_date,
+        protected_until_before=deal.protected_until,
+    )
+    audit(
+        actor=user,
+        action="deal.extension_requested",
+        target=deal,
+        extension=extension.pk,
+        reason=extension.reason,
+        expected_close_date=expected_close_date.isoformat(),
+        protected_until=deal.protected_until.isoformat(),
+    )
+    tasks.notify_extension_requested.delay_on_commit(extension_id=extension.pk)
+    return extension
+
+
+def _locked_open_extension(extension: ProtectionExtension) -> tuple[Deal, ProtectionExtension]:
+    deal = Deal.objects.select_for_update().select_related("partner").get(pk=extension.deal_id)
+    extension = ProtectionExtension.objects.select_for_update().get(pk=extension.pk)
+    if extension.status != ProtectionExtension.Status.REQUESTED:
+        raise IncentivesError(_("This extension request has already been decided."))
+    return deal, extension
+
+
+@transaction.atomic
+def extension_approve(
+    *,
+    extension: ProtectionExtension,
+    actor,
+    protected_until: date | None = None,
+    reason: str = "",
+    on: date | None = None,
+) -> ProtectionExtension:
+    """Extend the protection (by default the tier's protection days from the old end) and
+    take the new expected close date. A deal whose protection had lapsed is protected again,
+    unless another partner's registration for the same customer is protected now."""
+    from incentives import tasks
+
+    today = on or timezone.localdate()
+    deal, extension = _locked_open_extension(extension)
+    limits = extension_limits(deal.partner)
+    approved = ProtectionExtension.objects.filter(
+        deal=deal, status=ProtectionExtension.Status.APPROVED
+    ).count()
+    if approved >= limits.max_extensions:
+        raise IncentivesError(
+            _("This deal has had the most extensions its tier allows (%(n)s).") % {"n": limits.max_extensions}
+        )
+    if not deal.is_open or deal.status not in (Deal.Status.APPROVED, Deal.Status.EXPIRED):
+        raise IncentivesError(_("The deal is closed or no longer approved: decline the request instead."))
+    new_end = protected_until or _default_extension_end(deal, limits, today)
+    assert new_end is not None and deal.protected_until is not None  # approved deals are protected
+    if new_end <= deal.protected_until or new_end < today:
+        raise IncentivesError(
+            _("The new protection end date must be after the current one and not in the past.")
+        )
+    if (
+        deal.status == Deal.Status.EXPIRED
+        and find_conflicts(
+            partner=deal.partner,
+            customer_domain=deal.customer_domain,
+            customer_company=deal.customer_company,
+            on=today,
+        ).exists()
+    ):
+        raise IncentivesError(
+            _(
+                "Another partner's registration for this customer is protected now: the protection cannot be renewed."
+            )
+        )
+    before = deal.protected_until
+    deal.protected_until, deal.status = new_end, Deal.Status.APPROVED
+    deal.expected_close_date = extension.expected_close_date
+    deal.save(update_fields=["protected_until", "status", "expected_close_date", "updated_at"])
+    extension.status = ProtectionExtension.Status.APPROVED
+    extension.protected_until_after = new_end
+    extension.decision_reason, extension.decided_by, extension.decided_at = (
+        reason.strip(),
+        actor,
+        timezone.now(),
+    )
+    extension.save()
+    audit(
+        actor=actor,
+        action="deal.extension_approved",
+        target=deal,
+        extension=extension.pk,
+        reason=extension.decision_reason,
+        protected_until_before=before.isoformat(),
+        protected_until=new_end.isoformat(),
+    )
+    tasks.notify_extension_decided.delay_on_commit(extension_id=extension.pk)
+    return extension
+
+
+@transaction.atomic
+def extension_decline(*, extension: ProtectionExtension, actor, reason: str) -> ProtectionExtension:
+    from incentives import tasks
+
+    if not reason.strip():
+        raise IncentivesError(_("Give a reason for declining; the partner will see it."))
+    deal, extension = _locked_open_extension(extension)
+    extension.status = ProtectionExtension.Status.DECLINED
+    extension.decision_reason, extension.decided_by, extension.decided_at = (
+        reason.strip(),
+        actor,
+        timezone.now(),
+    )
+    extension.save()
+    audit(actor=actor, action="deal.extension_declined", target=deal, extension=extension.pk, reason=reason)
+    tasks.notify_extension_decided.delay_on_commit(extension_id=extension.pk)
+    return extension
+
+
+# --- Credit for further partners on a deal -----------------------------------------------
+
+
+@transaction.atomic
+def deal_credit_add(*, deal: Deal, partner: Partner, role: str, actor) -> DealCredit:
+    """Name a further partner on a deal (influenced, delivered/implemented); the registering
+    partner is its sourcing partner. Audited on the deal, naming both partners (their cached
+    pages read again)."""
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    if role not in DealCredit.Role.values:
+        raise IncentivesError(_("Choose the partner's role on the deal."))
+    if partner.pk == deal.partner_id:
+        raise IncentivesError(_("The registering partner is already credited as the sourcing partner."))
+    if deal.status == Deal.Status.REJECTED:
+        raise IncentivesError(_("A rejected registration cannot credit other partners."))
+    if partner.status not in Partner.PORTAL_STATUSES:
+        raise IncentivesError(_("Only active or onboarding partners can be credited."))
+    if DealCredit.objects.filter(deal=deal, partner=partner).exists():
+        raise IncentivesError(_("This partner is already credited on the deal."))
+    credit = DealCredit.objects.create(deal=deal, partner=partner, role=role, added_by=actor)
+    audit(
+        actor=actor,
+        action="deal.credit_added",
+        target=deal,
+        partners=[partner.pk],
+        credited_partner=partner.pk,
+        credited_partner_name=partner.name,
+        role=role,
+    )
+    return credit
+
+
+@transaction.atomic
+def deal_credit_remove(*, credit: DealCredit, actor) -> None:
+    deal = Deal.objects.select_for_update().get(pk=credit.deal_id)
+    credit = DealCredit.objects.select_related("partner").get(pk=credit.pk)
+    partner_id, name, role = credit.partner_id, credit.partner.name, credit.role
+    credit.delete()
+    audit(
+        actor=actor,
+        action="deal.credit_removed",
+        target=deal,
+        partners=[partner_id],
+        credited_partner=partner_id,
+        credited_partner_name=name,
+        role=role,
+    )
+
+
 # --- Tier recomputation -------------------------------------------------------------
 
 RECOMPUTE_LOCK = 7_406_001  # pg advisory lock key: one recomputation at a time
@@ -614,10 +900,12 @@ RECOMPUTE_LOCK = 7_406_001  # pg advisory lock key: one recomputation at a time
 
 @dataclass(frozen=True)
 class TierMetrics:
-    won_revenue: Decimal = Decimal(0)
+    won_revenue: Decimal = Decimal(0)  # sourced: the partner's own registrations
     won_deals: int = 0
     certified_people: int = 0
     onboarding_completed: bool = False
+    influenced_revenue: Decimal = Decimal(0)  # deals it is credited on (DealCredit), by role
+    delivered_revenue: Decimal = Decimal(0)
 
     def as_json(self) -> dict:
         return {
@@ -625,13 +913,24 @@ class TierMetrics:
             "won_deals": self.won_deals,
             "certified_people": self.certified_people,
             "onboarding_completed": self.onboarding_completed,
+            "influenced_revenue": float(self.influenced_revenue),
+            "delivered_revenue": float(self.delivered_revenue),
         }
+
+    def revenue_for(self, tier: Tier) -> Decimal:
+        """The revenue `tier`'s threshold compares: sourced in full, credited at its weights."""
+        return (
+            self.won_revenue
+            + self.influenced_revenue * tier.influenced_weight
+            + self.delivered_revenue * tier.delivered_weight
+        )
 
 
 def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
-    """The thresholds' inputs for every partner in the portal: three grouped queries.
+    """The thresholds' inputs for every partner in the portal: four grouped queries.
 
-    Won deals over the rolling 12 months up to `as_of`, people with a certification valid on
+    Won deals over the rolling 12 months up to `as_of` (its own, and those it is credited on
+    by role), people with a certification valid on
     `as_of` (training's), and whether the partner has completed its onboarding (a fact of the
     partner, set by the partners lifecycle service when onboarding's plan completes)."""
     start = as_of - timedelta(days=365)
@@ -643,6 +942,18 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
         .order_by()
         .values("partner_id")
         .annotate(revenue=Sum("counted_amount_jpy"), deals=Count("id"))
+    }
+    credited: dict[tuple[int, str], Decimal] = {
+        (row["partner_id"], row["role"]): row["revenue"]
+        for row in DealCredit.objects.filter(
+            deal__stage=Deal.Stage.WON,
+            deal__counted_amount_jpy__isnull=False,
+            deal__closed_on__gt=start,
+            deal__closed_on__lte=as_of,
+        )
+        .order_by()
+        .values("partner_id", "role")
+        .annotate(revenue=Sum("deal__counted_amount_jpy"))
     }
     people = dict(
         training_queries.valid_certifications(as_of=as_of)
@@ -659,6 +970,8 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
             won_deals=w.get("deals", 0),
             certified_people=people.get(partner_id, 0),
             onboarding_completed=completed_on is not None,
+            influenced_revenue=credited.get((partner_id, DealCredit.Role.INFLUENCED), Decimal(0)),
+            delivered_revenue=credited.get((partner_id, DealCredit.Role.DELIVERED), Decimal(0)),
         )
     return metrics
 
@@ -667,7 +980,7 @@ def tier_qualified(tiers: list[Tier], m: TierMetrics) -> Tier | None:
     """The highest tier (tiers sorted by rank, highest first) whose thresholds are all met."""
     for tier in tiers:
         if (
-            tier.min_won_revenue <= m.won_revenue
+            tier.min_won_revenue <= m.revenue_for(tier)
             and tier.min_won_deals <= m.won_deals
             and tier.min_certified_people <= m.certified_people
             and (m.onboarding_completed or not tier.requires_onboarding)
@@ -736,10 +1049,14 @@ def _tier_states(partner_ids) -> dict[int, TierStateRow]:
         "won_deals",
         "certified_people",
         "onboarding_completed",
+        "influenced_revenue",
+        "delivered_revenue",
     )
     return {
-        partner_id: TierStateRow(tier_id, q_id, since, pending, TierMetrics(revenue, deals, people, done))
-        for partner_id, tier_id, q_id, since, pending, revenue, deals, people, done in rows
+        partner_id: TierStateRow(
+            tier_id, q_id, since, pending, TierMetrics(revenue, deals, people, done, influenced, delivered)
+        )
+        for partner_id, tier_id, q_id, since, pending, revenue, deals, people, done, influenced, delivered in rows
     }
 
 
@@ -761,11 +1078,13 @@ RETURNING id, kind
 UPSERT_STATES_SQL = """
 INSERT INTO incentives_partnertierstate
     (partner_id, tier_id, qualified_tier_id, tier_since, downgrade_pending_since,
-     won_revenue, won_deals, certified_people, onboarding_completed, leaderboard_opt_in)
+     won_revenue, won_deals, certified_people, onboarding_completed, influenced_revenue,
+     delivered_revenue, leaderboard_opt_in)
 SELECT s.*, FALSE
 FROM unnest(%(partner_id)s::bigint[], %(tier_id)s::bigint[], %(qualified_tier_id)s::bigint[],
             %(tier_since)s::date[], %(downgrade_pending_since)s::date[], %(won_revenue)s::numeric[],
-            %(won_deals)s::integer[], %(certified_people)s::integer[], %(onboarding_completed)s::boolean[])
+            %(won_deals)s::integer[], %(certified_people)s::integer[], %(onboarding_completed)s::boolean[],
+            %(influenced_revenue)s::numeric[], %(delivered_revenue)s::numeric[])
      AS s
 ON CONFLICT (partner_id) DO UPDATE SET
     tier_id = EXCLUDED.tier_id,
@@ -775,7 +1094,9 @@ ON CONFLICT (partner_id) DO UPDATE SET
     won_revenue = EXCLUDED.won_revenue,
     won_deals = EXCLUDED.won_deals,
     certified_people = EXCLUDED.certified_people,
-    onboarding_completed = EXCLUDED.onboarding_completed
+    onboarding_completed = EXCLUDED.onboarding_completed,
+    influenced_revenue = EXCLUDED.influenced_revenue,
+    delivered_revenue = EXCLUDED.delivered_revenue
 """
 
 
@@ -847,6 +1168,8 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
                     "won_deals": m.won_deals,
                     "certified_people": m.certified_people,
                     "onboarding_completed": m.onboarding_completed,
+                    "influenced_revenue": m.influenced_revenue,
+                    "delivered_revenue": m.delivered_revenue,
                 }
             )
     created = []

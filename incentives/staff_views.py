@@ -6,13 +6,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incentives import queries, services, tasks
 from incentives.filters import StaffDealFilterSet
-from incentives.forms import ReviewForm
-from incentives.models import Deal
+from incentives.forms import DealCreditForm, ExtensionDecisionForm, ReviewForm
+from incentives.models import Deal, DealCredit, ProtectionExtension
 from incentives.tables import (
     PROGRAM_COST_COLUMNS,
     STAFF_DEAL_COLUMNS,
@@ -20,14 +21,14 @@ from incentives.tables import (
     TIER_DISTRIBUTION_COLUMNS,
     TIER_MOVEMENT_COLUMNS,
 )
-from incentives.views import deal_history
+from incentives.views import credit_from_form, deal_history
 from prm.access.scoping import scoped, viewer_scope
 from prm.cache import pagecache
 from prm.exports.columns import csv_export, html_columns
 from prm.exports.streaming import stream_rows
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import partners_for_staff, staff_required
-from prm.ui.pagination import paginate_capped
+from prm.ui.pagination import paginate, paginate_capped
 
 STAFF_LINK_COUNT_CAP = 1000
 
@@ -49,6 +50,16 @@ def staff_links(request):
             "label": label,
             "url": reverse("incentives:staff_deals"),
             "description": _("Review registrations, with conflict flags and waiting time."),
+        },
+        {
+            "label": _("Protection extensions (%(count)s waiting)")
+            % {
+                "count": queries.open_extension_count(
+                    partners_for_staff(request.user), cap=STAFF_LINK_COUNT_CAP
+                )
+            },
+            "url": reverse("incentives:staff_extensions"),
+            "description": _("Partners asking for more time on a protected deal."),
         },
         {
             "label": _("Tiers and incentives"),
@@ -104,9 +115,7 @@ def staff_deals(request):
 
 @managers_only
 def staff_deal_detail(request, pk):
-    deal = _staff_deals(request.user).select_related("registered_by", "reviewed_by").filter(pk=pk).first()
-    if deal is None:
-        raise Http404
+    deal = _staff_deal(request, pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
@@ -123,21 +132,116 @@ def staff_deal_detail(request, pk):
         except services.IncentivesError as exc:
             messages.error(request, str(exc))
         return redirect("incentives:staff_deals")
+    return _staff_deal_page(request, deal, form=form)
+
+
+def _staff_deal_page(request, deal, *, form=None, extension_form=None, credit_form=None, status=200):
     visible = partners_for_staff(request.user)
     conflicts = deal.conflicting_deals.filter(partner__in=visible).select_related("partner", "product")
     hidden_conflicts = deal.conflicting_deals.exclude(partner__in=visible).count()
+    extensions = services.extension_state(deal)
     return render(
         request,
         "incentives/staff/deal_detail.html",
         {
             "deal": deal,
-            "form": form,
+            "form": form or ReviewForm(),
+            "extensions": extensions,
+            "extension_form": extension_form
+            or ExtensionDecisionForm(
+                initial={"protected_until": extensions["default_until"]}, auto_id="ext_%s"
+            ),
+            "credits": queries.deal_credits(deal),
+            "credit_form": credit_form
+            or DealCreditForm(
+                partners=queries.credit_partner_choices(deal, visible), staff=True, auto_id="credit_%s"
+            ),
             "conflicts": conflicts,
             "hidden_conflicts": hidden_conflicts,
             "history": deal_history(deal),
             "age_days": (timezone.now() - deal.created_at).days,
         },
+        status=status,
     )
+
+
+def _staff_deal(request, pk) -> Deal:
+    deal = _staff_deals(request.user).select_related("registered_by", "reviewed_by").filter(pk=pk).first()
+    if deal is None:
+        raise Http404
+    return deal
+
+
+@require_POST
+@managers_only
+def staff_extension_decide(request, pk):
+    """Approve (with a new protection end date) or decline the deal's open extension request."""
+    deal = _staff_deal(request, pk)
+    extension = ProtectionExtension.objects.open().filter(deal=deal).first()
+    if extension is None:
+        messages.error(request, _("This deal has no extension request waiting for a decision."))
+        return redirect("incentives:staff_deal_detail", pk=deal.pk)
+    form = ExtensionDecisionForm(request.POST, auto_id="ext_%s")
+    if not form.is_valid():
+        return _staff_deal_page(request, deal, extension_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "approve":
+            extension = services.extension_approve(
+                extension=extension,
+                actor=request.user,
+                protected_until=data["protected_until"],
+                reason=data["reason"],
+            )
+            messages.success(
+                request,
+                _("The protection has been extended until %(date)s.")
+                % {"date": date_format(extension.protected_until_after, "DATE_FORMAT")},
+            )
+        else:
+            services.extension_decline(extension=extension, actor=request.user, reason=data["reason"])
+            messages.success(request, _("The extension request has been declined."))
+    except services.IncentivesError as exc:
+        messages.error(request, str(exc))
+        return redirect("incentives:staff_deal_detail", pk=deal.pk)
+    return redirect("incentives:staff_extensions")
+
+
+@require_POST
+@managers_only
+def staff_deal_credits(request, pk):
+    """Credit a partner the manager sees on the deal, or remove a credit."""
+    deal = _staff_deal(request, pk)
+    visible = partners_for_staff(request.user)
+    try:
+        if "remove" in request.POST:
+            credit = DealCredit.objects.filter(deal=deal, pk=request.POST.get("remove") or 0).first()
+            if credit is None:
+                raise Http404
+            services.deal_credit_remove(credit=credit, actor=request.user)
+            messages.success(request, _("The partner is no longer credited on this deal."))
+            return redirect("incentives:staff_deal_detail", pk=deal.pk)
+        form = DealCreditForm(
+            request.POST,
+            partners=queries.credit_partner_choices(deal, visible),
+            staff=True,
+            auto_id="credit_%s",
+        )
+        if not form.is_valid():
+            return _staff_deal_page(request, deal, credit_form=form, status=400)
+        credit_from_form(request, deal, form)
+    except services.IncentivesError as exc:
+        messages.error(request, str(exc))
+    return redirect("incentives:staff_deal_detail", pk=deal.pk)
+
+
+@managers_only
+def staff_extensions(request):
+    """The manager's queue of protection extension requests (waiting first; decided on a tab)."""
+    decided = request.GET.get("status") == "decided"
+    qs = queries.extension_queue(partners_for_staff(request.user), decided=decided)
+    page = paginate(request, qs)
+    return render(request, "incentives/staff/extensions.html", {"page": page, "decided": decided})
 
 
 @managers_only

@@ -52,6 +52,22 @@ def notify_deal_submitted(deal_id: int) -> None:
 
 
 @shared_task(acks_late=True)
+def notify_extension_requested(extension_id: int) -> None:
+    emails.extension_requested(extension_id=extension_id)
+
+
+@shared_task(acks_late=True)
+def notify_extension_decided(extension_id: int) -> None:
+    emails.extension_decided(extension_id=extension_id)
+
+
+@shared_task(acks_late=True)
+def refresh_activation() -> int:
+    """Hourly: per-partner activation (first deals after approval) for the dashboard."""
+    return rollups.activation_refresh()
+
+
+@shared_task(acks_late=True)
 def refresh_deal_rollup() -> int:
     """Hourly: the dashboard's per-partner deal roll-ups (prm.ui.registry.rollups())."""
     return rollups.deal_rollup_refresh()

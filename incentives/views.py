@@ -13,11 +13,13 @@ from incentives import queries, services
 from incentives.filters import DealFilterSet
 from incentives.forms import (
     DealCloseForm,
+    DealCreditForm,
     DealForm,
     DealUpdateForm,
+    ExtensionRequestForm,
     OptInForm,
 )
-from incentives.models import Deal, Earning, Statement
+from incentives.models import Deal, DealCredit, Earning, Statement
 from incentives.tables import (
     DEAL_COLUMNS,
     EARNING_COLUMNS,
@@ -83,6 +85,11 @@ def history_labels() -> dict:
         "deal.won": _("Marked as won"),
         "deal.lost": _("Marked as lost"),
         "deal.protection_expired": _("Protection expired"),
+        "deal.extension_requested": _("Protection extension requested"),
+        "deal.extension_approved": _("Protection extended"),
+        "deal.extension_declined": _("Protection extension declined"),
+        "deal.credit_added": _("Partner credited"),
+        "deal.credit_removed": _("Partner credit removed"),
     }
 
 
@@ -94,13 +101,26 @@ def deal_history(deal) -> list:
     return events
 
 
-def _deal_page(request, deal, *, update_form=None, close_form=None, status=200, main=None):
+def _deal_page(
+    request, deal, *, update_form=None, close_form=None, extension_form=None, status=200, main=None
+):
     """The deal page: its fragment `main` (None with a form's errors: not cached)."""
     return render(
         request,
         "incentives/deal_detail.html",
         {
             "deal": deal,
+            "extensions": pagecache.lazy(lambda: services.extension_state(deal)),
+            "may_extend": request.membership.is_admin or deal.registered_by_id == request.user.pk,
+            "extension_form": extension_form
+            or pagecache.lazy(
+                lambda: ExtensionRequestForm(
+                    initial={"expected_close_date": deal.expected_close_date}, auto_id="ext_%s"
+                )
+            ),
+            "credits": pagecache.lazy(lambda: list(queries.deal_credits(deal))),
+            "sourcing_partner": request.partner,
+            "may_manage_credits": request.membership.is_admin and deal.status != Deal.Status.REJECTED,
             "update_form": update_form or pagecache.lazy(lambda: DealUpdateForm(instance=deal)),
             "close_form": close_form
             or pagecache.lazy(
@@ -122,7 +142,8 @@ def _partner_deal(request, pk):
 
 @partner_required
 def deal_detail(request, pk):
-    main = pagecache.Fragment(request, "incentives:deal", "partner catalogue", pk)
+    # Per person too: the extension form is for partner admins and the person who registered it.
+    main = pagecache.Fragment(request, "incentives:deal", "partner catalogue person", pk)
     deal = pagecache.object_or_404(
         request,
         "incentives:deal-row",
@@ -187,6 +208,73 @@ def deal_close(request, pk):
                 request, _("Congratulations on the win!") if won else _("The deal has been marked as lost.")
             )
     return redirect("incentives:deal_detail", pk=deal.pk)
+
+
+@require_POST
+@partner_required
+def deal_extension(request, pk):
+    """Ask to extend the deal's protection (a partner admin or the person who registered it)."""
+    deal = _partner_deal(request, pk)
+    form = ExtensionRequestForm(request.POST, auto_id="ext_%s")
+    if not form.is_valid():
+        return _deal_page(request, deal, extension_form=form, status=400)
+    try:
+        services.extension_request(
+            deal=deal,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_close_date=form.cleaned_data["expected_close_date"],
+        )
+    except services.IncentivesError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _(
+                "Your request has been sent to your channel manager. We will e-mail you when it has been decided."
+            ),
+        )
+    return redirect("incentives:deal_detail", pk=deal.pk)
+
+
+def credit_from_form(request, deal, form) -> None:
+    """Credit the partner a valid DealCreditForm names (the partner admin's and the staff page)."""
+    data = form.cleaned_data
+    services.deal_credit_add(deal=deal, partner=data["partner"], role=data["role"], actor=request.user)
+    messages.success(request, _("The partner has been credited on this deal."))
+
+
+@partner_required(role=ADMIN)
+def deal_credits(request, pk):
+    """The partner admin names further partners on the deal (influenced, delivered), or
+    removes one. The credited partner sees only its credited-deals list."""
+    deal = _partner_deal(request, pk)
+    form = DealCreditForm(request.POST or None, partners=queries.credit_partner_choices(deal))
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                credit = get_object_or_404(DealCredit, deal=deal, pk=request.POST.get("remove") or 0)
+                services.deal_credit_remove(credit=credit, actor=request.user)
+                messages.success(request, _("The partner is no longer credited on this deal."))
+                return redirect("incentives:deal_credits", pk=deal.pk)
+            if form.is_valid():
+                credit_from_form(request, deal, form)
+                return redirect("incentives:deal_credits", pk=deal.pk)
+        except services.IncentivesError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "incentives/deal_credits.html",
+        {"deal": deal, "form": form, "credits": queries.deal_credits(deal), "active_nav": "deals"},
+        status=400 if form.errors else 200,
+    )
+
+
+@partner_required
+def credited_deals(request):
+    """Deals other partners registered and credited this partner on: a minimal, read-only view."""
+    page = paginate(request, queries.credited_deals(request.partner))
+    return render(request, "incentives/credited_deals.html", {"page": page, "active_nav": "deals"})
 
 
 # --- Partner: scorecard, statements, leaderboard --------------------------------------
@@ -334,5 +422,6 @@ def home_panel(request, partner):
             "target": target,
             "gap": queries.gap_in_words(state, target) if target else "",
             "open_deals": queries.open_deal_count(partner),
+            "activation": queries.partner_activation(partner),
         },
     )

@@ -24,6 +24,30 @@ EVENTS = [
     EventType("deal.rejected", _("Deal registration rejected"), Deal, audit_actions=("deal.rejected",)),
     EventType("deal.won", _("Deal won"), Deal, audit_actions=("deal.won",)),
     EventType("deal.lost", _("Deal lost"), Deal, audit_actions=("deal.lost",)),
+    EventType(
+        "deal.protection_extension_requested",
+        _("Deal protection extension requested"),
+        Deal,
+        audit_actions=("deal.extension_requested",),
+    ),
+    EventType(
+        "deal.protection_extended",
+        _("Deal protection extended"),
+        Deal,
+        audit_actions=("deal.extension_approved",),
+    ),
+    EventType(
+        "deal.protection_extension_declined",
+        _("Deal protection extension declined"),
+        Deal,
+        audit_actions=("deal.extension_declined",),
+    ),
+    EventType(
+        "deal.credits_changed",
+        _("Partners credited on a deal changed"),
+        Deal,
+        audit_actions=("deal.credit_added", "deal.credit_removed"),
+    ),
     DEAL_PROTECTION_ENDING,
     TIER_CHANGED,
 ]

@@ -18,6 +18,7 @@ class PlanFilterSet(django_filters.FilterSet):
         ("behind", _("Behind pace")),
         ("overdue", _("Overdue tasks")),
         ("inactive", _("No activity for 10 days")),
+        ("no_deal", _("Onboarded, no deal registered")),
     ]
     STATUS_CHOICES = [("running", _("Running")), ("completed", _("Completed")), ("cancelled", _("Cancelled"))]
 

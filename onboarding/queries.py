@@ -94,7 +94,16 @@ def plans_with_progress(qs=None, *, today: date | None = None):
     return _with_flags(qs, behind, inactive_since)
 
 
-PROGRESS_FIELDS = ("n_tasks", "n_done", "n_overdue", "days_elapsed", "is_behind", "is_overdue", "is_inactive")
+PROGRESS_FIELDS = (
+    "n_tasks",
+    "n_done",
+    "n_overdue",
+    "days_elapsed",
+    "is_behind",
+    "is_overdue",
+    "is_inactive",
+    "is_no_deal",
+)
 
 
 def annotate_progress(plans: list, *, today: date) -> None:
@@ -113,10 +122,15 @@ def _with_flags(qs, behind: Q, inactive_since):
         return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
     running = Q(status=OnboardingPlan.Status.RUNNING)
+    # Issue 28: onboarded, but no deal registered and the target has passed (activation).
+    no_deal = Q(status=OnboardingPlan.Status.COMPLETED, days_elapsed__gt=F("target_days")) & ~Q(
+        Exists(Deal.objects.filter(partner_id=OuterRef("partner_id")))
+    )
     return qs.annotate(
         is_behind=flag(behind),
         is_overdue=flag(running & Q(n_overdue__gt=0)),
         is_inactive=flag(running & Q(last_activity_at__lt=inactive_since)),
+        is_no_deal=flag(no_deal),
     )
 
 
@@ -124,7 +138,8 @@ RISKS = {
     "behind": Q(is_behind=True),
     "overdue": Q(is_overdue=True),
     "inactive": Q(is_inactive=True),
-    "any": Q(is_behind=True) | Q(is_overdue=True) | Q(is_inactive=True),
+    "no_deal": Q(is_no_deal=True),
+    "any": Q(is_behind=True) | Q(is_overdue=True) | Q(is_inactive=True) | Q(is_no_deal=True),
 }
 
 
@@ -192,7 +207,12 @@ def expected_finish(plan: OnboardingPlan, *, total: int, done: int, today: date)
 def risk_flags(plan) -> list[str]:
     return [
         name
-        for name, attr in (("behind", "is_behind"), ("overdue", "is_overdue"), ("inactive", "is_inactive"))
+        for name, attr in (
+            ("behind", "is_behind"),
+            ("overdue", "is_overdue"),
+            ("inactive", "is_inactive"),
+            ("no_deal", "is_no_deal"),
+        )
         if getattr(plan, attr, False)
     ]
 

@@ -138,6 +138,7 @@ RISK_LABELS = {
     "behind": gettext_lazy("Behind pace"),
     "overdue": gettext_lazy("Overdue tasks"),
     "inactive": gettext_lazy("No activity for 10 days"),
+    "no_deal": gettext_lazy("Onboarded, no deal registered"),
 }
 
 

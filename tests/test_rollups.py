@@ -25,6 +25,10 @@ COMPARED_IN = {
         "tests/onboarding/test_metrics.py",
         "test_the_task_lateness_rollup_equals_the_tasks",
     ),
+    "incentives-activation": (
+        "tests/incentives/test_activation.py",
+        "test_the_rollup_equals_the_raw_aggregate",
+    ),
     "incentives-deal-rollup": (
         "tests/dashboard/test_deal_rollup.py",
         "test_rollup_matches_the_raw_aggregate",

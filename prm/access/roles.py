@@ -69,6 +69,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "incentives.recomputationrun": READ,
         "incentives.statement": REVIEW,
         "incentives.earning": READ,
+        "incentives.protectionextension": READ,  # decided on the staff pages
         # Promotion: campaigns, announcements, the overview video; partners' kit files and
         # campaign events are records of what partners did, read-only.
         "promotion.campaign": ALL,

@@ -149,6 +149,8 @@ KINDS = {
     "incentives_statement": PARTNER,
     "incentives_earning": PARTNER,
     "incentives_tierchange": PARTNER,
+    "incentives_protectionextension": PARTNER,
+    "incentives_dealcredit": PARTNER,  # audited on the deal, naming the credited partner too
     "onboarding_tasksubmission": PARTNER,
     "onboarding_enrollment": PARTNER,
     "onboarding_enrollment_completed_lessons": PARTNER,
@@ -168,6 +170,7 @@ KINDS = {
     "content_segmentpopularity": LAG,
     "content_assetengagement": LAG,
     "content_engagementcursor": LAG,
+    "incentives_partneractivation": LAG,
     # set up by migrations, never written while the portal runs: any value may read them
     "django_content_type": STATIC,
 }

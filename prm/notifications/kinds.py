@@ -32,6 +32,18 @@ KINDS: dict[str, Kind] = {
     "protection_ending": Kind(
         _("Deal protection ending"), _("Protection of the deal “%(deal)s” ends on %(date)s.")
     ),
+    "extension_requested": Kind(
+        _("Protection extension requested"),
+        _("%(partner)s asks to extend the protection of “%(deal)s”."),
+        (STAFF,),
+    ),
+    "extension_decided": Kind(
+        _("Protection extension decided"),
+        {
+            "approved": _("The protection of “%(deal)s” was extended until %(date)s."),
+            "declined": _("Your request to extend the protection of “%(deal)s” was declined."),
+        },
+    ),
     "tier_changed": Kind(
         _("Tier changed"),
         {

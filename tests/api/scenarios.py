@@ -90,6 +90,20 @@ def raise_every_event(world) -> dict:
         partner=world.partner_a, approved=True, protected_until=timezone.localdate() + timedelta(days=2)
     )
     incentives.deals_protection_sweep()
+    # Protection extensions (issue 28): one extended, one declined; a partner credited on a deal.
+    for extended in (True, False):
+        asked = DealFactory(partner=world.partner_a, approved=True)
+        request = incentives.extension_request(
+            deal=asked,
+            user=admin,
+            reason="board meets next month",
+            expected_close_date=date.today() + timedelta(days=40),
+        )
+        if extended:
+            incentives.extension_approve(extension=request, actor=manager)
+        else:
+            incentives.extension_decline(extension=request, actor=manager, reason="not this quarter")
+    incentives.deal_credit_add(deal=deal, partner=world.partner_b, role="influenced", actor=admin)
     # Tier changed: the nightly recomputation sees the won deal.
     incentives.tiers_recompute()
     # Onboarding: a plan completed by its last sign-off; another plan past its target (at risk).

@@ -32,3 +32,23 @@ def test_seed_demo_is_idempotent_and_has_the_fixed_logins():
     assert User.objects.get(email="manager@example.com").is_channel_manager
     assert User.objects.get(email="support@example.com").is_support
     assert partner.check_password("demo12345")
+
+
+def test_the_demo_shows_deal_flow():
+    """Issue 28: an extension request waiting for a decision, a deal with an influenced
+    partner, and activation cohorts older than 60 days on the dashboard."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incentives import queries
+    from incentives.models import DealCredit, PartnerActivation, ProtectionExtension
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # idempotent: still one of each
+    assert ProtectionExtension.objects.open().count() == 1
+    assert DealCredit.objects.filter(role=DealCredit.Role.INFLUENCED).count() == 1
+    old = timezone.localdate() - timedelta(days=60)
+    assert PartnerActivation.objects.filter(approved_on__lte=old).exists()
+    assert PartnerActivation.objects.filter(first_registered_on__isnull=False).exists()
+    assert queries.activation_refreshed_at() is not None

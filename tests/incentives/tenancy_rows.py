@@ -49,11 +49,105 @@ def leaks(w):
     return [CUSTOMER_A, "kiyomizu-9d1e"]
 
 
+def extension_a(w):
+    """Partner A's approved deal with an extension request waiting (for the staff queue)."""
+    from incentives import services
+
+    deal = deal_a(w, approved=True)
+    services.extension_request(
+        deal=deal, user=w.admin_a, reason=f"{CUSTOMER_A} board", expected_close_date=date(2099, 1, 1)
+    )
+    return {"pk": deal.pk}
+
+
+# What the registering partner keeps to itself when it credits another partner on a deal.
+PRIVATE_A = ["kiyomizu-9d1e", "山田 太郎", "Private note 5c1b", "7,654,321", "7654321"]
+
+
+def credited_b(w):
+    """Partner A credits partner B on a won deal and an open one: B's list shows the customer's
+    company, the product, the stage and a win's counted figure (what counts toward B's tier),
+    never A's name, contacts, domain, notes or an open deal's amount."""
+    from incentives import services
+    from incentives.models import DealCredit
+
+    won = deal_a(w, won=True, notes="Private note 5c1b")
+    open_deal = deal_a(w, approved=True, notes="Private note 5c1b", amount=Decimal(7_654_321))
+    for deal in (won, open_deal):
+        services.deal_credit_add(
+            deal=deal, partner=w.partner_b, role=DealCredit.Role.INFLUENCED, actor=w.admin_a
+        )
+    return {}
+
+
+def private_a(w):
+    return PRIVATE_A
+
+
 RECOMPUTE = expect(302, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403)
 OPT_IN = expect(302, anon=LOGIN, member_a=403, manager_a=404, manager_other=404, support=404)
 MANAGER_A_OBJECT = expect(404, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403, manager_a=200)
 
+EXTENSION_POST = expect(404, anon=LOGIN, member_a=400, admin_a=400)
+MANAGER_A_POST = expect(404, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403, manager_a=400)
+
 ROWS = [
+    # Protection extensions (issue 28): the request (an empty form: 400 for A's people), the
+    # manager's queue and decision (an empty decision: 400 for A's manager only).
+    Row(
+        "incentives:deal_extension",
+        EXTENSION_POST,
+        kwargs=lambda w: {"pk": deal_a(w, approved=True).pk},
+        leaks=leaks,
+        method="post",
+    ),
+    Row(
+        "incentives:staff_extensions",
+        MANAGERS,
+        kwargs=lambda w: extension_a(w) and {},
+        leaks=leaks,
+        insiders={"manager_a"},
+    ),
+    Row(
+        "incentives:staff_extensions",
+        MANAGERS,
+        kwargs=lambda w: extension_a(w) and {},
+        leaks=leaks,
+        insiders={"manager_a"},
+        query="?status=decided",
+    ),
+    Row(
+        "incentives:staff_extension_decide",
+        MANAGER_A_POST,
+        kwargs=extension_a,
+        leaks=leaks,
+        method="post",
+        insiders={"manager_a"},
+    ),
+    # Credit for every partner on a deal: A's admin manages it; B, once credited, sees a
+    # minimal row (the customer's company, not A's name, contacts, domain, notes or amounts).
+    Row(
+        "incentives:deal_credits",
+        PARTNER_ADMIN_OBJECT,
+        kwargs=lambda w: {"pk": deal_a(w, approved=True).pk},
+        leaks=leaks,
+    ),
+    Row("incentives:credited_deals", PARTNER, kwargs=seed_a, leaks=leaks),
+    Row(
+        "incentives:credited_deals",
+        PARTNER,
+        kwargs=lambda w: credited_b(w) or {},
+        leaks=private_a,
+        insiders={"member_a", "admin_a", "manager_a", "support"},
+    ),
+    Row(
+        "incentives:staff_deal_credits",
+        MANAGER_A_POST,
+        kwargs=lambda w: {"pk": deal_a(w, approved=True).pk},
+        leaks=leaks,
+        method="post",
+        insiders={"manager_a"},
+    ),
     Row("incentives:staff_recompute", RECOMPUTE, method="post"),
     Row("incentives:deals", PARTNER, kwargs=seed_a, leaks=leaks),
     Row("incentives:deals", PARTNER, kwargs=seed_a, leaks=leaks, query="?format=csv"),

@@ -88,6 +88,20 @@ def _state(w):
     return PartnerTierState.objects.get_or_create(partner=w.partner_a, defaults={"tier": _tier(w)})[0]
 
 
+def _extension(w):
+    from incentives.models import ProtectionExtension
+    from tests.incentives.factories import DealFactory
+
+    deal = DealFactory(partner=w.partner_a, approved=True)
+    return ProtectionExtension.objects.create(
+        deal=deal,
+        partner=w.partner_a,
+        reason="Matrix extension",
+        expected_close_date=date(2027, 1, 1),
+        protected_until_before=deal.protected_until,
+    )
+
+
 def _tier_change(w):
     from incentives.models import TierChange
 
@@ -323,6 +337,7 @@ ROWS: dict[str, AdminRow] = {
     ),
     "incentives.partnertierstate": AdminRow(_state, owned=True),
     "incentives.tierchange": AdminRow(_tier_change, owned=True),
+    "incentives.protectionextension": AdminRow(_extension, owned=True),
     "incentives.recomputationrun": AdminRow(_run, owned=False),
     "incentives.incentiveprogram": AdminRow(_f("tests.incentives.factories.ProgramFactory"), owned=False),
     "incentives.statement": AdminRow(_statement, owned=True),

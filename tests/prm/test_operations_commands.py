@@ -48,9 +48,15 @@ def test_reindex_content_rebuilds_search_vectors():
 
 def test_refresh_rollups_runs_every_rollup():
     out = _run("refresh_rollups")
-    for label in ("program cost", "onboarding task lateness", "deals per partner", "content engagement"):
+    for label in (
+        "program cost",
+        "onboarding task lateness",
+        "deals per partner",
+        "content engagement",
+        "partner activation",
+    ):
         assert label in out
-    assert "7 roll-ups rebuilt" in out
+    assert "8 roll-ups rebuilt" in out
 
 
 def test_send_test_email_sends_one_message_in_the_chosen_language():
