@@ -851,6 +851,8 @@ def earnings_payable(*, until: date, partner_ids: Collection[int] | None = None)
     return qs.select_related("statement", "program", "deal", "tier_change__to_tier").order_by(
         "statement__period", "pk"
     )
+
+
 # --- Protection extensions -------------------------------------------------------------
 
 
