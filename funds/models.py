@@ -219,7 +219,7 @@ class Claim(models.Model):
     actual_cost = models.DecimalField(_("actual cost (JPY, excluding tax)"), **YEN)
     leads = models.PositiveIntegerField(_("leads"), default=0)
     attendees = models.PositiveIntegerField(_("attendees"), default=0)
-    results = models.TextField(_("results"), blank=True)
+    results = models.TextField(_("results of the activity"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
