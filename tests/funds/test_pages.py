@@ -262,3 +262,19 @@ def test_the_dashboard_block_counts_the_viewers_partners(world):
     only_a = block([world.partner_a.pk])
     assert everyone[0] == 1_000_000 and only_a[0] == 400_000
     assert only_a[4] == 1  # the request waiting for a decision
+
+
+def test_the_offboarding_export_lists_requests_claims_and_files(world, django_assert_max_num_queries):
+    from privacy.registry import export_sections
+
+    section = next(s for s in export_sections() if s.key == "mdf")
+    fund_with(world.partner_a)
+    for _ in range(3):
+        claimed(approved(world.partner_a, world.admin_a, world.manager_a), world.admin_a)
+    submitted(world.partner_b, world.admin_b) if Fund.objects.filter(
+        partner=world.partner_b
+    ).exists() else None
+    assert section.count(world.partner_a) == 3
+    with django_assert_max_num_queries(3):
+        rows = [[column.value(row) for column in section.columns] for row in section.rows(world.partner_a)]
+    assert len(rows) == 3 and all(row[-1] == "receipt.pdf" for row in rows)
