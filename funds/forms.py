@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from funds.models import Claim, ClaimFile, FundRequest
 from funds.periods import period_of
+from funds.services import REQUEST_FIELDS
 from prm.files.uploads import validate_upload
 from promotion.models import Campaign
 
@@ -72,18 +73,7 @@ class ClaimFilesField(forms.FileField):
 class RequestForm(forms.ModelForm):
     class Meta:
         model = FundRequest
-        fields = [
-            "title",
-            "activity_type",
-            "description",
-            "starts_on",
-            "ends_on",
-            "expected_leads",
-            "expected_attendees",
-            "expected_pipeline",
-            "requested_amount",
-            "campaign",
-        ]
+        fields = list(REQUEST_FIELDS)
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),

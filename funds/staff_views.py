@@ -84,15 +84,18 @@ def _staff_request(request, pk):
     return get_object_or_404(queries.with_results(queries.staff_requests(visible)), pk=pk)
 
 
+def _waiting_for(fund_request, claim) -> str:
+    """What the manager decides on now: "claim", "request" or nothing."""
+    if claim is not None and claim.status == Claim.Status.SUBMITTED:
+        return "claim"
+    return "request" if fund_request.status == fund_request.Status.SUBMITTED else ""
+
+
 @managers_only
 def staff_request(request, pk):
     fund_request = _staff_request(request, pk)
     claim = queries.claim_of(fund_request)
-    deciding = (
-        "claim"
-        if claim is not None and claim.status == Claim.Status.SUBMITTED
-        else ("request" if fund_request.status == fund_request.Status.SUBMITTED else "")
-    )
+    deciding = _waiting_for(fund_request, claim)
     return render(
         request,
         "funds/staff/request.html",
@@ -127,11 +130,7 @@ def _detail_context(fund_request, claim, deciding, form) -> dict:
 def staff_decide(request, pk):
     fund_request = _staff_request(request, pk)
     claim = queries.claim_of(fund_request)
-    deciding = (
-        "claim"
-        if claim is not None and claim.status == Claim.Status.SUBMITTED
-        else ("request" if fund_request.status == fund_request.Status.SUBMITTED else "")
-    )
+    deciding = _waiting_for(fund_request, claim)
     if not deciding:
         messages.info(request, _("This has been decided already."))
         return redirect("funds:staff_request", pk=pk)
