@@ -190,24 +190,25 @@ def fill(pages):
     return [(label, email, quote(path.format(**ids), safe="/?=&+")) for label, email, path in pages]
 
 
-FILL_SCRIPT = """
+RUN_SCRIPT = """
 import json, os, sys
 sys.path.insert(0, os.getcwd())
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
 import django
 django.setup()
-from bench.load import fill
-print("FILL " + json.dumps(fill(json.loads(sys.argv[1]))))
+from bench import load
+print("RESULT " + json.dumps(getattr(load, sys.argv[1])(json.loads(sys.argv[2]))))
 """
 
 
-def fill_in(app_dir: Path, pages) -> list:
-    """`fill` run by the code in `app_dir` (for --ref: its models match its schema)."""
+def run_in(app_dir: Path, function: str, argument, env: dict | None = None):
+    """`function(argument)` of this module run by the code in `app_dir`, in a process of its
+    own (for --ref: its models match its schema, its receivers run at sign-in)."""
     out = subprocess.run(
-        [sys.executable, "-c", FILL_SCRIPT, json.dumps(pages)],
+        [sys.executable, "-c", RUN_SCRIPT, function, json.dumps(argument)],
         cwd=app_dir,
         env={
-            **service_env_dev(),
+            **(env or service_env_dev()),
             "DJANGO_SETTINGS_MODULE": "prm.settings",
             "DJANGO_DEBUG": "true",
             "PYTHONPATH": str(app_dir),
@@ -216,18 +217,11 @@ def fill_in(app_dir: Path, pages) -> list:
         text=True,
         check=True,
     ).stdout
-    return [tuple(page) for page in json.loads(re.search(r"FILL (.*)", out).group(1))]
+    return json.loads(re.search(r"RESULT (.*)", out).group(1))
 
 
-COUNT_SCRIPT = """
-import json, os, sys
-sys.path.insert(0, os.getcwd())
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
-import django
-django.setup()
-from bench.load import query_counts
-print("COUNTS " + json.dumps(query_counts(json.loads(sys.argv[1]))))
-"""
+def fill_in(app_dir: Path, pages) -> list:
+    return [tuple(page) for page in run_in(app_dir, "fill", pages)]
 
 
 def query_counts(pages) -> dict[str, list[int]]:
@@ -271,21 +265,7 @@ def query_counts(pages) -> dict[str, list[int]]:
 
 
 def query_counts_in(app_dir: Path, pages, env) -> dict[str, list[int]]:
-    """`query_counts` run by the code in `app_dir` (for --ref), in a process of its own."""
-    out = subprocess.run(
-        [sys.executable, "-c", COUNT_SCRIPT, json.dumps(pages)],
-        cwd=app_dir,
-        env={
-            **env,
-            "DJANGO_SETTINGS_MODULE": "prm.settings",
-            "DJANGO_DEBUG": "true",
-            "PYTHONPATH": str(app_dir),
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(re.search(r"COUNTS (.*)", out).group(1))
+    return run_in(app_dir, "query_counts", pages, env)
 
 
 def prepare_ref_database(app_dir: Path, scale: str | None) -> None:
@@ -494,7 +474,9 @@ def run(args):
     else:
         counts = query_counts([*pages, bare])
     cache.clear()
-    cookies = sessions({email for _l, email, _p in [*pages, bare]})
+    emails = sorted({email for _l, email, _p in [*pages, bare]})
+    # The older code signs its sessions with this process's key, as gunicorn will.
+    cookies = run_in(app_dir, "sessions", emails, env) if args.ref else sessions(emails)
     modes = {"on": [True], "off": [False], "compare": [True, False]}[args.recycling]
     load_before = os.getloadavg()
     runs = {}

@@ -1,4 +1,4 @@
-"""Content's roll-ups (docs/CONVENTIONS.md, "Roll-ups"): set-based rebuilds from the asset
+"""Content's roll-ups (docs/patterns.md, "Portal registries"): set-based rebuilds from the asset
 events, never per request.
 
 - `engagement_aggregate` folds new events into `Asset.view_count`/`download_count`/`use_count`

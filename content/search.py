@@ -1,4 +1,4 @@
-"""Search for Japanese and English with core PostgreSQL only (DESIGN.md section 7).
+"""Search for Japanese and English with core PostgreSQL only (docs/architecture.md section 7).
 
 Each asset keeps one `tsvector` (GIN-indexed), built in Python when it is saved:
 - Latin-script text goes through the 'english' configuration, so "partners" and

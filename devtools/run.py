@@ -31,6 +31,14 @@ import sys
 import time
 from pathlib import Path
 
+# None of these reads the settings or loads an app: the supervisor itself never sets Django up
+# (prepare() does, in a process of its own, after the embedded servers' URLs are set).
+import django
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.migrations.recorder import MigrationRecorder
+
 from devtools import servers
 
 RUN_PID = servers.VAR_DIR / "devrun.pid"  # pid and URL of the serving `make run`
@@ -68,9 +76,6 @@ SETUP_STEPS = [["-m", "devtools.run", "prepare"]]
 
 
 def prepare() -> int:
-    import django
-    from django.core.management import call_command
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
     servers.use_embedded_servers()  # also when run alone (tests/faults/run.py)
     django.setup()
@@ -89,9 +94,6 @@ def prepare() -> int:
 def _demo_fingerprint() -> str:
     """Seeding takes seconds on every start; skip it while neither the demo code nor the
     applied migrations changed since the last complete seed."""
-    from django.apps import apps
-    from django.db.migrations.recorder import MigrationRecorder
-
     digest = hashlib.sha256()
     files = [
         servers.BASE_DIR / "devtools/management/commands/seed_demo.py",
@@ -107,8 +109,6 @@ def _demo_fingerprint() -> str:
 
 
 def _demo_present() -> bool:
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(email="admin@example.com").exists()
 
 

@@ -23,7 +23,9 @@ from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from content.search import index_assets
 from devtools.seeding import insert_select
+from incentives import services as incentive_services
 from prm.ui import registry
 
 SCALES = {"tiny": 30, "100": 100, "1000": 1_000, "large": 10_000, "10000": 10_000}
@@ -255,8 +257,6 @@ def _assets(target: int) -> int:
         "FROM generate_series(%(lo)s, %(hi)s) g",
         {"lo": have + 1, "hi": target, "collection": collection},
     )
-    from content.search import index_assets
-
     new_ids = list(
         Asset.objects.filter(
             url__startswith="https://scale.example/", search_vector__isnull=True
@@ -453,8 +453,6 @@ def _earnings(today) -> tuple[int, int]:
 
 def _derived(timer) -> None:
     """What beat would do: tiers, then every roll-up (`manage.py refresh_rollups`)."""
-    from incentives import services as incentive_services
-
     incentive_services.tiers_recompute(as_of=timezone.localdate())
     timer.step("tier recomputation")
     registry.rollups_refresh()

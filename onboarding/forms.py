@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import OnboardingPlan, ReminderPreference, TaskSubmission
-from onboarding.services import channel_managers
+from onboarding.queries import channel_managers
 from prm.files import uploads
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

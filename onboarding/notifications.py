@@ -1,12 +1,15 @@
-"""One-off e-mails of plan events (sent by tasks enqueued on commit)."""
+"""E-mails of plan events and of the reminders the daily run decided
+(services.reminders_run), sent by tasks enqueued on commit."""
 
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from onboarding import emails
-from onboarding.models import OnboardingPlan, TaskSubmission
-from onboarding.queries import partner_members
+from onboarding.models import OnboardingPlan, ReminderLog, TaskSubmission
+from onboarding.queries import channel_managers, partner_members, plans_with_progress, risk_flags
 from prm.notifications.center import notify
-from prm.notifications.recipients import is_current_member
+from prm.notifications.recipients import assigned_managers, is_current_member
 
 
 def plan_started(*, plan_id: int) -> None:
@@ -67,3 +70,80 @@ def submission_accepted(*, submission_id: int) -> None:
         url=reverse("onboarding:task", args=[sub.task_id]),
         partner_id=sub.task.plan.partner_id,
     )
+
+
+@transaction.atomic
+def reminder_deliver(*, log_id: int) -> int:
+    """Send the e-mails of one decided reminder; the sent_at claim makes a redelivered
+    task a no-op. Claim and sending share one transaction, so a worker killed (or a mail
+    server failing) before the end leaves the reminder unclaimed for the redelivery.
+    Returns the number of e-mails sent."""
+    claimed = ReminderLog.objects.filter(pk=log_id, sent_at=None).update(sent_at=timezone.now())
+    if not claimed:
+        return 0
+    log = ReminderLog.objects.select_related(
+        "task__plan__partner",
+        "plan__partner",
+        "plan__owner",
+        "user_certification__certification",
+        "recipient",
+    ).get(pk=log_id)
+    K = ReminderLog.Kind
+    count = 0
+    if log.kind in (K.DUE_SOON, K.OVERDUE):
+        task = log.task
+        if task.status == task.Status.DONE:
+            return 0
+        context = {"task": task, "plan": task.plan, "url": emails.absolute(reverse("onboarding:index"))}
+        for user in partner_members(task.plan.partner_id, essential=log.kind == K.OVERDUE):
+            emails.send(log.kind, user, context)
+            count += 1
+    elif log.kind == K.DIGEST:
+        plans = list(
+            plans_with_progress(
+                OnboardingPlan.objects.running().filter(owner=log.recipient).select_related("partner")
+            )
+        )
+        at_risk = [(p, risk_flags(p)) for p in plans if risk_flags(p)]
+        if at_risk:
+            emails.send(
+                "digest",
+                log.recipient,
+                {"plans": at_risk, "url": emails.absolute(reverse("onboarding:staff_plans") + "?risk=any")},
+            )
+            count += 1
+    elif log.kind == K.ESCALATION:
+        plan = log.plan
+        # The plan's owner and the managers assigned to the partner; everyone in the
+        # group only when nobody is (so that an escalation is never lost).
+        recipients = {u.pk: u for u in assigned_managers(plan.partner)}
+        if plan.owner is not None and plan.owner.is_active:
+            recipients[plan.owner.pk] = plan.owner
+        if not recipients:
+            recipients = {u.pk: u for u in channel_managers()}
+        context = {"plan": plan, "url": emails.absolute(reverse("onboarding:staff_plan", args=[plan.pk]))}
+        count += notify(
+            kind="plan_at_risk",
+            recipients=recipients.values(),
+            event_key=f"reminder:{log.pk}",
+            params={"partner": plan.partner.name},
+            url=reverse("onboarding:staff_plan", args=[plan.pk]),
+            partner_id=plan.partner_id,
+            email=emails.mail("escalation", context),
+        )
+    elif log.kind == K.CERT_EXPIRING:
+        uc = log.user_certification
+        context = {
+            "award": uc,
+            "url": emails.absolute(reverse("training:index")),
+        }
+        count += notify(
+            kind="certification_expiring",
+            recipients=[uc.user],
+            event_key=f"reminder:{log.pk}",
+            params={"certification": str(uc.certification), "date": str(uc.valid_until)},
+            partner_id=uc.partner_id,
+            url=reverse("training:index"),
+            email=emails.mail("cert_expiring", context),
+        )
+    return count

@@ -40,7 +40,7 @@ from partners.models import Application, Partner, PartnerType, ReferralLink, Sou
 from prm.access.scoping import scoped, sees_every_partner
 from prm.cache import pagecache
 from prm.i18n.business_days import add_business_days
-from prm.models import User
+from prm.models import CHANNEL_MANAGERS, User
 from prm.ui.registry import BlockQuery
 from training import queries as training_queries
 
@@ -58,6 +58,11 @@ def running_plan_partner_ids():
 
 
 # --- Plans, progress and risk ---------------------------------------------------------
+
+
+def channel_managers():
+    """The people who may own a plan (and who get an escalation nobody else is assigned)."""
+    return User.objects.filter(is_active=True, is_staff=True, groups__name=CHANNEL_MANAGERS)
 
 
 def plans_with_progress(qs=None, *, today: date | None = None):

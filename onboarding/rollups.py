@@ -1,4 +1,4 @@
-"""Onboarding's roll-up (docs/CONVENTIONS.md, "Roll-ups"): `TaskLateness`, how often each
+"""Onboarding's roll-up (docs/patterns.md, "Portal registries"): `TaskLateness`, how often each
 plan task (by title and pillar) is late over every running and finished plan, for the staff
 metrics page at every-partner scope (`queries.task_lateness` reads it; a narrowed scope is
 computed live). Hourly (beat) and by the scale seed; the page says when it was computed.

@@ -6,26 +6,32 @@ import logging
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from onboarding import webhooks
 from onboarding.models import (
     ChecklistTemplate,
     OnboardingPlan,
     OnboardingTask,
+    ReminderLog,
     ReminderPreference,
     TaskKind,
     TaskSubmission,
 )
+from onboarding.queries import channel_managers, reminder_candidates
 from partners.models import Partner
 from partners.services import partner_onboarding_complete
 from prm.audit.log import audit
 from prm.audit.transitions import transition
-from prm.models import CHANNEL_MANAGERS, User
+from prm.webhooks import outbox
+from prm.webhooks.registry import EventType
 from training import queries as training_queries
+from training import webhooks as training_webhooks
+from training.models import UserCertification
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +41,6 @@ class OnboardingError(Exception):
 
 
 # --- Plans ----------------------------------------------------------------------------
-
-
-def channel_managers():
-    return User.objects.filter(is_active=True, is_staff=True, groups__name=CHANNEL_MANAGERS)
 
 
 def owner_pick():
@@ -180,7 +182,7 @@ def plan_cancel(*, plan: OnboardingPlan, actor) -> OnboardingPlan:
 
 def _grant_owner(owner, partner) -> None:
     """The owner is the partner's dedicated channel manager: grant the object permission
-    (DESIGN.md section 3) so the partner appears in the owner's staff pages everywhere."""
+    (docs/architecture.md section 3) so the partner appears in the owner's staff pages everywhere."""
     if owner is not None and not owner.has_perm("partners.manage_partner", partner):
         assign_perm("partners.manage_partner", owner, partner)
 
@@ -328,6 +330,61 @@ def submission_review(
 
         tasks.notify_submission_returned.delay_on_commit(submission_id=submission.pk)
     return submission
+
+
+# --- Reminders ------------------------------------------------------------------------
+
+# Webhook events raised by a claimed reminder (once, like its e-mail): (event, model, link).
+REMINDER_WEBHOOK_EVENTS: dict[str, tuple[EventType, type[OnboardingPlan | UserCertification], str]] = {
+    ReminderLog.Kind.ESCALATION: (webhooks.PLAN_AT_RISK, OnboardingPlan, "plan_id"),
+    ReminderLog.Kind.CERT_EXPIRING: (
+        training_webhooks.CERTIFICATION_EXPIRING,
+        UserCertification,
+        "user_certification_id",
+    ),
+}
+
+
+def reminders_run(*, today: date | None = None) -> dict[str, int]:
+    """The daily reminder run. Selection is set-based (a constant number of queries, see
+    queries.reminder_candidates); each reminder is then claimed by inserting its unique
+    ReminderLog row in its own transaction, and the e-mail is sent by a task enqueued on
+    commit (notifications.reminder_deliver). A repeated run finds the rows and skips; a run
+    that dies mid-way leaves the claimed ones claimed and the next run does the rest.
+    Returns the number of reminders claimed, by kind."""
+    today = today or timezone.localdate()
+    found = reminder_candidates(today)
+    K = ReminderLog.Kind
+    sent = dict.fromkeys(found, 0)
+    for task_id in found["due_soon"]:
+        sent["due_soon"] += bool(_reminder_claim(K.DUE_SOON, f"task:{task_id}", task_id=task_id))
+    for task_id in found["overdue"]:
+        sent["overdue"] += bool(_reminder_claim(K.OVERDUE, f"task:{task_id}", task_id=task_id))
+    for owner_id, week in found["digest"]:
+        sent["digest"] += bool(_reminder_claim(K.DIGEST, f"owner:{owner_id}:{week}", recipient_id=owner_id))
+    for plan_id in found["escalation"]:
+        sent["escalation"] += bool(_reminder_claim(K.ESCALATION, f"plan:{plan_id}", plan_id=plan_id))
+    for uc_id in found["cert_expiring"]:
+        sent["cert_expiring"] += bool(
+            _reminder_claim(K.CERT_EXPIRING, f"cert:{uc_id}", user_certification_id=uc_id)
+        )
+    return sent
+
+
+def _reminder_claim(kind: str, key: str, **links) -> ReminderLog | None:
+    try:
+        with transaction.atomic():
+            log = ReminderLog.objects.create(kind=kind, key=key, **links)
+            from onboarding import tasks
+
+            tasks.send_reminder.delay_on_commit(log_id=log.pk)
+            if kind in REMINDER_WEBHOOK_EVENTS:
+                event_type, model, link = REMINDER_WEBHOOK_EVENTS[kind]
+                rows = model.objects.filter(pk=links[link]).values_list("pk", "partner_id")
+                outbox.publish_many(event_type, rows)
+    except IntegrityError:
+        return None  # decided before: at most once per task and kind
+    return log
 
 
 def preference_set(*, user, mute_non_essential: bool) -> ReminderPreference:

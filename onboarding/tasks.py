@@ -1,16 +1,16 @@
 from celery import shared_task
 
-from onboarding import notifications, reminders, rollups
+from onboarding import notifications, rollups, services
 
 
 @shared_task(acks_late=True)
 def send_reminder(log_id: int) -> None:
-    reminders.reminder_deliver(log_id=log_id)
+    notifications.reminder_deliver(log_id=log_id)
 
 
 @shared_task(acks_late=True)
 def run_daily_reminders() -> None:
-    reminders.run_reminders()
+    services.reminders_run()
 
 
 @shared_task(acks_late=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.audit.labels import action_label
 from prm.files.storage import private_storage
+from prm.notifications.kinds import KINDS, render_text
 from prm.text.weburl import WebURLField, web_url_constraint
 
 
@@ -157,7 +158,7 @@ class Heartbeat(models.Model):
 
 
 class PartnerScopedQuerySet(models.QuerySet):
-    """The `for_partner()` convention (DESIGN.md section 3) for partner-owned rows.
+    """The `for_partner()` convention (docs/architecture.md section 3) for partner-owned rows.
 
     Subclasses name the path from the row to its partner when it is not a direct
     `partner` foreign key, e.g. `partner_lookup = "plan__partner"`.
@@ -172,7 +173,7 @@ class PartnerScopedQuerySet(models.QuerySet):
 class Notification(models.Model):
     """One thing a person should hear about (DESIGN: one model, one service in prm).
 
-    The text is rendered at display time from `kind` and `params` (prm.notifications.center.KINDS),
+    The text is rendered at display time from `kind` and `params` (prm.notifications.kinds.KINDS),
     so a notification reads in whatever language its recipient uses now. The unique
     (recipient, kind, event_key) row is the idempotency claim: a retried task that
     notifies about the same event again inserts nothing and sends nothing.
@@ -220,14 +221,10 @@ class Notification(models.Model):
 
     @property
     def text(self) -> str:
-        from prm.notifications.center import render_text
-
         return render_text(self.kind, self.params)
 
     @property
     def kind_label(self):
-        from prm.notifications.center import KINDS
-
         kind = KINDS.get(self.kind)
         return kind.label if kind else self.kind
 

@@ -1,4 +1,4 @@
-"""The one choke point for who may see what (DESIGN.md section 3).
+"""The one choke point for who may see what (docs/architecture.md section 3).
 
 Partner-facing views use `partner_required`; staff views use `staff_required`. Staff
 querysets over partners go through `partners_for_staff`, which honours guardian grants
@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from guardian.shortcuts import get_objects_for_user, get_users_with_perms
 
 from prm.ui.registry import prefetch_partner_page
 
@@ -140,8 +141,6 @@ def partners_for_staff(user, perm: str = "partners.manage_partner"):
 
     Support staff see every partner: they answer anyone's questions.
     """
-    from guardian.shortcuts import get_objects_for_user
-
     Partner, _membership = _models()
     if not (user.is_authenticated and user.is_staff):
         return Partner.objects.none()
@@ -153,8 +152,6 @@ def partners_for_staff(user, perm: str = "partners.manage_partner"):
 def managers_assigned_to(partner, *, with_group_users: bool = True) -> "QuerySet[User]":
     """Users granted `manage_partner` on this one partner (guardian object permissions,
     directly or, with `with_group_users`, through a group); superusers only by a grant."""
-    from guardian.shortcuts import get_users_with_perms
-
     users = get_users_with_perms(
         partner, only_with_perms_in=["manage_partner"], with_group_users=with_group_users
     )

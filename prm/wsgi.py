@@ -1,7 +1,16 @@
 import os
+from importlib import import_module
 from pathlib import Path
 
+# None of these imports a model or reads a setting: the settings are read, and the apps and
+# their models loaded, by get_wsgi_application() below.
+from django.apps import apps
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.template import engines
+from django.urls import reverse
+from django.utils import translation
+from django.utils.module_loading import import_string
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
 application = get_wsgi_application()
@@ -14,11 +23,6 @@ def warm_up() -> None:
     gunicorn.conf.py preloads the app, so this runs once in the master and every worker,
     including one forked after a recycle, starts warm. Nothing here opens a database or
     Redis connection (a connection made before the fork would be shared by the workers)."""
-    from django.conf import settings
-    from django.template import engines
-    from django.urls import reverse
-    from django.utils import translation
-
     reverse("home")  # populates the resolver: every urlconf and view module is imported
     _import_lazy_backends()
     for code, _name in settings.LANGUAGES:  # loads every app's message catalogue
@@ -36,11 +40,6 @@ def _import_lazy_backends() -> None:
     """Modules Django imports on the first request: the cache backends and their clients
     (django-redis alone takes about 130 ms) and the session engine. Importing them connects
     to nothing."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
     for config in settings.CACHES.values():
         import_string(config["BACKEND"])
         if client_class := config.get("OPTIONS", {}).get("CLIENT_CLASS"):
@@ -50,8 +49,6 @@ def _import_lazy_backends() -> None:
 
 def _project_app_paths(base: Path) -> list[str]:
     """Our apps only: third-party templates may need tag libraries we do not install."""
-    from django.apps import apps
-
     return [
         c.path
         for c in apps.get_app_configs()

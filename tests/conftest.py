@@ -1,4 +1,4 @@
-"""Shared fixtures. `world` is the cast every permission test uses (STYLE.md)."""
+"""Shared fixtures. `world` is the cast every permission test uses (docs/style.md)."""
 
 from dataclasses import dataclass
 

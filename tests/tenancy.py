@@ -1,4 +1,4 @@
-"""The URL-by-URL permission matrix (DESIGN.md section 3).
+"""The URL-by-URL permission matrix (docs/architecture.md section 3).
 
 Every named URL of the project's own apps must have a `Row` in some
 `tests/<app>/tenancy_rows.py` (a module-level `ROWS` list); `tests/test_tenancy.py`

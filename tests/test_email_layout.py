@@ -1,4 +1,4 @@
-"""One layout and one naming scheme for every e-mail (docs/CONVENTIONS.md, "E-mails"):
+"""One layout and one naming scheme for every e-mail (docs/CONVENTIONS.md, "E-mail and notifications"):
 `<app>/templates/<app>/emails/<name>_subject.txt`, `<name>.txt` and `<name>.html`, the text
 and HTML parts extending `emails/base.txt` and `emails/base.html` (templates/emails/)."""
 

@@ -1,5 +1,5 @@
 """One way to list and export: FilterSets narrow the rows, one column list drives the HTML
-table and the CSV of a staff table (docs/CONVENTIONS.md, "Lists and exports")."""
+table and the CSV of a staff table (docs/patterns.md, "Lists and exports")."""
 
 import csv
 import io

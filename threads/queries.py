@@ -1,11 +1,11 @@
 """Reads shared by views, tasks, metrics and the navigation badge."""
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
+import itertools
+import math
+
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
     Aggregate,
-    BooleanField,
-    Case,
     Count,
     DurationField,
     Exists,
@@ -19,7 +19,6 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
@@ -212,20 +211,30 @@ def _seconds(end: str, start: str = "created_at"):
     return Epoch(ExpressionWrapper(F(end) - F(start), output_field=DurationField()))
 
 
-def _metric_aggregates(now):
+def _metric_counts(now):
+    """The metrics that add up: a group's count is the sum of its parts' (`COUNTS`)."""
     return {
         "threads": Count("id"),
         "answered": Count("id", filter=Q(first_response_at__isnull=False)),
         "closed": Count("id", filter=Q(status=Thread.Status.CLOSED)),
-        "first_response_median": PercentileCont(_seconds("first_response_at"), 0.5),
-        "first_response_p90": PercentileCont(_seconds("first_response_at"), 0.9),
-        "resolution_median": PercentileCont(_seconds("closed_at"), 0.5),
-        "resolution_p90": PercentileCont(_seconds("closed_at"), 0.9),
         "past_target": Count(
             "id",
             filter=Q(first_response_at__gt=F("response_due_at"))
             | Q(first_response_at__isnull=True, response_due_at__lt=now),
         ),
+    }
+
+
+COUNTS = ("threads", "answered", "closed", "past_target")
+
+
+def _metric_aggregates(now):
+    return {
+        **_metric_counts(now),
+        "first_response_median": PercentileCont(_seconds("first_response_at"), 0.5),
+        "first_response_p90": PercentileCont(_seconds("first_response_at"), 0.9),
+        "resolution_median": PercentileCont(_seconds("closed_at"), 0.5),
+        "resolution_p90": PercentileCont(_seconds("closed_at"), 0.9),
     }
 
 
@@ -265,84 +274,71 @@ def metrics_total(threads, *, now=None):
     return threads.aggregate(**_metric_aggregates(now))
 
 
-METRIC_NAMES = (
-    "threads",
-    "answered",
-    "closed",
-    "first_response_median",
-    "first_response_p90",
-    "resolution_median",
-    "resolution_p90",
-    "past_target",
-)
-
-
 def metrics_tables(threads, *, now=None) -> tuple[list, list, list, dict]:
     """`metrics_by_week`, `metrics_weekly_overall`, `metrics_by_category` and `metrics_total`
-    in one pass over the period's threads (GROUPING SETS): the four queries each sorted the
-    same ~10,000 threads for their percentiles. The per-row values come from this app's own
-    queryset (`threads`, with its scope); the grouping wraps its SQL."""
+    in one pass over the period's threads: the four queries each sorted the same ~10,000
+    threads for their percentiles. The database groups the threads by (week, category) and
+    returns each group's counts with its response and resolution times; the four tables are
+    added up from those groups here, the percentiles with PostgreSQL's arithmetic
+    (`percentile_cont`), so that every row equals the one its own query returns."""
     now = now or timezone.now()
-    tz = timezone.get_current_timezone()
-    rows = (
-        threads.annotate(
-            week=TruncWeek("created_at", tzinfo=tz),
-            fr=_seconds("first_response_at"),
-            res=_seconds("closed_at"),
-            past=Case(
-                When(
-                    Q(first_response_at__gt=F("response_due_at"))
-                    | Q(first_response_at__isnull=True, response_due_at__lt=now),
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
+    groups = list(
+        threads.annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("week", "category")
+        .annotate(
+            **_metric_counts(now),
+            first_responses=_times("first_response_at"),
+            resolutions=_times("closed_at"),
         )
-        .values("week", "category", "first_response_at", "status", "fr", "res", "past")
         .order_by()
     )
-    try:
-        inner, params = rows.query.sql_with_params()
-    except EmptyResultSet:  # threads.none(): nothing to group
-        return (
-            [],
-            [],
-            [],
-            {**dict.fromkeys(METRIC_NAMES), "threads": 0, "answered": 0, "closed": 0, "past_target": 0},
-        )
-    sql = f"""
-        SELECT t.week, t.category, GROUPING(t.week, t.category),
-               count(*), count(*) FILTER (WHERE t.first_response_at IS NOT NULL),
-               count(*) FILTER (WHERE t.status = %s),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY t.fr),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY t.fr),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY t.res),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY t.res),
-               count(*) FILTER (WHERE t.past)
-          FROM ({inner}) AS t
-         GROUP BY GROUPING SETS ((t.week, t.category), (t.week), (t.category), ())
-    """  # noqa: S608 (the inner SQL is this app's own queryset, its values are parameters)
-    weekly, overall, by_category, total = [], [], [], dict.fromkeys(METRIC_NAMES)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Thread.Status.CLOSED, *params])
-        for week, category, grouping, *values in cursor.fetchall():
-            metrics = dict(zip(METRIC_NAMES, values, strict=True))
-            if week is not None and timezone.is_naive(week):
-                week = timezone.make_aware(week, tz)
-            if grouping == 0:
-                weekly.append({"week": week, "category": category, **metrics})
-            elif grouping == 1:
-                overall.append({"week": week, **metrics})
-            elif grouping == 2:
-                by_category.append({"category": category, **metrics})
-            else:
-                total = metrics
+    weekly = [{"week": g["week"], "category": g["category"], **_figures([g])} for g in groups]
+    overall = [{"week": week, **_figures(rows)} for week, rows in _grouped(groups, "week")]
+    by_category = [
+        {"category": category, **_figures(rows)} for category, rows in _grouped(groups, "category")
+    ]
     weekly.sort(key=lambda r: r["category"])
     weekly.sort(key=lambda r: r["week"], reverse=True)
-    overall.sort(key=lambda r: r["week"])
-    by_category.sort(key=lambda r: r["category"])
-    return weekly, overall, by_category, total
+    return weekly, overall, by_category, _figures(groups)
+
+
+def _times(end: str):
+    """The group's seconds from asking to `end`, in order (those of the groups together sort
+    fast: sorted runs), the missing ones left out as percentile_cont leaves them."""
+    seconds = _seconds(end)
+    return ArrayAgg(seconds, filter=Q(**{f"{end}__isnull": False}), order_by=seconds, default=Value([]))
+
+
+def _grouped(groups: list[dict], key: str):
+    """(value, groups) for each value of `key` in the groups, in order of the value."""
+    rows = sorted(groups, key=lambda g: g[key])
+    return [(value, list(same)) for value, same in itertools.groupby(rows, key=lambda g: g[key])]
+
+
+def _figures(groups: list[dict]) -> dict:
+    """The metrics of the threads of `groups` together (no group: no threads)."""
+    first_responses = sorted(t for g in groups for t in g["first_responses"])
+    resolutions = sorted(t for g in groups for t in g["resolutions"])
+    return {
+        **{name: sum(g[name] for g in groups) for name in COUNTS},
+        "first_response_median": percentile_cont(first_responses, 0.5),
+        "first_response_p90": percentile_cont(first_responses, 0.9),
+        "resolution_median": percentile_cont(resolutions, 0.5),
+        "resolution_p90": percentile_cont(resolutions, 0.9),
+    }
+
+
+def percentile_cont(ordered: list[float], fraction: float) -> float | None:
+    """PostgreSQL's percentile_cont(fraction) over `ordered` (sorted, no nulls), with the same
+    floating-point steps (its orderedsetaggs.c), so that a figure computed here from the
+    times equals the one the database computes from the rows."""
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    first, second = math.floor(position), math.ceil(position)
+    if first == second:
+        return ordered[first]
+    return ordered[first] + (position - first) * (ordered[second] - ordered[first])
 
 
 METRICS_SECONDS = 300

@@ -17,7 +17,7 @@ import json
 from django.utils.translation import gettext as _
 
 from prm.access.scoping import sees_every_partner
-from prm.audit.receivers import current_actor
+from prm.audit.log import current_actor
 from prm.tenancy import partners_for_staff
 
 

@@ -31,8 +31,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from prm.audit.log import audit
-from prm.audit.receivers import current_actor
+from prm.audit.log import audit, current_actor
 from prm.tenancy import membership_model, partner_model, partners_for_staff
 
 

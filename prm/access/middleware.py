@@ -109,13 +109,6 @@ class StaffIdleTimeoutMiddleware:
         return None
 
 
-def staff_signed_in(sender, request, user, **kwargs):
-    """user_logged_in: a staff session starts its idle clock when it is signed in, so its
-    first pages write nothing more to the session."""
-    if settings.PRM_STAFF_IDLE_TIMEOUT and user.is_staff and hasattr(request, "session"):
-        StaffIdleTimeoutMiddleware.touch(request.session)
-
-
 class StaffMFARequiredMiddleware:
     """With PRM_STAFF_MFA_REQUIRED, every staff request (not only /admin/ and /staff/: the
     portal's partner pages, the account pages, htmx fragments) needs a session that was

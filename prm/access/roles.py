@@ -132,11 +132,3 @@ def apply_roles(*, using: str = "default", verbosity: int = 0) -> None:
         group.permissions.set(perms)
         if verbosity >= 2:
             print(f"Role {role!r}: {len(perms)} permissions")
-
-
-def apply_roles_on_migrate(sender, app_config=None, using="default", verbosity=0, **kwargs) -> None:
-    """post_migrate receiver: runs once, after the last app has been migrated."""
-    configs = [c for c in global_apps.get_app_configs() if c.models_module is not None]
-    if sender is not configs[-1]:
-        return
-    apply_roles(using=using, verbosity=verbosity)

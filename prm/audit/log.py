@@ -11,6 +11,11 @@ from prm.models import AuditEvent
 from prm.tenancy import partner_model
 from prm.webhooks import outbox
 
+# The staff user acting in the current admin request, for what audits a write that carries no
+# request (guardian's permission rows, MFA changes): set by the admin mixins around their
+# views (prm.access.admin_mixins), read by prm.audit.receivers.
+current_actor: contextvars.ContextVar = contextvars.ContextVar("prm_current_actor", default=None)
+
 # How the current request reaches the services (the API sets {"api_token": "prm_abc…"}),
 # recorded in every audit row it causes; empty for the portal.
 _via: contextvars.ContextVar[dict | None] = contextvars.ContextVar("prm_audit_via", default=None)

@@ -1,3 +1,3 @@
-"""Caching: the one page-cache policy (`pagecache`, docs/CONVENTIONS.md "Caching") and the
+"""Caching: the one page-cache policy (`pagecache`, docs/CONVENTIONS.md, "Caching") and the
 Redis cache backend that fails open.
 """

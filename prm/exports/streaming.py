@@ -20,6 +20,8 @@ from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from prm.exports import jobs
+
 # A cell starting with one of these is a formula in Excel/LibreOffice/Sheets
 # (=HYPERLINK(...), +cmd|..., @SUM, a tab or CR that is trimmed before one).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -77,8 +79,6 @@ def csv_response(filename: str, header: list, rows, *, request=None, count=None)
     if request is not None and job is None and count is not None:
         total = count if isinstance(count, int) else count.count()
         if total > settings.PRM_EXPORT_BACKGROUND_ROWS:
-            from prm.exports import jobs
-
             return jobs.export_job_start(request=request, name=filename, total=total)
     stamp = timezone.localdate().isoformat()
     response = StreamingHttpResponse(

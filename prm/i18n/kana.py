@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import jaconv
 from django.db.models.functions import Collate, Upper
+from sudachipy import Dictionary, SplitMode
 
 # Legal-entity words and abbreviations (after NFKC: "（株）" is "(株)", "㈱" stays).
 LEGAL_WORDS = (
@@ -88,9 +89,7 @@ def strip_legal_words(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _dictionary():
-    """Loaded once per process, on the first reading (about 0.4 s; memory-mapped)."""
-    from sudachipy import Dictionary
-
+    """Loaded once per process, on the first reading (memory-mapped)."""
     return Dictionary(dict="core")
 
 
@@ -99,8 +98,6 @@ _tokenizers = threading.local()  # a Sudachi tokenizer is not shared between thr
 
 def _tokenizer():
     if not hasattr(_tokenizers, "tokenizer"):
-        from sudachipy import SplitMode
-
         # Mode C: the longest units (青葉商事 as one word), whose dictionary readings are
         # the ones names use (株式会社 is stripped before).
         _tokenizers.tokenizer = _dictionary().tokenizer(mode=SplitMode.C)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from prm.models import NotificationPreference
-from prm.notifications import center
+from prm.notifications import center, kinds
 from prm.ui.pagination import paginate
 
 
@@ -58,7 +58,7 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         current = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
-        for key, kind in center.kinds_for(user):
+        for key, kind in kinds.kinds_for(user):
             self.fields[key] = forms.ChoiceField(
                 label=kind.label,
                 choices=NotificationPreference.Channel.choices,

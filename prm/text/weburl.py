@@ -35,6 +35,8 @@ from django.db.models import Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from prm.cache import pagecache
+
 SCHEMES = ("http", "https")
 ABSOLUTE_MESSAGE = _("Enter a web address that starts with https:// (or http://).")
 RELATIVE_MESSAGE = _(
@@ -235,8 +237,6 @@ def repair_stored_urls(apps, model_label: str, field: str, *, relative: bool = F
     with connections[model._default_manager.db].cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     if changed:  # a set-based rewrite of rows any page may show: no cached page keeps the old ones
-        from prm.cache import pagecache
-
         pagecache.bump_everything()
     return removed
 

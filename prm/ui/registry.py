@@ -31,8 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.apps import apps
+from django.conf import settings
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -129,17 +130,26 @@ def nav_counts(request, extra: dict[str, QuerySet] | None = None) -> dict[str, i
         else:
             counts[key] = value or 0
     if subqueries:
-        # One query: a SELECT of scalar sub-queries, one per badge (no table of its own).
-        parts, params = [], []
-        for qs in subqueries.values():
-            sql, sub_params = qs.order_by().values("pk").query.sql_with_params()
-            parts.append(f"(SELECT COUNT(*) FROM ({sql}) _rows)")  # noqa: S608 - our own querysets' SQL
-            params.extend(sub_params)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(parts)}", params)
-            row = cursor.fetchone()
+        # One query: a scalar sub-query counting each badge's rows, read beside the person's
+        # membership (one row, of a table the counts' partner scope covers).
+        memberships = apps.get_model(settings.PRM_MEMBERSHIP_MODEL).objects.filter(user_id=request.user.pk)
+        row = memberships.order_by().values_list(*(RowCount(qs) for qs in subqueries.values())).first()
+        if row is None:  # no membership: no partner navigation either, but count what was asked
+            row = tuple(qs.count() for qs in subqueries.values())
         counts.update(dict(zip(subqueries, row, strict=True)))
     return counts
+
+
+class RowCount(Subquery):
+    """The number of rows of a queryset, as a scalar sub-query of another query: counted over
+    the queryset as it is (its filters, joins and DISTINCT), like `qs.count()`."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
+    output_field = IntegerField()
+    empty_result_set_value = 0  # `qs.none()`, `pk__in=[]`: no rows, without asking the database
+
+    def __init__(self, queryset: QuerySet):
+        super().__init__(queryset.order_by().values("pk"))
 
 
 NAV_CACHE_SECONDS = 3600
@@ -176,7 +186,7 @@ def prefetch_partner_page(partner_id: int, user_id: int) -> None:
 
 @dataclass(frozen=True)
 class Rollup:
-    """A table rebuilt set-based from the rows it sums (docs/CONVENTIONS.md, "Roll-ups").
+    """A table rebuilt set-based from the rows it sums (docs/patterns.md, "Portal registries").
 
     `refresh()` is the app's function in `<app>/rollups.py`; `task` its thin Celery task in
     `<app>/tasks.py`, which beat sends on `schedule` (a crontab; None for a roll-up that the
@@ -224,15 +234,6 @@ def rollups_refresh(*, stdout=None) -> list[tuple[str, float]]:
         if stdout is not None:
             stdout.write(f"{rollup.label}: {done[-1][1]:.1f}s")
     return done
-
-
-def schedule_rollups(sender, **kwargs) -> None:
-    """Celery's `on_after_finalize` (connected in `PrmConfig.ready()`): beat sends every
-    scheduled roll-up's task, under the roll-up's name. Beat and the worker finalize the
-    Celery app after Django is set up, so every app has registered its roll-ups by then."""
-    for rollup in rollups():
-        if rollup.task is not None:
-            sender.add_periodic_task(rollup.schedule, rollup.task.s(), name=rollup.name)
 
 
 # --- Channel dashboard blocks ------------------------------------------------------------

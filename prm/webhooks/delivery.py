@@ -1,5 +1,5 @@
 """Sending deliveries: one attempt at a time, in order per object and endpoint, with an
-exponential back-off of more than 24 hours, and a sweep for whatever a lost task left.
+exponential back-off of more than 24 hours (whatever a lost task left, `outbox.sweep` queues again).
 
 A delivery is claimed under a row lock with a lease (`sending_until`): a worker killed while
 sending leaves the lease to expire, then the sweep queues it again; the receiver gets the
@@ -15,11 +15,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from prm.webhooks import http, outbox, registry, signing
 from prm.webhooks.models import Attempt, Delivery, Endpoint, Event
+from prm.webhooks.services import endpoint_disable_failing
 
 logger = logging.getLogger(__name__)
 
@@ -36,23 +36,10 @@ def timeout() -> float:
     return float(settings.PRM_WEBHOOK_TIMEOUT)
 
 
-def requeue_after() -> timedelta:
-    return timedelta(seconds=settings.PRM_WEBHOOK_REQUEUE_AFTER)
-
-
 def lease() -> timedelta:
     """How long a claimed delivery counts as being sent: the connect and read timeouts with
     room to spare. A worker that dies mid-send leaves it for the sweep after this."""
     return timedelta(seconds=2 * timeout() + 5)
-
-
-def _earlier_pending():
-    return Delivery.objects.filter(
-        endpoint_id=OuterRef("endpoint_id"),
-        ordering_key=OuterRef("ordering_key"),
-        status=Delivery.Status.PENDING,
-        id__lt=OuterRef("id"),
-    )
 
 
 def _blocked(delivery: Delivery) -> bool:
@@ -194,8 +181,6 @@ def _failed(delivery: Delivery, endpoint: Endpoint, now) -> str:
         and endpoint.failing_since <= first_attempt
     )
     if endpoint.is_active and never_succeeded_since:
-        from prm.webhooks.services import endpoint_disable_failing
-
         endpoint_disable_failing(endpoint=endpoint)
         return "failed; endpoint disabled"
     return "failed"
@@ -218,34 +203,6 @@ def _queue_next(delivery: Delivery) -> None:
     if following is not None:
         Delivery.objects.filter(pk=following).update(enqueued_at=timezone.now())
         transaction.on_commit(lambda: outbox.enqueue([following]))
-
-
-def due_heads(now=None, *, endpoint=None, limit: int = 1000) -> list[int]:
-    """Pending deliveries that are due, not being sent, not queued recently, of an active
-    endpoint, and first in line for their object."""
-    now = now or timezone.now()
-    qs = Delivery.objects.filter(
-        status=Delivery.Status.PENDING, next_attempt_at__lte=now, endpoint__is_active=True
-    )
-    if endpoint is not None:
-        qs = qs.filter(endpoint=endpoint)
-    qs = (
-        qs.filter(Q(sending_until=None) | Q(sending_until__lt=now))
-        .filter(Q(enqueued_at=None) | Q(enqueued_at__lt=now - requeue_after()))
-        .exclude(Exists(_earlier_pending()))
-        .order_by("next_attempt_at", "id")
-    )
-    return list(qs.values_list("pk", flat=True)[:limit])
-
-
-def sweep(now=None, *, endpoint=None) -> int:
-    """Queue every due delivery that no task is carrying (run by beat every minute)."""
-    now = now or timezone.now()
-    ids = due_heads(now, endpoint=endpoint)
-    if ids:
-        Delivery.objects.filter(pk__in=ids).update(enqueued_at=now)
-        outbox.enqueue(ids)
-    return len(ids)
 
 
 def purge(now=None) -> int:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from prm.notifications.emails import send_to_user
@@ -15,8 +16,6 @@ def endpoint_disabled(*, endpoint_id: int) -> bool:
         return False
     if endpoint.disabled_notified_at is not None and endpoint.disabled_notified_at >= endpoint.disabled_at:
         return False
-    from django.urls import reverse
-
     name = "integrations:endpoint" if endpoint.partner_id else "integrations:staff_endpoint"
     send_to_user(
         endpoint.owner,

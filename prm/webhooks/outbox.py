@@ -1,12 +1,19 @@
-"""Writing events in the transaction of the change: called by `prm.audit.log.audit()` (one row
-per audited change) and by set-based jobs (`publish_many`). When no endpoint subscribes, a
-change costs one dictionary look-up (most audit actions raise no event) or one indexed query
-on the endpoint table (those that do), and writes nothing."""
+"""Writing events in the transaction of the change, and queueing their deliveries.
+
+`record_audit` is called by `prm.audit.log.audit()` (one row per audited change) and
+`publish_many` by set-based jobs. When no endpoint subscribes, a change costs one dictionary
+look-up (most audit actions raise no event) or one indexed query on the endpoint table (those
+that do), and writes nothing. `enqueue` queues a delivery task per delivery once the change
+commits; `sweep` (beat, every minute, and an endpoint turned on again) queues whatever no task
+carries: lost with Redis, a worker killed mid-send, a back-off longer than a countdown."""
 
 import logging
+from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -131,8 +138,8 @@ def ordering_key(event_type, event) -> str:
 
 def enqueue(delivery_ids, countdown: int | None = None) -> None:
     """Queue a delivery task for each id. With the broker down this logs and returns: the
-    rows are in the database, and the beat sweep queues them again (prm.webhooks.delivery)."""
-    from prm.webhooks import tasks
+    rows are in the database, and the beat sweep queues them again (`sweep`)."""
+    from prm.webhooks import tasks  # noqa: PLC0415 - enqueues the tasks that run this module
 
     for pk in delivery_ids:
         try:
@@ -142,3 +149,44 @@ def enqueue(delivery_ids, countdown: int | None = None) -> None:
                 "webhook delivery %s not queued (broker down?); the sweep will send it", pk, exc_info=True
             )
             return
+
+
+def requeue_after() -> timedelta:
+    return timedelta(seconds=settings.PRM_WEBHOOK_REQUEUE_AFTER)
+
+
+def _earlier_pending():
+    return Delivery.objects.filter(
+        endpoint_id=OuterRef("endpoint_id"),
+        ordering_key=OuterRef("ordering_key"),
+        status=Delivery.Status.PENDING,
+        id__lt=OuterRef("id"),
+    )
+
+
+def due_heads(now=None, *, endpoint=None, limit: int = 1000) -> list[int]:
+    """Pending deliveries that are due, not being sent, not queued recently, of an active
+    endpoint, and first in line for their object."""
+    now = now or timezone.now()
+    qs = Delivery.objects.filter(
+        status=Delivery.Status.PENDING, next_attempt_at__lte=now, endpoint__is_active=True
+    )
+    if endpoint is not None:
+        qs = qs.filter(endpoint=endpoint)
+    qs = (
+        qs.filter(Q(sending_until=None) | Q(sending_until__lt=now))
+        .filter(Q(enqueued_at=None) | Q(enqueued_at__lt=now - requeue_after()))
+        .exclude(Exists(_earlier_pending()))
+        .order_by("next_attempt_at", "id")
+    )
+    return list(qs.values_list("pk", flat=True)[:limit])
+
+
+def sweep(now=None, *, endpoint=None) -> int:
+    """Queue every due delivery that no task is carrying (run by beat every minute)."""
+    now = now or timezone.now()
+    ids = due_heads(now, endpoint=endpoint)
+    if ids:
+        Delivery.objects.filter(pk__in=ids).update(enqueued_at=now)
+        enqueue(ids)
+    return len(ids)

@@ -125,14 +125,8 @@ def endpoint_resume(*, endpoint: Endpoint, actor) -> Endpoint:
         next_attempt_at=timezone.now(), enqueued_at=None, attempts=0
     )
     audit(actor=actor, action="webhook.endpoint_resumed", target=endpoint)
-    transaction.on_commit(lambda: _sweep(endpoint))
+    transaction.on_commit(lambda: outbox.sweep(endpoint=endpoint))
     return endpoint
-
-
-def _sweep(endpoint):
-    from prm.webhooks.delivery import sweep
-
-    sweep(endpoint=endpoint)
 
 
 @transaction.atomic
@@ -189,5 +183,5 @@ def endpoint_redeliver_failed(*, endpoint: Endpoint, actor) -> int:
     )
     if count:
         audit(actor=actor, action="webhook.redelivered", target=endpoint, failed=count)
-        transaction.on_commit(lambda: _sweep(endpoint))
+        transaction.on_commit(lambda: outbox.sweep(endpoint=endpoint))
     return count

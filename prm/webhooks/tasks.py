@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from prm.webhooks import delivery, emails
+from prm.webhooks import delivery, emails, outbox
 
 
 @shared_task(acks_late=True)
@@ -12,7 +12,7 @@ def deliver(delivery_id: int) -> str:
 def sweep() -> int:
     """Every minute: queue the deliveries no task carries (lost with Redis, a killed worker,
     a back-off longer than a countdown)."""
-    return delivery.sweep()
+    return outbox.sweep()
 
 
 @shared_task(acks_late=True)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from funds import services as funds
 from incentives import services as incentives
 from incentives.models import Deal
-from onboarding import reminders
 from onboarding import services as onboarding
 from onboarding.models import OnboardingTask
 from partners import services as partners
@@ -106,7 +105,7 @@ def raise_every_event(world) -> dict:
     award = cert.awards.get(user=member)
     award.valid_until = timezone.localdate() + timedelta(days=10)
     award.save()
-    reminders.run_reminders()  # the plan at risk and the certification expiring
+    onboarding.reminders_run()  # the plan at risk and the certification expiring
     # Questions: asked by a member, answered by support.
     thread = threads.thread_create(
         partner=world.partner_a, author=member, subject="How do I register?", category="deals", body="Hello"

@@ -111,7 +111,7 @@ def test_failing_endpoint_is_disabled_after_every_attempt_and_the_owner_is_told(
     world, receivers, settings, django_capture_on_commit_callbacks, time_machine
 ):
     from partners.services import partner_suspend
-    from prm.webhooks import delivery as sending
+    from prm.webhooks import outbox
 
     settings.PRM_WEBHOOK_RETRY_SCHEDULE = [1, 1]
     receiver = receivers("down")
@@ -128,7 +128,7 @@ def test_failing_endpoint_is_disabled_after_every_attempt_and_the_owner_is_told(
     for _ in range(2):
         time_machine.shift(200)  # past the back-off and the sweep's wait for a queued task
         with django_capture_on_commit_callbacks(execute=True):
-            sending.sweep()
+            outbox.sweep()
     delivery.refresh_from_db()
     endpoint.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED and delivery.attempts == 3

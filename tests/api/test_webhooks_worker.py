@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from incentives import services as incentives
 from partners import services as partners
-from prm.webhooks import delivery as sending
-from prm.webhooks import registry
+from prm.webhooks import outbox, registry
 from prm.webhooks import services as webhooks
 from prm.webhooks.models import Attempt, Delivery
 from tests.api.receivers import Receiver
@@ -119,7 +118,7 @@ def test_a_worker_killed_mid_delivery_delivers_once(world, queue, tmp_path, sett
         second = worker_for(queue, PRM_WEBHOOK_TIMEOUT="3")
         # The lease runs out (2 x timeout + 5 s); the minute sweep (here: every second) queues it again.
         assert wait_for(
-            lambda: sending.sweep() >= 0 and Delivery.objects.get().status == "delivered", timeout=90
+            lambda: outbox.sweep() >= 0 and Delivery.objects.get().status == "delivered", timeout=90
         )
     finally:
         output = stop(second) if second is not None else ""

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from onboarding import reminders, services
+from onboarding import notifications, services
 from onboarding.models import ReminderLog, TaskKind
 from prm.models import Notification
 from tests.onboarding.test_reminders import at
@@ -51,10 +51,10 @@ def test_certification_expiring_and_plan_at_risk_once_per_event(
     )
     for _ in range(2):
         with at(date(2026, 4, 5)), django_capture_on_commit_callbacks(execute=True):
-            reminders.run_reminders()
+            services.reminders_run()
     assert Notification.objects.filter(kind="certification_expiring", recipient=world.member_a).count() == 1
     log = ReminderLog.objects.get(kind=ReminderLog.Kind.CERT_EXPIRING)
-    assert reminders.reminder_deliver(log_id=log.pk) == 0  # redelivered
+    assert notifications.reminder_deliver(log_id=log.pk) == 0  # redelivered
     assert Notification.objects.filter(kind="certification_expiring").count() == 1
 
 
@@ -65,7 +65,7 @@ def test_plan_at_risk_notifies_owner_and_managers_once(
         services.plan_start(partner=world.partner_a, owner=manager)
     for day in (date(2026, 6, 1), date(2026, 6, 2)):
         with at(day), django_capture_on_commit_callbacks(execute=True):
-            reminders.run_reminders()
+            services.reminders_run()
     rows = Notification.objects.filter(kind="plan_at_risk")
     # The owner and the managers assigned to the partner; an unassigned manager hears nothing.
     assert sorted(n.recipient.email for n in rows) == sorted([manager.email, world.manager_a.email])

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from onboarding import queries, reminders, services
+from onboarding import notifications, queries, services
 from onboarding.models import OnboardingPlan, OnboardingTask, ReminderLog, ReminderPreference
 from tests.onboarding.factories import PlanFactory, TaskFactory
 from tests.training.factories import UserCertificationFactory
@@ -35,7 +35,7 @@ def run(django_capture_on_commit_callbacks):
     def do(day: date):
         mail.outbox.clear()
         with at(day), django_capture_on_commit_callbacks(execute=True):
-            return reminders.run_reminders()
+            return services.reminders_run()
 
     return do
 
@@ -94,7 +94,7 @@ def test_interrupted_run_resumes_without_duplicates(world, manager, run, django_
             from tests.factories import MembershipFactory
 
             MembershipFactory(partner=p.partner)
-    original = reminders._claim
+    original = services._reminder_claim
     calls = {"n": 0}
 
     def dies_on_third(*args, **kwargs):
@@ -107,10 +107,10 @@ def test_interrupted_run_resumes_without_duplicates(world, manager, run, django_
     with (
         at(date(2026, 4, 2)),
         django_capture_on_commit_callbacks(execute=True),
-        mock.patch.object(reminders, "_claim", dies_on_third),
+        mock.patch.object(services, "_reminder_claim", dies_on_third),
         pytest.raises(SystemExit),
     ):
-        reminders.run_reminders()
+        services.reminders_run()
     assert ReminderLog.objects.count() == 2 and len(mail.outbox) == 2
 
     run(date(2026, 4, 2))  # the next run does the rest
@@ -128,7 +128,7 @@ def test_failure_inside_the_decision_rolls_back_the_log_row(april_plan, world, r
         at(date(2026, 4, 8)),
         pytest.raises(RuntimeError),
     ):
-        reminders.run_reminders()
+        services.reminders_run()
     assert not ReminderLog.objects.exists()  # no row without the send being enqueued
     assert run(date(2026, 4, 8))["due_soon"] == 1
 
@@ -137,7 +137,7 @@ def test_redelivered_send_task_is_a_no_op(april_plan, world, run):
     run(date(2026, 4, 8))
     log = ReminderLog.objects.get(kind="due_soon")
     mail.outbox.clear()
-    assert reminders.reminder_deliver(log_id=log.pk) == 0
+    assert notifications.reminder_deliver(log_id=log.pk) == 0
     assert mail.outbox == []
 
 

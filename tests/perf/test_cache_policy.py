@@ -20,7 +20,10 @@ BUMPS = {"bump", "bump_everything", "audited"}
 DELETES = {"delete", "delete_many", "delete_pattern", "clear"}
 # Model-signal receivers that invalidate nothing: they audit guardian grants as quiet
 # actions (pagecache.QUIET_ACTIONS), which bump no scope.
-AUDIT_ONLY = {("prm/audit/receivers.py", "granted"), ("prm/audit/receivers.py", "revoked")}
+AUDIT_ONLY = {
+    ("prm/audit/receivers.py", "object_permission_granted"),
+    ("prm/audit/receivers.py", "object_permission_revoked"),
+}
 
 
 def invalidation_sites(root: Path, app_dirs) -> list[str]:
@@ -53,6 +56,7 @@ def _site(node, rel: str) -> str:
                 and _name(d.func) == "receiver"
                 and d.args
                 and _name(d.args[0]) in MODEL_SIGNALS
+                and (rel, node.name) not in AUDIT_ONLY
             ):
                 return f"@receiver({_name(d.args[0])}) {node.name}"
         return ""

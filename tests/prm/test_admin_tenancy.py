@@ -1,4 +1,4 @@
-"""The admin's permission matrix, generated from the admin registry (DESIGN.md section 3).
+"""The admin's permission matrix, generated from the admin registry (docs/architecture.md section 3).
 
 Every registered model x (changelist, add, change, delete, history and, for guardian
 admins, the object-permission screens) x every role of the `world` fixture. A model

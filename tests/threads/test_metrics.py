@@ -1,9 +1,11 @@
 """Metrics on a known data set (times fixed so that every number can be worked out by hand)."""
 
+import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from tests.threads.factories import ANSWER, make_thread
 from threads import queries, services
@@ -129,6 +131,55 @@ def test_one_pass_metrics_equal_the_four_queries(dataset):
     assert overall == queries.metrics_weekly_overall(threads, now=NOW)
     assert by_category == queries.metrics_by_category(threads, now=NOW)
     assert total == queries.metrics_total(threads, now=NOW)
+
+
+def test_one_pass_metrics_equal_the_four_queries_on_uneven_times(world, django_assert_num_queries):
+    """Forty questions over five weeks, in three categories and two partners (one outside
+    manager_a's scope), with times to the microsecond: every percentile falls between two
+    times, so the interpolation is checked against the database's to the last bit."""
+    rng = random.Random(24)
+    for i in range(40):
+        created = NOW - timedelta(days=rng.randrange(35), seconds=rng.randrange(86_400), microseconds=i)
+        thread = make_thread(
+            world.partner_a if i % 3 else world.partner_b,
+            world.member_a if i % 3 else world.admin_b,
+            category=("deals", "technical", "other")[i % 3 if i < 30 else 0],
+        )
+        answered = created + timedelta(seconds=rng.uniform(60, 200_000)) if i % 4 else None
+        closed = (answered or created) + timedelta(seconds=rng.uniform(1, 500_000)) if i % 5 else None
+        Thread.objects.filter(pk=thread.pk).update(
+            created_at=created,
+            response_due_at=services.add_business_days(created, 1),
+            first_response_at=answered,
+            closed_at=closed,
+            status=Thread.Status.CLOSED if closed else Thread.Status.OPEN,
+        )
+    for scope in (Thread.objects.all(), Thread.objects.for_staff(world.manager_a)):
+        threads = queries.metrics_period(scope, start=NOW - timedelta(weeks=6), end=NOW)
+        with django_assert_num_queries(1):  # one pass, whatever the scope
+            weekly, overall, by_category, total = queries.metrics_tables(threads, now=NOW)
+        assert len(weekly) > 10 and weekly == queries.metrics_by_week(threads, now=NOW)
+        assert len(overall) > 4 and overall == queries.metrics_weekly_overall(threads, now=NOW)
+        assert by_category == queries.metrics_by_category(threads, now=NOW)
+        assert total == queries.metrics_total(threads, now=NOW)
+
+
+def test_percentile_cont_is_the_databases(db):
+    """`queries.percentile_cont` takes the same floating-point steps as PostgreSQL's."""
+    rng = random.Random(7)
+    cases = [([], 0.5), ([3.25], 0.9), ([1.0, 2.0], 0.5)]
+    cases += [
+        (sorted(rng.uniform(0, 10**6) for _ in range(rng.randrange(1, 60))), fraction)
+        for fraction in (0.1, 0.5, 0.9, 0.99)
+        for _ in range(25)
+    ]
+    with connection.cursor() as cursor:
+        for values, fraction in cases:
+            cursor.execute(
+                "SELECT percentile_cont(%s::float8) WITHIN GROUP (ORDER BY v) FROM unnest(%s::float8[]) v",
+                [fraction, values],
+            )
+            assert queries.percentile_cont(values, fraction) == cursor.fetchone()[0], (values, fraction)
 
 
 def test_one_pass_metrics_of_an_empty_period(world):

@@ -1,0 +1,124 @@
+"""The kinds of notification: what each is called, says, and who may receive it.
+
+A notification row keeps its kind and parameters; its text is rendered when shown
+(`render_text`), in the reader's language. Below `prm.models` (the model renders its text
+with it) and `prm.notifications.center` (which emits them).
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+PARTNER = "partner"
+STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    message: object  # a lazy string with %(name)s params, or {variant: lazy string}
+    audience: tuple = field(default=(PARTNER,))
+
+
+KINDS: dict[str, Kind] = {
+    "deal_reviewed": Kind(
+        _("Deal registration reviewed"),
+        {
+            "approved": _("Your deal registration “%(deal)s” was approved."),
+            "rejected": _("Your deal registration “%(deal)s” was not approved."),
+            "restored": _("The change to “%(deal)s” was not accepted; the approved amount stands."),
+        },
+    ),
+    "protection_ending": Kind(
+        _("Deal protection ending"), _("Protection of the deal “%(deal)s” ends on %(date)s.")
+    ),
+    "tier_changed": Kind(
+        _("Tier changed"),
+        {
+            "upgrade": _("%(partner)s moved up to the %(tier)s tier."),
+            "downgrade_pending": _("%(partner)s may move down to the %(tier)s tier."),
+        },
+    ),
+    "document_reviewed": Kind(
+        _("Document returned or accepted"),
+        {
+            "accepted": _("Your document for “%(task)s” was accepted."),
+            "returned": _("Your document for “%(task)s” was returned. Please read the comment."),
+        },
+    ),
+    "plan_at_risk": Kind(
+        _("Onboarding plan at risk"),
+        _("The onboarding plan of %(partner)s is at risk of missing its target date."),
+        (STAFF,),
+    ),
+    "certification_expiring": Kind(
+        _("Certification expiring"), _("Your certification “%(certification)s” expires on %(date)s.")
+    ),
+    "answer_received": Kind(_("Answer to a question"), _("There is a new answer to “%(subject)s”.")),
+    "application_assigned": Kind(
+        _("Application assigned"), _("The partner application of %(company)s was assigned to you."), (STAFF,)
+    ),
+    # Emitted by the promotion app (issue 15) when it publishes campaigns and announcements.
+    "campaign_new": Kind(_("New campaign"), _("A new campaign is open: %(title)s.")),
+    "announcement_new": Kind(_("New announcement"), _("New announcement: %(title)s.")),
+    # Personal data (privacy app, issue 21).
+    "privacy_request_due": Kind(
+        _("Request from a person concerned due"),
+        {
+            "due_soon": _("The request “%(request)s” is due on %(date)s."),
+            "overdue": _("The request “%(request)s” is overdue: it was due on %(date)s."),
+        },
+        (STAFF,),
+    ),
+    # Market development funds (funds app, issue 27).
+    "mdf_submitted": Kind(
+        _("MDF request or claim sent"),
+        {
+            "request": _("%(partner)s sent an MDF request: %(title)s."),
+            "claim": _("%(partner)s sent the claim for “%(title)s”."),
+        },
+        (STAFF,),
+    ),
+    "mdf_decision_due": Kind(
+        _("MDF decision due"),
+        {
+            "request": _("The decision on the MDF request “%(title)s” of %(partner)s is due on %(date)s."),
+            "claim": _("The decision on the MDF claim for “%(title)s” of %(partner)s is due on %(date)s."),
+        },
+        (STAFF,),
+    ),
+    "mdf_decided": Kind(
+        _("MDF request or claim decided"),
+        {
+            "request_approved": _("Your MDF request “%(title)s” was approved."),
+            "request_returned": _("Your MDF request “%(title)s” was returned for changes."),
+            "request_rejected": _("Your MDF request “%(title)s” was not approved."),
+            "claim_approved": _("Your claim for “%(title)s” was approved."),
+            "claim_returned": _("Your claim for “%(title)s” was returned for changes."),
+            "claim_rejected": _("Your claim for “%(title)s” was not approved."),
+        },
+    ),
+    "mdf_claim_due": Kind(_("MDF claim due"), _("Send the claim for “%(title)s” by %(date)s.")),
+    "partner_export_ready": Kind(
+        _("Partner data export ready"), _("The data export of %(partner)s is ready to download."), (STAFF,)
+    ),
+}
+
+
+def kinds_for(user) -> list[tuple[str, Kind]]:
+    """The kinds a person can receive (staff and partner users get different ones)."""
+    audience = STAFF if user.is_staff else PARTNER
+    return [(key, kind) for key, kind in KINDS.items() if audience in kind.audience]
+
+
+def render_text(kind: str, params: dict) -> str:
+    spec = KINDS.get(kind)
+    if spec is None:
+        return kind
+    message = spec.message
+    if isinstance(message, dict):
+        message = message.get(params.get("variant"), next(iter(message.values())))
+    try:
+        return str(message) % params
+    except (KeyError, TypeError, ValueError):
+        return str(spec.label)
