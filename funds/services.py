@@ -16,6 +16,7 @@ from secrets import token_hex
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from funds.models import Claim, ClaimFile, Fund, FundRequest, LedgerEntry
@@ -460,14 +461,14 @@ def claim_resubmit(
     return locked
 
 
-def _locked_claim(claim: Claim, allowed: str) -> tuple[Fund, FundRequest, Claim]:
+def _locked_claim(claim: Claim, refused: str | Promise) -> tuple[Fund, FundRequest, Claim]:
     """The fund, the request and the claim, locked in that order, the claim under review."""
     request = FundRequest.objects.get(pk=claim.request_id)
     fund = _locked_fund(request.fund_id)
     locked_request = FundRequest.objects.select_for_update().get(pk=request.pk)
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     if locked.status != ClaimStatus.SUBMITTED:
-        raise FundsError(allowed)
+        raise FundsError(refused)
     return fund, locked_request, locked
 
 

@@ -17,7 +17,6 @@ from funds.models import Claim, ClaimFile, Fund
 from funds.periods import Period, period_of
 from funds.services import FundsError
 from funds.tables import FUND_COLUMNS, STAFF_REQUEST_COLUMNS
-from prm.audit.log import events_for
 from prm.exports.columns import csv_export, html_columns
 from prm.exports.streaming import stream_rows
 from prm.files.serving import private_file_view, serve
@@ -120,8 +119,7 @@ def _detail_context(fund_request, claim, deciding, form) -> dict:
         "deciding": deciding,
         "ceiling": ceiling,
         "form": form,
-        "history": events_for(fund_request),
-        "claim_history": events_for(claim) if claim else [],
+        "history": queries.history_of(fund_request),
     }
 
 

@@ -67,6 +67,7 @@ def test_request_decision_claim_and_partial_approval_through_the_pages(
 
     page = admin.get(reverse("funds:request", args=[request.pk]))
     assert "精算を提出" in page.content.decode()
+    assert "MDF申請を提出" in page.content.decode() and "MDF申請を承認" in page.content.decode()  # history
 
     files = {
         "actual_cost": "180000",
