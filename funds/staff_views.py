@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from funds import queries, services
 from funds.filters import StaffRequestFilterSet
-from funds.forms import AdjustForm, DecisionForm
+from funds.forms import AdjustForm, DecisionForm, OpenFundForm
 from funds.models import Claim, ClaimFile, Fund
 from funds.periods import Period, period_of
 from funds.services import FundsError
@@ -215,6 +215,7 @@ def staff_funds(request):
             "following": following,
             "totals": queries.fund_totals(funds),
             "columns": html_columns(FUND_COLUMNS),
+            "open_form": OpenFundForm(partners=visible),
         },
     )
 
@@ -252,3 +253,29 @@ def staff_fund(request, pk):
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+@managers_only
+@require_POST
+def staff_fund_open(request):
+    """Open (or add to) a partner's fund for the period shown."""
+    visible = partners_for_staff(request.user)
+    period = _period(request)
+    form = OpenFundForm(request.POST, partners=visible)
+    if form.is_valid():
+        try:
+            fund = services.fund_adjust(
+                partner=form.cleaned_data["partner"],
+                period_start=period.start,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except FundsError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The fund was adjusted."))
+            return redirect("funds:staff_fund", pk=fund.pk)
+    else:
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect(f"{reverse('funds:staff_funds')}?period={period.start:%Y-%m-%d}")

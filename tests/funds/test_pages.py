@@ -279,3 +279,19 @@ def test_the_offboarding_export_lists_requests_claims_and_files(world, django_as
     with django_assert_max_num_queries(3):
         rows = [[column.value(row) for column in section.columns] for row in section.rows(world.partner_a)]
     assert len(rows) == 3 and all(row[-1] == "receipt.pdf" for row in rows)
+
+
+def test_a_manager_opens_a_fund_only_for_a_partner_they_manage(world, client_for):
+    url = reverse("funds:staff_fund_open")
+    data = {"partner": world.partner_a.name, "amount": "150000", "reason": "共催イベントのため"}
+    client_for(world.manager_other).post(url, data)
+    assert not Fund.objects.exists()
+    response = client_for(world.manager_a).post(url, data)
+    fund = Fund.objects.get()
+    assert response["Location"] == reverse("funds:staff_fund", args=[fund.pk])
+    assert (fund.partner, fund.allocated, fund.period_start) == (
+        world.partner_a,
+        150_000,
+        period_of(timezone.localdate()).start,
+    )
+    assert fund.entries.get().reason == "共催イベントのため"
