@@ -266,3 +266,24 @@ def test_a_returned_claim_is_changed_and_sent_again_keeping_the_reservation(worl
     assert claim.approved_amount == Decimal(290_000)
     assert (fund.reserved, fund.committed) == (0, Decimal(290_000))
     ledger_matches(fund)
+
+
+def test_the_allocation_command_opens_the_period_once(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    gold = make_tiers()[2]
+    gold.mdf_budget = Decimal(1_200_000)
+    gold.save()
+    PartnerTierState.objects.create(partner=world.partner_a, tier=gold)
+    out = StringIO()
+    call_command("allocate_funds", "--date", "2026-08-15", stdout=out)
+    call_command("allocate_funds", "--date", "2026-08-15", stdout=out)
+    assert "1 opened" in out.getvalue() and "0 opened" in out.getvalue()
+    fund = Fund.objects.get(partner=world.partner_a)
+    assert (fund.period_start, fund.period_end, fund.allocated) == (
+        date(2026, 7, 1),
+        date(2026, 9, 30),
+        300_000,
+    )
