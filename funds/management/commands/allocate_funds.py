@@ -14,21 +14,16 @@ class Command(BaseCommand):
     help = "Allocate the market development funds of the period containing a date (default: today)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", help="a day of the period, YYYY-MM-DD (default: today)")
+        parser.add_argument("--date", dest="day", help="a day of the period, YYYY-MM-DD (default: today)")
 
-    def handle(self, *args, date=None, **options):
+    def handle(self, *args, day=None, **options):
         try:
-            day = _parse(date) if date else timezone.localdate()
+            period = period_of(date.fromisoformat(day) if day else timezone.localdate())
         except ValueError as exc:
-            raise CommandError(f"--date must be a date like 2026-04-01, not {date!r}.") from exc
-        period = period_of(day)
+            raise CommandError(f"--date must be a date like 2026-04-01, not {day!r}.") from exc
         opened = services.funds_allocate(period=period)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Funds for {period.start} to {period.end}: {opened} opened (existing funds unchanged)."
             )
         )
-
-
-def _parse(value: str):
-    return date.fromisoformat(value)
