@@ -19,15 +19,20 @@ class ReadOnlyAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
-class LedgerInline(admin.TabularInline):
-    model = LedgerEntry
-    fields = ["booked_on", "kind", "amount", "request", "claim", "reason", "actor"]
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class LedgerInline(ReadOnlyInline):
+    model = LedgerEntry
+    fields = ["booked_on", "kind", "amount", "request", "claim", "reason", "actor"]
 
 
 @admin.register(Fund)
@@ -65,15 +70,9 @@ class FundRequestAdmin(ReadOnlyAdmin):
     date_hierarchy = "starts_on"
 
 
-class ClaimFileInline(admin.TabularInline):
+class ClaimFileInline(ReadOnlyInline):
     model = ClaimFile
     fields = ["kind", "name", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Claim)

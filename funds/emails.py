@@ -68,7 +68,7 @@ def claim_decided(*, claim_id: int) -> None:
     claim = Claim.objects.select_related("partner", "request").filter(pk=claim_id).first()
     if claim is None or claim.status == Claim.Status.SUBMITTED:
         return
-    _decided(claim.request, f"claim_{claim.status}", claim.updated_at, claim=claim)
+    _decided(claim.request, f"claim_{claim.status}", claim.decided_at or claim.updated_at, claim=claim)
 
 
 def _decided(request: FundRequest, variant: str, when, *, claim: Claim | None) -> None:

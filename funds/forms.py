@@ -1,11 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funds.models import Claim, ClaimFile, FundRequest
 from funds.periods import period_of
+from funds.services import REQUEST_FIELDS
 from prm.files.uploads import validate_upload
 from promotion.models import Campaign
 
@@ -72,18 +74,7 @@ class ClaimFilesField(forms.FileField):
 class RequestForm(forms.ModelForm):
     class Meta:
         model = FundRequest
-        fields = [
-            "title",
-            "activity_type",
-            "description",
-            "starts_on",
-            "ends_on",
-            "expected_leads",
-            "expected_attendees",
-            "expected_pipeline",
-            "requested_amount",
-            "campaign",
-        ]
+        fields = list(REQUEST_FIELDS)
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
@@ -195,3 +186,26 @@ class AdjustForm(forms.Form):
         if amount == 0:
             raise ValidationError(_("Enter an amount other than zero."))
         return amount
+
+
+class OpenFundForm(AdjustForm):
+    """A manager opens (or adds to) the fund of a partner that has none this period: a
+    partner below the MDF tiers funded for a joint activity."""
+
+    partner = forms.CharField(
+        label=_("Partner"),
+        max_length=200,
+        help_text=_("The partner's exact name or its ID in the portal (slug)."),
+    )
+    field_order = ["partner", "amount", "reason"]
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partners = partners
+
+    def clean_partner(self):
+        value = self.cleaned_data["partner"].strip()
+        found = list(self.partners.filter(Q(name=value) | Q(slug=value))[:2])
+        if len(found) != 1:
+            raise ValidationError(_("No partner you manage has this name or ID."))
+        return found[0]

@@ -88,12 +88,38 @@ class ActivityType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Reviewed(models.Model):
+    """What requests and claims share: who sent it and when, the decision target in business
+    days, and the decision (who, when, the comment to the partner)."""
+
+    decision_comment = models.TextField(_("comment"), blank=True)
+    decision_due_on = models.DateField(_("decision due"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class RequestQuerySet(PartnerScopedQuerySet):
     def pending(self):
         return self.filter(status=FundRequest.Status.SUBMITTED)
 
 
-class FundRequest(models.Model):
+class FundRequest(Reviewed):
     """A partner's request for MDF money for one activity."""
 
     class Status(models.TextChoices):
@@ -131,24 +157,7 @@ class FundRequest(models.Model):
     )
     # What the manager approved: the amount reserved in the fund until the claim settles it.
     approved_amount = models.DecimalField(_("approved amount (JPY)"), null=True, blank=True, **YEN)
-    decision_comment = models.TextField(_("comment"), blank=True)
-    decision_due_on = models.DateField(_("decision due"), null=True, blank=True)
     claim_due_on = models.DateField(_("claim due"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
-    )
-    submitted_at = models.DateTimeField(_("submitted"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = RequestQuerySet.as_manager()
 
@@ -201,7 +210,7 @@ class ClaimQuerySet(PartnerScopedQuerySet):
         return self.filter(status=Claim.Status.APPROVED, approved_amount__gt=0, paid_on__isnull=True)
 
 
-class Claim(models.Model):
+class Claim(Reviewed):
     """What the activity cost and achieved, with receipts and proof of performance."""
 
     class Status(models.TextChoices):
@@ -219,30 +228,14 @@ class Claim(models.Model):
     actual_cost = models.DecimalField(_("actual cost (JPY, excluding tax)"), **YEN)
     leads = models.PositiveIntegerField(_("leads"), default=0)
     attendees = models.PositiveIntegerField(_("attendees"), default=0)
-    results = models.TextField(_("results"), blank=True)
+    results = models.TextField(_("results of the activity"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
     # Whole yen, excluding consumption tax (the payout statement adds the tax).
     approved_amount = models.DecimalField(_("approved amount (JPY)"), null=True, blank=True, **YEN)
-    decision_comment = models.TextField(_("comment"), blank=True)
-    decision_due_on = models.DateField(_("decision due"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
-    )
-    submitted_at = models.DateTimeField(_("submitted"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ClaimQuerySet.as_manager()
 

@@ -29,6 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from funds.models import Claim, Fund, FundRequest, LedgerEntry
 from funds.periods import period_of
 from incentives.models import Deal
+from prm.audit.labels import action_label
+from prm.audit.log import events_for
+from prm.models import AuditEvent
 from prm.ui.registry import BlockQuery
 
 # Deals registered against the linked campaign count for an activity from its first day
@@ -88,6 +91,15 @@ def due_for(partner, *, today: date | None = None) -> list[Due]:
     due += [Due(r, "changes", None) for r in rows.filter(status=FundRequest.Status.RETURNED)]
     due += [Due(r, "claim_changes", None) for r in rows.filter(claim__status=Claim.Status.RETURNED)]
     return sorted(due, key=lambda d: (d.due_on or today, d.request.pk))
+
+
+def history_of(request: FundRequest) -> list[AuditEvent]:
+    """What happened to a request and its claim, oldest first, each event with its label."""
+    claim = claim_of(request)
+    events = [*events_for(request), *(events_for(claim) if claim is not None else [])]
+    for event in events:
+        event.label = action_label(event.action)
+    return sorted(events, key=lambda e: (e.created_at, e.pk))
 
 
 # --- Results and ROI ----------------------------------------------------------------------

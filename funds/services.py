@@ -16,6 +16,7 @@ from secrets import token_hex
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from funds.models import Claim, ClaimFile, Fund, FundRequest, LedgerEntry
@@ -209,21 +210,42 @@ def _check_request(partner: Partner, fields: dict) -> Fund:
     return fund
 
 
-def request_submit(*, partner: Partner, actor, fields: dict) -> FundRequest:
-    """A partner admin asks for money for one activity; the decision is due in
+def _submitted(row: FundRequest | Claim, status: str) -> None:
+    """Mark a request or claim as sent now; the decision is due in
     PRM_MDF_DECISION_BUSINESS_DAYS Japanese business days."""
+    now = timezone.now()
+    row.status = status
+    row.submitted_at = now
+    row.decision_due_on = add_business_days(timezone.localdate(now), decision_days())
+
+
+def _decide(locked: FundRequest | Claim, status: str, actor, comment: str, **values) -> None:
+    locked.status = status
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_comment = (comment or "").strip()
+    fields = ["status", "decided_by", "decided_at", "decision_comment", "updated_at"]
+    for name, value in values.items():
+        setattr(locked, name, value)
+        fields.append(name)
+    locked.save(update_fields=fields)
+
+
+def _required_comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise FundsError(_("Write a comment for the partner."))
+    return comment
+
+
+def request_submit(*, partner: Partner, actor, fields: dict) -> FundRequest:
+    """A partner admin asks for money for one activity."""
     fields = dict(fields)
     with transaction.atomic():
         fund = _check_request(partner, fields)
-        now = timezone.now()
-        fund_request = FundRequest.objects.create(
-            partner=partner,
-            fund=fund,
-            submitted_by=actor,
-            submitted_at=now,
-            decision_due_on=add_business_days(timezone.localdate(now), decision_days()),
-            **fields,
-        )
+        fund_request = FundRequest(partner=partner, fund=fund, submitted_by=actor, **fields)
+        _submitted(fund_request, RequestStatus.SUBMITTED)
+        fund_request.save()
         audit(
             actor=actor,
             action="fund_request.submitted",
@@ -241,14 +263,10 @@ def request_resubmit(*, fund_request: FundRequest, actor, fields: dict) -> FundR
         locked = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
         if not locked.can_edit():
             raise FundsError(_("Only a request returned for changes can be changed."))
-        fund = _check_request(locked.partner, fields)
+        locked.fund = _check_request(locked.partner, fields)
         for name, value in fields.items():
             setattr(locked, name, value)
-        now = timezone.now()
-        locked.fund = fund
-        locked.status = RequestStatus.SUBMITTED
-        locked.submitted_at = now
-        locked.decision_due_on = add_business_days(timezone.localdate(now), decision_days())
+        _submitted(locked, RequestStatus.SUBMITTED)
         locked.save()
         audit(
             actor=actor, action="fund_request.resubmitted", target=locked, amount=str(locked.requested_amount)
@@ -272,9 +290,14 @@ def request_approve(*, fund_request: FundRequest, actor, amount=None, comment: s
         if amount > locked.requested_amount:
             raise FundsError(_("You cannot approve more than was requested."))
         entry = _move(fund, Kind.RESERVATION, amount, actor=actor, request=locked)
-        _decide(locked, RequestStatus.APPROVED, actor, comment, approved_amount=amount)
-        locked.claim_due_on = locked.ends_on + timedelta(days=claim_days())
-        locked.save(update_fields=["claim_due_on"])
+        _decide(
+            locked,
+            RequestStatus.APPROVED,
+            actor,
+            comment,
+            approved_amount=amount,
+            claim_due_on=locked.ends_on + timedelta(days=claim_days()),
+        )
         audit(
             actor=actor,
             action="fund_request.approved",
@@ -297,9 +320,7 @@ def request_reject(*, fund_request: FundRequest, actor, comment: str) -> FundReq
 
 
 def _request_close(fund_request, status, actor, comment, action) -> FundRequest:
-    comment = (comment or "").strip()
-    if not comment:
-        raise FundsError(_("Write a comment for the partner."))
+    comment = _required_comment(comment)
     with transaction.atomic():
         locked = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
         if locked.status != RequestStatus.SUBMITTED:
@@ -308,18 +329,6 @@ def _request_close(fund_request, status, actor, comment, action) -> FundRequest:
         audit(actor=actor, action=action, target=locked, comment=comment)
         _notify("request_decided", locked.pk)
     return locked
-
-
-def _decide(locked, status, actor, comment, **values) -> None:
-    locked.status = status
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.decision_comment = (comment or "").strip()
-    fields = ["status", "decided_by", "decided_at", "decision_comment", "updated_at"]
-    for name, value in values.items():
-        setattr(locked, name, value)
-        fields.append(name)
-    locked.save(update_fields=fields)
 
 
 def requests_expire(*, today: date | None = None, actor=None) -> int:
@@ -412,15 +421,9 @@ def claim_submit(
             raise FundsError(_("A claim can be sent once, for an approved request."))
         if locked.ends_on > timezone.localdate():
             raise FundsError(_("Send the claim after the activity has ended."))
-        now = timezone.now()
-        claim = Claim.objects.create(
-            request=locked,
-            partner_id=locked.partner_id,
-            submitted_by=actor,
-            submitted_at=now,
-            decision_due_on=add_business_days(timezone.localdate(now), decision_days()),
-            **fields,
-        )
+        claim = Claim(request=locked, partner_id=locked.partner_id, submitted_by=actor, **fields)
+        _submitted(claim, ClaimStatus.SUBMITTED)
+        claim.save()
         added = _add_files(claim, files, actor)
         audit(
             actor=actor,
@@ -444,10 +447,7 @@ def claim_resubmit(
             raise FundsError(_("Only a claim returned for changes can be changed."))
         for name, value in fields.items():
             setattr(locked, name, value)
-        now = timezone.now()
-        locked.status = ClaimStatus.SUBMITTED
-        locked.submitted_at = now
-        locked.decision_due_on = add_business_days(timezone.localdate(now), decision_days())
+        _submitted(locked, ClaimStatus.SUBMITTED)
         locked.save()
         added = _add_files(locked, files, actor)
         audit(
@@ -461,17 +461,23 @@ def claim_resubmit(
     return locked
 
 
+def _locked_claim(claim: Claim, refused: str | Promise) -> tuple[Fund, FundRequest, Claim]:
+    """The fund, the request and the claim, locked in that order, the claim under review."""
+    request = FundRequest.objects.get(pk=claim.request_id)
+    fund = _locked_fund(request.fund_id)
+    locked_request = FundRequest.objects.select_for_update().get(pk=request.pk)
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if locked.status != ClaimStatus.SUBMITTED:
+        raise FundsError(refused)
+    return fund, locked_request, locked
+
+
 def claim_approve(*, claim: Claim, actor, amount=None, comment: str = "") -> Claim:
     """Approve the claim in full (the actual cost up to the approved request) or in part.
     The request's reservation becomes the approved claim; what is left of it goes back to
     the fund in the same transaction."""
     with transaction.atomic():
-        request = FundRequest.objects.get(pk=claim.request_id)
-        fund = _locked_fund(request.fund_id)
-        locked_request = FundRequest.objects.select_for_update().get(pk=request.pk)
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != ClaimStatus.SUBMITTED:
-            raise FundsError(_("Only a claim under review can be approved."))
+        fund, locked_request, locked = _locked_claim(claim, _("Only a claim under review can be approved."))
         reserved = locked_request.approved_amount or Decimal(0)
         ceiling = min(reserved, locked.actual_cost)
         amount = _whole_yen(ceiling if amount in (None, "") else amount)
@@ -493,13 +499,9 @@ def claim_approve(*, claim: Claim, actor, amount=None, comment: str = "") -> Cla
                 claim=locked,
                 reason="partial",
             )
-        now = timezone.now()
-        locked.status = ClaimStatus.APPROVED
-        locked.approved_amount = amount
-        locked.approved_at = now
-        locked.decided_by = actor
-        locked.decision_comment = (comment or "").strip()
-        locked.save()
+        _decide(
+            locked, ClaimStatus.APPROVED, actor, comment, approved_amount=amount, approved_at=timezone.now()
+        )
         locked_request.status = RequestStatus.CLAIMED
         locked_request.save(update_fields=["status", "updated_at"])
         audit(
@@ -516,17 +518,11 @@ def claim_approve(*, claim: Claim, actor, amount=None, comment: str = "") -> Cla
 
 
 def claim_return(*, claim: Claim, actor, comment: str) -> Claim:
-    comment = (comment or "").strip()
-    if not comment:
-        raise FundsError(_("Write a comment for the partner."))
+    """Back to the partner to change and send again; the reservation stays."""
+    comment = _required_comment(comment)
     with transaction.atomic():
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != ClaimStatus.SUBMITTED:
-            raise FundsError(_("Only a claim under review can be returned."))
-        locked.status = ClaimStatus.RETURNED
-        locked.decided_by = actor
-        locked.decision_comment = comment
-        locked.save(update_fields=["status", "decided_by", "decision_comment", "updated_at"])
+        _fund, _request, locked = _locked_claim(claim, _("Only a claim under review can be returned."))
+        _decide(locked, ClaimStatus.RETURNED, actor, comment)
         audit(actor=actor, action="fund_claim.returned", target=locked, comment=comment)
         _notify("claim_decided", locked.pk)
     return locked
@@ -534,24 +530,14 @@ def claim_return(*, claim: Claim, actor, comment: str) -> Claim:
 
 def claim_reject(*, claim: Claim, actor, comment: str) -> Claim:
     """Nothing is paid; the whole reservation goes back to the fund."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise FundsError(_("Write a comment for the partner."))
+    comment = _required_comment(comment)
     with transaction.atomic():
-        request = FundRequest.objects.get(pk=claim.request_id)
-        fund = _locked_fund(request.fund_id)
-        locked_request = FundRequest.objects.select_for_update().get(pk=request.pk)
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != ClaimStatus.SUBMITTED:
-            raise FundsError(_("Only a claim under review can be rejected."))
+        fund, locked_request, locked = _locked_claim(claim, _("Only a claim under review can be rejected."))
         reserved = locked_request.approved_amount or Decimal(0)
         _move(
             fund, Kind.RELEASE, reserved, actor=actor, request=locked_request, claim=locked, reason="rejected"
         )
-        locked.status = ClaimStatus.REJECTED
-        locked.decided_by = actor
-        locked.decision_comment = comment
-        locked.save(update_fields=["status", "decided_by", "decision_comment", "updated_at"])
+        _decide(locked, ClaimStatus.REJECTED, actor, comment)
         locked_request.status = RequestStatus.CLAIMED
         locked_request.save(update_fields=["status", "updated_at"])
         audit(

@@ -12,12 +12,11 @@ from django.views.decorators.http import require_POST
 
 from funds import queries, services
 from funds.filters import StaffRequestFilterSet
-from funds.forms import AdjustForm, DecisionForm
+from funds.forms import AdjustForm, DecisionForm, OpenFundForm
 from funds.models import Claim, ClaimFile, Fund
 from funds.periods import Period, period_of
 from funds.services import FundsError
 from funds.tables import FUND_COLUMNS, STAFF_REQUEST_COLUMNS
-from prm.audit.log import events_for
 from prm.exports.columns import csv_export, html_columns
 from prm.exports.streaming import stream_rows
 from prm.files.serving import private_file_view, serve
@@ -84,15 +83,18 @@ def _staff_request(request, pk):
     return get_object_or_404(queries.with_results(queries.staff_requests(visible)), pk=pk)
 
 
+def _waiting_for(fund_request, claim) -> str:
+    """What the manager decides on now: "claim", "request" or nothing."""
+    if claim is not None and claim.status == Claim.Status.SUBMITTED:
+        return "claim"
+    return "request" if fund_request.status == fund_request.Status.SUBMITTED else ""
+
+
 @managers_only
 def staff_request(request, pk):
     fund_request = _staff_request(request, pk)
     claim = queries.claim_of(fund_request)
-    deciding = (
-        "claim"
-        if claim is not None and claim.status == Claim.Status.SUBMITTED
-        else ("request" if fund_request.status == fund_request.Status.SUBMITTED else "")
-    )
+    deciding = _waiting_for(fund_request, claim)
     return render(
         request,
         "funds/staff/request.html",
@@ -117,8 +119,7 @@ def _detail_context(fund_request, claim, deciding, form) -> dict:
         "deciding": deciding,
         "ceiling": ceiling,
         "form": form,
-        "history": events_for(fund_request),
-        "claim_history": events_for(claim) if claim else [],
+        "history": queries.history_of(fund_request),
     }
 
 
@@ -127,11 +128,7 @@ def _detail_context(fund_request, claim, deciding, form) -> dict:
 def staff_decide(request, pk):
     fund_request = _staff_request(request, pk)
     claim = queries.claim_of(fund_request)
-    deciding = (
-        "claim"
-        if claim is not None and claim.status == Claim.Status.SUBMITTED
-        else ("request" if fund_request.status == fund_request.Status.SUBMITTED else "")
-    )
+    deciding = _waiting_for(fund_request, claim)
     if not deciding:
         messages.info(request, _("This has been decided already."))
         return redirect("funds:staff_request", pk=pk)
@@ -218,6 +215,7 @@ def staff_funds(request):
             "following": following,
             "totals": queries.fund_totals(funds),
             "columns": html_columns(FUND_COLUMNS),
+            "open_form": OpenFundForm(partners=visible),
         },
     )
 
@@ -255,3 +253,29 @@ def staff_fund(request, pk):
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+@managers_only
+@require_POST
+def staff_fund_open(request):
+    """Open (or add to) a partner's fund for the period shown."""
+    visible = partners_for_staff(request.user)
+    period = _period(request)
+    form = OpenFundForm(request.POST, partners=visible)
+    if form.is_valid():
+        try:
+            fund = services.fund_adjust(
+                partner=form.cleaned_data["partner"],
+                period_start=period.start,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except FundsError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The fund was adjusted."))
+            return redirect("funds:staff_fund", pk=fund.pk)
+    else:
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect(f"{reverse('funds:staff_funds')}?period={period.start:%Y-%m-%d}")

@@ -17,5 +17,6 @@ urlpatterns = [
     path("staff/funds/requests/<int:pk>/decide/", staff_views.staff_decide, name="staff_decide"),
     path("staff/funds/files/<int:pk>/", staff_views.staff_claim_file, name="staff_claim_file"),
     path("staff/funds/funds/", staff_views.staff_funds, name="staff_funds"),
+    path("staff/funds/funds/open/", staff_views.staff_fund_open, name="staff_fund_open"),
     path("staff/funds/funds/<int:pk>/", staff_views.staff_fund, name="staff_fund"),
 ]

@@ -10,7 +10,6 @@ from funds.models import ClaimFile, FundRequest
 from funds.periods import Period
 from funds.services import FundsError
 from funds.tables import PARTNER_REQUEST_COLUMNS
-from prm.audit.log import events_for
 from prm.exports.columns import csv_export
 from prm.exports.streaming import stream_rows
 from prm.files.serving import private_file_view, serve
@@ -113,7 +112,7 @@ def request_detail(request, pk):
             "deals": queries.attributed_deals(fund_request)[:50],
             "spent": queries.spent_on(fund_request),
             "roi": queries.roi(fund_request.won, queries.spent_on(fund_request)),
-            "history": events_for(fund_request),
+            "history": queries.history_of(fund_request),
             "active_nav": "incentives",
         },
     )

@@ -35,6 +35,7 @@ PROJECT_APPS = (
     "incentives",
     "promotion",
     "threads",
+    "funds",
 )
 # Forms that end the session or remove the people the other examples need.
 SKIP_ACTIONS = ("logout", "/remove/", "revoke", "/accounts/", "/admin/")

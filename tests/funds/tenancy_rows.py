@@ -93,6 +93,12 @@ ROWS = [
     Row("funds:staff_funds", MANAGERS, kwargs=lambda w: (fund_a(w), {})[1]),
     Row("funds:staff_funds", MANAGERS, kwargs=lambda w: (fund_a(w), {})[1], query="?format=csv"),
     Row("funds:staff_fund", MANAGER_A_OBJECT, kwargs=lambda w: {"pk": fund_a(w).pk}),
+    Row(
+        "funds:staff_fund_open",
+        expect(302, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403),
+        method="post",
+        data=lambda w: {"partner": "alpha", "amount": "100000", "reason": "共催イベント"},
+    ),
 ]
 
 

@@ -240,3 +240,50 @@ def test_two_concurrent_approvals_cannot_overspend_the_fund():
     assert FundRequest.objects.filter(status="approved").count() == 1
     ledger_matches(fund)
     assert Claim.objects.count() == 0
+
+
+def test_a_returned_claim_is_changed_and_sent_again_keeping_the_reservation(world):
+    from tests.funds.factories import receipt
+
+    fund = fund_with(world.partner_a, 1_000_000)
+    request = approved(world.partner_a, world.admin_a, world.manager_a)
+    claim = claimed(request, world.admin_a, actual_cost=400_000)
+    claim = services.claim_return(claim=claim, actor=world.manager_a, comment="領収書の宛名をご確認ください")
+    assert claim.can_edit() and claim.decided_at is not None
+    fund.refresh_from_db()
+    assert fund.reserved == Decimal(300_000)
+    with pytest.raises(FundsError):
+        services.claim_approve(claim=claim, actor=world.manager_a)
+    claim = services.claim_resubmit(
+        claim=claim,
+        actor=world.admin_a,
+        fields={"actual_cost": Decimal(290_000), "leads": 3, "attendees": 9, "results": ""},
+        files=[receipt("再発行の領収書.pdf")],
+    )
+    assert claim.status == Claim.Status.SUBMITTED and claim.files.count() == 2
+    claim = services.claim_approve(claim=claim, actor=world.manager_a)  # in full: the actual cost
+    fund.refresh_from_db()
+    assert claim.approved_amount == Decimal(290_000)
+    assert (fund.reserved, fund.committed) == (0, Decimal(290_000))
+    ledger_matches(fund)
+
+
+def test_the_allocation_command_opens_the_period_once(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    gold = make_tiers()[2]
+    gold.mdf_budget = Decimal(1_200_000)
+    gold.save()
+    PartnerTierState.objects.create(partner=world.partner_a, tier=gold)
+    out = StringIO()
+    call_command("allocate_funds", "--date", "2026-08-15", stdout=out)
+    call_command("allocate_funds", "--date", "2026-08-15", stdout=out)
+    assert "1 opened" in out.getvalue() and "0 opened" in out.getvalue()
+    fund = Fund.objects.get(partner=world.partner_a)
+    assert (fund.period_start, fund.period_end, fund.allocated) == (
+        date(2026, 7, 1),
+        date(2026, 9, 30),
+        300_000,
+    )
