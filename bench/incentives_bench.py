@@ -43,6 +43,7 @@ from incentives.models import (  # noqa: E402
     Tier,
 )
 from partners.models import Partner  # noqa: E402
+from payouts.models import Payout, TransferBatch  # noqa: E402
 from training.queries import valid_certifications  # noqa: E402
 
 
@@ -51,7 +52,10 @@ class Rollback(Exception):
 
 
 def seed(partners: int, deals: int) -> None:
-    # Everything here is rolled back at the end; start from a known set of tiers.
+    # Everything here is rolled back at the end; start from a known set of tiers (payment
+    # statements hold their earnings: they go first).
+    Payout.objects.all().delete()
+    TransferBatch.objects.all().delete()
     Earning.objects.all().delete()
     Statement.objects.all().delete()
     IncentiveProgram.objects.all().delete()
