@@ -81,7 +81,7 @@ def test_mdf_request_and_claim_in_japanese(browser, live_server, tmp_path):
     page.get_by_label("見込みパイプライン（円）").fill("6000000")
     page.get_by_label("申請額（円）").fill("400000")
     page.get_by_label("キャンペーン").select_option(label="クラウドERP 春の導入キャンペーン")
-    page.get_by_role("button", name="申請を提出").click()
+    page.get_by_role("button", name="申請を送信").click()
     page.wait_for_load_state()
     assert "申請を提出しました" in page.content()
     assert "判断待ち" in page.content()

@@ -31,6 +31,8 @@ LATIN_OK = {
     "Excel",
     "LP",
     "ROI",
+    "MDF",
+    "Web",
     "MB",
     "KB",
     "USD",
