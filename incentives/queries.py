@@ -213,6 +213,20 @@ def progress_to(state: PartnerTierState | None, tier: Tier) -> list[Progress]:
             people >= tier.min_certified_people,
         ),
     ]
+    leads = state.converted_leads if state else 0
+    if tier.min_converted_leads:
+        rows.append(
+            Progress(
+                "converted_leads",
+                _("Converted leads (12 months)"),
+                leads,
+                tier.min_converted_leads,
+                str(leads),
+                str(tier.min_converted_leads),
+                pct(leads, tier.min_converted_leads),
+                leads >= tier.min_converted_leads,
+            )
+        )
     if tier.requires_onboarding:
         rows.append(
             Progress(
@@ -246,6 +260,10 @@ def gap_in_words(state: PartnerTierState | None, tier: Tier) -> str:
         parts.append(ngettext("%(count)s more won deal", "%(count)s more won deals", n) % {"count": n})
     if revenue < tier.min_won_revenue:
         parts.append(_("%(amount)s won revenue") % {"amount": jpy_short(tier.min_won_revenue - revenue)})
+    leads = state.converted_leads if state else 0
+    if leads < tier.min_converted_leads:
+        n = tier.min_converted_leads - leads
+        parts.append(ngettext("%(count)s more converted lead", "%(count)s more converted leads", n) % {"count": n})
     if tier.requires_onboarding and not onboarded:
         parts.append(_("completing onboarding"))
     if not parts:
