@@ -263,7 +263,9 @@ def gap_in_words(state: PartnerTierState | None, tier: Tier) -> str:
     leads = state.converted_leads if state else 0
     if leads < tier.min_converted_leads:
         n = tier.min_converted_leads - leads
-        parts.append(ngettext("%(count)s more converted lead", "%(count)s more converted leads", n) % {"count": n})
+        parts.append(
+            ngettext("%(count)s more converted lead", "%(count)s more converted leads", n) % {"count": n}
+        )
     if tier.requires_onboarding and not onboarded:
         parts.append(_("completing onboarding"))
     if not parts:

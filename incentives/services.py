@@ -1070,10 +1070,7 @@ def _tier_states(partner_ids) -> dict[int, TierStateRow]:
         "delivered_revenue",
         "converted_leads",
     )
-    return {
-        row[0]: TierStateRow(row[1], row[2], row[3], row[4], TierMetrics(*row[5:]))
-        for row in rows
-    }
+    return {row[0]: TierStateRow(row[1], row[2], row[3], row[4], TierMetrics(*row[5:])) for row in rows}
 
 
 # Bulk writes as one statement each: Python lists become columns through unnest(). The
