@@ -157,6 +157,7 @@ def _route(*, lead: Lead, actor, now: datetime) -> LeadOffer | None:
     """Offer the (locked) lead by the rules, or hand it back to its manager as unrouted."""
     from leads import tasks
 
+    previous = lead.partner_id
     partner_id, rule = route_pick(lead, today=timezone.localtime(now).date())
     if partner_id is not None:
         return _offer(
@@ -164,7 +165,13 @@ def _route(*, lead: Lead, actor, now: datetime) -> LeadOffer | None:
         )
     lead.partner, lead.status, lead.assigned_to = None, Lead.Status.UNROUTED, None
     lead.save(update_fields=["partner", "status", "assigned_to", "updated_at"])
-    audit(actor=actor, action="lead.unrouted", target=lead, offers=lead.offers.count())
+    audit(
+        actor=actor,
+        action="lead.unrouted",
+        target=lead,
+        partners=[previous] if previous else [],
+        offers=lead.offers.count(),
+    )
     tasks.notify_lead_unrouted.delay_on_commit(lead_id=lead.pk)
     return None
 
@@ -206,6 +213,13 @@ def may_answer(membership: Membership, lead: Lead) -> bool:
     )
 
 
+def _guard_holder(lead: Lead, user) -> None:
+    """Only the partner holding the lead answers and works it: its admin or the assignee."""
+    membership = Membership.objects.filter(user=user, partner_id=lead.partner_id, is_active=True).first()
+    if lead.partner_id is None or membership is None or not may_answer(membership, lead):
+        raise LeadsError(_("Only your portal administrator or the member assigned to this lead can do this."))
+
+
 def _open_offer(lead: Lead, now: datetime) -> LeadOffer:
     offer = (
         LeadOffer.objects.select_for_update()
@@ -223,6 +237,7 @@ def _open_offer(lead: Lead, now: datetime) -> LeadOffer:
 def lead_accept(*, lead: Lead, user, now: datetime | None = None) -> Lead:
     now = now or timezone.now()
     lead = _locked(lead)
+    _guard_holder(lead, user)
     offer = _open_offer(lead, now)
     offer.status, offer.decided_at, offer.decided_by = LeadOffer.Status.ACCEPTED, now, user
     offer.save(update_fields=["status", "decided_at", "decided_by"])
@@ -242,6 +257,7 @@ def lead_decline(*, lead: Lead, user, reason: str, now: datetime | None = None) 
         raise LeadsError(_("Say why you decline; the channel manager will see it."))
     now = now or timezone.now()
     lead = _locked(lead)
+    _guard_holder(lead, user)
     offer = _open_offer(lead, now)
     offer.status, offer.decided_at, offer.decided_by, offer.reason = (
         LeadOffer.Status.DECLINED,
@@ -290,6 +306,10 @@ def offers_expire(*, now: datetime | None = None) -> dict:
 def lead_assign(*, lead: Lead, actor, assignee) -> Lead:
     """The partner's admin hands the lead to one of its members (who may then answer it)."""
     lead = _locked(lead)
+    if not Membership.objects.filter(
+        user=actor, partner_id=lead.partner_id, role=Membership.Role.ADMIN, is_active=True
+    ).exists():
+        raise LeadsError(_("Only your portal administrator can assign leads."))
     if lead.status not in (Lead.Status.OFFERED, *Lead.WORKING):
         raise LeadsError(_("Only an offered or open lead can be assigned."))
     if not Membership.objects.filter(partner_id=lead.partner_id, user=assignee, is_active=True).exists():
@@ -304,6 +324,7 @@ def lead_assign(*, lead: Lead, actor, assignee) -> Lead:
 def lead_status_set(*, lead: Lead, user, status: str, note: str = "", now: datetime | None = None) -> Lead:
     """Contacted, qualified, or disqualified (with the reason) while the partner works it."""
     lead = _locked(lead)
+    _guard_holder(lead, user)
     allowed_from = NEXT_STATUSES.get(status)
     if allowed_from is None or lead.status not in allowed_from:
         raise LeadsError(_("This lead cannot move to that status now."))
@@ -326,6 +347,7 @@ def lead_note_add(*, lead: Lead, user, text: str) -> LeadNote:
     if not text.strip():
         raise LeadsError(_("Write the note first."))
     lead = _locked(lead)
+    _guard_holder(lead, user)
     if not lead.is_working:
         raise LeadsError(_("Notes can be added while the lead is being worked."))
     note = LeadNote.objects.create(lead=lead, partner_id=lead.partner_id, author=user, text=text)
@@ -341,6 +363,7 @@ def lead_convert(
     approve it at once with the tier's protection (the vendor passed the lead: nothing to
     review), and keep it as the lead's deal. Activation follows from the first approval."""
     lead = _locked(lead)
+    _guard_holder(lead, user)
     if not lead.is_working:
         raise LeadsError(_("Only an accepted lead can be converted into a deal."))
     if lead.contacts_anonymised_at is not None:
@@ -387,7 +410,9 @@ def lead_contacts_anonymise(*, lead_ids, actor, reason: str) -> int:
     ids = [pk for pk, _partner in rows]
     now = timezone.now()
     Lead.objects.filter(pk__in=ids).update(**CONTACT_FIELDS, contacts_anonymised_at=now, updated_at=now)
-    LeadNote.objects.filter(lead_id__in=ids).update(text="")
+    held = [pk for pk, partner_id in rows if partner_id is not None]
+    if held:  # only leads a partner held have notes
+        LeadNote.objects.filter(lead_id__in=held).update(text="")
     audit(
         actor=actor,
         action="lead.contacts_anonymised",

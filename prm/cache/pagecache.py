@@ -163,7 +163,7 @@ KINDS = {
     "partners_invitation": PARTNER,
     "threads_message": PARTNER,
     "threads_attachment": PARTNER,
-    "leads_lead": PARTNER,  # every change audited on the lead (the partner holding it)
+    "leads_lead": (PARTNER, CATALOGUE),  # staff data until a partner holds it (audited on the lead)
     "leads_leadoffer": PARTNER,
     "leads_leadnote": PARTNER,
     # one person's rows
