@@ -50,13 +50,11 @@ def partner_lead(membership: Membership, pk: int) -> Lead | None:
 
 
 def open_offer(lead: Lead) -> LeadOffer | None:
-    return LeadOffer.objects.filter(
-        lead=lead, partner_id=lead.partner_id, status=LeadOffer.Status.OPEN
-    ).first()
+    return LeadOffer.objects.filter(lead=lead, partner=lead.partner, status=LeadOffer.Status.OPEN).first()
 
 
 def lead_notes(lead: Lead) -> QuerySet[LeadNote]:
-    return LeadNote.objects.filter(lead=lead, partner_id=lead.partner_id).select_related("author")
+    return LeadNote.objects.filter(lead=lead, partner=lead.partner).select_related("author")
 
 
 def offered_count(membership: Membership) -> int:

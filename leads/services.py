@@ -22,7 +22,7 @@ from prm.i18n.business_days import add_business_days
 from training import queries as training_queries
 
 CONTACT_FIELDS = {"contact_name": "", "contact_name_kana": "", "contact_email": "", "contact_phone": ""}
-NEXT_STATUSES = {
+NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     Lead.Status.CONTACTED: (Lead.Status.ACCEPTED,),
     Lead.Status.QUALIFIED: (Lead.Status.ACCEPTED, Lead.Status.CONTACTED),
     Lead.Status.DISQUALIFIED: Lead.WORKING,
@@ -94,7 +94,7 @@ def rule_candidates(rule: RoutingRule, lead: Lead, *, today: date) -> list[int]:
         partners = partners.filter(partner_type=rule.partner_type)
     if rule.pk and rule.partners.exists():
         partners = partners.filter(pk__in=rule.partners.values("pk"))
-    if rule.min_tier_id:
+    if rule.min_tier is not None:
         partners = partners.filter(tier_state__tier__rank__gte=rule.min_tier.rank)
     if rule.certification_id:
         holders = training_queries.valid_certifications(as_of=today).filter(
@@ -213,11 +213,19 @@ def may_answer(membership: Membership, lead: Lead) -> bool:
     )
 
 
-def _guard_holder(lead: Lead, user) -> None:
+def _holder(lead: Lead) -> int:
+    """The partner holding the lead (offered to it or working it)."""
+    if lead.partner_id is None:
+        raise LeadsError(_("No partner holds this lead."))
+    return lead.partner_id
+
+
+def _guard_holder(lead: Lead, user) -> int:
     """Only the partner holding the lead answers and works it: its admin or the assignee."""
-    membership = Membership.objects.filter(user=user, partner_id=lead.partner_id, is_active=True).first()
-    if lead.partner_id is None or membership is None or not may_answer(membership, lead):
+    membership = Membership.objects.filter(user=user, partner_id=_holder(lead), is_active=True).first()
+    if membership is None or not may_answer(membership, lead):
         raise LeadsError(_("Only your portal administrator or the member assigned to this lead can do this."))
+    return _holder(lead)
 
 
 def _open_offer(lead: Lead, now: datetime) -> LeadOffer:
@@ -306,13 +314,14 @@ def offers_expire(*, now: datetime | None = None) -> dict:
 def lead_assign(*, lead: Lead, actor, assignee) -> Lead:
     """The partner's admin hands the lead to one of its members (who may then answer it)."""
     lead = _locked(lead)
+    partner_id = _holder(lead)
     if not Membership.objects.filter(
-        user=actor, partner_id=lead.partner_id, role=Membership.Role.ADMIN, is_active=True
+        user=actor, partner_id=partner_id, role=Membership.Role.ADMIN, is_active=True
     ).exists():
         raise LeadsError(_("Only your portal administrator can assign leads."))
     if lead.status not in (Lead.Status.OFFERED, *Lead.WORKING):
         raise LeadsError(_("Only an offered or open lead can be assigned."))
-    if not Membership.objects.filter(partner_id=lead.partner_id, user=assignee, is_active=True).exists():
+    if not Membership.objects.filter(partner_id=partner_id, user=assignee, is_active=True).exists():
         raise LeadsError(_("Choose a member of your company."))
     lead.assigned_to = assignee
     lead.save(update_fields=["assigned_to", "updated_at"])
@@ -324,7 +333,7 @@ def lead_assign(*, lead: Lead, actor, assignee) -> Lead:
 def lead_status_set(*, lead: Lead, user, status: str, note: str = "", now: datetime | None = None) -> Lead:
     """Contacted, qualified, or disqualified (with the reason) while the partner works it."""
     lead = _locked(lead)
-    _guard_holder(lead, user)
+    partner_id = _guard_holder(lead, user)
     allowed_from = NEXT_STATUSES.get(status)
     if allowed_from is None or lead.status not in allowed_from:
         raise LeadsError(_("This lead cannot move to that status now."))
@@ -337,7 +346,7 @@ def lead_status_set(*, lead: Lead, user, status: str, note: str = "", now: datet
         lead.disqualify_reason, lead.closed_at = note, now or timezone.now()
         fields += ["disqualify_reason", "closed_at"]
     lead.save(update_fields=fields)
-    LeadNote.objects.create(lead=lead, partner_id=lead.partner_id, author=user, status=status, text=note)
+    LeadNote.objects.create(lead=lead, partner_id=partner_id, author=user, status=status, text=note)
     audit(actor=user, action="lead.status_changed", target=lead, before=before, after=status)
     return lead
 
@@ -347,10 +356,10 @@ def lead_note_add(*, lead: Lead, user, text: str) -> LeadNote:
     if not text.strip():
         raise LeadsError(_("Write the note first."))
     lead = _locked(lead)
-    _guard_holder(lead, user)
+    partner_id = _guard_holder(lead, user)
     if not lead.is_working:
         raise LeadsError(_("Notes can be added while the lead is being worked."))
-    note = LeadNote.objects.create(lead=lead, partner_id=lead.partner_id, author=user, text=text)
+    note = LeadNote.objects.create(lead=lead, partner_id=partner_id, author=user, text=text)
     audit(actor=user, action="lead.note_added", target=lead, note=note.pk)
     return note
 
