@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partners.models import PartnerType
 from prm.i18n.kana import fill_reading
@@ -145,7 +146,7 @@ class Lead(models.Model):
         NEW = "new", _("Not offered yet")
         OFFERED = "offered", _("Offered")
         UNROUTED = "unrouted", _("Unrouted")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("lead", "Accepted")
         CONTACTED = "contacted", _("Contacted")
         QUALIFIED = "qualified", _("Qualified")
         DISQUALIFIED = "disqualified", _("Disqualified")
@@ -170,7 +171,7 @@ class Lead(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    company = models.CharField(_("company"), max_length=200)
+    company = models.CharField(_("customer company"), max_length=200)
     company_kana = models.CharField(
         _("company reading"),
         max_length=200,
@@ -200,7 +201,7 @@ class Lead(models.Model):
     value_estimate_jpy = models.DecimalField(
         _("estimated value (JPY)"), max_digits=14, decimal_places=0, default=Decimal(0)
     )
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.WEBSITE)
+    source = models.CharField(_("lead source"), max_length=20, choices=Source.choices, default=Source.WEBSITE)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     # The partner holding it: offered to (status offered) or working it; None when new or unrouted.
     partner = models.ForeignKey(
@@ -239,7 +240,7 @@ class Lead(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("lead")
-        verbose_name_plural = _("leads")
+        verbose_name_plural = pgettext_lazy("model", "leads")
         indexes = [
             models.Index(fields=["partner", "status"]),
             models.Index(fields=["status", "closed_at"]),
@@ -286,7 +287,7 @@ class LeadOffer(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for an answer")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("lead", "Accepted")
         DECLINED = "declined", _("Declined")
         EXPIRED = "expired", _("Expired")
         WITHDRAWN = "withdrawn", _("Withdrawn")

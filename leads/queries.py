@@ -57,22 +57,21 @@ def lead_notes(lead: Lead) -> QuerySet[LeadNote]:
     return LeadNote.objects.filter(lead=lead, partner=lead.partner).select_related("author")
 
 
-def offered_count(membership: Membership) -> int:
-    return offered_rows(membership).count()
-
-
-def offered_rows(membership: Membership) -> QuerySet[Lead]:
-    """Offered leads waiting for this person's answer (the admin's, or assigned to them)."""
-    leads = Lead.objects.for_partner(membership.partner_id).filter(status=Lead.Status.OFFERED)
-    if membership.role != Membership.Role.ADMIN:
-        leads = leads.filter(assigned_to_id=membership.user_id)
-    return leads
+def offered_to_person(user_id: int) -> QuerySet[Lead]:
+    """Offered leads waiting for this person's answer, from the person alone (the home and
+    the navigation badge have no membership on the request): their partner's if they are its
+    admin, else those assigned to them. One join on the active membership."""
+    return Lead.objects.filter(
+        Q(assigned_to_id=user_id) | Q(partner__memberships__role=Membership.Role.ADMIN),
+        partner__memberships__user_id=user_id,
+        partner__memberships__is_active=True,
+        status=Lead.Status.OFFERED,
+    )
 
 
 def offered_badge(request):
     """The navigation badge: leads waiting for the person's answer (counted with the others)."""
-    membership = getattr(request, "membership", None)
-    return offered_rows(membership) if membership is not None else 0
+    return offered_to_person(request.user.pk)
 
 
 def staff_leads(user) -> QuerySet[Lead]:

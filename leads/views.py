@@ -17,11 +17,11 @@ from prm.ui.pagination import paginate
 
 def home_panel(request, partner):
     """Leads waiting for this person's answer, and the partner's lead figures (none: no panel)."""
-    membership = request.membership
     metrics = queries.partner_lead_metrics(partner)
     if not metrics.offered:
         return None
-    return ("leads/home_panel.html", {"waiting": queries.offered_count(membership), "metrics": metrics})
+    waiting = queries.offered_to_person(request.user.pk).count()
+    return ("leads/home_panel.html", {"waiting": waiting, "metrics": metrics})
 
 
 @partner_required

@@ -122,3 +122,13 @@ def test_lists_keep_their_query_count(world, client_for, django_assert_max_num_q
         response = client.get(reverse(url))
     assert response.content.decode().count("Co 1") >= 1
     assert len(large.captured_queries) == few
+
+
+def test_home_panel_and_badge_count_the_leads_waiting_for_the_person(world, client_for):
+    lead = new_lead(world.superuser)
+    services.lead_offer(lead=lead, partner=world.partner_a, actor=world.superuser)
+    home = client_for(world.admin_a).get(reverse("home")).content.decode()
+    assert 'data-testid="leads-panel"' in home
+    assert "1 lead is waiting for your answer." in home or "1件の見込み客" in home
+    member_home = client_for(world.member_a).get(reverse("home")).content.decode()
+    assert "waiting for your answer" not in member_home and "ご回答をお待ち" not in member_home
