@@ -7,22 +7,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from leads.models import Lead, LeadOffer
-from prm.models import User
+from partners.queries import partner_admins
 from prm.notifications.center import notify
 from prm.notifications.emails import templates
 
 
 def _mail(template: str, context: dict) -> dict:
     return {**templates(f"leads/emails/{template}"), "context": context}
-
-
-def partner_admins(partner_id: int):
-    return User.objects.filter(
-        membership__partner_id=partner_id,
-        membership__is_active=True,
-        membership__role="admin",
-        is_active=True,
-    )
 
 
 def lead_offered(*, offer_id: int) -> None:

@@ -7,13 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Replace
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from leads.models import Lead, LeadNote, LeadOffer
 from partners.models import Membership, Partner
+from privacy.queries import naming_person
 from privacy.registry import Found
 from prm.access.scoping import scoped, sees_every_partner
 from prm.tenancy import partners_for_staff
@@ -204,23 +204,10 @@ def leads_block(query: BlockQuery) -> dict:
 # --- Personal data (privacy.registry) ----------------------------------------------------
 
 
-def _name_key(name: str) -> str:
-    return name.replace(" ", "").replace("\u3000", "")
-
-
 def leads_about(*, email: str, name: str, partner_ids) -> list[Found]:
     """Leads naming the person as the customer contact (by e-mail, or by name with spaces
     ignored), held by the staff user's partners (or unassigned)."""
-    match = Q()
-    if email:
-        match |= Q(contact_email__iexact=email)
-    if _name_key(name):
-        match |= Q(name_key__icontains=_name_key(name))
-    if not match:
-        return []
-    leads = Lead.objects.annotate(
-        name_key=Replace(Replace("contact_name", Value(" "), Value("")), Value("\u3000"), Value(""))
-    ).filter(match, contacts_anonymised_at__isnull=True)
+    leads = naming_person(Lead.objects.all(), email=email, name=name)
     if partner_ids is not None:
         leads = leads.filter(Q(partner_id__in=partner_ids) | Q(partner__isnull=True))
     return [
