@@ -2,7 +2,6 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Count,
@@ -45,17 +44,6 @@ class Median(Func):
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     contains_aggregate = True
     output_field = FloatField()
-
-
-def partner_admins(partner_id: int):
-    """The active portal administrators of a partner (active accounts): who hears of what
-    concerns the whole company."""
-    return get_user_model().objects.filter(
-        membership__partner_id=partner_id,
-        membership__is_active=True,
-        membership__role=Membership.Role.ADMIN,
-        is_active=True,
-    )
 
 
 def partner_facts(partner) -> dict:
