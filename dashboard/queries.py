@@ -29,6 +29,7 @@ from incentives.queries import (
     partner_activation,
     tier_state_for,
 )
+from leads.queries import partner_lead_metrics
 from onboarding.queries import partner_plan, plan_progress
 from prm.cache import pagecache
 from prm.i18n.kana import kana_order, normalise, to_katakana
@@ -258,6 +259,7 @@ def partner_360(partner) -> dict:
             [partner.pk], start=timezone.localdate() - timedelta(days=365), end=timezone.localdate()
         ),
         "earnings": earnings_to_date(partner),
+        "leads": partner_lead_metrics(partner),
         "open_questions": Thread.objects.for_partner(partner)
         .exclude(status=Thread.Status.CLOSED)
         .order_by("-last_public_at")[:10],

@@ -48,7 +48,15 @@ class TierAdmin(AuditedAdminMixin, TranslationAdmin):
         (None, {"fields": ["name", "rank"]}),
         (
             _("Thresholds (rolling 12 months)"),
-            {"fields": ["min_won_revenue", "min_won_deals", "min_certified_people", "requires_onboarding"]},
+            {
+                "fields": [
+                    "min_won_revenue",
+                    "min_won_deals",
+                    "min_certified_people",
+                    "min_converted_leads",
+                    "requires_onboarding",
+                ]
+            },
         ),
         (
             _("Revenue from deals credited to the partner"),
@@ -149,6 +157,7 @@ class PartnerTierStateAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
         "won_revenue",
         "won_deals",
         "certified_people",
+        "converted_leads",
         "onboarding_completed",
         "leaderboard_opt_in",
     ]

@@ -33,6 +33,9 @@ class Tier(models.Model):
     min_won_deals = models.PositiveIntegerField(_("won deals"), default=0)
     min_certified_people = models.PositiveIntegerField(_("certified people"), default=0)
     requires_onboarding = models.BooleanField(_("onboarding completed"), default=False)
+    # Leads the vendor passed that the partner converted into approved registrations
+    # (Deal.source "lead", rolling 12 months); 0: not required.
+    min_converted_leads = models.PositiveIntegerField(_("converted leads"), default=0)
     # Benefits
     discount_percent = models.DecimalField(
         _("discount / margin %"), max_digits=5, decimal_places=2, default=0
@@ -179,6 +182,10 @@ class Deal(models.Model):
         WON = "won", _("Won")
         LOST = "lost", _("Lost")
 
+    class Source(models.TextChoices):
+        PARTNER = "partner", _("Registered by the partner")
+        LEAD = "lead", _("Lead passed by the vendor")
+
     OPEN_STAGES = (Stage.QUALIFYING, Stage.PROPOSAL, Stage.NEGOTIATION)
 
     partner = models.ForeignKey(
@@ -287,6 +294,11 @@ class Deal(models.Model):
         _("contact anonymised"), null=True, blank=True, editable=False
     )
     lost_reason = models.TextField(_("reason lost"), blank=True)
+    # Where the opportunity came from: the leads app converts an accepted lead through
+    # services.deal_register(source="lead"); incentives never reads the lead itself.
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.PARTNER, editable=False
+    )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -559,6 +571,7 @@ class PartnerTierState(models.Model):
     )
     certified_people = models.PositiveIntegerField(_("certified people"), default=0)
     onboarding_completed = models.BooleanField(_("onboarding completed"), default=False)
+    converted_leads = models.PositiveIntegerField(_("converted leads (12 months)"), default=0)
     leaderboard_opt_in = models.BooleanField(_("show our name on the leaderboard"), default=False)
 
     objects = PartnerTierStateQuerySet.as_manager()

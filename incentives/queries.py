@@ -11,8 +11,8 @@ from functools import lru_cache
 import pygal
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Min, Q, QuerySet, Sum, Value
-from django.db.models.functions import Replace, TruncMonth
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from incentives.models import (
 )
 from incentives.normalise import company_key, domain_key
 from partners.models import Application, Partner, PartnerType, Source
+from privacy.queries import naming_person
 from privacy.registry import Found
 from prm.access.scoping import scoped
 from prm.cache import pagecache
@@ -213,6 +214,20 @@ def progress_to(state: PartnerTierState | None, tier: Tier) -> list[Progress]:
             people >= tier.min_certified_people,
         ),
     ]
+    leads = state.converted_leads if state else 0
+    if tier.min_converted_leads:
+        rows.append(
+            Progress(
+                "converted_leads",
+                _("Converted leads (12 months)"),
+                leads,
+                tier.min_converted_leads,
+                str(leads),
+                str(tier.min_converted_leads),
+                pct(leads, tier.min_converted_leads),
+                leads >= tier.min_converted_leads,
+            )
+        )
     if tier.requires_onboarding:
         rows.append(
             Progress(
@@ -246,6 +261,12 @@ def gap_in_words(state: PartnerTierState | None, tier: Tier) -> str:
         parts.append(ngettext("%(count)s more won deal", "%(count)s more won deals", n) % {"count": n})
     if revenue < tier.min_won_revenue:
         parts.append(_("%(amount)s won revenue") % {"amount": jpy_short(tier.min_won_revenue - revenue)})
+    leads = state.converted_leads if state else 0
+    if leads < tier.min_converted_leads:
+        n = tier.min_converted_leads - leads
+        parts.append(
+            ngettext("%(count)s more converted lead", "%(count)s more converted leads", n) % {"count": n}
+        )
     if tier.requires_onboarding and not onboarded:
         parts.append(_("completing onboarding"))
     if not parts:
@@ -636,23 +657,10 @@ def earnings_for_export(partner):
     )
 
 
-def _name_key(text: str) -> str:
-    return text.replace(" ", "").replace("\u3000", "").strip()
-
-
 def deals_about(*, email: str, name: str, partner_ids):
     """Deal registrations naming the person as customer contact (by e-mail, or by name with
     spaces ignored), in the staff user's partners."""
-    match = Q()
-    if email:
-        match |= Q(contact_email__iexact=email)
-    if _name_key(name):
-        match |= Q(name_key__icontains=_name_key(name))
-    if not match:
-        return []
-    deals = Deal.objects.annotate(
-        name_key=Replace(Replace("contact_name", Value(" "), Value("")), Value("\u3000"), Value(""))
-    ).filter(match, contacts_anonymised_at__isnull=True)
+    deals = naming_person(Deal.objects.all(), email=email, name=name)
     if partner_ids is not None:
         deals = deals.filter(partner_id__in=partner_ids)
     return [

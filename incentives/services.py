@@ -150,8 +150,11 @@ def deal_provision_record(*, deal: Deal, user, source: str, acquisition: str) ->
 
 
 @transaction.atomic
-def deal_register(*, partner, user, data: dict) -> Deal:
+def deal_register(*, partner, user, data: dict, source: str = Deal.Source.PARTNER) -> Deal:
     """Register an opportunity; flag it for the reviewer if it conflicts with another partner's.
+
+    `source` "lead": the leads app converts a lead the vendor passed; the contact came from
+    the vendor, so no provision record (partner to vendor) is kept for it.
 
     `data` may say how the partner obtained the contact (`contact_source`, an
     Acquisition value) and must confirm the person's consent (`contact_consent`) when it
@@ -161,7 +164,7 @@ def deal_register(*, partner, user, data: dict) -> Deal:
     consent = data.pop("contact_consent", None)
     if (data.get("contact_name") or "").strip() and consent is False:
         raise IncentivesError(_("Confirm that the contact agreed to their details being passed on to us."))
-    deal = Deal(partner=partner, registered_by=user, **data)
+    deal = Deal(partner=partner, registered_by=user, source=source, **data)
     deal.counted_amount_jpy = deal.approved_amount = deal.approved_amount_jpy = None
     deal.customer_domain = domain_key(deal.customer_domain)
     deal.company_key = company_key(deal.customer_company)
@@ -180,9 +183,10 @@ def deal_register(*, partner, user, data: dict) -> Deal:
     deal.save()
     if conflicts:
         deal.conflicting_deals.set(conflicts)
-    deal_provision_record(
-        deal=deal, user=user, source=ProvisionRecord.Source.DEAL_REGISTRATION, acquisition=acquisition
-    )
+    if source != Deal.Source.LEAD:
+        deal_provision_record(
+            deal=deal, user=user, source=ProvisionRecord.Source.DEAL_REGISTRATION, acquisition=acquisition
+        )
     from incentives import tasks
 
     tasks.notify_deal_submitted.delay_on_commit(deal_id=deal.pk)
@@ -906,6 +910,7 @@ class TierMetrics:
     onboarding_completed: bool = False
     influenced_revenue: Decimal = Decimal(0)  # deals it is credited on (DealCredit), by role
     delivered_revenue: Decimal = Decimal(0)
+    converted_leads: int = 0  # approved registrations converted from the vendor's leads
 
     def as_json(self) -> dict:
         return {
@@ -915,6 +920,7 @@ class TierMetrics:
             "onboarding_completed": self.onboarding_completed,
             "influenced_revenue": float(self.influenced_revenue),
             "delivered_revenue": float(self.delivered_revenue),
+            "converted_leads": self.converted_leads,
         }
 
     def revenue_for(self, tier: Tier) -> Decimal:
@@ -955,6 +961,15 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
         .values("partner_id", "role")
         .annotate(revenue=Sum("deal__counted_amount_jpy"))
     }
+    converted = dict(
+        Deal.objects.filter(
+            source=Deal.Source.LEAD, first_approved_at__date__gt=start, first_approved_at__date__lte=as_of
+        )
+        .order_by()
+        .values("partner_id")
+        .annotate(leads=Count("id"))
+        .values_list("partner_id", "leads")
+    )
     people = dict(
         training_queries.valid_certifications(as_of=as_of)
         .order_by()
@@ -972,6 +987,7 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
             onboarding_completed=completed_on is not None,
             influenced_revenue=credited.get((partner_id, DealCredit.Role.INFLUENCED), Decimal(0)),
             delivered_revenue=credited.get((partner_id, DealCredit.Role.DELIVERED), Decimal(0)),
+            converted_leads=converted.get(partner_id, 0),
         )
     return metrics
 
@@ -983,6 +999,7 @@ def tier_qualified(tiers: list[Tier], m: TierMetrics) -> Tier | None:
             tier.min_won_revenue <= m.revenue_for(tier)
             and tier.min_won_deals <= m.won_deals
             and tier.min_certified_people <= m.certified_people
+            and tier.min_converted_leads <= m.converted_leads
             and (m.onboarding_completed or not tier.requires_onboarding)
         ):
             return tier
@@ -1051,13 +1068,9 @@ def _tier_states(partner_ids) -> dict[int, TierStateRow]:
         "onboarding_completed",
         "influenced_revenue",
         "delivered_revenue",
+        "converted_leads",
     )
-    return {
-        partner_id: TierStateRow(
-            tier_id, q_id, since, pending, TierMetrics(revenue, deals, people, done, influenced, delivered)
-        )
-        for partner_id, tier_id, q_id, since, pending, revenue, deals, people, done, influenced, delivered in rows
-    }
+    return {row[0]: TierStateRow(row[1], row[2], row[3], row[4], TierMetrics(*row[5:])) for row in rows}
 
 
 # Bulk writes as one statement each: Python lists become columns through unnest(). The
@@ -1079,12 +1092,13 @@ UPSERT_STATES_SQL = """
 INSERT INTO incentives_partnertierstate
     (partner_id, tier_id, qualified_tier_id, tier_since, downgrade_pending_since,
      won_revenue, won_deals, certified_people, onboarding_completed, influenced_revenue,
-     delivered_revenue, leaderboard_opt_in)
+     delivered_revenue, converted_leads, leaderboard_opt_in)
 SELECT s.*, FALSE
 FROM unnest(%(partner_id)s::bigint[], %(tier_id)s::bigint[], %(qualified_tier_id)s::bigint[],
             %(tier_since)s::date[], %(downgrade_pending_since)s::date[], %(won_revenue)s::numeric[],
             %(won_deals)s::integer[], %(certified_people)s::integer[], %(onboarding_completed)s::boolean[],
-            %(influenced_revenue)s::numeric[], %(delivered_revenue)s::numeric[])
+            %(influenced_revenue)s::numeric[], %(delivered_revenue)s::numeric[],
+            %(converted_leads)s::integer[])
      AS s
 ON CONFLICT (partner_id) DO UPDATE SET
     tier_id = EXCLUDED.tier_id,
@@ -1096,7 +1110,8 @@ ON CONFLICT (partner_id) DO UPDATE SET
     certified_people = EXCLUDED.certified_people,
     onboarding_completed = EXCLUDED.onboarding_completed,
     influenced_revenue = EXCLUDED.influenced_revenue,
-    delivered_revenue = EXCLUDED.delivered_revenue
+    delivered_revenue = EXCLUDED.delivered_revenue,
+    converted_leads = EXCLUDED.converted_leads
 """
 
 
@@ -1170,6 +1185,7 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
                     "onboarding_completed": m.onboarding_completed,
                     "influenced_revenue": m.influenced_revenue,
                     "delivered_revenue": m.delivered_revenue,
+                    "converted_leads": m.converted_leads,
                 }
             )
     created = []

@@ -1,13 +1,30 @@
 """Reads of the privacy app, shared by views, tasks and e-mails."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Replace
 
 from privacy import registry
 from privacy.models import DataRequest, PartnerExport, ProvisionRecord
 from prm.access.scoping import scoped, sees_every_partner
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import managers_assigned_to, partners_for_staff
+
+
+def naming_person(rows: QuerySet, *, email: str, name: str) -> QuerySet:
+    """The rows whose customer contact is the person: the same e-mail (any case), or a
+    `contact_name` containing the name with spaces (half- and full-width) ignored. None when
+    neither is given. What the apps' subject finders search (deals, leads)."""
+    key = name.replace(" ", "").replace("\u3000", "").strip()
+    match = Q()
+    if email:
+        match |= Q(contact_email__iexact=email)
+    if key:
+        match |= Q(name_key__icontains=key)
+    if not match:
+        return rows.none()
+    spaced = Replace(Replace("contact_name", Value(" "), Value("")), Value("\u3000"), Value(""))
+    return rows.annotate(name_key=spaced).filter(match, contacts_anonymised_at__isnull=True)
 
 
 def visible_partner_ids(user) -> list[int] | None:

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "incentives",
     "promotion",
     "threads",
+    "leads",  # vendor-to-partner leads (beside threads and promotion)
     "funds",  # market development funds (above promotion: a request links a campaign)
     "payouts",  # statements, notices (支払通知書), 全銀 transfer files; after funds
     "dashboard",
@@ -418,6 +419,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incentives.tasks.anonymise_deal_contacts",
         "schedule": crontab(hour=4, minute=10),
     },
+    # leads: offers past their SLA expire and go to the next partner (hourly, business days
+    # counted by prm.i18n.business_days); contacts of leads closed for PRM_LEAD_RETENTION_DAYS
+    "leads-expire-offers": {"task": "leads.tasks.expire_offers", "schedule": crontab(minute=5)},
+    "leads-anonymise-contacts": {
+        "task": "leads.tasks.anonymise_lead_contacts",
+        "schedule": crontab(hour=4, minute=15),
+    },
     # privacy (APPI)
     "privacy-request-reminders": {
         "task": "privacy.tasks.remind_data_requests",
@@ -530,6 +538,11 @@ PRM_DEAL_WON_MAX_RATIO = env.float("PRM_DEAL_WON_MAX_RATIO", default=3.0)
 PRM_VENDOR_NAME = env("PRM_VENDOR_NAME", default="")
 PRM_PROVISION_RECORD_YEARS = env.int("PRM_PROVISION_RECORD_YEARS", default=3)
 PRM_CONTACT_RETENTION_DAYS = env.int("PRM_CONTACT_RETENTION_DAYS", default=365)
+# Leads (leads app): business days a partner has to accept or decline an offered lead, and
+# days after a lead is closed (converted, disqualified) or left unrouted before its customer
+# contact is anonymised.
+PRM_LEAD_SLA_BUSINESS_DAYS = env.int("PRM_LEAD_SLA_BUSINESS_DAYS", default=2)
+PRM_LEAD_RETENTION_DAYS = env.int("PRM_LEAD_RETENTION_DAYS", default=365)
 PRM_DATA_REQUEST_BUSINESS_DAYS = env.int("PRM_DATA_REQUEST_BUSINESS_DAYS", default=10)
 PRM_DATA_REQUEST_REMIND_BUSINESS_DAYS = env.int("PRM_DATA_REQUEST_REMIND_BUSINESS_DAYS", default=2)
 PRM_PARTNER_EXPORT_DAYS = env.int("PRM_PARTNER_EXPORT_DAYS", default=14)

@@ -121,6 +121,8 @@ KINDS = {
     "promotion_overviewvideo": CATALOGUE,
     "promotion_announcement": CATALOGUE,
     "incentives_product": CATALOGUE,
+    "leads_routingrule": CATALOGUE,
+    "leads_routingrule_partners": CATALOGUE,
     "partners_industry": CATALOGUE,
     "partners_capability": CATALOGUE,
     "incentives_incentiveprogram": CATALOGUE,
@@ -161,6 +163,9 @@ KINDS = {
     "partners_invitation": PARTNER,
     "threads_message": PARTNER,
     "threads_attachment": PARTNER,
+    "leads_lead": (PARTNER, CATALOGUE),  # staff data until a partner holds it (audited on the lead)
+    "leads_leadoffer": PARTNER,
+    "leads_leadnote": PARTNER,
     # one person's rows
     "prm_notification": PERSON,
     "threads_readmarker": PERSON,

@@ -29,6 +29,15 @@ KINDS: dict[str, Kind] = {
             "restored": _("The change to “%(deal)s” was not accepted; the approved amount stands."),
         },
     ),
+    "lead_offered": Kind(
+        _("Lead offered"),
+        _("A lead from %(company)s is offered to you: accept or decline by %(date)s."),
+    ),
+    "lead_unrouted": Kind(
+        _("Lead unrouted"),
+        _("No partner is left to offer the lead from %(company)s; it is back with you."),
+        (STAFF,),
+    ),
     "protection_ending": Kind(
         _("Deal protection ending"), _("Protection of the deal “%(deal)s” ends on %(date)s.")
     ),

@@ -10,6 +10,7 @@ PARTNER_NAV = [
     ("training", _("Training"), "training:index"),
     ("content", _("Content"), "content:index"),
     ("deals", _("Deals"), "incentives:deals"),
+    ("leads", _("Leads"), "leads:index"),
     ("incentives", _("Incentives"), "incentives:scorecard"),
     ("campaigns", _("Campaigns"), "promotion:index"),
     ("questions", _("Questions"), "threads:list"),

@@ -52,3 +52,13 @@ def test_the_demo_shows_deal_flow():
     assert PartnerActivation.objects.filter(approved_on__lte=old).exists()
     assert PartnerActivation.objects.filter(first_registered_on__isnull=False).exists()
     assert queries.activation_refreshed_at() is not None
+    # Issue 28, part 1: a lead waiting for Sakura's answer, one it works, one Fuji declined
+    # that the routing rules offered to the next partner.
+    from leads.models import Lead, LeadOffer, RoutingRule
+
+    sakura = Lead.objects.filter(partner__slug="sakura-systems")
+    assert sakura.filter(status=Lead.Status.OFFERED).count() == 1
+    assert sakura.filter(status=Lead.Status.CONTACTED).count() == 1
+    declined = LeadOffer.objects.get(status=LeadOffer.Status.DECLINED, partner__slug="fuji-integration")
+    assert declined.lead.offers.filter(status=LeadOffer.Status.OPEN, via=LeadOffer.Via.RULES).exists()
+    assert RoutingRule.objects.count() == 2

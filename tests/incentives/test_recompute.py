@@ -213,7 +213,9 @@ def test_query_count_does_not_depend_on_partner_count(tiers, hooks, django_asser
     small = _queries_for(2, django_assert_num_queries, hooks)
     large = _queries_for(30, django_assert_num_queries, hooks)
     assert small == large
-    assert small <= 13, small  # 12, plus the look-up of webhook endpoints listening for tier changes
+    # 13 (converted leads are one more grouped read), plus the look-up of webhook endpoints
+    # listening for tier changes
+    assert small <= 14, small
     assert PartnerTierState.objects.filter(tier=tiers[1]).count() == 32
 
 

@@ -282,6 +282,23 @@ def _transfer_batch(w):
     )
 
 
+def _lead(w):
+    from leads import services
+    from leads.models import Prefecture
+
+    lead = services.lead_create(
+        actor=w.superuser,
+        data={
+            "company": "Matrix lead",
+            "contact_name": "Matrix Contact",
+            "need": "ERP",
+            "region": Prefecture.TOKYO,
+        },
+    )
+    services.lead_offer(lead=lead, partner=w.partner_a, actor=w.superuser)
+    return lead
+
+
 def _model(label):
     from django.apps import apps
 
@@ -360,4 +377,8 @@ ROWS: dict[str, AdminRow] = {
     "payouts.payout": AdminRow(_payout, owned=True),
     "payouts.payoutline": AdminRow(_payout_line, owned=True),
     "payouts.transferbatch": AdminRow(_transfer_batch, owned=False),
+    "leads.lead": AdminRow(_lead, owned=True),
+    "leads.routingrule": AdminRow(
+        lambda w: _model("leads.RoutingRule").objects.create(name="Matrix rule"), owned=False
+    ),
 }

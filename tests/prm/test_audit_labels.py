@@ -22,6 +22,7 @@ APPS = [
     "onboarding",
     "threads",
     "promotion",
+    "leads",
     "dashboard",
 ]
 LITERAL = re.compile(r'action="([a-z_]+\.[a-z_]+)"(?: if .+? else "([a-z_]+\.[a-z_]+)")?')

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LeadsConfig(AppConfig):
+    name = "leads"
+    verbose_name = _("Leads")
+
+    def ready(self):
+        from leads import privacy_sections, queries, staff_views, views
+        from prm.ui import registry
+
+        registry.register_home_panel(views.home_panel, order=42)
+        registry.register_nav_badge("leads", queries.offered_badge)
+        registry.register_staff_links(staff_views.staff_links, order=42)
+        registry.register_dashboard_block("leads", queries.leads_block, order=56)
+        privacy_sections.register()  # the end customer's contact in a lead (APPI)
