@@ -77,8 +77,8 @@ TIERS = [
         mdf=2_000_000,
         support=S.DEDICATED,
         perks=(
-            "MDF による共同イベント・Web キャンペーンの支援\n年次カンファレンス招待\nデモ環境の無償提供",
-            "MDF for joint events and web campaigns\nAnnual conference passes\nFree demo environment",
+            "MDF による共同イベント・Web キャンペーンの支援\n当社営業からの見込み客の紹介\n年次カンファレンス招待\nデモ環境の無償提供",
+            "MDF for joint events and web campaigns\nLeads passed from our sales team\nAnnual conference passes\nFree demo environment",
         ),
     ),
     DemoTier(
