@@ -15,6 +15,8 @@ from partners.models import (
     Invitation,
     Membership,
     Partner,
+    Prospect,
+    ProspectActivity,
     ReferralLink,
 )
 from partners.scoring import reason_text
@@ -214,6 +216,7 @@ class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "fit_profile",
         "fit_explained",
         "referral",
+        "invited_by",
         "language",
         "consent_at",
         "decided_at",
@@ -310,3 +313,74 @@ class InvitationAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # invitations are issued by the team page and by approval (they send the mail)
+
+
+class ProspectActivityInline(admin.TabularInline):
+    model = ProspectActivity
+    extra = 0
+    can_delete = False
+    fields = ["on", "kind", "actor", "from_stage", "to_stage", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Prospect)
+class ProspectAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Added, logged and invited on the staff pages (duplicate checks, stages, the e-mail);
+    the admin corrects the owner, the next step and the notes."""
+
+    list_display = ["name", "domain", "partner_type", "stage", "fit_score", "owner", "next_step_on"]
+    list_filter = ["stage", "partner_type", "country"]
+    search_fields = ["name", "name_kana", "domain", "contact_email"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    fields = [
+        "name",
+        "name_kana",
+        "domain",
+        "partner_type",
+        "country",
+        "company_size",
+        "stage",
+        "fit_score",
+        "fit_profile",
+        "fit_explained",
+        "owner",
+        "next_step",
+        "next_step_on",
+        "notes",
+        "contact_name",
+        "contact_email",
+        "invited_at",
+        "invited_by",
+        "application",
+        "created_at",
+    ]
+    readonly_fields = [
+        "name",
+        "name_kana",
+        "domain",
+        "partner_type",
+        "country",
+        "company_size",
+        "stage",
+        "fit_score",
+        "fit_profile",
+        "fit_explained",
+        "contact_name",
+        "contact_email",
+        "invited_at",
+        "invited_by",
+        "application",
+        "created_at",
+    ]
+    inlines = [ProspectActivityInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("fit reasons"))
+    def fit_explained(self, obj):
+        return "; ".join(reason_text(r) for r in obj.fit_reasons) or "—"

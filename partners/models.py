@@ -389,6 +389,8 @@ class Source(models.TextChoices):
     WEB = "web", _("Web search")
     SOCIAL = "social", _("Social media")
     OTHER = "other", _("Other")
+    # Not offered on the public form: set when the applicant came through a manager's invitation.
+    OUTBOUND = "outbound", _("Outbound (invited by a manager)")
 
 
 class Application(models.Model):
@@ -444,6 +446,14 @@ class Application(models.Model):
         on_delete=models.SET_NULL,
         related_name="applications",
         verbose_name=_("referral link"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
     consent_at = models.DateTimeField(_("consent given"))
@@ -656,3 +666,154 @@ class Invitation(models.Model):
             "expired": _("Expired"),
             "pending": pgettext_lazy("invitation", "Pending"),
         }[self.state]
+
+
+# --- Prospects (outbound recruitment) -------------------------------------------------
+
+
+class Prospect(models.Model):
+    """A company a manager found and means to recruit, scored like an application.
+
+    It lives beside the applications because it ends in one: the invitation's signed link
+    pre-fills the public form, and the submitted application moves the prospect along.
+    """
+
+    class Stage(models.TextChoices):
+        IDENTIFIED = "identified", _("Identified")
+        CONTACTED = "contacted", _("Contacted")
+        INTERESTED = "interested", _("Interested")
+        INVITED = "invited", _("Invited to apply")
+        APPLIED = "applied", pgettext_lazy("prospect", "Applied")
+        PARTNER = "partner", _("Became a partner")
+        DECLINED = "declined", pgettext_lazy("prospect", "Declined")
+
+    # Stages a manager sets by hand; the others follow the invitation and the application.
+    MANUAL_STAGES = (Stage.IDENTIFIED, Stage.CONTACTED, Stage.INTERESTED, Stage.DECLINED)
+    OPEN_STAGES = (Stage.IDENTIFIED, Stage.CONTACTED, Stage.INTERESTED, Stage.INVITED)
+
+    name = models.CharField(_("company name"), max_length=200)
+    name_kana = models.CharField(
+        _("company name reading"),
+        max_length=200,
+        blank=True,
+        help_text=_("Katakana. Suggested from the name when left empty; used for sorting in Japanese order."),
+    )
+    domain = models.CharField(_("company domain"), max_length=253, unique=True)
+    partner_type = models.CharField(_("partner type"), max_length=20, choices=PartnerType.choices)
+    country = CountryField(_("country"), default="JP")
+    company_size = models.CharField(_("company size"), max_length=2, choices=CompanySize.choices, blank=True)
+    industries = models.ManyToManyField(Industry, blank=True, related_name="+", verbose_name=_("industries"))
+    capabilities = models.ManyToManyField(
+        Capability, blank=True, related_name="+", verbose_name=_("capabilities")
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
+    notes = models.TextField(_("notes"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.IDENTIFIED, db_index=True
+    )
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_step_on = models.DateField(_("next step date"), null=True, blank=True, db_index=True)
+    fit_score = models.PositiveSmallIntegerField(_("fit score"), default=0)
+    fit_profile = models.ForeignKey(
+        IdealProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("best-matching profile"),
+    )
+    fit_reasons = models.JSONField(_("fit reasons"), default=list, blank=True)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invitation_message = models.TextField(_("personal message"), blank=True)
+    application = models.OneToOneField(
+        Application,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prospect",
+        verbose_name=_("application"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("prospect")
+        verbose_name_plural = _("prospects")
+        constraints = [
+            models.CheckConstraint(condition=Q(fit_score__lte=100), name="partners_prospect_fit_max_100"),
+            models.CheckConstraint(
+                condition=~Q(stage="invited") | Q(invited_at__isnull=False),
+                name="partners_prospect_invited_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "stage"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        fill_reading(self, "name", "name_kana")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_kana"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in self.OPEN_STAGES
+
+    @property
+    def next_step_overdue(self) -> bool:
+        return bool(self.is_open and self.next_step_on and self.next_step_on < timezone.localdate())
+
+
+class ProspectActivity(models.Model):
+    """A dated note, stage change or invitation on a prospect."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        STAGE = "stage", _("Stage change")
+        INVITED = "invited", _("Invitation sent")
+
+    prospect = models.ForeignKey(
+        Prospect, on_delete=models.CASCADE, related_name="activities", verbose_name=_("prospect")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("date"), default=timezone.localdate)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_stage = models.CharField(_("from"), max_length=20, choices=Prospect.Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Prospect.Stage.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-on", "-created_at", "-id"]
+        verbose_name = _("prospect activity")
+        verbose_name_plural = _("prospect activities")
+
+    def __str__(self):
+        return f"{self.prospect_id} {self.kind} {self.on}"
