@@ -36,6 +36,14 @@ def _attachment(w):
     return thread.messages.first().attachments.first()
 
 
+def _prospect(w):
+    from partners.models import Prospect
+
+    return Prospect.objects.create(
+        name="Matrix Prospect", domain="matrix-prospect.example.jp", partner_type="sales", owner=w.manager_a
+    )
+
+
 def _plan(w):
     from onboarding.models import OnboardingPlan
     from tests.onboarding.factories import PlanFactory
@@ -301,6 +309,7 @@ ROWS: dict[str, AdminRow] = {
     "partners.capability": AdminRow(_f("tests.partners.factories.CapabilityFactory"), owned=False),
     "partners.idealprofile": AdminRow(_f("tests.partners.factories.IdealProfileFactory"), owned=False),
     "partners.application": AdminRow(_f("tests.partners.factories.ApplicationFactory"), owned=False),
+    "partners.prospect": AdminRow(_prospect, owned=False),
     "partners.referrallink": AdminRow(
         _f("tests.partners.factories.ReferralLinkFactory", partner=lambda w: w.partner_a, user=None),
         owned=True,
