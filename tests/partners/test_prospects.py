@@ -21,6 +21,12 @@ from tests.partners.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def profile():
     profile = IdealProfileFactory(
