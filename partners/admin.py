@@ -1,20 +1,29 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 from modeltranslation.admin import TranslationAdmin
 
 from partners import services
 from partners.models import (
+    FAQ,
     Application,
     ApplicationEvent,
     Capability,
     IdealProfile,
     Industry,
     Invitation,
+    LandingSection,
     Membership,
     Partner,
+    PartnerTypeStory,
+    ProgrammeStory,
     Prospect,
     ProspectActivity,
     ReferralLink,
@@ -384,3 +393,79 @@ class ProspectAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("fit reasons"))
     def fit_explained(self, obj):
         return "; ".join(reason_text(r) for r in obj.fit_reasons) or "—"
+
+
+# --- the programme's story ------------------------------------------------------------
+
+
+class StoryPreviewMixin:
+    """Links to the landing page as these records make it, in each language (a staff user
+    who may view the story: anyone else gets a 403)."""
+
+    @admin.display(description=_("preview"))
+    def preview_links(self, obj=None):
+        url = reverse("admin:partners_programmestory_preview")
+        return format_html_join(
+            " · ",
+            '<a href="{}?lang={}" target="_blank" rel="noopener">{}</a>',
+            [(url, "ja", _("Landing page in Japanese")), (url, "en", _("Landing page in English"))],
+        )
+
+
+@admin.register(ProgrammeStory)
+class ProgrammeStoryAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdmin):
+    fields = [
+        "preview_links",
+        "hero_title",
+        "hero_lead",
+        "apply_intro",
+        "benefits_title",
+        "benefits",
+        "onboarding_days",
+        "referral_share_percent",
+    ]
+    readonly_fields = ["preview_links"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ProgrammeStory.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the pages need it: edit it instead
+
+    def get_urls(self):
+        preview = path(
+            "preview/", self.admin_site.admin_view(self.preview), name="partners_programmestory_preview"
+        )
+        return [preview, *super().get_urls()]
+
+    def preview(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        language = request.GET.get("lang") if request.GET.get("lang") in ("ja", "en") else "ja"
+        with translation.override(language):
+            response = render(request, "prm/landing.html", {"preview": True})
+        response.headers["Content-Language"] = language
+        return response
+
+
+@admin.register(PartnerTypeStory)
+class PartnerTypeStoryAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdmin):
+    list_display = ["__str__", "position"]
+    fields = ["preview_links", "partner_type", "position", "landing_text", "audience", "benefits"]
+    readonly_fields = ["preview_links"]
+
+
+@admin.register(LandingSection)
+class LandingSectionAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdmin):
+    list_display = ["title", "position", "is_published"]
+    list_editable = ["position", "is_published"]
+    fields = ["preview_links", "title", "body", "position", "is_published"]
+    readonly_fields = ["preview_links"]
+
+
+@admin.register(FAQ)
+class FAQAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdmin):
+    list_display = ["question", "position", "is_published"]
+    list_editable = ["position", "is_published"]
+    fields = ["preview_links", "question", "answer", "position", "is_published"]
+    readonly_fields = ["preview_links"]

@@ -817,3 +817,119 @@ class ProspectActivity(models.Model):
 
     def __str__(self):
         return f"{self.prospect_id} {self.kind} {self.on}"
+
+
+# --- The programme's story (public pages) ---------------------------------------------
+
+
+class StoryText:
+    """Figures the texts may name: {onboarding_days} and {referral_share} are replaced with
+    the programme story's figures when shown (a figure is edited once, everywhere)."""
+
+    TOKENS_HELP = _("You may write {onboarding_days} and {referral_share} where the figures belong.")
+
+    @staticmethod
+    def fill(text: str, story: "ProgrammeStory | None") -> str:
+        if story is None:
+            return text
+        return text.replace("{onboarding_days}", str(story.onboarding_days)).replace(
+            "{referral_share}", str(story.referral_share_percent)
+        )
+
+
+class ProgrammeStory(models.Model):
+    """The programme as the public pages tell it: one record (pk 1), bilingual, in the admin."""
+
+    hero_title = models.CharField(_("landing page title"), max_length=120)
+    hero_lead = models.TextField(_("landing page introduction"), help_text=StoryText.TOKENS_HELP)
+    apply_intro = models.TextField(_("application page introduction"), help_text=StoryText.TOKENS_HELP)
+    benefits_title = models.CharField(_("benefits heading"), max_length=120)
+    benefits = models.TextField(
+        _("what partners get"),
+        help_text=_("One benefit per line, shown beside the application form."),
+    )
+    onboarding_days = models.PositiveSmallIntegerField(
+        _("onboarding target (days)"), default=60, help_text=_("The domain source's expectation: 60 days.")
+    )
+    referral_share_percent = models.PositiveSmallIntegerField(
+        _("share of partners from referrals (%)"), default=44
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("programme story")
+        verbose_name_plural = _("programme story")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="partners_programme_story_single"),
+            models.CheckConstraint(
+                condition=Q(referral_share_percent__lte=100), name="partners_story_referral_share_max_100"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    def filled(self, field: str) -> str:
+        return StoryText.fill(getattr(self, field), self)
+
+    def benefit_list(self) -> list[str]:
+        return [line.strip() for line in self.filled("benefits").splitlines() if line.strip()]
+
+
+class PartnerTypeStory(models.Model):
+    """What one partner type is for and what it gets, on the landing and application pages."""
+
+    partner_type = models.CharField(
+        _("partner type"), max_length=20, choices=PartnerType.choices, unique=True
+    )
+    landing_text = models.TextField(_("landing page text"), help_text=StoryText.TOKENS_HELP)
+    audience = models.TextField(
+        _("who it is for"), help_text=_("Shown under the type on the application form.")
+    )
+    benefits = models.TextField(_("benefits"), help_text=_("One benefit per line."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "partner_type"]
+        verbose_name = _("partner type story")
+        verbose_name_plural = _("partner type stories")
+
+    def __str__(self):
+        return str(self.get_partner_type_display())
+
+    def benefit_list(self) -> list[str]:
+        return [line.strip() for line in self.benefits.splitlines() if line.strip()]
+
+
+class LandingSection(models.Model):
+    """A further section of the public landing page (under the partner types)."""
+
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("text"), help_text=StoryText.TOKENS_HELP)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("landing page section")
+        verbose_name_plural = _("landing page sections")
+
+    def __str__(self):
+        return self.title
+
+
+class FAQ(models.Model):
+    """A question prospects ask, answered on the landing page."""
+
+    question = models.CharField(_("question"), max_length=200)
+    answer = models.TextField(_("answer"), help_text=StoryText.TOKENS_HELP)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("FAQ")
+        verbose_name_plural = _("FAQs")
+
+    def __str__(self):
+        return self.question

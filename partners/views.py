@@ -19,7 +19,15 @@ from partners import queries, services
 from partners.filters import DirectoryFilterSet
 from partners.forms import ApplicationForm, InviteForm, ProfileForm, RoleForm, invitation_initial
 from partners.images import resized_logo
-from partners.models import Capability, Industry, Invitation, Membership, Partner, ReferralLink
+from partners.models import (
+    Capability,
+    Industry,
+    Invitation,
+    Membership,
+    Partner,
+    PartnerTypeStory,
+    ReferralLink,
+)
 from partners.services import RecruitmentError
 from prm.access.adapters import (
     INVITATION_SESSION_KEY,
@@ -194,9 +202,20 @@ def apply(request):
     return render(
         request,
         "partners/apply.html",
-        {"form": form, "referral": referral_link, "prospect": prospect},
+        {"form": form, "referral": referral_link, "prospect": prospect, **_apply_story()},
         status=status,
     )
+
+
+def _apply_story() -> dict:
+    """The programme's story on the form: the introduction, each type's audience and
+    benefits, and what partners get (records edited in the admin, figures filled in)."""
+    story = queries.programme_story()
+    return {
+        "story": story,
+        "apply_intro": story.filled("apply_intro") if story else "",
+        "type_stories": list(PartnerTypeStory.objects.all()),
+    }
 
 
 @require_GET
