@@ -907,7 +907,7 @@ class LandingSection(models.Model):
     title = models.CharField(_("title"), max_length=160)
     body = models.TextField(_("text"), help_text=StoryText.TOKENS_HELP)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_published = models.BooleanField(_("published"), default=True)
+    is_published = models.BooleanField(_("shown on the landing page"), default=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -924,7 +924,7 @@ class FAQ(models.Model):
     question = models.CharField(_("question"), max_length=200)
     answer = models.TextField(_("answer"), help_text=StoryText.TOKENS_HELP)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_published = models.BooleanField(_("published"), default=True)
+    is_published = models.BooleanField(_("shown on the landing page"), default=True)
 
     class Meta:
         ordering = ["position", "id"]

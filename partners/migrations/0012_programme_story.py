@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('answer_ja', models.TextField(help_text='You may write {onboarding_days} and {referral_share} where the figures belong.', null=True, verbose_name='answer')),
                 ('answer_en', models.TextField(help_text='You may write {onboarding_days} and {referral_share} where the figures belong.', null=True, verbose_name='answer')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('is_published', models.BooleanField(default=True, verbose_name='published')),
+                ('is_published', models.BooleanField(default=True, verbose_name='shown on the landing page')),
             ],
             options={
                 'verbose_name': 'FAQ',
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('body_ja', models.TextField(help_text='You may write {onboarding_days} and {referral_share} where the figures belong.', null=True, verbose_name='text')),
                 ('body_en', models.TextField(help_text='You may write {onboarding_days} and {referral_share} where the figures belong.', null=True, verbose_name='text')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('is_published', models.BooleanField(default=True, verbose_name='published')),
+                ('is_published', models.BooleanField(default=True, verbose_name='shown on the landing page')),
             ],
             options={
                 'verbose_name': 'landing page section',
