@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone
@@ -383,6 +383,11 @@ def _same_reading(qs, field: str, key: str):
     return qs.annotate(_key=Replace(field, Value(" "), Value(""))).filter(_key__iexact=key)
 
 
+def _by_domain_or_reading(qs, reading_field: str, domain: str, key: str):
+    same_reading = _same_reading(qs, reading_field, key).values("pk") if key else qs.none().values("pk")
+    return qs.filter(Q(domain=domain) | Q(pk__in=same_reading))
+
+
 def prospect_duplicates(*, name: str, reading: str, domain: str, exclude_pk: int | None = None) -> list[str]:
     """Why a company would be a duplicate: an existing partner, application or prospect with
     the same domain or the same reading (as `fill_reading` stores it). Empty when new."""
@@ -400,18 +405,18 @@ def prospect_duplicates(*, name: str, reading: str, domain: str, exclude_pk: int
             "name", flat=True
         )[:3]:
             found.append(_("%(name)s is already a partner with the same reading.") % {"name": partner_name})
-    applications = Application.objects.exclude(status=Application.Status.WITHDRAWN)
-    by_domain = applications.filter(domain=domain)
-    by_reading = _same_reading(applications, "company_name_kana", key) if key else applications.none()
-    for company, status in (by_domain | by_reading).values_list("company_name", "status")[:3]:
+    applications = _by_domain_or_reading(
+        Application.objects.exclude(status=Application.Status.WITHDRAWN), "company_name_kana", domain, key
+    )
+    for company, status in applications.values_list("company_name", "status")[:3]:
         found.append(
             _("%(name)s has already applied (%(status)s).")
             % {"name": company, "status": Application.Status(status).label}
         )
-    prospects = Prospect.objects.exclude(pk=exclude_pk)
-    by_domain = prospects.filter(domain=domain)
-    by_reading = _same_reading(prospects, "name_kana", key) if key else prospects.none()
-    for prospect_name, owner in (by_domain | by_reading).values_list("name", "owner__email")[:3]:
+    others = Prospect.objects.exclude(pk=exclude_pk) if exclude_pk else Prospect.objects.all()
+    for prospect_name, owner in _by_domain_or_reading(others, "name_kana", domain, key).values_list(
+        "name", "owner__email"
+    )[:3]:
         found.append(
             _("%(name)s is already a prospect (owner: %(owner)s).") % {"name": prospect_name, "owner": owner}
         )
@@ -558,10 +563,10 @@ def prospect_by_invitation(token: str) -> Prospect | None:
         )
     except signing.BadSignature:
         return None
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not isinstance(value.get("p"), int):
         return None
     prospect = (
-        Prospect.objects.filter(pk=value.get("p"), stage=Prospect.Stage.INVITED)
+        Prospect.objects.filter(pk=value["p"], stage=Prospect.Stage.INVITED)
         .select_related("invited_by")
         .prefetch_related("industries", "capabilities")
         .first()
