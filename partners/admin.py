@@ -187,15 +187,22 @@ class IdealProfileAdmin(AuditedAdminMixin, TranslationAdmin):
         rescore_applications.delay_on_commit()
 
 
-class ApplicationEventInline(admin.TabularInline):
-    model = ApplicationEvent
+class HistoryInline(admin.TabularInline):
+    """A record's history: shown, never written here (the services write it)."""
+
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "note"]
-    readonly_fields = fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ApplicationEventInline(HistoryInline):
+    model = ApplicationEvent
+    fields = ["created_at", "kind", "actor", "from_status", "to_status", "note"]
 
 
 @admin.register(Application)
@@ -324,15 +331,9 @@ class InvitationAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
         return False  # invitations are issued by the team page and by approval (they send the mail)
 
 
-class ProspectActivityInline(admin.TabularInline):
+class ProspectActivityInline(HistoryInline):
     model = ProspectActivity
-    extra = 0
-    can_delete = False
     fields = ["on", "kind", "actor", "from_stage", "to_stage", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Prospect)

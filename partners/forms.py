@@ -167,6 +167,23 @@ class ApplicationForm(forms.ModelForm):
         return data
 
 
+class OptionalLookupsForm(forms.Form):
+    """Industries and capabilities, both optional (a partner's profile, a prospect)."""
+
+    industries = LookupMultipleChoiceField(
+        label=_("Industries"),
+        queryset=Industry.objects.active(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+    capabilities = LookupMultipleChoiceField(
+        label=_("Capabilities"),
+        queryset=Capability.objects.active(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+
+
 def invitation_initial(prospect: Prospect) -> dict:
     """What the manager knows of an invited company, to pre-fill its application."""
     return {
@@ -189,20 +206,7 @@ def staff_managers():
     ).distinct()
 
 
-class ProspectForm(forms.ModelForm):
-    industries = LookupMultipleChoiceField(
-        label=_("Industries"),
-        queryset=Industry.objects.active(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        required=False,
-    )
-    capabilities = LookupMultipleChoiceField(
-        label=_("Capabilities"),
-        queryset=Capability.objects.active(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        required=False,
-    )
-
+class ProspectForm(OptionalLookupsForm, forms.ModelForm):
     class Meta:
         model = Prospect
         fields = [
@@ -330,19 +334,7 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class ProfileForm(forms.ModelForm):
-    industries = LookupMultipleChoiceField(
-        label=_("Industries"),
-        queryset=Industry.objects.active(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        required=False,
-    )
-    capabilities = LookupMultipleChoiceField(
-        label=_("Capabilities"),
-        queryset=Capability.objects.active(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        required=False,
-    )
+class ProfileForm(OptionalLookupsForm, forms.ModelForm):
     website = WebURLFormField(label=_("Website"), required=False)
     logo = forms.ImageField(
         label=_("Logo"),

@@ -14,6 +14,16 @@ from prm.models import PartnerScopedQuerySet
 from prm.text.weburl import WebURLField, web_url_constraint
 
 
+def with_name_reading(company, save_kwargs: dict) -> dict:
+    """Fill `name_kana` from `name` before a save (a partner's or a prospect's), and save it
+    with the name when only some fields are saved."""
+    fill_reading(company, "name", "name_kana")
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None and "name" in update_fields:
+        return {**save_kwargs, "update_fields": {*update_fields, "name_kana"}}
+    return save_kwargs
+
+
 class PartnerType(models.TextChoices):
     """The three kinds of partner from the domain source (販売拡大 / 配送と実装 / ソリューション・サポート・メンテナンス)."""
 
@@ -179,11 +189,7 @@ class Partner(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        fill_reading(self, "name", "name_kana")
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_kana"}
-        super().save(*args, **kwargs)
+        super().save(*args, **with_name_reading(self, kwargs))
 
     @property
     def in_portal(self) -> bool:
@@ -769,11 +775,7 @@ class Prospect(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        fill_reading(self, "name", "name_kana")
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_kana"}
-        super().save(*args, **kwargs)
+        super().save(*args, **with_name_reading(self, kwargs))
 
     @property
     def is_open(self) -> bool:
