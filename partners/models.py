@@ -322,6 +322,30 @@ class IdealProfile(models.Model):
         return self.name
 
 
+def best_profile_field():
+    """The ideal profile an application or a prospect fits best (partners.scoring)."""
+    return models.ForeignKey(
+        IdealProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("best-matching profile"),
+    )
+
+
+def inviting_user_field():
+    """The manager whose invitation brought a prospect or its application."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+
+
 class ReferralLinkQuerySet(PartnerScopedQuerySet):
     partner_lookup = "partner"
 
@@ -453,14 +477,7 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=_("referral link"),
     )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
+    invited_by = inviting_user_field()
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
     consent_at = models.DateTimeField(_("consent given"))
     status = models.CharField(
@@ -475,14 +492,7 @@ class Application(models.Model):
         verbose_name=_("assigned reviewer"),
     )
     fit_score = models.PositiveSmallIntegerField(_("fit score"), default=0, db_index=True)
-    fit_profile = models.ForeignKey(
-        IdealProfile,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("best-matching profile"),
-    )
+    fit_profile = best_profile_field()
     fit_reasons = models.JSONField(_("fit reasons"), default=list, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -611,14 +621,7 @@ class Invitation(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
+    invited_by = inviting_user_field()
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
@@ -728,24 +731,10 @@ class Prospect(models.Model):
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
     next_step_on = models.DateField(_("next step date"), null=True, blank=True, db_index=True)
     fit_score = models.PositiveSmallIntegerField(_("fit score"), default=0)
-    fit_profile = models.ForeignKey(
-        IdealProfile,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("best-matching profile"),
-    )
+    fit_profile = best_profile_field()
     fit_reasons = models.JSONField(_("fit reasons"), default=list, blank=True)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
+    invited_by = inviting_user_field()
     invitation_message = models.TextField(_("personal message"), blank=True)
     application = models.OneToOneField(
         Application,
