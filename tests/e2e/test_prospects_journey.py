@@ -22,6 +22,7 @@ def test_a_manager_invites_a_prospect_whose_application_arrives_prefilled(browse
     from django.core import mail
     from django.core.cache import cache
 
+    from incentives.models import Tier
     from partners.models import Application, Prospect, Source
     from partners.views import rate_limit_key
     from prm.models import CHANNEL_MANAGERS
@@ -94,4 +95,20 @@ def test_a_manager_invites_a_prospect_whose_application_arrives_prefilled(browse
     assert page.get_by_test_id("stage").inner_text() == "申請済み"
     assert page.get_by_test_id("application-link").is_visible()
     assert Prospect.objects.get().application == application
+
+    # 5. The programme's story and the tiers' benefits on the landing page, in both languages.
+    Tier.objects.create(rank=0, name_ja="レジスタード", name_en="Registered", protection_days=30)
+    Tier.objects.create(rank=1, name_ja="ゴールド", name_en="Gold", protection_days=90, mdf_budget=2_000_000)
+    for language, title in (
+        ("ja", "パートナーとして、私たちと一緒に成長しませんか"),
+        ("en", "Grow with us as a partner"),
+    ):
+        landing = axe.new_context(browser, language=language)
+        landing.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        home = landing.new_page()
+        home.goto(f"{live_server.url}/")
+        assert home.get_by_test_id("story-title").inner_text() == title
+        assert home.get_by_test_id("tier-benefits").is_visible()
+        _no_violations(home)
+        landing.close()
     context.close()
