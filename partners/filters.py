@@ -159,7 +159,7 @@ class ProspectFilterSet(django_filters.FilterSet):
         method="filter_stage",
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=User.objects.none(), empty_label=_("Everyone")
+        label=pgettext_lazy("prospect", "Owner"), queryset=User.objects.none(), empty_label=_("Everyone")
     )
     overdue = django_filters.BooleanFilter(
         label=_("Next step overdue"),

@@ -723,7 +723,7 @@ class Prospect(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("prospect", "owner"),
     )
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.IDENTIFIED, db_index=True

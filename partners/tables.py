@@ -1,6 +1,7 @@
 """Column definitions of the partners app's staff tables (HTML and CSV: prm.exports.columns)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.exports.columns import Column
 
@@ -32,7 +33,7 @@ PROSPECT_COLUMNS = [
     Column(_("Partner type"), lambda p: p.get_partner_type_display()),
     Column(_("Stage"), lambda p: p.get_stage_display()),
     Column(_("Fit score"), lambda p: p.fit_score, cell=CELLS + "fit.html", css="text-end"),
-    Column(_("Owner"), lambda p: p.owner.get_full_name() or p.owner.email),
+    Column(pgettext_lazy("prospect", "Owner"), lambda p: p.owner.get_full_name() or p.owner.email),
     Column(
         _("Next step"),
         lambda p: f"{p.next_step_on.isoformat()} {p.next_step}".strip() if p.next_step_on else p.next_step,
