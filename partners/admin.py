@@ -456,17 +456,24 @@ class PartnerTypeStoryAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdm
     readonly_fields = ["preview_links"]
 
 
-@admin.register(LandingSection)
-class LandingSectionAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdmin):
-    list_display = ["title", "position", "is_published"]
+class LandingPartAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdmin):
+    """A section or an FAQ: its two texts, ordered and shown or hidden from the list."""
+
+    texts: tuple[str, str]
     list_editable = ["position", "is_published"]
-    fields = ["preview_links", "title", "body", "position", "is_published"]
     readonly_fields = ["preview_links"]
+
+    def get_fields(self, request, obj=None):
+        return ["preview_links", *self.texts, "position", "is_published"]
+
+
+@admin.register(LandingSection)
+class LandingSectionAdmin(LandingPartAdmin):
+    texts = ("title", "body")
+    list_display = ["title", "position", "is_published"]
 
 
 @admin.register(FAQ)
-class FAQAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdmin):
+class FAQAdmin(LandingPartAdmin):
+    texts = ("question", "answer")
     list_display = ["question", "position", "is_published"]
-    list_editable = ["position", "is_published"]
-    fields = ["preview_links", "question", "answer", "position", "is_published"]
-    readonly_fields = ["preview_links"]

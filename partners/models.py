@@ -892,16 +892,24 @@ class PartnerTypeStory(models.Model):
         return [line.strip() for line in self.benefits.splitlines() if line.strip()]
 
 
-class LandingSection(models.Model):
-    """A further section of the public landing page (under the partner types)."""
+class LandingPart(models.Model):
+    """A part of the landing page a manager adds, orders and hides."""
 
-    title = models.CharField(_("title"), max_length=160)
-    body = models.TextField(_("text"), help_text=StoryText.TOKENS_HELP)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_published = models.BooleanField(_("shown on the landing page"), default=True)
 
     class Meta:
+        abstract = True
         ordering = ["position", "id"]
+
+
+class LandingSection(LandingPart):
+    """A further section of the public landing page (under the partner types)."""
+
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("text"), help_text=StoryText.TOKENS_HELP)
+
+    class Meta(LandingPart.Meta):
         verbose_name = _("landing page section")
         verbose_name_plural = _("landing page sections")
 
@@ -909,16 +917,13 @@ class LandingSection(models.Model):
         return self.title
 
 
-class FAQ(models.Model):
+class FAQ(LandingPart):
     """A question prospects ask, answered on the landing page."""
 
     question = models.CharField(_("question"), max_length=200)
     answer = models.TextField(_("answer"), help_text=StoryText.TOKENS_HELP)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_published = models.BooleanField(_("shown on the landing page"), default=True)
 
-    class Meta:
-        ordering = ["position", "id"]
+    class Meta(LandingPart.Meta):
         verbose_name = _("FAQ")
         verbose_name_plural = _("FAQs")
 

@@ -117,3 +117,23 @@ def test_the_preview_is_for_staff_who_may_view_the_story(world, client_for):
     assert client_for(None).get(url).status_code == 302
     finance = UserFactory(email="finance-nobody@example.test", is_staff=True)
     assert client_for(finance).get(url).status_code == 403
+
+
+def test_the_admin_edits_both_languages_and_links_the_preview(world, client_for):
+    client = client_for(world.manager_a)
+    body = client.get("/admin/partners/faq/add/").getvalue().decode()
+    assert 'name="question_ja"' in body and 'name="answer_en"' in body
+    response = client.post(
+        "/admin/partners/faq/add/",
+        {
+            "question_ja": "費用は？",
+            "question_en": "Cost?",
+            "answer_ja": "無料です。",
+            "answer_en": "Free.",
+            "position": 0,
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302 and FAQ.objects.get().question_en == "Cost?"
+    body = client.get("/admin/partners/programmestory/1/change/").getvalue().decode()
+    assert 'name="hero_title_en"' in body and "preview/?lang=en" in body
