@@ -206,10 +206,17 @@ def test_a_rejected_application_declines_its_prospect_and_manual_stages_are_guar
     assert prospect.stage == "contacted" and prospect.next_step_overdue
 
 
-def test_the_staff_pipeline_filters_and_creates_with_a_clear_duplicate_message(world, client_for):
+def test_the_staff_pipeline_filters_and_creates_with_a_clear_duplicate_message(
+    world, client_for, django_assert_max_num_queries
+):
     client = client_for(world.manager_a)
     _prospect(world, next_step_on=timezone.localdate() - timedelta(days=2))
     _prospect(world, name="Beta KK", domain="beta.example.jp", stage="contacted")
+    client.get("/staff/recruitment/prospects/")  # warm the session and the menus
+    for n in range(5):
+        _prospect(world, name=f"Extra {n}", domain=f"extra{n}.example.jp", owner=world.manager_other)
+    with django_assert_max_num_queries(6):  # the same for 2 or 7 rows: no query per row
+        assert client.get("/staff/recruitment/prospects/").status_code == 200
     with translation.override("en"):
         body = (
             client.get("/staff/recruitment/prospects/?overdue=true", HTTP_ACCEPT_LANGUAGE="en")
@@ -228,4 +235,4 @@ def test_the_staff_pipeline_filters_and_creates_with_a_clear_duplicate_message(w
         },
     )
     assert response.status_code == 200 and "Beta KK" in response.getvalue().decode()
-    assert Prospect.objects.count() == 2
+    assert Prospect.objects.count() == 7
