@@ -1,20 +1,31 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 from modeltranslation.admin import TranslationAdmin
 
 from partners import services
 from partners.models import (
+    FAQ,
     Application,
     ApplicationEvent,
     Capability,
     IdealProfile,
     Industry,
     Invitation,
+    LandingSection,
     Membership,
     Partner,
+    PartnerTypeStory,
+    ProgrammeStory,
+    Prospect,
+    ProspectActivity,
     ReferralLink,
 )
 from partners.scoring import reason_text
@@ -176,15 +187,22 @@ class IdealProfileAdmin(AuditedAdminMixin, TranslationAdmin):
         rescore_applications.delay_on_commit()
 
 
-class ApplicationEventInline(admin.TabularInline):
-    model = ApplicationEvent
+class HistoryInline(admin.TabularInline):
+    """A record's history: shown, never written here (the services write it)."""
+
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "note"]
-    readonly_fields = fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ApplicationEventInline(HistoryInline):
+    model = ApplicationEvent
+    fields = ["created_at", "kind", "actor", "from_status", "to_status", "note"]
 
 
 @admin.register(Application)
@@ -214,6 +232,7 @@ class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "fit_profile",
         "fit_explained",
         "referral",
+        "invited_by",
         "language",
         "consent_at",
         "decided_at",
@@ -310,3 +329,151 @@ class InvitationAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # invitations are issued by the team page and by approval (they send the mail)
+
+
+class ProspectActivityInline(HistoryInline):
+    model = ProspectActivity
+    fields = ["on", "kind", "actor", "from_stage", "to_stage", "note"]
+
+
+@admin.register(Prospect)
+class ProspectAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Added, logged and invited on the staff pages (duplicate checks, stages, the e-mail);
+    the admin corrects the owner, the next step and the notes."""
+
+    list_display = ["name", "domain", "partner_type", "stage", "fit_score", "owner", "next_step_on"]
+    list_filter = ["stage", "partner_type", "country"]
+    search_fields = ["name", "name_kana", "domain", "contact_email"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    fields = [
+        "name",
+        "name_kana",
+        "domain",
+        "partner_type",
+        "country",
+        "company_size",
+        "stage",
+        "fit_score",
+        "fit_profile",
+        "fit_explained",
+        "owner",
+        "next_step",
+        "next_step_on",
+        "notes",
+        "contact_name",
+        "contact_email",
+        "invited_at",
+        "invited_by",
+        "application",
+        "created_at",
+    ]
+    readonly_fields = [
+        "name",
+        "name_kana",
+        "domain",
+        "partner_type",
+        "country",
+        "company_size",
+        "stage",
+        "fit_score",
+        "fit_profile",
+        "fit_explained",
+        "contact_name",
+        "contact_email",
+        "invited_at",
+        "invited_by",
+        "application",
+        "created_at",
+    ]
+    inlines = [ProspectActivityInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("fit reasons"))
+    def fit_explained(self, obj):
+        return "; ".join(reason_text(r) for r in obj.fit_reasons) or "—"
+
+
+# --- the programme's story ------------------------------------------------------------
+
+
+class StoryPreviewMixin:
+    """Links to the landing page as these records make it, in each language (a staff user
+    who may view the story: anyone else gets a 403)."""
+
+    @admin.display(description=_("preview"))
+    def preview_links(self, obj=None):
+        url = reverse("admin:partners_programmestory_preview")
+        return format_html_join(
+            " · ",
+            '<a href="{}?lang={}" target="_blank" rel="noopener">{}</a>',
+            [(url, "ja", _("Landing page in Japanese")), (url, "en", _("Landing page in English"))],
+        )
+
+
+@admin.register(ProgrammeStory)
+class ProgrammeStoryAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdmin):
+    fields = [
+        "preview_links",
+        "hero_title",
+        "hero_lead",
+        "apply_intro",
+        "benefits_title",
+        "benefits",
+        "onboarding_days",
+        "referral_share_percent",
+    ]
+    readonly_fields = ["preview_links"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ProgrammeStory.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the pages need it: edit it instead
+
+    def get_urls(self):
+        preview = path(
+            "preview/", self.admin_site.admin_view(self.preview), name="partners_programmestory_preview"
+        )
+        return [preview, *super().get_urls()]
+
+    def preview(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        language = request.GET.get("lang") if request.GET.get("lang") in ("ja", "en") else "ja"
+        with translation.override(language):
+            response = render(request, "prm/landing.html", {"preview": True})
+        response.headers["Content-Language"] = language
+        return response
+
+
+@admin.register(PartnerTypeStory)
+class PartnerTypeStoryAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdmin):
+    list_display = ["__str__", "position"]
+    fields = ["preview_links", "partner_type", "position", "landing_text", "audience", "benefits"]
+    readonly_fields = ["preview_links"]
+
+
+class LandingPartAdmin(StoryPreviewMixin, AuditedAdminMixin, TranslationAdmin):
+    """A section or an FAQ: its two texts, ordered and shown or hidden from the list."""
+
+    texts: tuple[str, str]
+    list_editable = ["position", "is_published"]
+    readonly_fields = ["preview_links"]
+
+    def get_fields(self, request, obj=None):
+        return ["preview_links", *self.texts, "position", "is_published"]
+
+
+@admin.register(LandingSection)
+class LandingSectionAdmin(LandingPartAdmin):
+    texts = ("title", "body")
+    list_display = ["title", "position", "is_published"]
+
+
+@admin.register(FAQ)
+class FAQAdmin(LandingPartAdmin):
+    texts = ("question", "answer")
+    list_display = ["question", "position", "is_published"]

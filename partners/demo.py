@@ -17,6 +17,8 @@ from partners.models import (
     Membership,
     Partner,
     PartnerType,
+    Prospect,
+    ProspectActivity,
     ReferralLink,
     Source,
 )
@@ -207,6 +209,7 @@ def seed(stdout) -> None:
     _ideal_profiles(industries, capabilities)
     links = _referral_links(partners)
     _applications(links, industries, capabilities)
+    _prospects(industries, capabilities)
 
 
 def _member(user, partner, role):
@@ -530,3 +533,115 @@ def _applications(links, industries, capabilities):
         # Clicks: a few per application that came through the link, plus idle visits.
         clicks = link.applications.count() * 4 + rng.randint(3, 15)
         ReferralLink.objects.filter(pk=link.pk).update(clicks=clicks)
+
+
+# Prospects a manager is recruiting: (name, domain, type, size, industries, capabilities,
+# stage, days until the next step (negative: overdue), next step, notes).
+PROSPECTS = [
+    (
+        "株式会社さくらネットワークス",
+        "sakura-networks.example.jp",
+        "sales",
+        "3",
+        ["telecom"],
+        ["resale"],
+        "identified",
+        7,
+        "展示会のリストから担当者を特定",
+        "Japan IT Week のブースで名刺交換",
+    ),
+    (
+        "北斗システムズ株式会社",
+        "hokuto-systems.example.jp",
+        "delivery",
+        "3",
+        ["manufacturing", "logistics"],
+        ["integration", "cloud-migration"],
+        "contacted",
+        -2,
+        "導入事例の資料を送る",
+        "製造業向けの SI 実績が豊富",
+    ),
+    (
+        "Blue Harbor Consulting Ltd.",
+        "blueharbor.example.com",
+        "solution",
+        "2",
+        ["finance"],
+        ["consulting", "support-24x7"],
+        "interested",
+        3,
+        "Partner programme call with their CEO",
+        "",
+    ),
+    (
+        "株式会社みなと情報サービス",
+        "minato-joho.example.jp",
+        "solution",
+        "2",
+        ["public"],
+        ["helpdesk", "support-24x7"],
+        "invited",
+        10,
+        "申請が届いたか確認する",
+        "自治体向けヘルプデスクの実績あり",
+    ),
+    (
+        "有限会社つばさソフト",
+        "tsubasa-soft.example.jp",
+        "sales",
+        "1",
+        ["retail"],
+        ["resale"],
+        "declined",
+        None,
+        "",
+        "現時点では自社製品に専念したいとのこと",
+    ),
+]
+
+
+def _prospects(industries, capabilities):
+    manager = User.objects.get(email="manager@example.com")
+    manager2 = User.objects.get(email="manager2@example.com")
+    profiles = list(services.active_profiles())
+    today = timezone.localdate()
+    for n, (name, domain, ptype, size, inds, caps, stage, days, step, notes) in enumerate(PROSPECTS):
+        owner = manager2 if domain.endswith(".com") else manager
+        invited = stage == Prospect.Stage.INVITED
+        prospect, _ = Prospect.objects.update_or_create(
+            domain=domain,
+            defaults={
+                "name": name,
+                "partner_type": ptype,
+                "country": "JP",
+                "company_size": size,
+                "owner": owner,
+                "stage": stage,
+                "next_step": step,
+                "next_step_on": today + timedelta(days=days) if days is not None else None,
+                "notes": notes,
+                "contact_name": "高橋 直子" if invited else "",
+                "contact_email": f"naoko.takahashi@{domain}" if invited else "",
+                "invited_at": timezone.now() - timedelta(days=2) if invited else None,
+                "invited_by": owner if invited else None,
+                "invitation_message": "先日はお時間をいただきありがとうございました。" if invited else "",
+                "created_at": timezone.now() - timedelta(days=20 + 5 * n),
+            },
+        )
+        prospect.industries.set([industries[code] for code in inds])
+        prospect.capabilities.set([capabilities[code] for code in caps])
+        services.prospect_score(prospect=prospect, profiles=profiles)
+        ProspectActivity.objects.update_or_create(
+            prospect=prospect,
+            kind=ProspectActivity.Kind.STAGE,
+            from_stage="",
+            defaults={"to_stage": "identified", "actor": owner, "on": today - timedelta(days=20 + 5 * n)},
+        )
+        if stage != "identified":
+            ProspectActivity.objects.update_or_create(
+                prospect=prospect,
+                kind=ProspectActivity.Kind.STAGE,
+                from_stage="identified",
+                defaults={"to_stage": stage, "actor": owner, "on": today - timedelta(days=2), "note": notes},
+            )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from partners.services import PROSPECT_INVITATION_DAYS
 from prm.models import User
 from prm.notifications.emails import send_templated_mail, templates
 
@@ -53,3 +54,20 @@ def partner_status(partner, user_ids, event: str) -> None:
             language=user.language,
             context={**context, "user": user},
         )
+
+
+def prospect_invitation(prospect, token: str) -> None:
+    """The manager's personal invitation: the link pre-fills the application form."""
+    url = settings.SITE_URL + reverse("partners:apply_invited", kwargs={"token": token})
+    inviter = prospect.invited_by.get_full_name() or prospect.invited_by.email if prospect.invited_by else ""
+    send(
+        template="prospect_invitation",
+        to=prospect.contact_email,
+        language=prospect.language,
+        context={
+            "prospect": prospect,
+            "url": url,
+            "inviter": inviter,
+            "valid_days": PROSPECT_INVITATION_DAYS,
+        },
+    )

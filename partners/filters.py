@@ -2,13 +2,16 @@
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
-from partners.models import Application, Industry, Partner, PartnerType, Source
+from partners.models import Application, Industry, Partner, PartnerType, Prospect, Source
 from prm.i18n.kana import kana_order, normalise, to_katakana
+from prm.models import CHANNEL_MANAGERS, User
 
 
 class ApplicationFilterSet(django_filters.FilterSet):
@@ -143,4 +146,60 @@ class PartnerFilterSet(django_filters.FilterSet):
             Q(name__icontains=value.strip())
             | Q(name__icontains=text)
             | Q(name_kana__icontains=to_katakana(text))
+        )
+
+
+class ProspectFilterSet(django_filters.FilterSet):
+    """The prospect pipeline: open prospects, the most urgent next step first."""
+
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"),
+        choices=[("all", _("All")), *Prospect.Stage.choices],
+        empty_label=pgettext_lazy("prospect", "Open"),
+        method="filter_stage",
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=pgettext_lazy("prospect", "Owner"), queryset=User.objects.none(), empty_label=_("Everyone")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Next step overdue"),
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes"))]),
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+
+    class Meta:
+        model = Prospect
+        fields = ["stage", "owner", "overdue", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = self.form.fields["owner"]
+        owner.queryset = User.objects.filter(
+            Q(groups__name=CHANNEL_MANAGERS) | Q(is_superuser=True), is_staff=True
+        ).distinct()
+        owner.label_from_instance = lambda user: user.get_full_name() or user.email
+
+    @property
+    def qs(self):
+        valid = self.is_bound and self.form.is_valid()
+        qs = super().qs if valid else self.queryset.all()
+        if not (valid and self.form.cleaned_data.get("stage")):
+            qs = qs.filter(stage__in=Prospect.OPEN_STAGES)
+        return qs.order_by(models.F("next_step_on").asc(nulls_last=True), "-fit_score", "-created_at")
+
+    def filter_stage(self, qs, name, value):
+        return qs if value == "all" else qs.filter(stage=value)
+
+    def filter_overdue(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(next_step_on__lt=timezone.localdate(), stage__in=Prospect.OPEN_STAGES)
+
+    def filter_q(self, qs, name, value):
+        value = normalise(value)
+        return qs.filter(
+            Q(name__icontains=value)
+            | Q(domain__icontains=value.lower())
+            | Q(name_kana__icontains=to_katakana(value))
         )

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from partners.models import (
     Membership,
     Partner,
     PartnerType,
+    Prospect,
     Source,
 )
 from partners.services import company_domain, duplicate_message, open_application_exists
@@ -47,7 +49,7 @@ class ApplicationForm(forms.ModelForm):
     )
     source = forms.ChoiceField(
         label=_("How did you hear about us?"),
-        choices=[("", "---------"), *Source.choices],
+        choices=[("", "---------"), *[c for c in Source.choices if c[0] != Source.OUTBOUND]],
         error_messages={"required": _("Tell us how you heard about us.")},
     )
     consent = forms.BooleanField(
@@ -118,11 +120,11 @@ class ApplicationForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, referral=None, **kwargs):
+    def __init__(self, *args, referral=None, prospect=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.referral = referral
-        if referral is not None:
-            # The referral decides the source; the applicant need not answer.
+        if referral is not None or prospect is not None:
+            # The referral or the invitation decides the source; the applicant need not answer.
             del self.fields["source"]
         self.fields["nickname"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["country"].initial = "JP"
@@ -165,14 +167,144 @@ class ApplicationForm(forms.ModelForm):
         return data
 
 
+class OptionalLookupsForm(forms.Form):
+    """Industries and capabilities, both optional (a partner's profile, a prospect)."""
+
+    industries = LookupMultipleChoiceField(
+        label=_("Industries"),
+        queryset=Industry.objects.active(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+    capabilities = LookupMultipleChoiceField(
+        label=_("Capabilities"),
+        queryset=Capability.objects.active(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+
+
+def invitation_initial(prospect: Prospect) -> dict:
+    """What the manager knows of an invited company, to pre-fill its application."""
+    return {
+        "company_name": prospect.name,
+        "company_name_kana": prospect.name_kana,
+        "website": f"https://{prospect.domain}",
+        "country": prospect.country,
+        "company_size": prospect.company_size,
+        "industries": list(prospect.industries.all()),
+        "capabilities": list(prospect.capabilities.all()),
+        "partner_type": prospect.partner_type,
+        "contact_name": prospect.contact_name,
+        "contact_email": prospect.contact_email,
+    }
+
+
+def staff_managers():
+    return User.objects.filter(
+        Q(groups__name=CHANNEL_MANAGERS) | Q(is_superuser=True), is_active=True, is_staff=True
+    ).distinct()
+
+
+class ProspectForm(OptionalLookupsForm, forms.ModelForm):
+    class Meta:
+        model = Prospect
+        fields = [
+            "name",
+            "name_kana",
+            "domain",
+            "partner_type",
+            "country",
+            "company_size",
+            "industries",
+            "capabilities",
+            "contact_name",
+            "contact_email",
+            "notes",
+            "owner",
+        ]
+        labels = {
+            "name_kana": _("Company name reading (katakana, optional)"),
+            "domain": _("Company domain"),
+        }
+        help_texts = {
+            "domain": _("For example example.co.jp (a website address or an e-mail address also works).")
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {"required": _("Enter the company name.")},
+            "domain": {"required": _("Enter the company's domain, such as example.co.jp.")},
+            "partner_type": {"required": _("Choose the partner type you have in mind.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_managers()
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+    def clean_domain(self):
+        domain = company_domain(self.cleaned_data["domain"])
+        if "." not in domain or not all(part for part in domain.split(".")):
+            raise forms.ValidationError(_("Enter the company's domain, such as example.co.jp."))
+        return domain
+
+    def validate_unique(self):
+        """Duplicates (by domain and by reading, against partners and applications too) are
+        the service's to find: prospect_duplicates says which company and whose."""
+
+    def prospect_data(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self.Meta.fields if f not in ("industries", "capabilities")}
+
+
+class ProspectLogForm(forms.Form):
+    on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    next_step = forms.CharField(label=_("Next step"), required=False, max_length=200)
+    next_step_on = forms.DateField(
+        label=_("Next step date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, prospect=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("Unchanged"))] + [
+            (stage.value, stage.label) for stage in Prospect.MANUAL_STAGES
+        ]
+        if prospect is not None and not self.is_bound:
+            self.initial.update(next_step=prospect.next_step, next_step_on=prospect.next_step_on)
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("The date of an activity cannot be in the future."))
+        return on
+
+
+class ProspectInviteForm(forms.Form):
+    contact_name = forms.CharField(label=_("Contact person"), max_length=150)
+    contact_email = forms.EmailField(
+        label=_("Contact e-mail"),
+        error_messages={"invalid": _("Enter a valid e-mail address, such as name@example.co.jp.")},
+    )
+    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=settings.LANGUAGES)
+    message = forms.CharField(
+        label=_("Personal message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class AssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = User.objects.filter(
-            Q(groups__name=CHANNEL_MANAGERS) | Q(is_superuser=True), is_active=True, is_staff=True
-        ).distinct()
+        self.fields["reviewer"].queryset = staff_managers()
 
 
 class NoteForm(forms.Form):
@@ -202,19 +334,7 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class ProfileForm(forms.ModelForm):
-    industries = LookupMultipleChoiceField(
-        label=_("Industries"),
-        queryset=Industry.objects.active(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        required=False,
-    )
-    capabilities = LookupMultipleChoiceField(
-        label=_("Capabilities"),
-        queryset=Capability.objects.active(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        required=False,
-    )
+class ProfileForm(OptionalLookupsForm, forms.ModelForm):
     website = WebURLFormField(label=_("Website"), required=False)
     logo = forms.ImageField(
         label=_("Logo"),

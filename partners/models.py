@@ -14,6 +14,16 @@ from prm.models import PartnerScopedQuerySet
 from prm.text.weburl import WebURLField, web_url_constraint
 
 
+def with_name_reading(company, save_kwargs: dict) -> dict:
+    """Fill `name_kana` from `name` before a save (a partner's or a prospect's), and save it
+    with the name when only some fields are saved."""
+    fill_reading(company, "name", "name_kana")
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None and "name" in update_fields:
+        return {**save_kwargs, "update_fields": {*update_fields, "name_kana"}}
+    return save_kwargs
+
+
 class PartnerType(models.TextChoices):
     """The three kinds of partner from the domain source (販売拡大 / 配送と実装 / ソリューション・サポート・メンテナンス)."""
 
@@ -179,11 +189,7 @@ class Partner(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        fill_reading(self, "name", "name_kana")
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_kana"}
-        super().save(*args, **kwargs)
+        super().save(*args, **with_name_reading(self, kwargs))
 
     @property
     def in_portal(self) -> bool:
@@ -316,6 +322,30 @@ class IdealProfile(models.Model):
         return self.name
 
 
+def best_profile_field():
+    """The ideal profile an application or a prospect fits best (partners.scoring)."""
+    return models.ForeignKey(
+        IdealProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("best-matching profile"),
+    )
+
+
+def inviting_user_field():
+    """The manager whose invitation brought a prospect or its application."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+
+
 class ReferralLinkQuerySet(PartnerScopedQuerySet):
     partner_lookup = "partner"
 
@@ -389,6 +419,8 @@ class Source(models.TextChoices):
     WEB = "web", _("Web search")
     SOCIAL = "social", _("Social media")
     OTHER = "other", _("Other")
+    # Not offered on the public form: set when the applicant came through a manager's invitation.
+    OUTBOUND = "outbound", _("Outbound (invited by a manager)")
 
 
 class Application(models.Model):
@@ -445,6 +477,7 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=_("referral link"),
     )
+    invited_by = inviting_user_field()
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
     consent_at = models.DateTimeField(_("consent given"))
     status = models.CharField(
@@ -459,14 +492,7 @@ class Application(models.Model):
         verbose_name=_("assigned reviewer"),
     )
     fit_score = models.PositiveSmallIntegerField(_("fit score"), default=0, db_index=True)
-    fit_profile = models.ForeignKey(
-        IdealProfile,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("best-matching profile"),
-    )
+    fit_profile = best_profile_field()
     fit_reasons = models.JSONField(_("fit reasons"), default=list, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -595,14 +621,7 @@ class Invitation(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
+    invited_by = inviting_user_field()
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
@@ -656,3 +675,257 @@ class Invitation(models.Model):
             "expired": _("Expired"),
             "pending": pgettext_lazy("invitation", "Pending"),
         }[self.state]
+
+
+# --- Prospects (outbound recruitment) -------------------------------------------------
+
+
+class Prospect(models.Model):
+    """A company a manager found and means to recruit, scored like an application.
+
+    It lives beside the applications because it ends in one: the invitation's signed link
+    pre-fills the public form, and the submitted application moves the prospect along.
+    """
+
+    class Stage(models.TextChoices):
+        IDENTIFIED = "identified", _("Identified")
+        CONTACTED = "contacted", _("Contacted")
+        INTERESTED = "interested", _("Interested")
+        INVITED = "invited", _("Invited to apply")
+        APPLIED = "applied", pgettext_lazy("prospect", "Applied")
+        PARTNER = "partner", _("Became a partner")
+        DECLINED = "declined", pgettext_lazy("prospect", "Declined")
+
+    # Stages a manager sets by hand; the others follow the invitation and the application.
+    MANUAL_STAGES = (Stage.IDENTIFIED, Stage.CONTACTED, Stage.INTERESTED, Stage.DECLINED)
+    OPEN_STAGES = (Stage.IDENTIFIED, Stage.CONTACTED, Stage.INTERESTED, Stage.INVITED)
+
+    name = models.CharField(_("company name"), max_length=200)
+    name_kana = models.CharField(
+        _("company name reading"),
+        max_length=200,
+        blank=True,
+        help_text=_("Katakana. Suggested from the name when left empty; used for sorting in Japanese order."),
+    )
+    domain = models.CharField(_("company domain"), max_length=253, unique=True)
+    partner_type = models.CharField(_("partner type"), max_length=20, choices=PartnerType.choices)
+    country = CountryField(_("country"), default="JP")
+    company_size = models.CharField(_("company size"), max_length=2, choices=CompanySize.choices, blank=True)
+    industries = models.ManyToManyField(Industry, blank=True, related_name="+", verbose_name=_("industries"))
+    capabilities = models.ManyToManyField(
+        Capability, blank=True, related_name="+", verbose_name=_("capabilities")
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
+    notes = models.TextField(_("notes"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("prospect", "owner"),
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.IDENTIFIED, db_index=True
+    )
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_step_on = models.DateField(_("next step date"), null=True, blank=True, db_index=True)
+    fit_score = models.PositiveSmallIntegerField(_("fit score"), default=0)
+    fit_profile = best_profile_field()
+    fit_reasons = models.JSONField(_("fit reasons"), default=list, blank=True)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    invited_by = inviting_user_field()
+    invitation_message = models.TextField(_("personal message"), blank=True)
+    application = models.OneToOneField(
+        Application,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prospect",
+        verbose_name=_("application"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("prospect")
+        verbose_name_plural = _("prospects")
+        constraints = [
+            models.CheckConstraint(condition=Q(fit_score__lte=100), name="partners_prospect_fit_max_100"),
+            models.CheckConstraint(
+                condition=~Q(stage="invited") | Q(invited_at__isnull=False),
+                name="partners_prospect_invited_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "stage"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **with_name_reading(self, kwargs))
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in self.OPEN_STAGES
+
+    @property
+    def next_step_overdue(self) -> bool:
+        return bool(self.is_open and self.next_step_on and self.next_step_on < timezone.localdate())
+
+
+class ProspectActivity(models.Model):
+    """A dated note, stage change or invitation on a prospect."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        STAGE = "stage", _("Stage change")
+        INVITED = "invited", _("Invitation sent")
+
+    prospect = models.ForeignKey(
+        Prospect, on_delete=models.CASCADE, related_name="activities", verbose_name=_("prospect")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("date"), default=timezone.localdate)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_stage = models.CharField(_("from"), max_length=20, choices=Prospect.Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Prospect.Stage.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-on", "-created_at", "-id"]
+        verbose_name = _("prospect activity")
+        verbose_name_plural = _("prospect activities")
+
+    def __str__(self):
+        return f"{self.prospect_id} {self.kind} {self.on}"
+
+
+# --- The programme's story (public pages) ---------------------------------------------
+
+
+class StoryText:
+    """Figures the texts may name: {onboarding_days} and {referral_share} are replaced with
+    the programme story's figures when shown (a figure is edited once, everywhere)."""
+
+    TOKENS_HELP = _("You may write {onboarding_days} and {referral_share} where the figures belong.")
+
+    @staticmethod
+    def fill(text: str, story: "ProgrammeStory | None") -> str:
+        if story is None:
+            return text
+        return text.replace("{onboarding_days}", str(story.onboarding_days)).replace(
+            "{referral_share}", str(story.referral_share_percent)
+        )
+
+
+class ProgrammeStory(models.Model):
+    """The programme as the public pages tell it: one record (pk 1), bilingual, in the admin."""
+
+    hero_title = models.CharField(_("landing page title"), max_length=120)
+    hero_lead = models.TextField(_("landing page introduction"), help_text=StoryText.TOKENS_HELP)
+    apply_intro = models.TextField(_("application page introduction"), help_text=StoryText.TOKENS_HELP)
+    benefits_title = models.CharField(_("benefits heading"), max_length=120)
+    benefits = models.TextField(
+        _("what partners get"),
+        help_text=_("One benefit per line, shown beside the application form."),
+    )
+    onboarding_days = models.PositiveSmallIntegerField(
+        _("onboarding target (days)"), default=60, help_text=_("The domain source's expectation: 60 days.")
+    )
+    referral_share_percent = models.PositiveSmallIntegerField(
+        _("share of partners from referrals (%)"), default=44
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("programme story")
+        verbose_name_plural = _("programme story")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="partners_programme_story_single"),
+            models.CheckConstraint(
+                condition=Q(referral_share_percent__lte=100), name="partners_story_referral_share_max_100"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    def filled(self, field: str) -> str:
+        return StoryText.fill(getattr(self, field), self)
+
+    def benefit_list(self) -> list[str]:
+        return [line.strip() for line in self.filled("benefits").splitlines() if line.strip()]
+
+
+class PartnerTypeStory(models.Model):
+    """What one partner type is for and what it gets, on the landing and application pages."""
+
+    partner_type = models.CharField(
+        _("partner type"), max_length=20, choices=PartnerType.choices, unique=True
+    )
+    landing_text = models.TextField(_("landing page text"), help_text=StoryText.TOKENS_HELP)
+    audience = models.TextField(
+        _("who it is for"), help_text=_("Shown under the type on the application form.")
+    )
+    benefits = models.TextField(_("benefits"), help_text=_("One benefit per line."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "partner_type"]
+        verbose_name = _("partner type story")
+        verbose_name_plural = _("partner type stories")
+
+    def __str__(self):
+        return str(self.get_partner_type_display())
+
+    def benefit_list(self) -> list[str]:
+        return [line.strip() for line in self.benefits.splitlines() if line.strip()]
+
+
+class LandingPart(models.Model):
+    """A part of the landing page a manager adds, orders and hides."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_published = models.BooleanField(_("shown on the landing page"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class LandingSection(LandingPart):
+    """A further section of the public landing page (under the partner types)."""
+
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("text"), help_text=StoryText.TOKENS_HELP)
+
+    class Meta(LandingPart.Meta):
+        verbose_name = _("landing page section")
+        verbose_name_plural = _("landing page sections")
+
+    def __str__(self):
+        return self.title
+
+
+class FAQ(LandingPart):
+    """A question prospects ask, answered on the landing page."""
+
+    question = models.CharField(_("question"), max_length=200)
+    answer = models.TextField(_("answer"), help_text=StoryText.TOKENS_HELP)
+
+    class Meta(LandingPart.Meta):
+        verbose_name = _("FAQ")
+        verbose_name_plural = _("FAQs")
+
+    def __str__(self):
+        return self.question

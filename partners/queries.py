@@ -20,7 +20,19 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
+from partners.models import (
+    FAQ,
+    Application,
+    LandingSection,
+    Membership,
+    Partner,
+    PartnerType,
+    PartnerTypeStory,
+    ProgrammeStory,
+    ReferralLink,
+    Source,
+    StoryText,
+)
 from prm.cache import pagecache
 from prm.models import AuditEvent, User
 from prm.tenancy import partners_for_staff
@@ -234,4 +246,33 @@ def activity_block(query: BlockQuery) -> dict:
             "%(active)s of %(partners)s partners (%(share)s%%) had a member active in the last %(days)s days."
         )
         % {**totals, "share": share, "days": ACTIVE_DAYS},
+    }
+
+
+# --- the programme's story (public pages) ---------------------------------------------
+
+
+def programme_story() -> ProgrammeStory | None:
+    return ProgrammeStory.objects.filter(pk=1).first()
+
+
+def partner_type_stories() -> dict[str, PartnerTypeStory]:
+    return {story.partner_type: story for story in PartnerTypeStory.objects.all()}
+
+
+def landing_story() -> dict:
+    """Everything the landing page tells (4 queries), the figures already in the texts."""
+    story = programme_story()
+    types = list(PartnerTypeStory.objects.all())
+    labels = dict(PartnerType.choices)
+    sections = list(LandingSection.objects.filter(is_published=True))
+    faqs = list(FAQ.objects.filter(is_published=True))
+    return {
+        "story": story,
+        "lead": story.filled("hero_lead") if story else "",
+        "types": [
+            (labels.get(t.partner_type, t.partner_type), StoryText.fill(t.landing_text, story)) for t in types
+        ],
+        "sections": [(s.title, StoryText.fill(s.body, story)) for s in sections],
+        "faqs": [(f.question, StoryText.fill(f.answer, story)) for f in faqs],
     }

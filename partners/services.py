@@ -5,8 +5,10 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -21,12 +23,15 @@ from partners.models import (
     Invitation,
     Membership,
     Partner,
+    Prospect,
+    ProspectActivity,
     ReferralLink,
     Source,
 )
 from prm.audit.log import audit
 from prm.cache import pagecache
 from prm.exports.streaming import stream_rows
+from prm.i18n.kana import suggest_reading, to_katakana
 from prm.notifications.center import notify
 
 
@@ -70,21 +75,32 @@ def active_profiles():
     return IdealProfile.objects.filter(is_active=True).prefetch_related("industries", "capabilities")
 
 
-def application_score(*, application: Application, profiles=None) -> Application:
-    """Recompute and store the fit score of one application."""
+def _store_fit(company: Application | Prospect, profiles=None) -> None:
+    """Score an application or a prospect (the same fields) and store the best fit on it."""
     fit = scoring.best_fit(
         profiles if profiles is not None else active_profiles(),
-        partner_type=application.partner_type,
-        country=application.country,
-        company_size=application.company_size,
-        industry_codes=[i.code for i in application.industries.all()],
-        capability_codes=[c.code for c in application.capabilities.all()],
+        partner_type=company.partner_type,
+        country=company.country,
+        company_size=company.company_size,
+        industry_codes=[i.code for i in company.industries.all()],
+        capability_codes=[c.code for c in company.capabilities.all()],
     )
-    application.fit_score = fit.score
-    application.fit_profile = fit.profile
-    application.fit_reasons = fit.reasons
-    application.save(update_fields=["fit_score", "fit_profile", "fit_reasons", "updated_at"])
+    company.fit_score = fit.score
+    company.fit_profile = fit.profile
+    company.fit_reasons = fit.reasons
+    company.save(update_fields=["fit_score", "fit_profile", "fit_reasons", "updated_at"])
+
+
+def application_score(*, application: Application, profiles=None) -> Application:
+    """Recompute and store the fit score of one application."""
+    _store_fit(application, profiles)
     return application
+
+
+def prospect_score(*, prospect: Prospect, profiles=None) -> Prospect:
+    """Recompute and store the fit score of one prospect, exactly as an application's."""
+    _store_fit(prospect, profiles)
+    return prospect
 
 
 def applications_rescore(*, only_open: bool = True) -> int:
@@ -96,6 +112,12 @@ def applications_rescore(*, only_open: bool = True) -> int:
     count = 0
     for application in stream_rows(qs, chunk_size=200):  # one transaction: all rescored, or none
         application_score(application=application, profiles=profiles)
+        count += 1
+    prospects = Prospect.objects.prefetch_related("industries", "capabilities")
+    if only_open:
+        prospects = prospects.filter(stage__in=Prospect.OPEN_STAGES)
+    for prospect in stream_rows(prospects, chunk_size=200):
+        prospect_score(prospect=prospect, profiles=profiles)
         count += 1
     return count
 
@@ -149,15 +171,21 @@ def application_submit(
     capabilities,
     language: str,
     referral_link: ReferralLink | None = None,
+    prospect: Prospect | None = None,
     confirm: bool = True,
 ) -> Application:
     """Record a public application, score it, and (with `confirm`) send the fixed
-    confirmation e-mail after commit."""
+    confirmation e-mail after commit. From an invitation (`prospect`, verified by
+    `prospect_by_invitation`), it is outbound, credited to the inviting manager, and the
+    prospect moves to "applied"."""
     from partners import tasks
 
     application = Application(**data, language=language, consent_at=timezone.now())
     application.domain = company_domain(application.website)
-    if referral_link is not None and referral_link.is_active:
+    if prospect is not None:
+        application.source = Source.OUTBOUND
+        application.invited_by_id = prospect.invited_by_id
+    elif referral_link is not None and referral_link.is_active:
         application.source = Source.REFERRAL
         application.referral_link = referral_link
     if open_application_exists(application.domain):
@@ -178,6 +206,8 @@ def application_submit(
         source=application.source,
         confirmation=confirm,
     )
+    if prospect is not None:
+        _prospect_applied(prospect, application)
     if confirm:
         tasks.send_application_received.delay_on_commit(application.pk)
     return application
@@ -298,6 +328,7 @@ def application_approve(*, application: Application, actor, note: str = "") -> A
     application.decided_at = timezone.now()
     application.decided_by = actor
     application.save(update_fields=["status", "partner", "decided_at", "decided_by", "updated_at"])
+    _prospect_follows(application, to_stage=Prospect.Stage.PARTNER, actor=actor)
     audit(actor=actor, action="partner.created", target=partner, application=application.pk)
     invitation_create(
         partner=partner,
@@ -323,6 +354,7 @@ def application_reject(*, application: Application, actor, reason: str, note: st
     application.decided_at = timezone.now()
     application.decided_by = actor
     application.save(update_fields=["status", "rejection_reason", "decided_at", "decided_by", "updated_at"])
+    _prospect_follows(application, to_stage=Prospect.Stage.DECLINED, actor=actor)
     tasks.send_application_rejected.delay_on_commit(application.pk)
     return application
 
@@ -333,6 +365,232 @@ def application_withdraw(*, application: Application, actor, note: str = "") -> 
     _transition(application, to_status=Application.Status.WITHDRAWN, actor=actor, note=note)
     application.save(update_fields=["status", "updated_at"])
     return application
+
+
+# --- prospects (outbound recruitment) -------------------------------------------------
+
+# Owned here: the apply view verifies the link it signs (django.core.signing).
+PROSPECT_INVITATION_SALT = "partners.prospect-invitation"
+PROSPECT_INVITATION_DAYS = 60
+
+
+def _reading_key(reading: str) -> str:
+    return to_katakana(reading).replace(" ", "").upper()
+
+
+def _same_reading(qs, field: str, key: str):
+    """Rows whose stored reading (katakana on save, prm.i18n.kana) equals `key`, spaces aside."""
+    return qs.annotate(_key=Replace(field, Value(" "), Value(""))).filter(_key__iexact=key)
+
+
+def _by_domain_or_reading(qs, reading_field: str, domain: str, key: str):
+    same_reading = _same_reading(qs, reading_field, key).values("pk") if key else qs.none().values("pk")
+    return qs.filter(Q(domain=domain) | Q(pk__in=same_reading))
+
+
+def prospect_duplicates(*, name: str, reading: str, domain: str, exclude_pk: int | None = None) -> list[str]:
+    """Why a company would be a duplicate: an existing partner, application or prospect with
+    the same domain or the same reading (as `fill_reading` stores it). Empty when new."""
+    key = _reading_key(reading or suggest_reading(name))
+    found = []
+    websites = Partner.objects.filter(website__icontains=domain).values_list("name", "website")
+    for partner_name, website in websites:
+        if company_domain(website) == domain:
+            found.append(
+                _("%(name)s is already a partner with the domain %(domain)s.")
+                % {"name": partner_name, "domain": domain}
+            )
+    if key:
+        for partner_name in _same_reading(Partner.objects.all(), "name_kana", key).values_list(
+            "name", flat=True
+        )[:3]:
+            found.append(_("%(name)s is already a partner with the same reading.") % {"name": partner_name})
+    applications = _by_domain_or_reading(
+        Application.objects.exclude(status=Application.Status.WITHDRAWN), "company_name_kana", domain, key
+    )
+    for company, status in applications.values_list("company_name", "status")[:3]:
+        found.append(
+            _("%(name)s has already applied (%(status)s).")
+            % {"name": company, "status": Application.Status(status).label}
+        )
+    others = Prospect.objects.exclude(pk=exclude_pk) if exclude_pk else Prospect.objects.all()
+    for prospect_name, owner in _by_domain_or_reading(others, "name_kana", domain, key).values_list(
+        "name", "owner__email"
+    )[:3]:
+        found.append(
+            _("%(name)s is already a prospect (owner: %(owner)s).") % {"name": prospect_name, "owner": owner}
+        )
+    return list(dict.fromkeys(found))
+
+
+def _prospect_activity(prospect, *, kind, actor, from_stage="", to_stage="", note="", on=None):
+    return ProspectActivity.objects.create(
+        prospect=prospect,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        note=note,
+        on=on or timezone.localdate(),
+    )
+
+
+def _prospect_fields(prospect: Prospect, data: dict, industries, capabilities) -> None:
+    for name, value in data.items():
+        setattr(prospect, name, value)
+    prospect.domain = company_domain(prospect.domain)
+    if not prospect.domain:
+        raise RecruitmentError(_("Enter the company's domain, such as example.co.jp."))
+    duplicates = prospect_duplicates(
+        name=prospect.name, reading=prospect.name_kana, domain=prospect.domain, exclude_pk=prospect.pk
+    )
+    if duplicates:
+        raise RecruitmentError(" ".join(duplicates))
+    try:
+        with transaction.atomic():
+            prospect.save()
+    except IntegrityError as exc:  # a concurrent prospect with the same domain
+        raise RecruitmentError(_("%(domain)s is already a prospect.") % {"domain": prospect.domain}) from exc
+    prospect.industries.set(industries)
+    prospect.capabilities.set(capabilities)
+    prospect_score(prospect=prospect)
+
+
+@transaction.atomic
+def prospect_create(*, data: dict, industries, capabilities, actor) -> Prospect:
+    """Record a target company, refused when it duplicates a partner, application or prospect."""
+    prospect = Prospect()
+    _prospect_fields(prospect, data, industries, capabilities)
+    _prospect_activity(prospect, kind=ProspectActivity.Kind.STAGE, actor=actor, to_stage=prospect.stage)
+    audit(actor=actor, action="prospect.created", target=prospect)
+    return prospect
+
+
+def _locked_prospect(prospect: Prospect) -> Prospect:
+    return Prospect.objects.select_for_update().get(pk=prospect.pk)
+
+
+@transaction.atomic
+def prospect_update(*, prospect: Prospect, data: dict, industries, capabilities, actor) -> Prospect:
+    prospect = _locked_prospect(prospect)
+    _prospect_fields(prospect, data, industries, capabilities)
+    audit(actor=actor, action="prospect.updated", target=prospect)
+    return prospect
+
+
+def _move(prospect: Prospect, *, to_stage: str, actor, note: str = "", on=None) -> None:
+    from_stage = prospect.stage
+    prospect.stage = to_stage
+    _prospect_activity(
+        prospect,
+        kind=ProspectActivity.Kind.STAGE,
+        actor=actor,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        note=note,
+        on=on,
+    )
+    audit(actor=actor, action=f"prospect.{to_stage}", target=prospect, note=note)
+
+
+@transaction.atomic
+def prospect_log(
+    *, prospect: Prospect, actor, on, note: str = "", stage: str = "", next_step: str = "", next_step_on=None
+) -> Prospect:
+    """A dated activity: a note, a stage a manager sets by hand, and the next step."""
+    prospect = _locked_prospect(prospect)
+    if stage and stage != prospect.stage:
+        if stage not in Prospect.MANUAL_STAGES or not prospect.is_open:
+            raise RecruitmentError(
+                _("This prospect is %(stage)s: its stage follows its application now.")
+                % {"stage": prospect.get_stage_display()}
+                if not prospect.is_open
+                else _("Invite the prospect to move it to that stage.")
+            )
+        _move(prospect, to_stage=stage, actor=actor, note=note.strip(), on=on)
+    elif note.strip():
+        _prospect_activity(prospect, kind=ProspectActivity.Kind.NOTE, actor=actor, note=note.strip(), on=on)
+    elif next_step_on == prospect.next_step_on and next_step == prospect.next_step:
+        raise RecruitmentError(_("Write a note, choose a stage or set the next step."))
+    prospect.next_step, prospect.next_step_on = next_step, next_step_on
+    prospect.save(update_fields=["stage", "next_step", "next_step_on", "updated_at"])
+    audit(actor=actor, action="prospect.logged", target=prospect)
+    return prospect
+
+
+@transaction.atomic
+def prospect_invite(
+    *, prospect: Prospect, actor, contact_name: str, contact_email: str, language: str, message: str = ""
+) -> Prospect:
+    """Send the contact a personal invitation to apply (again: a new link, the old one stops)."""
+    from partners import tasks
+
+    prospect = _locked_prospect(prospect)
+    if not prospect.is_open:
+        raise RecruitmentError(
+            _("This prospect is %(stage)s and can no longer be invited.")
+            % {"stage": prospect.get_stage_display()}
+        )
+    prospect.contact_name, prospect.contact_email = contact_name, contact_email
+    prospect.language, prospect.invitation_message = language, message.strip()
+    prospect.invited_at, prospect.invited_by = timezone.now(), actor
+    if prospect.stage != Prospect.Stage.INVITED:
+        _move(prospect, to_stage=Prospect.Stage.INVITED, actor=actor)
+    _prospect_activity(
+        prospect, kind=ProspectActivity.Kind.INVITED, actor=actor, note=f"{contact_name} <{contact_email}>"
+    )
+    prospect.save()
+    audit(actor=actor, action="prospect.invitation_sent", target=prospect)
+    tasks.send_prospect_invitation.delay_on_commit(prospect.pk, prospect.invited_at.isoformat())
+    return prospect
+
+
+def prospect_invitation_token(prospect: Prospect) -> str:
+    """The signed value of the invitation link: the prospect and the time of this invitation
+    (a newer invitation makes older links stop working)."""
+    assert prospect.invited_at is not None
+    return signing.dumps(
+        {"p": prospect.pk, "at": prospect.invited_at.isoformat()}, salt=PROSPECT_INVITATION_SALT
+    )
+
+
+def prospect_by_invitation(token: str) -> Prospect | None:
+    """The invited prospect of a link, or None when it was tampered with, has expired, was
+    replaced by a newer invitation, or the prospect has applied or declined since."""
+    try:
+        value = signing.loads(
+            token, salt=PROSPECT_INVITATION_SALT, max_age=timedelta(days=PROSPECT_INVITATION_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("p"), int):
+        return None
+    prospect = (
+        Prospect.objects.filter(pk=value["p"], stage=Prospect.Stage.INVITED)
+        .select_related("invited_by")
+        .prefetch_related("industries", "capabilities")
+        .first()
+    )
+    if prospect is None or prospect.invited_at is None or prospect.invited_at.isoformat() != value.get("at"):
+        return None
+    return prospect
+
+
+def _prospect_applied(prospect: Prospect, application: Application) -> None:
+    prospect = _locked_prospect(prospect)
+    if prospect.stage != Prospect.Stage.INVITED:
+        raise RecruitmentError(_("This invitation is no longer valid. You can still apply without it."))
+    prospect.application = application
+    _move(prospect, to_stage=Prospect.Stage.APPLIED, actor=None)
+    prospect.save(update_fields=["stage", "application", "updated_at"])
+
+
+def _prospect_follows(application: Application, *, to_stage: str, actor) -> None:
+    """An invited company's application was decided: its prospect becomes a partner or declined."""
+    prospect = Prospect.objects.select_for_update().filter(application=application).first()
+    if prospect is not None and prospect.stage == Prospect.Stage.APPLIED:
+        _move(prospect, to_stage=to_stage, actor=actor)
+        prospect.save(update_fields=["stage", "updated_at"])
 
 
 # --- invitations and team -------------------------------------------------------------

@@ -7,15 +7,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners import queries, services
-from partners.filters import ApplicationFilterSet
-from partners.forms import AssignForm, DecisionForm, NoteForm, PeriodForm, RejectForm
-from partners.models import Application
+from partners.filters import ApplicationFilterSet, ProspectFilterSet
+from partners.forms import (
+    AssignForm,
+    DecisionForm,
+    NoteForm,
+    PeriodForm,
+    ProspectForm,
+    ProspectInviteForm,
+    ProspectLogForm,
+    RejectForm,
+)
+from partners.models import Application, Prospect
 from partners.scoring import reason_text
 from partners.services import RecruitmentError
-from partners.tables import APPLICATION_COLUMNS
+from partners.tables import APPLICATION_COLUMNS, PROSPECT_COLUMNS
 from prm.cache import pagecache
 from prm.exports.columns import csv_export, html_columns
 from prm.exports.streaming import csv_response, stream_rows
@@ -35,6 +44,13 @@ def staff_links(request):
             "label": _("Partner applications"),
             "url": reverse("partners:staff_applications"),
             "description": _("Review, approve or reject applications, sorted by fit score."),
+        },
+        {
+            "label": _("Prospects"),
+            "url": reverse("partners:staff_prospects"),
+            "description": _(
+                "Companies you are recruiting: fit score, stage, next steps and invitations to apply."
+            ),
         },
         {
             "label": _("Recruitment metrics"),
@@ -278,3 +294,138 @@ def referrals(request):
     )
     page = paginate(request, links)
     return render(request, "partners/staff/referrals.html", {"own": own, "page": page})
+
+
+# --- prospects -------------------------------------------------------------------------
+
+
+def _prospects():
+    return Prospect.objects.select_related("owner")
+
+
+@managers_only
+@require_GET
+def prospects(request):
+    filters = ProspectFilterSet(request.GET or None, queryset=_prospects())
+    if request.GET.get("format") == "csv":
+        qs = filters.qs
+        return csv_export(
+            "prospects", PROSPECT_COLUMNS, stream_rows(qs, chunk_size=500), request=request, count=qs
+        )
+    page = paginate(request, filters.qs)
+    return render(
+        request,
+        "partners/staff/prospects.html",
+        {"form": filters.form, "page": page, "columns": html_columns(PROSPECT_COLUMNS)},
+    )
+
+
+def _prospect_form_page(request, form, prospect=None):
+    return render(request, "partners/staff/prospect_form.html", {"form": form, "prospect": prospect})
+
+
+def _save_prospect(request, form, prospect=None):
+    """Create or update from a valid form; a duplicate or a rule shows on the form."""
+    data = form.prospect_data()
+    choices = {
+        "industries": form.cleaned_data["industries"],
+        "capabilities": form.cleaned_data["capabilities"],
+    }
+    try:
+        if prospect is None:
+            return services.prospect_create(data=data, actor=request.user, **choices)
+        return services.prospect_update(prospect=prospect, data=data, actor=request.user, **choices)
+    except RecruitmentError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+@managers_only
+@require_http_methods(["GET", "POST"])
+def prospect_create(request):
+    form = ProspectForm(request.POST or None, initial={"owner": request.user.pk, "country": "JP"})
+    if request.method == "POST" and form.is_valid():
+        prospect = _save_prospect(request, form)
+        if prospect is not None:
+            messages.success(request, _("%(name)s was added to your prospects.") % {"name": prospect.name})
+            return redirect("partners:staff_prospect", pk=prospect.pk)
+    return _prospect_form_page(request, form)
+
+
+@managers_only
+@require_http_methods(["GET", "POST"])
+def prospect_edit(request, pk):
+    prospect = get_object_or_404(Prospect, pk=pk)
+    form = ProspectForm(request.POST or None, instance=prospect)
+    if request.method == "POST" and form.is_valid() and _save_prospect(request, form, prospect) is not None:
+        messages.success(request, _("Prospect updated."))
+        return redirect("partners:staff_prospect", pk=prospect.pk)
+    return _prospect_form_page(request, form, prospect)
+
+
+@managers_only
+@require_GET
+def prospect_detail(request, pk):
+    prospect = get_object_or_404(
+        _prospects()
+        .select_related("fit_profile", "invited_by", "application")
+        .prefetch_related("industries", "capabilities"),
+        pk=pk,
+    )
+    return _prospect_page(request, prospect)
+
+
+def _prospect_page(request, prospect, *, log_form=None, invite_form=None, status=200):
+    invite_initial = {
+        "contact_name": prospect.contact_name,
+        "contact_email": prospect.contact_email,
+        "language": prospect.language,
+    }
+    return render(
+        request,
+        "partners/staff/prospect_detail.html",
+        {
+            "prospect": prospect,
+            "activities": prospect.activities.select_related("actor"),
+            "reasons": [(r, reason_text(r)) for r in prospect.fit_reasons],
+            "log_form": log_form or ProspectLogForm(prospect=prospect),
+            "invite_form": invite_form or ProspectInviteForm(initial=invite_initial),
+        },
+        status=status,
+    )
+
+
+@managers_only
+@require_POST
+def prospect_log(request, pk):
+    prospect = get_object_or_404(Prospect, pk=pk)
+    form = ProspectLogForm(request.POST, prospect=prospect)
+    if form.is_valid():
+        try:
+            services.prospect_log(prospect=prospect, actor=request.user, **form.cleaned_data)
+        except RecruitmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Activity recorded."))
+            return redirect("partners:staff_prospect", pk=prospect.pk)
+    return _prospect_page(request, prospect, log_form=form, status=400)
+
+
+@managers_only
+@require_POST
+def prospect_invite(request, pk):
+    prospect = get_object_or_404(Prospect, pk=pk)
+    form = ProspectInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.prospect_invite(prospect=prospect, actor=request.user, **form.cleaned_data)
+        except RecruitmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The invitation to apply was sent to %(email)s.")
+                % {"email": form.cleaned_data["contact_email"]},
+            )
+            return redirect("partners:staff_prospect", pk=prospect.pk)
+    return _prospect_page(request, prospect, invite_form=form, status=400)

@@ -5,7 +5,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from partners import emails, services
-from partners.models import Application, Partner
+from partners.models import Application, Partner, Prospect
 
 RETRY = {"autoretry_for": (SMTPException, ConnectionError), "retry_backoff": True, "max_retries": 5}
 
@@ -47,3 +47,16 @@ def send_partner_status(partner_id: int, status: str, user_ids: list[int], event
     partner = Partner.objects.filter(pk=partner_id, status=status).first()
     if partner is not None:
         emails.partner_status(partner, user_ids, event)
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_prospect_invitation(prospect_id: int, invited_at: str) -> None:
+    """Send the invitation made at `invited_at`; nothing when it was renewed or answered since."""
+    prospect = (
+        Prospect.objects.filter(pk=prospect_id, stage=Prospect.Stage.INVITED)
+        .select_related("invited_by")
+        .first()
+    )
+    if prospect is None or prospect.invited_at is None or prospect.invited_at.isoformat() != invited_at:
+        return
+    emails.prospect_invitation(prospect, services.prospect_invitation_token(prospect))

@@ -17,9 +17,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partners import queries, services
 from partners.filters import DirectoryFilterSet
-from partners.forms import ApplicationForm, InviteForm, ProfileForm, RoleForm
+from partners.forms import ApplicationForm, InviteForm, ProfileForm, RoleForm, invitation_initial
 from partners.images import resized_logo
-from partners.models import Capability, Industry, Invitation, Membership, Partner, ReferralLink
+from partners.models import (
+    Capability,
+    Industry,
+    Invitation,
+    Membership,
+    Partner,
+    PartnerTypeStory,
+    ReferralLink,
+)
 from partners.services import RecruitmentError
 from prm.access.adapters import (
     INVITATION_SESSION_KEY,
@@ -117,10 +125,41 @@ def rate_limited(request) -> bool:
     return ratelimit.hit(rate_limit_key(client_ip(request)), limit=limit, window=window)
 
 
+PROSPECT_INVITATION_SESSION_KEY = "partners_prospect_invitation"
+
+
+@require_GET
+def apply_invited(request, token):
+    """A manager's invitation link: remember it (the signed value, checked again on each
+    request) and open the form without the token in the address bar."""
+    if services.prospect_by_invitation(token) is None:
+        messages.error(
+            request,
+            _(
+                "This invitation link is not valid or has expired. You are welcome to apply with the form below."
+            ),
+        )
+        request.session.pop(PROSPECT_INVITATION_SESSION_KEY, None)
+    else:
+        request.session[PROSPECT_INVITATION_SESSION_KEY] = token
+    return redirect("partners:apply")
+
+
+def current_invitation(request):
+    token = request.session.get(PROSPECT_INVITATION_SESSION_KEY)
+    return services.prospect_by_invitation(token) if token else None
+
+
 @require_http_methods(["GET", "POST"])
 def apply(request):
-    referral_link = current_referral(request)
-    form = ApplicationForm(request.POST or None, referral=referral_link)
+    prospect = current_invitation(request)
+    referral_link = None if prospect is not None else current_referral(request)
+    form = ApplicationForm(
+        request.POST or None,
+        referral=referral_link,
+        prospect=prospect,
+        initial=invitation_initial(prospect) if prospect is not None else None,
+    )
     status = 200
     if request.method == "POST":
         if form.is_spam:
@@ -148,12 +187,14 @@ def apply(request):
                         capabilities=form.cleaned_data["capabilities"],
                         language=translation.get_language() or settings.LANGUAGE_CODE,
                         referral_link=referral_link,
+                        prospect=prospect,
                         confirm=sent is not None,  # counter unreachable: keep it, mail nothing
                     )
                 except RecruitmentError as exc:
                     form.add_error(None, str(exc))
                 else:
                     request.session.pop(REFERRAL_SESSION_KEY, None)
+                    request.session.pop(PROSPECT_INVITATION_SESSION_KEY, None)
                     request.session[APPLY_CONFIRMED_SESSION_KEY] = sent is not None
                     response = redirect("partners:apply_thanks")
                     response.delete_cookie(REFERRAL_COOKIE)
@@ -161,9 +202,20 @@ def apply(request):
     return render(
         request,
         "partners/apply.html",
-        {"form": form, "referral": referral_link},
+        {"form": form, "referral": referral_link, "prospect": prospect, **_apply_story()},
         status=status,
     )
+
+
+def _apply_story() -> dict:
+    """The programme's story on the form: the introduction, each type's audience and
+    benefits, and what partners get (records edited in the admin, figures filled in)."""
+    story = queries.programme_story()
+    return {
+        "story": story,
+        "apply_intro": story.filled("apply_intro") if story else "",
+        "type_stories": list(PartnerTypeStory.objects.all()),
+    }
 
 
 @require_GET

@@ -36,6 +36,15 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "partners.idealprofile": ALL,
         "partners.application": REVIEW,
         "partners.applicationevent": READ,
+        # Prospects are added, logged and invited on /staff/recruitment/prospects/ (the
+        # duplicate checks and the stage rules are the services'); the admin edits the rest.
+        "partners.prospect": ("change", "delete", "view"),
+        "partners.prospectactivity": READ,
+        # The programme's story on the public pages (one record, three kinds of part).
+        "partners.programmestory": REVIEW,
+        "partners.partnertypestory": EDIT,
+        "partners.landingsection": ALL,
+        "partners.faq": ALL,
         # Onboarding: checklist templates, plans, review of documents.
         "onboarding.checklisttemplate": ALL,
         "onboarding.templatetask": ALL,

@@ -103,6 +103,7 @@ def test_recruitment_funnel_by_source(world, data):
     assert _row(block, "Referral")[1:] == [7, 1, 1, 1, 1]
     assert _row(block, "Trade show or event")[1:] == ["", 1, 1, 0, 0]
     assert _row(block, "Web search")[1:] == ["", 1, 0, 0, 0]
+    assert _row(block, "Outbound (invited by a manager)")[1:] == ["", 0, 0, 0, 0]  # prospects' row
 
 
 def test_an_assigned_manager_sees_only_their_partners_numbers(world, data):

@@ -62,6 +62,17 @@ def _staff_groups(transactional_db):
     from prm.access.roles import apply_roles
 
     apply_roles()  # the groups of prm.access.roles with their permissions (finance needs them)
+    _programme_story()
+
+
+def _programme_story():
+    """The programme's story that partners' data migration seeds (the landing and apply
+    pages' texts), flushed with the rest: seeded again, so pages look as on a fresh install."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("partners.migrations.0013_programme_story_seed").seed(apps, None)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -19,6 +19,26 @@ def _listed_b(w):
     return {"slug": w.partner_b.slug}
 
 
+def _prospect(w):
+    from partners.models import Prospect
+
+    return Prospect.objects.get_or_create(
+        domain="prospect-secret.example.jp",
+        defaults={"name": "Prospect Secret KK", "partner_type": "sales", "owner": w.manager_other},
+    )[0]
+
+
+def _invited_token(w):
+    from django.utils import timezone
+
+    from partners.services import prospect_invitation_token
+
+    prospect = _prospect(w)
+    prospect.stage, prospect.invited_at = "invited", timezone.now()
+    prospect.save()
+    return {"token": prospect_invitation_token(prospect)}
+
+
 # A POST that an admin of partner A makes on one of A's objects: done (302), others 404/403.
 ADMIN_ACTION_A = expect(404, anon=LOGIN, member_a=403, admin_a=302)
 
@@ -32,6 +52,9 @@ ROWS = [
     # Partner A is not listed: its page is a 404 for everyone; a listed partner is public.
     Row("partners:directory_detail", expect(404), kwargs=lambda w: {"slug": w.partner_a.slug}),
     Row("partners:directory_detail", PUBLIC, kwargs=_listed_b),
+    # The invitation link remembers the (verified) token and goes to /apply/.
+    Row("partners:apply_invited", expect(302), kwargs=_invited_token),
+    Row("partners:apply_invited", expect(302), kwargs=lambda w: {"token": "tampered"}),
     Row("partners:invitation_accept", PUBLIC, kwargs=lambda w: {"token": "not-a-token"}),
     # Partner pages
     Row("partners:team", PARTNER, leaks=lambda w: ["invitee-secret@example.test"]),
@@ -82,6 +105,42 @@ ROWS = [
     Row("partners:staff_metrics", MANAGERS, query="?format=csv"),
     Row("partners:staff_referrals", MANAGERS),
     Row("partners:staff_application", MANAGERS, kwargs=lambda w: {"pk": _application(w).pk}),
+    # Prospects are programme data, not a partner's: every channel manager, no partner user.
+    Row("partners:staff_prospects", MANAGERS),
+    Row("partners:staff_prospects", MANAGERS, query="?format=csv&stage=all"),
+    Row("partners:staff_prospect_create", MANAGERS),
+    Row(
+        "partners:staff_prospect_create",
+        expect(302, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403),
+        method="post",
+        data=lambda w: {
+            "name": "New Co",
+            "domain": "new-co.example.jp",
+            "partner_type": "sales",
+            "country": "JP",
+            "owner": w.manager_a.pk,
+        },
+    ),
+    Row("partners:staff_prospect", MANAGERS, kwargs=lambda w: {"pk": _prospect(w).pk}),
+    Row("partners:staff_prospect_edit", MANAGERS, kwargs=lambda w: {"pk": _prospect(w).pk}),
+    Row(
+        "partners:staff_prospect_log",
+        expect(302, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403),
+        method="post",
+        kwargs=lambda w: {"pk": _prospect(w).pk},
+        data=lambda w: {"on": "2026-01-05", "note": "Met at an event"},
+    ),
+    Row(
+        "partners:staff_prospect_invite",
+        expect(302, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403),
+        method="post",
+        kwargs=lambda w: {"pk": _prospect(w).pk},
+        data=lambda w: {
+            "contact_name": "Ms Prospect",
+            "contact_email": "ceo@prospect-secret.example.jp",
+            "language": "ja",
+        },
+    ),
     Row(
         "partners:staff_application_action",
         expect(302, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403),

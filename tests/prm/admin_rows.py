@@ -36,6 +36,42 @@ def _attachment(w):
     return thread.messages.first().attachments.first()
 
 
+def _prospect(w):
+    from partners.models import Prospect
+
+    return Prospect.objects.create(
+        name="Matrix Prospect", domain="matrix-prospect.example.jp", partner_type="sales", owner=w.manager_a
+    )
+
+
+def _programme_story(w):
+    from partners.models import ProgrammeStory
+
+    return ProgrammeStory.objects.get(pk=1)  # seeded by partners' migration 0013
+
+
+def _partner_type_story(w):
+    from partners.models import PartnerTypeStory
+
+    return PartnerTypeStory.objects.get(partner_type="sales")
+
+
+def _landing_section(w):
+    from partners.models import LandingSection
+
+    return LandingSection.objects.create(
+        title_ja="導入事例", title_en="Customer stories", body_ja="本文", body_en="Text"
+    )
+
+
+def _faq(w):
+    from partners.models import FAQ
+
+    return FAQ.objects.create(
+        question_ja="費用は？", question_en="What does it cost?", answer_ja="無料です。", answer_en="Free."
+    )
+
+
 def _plan(w):
     from onboarding.models import OnboardingPlan
     from tests.onboarding.factories import PlanFactory
@@ -318,6 +354,11 @@ ROWS: dict[str, AdminRow] = {
     "partners.capability": AdminRow(_f("tests.partners.factories.CapabilityFactory"), owned=False),
     "partners.idealprofile": AdminRow(_f("tests.partners.factories.IdealProfileFactory"), owned=False),
     "partners.application": AdminRow(_f("tests.partners.factories.ApplicationFactory"), owned=False),
+    "partners.prospect": AdminRow(_prospect, owned=False),
+    "partners.programmestory": AdminRow(_programme_story, owned=False),
+    "partners.partnertypestory": AdminRow(_partner_type_story, owned=False),
+    "partners.landingsection": AdminRow(_landing_section, owned=False),
+    "partners.faq": AdminRow(_faq, owned=False),
     "partners.referrallink": AdminRow(
         _f("tests.partners.factories.ReferralLinkFactory", partner=lambda w: w.partner_a, user=None),
         owned=True,
