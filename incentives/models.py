@@ -287,6 +287,8 @@ class Deal(models.Model):
         _("contact anonymised"), null=True, blank=True, editable=False
     )
     lost_reason = models.TextField(_("reason lost"), blank=True)
+    # The vendor's own id for the opportunity (its CRM's), the key a bulk import matches on.
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -318,6 +320,11 @@ class Deal(models.Model):
             models.Index(fields=["updated_at", "id"], name="deal_sync"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="deal_external_id_unique_per_partner",
+            ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="deal_amount_not_negative"),
             models.CheckConstraint(
                 condition=~models.Q(stage="won") | models.Q(closed_on__isnull=False),

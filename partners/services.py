@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
 
 from partners import scoring, signals
 from partners.models import (
@@ -540,6 +541,52 @@ def partner_profile_update(*, partner: Partner, form, user, logo=None) -> Partne
                 lambda: signals.partner_profile_completed.send(sender=Partner, partner=partner, actor=user)
             )
     return partner
+
+
+# --- bulk import (the imports app) ---------------------------------------------------
+
+# What an import row may set on a partner: the profile's own columns, never its lifecycle.
+IMPORT_FIELDS = ("name", "name_kana", "partner_type", "country", "website", "company_size", "description")
+
+
+@transaction.atomic
+def partner_import_create(*, external_id: str, data: dict, actor) -> Partner:
+    """A partner the vendor already works with, brought in by an import: active at once (it
+    was not recruited through an application, so no onboarding plan starts), audited."""
+    fields = {name: data[name] for name in IMPORT_FIELDS if name in data}
+    partner = Partner(
+        **fields,
+        external_id=external_id,
+        slug=_unique_slug(fields["name"], external_id),
+        status=Partner.Status.ACTIVE,
+        status_changed_at=timezone.now(),
+    )
+    partner.save()
+    audit(actor=actor, action="partner.imported", target=partner, external_id=external_id)
+    return partner
+
+
+@transaction.atomic
+def partner_import_update(*, partner: Partner, data: dict, actor) -> dict:
+    """Set the columns an import row changed; returns {field: [old, new]} (empty: unchanged)."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    changes = {}
+    for name in IMPORT_FIELDS:
+        if name in data and getattr(partner, name) != data[name]:
+            changes[name] = [str(getattr(partner, name)), str(data[name])]
+            setattr(partner, name, data[name])
+    if changes:
+        partner.save(update_fields=[*changes, "updated_at"])
+        audit(actor=actor, action="partner.import_updated", target=partner, changes=changes)
+    return changes
+
+
+def partner_owner_assign(*, partner: Partner, manager, actor) -> None:
+    """Make `manager` (staff) one of the channel managers of `partner` (guardian's object
+    permission; its grant is audited by prm.audit.receivers)."""
+    if not manager.is_staff:
+        raise RecruitmentError(_("%(email)s is not a staff account.") % {"email": manager.email})
+    assign_perm("partners.manage_partner", manager, partner)
 
 
 # --- partner lifecycle ----------------------------------------------------------------

@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("promotion.urls")),
     path("", include("funds.urls")),
     path("", include("threads.urls")),
+    path("", include("imports.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("api.portal_urls")),
 ]
