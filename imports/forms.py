@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from imports.models import ImportJob
 
@@ -23,9 +24,9 @@ class OutcomeFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("All rows")),
-            ("new", _("New")),
-            ("update", _("Update")),
-            ("skip", _("Unchanged")),
-            ("error", _("Errors")),
+            ("new", pgettext_lazy("import outcome", "New")),
+            ("update", pgettext_lazy("import outcome", "Update")),
+            ("skip", pgettext_lazy("import outcome", "Unchanged")),
+            ("error", pgettext_lazy("import outcome", "Errors")),
         ],
     )
