@@ -16,6 +16,7 @@ from imports.kinds import KINDS
 from imports.models import ImportJob
 from imports.workbooks import template_file
 from prm.exports.columns import csv_export
+from prm.exports.streaming import stream_rows
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import staff_required
 from prm.ui.pagination import DEFAULT_PER_PAGE, paginate
@@ -125,4 +126,4 @@ def export(request, kind):
         raise Http404
     columns, rows = EXPORTS[kind]
     qs = rows(request.user)
-    return csv_export(f"import-{kind}", columns(), qs.iterator(chunk_size=500), request=request, count=qs)
+    return csv_export(f"import-{kind}", columns(), stream_rows(qs, chunk_size=500), request=request, count=qs)
