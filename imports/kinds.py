@@ -225,6 +225,11 @@ class Kind:
         raise NotImplementedError
 
     def write(self, outcome: Outcome, lookups: Lookups, actor) -> None:  # pragma: no cover - abstract
+        """Write one `update` row through the owning app's service."""
+        raise NotImplementedError
+
+    def create_many(self, outcomes: list[Outcome], lookups: Lookups, actor) -> None:  # pragma: no cover
+        """Write the `new` rows through the owning app's set-based service."""
         raise NotImplementedError
 
 
@@ -323,13 +328,18 @@ class PartnerKind(Kind):
     def write(self, outcome, lookups, actor):
         data = dict(outcome.data)
         owner = data.pop("owner", None)
-        if outcome.action == NEW:
-            partner = partners_services.partner_import_create(external_id=outcome.key, data=data, actor=actor)
+        partners_services.partner_import_update(partner=outcome.target, data=data, actor=actor)
+        self._own(outcome.target, owner, lookups, actor)
+
+    def create_many(self, outcomes, lookups, actor):
+        rows = [(o.key, {k: v for k, v in o.data.items() if k != "owner"}) for o in outcomes]
+        partners = partners_services.partners_import_create_many(rows=rows, actor=actor)
+        for outcome, partner in zip(outcomes, partners, strict=True):
             lookups.partners[outcome.key] = partner
             lookups.visible.add(partner.pk)
-        else:
-            partner = outcome.target
-            partners_services.partner_import_update(partner=partner, data=data, actor=actor)
+            self._own(partner, outcome.data.get("owner"), lookups, actor)
+
+    def _own(self, partner, owner, lookups, actor):
         if owner is not None and (owner.pk, str(partner.pk)) not in lookups.owners:
             partners_services.partner_owner_assign(partner=partner, manager=owner, actor=actor)
             lookups.owners.add((owner.pk, str(partner.pk)))
@@ -431,18 +441,17 @@ class MemberKind(Kind):
         )
 
     def write(self, outcome, lookups, actor):
-        if outcome.action == UPDATE:
-            partners_services.membership_set_role(
-                membership=outcome.target, role=outcome.data["role"], actor=actor
-            )
-            return
-        data = outcome.data
-        partners_services.invitation_create(
-            partner=lookups.partners[data["partner"]],
-            email=data["email"],
-            role=data["role"],
+        partners_services.membership_set_role(
+            membership=outcome.target, role=outcome.data["role"], actor=actor
+        )
+
+    def create_many(self, outcomes, lookups, actor):
+        partners_services.invitations_create_many(
+            rows=[
+                (lookups.partners[o.data["partner"]], o.data["email"], o.data["role"], o.data["language"])
+                for o in outcomes
+            ],
             actor=actor,
-            language=data["language"],
         )
 
 
@@ -540,7 +549,7 @@ class DealKind(Kind):
     def _update(self, line, key, deal, data, product, consent):
         if (
             any(data.get(n, getattr(deal, n)) != getattr(deal, n) for n in self.CUSTOMER)
-            or product != deal.product
+            or product.pk != deal.product_id
         ):
             return Outcome(
                 self.key,
@@ -575,12 +584,14 @@ class DealKind(Kind):
         return Outcome(self.key, line, key, UPDATE, _changed(self, changed), data=update, target=deal)
 
     def write(self, outcome, lookups, actor):
-        if outcome.action == UPDATE:
-            incentives_services.deal_update(deal=outcome.target, user=actor, data=outcome.data)
-            return
-        data = dict(outcome.data)
-        partner = lookups.partners[data.pop("partner")]
-        incentives_services.deal_register(partner=partner, user=actor, data=data)
+        incentives_services.deal_update(deal=outcome.target, user=actor, data=outcome.data)
+
+    def create_many(self, outcomes, lookups, actor):
+        registrations = []
+        for outcome in outcomes:
+            data = dict(outcome.data)
+            registrations.append((lookups.partners[data.pop("partner")], data))
+        incentives_services.deals_register_many(registrations=registrations, user=actor)
 
 
 PARTNERS, MEMBERS, DEALS = PartnerKind(), MemberKind(), DealKind()

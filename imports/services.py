@@ -27,6 +27,7 @@ from imports.kinds import ACTIONS, ERROR, KINDS, NEW, UPDATE, ImportFileError, L
 from imports.models import ImportJob
 from incentives.services import IncentivesError
 from partners.services import RecruitmentError
+from privacy.services import PrivacyError
 from prm.audit.log import audit
 from prm.notifications.emails import send_to_user
 
@@ -72,6 +73,23 @@ class _Failed(Exception):
         outcome.action, outcome.message = ERROR, message
 
 
+def _guarded(rows: Outcome | list[Outcome], write, *args) -> None:
+    """Run a write; a refusal marks the row it names (in a batch, the row whose key the
+    message names, else the first) and rolls the whole import back."""
+    batch = rows if isinstance(rows, list) else [rows]
+    try:
+        write(*args)
+    except (RecruitmentError, IncentivesError, PrivacyError, ValidationError) as exc:
+        message = " ".join(getattr(exc, "messages", None) or [str(exc)])
+        named = next((o for o in batch if o.key.rsplit("/", 1)[-1] in message), batch[0])
+        raise _Failed(named, message) from exc
+    except DatabaseError as exc:
+        logger.warning(
+            "import rows %s:%s refused by the database", batch[0].sheet, batch[0].line, exc_info=True
+        )
+        raise _Failed(batch[0], _("The database refused this row: %(error)s") % {"error": exc}) from exc
+
+
 def import_rows(sheets, user, *, commit: bool, progress=None, job: ImportJob | None = None) -> dict:
     """The dry run (`commit=False`) or the import: the summary of every row's outcome, and
     `written` True when the rows were written (no error anywhere)."""
@@ -87,20 +105,19 @@ def import_rows(sheets, user, *, commit: bool, progress=None, job: ImportJob | N
 
 @transaction.atomic
 def _write(outcomes, lookups, user, progress, job) -> None:
-    for done, outcome in enumerate(outcomes, start=1):
-        if outcome.action in (NEW, UPDATE):
-            try:
-                KINDS[outcome.sheet].write(outcome, lookups, user)
-            except (RecruitmentError, IncentivesError, ValidationError) as exc:
-                raise _Failed(outcome, " ".join(getattr(exc, "messages", [str(exc)]))) from exc
-            except DatabaseError as exc:
-                logger.warning(
-                    "import row %s:%s refused by the database", outcome.sheet, outcome.line, exc_info=True
-                )
-                raise _Failed(
-                    outcome, _("The database refused this row: %(error)s") % {"error": exc}
-                ) from exc
-        if progress is not None and done % 200 == 0:
+    """Sheet by sheet (partners before the members and deals that name them): the updates
+    row by row through the services, the new rows through their set-based services."""
+    done = 0
+    for sheet in dict.fromkeys(o.sheet for o in outcomes):
+        kind, rows = KINDS[sheet], [o for o in outcomes if o.sheet == sheet]
+        for outcome in rows:
+            if outcome.action == UPDATE:
+                _guarded(outcome, kind.write, outcome, lookups, user)
+        new = [o for o in rows if o.action == NEW]
+        if new:
+            _guarded(new, kind.create_many, new, lookups, user)
+        done += len(rows)
+        if progress is not None:
             progress(done)
     counts = Counter(o.action for o in outcomes)
     audit(

@@ -25,9 +25,10 @@ from partners.models import (
     ReferralLink,
     Source,
 )
-from prm.audit.log import audit
+from prm.audit.log import audit, audit_many
 from prm.cache import pagecache
 from prm.exports.streaming import stream_rows
+from prm.i18n.kana import fill_reading
 from prm.notifications.center import notify
 
 
@@ -400,6 +401,57 @@ def invitation_create(
 
 
 @transaction.atomic
+def invitations_create_many(*, rows: list[tuple[Partner, str, str, str]], actor) -> list[Invitation]:
+    """`invitation_create` for many (partner, e-mail, role, language) rows: the same refusals
+    (a member already, a pending invitation), read in two queries; one insert, one insert of
+    audit rows; each mail queued once the transaction commits."""
+    from partners import tasks
+
+    rows = [(partner, email.strip().lower(), role, language) for partner, email, role, language in rows]
+    partner_ids = {partner.pk for partner, *_rest in rows}
+    emails = {email for _p, email, *_rest in rows}
+    members = {
+        (p, e.lower())
+        for p, e in Membership.objects.filter(partner_id__in=partner_ids, user__email__in=emails).values_list(
+            "partner_id", "user__email"
+        )
+    }
+    pending = {
+        (p, e.lower())
+        for p, e in Invitation.objects.filter(partner_id__in=partner_ids, email__in=emails)
+        .pending()
+        .values_list("partner_id", "email")
+    }
+    invitations = []
+    for partner, email, role, language in rows:
+        if (partner.pk, email) in members:
+            raise RecruitmentError(_("%(email)s is already a member of your team.") % {"email": email})
+        if (partner.pk, email) in pending:
+            raise RecruitmentError(
+                _("%(email)s has already been invited. Resend the invitation instead.") % {"email": email}
+            )
+        invitation = Invitation(
+            partner=partner,
+            email=email,
+            role=role,
+            invited_by=actor if getattr(actor, "pk", None) else None,
+            language=language or getattr(actor, "language", None) or "ja",
+        )
+        _issue_token(invitation)
+        invitations.append(invitation)
+    Invitation.objects.bulk_create(invitations)
+    audit_many(
+        actor=actor,
+        action="invitation.created",
+        model=Invitation,
+        rows=((i.pk, str(i), i.partner_id, {"email": i.email, "role": i.role}) for i in invitations),
+    )
+    for invitation in invitations:
+        tasks.send_invitation.delay_on_commit(invitation.pk, _send_marker(invitation), None)
+    return invitations
+
+
+@transaction.atomic
 def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
     """A fresh token and a fresh 14 days; the old link stops working."""
     from partners import tasks
@@ -549,21 +601,47 @@ def partner_profile_update(*, partner: Partner, form, user, logo=None) -> Partne
 IMPORT_FIELDS = ("name", "name_kana", "partner_type", "country", "website", "company_size", "description")
 
 
+def _unique_slugs(names_and_keys: list[tuple[str, str]]) -> list[str]:
+    """`_unique_slug` for many partners: taken slugs read in one query (a base taken ten
+    times over falls back to the one-by-one search)."""
+    bases = [
+        (slugify(n, allow_unicode=True) or slugify(k) or "partner")[:60].strip("-") for n, k in names_and_keys
+    ]
+    candidates = set(bases) | {f"{b}-{i}" for b in bases for i in range(2, 11)}
+    taken = set(Partner.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+    slugs = []
+    for base, (name, key) in zip(bases, names_and_keys, strict=True):
+        slug = next((c for c in [base, *(f"{base}-{i}" for i in range(2, 11))] if c not in taken), None)
+        slug = slug or _unique_slug(name, key)
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
 @transaction.atomic
-def partner_import_create(*, external_id: str, data: dict, actor) -> Partner:
-    """A partner the vendor already works with, brought in by an import: active at once (it
-    was not recruited through an application, so no onboarding plan starts), audited."""
-    fields = {name: data[name] for name in IMPORT_FIELDS if name in data}
-    partner = Partner(
-        **fields,
-        external_id=external_id,
-        slug=_unique_slug(fields["name"], external_id),
-        status=Partner.Status.ACTIVE,
-        status_changed_at=timezone.now(),
+def partners_import_create_many(*, rows: list[tuple[str, dict]], actor) -> list[Partner]:
+    """`partner_import_create` for many partners: one insert, one insert of audit rows."""
+    now = timezone.now()
+    partners = []
+    slugs = _unique_slugs([(data["name"], key) for key, data in rows])
+    for (external_id, data), slug in zip(rows, slugs, strict=True):
+        partner = Partner(
+            **{name: data[name] for name in IMPORT_FIELDS if name in data},
+            external_id=external_id,
+            slug=slug,
+            status=Partner.Status.ACTIVE,
+            status_changed_at=now,
+        )
+        fill_reading(partner, "name", "name_kana")  # what Partner.save does
+        partners.append(partner)
+    Partner.objects.bulk_create(partners)
+    audit_many(
+        actor=actor,
+        action="partner.imported",
+        model=Partner,
+        rows=((p.pk, p.name, p.pk, {"external_id": p.external_id}) for p in partners),
     )
-    partner.save()
-    audit(actor=actor, action="partner.imported", target=partner, external_id=external_id)
-    return partner
+    return partners
 
 
 @transaction.atomic

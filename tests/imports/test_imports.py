@@ -88,21 +88,18 @@ def test_the_deliberate_errors_and_nothing_partial(world, product):
 
 
 def test_a_write_refused_half_way_rolls_everything_back(world, product, monkeypatch):
-    """A row the check accepted but its service refuses at write time (here the invitation
-    service, on the fifth member): the transaction rolls back, that row says why."""
-    calls = []
-    real = partners_services.invitation_create
+    """Rows the check accepted but a service refuses at write time (here the invitation
+    service, as if someone joined in between): the transaction rolls back, the row the
+    refusal names says why."""
 
-    def refuse_the_fifth(**kwargs):
-        calls.append(kwargs["email"])
-        if len(calls) == 5:
-            raise partners_services.RecruitmentError("refused")
-        return real(**kwargs)
+    def refuse(*, rows, actor):
+        raise partners_services.RecruitmentError(f"{rows[4][1]} is already a member of your team.")
 
-    monkeypatch.setattr(partners_services, "invitation_create", refuse_the_fifth)
+    monkeypatch.setattr(partners_services, "invitations_create_many", refuse)
     result = import_rows(_sheets(workbook(3, product="sample", errors=False)), world.superuser, commit=True)
     assert not result["written"]
-    assert [r["message"] for r in result["rows"] if r["action"] == "error"] == ["refused"]
+    errors = [(r["line"], r["message"]) for r in result["rows"] if r["action"] == "error"]
+    assert errors == [(6, "person4@p1.example.jp is already a member of your team.")]
     assert not Partner.objects.exclude(external_id="").exists() and not Invitation.objects.exists()
     assert not AuditEvent.objects.filter(action__in=["partner.imported", "import.completed"]).exists()
 
@@ -189,6 +186,11 @@ def test_the_check_costs_a_fixed_number_of_queries(world, product, django_assert
         import_rows(small, world.superuser, commit=False)
     with django_assert_max_num_queries(12):
         import_rows(large, world.superuser, commit=False)
+    with django_assert_max_num_queries(40):  # the set-based writes: a few statements per sheet
+        import_rows(large, world.superuser, commit=True)
+    with django_assert_max_num_queries(12):  # every row exists now: unchanged, the same lookups
+        result = import_rows(large, world.superuser, commit=False)
+    assert result["counts"]["skip"] == 40 * 9
 
 
 def test_upload_dry_run_confirm_through_the_pages(
