@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -151,13 +152,9 @@ def deal_provision_record(*, deal: Deal, user, source: str, acquisition: str) ->
     )
 
 
-@transaction.atomic
-def deal_register(*, partner, user, data: dict) -> Deal:
-    """Register an opportunity; flag it for the reviewer if it conflicts with another partner's.
-
-    `data` may say how the partner obtained the contact (`contact_source`, an
-    Acquisition value) and must confirm the person's consent (`contact_consent`) when it
-    names a contact: the provision is recorded in the same transaction."""
+def _new_registration(*, partner, user, data: dict) -> tuple[Deal, str]:
+    """The unsaved registration and how the contact was obtained: the rules every new
+    registration follows (consent for a contact, normalised keys, an open stage)."""
     data = dict(data)
     acquisition = data.pop("contact_source", "") or ProvisionRecord.Acquisition.OTHER
     consent = data.pop("contact_consent", None)
@@ -172,6 +169,17 @@ def deal_register(*, partner, user, data: dict) -> Deal:
     deal.stage = data.get("stage") or Deal.Stage.QUALIFYING
     if deal.stage not in Deal.OPEN_STAGES:
         raise IncentivesError(_("A new registration must be in an open stage."))
+    return deal, acquisition
+
+
+@transaction.atomic
+def deal_register(*, partner, user, data: dict) -> Deal:
+    """Register an opportunity; flag it for the reviewer if it conflicts with another partner's.
+
+    `data` may say how the partner obtained the contact (`contact_source`, an
+    Acquisition value) and must confirm the person's consent (`contact_consent`) when it
+    names a contact: the provision is recorded in the same transaction."""
+    deal, acquisition = _new_registration(partner=partner, user=user, data=data)
     conflicts = list(
         find_conflicts(
             partner=partner, customer_domain=deal.customer_domain, customer_company=deal.customer_company
@@ -214,7 +222,7 @@ JOIN incentives_deal d
 
 def _conflicts_many(deals: list[Deal], on: date) -> dict[int, list[Deal]]:
     """`find_conflicts` for many new registrations in one statement: {index: conflicts}."""
-    params = {
+    params: dict[str, Any] = {
         "idx": list(range(len(deals))),
         "domain": [d.customer_domain for d in deals],
         "key": [d.company_key for d in deals],
@@ -241,21 +249,8 @@ def deals_register_many(*, registrations: list[tuple[Partner, dict]], user) -> l
     webhook events and reviewer notifications, in a handful of statements."""
     deals, sources = [], []
     for partner, data in registrations:
-        data = dict(data)
-        sources.append(data.pop("contact_source", "") or ProvisionRecord.Acquisition.OTHER)
-        if (data.get("contact_name") or "").strip() and data.pop("contact_consent", None) is False:
-            raise IncentivesError(
-                _("Confirm that the contact agreed to their details being passed on to us.")
-            )
-        data.pop("contact_consent", None)
-        deal = Deal(partner=partner, registered_by=user, **data)
-        deal.customer_domain = domain_key(deal.customer_domain)
-        deal.company_key = company_key(deal.customer_company)
-        deal.amount_jpy = to_jpy(deal.amount, deal.currency)
-        deal.status = Deal.Status.SUBMITTED
-        deal.stage = data.get("stage") or Deal.Stage.QUALIFYING
-        if deal.stage not in Deal.OPEN_STAGES:
-            raise IncentivesError(_("A new registration must be in an open stage."))
+        deal, source = _new_registration(partner=partner, user=user, data=data)
+        sources.append(source)
         fill_reading(deal, "customer_company", "customer_company_kana")
         fill_reading(deal, "contact_name", "contact_name_kana")
         deals.append(deal)

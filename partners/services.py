@@ -369,6 +369,15 @@ def invitation_mail_token(*, invitation_id: int, marker: str) -> tuple[Invitatio
     return invitation, token
 
 
+def _refuse_invitation(email: str, *, member: bool, pending: bool) -> None:
+    if member:
+        raise RecruitmentError(_("%(email)s is already a member of your team.") % {"email": email})
+    if pending:
+        raise RecruitmentError(
+            _("%(email)s has already been invited. Resend the invitation instead.") % {"email": email}
+        )
+
+
 @transaction.atomic
 def invitation_create(
     *, partner: Partner, email: str, role: str, actor, language: str | None = None, application=None
@@ -376,12 +385,11 @@ def invitation_create(
     from partners import tasks
 
     email = email.strip().lower()
-    if Membership.objects.filter(user__email__iexact=email, partner=partner).exists():
-        raise RecruitmentError(_("%(email)s is already a member of your team.") % {"email": email})
-    if Invitation.objects.for_partner(partner).pending().filter(email__iexact=email).exists():
-        raise RecruitmentError(
-            _("%(email)s has already been invited. Resend the invitation instead.") % {"email": email}
-        )
+    _refuse_invitation(
+        email,
+        member=Membership.objects.filter(user__email__iexact=email, partner=partner).exists(),
+        pending=Invitation.objects.for_partner(partner).pending().filter(email__iexact=email).exists(),
+    )
     invitation = Invitation(
         partner=partner,
         email=email,
@@ -424,12 +432,9 @@ def invitations_create_many(*, rows: list[tuple[Partner, str, str, str]], actor)
     }
     invitations = []
     for partner, email, role, language in rows:
-        if (partner.pk, email) in members:
-            raise RecruitmentError(_("%(email)s is already a member of your team.") % {"email": email})
-        if (partner.pk, email) in pending:
-            raise RecruitmentError(
-                _("%(email)s has already been invited. Resend the invitation instead.") % {"email": email}
-            )
+        _refuse_invitation(
+            email, member=(partner.pk, email) in members, pending=(partner.pk, email) in pending
+        )
         invitation = Invitation(
             partner=partner,
             email=email,

@@ -14,11 +14,12 @@ from imports.kinds import ImportFileError
 from imports.models import ImportJob
 from imports.services import ImportsError, import_job_create, import_rows
 from imports.workbooks import template_file
+from incentives import services as incentives_services
 from incentives.models import Deal
 from partners import services as partners_services
 from partners.models import Invitation, Partner
 from prm.models import AuditEvent
-from tests.incentives.factories import ProductFactory
+from tests.incentives.factories import DealFactory, ProductFactory
 
 
 @pytest.fixture
@@ -259,3 +260,43 @@ def test_sheet_names_and_headers_in_japanese(world, product):
         sheet.title = title
     result = import_rows(read(book.export("xlsx"), "ja.xlsx", "workbook"), world.superuser, commit=False)
     assert result["counts"]["new"] == 18 and result["counts"]["error"] == 0
+
+
+def test_imported_deals_get_the_registration_conflict_check(world, product):
+    """`deals_register_many` flags exactly what `find_conflicts` finds for one registration."""
+    other = DealFactory(
+        partner=world.partner_b,
+        customer_company="株式会社みなと物流",
+        customer_domain="minato-logistics.example.jp",
+        approved=True,
+    )
+    DealFactory(
+        partner=world.partner_a,
+        customer_company="自社の案件",
+        customer_domain="own.example.jp",
+        approved=True,
+    )
+    Partner.objects.filter(pk=world.partner_a.pk).update(external_id="A-1")
+    cases = [
+        ("Different Name", "minato-logistics.example.jp"),  # same domain
+        ("（株）みなと 物流", "other.example.jp"),  # same normalised name
+        ("みなと物流関西株式会社", "other.example.jp"),  # one name contains the other
+        ("物流", "other2.example.jp"),  # too short to be "contained"
+        ("自社の案件", "own.example.jp"),  # the partner's own registration
+        ("Totally Unrelated KK", "unrelated.example.jp"),
+    ]
+    headers = ["Partner external ID", "External ID", "Customer company", "Customer domain", "Product code"]
+    headers += ["Amount", "Expected close date"]
+    rows = [("A-1", f"C-{i}", c, d, "sample", "1000", "2027-03-31") for i, (c, d) in enumerate(cases)]
+    result = import_rows(_sheets(_csv(headers, rows), "d.csv", "deals"), world.superuser, commit=True)
+    assert result["written"]
+    for i, (company, domain) in enumerate(cases):
+        deal = Deal.objects.get(partner=world.partner_a, external_id=f"C-{i}")
+        expected = list(
+            incentives_services.find_conflicts(
+                partner=world.partner_a, customer_domain=domain, customer_company=company
+            )
+        )
+        assert list(deal.conflicting_deals.all()) == expected, company
+        assert deal.has_conflict == bool(expected) and (expected == [other]) == (i < 3)
+        assert ("Beta Holdings" in deal.conflict_notes) == (i < 3)
