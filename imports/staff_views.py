@@ -81,6 +81,8 @@ def job(request, pk):
     action = filters.cleaned_data["action"] if filters.is_valid() else ""
     rows = [r for r in job.outcomes.get("rows", []) if not action or r["action"] == action]
     page = Paginator(rows, DEFAULT_PER_PAGE).get_page(request.GET.get("page"))
+    for row in page:
+        row["sheet_label"] = KINDS[row["sheet"]].label
     return render(request, "imports/staff/job.html", {**_job_context(job), "filters": filters, "page": page})
 
 
