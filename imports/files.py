@@ -107,6 +107,8 @@ def _xlsx(raw: bytes, kind_name: str) -> list[Sheet]:
             found[kind_key] = _sheet(KINDS[kind_key], dataset)
     if not found:
         raise ImportFileError(
-            _("The workbook has no sheet named partners, members or deals (or 代理店, メンバー, 案件).")
+            _(
+                "The workbook has no sheet named partners, members, deals or certifications (or 代理店, メンバー, 案件, 認定)."
+            )
         )
     return [found[key] for key in KINDS if key in found]

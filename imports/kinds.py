@@ -26,6 +26,8 @@ from incentives.models import Deal, Product
 from partners import services as partners_services
 from partners.models import CompanySize, Invitation, Membership, Partner, PartnerType
 from prm.tenancy import partners_for_staff
+from training import services as training_services
+from training.models import Certification, UserCertification
 
 NEW, UPDATE, SKIP, ERROR = "new", "update", "skip", "error"
 ACTIONS = (NEW, UPDATE, SKIP, ERROR)
@@ -93,7 +95,7 @@ class Lookups:
         self.user = user
         keys = {sheet.kind.key: sheet.rows for sheet in sheets}
         partner_ids_named = {row.get("external_id", "") for _line, row in keys.get("partners", [])}
-        for kind in ("members", "deals"):
+        for kind in ("members", "deals", "certifications"):
             partner_ids_named |= {row.get("partner_external_id", "") for _line, row in keys.get(kind, [])}
         partner_ids_named.discard("")
         self.partners = {p.external_id: p for p in Partner.objects.filter(external_id__in=partner_ids_named)}
@@ -125,6 +127,19 @@ class Lookups:
             (d.partner_id, d.external_id): d
             for d in Deal.objects.filter(partner_id__in=ids, external_id__in=deal_keys - {""})
         }
+        self.certifications = {}
+        for cert in Certification.objects.all():
+            for name in {cert.slug, cert.name, getattr(cert, "name_ja", ""), getattr(cert, "name_en", "")}:
+                if name:
+                    self.certifications.setdefault(name.lower(), cert)
+        self.awards = (
+            {
+                (a.user_id, a.certification_id, a.issued_on): a
+                for a in UserCertification.objects.filter(partner_id__in=ids, revoked=False)
+            }
+            if keys.get("certifications")
+            else {}
+        )
         self.products = {}
         for product in Product.objects.filter(is_active=True):
             self.products[product.code.lower()] = product
@@ -594,6 +609,113 @@ class DealKind(Kind):
         incentives_services.deals_register_many(registrations=registrations, user=actor)
 
 
-PARTNERS, MEMBERS, DEALS = PartnerKind(), MemberKind(), DealKind()
-KINDS: dict[str, Kind] = {"partners": PARTNERS, "members": MEMBERS, "deals": DEALS}
+class CertificationKind(Kind):
+    """Certificates the partner's people already hold (earned before the portal): for people
+    who are members already (an invited person's are imported once they have joined). The
+    key is the person, the certification and the day it was issued."""
+
+    key = "certifications"
+    sheet_ja = "認定"
+    label = gettext_lazy("certifications held")
+    model = UserCertification
+    columns = [
+        Column("partner_external_id", "Partner external ID", "パートナー外部ID", required=True),
+        Column("email", "E-mail", "メールアドレス", required=True),
+        Column("certification", "Certification", "認定", required=True),
+        Column("issued_on", "Issued on", "取得日", required=True, numeric=True),
+        Column("valid_until", "Valid until", "有効期限", numeric=True),
+    ]
+    examples = [
+        {
+            "partner_external_id": "P-0001",
+            "email": "tanaka@sakura-systems.example.jp",
+            "certification": "",
+            "issued_on": "2026-04-01",
+            "valid_until": "",
+        }
+    ]
+
+    def check(self, line, row, lookups):
+        email = row.get("email", "").lower()
+        key = f"{row.get('partner_external_id', '')}/{email}/{row.get('certification', '')}/{row.get('issued_on', '')}"
+        errors = self.row_errors(row)
+        for name in ("issued_on", "valid_until"):
+            if row.get(name):
+                row[name] = row[name].replace("/", "-")
+        data, field_errors = self.clean(row, ["issued_on", "valid_until"])
+        errors += field_errors
+        cert = lookups.certifications.get(row.get("certification", "").lower())
+        if row.get("certification") and cert is None:
+            errors.append(_("No certification is called %(name)s.") % {"name": row["certification"]})
+        partner, reason = lookups.partner_for(row.get("partner_external_id", ""))
+        if reason:
+            errors.append(reason)
+        member = lookups.members.get((partner.pk, email)) if isinstance(partner, Partner) else None
+        if partner is not None and not reason and member is None:
+            errors.append(
+                _(
+                    "%(email)s is not a member of this partner yet: import their certificates once they have joined."
+                )
+                % {"email": email}
+            )
+        if errors:
+            return Outcome(self.key, line, key, ERROR, " ".join(errors))
+        valid_until = data.get("valid_until") or training_services.add_months(
+            data["issued_on"], cert.validity_months
+        )
+        award = lookups.awards.get((member.user_id, cert.pk, data["issued_on"]))
+        if award is None:
+            return Outcome(
+                self.key,
+                line,
+                key,
+                NEW,
+                data={
+                    "user": member.user,
+                    "partner": partner,
+                    "cert": cert,
+                    "issued_on": data["issued_on"],
+                    "valid_until": valid_until,
+                },
+            )
+        if award.valid_until == valid_until:
+            return Outcome(self.key, line, key, SKIP)
+        return Outcome(
+            self.key,
+            line,
+            key,
+            UPDATE,
+            _changed(self, ["valid_until"]),
+            data={"valid_until": valid_until},
+            target=award,
+        )
+
+    def write(self, outcome, lookups, actor):
+        training_services.certification_import_update(
+            award=outcome.target, valid_until=outcome.data["valid_until"], actor=actor
+        )
+
+    def create_many(self, outcomes, lookups, actor):
+        training_services.certifications_import_many(
+            rows=[
+                (
+                    o.data["user"],
+                    o.data["partner"],
+                    o.data["cert"],
+                    o.data["issued_on"],
+                    o.data["valid_until"],
+                )
+                for o in outcomes
+            ],
+            actor=actor,
+        )
+
+
+PARTNERS, MEMBERS, DEALS, CERTIFICATIONS = PartnerKind(), MemberKind(), DealKind(), CertificationKind()
+KINDS: dict[str, Kind] = {
+    "partners": PARTNERS,
+    "members": MEMBERS,
+    "deals": DEALS,
+    "certifications": CERTIFICATIONS,
+}
 SHEET_NAMES = {**{k: k for k in KINDS}, **{kind.sheet_ja: k for k, kind in KINDS.items()}}

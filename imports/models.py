@@ -13,10 +13,11 @@ class ImportJob(models.Model):
     `outcomes` ({"rows": [...], "counts": {...}}) in the uploader's language."""
 
     class Kind(models.TextChoices):
-        WORKBOOK = "workbook", _("Workbook (partners, members and deals sheets)")
+        WORKBOOK = "workbook", _("Workbook (one sheet per kind)")
         PARTNERS = "partners", _("Partners")
         MEMBERS = "members", _("Members")
         DEALS = "deals", _("Deals")
+        CERTIFICATIONS = "certifications", _("Certifications held")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the check")
@@ -31,7 +32,7 @@ class ImportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file = models.FileField(_("file"), storage=private_storage, upload_to="imports/", max_length=300)
     filename = models.CharField(_("file name"), max_length=200)
     language = models.CharField(max_length=10)

@@ -6,6 +6,7 @@ from imports.models import ImportJob
 from incentives.models import Deal
 from partners.models import Membership, Partner
 from prm.tenancy import partners_for_staff
+from training.models import UserCertification
 
 
 def jobs_for(user) -> QuerySet[ImportJob]:
@@ -35,4 +36,12 @@ def deals_export(user) -> QuerySet[Deal]:
         .exclude(external_id="")
         .select_related("partner", "product")
         .order_by("partner__external_id", "external_id")
+    )
+
+
+def certifications_export(user) -> QuerySet[UserCertification]:
+    return (
+        UserCertification.objects.filter(partner__in=_keyed_partners(user), revoked=False)
+        .select_related("partner", "user", "certification")
+        .order_by("partner__external_id", "user__email", "issued_on")
     )

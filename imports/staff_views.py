@@ -27,6 +27,7 @@ EXPORTS = {
     "partners": (tables.partner_columns, queries.partners_export),
     "members": (tables.member_columns, queries.members_export),
     "deals": (tables.deal_columns, queries.deals_export),
+    "certifications": (tables.certification_columns, queries.certifications_export),
 }
 
 

@@ -3,7 +3,7 @@ change (prm.exports.columns). Headers in the reader's language; both are accepte
 
 from django.utils import translation
 
-from imports.kinds import DEALS, MEMBERS, PARTNERS, Kind
+from imports.kinds import CERTIFICATIONS, DEALS, MEMBERS, PARTNERS, Kind
 from prm.exports.columns import Column
 
 
@@ -62,5 +62,18 @@ def deal_columns() -> list[Column]:
             "expected_close_date": lambda d: d.expected_close_date.isoformat(),
             "stage": lambda d: d.stage,
             "notes": lambda d: d.notes,
+        },
+    )
+
+
+def certification_columns() -> list[Column]:
+    return _columns(
+        CERTIFICATIONS,
+        {
+            "partner_external_id": lambda a: a.partner.external_id,
+            "email": lambda a: a.user.email,
+            "certification": lambda a: a.certification.slug,
+            "issued_on": lambda a: a.issued_on.isoformat(),
+            "valid_until": lambda a: a.valid_until.isoformat(),
         },
     )

@@ -125,6 +125,9 @@ ACTION_LABELS = {
     "thread.reopened": pgettext_lazy("audit action", "Question reopened"),
     "thread.replied": pgettext_lazy("audit action", "Partner replied to a question"),
     "thread.started_by_staff": pgettext_lazy("audit action", "Message sent to the partner"),
+    "training.certificate_updated": pgettext_lazy(
+        "audit action", "Certificate validity updated by an import"
+    ),
     "training.certified": pgettext_lazy("audit action", "Certification earned"),
     "training.course_passed": pgettext_lazy("audit action", "Course passed"),
     "training.course_restarted": pgettext_lazy("audit action", "Course restarted"),

@@ -66,4 +66,5 @@ ROWS = [
         "imports:export", MANAGERS, kwargs=lambda w: {**_keyed(w), "kind": "members"}, leaks=lambda w: ["A-1"]
     ),
     Row("imports:export", MANAGERS, kwargs=lambda w: {**_keyed(w), "kind": "deals"}),
+    Row("imports:export", MANAGERS, kwargs=lambda w: {**_keyed(w), "kind": "certifications"}),
 ]

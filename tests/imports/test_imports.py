@@ -300,3 +300,39 @@ def test_imported_deals_get_the_registration_conflict_check(world, product):
         assert list(deal.conflicting_deals.all()) == expected, company
         assert deal.has_conflict == bool(expected) and (expected == [other]) == (i < 3)
         assert ("Beta Holdings" in deal.conflict_notes) == (i < 3)
+
+
+def test_certifications_held_are_imported_for_members(world, product, django_capture_on_commit_callbacks):
+    from tests.training.factories import CertificationFactory
+    from training.models import UserCertification
+
+    cert = CertificationFactory(slug="sales-basics", validity_months=24)
+    Partner.objects.filter(pk=world.partner_a.pk).update(external_id="A-1")
+    headers = ["Partner external ID", "E-mail", "Certification", "Issued on"]
+    rows = [
+        ("A-1", world.member_a.email, "sales-basics", "2026/04/01"),
+        ("A-1", "not-yet-joined@alpha.example", "sales-basics", "2026-04-01"),
+    ]
+    result = import_rows(
+        _sheets(_csv(headers, rows), "c.csv", "certifications"), world.superuser, commit=False
+    )
+    assert [r["action"] for r in result["rows"]] == ["new", "error"]
+    rows = rows[:1]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_rows(
+            _sheets(_csv(headers, rows), "c.csv", "certifications"), world.superuser, commit=True
+        )
+    award = UserCertification.objects.get(user=world.member_a, certification=cert)
+    assert result["written"] and award.partner == world.partner_a
+    assert award.valid_until.isoformat() == "2028-04-01"  # the certification's validity
+    again = import_rows(_sheets(_csv(headers, rows), "c.csv", "certifications"), world.superuser, commit=True)
+    assert again["counts"]["skip"] == 1
+    corrected = [(*rows[0], "2027-12-31")]
+    result = import_rows(
+        _sheets(_csv([*headers, "Valid until"], corrected), "c.csv", "certifications"),
+        world.superuser,
+        commit=True,
+    )
+    assert result["counts"]["update"] == 1
+    award.refresh_from_db()
+    assert award.valid_until.isoformat() == "2027-12-31"
