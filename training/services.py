@@ -177,6 +177,20 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _certified_on_commit(uc: UserCertification) -> None:
+    """`certified`, once the certificate is committed (onboarding ticks its tasks)."""
+    transaction.on_commit(
+        partial(
+            signals.certified.send,
+            sender=UserCertification,
+            user_certification_id=uc.pk,
+            certification_id=uc.certification_id,
+            partner=uc.partner,
+            user=uc.user,
+        )
+    )
+
+
 def _award_certifications(enrollment: Enrollment) -> list[UserCertification]:
     """Award every certification whose required courses the person has all passed."""
     today = timezone.localdate()
@@ -206,16 +220,7 @@ def _award_certifications(enrollment: Enrollment) -> list[UserCertification]:
             valid_until=add_months(today, cert.validity_months),
         )
         audit(actor=enrollment.user, action="training.certified", target=uc, partner=enrollment.partner_id)
-        transaction.on_commit(
-            partial(
-                signals.certified.send,
-                sender=UserCertification,
-                user_certification_id=uc.pk,
-                certification_id=uc.certification_id,
-                partner=enrollment.partner,
-                user=enrollment.user,
-            )
-        )
+        _certified_on_commit(uc)
         awarded.append(uc)
     return awarded
 
@@ -252,16 +257,7 @@ def certifications_import_many(*, rows, actor) -> list[UserCertification]:
     for event_type in webhook_registry.for_action("training.certified", {}):
         outbox.publish_many(event_type, [(uc.pk, uc.partner_id) for uc in awards])
     for uc in awards:
-        transaction.on_commit(
-            partial(
-                signals.certified.send,
-                sender=UserCertification,
-                user_certification_id=uc.pk,
-                certification_id=uc.certification_id,
-                partner=uc.partner,
-                user=uc.user,
-            )
-        )
+        _certified_on_commit(uc)
     return awards
 
 
