@@ -299,6 +299,8 @@ class Deal(models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.PARTNER, editable=False
     )
+    # The vendor's own id for the opportunity (its CRM's), the key a bulk import matches on.
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -330,6 +332,11 @@ class Deal(models.Model):
             models.Index(fields=["updated_at", "id"], name="deal_sync"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="deal_external_id_unique_per_partner",
+            ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="deal_amount_not_negative"),
             models.CheckConstraint(
                 condition=~models.Q(stage="won") | models.Q(closed_on__isnull=False),

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -41,7 +42,9 @@ from prm.audit.log import audit, audit_many, audit_scrub
 from prm.audit.transitions import transition
 from prm.cache import pagecache
 from prm.i18n.business_days import add_business_days
+from prm.i18n.kana import fill_reading
 from prm.webhooks import outbox
+from prm.webhooks import registry as webhook_registry
 from training import queries as training_queries
 
 # Fixed conversion rates into JPY for tier metrics and rebates; override in settings.
@@ -149,16 +152,9 @@ def deal_provision_record(*, deal: Deal, user, source: str, acquisition: str) ->
     )
 
 
-@transaction.atomic
-def deal_register(*, partner, user, data: dict, source: str = Deal.Source.PARTNER) -> Deal:
-    """Register an opportunity; flag it for the reviewer if it conflicts with another partner's.
-
-    `source` "lead": the leads app converts a lead the vendor passed; the contact came from
-    the vendor, so no provision record (partner to vendor) is kept for it.
-
-    `data` may say how the partner obtained the contact (`contact_source`, an
-    Acquisition value) and must confirm the person's consent (`contact_consent`) when it
-    names a contact: the provision is recorded in the same transaction."""
+def _new_registration(*, partner, user, data: dict, source: str = Deal.Source.PARTNER) -> tuple[Deal, str]:
+    """The unsaved registration and how the contact was obtained: the rules every new
+    registration follows (consent for a contact, normalised keys, an open stage)."""
     data = dict(data)
     acquisition = data.pop("contact_source", "") or ProvisionRecord.Acquisition.OTHER
     consent = data.pop("contact_consent", None)
@@ -173,6 +169,20 @@ def deal_register(*, partner, user, data: dict, source: str = Deal.Source.PARTNE
     deal.stage = data.get("stage") or Deal.Stage.QUALIFYING
     if deal.stage not in Deal.OPEN_STAGES:
         raise IncentivesError(_("A new registration must be in an open stage."))
+    return deal, acquisition
+
+
+@transaction.atomic
+def deal_register(*, partner, user, data: dict, source: str = Deal.Source.PARTNER) -> Deal:
+    """Register an opportunity; flag it for the reviewer if it conflicts with another partner's.
+
+    `source` "lead": the leads app converts a lead the vendor passed; the contact came from
+    the vendor, so no provision record (partner to vendor) is kept for it.
+
+    `data` may say how the partner obtained the contact (`contact_source`, an
+    Acquisition value) and must confirm the person's consent (`contact_consent`) when it
+    names a contact: the provision is recorded in the same transaction."""
+    deal, acquisition = _new_registration(partner=partner, user=user, data=data, source=source)
     conflicts = list(
         find_conflicts(
             partner=partner, customer_domain=deal.customer_domain, customer_company=deal.customer_company
@@ -198,6 +208,93 @@ def deal_register(*, partner, user, data: dict, source: str = Deal.Source.PARTNE
         conflicting=[c.pk for c in conflicts],
     )
     return deal
+
+
+CONFLICTS_SQL = """
+SELECT n.i, d.id
+FROM unnest(%(idx)s::int[], %(domain)s::text[], %(key)s::text[], %(partner)s::int[])
+     AS n(i, domain, key, partner_id)
+JOIN incentives_deal d
+  ON d.status = %(approved)s AND d.protected_until >= %(on)s AND d.stage = ANY(%(open)s)
+ AND d.partner_id <> n.partner_id
+ AND ((n.domain <> '' AND d.customer_domain = n.domain)
+   OR (n.key <> '' AND (d.company_key = n.key
+       OR (length(n.key) >= %(min)s AND (strpos(d.company_key, n.key) > 0
+           OR (length(d.company_key) >= %(min)s AND strpos(n.key, d.company_key) > 0))))))
+"""
+
+
+def _conflicts_many(deals: list[Deal], on: date) -> dict[int, list[Deal]]:
+    """`find_conflicts` for many new registrations in one statement: {index: conflicts}."""
+    params: dict[str, Any] = {
+        "idx": list(range(len(deals))),
+        "domain": [d.customer_domain for d in deals],
+        "key": [d.company_key for d in deals],
+        "partner": [d.partner_id for d in deals],
+        "approved": Deal.Status.APPROVED,
+        "on": on,
+        "open": list(Deal.OPEN_STAGES),
+        "min": MIN_CONTAINED_KEY,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(CONFLICTS_SQL, params)
+        pairs = cursor.fetchall()
+    others = Deal.objects.select_related("partner").in_bulk({deal_id for _i, deal_id in pairs})
+    found: dict[int, list[Deal]] = {}
+    for index, deal_id in sorted(pairs):
+        found.setdefault(index, []).append(others[deal_id])
+    return found
+
+
+@transaction.atomic
+def deals_register_many(*, registrations: list[tuple[Partner, dict]], user) -> list[Deal]:
+    """`deal_register` for many registrations at once (a bulk import): the same rules, the
+    same conflict check (one statement for all), the same provision records, audit rows,
+    webhook events and reviewer notifications, in a handful of statements."""
+    deals, sources = [], []
+    for partner, data in registrations:
+        deal, source = _new_registration(partner=partner, user=user, data=data)
+        sources.append(source)
+        fill_reading(deal, "customer_company", "customer_company_kana")
+        fill_reading(deal, "contact_name", "contact_name_kana")
+        deals.append(deal)
+    conflicts = _conflicts_many(deals, timezone.localdate())
+    for index, deal in enumerate(deals):
+        found = conflicts.get(index, [])
+        deal.has_conflict = bool(found)
+        deal.conflict_notes = _conflict_notes(found, domain=deal.customer_domain, key=deal.company_key)
+    Deal.objects.bulk_create(deals)
+    Deal.conflicting_deals.through.objects.bulk_create(
+        Deal.conflicting_deals.through(from_deal_id=deal.pk, to_deal_id=other.pk)
+        for index, deal in enumerate(deals)
+        for other in conflicts.get(index, [])
+    )
+    privacy.provision_records_many(
+        source=ProvisionRecord.Source.DEAL_REGISTRATION,
+        user=user,
+        rows=(
+            (deal, deal.partner, deal.contact_name, deal.customer_company, contact_items(deal), source)
+            for deal, source in zip(deals, sources, strict=True)
+            if deal.contact_name.strip()
+        ),
+    )
+    rows = [
+        (
+            d.pk,
+            str(d),
+            d.partner_id,
+            {"conflict": d.has_conflict, "conflicting": [c.pk for c in conflicts.get(i, [])]},
+        )
+        for i, d in enumerate(deals)
+    ]
+    audit_many(actor=user, action="deal.registered", model=Deal, rows=rows)
+    for event_type in webhook_registry.for_action("deal.registered", {}):
+        outbox.publish_many(event_type, [(d.pk, d.partner_id) for d in deals])
+    from incentives import tasks
+
+    for deal in deals:
+        tasks.notify_deal_submitted.delay_on_commit(deal_id=deal.pk)
+    return deals
 
 
 EDITABLE_FIELDS = (

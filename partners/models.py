@@ -169,6 +169,8 @@ class Partner(models.Model):
         blank=True,
         help_text=_("Set when the partner's first onboarding plan is completed; tier thresholds read it."),
     )
+    # The vendor's own id for the company (its CRM's), the key a bulk import matches on.
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -183,7 +185,12 @@ class Partner(models.Model):
             models.Index(fields=["partner_type", "status"]),
             models.Index(fields=["status", "directory_listed", "country"], name="partners_directory_idx"),
         ]
-        constraints = [web_url_constraint("website", name="partner_website_web_url")]
+        constraints = [
+            web_url_constraint("website", name="partner_website_web_url"),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~models.Q(external_id=""), name="partner_external_id_unique"
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
 
 from partners import scoring, signals
 from partners.models import (
@@ -28,10 +29,10 @@ from partners.models import (
     ReferralLink,
     Source,
 )
-from prm.audit.log import audit
+from prm.audit.log import audit, audit_many
 from prm.cache import pagecache
 from prm.exports.streaming import stream_rows
-from prm.i18n.kana import suggest_reading, to_katakana
+from prm.i18n.kana import fill_reading, suggest_reading, to_katakana
 from prm.notifications.center import notify
 
 
@@ -625,6 +626,15 @@ def invitation_mail_token(*, invitation_id: int, marker: str) -> tuple[Invitatio
     return invitation, token
 
 
+def _refuse_invitation(email: str, *, member: bool, pending: bool) -> None:
+    if member:
+        raise RecruitmentError(_("%(email)s is already a member of your team.") % {"email": email})
+    if pending:
+        raise RecruitmentError(
+            _("%(email)s has already been invited. Resend the invitation instead.") % {"email": email}
+        )
+
+
 @transaction.atomic
 def invitation_create(
     *, partner: Partner, email: str, role: str, actor, language: str | None = None, application=None
@@ -632,12 +642,11 @@ def invitation_create(
     from partners import tasks
 
     email = email.strip().lower()
-    if Membership.objects.filter(user__email__iexact=email, partner=partner).exists():
-        raise RecruitmentError(_("%(email)s is already a member of your team.") % {"email": email})
-    if Invitation.objects.for_partner(partner).pending().filter(email__iexact=email).exists():
-        raise RecruitmentError(
-            _("%(email)s has already been invited. Resend the invitation instead.") % {"email": email}
-        )
+    _refuse_invitation(
+        email,
+        member=Membership.objects.filter(user__email__iexact=email, partner=partner).exists(),
+        pending=Invitation.objects.for_partner(partner).pending().filter(email__iexact=email).exists(),
+    )
     invitation = Invitation(
         partner=partner,
         email=email,
@@ -654,6 +663,54 @@ def invitation_create(
         invitation.pk, _send_marker(invitation), application.pk if application else None
     )
     return invitation
+
+
+@transaction.atomic
+def invitations_create_many(*, rows: list[tuple[Partner, str, str, str]], actor) -> list[Invitation]:
+    """`invitation_create` for many (partner, e-mail, role, language) rows: the same refusals
+    (a member already, a pending invitation), read in two queries; one insert, one insert of
+    audit rows; each mail queued once the transaction commits."""
+    from partners import tasks
+
+    rows = [(partner, email.strip().lower(), role, language) for partner, email, role, language in rows]
+    partner_ids = {partner.pk for partner, *_rest in rows}
+    emails = {email for _p, email, *_rest in rows}
+    members = {
+        (p, e.lower())
+        for p, e in Membership.objects.filter(partner_id__in=partner_ids, user__email__in=emails).values_list(
+            "partner_id", "user__email"
+        )
+    }
+    pending = {
+        (p, e.lower())
+        for p, e in Invitation.objects.filter(partner_id__in=partner_ids, email__in=emails)
+        .pending()
+        .values_list("partner_id", "email")
+    }
+    invitations = []
+    for partner, email, role, language in rows:
+        _refuse_invitation(
+            email, member=(partner.pk, email) in members, pending=(partner.pk, email) in pending
+        )
+        invitation = Invitation(
+            partner=partner,
+            email=email,
+            role=role,
+            invited_by=actor if getattr(actor, "pk", None) else None,
+            language=language or getattr(actor, "language", None) or "ja",
+        )
+        _issue_token(invitation)
+        invitations.append(invitation)
+    Invitation.objects.bulk_create(invitations)
+    audit_many(
+        actor=actor,
+        action="invitation.created",
+        model=Invitation,
+        rows=((i.pk, str(i), i.partner_id, {"email": i.email, "role": i.role}) for i in invitations),
+    )
+    for invitation in invitations:
+        tasks.send_invitation.delay_on_commit(invitation.pk, _send_marker(invitation), None)
+    return invitations
 
 
 @transaction.atomic
@@ -798,6 +855,78 @@ def partner_profile_update(*, partner: Partner, form, user, logo=None) -> Partne
                 lambda: signals.partner_profile_completed.send(sender=Partner, partner=partner, actor=user)
             )
     return partner
+
+
+# --- bulk import (the imports app) ---------------------------------------------------
+
+# What an import row may set on a partner: the profile's own columns, never its lifecycle.
+IMPORT_FIELDS = ("name", "name_kana", "partner_type", "country", "website", "company_size", "description")
+
+
+def _unique_slugs(names_and_keys: list[tuple[str, str]]) -> list[str]:
+    """`_unique_slug` for many partners: taken slugs read in one query (a base taken ten
+    times over falls back to the one-by-one search)."""
+    bases = [
+        (slugify(n, allow_unicode=True) or slugify(k) or "partner")[:60].strip("-") for n, k in names_and_keys
+    ]
+    candidates = set(bases) | {f"{b}-{i}" for b in bases for i in range(2, 11)}
+    taken = set(Partner.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+    slugs = []
+    for base, (name, key) in zip(bases, names_and_keys, strict=True):
+        slug = next((c for c in [base, *(f"{base}-{i}" for i in range(2, 11))] if c not in taken), None)
+        slug = slug or _unique_slug(name, key)
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+@transaction.atomic
+def partners_import_create_many(*, rows: list[tuple[str, dict]], actor) -> list[Partner]:
+    """`partner_import_create` for many partners: one insert, one insert of audit rows."""
+    now = timezone.now()
+    partners = []
+    slugs = _unique_slugs([(data["name"], key) for key, data in rows])
+    for (external_id, data), slug in zip(rows, slugs, strict=True):
+        partner = Partner(
+            **{name: data[name] for name in IMPORT_FIELDS if name in data},
+            external_id=external_id,
+            slug=slug,
+            status=Partner.Status.ACTIVE,
+            status_changed_at=now,
+        )
+        fill_reading(partner, "name", "name_kana")  # what Partner.save does
+        partners.append(partner)
+    Partner.objects.bulk_create(partners)
+    audit_many(
+        actor=actor,
+        action="partner.imported",
+        model=Partner,
+        rows=((p.pk, p.name, p.pk, {"external_id": p.external_id}) for p in partners),
+    )
+    return partners
+
+
+@transaction.atomic
+def partner_import_update(*, partner: Partner, data: dict, actor) -> dict:
+    """Set the columns an import row changed; returns {field: [old, new]} (empty: unchanged)."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    changes = {}
+    for name in IMPORT_FIELDS:
+        if name in data and getattr(partner, name) != data[name]:
+            changes[name] = [str(getattr(partner, name)), str(data[name])]
+            setattr(partner, name, data[name])
+    if changes:
+        partner.save(update_fields=[*changes, "updated_at"])
+        audit(actor=actor, action="partner.import_updated", target=partner, changes=changes)
+    return changes
+
+
+def partner_owner_assign(*, partner: Partner, manager, actor) -> None:
+    """Make `manager` (staff) one of the channel managers of `partner` (guardian's object
+    permission; its grant is audited by prm.audit.receivers)."""
+    if not manager.is_staff:
+        raise RecruitmentError(_("%(email)s is not a staff account.") % {"email": manager.email})
+    assign_perm("partners.manage_partner", manager, partner)
 
 
 # --- partner lifecycle ----------------------------------------------------------------

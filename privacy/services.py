@@ -21,7 +21,7 @@ from privacy.models import (
     PartnerLegalIdentity,
     ProvisionRecord,
 )
-from prm.audit.log import audit
+from prm.audit.log import audit, audit_many
 from prm.audit.transitions import transition
 from prm.i18n.business_days import add_business_days
 
@@ -70,32 +70,27 @@ def add_years(day: date, years: int) -> date:
 # --- Third-party provision records ----------------------------------------------------------
 
 
-@transaction.atomic
-def provision_record(
+def _provision(
     *,
     source: str,
     source_object,
     partner,
+    identity,
     user,
     subject_name: str,
-    subject_company: str = "",
+    subject_company: str,
     items: list[str],
-    basis: str = ProvisionRecord.Basis.CONSENT,
+    basis: str,
     acquisition: str,
     acquisition_note: str = "",
 ) -> ProvisionRecord:
-    """Record that `partner` (through `user`) gave the vendor `items` of `subject_name`'s data.
-
-    Written in the same transaction as what carried the data (a deal registration now, a
-    lead later), so the record exists exactly when the data does. The provider's confirmed
-    legal identity is copied in; the record is kept `provision_years()` from today."""
+    """The record, unsaved (validated): the provider's confirmed legal identity copied in."""
     if source not in ProvisionRecord.Source.values or basis not in ProvisionRecord.Basis.values:
         raise PrivacyError(_("Unknown source or basis of a provision."))
     if acquisition not in ProvisionRecord.Acquisition.values:
         raise PrivacyError(_("Say how the partner obtained the person's data."))
-    identity = PartnerLegalIdentity.objects.filter(partner=partner).first()
     now = timezone.now()
-    record = ProvisionRecord.objects.create(
+    return ProvisionRecord(
         provided_at=now,
         source=source,
         source_type=ContentType.objects.get_for_model(source_object),
@@ -115,6 +110,80 @@ def provision_record(
         acquisition_note=acquisition_note[:300],
         retain_until=add_years(timezone.localdate(now), provision_years()),
     )
+
+
+@transaction.atomic
+def provision_records_many(*, source: str, user, rows, basis: str = ProvisionRecord.Basis.CONSENT) -> int:
+    """`provision_record` for many objects at once (a bulk import's deals): `rows` are
+    (source object, partner, subject name, subject company, items, acquisition). The
+    identities in one query, the records in one insert, their audit rows in another."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    identities = {
+        i.partner_id: i
+        for i in PartnerLegalIdentity.objects.filter(
+            partner_id__in={partner.pk for _o, partner, *_rest in rows}
+        )
+    }
+    records = ProvisionRecord.objects.bulk_create(
+        _provision(
+            source=source,
+            source_object=source_object,
+            partner=partner,
+            identity=identities.get(partner.pk),
+            user=user,
+            subject_name=name,
+            subject_company=company,
+            items=items,
+            basis=basis,
+            acquisition=acquisition,
+        )
+        for source_object, partner, name, company, items, acquisition in rows
+    )
+    audit_many(
+        actor=user,
+        action="privacy.provision_recorded",
+        model=ProvisionRecord,
+        rows=((r.pk, str(r), r.partner_id, {"source": source, "items": r.items}) for r in records),
+    )
+    return len(records)
+
+
+@transaction.atomic
+def provision_record(
+    *,
+    source: str,
+    source_object,
+    partner,
+    user,
+    subject_name: str,
+    subject_company: str = "",
+    items: list[str],
+    basis: str = ProvisionRecord.Basis.CONSENT,
+    acquisition: str,
+    acquisition_note: str = "",
+) -> ProvisionRecord:
+    """Record that `partner` (through `user`) gave the vendor `items` of `subject_name`'s data.
+
+    Written in the same transaction as what carried the data (a deal registration now, a
+    lead later), so the record exists exactly when the data does. The provider's confirmed
+    legal identity is copied in; the record is kept `provision_years()` from today."""
+    identity = PartnerLegalIdentity.objects.filter(partner=partner).first()
+    record = _provision(
+        source=source,
+        source_object=source_object,
+        partner=partner,
+        identity=identity,
+        user=user,
+        subject_name=subject_name,
+        subject_company=subject_company,
+        items=items,
+        basis=basis,
+        acquisition=acquisition,
+        acquisition_note=acquisition_note,
+    )
+    record.save()
     audit(
         actor=user,
         action="privacy.provision_recorded",

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "dashboard",
     "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit.log, delivery by Celery
     "api",  # the partner API (/api/v1/) and its token and webhook pages
+    "imports",  # bulk import (CSV/.xlsx, dry run, confirm) through every app's services
     # Development tools (the seed_demo command): with debug on and in tests only.
     *(["devtools"] if DEBUG or TESTING else []),
     "modeltranslation",  # before the admin: bilingual manager-defined records (translation.py per app)
@@ -505,6 +506,10 @@ PRM_LOGO_SIZE = (400, 400)
 # link (prm.exports.jobs); smaller ones stream straight to the browser. Files are kept a week.
 PRM_EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
 PRM_EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+# Bulk import (imports app): files above this many rows are checked and imported by a
+# Celery worker (progress on the page, the result e-mailed); the largest file accepted.
+PRM_IMPORT_BACKGROUND_ROWS = env.int("PRM_IMPORT_BACKGROUND_ROWS", default=300)
+PRM_IMPORT_MAX_BYTES = env.int("PRM_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Home panels, staff links and navigation badges: prm.ui.registry, filled in AppConfig.ready().
 # Tracked campaign links /c/<code>/ (promotion): requests per client IP and window
 # (seconds; over it: 429), and clicks counted per link, client IP and day.

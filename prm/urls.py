@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("funds.urls")),
     path("", include("threads.urls")),
     path("", include("leads.urls")),
+    path("", include("imports.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("api.portal_urls")),
 ]

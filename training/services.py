@@ -17,7 +17,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from partners.models import Membership
-from prm.audit.log import audit
+from prm.audit.log import audit, audit_many
+from prm.webhooks import outbox
+from prm.webhooks import registry as webhook_registry
 from training import signals
 from training.models import (
     Course,
@@ -175,6 +177,20 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _certified_on_commit(uc: UserCertification) -> None:
+    """`certified`, once the certificate is committed (onboarding ticks its tasks)."""
+    transaction.on_commit(
+        partial(
+            signals.certified.send,
+            sender=UserCertification,
+            user_certification_id=uc.pk,
+            certification_id=uc.certification_id,
+            partner=uc.partner,
+            user=uc.user,
+        )
+    )
+
+
 def _award_certifications(enrollment: Enrollment) -> list[UserCertification]:
     """Award every certification whose required courses the person has all passed."""
     today = timezone.localdate()
@@ -204,21 +220,57 @@ def _award_certifications(enrollment: Enrollment) -> list[UserCertification]:
             valid_until=add_months(today, cert.validity_months),
         )
         audit(actor=enrollment.user, action="training.certified", target=uc, partner=enrollment.partner_id)
-        transaction.on_commit(
-            partial(
-                signals.certified.send,
-                sender=UserCertification,
-                user_certification_id=uc.pk,
-                certification_id=uc.certification_id,
-                partner=enrollment.partner,
-                user=enrollment.user,
-            )
-        )
+        _certified_on_commit(uc)
         awarded.append(uc)
     return awarded
 
 
 RENEWAL_WINDOW_DAYS = 60
+
+
+# --- bulk import (the imports app) ---------------------------------------------------------
+
+
+@transaction.atomic
+def certifications_import_many(*, rows, actor) -> list[UserCertification]:
+    """Certificates people already hold, brought in by an import: `rows` are (user, partner,
+    certification, issued on, valid until or None for the certification's validity). One
+    insert and one insert of audit rows; `certified` is sent for each once the import has
+    committed, as for a certificate earned in the portal (onboarding tasks, tier counts)."""
+    awards = [
+        UserCertification(
+            certification=cert,
+            user=user,
+            partner=partner,
+            issued_on=issued_on,
+            valid_until=valid_until or add_months(issued_on, cert.validity_months),
+        )
+        for user, partner, cert, issued_on, valid_until in rows
+    ]
+    UserCertification.objects.bulk_create(awards)
+    audit_many(
+        actor=actor,
+        action="training.certified",
+        model=UserCertification,
+        rows=((uc.pk, str(uc), uc.partner_id, {"imported": True}) for uc in awards),
+    )
+    for event_type in webhook_registry.for_action("training.certified", {}):
+        outbox.publish_many(event_type, [(uc.pk, uc.partner_id) for uc in awards])
+    for uc in awards:
+        _certified_on_commit(uc)
+    return awards
+
+
+@transaction.atomic
+def certification_import_update(*, award: UserCertification, valid_until: date, actor) -> UserCertification:
+    """A corrected validity from an import (the certificate itself is the same)."""
+    award = UserCertification.objects.select_for_update().get(pk=award.pk)
+    if award.valid_until != valid_until:
+        changes = {"valid_until": [award.valid_until.isoformat(), valid_until.isoformat()]}
+        award.valid_until = valid_until
+        award.save(update_fields=["valid_until", "updated_at"])
+        audit(actor=actor, action="training.certificate_updated", target=award, changes=changes)
+    return award
 
 
 @transaction.atomic

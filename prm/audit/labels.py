@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "earnings.computed": pgettext_lazy("audit action", "Earnings computed"),
     "guardian.granted": pgettext_lazy("audit action", "Partner access granted"),
     "guardian.revoked": pgettext_lazy("audit action", "Partner access revoked"),
+    "import.completed": pgettext_lazy("audit action", "File imported"),
     "invitation.accepted": pgettext_lazy("audit action", "Invitation accepted"),
     "invitation.created": pgettext_lazy("audit action", "Invitation sent"),
     "invitation.resent": pgettext_lazy("audit action", "Invitation resent"),
@@ -88,6 +89,8 @@ ACTION_LABELS = {
     "partner.access_ended": pgettext_lazy("audit action", "Portal access ended"),
     "partner.activated": pgettext_lazy("audit action", "Partner activated"),
     "partner.created": pgettext_lazy("audit action", "Partner created"),
+    "partner.imported": pgettext_lazy("audit action", "Partner imported"),
+    "partner.import_updated": pgettext_lazy("audit action", "Partner updated by an import"),
     "partner.first_deal_won": pgettext_lazy("audit action", "First deal won"),
     "partner.offboarded": pgettext_lazy("audit action", "Partner offboarded"),
     "partner.onboarding_completed": pgettext_lazy("audit action", "Onboarding completed"),
@@ -133,6 +136,9 @@ ACTION_LABELS = {
     "thread.reopened": pgettext_lazy("audit action", "Question reopened"),
     "thread.replied": pgettext_lazy("audit action", "Partner replied to a question"),
     "thread.started_by_staff": pgettext_lazy("audit action", "Message sent to the partner"),
+    "training.certificate_updated": pgettext_lazy(
+        "audit action", "Certificate validity updated by an import"
+    ),
     "training.certified": pgettext_lazy("audit action", "Certification earned"),
     "training.course_passed": pgettext_lazy("audit action", "Course passed"),
     "training.course_restarted": pgettext_lazy("audit action", "Course restarted"),
