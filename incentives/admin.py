@@ -48,7 +48,15 @@ class TierAdmin(AuditedAdminMixin, TranslationAdmin):
         (None, {"fields": ["name", "rank"]}),
         (
             _("Thresholds (rolling 12 months)"),
-            {"fields": ["min_won_revenue", "min_won_deals", "min_certified_people", "requires_onboarding"]},
+            {
+                "fields": [
+                    "min_won_revenue",
+                    "min_won_deals",
+                    "min_certified_people",
+                    "requires_onboarding",
+                    "requires_approved_plan",
+                ]
+            },
         ),
         (
             _("Revenue from deals credited to the partner"),
@@ -150,6 +158,7 @@ class PartnerTierStateAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
         "won_deals",
         "certified_people",
         "onboarding_completed",
+        "plan_approved_until",
         "leaderboard_opt_in",
     ]
     list_filter = ["tier", "onboarding_completed", "leaderboard_opt_in"]

@@ -906,9 +906,11 @@ class TierMetrics:
     onboarding_completed: bool = False
     influenced_revenue: Decimal = Decimal(0)  # deals it is credited on (DealCredit), by role
     delivered_revenue: Decimal = Decimal(0)
+    plan_approved: bool = False  # an approved joint business plan covers as_of (plans)
 
     def as_json(self) -> dict:
         return {
+            "plan_approved": self.plan_approved,
             "won_revenue": float(self.won_revenue),
             "won_deals": self.won_deals,
             "certified_people": self.certified_people,
@@ -962,6 +964,7 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
         .annotate(people=Count("user_id", distinct=True))
         .values_list("partner_id", "people")
     )
+    planned = set(plan_approved_partner_ids(as_of=as_of))
     metrics = {}
     for partner_id, completed_on in Partner.objects.in_portal().values_list("pk", "onboarding_completed_on"):
         w = won.get(partner_id, {})
@@ -972,8 +975,41 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
             onboarding_completed=completed_on is not None,
             influenced_revenue=credited.get((partner_id, DealCredit.Role.INFLUENCED), Decimal(0)),
             delivered_revenue=credited.get((partner_id, DealCredit.Role.DELIVERED), Decimal(0)),
+            plan_approved=partner_id in planned,
         )
     return metrics
+
+
+def plan_approved_partner_ids(*, as_of: date):
+    """Ids of partners whose approved business plans cover `as_of` (plans writes the span)."""
+    return PartnerTierState.objects.filter(
+        plan_approved_from__lte=as_of, plan_approved_until__gte=as_of
+    ).values_list("partner_id", flat=True)
+
+
+def _plan_covers(start: date | None, until: date | None, as_of: date) -> bool:
+    return start is not None and until is not None and start <= as_of <= until
+
+
+@transaction.atomic
+def partner_plan_approval_set(*, partner, start: date | None, until: date | None, actor) -> PartnerTierState:
+    """Record the span of fiscal years the partner's approved business plans cover (plans
+    decides it; None, None: no approved plan). Tiers that require an approved plan read it
+    at the next recomputation."""
+    state, _created = PartnerTierState.objects.select_for_update().get_or_create(partner=partner)
+    if (state.plan_approved_from, state.plan_approved_until) == (start, until):
+        return state
+    state.plan_approved_from, state.plan_approved_until = start, until
+    state.save(update_fields=["plan_approved_from", "plan_approved_until"])
+    audit(
+        actor=actor,
+        action="partner.plan_approval_recorded",
+        target=state,
+        partner=partner,
+        start=str(start or ""),
+        until=str(until or ""),
+    )
+    return state
 
 
 def tier_qualified(tiers: list[Tier], m: TierMetrics) -> Tier | None:
@@ -984,6 +1020,7 @@ def tier_qualified(tiers: list[Tier], m: TierMetrics) -> Tier | None:
             and tier.min_won_deals <= m.won_deals
             and tier.min_certified_people <= m.certified_people
             and (m.onboarding_completed or not tier.requires_onboarding)
+            and (m.plan_approved or not tier.requires_approved_plan)
         ):
             return tier
     return None
@@ -1038,7 +1075,7 @@ def tier_decide(*, state: TierStateRow | None, qualified: Tier | None, as_of: da
     return new, pending, since, kind
 
 
-def _tier_states(partner_ids) -> dict[int, TierStateRow]:
+def _tier_states(partner_ids, *, as_of: date) -> dict[int, TierStateRow]:
     rows = PartnerTierState.objects.filter(partner_id__in=partner_ids).values_list(
         "partner_id",
         "tier_id",
@@ -1051,12 +1088,14 @@ def _tier_states(partner_ids) -> dict[int, TierStateRow]:
         "onboarding_completed",
         "influenced_revenue",
         "delivered_revenue",
+        "plan_approved_from",
+        "plan_approved_until",
     )
     return {
-        partner_id: TierStateRow(
-            tier_id, q_id, since, pending, TierMetrics(revenue, deals, people, done, influenced, delivered)
+        row[0]: TierStateRow(
+            *row[1:5], TierMetrics(*row[5:11], plan_approved=_plan_covers(row[11], row[12], as_of))
         )
-        for partner_id, tier_id, q_id, since, pending, revenue, deals, people, done, influenced, delivered in rows
+        for row in rows
     }
 
 
@@ -1123,7 +1162,7 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     metrics = tier_metrics(as_of=as_of)
     tiers = list(Tier.objects.order_by("-rank"))
     tiers_by_id = {t.pk: t for t in tiers}
-    states = _tier_states(list(metrics))
+    states = _tier_states(list(metrics), as_of=as_of)
     changes, upserts = [], []
     for partner_id, m in metrics.items():
         state = states.get(partner_id)
