@@ -77,7 +77,7 @@ def owner_choices(partner):
     return (
         User.objects.filter(is_active=True)
         .filter(Q(pk__in=members) | Q(pk__in=managers))
-        .order_by("last_name", "first_name", "pk")
+        .order_by("display_name", "email", "pk")
     )
 
 
