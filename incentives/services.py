@@ -934,7 +934,8 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
     Won deals over the rolling 12 months up to `as_of` (its own, and those it is credited on
     by role), people with a certification valid on
     `as_of` (training's), and whether the partner has completed its onboarding (a fact of the
-    partner, set by the partners lifecycle service when onboarding's plan completes)."""
+    partner, set by the partners lifecycle service when onboarding's plan completes), and
+    whether approved business plans cover `as_of` (the span plans records on the tier state)."""
     start = as_of - timedelta(days=365)
     won = {
         row["partner_id"]: row
@@ -964,9 +965,12 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
         .annotate(people=Count("user_id", distinct=True))
         .values_list("partner_id", "people")
     )
-    planned = set(plan_approved_partner_ids(as_of=as_of))
     metrics = {}
-    for partner_id, completed_on in Partner.objects.in_portal().values_list("pk", "onboarding_completed_on"):
+    # The plan span (plans writes it on the partner's tier state) joins in: no extra query.
+    rows = Partner.objects.in_portal().values_list(
+        "pk", "onboarding_completed_on", "tier_state__plan_approved_from", "tier_state__plan_approved_until"
+    )
+    for partner_id, completed_on, plan_from, plan_until in rows:
         w = won.get(partner_id, {})
         metrics[partner_id] = TierMetrics(
             won_revenue=w.get("revenue") or Decimal(0),
@@ -975,16 +979,9 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
             onboarding_completed=completed_on is not None,
             influenced_revenue=credited.get((partner_id, DealCredit.Role.INFLUENCED), Decimal(0)),
             delivered_revenue=credited.get((partner_id, DealCredit.Role.DELIVERED), Decimal(0)),
-            plan_approved=partner_id in planned,
+            plan_approved=_plan_covers(plan_from, plan_until, as_of),
         )
     return metrics
-
-
-def plan_approved_partner_ids(*, as_of: date):
-    """Ids of partners whose approved business plans cover `as_of` (plans writes the span)."""
-    return PartnerTierState.objects.filter(
-        plan_approved_from__lte=as_of, plan_approved_until__gte=as_of
-    ).values_list("partner_id", flat=True)
 
 
 def _plan_covers(start: date | None, until: date | None, as_of: date) -> bool:
