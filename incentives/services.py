@@ -1088,12 +1088,14 @@ def _tier_states(partner_ids, *, as_of: date) -> dict[int, TierStateRow]:
         "plan_approved_from",
         "plan_approved_until",
     )
-    return {
-        row[0]: TierStateRow(
-            *row[1:5], TierMetrics(*row[5:11], plan_approved=_plan_covers(row[11], row[12], as_of))
+    states = {}
+    for partner_id, *state, plan_from, plan_until in rows:
+        tier_id, q_id, since, pending, revenue, deals, people, done, influenced, delivered = state
+        metrics = TierMetrics(
+            revenue, deals, people, done, influenced, delivered, _plan_covers(plan_from, plan_until, as_of)
         )
-        for row in rows
-    }
+        states[partner_id] = TierStateRow(tier_id, q_id, since, pending, metrics)
+    return states
 
 
 # Bulk writes as one statement each: Python lists become columns through unnest(). The
