@@ -4,30 +4,13 @@ tier requirement they feed are audited there, so the admin never edits them."""
 
 from django.contrib import admin
 
+from funds.admin import ReadOnlyInline
 from plans.models import BusinessPlan, PlanActivity, PlanGoal, PlanReview
-from prm.access.admin_mixins import PartnerScopedAdminMixin
+from prm.access.admin_mixins import PartnerScopedAdminMixin, ReadOnlyAdminMixin
 
 
-class ReadOnlyAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
+    """Plans' records change only through the plan pages' services."""
 
 
 class GoalInline(ReadOnlyInline):

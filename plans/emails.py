@@ -4,20 +4,11 @@ recipient's language (prm.notifications.center: one row per person and event).""
 from django.conf import settings
 from django.urls import reverse
 
+from partners.queries import partner_admins
 from plans.models import BusinessPlan, PlanReview
-from prm.models import User
 from prm.notifications.center import notify
 from prm.notifications.emails import templates
 from prm.notifications.recipients import assigned_managers
-
-
-def partner_admins(partner_id: int):
-    return User.objects.filter(
-        membership__partner_id=partner_id,
-        membership__is_active=True,
-        membership__role="admin",
-        is_active=True,
-    )
 
 
 def plan_submitted(pk: int) -> None:
