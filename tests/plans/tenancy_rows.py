@@ -95,7 +95,6 @@ ROWS = [
     Row("plans:index", INDEX, kwargs=lambda w: (approved_a(w), {})[1], leaks=leaks),
     Row("plans:create", CREATE, method="post", data=lambda w: {"year": "current"}),
     Row("plans:plan", PARTNER_OBJECT, kwargs=lambda w: {"pk": approved_a(w).pk}, leaks=leaks),
-    Row("plans:plan", PARTNER_OBJECT, kwargs=lambda w: {"pk": draft_a(w).pk}, leaks=leaks),
     Row("plans:edit", PARTNER_ADMIN_OBJECT, kwargs=lambda w: {"pk": draft_a(w).pk}, leaks=leaks),
     Row("plans:submit", ADMIN_POST, kwargs=lambda w: {"pk": draft_a(w).pk}, method="post"),
     Row("plans:reopen", ADMIN_POST, kwargs=lambda w: {"pk": approved_a(w).pk}, method="post"),
@@ -106,7 +105,6 @@ ROWS = [
     Row("plans:review_edit", PARTNER_ADMIN_OBJECT, kwargs=lambda w: {"pk": review_a(w).pk}, leaks=leaks),
     Row("plans:review_sign", ADMIN_POST, kwargs=lambda w: {"pk": review_a(w).pk}, method="post"),
     Row("plans:staff_plans", MANAGERS, kwargs=lambda w: (submitted_a(w), {})[1], leaks=leaks),
-    Row("plans:staff_plans", MANAGERS, leaks=leaks),
     Row(
         "plans:staff_create",
         expect(404, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, support=403, manager_a=302),
