@@ -55,8 +55,8 @@ def test_partner_admin_reads_progress_and_signs_the_review(browser, live_server,
     page = axe.new_context(browser, language="ja").new_page()
     sign_in(page, live_server.url, admin.email)
     page.goto(f"{live_server.url}/incentives/")
-    page.get_by_role("link", name="ビジネスプラン", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="ビジネスプラン", exact=True).click()
     assert (
         page.get_by_role("heading", level=1).inner_text().startswith(f"{plan.fiscal_year}年度 ビジネスプラン")
     )
@@ -64,11 +64,11 @@ def test_partner_admin_reads_progress_and_signs_the_review(browser, live_server,
     assert progress.get_attribute("aria-valuenow") == "50"
     accessible(page)
     page.screenshot(path=str(tmp_path / "plan.png"), full_page=True)
-    page.get_by_role("link", name="レビューを開く").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="レビューを開く").click()
     accessible(page)
-    page.get_by_role("button", name="自社として署名").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="自社として署名").click()
     assert "貴社としてレビューに署名しました。" in page.content()
     accessible(page)
     page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
