@@ -77,6 +77,7 @@ class TierSerializer(CatalogueSerializer):
     min_won_deals = serializers.IntegerField()
     min_certified_people = serializers.IntegerField()
     requires_onboarding = serializers.BooleanField()
+    requires_approved_plan = serializers.BooleanField()
     discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
     protection_days = serializers.IntegerField()
     mdf_budget_jpy = YenField(source="mdf_budget")

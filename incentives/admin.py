@@ -55,6 +55,7 @@ class TierAdmin(AuditedAdminMixin, TranslationAdmin):
                     "min_certified_people",
                     "min_converted_leads",
                     "requires_onboarding",
+                    "requires_approved_plan",
                 ]
             },
         ),
@@ -159,6 +160,7 @@ class PartnerTierStateAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
         "certified_people",
         "converted_leads",
         "onboarding_completed",
+        "plan_approved_until",
         "leaderboard_opt_in",
     ]
     list_filter = ["tier", "onboarding_completed", "leaderboard_opt_in"]

@@ -60,8 +60,10 @@ TIERS = [
         mdf=500_000,
         support=S.PRIORITY,
         perks=(
-            "共同マーケティング素材\nパートナーディレクトリ掲載\nマーケティング開発資金（MDF）の申請",
-            "Co-marketing kit\nPartner directory listing\nMarket development funds (MDF) on request",
+            "共同マーケティング素材\nパートナーディレクトリ掲載\nマーケティング開発資金（MDF）の申請\n"
+            "四半期ビジネスレビュー",
+            "Co-marketing kit\nPartner directory listing\nMarket development funds (MDF) on request\n"
+            "Quarterly business reviews",
         ),
     ),
     DemoTier(

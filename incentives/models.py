@@ -36,6 +36,11 @@ class Tier(models.Model):
     # Leads the vendor passed that the partner converted into approved registrations
     # (Deal.source "lead", rolling 12 months); 0: not required.
     min_converted_leads = models.PositiveIntegerField(_("converted leads"), default=0)
+    requires_approved_plan = models.BooleanField(
+        _("approved business plan"),
+        default=False,
+        help_text=_("The partner needs an approved joint business plan for the current fiscal year."),
+    )
     # Benefits
     discount_percent = models.DecimalField(
         _("discount / margin %"), max_digits=5, decimal_places=2, default=0
@@ -579,6 +584,11 @@ class PartnerTierState(models.Model):
     certified_people = models.PositiveIntegerField(_("certified people"), default=0)
     onboarding_completed = models.BooleanField(_("onboarding completed"), default=False)
     converted_leads = models.PositiveIntegerField(_("converted leads (12 months)"), default=0)
+    # The fiscal years covered by approved joint business plans (the run of consecutive
+    # approved years that contains today, or else the next one), written by plans through
+    # partner_plan_approval_set; the recomputation reads whether `as_of` falls inside.
+    plan_approved_from = models.DateField(_("approved business plan from"), null=True, blank=True)
+    plan_approved_until = models.DateField(_("approved business plan until"), null=True, blank=True)
     leaderboard_opt_in = models.BooleanField(_("show our name on the leaderboard"), default=False)
 
     objects = PartnerTierStateQuerySet.as_manager()

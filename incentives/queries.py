@@ -173,6 +173,13 @@ def revenue_toward(state: PartnerTierState | None, tier: Tier) -> Decimal:
     )
 
 
+def plan_approved_today(state: PartnerTierState | None) -> bool:
+    """Whether the partner's approved business plans cover today (the span plans records)."""
+    if state is None or state.plan_approved_from is None or state.plan_approved_until is None:
+        return False
+    return state.plan_approved_from <= timezone.localdate() <= state.plan_approved_until
+
+
 def progress_to(state: PartnerTierState | None, tier: Tier) -> list[Progress]:
     revenue = revenue_toward(state, tier)
     deals = state.won_deals if state else 0
@@ -228,6 +235,20 @@ def progress_to(state: PartnerTierState | None, tier: Tier) -> list[Progress]:
                 leads >= tier.min_converted_leads,
             )
         )
+    if tier.requires_approved_plan:
+        planned = plan_approved_today(state)
+        rows.append(
+            Progress(
+                "approved_plan",
+                _("Approved business plan"),
+                planned,
+                True,
+                _("Yes") if planned else _("No"),
+                _("Yes"),
+                100 if planned else 0,
+                planned,
+            )
+        )
     if tier.requires_onboarding:
         rows.append(
             Progress(
@@ -269,6 +290,8 @@ def gap_in_words(state: PartnerTierState | None, tier: Tier) -> str:
         )
     if tier.requires_onboarding and not onboarded:
         parts.append(_("completing onboarding"))
+    if tier.requires_approved_plan and not plan_approved_today(state):
+        parts.append(_("an approved business plan"))
     if not parts:
         return _("You meet every threshold for %(tier)s; it will apply at the next recomputation.") % {
             "tier": tier.label

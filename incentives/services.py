@@ -1008,9 +1008,11 @@ class TierMetrics:
     influenced_revenue: Decimal = Decimal(0)  # deals it is credited on (DealCredit), by role
     delivered_revenue: Decimal = Decimal(0)
     converted_leads: int = 0  # approved registrations converted from the vendor's leads
+    plan_approved: bool = False  # an approved joint business plan covers as_of (plans)
 
     def as_json(self) -> dict:
         return {
+            "plan_approved": self.plan_approved,
             "won_revenue": float(self.won_revenue),
             "won_deals": self.won_deals,
             "certified_people": self.certified_people,
@@ -1035,7 +1037,8 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
     Won deals over the rolling 12 months up to `as_of` (its own, and those it is credited on
     by role), people with a certification valid on
     `as_of` (training's), and whether the partner has completed its onboarding (a fact of the
-    partner, set by the partners lifecycle service when onboarding's plan completes)."""
+    partner, set by the partners lifecycle service when onboarding's plan completes), and
+    whether approved business plans cover `as_of` (the span plans records on the tier state)."""
     start = as_of - timedelta(days=365)
     won = {
         row["partner_id"]: row
@@ -1075,7 +1078,11 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
         .values_list("partner_id", "people")
     )
     metrics = {}
-    for partner_id, completed_on in Partner.objects.in_portal().values_list("pk", "onboarding_completed_on"):
+    # The plan span (plans writes it on the partner's tier state) joins in: no extra query.
+    rows = Partner.objects.in_portal().values_list(
+        "pk", "onboarding_completed_on", "tier_state__plan_approved_from", "tier_state__plan_approved_until"
+    )
+    for partner_id, completed_on, plan_from, plan_until in rows:
         w = won.get(partner_id, {})
         metrics[partner_id] = TierMetrics(
             won_revenue=w.get("revenue") or Decimal(0),
@@ -1085,8 +1092,34 @@ def tier_metrics(*, as_of: date) -> dict[int, TierMetrics]:
             influenced_revenue=credited.get((partner_id, DealCredit.Role.INFLUENCED), Decimal(0)),
             delivered_revenue=credited.get((partner_id, DealCredit.Role.DELIVERED), Decimal(0)),
             converted_leads=converted.get(partner_id, 0),
+            plan_approved=_plan_covers(plan_from, plan_until, as_of),
         )
     return metrics
+
+
+def _plan_covers(start: date | None, until: date | None, as_of: date) -> bool:
+    return start is not None and until is not None and start <= as_of <= until
+
+
+@transaction.atomic
+def partner_plan_approval_set(*, partner, start: date | None, until: date | None, actor) -> PartnerTierState:
+    """Record the span of fiscal years the partner's approved business plans cover (plans
+    decides it; None, None: no approved plan). Tiers that require an approved plan read it
+    at the next recomputation."""
+    state, _created = PartnerTierState.objects.select_for_update().get_or_create(partner=partner)
+    if (state.plan_approved_from, state.plan_approved_until) == (start, until):
+        return state
+    state.plan_approved_from, state.plan_approved_until = start, until
+    state.save(update_fields=["plan_approved_from", "plan_approved_until"])
+    audit(
+        actor=actor,
+        action="partner.plan_approval_recorded",
+        target=state,
+        partner=partner,
+        start=str(start or ""),
+        until=str(until or ""),
+    )
+    return state
 
 
 def tier_qualified(tiers: list[Tier], m: TierMetrics) -> Tier | None:
@@ -1098,6 +1131,7 @@ def tier_qualified(tiers: list[Tier], m: TierMetrics) -> Tier | None:
             and tier.min_certified_people <= m.certified_people
             and tier.min_converted_leads <= m.converted_leads
             and (m.onboarding_completed or not tier.requires_onboarding)
+            and (m.plan_approved or not tier.requires_approved_plan)
         ):
             return tier
     return None
@@ -1152,7 +1186,7 @@ def tier_decide(*, state: TierStateRow | None, qualified: Tier | None, as_of: da
     return new, pending, since, kind
 
 
-def _tier_states(partner_ids) -> dict[int, TierStateRow]:
+def _tier_states(partner_ids, *, as_of: date) -> dict[int, TierStateRow]:
     rows = PartnerTierState.objects.filter(partner_id__in=partner_ids).values_list(
         "partner_id",
         "tier_id",
@@ -1166,8 +1200,24 @@ def _tier_states(partner_ids) -> dict[int, TierStateRow]:
         "influenced_revenue",
         "delivered_revenue",
         "converted_leads",
+        "plan_approved_from",
+        "plan_approved_until",
     )
-    return {row[0]: TierStateRow(row[1], row[2], row[3], row[4], TierMetrics(*row[5:])) for row in rows}
+    states = {}
+    for partner_id, *state, plan_from, plan_until in rows:
+        tier_id, q_id, since, pending, revenue, deals, people, done, influenced, delivered, leads = state
+        metrics = TierMetrics(
+            revenue,
+            deals,
+            people,
+            done,
+            influenced,
+            delivered,
+            leads,
+            _plan_covers(plan_from, plan_until, as_of),
+        )
+        states[partner_id] = TierStateRow(tier_id, q_id, since, pending, metrics)
+    return states
 
 
 # Bulk writes as one statement each: Python lists become columns through unnest(). The
@@ -1235,7 +1285,7 @@ def tiers_recompute(*, as_of: date | None = None, actor=None) -> RecomputationRu
     metrics = tier_metrics(as_of=as_of)
     tiers = list(Tier.objects.order_by("-rank"))
     tiers_by_id = {t.pk: t for t in tiers}
-    states = _tier_states(list(metrics))
+    states = _tier_states(list(metrics), as_of=as_of)
     changes, upserts = [], []
     for partner_id, m in metrics.items():
         state = states.get(partner_id)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -226,3 +226,20 @@ def leads_about(*, email: str, name: str, partner_ids) -> list[Found]:
 def leads_for_export(partner):
     """The leads a partner holds, for its offboarding export."""
     return Lead.objects.for_partner(partner).select_related("product", "deal").order_by("created_at")
+
+
+def accepted_offers_by_partner(partner_ids, start: date, end: date) -> dict[int, int]:
+    """Offers each partner accepted in the period (the local day of the answer): one query."""
+    rows = (
+        LeadOffer.objects.filter(
+            partner_id__in=list(partner_ids),
+            status=LeadOffer.Status.ACCEPTED,
+            decided_at__date__gte=start,
+            decided_at__date__lte=end,
+        )
+        .order_by()
+        .values("partner_id")
+        .annotate(value=Count("pk"))
+        .values_list("partner_id", "value")
+    )
+    return dict(rows)

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "leads",  # vendor-to-partner leads (beside threads and promotion)
     "funds",  # market development funds (above promotion: a request links a campaign)
     "payouts",  # statements, notices (支払通知書), 全銀 transfer files; after funds
+    "plans",  # joint business plans and quarterly reviews; beside payouts, above funds
     "dashboard",
     "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit.log, delivery by Celery
     "api",  # the partner API (/api/v1/) and its token and webhook pages

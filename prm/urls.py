@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("promotion.urls")),
     path("", include("funds.urls")),
+    path("", include("plans.urls")),
     path("", include("threads.urls")),
     path("", include("leads.urls")),
     path("", include("imports.urls")),

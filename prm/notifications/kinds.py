@@ -120,6 +120,24 @@ KINDS: dict[str, Kind] = {
         },
     ),
     "mdf_claim_due": Kind(_("MDF claim due"), _("Send the claim for “%(title)s” by %(date)s.")),
+    # Joint business plans (plans app, issue 28).
+    "plan_submitted": Kind(
+        _("Business plan submitted"),
+        _("%(partner)s submitted its business plan for FY%(year)s."),
+        (STAFF,),
+    ),
+    "plan_decided": Kind(
+        _("Business plan approved or returned"),
+        {
+            "approved": _("Your business plan for FY%(year)s was approved."),
+            "returned": _("Your business plan for FY%(year)s was returned for changes."),
+        },
+    ),
+    "plan_review_sign": Kind(
+        _("Quarterly review awaits sign-off"),
+        _("The quarterly review FY%(year)s Q%(quarter)s of %(partner)s awaits your sign-off."),
+        (PARTNER, STAFF),
+    ),
     "partner_export_ready": Kind(
         _("Partner data export ready"), _("The data export of %(partner)s is ready to download."), (STAFF,)
     ),

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from funds.models import Claim, Fund, FundRequest, LedgerEntry
+from plans.models import BusinessPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +30,8 @@ def test_demo_has_a_fund_with_an_approved_request_and_a_claim_under_review():
     assert Claim.objects.payable().filter(partner__slug="sakura-systems").count() == 1
     fund = Fund.objects.get(pk=sakura.first().fund_id)
     assert fund.available >= 0 and fund.reserved > 0 and fund.committed > 0
+    # plans.demo (issue 28) runs after funds: checked here, where the demo already runs.
+    plan = BusinessPlan.objects.get(partner__slug="sakura-systems")
+    assert plan.status == BusinessPlan.Status.APPROVED and plan.goals.count() == 4
+    assert plan.activities.filter(fund_request__partner=plan.partner, campaign__isnull=False).count() == 1
+    assert [review.signed for review in plan.reviews.all()] == [True]

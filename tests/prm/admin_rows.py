@@ -291,6 +291,18 @@ def _ledger_entry(w):
     return _fund(w).entries.first()
 
 
+def _business_plan(w):
+    from tests.plans.factories import approved
+
+    return approved(w)
+
+
+def _plan_review(w):
+    from tests.plans.factories import reviewed
+
+    return reviewed(w)
+
+
 def _payout(w):
     from payouts.models import Payout
 
@@ -414,6 +426,8 @@ ROWS: dict[str, AdminRow] = {
     "funds.fundrequest": AdminRow(_fund_request, owned=True),
     "funds.claim": AdminRow(_fund_claim, owned=True),
     "funds.ledgerentry": AdminRow(_ledger_entry, owned=True),
+    "plans.businessplan": AdminRow(_business_plan, owned=True),
+    "plans.planreview": AdminRow(_plan_review, owned=True),
     "payouts.payeeprofile": AdminRow(_payee_profile, owned=True),
     "payouts.payout": AdminRow(_payout, owned=True),
     "payouts.payoutline": AdminRow(_payout_line, owned=True),
