@@ -5,25 +5,14 @@ admin never edits a figure, a status or a movement."""
 from django.contrib import admin
 
 from funds.models import Claim, ClaimFile, Fund, FundRequest, LedgerEntry
-from prm.access.admin_mixins import PartnerScopedAdminMixin, ReadOnlyAdminMixin
+from prm.access.admin_mixins import PartnerScopedAdminMixin, ReadOnlyAdminMixin, ReadOnlyTabularInline
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
     """Funds' records change only through the staff pages' services."""
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class LedgerInline(ReadOnlyInline):
+class LedgerInline(ReadOnlyTabularInline):
     model = LedgerEntry
     fields = ["booked_on", "kind", "amount", "request", "claim", "reason", "actor"]
 
@@ -63,7 +52,7 @@ class FundRequestAdmin(ReadOnlyAdmin):
     date_hierarchy = "starts_on"
 
 
-class ClaimFileInline(ReadOnlyInline):
+class ClaimFileInline(ReadOnlyTabularInline):
     model = ClaimFile
     fields = ["kind", "name", "size", "uploaded_by", "uploaded_at"]
 

@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from leads import services
 from leads.models import Lead, LeadNote, LeadOffer, RoutingRule
-from prm.access.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
+from prm.access.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, ReadOnlyTabularInline
 from prm.access.scoping import sees_every_partner
 from prm.tenancy import partners_for_staff
 
@@ -25,26 +25,14 @@ class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["partners"]
 
 
-class OfferInline(admin.TabularInline):
+class OfferInline(ReadOnlyTabularInline):
     model = LeadOffer
-    extra = 0
-    can_delete = False
     fields = ["partner", "via", "rule", "offered_at", "due_at", "status", "decided_at", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class NoteInline(admin.TabularInline):
+class NoteInline(ReadOnlyTabularInline):
     model = LeadNote
-    extra = 0
-    can_delete = False
     fields = ["created_at", "author", "status", "text"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Lead)

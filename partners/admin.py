@@ -34,6 +34,7 @@ from prm.access.admin_display import partner_label
 from prm.access.admin_mixins import (
     AuditedAdminMixin,
     PartnerScopedAdminMixin,
+    ReadOnlyTabularInline,
     SuperuserObjectPermissionsMixin,
     reason_action,
 )
@@ -187,20 +188,7 @@ class IdealProfileAdmin(AuditedAdminMixin, TranslationAdmin):
         rescore_applications.delay_on_commit()
 
 
-class HistoryInline(admin.TabularInline):
-    """A record's history: shown, never written here (the services write it)."""
-
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ApplicationEventInline(HistoryInline):
+class ApplicationEventInline(ReadOnlyTabularInline):
     model = ApplicationEvent
     fields = ["created_at", "kind", "actor", "from_status", "to_status", "note"]
 
@@ -331,7 +319,7 @@ class InvitationAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
         return False  # invitations are issued by the team page and by approval (they send the mail)
 
 
-class ProspectActivityInline(HistoryInline):
+class ProspectActivityInline(ReadOnlyTabularInline):
     model = ProspectActivity
     fields = ["on", "kind", "actor", "from_stage", "to_stage", "note"]
 

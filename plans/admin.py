@@ -4,21 +4,20 @@ tier requirement they feed are audited there, so the admin never edits them."""
 
 from django.contrib import admin
 
-from funds.admin import ReadOnlyInline
 from plans.models import BusinessPlan, PlanActivity, PlanGoal, PlanReview
-from prm.access.admin_mixins import PartnerScopedAdminMixin, ReadOnlyAdminMixin
+from prm.access.admin_mixins import PartnerScopedAdminMixin, ReadOnlyAdminMixin, ReadOnlyTabularInline
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
     """Plans' records change only through the plan pages' services."""
 
 
-class GoalInline(ReadOnlyInline):
+class GoalInline(ReadOnlyTabularInline):
     model = PlanGoal
     fields = ["kind", "target", "q1", "q2", "q3", "q4"]
 
 
-class ActivityInline(ReadOnlyInline):
+class ActivityInline(ReadOnlyTabularInline):
     model = PlanActivity
     fields = ["title", "owner", "due_on", "status", "fund_request", "campaign"]
 

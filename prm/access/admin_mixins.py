@@ -356,6 +356,19 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class ReadOnlyTabularInline(admin.TabularInline):
+    """A record's rows (history, ledger, offers): shown, never written here (services do)."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class SuperuserObjectPermissionsMixin:
     """Guardian's object-permission screens (`.../permissions/`) for superusers only.
 
