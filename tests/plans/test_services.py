@@ -96,9 +96,9 @@ def test_goals_are_validated(world):
             fields={},
             goal_rows=[{"kind": "revenue", "target": 1}, {"kind": "revenue", "target": 2}],
         )
-    with pytest.raises(PlansError):  # no leads app: the kind cannot be chosen
+    with pytest.raises(PlansError):  # not a goal kind
         services.plan_update(
-            plan=plan, actor=world.admin_a, fields={}, goal_rows=[{"kind": "leads_accepted", "target": 5}]
+            plan=plan, actor=world.admin_a, fields={}, goal_rows=[{"kind": "referrals", "target": 5}]
         )
     plan = services.plan_update(
         plan=plan,
