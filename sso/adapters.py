@@ -86,6 +86,11 @@ def refusal_message(*, error=None, exception=None, reason: str = "") -> str:
             "This sign-in answer was already used, or the sign-in was not started in this browser, "
             "so it was refused. Please start again from the sign-in page."
         )
+    if "deprecated" in reason:
+        return _(
+            "The identity provider signed its answer with an outdated algorithm (SHA-1), so it "
+            "was refused. Ask your administrator to sign with SHA-256."
+        )
     if error == AuthError.CANCELLED:
         return _("Sign-in at your identity provider was cancelled.")
     return _(

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from prm.access.admin_mixins import SuperuserOnlyAdminMixin
 from sso.models import SSORoute
 
 
 @admin.register(SSORoute)
-class SSORouteAdmin(admin.ModelAdmin):
+class SSORouteAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     """Superusers route e-mail domains to the identity providers configured under Social
     applications (allauth's SocialApp); no staff role holds these permissions."""
 

@@ -1,6 +1,7 @@
 """The SSO tests' identity providers (real ones, as processes: tests/sso/idps.py) and the
 portal's configuration of them (allauth SocialApps and sso routes)."""
 
+import html
 import re
 from urllib.parse import urljoin
 
@@ -12,6 +13,7 @@ from allauth.socialaccount.models import SocialApp
 from sso.models import SSORoute
 from tests.sso import idps
 
+PORTAL = "http://localhost"  # the test client's host (_host_header)
 OIDC_PROVIDER_ID = "vendor-idp"
 STAFF_EMAIL = "staff.sso@vendor.example"
 MEMBER_EMAIL = "member.sso@partner-a.example"
@@ -22,10 +24,64 @@ IDP_PASSWORDS = {STAFF_EMAIL: "idp-pass-1", MEMBER_EMAIL: "idp-pass-2", STRANGER
 @pytest.fixture(scope="session")
 def oidc_idp(live_server, tmp_path_factory):
     process = idps.start_oidc(
-        tmp_path_factory.mktemp("oidc"), [live_server.url, "http://testserver"], OIDC_PROVIDER_ID
+        tmp_path_factory.mktemp("oidc"), [live_server.url, PORTAL], OIDC_PROVIDER_ID
     )
     yield f"http://127.0.0.1:{idps.OIDC_PORT}"
     process.stop()
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory):
+    process = idps.start_saml(tmp_path_factory.mktemp("saml"))
+    yield f"http://127.0.0.1:{idps.SAML_PORT}"
+    process.stop()
+
+
+SAML_ORG = "partner-a"
+SAML_SP_ENTITY_ID = "https://portal.example/saml/partner-a"
+
+
+@pytest.fixture
+def saml_app(db, saml_idp):
+    """A partner's SAML IdP as a superuser would enter it in the admin, routed for its domain."""
+
+    def make(partner, domain="partner-a.example", trust_mfa=False):
+        app = SocialApp.objects.create(
+            provider="saml",
+            provider_id="saml-partner-a",
+            name="Partner A IdP",
+            client_id=SAML_ORG,
+            settings={
+                "idp": {"entity_id": f"{saml_idp}/metadata", "metadata_url": f"{saml_idp}/metadata"},
+                "sp": {"entity_id": SAML_SP_ENTITY_ID},
+                "attribute_mapping": {"uid": "email", "email": "email", "name": "displayName"},
+                "advanced": {"want_assertion_signed": True, "want_message_signed": True},
+            },
+        )
+        SSORoute.objects.create(domain=domain, app=app, partner=partner, trust_idp_mfa=trust_mfa)
+        return app
+
+    return make
+
+
+def saml_sign_in_at_idp(start_url: str, email: str) -> tuple[str, dict]:
+    """Act as the browser at the SAML IdP: its login form, then the auto-posting form it
+    answers with. Returns that form's action (the portal's ACS) and fields."""
+    session = requests.Session()
+    page = session.get(start_url, timeout=10).text
+    fields = dict(re.findall(r"name='(SAMLRequest|RelayState)' value='([^']*)'", page))
+    fields = {k: html.unescape(v) for k, v in fields.items()}
+    answer = session.post(
+        urljoin(start_url, "/sso/redirect"),
+        data={**fields, "username": email, "password": IDP_PASSWORDS[email]},
+        timeout=10,
+    ).text
+    action = html.unescape(re.search(r'action="([^"]+)"', answer).group(1))
+    posted = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'name="(SAMLResponse|RelayState)" value="([^"]*)"', answer)
+    }
+    return action, posted
 
 
 @pytest.fixture
@@ -79,3 +135,11 @@ def sign_in_at_idp(start_url: str, email: str, portal_prefix: str) -> str:
         assert response.status_code == 302, response.text[:500]
         url = urljoin(url, response.headers["Location"])
     raise AssertionError("the IdP never sent the browser back")
+
+
+@pytest.fixture(autouse=True)
+def _host_header(client, settings):
+    """Browsers always send Host; python3-saml builds its URLs from it and refuses Django's
+    single-label "testserver" (it knows localhost)."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    client.defaults["HTTP_HOST"] = "localhost"

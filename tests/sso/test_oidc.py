@@ -4,7 +4,7 @@ portal's side through Django's test client, the browser's side through requests.
 import pytest
 from allauth.mfa.models import Authenticator
 
-from tests.sso.conftest import MEMBER_EMAIL, STAFF_EMAIL, sign_in_at_idp, verified_user
+from tests.sso.conftest import PORTAL, MEMBER_EMAIL, STAFF_EMAIL, sign_in_at_idp, verified_user
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -16,8 +16,8 @@ def start(client, email):
 
 
 def finish(client, email):
-    callback = sign_in_at_idp(start(client, email), email, "http://testserver")
-    return client.get(callback.removeprefix("http://testserver"))
+    callback = sign_in_at_idp(start(client, email), email, PORTAL)
+    return client.get(callback.removeprefix(PORTAL))
 
 
 def test_staff_signs_in_and_the_idps_mfa_replaces_totp(client, world, oidc_app, settings):
