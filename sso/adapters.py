@@ -117,8 +117,11 @@ class SSOSocialAccountAdapter(DefaultSocialAccountAdapter):
         return False
 
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
-        reason = (extra_context or {}).get("saml_last_error_reason") or ""
-        raise refuse(request, refusal_message(error=error, exception=exception, reason=str(reason)))
+        extra_context = extra_context or {}
+        reason = str(extra_context.get("saml_last_error_reason") or "")
+        if "state_id" in extra_context:  # OIDC: no sign-in of this browser waits for this answer
+            exception = PermissionDenied()
+        raise refuse(request, refusal_message(error=error, exception=exception, reason=reason))
 
     def authenticate_by_email(self, sociallogin):
         email = asserted_email(sociallogin)

@@ -22,10 +22,9 @@ IDP_PASSWORDS = {STAFF_EMAIL: "idp-pass-1", MEMBER_EMAIL: "idp-pass-2", STRANGER
 
 
 @pytest.fixture(scope="session")
-def oidc_idp(live_server, tmp_path_factory):
-    process = idps.start_oidc(
-        tmp_path_factory.mktemp("oidc"), [live_server.url, PORTAL], OIDC_PROVIDER_ID
-    )
+def oidc_idp(tmp_path_factory):
+    # The portal's callback on localhost: the test client's, and the live server's at any port.
+    process = idps.start_oidc(tmp_path_factory.mktemp("oidc"), [PORTAL], OIDC_PROVIDER_ID)
     yield f"http://127.0.0.1:{idps.OIDC_PORT}"
     process.stop()
 
@@ -143,3 +142,4 @@ def _host_header(client, settings):
     single-label "testserver" (it knows localhost)."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     client.defaults["HTTP_HOST"] = "localhost"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the messages the tests read

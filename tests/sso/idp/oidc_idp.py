@@ -51,6 +51,9 @@ def configure(db: str, key_pem: str) -> None:
             "OIDC_ENABLED": True,
             "OIDC_RSA_PRIVATE_KEY": key_pem,
             "PKCE_REQUIRED": True,
+            # RFC 8252's loopback rule for "localhost" too: the portal under test listens on
+            # localhost at whatever port the test run got.
+            "ALLOW_LOCALHOST_LOOPBACK": True,
             "SCOPES": {"openid": "OpenID Connect", "email": "e-mail", "profile": "profile"},
             "OAUTH2_VALIDATOR_CLASS": f"{__name__}.Validator",
         },
