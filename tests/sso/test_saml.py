@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from tests.sso.conftest import MEMBER_EMAIL, PORTAL, SAML_SP_ENTITY_ID, saml_sign_in_at_idp, verified_user
+from tests.sso.fixtures import MEMBER_EMAIL, PORTAL, SAML_SP_ENTITY_ID, saml_sign_in_at_idp, verified_user
 
 
 def start(client, email):
