@@ -6,8 +6,8 @@ asserts for that domain signs in the account with that verified address; nobody 
 up by an identity provider, and a partner's IdP reaches only that partner's members.
 """
 
-from allauth.account.models import EmailAddress
 import jwt
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base.constants import AuthError
@@ -26,7 +26,10 @@ class SSOAccountAdapter(InvitationAccountAdapter):
     def get_login_stages(self):
         # allauth asks for the authenticator code of a user with TOTP on every sign-in; after
         # an IdP that asserted a second factor on a route that trusts it, ours does not.
-        return ["sso.stages.AuthenticateStage" if path == MFA_STAGE else path for path in super().get_login_stages()]
+        return [
+            "sso.stages.AuthenticateStage" if path == MFA_STAGE else path
+            for path in super().get_login_stages()
+        ]
 
 
 def asserted_email(sociallogin) -> str:
@@ -128,7 +131,9 @@ class SSOSocialAccountAdapter(DefaultSocialAccountAdapter):
         route = route_for_email(email)
         if route is None or route.app_id != sociallogin.provider.app.pk:
             return None
-        address = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+        address = (
+            EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+        )
         return (address.user, address.email) if address else None
 
     def pre_social_login(self, request, sociallogin):
@@ -140,9 +145,14 @@ class SSOSocialAccountAdapter(DefaultSocialAccountAdapter):
         if route is None or route.app_id != sociallogin.provider.app.pk:
             raise refuse(
                 request,
-                _("This identity provider is not the one set up for @%(domain)s.") % {"domain": email_domain(email)},
+                _("This identity provider is not the one set up for @%(domain)s.")
+                % {"domain": email_domain(email)},
             )
-        if sociallogin.user is None or sociallogin.user.pk is None or not _may_sign_in(route, sociallogin.user):
+        if (
+            sociallogin.user is None
+            or sociallogin.user.pk is None
+            or not _may_sign_in(route, sociallogin.user)
+        ):
             raise refuse(
                 request,
                 _(

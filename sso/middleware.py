@@ -17,7 +17,11 @@ class IdPFormActionMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         match = request.resolver_match
-        if match is not None and match.view_name in SIGN_IN_URL_NAMES and "text/html" in response.get("Content-Type", ""):
+        if (
+            match is not None
+            and match.view_name in SIGN_IN_URL_NAMES
+            and "text/html" in response.get("Content-Type", "")
+        ):
             origins = idp_origins()
             if origins:
                 response._csp_update = {"form-action": origins}
@@ -36,6 +40,10 @@ class SAMLReplayMiddleware:
 
     def process_exception(self, request, exception):
         match = request.resolver_match
-        if isinstance(exception, PermissionDenied) and match is not None and match.view_name == "saml_finish_acs":
+        if (
+            isinstance(exception, PermissionDenied)
+            and match is not None
+            and match.view_name == "saml_finish_acs"
+        ):
             return refuse(request, refusal_message(exception=exception)).response
         return None

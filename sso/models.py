@@ -32,7 +32,9 @@ class SSORoute(models.Model):
         max_length=253,
         unique=True,
         validators=[domain_validator],
-        help_text=_("People whose e-mail address ends in @ this domain sign in at the identity provider below."),
+        help_text=_(
+            "People whose e-mail address ends in @ this domain sign in at the identity provider below."
+        ),
     )
     app = models.ForeignKey(
         SocialApp,

@@ -31,14 +31,18 @@ def company_sign_in(page, base, email, csp_reports):
     assert csp_reports == []
 
 
-def test_staff_over_oidc_and_a_partner_member_over_saml(page, live_server, world, oidc_app, saml_app, settings):
+def test_staff_over_oidc_and_a_partner_member_over_saml(
+    page, live_server, world, oidc_app, saml_app, settings
+):
     settings.PRM_STAFF_MFA_REQUIRED = True
     csp_reports: list[str] = []
     page.on("console", lambda m: "Content Security Policy" in m.text and csp_reports.append(m.text))
     oidc_app(trust_mfa=True)
     saml_app(world.partner_a)
     staff = verified_user(world.manager_a, STAFF_EMAIL)
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    Authenticator.objects.create(
+        user=staff, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
     verified_user(world.member_a, MEMBER_EMAIL)
 
     company_sign_in(page, live_server.url, STAFF_EMAIL, csp_reports)

@@ -127,7 +127,12 @@ def sign_in_at_idp(start_url: str, email: str, portal_prefix: str) -> str:
         next_url = re.search(r"name='next' value='([^']+)'", response.text).group(1).replace("&amp;", "&")
         response = session.post(
             url,
-            data={"csrfmiddlewaretoken": token, "next": next_url, "username": email, "password": IDP_PASSWORDS[email]},
+            data={
+                "csrfmiddlewaretoken": token,
+                "next": next_url,
+                "username": email,
+                "password": IDP_PASSWORDS[email],
+            },
             headers={"Referer": url},
             allow_redirects=False,
             timeout=10,

@@ -47,7 +47,9 @@ def key_and_cert(directory: Path, name: str) -> tuple[Path, Path]:
     )
     key_path, cert_path = directory / f"{name}.key", directory / f"{name}.crt"
     key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
     )
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return key_path, cert_path
@@ -57,7 +59,10 @@ class IdPProcess:
     def __init__(self, args: list[str], ready_url: str, log: Path):
         self.log = log
         self.proc = subprocess.Popen(
-            [sys.executable, *args], stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=HERE.parent.parent.parent
+            [sys.executable, *args],
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            cwd=HERE.parent.parent.parent,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -82,7 +87,15 @@ class IdPProcess:
 
 def start_oidc(directory: Path, portal_urls: list[str], provider_id: str) -> IdPProcess:
     key, _cert = key_and_cert(directory, "oidc")
-    args = [str(HERE / "oidc_idp.py"), "--port", str(OIDC_PORT), "--db", str(directory / "oidc.sqlite3"), "--key", str(key)]
+    args = [
+        str(HERE / "oidc_idp.py"),
+        "--port",
+        str(OIDC_PORT),
+        "--db",
+        str(directory / "oidc.sqlite3"),
+        "--key",
+        str(key),
+    ]
     for url in portal_urls:
         args += ["--redirect-uri", f"{url}/accounts/oidc/{provider_id}/login/callback/"]
     base = f"http://127.0.0.1:{OIDC_PORT}"

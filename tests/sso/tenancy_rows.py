@@ -26,7 +26,11 @@ def routed_apps(w) -> dict:
     oidc = SocialApp.objects.get_or_create(
         provider="openid_connect",
         provider_id="matrix-oidc",
-        defaults={"name": "Matrix OIDC", "client_id": "portal", "settings": {"server_url": "https://idp.vendor.example"}},
+        defaults={
+            "name": "Matrix OIDC",
+            "client_id": "portal",
+            "settings": {"server_url": "https://idp.vendor.example"},
+        },
     )[0]
     if not SocialApp.objects.filter(provider="saml", client_id="matrix-saml").exists():
         _key, cert = key_and_cert(Path(tempfile.mkdtemp()), "matrix")

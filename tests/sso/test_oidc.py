@@ -6,7 +6,14 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 
 from prm.models import AuditEvent
-from tests.sso.fixtures import MEMBER_EMAIL, PORTAL, STAFF_EMAIL, STRANGER_EMAIL, sign_in_at_idp, verified_user
+from tests.sso.fixtures import (
+    MEMBER_EMAIL,
+    PORTAL,
+    STAFF_EMAIL,
+    STRANGER_EMAIL,
+    sign_in_at_idp,
+    verified_user,
+)
 
 TOTP = {"secret": "JBSWY3DPEHPK3PXP"}
 

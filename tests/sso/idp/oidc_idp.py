@@ -102,7 +102,9 @@ def login_page(request):
         next_url = "/"
     error = ""
     if request.method == "POST":
-        user = authenticate(request, username=request.POST.get("username"), password=request.POST.get("password"))
+        user = authenticate(
+            request, username=request.POST.get("username"), password=request.POST.get("password")
+        )
         if user is not None:
             login(request, user)
             return HttpResponseRedirect(next_url)
@@ -161,7 +163,9 @@ def main(argv=None) -> None:
     from django.urls import include, path
 
     Validator = _validator_class()
-    urlpatterns.extend([path("login/", login_page), path("o/", include("oauth2_provider.urls", namespace="oauth2_provider"))])
+    urlpatterns.extend(
+        [path("login/", login_page), path("o/", include("oauth2_provider.urls", namespace="oauth2_provider"))]
+    )
     seed(args.redirect_uri)
     print("ready", flush=True)
     run("127.0.0.1", args.port, get_wsgi_application(), threading=True, server_cls=WSGIServer)

@@ -42,7 +42,9 @@ def make_server_config(base: str, key: str, cert: str) -> Server:
             "entityid": f"{base}/metadata",
             "service": {
                 "idp": {
-                    "endpoints": {"single_sign_on_service": [(f"{base}/sso/redirect", BINDING_HTTP_REDIRECT)]},
+                    "endpoints": {
+                        "single_sign_on_service": [(f"{base}/sso/redirect", BINDING_HTTP_REDIRECT)]
+                    },
                     "policy": {
                         "default": {
                             "lifetime": {"minutes": 5},
@@ -86,7 +88,7 @@ SP_METADATA = (
 
 def register_sp(server: Server, entity: str, acs: str) -> None:
     """Register the SP from its own request (a real IdP is told this by its administrator)."""
-    if entity not in server.metadata.keys():
+    if entity not in set(server.metadata.keys()):  # the store has keys() but no __contains__
         xml = SP_METADATA.format(entity=html.escape(entity), binding=BINDING_HTTP_POST, acs=html.escape(acs))
         server.metadata.load("inline", xml)
 
@@ -131,7 +133,9 @@ def application(server: Server):
             email = form.get("username", "")
             if email not in USERS or USERS[email][0] != form.get("password"):
                 start_response("200 OK", html_type)
-                page = login_form(form["SAMLRequest"], form.get("RelayState", ""), "Wrong e-mail or password.")
+                page = login_form(
+                    form["SAMLRequest"], form.get("RelayState", ""), "Wrong e-mail or password."
+                )
                 return [page.encode()]
             start_response("200 OK", html_type)
             return [respond(server, form["SAMLRequest"], form.get("RelayState", ""), email).encode()]
