@@ -73,15 +73,16 @@ def test_an_expired_assertion_is_refused(client, world, saml_app):
 
 
 @pytest.mark.django_db
-def test_a_replayed_response_is_refused(client, world, saml_app):
+def test_a_replayed_response_is_refused(client, world, saml_app, settings):
     saml_app(world.partner_a)
     verified_user(world.member_a, MEMBER_EMAIL)
     action, fields = saml_sign_in_at_idp(start(client, MEMBER_EMAIL), MEMBER_EMAIL)
     assert post_to_acs(client, action, fields).status_code == 302
     attacker = Client(HTTP_HOST="localhost")
-    attacker.cookies["django_language"] = "en"
+    attacker.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     refused(post_to_acs(attacker, action, fields), "already used")
     client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # signing out forgets the language
     refused(post_to_acs(client, action, fields), "already used")
 
 
