@@ -140,3 +140,17 @@ def sign_in_at_idp(start_url: str, email: str, portal_prefix: str) -> str:
         assert response.status_code == 302, response.text[:500]
         url = urljoin(url, response.headers["Location"])
     raise AssertionError("the IdP never sent the browser back")
+
+
+def start_company_sign_in(client, email: str) -> str:
+    """The sign-in page's company form: where it sends the browser (the IdP)."""
+    response = client.post("/accounts/sso/", {"email": email})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"]
+
+
+def refused(response, words: str) -> None:
+    """A refusal page saying `words`, and nobody signed in."""
+    assert response.status_code == 403
+    assert words in response.content.decode(), response.content.decode()[-3000:]
+    assert "_auth_user_id" not in response.wsgi_request.session

@@ -7,7 +7,9 @@ from tests.sso.tenancy_rows import routed_apps
 
 
 def form_action(response) -> str:
-    policy = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";") if d.strip())
+    policy = dict(
+        d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";") if d.strip()
+    )
     return policy["form-action"]
 
 

@@ -11,28 +11,18 @@ from tests.sso.fixtures import (
     PORTAL,
     STAFF_EMAIL,
     STRANGER_EMAIL,
+    refused,
     sign_in_at_idp,
+    start_company_sign_in,
     verified_user,
 )
 
 TOTP = {"secret": "JBSWY3DPEHPK3PXP"}
 
 
-def start(client, email):
-    response = client.post("/accounts/sso/", {"email": email})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return response["Location"]
-
-
 def finish(client, email):
-    callback = sign_in_at_idp(start(client, email), email, PORTAL)
+    callback = sign_in_at_idp(start_company_sign_in(client, email), email, PORTAL)
     return client.get(callback.removeprefix(PORTAL)), callback
-
-
-def refused(response, words: str) -> None:
-    assert response.status_code == 403
-    assert words in response.content.decode(), response.content.decode()[-3000:]
-    assert "_auth_user_id" not in response.wsgi_request.session
 
 
 @pytest.mark.django_db

@@ -11,13 +11,15 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from tests.sso.fixtures import MEMBER_EMAIL, PORTAL, SAML_SP_ENTITY_ID, saml_sign_in_at_idp, verified_user
-
-
-def start(client, email):
-    response = client.post("/accounts/sso/", {"email": email})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return response["Location"]
+from tests.sso.fixtures import (
+    MEMBER_EMAIL,
+    PORTAL,
+    SAML_SP_ENTITY_ID,
+    refused,
+    saml_sign_in_at_idp,
+    start_company_sign_in,
+    verified_user,
+)
 
 
 def post_to_acs(client, action, fields):
@@ -30,16 +32,10 @@ def post_to_acs(client, action, fields):
 def test_a_partner_member_signs_in(client, world, saml_app):
     saml_app(world.partner_a)
     verified_user(world.member_a, MEMBER_EMAIL)
-    action, fields = saml_sign_in_at_idp(start(client, MEMBER_EMAIL), MEMBER_EMAIL)
+    action, fields = saml_sign_in_at_idp(start_company_sign_in(client, MEMBER_EMAIL), MEMBER_EMAIL)
     response = post_to_acs(client, action, fields)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert int(client.session["_auth_user_id"]) == world.member_a.pk
-
-
-def refused(response, words: str) -> None:
-    assert response.status_code == 403
-    assert words in response.content.decode(), response.content.decode()[-3000:]
-    assert "_auth_user_id" not in response.wsgi_request.session
 
 
 def as_another_sp(start_url: str) -> str:
@@ -57,7 +53,9 @@ def as_another_sp(start_url: str) -> str:
 def test_a_response_for_another_audience_is_refused(client, world, saml_app):
     saml_app(world.partner_a)
     verified_user(world.member_a, MEMBER_EMAIL)
-    action, fields = saml_sign_in_at_idp(as_another_sp(start(client, MEMBER_EMAIL)), MEMBER_EMAIL)
+    action, fields = saml_sign_in_at_idp(
+        as_another_sp(start_company_sign_in(client, MEMBER_EMAIL)), MEMBER_EMAIL
+    )
     refused(post_to_acs(client, action, fields), "wrong audience")
 
 
@@ -65,7 +63,7 @@ def test_a_response_for_another_audience_is_refused(client, world, saml_app):
 def test_an_expired_assertion_is_refused(client, world, saml_app):
     saml_app(world.partner_a)
     verified_user(world.member_a, MEMBER_EMAIL)
-    action, fields = saml_sign_in_at_idp(start(client, MEMBER_EMAIL), MEMBER_EMAIL)
+    action, fields = saml_sign_in_at_idp(start_company_sign_in(client, MEMBER_EMAIL), MEMBER_EMAIL)
     # Presented an hour late (the IdP's assertions live five minutes; python3-saml allows
     # three minutes of clock drift).
     with time_machine.travel(timezone.now() + timedelta(hours=1)):
@@ -76,7 +74,7 @@ def test_an_expired_assertion_is_refused(client, world, saml_app):
 def test_a_replayed_response_is_refused(client, world, saml_app, settings):
     saml_app(world.partner_a)
     verified_user(world.member_a, MEMBER_EMAIL)
-    action, fields = saml_sign_in_at_idp(start(client, MEMBER_EMAIL), MEMBER_EMAIL)
+    action, fields = saml_sign_in_at_idp(start_company_sign_in(client, MEMBER_EMAIL), MEMBER_EMAIL)
     assert post_to_acs(client, action, fields).status_code == 302
     attacker = Client(HTTP_HOST="localhost")
     attacker.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -90,5 +88,5 @@ def test_a_replayed_response_is_refused(client, world, saml_app, settings):
 def test_a_member_of_another_partner_is_refused(client, world, saml_app):
     saml_app(world.partner_b)
     verified_user(world.member_a, MEMBER_EMAIL)
-    action, fields = saml_sign_in_at_idp(start(client, MEMBER_EMAIL), MEMBER_EMAIL)
+    action, fields = saml_sign_in_at_idp(start_company_sign_in(client, MEMBER_EMAIL), MEMBER_EMAIL)
     refused(post_to_acs(client, action, fields), "no portal account")
