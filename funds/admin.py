@@ -5,18 +5,11 @@ admin never edits a figure, a status or a movement."""
 from django.contrib import admin
 
 from funds.models import Claim, ClaimFile, Fund, FundRequest, LedgerEntry
-from prm.access.admin_mixins import PartnerScopedAdminMixin
+from prm.access.admin_mixins import PartnerScopedAdminMixin, ReadOnlyAdminMixin
 
 
-class ReadOnlyAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
+    """Funds' records change only through the staff pages' services."""
 
 
 class ReadOnlyInline(admin.TabularInline):

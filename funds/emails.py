@@ -9,20 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funds.models import Claim, FundRequest
+from partners.queries import partner_admins
 from prm.i18n.business_days import add_business_days
-from prm.models import User
 from prm.notifications.center import notify
 from prm.notifications.emails import templates
 from prm.notifications.recipients import assigned_managers
-
-
-def partner_admins(partner_id: int):
-    return User.objects.filter(
-        membership__partner_id=partner_id,
-        membership__is_active=True,
-        membership__role="admin",
-        is_active=True,
-    )
 
 
 def _absolute(path: str) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from guardian.shortcuts import get_users_with_perms
 
 from incentives.models import Deal, DealNotification, ProtectionExtension, TierChange
+from partners.queries import partner_admins
 from prm.models import CHANNEL_MANAGERS, User
 from prm.notifications.center import notify
 from prm.notifications.emails import send_to_user, templates
@@ -33,15 +34,6 @@ def send_once(deal, event: str, user, template: str, context: dict) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-def partner_admins(partner_id: int):
-    return User.objects.filter(
-        membership__partner_id=partner_id,
-        membership__is_active=True,
-        membership__role="admin",
-        is_active=True,
-    )
 
 
 def _deal_recipients(deal):

@@ -22,9 +22,19 @@ from django.utils.translation import gettext as _
 
 from partners.models import Application, Membership, Partner, PartnerType, ReferralLink, Source
 from prm.cache import pagecache
-from prm.models import AuditEvent
+from prm.models import AuditEvent, User
 from prm.tenancy import partners_for_staff
 from prm.ui.registry import BlockQuery
+
+
+def partner_admins(partner_id: int):
+    """The partner's active portal administrators: whom partner-wide e-mails go to."""
+    return User.objects.filter(
+        membership__partner_id=partner_id,
+        membership__is_active=True,
+        membership__role=Membership.Role.ADMIN,
+        is_active=True,
+    )
 
 
 class Median(Func):

@@ -5,28 +5,17 @@ the services; the admin shows what was decided."""
 from django.contrib import admin
 
 from payouts.models import PayeeProfile, Payout, PayoutLine, TransferBatch
-from prm.access.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from prm.access.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, ReadOnlyAdminMixin
 
 
 @admin.register(PayeeProfile)
-class PayeeProfileAdmin(ReadOnlyMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
+class PayeeProfileAdmin(ReadOnlyAdminMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "legal_name", "registration_number", "status", "reviewed_at"]
     list_filter = ["status"]
     search_fields = ["partner__name", "legal_name", "registration_number"]
 
 
-class PayoutLineInline(ReadOnlyMixin, PartnerScopedAdminMixin, admin.TabularInline):
+class PayoutLineInline(ReadOnlyAdminMixin, PartnerScopedAdminMixin, admin.TabularInline):
     partner_path = "payout__partner"
     model = PayoutLine
     extra = 0
@@ -35,7 +24,7 @@ class PayoutLineInline(ReadOnlyMixin, PartnerScopedAdminMixin, admin.TabularInli
 
 
 @admin.register(Payout)
-class PayoutAdmin(ReadOnlyMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
+class PayoutAdmin(ReadOnlyAdminMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "period", "status", "net_standard", "tax_standard", "total", "paid_on"]
     list_filter = ["status", "period"]
     search_fields = ["partner__name", "registration_number"]
@@ -43,13 +32,13 @@ class PayoutAdmin(ReadOnlyMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PayoutLine)
-class PayoutLineAdmin(ReadOnlyMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
+class PayoutLineAdmin(ReadOnlyAdminMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
     partner_path = "payout__partner"
     list_display = ["payout", "transaction_date", "kind", "description", "rate", "amount"]
     list_filter = ["kind", "rate"]
 
 
 @admin.register(TransferBatch)
-class TransferBatchAdmin(ReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
+class TransferBatchAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "transfer_date", "count", "total", "created_by", "created_at"]
     exclude = ["content"]

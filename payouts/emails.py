@@ -5,19 +5,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from partners.queries import partner_admins
 from payouts import notice
 from payouts.models import Payout
-from prm.models import User
 from prm.notifications.emails import send_to_user
-
-
-def partner_admins(partner_id: int):
-    return User.objects.filter(
-        membership__partner_id=partner_id,
-        membership__is_active=True,
-        membership__role="admin",
-        is_active=True,
-    )
 
 
 def notice_issued(*, payout_id: int) -> int:

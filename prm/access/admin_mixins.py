@@ -342,6 +342,20 @@ class PartnerScopedAdminMixin(AuditedAdminMixin):
         return self.scope_queryset(request, super().get_queryset(request))
 
 
+class ReadOnlyAdminMixin:
+    """Records only services write (ledgers, statements, reviewed profiles): the admin shows
+    them; the staff pages' services change them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class SuperuserObjectPermissionsMixin:
     """Guardian's object-permission screens (`.../permissions/`) for superusers only.
 

@@ -63,12 +63,12 @@ def test_mdf_request_and_claim_in_japanese(browser, live_server, tmp_path):
     page = partner_page
     sign_in(page, base, admin.email)
     page.goto(f"{base}/incentives/")
-    page.get_by_role("link", name="マーケティング開発資金（MDF）").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="マーケティング開発資金（MDF）").click()
     assert page.get_by_test_id("fund-available").inner_text() == "¥1,000,000"
     accessible(page)
-    page.get_by_role("link", name="資金を申請").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="資金を申請").first.click()
     accessible(page)
     page.get_by_label("タイトル").fill("クラウドERP導入相談会（名古屋）")
     page.get_by_label("アクティビティの種類").select_option("event")
@@ -81,8 +81,8 @@ def test_mdf_request_and_claim_in_japanese(browser, live_server, tmp_path):
     page.get_by_label("見込みパイプライン（円）").fill("6000000")
     page.get_by_label("申請額（円）").fill("400000")
     page.get_by_label("キャンペーン").select_option(label="クラウドERP 春の導入キャンペーン")
-    page.get_by_role("button", name="申請を送信").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="申請を送信").click()
     assert "申請を提出しました" in page.content()
     assert "判断待ち" in page.content()
     accessible(page)
@@ -93,13 +93,13 @@ def test_mdf_request_and_claim_in_japanese(browser, live_server, tmp_path):
     sign_in(page, base, manager.email)
     page.goto(f"{base}/staff/funds/")
     accessible(page)
-    page.get_by_role("link", name="クラウドERP導入相談会（名古屋）").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="クラウドERP導入相談会（名古屋）").click()
     accessible(page)
     page.get_by_label("承認", exact=True).check()
     page.get_by_label("承認する金額（円）").fill("300000")
-    page.get_by_role("button", name="判断を保存").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="判断を保存").click()
     assert "判断を保存し、パートナーに通知しました" in page.content()
     request.refresh_from_db()
     assert (request.status, request.approved_amount) == ("approved", Decimal(300_000))
@@ -109,16 +109,16 @@ def test_mdf_request_and_claim_in_japanese(browser, live_server, tmp_path):
     page.goto(f"{base}/funds/requests/{request.pk}/")
     assert page.get_by_test_id("approved-amount").inner_text() == "¥300,000"
     accessible(page)
-    page.get_by_role("link", name="精算を提出").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="精算を提出").click()
     accessible(page)
     page.get_by_label("実費（円、税抜き）").fill("280000")
     page.get_by_label("参加者数").fill("38")
     page.get_by_label("見込み客数").fill("21")
     page.get_by_label("結果").fill("38名が参加し、21件の見込み客を獲得しました。")
     page.get_by_label("領収書・請求書").set_input_files(str(receipt))
-    page.get_by_role("button", name="精算を提出").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="精算を提出").click()
     assert "精算を提出しました" in page.content()
     assert "領収書.pdf" in page.content()
     accessible(page)
@@ -131,8 +131,8 @@ def test_mdf_request_and_claim_in_japanese(browser, live_server, tmp_path):
     page.get_by_label("承認", exact=True).check()
     page.get_by_label("承認する金額（円）").fill("250000")
     page.get_by_label("パートナーへのコメント").fill("懇親会の飲食費は対象外のため、一部承認とします。")
-    page.get_by_role("button", name="判断を保存").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="判断を保存").click()
     claim = Claim.objects.get()
     assert (claim.status, claim.approved_amount) == ("approved", Decimal(250_000))
     fund = Fund.objects.get()

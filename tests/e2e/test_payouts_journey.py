@@ -53,7 +53,8 @@ def test_payee_details_to_paid_statement(browser, live_server):
     sign_in(page, base, admin.email)
     page.goto(f"{base}/payouts/")
     clean(page)
-    page.get_by_role("link", name="支払先情報を入力").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="支払先情報を入力").click()
     clean(page)
     page.fill("#id_legal_name", "さくらシステムズ株式会社")
     page.fill("#id_registration_number", "T7000012050003")  # a typo in the check digit
@@ -61,12 +62,13 @@ def test_payee_details_to_paid_statement(browser, live_server):
     page.fill("#id_branch_code", "412")
     page.fill("#id_account_number", "1234567")
     page.fill("#id_account_holder_kana", "サクラシステムズ（カ")
-    page.get_by_role("button", name="保存").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
     assert page.get_by_text("チェックデジットが一致しません").is_visible()
     clean(page)
     page.fill("#id_registration_number", "T7000012050002")
-    page.get_by_role("button", name="保存").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
     assert page.get_by_text("レビュー待ち").first.is_visible()
     assert PayeeProfile.objects.get().account_holder_kana == "ｻｸﾗｼｽﾃﾑｽﾞ(ｶ"
 
@@ -76,39 +78,41 @@ def test_payee_details_to_paid_statement(browser, live_server):
     sign_in(staff, base, finance.email)
     staff.goto(f"{base}/staff/payouts/payees/")
     clean(staff)
-    staff.get_by_role("button", name="承認").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="承認").click()
     assert PayeeProfile.objects.get().status == "approved"
     staff.goto(f"{base}/staff/payouts/")
     clean(staff)
     staff.fill("#id_period", month.strftime("%Y-%m"))
-    staff.get_by_role("button", name="支払明細を作成").click()
-    staff.wait_for_load_state()
-    staff.get_by_role("link", name=Payout.objects.get().number).click()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="支払明細を作成").click()
+    with staff.expect_navigation():
+        staff.get_by_role("link", name=Payout.objects.get().number).click()
     clean(staff)
     assert staff.get_by_text("135,801").first.is_visible()  # 123,456 + 12,345 (rounded down)
-    staff.get_by_role("button", name="承認して支払通知書を送信").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="承認して支払通知書を送信").click()
     assert Payout.objects.get().status == "approved"
 
     # 3. The 全銀 file for today, downloaded; the bank transferred it: record the date.
     staff.goto(f"{base}/staff/payouts/transfers/")
     clean(staff)
-    staff.get_by_role("button", name="全銀ファイルを作成").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="全銀ファイルを作成").click()
     clean(staff)
     with staff.expect_download() as download:
         staff.get_by_role("link", name="全銀ファイルをダウンロード").click()
     content = Path(download.value.path()).read_bytes()
     assert content == bytes(TransferBatch.objects.get().content) and len(content) == 4 * 122
-    staff.get_by_role("button", name="支払済みとして記録").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="支払済みとして記録").click()
     assert Payout.objects.get().status == "paid" and Payout.objects.get().paid_on == timezone.localdate()
 
     # 4. The partner sees the paid statement and downloads its notice.
     page.goto(f"{base}/payouts/")
     clean(page)
-    page.get_by_role("link", name=date.strftime(month, "%Y年%-m月")).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=date.strftime(month, "%Y年%-m月")).click()
     clean(page)
     assert page.get_by_text("支払済み").first.is_visible()
     with page.expect_download() as download:

@@ -99,9 +99,9 @@ def prepare() -> dict:
 
 def check() -> dict:
     from content.models import DigestDelivery
-    from incentives.emails import partner_admins
     from incentives.models import DealNotification, RecomputationRun, TierChange
     from onboarding.models import ReminderLog
+    from partners.queries import partner_admins
     from threads.models import Notification
 
     state = json.loads(STATE.read_text())
