@@ -169,12 +169,13 @@ admin.site.add_action(export_csv, "export_csv")
 
 
 def harden_third_party_admins() -> None:
-    """Groups, e-mail addresses and MFA authenticators: superusers only, whatever a group grants.
+    """Groups, e-mail addresses, MFA authenticators and single sign-on's identity providers,
+    linked accounts and tokens (allauth's socialaccount): superusers only, whatever a group grants.
 
     Called from prm/urls.py: those admins register after ours (INSTALLED_APPS order).
     """
     for model, base in list(admin.site._registry.items()):
-        if model._meta.app_label not in {"auth", "account", "mfa"} or isinstance(
+        if model._meta.app_label not in {"auth", "account", "mfa", "socialaccount"} or isinstance(
             base, SuperuserOnlyAdminMixin
         ):
             continue

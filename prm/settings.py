@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit.log, delivery by Celery
     "api",  # the partner API (/api/v1/) and its token and webhook pages
     "imports",  # bulk import (CSV/.xlsx, dry run, confirm) through every app's services
+    "sso",  # single sign-on: e-mail domains routed to OpenID Connect / SAML identity providers
     # Development tools (the seed_demo command): with debug on and in tests only.
     *(["devtools"] if DEBUG or TESTING else []),
     "modeltranslation",  # before the admin: bilingual manager-defined records (translation.py per app)
@@ -128,6 +129,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "guardian",
     "django_htmx",
     "template_partials",
@@ -158,6 +162,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "prm.access.middleware.StaffIdleTimeoutMiddleware",
     "prm.access.middleware.StaffMFARequiredMiddleware",
+    "sso.middleware.IdPFormActionMiddleware",  # after csp's: sets the sign-in pages' form-action
+    "sso.middleware.SAMLReplayMiddleware",
     "prm.files.filesystem.StorageErrorMiddleware",
 ]
 
@@ -218,7 +224,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Sign-up is by invitation or application only; the adapter enforces it.
-ACCOUNT_ADAPTER = "partners.adapters.InvitationAccountAdapter"
+ACCOUNT_ADAPTER = "sso.adapters.SSOAccountAdapter"  # partners' invitation adapter + the IdP's 2FA
 # Accepting an invitation signs up with the invited address only (partners.signup).
 ACCOUNT_FORMS = {"signup": "partners.signup.InvitedSignupForm"}
 ACCOUNT_RATE_LIMITS = {
@@ -226,6 +232,16 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Single sign-on (sso/, docs/sso.md): identity providers are allauth SocialApps a superuser
+# configures in the admin, reached by e-mail domain; an IdP links only to an existing account
+# with that verified address (staff on the vendor's route, members on their partner's), never
+# signs anyone up.
+SOCIALACCOUNT_ADAPTER = "sso.adapters.SSOSocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("PRM_SSO_REQUESTS_TIMEOUT", default=10)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Partner Portal")
 # Staff must enrol TOTP and sign in with it before any request (see prm.access.middleware).

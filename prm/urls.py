@@ -38,6 +38,7 @@ urlpatterns = [
     path("exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("accounts/sso/", include("sso.urls")),
     path("", include("partners.urls")),
     path("", include("onboarding.urls")),
     path("", include("training.urls")),

@@ -12,7 +12,7 @@ from tests import cacheguard
 from tests.factories import PASSWORD, MembershipFactory, PartnerFactory, UserFactory
 
 # Fixtures of an app that tests of the apps above it use too (a course, a certification).
-pytest_plugins = ["tests.training.fixtures"]
+pytest_plugins = ["tests.training.fixtures", "tests.sso.fixtures"]
 
 
 @dataclass

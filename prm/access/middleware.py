@@ -52,6 +52,9 @@ MFA_EXEMPT_URL_PREFIX = "mfa_"
 # Requests the page makes by itself (the notification bell polls every 20 seconds, a kit
 # being prepared polls too): they neither count as activity nor keep a session alive.
 PASSIVE_URL_NAMES = {"notification_bell", "promotion:kit", "export_job_status"}
+# Set by sso at sign-in when the identity provider asserted a second factor and the route
+# trusts it: the staff two-factor requirement is met by the IdP's.
+IDP_MFA_SESSION_KEY = "prm_idp_mfa"
 
 
 def _staff(request) -> bool:
@@ -140,6 +143,8 @@ class StaffMFARequiredMiddleware:
 
 
 def _session_used_mfa(request) -> bool:
+    if request.session.get(IDP_MFA_SESSION_KEY):
+        return True
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
 
 

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "application.submitted": pgettext_lazy("audit action", "Application received"),
     "application.withdrawn": pgettext_lazy("audit action", "Application withdrawn"),
     "audit.exported": pgettext_lazy("audit action", "Audit log downloaded"),
+    "sso.linked": pgettext_lazy("audit action", "Company sign-in linked"),
     "auth.login": pgettext_lazy("audit action", "Signed in"),
     "auth.login_failed": pgettext_lazy("audit action", "Sign-in failed"),
     "campaign.kit_file_done": pgettext_lazy("audit action", "Co-branded kit file made"),

@@ -347,6 +347,30 @@ def _lead(w):
     return lead
 
 
+def _social_app(w):
+    from tests.sso.tenancy_rows import routed_apps
+
+    return routed_apps(w)["oidc"]
+
+
+def _sso_route(w):
+    from sso.models import SSORoute
+
+    return SSORoute.objects.create(domain="matrix-route.example", app=_social_app(w), partner=w.partner_a)
+
+
+def _social_account(w):
+    from allauth.socialaccount.models import SocialAccount
+
+    return SocialAccount.objects.create(user=w.member_a, provider="matrix-oidc", uid="matrix-uid")
+
+
+def _social_token(w):
+    from allauth.socialaccount.models import SocialToken
+
+    return SocialToken.objects.create(app=_social_app(w), account=_social_account(w), token="matrix-token")
+
+
 def _model(label):
     from django.apps import apps
 
@@ -357,6 +381,10 @@ ROWS: dict[str, AdminRow] = {
     "auth.group": AdminRow(_group, owned=False),
     "account.emailaddress": AdminRow(_email_address, owned=False),
     "mfa.authenticator": AdminRow(_authenticator, owned=False),
+    "socialaccount.socialapp": AdminRow(_social_app, owned=False),
+    "socialaccount.socialaccount": AdminRow(_social_account, owned=False),
+    "socialaccount.socialtoken": AdminRow(_social_token, owned=False),
+    "sso.ssoroute": AdminRow(_sso_route, owned=False),
     "prm.user": AdminRow(lambda w: w.member_a, owned=True),
     "prm.auditevent": AdminRow(_audit_event, owned=True),
     "prm.closureday": AdminRow(_closure_day, owned=False),

@@ -43,6 +43,7 @@ def test_check_deploy_is_clean_with_debug_off(site_url):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.django_db  # the sign-in page reads the routed identity providers (sso.middleware)
 def test_pages_carry_a_strict_policy(client):
     response = client.get(reverse("account_login"))
     policy = response["Content-Security-Policy"]
