@@ -309,6 +309,11 @@ def _redis_location(url: str, *, db: int) -> str:
     return f"{base}/{db}"
 
 
+# Tests clear the cache in every test: each pytest-xdist worker (gw0, gw1, ...) gets its own
+# database (2, 3, ...) so that one worker's clear never empties another's rate limits.
+_TEST_CACHE_DB = 2 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
 # django-redis with short socket timeouts and IGNORE_EXCEPTIONS: with Redis down or hung
 # the cache misses (rate limits fail open, pages and sign-in keep working) instead of
 # raising or hanging; it recovers by itself when Redis is back. /healthz says "degraded".
@@ -318,7 +323,7 @@ CACHES = {
         "BACKEND": "prm.cache.failopen.FailOpenRedisCache",
         # Database 0 is Celery's broker; the cache gets its own (tests another) so that
         # clearing a cache never drops queued tasks.
-        "LOCATION": CACHE_URL or _redis_location(REDIS_URL, db=2 if TESTING else 1),
+        "LOCATION": CACHE_URL or _redis_location(REDIS_URL, db=_TEST_CACHE_DB if TESTING else 1),
         "KEY_PREFIX": "prm-test" if TESTING else "prm",
         "OPTIONS": {
             "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,

@@ -8,7 +8,9 @@ py=.venv/bin/python
 mkdir -p var
 exec 9>>var/services.users
 flock -s 9
-$py -m pytest "$@"
+# Two processes (pytest-xdist) on the two cores: each its own test database (test_*_gw0,
+# gw1), cache database (prm/settings.py) and test IdP ports (tests/sso/idps.py).
+$py -m pytest -n "${PRM_TEST_WORKERS:-2}" "$@"
 rc=$?
 exec 9>&-
 $py -m devtools.servers stop-if-unused

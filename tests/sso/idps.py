@@ -20,8 +20,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 HERE = Path(__file__).parent / "idp"
-OIDC_PORT = int(os.environ.get("PRM_SSO_OIDC_PORT", "9101"))
-SAML_PORT = int(os.environ.get("PRM_SSO_SAML_PORT", "9102"))
+# Each pytest-xdist worker (gw0, gw1, ...) starts its own pair of IdPs: two ports apart.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+OIDC_PORT = int(os.environ.get("PRM_SSO_OIDC_PORT", str(9101 + 2 * _WORKER)))
+SAML_PORT = int(os.environ.get("PRM_SSO_SAML_PORT", str(9102 + 2 * _WORKER)))
 
 
 def missing(what: str) -> None:
