@@ -105,6 +105,15 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         # Payouts: their partners' payment statements, read-only (finance pays).
         "payouts.payout": READ,
         "payouts.payoutline": READ,
+        # Leads passed to partners: created and offered on the staff pages or here (through
+        # leads.services); the routing rules are the managers' own; offers and notes are history.
+        "leads.lead": EDIT,
+        "leads.routingrule": ALL,
+        "leads.leadoffer": READ,
+        "leads.leadnote": READ,
+        # Joint business plans: changed on the plan pages (plans.services), shown here.
+        "plans.businessplan": READ,
+        "plans.planreview": READ,
     },
     SUPPORT: {
         # Threads, with read-only partner context.

@@ -154,6 +154,31 @@ ACTION_LABELS = {
     "webhook.endpoint_updated": pgettext_lazy("audit action", "Webhook endpoint changed"),
     "webhook.redelivered": pgettext_lazy("audit action", "Webhook events sent again"),
     "webhook.secret_rotated": pgettext_lazy("audit action", "Webhook secret renewed"),
+    "partner.plan_approval_recorded": pgettext_lazy(
+        "audit action", "Approved business plan recorded for the tiers"
+    ),
+    "plan.approved": pgettext_lazy("audit action", "Business plan approved"),
+    "plan.created": pgettext_lazy("audit action", "Business plan started"),
+    "plan.reopened": pgettext_lazy("audit action", "Business plan reopened"),
+    "plan.returned": pgettext_lazy("audit action", "Business plan returned for changes"),
+    "plan.submitted": pgettext_lazy("audit action", "Business plan submitted"),
+    "plan.updated": pgettext_lazy("audit action", "Business plan updated"),
+    "plan_review.created": pgettext_lazy("audit action", "Quarterly review recorded"),
+    "plan_review.signed": pgettext_lazy("audit action", "Quarterly review signed"),
+    "plan_review.updated": pgettext_lazy("audit action", "Quarterly review updated"),
+    "prospect.created": pgettext_lazy("audit action", "Prospect added"),
+    "prospect.invitation_sent": pgettext_lazy("audit action", "Prospect invited to apply"),
+    "prospect.logged": pgettext_lazy("audit action", "Prospect activity recorded"),
+    "prospect.updated": pgettext_lazy("audit action", "Prospect updated"),
+    "payee_profile.approved": pgettext_lazy("audit action", "Payee details approved"),
+    "payee_profile.changed": pgettext_lazy("audit action", "Payee details changed"),
+    "payout.approved": pgettext_lazy("audit action", "Payment statement approved"),
+    "payout.line_rate_set": pgettext_lazy("audit action", "Tax rate of a payment line set"),
+    "payout.paid": pgettext_lazy("audit action", "Payment statement paid"),
+    "payout.unbatched": pgettext_lazy("audit action", "Payment statement taken out of a transfer file"),
+    "payouts.built": pgettext_lazy("audit action", "Payment statements built"),
+    "transfer_batch.created": pgettext_lazy("audit action", "Transfer file created"),
+    "transfer_batch.downloaded": pgettext_lazy("audit action", "Transfer file downloaded"),
 }
 
 

@@ -49,7 +49,7 @@ def login(page, live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=login]", email)
         page.fill("input[name=password]", password)
-        page.click("main form button[type=submit]")
+        page.click("form:has(input[name=login]) button[type=submit]")
         page.wait_for_load_state()
 
     return do

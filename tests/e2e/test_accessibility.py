@@ -379,7 +379,7 @@ def test_error_and_account_pages(browser, live_server, world, settings):
         anon.open(reverse("account_login"))
         anon.page.fill("input[name=login]", made["totp_user"].email)
         anon.page.fill("input[name=password]", PASSWORD)
-        anon.page.locator("main form button[type=submit]").click()
+        anon.page.locator("form:has(input[name=login]) button[type=submit]").click()
         anon.page.wait_for_url("**/2fa/authenticate/")
         anon.check("mfa_authenticate")
         anon.close()

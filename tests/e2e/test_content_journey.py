@@ -25,7 +25,7 @@ def test_partner_searches_in_japanese_opens_an_asset_and_bookmarks_it(page, live
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("main button[type=submit]").click()
+    page.locator("form:has(input[name=login]) button[type=submit]").click()
     page.wait_for_load_state()
 
     page.locator("a[data-nav=content]").click()

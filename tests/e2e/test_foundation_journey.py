@@ -29,7 +29,7 @@ def test_partner_admin_sees_company_in_japanese_then_english(page, live_server, 
 
 @pytest.mark.parametrize("width", [1200, 1280, 1440])
 def test_the_partner_menu_fits_on_one_line(page, live_server, login, width):
-    """Eight items with a badge, the language switch, the bell and the user menu (issue 17)."""
+    """Nine items with a badge, the language switch, the bell and the user menu (issue 17)."""
     from partners.models import Membership
     from tests.factories import MembershipFactory
 

@@ -15,7 +15,7 @@ def sign_in(page, live_server, email):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
+    page.click("form:has(input[name=login]) button[type=submit]")
     page.wait_for_load_state()
 
 

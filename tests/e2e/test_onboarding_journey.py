@@ -14,7 +14,7 @@ def sign_in(page, live_server, email):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("main button[type=submit]").click()
+    page.locator("form:has(input[name=login]) button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/")
 
 

@@ -52,7 +52,7 @@ def test_referred_company_applies_is_approved_and_its_admin_signs_up(page, live_
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", "manager@example.test")
     page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")  # not the language buttons in the navbar
+    page.click("form:has(input[name=login]) button[type=submit]")  # not the language buttons in the navbar
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/staff/recruitment/")
     page.get_by_role("link", name="はやぶさ販売株式会社").click()

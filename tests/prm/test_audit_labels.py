@@ -23,6 +23,11 @@ APPS = [
     "threads",
     "promotion",
     "leads",
+    "funds",
+    "payouts",
+    "plans",
+    "imports",
+    "sso",
     "dashboard",
 ]
 LITERAL = re.compile(r'action="([a-z_]+\.[a-z_]+)"(?: if .+? else "([a-z_]+\.[a-z_]+)")?')
