@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from partners.models import (
     FAQ,
     Application,
+    Invitation,
     LandingSection,
     Membership,
     Partner,
@@ -46,6 +47,17 @@ def partner_admins(partner_id: int):
         membership__is_active=True,
         membership__role=Membership.Role.ADMIN,
         is_active=True,
+    )
+
+
+def latest_unaccepted_invitation(*, partner_id: int, email: str) -> Invitation | None:
+    """The partner's newest invitation of this address not accepted yet, whatever else its
+    state (pending, expired or revoked): what single sign-on accepts, or names in a refusal."""
+    return (
+        Invitation.objects.select_related("partner")
+        .filter(partner_id=partner_id, email__iexact=email, accepted_at=None)
+        .order_by("-created_at", "-pk")
+        .first()
     )
 
 

@@ -754,7 +754,18 @@ def invitation_by_token(token: str) -> Invitation | None:
 @transaction.atomic
 def invitation_accept(*, token: str, user) -> Membership:
     """Join the partner: single use (claimed with a conditional UPDATE), not expired, same e-mail."""
-    invitation = invitation_by_token(token)
+    return _invitation_accept(invitation=invitation_by_token(token), user=user)
+
+
+@transaction.atomic
+def invitation_accept_verified(*, invitation: Invitation, user) -> Membership:
+    """`invitation_accept` without the link, for an address verified another way: single sign-on,
+    where the identity provider routed for the address's domain vouches for it (sso). The same
+    checks, claim, membership and audit as the link."""
+    return _invitation_accept(invitation=invitation, user=user)
+
+
+def _invitation_accept(*, invitation: Invitation | None, user) -> Membership:
     if invitation is None or invitation.state != "pending":
         raise RecruitmentError(_("This invitation link is no longer valid."))
     if invitation.email.lower() != user.email.lower():

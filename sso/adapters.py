@@ -1,9 +1,12 @@
 """allauth's adapters for single sign-on.
 
-Linking is just in time and only to accounts that already exist: the identity provider a
-domain is routed to is the authority for addresses in that domain, so an address it
-asserts for that domain signs in the account with that verified address; nobody is signed
-up by an identity provider, and a partner's IdP reaches only that partner's members.
+Linking is just in time, to an account that exists or to the invitation waiting for it: the
+identity provider a domain is routed to is the authority for addresses in that domain, so an
+address it asserts for that domain signs in the account with that verified address, or,
+with no account yet, accepts that partner's pending invitation of the address (the
+invitation's own acceptance: membership, audit) and signs the new account in. Nobody
+uninvited is signed up by an identity provider, and a partner's IdP reaches only that
+partner's members and invitees (the vendor's staff route: staff only, no invitation).
 """
 
 import jwt
@@ -16,8 +19,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from partners.adapters import InvitationAccountAdapter
+from partners.queries import latest_unaccepted_invitation
+from partners.services import RecruitmentError
 from sso.models import SSORoute
 from sso.queries import email_domain, route_for_email
+from sso.services import account_from_invitation
 
 MFA_STAGE = "allauth.mfa.stages.AuthenticateStage"
 
@@ -115,6 +121,35 @@ def _may_sign_in(route: SSORoute, user) -> bool:
     return membership is not None and membership.is_active and membership.partner_id == route.partner_id
 
 
+def _no_account_message(email: str) -> str:
+    return _(
+        "There is no portal account for %(email)s that may sign in here. Ask your "
+        "administrator or your channel manager for an invitation."
+    ) % {"email": email}
+
+
+def _invited_account(request, route: SSORoute, email: str):
+    """No account yet: the account of the route's partner's pending invitation of this
+    address, made now. Refused when that invitation expired or was revoked; no invitation
+    of this partner (another partner's does not count) is no account."""
+    invitation = latest_unaccepted_invitation(partner_id=route.partner_id, email=email)
+    if invitation is None:
+        raise refuse(request, _no_account_message(email))
+    if invitation.state != "pending":
+        raise refuse(
+            request,
+            _(
+                "Your invitation to %(partner)s has expired or was withdrawn. Ask your "
+                "administrator or your channel manager for a new one."
+            )
+            % {"partner": invitation.partner},
+        )
+    try:
+        return account_from_invitation(invitation=invitation, email=email)
+    except RecruitmentError:
+        raise refuse(request, _no_account_message(email)) from None
+
+
 class SSOSocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         return False
@@ -148,17 +183,12 @@ class SSOSocialAccountAdapter(DefaultSocialAccountAdapter):
                 _("This identity provider is not the one set up for @%(domain)s.")
                 % {"domain": email_domain(email)},
             )
+        if (sociallogin.user is None or sociallogin.user.pk is None) and route.partner_id is not None:
+            sociallogin.connect(request, _invited_account(request, route, email))
         if (
             sociallogin.user is None
             or sociallogin.user.pk is None
             or not _may_sign_in(route, sociallogin.user)
         ):
-            raise refuse(
-                request,
-                _(
-                    "There is no portal account for %(email)s that may sign in here. Ask your "
-                    "administrator or your channel manager for an invitation."
-                )
-                % {"email": email},
-            )
+            raise refuse(request, _no_account_message(email))
         sociallogin.state["sso_mfa"] = route_asserts_mfa(route, claims)
