@@ -16,13 +16,17 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from guardian.models import UserObjectPermission
 
 from incentives import services as incentives_services
 from incentives.models import Deal, Product
+from leads import queries as leads_queries
+from leads import services as leads_services
+from leads.models import Lead, LeadOffer, Prefecture
 from partners import services as partners_services
 from partners.models import CompanySize, Invitation, Membership, Partner, PartnerType
 from prm.tenancy import partners_for_staff
@@ -146,8 +150,33 @@ class Lookups:
             for name in {product.name, getattr(product, "name_ja", ""), getattr(product, "name_en", "")}:
                 if name:
                     self.products.setdefault(name.lower(), product)
+        self._lead_lookups(user, keys.get("leads", []))
         self.invite_limit = getattr(settings, "PARTNERS_INVITE_RATE_LIMIT", (20, 3600))[0]
         self.invitations: dict[str, int] = {}  # new invitations per partner in this import
+
+    def _lead_lookups(self, user, rows) -> None:
+        """The leads a leads sheet names (by external id), the partners it offers them to (by
+        slug or external id, among those the person manages) and the offers made already."""
+        lead_keys = {row.get("external_id", "") for _line, row in rows} - {""}
+        self.leads = {lead.external_id: lead for lead in Lead.objects.filter(external_id__in=lead_keys)}
+        self.visible_leads = set(
+            leads_queries.staff_leads(user)
+            .filter(pk__in=[lead.pk for lead in self.leads.values()])
+            .values_list("pk", flat=True)
+        )
+        names = {row.get("partner", "") for _line, row in rows} - {""}
+        named = Partner.objects.filter(Q(slug__in=names) | Q(external_id__in=names))
+        self.lead_partners: dict[str, Partner] = {}
+        for partner in named:
+            for name in (partner.slug, partner.external_id):
+                if name in names:
+                    self.lead_partners[name] = partner
+        self.lead_partners_visible = set(
+            partners_for_staff(user).filter(pk__in=[p.pk for p in named]).values_list("pk", flat=True)
+        )
+        self.lead_offers = set(
+            LeadOffer.objects.filter(lead__in=self.leads.values()).values_list("lead_id", "partner_id")
+        )
 
     def partner_for(self, external_id: str) -> tuple[Partner | str | None, str]:
         """The partner a member or deal row names: a Partner, the external id of one the
@@ -711,11 +740,170 @@ class CertificationKind(Kind):
         )
 
 
+@functools.cache
+def prefecture_values() -> dict[str, str]:
+    """The prefecture's code (JIS X 0401, "13" or "1"), its name in English or Japanese, or
+    the Japanese name without 都/府/県 ("東京", "大阪") -> the code."""
+    table = dict(choice_values(Prefecture))
+    for value in Prefecture.values:
+        table[str(int(value))] = value
+        with translation.override("ja"):
+            name = str(Prefecture(value).label)
+        if name != "北海道" and name[-1] in "都府県":
+            table.setdefault(_norm(name[:-1]), value)
+    return table
+
+
+class LeadKind(Kind):
+    """Leads the vendor already has (a spreadsheet of inquiries), created as a manager's form
+    creates them; one may name a partner to offer it to at once (by hand, the offer e-mailed
+    once the import commits). The external id is the key."""
+
+    key = "leads"
+    sheet_ja = "リード"
+    label = pgettext_lazy("model", "leads")
+    model = Lead
+    columns = [
+        Column("external_id", "External ID", "外部ID", required=True),
+        Column("company", "Company", "会社名", required=True),
+        Column("company_kana", "Company reading", "会社名フリガナ"),
+        Column("contact_name", "Contact name", "担当者名", required=True),
+        Column("contact_name_kana", "Contact name reading", "担当者名フリガナ"),
+        Column("contact_email", "Contact e-mail", "担当者メール"),
+        Column("contact_phone", "Contact phone", "担当者電話番号", numeric=True),
+        Column("need", "Need", "ニーズ", required=True),
+        Column("region", "Prefecture", "都道府県", required=True),
+        Column("product", "Product code", "製品コード"),
+        Column("value_estimate_jpy", "Estimated value (JPY)", "見込み金額（円）", numeric=True),
+        Column("source", "Source", "流入元"),
+        Column("partner", "Offer to partner", "紹介先パートナー"),
+    ]
+    examples = [
+        {
+            "external_id": "L-0001",
+            "company": "株式会社みなと物産",
+            "company_kana": "",
+            "contact_name": "山田 花子",
+            "contact_name_kana": "",
+            "contact_email": "yamada@minato-bussan.example.jp",
+            "contact_phone": "03-1234-5678",
+            "need": "営業部門50名でCRMの導入を検討中",
+            "region": "東京都",
+            "product": "",
+            "value_estimate_jpy": "3000000",
+            "source": "event",
+            "partner": "",
+        },
+        {
+            "external_id": "L-0002",
+            "company": "Harbor Logistics KK",
+            "company_kana": "ハーバーロジスティクス",
+            "contact_name": "Alex Morgan",
+            "contact_name_kana": "アレックス モーガン",
+            "contact_email": "alex@harbor-logistics.example.com",
+            "contact_phone": "",
+            "need": "Looking for a partner to migrate 200 seats",
+            "region": "27",
+            "product": "",
+            "value_estimate_jpy": "",
+            "source": "website",
+            "partner": "",
+        },
+    ]
+    FIELDS = leads_services.IMPORT_FIELDS
+    CONTACTS = ("contact_name", "contact_name_kana", "contact_email", "contact_phone")
+
+    def check(self, line, row, lookups):
+        key = row.get("external_id", "")
+        errors = self.row_errors(row)
+        for name, table in (("region", prefecture_values()), ("source", choice_values(Lead.Source))):
+            label = str(Lead._meta.get_field(name).verbose_name)
+            before = len(errors)
+            _choice(row, name, table, errors, label[:1].upper() + label[1:])
+            if len(errors) > before:
+                row[name] = ""  # said once, not again by the field's own check
+        if row.get("value_estimate_jpy"):
+            row["value_estimate_jpy"] = row["value_estimate_jpy"].replace(",", "")
+        data, field_errors = self.clean(row, [n for n in self.FIELDS if n != "product"])
+        errors += field_errors
+        if data.get("value_estimate_jpy", 0) < 0:
+            errors.append(_("Estimated value: must not be negative."))
+        if row.get("product"):
+            data["product"] = lookups.products.get(row["product"].lower())
+            if data["product"] is None:
+                errors.append(_("No active product has the code %(code)s.") % {"code": row["product"]})
+        partner = None
+        if row.get("partner"):
+            partner = lookups.lead_partners.get(row["partner"])
+            if partner is None:
+                errors.append(_("No partner has the slug or external id %(id)s.") % {"id": row["partner"]})
+            elif partner.pk not in lookups.lead_partners_visible:
+                errors.append(
+                    _("Partner %(id)s is not one of the partners you manage.") % {"id": row["partner"]}
+                )
+            elif partner.status != Partner.Status.ACTIVE:
+                errors.append(_("Leads can be offered only to active partners."))
+        lead = lookups.leads.get(key)
+        if lead is not None and lead.pk not in lookups.visible_leads:
+            errors.append(_("Lead %(id)s is not one of the leads you manage.") % {"id": key})
+        if errors:
+            return Outcome(self.key, line, key, ERROR, " ".join(errors))
+        if lead is None:
+            return Outcome(self.key, line, key, NEW, data={**data, "external_id": key, "offer_to": partner})
+        return self._update(line, key, lead, data, partner, lookups)
+
+    def _update(self, line, key, lead, data, partner, lookups):
+        if lead.contacts_anonymised_at:
+            data = {n: v for n, v in data.items() if n not in self.CONTACTS}
+        changed = [n for n in self.FIELDS if n in data and getattr(lead, n) != data[n]]
+        offer = partner is not None and (lead.pk, partner.pk) not in lookups.lead_offers
+        if not changed and not offer:
+            return Outcome(self.key, line, key, SKIP)
+        if lead.status not in (Lead.Status.NEW, Lead.Status.UNROUTED):
+            return Outcome(
+                self.key,
+                line,
+                key,
+                ERROR,
+                _("This lead has been offered to a partner already: an import can no longer change it."),
+            )
+        update = {n: data[n] for n in changed}
+        message = _changed(self, [*changed, *(["partner"] if offer else [])])
+        return Outcome(
+            self.key,
+            line,
+            key,
+            UPDATE,
+            message,
+            data={**update, "offer_to": partner if offer else None},
+            target=lead,
+        )
+
+    def write(self, outcome, lookups, actor):
+        data = dict(outcome.data)
+        partner = data.pop("offer_to")
+        leads_services.lead_import_update(lead=outcome.target, data=data, actor=actor)
+        if partner is not None:
+            leads_services.lead_offer(lead=outcome.target, partner=partner, actor=actor)
+
+    def create_many(self, outcomes, lookups, actor):
+        """One by one through `lead_create` (and `lead_offer` for a named partner): the
+        offer's e-mail is queued for after the import commits, as the invitations' are."""
+        for outcome in outcomes:
+            data = dict(outcome.data)
+            partner = data.pop("offer_to")
+            lead = leads_services.lead_create(actor=actor, data=data)
+            if partner is not None:
+                leads_services.lead_offer(lead=lead, partner=partner, actor=actor)
+
+
 PARTNERS, MEMBERS, DEALS, CERTIFICATIONS = PartnerKind(), MemberKind(), DealKind(), CertificationKind()
+LEADS = LeadKind()
 KINDS: dict[str, Kind] = {
     "partners": PARTNERS,
     "members": MEMBERS,
     "deals": DEALS,
     "certifications": CERTIFICATIONS,
+    "leads": LEADS,
 }
 SHEET_NAMES = {**{k: k for k in KINDS}, **{kind.sheet_ja: k for k, kind in KINDS.items()}}

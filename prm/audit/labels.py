@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "lead.contacts_anonymised": pgettext_lazy("audit action", "Lead contacts anonymised"),
     "lead.converted": pgettext_lazy("audit action", "Lead converted into a deal"),
     "lead.created": pgettext_lazy("audit action", "Lead created"),
+    "lead.import_updated": pgettext_lazy("audit action", "Lead updated by an import"),
     "lead.declined": pgettext_lazy("audit action", "Lead declined"),
     "lead.note_added": pgettext_lazy("audit action", "Note added to a lead"),
     "lead.offer_expired": pgettext_lazy("audit action", "Lead offer expired"),
