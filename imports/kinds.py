@@ -760,7 +760,7 @@ class LeadKind(Kind):
     once the import commits). The external id is the key."""
 
     key = "leads"
-    sheet_ja = "リード"
+    sheet_ja = "見込み客"
     label = pgettext_lazy("model", "leads")
     model = Lead
     columns = [
