@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from guardian.models import UserObjectPermission
 
+from content import services as content_services
+from content.models import Asset
 from incentives import services as incentives_services
-from incentives.models import Deal, Product
+from incentives.models import Deal, Product, Tier
 from leads import queries as leads_queries
 from leads import services as leads_services
 from leads.models import Lead, LeadOffer, Prefecture
@@ -151,6 +153,7 @@ class Lookups:
                 if name:
                     self.products.setdefault(name.lower(), product)
         self._lead_lookups(user, keys.get("leads", []))
+        self._asset_lookups(user, keys.get("assets", []))
         self.invite_limit = getattr(settings, "PARTNERS_INVITE_RATE_LIMIT", (20, 3600))[0]
         self.invitations: dict[str, int] = {}  # new invitations per partner in this import
 
@@ -177,6 +180,25 @@ class Lookups:
         self.lead_offers = set(
             LeadOffer.objects.filter(lead__in=self.leads.values()).values_list("lead_id", "partner_id")
         )
+
+    def _asset_lookups(self, user, rows) -> None:
+        asset_keys = {row.get("external_id", "") for _line, row in rows} - {""}
+        self.assets = {
+            a.external_id: a
+            for a in Asset.objects.filter(external_id__in=asset_keys).prefetch_related("tags")
+        }
+        self.may_edit_library = user.has_perms(["content.add_asset", "content.change_asset"])
+        self.tiers = {}
+        if rows:
+            for tier in Tier.objects.all():
+                for name in {
+                    tier.name,
+                    getattr(tier, "name_ja", ""),
+                    getattr(tier, "name_en", ""),
+                    str(tier.rank),
+                }:
+                    if name:
+                        self.tiers.setdefault(name.lower(), tier)
 
     def partner_for(self, external_id: str) -> tuple[Partner | str | None, str]:
         """The partner a member or deal row names: a Partner, the external id of one the
@@ -897,13 +919,123 @@ class LeadKind(Kind):
                 leads_services.lead_offer(lead=lead, partner=partner, actor=actor)
 
 
+def _list(value: str) -> list[str]:
+    """A list in one cell: separated by commas (, 、 ，) or semicolons."""
+    return [item.strip() for item in re.split(r"[,、，;；]", value) if item.strip()]
+
+
+class AssetKind(Kind):
+    """Library asset metadata (no file: a file is added to the asset in the admin). A new
+    asset is a draft, published in the admin; an existing one (same external id) has its
+    metadata corrected, never its file or status. One row per language version."""
+
+    key = "assets"
+    sheet_ja = "コンテンツ"
+    label = gettext_lazy("library assets")
+    model = Asset
+    STAGES = ("onboarding", "selling", "servicing")
+    columns = [
+        Column("external_id", "External ID", "外部ID", required=True),
+        Column("language", "Language", "言語"),
+        Column("title", "Title", "タイトル", required=True),
+        Column("summary", "Description", "説明"),
+        Column("kind", "Kind", "種類"),
+        Column("url", "Link or video URL", "リンク・動画のURL"),
+        Column("stages", "Stages", "ステージ", required=True),
+        Column("partner_types", "Partner types", "パートナー種別"),
+        Column("min_tier", "Minimum tier", "最低ティア"),
+        Column("tags", "Tags", "タグ"),
+    ]
+    examples = [
+        {
+            "external_id": "A-0001",
+            "language": "ja",
+            "title": "提案書テンプレート（2027年版）",
+            "summary": "中堅企業向けの提案書のひな形です。ファイルは管理サイトで追加します。",
+            "kind": "file",
+            "url": "",
+            "stages": "selling",
+            "partner_types": "",
+            "min_tier": "",
+            "tags": "提案, テンプレート",
+        },
+        {
+            "external_id": "A-0002",
+            "language": "en",
+            "title": "Product demo video",
+            "summary": "A ten-minute walkthrough for first meetings.",
+            "kind": "video",
+            "url": "https://video.example.com/demo",
+            "stages": "selling, onboarding",
+            "partner_types": "sales, delivery",
+            "min_tier": "",
+            "tags": "demo",
+        },
+    ]
+
+    def check(self, line, row, lookups):
+        key = row.get("external_id", "")
+        errors = self.row_errors(row)
+        row["language"] = (row.get("language") or "ja").lower()
+        _choice(
+            row, "kind", choice_values(Asset.Kind), errors, str(Asset._meta.get_field("kind").verbose_name)
+        )
+        data, field_errors = self.clean(row, ["title", "summary", "kind", "url", "language"])
+        errors += field_errors
+        stages = _list(row.get("stages", ""))
+        unknown = [s for s in stages if s not in self.STAGES]
+        if unknown:
+            errors.append(
+                _("Stages: use onboarding, selling or servicing (not %(names)s).")
+                % {"names": ", ".join(unknown)}
+            )
+        data["stages"] = stages
+        types = []
+        for name in _list(row.get("partner_types", "")):
+            found = choice_values(PartnerType).get(_norm(name))
+            if found is None:
+                errors.append(
+                    _("%(column)s: “%(value)s” is not one of the choices.")
+                    % {"column": "Partner types", "value": name}
+                )
+            types.append(found)
+        data["partner_types"] = types
+        data["min_tier"] = None
+        if row.get("min_tier"):
+            data["min_tier"] = lookups.tiers.get(row["min_tier"].lower())
+            if data["min_tier"] is None:
+                errors.append(_("No tier is called %(name)s.") % {"name": row["min_tier"]})
+        if "tags" in row:
+            data["tags"] = sorted({name[:60] for name in _list(row["tags"])})
+        if not lookups.may_edit_library:
+            errors.append(_("You may not edit the library: ask an administrator."))
+        if errors:
+            return Outcome(self.key, line, key, ERROR, " ".join(errors))
+        asset = lookups.assets.get(key)
+        if asset is None:
+            return Outcome(self.key, line, key, NEW, data={**data, "external_id": key})
+        changed = [n for n in content_services.IMPORT_FIELDS if n in data and getattr(asset, n) != data[n]]
+        if "tags" in data and sorted(t.name for t in asset.tags.all()) != data["tags"]:
+            changed.append("tags")
+        if not changed:
+            return Outcome(self.key, line, key, SKIP)
+        return Outcome(self.key, line, key, UPDATE, _changed(self, changed), data=data, target=asset)
+
+    def write(self, outcome, lookups, actor):
+        content_services.asset_import_update(asset=outcome.target, data=outcome.data, actor=actor)
+
+    def create_many(self, outcomes, lookups, actor):
+        content_services.assets_import_many(rows=[o.data for o in outcomes], actor=actor)
+
+
 PARTNERS, MEMBERS, DEALS, CERTIFICATIONS = PartnerKind(), MemberKind(), DealKind(), CertificationKind()
-LEADS = LeadKind()
+LEADS, ASSETS = LeadKind(), AssetKind()
 KINDS: dict[str, Kind] = {
     "partners": PARTNERS,
     "members": MEMBERS,
     "deals": DEALS,
     "certifications": CERTIFICATIONS,
     "leads": LEADS,
+    "assets": ASSETS,
 }
 SHEET_NAMES = {**{k: k for k in KINDS}, **{kind.sheet_ja: k for k, kind in KINDS.items()}}

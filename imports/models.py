@@ -19,6 +19,7 @@ class ImportJob(models.Model):
         DEALS = "deals", _("Deals")
         CERTIFICATIONS = "certifications", _("Certifications held")
         LEADS = "leads", _("Leads")
+        ASSETS = "assets", _("Library asset metadata")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the check")

@@ -2,6 +2,7 @@
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from content.models import Asset
 from imports.models import ImportJob
 from incentives.models import Deal
 from leads.models import Lead, LeadOffer
@@ -58,5 +59,15 @@ def leads_export(user) -> QuerySet[Lead]:
         staff_leads(user)
         .exclude(external_id="")
         .annotate(offered_to=Subquery(manual.values("partner__slug")[:1]))
+        .order_by("external_id")
+    )
+
+
+def assets_export(user) -> QuerySet[Asset]:
+    """Library assets with an external id (their metadata is not partner data)."""
+    return (
+        Asset.objects.exclude(external_id="")
+        .select_related("min_tier")
+        .prefetch_related("tags")
         .order_by("external_id")
     )

@@ -3,7 +3,7 @@ change (prm.exports.columns). Headers in the reader's language; both are accepte
 
 from django.utils import translation
 
-from imports.kinds import CERTIFICATIONS, DEALS, LEADS, MEMBERS, PARTNERS, Kind
+from imports.kinds import ASSETS, CERTIFICATIONS, DEALS, LEADS, MEMBERS, PARTNERS, Kind
 from prm.exports.columns import Column
 
 
@@ -96,5 +96,23 @@ def lead_columns() -> list[Column]:
             "value_estimate_jpy": lambda lead: f"{lead.value_estimate_jpy:f}",
             "source": lambda lead: lead.source,
             "partner": lambda lead: lead.offered_to or "",
+        },
+    )
+
+
+def asset_columns() -> list[Column]:
+    return _columns(
+        ASSETS,
+        {
+            "external_id": lambda a: a.external_id,
+            "language": lambda a: a.language,
+            "title": lambda a: a.title,
+            "summary": lambda a: a.summary,
+            "kind": lambda a: a.kind,
+            "url": lambda a: a.url,
+            "stages": lambda a: ", ".join(a.stages),
+            "partner_types": lambda a: ", ".join(a.partner_types),
+            "min_tier": lambda a: a.min_tier.name if a.min_tier_id else "",
+            "tags": lambda a: ", ".join(sorted(t.name for t in a.tags.all())),
         },
     )

@@ -31,6 +31,8 @@ ACTION_LABELS = {
     "campaign.kit_file_done": pgettext_lazy("audit action", "Co-branded kit file made"),
     "campaign.opted_in": pgettext_lazy("audit action", "Joined a campaign"),
     "campaign.opted_out": pgettext_lazy("audit action", "Left a campaign"),
+    "content.asset_imported": pgettext_lazy("audit action", "Asset imported"),
+    "content.asset_import_updated": pgettext_lazy("audit action", "Asset updated by an import"),
     "content.article_drafted": pgettext_lazy("audit action", "Article drafted"),
     "content.asset_archived": pgettext_lazy("audit action", "Asset archived"),
     "content.asset_published": pgettext_lazy("audit action", "Asset published"),
