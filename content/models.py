@@ -193,6 +193,8 @@ class Asset(models.Model):
     view_count = models.PositiveIntegerField(_("views"), default=0)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     use_count = models.PositiveIntegerField(_("uses"), default=0, db_index=True)
+    # The key of a bulk import of metadata (imports app): a re-import changes nothing.
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
     # Built in Python by content.search.index_asset: English words + Japanese bigrams.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -236,6 +238,9 @@ class Asset(models.Model):
                 name="asset_published_has_published_at",
             ),
             web_url_constraint("url", name="asset_url_web_url"),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="asset_external_id_unique"
+            ),
         ]
 
     def __str__(self):

@@ -110,6 +110,58 @@ def article_draft_create(*, title, body, language, actor, source="employee", tag
     return asset
 
 
+IMPORT_FIELDS = ("title", "summary", "kind", "url", "language", "stages", "partner_types", "min_tier")
+
+
+def _import_tags(asset: Asset, tags: list[str]) -> None:
+    asset.tags.set([tag_get_or_create(name=name) for name in tags])
+
+
+@transaction.atomic
+def assets_import_many(*, rows: list[dict], actor) -> list[Asset]:
+    """Assets from a bulk import of metadata (no file: one is added in the admin): drafts,
+    published in the admin as any other asset; indexed for search; each audited."""
+    assets = []
+    for data in rows:
+        data = dict(data)
+        tags = data.pop("tags", None) or []
+        asset = Asset.objects.create(
+            **{name: data[name] for name in IMPORT_FIELDS if name in data},
+            external_id=data["external_id"],
+            status=Asset.Status.DRAFT,
+            source=Asset.Source.COMPANY,
+            author=actor if getattr(actor, "pk", None) else None,
+        )
+        _import_tags(asset, tags)
+        audit(actor=actor, action="content.asset_imported", target=asset, external_id=asset.external_id)
+        assets.append(asset)
+    search.index_assets([a.pk for a in assets])
+    return assets
+
+
+@transaction.atomic
+def asset_import_update(*, asset: Asset, data: dict, actor) -> dict:
+    """A bulk import corrects an asset's metadata (never its file or status): the changed
+    fields, audited with their old and new values."""
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    changes = {}
+    for name in IMPORT_FIELDS:
+        if name in data and getattr(asset, name) != data[name]:
+            changes[name] = [str(getattr(asset, name)), str(data[name])]
+            setattr(asset, name, data[name])
+    if changes:
+        asset.save(update_fields=[*changes, "updated_at"])
+    if "tags" in data:
+        before = sorted(asset.tags.values_list("name", flat=True))
+        if before != sorted(data["tags"]):
+            changes["tags"] = [", ".join(before), ", ".join(sorted(data["tags"]))]
+            _import_tags(asset, data["tags"])
+    if changes:
+        search.index_assets([asset.pk])
+        audit(actor=actor, action="content.asset_import_updated", target=asset, changes=changes)
+    return changes
+
+
 def _summary_from(body: str) -> str:
     for line in body.splitlines():
         line = line.strip().lstrip("#>*- ").strip()
@@ -119,7 +171,8 @@ def _summary_from(body: str) -> str:
 
 
 def tag_get_or_create(*, name: str) -> Tag:
-    tag = Tag.objects.filter(name__iexact=name).first()
+    # The untranslated column (the unique one), whatever the reader's language.
+    tag = Tag.objects.rewrite(False).filter(name__iexact=name).first()
     if tag:
         return tag
     base = slugify(name, allow_unicode=True)[:50] or "tag"

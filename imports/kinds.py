@@ -16,13 +16,19 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from guardian.models import UserObjectPermission
 
+from content import services as content_services
+from content.models import Asset
 from incentives import services as incentives_services
-from incentives.models import Deal, Product
+from incentives.models import Deal, Product, Tier
+from leads import queries as leads_queries
+from leads import services as leads_services
+from leads.models import Lead, LeadOffer, Prefecture
 from partners import services as partners_services
 from partners.models import CompanySize, Invitation, Membership, Partner, PartnerType
 from prm.tenancy import partners_for_staff
@@ -146,8 +152,53 @@ class Lookups:
             for name in {product.name, getattr(product, "name_ja", ""), getattr(product, "name_en", "")}:
                 if name:
                     self.products.setdefault(name.lower(), product)
+        self._lead_lookups(user, keys.get("leads", []))
+        self._asset_lookups(user, keys.get("assets", []))
         self.invite_limit = getattr(settings, "PARTNERS_INVITE_RATE_LIMIT", (20, 3600))[0]
         self.invitations: dict[str, int] = {}  # new invitations per partner in this import
+
+    def _lead_lookups(self, user, rows) -> None:
+        """The leads a leads sheet names (by external id), the partners it offers them to (by
+        slug or external id, among those the person manages) and the offers made already."""
+        lead_keys = {row.get("external_id", "") for _line, row in rows} - {""}
+        self.leads = {lead.external_id: lead for lead in Lead.objects.filter(external_id__in=lead_keys)}
+        self.visible_leads = set(
+            leads_queries.staff_leads(user)
+            .filter(pk__in=[lead.pk for lead in self.leads.values()])
+            .values_list("pk", flat=True)
+        )
+        names = {row.get("partner", "") for _line, row in rows} - {""}
+        named = Partner.objects.filter(Q(slug__in=names) | Q(external_id__in=names))
+        self.lead_partners: dict[str, Partner] = {}
+        for partner in named:
+            for name in (partner.slug, partner.external_id):
+                if name in names:
+                    self.lead_partners[name] = partner
+        self.lead_partners_visible = set(
+            partners_for_staff(user).filter(pk__in=[p.pk for p in named]).values_list("pk", flat=True)
+        )
+        self.lead_offers = set(
+            LeadOffer.objects.filter(lead__in=self.leads.values()).values_list("lead_id", "partner_id")
+        )
+
+    def _asset_lookups(self, user, rows) -> None:
+        asset_keys = {row.get("external_id", "") for _line, row in rows} - {""}
+        self.assets = {
+            a.external_id: a
+            for a in Asset.objects.filter(external_id__in=asset_keys).prefetch_related("tags")
+        }
+        self.may_edit_library = user.has_perms(["content.add_asset", "content.change_asset"])
+        self.tiers = {}
+        if rows:
+            for tier in Tier.objects.all():
+                for name in {
+                    tier.name,
+                    getattr(tier, "name_ja", ""),
+                    getattr(tier, "name_en", ""),
+                    str(tier.rank),
+                }:
+                    if name:
+                        self.tiers.setdefault(name.lower(), tier)
 
     def partner_for(self, external_id: str) -> tuple[Partner | str | None, str]:
         """The partner a member or deal row names: a Partner, the external id of one the
@@ -711,11 +762,280 @@ class CertificationKind(Kind):
         )
 
 
+@functools.cache
+def prefecture_values() -> dict[str, str]:
+    """The prefecture's code (JIS X 0401, "13" or "1"), its name in English or Japanese, or
+    the Japanese name without 都/府/県 ("東京", "大阪") -> the code."""
+    table = dict(choice_values(Prefecture))
+    for value in Prefecture.values:
+        table[str(int(value))] = value
+        with translation.override("ja"):
+            name = str(Prefecture(value).label)
+        if name != "北海道" and name[-1] in "都府県":
+            table.setdefault(_norm(name[:-1]), value)
+    return table
+
+
+class LeadKind(Kind):
+    """Leads the vendor already has (a spreadsheet of inquiries), created as a manager's form
+    creates them; one may name a partner to offer it to at once (by hand, the offer e-mailed
+    once the import commits). The external id is the key."""
+
+    key = "leads"
+    sheet_ja = "見込み客"
+    label = pgettext_lazy("model", "leads")
+    model = Lead
+    columns = [
+        Column("external_id", "External ID", "外部ID", required=True),
+        Column("company", "Company", "会社名", required=True),
+        Column("company_kana", "Company reading", "会社名フリガナ"),
+        Column("contact_name", "Contact name", "担当者名", required=True),
+        Column("contact_name_kana", "Contact name reading", "担当者名フリガナ"),
+        Column("contact_email", "Contact e-mail", "担当者メール"),
+        Column("contact_phone", "Contact phone", "担当者電話番号", numeric=True),
+        Column("need", "Need", "ニーズ", required=True),
+        Column("region", "Prefecture", "都道府県", required=True),
+        Column("product", "Product code", "製品コード"),
+        Column("value_estimate_jpy", "Estimated value (JPY)", "見込み金額（円）", numeric=True),
+        Column("source", "Source", "流入元"),
+        Column("partner", "Offer to partner", "紹介先パートナー"),
+    ]
+    examples = [
+        {
+            "external_id": "L-0001",
+            "company": "株式会社みなと物産",
+            "company_kana": "",
+            "contact_name": "山田 花子",
+            "contact_name_kana": "",
+            "contact_email": "yamada@minato-bussan.example.jp",
+            "contact_phone": "03-1234-5678",
+            "need": "営業部門50名でCRMの導入を検討中",
+            "region": "東京都",
+            "product": "",
+            "value_estimate_jpy": "3000000",
+            "source": "event",
+            "partner": "",
+        },
+        {
+            "external_id": "L-0002",
+            "company": "Harbor Logistics KK",
+            "company_kana": "ハーバーロジスティクス",
+            "contact_name": "Alex Morgan",
+            "contact_name_kana": "アレックス モーガン",
+            "contact_email": "alex@harbor-logistics.example.com",
+            "contact_phone": "",
+            "need": "Looking for a partner to migrate 200 seats",
+            "region": "27",
+            "product": "",
+            "value_estimate_jpy": "",
+            "source": "website",
+            "partner": "",
+        },
+    ]
+    FIELDS = leads_services.IMPORT_FIELDS
+    CONTACTS = ("contact_name", "contact_name_kana", "contact_email", "contact_phone")
+
+    def check(self, line, row, lookups):
+        key = row.get("external_id", "")
+        errors = self.row_errors(row)
+        for name, table in (("region", prefecture_values()), ("source", choice_values(Lead.Source))):
+            label = str(Lead._meta.get_field(name).verbose_name)
+            before = len(errors)
+            _choice(row, name, table, errors, label[:1].upper() + label[1:])
+            if len(errors) > before:
+                row[name] = ""  # said once, not again by the field's own check
+        if row.get("value_estimate_jpy"):
+            row["value_estimate_jpy"] = row["value_estimate_jpy"].replace(",", "")
+        data, field_errors = self.clean(row, [n for n in self.FIELDS if n != "product"])
+        errors += field_errors
+        if data.get("value_estimate_jpy", 0) < 0:
+            errors.append(_("Estimated value: must not be negative."))
+        if row.get("product"):
+            data["product"] = lookups.products.get(row["product"].lower())
+            if data["product"] is None:
+                errors.append(_("No active product has the code %(code)s.") % {"code": row["product"]})
+        partner = None
+        if row.get("partner"):
+            partner = lookups.lead_partners.get(row["partner"])
+            if partner is None:
+                errors.append(_("No partner has the slug or external id %(id)s.") % {"id": row["partner"]})
+            elif partner.pk not in lookups.lead_partners_visible:
+                errors.append(
+                    _("Partner %(id)s is not one of the partners you manage.") % {"id": row["partner"]}
+                )
+            elif partner.status != Partner.Status.ACTIVE:
+                errors.append(_("Leads can be offered only to active partners."))
+        lead = lookups.leads.get(key)
+        if lead is not None and lead.pk not in lookups.visible_leads:
+            errors.append(_("Lead %(id)s is not one of the leads you manage.") % {"id": key})
+        if errors:
+            return Outcome(self.key, line, key, ERROR, " ".join(errors))
+        if lead is None:
+            return Outcome(self.key, line, key, NEW, data={**data, "external_id": key, "offer_to": partner})
+        return self._update(line, key, lead, data, partner, lookups)
+
+    def _update(self, line, key, lead, data, partner, lookups):
+        if lead.contacts_anonymised_at:
+            data = {n: v for n, v in data.items() if n not in self.CONTACTS}
+        changed = [n for n in self.FIELDS if n in data and getattr(lead, n) != data[n]]
+        offer = partner is not None and (lead.pk, partner.pk) not in lookups.lead_offers
+        if not changed and not offer:
+            return Outcome(self.key, line, key, SKIP)
+        if lead.status not in (Lead.Status.NEW, Lead.Status.UNROUTED):
+            return Outcome(
+                self.key,
+                line,
+                key,
+                ERROR,
+                _("This lead has been offered to a partner already: an import can no longer change it."),
+            )
+        update = {n: data[n] for n in changed}
+        message = _changed(self, [*changed, *(["partner"] if offer else [])])
+        return Outcome(
+            self.key,
+            line,
+            key,
+            UPDATE,
+            message,
+            data={**update, "offer_to": partner if offer else None},
+            target=lead,
+        )
+
+    def write(self, outcome, lookups, actor):
+        data = dict(outcome.data)
+        partner = data.pop("offer_to")
+        leads_services.lead_import_update(lead=outcome.target, data=data, actor=actor)
+        if partner is not None:
+            leads_services.lead_offer(lead=outcome.target, partner=partner, actor=actor)
+
+    def create_many(self, outcomes, lookups, actor):
+        """One by one through `lead_create` (and `lead_offer` for a named partner): the
+        offer's e-mail is queued for after the import commits, as the invitations' are."""
+        for outcome in outcomes:
+            data = dict(outcome.data)
+            partner = data.pop("offer_to")
+            lead = leads_services.lead_create(actor=actor, data=data)
+            if partner is not None:
+                leads_services.lead_offer(lead=lead, partner=partner, actor=actor)
+
+
+def _list(value: str) -> list[str]:
+    """A list in one cell: separated by commas (, 、 ，) or semicolons."""
+    return [item.strip() for item in re.split(r"[,、，;；]", value) if item.strip()]
+
+
+class AssetKind(Kind):
+    """Library asset metadata (no file: a file is added to the asset in the admin). A new
+    asset is a draft, published in the admin; an existing one (same external id) has its
+    metadata corrected, never its file or status. One row per language version."""
+
+    key = "assets"
+    sheet_ja = "コンテンツ"
+    label = gettext_lazy("library assets")
+    model = Asset
+    STAGES = ("onboarding", "selling", "servicing")
+    columns = [
+        Column("external_id", "External ID", "外部ID", required=True),
+        Column("language", "Language", "言語"),
+        Column("title", "Title", "タイトル", required=True),
+        Column("summary", "Description", "説明"),
+        Column("kind", "Kind", "種類"),
+        Column("url", "Link or video URL", "リンク・動画のURL"),
+        Column("stages", "Stages", "ステージ", required=True),
+        Column("partner_types", "Partner types", "パートナー種別"),
+        Column("min_tier", "Minimum tier", "最低ティア"),
+        Column("tags", "Tags", "タグ"),
+    ]
+    examples = [
+        {
+            "external_id": "A-0001",
+            "language": "ja",
+            "title": "提案書テンプレート（2027年版）",
+            "summary": "中堅企業向けの提案書のひな形です。ファイルは管理サイトで追加します。",
+            "kind": "file",
+            "url": "",
+            "stages": "selling",
+            "partner_types": "",
+            "min_tier": "",
+            "tags": "提案, テンプレート",
+        },
+        {
+            "external_id": "A-0002",
+            "language": "en",
+            "title": "Product demo video",
+            "summary": "A ten-minute walkthrough for first meetings.",
+            "kind": "video",
+            "url": "https://video.example.com/demo",
+            "stages": "selling, onboarding",
+            "partner_types": "sales, delivery",
+            "min_tier": "",
+            "tags": "demo",
+        },
+    ]
+
+    def check(self, line, row, lookups):
+        key = row.get("external_id", "")
+        errors = self.row_errors(row)
+        row["language"] = (row.get("language") or "ja").lower()
+        _choice(
+            row, "kind", choice_values(Asset.Kind), errors, str(Asset._meta.get_field("kind").verbose_name)
+        )
+        data, field_errors = self.clean(row, ["title", "summary", "kind", "url", "language"])
+        errors += field_errors
+        stages = _list(row.get("stages", ""))
+        unknown = [s for s in stages if s not in self.STAGES]
+        if unknown:
+            errors.append(
+                _("Stages: use onboarding, selling or servicing (not %(names)s).")
+                % {"names": ", ".join(unknown)}
+            )
+        data["stages"] = stages
+        types = []
+        for name in _list(row.get("partner_types", "")):
+            found = choice_values(PartnerType).get(_norm(name))
+            if found is None:
+                errors.append(
+                    _("%(column)s: “%(value)s” is not one of the choices.")
+                    % {"column": "Partner types", "value": name}
+                )
+            types.append(found)
+        data["partner_types"] = types
+        data["min_tier"] = None
+        if row.get("min_tier"):
+            data["min_tier"] = lookups.tiers.get(row["min_tier"].lower())
+            if data["min_tier"] is None:
+                errors.append(_("No tier is called %(name)s.") % {"name": row["min_tier"]})
+        if "tags" in row:
+            data["tags"] = sorted({name[:60] for name in _list(row["tags"])})
+        if not lookups.may_edit_library:
+            errors.append(_("You may not edit the library: ask an administrator."))
+        if errors:
+            return Outcome(self.key, line, key, ERROR, " ".join(errors))
+        asset = lookups.assets.get(key)
+        if asset is None:
+            return Outcome(self.key, line, key, NEW, data={**data, "external_id": key})
+        changed = [n for n in content_services.IMPORT_FIELDS if n in data and getattr(asset, n) != data[n]]
+        if "tags" in data and sorted(t.name for t in asset.tags.all()) != data["tags"]:
+            changed.append("tags")
+        if not changed:
+            return Outcome(self.key, line, key, SKIP)
+        return Outcome(self.key, line, key, UPDATE, _changed(self, changed), data=data, target=asset)
+
+    def write(self, outcome, lookups, actor):
+        content_services.asset_import_update(asset=outcome.target, data=outcome.data, actor=actor)
+
+    def create_many(self, outcomes, lookups, actor):
+        content_services.assets_import_many(rows=[o.data for o in outcomes], actor=actor)
+
+
 PARTNERS, MEMBERS, DEALS, CERTIFICATIONS = PartnerKind(), MemberKind(), DealKind(), CertificationKind()
+LEADS, ASSETS = LeadKind(), AssetKind()
 KINDS: dict[str, Kind] = {
     "partners": PARTNERS,
     "members": MEMBERS,
     "deals": DEALS,
     "certifications": CERTIFICATIONS,
+    "leads": LEADS,
+    "assets": ASSETS,
 }
 SHEET_NAMES = {**{k: k for k in KINDS}, **{kind.sheet_ja: k for k, kind in KINDS.items()}}

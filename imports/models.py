@@ -18,6 +18,8 @@ class ImportJob(models.Model):
         MEMBERS = "members", _("Members")
         DEALS = "deals", _("Deals")
         CERTIFICATIONS = "certifications", _("Certifications held")
+        LEADS = "leads", _("Leads")
+        ASSETS = "assets", _("Library asset metadata")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the check")

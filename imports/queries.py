@@ -1,9 +1,12 @@
 """Reads of the imports app: a person's jobs, and what each kind's export holds."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
+from content.models import Asset
 from imports.models import ImportJob
 from incentives.models import Deal
+from leads.models import Lead, LeadOffer
+from leads.queries import staff_leads
 from partners.models import Membership, Partner
 from prm.tenancy import partners_for_staff
 from training.models import UserCertification
@@ -44,4 +47,27 @@ def certifications_export(user) -> QuerySet[UserCertification]:
         UserCertification.objects.filter(partner__in=_keyed_partners(user), revoked=False)
         .select_related("partner", "user", "certification")
         .order_by("partner__external_id", "user__email", "issued_on")
+    )
+
+
+def leads_export(user) -> QuerySet[Lead]:
+    """The leads the manager sees that have an external id; `offered_to` is the partner it
+    was offered to by hand first (the import's `partner` column), so the file re-imports to
+    no change."""
+    manual = LeadOffer.objects.filter(lead=OuterRef("pk"), via=LeadOffer.Via.MANUAL).order_by("offered_at")
+    return (
+        staff_leads(user)
+        .exclude(external_id="")
+        .annotate(offered_to=Subquery(manual.values("partner__slug")[:1]))
+        .order_by("external_id")
+    )
+
+
+def assets_export(user) -> QuerySet[Asset]:
+    """Library assets with an external id (their metadata is not partner data)."""
+    return (
+        Asset.objects.exclude(external_id="")
+        .select_related("min_tier")
+        .prefetch_related("tags")
+        .order_by("external_id")
     )

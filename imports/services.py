@@ -26,6 +26,7 @@ from imports.files import read
 from imports.kinds import ACTIONS, ERROR, KINDS, NEW, UPDATE, ImportFileError, Lookups, Outcome
 from imports.models import ImportJob
 from incentives.services import IncentivesError
+from leads.services import LeadsError
 from partners.services import RecruitmentError
 from privacy.services import PrivacyError
 from prm.audit.log import audit
@@ -79,7 +80,7 @@ def _guarded(rows: Outcome | list[Outcome], write, *args) -> None:
     batch = rows if isinstance(rows, list) else [rows]
     try:
         write(*args)
-    except (RecruitmentError, IncentivesError, PrivacyError, ValidationError) as exc:
+    except (RecruitmentError, IncentivesError, LeadsError, PrivacyError, ValidationError) as exc:
         message = " ".join(getattr(exc, "messages", None) or [str(exc)])
         named = next((o for o in batch if o.key.rsplit("/", 1)[-1] in message), batch[0])
         raise _Failed(named, message) from exc

@@ -28,6 +28,8 @@ EXPORTS = {
     "members": (tables.member_columns, queries.members_export),
     "deals": (tables.deal_columns, queries.deals_export),
     "certifications": (tables.certification_columns, queries.certifications_export),
+    "leads": (tables.lead_columns, queries.leads_export),
+    "assets": (tables.asset_columns, queries.assets_export),
 }
 
 

@@ -3,7 +3,7 @@ change (prm.exports.columns). Headers in the reader's language; both are accepte
 
 from django.utils import translation
 
-from imports.kinds import CERTIFICATIONS, DEALS, MEMBERS, PARTNERS, Kind
+from imports.kinds import ASSETS, CERTIFICATIONS, DEALS, LEADS, MEMBERS, PARTNERS, Kind
 from prm.exports.columns import Column
 
 
@@ -75,5 +75,44 @@ def certification_columns() -> list[Column]:
             "certification": lambda a: a.certification.slug,
             "issued_on": lambda a: a.issued_on.isoformat(),
             "valid_until": lambda a: a.valid_until.isoformat(),
+        },
+    )
+
+
+def lead_columns() -> list[Column]:
+    return _columns(
+        LEADS,
+        {
+            "external_id": lambda lead: lead.external_id,
+            "company": lambda lead: lead.company,
+            "company_kana": lambda lead: lead.company_kana,
+            "contact_name": lambda lead: lead.contact_name,
+            "contact_name_kana": lambda lead: lead.contact_name_kana,
+            "contact_email": lambda lead: lead.contact_email,
+            "contact_phone": lambda lead: lead.contact_phone,
+            "need": lambda lead: lead.need,
+            "region": lambda lead: lead.region,
+            "product": lambda lead: lead.product.code if lead.product_id else "",
+            "value_estimate_jpy": lambda lead: f"{lead.value_estimate_jpy:f}",
+            "source": lambda lead: lead.source,
+            "partner": lambda lead: lead.offered_to or "",
+        },
+    )
+
+
+def asset_columns() -> list[Column]:
+    return _columns(
+        ASSETS,
+        {
+            "external_id": lambda a: a.external_id,
+            "language": lambda a: a.language,
+            "title": lambda a: a.title,
+            "summary": lambda a: a.summary,
+            "kind": lambda a: a.kind,
+            "url": lambda a: a.url,
+            "stages": lambda a: ", ".join(a.stages),
+            "partner_types": lambda a: ", ".join(a.partner_types),
+            "min_tier": lambda a: a.min_tier.name if a.min_tier_id else "",
+            "tags": lambda a: ", ".join(sorted(t.name for t in a.tags.all())),
         },
     )

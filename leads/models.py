@@ -232,6 +232,8 @@ class Lead(models.Model):
         verbose_name=_("deal registration"),
     )
     contacts_anonymised_at = models.DateTimeField(_("contact anonymised"), null=True, blank=True)
+    # The key of a bulk import (imports app): a re-import of the same file changes nothing.
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -256,6 +258,9 @@ class Lead(models.Model):
             models.CheckConstraint(
                 condition=models.Q(deal__isnull=True) | models.Q(status="converted"),
                 name="leads_deal_only_when_converted",
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~models.Q(external_id=""), name="lead_external_id_unique"
             ),
         ]
 

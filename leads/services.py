@@ -56,6 +56,40 @@ def lead_create(*, actor, data: dict) -> Lead:
     return lead
 
 
+IMPORT_FIELDS = (
+    "company",
+    "company_kana",
+    "contact_name",
+    "contact_name_kana",
+    "contact_email",
+    "contact_phone",
+    "need",
+    "region",
+    "product",
+    "value_estimate_jpy",
+    "source",
+)
+
+
+@transaction.atomic
+def lead_import_update(*, lead: Lead, data: dict, actor) -> dict:
+    """A bulk import corrects a lead nobody holds yet (new or unrouted): the changed fields,
+    audited with their old and new values. A lead offered or worked is the partner's now."""
+    lead = _locked(lead)
+    _guard_offerable(lead)
+    changes = {}
+    for name in IMPORT_FIELDS:
+        if name in data and getattr(lead, name) != data[name]:
+            changes[name] = [str(getattr(lead, name)), str(data[name])]
+            setattr(lead, name, data[name])
+    if changes:
+        if not lead.contact_name.strip():
+            raise LeadsError(_("Name the customer's contact person."))
+        lead.save(update_fields=[*changes, "updated_at"])
+        audit(actor=actor, action="lead.import_updated", target=lead, changes=changes)
+    return changes
+
+
 # --- Routing ---------------------------------------------------------------------------
 
 

@@ -67,4 +67,6 @@ ROWS = [
     ),
     Row("imports:export", MANAGERS, kwargs=lambda w: {**_keyed(w), "kind": "deals"}),
     Row("imports:export", MANAGERS, kwargs=lambda w: {**_keyed(w), "kind": "certifications"}),
+    Row("imports:export", MANAGERS, kwargs=lambda w: {"kind": "leads"}),
+    Row("imports:export", MANAGERS, kwargs=lambda w: {"kind": "assets"}),
 ]
