@@ -359,19 +359,23 @@ def _social_app(w):
 def _sso_route(w):
     from sso.models import SSORoute
 
-    return SSORoute.objects.create(domain="matrix-route.example", app=_social_app(w), partner=w.partner_a)
+    return SSORoute.objects.get_or_create(
+        domain="matrix-route.example", app=_social_app(w), partner=w.partner_a
+    )[0]
 
 
 def _social_account(w):
     from allauth.socialaccount.models import SocialAccount
 
-    return SocialAccount.objects.create(user=w.member_a, provider="matrix-oidc", uid="matrix-uid")
+    return SocialAccount.objects.get_or_create(user=w.member_a, provider="matrix-oidc", uid="matrix-uid")[0]
 
 
 def _social_token(w):
     from allauth.socialaccount.models import SocialToken
 
-    return SocialToken.objects.create(app=_social_app(w), account=_social_account(w), token="matrix-token")
+    return SocialToken.objects.get_or_create(
+        app=_social_app(w), account=_social_account(w), token="matrix-token"
+    )[0]
 
 
 def _model(label):
