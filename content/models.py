@@ -194,7 +194,7 @@ class Asset(models.Model):
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     use_count = models.PositiveIntegerField(_("uses"), default=0, db_index=True)
     # The key of a bulk import of metadata (imports app): a re-import changes nothing.
-    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="", db_default="")
     # Built in Python by content.search.index_asset: English words + Japanese bigrams.
     search_vector = SearchVectorField(null=True, editable=False)
 

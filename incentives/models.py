@@ -35,10 +35,11 @@ class Tier(models.Model):
     requires_onboarding = models.BooleanField(_("onboarding completed"), default=False)
     # Leads the vendor passed that the partner converted into approved registrations
     # (Deal.source "lead", rolling 12 months); 0: not required.
-    min_converted_leads = models.PositiveIntegerField(_("converted leads"), default=0)
+    min_converted_leads = models.PositiveIntegerField(_("converted leads"), default=0, db_default=0)
     requires_approved_plan = models.BooleanField(
         _("approved business plan"),
         default=False,
+        db_default=False,
         help_text=_("The partner needs an approved joint business plan for the current fiscal year."),
     )
     # Benefits
@@ -302,10 +303,15 @@ class Deal(models.Model):
     # Where the opportunity came from: the leads app converts an accepted lead through
     # services.deal_register(source="lead"); incentives never reads the lead itself.
     source = models.CharField(
-        _("source"), max_length=10, choices=Source.choices, default=Source.PARTNER, editable=False
+        _("source"),
+        max_length=10,
+        choices=Source.choices,
+        default=Source.PARTNER,
+        db_default=Source.PARTNER,
+        editable=False,
     )
     # The vendor's own id for the opportunity (its CRM's), the key a bulk import matches on.
-    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -583,7 +589,7 @@ class PartnerTierState(models.Model):
     )
     certified_people = models.PositiveIntegerField(_("certified people"), default=0)
     onboarding_completed = models.BooleanField(_("onboarding completed"), default=False)
-    converted_leads = models.PositiveIntegerField(_("converted leads (12 months)"), default=0)
+    converted_leads = models.PositiveIntegerField(_("converted leads (12 months)"), default=0, db_default=0)
     # The fiscal years covered by approved joint business plans (the run of consecutive
     # approved years that contains today, or else the next one), written by plans through
     # partner_plan_approval_set; the recomputation reads whether `as_of` falls inside.

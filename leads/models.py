@@ -233,7 +233,7 @@ class Lead(models.Model):
     )
     contacts_anonymised_at = models.DateTimeField(_("contact anonymised"), null=True, blank=True)
     # The key of a bulk import (imports app): a re-import of the same file changes nothing.
-    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -170,7 +170,7 @@ class Partner(models.Model):
         help_text=_("Set when the partner's first onboarding plan is completed; tier thresholds read it."),
     )
     # The vendor's own id for the company (its CRM's), the key a bulk import matches on.
-    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
