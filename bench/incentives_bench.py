@@ -42,6 +42,7 @@ from incentives.models import (  # noqa: E402
     Statement,
     Tier,
 )
+from leads.models import RoutingRule  # noqa: E402
 from partners.models import Partner  # noqa: E402
 from payouts.models import Payout, TransferBatch  # noqa: E402
 from training.queries import valid_certifications  # noqa: E402
@@ -53,8 +54,9 @@ class Rollback(Exception):
 
 def seed(partners: int, deals: int) -> None:
     # Everything here is rolled back at the end; start from a known set of tiers (payment
-    # statements hold their earnings: they go first).
+    # statements hold their earnings, routing rules name a minimum tier: they go first).
     Payout.objects.all().delete()
+    RoutingRule.objects.all().delete()
     TransferBatch.objects.all().delete()
     Earning.objects.all().delete()
     Statement.objects.all().delete()
