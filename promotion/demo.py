@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 from content.models import Asset
 from incentives.models import Deal
 from partners.models import Partner
+from prm.http.attribution import visitor_hash
 from promotion import cobrand, services
 from promotion.models import (
     Announcement,
@@ -250,7 +251,7 @@ def seed(stdout) -> None:
                         partner=partners[slug],
                         kind="click",
                         created_at=base + timedelta(days=i),
-                        visitor=services.visitor_hash(
+                        visitor=visitor_hash(
                             ip=f"198.51.100.{i}", user_agent="demo", day=(base + timedelta(days=i)).date()
                         ),
                     )
