@@ -62,7 +62,9 @@ CHANNEL_CODE = "rowchannel1"
 def channel_link(w):
     from promotion.models import ChannelLink
 
-    ChannelLink.objects.get_or_create(code=CHANNEL_CODE, defaults={"name": "Matrix post", "channel": "social"})
+    ChannelLink.objects.get_or_create(
+        code=CHANNEL_CODE, defaults={"name": "Matrix post", "channel": "social"}
+    )
     return {"code": CHANNEL_CODE}
 
 
