@@ -451,7 +451,7 @@ class ChannelLink(models.Model):
     class Channel(models.TextChoices):
         SOCIAL = "social", _("Social media")
         ADS = "ads", _("Digital advertising")
-        EMAIL = "email", _("E-mail")
+        EMAIL = "email", _("E-mail or newsletter")
         EVENT = "event", _("Event")
         WEB = "web", _("Website or article")
         OTHER = "other", _("Other channel")
