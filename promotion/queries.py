@@ -16,6 +16,7 @@ from content.models import AssetVersion
 from content.queries import public_asset, visible_assets
 from incentives.models import Deal
 from partners.models import Application, Membership, Partner, PartnerType
+from partners.queries import block_applications
 from prm.cache import pagecache
 from prm.http.attribution import CHANNEL_CODE_RE, channel_code
 from prm.ui.registry import BlockQuery
@@ -520,16 +521,7 @@ def prospect_funnel(query: BlockQuery) -> list[list]:
         .annotate(n=Count("id"))
         .order_by()
     }
-    apps = Application.objects.filter(
-        created_at__gte=query.start_at, created_at__lt=query.end_at, channel_code__gt=""
-    )
-    if query.partner_type:
-        apps = apps.filter(partner_type=query.partner_type)
-    if query.country:
-        apps = apps.filter(country=query.country)
-    if query.narrowed:
-        # Applicants are nobody's partners yet: a narrowed view counts only those who became its partners.
-        apps = apps.filter(partner_id__in=query.partners)
+    apps = block_applications(query).filter(channel_code__gt="")
     decided = {
         r["channel"]: r
         for r in apps.annotate(
