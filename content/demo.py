@@ -723,6 +723,15 @@ SOURCES = {
 }
 
 
+# Shown to prospects on the public resources page and the landing page.
+PUBLIC_TITLES = {
+    "製品概要プレゼンテーション（2026年版）",
+    "Product overview deck 2026",
+    "製造業向け導入事例：東海精機株式会社",
+    "Case study: Midlands Precision Ltd.",
+}
+
+
 def seed(stdout) -> None:
     collections = {}
     for position, (slug, name, name_en, parent) in enumerate(COLLECTIONS):
@@ -755,6 +764,7 @@ def seed(stdout) -> None:
             "body": _body(title, summary, lang) if kind == A else "",
             "url": _url(kind, i),
             "min_tier": gold if "Gold" in title or "ゴールド" in title else None,
+            "is_public": title in PUBLIC_TITLES,
         }
         asset = Asset.objects.filter(title=title).first()
         if asset is None:
@@ -770,6 +780,7 @@ def seed(stdout) -> None:
                 "source",
                 "body",
                 "url",
+                "is_public",
             ):
                 setattr(asset, field, defaults[field])
             asset.save()

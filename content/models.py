@@ -181,6 +181,14 @@ class Asset(models.Model):
         default=False,
         help_text=_("Visible only to the partners it is shared with."),
     )
+    # Prospects' audience: shown to anyone on the public resources page and the landing
+    # page (partner types, tier and shares do not narrow it); counted apart (PublicAssetEvent).
+    is_public = models.BooleanField(
+        _("public (prospect audience)"),
+        default=False,
+        db_default=False,
+        help_text=_("Shown to anyone, signed in or not, on the public resources page and the landing page."),
+    )
     current_version = models.ForeignKey(
         "AssetVersion",
         null=True,
@@ -416,6 +424,30 @@ class AssetEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.asset_id} by {self.user_id}"
+
+
+class PublicAssetEvent(models.Model):
+    """An anonymous view or download of a public asset: its own counts, apart from the
+    partners' engagement. Once per visitor (a keyed daily hash, no address) and day."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("View")
+        DOWNLOAD = "download", _("Download")
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="public_events")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    visitor = models.CharField(_("visitor (keyed hash)"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("public asset event")
+        verbose_name_plural = _("public asset events")
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "kind", "visitor"], name="public_asset_event_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.asset_id}"
 
 
 class EngagementCursor(models.Model):

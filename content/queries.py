@@ -31,6 +31,7 @@ from content.models import (
     EngagementDay,
     EngagementPartnerLast,
     PartnerEngagement,
+    PublicAssetEvent,
     SearchLog,
     SegmentPopularity,
     Stage,
@@ -55,6 +56,24 @@ def tier_rank(partner) -> int | None:
 
 def visible_assets(partner):
     return Asset.objects.for_partner(partner, tier_rank=tier_rank(partner))
+
+
+def public_assets():
+    """The prospects' library: published public assets, one language version each, newest
+    first. Only the asset's own fields are read (no shares, partners or people)."""
+    qs = Asset.objects.published().filter(is_public=True).select_related("current_version")
+    return reader_versions(qs).order_by("-published_at", "-pk")
+
+
+def public_asset(pk: int) -> Asset | None:
+    return Asset.objects.published().filter(is_public=True, pk=pk).select_related("current_version").first()
+
+
+def public_counts(asset: Asset) -> dict[str, int]:
+    """The anonymous views and downloads of a public asset (the admin shows them)."""
+    return dict(
+        PublicAssetEvent.objects.filter(asset=asset).values_list("kind").annotate(n=Count("id")).order_by()
+    )
 
 
 def reader_language(language: str | None = None) -> str:

@@ -16,6 +16,7 @@ from content.models import (
     Bookmark,
     DigestDelivery,
     DigestOptOut,
+    PublicAssetEvent,
     SearchLog,
     Tag,
 )
@@ -225,6 +226,16 @@ def event_record(*, asset: Asset, partner, user, kind: str) -> None:
         transaction.on_commit(
             lambda: signals.asset_viewed.send(sender=Asset, asset_id=asset.pk, partner=partner, user=user)
         )
+
+
+def public_event_record(*, asset: Asset, kind: str, visitor: str | None) -> None:
+    """An anonymous view or download of a public asset, once per visitor and day (the
+    unique constraint settles a repeat); a bot (no visitor) counts nothing."""
+    if visitor is None or not asset.is_public:
+        return
+    PublicAssetEvent.objects.bulk_create(
+        [PublicAssetEvent(asset_id=asset.pk, kind=kind, visitor=visitor)], ignore_conflicts=True
+    )
 
 
 def search_log(*, partner, user, query: str, result_count: int) -> None:

@@ -13,6 +13,9 @@ urlpatterns = [
     path("content/<int:pk>/thumbnail/", views.thumbnail, name="thumbnail"),
     path("content/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
     path("content/digest/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("resources/", views.resources, name="resources"),
+    path("resources/<int:pk>/", views.resource, name="resource"),
+    path("resources/<int:pk>/download/", views.resource_download, name="resource_download"),
     path("staff/content/", staff_views.staff_analytics, name="staff_analytics"),
     path(
         "staff/content/versions/<int:pk>/download/",

@@ -6,18 +6,19 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from content import emails, library, queries, services
 from content import search as fts
 from content.filters import LibraryFilterSet
-from content.models import Asset, AssetEvent, AssetVersion, Bookmark, Stage
+from content.models import Asset, AssetEvent, AssetVersion, Bookmark, PublicAssetEvent, Stage
 from prm.cache import pagecache
 from prm.files.serving import allow_framing_of, private_file_view, serve
+from prm.http.attribution import request_visitor
 from prm.http.redirects import safe_next_url
 from prm.tenancy import partner_required
 from prm.ui.pagination import paginate, paginate_counted
@@ -438,3 +439,50 @@ def unsubscribe(request, token):
     # The confirm button, or RFC 8058 one-click ("List-Unsubscribe=One-Click") from the mail provider.
     services.digest_unsubscribe(user=user)
     return render(request, "content/unsubscribe.html", {"unsubscribed": True, "token": token})
+
+
+# --- public resources (prospects; no sign-in) ------------------------------------------
+
+PUBLIC_PER_PAGE = 12
+
+
+def _public_asset_or_404(pk) -> Asset:
+    asset = queries.public_asset(pk)
+    if asset is None:
+        raise Http404
+    return asset
+
+
+def _public_visitor(request) -> str | None:
+    return request_visitor(request, day=timezone.localdate(), purpose="content.public.visitor")
+
+
+@require_GET
+def resources(request):
+    """The public resources page: what the vendor publishes to attract new partners."""
+    page = paginate(request, queries.public_assets(), per_page=PUBLIC_PER_PAGE)
+    return render(request, "content/resources.html", {"page": page})
+
+
+@require_GET
+def resource(request, pk):
+    asset = _public_asset_or_404(pk)
+    services.public_event_record(
+        asset=asset, kind=PublicAssetEvent.Kind.VIEW, visitor=_public_visitor(request)
+    )
+    return render(
+        request,
+        "content/resource.html",
+        {"asset": asset, "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else ""},
+    )
+
+
+@require_GET
+def resource_download(request, pk):
+    asset = _public_asset_or_404(pk)
+    if asset.current_version is None:
+        raise Http404
+    services.public_event_record(
+        asset=asset, kind=PublicAssetEvent.Kind.DOWNLOAD, visitor=_public_visitor(request)
+    )
+    return file_response(request, asset.current_version, inline=False)

@@ -36,6 +36,7 @@ from prm.access.adapters import (
 )
 from prm.cache import pagecache
 from prm.http import ratelimit
+from prm.http.attribution import channel_code
 from prm.http.clientip import client_ip
 from prm.i18n.kana import kana_order
 from prm.models import User
@@ -189,6 +190,7 @@ def apply(request):
                         referral_link=referral_link,
                         prospect=prospect,
                         confirm=sent is not None,  # counter unreachable: keep it, mail nothing
+                        channel_code=channel_code(request),  # the tracked link, with consent
                     )
                 except RecruitmentError as exc:
                     form.add_error(None, str(exc))

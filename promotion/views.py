@@ -13,11 +13,13 @@ from partners.queries import partner_facts
 from prm.cache import pagecache
 from prm.files.serving import serve
 from prm.http import ratelimit
+from prm.http.attribution import channel_forget, channel_remember, request_visitor
 from prm.http.clientip import client_ip
+from prm.http.redirects import safe_next_url
 from prm.tenancy import ADMIN, active_membership, partner_required
 from promotion import queries, services
 from promotion.forms import OptInForm
-from promotion.models import Campaign, CampaignParticipation, CobrandedFile
+from promotion.models import Campaign, CampaignParticipation, ChannelEvent, CobrandedFile
 from promotion.video import embed_url
 
 # --- Partner: campaigns ---------------------------------------------------------------
@@ -193,6 +195,77 @@ def tracked_link(request, code):
     return response
 
 
+# --- Channels: anonymous prospects --------------------------------------------------------
+
+CHANNEL_VISITOR = "promotion.channel.visitor"
+
+
+def _channel_visitor(request) -> str | None:
+    return request_visitor(request, day=timezone.localdate(), purpose=CHANNEL_VISITOR)
+
+
+def _too_many(request):
+    limit, window = settings.PROMOTION_LINK_RATE_LIMIT
+    if not ratelimit.ip_limited(request, "promotion:channel", limit=limit, window=window):
+        return None
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(window)
+    return response
+
+
+@require_GET
+def channel_link(request, code):
+    """/go/<code>/: a channel link (a post, an ad, an event). Counts the visit and leads on;
+    nothing is stored on the visitor's device here (the page asks first)."""
+    if (limited := _too_many(request)) is not None:
+        return limited
+    destination = services.channel_link_visit(code=code, visitor=_channel_visitor(request))
+    if destination is None:
+        raise Http404
+    response = HttpResponseRedirect(destination)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_POST
+def channel_consent(request):
+    """The visitor's answer to "remember the link that brought you here?": a first-party
+    cookie with the link's code (30 days) or none; back to the page without the code."""
+    next_url = safe_next_url(request, request.POST.get("next"), reverse("home"))
+    response = HttpResponseRedirect(next_url)
+    link = queries.live_channel_link(request.POST.get("ch", ""))
+    if request.POST.get("answer") == "allow" and link is not None:
+        channel_remember(response, link.code)
+    else:
+        channel_forget(response)
+    return response
+
+
+@require_POST
+def channel_seen(request):
+    """A landing page view or a video play of an anonymous visitor who came by a channel
+    link, reported by the page once rendered (promotion/channel.js; a bot that only follows
+    the redirect never reports)."""
+    kind = request.GET.get("kind", "")
+    link = queries.live_channel_link(queries.visitor_channel_code(request))
+    if kind not in (ChannelEvent.Kind.LANDING, ChannelEvent.Kind.PLAY) or link is None:
+        raise Http404
+    if (limited := _too_many(request)) is not None:
+        return limited
+    services.channel_event_record(link=link, kind=kind, visitor=_channel_visitor(request))
+    return HttpResponse(status=204)
+
+
+def channel_seen_url(request, kind: str) -> str:
+    """Where a public page reports a step of a visitor who came by a channel link ("" when
+    the visitor did not, or is signed in)."""
+    code = queries.visitor_channel_code(request)
+    if not code:
+        return ""
+    return reverse("promotion:channel_seen") + "?" + urlencode({"kind": kind, "ch": code})
+
+
 # --- Partner: announcements, video ------------------------------------------------------
 
 
@@ -221,7 +294,9 @@ def video_watched(request):
 def overview(request):
     """The portal overview video, public: linked from the landing page and the invitation e-mail."""
     video = queries.current_video()
-    return render(request, "promotion/overview.html", _video_context(video) if video else {"video": None})
+    context = _video_context(video) if video else {"video": None}
+    context["channel_play_url"] = channel_seen_url(request, ChannelEvent.Kind.PLAY)
+    return render(request, "promotion/overview.html", context)
 
 
 def _video_context(video) -> dict:

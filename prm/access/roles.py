@@ -84,6 +84,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "promotion.campaign": ALL,
         "promotion.announcement": ALL,
         "promotion.overviewvideo": ALL,
+        "promotion.channellink": ALL,
         "promotion.cobrandedfile": READ,
         "promotion.campaignevent": READ,
         # Personal data (APPI): records written by services, read here; the partner's legal

@@ -24,6 +24,28 @@ def _version_a(w):
     return {"pk": _asset_a(w).current_version_id}
 
 
+PUBLIC_SECRET = "Public brochure 7e1d"
+
+
+def _public_asset(w):
+    """A public asset with a file (the prospects' library): anyone may read and download it."""
+    from content.models import Asset
+    from content.services import asset_version_add
+    from tests.content.factories import AssetFactory, png_upload
+
+    asset = Asset.objects.filter(title=PUBLIC_SECRET).first()
+    if asset is None:
+        asset = AssetFactory(title=PUBLIC_SECRET, kind=Asset.Kind.FILE, is_public=True)
+        asset_version_add(asset=asset, upload=png_upload("public.png"))
+    return {"pk": asset.pk}
+
+
+def _public_leaks(w):
+    """Partner A's own asset never shows on the public pages."""
+    _public_asset(w)
+    return [_asset_a(w).title]
+
+
 def _token(w):
     from content.emails import unsubscribe_token
 
@@ -31,6 +53,11 @@ def _token(w):
 
 
 ROWS = [
+    Row("content:resources", PUBLIC, leaks=_public_leaks),
+    Row("content:resource", PUBLIC, kwargs=_public_asset, leaks=_public_leaks),
+    Row("content:resource", expect(404), kwargs=lambda w: {"pk": _asset_a(w).pk}),
+    Row("content:resource_download", PUBLIC, kwargs=_public_asset),
+    Row("content:resource_download", expect(404), kwargs=lambda w: {"pk": _asset_a(w).pk}),
     Row("content:index", PARTNER, leaks=lambda w: [_asset_a(w).title]),
     Row("content:index", PARTNER, query="?q=Alpha", leaks=lambda w: [_asset_a(w).title]),
     Row("content:bookmarks", PARTNER),

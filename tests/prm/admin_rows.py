@@ -218,6 +218,12 @@ def _overview_video(w):
     return OverviewVideo.objects.create(title="Overview", external_url="https://vimeo.com/1")
 
 
+def _channel_link(w):
+    from promotion.models import ChannelLink
+
+    return ChannelLink.objects.create(name="Launch post", channel="social", utm_source="linkedin")
+
+
 def _closure_day(w):
     import datetime
 
@@ -451,6 +457,7 @@ ROWS: dict[str, AdminRow] = {
     "promotion.campaign": AdminRow(_f("tests.promotion.factories.CampaignFactory"), owned=False),
     "promotion.announcement": AdminRow(_f("tests.promotion.factories.AnnouncementFactory"), owned=False),
     "promotion.overviewvideo": AdminRow(_overview_video, owned=False),
+    "promotion.channellink": AdminRow(_channel_link, owned=False),
     "promotion.cobrandedfile": AdminRow(_cobranded_file, owned=True),
     "promotion.campaignevent": AdminRow(_campaign_event, owned=True),
     "privacy.provisionrecord": AdminRow(_provision, owned=True),
