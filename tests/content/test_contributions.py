@@ -8,6 +8,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,3 +227,39 @@ def test_approved_contributions_count_in_the_engagement_report(world, client_for
     assert counted() == ["1"]  # from the events
     rollups.analytics_refresh(now=timezone.now())
     assert counted() == ["1"]  # from the roll-up
+
+
+def _queries(client, url) -> int:
+    """Queries of the page once the cached menus and badges (bumped by a write) are read."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_lists_read_the_same_queries_for_one_row_or_many(world, client_for):
+    def contribute(n):
+        for i in range(n):
+            services.contribution_submit(
+                partner=world.partner_a,
+                actor=world.member_a,
+                kind="case_study",
+                fields={"title": f"Case {i}", "body": "Text", "language": "en"},
+            )
+            services.contribution_submit(
+                partner=None,
+                actor=world.support,
+                kind="implementation_note",
+                fields={"title": f"Note {i}", "body": "Text", "language": "en"},
+            )
+
+    pages = [
+        (client_for(world.member_a), reverse("content:contributions")),
+        (client_for(world.manager_a), reverse("content:staff_contributions")),
+        (client_for(world.support), reverse("content:staff_contribute")),
+    ]
+    contribute(1)
+    one = [_queries(client, url) for client, url in pages]
+    contribute(4)
+    assert [_queries(client, url) for client, url in pages] == one
+    assert max(one) <= 25
