@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
 from partners.models import Stage as _Stage
+from prm.cache import pagecache
 from prm.files.storage import private_storage
 from prm.models import PartnerScopedQuerySet
 from prm.text.weburl import WebURLField, web_url_constraint
@@ -661,6 +662,85 @@ class SearchLog(models.Model):
         return self.query
 
 
+class Contribution(models.Model):
+    """Content a partner's user (or a staff member outside the channel team) contributed: a
+    DRAFT asset until a channel manager approves it with its audience (then published, the
+    contributor credited on it) or returns it with a comment (then edited and sent again).
+    `partner` is empty for a staff contribution."""
+
+    class Kind(models.TextChoices):
+        CASE_STUDY = "case_study", _("Case study")
+        SOLUTION_BRIEF = "solution_brief", _("Solution brief")
+        IMPLEMENTATION_NOTE = "implementation_note", _("Implementation note")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for review")
+        RETURNED = "returned", _("Returned for changes")
+        APPROVED = "approved", _("Approved")
+
+    asset = models.OneToOneField(
+        Asset, on_delete=models.CASCADE, related_name="contribution", verbose_name=_("asset")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("partner"),
+    )
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("contributor"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    submitted_at = models.DateTimeField(_("sent"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    objects = PartnerScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="contribution_queue"),
+            models.Index(fields=["partner", "status", "reviewed_at"], name="contribution_partner"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(reviewed_at__isnull=False),
+                name="contribution_reviewed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(review_comment=""),
+                name="contribution_returned_has_comment",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.asset)
+
+    def cache_scopes(self) -> list[str]:
+        """The asset is the catalogue's (its credit shows on the library's cached pages)."""
+        return [pagecache.catalogue()]
+
+
 class DigestOptOut(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
@@ -701,6 +781,7 @@ __all__ = [
     "AssetVersion",
     "Bookmark",
     "Collection",
+    "Contribution",
     "DigestDelivery",
     "DigestOptOut",
     "EngagementAssetLast",

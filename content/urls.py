@@ -12,6 +12,9 @@ urlpatterns = [
     path("content/<int:pk>/file/", views.file_inline, name="file"),
     path("content/<int:pk>/thumbnail/", views.thumbnail, name="thumbnail"),
     path("content/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
+    path("content/contributions/", views.contributions, name="contributions"),
+    path("content/contributions/new/", views.contribution_new, name="contribution_new"),
+    path("content/contributions/<int:pk>/", views.contribution, name="contribution"),
     path("content/digest/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("resources/", views.resources, name="resources"),
     path("resources/<int:pk>/", views.resource, name="resource"),
@@ -22,4 +25,7 @@ urlpatterns = [
         staff_views.staff_version_download,
         name="staff_version_download",
     ),
+    path("staff/content/contributions/", staff_views.staff_contributions, name="staff_contributions"),
+    path("staff/content/contributions/<int:pk>/", staff_views.staff_contribution, name="staff_contribution"),
+    path("staff/content/contribute/", staff_views.staff_contribute, name="staff_contribute"),
 ]

@@ -2,8 +2,10 @@ import hashlib
 import re
 from urllib.parse import parse_qs, urlparse
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from content import emails, library, queries, services
 from content import search as fts
 from content.filters import LibraryFilterSet
+from content.forms import ContributionForm
 from content.models import Asset, AssetEvent, AssetVersion, Bookmark, PublicAssetEvent, Stage
 from prm.cache import pagecache
 from prm.files.serving import allow_framing_of, private_file_view, serve
@@ -272,6 +275,8 @@ def detail(request, pk):
             lambda: queries.other_versions(partner=request.partner, asset=asset)
         ),
         "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else "",
+        # Read on a miss of the fragment only; the catalogue scope holds it (Contribution.cache_scopes).
+        "credit": pagecache.lazy(lambda: queries.asset_credit(asset.pk)),
         "main": main,
     }
     response = render(request, "content/detail.html", context)
@@ -486,3 +491,81 @@ def resource_download(request, pk):
         asset=asset, kind=PublicAssetEvent.Kind.DOWNLOAD, visitor=_public_visitor(request)
     )
     return file_response(request, asset.current_version, inline=False)
+
+
+# --- Contributions -----------------------------------------------------------------------
+def contribution_fields(form) -> dict:
+    return {name: form.cleaned_data.get(name, "") for name in services.CONTRIBUTION_TEXT_FIELDS}
+
+
+@partner_required
+def contributions(request):
+    """What the partner's users contributed, with each one's review state."""
+    page = paginate(request, queries.partner_contributions(request.partner), per_page=PER_PAGE)
+    return render(request, "content/contributions.html", {"active_nav": "content", "page": page})
+
+
+@partner_required
+def contribution_new(request):
+    form = ContributionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contribution = services.contribution_submit(
+                partner=request.partner,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                fields=contribution_fields(form),
+                upload=form.cleaned_data.get("upload"),
+            )
+        except services.ContentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Thank you. A channel manager will review your contribution."))
+            return redirect("content:contribution", pk=contribution.pk)
+    return render(
+        request,
+        "content/contribution_form.html",
+        {"active_nav": "content", "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@partner_required
+def contribution(request, pk):
+    """One contribution: its state and the reviewer's comment; sent again once changed."""
+    found = queries.partner_contribution(partner=request.partner, pk=pk)
+    if found is None:
+        raise Http404
+    form = resubmit_form(request, found)
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.contribution_resubmit(
+                contribution=found,
+                actor=request.user,
+                fields=contribution_fields(form),
+                upload=form.cleaned_data.get("upload"),
+            )
+        except services.ContentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your contribution was sent again for review."))
+            return redirect("content:contribution", pk=found.pk)
+    return render(
+        request,
+        "content/contribution.html",
+        {"active_nav": "content", "contribution": found, "form": form},
+        status=400 if form is not None and form.is_bound and form.errors else 200,
+    )
+
+
+def resubmit_form(request, contribution) -> ContributionForm | None:
+    """The change form of a returned contribution (None otherwise; a POST then is refused)."""
+    if contribution.status != contribution.Status.RETURNED:
+        if request.method == "POST":
+            raise PermissionDenied
+        return None
+    asset = contribution.asset
+    initial = {"title": asset.title, "summary": asset.summary, "body": asset.body, "language": asset.language}
+    if request.method == "POST":
+        return ContributionForm(request.POST, request.FILES, resubmit=True, initial=initial)
+    return ContributionForm(resubmit=True, initial=initial)

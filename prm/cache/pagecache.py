@@ -113,6 +113,7 @@ KINDS = {
     "content_asset": CATALOGUE,
     "content_asset_tags": CATALOGUE,
     "content_assetversion": CATALOGUE,
+    "content_contribution": CATALOGUE,
     "content_collection": CATALOGUE,
     "content_tag": CATALOGUE,
     "promotion_campaign": CATALOGUE,

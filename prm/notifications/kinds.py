@@ -138,6 +138,20 @@ KINDS: dict[str, Kind] = {
         _("The quarterly review FY%(year)s Q%(quarter)s of %(partner)s awaits your sign-off."),
         (PARTNER, STAFF),
     ),
+    # Contributed content (content app, issue 30).
+    "contribution_submitted": Kind(
+        _("Contribution to review"),
+        _("%(contributor)s sent content for review: %(title)s."),
+        (STAFF,),
+    ),
+    "contribution_reviewed": Kind(
+        _("Contribution approved or returned"),
+        {
+            "approved": _("Your contribution “%(title)s” was approved and published."),
+            "returned": _("Your contribution “%(title)s” was returned for changes. Please read the comment."),
+        },
+        (PARTNER, STAFF),
+    ),
     "partner_export_ready": Kind(
         _("Partner data export ready"), _("The data export of %(partner)s is ready to download."), (STAFF,)
     ),

@@ -1,4 +1,4 @@
-from tests.tenancy import LOGIN, MANAGERS, PARTNER, PUBLIC, Row, expect
+from tests.tenancy import LOGIN, MANAGERS, PARTNER, PARTNER_OBJECT, PUBLIC, STAFF, Row, expect
 
 # Partner A's own asset (shared only with A by name): 404 for everybody else.
 PARTNER_ASSET = expect(404, anon=LOGIN, member_a=200, admin_a=200)
@@ -46,6 +46,34 @@ def _public_leaks(w):
     return [_asset_a(w).title]
 
 
+def _contribution_a(w):
+    """Partner A's contribution, waiting for review (its title is A's data)."""
+    from content.models import Contribution
+    from content.services import contribution_submit
+
+    found = Contribution.objects.filter(asset__title="Alpha case study").first()
+    return found or contribution_submit(
+        partner=w.partner_a,
+        actor=w.member_a,
+        kind="case_study",
+        fields={"title": "Alpha case study", "body": "How Alpha did it.", "language": "en"},
+    )
+
+
+def _staff_contribution(w):
+    """A contribution of support staff (no partner), waiting for review."""
+    from content.models import Contribution
+    from content.services import contribution_submit
+
+    found = Contribution.objects.filter(asset__title="Support upgrade notes").first()
+    return found or contribution_submit(
+        partner=None,
+        actor=w.support,
+        kind="implementation_note",
+        fields={"title": "Support upgrade notes", "body": "Steps.", "language": "en"},
+    )
+
+
 def _token(w):
     from content.emails import unsubscribe_token
 
@@ -71,6 +99,29 @@ ROWS = [
         kwargs=lambda w: {"pk": _asset_a(w).pk},
         method="post",
     ),
+    Row("content:contributions", PARTNER, leaks=lambda w: [_contribution_a(w).asset.title]),
+    Row("content:contribution_new", PARTNER),
+    Row("content:contribution", PARTNER_OBJECT, kwargs=lambda w: {"pk": _contribution_a(w).pk}),
+    Row("content:staff_contributions", MANAGERS, leaks=lambda w: [_contribution_a(w).asset.title]),
+    Row(
+        "content:staff_contributions",
+        MANAGERS,
+        query="?status=",
+        leaks=lambda w: [_contribution_a(w).asset.title],
+    ),
+    # A's contribution: its manager reviews it; a manager of others and support get a 404.
+    Row(
+        "content:staff_contribution",
+        expect(404, anon=LOGIN, member_a=403, admin_a=403, admin_b=403, manager_a=200),
+        kwargs=lambda w: {"pk": _contribution_a(w).pk},
+    ),
+    # Staff content: every channel manager reviews it, and its contributor sees it.
+    Row(
+        "content:staff_contribution",
+        expect(200, anon=LOGIN, member_a=403, admin_a=403, admin_b=403),
+        kwargs=lambda w: {"pk": _staff_contribution(w).pk},
+    ),
+    Row("content:staff_contribute", STAFF),
     # The signed token is the credential: anyone holding the link may unsubscribe that user.
     Row("content:unsubscribe", PUBLIC, kwargs=_token),
     Row("content:staff_analytics", MANAGERS),

@@ -62,3 +62,9 @@ def test_the_demo_shows_deal_flow():
     declined = LeadOffer.objects.get(status=LeadOffer.Status.DECLINED, partner__slug="fuji-integration")
     assert declined.lead.offers.filter(status=LeadOffer.Status.OPEN, via=LeadOffer.Via.RULES).exists()
     assert RoutingRule.objects.count() == 2
+    # Issue 30, part 5: a contribution waiting for review, one approved and credited.
+    from content.models import Contribution
+
+    assert Contribution.objects.filter(status=Contribution.Status.SUBMITTED).count() == 1
+    approved = Contribution.objects.get(status=Contribution.Status.APPROVED)
+    assert approved.asset.status == "published" and approved.contributor.email == "partner@example.com"
