@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0014_db_defaults_for_raw_inserts'),
+        ('content', '0015_asset_is_public'),
         ('partners', '0015_db_defaults_for_raw_inserts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
