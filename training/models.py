@@ -132,7 +132,7 @@ class Lesson(models.Model):
     submission against the rubric."""
 
     class Kind(models.TextChoices):
-        READING = "reading", _("Reading")
+        READING = "reading", pgettext_lazy("lesson kind", "Reading")
         EXERCISE = "exercise", _("Exercise")
 
     course = models.ForeignKey(
