@@ -37,7 +37,7 @@ EXERCISE_MAX_FILES = 5
 
 
 def exercise_max_bytes() -> int:
-    return getattr(settings, "PRM_EXERCISE_FILE_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.PRM_EXERCISE_FILE_MAX_BYTES
 
 
 class MultipleFileInput(forms.ClearableFileInput):

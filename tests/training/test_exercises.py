@@ -181,8 +181,13 @@ def test_grading_guards(world, client_for, exercise):
         services.exercise_submit(enrollment=enrollment, lesson=exercise["lesson"], text="More")
 
 
-def test_hostile_submissions_are_refused(world, client_for, exercise):
+def test_hostile_submissions_are_refused(world, client_for, exercise, settings):
+    settings.PRM_EXERCISE_FILE_MAX_BYTES = 100
     learner = client_for(world.member_a)
+    big = SimpleUploadedFile("big.txt", b"x" * 101, content_type="text/plain")
+    assert _submit(learner, exercise, files=[big]).status_code == 400
+    many = [SimpleUploadedFile(f"{i}.txt", b"ok", content_type="text/plain") for i in range(6)]
+    assert _submit(learner, exercise, files=many).status_code == 400
     assert _submit(learner, exercise).status_code == 400  # nothing at all
     assert _submit(learner, exercise, link="javascript:alert(1)").status_code == 400
     fake = SimpleUploadedFile("notes.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
@@ -236,3 +241,16 @@ def test_review_queue_lists_waiting_work_in_scope(world, client_for, exercise, d
         "data-submission="
         in client_for(world.manager_a).get(reverse("training:staff_exercises") + "?mine=1").text
     )
+
+
+def test_the_partner_export_carries_its_submissions(world):
+    """Offboarding's export (privacy.registry): A's submissions, with their files, not B's."""
+    from privacy import registry
+    from tests.training.factories import exercise_submission
+
+    submission = exercise_submission(world, text="Alpha answer")
+    submission.files.create(name="alpha.pdf", content_type="application/pdf", size=3, file="x/alpha.pdf")
+    (section,) = [s for s in registry.export_sections() if s.key == "exercise-submissions"]
+    rows = [[column.value(row) for column in section.columns] for row in section.rows(world.partner_a)]
+    assert len(rows) == 1 and "Alpha answer" in rows[0] and "alpha.pdf" in rows[0]
+    assert list(section.rows(world.partner_b)) == [] and section.count(world.partner_a) == 1
