@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from prm.files import uploads
+from prm.files.forms import MultipleFilesField
 from prm.text.weburl import WebURLFormField
 
 
@@ -40,37 +41,11 @@ def exercise_max_bytes() -> int:
     return settings.PRM_EXERCISE_FILE_MAX_BYTES
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class ExerciseFilesField(forms.FileField):
-    """Up to EXERCISE_MAX_FILES files in one input, each checked by content and size by the
-    portal's upload validator. Cleans to a list of (file, content type)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > EXERCISE_MAX_FILES:
-            raise ValidationError(_("Attach at most %(n)d files.") % {"n": EXERCISE_MAX_FILES})
-        cleaned, errors = [], []
-        for upload in files:
-            upload = super().clean(upload, initial)
-            try:
-                checked = uploads.validate_upload(
-                    upload, extensions=EXERCISE_FILE_TYPES, max_bytes=exercise_max_bytes()
-                )
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-            else:
-                cleaned.append((upload, checked.content_type))
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+def check_exercise_file(upload) -> str:
+    """The content type of an allowed exercise file (by content, size and pixels)."""
+    return uploads.validate_upload(
+        upload, extensions=EXERCISE_FILE_TYPES, max_bytes=exercise_max_bytes()
+    ).content_type
 
 
 class ExerciseSubmissionForm(forms.Form):
@@ -85,7 +60,9 @@ class ExerciseSubmissionForm(forms.Form):
         required=False,
         help_text=_("A web address of your work (a repository, a demo, a document)."),
     )
-    files = ExerciseFilesField(label=_("Files"))
+    files = MultipleFilesField(
+        label=_("Files"), required=False, check=check_exercise_file, max_files=EXERCISE_MAX_FILES
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
