@@ -157,6 +157,8 @@ KINDS = {
     "onboarding_tasksubmission": PARTNER,
     "onboarding_enrollment": PARTNER,
     "onboarding_enrollment_completed_lessons": PARTNER,
+    "training_exercisesubmission": PARTNER,
+    "training_submissionfile": PARTNER,
     "onboarding_quizattempt": PARTNER,
     "onboarding_usercertification": PARTNER,
     "prm_auditevent": PARTNER,  # a deal's history

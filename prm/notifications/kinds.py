@@ -152,6 +152,19 @@ KINDS: dict[str, Kind] = {
         },
         (PARTNER, STAFF),
     ),
+    # Hands-on exercises (training, issue 30).
+    "exercise_submitted": Kind(
+        _("Exercise submitted for review"),
+        _("%(learner)s of %(partner)s submitted the exercise “%(exercise)s” for your review."),
+        (STAFF,),
+    ),
+    "exercise_reviewed": Kind(
+        _("Exercise graded"),
+        {
+            "passed": _("Your exercise “%(exercise)s” passed."),
+            "returned": _("Your exercise “%(exercise)s” was returned with feedback."),
+        },
+    ),
     "partner_export_ready": Kind(
         _("Partner data export ready"), _("The data export of %(partner)s is ready to download."), (STAFF,)
     ),

@@ -32,6 +32,14 @@ def test_seed_demo_is_idempotent_and_has_the_fixed_logins():
     assert User.objects.get(email="manager@example.com").is_channel_manager
     assert User.objects.get(email="support@example.com").is_support
     assert partner.check_password("demo12345")
+    # Issue 30, part 6: an exercise in a demo course, one submission waiting, one passed.
+    from training.models import ExerciseSubmission
+
+    exercise = ExerciseSubmission.objects.values_list("lesson__course__slug", "status", "reviewer__email")
+    assert sorted(exercise) == [
+        ("sales-playbook-ja", "passed", "manager@example.com"),
+        ("sales-playbook-ja", "submitted", "manager@example.com"),
+    ]
 
 
 def test_the_demo_shows_deal_flow():
