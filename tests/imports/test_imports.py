@@ -338,7 +338,6 @@ def test_imported_deals_get_the_registration_conflict_check(world, product):
 
 
 def test_certifications_held_are_imported_for_members(world, product, django_capture_on_commit_callbacks):
-    from tests.training.factories import CertificationFactory, UserCertificationFactory
     from training.models import UserCertification
 
     cert = CertificationFactory(slug="sales-basics", validity_months=24)
