@@ -16,6 +16,16 @@ from imports.models import ImportJob
 from prm.access.admin_mixins import PartnerScopedAdminMixin, ReadOnlyAdminMixin
 
 
+def count_column(action: str, label):
+    """A column of the job's rows with one outcome (its dry run's, or its import's)."""
+
+    @admin.display(description=label)
+    def column(model_admin, obj):
+        return obj.counts.get(action, 0)
+
+    return column
+
+
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyAdminMixin, PartnerScopedAdminMixin, admin.ModelAdmin):
     """A manager sees the jobs they uploaded (the staff pages' rule: a job's rows name the
@@ -63,24 +73,10 @@ class ImportJobAdmin(ReadOnlyAdminMixin, PartnerScopedAdminMixin, admin.ModelAdm
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
 
-    def _count(self, obj, action):
-        return obj.counts.get(action, 0)
-
-    @admin.display(description=pgettext_lazy("import outcome", "New"))
-    def new(self, obj):
-        return self._count(obj, "new")
-
-    @admin.display(description=pgettext_lazy("import outcome", "Update"))
-    def updated(self, obj):
-        return self._count(obj, "update")
-
-    @admin.display(description=pgettext_lazy("import outcome", "Unchanged"))
-    def unchanged(self, obj):
-        return self._count(obj, "skip")
-
-    @admin.display(description=pgettext_lazy("import outcome", "Errors"))
-    def errors(self, obj):
-        return self._count(obj, "error")
+    new = count_column("new", pgettext_lazy("import outcome", "New"))
+    updated = count_column("update", pgettext_lazy("import outcome", "Update"))
+    unchanged = count_column("skip", pgettext_lazy("import outcome", "Unchanged"))
+    errors = count_column("error", pgettext_lazy("import outcome", "Errors"))
 
     @admin.display(description=_("Rows and confirmation"))
     def job_page(self, obj):

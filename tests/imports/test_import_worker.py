@@ -6,7 +6,6 @@ nothing."""
 
 import email
 import time
-import uuid
 from email.header import decode_header, make_header
 
 import pytest
@@ -42,20 +41,7 @@ def _status(job) -> str:
     return ImportJob.objects.values_list("status", flat=True).get(pk=job.pk)
 
 
-@pytest.fixture
-def queue(settings):
-    """A private queue for the worker, also where this process sends its tasks."""
-    from prm.celery import app
-
-    name = f"test-{uuid.uuid4().hex[:8]}"
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = name
-    yield name
-    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
-    app.conf.task_default_queue = "celery"
-
-
-def test_a_large_workbook_is_checked_and_imported_by_a_real_worker(settings, tmp_path, queue):
+def test_a_large_workbook_is_checked_and_imported_by_a_real_worker(settings, tmp_path, celery_queue):
     settings.PRM_IMPORT_BACKGROUND_ROWS = 5
     ProductFactory(code="sample", name="Sample")
     user = UserFactory(is_staff=True, is_superuser=True, language="en")
@@ -63,9 +49,9 @@ def test_a_large_workbook_is_checked_and_imported_by_a_real_worker(settings, tmp
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     worker = start_worker(
-        queue,
+        celery_queue,
         env={
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "CELERY_TASK_DEFAULT_QUEUE": celery_queue,
             "PRM_IMPORT_BACKGROUND_ROWS": "5",
             "EMAIL_URL": f"filemail:///{mail_dir}",
             "PRIVATE_MEDIA_ROOT": private_storage().location,  # where this process kept the file
@@ -96,8 +82,8 @@ def test_a_large_workbook_is_checked_and_imported_by_a_real_worker(settings, tmp
         assert sum(s.startswith("New deal registration") for s in mailed) == 10
 
         # A redelivered message finds the job done: nothing is imported or mailed again.
-        tasks.run_import.apply_async(kwargs={"job_id": job.pk}, queue=queue)
-        tasks.check_import.apply_async(kwargs={"job_id": job.pk}, queue=queue)
+        tasks.run_import.apply_async(kwargs={"job_id": job.pk}, queue=celery_queue)
+        tasks.check_import.apply_async(kwargs={"job_id": job.pk}, queue=celery_queue)
         time.sleep(1)
         assert _status(job) == ImportJob.Status.DONE
         assert Partner.objects.exclude(external_id="").count() == 2 and len(subjects(mail_dir)) == 18
