@@ -115,6 +115,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         # Joint business plans: changed on the plan pages (plans.services), shown here.
         "plans.businessplan": READ,
         "plans.planreview": READ,
+        # Bulk imports: their own jobs, read here; uploaded and confirmed on /staff/imports/.
+        "imports.importjob": READ,
     },
     SUPPORT: {
         # Threads, with read-only partner context.

@@ -384,6 +384,16 @@ def _social_token(w):
     )[0]
 
 
+def _import_job(w):
+    """Manager A's upload: another manager's job is a 404 (`owned`), as on /staff/imports/."""
+    from imports.models import ImportJob
+
+    job = ImportJob(user=w.manager_a, kind="partners", filename="alpha.csv", language="en", total=1)
+    job.file.save("alpha.csv", SimpleUploadedFile("alpha.csv", b"x"), save=False)
+    job.save()
+    return job
+
+
 def _model(label):
     from django.apps import apps
 
@@ -475,6 +485,7 @@ ROWS: dict[str, AdminRow] = {
     "payouts.payoutline": AdminRow(_payout_line, owned=True),
     "payouts.transferbatch": AdminRow(_transfer_batch, owned=False),
     "leads.lead": AdminRow(_lead, owned=True),
+    "imports.importjob": AdminRow(_import_job, owned=True),
     "leads.routingrule": AdminRow(
         lambda w: _model("leads.RoutingRule").objects.create(name="Matrix rule"), owned=False
     ),
