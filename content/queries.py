@@ -710,8 +710,8 @@ def engagement_rows(*, start, end, cutoff) -> list[tuple[str, int, int, int]]:
 def credit_name(contribution: Contribution) -> str:
     """How a contributor is credited: their public name (never an address), and their
     company for a partner's contribution."""
-    person = contribution.contributor.public_name() if contribution.contributor_id else ""
-    company = contribution.partner.name if contribution.partner_id else ""
+    person = contribution.contributor.public_name() if contribution.contributor else ""
+    company = contribution.partner.name if contribution.partner else ""
     if person and company:
         return f"{person} ({company})"
     return person or company
