@@ -468,9 +468,7 @@ def staff_analytics(*, days: int, partners, top_limit: int | None = 10) -> Analy
         return Analytics(
             top=top_assets_by_stage(since=since, limit=top_limit),
             unopened=unopened_assets(),
-            engagement=partner_engagement(partners, since=since).annotate(
-                contributions=approved_contributions(since=since)
-            ),
+            engagement=partner_engagement(partners, since=since),
             by_language=engagement_by_translation(since=since, partners=partners),
             as_of=None,
         )
@@ -591,7 +589,8 @@ def unopened_assets():
 
 
 def partner_engagement(partners, *, since):
-    """Per partner of `partners`: views, downloads, active users, assets and last activity."""
+    """Per partner of `partners`: views, downloads, active users, assets, last activity and
+    contributions approved since `since`."""
     return (
         AssetEvent.objects.filter(created_at__gte=since, partner__in=partners)
         .values("partner_id", "partner__name", "partner__partner_type")
@@ -602,6 +601,7 @@ def partner_engagement(partners, *, since):
             assets=Count("asset_id", distinct=True),
             last=Max("created_at"),
         )
+        .annotate(contributions=approved_contributions(since=since))
         .order_by("-views", "partner__name")
     )
 
