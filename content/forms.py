@@ -91,10 +91,9 @@ class AssetAdminForm(forms.ModelForm):
         return data
 
 
-class ContributionForm(forms.Form):
-    """A contribution from a partner's user or a staff member: text, a file, or both."""
+class ContributionTextForm(forms.Form):
+    """What the library shows of a contribution: its contributor writes it, its reviewer edits it."""
 
-    kind = forms.ChoiceField(label=_("kind"), choices=Contribution.Kind.choices)
     title = forms.CharField(label=_("title"), max_length=200)
     summary = forms.CharField(
         label=_("summary"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
@@ -104,13 +103,20 @@ class ContributionForm(forms.Form):
         required=False,
         max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("The content itself, or notes on the attached file."),
     )
     language = forms.ChoiceField(label=_("language"), choices=Asset.Language.choices)
+
+
+class ContributionForm(ContributionTextForm):
+    """A contribution from a partner's user or a staff member: text, a file, or both."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=Contribution.Kind.choices)
     upload = forms.FileField(label=_("file"), required=False)
+    field_order = ["kind", "title", "summary", "body", "language", "upload"]
 
     def __init__(self, *args, resubmit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["body"].help_text = _("The content itself, or notes on the attached file.")
         self.fields["upload"].help_text = _("PDF, Office files, images or video: %(types)s.") % {
             "types": files.allowed_extensions_text()
         }
@@ -125,22 +131,11 @@ class ContributionForm(forms.Form):
         return upload
 
 
-class ContributionReviewForm(forms.Form):
+class ContributionReviewForm(ContributionTextForm):
     """A channel manager's decision: edit and approve with the audience, or return."""
 
     APPROVE, RETURN = "approve", "return"
 
-    title = forms.CharField(label=_("title"), max_length=200)
-    summary = forms.CharField(
-        label=_("summary"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    body = forms.CharField(
-        label=_("body (Markdown)"),
-        required=False,
-        max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 10}),
-    )
-    language = forms.ChoiceField(label=_("language"), choices=Asset.Language.choices)
     stages = forms.MultipleChoiceField(
         label=_("stages"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple, required=False
     )

@@ -487,9 +487,7 @@ def staff_analytics(*, days: int, partners, top_limit: int | None = 10) -> Analy
         return Analytics(
             top=top_assets_by_stage(since=since, limit=top_limit),
             unopened=unopened_assets(),
-            engagement=partner_engagement(partners, since=since).annotate(
-                contributions=approved_contributions(since=since)
-            ),
+            engagement=partner_engagement(partners, since=since),
             by_language=engagement_by_translation(since=since, partners=partners),
             as_of=None,
         )
@@ -610,7 +608,8 @@ def unopened_assets():
 
 
 def partner_engagement(partners, *, since):
-    """Per partner of `partners`: views, downloads, active users, assets and last activity."""
+    """Per partner of `partners`: views, downloads, active users, assets, last activity and
+    contributions approved since `since`."""
     return (
         AssetEvent.objects.filter(created_at__gte=since, partner__in=partners)
         .values("partner_id", "partner__name", "partner__partner_type")
@@ -621,6 +620,7 @@ def partner_engagement(partners, *, since):
             assets=Count("asset_id", distinct=True),
             last=Max("created_at"),
         )
+        .annotate(contributions=approved_contributions(since=since))
         .order_by("-views", "partner__name")
     )
 
@@ -729,8 +729,8 @@ def engagement_rows(*, start, end, cutoff) -> list[tuple[str, int, int, int]]:
 def credit_name(contribution: Contribution) -> str:
     """How a contributor is credited: their public name (never an address), and their
     company for a partner's contribution."""
-    person = contribution.contributor.public_name() if contribution.contributor_id else ""
-    company = contribution.partner.name if contribution.partner_id else ""
+    person = contribution.contributor.public_name() if contribution.contributor else ""
+    company = contribution.partner.name if contribution.partner else ""
     if person and company:
         return f"{person} ({company})"
     return person or company

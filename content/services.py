@@ -388,7 +388,9 @@ def _may_edit(actor, contribution: Contribution) -> bool:
 @transaction.atomic
 def contribution_resubmit(*, contribution: Contribution, actor, fields: dict, upload=None) -> Contribution:
     """The contributor's side edits a returned contribution and sends it again."""
-    locked = Contribution.objects.select_for_update(of=("self",)).select_related("asset").get(pk=contribution.pk)
+    locked = (
+        Contribution.objects.select_for_update(of=("self",)).select_related("asset").get(pk=contribution.pk)
+    )
     if not _may_edit(actor, locked):
         raise ContentError(_("Only the contributor's side can change this contribution."))
     if locked.status != Contribution.Status.RETURNED:
@@ -417,7 +419,9 @@ def _reviewable(actor, contribution: Contribution) -> Contribution:
     """The locked contribution, if `actor` is a channel manager who may see its partner and
     it waits for review."""
     locked = (
-        Contribution.objects.select_for_update(of=("self",)).select_related("asset", "partner").get(pk=contribution.pk)
+        Contribution.objects.select_for_update(of=("self",))
+        .select_related("asset", "partner")
+        .get(pk=contribution.pk)
     )
     in_scope = locked.partner_id is None or partners_for_staff(actor).filter(pk=locked.partner_id).exists()
     if not (getattr(actor, "is_channel_manager", False) and in_scope):
@@ -428,6 +432,7 @@ def _reviewable(actor, contribution: Contribution) -> Contribution:
 
 
 def _notify_reviewed(contribution: Contribution) -> None:
+    reviewed_at = contribution.reviewed_at or timezone.now()
     url = (
         reverse("content:contribution", args=[contribution.pk])
         if contribution.partner_id
@@ -435,8 +440,13 @@ def _notify_reviewed(contribution: Contribution) -> None:
     )
     notify(
         kind="contribution_reviewed",
-        recipients=[contribution.contributor],
-        event_key=f"contribution:{contribution.pk}:{contribution.status}:{contribution.reviewed_at.timestamp():.0f}",
+        # Someone who has left the partner hears nothing more about it.
+        recipients=[
+            person
+            for person in [contribution.contributor]
+            if contribution.partner_id is None or is_current_member(person, contribution.partner_id)
+        ],
+        event_key=f"contribution:{contribution.pk}:{contribution.status}:{reviewed_at.timestamp():.0f}",
         params={"title": contribution.asset.title, "variant": contribution.status},
         url=url,
         partner_id=contribution.partner_id,

@@ -206,20 +206,9 @@ def staff_contribution(request, pk):
     if found.contributor_id != request.user.pk or found.partner_id is not None:
         return _render_contribution(request, found, form=None)
     form = views.resubmit_form(request, found)
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.contribution_resubmit(
-                contribution=found,
-                actor=request.user,
-                fields=views.contribution_fields(form),
-                upload=form.cleaned_data.get("upload"),
-            )
-        except services.ContentError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Your contribution was sent again for review."))
-            return redirect("content:staff_contribution", pk=found.pk)
-    return _render_contribution(request, found, form=form)
+    if views.resubmitted(request, form, found):
+        return redirect("content:staff_contribution", pk=found.pk)
+    return _render_contribution(request, found, form=form, status=views.form_status(form))
 
 
 def _render_contribution(request, contribution, *, form, review=None, status=200):
@@ -265,24 +254,13 @@ def staff_contribute(request):
     """Staff outside the channel team (support, product experts) contribute like partners;
     their own contributions are listed below the form."""
     form = ContributionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contribution = services.contribution_submit(
-                partner=None,
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                fields=views.contribution_fields(form),
-                upload=form.cleaned_data.get("upload"),
-            )
-        except services.ContentError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Thank you. A channel manager will review your contribution."))
-            return redirect("content:staff_contribution", pk=contribution.pk)
+    contribution = views.submitted(request, form, partner=None)
+    if contribution is not None:
+        return redirect("content:staff_contribution", pk=contribution.pk)
     page = paginate(request, queries.own_staff_contributions(request.user))
     return render(
         request,
         "content/staff/contribute.html",
         {"form": form, "page": page},
-        status=400 if form.is_bound and form.errors else 200,
+        status=views.form_status(form),
     )

@@ -505,29 +505,56 @@ def contributions(request):
     return render(request, "content/contributions.html", {"active_nav": "content", "page": page})
 
 
+def submitted(request, form, *, partner):
+    """Send the bound `form` as a new contribution of `partner` (None: staff); the
+    contribution, or None with the form's errors set."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        contribution = services.contribution_submit(
+            partner=partner,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            fields=contribution_fields(form),
+            upload=form.cleaned_data.get("upload"),
+        )
+    except services.ContentError as exc:
+        form.add_error(None, str(exc))
+        return None
+    messages.success(request, _("Thank you. A channel manager will review your contribution."))
+    return contribution
+
+
+def resubmitted(request, form, contribution) -> bool:
+    """Send a returned contribution again with the bound `form`'s changes."""
+    if request.method != "POST" or form is None or not form.is_valid():
+        return False
+    try:
+        services.contribution_resubmit(
+            contribution=contribution,
+            actor=request.user,
+            fields=contribution_fields(form),
+            upload=form.cleaned_data.get("upload"),
+        )
+    except services.ContentError as exc:
+        form.add_error(None, str(exc))
+        return False
+    messages.success(request, _("Your contribution was sent again for review."))
+    return True
+
+
+def form_status(form) -> int:
+    return 400 if form is not None and form.is_bound and form.errors else 200
+
+
 @partner_required
 def contribution_new(request):
     form = ContributionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contribution = services.contribution_submit(
-                partner=request.partner,
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                fields=contribution_fields(form),
-                upload=form.cleaned_data.get("upload"),
-            )
-        except services.ContentError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Thank you. A channel manager will review your contribution."))
-            return redirect("content:contribution", pk=contribution.pk)
-    return render(
-        request,
-        "content/contribution_form.html",
-        {"active_nav": "content", "form": form},
-        status=400 if form.is_bound and form.errors else 200,
-    )
+    contribution = submitted(request, form, partner=request.partner)
+    if contribution is not None:
+        return redirect("content:contribution", pk=contribution.pk)
+    context = {"active_nav": "content", "form": form}
+    return render(request, "content/contribution_form.html", context, status=form_status(form))
 
 
 @partner_required
@@ -537,25 +564,10 @@ def contribution(request, pk):
     if found is None:
         raise Http404
     form = resubmit_form(request, found)
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.contribution_resubmit(
-                contribution=found,
-                actor=request.user,
-                fields=contribution_fields(form),
-                upload=form.cleaned_data.get("upload"),
-            )
-        except services.ContentError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Your contribution was sent again for review."))
-            return redirect("content:contribution", pk=found.pk)
-    return render(
-        request,
-        "content/contribution.html",
-        {"active_nav": "content", "contribution": found, "form": form},
-        status=400 if form is not None and form.is_bound and form.errors else 200,
-    )
+    if resubmitted(request, form, found):
+        return redirect("content:contribution", pk=found.pk)
+    context = {"active_nav": "content", "contribution": found, "form": form}
+    return render(request, "content/contribution.html", context, status=form_status(form))
 
 
 def resubmit_form(request, contribution) -> ContributionForm | None:
