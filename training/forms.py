@@ -86,7 +86,7 @@ class ExerciseReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[(PASS, pgettext_lazy("exercise decision", "Pass")), (RETURN, _("Return with feedback"))],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     feedback = forms.CharField(
         label=_("Feedback for the learner"),

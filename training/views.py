@@ -169,7 +169,10 @@ def lesson_detail(request, slug, pk):
             return redirect("training:lesson", slug=course.slug, pk=following.pk)
         if course.questions.exists():
             return redirect("training:quiz", slug=course.slug)
-        messages.success(request, _("You have finished this course."))
+        if Enrollment.objects.filter(pk=enrollment.pk, passed_at__isnull=False).exists():
+            messages.success(request, _("You have finished this course."))
+        else:
+            messages.info(request, _("The course is complete once every exercise has passed."))
         return redirect("training:course", slug=course.slug)
     enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
     done = enrollment is not None and enrollment.completed_lessons.filter(pk=lesson.pk).exists()

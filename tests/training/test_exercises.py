@@ -254,3 +254,24 @@ def test_the_partner_export_carries_its_submissions(world):
     rows = [[column.value(row) for column in section.columns] for row in section.rows(world.partner_a)]
     assert len(rows) == 1 and "Alpha answer" in rows[0] and "alpha.pdf" in rows[0]
     assert list(section.rows(world.partner_b)) == [] and section.count(world.partner_a) == 1
+
+
+def test_a_course_without_quiz_passes_with_its_last_exercise(world):
+    course = CourseFactory()
+    reading = LessonFactory(course=course, position=1)
+    task = LessonFactory(
+        course=course, position=2, kind=Lesson.Kind.EXERCISE, rubric="Works", reviewer=world.manager_a
+    )
+    enrollment = services.enrollment_get_or_create(
+        course=course, user=world.member_a, partner=world.partner_a
+    )
+    services.lesson_complete(enrollment=enrollment, lesson=reading)
+    enrollment.refresh_from_db()
+    assert enrollment.passed_at is None  # the exercise is still open
+    submission = services.exercise_submit(enrollment=enrollment, lesson=task, link="https://example.com/x")
+    services.exercise_review(submission=submission, actor=world.manager_a, passed=True, met=[True])
+    enrollment.refresh_from_db()
+    assert enrollment.passed_at is not None
+    # A retake keeps the reviewer's pass: the exercise stays done.
+    services.course_retake(enrollment=enrollment)
+    assert list(enrollment.completed_lessons.all()) == [task]
