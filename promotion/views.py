@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -201,7 +202,28 @@ CHANNEL_VISITOR = "promotion.channel.visitor"
 
 
 def _channel_visitor(request) -> str | None:
-    return request_visitor(request, day=timezone.localdate(), purpose=CHANNEL_VISITOR)
+    """The visitor to count, or None: a bot, or an address past PROMOTION_CLICKS_PER_IP_DAY
+    visitors today (a script that changes its user agent on every request counts that often,
+    no more). Marketing figures, not money: with the counter unreachable, counting goes on."""
+    day = timezone.localdate()
+    visitor = request_visitor(request, day=day, purpose=CHANNEL_VISITOR)
+    if visitor is None:
+        return None
+    steps = len(ChannelEvent.Kind.values)
+    if ratelimit.hit(
+        channel_counter_key(request, day),
+        limit=settings.PROMOTION_CLICKS_PER_IP_DAY * steps,
+        window=24 * 3600,
+    ):
+        return None
+    return visitor
+
+
+def channel_counter_key(request, day) -> str:
+    address = salted_hmac(
+        "promotion.channel.ip", f"{client_ip(request)}\n{day.isoformat()}", algorithm="sha256"
+    )
+    return f"promotion:channel-steps:{address.hexdigest()[:24]}"
 
 
 def _too_many(request):
