@@ -63,6 +63,7 @@ class AssetAdmin(RelatedNamesInScopeMixin, AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "summary"]
     autocomplete_fields = ["tags", "collection"]
     list_select_related = ["collection"]
+    # Partners' counts, the anonymous public counts (prospects), and when.
     readonly_fields = [
         "view_count",
         "download_count",
@@ -81,19 +82,7 @@ class AssetAdmin(RelatedNamesInScopeMixin, AuditedAdminMixin, admin.ModelAdmin):
         (_("Body, link and file"), {"fields": ["body", "url", "upload", "version_note"]}),
         (_("Delivery"), {"fields": ["stages", "partner_types", "min_tier", "shared_only", "is_public"]}),
         (_("Publication"), {"fields": ["status", "publish_at", "published_at"]}),
-        (
-            _("Engagement"),
-            {
-                "fields": [
-                    "view_count",
-                    "download_count",
-                    "public_views",
-                    "public_downloads",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        (_("Engagement"), {"fields": readonly_fields}),
     ]
 
     @admin.display(description=_("public views"))

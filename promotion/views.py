@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -179,14 +180,26 @@ def kit_download(request, pk, version_pk):
 @require_GET
 def tracked_link(request, code):
     """/c/<code>/: count a human click and lead to the landing page (promotion.services)."""
-    limit, window = settings.PROMOTION_LINK_RATE_LIMIT
-    if ratelimit.ip_limited(request, "promotion:link", limit=limit, window=window):
-        response = render(request, "429.html", status=429)
-        response["Retry-After"] = str(window)
-        return response
+    if (limited := _too_many(request, "promotion:link")) is not None:
+        return limited
     destination = services.link_click(
         code=code, ip=client_ip(request), user_agent=request.headers.get("User-Agent", "")[:500]
     )
+    return _tracked_redirect(destination)
+
+
+def _too_many(request, scope: str):
+    """The 429 page once an address passes PROMOTION_LINK_RATE_LIMIT on tracked links, else None."""
+    limit, window = settings.PROMOTION_LINK_RATE_LIMIT
+    if not ratelimit.ip_limited(request, scope, limit=limit, window=window):
+        return None
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(window)
+    return response
+
+
+def _tracked_redirect(destination: str | None):
+    """On to where a tracked link leads (None: a 404), unindexed and without a referrer."""
     if destination is None:
         raise Http404
     response = HttpResponseRedirect(destination)
@@ -201,31 +214,37 @@ CHANNEL_VISITOR = "promotion.channel.visitor"
 
 
 def _channel_visitor(request) -> str | None:
-    return request_visitor(request, day=timezone.localdate(), purpose=CHANNEL_VISITOR)
-
-
-def _too_many(request):
-    limit, window = settings.PROMOTION_LINK_RATE_LIMIT
-    if not ratelimit.ip_limited(request, "promotion:channel", limit=limit, window=window):
+    """The visitor to count, or None: a bot, or an address past PROMOTION_CLICKS_PER_IP_DAY
+    visitors today (a script that changes its user agent on every request counts that often,
+    no more). Marketing figures, not money: with the counter unreachable, counting goes on."""
+    day = timezone.localdate()
+    visitor = request_visitor(request, day=day, purpose=CHANNEL_VISITOR)
+    if visitor is None:
         return None
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = str(window)
-    return response
+    steps = len(ChannelEvent.Kind.values)
+    if ratelimit.hit(
+        channel_counter_key(request, day),
+        limit=settings.PROMOTION_CLICKS_PER_IP_DAY * steps,
+        window=24 * 3600,
+    ):
+        return None
+    return visitor
+
+
+def channel_counter_key(request, day) -> str:
+    address = salted_hmac(
+        "promotion.channel.ip", f"{client_ip(request)}\n{day.isoformat()}", algorithm="sha256"
+    )
+    return f"promotion:channel-steps:{address.hexdigest()[:24]}"
 
 
 @require_GET
 def channel_link(request, code):
     """/go/<code>/: a channel link (a post, an ad, an event). Counts the visit and leads on;
     nothing is stored on the visitor's device here (the page asks first)."""
-    if (limited := _too_many(request)) is not None:
+    if (limited := _too_many(request, "promotion:channel")) is not None:
         return limited
-    destination = services.channel_link_visit(code=code, visitor=_channel_visitor(request))
-    if destination is None:
-        raise Http404
-    response = HttpResponseRedirect(destination)
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _tracked_redirect(services.channel_link_visit(code=code, visitor=_channel_visitor(request)))
 
 
 @require_POST
@@ -251,7 +270,7 @@ def channel_seen(request):
     link = queries.live_channel_link(queries.visitor_channel_code(request))
     if kind not in (ChannelEvent.Kind.LANDING, ChannelEvent.Kind.PLAY) or link is None:
         raise Http404
-    if (limited := _too_many(request)) is not None:
+    if (limited := _too_many(request, "promotion:channel")) is not None:
         return limited
     services.channel_event_record(link=link, kind=kind, visitor=_channel_visitor(request))
     return HttpResponse(status=204)

@@ -83,9 +83,7 @@ def _token(w):
 ROWS = [
     Row("content:resources", PUBLIC, leaks=_public_leaks),
     Row("content:resource", PUBLIC, kwargs=_public_asset, leaks=_public_leaks),
-    Row("content:resource", expect(404), kwargs=lambda w: {"pk": _asset_a(w).pk}),
     Row("content:resource_download", PUBLIC, kwargs=_public_asset),
-    Row("content:resource_download", expect(404), kwargs=lambda w: {"pk": _asset_a(w).pk}),
     Row("content:index", PARTNER, leaks=lambda w: [_asset_a(w).title]),
     Row("content:index", PARTNER, query="?q=Alpha", leaks=lambda w: [_asset_a(w).title]),
     Row("content:bookmarks", PARTNER),

@@ -49,7 +49,10 @@ def test_views_and_downloads_are_counted_once_per_visitor_and_day(client, public
 
 
 def test_a_private_or_unpublished_asset_is_not_found(client):
+    # Partner A's shared-only asset is the tenancy matrix's leak check on /resources/ (tests/content/tenancy_rows.py).
     private = AssetFactory(title="Tier-only playbook")
     assert client.get(f"/resources/{private.pk}/").status_code == 404
     assert client.get(f"/resources/{private.pk}/download/").status_code == 404
+    draft = AssetFactory(title="Public, not yet published", is_public=True, status=Asset.Status.DRAFT)
+    assert client.get(f"/resources/{draft.pk}/").status_code == 404
     assert not PublicAssetEvent.objects.exists()

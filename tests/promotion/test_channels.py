@@ -13,6 +13,7 @@ from prm.http.attribution import CHANNEL_COOKIE
 from prm.ui.registry import BlockQuery
 from promotion import queries
 from promotion.models import ChannelEvent, ChannelLink
+from promotion.views import channel_counter_key
 from tests.factories import UserFactory
 from tests.partners.factories import CapabilityFactory, IndustryFactory
 
@@ -22,8 +23,12 @@ BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"}
 
 
 @pytest.fixture(autouse=True)
-def _clean_limits():
-    keys = [f"rl:promotion:channel:{ip}" for ip in ("127.0.0.1",)] + ["partners:apply:127.0.0.1"]
+def _clean_limits(rf):
+    keys = [
+        "rl:promotion:channel:127.0.0.1",
+        "partners:apply:127.0.0.1",
+        channel_counter_key(rf.get("/"), timezone.localdate()),
+    ]
     cache.delete_many(keys)
     yield
     cache.delete_many(keys)
@@ -136,3 +141,10 @@ def test_a_link_to_a_public_resource_leads_there_and_a_private_one_falls_back(cl
     asset.is_public = False
     asset.save()
     assert client.get(f"/go/{link.code}/", **BROWSER)["Location"] == f"/?ch={link.code}"
+
+
+def test_one_address_counts_a_bounded_number_of_visitors_a_day(client, social, settings):
+    settings.PROMOTION_CLICKS_PER_IP_DAY = 1  # three steps of one visitor
+    for n in range(4):  # a script changing its user agent on every request
+        client.get(f"/go/{social.code}/", HTTP_USER_AGENT=f"Mozilla/5.0 (variant {n})")
+    assert ChannelEvent.objects.count() == 3
