@@ -38,7 +38,9 @@ ROWS = [
         PARTNER,
         kwargs=lambda w: {"slug": _exercise(w)["course"].slug, "pk": _exercise(w)["lesson"].pk},
         leaks=lambda w: [A_EXERCISE_ANSWER],
-        insiders={"member_a"},
+        # Partner A's admin sees A's name (the menu), not the member's attempt: that is
+        # tests/training/test_exercises.py's (only one's own attempts on the page).
+        insiders={"member_a", "admin_a"},
     ),
     Row(
         "training:exercise_file",

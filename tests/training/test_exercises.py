@@ -208,6 +208,10 @@ def test_files_are_private_to_the_learner_and_the_reviewers(world, client_for, e
     staff_url = reverse("training:staff_exercise_file", args=[item.pk])
     assert b"".join(client_for(world.member_a).get(partner_url).streaming_content) == b"alpha work"
     assert client_for(world.admin_a).get(partner_url).status_code == 404  # another person's work
+    lesson_url = reverse("training:lesson", args=[exercise["course"].slug, exercise["lesson"].pk])
+    assert "a.txt" in client_for(world.member_a).get(lesson_url).text
+    admin_page = client_for(world.admin_a).get(lesson_url)
+    assert admin_page.status_code == 200 and "a.txt" not in admin_page.text  # only one's own attempts
     assert client_for(world.admin_b).get(partner_url).status_code == 404
     assert client_for(world.manager_a).get(staff_url).status_code == 200
     assert client_for(world.manager_other).get(staff_url).status_code == 404
