@@ -114,6 +114,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         # Joint business plans: changed on the plan pages (plans.services), shown here.
         "plans.businessplan": READ,
         "plans.planreview": READ,
+        # Marketplace listings: reviewed on the staff pages (marketplace.services), shown here.
+        "marketplace.listing": READ,
     },
     SUPPORT: {
         # Threads, with read-only partner context.
