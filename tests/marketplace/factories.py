@@ -1,10 +1,12 @@
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from marketplace import services
 from marketplace.forms import SCREENSHOT_MAX_BYTES, SCREENSHOT_TYPES
+from marketplace.models import Listing
 from prm.files.uploads import validate_upload
 from tests.partners.factories import IndustryFactory
 
@@ -48,3 +50,20 @@ def screenshot(listing, actor, caption="Dashboard"):
     return services.screenshot_add(
         listing=listing, actor=actor, upload=upload, checked=checked, caption=caption
     )
+
+
+def public_listing(partner, name: str, **extra):
+    """A published listing made directly (the public pages only read it; the services let
+    only solution and delivery partners list)."""
+    values = {
+        "name_ja": name,
+        "name_en": name,
+        "description_ja": "説明",
+        "description_en": "Description",
+        "pricing_model": "subscription",
+        "contact_name": "Contact",
+        "contact_email": "contact@example.test",
+        "status": "published",
+        "published_at": timezone.now(),
+    }
+    return Listing.objects.create(partner=partner, **{**values, **extra})

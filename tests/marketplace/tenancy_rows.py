@@ -39,27 +39,14 @@ def shot_a(w):
 def public_b(w):
     """Partner B, listed, with a published listing and a screenshot (made directly: B is a
     sales partner, which the services do not let list; the public pages only read)."""
-    from django.utils import timezone
-
     from marketplace.models import Listing, Screenshot
-    from tests.marketplace.factories import png
+    from tests.marketplace.factories import png, public_listing
 
     w.partner_b.directory_listed = True
     w.partner_b.save(update_fields=["directory_listed"])
     listing = Listing.objects.filter(partner=w.partner_b).first()
     if listing is None:
-        listing = Listing.objects.create(
-            partner=w.partner_b,
-            name_ja=PUBLIC_LISTING,
-            name_en=PUBLIC_LISTING,
-            description_ja="公開",
-            description_en="Public",
-            pricing_model="subscription",
-            contact_name="Beta",
-            contact_email="sales@beta.example.test",
-            status="published",
-            published_at=timezone.now(),
-        )
+        listing = public_listing(w.partner_b, PUBLIC_LISTING)
         shot = Screenshot(listing=listing, caption="Beta screen", content_type="image/png")
         shot.image.save("beta.png", png(), save=True)
     return listing

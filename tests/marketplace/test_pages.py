@@ -13,7 +13,7 @@ from marketplace import services
 from marketplace.models import BadgeChoice, Listing
 from tests.factories import PartnerFactory
 from tests.incentives.factories import ProductFactory
-from tests.marketplace.factories import draft, png, published
+from tests.marketplace.factories import draft, png, public_listing, published
 from tests.partners.factories import IndustryFactory
 from tests.training.factories import CertificationFactory, UserCertificationFactory
 
@@ -70,18 +70,7 @@ def test_directory_and_solutions_search_by_product_industry_and_region(world, li
         name="Gamma SG", partner_type="solution", country="SG", regions=["MY"], directory_listed=True
     )
     other.industries.set([retail])
-    Listing.objects.create(
-        partner=other,
-        name_ja="CRM導入",
-        name_en="CRM rollout",
-        description_ja="x",
-        description_en="x",
-        pricing_model="project",
-        contact_name="G",
-        contact_email="g@example.test",
-        status="published",
-        published_at=timezone.now(),
-    ).products.set([crm])
+    public_listing(other, "CRM導入", name_en="CRM rollout", pricing_model="project").products.set([crm])
     draft(listed_a, world.admin_a, products=[crm], name_en="Unreviewed CRM")  # never public
 
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -116,18 +105,7 @@ def test_public_pages_read_a_fixed_number_of_queries(
         partner.industries.set([industry])
         BadgeChoice.objects.create(partner=partner, show_badges=True)  # the badge reads are grouped
         UserCertificationFactory(partner=partner)
-        listing = Listing.objects.create(
-            partner=partner,
-            name_ja=f"ソリューション{n}",
-            name_en=f"Solution {n}",
-            description_ja="x",
-            description_en="x",
-            pricing_model="subscription",
-            contact_name="c",
-            contact_email="c@example.test",
-            status="published",
-            published_at=timezone.now(),
-        )
+        listing = public_listing(partner, f"Solution {n}")
         listing.products.set(products)
         listing.industries.set([industry])
     # The page and its count, industries, listings, tiers, certificates; the two filter menus.
