@@ -6,9 +6,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from content import services
+from content import queries, services
 from content.forms import AssetAdminForm
-from content.models import Asset, AssetShare, AssetVersion, Collection, SearchLog, Tag
+from content.models import Asset, AssetShare, AssetVersion, Collection, PublicAssetEvent, SearchLog, Tag
 from prm.access.admin_display import RelatedNamesInScopeMixin
 from prm.access.admin_mixins import AuditedAdminMixin, PartnerScopedAdminMixin, run_service_action
 
@@ -59,11 +59,19 @@ class AssetShareInline(PartnerScopedAdminMixin, admin.TabularInline):
 class AssetAdmin(RelatedNamesInScopeMixin, AuditedAdminMixin, admin.ModelAdmin):
     form = AssetAdminForm
     list_display = ["title", "kind", "language", "status", "publish_at", "published_at", "use_count"]
-    list_filter = ["status", "kind", "language", "source", "collection"]
+    list_filter = ["status", "kind", "language", "source", "is_public", "collection"]
     search_fields = ["title", "summary"]
     autocomplete_fields = ["tags", "collection"]
     list_select_related = ["collection"]
-    readonly_fields = ["view_count", "download_count", "created_at", "updated_at"]
+    # Partners' counts, the anonymous public counts (prospects), and when.
+    readonly_fields = [
+        "view_count",
+        "download_count",
+        "public_views",
+        "public_downloads",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [AssetShareInline, AssetVersionInline]
     actions = ["publish_now", "archive"]
     fieldsets = [
@@ -72,10 +80,18 @@ class AssetAdmin(RelatedNamesInScopeMixin, AuditedAdminMixin, admin.ModelAdmin):
             {"fields": ["title", "summary", "kind", "language", "source", "author", "collection", "tags"]},
         ),
         (_("Body, link and file"), {"fields": ["body", "url", "upload", "version_note"]}),
-        (_("Delivery"), {"fields": ["stages", "partner_types", "min_tier", "shared_only"]}),
+        (_("Delivery"), {"fields": ["stages", "partner_types", "min_tier", "shared_only", "is_public"]}),
         (_("Publication"), {"fields": ["status", "publish_at", "published_at"]}),
-        (_("Engagement"), {"fields": ["view_count", "download_count", "created_at", "updated_at"]}),
+        (_("Engagement"), {"fields": readonly_fields}),
     ]
+
+    @admin.display(description=_("public views"))
+    def public_views(self, obj) -> int:
+        return queries.public_counts(obj).get(PublicAssetEvent.Kind.VIEW, 0) if obj.pk else 0
+
+    @admin.display(description=_("public downloads"))
+    def public_downloads(self, obj) -> int:
+        return queries.public_counts(obj).get(PublicAssetEvent.Kind.DOWNLOAD, 0) if obj.pk else 0
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None and not change:

@@ -14,6 +14,7 @@ class ContentConfig(AppConfig):
 
         registry.register_home_panel(views.home_panel, order=20)
         registry.register_staff_links(staff_views.staff_links, order=20)
+        registry.register_staff_links(staff_views.contribution_links, order=21)
         registry.register_dashboard_block("content", queries.engagement_block, order=40)
         registry.register_rollup(
             "content-engagement-rollup",

@@ -14,9 +14,10 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from content import rollups, search, services
-from content.models import Asset, AssetEvent, AssetShare, Collection, Tag
+from content.models import Asset, AssetEvent, AssetShare, Collection, Contribution, Tag
 from incentives.models import Tier
 from partners.models import Membership, Partner
+from prm.models import User
 
 ON, SELL, SERV = "onboarding", "selling", "servicing"
 A, F, V, L = Asset.Kind.ARTICLE, Asset.Kind.FILE, Asset.Kind.VIDEO, Asset.Kind.LINK
@@ -723,6 +724,15 @@ SOURCES = {
 }
 
 
+# Shown to prospects on the public resources page and the landing page.
+PUBLIC_TITLES = {
+    "製品概要プレゼンテーション（2026年版）",
+    "Product overview deck 2026",
+    "製造業向け導入事例：東海精機株式会社",
+    "Case study: Midlands Precision Ltd.",
+}
+
+
 def seed(stdout) -> None:
     collections = {}
     for position, (slug, name, name_en, parent) in enumerate(COLLECTIONS):
@@ -755,6 +765,7 @@ def seed(stdout) -> None:
             "body": _body(title, summary, lang) if kind == A else "",
             "url": _url(kind, i),
             "min_tier": gold if "Gold" in title or "ゴールド" in title else None,
+            "is_public": title in PUBLIC_TITLES,
         }
         asset = Asset.objects.filter(title=title).first()
         if asset is None:
@@ -770,6 +781,7 @@ def seed(stdout) -> None:
                 "source",
                 "body",
                 "url",
+                "is_public",
             ):
                 setattr(asset, field, defaults[field])
             asset.save()
@@ -779,6 +791,7 @@ def seed(stdout) -> None:
         ids.append(asset.pk)
     _link_translations(ids)
     _extras(collections, tags, now)
+    _contributions()
     search.index_assets(Asset.objects.values_list("pk", flat=True))
     _events(ids, now)
     rollups.engagement_recount()
@@ -840,6 +853,52 @@ def _extras(collections, tags, now):
     shared.tags.set([tags["proposal"], tags["manufacturing"]])
     if partner:
         AssetShare.objects.get_or_create(asset=shared, partner=partner)
+
+
+CONTRIBUTIONS = [
+    # (contributor, kind, title, summary, body, approved by: None = waiting for review)
+    (
+        "member@example.com",
+        Contribution.Kind.CASE_STUDY,
+        "導入事例：関西の部品メーカーで在庫管理を刷新",
+        "さくらシステムズが 3 か月で在庫管理を刷新した事例です。",
+        "## 背景\n\n在庫の二重管理で欠品が続いていました。\n\n## 結果\n\n棚卸しの工数が半分になりました。",
+        None,
+    ),
+    (
+        "partner@example.com",
+        Contribution.Kind.IMPLEMENTATION_NOTE,
+        "導入ノウハウ：既存の生産管理システムからのデータ移行",
+        "移行の手順と、つまずきやすい点をまとめました。",
+        "## 手順\n\n1. 品目マスタを先に移行します。\n2. 在庫残高は月末で締めて移します。",
+        "manager@example.com",
+    ),
+]
+
+
+def _contributions():
+    """One partner contribution waiting for review and one approved (credited to its
+    contributor in the library), through the services (matched on the title)."""
+    for email, kind, title, summary, body, reviewer_email in CONTRIBUTIONS:
+        membership = Membership.objects.select_related("partner", "user").filter(user__email=email).first()
+        if membership is None or Contribution.objects.filter(asset__title=title).exists():
+            continue
+        upload = _file(title, len(title), image=False) if reviewer_email is None else None
+        contribution = services.contribution_submit(
+            partner=membership.partner,
+            actor=membership.user,
+            kind=kind,
+            fields={"title": title, "summary": summary, "body": body, "language": "ja"},
+            upload=upload,
+        )
+        reviewer = User.objects.filter(email=reviewer_email).first() if reviewer_email else None
+        if reviewer is not None:
+            services.contribution_approve(
+                contribution=contribution,
+                actor=reviewer,
+                fields={"title": title, "summary": summary, "body": body, "language": "ja"},
+                audience={"stages": [SERV], "partner_types": []},
+            )
 
 
 def _events(asset_ids, now):

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from incentives.queries import partner_tier_rank
 from partners.models import PartnerType
 from partners.models import Stage as _Stage
+from prm.cache import pagecache
 from prm.files.storage import private_storage
 from prm.models import PartnerScopedQuerySet
 from prm.text.weburl import WebURLField, web_url_constraint
@@ -180,6 +181,14 @@ class Asset(models.Model):
         _("only the named partners"),
         default=False,
         help_text=_("Visible only to the partners it is shared with."),
+    )
+    # Prospects' audience: shown to anyone on the public resources page and the landing
+    # page (partner types, tier and shares do not narrow it); counted apart (PublicAssetEvent).
+    is_public = models.BooleanField(
+        _("public (prospect audience)"),
+        default=False,
+        db_default=False,
+        help_text=_("Shown to anyone, signed in or not, on the public resources page and the landing page."),
     )
     current_version = models.ForeignKey(
         "AssetVersion",
@@ -418,6 +427,30 @@ class AssetEvent(models.Model):
         return f"{self.kind} {self.asset_id} by {self.user_id}"
 
 
+class PublicAssetEvent(models.Model):
+    """An anonymous view or download of a public asset: its own counts, apart from the
+    partners' engagement. Once per visitor (a keyed daily hash, no address) and day."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("View")
+        DOWNLOAD = "download", _("Download")
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="public_events")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    visitor = models.CharField(_("visitor (keyed hash)"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("public asset event")
+        verbose_name_plural = _("public asset events")
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "kind", "visitor"], name="public_asset_event_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.asset_id}"
+
+
 class EngagementCursor(models.Model):
     """Singleton: the last AssetEvent id folded into the per-asset counters, and when the
     staff analytics roll-ups (AssetEngagement, PartnerEngagement) were last rebuilt."""
@@ -629,6 +662,85 @@ class SearchLog(models.Model):
         return self.query
 
 
+class Contribution(models.Model):
+    """Content a partner's user (or a staff member outside the channel team) contributed: a
+    DRAFT asset until a channel manager approves it with its audience (then published, the
+    contributor credited on it) or returns it with a comment (then edited and sent again).
+    `partner` is empty for a staff contribution."""
+
+    class Kind(models.TextChoices):
+        CASE_STUDY = "case_study", _("Case study")
+        SOLUTION_BRIEF = "solution_brief", _("Solution brief")
+        IMPLEMENTATION_NOTE = "implementation_note", _("Implementation note")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for review")
+        RETURNED = "returned", _("Returned for changes")
+        APPROVED = "approved", _("Approved")
+
+    asset = models.OneToOneField(
+        Asset, on_delete=models.CASCADE, related_name="contribution", verbose_name=_("asset")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("partner"),
+    )
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("contributor"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    submitted_at = models.DateTimeField(_("sent"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    objects = PartnerScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="contribution_queue"),
+            models.Index(fields=["partner", "status", "reviewed_at"], name="contribution_partner"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(reviewed_at__isnull=False),
+                name="contribution_reviewed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(review_comment=""),
+                name="contribution_returned_has_comment",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.asset)
+
+    def cache_scopes(self) -> list[str]:
+        """The asset is the catalogue's (its credit shows on the library's cached pages)."""
+        return [pagecache.catalogue()]
+
+
 class DigestOptOut(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
@@ -669,6 +781,7 @@ __all__ = [
     "AssetVersion",
     "Bookmark",
     "Collection",
+    "Contribution",
     "DigestDelivery",
     "DigestOptOut",
     "EngagementAssetLast",

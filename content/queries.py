@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,12 +25,14 @@ from content.models import (
     AssetEvent,
     AssetShare,
     Bookmark,
+    Contribution,
     EngagementAssetLast,
     EngagementCursor,
     EngagementCutoff,
     EngagementDay,
     EngagementPartnerLast,
     PartnerEngagement,
+    PublicAssetEvent,
     SearchLog,
     SegmentPopularity,
     Stage,
@@ -55,6 +57,24 @@ def tier_rank(partner) -> int | None:
 
 def visible_assets(partner):
     return Asset.objects.for_partner(partner, tier_rank=tier_rank(partner))
+
+
+def public_assets():
+    """The prospects' library: published public assets, one language version each, newest
+    first. Only the asset's own fields are read (no shares, partners or people)."""
+    qs = Asset.objects.published().filter(is_public=True).select_related("current_version")
+    return reader_versions(qs).order_by("-published_at", "-pk")
+
+
+def public_asset(pk: int) -> Asset | None:
+    return Asset.objects.published().filter(is_public=True, pk=pk).select_related("current_version").first()
+
+
+def public_counts(asset: Asset) -> dict[str, int]:
+    """The anonymous views and downloads of a public asset (the admin shows them)."""
+    return dict(
+        PublicAssetEvent.objects.filter(asset=asset).values_list("kind").annotate(n=Count("id")).order_by()
+    )
 
 
 def reader_language(language: str | None = None) -> str:
@@ -504,7 +524,9 @@ def staff_analytics(*, days: int, partners, top_limit: int | None = 10) -> Analy
             "users",
             "assets",
             "last",
-        ).order_by("-views", "partner__name"),
+        )
+        .annotate(contributions=approved_contributions(since=as_of - timedelta(days=days)))
+        .order_by("-views", "partner__name"),
         by_language=by_language,
         as_of=as_of,
     )
@@ -586,7 +608,8 @@ def unopened_assets():
 
 
 def partner_engagement(partners, *, since):
-    """Per partner of `partners`: views, downloads, active users, assets and last activity."""
+    """Per partner of `partners`: views, downloads, active users, assets, last activity and
+    contributions approved since `since`."""
     return (
         AssetEvent.objects.filter(created_at__gte=since, partner__in=partners)
         .values("partner_id", "partner__name", "partner__partner_type")
@@ -597,6 +620,7 @@ def partner_engagement(partners, *, since):
             assets=Count("asset_id", distinct=True),
             last=Max("created_at"),
         )
+        .annotate(contributions=approved_contributions(since=since))
         .order_by("-views", "partner__name")
     )
 
@@ -699,3 +723,72 @@ def engagement_rows(*, start, end, cutoff) -> list[tuple[str, int, int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [fresh_from, end, start_day, start, start])
         return [(kind, int(e), int(p), int(a)) for kind, e, p, a in cursor.fetchall()]
+
+
+# --- Contributions ------------------------------------------------------------------------
+def credit_name(contribution: Contribution) -> str:
+    """How a contributor is credited: their public name (never an address), and their
+    company for a partner's contribution."""
+    person = contribution.contributor.public_name() if contribution.contributor else ""
+    company = contribution.partner.name if contribution.partner else ""
+    if person and company:
+        return f"{person} ({company})"
+    return person or company
+
+
+def asset_credit(asset_id: int) -> str:
+    """The credit shown on a published asset that was contributed ('' otherwise)."""
+    contribution = (
+        Contribution.objects.filter(asset_id=asset_id, status=Contribution.Status.APPROVED)
+        .select_related("contributor", "partner")
+        .first()
+    )
+    return credit_name(contribution) if contribution else ""
+
+
+def _contributions():
+    return Contribution.objects.select_related("asset", "partner", "contributor", "reviewed_by")
+
+
+def partner_contributions(partner):
+    """Everything the partner's users contributed, newest first."""
+    return _contributions().for_partner(partner)
+
+
+def partner_contribution(*, partner, pk) -> Contribution | None:
+    return partner_contributions(partner).filter(pk=pk).first()
+
+
+def own_staff_contributions(user):
+    """What a staff member contributed (no partner), newest first."""
+    return _contributions().filter(partner=None, contributor=user)
+
+
+def review_queue(partners):
+    """Contributions a channel manager may review: those of `partners` and the staff's."""
+    return _contributions().filter(Q(partner__in=partners) | Q(partner=None)).order_by("submitted_at", "pk")
+
+
+def staff_contribution(*, user, partners, pk) -> Contribution | None:
+    """One contribution as a staff member may see it: a channel manager, any in their scope;
+    anyone else on the staff, their own."""
+    if user.is_channel_manager:
+        found = review_queue(partners).filter(pk=pk).first()
+        if found is not None:
+            return found
+    return own_staff_contributions(user).filter(pk=pk).first()
+
+
+def approved_contributions(*, since):
+    """A partner's approved contributions since `since`, as a sub-query on `partner_id`
+    (the engagement report's column)."""
+    counted = (
+        Contribution.objects.filter(
+            partner_id=OuterRef("partner_id"), status=Contribution.Status.APPROVED, reviewed_at__gte=since
+        )
+        .order_by()
+        .values("partner_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)

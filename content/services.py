@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -14,17 +15,22 @@ from content.models import (
     AssetEvent,
     AssetVersion,
     Bookmark,
+    Contribution,
     DigestDelivery,
     DigestOptOut,
+    PublicAssetEvent,
     SearchLog,
+    Stage,
     Tag,
 )
-from partners.models import Membership, Partner
+from partners.models import Membership, Partner, PartnerType
 from prm.audit.log import audit
 from prm.audit.transitions import transition
 from prm.cache import pagecache
-from prm.models import User
-from prm.tenancy import active_membership
+from prm.models import CHANNEL_MANAGERS, User
+from prm.notifications.center import notify
+from prm.notifications.recipients import assigned_managers, is_current_member
+from prm.tenancy import active_membership, partners_for_staff
 
 
 class ContentError(Exception):
@@ -227,6 +233,16 @@ def event_record(*, asset: Asset, partner, user, kind: str) -> None:
         )
 
 
+def public_event_record(*, asset: Asset, kind: str, visitor: str | None) -> None:
+    """An anonymous view or download of a public asset, once per visitor and day (the
+    unique constraint settles a repeat); a bot (no visitor) counts nothing."""
+    if visitor is None or not asset.is_public:
+        return
+    PublicAssetEvent.objects.bulk_create(
+        [PublicAssetEvent(asset_id=asset.pk, kind=kind, visitor=visitor)], ignore_conflicts=True
+    )
+
+
 def search_log(*, partner, user, query: str, result_count: int) -> None:
     SearchLog.objects.create(partner=partner, user=user, query=query[:200], result_count=result_count)
 
@@ -296,3 +312,189 @@ def digest_send(*, user_id: int, week: date) -> DigestDelivery | None:
         if assets:
             emails.send_digest(user=user, partner=partner, assets=assets, stage=partner.stage)
     return delivery
+
+
+# --- Contributions (content from partners and staff outside the channel team) -------------
+CONTRIBUTION_TEXT_FIELDS = ("title", "summary", "body", "language")
+
+
+def _contribution_text(fields: dict) -> dict:
+    text = {name: str(fields.get(name) or "").strip() for name in CONTRIBUTION_TEXT_FIELDS}
+    text["title"] = text["title"][:200]
+    if not text["title"]:
+        raise ContentError(_("A contribution needs a title."))
+    if text["language"] not in Asset.Language.values:
+        text["language"] = Asset.Language.JA
+    return text
+
+
+def _reviewers(partner):
+    """Who reviews: the partner's assigned channel managers; for a staff contribution, or a
+    partner nobody is assigned to, every active channel manager."""
+    assigned = list(assigned_managers(partner)) if partner is not None else []
+    if assigned:
+        return assigned
+    return list(User.objects.filter(is_active=True, is_staff=True, groups__name=CHANNEL_MANAGERS).distinct())
+
+
+def _notify_submitted(contribution: Contribution) -> None:
+    notify(
+        kind="contribution_submitted",
+        recipients=_reviewers(contribution.partner),
+        event_key=f"contribution:{contribution.pk}:submitted:{contribution.submitted_at.timestamp():.0f}",
+        params={
+            "contributor": queries.credit_name(contribution),
+            "title": contribution.asset.title,
+        },
+        url=reverse("content:staff_contribution", args=[contribution.pk]),
+        partner_id=contribution.partner_id,
+    )
+
+
+@transaction.atomic
+def contribution_submit(*, partner, actor, kind: str, fields: dict, upload=None) -> Contribution:
+    """A partner's user (`partner`) or a staff member (`partner=None`) sends content for
+    review: a DRAFT asset credited to them, with its file, waiting for a channel manager."""
+    if kind not in Contribution.Kind.values:
+        raise ContentError(_("Choose what kind of content this is."))
+    text = _contribution_text(fields)
+    if upload is None and not text["body"]:
+        raise ContentError(_("Attach a file or write the content."))
+    if partner is None and not getattr(actor, "is_staff", False):
+        raise ContentError(_("Only partners and staff can contribute content."))
+    asset = Asset.objects.create(
+        **text,
+        kind=Asset.Kind.FILE if upload is not None else Asset.Kind.ARTICLE,
+        source=Asset.Source.PARTNER if partner is not None else Asset.Source.EMPLOYEE,
+        status=Asset.Status.DRAFT,
+        author=actor,
+        stages=[],
+    )
+    if upload is not None:
+        asset_version_add(asset=asset, upload=upload, actor=actor)
+    contribution = Contribution.objects.create(asset=asset, kind=kind, partner=partner, contributor=actor)
+    search.index_assets([asset.pk])
+    audit(actor=actor, action="content.contribution_submitted", target=contribution, kind=kind)
+    _notify_submitted(contribution)
+    return contribution
+
+
+def _may_edit(actor, contribution: Contribution) -> bool:
+    if contribution.partner_id is None:
+        return contribution.contributor_id == actor.pk
+    return is_current_member(actor, contribution.partner_id)
+
+
+@transaction.atomic
+def contribution_resubmit(*, contribution: Contribution, actor, fields: dict, upload=None) -> Contribution:
+    """The contributor's side edits a returned contribution and sends it again."""
+    locked = (
+        Contribution.objects.select_for_update(of=("self",)).select_related("asset").get(pk=contribution.pk)
+    )
+    if not _may_edit(actor, locked):
+        raise ContentError(_("Only the contributor's side can change this contribution."))
+    if locked.status != Contribution.Status.RETURNED:
+        raise ContentError(_("Only a contribution returned for changes can be sent again."))
+    text = _contribution_text(fields)
+    asset = locked.asset
+    if upload is None and not text["body"] and not asset.current_version_id:
+        raise ContentError(_("Attach a file or write the content."))
+    for name, value in text.items():
+        setattr(asset, name, value)
+    asset.save(update_fields=[*text, "updated_at"])
+    if upload is not None:
+        asset_version_add(asset=asset, upload=upload, actor=actor, note=_("Sent again"))
+        if asset.kind == Asset.Kind.ARTICLE:
+            Asset.objects.filter(pk=asset.pk).update(kind=Asset.Kind.FILE)
+    locked.status = Contribution.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["status", "submitted_at"])
+    search.index_assets([asset.pk])
+    audit(actor=actor, action="content.contribution_resubmitted", target=locked)
+    _notify_submitted(locked)
+    return locked
+
+
+def _reviewable(actor, contribution: Contribution) -> Contribution:
+    """The locked contribution, if `actor` is a channel manager who may see its partner and
+    it waits for review."""
+    locked = (
+        Contribution.objects.select_for_update(of=("self",))
+        .select_related("asset", "partner")
+        .get(pk=contribution.pk)
+    )
+    in_scope = locked.partner_id is None or partners_for_staff(actor).filter(pk=locked.partner_id).exists()
+    if not (getattr(actor, "is_channel_manager", False) and in_scope):
+        raise ContentError(_("Only the partner's channel manager can review this contribution."))
+    if locked.status != Contribution.Status.SUBMITTED:
+        raise ContentError(_("This contribution is not waiting for review."))
+    return locked
+
+
+def _notify_reviewed(contribution: Contribution) -> None:
+    reviewed_at = contribution.reviewed_at or timezone.now()
+    url = (
+        reverse("content:contribution", args=[contribution.pk])
+        if contribution.partner_id
+        else reverse("content:staff_contribution", args=[contribution.pk])
+    )
+    notify(
+        kind="contribution_reviewed",
+        # Someone who has left the partner hears nothing more about it.
+        recipients=[
+            person
+            for person in [contribution.contributor]
+            if contribution.partner_id is None or is_current_member(person, contribution.partner_id)
+        ],
+        event_key=f"contribution:{contribution.pk}:{contribution.status}:{reviewed_at.timestamp():.0f}",
+        params={"title": contribution.asset.title, "variant": contribution.status},
+        url=url,
+        partner_id=contribution.partner_id,
+    )
+
+
+AUDIENCE_FIELDS = ("stages", "partner_types", "min_tier")
+
+
+@transaction.atomic
+def contribution_approve(*, contribution: Contribution, actor, fields: dict, audience: dict) -> Contribution:
+    """A channel manager approves: the asset, as edited (`fields`), is published to its
+    audience (`audience`: stages, partner types, minimum tier), credited to the contributor."""
+    locked = _reviewable(actor, contribution)
+    stages = [s for s in audience.get("stages") or [] if s in Stage.values]
+    if not stages:
+        raise ContentError(_("Choose at least one stage the content is for."))
+    text = _contribution_text(fields)
+    asset = locked.asset
+    for name, value in text.items():
+        setattr(asset, name, value)
+    asset.stages = stages
+    asset.partner_types = [t for t in audience.get("partner_types") or [] if t in PartnerType.values]
+    asset.min_tier = audience.get("min_tier")
+    asset.status = Asset.Status.PUBLISHED
+    asset.published_at = timezone.now()
+    asset.save(update_fields=[*text, *AUDIENCE_FIELDS, "status", "published_at", "updated_at"])
+    locked.status = Contribution.Status.APPROVED
+    locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
+    locked.review_comment = str(audience.get("comment") or "").strip()
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    search.index_assets([asset.pk])
+    audit(actor=actor, action="content.contribution_approved", target=locked, stages=stages)
+    _notify_reviewed(locked)
+    return locked
+
+
+@transaction.atomic
+def contribution_return(*, contribution: Contribution, actor, comment: str) -> Contribution:
+    """A channel manager returns the contribution with a comment saying what to change."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ContentError(_("Say what should change: the comment is sent to the contributor."))
+    locked = _reviewable(actor, contribution)
+    locked.status = Contribution.Status.RETURNED
+    locked.review_comment = comment
+    locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
+    locked.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])
+    audit(actor=actor, action="content.contribution_returned", target=locked)
+    _notify_reviewed(locked)
+    return locked

@@ -3,14 +3,17 @@
 from datetime import timedelta
 
 import pygal
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from content import queries
-from content.models import ANALYTICS_PERIODS, Asset, AssetVersion, Stage
+from content import queries, services, views
+from content.forms import ContributionForm, ContributionReviewForm
+from content.models import ANALYTICS_PERIODS, Asset, AssetVersion, Contribution, Stage
 from content.tables import ENGAGEMENT_COLUMNS, TOP_ASSET_COLUMNS, UNOPENED_ASSET_COLUMNS, ZERO_SEARCH_COLUMNS
 from content.views import INLINE_TYPES, file_response
 from prm.access.scoping import viewer_scope
@@ -21,6 +24,7 @@ from prm.files.serving import private_file_view
 from prm.models import CHANNEL_MANAGERS
 from prm.tenancy import partners_for_staff, staff_required
 from prm.ui import charts
+from prm.ui.pagination import paginate, paginate_capped
 
 
 def staff_links(request):
@@ -145,4 +149,118 @@ def staff_version_download(request, pk):
     version = get_object_or_404(AssetVersion, pk=pk)
     return file_response(
         request, version, inline=request.GET.get("inline") == "1" and version.file_type in INLINE_TYPES
+    )
+
+
+# --- Contributions: the review queue (channel managers), and staff outside the channel team
+# contributing themselves ------------------------------------------------------------------
+def contribution_links(request):
+    links = [
+        {
+            "label": _("Contribute content"),
+            "url": reverse("content:staff_contribute"),
+            "description": _("Send a case study, solution brief or implementation note for review."),
+        }
+    ]
+    if request.user.is_channel_manager:
+        links.insert(
+            0,
+            {
+                "label": _("Contributions to review"),
+                "url": reverse("content:staff_contributions"),
+                "description": _(
+                    "Content from partners and staff: approve it with its audience or return it."
+                ),
+            },
+        )
+    return links
+
+
+CONTRIBUTION_STATES = [("", gettext_lazy("All")), *Contribution.Status.choices]
+
+
+@staff_required(groups=(CHANNEL_MANAGERS,))
+def staff_contributions(request):
+    state = request.GET.get("status", Contribution.Status.SUBMITTED)
+    rows = queries.review_queue(partners_for_staff(request.user))
+    if state in Contribution.Status.values:
+        rows = rows.filter(status=state)
+    page = paginate_capped(request, rows)
+    return render(
+        request,
+        "content/staff/contributions.html",
+        {"page": page, "state": state, "states": CONTRIBUTION_STATES},
+    )
+
+
+@staff_required
+def staff_contribution(request, pk):
+    """A contribution for its reviewer (approve with the audience, or return with a comment),
+    or for the staff member who sent it (their changes once it was returned)."""
+    found = queries.staff_contribution(user=request.user, partners=partners_for_staff(request.user), pk=pk)
+    if found is None:
+        raise Http404
+    reviewing = request.user.is_channel_manager and found.status == Contribution.Status.SUBMITTED
+    if reviewing:
+        return _review(request, found)
+    if found.contributor_id != request.user.pk or found.partner_id is not None:
+        return _render_contribution(request, found, form=None)
+    form = views.resubmit_form(request, found)
+    if views.resubmitted(request, form, found):
+        return redirect("content:staff_contribution", pk=found.pk)
+    return _render_contribution(request, found, form=form, status=views.form_status(form))
+
+
+def _render_contribution(request, contribution, *, form, review=None, status=200):
+    return render(
+        request,
+        "content/staff/contribution.html",
+        {"contribution": contribution, "form": form, "review": review},
+        status=status,
+    )
+
+
+def _review(request, contribution):
+    if request.method != "POST":
+        review = ContributionReviewForm(initial=ContributionReviewForm.initial_for(contribution.asset))
+        return _render_contribution(request, contribution, form=None, review=review)
+    review = ContributionReviewForm(request.POST)
+    decision = request.POST.get("decision")
+    if review.is_valid():
+        data = review.cleaned_data
+        try:
+            if decision == ContributionReviewForm.RETURN:
+                services.contribution_return(
+                    contribution=contribution, actor=request.user, comment=data["comment"]
+                )
+                messages.success(request, _("The contribution was returned; the contributor was told."))
+            else:
+                services.contribution_approve(
+                    contribution=contribution,
+                    actor=request.user,
+                    fields=views.contribution_fields(review),
+                    audience=data,
+                )
+                messages.success(request, _("The contribution was approved and published."))
+        except services.ContentError as exc:
+            review.add_error(None, str(exc))
+        else:
+            return redirect("content:staff_contribution", pk=contribution.pk)
+    return _render_contribution(request, contribution, form=None, review=review, status=400)
+
+
+@staff_required
+def staff_contribute(request):
+    """Staff outside the channel team (support, product experts) contribute like partners;
+    their own contributions are listed below the form."""
+    form = ContributionForm(request.POST or None, request.FILES or None)
+    contribution = views.submitted(request, form, partner=None)
+    if contribution is not None:
+        return redirect("content:staff_contribution", pk=contribution.pk)
+    page = paginate(request, queries.own_staff_contributions(request.user))
+    return render(
+        request,
+        "content/staff/contribute.html",
+        {"form": form, "page": page},
+        status=views.form_status(form),
     )

@@ -36,6 +36,7 @@ ENGAGEMENT_COLUMNS = [
     Column(_("Downloads"), lambda r: r["downloads"]),
     Column(_("Active users"), lambda r: r["users"]),
     Column(_("Assets"), lambda r: r["assets"]),
+    Column(_("Contributions"), lambda r: r["contributions"]),
     Column(_("Last activity"), lambda r: _local(r["last"])),
 ]
 ZERO_SEARCH_COLUMNS = [

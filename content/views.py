@@ -2,22 +2,26 @@ import hashlib
 import re
 from urllib.parse import parse_qs, urlparse
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from content import emails, library, queries, services
 from content import search as fts
 from content.filters import LibraryFilterSet
-from content.models import Asset, AssetEvent, AssetVersion, Bookmark, Stage
+from content.forms import ContributionForm
+from content.models import Asset, AssetEvent, AssetVersion, Bookmark, PublicAssetEvent, Stage
 from prm.cache import pagecache
 from prm.files.serving import allow_framing_of, private_file_view, serve
+from prm.http.attribution import request_visitor
 from prm.http.redirects import safe_next_url
 from prm.tenancy import partner_required
 from prm.ui.pagination import paginate, paginate_counted
@@ -271,6 +275,8 @@ def detail(request, pk):
             lambda: queries.other_versions(partner=request.partner, asset=asset)
         ),
         "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else "",
+        # Read on a miss of the fragment only; the catalogue scope holds it (Contribution.cache_scopes).
+        "credit": pagecache.lazy(lambda: queries.asset_credit(asset.pk)),
         "main": main,
     }
     response = render(request, "content/detail.html", context)
@@ -438,3 +444,140 @@ def unsubscribe(request, token):
     # The confirm button, or RFC 8058 one-click ("List-Unsubscribe=One-Click") from the mail provider.
     services.digest_unsubscribe(user=user)
     return render(request, "content/unsubscribe.html", {"unsubscribed": True, "token": token})
+
+
+# --- public resources (prospects; no sign-in) ------------------------------------------
+
+PUBLIC_PER_PAGE = 12
+
+
+def _public_asset_or_404(pk) -> Asset:
+    asset = queries.public_asset(pk)
+    if asset is None:
+        raise Http404
+    return asset
+
+
+def _public_visitor(request) -> str | None:
+    return request_visitor(request, day=timezone.localdate(), purpose="content.public.visitor")
+
+
+@require_GET
+def resources(request):
+    """The public resources page: what the vendor publishes to attract new partners."""
+    page = paginate(request, queries.public_assets(), per_page=PUBLIC_PER_PAGE)
+    return render(request, "content/resources.html", {"page": page})
+
+
+@require_GET
+def resource(request, pk):
+    asset = _public_asset_or_404(pk)
+    services.public_event_record(
+        asset=asset, kind=PublicAssetEvent.Kind.VIEW, visitor=_public_visitor(request)
+    )
+    return render(
+        request,
+        "content/resource.html",
+        {"asset": asset, "video_embed": _video_embed(asset.url) if asset.kind == Asset.Kind.VIDEO else ""},
+    )
+
+
+@require_GET
+def resource_download(request, pk):
+    asset = _public_asset_or_404(pk)
+    if asset.current_version is None:
+        raise Http404
+    services.public_event_record(
+        asset=asset, kind=PublicAssetEvent.Kind.DOWNLOAD, visitor=_public_visitor(request)
+    )
+    return file_response(request, asset.current_version, inline=False)
+
+
+# --- Contributions -----------------------------------------------------------------------
+def contribution_fields(form) -> dict:
+    return {name: form.cleaned_data.get(name, "") for name in services.CONTRIBUTION_TEXT_FIELDS}
+
+
+@partner_required
+def contributions(request):
+    """What the partner's users contributed, with each one's review state."""
+    page = paginate(request, queries.partner_contributions(request.partner), per_page=PER_PAGE)
+    return render(request, "content/contributions.html", {"active_nav": "content", "page": page})
+
+
+def submitted(request, form, *, partner):
+    """Send the bound `form` as a new contribution of `partner` (None: staff); the
+    contribution, or None with the form's errors set."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        contribution = services.contribution_submit(
+            partner=partner,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            fields=contribution_fields(form),
+            upload=form.cleaned_data.get("upload"),
+        )
+    except services.ContentError as exc:
+        form.add_error(None, str(exc))
+        return None
+    messages.success(request, _("Thank you. A channel manager will review your contribution."))
+    return contribution
+
+
+def resubmitted(request, form, contribution) -> bool:
+    """Send a returned contribution again with the bound `form`'s changes."""
+    if request.method != "POST" or form is None or not form.is_valid():
+        return False
+    try:
+        services.contribution_resubmit(
+            contribution=contribution,
+            actor=request.user,
+            fields=contribution_fields(form),
+            upload=form.cleaned_data.get("upload"),
+        )
+    except services.ContentError as exc:
+        form.add_error(None, str(exc))
+        return False
+    messages.success(request, _("Your contribution was sent again for review."))
+    return True
+
+
+def form_status(form) -> int:
+    return 400 if form is not None and form.is_bound and form.errors else 200
+
+
+@partner_required
+def contribution_new(request):
+    form = ContributionForm(request.POST or None, request.FILES or None)
+    contribution = submitted(request, form, partner=request.partner)
+    if contribution is not None:
+        return redirect("content:contribution", pk=contribution.pk)
+    context = {"active_nav": "content", "form": form}
+    return render(request, "content/contribution_form.html", context, status=form_status(form))
+
+
+@partner_required
+def contribution(request, pk):
+    """One contribution: its state and the reviewer's comment; sent again once changed."""
+    found = queries.partner_contribution(partner=request.partner, pk=pk)
+    if found is None:
+        raise Http404
+    form = resubmit_form(request, found)
+    if resubmitted(request, form, found):
+        return redirect("content:contribution", pk=found.pk)
+    context = {"active_nav": "content", "contribution": found, "form": form}
+    return render(request, "content/contribution.html", context, status=form_status(form))
+
+
+def resubmit_form(request, contribution) -> ContributionForm | None:
+    """The change form of a returned contribution (None otherwise; a POST then is refused)."""
+    if contribution.status != contribution.Status.RETURNED:
+        if request.method == "POST":
+            raise PermissionDenied
+        return None
+    asset = contribution.asset
+    initial = {"title": asset.title, "summary": asset.summary, "body": asset.body, "language": asset.language}
+    if request.method == "POST":
+        return ContributionForm(request.POST, request.FILES, resubmit=True, initial=initial)
+    return ContributionForm(resubmit=True, initial=initial)

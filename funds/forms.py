@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from funds.models import Claim, ClaimFile, FundRequest
 from funds.periods import period_of
 from funds.services import REQUEST_FIELDS
+from prm.files.forms import MultipleFilesField
 from prm.files.uploads import validate_upload
 from promotion.models import Campaign
 
@@ -32,43 +33,21 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+def check_claim_file(upload):
+    return validate_upload(upload, extensions=CLAIM_FILE_TYPES, max_bytes=CLAIM_FILE_MAX_BYTES)
 
 
-class ClaimFilesField(forms.FileField):
+class ClaimFilesField(MultipleFilesField):
     """Several files in one input, each checked by `prm.files.uploads.validate_upload` (type
     by content, size, pixels). Cleans to a list of (upload, CheckedUpload)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault(
             "help_text",
             _("Up to %(n)d files of %(max)s each: PDF, images, spreadsheets, documents, CSV or ZIP.")
             % {"n": CLAIM_FILES_MAX, "max": filesizeformat(CLAIM_FILE_MAX_BYTES)},
         )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if not files and self.required:
-            raise ValidationError(self.error_messages["required"], code="required")
-        if len(files) > CLAIM_FILES_MAX:
-            raise ValidationError(_("Attach at most %(n)d files.") % {"n": CLAIM_FILES_MAX})
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(
-                    (
-                        upload,
-                        validate_upload(upload, extensions=CLAIM_FILE_TYPES, max_bytes=CLAIM_FILE_MAX_BYTES),
-                    )
-                )
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        super().__init__(*args, check=check_claim_file, max_files=CLAIM_FILES_MAX, **kwargs)
 
 
 class RequestForm(forms.ModelForm):

@@ -108,7 +108,7 @@ def _xlsx(raw: bytes, kind_name: str) -> list[Sheet]:
     if not found:
         raise ImportFileError(
             _(
-                "The workbook has no sheet named partners, members, deals or certifications (or 代理店, メンバー, 案件, 認定)."
+                "The workbook has no sheet named partners, members, deals, certifications, leads or assets (or 代理店, メンバー, 案件, 認定, 見込み客, コンテンツ)."
             )
         )
     return [found[key] for key in KINDS if key in found]

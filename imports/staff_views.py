@@ -48,7 +48,13 @@ def staff_links(request):
 @managers_only
 @require_http_methods(["GET", "POST"])
 def jobs(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    # The admin's "Import" buttons open this page with their changelist's kind chosen.
+    kind = request.GET.get("kind")
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": kind} if kind in ImportJob.Kind.values else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             job = services.import_job_create(

@@ -32,10 +32,7 @@ def template_file(kind_key: str, language: str, fmt: str) -> tuple[bytes, str, s
     if fmt == "csv":
         text = _dataset(KINDS[kind_key], language).export("csv")
         return ("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8", name
-    # The workbook brings a programme in: partners, their people and deals. Certificates are
-    # for people who have joined already, so they have a template of their own.
-    kinds = (
-        [KINDS[k] for k in ("partners", "members", "deals")] if kind_key == "workbook" else [KINDS[kind_key]]
-    )
+    # The workbook has a sheet for every kind, in the order they are imported.
+    kinds = list(KINDS.values()) if kind_key == "workbook" else [KINDS[kind_key]]
     book = tablib.Databook([_dataset(kind, language) for kind in kinds])
     return book.export("xlsx"), XLSX_TYPE, name

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from incentives import queries, services
+from incentives import queries, scorecard_sections, services
 from incentives.filters import DealFilterSet
 from incentives.forms import (
     DealCloseForm,
@@ -290,7 +290,7 @@ SCORECARD_FIGURES = (
     "series",
     "series_total",
 )
-SCORECARD_FIGURES += ("chart", "earnings", "last_run")
+SCORECARD_FIGURES += ("chart", "earnings", "last_run", "sections")
 
 
 @partner_required
@@ -321,6 +321,7 @@ def scorecard(request):
             "chart": queries.revenue_chart_svg(series),
             "earnings": queries.earnings_to_date(partner),
             "last_run": queries.last_recomputation(),
+            "sections": scorecard_sections.sections(partner),  # the apps above: leads, ...
         }
 
     shown = pagecache.lazy(figures)

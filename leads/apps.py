@@ -7,6 +7,7 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self):
+        from incentives import scorecard_sections
         from leads import privacy_sections, queries, staff_views, views
         from prm.ui import registry
 
@@ -14,4 +15,5 @@ class LeadsConfig(AppConfig):
         registry.register_nav_badge("leads", queries.offered_badge)
         registry.register_staff_links(staff_views.staff_links, order=42)
         registry.register_dashboard_block("leads", queries.leads_block, order=56)
+        scorecard_sections.register_section(views.scorecard_section, order=10)
         privacy_sections.register()  # the end customer's contact in a lead (APPI)

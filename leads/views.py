@@ -24,6 +24,15 @@ def home_panel(request, partner):
     return ("leads/home_panel.html", {"waiting": waiting, "metrics": metrics})
 
 
+def scorecard_section(partner):
+    """The partner's lead figures on their scorecard (incentives.scorecard_sections): every
+    offer made to them; nothing when none was."""
+    metrics = queries.partner_lead_metrics(partner)
+    if not metrics.offered:
+        return None
+    return ("leads/scorecard_section.html", {"metrics": metrics})
+
+
 @partner_required
 def index(request):
     tab = request.GET.get("tab", "offered")

@@ -37,6 +37,7 @@ from onboarding.models import (
     TaskLateness,
 )
 from partners.models import Application, Partner, PartnerType, ReferralLink, Source
+from partners.queries import block_applications
 from prm.access.scoping import scoped, sees_every_partner
 from prm.cache import pagecache
 from prm.i18n.business_days import add_business_days
@@ -491,14 +492,7 @@ def most_overdue_tasks(plans, limit: int = 10) -> list[dict]:
 def recruitment_block(query: BlockQuery) -> dict:
     """Clicks -> applications -> approved -> onboarded within the target -> first won deal,
     by source, for applications received in the period."""
-    apps = Application.objects.filter(created_at__gte=query.start_at, created_at__lt=query.end_at)
-    if query.partner_type:
-        apps = apps.filter(partner_type=query.partner_type)
-    if query.country:
-        apps = apps.filter(country=query.country)
-    if query.narrowed:
-        # Applicants are nobody's partners yet: a narrowed view counts only those who became its partners.
-        apps = apps.filter(partner_id__in=query.partners)
+    apps = block_applications(query)
     target = settings.PRM_ONBOARDING_TARGET_DAYS
     onboarded = OnboardingPlan.objects.filter(
         partner_id=OuterRef("partner_id"),

@@ -485,6 +485,11 @@ class Application(models.Model):
         verbose_name=_("referral link"),
     )
     invited_by = inviting_user_field()
+    # The code of promotion's tracked link that brought the applicant (a first-party cookie
+    # set with consent): a plain value, so that partners needs nothing from promotion.
+    channel_code = models.CharField(
+        _("channel link"), max_length=20, blank=True, default="", db_default="", db_index=True, editable=False
+    )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
     consent_at = models.DateTimeField(_("consent given"))
     status = models.CharField(

@@ -288,3 +288,17 @@ def landing_story() -> dict:
         "sections": [(s.title, StoryText.fill(s.body, story)) for s in sections],
         "faqs": [(f.question, StoryText.fill(f.answer, story)) for f in faqs],
     }
+
+
+def block_applications(query: BlockQuery):
+    """The applications a dashboard block counts: received in its period, narrowed by its
+    filters; a narrowed view (an assigned manager) counts only those who became its partners,
+    since applicants are nobody's partners yet."""
+    apps = Application.objects.filter(created_at__gte=query.start_at, created_at__lt=query.end_at)
+    if query.partner_type:
+        apps = apps.filter(partner_type=query.partner_type)
+    if query.country:
+        apps = apps.filter(country=query.country)
+    if query.narrowed:
+        apps = apps.filter(partner_id__in=query.partners)
+    return apps

@@ -174,6 +174,7 @@ def application_submit(
     referral_link: ReferralLink | None = None,
     prospect: Prospect | None = None,
     confirm: bool = True,
+    channel_code: str = "",
 ) -> Application:
     """Record a public application, score it, and (with `confirm`) send the fixed
     confirmation e-mail after commit. From an invitation (`prospect`, verified by
@@ -181,7 +182,9 @@ def application_submit(
     prospect moves to "applied"."""
     from partners import tasks
 
-    application = Application(**data, language=language, consent_at=timezone.now())
+    application = Application(
+        **data, language=language, consent_at=timezone.now(), channel_code=channel_code[:20]
+    )
     application.domain = company_domain(application.website)
     if prospect is not None:
         application.source = Source.OUTBOUND
@@ -205,6 +208,7 @@ def application_submit(
         action="application.submitted",
         target=application,
         source=application.source,
+        channel=application.channel_code,
         confirmation=confirm,
     )
     if prospect is not None:

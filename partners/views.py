@@ -32,6 +32,7 @@ from prm.access.adapters import (
 )
 from prm.cache import pagecache
 from prm.http import ratelimit
+from prm.http.attribution import channel_code
 from prm.http.clientip import client_ip
 from prm.models import User
 from prm.tenancy import ADMIN, active_membership, partner_required
@@ -183,6 +184,7 @@ def apply(request):
                         referral_link=referral_link,
                         prospect=prospect,
                         confirm=sent is not None,  # counter unreachable: keep it, mail nothing
+                        channel_code=channel_code(request),  # the tracked link, with consent
                     )
                 except RecruitmentError as exc:
                     form.add_error(None, str(exc))

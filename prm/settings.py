@@ -533,6 +533,7 @@ PRM_EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 # Celery worker (progress on the page, the result e-mailed); the largest file accepted.
 PRM_IMPORT_BACKGROUND_ROWS = env.int("PRM_IMPORT_BACKGROUND_ROWS", default=300)
 PRM_IMPORT_MAX_BYTES = env.int("PRM_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+PRM_EXERCISE_FILE_MAX_BYTES = env.int("PRM_EXERCISE_FILE_MAX_BYTES", default=10 * 1024 * 1024)
 # Home panels, staff links and navigation badges: prm.ui.registry, filled in AppConfig.ready().
 # Tracked campaign links /c/<code>/ (promotion): requests per client IP and window
 # (seconds; over it: 429), and clicks counted per link, client IP and day.

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -16,6 +18,7 @@ from promotion.models import (
     Campaign,
     CampaignEvent,
     CampaignParticipation,
+    ChannelLink,
     CobrandedFile,
     OverviewVideo,
 )
@@ -131,3 +134,45 @@ class CampaignEventAdmin(PartnerScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ChannelLink)
+class ChannelLinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Tracked links per channel, post or event: what the vendor shares to reach prospects.
+    Their funnel is the dashboard's "Prospect awareness by channel" block."""
+
+    list_display = ["name", "channel", "post", "target", "tracked_link", "visits", "is_active", "created_at"]
+    list_filter = ["channel", "target", "is_active"]
+    search_fields = ["name", "post", "code"]
+    autocomplete_fields = ["asset"]
+    readonly_fields = ["tracked_link", "created_by", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "channel", "post", "target", "asset", "is_active"]}),
+        (
+            _("UTM parameters"),
+            {
+                "fields": ["utm_source", "utm_medium", "utm_campaign", "utm_content"],
+                "description": _("Added to the address the link leads to, for your web analytics."),
+            },
+        ),
+        (_("Tracked link"), {"fields": ["tracked_link", "created_by", "created_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        visits = Count("events", filter=Q(events__kind="visit"))
+        return super().get_queryset(request).annotate(visit_count=visits)
+
+    @admin.display(description=_("tracked link"))
+    def tracked_link(self, obj) -> str:
+        if not obj.pk:
+            return str(_("Shown once saved."))
+        return format_html('<code data-testid="channel-link-url">{}</code>', obj.tracked_url())
+
+    @admin.display(description=_("link visits"), ordering="visit_count")
+    def visits(self, obj) -> int:
+        return obj.visit_count
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

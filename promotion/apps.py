@@ -14,6 +14,7 @@ class PromotionConfig(AppConfig):
         registry.register_home_panel(views.home_panel, order=5)
         registry.register_staff_links(staff_views.staff_links, order=50)
         registry.register_dashboard_block("campaigns", queries.campaigns_block, order=70)
+        registry.register_dashboard_block("prospects", queries.prospect_funnel_block, order=71)
         privacy_sections.register()  # what promotion holds about a partner (offboarding export)
 
         from prm.webhooks import registry as webhook_events

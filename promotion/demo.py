@@ -19,13 +19,16 @@ from PIL import Image, ImageDraw
 
 from content.models import Asset
 from incentives.models import Deal
-from partners.models import Partner
+from partners.models import Application, Partner
+from prm.http.attribution import visitor_hash
 from promotion import cobrand, services
 from promotion.models import (
     Announcement,
     Campaign,
     CampaignEvent,
     CampaignParticipation,
+    ChannelEvent,
+    ChannelLink,
     CobrandedFile,
     OverviewVideo,
 )
@@ -204,6 +207,81 @@ def _announcements() -> None:
         )
 
 
+CHANNEL_LINKS = [
+    # name, channel, post or event, target, UTM source/medium/campaign, visits, landing views, plays
+    (
+        "LinkedIn: パートナー募集の投稿",
+        "social",
+        "2026年12月の募集投稿",
+        "landing",
+        ("linkedin", "social", "recruit-2026"),
+        40,
+        31,
+        12,
+    ),
+    (
+        "Japan IT Week 秋 ブースのQRコード",
+        "event",
+        "Japan IT Week 秋 2026",
+        "apply",
+        ("itweek", "event", "recruit-2026"),
+        18,
+        0,
+        0,
+    ),
+    (
+        "メールマガジン 12月号",
+        "email",
+        "12月号",
+        "resource",
+        ("newsletter", "email", "recruit-2026"),
+        25,
+        0,
+        0,
+    ),
+]
+
+
+def _channel_links() -> None:
+    """Tracked links to prospects, with a month of visits as the links record them (one
+    visitor hash per visitor and day) and two recent applications that came by the first two."""
+    case_study = Asset.objects.filter(is_public=True, title__startswith="製造業向け導入事例").first()
+    now = timezone.now()
+    for i, (name, channel, post, target, utm, visits, landing, plays) in enumerate(CHANNEL_LINKS):
+        if target == "resource" and case_study is None:
+            continue
+        link, created = ChannelLink.objects.get_or_create(
+            name=name,
+            defaults={
+                "channel": channel,
+                "post": post,
+                "target": target,
+                "asset": case_study if target == "resource" else None,
+                "utm_source": utm[0],
+                "utm_medium": utm[1],
+                "utm_campaign": utm[2],
+            },
+        )
+        if not created:
+            continue
+        events = []
+        for kind, count in (("visit", visits), ("landing", landing), ("play", plays)):
+            for n in range(count):
+                day = now - timedelta(days=n % 28, hours=n)
+                events.append(
+                    ChannelEvent(
+                        link=link,
+                        kind=kind,
+                        created_at=day,
+                        visitor=visitor_hash(ip=f"203.0.113.{n}", user_agent="demo", day=day.date()),
+                    )
+                )
+        ChannelEvent.objects.bulk_create(events, ignore_conflicts=True)
+        recent = Application.objects.filter(channel_code="", created_at__gte=now - timedelta(days=28))
+        if i < 2 and (application := recent.order_by("-created_at").first()) is not None:
+            Application.objects.filter(pk=application.pk).update(channel_code=link.code)
+
+
 def seed(stdout) -> None:
     today = timezone.localdate()
     campaigns = {}
@@ -250,7 +328,7 @@ def seed(stdout) -> None:
                         partner=partners[slug],
                         kind="click",
                         created_at=base + timedelta(days=i),
-                        visitor=services.visitor_hash(
+                        visitor=visitor_hash(
                             ip=f"198.51.100.{i}", user_agent="demo", day=(base + timedelta(days=i)).date()
                         ),
                     )
@@ -273,6 +351,7 @@ def seed(stdout) -> None:
                 services.cobranded_generate(file_id=item.pk)
     _announcements()
     _video(stdout)
+    _channel_links()
     stdout.write(
         f"  promotion: {Campaign.objects.count()} campaigns, {Announcement.objects.count()} announcements"
     )

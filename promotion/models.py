@@ -438,3 +438,127 @@ class PortalVisit(models.Model):
 
     def __str__(self):
         return f"{self.user_id}@{self.week}"
+
+
+# --- Channels: tracked links to reach prospects -----------------------------------------
+
+
+class ChannelLink(models.Model):
+    """A tracked link the vendor posts in one channel, post or event to reach companies that
+    are not partners yet. It counts its visits and leads to the landing page, the overview,
+    the application form or a public asset, with its UTM parameters and its code (`ch`)."""
+
+    class Channel(models.TextChoices):
+        SOCIAL = "social", _("Social media")
+        ADS = "ads", _("Digital advertising")
+        EMAIL = "email", _("E-mail or newsletter")
+        EVENT = "event", _("Event")
+        WEB = "web", _("Website or article")
+        OTHER = "other", _("Other channel")
+
+    class Target(models.TextChoices):
+        LANDING = "landing", _("Landing page")
+        OVERVIEW = "overview", _("Overview video")
+        APPLY = "apply", _("Application form")
+        RESOURCE = "resource", _("Public resource")
+
+    name = models.CharField(_("name"), max_length=150)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    post = models.CharField(
+        _("post or event"),
+        max_length=200,
+        blank=True,
+        help_text=_("The post, issue or event it was shared in."),
+    )
+    target = models.CharField(_("leads to"), max_length=10, choices=Target.choices, default=Target.LANDING)
+    asset = models.ForeignKey(
+        "content.Asset",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"is_public": True},
+        verbose_name=_("public resource"),
+        help_text=_("Only for links that lead to a public resource."),
+    )
+    utm_source = models.CharField("utm_source", max_length=100, blank=True)
+    utm_medium = models.CharField("utm_medium", max_length=100, blank=True)
+    utm_campaign = models.CharField("utm_campaign", max_length=100, blank=True)
+    utm_content = models.CharField("utm_content", max_length=100, blank=True)
+    code = models.CharField(
+        _("tracked link code"), max_length=20, unique=True, default=new_code, editable=False
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive link leads to the landing page and counts nothing."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("channel link")
+        verbose_name_plural = _("channel links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target="resource", asset__isnull=False)
+                | (~Q(target="resource") & Q(asset__isnull=True)),
+                name="channel_link_asset_iff_resource",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.target == self.Target.RESOURCE and self.asset_id is None:
+            raise ValidationError({"asset": _("Choose the public resource this link leads to.")})
+        if self.target != self.Target.RESOURCE:
+            self.asset = None
+
+    def tracked_path(self) -> str:
+        return f"/go/{self.code}/"
+
+    def tracked_url(self) -> str:
+        return settings.SITE_URL + self.tracked_path()
+
+    def utm(self) -> dict[str, str]:
+        fields = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
+        return {name: getattr(self, name) for name in fields if getattr(self, name)}
+
+
+class ChannelEvent(models.Model):
+    """A step of a prospect's way in from a channel link: the visit (the redirect), a view
+    of the landing page, a play of the overview video. Once per visitor (a keyed hash of the
+    address, the user agent and the day: no address stored) and kind and day."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Link visit")
+        LANDING = "landing", _("Landing page view")
+        PLAY = "play", _("Video play")
+
+    link = models.ForeignKey(ChannelLink, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    visitor = models.CharField(_("visitor (keyed hash)"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("channel event")
+        verbose_name_plural = _("channel events")
+        indexes = [models.Index(fields=["created_at", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "kind", "visitor"], name="channel_event_once_per_visitor_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.link_id}"

@@ -5,16 +5,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from content.models import AssetVersion
-from content.queries import visible_assets
+from content.queries import public_asset, visible_assets
 from incentives.models import Deal
-from partners.models import Membership, Partner, PartnerType
+from partners.models import Application, Membership, Partner, PartnerType
+from partners.queries import block_applications
 from prm.cache import pagecache
+from prm.http.attribution import CHANNEL_CODE_RE, channel_code
 from prm.ui.registry import BlockQuery
 from promotion.models import (
     Announcement,
@@ -22,6 +26,8 @@ from promotion.models import (
     Campaign,
     CampaignEvent,
     CampaignParticipation,
+    ChannelEvent,
+    ChannelLink,
     CobrandedFile,
     OverviewVideo,
     PortalVisit,
@@ -470,4 +476,101 @@ def campaigns_block(query: BlockQuery) -> dict:
             _("Deals"): [r[4] for r in out],
         },
         "detail_url": "promotion:staff_campaigns",
+    }
+
+
+# --- Channels: tracked links to prospects -------------------------------------------------
+
+
+def channel_destination(link: ChannelLink) -> str:
+    """The page a channel link leads to, with its UTM parameters and its code (`ch`: the
+    page asks the visitor's consent before remembering it)."""
+    if link.target == ChannelLink.Target.OVERVIEW:
+        path = reverse("promotion:overview")
+    elif link.target == ChannelLink.Target.APPLY:
+        path = reverse("partners:apply")
+    elif link.target == ChannelLink.Target.RESOURCE and link.asset_id and public_asset(link.asset_id):
+        path = reverse("content:resource", args=[link.asset_id])
+    else:  # the landing page, or a resource no longer public
+        path = reverse("home")
+    return f"{path}?{urlencode(link.utm() | {'ch': link.code})}"
+
+
+def live_channel_link(code: str) -> ChannelLink | None:
+    if not CHANNEL_CODE_RE.fullmatch(code or ""):
+        return None
+    return ChannelLink.objects.filter(code=code, is_active=True).first()
+
+
+def visitor_channel_code(request) -> str:
+    """The channel an anonymous visitor came by: the link's code in the address (`ch`, the
+    page they were led to) or the cookie they agreed to; "" for a signed-in person."""
+    if request.user.is_authenticated:
+        return ""
+    code = request.GET.get("ch", "")
+    return code if CHANNEL_CODE_RE.fullmatch(code) else channel_code(request)
+
+
+def prospect_funnel(query: BlockQuery) -> list[list]:
+    """Link visits -> landing page views -> video plays -> applications -> approvals, by
+    channel, for what happened in the period (applications by the day they were received)."""
+    steps = {
+        (r["link__channel"], r["kind"]): r["n"]
+        for r in ChannelEvent.objects.filter(created_at__gte=query.start_at, created_at__lt=query.end_at)
+        .values("link__channel", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    apps = block_applications(query).filter(channel_code__gt="")
+    decided = {
+        r["channel"]: r
+        for r in apps.annotate(
+            channel=Subquery(ChannelLink.objects.filter(code=OuterRef("channel_code")).values("channel")[:1])
+        )
+        .values("channel")
+        .annotate(
+            applications=Count("id"), approvals=Count("id", filter=Q(status=Application.Status.APPROVED))
+        )
+        .order_by()
+    }
+    return [
+        [
+            label,
+            steps.get((value, ChannelEvent.Kind.VISIT), 0),
+            steps.get((value, ChannelEvent.Kind.LANDING), 0),
+            steps.get((value, ChannelEvent.Kind.PLAY), 0),
+            decided.get(value, {}).get("applications", 0),
+            decided.get(value, {}).get("approvals", 0),
+        ]
+        for value, label in ChannelLink.Channel.choices
+    ]
+
+
+def prospect_funnel_block(query: BlockQuery) -> dict:
+    """The prospects' awareness funnel by channel, beside the partners' awareness metric."""
+    rows = prospect_funnel(query)
+    return {
+        "title": _("Prospect awareness by channel"),
+        "header": [
+            _("Channel"),
+            _("Link visits"),
+            _("Landing page views"),
+            _("Video plays"),
+            _("Applications"),
+            _("Approved"),
+        ],
+        "rows": rows,
+        "labels": [r[0] for r in rows],
+        "series": {
+            _("Link visits"): [r[1] for r in rows],
+            _("Landing page views"): [r[2] for r in rows],
+            _("Video plays"): [r[3] for r in rows],
+            _("Applications"): [r[4] for r in rows],
+            _("Approved"): [r[5] for r in rows],
+        },
+        "detail_url": "promotion:staff_awareness",
+        "note": _(
+            "Anonymous visitors who came by a channel link, counted once a day each; applications "
+            "and approvals of those who agreed to be remembered by the link."
+        ),
     }

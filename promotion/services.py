@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from partners.models import Partner
 from prm.audit.log import audit
 from prm.http import ratelimit
+from prm.http.attribution import is_bot, visitor_hash
 from prm.models import Notification, User
 from prm.notifications.center import notify
 from promotion import cobrand, emails, queries
@@ -27,6 +28,8 @@ from promotion.models import (
     Campaign,
     CampaignEvent,
     CampaignParticipation,
+    ChannelEvent,
+    ChannelLink,
     CobrandedFile,
     PortalVisit,
     ReminderLog,
@@ -158,23 +161,6 @@ def _kit_file_done(item: CobrandedFile) -> CobrandedFile:
 
 # --- Attribution ------------------------------------------------------------------------
 
-BOT_RE = re.compile(
-    r"bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|monitor|curl|wget|python-|"
-    r"headless|scanner|fetch|http-client|java/|okhttp|go-http",
-    re.IGNORECASE,
-)
-
-
-def is_bot(user_agent: str) -> bool:
-    return not user_agent.strip() or bool(BOT_RE.search(user_agent))
-
-
-def visitor_hash(*, ip: str, user_agent: str, day) -> str:
-    """One visitor on one day, keyed with the portal's SECRET_KEY: the address is never
-    stored, and the same visitor on two days gives two unrelated values."""
-    message = f"{ip}\n{user_agent}\n{day.isoformat()}"
-    return salted_hmac("promotion.click.visitor", message, algorithm="sha256").hexdigest()[:32]
-
 
 def _counting_allowed(participation, *, ip: str, day) -> bool:
     """At most PROMOTION_CLICKS_PER_IP_DAY counted clicks per link, address and day: a
@@ -226,6 +212,29 @@ def _click_record(participation, *, ip: str, user_agent: str, day) -> None:
         return
     # The unique constraint settles two simultaneous first clicks of one visitor.
     CampaignEvent.objects.bulk_create([event], ignore_conflicts=True)
+
+
+def channel_link_visit(*, code: str, visitor: str | None) -> str | None:
+    """Where a channel link leads (None: no such link, a 404), counting the visit once per
+    visitor and day (a bot, with no visitor, counts nothing). An inactive link still leads
+    to the landing page (a printed flyer outlives its campaign) but counts nothing."""
+    link = ChannelLink.objects.select_related("asset").filter(code=code).first()
+    if link is None:
+        return None
+    if not link.is_active:
+        return reverse("home")
+    channel_event_record(link=link, kind=ChannelEvent.Kind.VISIT, visitor=visitor)
+    return queries.channel_destination(link)
+
+
+def channel_event_record(*, link: ChannelLink, kind: str, visitor: str | None) -> None:
+    """One step of an anonymous visitor's way in, once per link, kind, visitor and day: the
+    unique constraint settles a repeat or two at once. Anonymous counts, no audit row."""
+    if visitor is None or not link.is_active:
+        return
+    ChannelEvent.objects.bulk_create(
+        [ChannelEvent(link=link, kind=kind, visitor=visitor)], ignore_conflicts=True
+    )
 
 
 def kit_download_record(*, campaign: Campaign, partner, user, asset_version) -> None:

@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,11 +14,13 @@ from partners.queries import partner_facts
 from prm.cache import pagecache
 from prm.files.serving import serve
 from prm.http import ratelimit
+from prm.http.attribution import channel_forget, channel_remember, request_visitor
 from prm.http.clientip import client_ip
+from prm.http.redirects import safe_next_url
 from prm.tenancy import ADMIN, active_membership, partner_required
 from promotion import queries, services
 from promotion.forms import OptInForm
-from promotion.models import Campaign, CampaignParticipation, CobrandedFile
+from promotion.models import Campaign, CampaignParticipation, ChannelEvent, CobrandedFile
 from promotion.video import embed_url
 
 # --- Partner: campaigns ---------------------------------------------------------------
@@ -177,20 +180,109 @@ def kit_download(request, pk, version_pk):
 @require_GET
 def tracked_link(request, code):
     """/c/<code>/: count a human click and lead to the landing page (promotion.services)."""
-    limit, window = settings.PROMOTION_LINK_RATE_LIMIT
-    if ratelimit.ip_limited(request, "promotion:link", limit=limit, window=window):
-        response = render(request, "429.html", status=429)
-        response["Retry-After"] = str(window)
-        return response
+    if (limited := _too_many(request, "promotion:link")) is not None:
+        return limited
     destination = services.link_click(
         code=code, ip=client_ip(request), user_agent=request.headers.get("User-Agent", "")[:500]
     )
+    return _tracked_redirect(destination)
+
+
+def _too_many(request, scope: str):
+    """The 429 page once an address passes PROMOTION_LINK_RATE_LIMIT on tracked links, else None."""
+    limit, window = settings.PROMOTION_LINK_RATE_LIMIT
+    if not ratelimit.ip_limited(request, scope, limit=limit, window=window):
+        return None
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(window)
+    return response
+
+
+def _tracked_redirect(destination: str | None):
+    """On to where a tracked link leads (None: a 404), unindexed and without a referrer."""
     if destination is None:
         raise Http404
     response = HttpResponseRedirect(destination)
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# --- Channels: anonymous prospects --------------------------------------------------------
+
+CHANNEL_VISITOR = "promotion.channel.visitor"
+
+
+def _channel_visitor(request) -> str | None:
+    """The visitor to count, or None: a bot, or an address past PROMOTION_CLICKS_PER_IP_DAY
+    visitors today (a script that changes its user agent on every request counts that often,
+    no more). Marketing figures, not money: with the counter unreachable, counting goes on."""
+    day = timezone.localdate()
+    visitor = request_visitor(request, day=day, purpose=CHANNEL_VISITOR)
+    if visitor is None:
+        return None
+    steps = len(ChannelEvent.Kind.values)
+    if ratelimit.hit(
+        channel_counter_key(request, day),
+        limit=settings.PROMOTION_CLICKS_PER_IP_DAY * steps,
+        window=24 * 3600,
+    ):
+        return None
+    return visitor
+
+
+def channel_counter_key(request, day) -> str:
+    address = salted_hmac(
+        "promotion.channel.ip", f"{client_ip(request)}\n{day.isoformat()}", algorithm="sha256"
+    )
+    return f"promotion:channel-steps:{address.hexdigest()[:24]}"
+
+
+@require_GET
+def channel_link(request, code):
+    """/go/<code>/: a channel link (a post, an ad, an event). Counts the visit and leads on;
+    nothing is stored on the visitor's device here (the page asks first)."""
+    if (limited := _too_many(request, "promotion:channel")) is not None:
+        return limited
+    return _tracked_redirect(services.channel_link_visit(code=code, visitor=_channel_visitor(request)))
+
+
+@require_POST
+def channel_consent(request):
+    """The visitor's answer to "remember the link that brought you here?": a first-party
+    cookie with the link's code (30 days) or none; back to the page without the code."""
+    next_url = safe_next_url(request, request.POST.get("next"), reverse("home"))
+    response = HttpResponseRedirect(next_url)
+    link = queries.live_channel_link(request.POST.get("ch", ""))
+    if request.POST.get("answer") == "allow" and link is not None:
+        channel_remember(response, link.code)
+    else:
+        channel_forget(response)
+    return response
+
+
+@require_POST
+def channel_seen(request):
+    """A landing page view or a video play of an anonymous visitor who came by a channel
+    link, reported by the page once rendered (promotion/channel.js; a bot that only follows
+    the redirect never reports)."""
+    kind = request.GET.get("kind", "")
+    link = queries.live_channel_link(queries.visitor_channel_code(request))
+    if kind not in (ChannelEvent.Kind.LANDING, ChannelEvent.Kind.PLAY) or link is None:
+        raise Http404
+    if (limited := _too_many(request, "promotion:channel")) is not None:
+        return limited
+    services.channel_event_record(link=link, kind=kind, visitor=_channel_visitor(request))
+    return HttpResponse(status=204)
+
+
+def channel_seen_url(request, kind: str) -> str:
+    """Where a public page reports a step of a visitor who came by a channel link ("" when
+    the visitor did not, or is signed in)."""
+    code = queries.visitor_channel_code(request)
+    if not code:
+        return ""
+    return reverse("promotion:channel_seen") + "?" + urlencode({"kind": kind, "ch": code})
 
 
 # --- Partner: announcements, video ------------------------------------------------------
@@ -221,7 +313,9 @@ def video_watched(request):
 def overview(request):
     """The portal overview video, public: linked from the landing page and the invitation e-mail."""
     video = queries.current_video()
-    return render(request, "promotion/overview.html", _video_context(video) if video else {"video": None})
+    context = _video_context(video) if video else {"video": None}
+    context["channel_play_url"] = channel_seen_url(request, ChannelEvent.Kind.PLAY)
+    return render(request, "promotion/overview.html", context)
 
 
 def _video_context(video) -> dict:

@@ -23,7 +23,7 @@ from partners.queries import latest_unaccepted_invitation
 from partners.services import RecruitmentError
 from sso.models import SSORoute
 from sso.queries import email_domain, route_for_email
-from sso.services import account_from_invitation
+from sso.services import account_from_invitation, existing_account_joins
 
 MFA_STAGE = "allauth.mfa.stages.AuthenticateStage"
 
@@ -150,6 +150,24 @@ def _invited_account(request, route: SSORoute, email: str):
         raise refuse(request, _no_account_message(email)) from None
 
 
+def _join_pending_invitation(route: SSORoute, user, email: str) -> None:
+    """An account that belongs to no partner now (never did, or its membership was ended)
+    joins the route's partner when that partner's invitation of this address is pending;
+    otherwise nothing changes, and the sign-in is refused as for any account without an
+    active membership there."""
+    membership = getattr(user, "membership", None)
+    if membership is not None and membership.is_active:
+        return
+    invitation = latest_unaccepted_invitation(partner_id=route.partner_id, email=email)
+    if invitation is None or invitation.state != "pending":
+        return
+    try:
+        existing_account_joins(invitation=invitation, user=user)
+    except RecruitmentError:
+        return
+    user.refresh_from_db()
+
+
 class SSOSocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         return False
@@ -185,6 +203,8 @@ class SSOSocialAccountAdapter(DefaultSocialAccountAdapter):
             )
         if (sociallogin.user is None or sociallogin.user.pk is None) and route.partner_id is not None:
             sociallogin.connect(request, _invited_account(request, route, email))
+        elif route.partner_id is not None:
+            _join_pending_invitation(route, sociallogin.user, email)
         if (
             sociallogin.user is None
             or sociallogin.user.pk is None

@@ -1,5 +1,6 @@
-"""Writes for single sign-on: the account of a person invited to a partner, made the first
-time the partner's identity provider vouches for the invited address."""
+"""Writes for single sign-on: a person invited to a partner joins it the first time the
+partner's identity provider vouches for the invited address: a new account, or the
+person's existing account that belongs to no partner."""
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -22,3 +23,11 @@ def account_from_invitation(*, invitation: Invitation, email: str) -> User:
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     invitation_accept_verified(invitation=invitation, user=user)
     return user
+
+
+def existing_account_joins(*, invitation: Invitation, user: User) -> None:
+    """An existing account that belongs to no partner (a former member's, say) joins through
+    the invitation's own acceptance (claim, membership, audit), as the e-mailed link would
+    after signing in; its address is now verified by the IdP routed for the domain."""
+    invitation_accept_verified(invitation=invitation, user=user)
+    EmailAddress.objects.filter(user=user, email__iexact=invitation.email).update(verified=True)

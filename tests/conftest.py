@@ -1,5 +1,6 @@
 """Shared fixtures. `world` is the cast every permission test uses (docs/style.md)."""
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -129,3 +130,17 @@ def pytest_runtest_call(item):
     finally:
         if guard is not None:
             guard.armed = False
+
+
+@pytest.fixture
+def celery_queue(settings):
+    """A private queue for a test's real worker (tests/celery_worker.py), also where this
+    process sends its tasks while the test runs."""
+    from prm.celery import app
+
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = name
+    yield name
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    app.conf.task_default_queue = "celery"

@@ -7,39 +7,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from prm.files.forms import MultipleFilesField
 from threads import about as about_mod
 from threads.models import Category, Message, Thread
 from threads.queries import assignable_staff, staff_can_see_partner, staff_for_partner
 from threads.validators import MAX_FILES, allowed_extensions_display, max_bytes, validate_attachment
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.FileField):
+class AttachmentsField(MultipleFilesField):
     """Several files in one input; each is validated by type (content) and size.
     Cleans to a list of (file, content_type)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > MAX_FILES:
-            raise ValidationError(_("Attach at most %(n)d files.") % {"n": MAX_FILES})
-        cleaned, errors = [], []
-        for upload in files:
-            upload = super().clean(upload, initial)
-            try:
-                cleaned.append((upload, validate_attachment(upload)))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        super().__init__(*args, check=validate_attachment, max_files=MAX_FILES, **kwargs)
 
 
 def attachments_help():

@@ -33,7 +33,7 @@ class LessonInline(admin.StackedInline):
     model = Lesson
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
-    fields = ["position", "title", "body", "video_url"]
+    fields = ["position", "title", "kind", "body", "video_url", "rubric", "reviewer"]
 
 
 @admin.register(Course)

@@ -1,6 +1,8 @@
 """Demo training: bilingual courses with lessons and quizzes, an external academy (LMS),
 certifications, and courses passed and certificates earned by demo people (one expiring soon,
-for the renewal reminder). Idempotent: natural keys, and awards are only created when missing."""
+for the renewal reminder), and a hands-on exercise in the sales playbook (reviewed by the demo
+manager) with one submission waiting and one passed. Idempotent: natural keys, and awards
+are only created when missing."""
 
 from datetime import timedelta
 
@@ -12,6 +14,7 @@ from training.models import (
     Choice,
     Course,
     Enrollment,
+    ExerciseSubmission,
     ExternalLMS,
     Lesson,
     Question,
@@ -287,7 +290,8 @@ def seed(stdout) -> None:
         cert.courses.set([courses[s] for s in course_slugs])
         certs[slug] = cert
     _passes(courses)
-    stdout.write(f"  training: {len(courses)} courses, {len(certs)} certifications")
+    _exercise(courses["sales-playbook-ja"])
+    stdout.write(f"  training: {len(courses)} courses, {len(certs)} certifications, 1 exercise")
 
 
 def _course(spec, position):
@@ -354,3 +358,73 @@ def _passes(courses):
                     issued_on=issued,
                     valid_until=add_months(issued, cert.validity_months),
                 )
+
+
+EXERCISE = {
+    "title": "演習：ターゲット顧客への提案メモ",
+    "body": (
+        "担当しているお客様から1社を選び、A4 1枚程度の提案メモを作成してください。\n\n"
+        "- お客様の業務上の課題\n- 当社製品で解決できること\n- 次の打ち合わせで確認すること\n\n"
+        "メモは本文に書くか、PDF や Word のファイルで添付してください。"
+    ),
+    "rubric": "ターゲット顧客の3つの条件に照らして選んでいる\n課題と製品の機能が具体的に結び付いている\n次の一手（案件登録と打ち合わせの予定）が書かれている",
+}
+# (learner e-mail, status, answer, feedback)
+EXERCISE_SUBMISSIONS = [
+    (
+        "member@example.com",
+        ExerciseSubmission.Status.PASSED,
+        "株式会社みなと物流：受注処理を Excel で行い、3拠点で二重入力が発生。受注管理と会計連携で月40時間の削減を提案。来週の打ち合わせで拠点ごとの件数を確認し、案件登録済み。",
+        "課題と効果が数字で示されていて分かりやすいです。合格です。",
+    ),
+    (
+        "tanaka@hokuto-it.example.com",
+        ExerciseSubmission.Status.SUBMITTED,
+        "北斗食品株式会社：会計ソフトへの手入力が多く、月末の締めに5日かかっている。自動連携で締めを2日に短縮する提案。",
+        "",
+    ),
+]
+
+
+def _exercise(course) -> None:
+    reviewer = User.objects.filter(email="manager@example.com").first()
+    lesson, _ = Lesson.objects.update_or_create(
+        course=course,
+        title=EXERCISE["title"],
+        defaults={
+            "position": 90,  # after the reading lessons (positions 1, 2, ...)
+            "kind": Lesson.Kind.EXERCISE,
+            "body": EXERCISE["body"],
+            "rubric": EXERCISE["rubric"],
+            "reviewer": reviewer,
+        },
+    )
+    criteria = lesson.criteria
+    for email, status, answer, feedback in EXERCISE_SUBMISSIONS:
+        user = User.objects.filter(email=email).select_related("membership__partner").first()
+        if user is None or not hasattr(user, "membership"):
+            continue
+        enrollment, _created = Enrollment.objects.get_or_create(
+            course=course, user=user, defaults={"partner": user.membership.partner}
+        )
+        passed = status == ExerciseSubmission.Status.PASSED
+        submitted_at = timezone.now() - timedelta(days=20 if passed else 2)
+        ExerciseSubmission.objects.get_or_create(
+            enrollment=enrollment,
+            lesson=lesson,
+            attempt=1,
+            defaults={
+                "partner": enrollment.partner,
+                "user": user,
+                "text": answer,
+                "status": status,
+                "reviewer": reviewer,
+                "submitted_at": submitted_at,
+                "reviewed_at": submitted_at + timedelta(days=1) if passed else None,
+                "reviewed_by": reviewer if passed else None,
+                "feedback": feedback,
+                "rubric_results": [{"criterion": c, "met": True} for c in criteria] if passed else [],
+            },
+        )
+        if passed:
+            enrollment.completed_lessons.add(lesson)

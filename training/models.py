@@ -6,7 +6,9 @@ docs/deployment.md never renames a table in one release (the web nodes of the pr
 release still read them during a rolling restart)."""
 
 import secrets
+import uuid
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from prm.files.storage import private_storage
 from prm.models import PartnerScopedQuerySet
 from prm.text.weburl import WebURLField, web_url_constraint
 from training.video import embed_url
@@ -124,14 +127,47 @@ class Course(models.Model):
 
 
 class Lesson(models.Model):
+    """A page of a course: read (and marked done by the learner), or a hands-on exercise
+    whose text is the instructions and which is done when its assigned reviewer passes a
+    submission against the rubric."""
+
+    class Kind(models.TextChoices):
+        READING = "reading", pgettext_lazy("lesson kind", "Reading")
+        EXERCISE = "exercise", _("Exercise")
+
     course = models.ForeignKey(
         Course, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("course")
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text (Markdown)"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.READING, db_default=Kind.READING
+    )
+    body = models.TextField(
+        _("text (Markdown)"), blank=True, help_text=_("For an exercise: the instructions.")
+    )
     video_url = WebURLField(
         _("video URL"), blank=True, help_text=_("YouTube or Vimeo; shown as an embedded player.")
+    )
+    rubric = models.TextField(
+        _("rubric"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "For an exercise: one criterion per line. A submission passes when the reviewer "
+            "finds every criterion met."
+        ),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        verbose_name=_("reviewer"),
+        help_text=_("For an exercise: the staff member who grades its submissions."),
     )
 
     class Meta:
@@ -147,6 +183,23 @@ class Lesson(models.Model):
     def clean(self):
         if self.video_url and embed_url(self.video_url) is None:
             raise ValidationError({"video_url": _("Only YouTube and Vimeo videos can be embedded.")})
+        if self.is_exercise:
+            errors = {}
+            if not self.criteria:
+                errors["rubric"] = _("An exercise needs a rubric: at least one criterion.")
+            if self.reviewer_id is None:
+                errors["reviewer"] = _("An exercise needs a reviewer who grades its submissions.")
+            if errors:
+                raise ValidationError(errors)
+
+    @property
+    def is_exercise(self) -> bool:
+        return self.kind == self.Kind.EXERCISE
+
+    @property
+    def criteria(self) -> list[str]:
+        """The rubric's criteria, one per non-empty line."""
+        return [line.strip() for line in self.rubric.splitlines() if line.strip()]
 
 
 class Question(models.Model):
@@ -354,3 +407,123 @@ class LmsEvent(models.Model):
 
     def __str__(self):
         return f"{self.lms} {self.event_id}"
+
+
+class ExerciseSubmissionQuerySet(PartnerScopedQuerySet):
+    partner_lookup = "partner"
+
+
+class ExerciseSubmission(models.Model):
+    """One attempt at an exercise lesson by one person: text, a link and files, graded by the
+    lesson's reviewer against its rubric. A returned attempt stays as it was (with the
+    feedback); the learner submits a new one. At most one attempt waits for review and one
+    passes, per person and exercise (database constraints)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for review")
+        PASSED = "passed", pgettext_lazy("exercise", "Passed")
+        RETURNED = "returned", _("Returned with feedback")
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("enrollment")
+    )
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("exercise")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("learner")
+    )
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    text = models.TextField(_("answer"), blank=True)
+    link = WebURLField(_("link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    feedback = models.TextField(_("feedback"), blank=True)
+    rubric_results = models.JSONField(_("rubric results"), default=list, blank=True)
+
+    objects = ExerciseSubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("exercise submission")
+        verbose_name_plural = _("exercise submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson"],
+                condition=Q(status="submitted"),
+                name="exercise_one_waiting_submission",
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson"],
+                condition=Q(status="passed"),
+                name="exercise_one_passed_submission",
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson", "attempt"], name="exercise_attempt_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(reviewed_at__isnull=False),
+                name="exercise_reviewed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(feedback=""),
+                name="exercise_returned_has_feedback",
+            ),
+            web_url_constraint("link", name="exercisesubmission_link_web_url"),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="exercise_status_submitted")]
+
+    def __str__(self):
+        return f"{self.lesson} – {self.user} #{self.attempt}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+def submission_file_path(instance, filename):
+    return f"training/exercises/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class SubmissionFile(models.Model):
+    """A file of an exercise submission, in private storage (served after a permission check)."""
+
+    submission = models.ForeignKey(
+        ExerciseSubmission, on_delete=models.CASCADE, related_name="files", verbose_name=_("submission")
+    )
+    file = models.FileField(
+        _("file"), upload_to=submission_file_path, storage=private_storage, max_length=200
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("submission file")
+        verbose_name_plural = _("submission files")
+
+    def __str__(self):
+        return self.name

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from prm.access.scoping import scoped
-from training.models import Enrollment, UserCertification
+from prm.access.scoping import scoped, sees_every_partner
+from prm.tenancy import partners_for_staff
+from training.models import Enrollment, ExerciseSubmission, Lesson, UserCertification
 
 
 def valid_certifications(*, as_of: date):
@@ -66,3 +67,53 @@ def certification_rows(partners, *, today: date | None = None, horizon_days: int
 def partner_certifications(partner):
     """Every certification the partner's people earned (valid, expired and revoked)."""
     return UserCertification.objects.for_partner(partner).select_related("certification", "user")
+
+
+# --- Hands-on exercises ---------------------------------------------------------------
+
+
+def passed_exercise_ids(enrollment: Enrollment) -> list[int]:
+    """The exercise lessons of the enrollment passed by a reviewer."""
+    return list(
+        ExerciseSubmission.objects.filter(
+            enrollment=enrollment, status=ExerciseSubmission.Status.PASSED
+        ).values_list("lesson_id", flat=True)
+    )
+
+
+def exercises_open(enrollment: Enrollment) -> bool:
+    """True while an exercise of the course has no passed submission of this enrollment."""
+    return (
+        Lesson.objects.filter(course_id=enrollment.course_id, kind=Lesson.Kind.EXERCISE)
+        .exclude(pk__in=passed_exercise_ids(enrollment))
+        .exists()
+    )
+
+
+def course_requirements_met(enrollment: Enrollment) -> bool:
+    """Every exercise passed, and the quiz passed (best score at the pass mark) or, for a
+    course without a quiz, every lesson done."""
+    course = enrollment.course
+    if exercises_open(enrollment):
+        return False
+    if course.questions.exists():
+        return enrollment.best_score is not None and enrollment.best_score >= course.pass_mark
+    return enrollment.completed_lessons.count() >= course.lessons.count()
+
+
+def exercise_submissions_for_staff(user):
+    """Submissions a staff user may see: those assigned to them, and every submission of the
+    partners in their scope."""
+    visible = partners_for_staff(user)
+    if sees_every_partner(visible):
+        return ExerciseSubmission.objects.all()
+    return ExerciseSubmission.objects.filter(Q(reviewer=user) | Q(partner__in=visible))
+
+
+def may_review(user, submission: ExerciseSubmission) -> bool:
+    """The assigned reviewer grades; a channel manager who sees the partner may stand in."""
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if submission.reviewer_id == user.pk:
+        return True
+    return user.is_channel_manager and partners_for_staff(user).filter(pk=submission.partner_id).exists()

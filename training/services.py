@@ -20,14 +20,16 @@ from partners.models import Membership
 from prm.audit.log import audit, audit_many
 from prm.webhooks import outbox
 from prm.webhooks import registry as webhook_registry
-from training import signals
+from training import queries, signals
 from training.models import (
     Course,
     Enrollment,
+    ExerciseSubmission,
     ExternalLMS,
     Lesson,
     LmsEvent,
     QuizAttempt,
+    SubmissionFile,
     UserCertification,
 )
 
@@ -49,6 +51,8 @@ def enrollment_get_or_create(*, course: Course, user, partner) -> Enrollment:
 def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> Enrollment:
     if lesson.course_id != enrollment.course_id:
         raise TrainingError(_("This lesson belongs to another course."))
+    if lesson.is_exercise:
+        raise TrainingError(_("An exercise is done when its reviewer passes your submission."))
     enrollment.completed_lessons.add(lesson)
     audit(
         actor=enrollment.user,
@@ -141,7 +145,8 @@ def quiz_submit(*, enrollment: Enrollment, answers: dict[int, int], now=None) ->
         score=score,
         passed=passed,
     )
-    if passed and enrollment.passed_at is None:
+    # A course with exercises is passed once the quiz and every exercise are.
+    if passed and enrollment.passed_at is None and not queries.exercises_open(enrollment):
         _course_passed(enrollment, score=score)
     return attempt
 
@@ -228,6 +233,115 @@ def _award_certifications(enrollment: Enrollment) -> list[UserCertification]:
 RENEWAL_WINDOW_DAYS = 60
 
 
+# --- Hands-on exercises ---------------------------------------------------------------
+
+
+def _notify_on_commit(event: str, pk: int) -> None:
+    from training import tasks
+
+    tasks.notify.delay_on_commit(event, pk)
+
+
+@transaction.atomic
+def exercise_submit(
+    *, enrollment: Enrollment, lesson: Lesson, text: str = "", link: str = "", files=()
+) -> ExerciseSubmission:
+    """A learner's attempt at an exercise: text, a link and checked files as
+    (upload, content type) pairs. Assigned to the exercise's reviewer, who is told."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if lesson.course_id != enrollment.course_id or not lesson.is_exercise:
+        raise TrainingError(_("This is not an exercise of your course."))
+    if not (text.strip() or link or files):
+        raise TrainingError(_("Write an answer, give a link or attach a file."))
+    earlier = ExerciseSubmission.objects.filter(enrollment=enrollment, lesson=lesson)
+    if earlier.filter(status=ExerciseSubmission.Status.PASSED).exists():
+        raise TrainingError(_("You have already passed this exercise."))
+    if earlier.filter(status=ExerciseSubmission.Status.SUBMITTED).exists():
+        raise TrainingError(
+            _("Your submission is waiting for review; you can submit again if it is returned.")
+        )
+    submission = ExerciseSubmission.objects.create(
+        enrollment=enrollment,
+        lesson=lesson,
+        partner_id=enrollment.partner_id,
+        user=enrollment.user,
+        attempt=earlier.count() + 1,
+        text=text.strip(),
+        link=link,
+        reviewer=lesson.reviewer,
+    )
+    for upload, content_type in files:
+        SubmissionFile.objects.create(
+            submission=submission,
+            file=upload,
+            name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+        )
+    audit(
+        actor=enrollment.user,
+        action="training.exercise_submitted",
+        target=submission,
+        partner=enrollment.partner_id,
+        attempt=submission.attempt,
+        files=len(files),
+    )
+    _notify_on_commit("exercise_submitted", submission.pk)
+    return submission
+
+
+@transaction.atomic
+def exercise_review(
+    *, submission: ExerciseSubmission, actor, passed: bool, met: list[bool], feedback: str = ""
+) -> ExerciseSubmission:
+    """Grade a waiting submission against the rubric (`met`: one answer per criterion, in
+    order). Pass needs every criterion met; returning it needs feedback for the learner.
+    A pass completes the exercise lesson and may pass the course (and award certifications)."""
+    submission = (
+        ExerciseSubmission.objects.select_for_update()
+        .select_related("lesson", "enrollment__course", "enrollment__user", "enrollment__partner")
+        .get(pk=submission.pk)
+    )
+    if not queries.may_review(actor, submission):
+        raise TrainingError(
+            _("Only the assigned reviewer or a channel manager of this partner can grade it.")
+        )
+    if submission.status != ExerciseSubmission.Status.SUBMITTED:
+        raise TrainingError(_("This submission has already been graded."))
+    criteria = submission.lesson.criteria
+    if len(met) != len(criteria):
+        raise TrainingError(_("Answer every criterion of the rubric."))
+    feedback = feedback.strip()
+    if passed and not all(met):
+        raise TrainingError(_("A submission passes only when every criterion is met."))
+    if not passed and not feedback:
+        raise TrainingError(_("Say what to change: returned work needs feedback."))
+    submission.status = ExerciseSubmission.Status.PASSED if passed else ExerciseSubmission.Status.RETURNED
+    submission.rubric_results = [{"criterion": c, "met": m} for c, m in zip(criteria, met, strict=True)]
+    submission.feedback = feedback
+    submission.reviewed_at = timezone.now()
+    submission.reviewed_by = actor
+    submission.save(update_fields=["status", "rubric_results", "feedback", "reviewed_at", "reviewed_by"])
+    audit(
+        actor=actor,
+        action="training.exercise_passed" if passed else "training.exercise_returned",
+        target=submission,
+        partner=submission.partner_id,
+        attempt=submission.attempt,
+        met=sum(met),
+        criteria=len(criteria),
+    )
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("course").get(pk=submission.enrollment_id)
+    )
+    if passed:
+        enrollment.completed_lessons.add(submission.lesson)
+        if enrollment.passed_at is None and queries.course_requirements_met(enrollment):
+            _course_passed(enrollment, score=None)
+    _notify_on_commit("exercise_reviewed", submission.pk)
+    return submission
+
+
 # --- bulk import (the imports app) ---------------------------------------------------------
 
 
@@ -281,6 +395,8 @@ def course_retake(*, enrollment: Enrollment) -> Enrollment:
     enrollment.best_score = None
     enrollment.save(update_fields=["passed_at", "best_score"])
     enrollment.completed_lessons.clear()
+    # Exercises once passed stay passed: a reviewer's grade is not taken back by a retake.
+    enrollment.completed_lessons.add(*queries.passed_exercise_ids(enrollment))
     audit(
         actor=enrollment.user,
         action="training.course_restarted",

@@ -12,10 +12,18 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from prm.cache import pagecache
+from prm.files.serving import private_file_view, serve
 from prm.tenancy import partner_required
 from training import services
-from training.forms import quiz_form
-from training.models import Course, Enrollment, ExternalLMS, UserCertification
+from training.forms import ExerciseSubmissionForm, quiz_form
+from training.models import (
+    Course,
+    Enrollment,
+    ExerciseSubmission,
+    ExternalLMS,
+    SubmissionFile,
+    UserCertification,
+)
 from training.video import embed_url
 
 
@@ -149,6 +157,8 @@ COURSE_FIGURES = ("enrollment", "lessons", "done_count", "has_quiz", "certificat
 def lesson_detail(request, slug, pk):
     course = _published_course(slug)
     lesson = get_object_or_404(course.lessons.all(), pk=pk)
+    if lesson.is_exercise:
+        return _exercise(request, course, lesson)
     if request.method == "POST":
         enrollment = services.enrollment_get_or_create(
             course=course, user=request.user, partner=request.partner
@@ -159,25 +169,86 @@ def lesson_detail(request, slug, pk):
             return redirect("training:lesson", slug=course.slug, pk=following.pk)
         if course.questions.exists():
             return redirect("training:quiz", slug=course.slug)
-        messages.success(request, _("You have finished this course."))
+        if Enrollment.objects.filter(pk=enrollment.pk, passed_at__isnull=False).exists():
+            messages.success(request, _("You have finished this course."))
+        else:
+            messages.info(request, _("The course is complete once every exercise has passed."))
         return redirect("training:course", slug=course.slug)
-    lessons = list(course.lessons.all())
-    index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
     enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
     done = enrollment is not None and enrollment.completed_lessons.filter(pk=lesson.pk).exists()
-    context = {
+    return render(
+        request, "training/lesson_detail.html", {**_lesson_context(course, lesson), "is_done": done}
+    )
+
+
+def _lesson_context(course, lesson) -> dict:
+    lessons = list(course.lessons.all())
+    index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
+    return {
         "course": course,
         "lesson": lesson,
         "video": embed_url(lesson.video_url) if lesson.video_url else None,
         "number": index + 1,
         "total": len(lessons),
         "previous": lessons[index - 1] if index else None,
-        "is_done": done,
+        "following": lessons[index + 1] if index + 1 < len(lessons) else None,
         "is_last": index == len(lessons) - 1,
         "has_quiz": course.questions.exists(),
         "active_nav": "training",
     }
-    return render(request, "training/lesson_detail.html", context)
+
+
+def _exercise(request, course, lesson):
+    """An exercise lesson: the instructions and rubric, the person's attempts with the
+    reviewer's feedback, and the form for a new attempt while none waits or has passed."""
+    enrollment = Enrollment.objects.filter(course=course, user=request.user).first()
+    form = ExerciseSubmissionForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        enrollment = enrollment or services.enrollment_get_or_create(
+            course=course, user=request.user, partner=request.partner
+        )
+        try:
+            services.exercise_submit(
+                enrollment=enrollment,
+                lesson=lesson,
+                text=form.cleaned_data["text"],
+                link=form.cleaned_data["link"],
+                files=form.cleaned_data["files"],
+            )
+        except services.TrainingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Your work was submitted. You will hear when your reviewer has graded it.")
+            )
+        return redirect("training:lesson", slug=course.slug, pk=lesson.pk)
+    submissions = list(
+        ExerciseSubmission.objects.for_partner(request.partner)
+        .filter(user=request.user, lesson=lesson)
+        .select_related("reviewed_by")
+        .prefetch_related("files")
+    )
+    statuses = {s.status for s in submissions}
+    context = {
+        **_lesson_context(course, lesson),
+        "form": form,
+        "submissions": submissions,
+        "is_done": ExerciseSubmission.Status.PASSED in statuses,
+        "is_waiting": ExerciseSubmission.Status.SUBMITTED in statuses,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "training/exercise.html", context, status=status)
+
+
+@private_file_view
+@partner_required
+def exercise_file(request, pk):
+    """A file of the person's own exercise submission."""
+    item = get_object_or_404(
+        SubmissionFile.objects.filter(submission__partner=request.partner, submission__user=request.user),
+        pk=pk,
+    )
+    return serve(request, item.file, filename=item.name, content_type=item.content_type)
 
 
 @partner_required
@@ -204,6 +275,8 @@ def quiz(request, slug):
                 messages.success(
                     request, _("You passed with %(score)s%%. Well done!") % {"score": result.score}
                 )
+                if Enrollment.objects.filter(pk=enrollment.pk, passed_at__isnull=True).exists():
+                    messages.info(request, _("The course is complete once every exercise has passed."))
                 return redirect("training:course", slug=course.slug)
             # No score and no per-question marks on a failed attempt: comparing the scores of
             # attempts that differ by one answer would reveal the right answers.

@@ -84,6 +84,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "promotion.campaign": ALL,
         "promotion.announcement": ALL,
         "promotion.overviewvideo": ALL,
+        "promotion.channellink": ALL,
         "promotion.cobrandedfile": READ,
         "promotion.campaignevent": READ,
         # Personal data (APPI): records written by services, read here; the partner's legal
@@ -116,6 +117,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "plans.planreview": READ,
         # Marketplace listings: reviewed on the staff pages (marketplace.services), shown here.
         "marketplace.listing": READ,
+        # Bulk imports: their own jobs, read here; uploaded and confirmed on /staff/imports/.
+        "imports.importjob": READ,
     },
     SUPPORT: {
         # Threads, with read-only partner context.

@@ -113,6 +113,7 @@ KINDS = {
     "content_asset": CATALOGUE,
     "content_asset_tags": CATALOGUE,
     "content_assetversion": CATALOGUE,
+    "content_contribution": CATALOGUE,
     "content_collection": CATALOGUE,
     "content_tag": CATALOGUE,
     "promotion_campaign": CATALOGUE,
@@ -156,6 +157,8 @@ KINDS = {
     "onboarding_tasksubmission": PARTNER,
     "onboarding_enrollment": PARTNER,
     "onboarding_enrollment_completed_lessons": PARTNER,
+    "training_exercisesubmission": PARTNER,
+    "training_submissionfile": PARTNER,
     "onboarding_quizattempt": PARTNER,
     "onboarding_usercertification": PARTNER,
     "prm_auditevent": PARTNER,  # a deal's history

@@ -151,6 +151,33 @@ KINDS: dict[str, Kind] = {
         _("The quarterly review FY%(year)s Q%(quarter)s of %(partner)s awaits your sign-off."),
         (PARTNER, STAFF),
     ),
+    # Contributed content (content app, issue 30).
+    "contribution_submitted": Kind(
+        _("Contribution to review"),
+        _("%(contributor)s sent content for review: %(title)s."),
+        (STAFF,),
+    ),
+    "contribution_reviewed": Kind(
+        _("Contribution approved or returned"),
+        {
+            "approved": _("Your contribution “%(title)s” was approved and published."),
+            "returned": _("Your contribution “%(title)s” was returned for changes. Please read the comment."),
+        },
+        (PARTNER, STAFF),
+    ),
+    # Hands-on exercises (training, issue 30).
+    "exercise_submitted": Kind(
+        _("Exercise submitted for review"),
+        _("%(learner)s of %(partner)s submitted the exercise “%(exercise)s” for your review."),
+        (STAFF,),
+    ),
+    "exercise_reviewed": Kind(
+        _("Exercise graded"),
+        {
+            "passed": _("Your exercise “%(exercise)s” passed."),
+            "returned": _("Your exercise “%(exercise)s” was returned with feedback."),
+        },
+    ),
     "partner_export_ready": Kind(
         _("Partner data export ready"), _("The data export of %(partner)s is ready to download."), (STAFF,)
     ),

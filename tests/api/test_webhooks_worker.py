@@ -4,7 +4,6 @@ event once, in order per object, when it comes back; a worker killed while sendi
 the delivery to the sweep, and the receiver processes the event once."""
 
 import signal
-import uuid
 
 import pytest
 from django.utils import timezone
@@ -22,19 +21,6 @@ from tests.incentives.factories import make_tiers
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def queue(settings):
-    """A private queue for this test's worker, also where this process sends its tasks."""
-    from prm.celery import app
-
-    name = f"test-{uuid.uuid4().hex[:8]}"
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = name
-    yield name
-    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
-    app.conf.task_default_queue = "celery"
-
-
 def worker_for(queue, **env):
     return start_worker(
         queue,
@@ -50,7 +36,7 @@ def stop(worker):
     return output
 
 
-def test_a_receiver_down_for_a_while_gets_every_event_once_in_order(world, queue, tmp_path):
+def test_a_receiver_down_for_a_while_gets_every_event_once_in_order(world, celery_queue, tmp_path):
     make_tiers()
     receiver = Receiver("whsec_placeholder", str(tmp_path / "down.sqlite3"))
     codes = [t.code for t in registry.types_for(registry.VENDOR)]
@@ -58,7 +44,7 @@ def test_a_receiver_down_for_a_while_gets_every_event_once_in_order(world, queue
         owner=world.superuser, partner=None, url=receiver.url, description="", event_types=codes
     )
     receiver.set_secret(secret)  # down: nothing listens on the port yet
-    worker = worker_for(queue, PRM_WEBHOOK_RETRY_SCHEDULE="1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1")
+    worker = worker_for(celery_queue, PRM_WEBHOOK_RETRY_SCHEDULE="1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1")
     try:
         deals = []
         for n in range(3):  # three objects, three events each, interleaved
@@ -92,7 +78,7 @@ def test_a_receiver_down_for_a_while_gets_every_event_once_in_order(world, queue
     assert endpoint.is_active and endpoint.failing_since is None
 
 
-def test_a_worker_killed_mid_delivery_delivers_once(world, queue, tmp_path, settings):
+def test_a_worker_killed_mid_delivery_delivers_once(world, celery_queue, tmp_path, settings):
     settings.PRM_WEBHOOK_REQUEUE_AFTER = 1
     receiver = Receiver("whsec_placeholder", str(tmp_path / "killed.sqlite3"))
     _endpoint, secret = webhooks.endpoint_create(
@@ -105,7 +91,7 @@ def test_a_worker_killed_mid_delivery_delivers_once(world, queue, tmp_path, sett
     receiver.set_secret(secret)
     receiver.delay = 4.0  # the receiver takes its time: the worker is waiting for the answer
     receiver.up()
-    first = worker_for(queue, PRM_WEBHOOK_TIMEOUT="3")
+    first = worker_for(celery_queue, PRM_WEBHOOK_TIMEOUT="3")
     second = None
     try:
         partners.partner_suspend(partner=world.partner_a, actor=world.superuser)
@@ -115,7 +101,7 @@ def test_a_worker_killed_mid_delivery_delivers_once(world, queue, tmp_path, sett
         delivery = Delivery.objects.get()
         assert delivery.status == "pending" and delivery.sending_until > timezone.now()
         receiver.delay = 0
-        second = worker_for(queue, PRM_WEBHOOK_TIMEOUT="3")
+        second = worker_for(celery_queue, PRM_WEBHOOK_TIMEOUT="3")
         # The lease runs out (2 x timeout + 5 s); the minute sweep (here: every second) queues it again.
         assert wait_for(
             lambda: outbox.sweep() >= 0 and Delivery.objects.get().status == "delivered", timeout=90

@@ -32,6 +32,14 @@ def test_seed_demo_is_idempotent_and_has_the_fixed_logins():
     assert User.objects.get(email="manager@example.com").is_channel_manager
     assert User.objects.get(email="support@example.com").is_support
     assert partner.check_password("demo12345")
+    # Issue 30, part 6: an exercise in a demo course, one submission waiting, one passed.
+    from training.models import ExerciseSubmission
+
+    exercise = ExerciseSubmission.objects.values_list("lesson__course__slug", "status", "reviewer__email")
+    assert sorted(exercise) == [
+        ("sales-playbook-ja", "passed", "manager@example.com"),
+        ("sales-playbook-ja", "submitted", "manager@example.com"),
+    ]
 
 
 def test_the_demo_shows_deal_flow():
@@ -62,3 +70,9 @@ def test_the_demo_shows_deal_flow():
     declined = LeadOffer.objects.get(status=LeadOffer.Status.DECLINED, partner__slug="fuji-integration")
     assert declined.lead.offers.filter(status=LeadOffer.Status.OPEN, via=LeadOffer.Via.RULES).exists()
     assert RoutingRule.objects.count() == 2
+    # Issue 30, part 5: a contribution waiting for review, one approved and credited.
+    from content.models import Contribution
+
+    assert Contribution.objects.filter(status=Contribution.Status.SUBMITTED).count() == 1
+    approved = Contribution.objects.get(status=Contribution.Status.APPROVED)
+    assert approved.asset.status == "published" and approved.contributor.email == "partner@example.com"

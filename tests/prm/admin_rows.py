@@ -225,6 +225,12 @@ def _overview_video(w):
     return OverviewVideo.objects.create(title="Overview", external_url="https://vimeo.com/1")
 
 
+def _channel_link(w):
+    from promotion.models import ChannelLink
+
+    return ChannelLink.objects.create(name="Launch post", channel="social", utm_source="linkedin")
+
+
 def _closure_day(w):
     import datetime
 
@@ -385,6 +391,16 @@ def _social_token(w):
     )[0]
 
 
+def _import_job(w):
+    """Manager A's upload: another manager's job is a 404 (`owned`), as on /staff/imports/."""
+    from imports.models import ImportJob
+
+    job = ImportJob(user=w.manager_a, kind="partners", filename="alpha.csv", language="en", total=1)
+    job.file.save("alpha.csv", SimpleUploadedFile("alpha.csv", b"x"), save=False)
+    job.save()
+    return job
+
+
 def _model(label):
     from django.apps import apps
 
@@ -458,6 +474,7 @@ ROWS: dict[str, AdminRow] = {
     "promotion.campaign": AdminRow(_f("tests.promotion.factories.CampaignFactory"), owned=False),
     "promotion.announcement": AdminRow(_f("tests.promotion.factories.AnnouncementFactory"), owned=False),
     "promotion.overviewvideo": AdminRow(_overview_video, owned=False),
+    "promotion.channellink": AdminRow(_channel_link, owned=False),
     "promotion.cobrandedfile": AdminRow(_cobranded_file, owned=True),
     "promotion.campaignevent": AdminRow(_campaign_event, owned=True),
     "privacy.provisionrecord": AdminRow(_provision, owned=True),
@@ -476,6 +493,7 @@ ROWS: dict[str, AdminRow] = {
     "payouts.payoutline": AdminRow(_payout_line, owned=True),
     "payouts.transferbatch": AdminRow(_transfer_batch, owned=False),
     "leads.lead": AdminRow(_lead, owned=True),
+    "imports.importjob": AdminRow(_import_job, owned=True),
     "leads.routingrule": AdminRow(
         lambda w: _model("leads.RoutingRule").objects.create(name="Matrix rule"), owned=False
     ),

@@ -162,7 +162,7 @@ def _one_row_of_each(world):
     from tests.content.factories import AssetFactory
     from tests.partners.factories import ApplicationFactory
     from tests.promotion.factories import AnnouncementFactory, CampaignFactory, ParticipationFactory
-    from tests.training.factories import CourseFactory, LessonFactory
+    from tests.training.factories import CourseFactory, LessonFactory, exercise_submission
 
     ApplicationFactory()
     AssetFactory()
@@ -177,6 +177,7 @@ def _one_row_of_each(world):
         url="https://crm.example.co.jp/hooks",
         secret_encrypted="x",
     )
+    exercise_submission(world)
 
 
 @pytest.mark.django_db

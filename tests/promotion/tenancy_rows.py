@@ -56,6 +56,23 @@ def video(w):
     return {}
 
 
+CHANNEL_CODE = "rowchannel1"
+
+
+def channel_link(w):
+    from promotion.models import ChannelLink
+
+    ChannelLink.objects.get_or_create(
+        code=CHANNEL_CODE, defaults={"name": "Matrix post", "channel": "social"}
+    )
+    return {"code": CHANNEL_CODE}
+
+
+def consent(w):
+    channel_link(w)
+    return {"ch": CHANNEL_CODE, "answer": "allow", "next": "/"}
+
+
 def leaks(w):
     return [SECRET_CAMPAIGN]
 
@@ -74,6 +91,16 @@ ROWS = [
     Row("promotion:tracked_link", expect(302), kwargs=tracked_a),
     Row("promotion:announcement_dismiss", PARTNER_POST, kwargs=announcement, method="post"),
     Row("promotion:overview", PUBLIC, kwargs=video),
+    Row("promotion:channel_link", expect(302), kwargs=channel_link),
+    Row("promotion:channel_consent", expect(302), method="post", data=consent),
+    # Only an anonymous visitor who came by a live link reports a step; a signed-in person has no channel.
+    Row(
+        "promotion:channel_seen",
+        expect(404, anon=204),
+        kwargs=lambda w: (channel_link(w), {})[1],
+        method="post",
+        query=f"?kind=landing&ch={CHANNEL_CODE}",
+    ),
     Row("promotion:video_watched", WATCHED, kwargs=video, method="post"),
     Row("promotion:staff_campaigns", MANAGERS, kwargs=lambda w: (joined_a(w), {})[1]),
     Row("promotion:staff_campaign", MANAGERS, kwargs=lambda w: {"pk": joined_a(w).pk}),

@@ -2,9 +2,11 @@
 portal's configuration of them (allauth SocialApps and sso routes): a plugin of the root
 conftest, for tests/sso and the browser journey in tests/e2e."""
 
+import base64
 import html
 import re
-from urllib.parse import urljoin
+import zlib
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
 import requests
@@ -154,3 +156,14 @@ def refused(response, words: str) -> None:
     assert response.status_code == 403
     assert words in response.content.decode(), response.content.decode()[-3000:]
     assert "_auth_user_id" not in response.wsgi_request.session
+
+
+def as_another_sp(start_url: str) -> str:
+    """The portal's AuthnRequest re-issued by another application registered at the same
+    IdP with the portal's ACS URL: the IdP answers for that application's audience."""
+    query = parse_qs(urlsplit(start_url).query)
+    xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15).decode()
+    xml = xml.replace(SAML_SP_ENTITY_ID, "https://other-app.example/saml")
+    packed = zlib.compressobj(9, zlib.DEFLATED, -15)
+    encoded = base64.b64encode(packed.compress(xml.encode()) + packed.flush()).decode()
+    return f"{start_url.split('?')[0]}?{urlencode({'SAMLRequest': encoded, 'RelayState': ''})}"

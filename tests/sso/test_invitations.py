@@ -112,3 +112,39 @@ def test_the_staff_route_takes_no_invitation(client, world, oidc_app):
     invite(world.partner_a, manager=world.admin_a)
     refused(oidc_sign_in(client), f"There is no portal account for {STRANGER_EMAIL}")
     assert not User.objects.filter(email=STRANGER_EMAIL).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("before", ["no membership", "membership ended"])
+def test_an_existing_account_without_a_partner_joins_through_its_pending_invitation(
+    client, world, oidc_app, before
+):
+    oidc_app(domain="partner-a.example", partner=world.partner_a, trust_mfa=False)
+    user = User.objects.create_user(email=STRANGER_EMAIL, password="an-old-password-1")
+    EmailAddress.objects.create(user=user, email=STRANGER_EMAIL, verified=True, primary=True)
+    if before == "membership ended":
+        Membership.objects.create(user=user, partner=world.partner_a, is_active=False)
+    invitation = invite(world.partner_a, manager=world.admin_a, role=Membership.Role.ADMIN)
+
+    response = oidc_sign_in(client)
+
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert int(client.session["_auth_user_id"]) == user.pk
+    invitation.refresh_from_db()
+    assert invitation.state == "accepted" and invitation.accepted_by == user
+    membership = Membership.objects.get(user=user)
+    assert (membership.partner, membership.role, membership.is_active) == (
+        world.partner_a,
+        Membership.Role.ADMIN,
+        True,
+    )
+    assert User.objects.filter(email=STRANGER_EMAIL).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_existing_account_without_an_invitation_is_still_refused(client, world, oidc_app):
+    oidc_app(domain="partner-a.example", partner=world.partner_a, trust_mfa=False)
+    user = User.objects.create_user(email=STRANGER_EMAIL, password="an-old-password-1")
+    EmailAddress.objects.create(user=user, email=STRANGER_EMAIL, verified=True, primary=True)
+    refused(oidc_sign_in(client), "no portal account")
+    assert not Membership.objects.filter(user=user).exists()

@@ -1,10 +1,7 @@
 """SAML 2.0 against a real IdP (pysaml2's, its own process): the portal's side through
 Django's test client, the browser's side through requests."""
 
-import base64
-import zlib
 from datetime import timedelta
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import time_machine
@@ -14,7 +11,7 @@ from django.utils import timezone
 from tests.sso.fixtures import (
     MEMBER_EMAIL,
     PORTAL,
-    SAML_SP_ENTITY_ID,
+    as_another_sp,
     refused,
     saml_sign_in_at_idp,
     start_company_sign_in,
@@ -36,17 +33,6 @@ def test_a_partner_member_signs_in(client, world, saml_app):
     response = post_to_acs(client, action, fields)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert int(client.session["_auth_user_id"]) == world.member_a.pk
-
-
-def as_another_sp(start_url: str) -> str:
-    """The portal's AuthnRequest re-issued by another application registered at the same
-    IdP with the portal's ACS URL: the IdP answers for that application's audience."""
-    query = parse_qs(urlsplit(start_url).query)
-    xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15).decode()
-    xml = xml.replace(SAML_SP_ENTITY_ID, "https://other-app.example/saml")
-    packed = zlib.compressobj(9, zlib.DEFLATED, -15)
-    encoded = base64.b64encode(packed.compress(xml.encode()) + packed.flush()).decode()
-    return f"{start_url.split('?')[0]}?{urlencode({'SAMLRequest': encoded, 'RelayState': ''})}"
 
 
 @pytest.mark.django_db

@@ -4,7 +4,16 @@ import factory
 from django.utils import timezone
 
 from tests.factories import PartnerFactory, UserFactory
-from training.models import Certification, Choice, Course, Lesson, Question, UserCertification
+from training.models import (
+    Certification,
+    Choice,
+    Course,
+    Enrollment,
+    ExerciseSubmission,
+    Lesson,
+    Question,
+    UserCertification,
+)
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
@@ -71,3 +80,18 @@ class UserCertificationFactory(factory.django.DjangoModelFactory):
     partner = factory.SubFactory(PartnerFactory)
     issued_on = factory.LazyFunction(timezone.localdate)
     valid_until = factory.LazyAttribute(lambda o: o.issued_on + timedelta(days=365))
+
+
+def exercise_submission(world, *, text="My work", link="https://example.com/work"):
+    """A waiting submission by partner A's member to a new exercise reviewed by A's manager."""
+    lesson = LessonFactory(kind=Lesson.Kind.EXERCISE, rubric="Works", reviewer=world.manager_a)
+    enrollment = Enrollment.objects.create(course=lesson.course, user=world.member_a, partner=world.partner_a)
+    return ExerciseSubmission.objects.create(
+        enrollment=enrollment,
+        lesson=lesson,
+        partner=world.partner_a,
+        user=world.member_a,
+        text=text,
+        link=link,
+        reviewer=world.manager_a,
+    )
