@@ -7,9 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_countries import countries
 
-from partners.models import Application, Industry, Partner, PartnerType, Prospect, Source
+from partners.models import Application, Partner, PartnerType, Prospect, Source
 from prm.i18n.kana import kana_order, normalise, to_katakana
 from prm.models import CHANNEL_MANAGERS, User
 
@@ -79,42 +78,6 @@ class ApplicationFilterSet(django_filters.FilterSet):
         if value == "company_name":  # by reading: あいうえお order
             return qs.order_by(*kana_order("company_name_kana", "-created_at"))
         return qs.order_by(value, "-created_at")
-
-
-class DirectoryFilterSet(django_filters.FilterSet):
-    """The public partner directory: by name, type, country (or region served) and industry."""
-
-    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
-    partner_type = django_filters.ChoiceFilter(
-        label=_("Type"), choices=PartnerType.choices, empty_label=_("All types")
-    )
-    country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=[], empty_label=_("All countries"), method="filter_country"
-    )
-    industry = django_filters.ModelChoiceFilter(
-        label=_("Industry"),
-        field_name="industries",
-        queryset=Industry.objects.active(),
-        to_field_name="code",
-        empty_label=_("All industries"),
-    )
-
-    class Meta:
-        model = Partner
-        fields = ["q", "partner_type", "country", "industry"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["country"].extra["choices"] = list(countries)
-        self.form.fields["industry"].label_from_instance = lambda obj: obj.name
-
-    @property
-    def qs(self):
-        # Invalid: nothing filtered (and no DISTINCT), as before the FilterSet.
-        return super().qs.distinct() if self.is_bound and self.form.is_valid() else self.queryset.all()
-
-    def filter_country(self, qs, name, value):
-        return qs.filter(country=value) | qs.filter(regions__contains=value)
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -10,8 +10,6 @@ urlpatterns = [
     path("apply/thanks/", views.apply_thanks, name="apply_thanks"),
     path("apply/invited/<str:token>/", views.apply_invited, name="apply_invited"),
     path("r/<slug:code>/", views.referral, name="referral"),
-    path("partners/", views.directory, name="directory"),
-    path("partners/<str:slug>/", views.directory_detail, name="directory_detail"),
     path("team/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),
     # Partner users
     path("team/", views.team, name="team"),

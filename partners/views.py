@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,12 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners import queries, services
-from partners.filters import DirectoryFilterSet
 from partners.forms import ApplicationForm, InviteForm, ProfileForm, RoleForm, invitation_initial
 from partners.images import resized_logo
 from partners.models import (
-    Capability,
-    Industry,
     Invitation,
     Membership,
     Partner,
@@ -38,10 +34,8 @@ from prm.cache import pagecache
 from prm.http import ratelimit
 from prm.http.attribution import channel_code
 from prm.http.clientip import client_ip
-from prm.i18n.kana import kana_order
 from prm.models import User
 from prm.tenancy import ADMIN, active_membership, partner_required
-from prm.ui.pagination import paginate
 
 REFERRAL_SESSION_KEY = "partners_referral"
 REFERRAL_COOKIE = "prm_ref"
@@ -224,32 +218,6 @@ def _apply_story() -> dict:
 def apply_thanks(request):
     confirmed = request.session.pop(APPLY_CONFIRMED_SESSION_KEY, True)
     return render(request, "partners/apply_thanks.html", {"confirmed": confirmed})
-
-
-# --- public directory -----------------------------------------------------------------
-
-
-def _directory_qs():
-    return Partner.objects.in_directory().prefetch_related(
-        Prefetch("industries", queryset=Industry.objects.all()),
-    )
-
-
-@require_GET
-def directory(request):
-    filters = DirectoryFilterSet(request.GET or None, queryset=_directory_qs())
-    form = filters.form
-    page = paginate(request, filters.qs.order_by(*kana_order("name_kana", "name")), per_page=12)
-    return render(request, "partners/directory.html", {"form": form, "page": page})
-
-
-@require_GET
-def directory_detail(request, slug):
-    partner = get_object_or_404(
-        _directory_qs().prefetch_related(Prefetch("capabilities", queryset=Capability.objects.all())),
-        slug=slug,
-    )
-    return render(request, "partners/directory_detail.html", {"partner": partner})
 
 
 # --- invitations ----------------------------------------------------------------------

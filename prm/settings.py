@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "funds",  # market development funds (above promotion: a request links a campaign)
     "payouts",  # statements, notices (支払通知書), 全銀 transfer files; after funds
     "plans",  # joint business plans and quarterly reviews; beside payouts, above funds
+    "marketplace",  # solution listings and the public directory's badges; beside payouts and plans
     "dashboard",
     "prm.webhooks",  # outbound webhooks: the outbox written by prm.audit.log, delivery by Celery
     "api",  # the partner API (/api/v1/) and its token and webhook pages

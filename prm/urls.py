@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("promotion.urls")),
     path("", include("funds.urls")),
     path("", include("plans.urls")),
+    path("", include("marketplace.urls")),
     path("", include("threads.urls")),
     path("", include("leads.urls")),
     path("", include("imports.urls")),

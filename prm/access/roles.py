@@ -115,6 +115,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         # Joint business plans: changed on the plan pages (plans.services), shown here.
         "plans.businessplan": READ,
         "plans.planreview": READ,
+        # Marketplace listings: reviewed on the staff pages (marketplace.services), shown here.
+        "marketplace.listing": READ,
         # Bulk imports: their own jobs, read here; uploaded and confirmed on /staff/imports/.
         "imports.importjob": READ,
     },

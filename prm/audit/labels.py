@@ -167,6 +167,16 @@ ACTION_LABELS = {
     "partner.plan_approval_recorded": pgettext_lazy(
         "audit action", "Approved business plan recorded for the tiers"
     ),
+    "listing.badges_hidden": pgettext_lazy("audit action", "Directory badges hidden"),
+    "listing.badges_shown": pgettext_lazy("audit action", "Directory badges shown"),
+    "listing.created": pgettext_lazy("audit action", "Marketplace listing created"),
+    "listing.published": pgettext_lazy("audit action", "Marketplace listing published"),
+    "listing.returned": pgettext_lazy("audit action", "Marketplace listing returned for changes"),
+    "listing.screenshot_added": pgettext_lazy("audit action", "Listing screenshot added"),
+    "listing.screenshot_removed": pgettext_lazy("audit action", "Listing screenshot removed"),
+    "listing.submitted": pgettext_lazy("audit action", "Marketplace listing submitted"),
+    "listing.updated": pgettext_lazy("audit action", "Marketplace listing updated"),
+    "listing.withdrawn": pgettext_lazy("audit action", "Marketplace listing withdrawn"),
     "plan.approved": pgettext_lazy("audit action", "Business plan approved"),
     "plan.created": pgettext_lazy("audit action", "Business plan started"),
     "plan.reopened": pgettext_lazy("audit action", "Business plan reopened"),

@@ -133,6 +133,19 @@ KINDS: dict[str, Kind] = {
             "returned": _("Your business plan for FY%(year)s was returned for changes."),
         },
     ),
+    # The solution marketplace (marketplace app, issue 30 part 4).
+    "listing_submitted": Kind(
+        _("Marketplace listing submitted"),
+        _("%(partner)s submitted the marketplace listing “%(listing)s” for review."),
+        (STAFF,),
+    ),
+    "listing_decided": Kind(
+        _("Marketplace listing published or returned"),
+        {
+            "published": _("Your marketplace listing “%(listing)s” is published."),
+            "returned": _("Your marketplace listing “%(listing)s” was returned for changes."),
+        },
+    ),
     "plan_review_sign": Kind(
         _("Quarterly review awaits sign-off"),
         _("The quarterly review FY%(year)s Q%(quarter)s of %(partner)s awaits your sign-off."),

@@ -35,3 +35,11 @@ def test_demo_has_a_fund_with_an_approved_request_and_a_claim_under_review():
     assert plan.status == BusinessPlan.Status.APPROVED and plan.goals.count() == 4
     assert plan.activities.filter(fund_request__partner=plan.partner, campaign__isnull=False).count() == 1
     assert [review.signed for review in plan.reviews.all()] == [True]
+    # marketplace.demo (issue 30 part 4): one listing published, one awaiting review.
+    from marketplace.models import Listing
+
+    assert dict(Listing.objects.values_list("partner__slug", "status")) == {
+        "fuji-integration": "published",
+        "hokuto-it": "submitted",
+    }
+    assert Listing.objects.public().filter(partner__slug="fuji-integration").exists()

@@ -13,12 +13,6 @@ def _application(w):
     return ApplicationFactory(company_name="Applicant Gamma KK")
 
 
-def _listed_b(w):
-    w.partner_b.directory_listed = True
-    w.partner_b.save(update_fields=["directory_listed"])
-    return {"slug": w.partner_b.slug}
-
-
 def _prospect(w):
     from partners.models import Prospect
 
@@ -48,10 +42,6 @@ ROWS = [
     Row("partners:apply", PUBLIC, method="post", data=lambda w: {"company_name": ""}),
     Row("partners:apply_thanks", PUBLIC),
     Row("partners:referral", expect(302), kwargs=lambda w: {"code": "nosuchcode"}),
-    Row("partners:directory", PUBLIC),
-    # Partner A is not listed: its page is a 404 for everyone; a listed partner is public.
-    Row("partners:directory_detail", expect(404), kwargs=lambda w: {"slug": w.partner_a.slug}),
-    Row("partners:directory_detail", PUBLIC, kwargs=_listed_b),
     # The invitation link remembers the (verified) token and goes to /apply/.
     Row("partners:apply_invited", expect(302), kwargs=_invited_token),
     Row("partners:apply_invited", expect(302), kwargs=lambda w: {"token": "tampered"}),

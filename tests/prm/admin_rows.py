@@ -36,6 +36,13 @@ def _attachment(w):
     return thread.messages.first().attachments.first()
 
 
+def _listing(w):
+    from marketplace.models import Listing
+    from tests.marketplace.factories import draft
+
+    return Listing.objects.filter(partner=w.partner_a).first() or draft(w.partner_a, w.admin_a)
+
+
 def _prospect(w):
     from partners.models import Prospect
 
@@ -480,6 +487,7 @@ ROWS: dict[str, AdminRow] = {
     "funds.ledgerentry": AdminRow(_ledger_entry, owned=True),
     "plans.businessplan": AdminRow(_business_plan, owned=True),
     "plans.planreview": AdminRow(_plan_review, owned=True),
+    "marketplace.listing": AdminRow(_listing, owned=True),
     "payouts.payeeprofile": AdminRow(_payee_profile, owned=True),
     "payouts.payout": AdminRow(_payout, owned=True),
     "payouts.payoutline": AdminRow(_payout_line, owned=True),

@@ -26,6 +26,7 @@ APPS = [
     "funds",
     "payouts",
     "plans",
+    "marketplace",
     "imports",
     "sso",
     "dashboard",

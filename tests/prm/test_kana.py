@@ -82,7 +82,7 @@ def test_partners_sort_by_reading_mixing_kanji_hiragana_katakana_and_latin():
 def test_the_directory_lists_partners_in_aiueo_order(client):
     for name in ["青葉商事株式会社", "さくらシステムズ株式会社", "株式会社あおば", "Acme Co., Ltd."]:
         PartnerFactory(name=name, status="active", directory_listed=True)
-    html = client.get(reverse("partners:directory")).getvalue().decode()
+    html = client.get(reverse("marketplace:directory")).getvalue().decode()
     positions = [html.find(n) for n in ["Acme", "株式会社あおば", "青葉商事", "さくらシステムズ"]]
     assert -1 not in positions and positions == sorted(positions)
 
