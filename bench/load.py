@@ -74,6 +74,8 @@ PAGES = [
     # library page's budget.
     ("public: landing", "", "/"),
     ("public: resources", "", "/resources/"),
+    ("public: solutions", "", "/solutions/"),
+    ("public: directory", "", "/partners/"),
 ]
 ANONYMOUS = ""
 TINY_PAGES = [

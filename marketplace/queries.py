@@ -99,6 +99,11 @@ def public_listings() -> QuerySet[Listing]:
     )
 
 
+def newest_public_listings(limit: int) -> list[Listing]:
+    """The landing page's few: name, partner and description only (one query)."""
+    return list(Listing.objects.public().select_related("partner").order_by("-published_at", "-pk")[:limit])
+
+
 def listing_page(listings: QuerySet[Listing]) -> QuerySet[Listing]:
     """Listings with everything their page shows (tags, screenshots, the partner)."""
     return listings.select_related("partner", "reviewed_by").prefetch_related(
