@@ -180,3 +180,17 @@ def test_the_partner_writes_a_listing_in_both_languages(world, client_for):
     assert list(listing.industries.all()) == [industry]
     admin.post(f"/marketplace/{listing.pk}/submit/")
     assert Listing.objects.get().status == "submitted"
+
+
+def test_the_landing_page_shows_the_newest_published_solutions(world, client):
+    world.partner_b.directory_listed = True
+    world.partner_b.save(update_fields=["directory_listed"])
+    for n in range(4):
+        public_listing(
+            world.partner_b, f"Shown solution {n}", published_at=timezone.now() + timedelta(minutes=n)
+        )
+    hidden = public_listing(world.partner_b, "Waiting solution", status="submitted", published_at=None)
+    page = client.get("/").content.decode()
+    assert [f"Shown solution {n}" in page for n in range(4)] == [False, True, True, True]
+    assert hidden.name not in page
+    assert 'href="/solutions/"' in page and 'href="/partners/"' in page
