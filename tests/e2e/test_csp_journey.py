@@ -38,9 +38,12 @@ def test_every_page_renders_with_csp_enforced_and_no_violation(page, live_server
     from django.urls import reverse
 
     assert ROLES  # the matrix's roles: we sign in as two of them
-    violations, console = [], []
+    violations, console, not_ours = [], [], set()
     page.on(
-        "console", lambda msg: console.append(msg.text) if "Content Security Policy" in msg.text else None
+        "console",
+        lambda msg: (
+            console.append(f"{page.url}: {msg.text}") if "Content Security Policy" in msg.text else None
+        ),
     )
     page.add_init_script(WATCH)
     visited, built, skipped = 0, {}, []
@@ -72,6 +75,9 @@ def test_every_page_renders_with_csp_enforced_and_no_violation(page, live_server
             response = page.goto(live_server.url + url)
             assert response is not None
             if "text/html" not in (response.headers.get("content-type") or ""):
+                # An image opened on its own: Chromium's viewer styles the document it makes
+                # inline, which the policy refuses. That document is the browser's, not ours.
+                not_ours.add(page.url)
                 continue
             assert "content-security-policy" in response.headers, url
             page.wait_for_load_state("load")
@@ -89,7 +95,7 @@ def test_every_page_renders_with_csp_enforced_and_no_violation(page, live_server
     assert visited >= 40, (visited, skipped)
     assert len(skipped) <= 3, skipped
     assert violations == []
-    assert console == []
+    assert [line for line in console if line.split(": ", 1)[0] not in not_ours] == []
 
 
 RECORD_WEBM = """async () => {
