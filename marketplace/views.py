@@ -13,6 +13,7 @@ from marketplace.filters import DirectoryFilterSet, ListingFilterSet
 from marketplace.forms import BadgeForm, ListingForm, ScreenshotForm
 from marketplace.models import Listing, Screenshot
 from marketplace.services import MarketplaceError
+from prm.cache import pagecache
 from prm.files.serving import private_file_view, serve
 from prm.i18n.kana import kana_order
 from prm.tenancy import partner_required
@@ -24,16 +25,34 @@ PUBLIC_IMAGE_CACHE = "public, max-age=3600"
 # --- Public: the partner directory and the solution marketplace ------------------------
 
 
-@require_GET
-def directory(request):
+# The public lists span every partner, so no exact scope covers them: they are the cache
+# policy's "may lag" kind, kept a minute per language and query (prm.cache.pagecache). A
+# listing published or a badge opted into shows within the minute.
+PUBLIC_LIST_SECONDS = 60
+
+
+def _public_list(request, name: str) -> pagecache.LaggingFragment:
+    return pagecache.LaggingFragment(request, name, request.GET.urlencode(), seconds=PUBLIC_LIST_SECONDS)
+
+
+def _directory_page(request):
     filters = DirectoryFilterSet(request.GET or None, queryset=queries.directory_partners())
     page = paginate(request, filters.qs.order_by(*kana_order("name_kana", "name")), per_page=12)
     partners = list(page.object_list)
     badges, listings = queries.badges_for(partners), queries.listings_by_partner(partners)
     for partner in partners:
         partner.badges, partner.solutions = badges.get(partner.pk), listings.get(partner.pk, [])
+    return {"form": filters.form, "page": page, "partners": partners}
+
+
+@require_GET
+def directory(request):
+    data = pagecache.lazy(lambda: _directory_page(request))
+    context = {name: pagecache.lazy(lambda name=name: data[name]) for name in ("form", "page", "partners")}
     return render(
-        request, "marketplace/directory.html", {"form": filters.form, "page": page, "partners": partners}
+        request,
+        "marketplace/directory.html",
+        {"main": _public_list(request, "marketplace:directory"), **context},
     )
 
 
@@ -55,9 +74,18 @@ def directory_detail(request, slug):
 
 @require_GET
 def solutions(request):
-    filters = ListingFilterSet(request.GET or None, queryset=queries.public_listings())
-    page = paginate(request, filters.qs, per_page=12)
-    return render(request, "marketplace/solutions.html", {"form": filters.form, "page": page})
+    filters = pagecache.lazy(
+        lambda: ListingFilterSet(request.GET or None, queryset=queries.public_listings())
+    )
+    return render(
+        request,
+        "marketplace/solutions.html",
+        {
+            "main": _public_list(request, "marketplace:solutions"),
+            "form": pagecache.lazy(lambda: filters.form),
+            "page": pagecache.lazy(lambda: paginate(request, filters.qs, per_page=12)),
+        },
+    )
 
 
 @require_GET

@@ -18,11 +18,17 @@ from prm.models import Heartbeat
 from prm.tenancy import active_membership, staff_required, suspended_membership, suspended_page
 from prm.ui import registry
 
+LANDING_SECONDS = 60
+
 
 def home(request):
     """One address, three homes: partner dashboard, staff home, or the public landing page."""
     if not request.user.is_authenticated:
-        return render(request, "prm/landing.html")
+        # The programme's story, tiers, public assets and solutions: records of every kind,
+        # so the page is the cache policy's "may lag" kind (a minute, per language); the
+        # admin's preview renders the same template uncached.
+        main = pagecache.LaggingFragment(request, "prm:landing", seconds=LANDING_SECONDS)
+        return render(request, "prm/landing.html", {"main": main})
     membership = active_membership(request.user)
     if membership is not None:
         # One batched cache read: the scopes' versions, the badges and the person's panels.
