@@ -3,8 +3,9 @@ badges), the public solution listings and their screenshots, and the partner's o
 pages under /marketplace/ (admins write; members read)."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,8 +32,20 @@ PUBLIC_IMAGE_CACHE = "public, max-age=3600"
 PUBLIC_LIST_SECONDS = 60
 
 
-def _public_list(request, name: str) -> pagecache.LaggingFragment:
+def _public_list(request, name: str, filterset_class) -> pagecache.LaggingFragment:
+    """The list's fragment, kept per filter and page. Parameters the list does not read are
+    dropped first (from the key and from its pagination links), so a stray `utm_*` or a
+    made-up parameter neither splits the cache nor reaches the next visitor's links."""
+    known = {*filterset_class.base_filters, "page"}
+    request.GET = _only(request.META.get("QUERY_STRING", ""), known)
     return pagecache.LaggingFragment(request, name, request.GET.urlencode(), seconds=PUBLIC_LIST_SECONDS)
+
+
+def _only(query_string: str, known: set[str]) -> QueryDict:
+    source = QueryDict(query_string)
+    return QueryDict(
+        urlencode([(key, value) for key in sorted(known & source.keys()) for value in source.getlist(key)])
+    )
 
 
 def _directory_page(request):
@@ -47,13 +60,10 @@ def _directory_page(request):
 
 @require_GET
 def directory(request):
+    main = _public_list(request, "marketplace:directory", DirectoryFilterSet)
     data = pagecache.lazy(lambda: _directory_page(request))
     context = {name: pagecache.lazy(lambda name=name: data[name]) for name in ("form", "page", "partners")}
-    return render(
-        request,
-        "marketplace/directory.html",
-        {"main": _public_list(request, "marketplace:directory"), **context},
-    )
+    return render(request, "marketplace/directory.html", {"main": main, **context})
 
 
 @require_GET
@@ -74,6 +84,7 @@ def directory_detail(request, slug):
 
 @require_GET
 def solutions(request):
+    main = _public_list(request, "marketplace:solutions", ListingFilterSet)
     filters = pagecache.lazy(
         lambda: ListingFilterSet(request.GET or None, queryset=queries.public_listings())
     )
@@ -81,7 +92,7 @@ def solutions(request):
         request,
         "marketplace/solutions.html",
         {
-            "main": _public_list(request, "marketplace:solutions"),
+            "main": main,
             "form": pagecache.lazy(lambda: filters.form),
             "page": pagecache.lazy(lambda: paginate(request, filters.qs, per_page=12)),
         },

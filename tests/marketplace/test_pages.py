@@ -1,6 +1,7 @@
 """The public directory and solution pages (badges from real data, opt-in; search by product,
 industry and region; flat query counts) and the partner's and manager's pages."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -203,3 +204,18 @@ def test_the_landing_page_shows_the_newest_published_solutions(world, client):
     assert [f"Shown solution {n}" in page for n in range(4)] == [False, True, True, True]
     assert hidden.name not in page
     assert 'href="/solutions/"' in page and 'href="/partners/"' in page
+
+
+def test_parameters_the_lists_do_not_read_neither_split_the_cache_nor_reach_the_links(client):
+    for n in range(13):  # two pages
+        PartnerFactory(name=f"Partner {n:02}", directory_listed=True)
+    cache.clear()
+    first = client.get("/partners/?utm_source=evil&q=Partner&page=1").getvalue().decode()
+    # (The language switcher returns the visitor to their own address, outside the list.)
+    assert not re.search(r'href="[^"]*utm_source', first)
+    assert 'href="?page=2&amp;q=Partner"' in first  # the filter the list reads is kept
+    PartnerFactory(name="Partner 00a", directory_listed=True)
+    # The same list without the stray parameter is the same cached fragment (it may lag).
+    again = client.get("/partners/?q=Partner&page=1").getvalue().decode()
+    assert "Partner 00a" not in again
+    assert client.get("/solutions/?x=%3Cscript%3E").status_code == 200

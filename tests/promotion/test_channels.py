@@ -148,3 +148,24 @@ def test_one_address_counts_a_bounded_number_of_visitors_a_day(client, social, s
     for n in range(4):  # a script changing its user agent on every request
         client.get(f"/go/{social.code}/", HTTP_USER_AGENT=f"Mozilla/5.0 (variant {n})")
     assert ChannelEvent.objects.count() == 3
+
+
+def test_the_shared_landing_page_carries_each_visitors_own_play_address(client, social):
+    """The landing page's body is shared by every visitor for a minute: the video in it must
+    not carry the first visitor's channel; each visitor's marker carries their own."""
+    from django.test import Client
+
+    from promotion.models import OverviewVideo
+
+    OverviewVideo.objects.create(title="Overview", external_url="https://vimeo.com/1")
+    cache.clear()
+    plain = client.get("/", **BROWSER).content.decode()
+    assert 'data-testid="overview-video"' in plain and "kind=play" not in plain
+
+    channel_visitor = Client()
+    page = channel_visitor.get(f"/?ch={social.code}", **BROWSER).content.decode()
+    assert f'data-channel-play-url="/go/seen/?kind=play&amp;ch={social.code}"' in page
+
+    # A visitor after them is not given their channel, though the body comes from the cache.
+    later = Client().get("/", **BROWSER).content.decode()
+    assert social.code not in later and "kind=play" not in later

@@ -5,14 +5,22 @@
     var raw = document.body.getAttribute("hx-headers");
     try { return JSON.parse(raw)["X-CSRFToken"]; } catch (e) { return ""; }
   }
+  // A public page's video says nothing of its visitor (the page may be shared by all
+  // visitors); a visitor who came by a channel link carries the play address on the page's
+  // own marker instead (promotion/channel_seen.html).
+  function watchedUrl(element) {
+    if (element.dataset.watchedUrl) return element.dataset.watchedUrl;
+    var marker = document.querySelector("[data-channel-play-url]");
+    return marker ? marker.dataset.channelPlayUrl : "";
+  }
   function report(url) {
     if (!url) return;
     fetch(url, { method: "POST", headers: { "X-CSRFToken": csrf() }, credentials: "same-origin" });
   }
-  document.querySelectorAll("video[data-watched-url]").forEach(function (video) {
+  document.querySelectorAll(".overview-video video").forEach(function (video) {
     if (video.dataset.bound) return;
     video.dataset.bound = "1";
-    video.addEventListener("play", function () { report(video.dataset.watchedUrl); }, { once: true });
+    video.addEventListener("play", function () { report(watchedUrl(video)); }, { once: true });
   });
   document.querySelectorAll("button.video-consent").forEach(function (button) {
     if (button.dataset.bound) return;
@@ -24,7 +32,7 @@
       frame.allow = "fullscreen; picture-in-picture";
       frame.setAttribute("allowfullscreen", "");
       button.replaceWith(frame);
-      report(button.dataset.watchedUrl);
+      report(watchedUrl(button));
     });
   });
 })();
