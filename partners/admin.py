@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 from modeltranslation.admin import TranslationAdmin
@@ -394,11 +394,14 @@ class StoryPreviewMixin:
     @admin.display(description=_("preview"))
     def preview_links(self, obj=None):
         url = reverse("admin:partners_programmestory_preview")
-        return format_html_join(
+        links = format_html_join(
             " · ",
             '<a href="{}?lang={}" target="_blank" rel="noopener">{}</a>',
             [(url, "ja", _("Landing page in Japanese")), (url, "en", _("Landing page in English"))],
         )
+        # The public landing page is shared by every visitor for a minute (prm.views.home).
+        note = _("Visitors see saved changes within a minute; the preview shows them at once.")
+        return format_html('{}<div class="help">{}</div>', links, note)
 
 
 @admin.register(ProgrammeStory)
