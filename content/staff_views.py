@@ -211,6 +211,15 @@ def staff_contribution(request, pk):
     return _render_contribution(request, found, form=form, status=views.form_status(form))
 
 
+@private_file_view
+@staff_required
+def staff_contribution_file(request, pk):
+    """A contribution's file for whoever may see the contribution (its reviewer, or the staff
+    member who sent it)."""
+    found = queries.staff_contribution(user=request.user, partners=partners_for_staff(request.user), pk=pk)
+    return views.contribution_file_response(request, found)
+
+
 def _render_contribution(request, contribution, *, form, review=None, status=200):
     return render(
         request,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("content/contributions/", views.contributions, name="contributions"),
     path("content/contributions/new/", views.contribution_new, name="contribution_new"),
     path("content/contributions/<int:pk>/", views.contribution, name="contribution"),
+    path("content/contributions/<int:pk>/file/", views.contribution_file, name="contribution_file"),
     path("content/digest/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("resources/", views.resources, name="resources"),
     path("resources/<int:pk>/", views.resource, name="resource"),
@@ -27,5 +28,10 @@ urlpatterns = [
     ),
     path("staff/content/contributions/", staff_views.staff_contributions, name="staff_contributions"),
     path("staff/content/contributions/<int:pk>/", staff_views.staff_contribution, name="staff_contribution"),
+    path(
+        "staff/content/contributions/<int:pk>/file/",
+        staff_views.staff_contribution_file,
+        name="staff_contribution_file",
+    ),
     path("staff/content/contribute/", staff_views.staff_contribute, name="staff_contribute"),
 ]

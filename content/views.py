@@ -570,6 +570,22 @@ def contribution(request, pk):
     return render(request, "content/contribution.html", context, status=form_status(form))
 
 
+@private_file_view
+@partner_required
+def contribution_file(request, pk):
+    """The file sent with one of the partner's contributions, at any state (the library
+    serves it only once published, and only to its audience)."""
+    found = queries.partner_contribution(partner=request.partner, pk=pk)
+    return contribution_file_response(request, found)
+
+
+def contribution_file_response(request, contribution):
+    version = contribution.asset.current_version if contribution is not None else None
+    if version is None:
+        raise Http404
+    return file_response(request, version, inline=False)
+
+
 def resubmit_form(request, contribution) -> ContributionForm | None:
     """The change form of a returned contribution (None otherwise; a POST then is refused)."""
     if contribution.status != contribution.Status.RETURNED:

@@ -74,6 +74,31 @@ def _staff_contribution(w):
     )
 
 
+def _contribution_with_file(w, *, partner, actor, title):
+    from content.models import Contribution
+    from content.services import contribution_submit
+    from tests.content.factories import png_upload
+
+    found = Contribution.objects.filter(asset__title=title).first()
+    return found or contribution_submit(
+        partner=partner,
+        actor=actor,
+        kind="solution_brief",
+        fields={"title": title, "body": "", "language": "en"},
+        upload=png_upload("brief.png"),
+    )
+
+
+def _file_of_a(w):
+    """Partner A's contribution with a file, waiting for review."""
+    return {"pk": _contribution_with_file(w, partner=w.partner_a, actor=w.member_a, title="Alpha brief").pk}
+
+
+def _file_of_support(w):
+    """Support staff's contribution with a file, waiting for review."""
+    return {"pk": _contribution_with_file(w, partner=None, actor=w.support, title="Support brief").pk}
+
+
 def _token(w):
     from content.emails import unsubscribe_token
 
@@ -100,6 +125,8 @@ ROWS = [
     Row("content:contributions", PARTNER, leaks=lambda w: [_contribution_a(w).asset.title]),
     Row("content:contribution_new", PARTNER),
     Row("content:contribution", PARTNER_OBJECT, kwargs=lambda w: {"pk": _contribution_a(w).pk}),
+    # The file sent with A's contribution: A's users, at any state; nobody else (404).
+    Row("content:contribution_file", PARTNER_ASSET_FILE, kwargs=_file_of_a),
     Row("content:staff_contributions", MANAGERS, leaks=lambda w: [_contribution_a(w).asset.title]),
     Row(
         "content:staff_contributions",
@@ -118,6 +145,18 @@ ROWS = [
         "content:staff_contribution",
         expect(200, anon=LOGIN, member_a=403, admin_a=403, admin_b=403),
         kwargs=lambda w: {"pk": _staff_contribution(w).pk},
+    ),
+    # Its reviewer gets the file from the staff page; a manager of others and support do not.
+    Row(
+        "content:staff_contribution_file",
+        expect(404, member_a=403, admin_a=403, admin_b=403, manager_a=200),
+        kwargs=_file_of_a,
+    ),
+    # A staff contribution's file: every channel manager, and the support member who sent it.
+    Row(
+        "content:staff_contribution_file",
+        expect(200, anon=404, member_a=403, admin_a=403, admin_b=403),
+        kwargs=_file_of_support,
     ),
     Row("content:staff_contribute", STAFF),
     # The signed token is the credential: anyone holding the link may unsubscribe that user.

@@ -167,6 +167,31 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_kept(world, client_f
     assert not Contribution.objects.exists() and not Asset.objects.exists()
 
 
+def test_the_contributor_opens_the_file_they_sent_while_it_waits_and_after_a_return(world, client_for):
+    member = client_for(world.member_a)
+    _submit(member)
+    contribution = Contribution.objects.get()
+    url = reverse("content:contribution_file", args=[contribution.pk])
+    page = member.get(reverse("content:contribution", args=[contribution.pk])).content.decode()
+    assert f'href="{url}"' in page and "case.pdf" in page
+    response = member.get(url)
+    assert response.status_code == 200 and 'filename="case.pdf"' in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    # Sent again with a new file after a return: the new file is the one served.
+    _review(client_for(world.manager_a), contribution, "return", comment="PDFを差し替えてください。")
+    member.post(
+        reverse("content:contribution", args=[contribution.pk]),
+        {"title": "導入事例", "language": "ja", "upload": pdf_upload("case-v2.pdf")},
+    )
+    assert 'filename="case-v2.pdf"' in member.get(url)["Content-Disposition"]
+    # The reviewer opens it from the review page; another partner's admin never does.
+    review = client_for(world.manager_a).get(reverse("content:staff_contribution", args=[contribution.pk]))
+    staff_url = reverse("content:staff_contribution_file", args=[contribution.pk])
+    assert f'href="{staff_url}"' in review.content.decode()
+    assert client_for(world.manager_a).get(staff_url).status_code == 200
+    assert client_for(world.admin_b).get(url).status_code == 404
+
+
 def test_staff_outside_the_channel_team_contribute_and_are_credited(world, client_for):
     support = client_for(world.support)
     response = support.post(
