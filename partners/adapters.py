@@ -21,3 +21,8 @@ class InvitationAccountAdapter(AccountAdapter):
                 request.session.pop(key, None)
             return False
         return True
+
+    def save_user(self, request, user, form, commit=True):
+        # The name asked on the invited sign-up form, saved with the new account (one INSERT).
+        user.display_name = (getattr(form, "cleaned_data", None) or {}).get("display_name", "")
+        return super().save_user(request, user, form, commit=commit)

@@ -10,9 +10,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from prm.access.adapters import VERIFIED_EMAIL_SESSION_KEY
+from prm.accounts.services import NAME_MAX_LENGTH, clean_name
 
 
 class InvitedSignupForm(SignupForm):
+    # Asked here so that the person's name, not their initials, is on their certificates and
+    # beside their questions from the start (the account adapter saves it with the account).
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        help_text=_("As colleagues, your channel manager and your certificates show it."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    def clean_display_name(self):
+        return clean_name(self.cleaned_data.get("display_name", ""))
+
     def clean_email(self):
         email = super().clean_email()
         request = context.request

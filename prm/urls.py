@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from prm import views
+from prm.accounts import views as account_views
 from prm.admin import harden_third_party_admins
 from prm.audit import views as audit_views
 from prm.exports import views as export_views
@@ -37,6 +38,7 @@ urlpatterns = [
     path("exports/<int:pk>/status/", export_views.export_job_status, name="export_job_status"),
     path("exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
     path("admin/", admin.site.urls),
+    path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("accounts/sso/", include("sso.urls")),
     path("", include("partners.urls")),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from partners.adapters import InvitationAccountAdapter
 from partners.queries import latest_unaccepted_invitation
 from partners.services import RecruitmentError
+from prm.accounts.services import name_from_identity_provider
 from sso.models import SSORoute
 from sso.queries import email_domain, route_for_email
 from sso.services import account_from_invitation, existing_account_joins
@@ -58,6 +59,26 @@ def _values(claims: dict, *names: str) -> list[str]:
         value = claims.get(name)
         values.extend(str(v) for v in (value if isinstance(value, list) else [value] if value else []))
     return values
+
+
+NAME_CLAIMS = (
+    "name",  # OIDC
+    "displayName",  # SAML, LDAP-style attribute names
+    "urn:oid:2.16.840.1.113730.3.1.241",  # displayName's OID
+    "http://schemas.microsoft.com/identity/claims/displayname",  # Entra ID
+)
+FAMILY_NAME_CLAIMS = ("family_name", "sn", "urn:oid:2.5.4.4")
+GIVEN_NAME_CLAIMS = ("given_name", "givenName", "urn:oid:2.5.4.42")
+
+
+def asserted_name(claims: dict) -> str:
+    """The person's name as the IdP asserts it: a display name, else family and given name
+    (in the Japanese order, as the portal writes names)."""
+    for name in NAME_CLAIMS:
+        if values := _values(claims, name):
+            return values[0]
+    family, given = _values(claims, *FAMILY_NAME_CLAIMS)[:1], _values(claims, *GIVEN_NAME_CLAIMS)[:1]
+    return " ".join(family + given)
 
 
 AMR_NAMES = ("amr", "http://schemas.microsoft.com/claims/authnmethodsreferences")
@@ -211,4 +232,5 @@ class SSOSocialAccountAdapter(DefaultSocialAccountAdapter):
             or not _may_sign_in(route, sociallogin.user)
         ):
             raise refuse(request, _no_account_message(email))
+        name_from_identity_provider(user=sociallogin.user, name=asserted_name(claims))
         sociallogin.state["sso_mfa"] = route_asserts_mfa(route, claims)

@@ -56,6 +56,7 @@ PRM_PACKAGES = {
     "migrations",
     "templatetags",
     # one job each (their __init__.py says which)
+    "accounts",
     "access",
     "audit",
     "cache",

@@ -8,7 +8,9 @@ from django.utils.translation import pgettext_lazy
 
 ACTION_LABELS = {
     "account.email_changed": pgettext_lazy("audit action", "E-mail address changed"),
+    "account.name_from_idp": pgettext_lazy("audit action", "Name taken from the identity provider"),
     "account.password_changed": pgettext_lazy("audit action", "Password changed"),
+    "account.profile_updated": pgettext_lazy("audit action", "Profile changed"),
     "admin.added": pgettext_lazy("audit action", "Added in the admin site"),
     "admin.changed": pgettext_lazy("audit action", "Changed in the admin site"),
     "admin.deleted": pgettext_lazy("audit action", "Deleted in the admin site"),

@@ -10,6 +10,7 @@ from partners import services
 from partners.models import Invitation, Membership
 from partners.services import RecruitmentError
 from prm.access.adapters import SIGNUP_ALLOWED_SESSION_KEY, VERIFIED_EMAIL_SESSION_KEY
+from prm.models import User
 from tests.factories import MembershipFactory, UserFactory
 from tests.partners.factories import InvitationFactory
 
@@ -99,16 +100,20 @@ def test_a_new_person_is_sent_to_sign_up_with_the_email_verified(world, client_f
     assert response["Location"].startswith("/accounts/signup/?email=new.person%40example.test")
     assert client.session[SIGNUP_ALLOWED_SESSION_KEY] is True
     assert client.session[VERIFIED_EMAIL_SESSION_KEY] == "new.person@example.test"
-    # allauth's sign-up is open for this visitor and the address counts as verified.
+    # allauth's sign-up is open for this visitor and the address counts as verified; it asks
+    # for the person's name too.
+    assert 'name="display_name"' in client.get(response["Location"]).content.decode()
     response = client.post(
         response["Location"],
         {
+            "display_name": "  新井\t 一郎 ",
             "email": "new.person@example.test",
             "password1": "a-Strong-pass-42",
             "password2": "a-Strong-pass-42",
         },
     )
     assert response.status_code == 302
+    assert User.objects.get(email="new.person@example.test").display_name == "新井 一郎"
     assert response["Location"] == f"/team/accept/{token}/"
     response = client.post(f"/team/accept/{token}/")
     assert response.status_code == 302 and response["Location"] == "/"

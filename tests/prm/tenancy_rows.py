@@ -32,6 +32,7 @@ ROWS += [
     Row("notifications", expect(200, anon=LOGIN)),
     Row("notification_bell", expect(200, anon=LOGIN)),
     Row("notification_preferences", expect(200, anon=LOGIN)),
+    Row("profile", expect(200, anon=LOGIN)),
     Row("notification_read_all", expect(302, anon=LOGIN), method="post"),
     Row(
         "notification_read",

@@ -61,6 +61,7 @@ def test_oidc_accepts_a_pending_invitation_and_a_second_sign_in_just_links(clien
     assert response.status_code == 302, response.content.decode()[-2000:]
     user = assert_joined(client, invitation)
     assert SocialAccount.objects.get(user=user).provider == "vendor-idp"
+    assert user.display_name == ""  # this IdP's "name" is the address: no name is better
 
     client.logout()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # signing out forgets the language
@@ -80,6 +81,7 @@ def test_saml_accepts_a_pending_invitation(client, world, saml_app):
     assert response.status_code == 302, response.content.decode()[-2000:]
     user = assert_joined(client, invitation)
     assert SocialAccount.objects.get(user=user).provider == "saml-partner-a"
+    assert user.display_name == "Stranger"  # the IdP's displayName: the new account's name
 
 
 @pytest.mark.django_db
