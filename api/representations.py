@@ -7,6 +7,7 @@ from django.utils import timezone
 from api import serializers as s
 from funds.models import Claim, FundRequest
 from incentives.models import Deal, TierChange
+from leads.models import Lead
 from onboarding.models import OnboardingPlan, OnboardingTask, TaskKind
 from partners.models import Application, Partner
 from payouts.models import Payout
@@ -100,6 +101,30 @@ def fund_requests_queryset():
     return FundRequest.objects.select_related("partner", "claim")
 
 
+# --- leads ------------------------------------------------------------------------------
+
+
+def leads_queryset():
+    return Lead.objects.select_related("partner", "created_by")
+
+
+def partner_lead(lead, user):
+    """The lead for a partner admin's endpoint while their partner holds it (None once it
+    went to another partner or back to the vendor). Whether the owner may hear of the
+    partner at all was decided when the event was published (prm.webhooks.outbox)."""
+    membership = getattr(user, "membership", None)
+    if membership is None or membership.partner_id != lead.partner_id:
+        return None
+    return s.LeadSerializer(lead).data
+
+
+def vendor_lead(lead, user):
+    visible = visible_partner_ids(user)
+    if lead.partner_id is not None and visible is not None and lead.partner_id not in visible:
+        return None
+    return s.VendorLeadSerializer(lead).data
+
+
 def register() -> None:
     """Tell prm.webhooks how each event's object reads (api.apps.ApiConfig.ready)."""
     registry.register_representation(
@@ -167,3 +192,4 @@ def register() -> None:
         partner=lambda campaign, user: s.CampaignSerializer(campaign).data,
         vendor=lambda campaign, user: s.CampaignSerializer(campaign).data,
     )
+    registry.register_representation(Lead, queryset=leads_queryset, partner=partner_lead, vendor=vendor_lead)

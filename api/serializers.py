@@ -715,6 +715,63 @@ class VendorPlanSerializer(PlanSerializer):
     risk = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+# --- leads ------------------------------------------------------------------------------
+
+LEAD_CONTACT_FIELDS = ("contact_name", "contact_name_reading", "contact_email", "contact_phone")
+
+
+class LeadSerializer(serializers.Serializer):
+    """A lead as the partner holding it reads it (webhook payloads): its contact only once
+    the partner accepted it, as on the lead's page."""
+
+    id = serializers.IntegerField()
+    company = serializers.CharField()
+    company_reading = serializers.CharField(source="company_kana", allow_blank=True)
+    contact_name = serializers.CharField(allow_blank=True)
+    contact_name_reading = serializers.CharField(source="contact_name_kana", allow_blank=True)
+    contact_email = serializers.CharField(allow_blank=True)
+    contact_phone = serializers.CharField(allow_blank=True)
+    need = serializers.CharField()
+    region = serializers.CharField(help_text="JIS prefecture code, 01-47.")
+    product_id = serializers.IntegerField(allow_null=True)
+    value_estimate_jpy = YenField()
+    source = serializers.CharField()
+    status = serializers.CharField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    disqualify_reason = serializers.CharField(allow_blank=True)
+    deal_id = serializers.IntegerField(allow_null=True)
+    contacts_anonymised_at = serializers.DateTimeField(allow_null=True)
+    portal_url = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_portal_url(self, lead) -> str:
+        return settings.SITE_URL + reverse("leads:detail", args=[lead.pk])
+
+    contact_before_acceptance = False  # the partner's lead page does not show it either
+
+    def to_representation(self, lead):
+        data = super().to_representation(lead)
+        if lead.status == "offered" and not self.contact_before_acceptance:
+            data.update(dict.fromkeys(LEAD_CONTACT_FIELDS, ""))
+        return data
+
+
+class VendorLeadSerializer(LeadSerializer):
+    """A lead as its channel manager reads it: the partner holding it and the contact."""
+
+    partner = PartnerRefSerializer(allow_null=True)
+    created_by = PersonSerializer(allow_null=True)
+    external_id = serializers.CharField(allow_blank=True)
+
+    contact_before_acceptance = True
+
+    def get_portal_url(self, lead) -> str:
+        return settings.SITE_URL + reverse("leads:staff_detail", args=[lead.pk])
+
+
 # --- market development funds (funds) ------------------------------------------------------
 
 

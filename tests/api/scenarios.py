@@ -9,6 +9,8 @@ from django.utils import timezone
 from funds import services as funds
 from incentives import services as incentives
 from incentives.models import Deal
+from leads import services as lead_services
+from leads.models import Lead
 from onboarding import services as onboarding
 from onboarding.models import OnboardingTask
 from partners import services as partners
@@ -18,6 +20,7 @@ from payouts.models import Payout
 from promotion import services as promotion
 from tests.funds import factories as fund_factories
 from tests.incentives.factories import DealFactory, ProductFactory, make_tiers
+from tests.leads.helpers import new_lead
 from tests.onboarding.factories import PlanFactory, TaskFactory
 from tests.partners.factories import ApplicationFactory, IndustryFactory
 from tests.payouts.helpers import finance_user, payee
@@ -146,12 +149,34 @@ def raise_every_event(world) -> dict:
         payouts=Payout.objects.filter(pk=payout.pk), transfer_date=timezone.localdate(), actor=finance
     )
     payouts.transfer_batch_paid(batch=batch, paid_on=timezone.localdate(), actor=finance)
+    # Leads passed to partner A: one accepted, worked and converted; one declined (no rule
+    # offers it to anyone else: unrouted); one whose offer runs out.
+    lead = new_lead(manager)
+    lead_services.lead_offer(lead=lead, partner=world.partner_a, actor=manager)
+    lead_services.lead_accept(lead=lead, user=admin)
+    lead_services.lead_status_set(lead=lead, user=admin, status="contacted")
+    lead_services.lead_convert(
+        lead=lead,
+        user=admin,
+        customer_domain="test-shoji.example.jp",
+        product=ProductFactory(),
+        amount=Decimal(3_000_000),
+        expected_close_date=timezone.localdate() + timedelta(days=60),
+    )
+    declined = new_lead(manager, company="辞退商事株式会社")
+    lead_services.lead_offer(lead=declined, partner=world.partner_a, actor=manager)
+    lead_services.lead_decline(lead=declined, user=admin, reason="対応地域外です")
+    expiring = new_lead(manager, company="期限商事株式会社")
+    lead_services.lead_offer(lead=expiring, partner=world.partner_a, actor=manager)
+    lead_services.offers_expire(now=timezone.now() + timedelta(days=30))
     # Partner A's own lifecycle, last (offboarding ends its memberships).
     partners.partner_suspend(partner=world.partner_a, actor=manager)
     partners.partner_reactivate(partner=world.partner_a, actor=manager)
     partners.partner_offboard(partner=world.partner_a, actor=manager)
     return {
         "deal": Deal.objects.get(pk=deal.pk),
+        "lead": Lead.objects.get(pk=lead.pk),
+        "declined_lead": declined,
         "ending": ending,
         "new_partner": new_partner,
         "thread": thread,

@@ -66,6 +66,13 @@ def test_every_event_type_reaches_its_receivers_signed(world, receivers, django_
     assert "possible_conflict" not in partner.store.object("deal", deal.pk)
     assert partner.store.object("deal", deal.pk)["stage"] == "won"
     assert vendor.store.object("partner", objects["new_partner"].pk)["status"] == "offboarded"
+    # A lead: the partner holding it reads it as on its page; a declined one is not theirs.
+    lead = objects["lead"]
+    assert partner.store.object("lead", lead.pk)["deal_id"] == lead.deal_id
+    assert vendor.store.object("lead", lead.pk)["partner"]["id"] == world.partner_a.pk
+    declined = objects["declined_lead"]
+    assert vendor.store.object("lead", declined.pk)["contact_email"] == "yamada@test-shoji.example.jp"
+    assert not any(row[1] == "lead.declined" for row in partner_rows)
 
 
 def test_a_forged_or_stale_request_is_refused_by_the_receiver(
