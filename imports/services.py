@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -269,3 +270,30 @@ def import_job_mail(*, job_id: int) -> None:
         send_to_user(job.user, stem="imports/emails/import_result", context={"job": job, "url": url})
         job.mailed_at = timezone.now()
         job.save(update_fields=["mailed_at"])
+
+
+def import_files_purge(*, now=None) -> int:
+    """Uploaded files older than PRM_IMPORT_KEEP_DAYS, and their rows' details (the keys are
+    names and e-mail addresses): the file is deleted from storage and the rows dropped; the
+    job keeps its counts. A file still waiting for its import after that long can no longer be imported.
+    Jobs still being checked or imported are left alone. Returns how many jobs were purged."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PRM_IMPORT_KEEP_DAYS)
+    old = list(
+        ImportJob.objects.filter(created_at__lt=cutoff).exclude(file="").exclude(status__in=ImportJob.RUNNING)
+    )
+    for job in old:
+        job.file.delete(save=False)
+        job.file = ""
+        job.outcomes = {**job.outcomes, "rows": [], "purged_at": now.isoformat()}
+        if job.status == ImportJob.Status.CHECKED:
+            job.status = ImportJob.Status.FAILED
+            with translation.override(job.language):
+                job.error = _(
+                    "The file was deleted %(days)s days after its upload without being imported. "
+                    "Upload it again to import it."
+                ) % {"days": settings.PRM_IMPORT_KEEP_DAYS}
+    ImportJob.objects.bulk_update(old, ["file", "outcomes", "status", "error"])
+    if old:
+        logger.info("import files purged", extra={"jobs": len(old)})
+    return len(old)

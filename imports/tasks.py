@@ -13,3 +13,8 @@ def check_import(job_id: int) -> None:
 @shared_task(acks_late=True)
 def run_import(job_id: int) -> None:
     services.import_job_import(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def purge_files() -> int:
+    return services.import_files_purge()

@@ -474,6 +474,7 @@ CELERY_BEAT_SCHEDULE = {
     # back-offs), and events past their retention
     "webhooks-sweep": {"task": "prm.webhooks.tasks.sweep", "schedule": crontab(minute="*")},
     "webhooks-purge": {"task": "prm.webhooks.tasks.purge", "schedule": crontab(hour=4, minute=20)},
+    "imports-purge-files": {"task": "imports.tasks.purge_files", "schedule": crontab(hour=4, minute=35)},
     "api-purge-idempotency-keys": {
         "task": "api.tasks.purge_idempotency_keys",
         "schedule": crontab(hour=4, minute=25),
@@ -533,6 +534,9 @@ PRM_EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 # Celery worker (progress on the page, the result e-mailed); the largest file accepted.
 PRM_IMPORT_BACKGROUND_ROWS = env.int("PRM_IMPORT_BACKGROUND_ROWS", default=300)
 PRM_IMPORT_MAX_BYTES = env.int("PRM_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploaded import files and their rows' details (names, addresses) are deleted this many days
+# after the upload; the job keeps its counts (imports.services.import_files_purge, daily).
+PRM_IMPORT_KEEP_DAYS = env.int("PRM_IMPORT_KEEP_DAYS", default=30)
 PRM_EXERCISE_FILE_MAX_BYTES = env.int("PRM_EXERCISE_FILE_MAX_BYTES", default=10 * 1024 * 1024)
 # Home panels, staff links and navigation badges: prm.ui.registry, filled in AppConfig.ready().
 # Tracked campaign links /c/<code>/ (promotion): requests per client IP and window
