@@ -129,6 +129,7 @@ class FundRequest(Reviewed):
         REJECTED = "rejected", _("Rejected")
         EXPIRED = "expired", _("Expired (no claim)")
         CLAIMED = "claimed", _("Claim settled")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
@@ -176,11 +177,14 @@ class FundRequest(Reviewed):
             ),
             # Approved money exists exactly for approved (and later) requests, within the request.
             models.CheckConstraint(
-                condition=Q(approved_amount__isnull=True, status__in=["submitted", "returned", "rejected"])
+                condition=Q(
+                    approved_amount__isnull=True,
+                    status__in=["submitted", "returned", "rejected", "withdrawn"],
+                )
                 | Q(
                     approved_amount__gt=0,
                     approved_amount__lte=F("requested_amount"),
-                    status__in=["approved", "expired", "claimed"],
+                    status__in=["approved", "expired", "claimed", "withdrawn"],
                 ),
                 name="fundrequest_approved_amount",
             ),
@@ -198,6 +202,10 @@ class FundRequest(Reviewed):
 
     def can_claim(self) -> bool:
         return self.status == self.Status.APPROVED and not hasattr(self, "claim")
+
+    def can_withdraw(self) -> bool:
+        """Awaiting a decision, returned, or approved with no claim sent yet."""
+        return self.is_open or self.can_claim()
 
 
 def claim_upload_to(instance, filename):

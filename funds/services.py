@@ -275,6 +275,24 @@ def request_resubmit(*, fund_request: FundRequest, actor, fields: dict) -> FundR
     return locked
 
 
+def request_withdraw(*, fund_request: FundRequest, actor) -> FundRequest:
+    """The partner takes back a request it no longer needs (the activity was cancelled):
+    awaiting a decision, returned, or approved with no claim yet, whose reservation goes
+    back to the fund. Locks the fund before the request, as approvals do."""
+    with transaction.atomic():
+        fund = _locked_fund(fund_request.fund_id)
+        locked = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
+        if not locked.can_withdraw():
+            raise FundsError(_("This request can no longer be withdrawn."))
+        released = locked.approved_amount if locked.status == RequestStatus.APPROVED else None
+        if released is not None:
+            _move(fund, Kind.RELEASE, released, actor=actor, request=locked, reason="withdrawn")
+        locked.status = RequestStatus.WITHDRAWN
+        locked.save(update_fields=["status", "updated_at"])
+        audit(actor=actor, action="fund_request.withdrawn", target=locked, released=str(released or 0))
+    return locked
+
+
 def request_approve(*, fund_request: FundRequest, actor, amount=None, comment: str = "") -> FundRequest:
     """Approve (all or part of the requested amount) and reserve it in the fund. Locks the
     fund before the request: two approvals against one fund queue, and the second sees the

@@ -10,6 +10,7 @@ urlpatterns = [
     path("funds/requests/new/", views.request_new, name="request_new"),
     path("funds/requests/<int:pk>/", views.request_detail, name="request"),
     path("funds/requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
+    path("funds/requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("funds/requests/<int:pk>/claim/", views.claim_new, name="claim_new"),
     path("funds/files/<int:pk>/", views.claim_file, name="claim_file"),
     path("staff/funds/", staff_views.staff_requests, name="staff_requests"),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from funds import queries, services
 from funds.forms import ClaimForm, RequestForm
@@ -96,6 +97,19 @@ def request_edit(request, pk):
             "active_nav": "incentives",
         },
     )
+
+
+@require_POST
+@partner_required(role="admin")
+def request_withdraw(request, pk):
+    fund_request = get_object_or_404(FundRequest.objects.for_partner(request.partner), pk=pk)
+    try:
+        services.request_withdraw(fund_request=fund_request, actor=request.user)
+    except FundsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The request was withdrawn."))
+    return redirect("funds:request", pk=pk)
 
 
 @partner_required

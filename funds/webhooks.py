@@ -21,6 +21,13 @@ EVENTS = [
         order_per="partner",
     ),
     EventType(
+        "mdf_request.withdrawn",
+        _("MDF request withdrawn"),
+        FundRequest,
+        audit_actions=("fund_request.withdrawn",),
+        order_per="partner",
+    ),
+    EventType(
         "mdf_claim.decided",
         _("MDF claim approved, returned or rejected"),
         Claim,

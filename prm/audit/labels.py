@@ -122,6 +122,7 @@ ACTION_LABELS = {
     "fund_request.resubmitted": pgettext_lazy("audit action", "MDF request sent again"),
     "fund_request.returned": pgettext_lazy("audit action", "MDF request returned for changes"),
     "fund_request.submitted": pgettext_lazy("audit action", "MDF request sent"),
+    "fund_request.withdrawn": pgettext_lazy("audit action", "MDF request withdrawn by the partner"),
     "privacy.provision_recorded": pgettext_lazy("audit action", "Third-party provision recorded"),
     "privacy.provisions_purged": pgettext_lazy("audit action", "Expired provision records deleted"),
     "privacy.identity_confirmed": pgettext_lazy("audit action", "Partner's legal identity confirmed"),

@@ -140,6 +140,8 @@ def raise_every_event(world) -> dict:
         fund_request=fund_factories.submitted(world.partner_a, admin), actor=manager
     )
     funds.claim_approve(claim=fund_factories.claimed(fund_request, admin), actor=manager)
+    withdrawn = fund_factories.submitted(world.partner_a, admin, requested_amount=Decimal(10_000))
+    funds.request_withdraw(fund_request=withdrawn, actor=admin)
     # Payouts: the claim on partner A's payment statement, issued, transferred and paid.
     finance = finance_user("finance-scenario@example.test")
     payee(world.partner_a)

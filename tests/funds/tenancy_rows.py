@@ -84,6 +84,13 @@ ROWS = [
     Row("funds:request", PARTNER_OBJECT, kwargs=lambda w: {"pk": request_a(w).pk}, leaks=leaks),
     Row("funds:request_edit", PARTNER_ADMIN_OBJECT, kwargs=lambda w: {"pk": returned_a(w).pk}, leaks=leaks),
     Row("funds:claim_new", PARTNER_ADMIN_OBJECT, kwargs=lambda w: {"pk": approved_a(w).pk}, leaks=leaks),
+    # Partner A's admin withdraws A's approved request; a member may not, anyone else: 404.
+    Row(
+        "funds:request_withdraw",
+        expect(404, anon=LOGIN, member_a=403, admin_a=302),
+        kwargs=lambda w: {"pk": approved_a(w).pk},
+        method="post",
+    ),
     Row("funds:claim_file", FILE, kwargs=lambda w: {"pk": claimed_a(w).files.first().pk}),
     Row("funds:staff_requests", MANAGERS, kwargs=lambda w: (request_a(w), {})[1]),
     Row("funds:staff_requests", MANAGERS, kwargs=lambda w: (request_a(w), {})[1], query="?format=csv"),

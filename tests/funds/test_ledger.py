@@ -154,6 +154,52 @@ def test_return_resubmit_reject_and_expiry(world):
     ledger_matches(fund)
 
 
+def test_a_partner_withdraws_a_waiting_or_an_approved_request_and_the_reservation_returns(world, client_for):
+    fund = fund_with(world.partner_a, 1_000_000)
+    waiting = submitted(world.partner_a, world.admin_a)
+    services.request_withdraw(fund_request=waiting, actor=world.admin_a)
+    waiting.refresh_from_db()
+    assert waiting.status == FundRequest.Status.WITHDRAWN and waiting.approved_amount is None
+
+    request = approved(world.partner_a, world.admin_a, world.manager_a, amount=Decimal(200_000))
+    fund.refresh_from_db()
+    assert fund.reserved == Decimal(200_000)
+    admin = client_for(world.admin_a)
+    page = admin.get(f"/funds/requests/{request.pk}/").content.decode()
+    assert 'data-testid="withdraw"' in page and "200,000" in page
+    # A member sees no button and may not withdraw.
+    assert (
+        'data-testid="withdraw"'
+        not in client_for(world.member_a).get(f"/funds/requests/{request.pk}/").content.decode()
+    )
+    assert client_for(world.member_a).post(f"/funds/requests/{request.pk}/withdraw/").status_code == 403
+    response = admin.post(f"/funds/requests/{request.pk}/withdraw/")
+    assert response.status_code == 302
+    request.refresh_from_db()
+    fund.refresh_from_db()
+    assert request.status == FundRequest.Status.WITHDRAWN and request.approved_amount == Decimal(200_000)
+    assert (fund.reserved, fund.available) == (0, fund.allocated)
+    release = LedgerEntry.objects.get(request=request, kind="release")
+    assert (release.amount, release.reason) == (Decimal(200_000), "withdrawn")
+    assert AuditEvent.objects.filter(action="fund_request.withdrawn").count() == 2
+    ledger_matches(fund)
+
+    # Twice, or once a claim was sent, is refused and changes nothing.
+    with pytest.raises(FundsError):
+        services.request_withdraw(fund_request=request, actor=world.admin_a)
+    claimed_request = approved(world.partner_a, world.admin_a, world.manager_a, amount=Decimal(100_000))
+    claimed(claimed_request, world.admin_a, actual_cost=100_000)
+    claimed_request.refresh_from_db()
+    with pytest.raises(FundsError):
+        services.request_withdraw(fund_request=claimed_request, actor=world.admin_a)
+    assert (
+        'data-testid="withdraw"' not in admin.get(f"/funds/requests/{claimed_request.pk}/").content.decode()
+    )
+    fund.refresh_from_db()
+    assert fund.reserved == Decimal(100_000)
+    ledger_matches(fund)
+
+
 def test_a_rejected_claim_gives_the_whole_reservation_back(world):
     fund = fund_with(world.partner_a, 1_000_000)
     request = approved(world.partner_a, world.admin_a, world.manager_a)
