@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
 from partners import services as partner_services
@@ -12,7 +13,7 @@ from partners.models import Application
 from prm.http.attribution import CHANNEL_COOKIE
 from prm.ui.registry import BlockQuery
 from promotion import queries
-from promotion.models import ChannelEvent, ChannelLink
+from promotion.models import ChannelEvent, ChannelLink, OverviewVideo
 from promotion.views import channel_counter_key
 from tests.factories import UserFactory
 from tests.partners.factories import CapabilityFactory, IndustryFactory
@@ -153,10 +154,6 @@ def test_one_address_counts_a_bounded_number_of_visitors_a_day(client, social, s
 def test_the_shared_landing_page_carries_each_visitors_own_play_address(client, social):
     """The landing page's body is shared by every visitor for a minute: the video in it must
     not carry the first visitor's channel; each visitor's marker carries their own."""
-    from django.test import Client
-
-    from promotion.models import OverviewVideo
-
     OverviewVideo.objects.create(title="Overview", external_url="https://vimeo.com/1")
     cache.clear()
     plain = client.get("/", **BROWSER).content.decode()
